@@ -1,0 +1,222 @@
+//! The bundled fonts and OpenType shaping.
+//!
+//! Noto Serif and Noto Sans (regular, bold, italic, bold italic; Latin and
+//! Cyrillic, including every Kazakh letter) are compiled into the binary, so
+//! handbill sets the same text the same way from any folder. Shaping is
+//! harfrust's (kerning, ligatures, marks); each shaped word is cached for the
+//! build, because leaflets and packs repeat their words a great deal.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+use harfrust::{FontRef, ShapeOptions, ShapePlan, ShaperData, UnicodeBuffer};
+use skrifa::MetadataProvider;
+
+use crate::theme::{Family, Style};
+
+/// Index of a face in the [`FontBook`].
+pub type FaceId = usize;
+
+/// One font file.
+pub struct Face {
+    pub name: &'static str,
+    pub data: &'static [u8],
+    font: FontRef<'static>,
+    shaper_data: ShaperData,
+    pub units_per_em: f32,
+    /// Ascender and descender (positive, below the baseline) as fractions of the size.
+    pub ascent: f32,
+    pub descent: f32,
+}
+
+/// The bundled faces, by family and style.
+pub struct FontBook {
+    pub faces: Vec<Face>,
+}
+
+macro_rules! bundled {
+    ($($name:literal),* $(,)?) => {
+        [$(($name, include_bytes!(concat!("../../fonts/", $name, ".ttf")) as &'static [u8])),*]
+    };
+}
+
+const BUNDLED: [(&str, &[u8]); 8] = bundled!(
+    "NotoSerif-Regular",
+    "NotoSerif-Bold",
+    "NotoSerif-Italic",
+    "NotoSerif-BoldItalic",
+    "NotoSans-Regular",
+    "NotoSans-Bold",
+    "NotoSans-Italic",
+    "NotoSans-BoldItalic",
+);
+
+impl FontBook {
+    /// The bundled fonts, loaded once per process.
+    pub fn bundled() -> &'static FontBook {
+        static BOOK: OnceLock<FontBook> = OnceLock::new();
+        BOOK.get_or_init(|| FontBook {
+            faces: BUNDLED
+                .iter()
+                .map(|(name, data)| {
+                    let font =
+                        FontRef::new(data).expect("bundled fonts are valid (checked by a test)");
+                    let metrics = font.metrics(
+                        skrifa::instance::Size::unscaled(),
+                        skrifa::instance::LocationRef::default(),
+                    );
+                    let upem = f32::from(metrics.units_per_em);
+                    Face {
+                        name,
+                        data,
+                        shaper_data: ShaperData::new(&font),
+                        font,
+                        units_per_em: upem,
+                        ascent: metrics.ascent / upem,
+                        descent: -metrics.descent / upem,
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    /// The face for a style.
+    pub fn face_for(&self, style: &Style) -> FaceId {
+        let family = match style.font {
+            Family::Serif => 0,
+            Family::Sans => 4,
+        };
+        family + usize::from(style.bold) + 2 * usize::from(style.italic)
+    }
+}
+
+/// A glyph as shaped, in font units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShapedGlyph {
+    pub id: u16,
+    pub advance: i32,
+    pub x_offset: i32,
+    pub y_offset: i32,
+    /// Byte offset in the shaped text where this glyph's cluster starts.
+    pub cluster: u32,
+}
+
+/// Shaped words of one face, by their text.
+type WordCache = HashMap<Box<str>, Rc<[ShapedGlyph]>>;
+
+/// Shapes text for one build, remembering what it has shaped.
+pub struct Shaper {
+    pub book: &'static FontBook,
+    cache: RefCell<HashMap<FaceId, WordCache>>,
+    /// Shape plans are costly to make: one per face and script.
+    plans: RefCell<HashMap<(FaceId, harfrust::Script), Rc<ShapePlan>>>,
+}
+
+impl Shaper {
+    pub fn new() -> Shaper {
+        Shaper {
+            book: FontBook::bundled(),
+            cache: RefCell::new(HashMap::new()),
+            plans: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn face(&self, id: FaceId) -> &Face {
+        &self.book.faces[id]
+    }
+
+    /// Shapes `text` (a word with its trailing spaces, usually) in `face`.
+    pub fn shape(&self, face: FaceId, text: &str) -> Rc<[ShapedGlyph]> {
+        if let Some(hit) = self.cache.borrow().get(&face).and_then(|m| m.get(text)) {
+            return hit.clone();
+        }
+        let f = &self.book.faces[face];
+        let shaper = f.shaper_data.shaper(&f.font).build();
+        let mut buffer = UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        let key = (face, buffer.script());
+        let plan = self.plans.borrow().get(&key).cloned();
+        let plan = plan.unwrap_or_else(|| {
+            let plan = Rc::new(ShapePlan::new(
+                &shaper,
+                buffer.direction(),
+                Some(buffer.script()),
+                None,
+                &[],
+            ));
+            self.plans.borrow_mut().insert(key, plan.clone());
+            plan
+        });
+        let out = shaper.shape(buffer, ShapeOptions::new().plan(Some(&plan)));
+        let glyphs: Rc<[ShapedGlyph]> = out
+            .glyph_infos()
+            .iter()
+            .zip(out.glyph_positions())
+            .map(|(info, pos)| ShapedGlyph {
+                id: info.glyph_id as u16,
+                advance: pos.x_advance,
+                x_offset: pos.x_offset,
+                y_offset: pos.y_offset,
+                cluster: info.cluster,
+            })
+            .collect();
+        self.cache
+            .borrow_mut()
+            .entry(face)
+            .or_default()
+            .insert(text.into(), glyphs.clone());
+        glyphs
+    }
+}
+
+impl Default for Shaper {
+    fn default() -> Self {
+        Shaper::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_face_covers_kazakh() {
+        let book = FontBook::bundled();
+        assert_eq!(book.faces.len(), 8);
+        for face in &book.faces {
+            let charmap = face.font.charmap();
+            for c in "ӘҒҚҢӨҰҮҺІәғқңөұүһіЖжЁё№".chars() {
+                assert!(charmap.map(c).is_some(), "{} lacks {c}", face.name);
+            }
+            assert!(face.ascent > 0.5 && face.descent > 0.1, "{}", face.name);
+        }
+    }
+
+    #[test]
+    fn shaping_kerns_and_ligates() {
+        let s = Shaper::new();
+        // "fi" becomes one glyph in Noto Serif.
+        let fi = s.shape(0, "fi");
+        assert_eq!(fi.len(), 1, "{fi:?}");
+        // "AV" is kerned: narrower than A and V set apart.
+        let av: i32 = s.shape(0, "AV").iter().map(|g| g.advance).sum();
+        let a: i32 = s.shape(0, "A").iter().map(|g| g.advance).sum();
+        let v: i32 = s.shape(0, "V").iter().map(|g| g.advance).sum();
+        assert!(av < a + v, "AV {av} vs {a}+{v}");
+    }
+
+    #[test]
+    fn faces_follow_the_style() {
+        let book = FontBook::bundled();
+        let s = Style {
+            font: Family::Sans,
+            bold: true,
+            italic: true,
+            ..Style::default()
+        };
+        assert_eq!(book.faces[book.face_for(&s)].name, "NotoSans-BoldItalic");
+    }
+}

@@ -1,0 +1,1532 @@
+//! Stage 6, layout: the document tree becomes pages of positioned glyph
+//! runs, images, rules and links.
+//!
+//! Flows are poured into frames in order: the columns of pages made from a
+//! master until the flow is empty (briefing packs), or the fixed frames of
+//! single pages (leaflets). Content left over after a flow's last fixed frame
+//! is **overset**: [`overset_error`] is where that check lives and what it
+//! tells the user.
+//!
+//! Paragraphs are set in `paragraph`, shaping is in `font`.
+
+pub mod font;
+pub mod paragraph;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::error::{Error, Result};
+use crate::markup::{Block, BlockKind, Document, Frame, PageRun, Span, SpanContent};
+use crate::select::Picture;
+use crate::theme::{Cmyk, Style};
+use font::{FaceId, Shaper};
+use paragraph::{Line, Numbers, Paragraph};
+
+/// The laid-out document.
+#[derive(Debug, Clone, Default)]
+pub struct Pages {
+    pub pages: Vec<Page>,
+    /// Headings for the PDF outline, in order.
+    pub outline: Vec<OutlineEntry>,
+    /// Where each heading anchor is: page index and y.
+    pub anchors: BTreeMap<String, (usize, f32)>,
+    /// Things the user should know that did not stop the build.
+    pub warnings: Vec<String>,
+    pub title: String,
+    pub lang: String,
+    pub author: Option<String>,
+    pub subject: Option<String>,
+}
+
+/// One page; coordinates in points from the top-left corner.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub width: f32,
+    pub height: f32,
+    pub items: Vec<Item>,
+    pub links: Vec<Link>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Text(GlyphRun),
+    Image {
+        key: String,
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+        fill: Option<Cmyk>,
+        stroke: Option<(Cmyk, f32)>,
+    },
+}
+
+/// Glyphs of one face, size and colour, with the text they show.
+#[derive(Debug, Clone)]
+pub struct GlyphRun {
+    /// Start of the run; `y` is the baseline.
+    pub x: f32,
+    pub y: f32,
+    pub face: FaceId,
+    pub size: f32,
+    pub color: Cmyk,
+    pub glyphs: Vec<PlacedGlyph>,
+    /// The source text: copying and searching the PDF give this.
+    pub text: String,
+    pub underline: bool,
+}
+
+impl GlyphRun {
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
+}
+
+/// A glyph with its advance and offsets in points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    pub id: u16,
+    pub advance: f32,
+    pub x_offset: f32,
+    pub y_offset: f32,
+    /// The bytes of the run's text this glyph shows.
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    pub target: LinkTarget,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    Uri(String),
+    /// A heading anchor in this document.
+    Anchor(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct OutlineEntry {
+    pub title: String,
+    pub level: u8,
+    pub anchor: String,
+}
+
+/// Lays out a document. `name` names the briefing in messages.
+pub fn layout(doc: &Document, images: &BTreeMap<String, Picture>, name: &str) -> Result<Pages> {
+    let shaper = Shaper::new();
+    let mut known = BTreeMap::new();
+    let has_contents = doc.flows.values().flatten().any(contains_contents);
+    // Contents need the page of every heading: lay out once to learn them,
+    // then again with the numbers in place (their widths do not move text).
+    let mut pages = Engine::new(doc, images, &shaper, &known, name).run()?;
+    if has_contents {
+        for _ in 0..2 {
+            let found: BTreeMap<String, usize> = pages
+                .anchors
+                .iter()
+                .map(|(a, (p, _))| (a.clone(), p + 1))
+                .collect();
+            if found == known {
+                break;
+            }
+            known = found;
+            pages = Engine::new(doc, images, &shaper, &known, name).run()?;
+        }
+    }
+    Ok(pages)
+}
+
+fn contains_contents(block: &Block) -> bool {
+    match &block.kind {
+        BlockKind::Contents { .. } => true,
+        BlockKind::Quote(b) | BlockKind::Boxed(b) => b.iter().any(contains_contents),
+        _ => false,
+    }
+}
+
+/// A block prepared for pouring: lists, quotes and headings are flattened
+/// into indented paragraphs, so a flow is a plain sequence.
+enum Flat {
+    Text {
+        para: Paragraph,
+        space_before: f32,
+        space_after: f32,
+        indent: f32,
+        keep_with_next: bool,
+        /// A list marker set in the indent beside the first line.
+        marker: Option<Paragraph>,
+        heading: Option<Heading>,
+    },
+    Figure {
+        key: String,
+        width: f32,
+        max_height: Option<f32>,
+        caption: Option<Paragraph>,
+        space_before: f32,
+        space_after: f32,
+    },
+    Boxed {
+        blocks: Vec<Block>,
+        style: Style,
+        indent: f32,
+    },
+    Rule {
+        style: Style,
+        indent: f32,
+    },
+    ContentsEntry {
+        title: Paragraph,
+        number: Paragraph,
+        anchor: String,
+        indent: f32,
+        space_after: f32,
+    },
+    Space(f32),
+    PageBreak,
+    FrameBreak,
+}
+
+struct Heading {
+    level: u8,
+    anchor: String,
+    title: String,
+    listed: bool,
+}
+
+/// A frame being filled.
+#[derive(Debug, Clone)]
+struct Region {
+    page: usize,
+    name: String,
+    x: f32,
+    y: f32,
+    width: f32,
+    height: f32,
+    /// The top of the free space.
+    top: f32,
+    notes: Vec<usize>,
+    notes_height: f32,
+    first_item: usize,
+    first_link: usize,
+    align_bottom: bool,
+    empty: bool,
+}
+
+impl Region {
+    fn bottom(&self) -> f32 {
+        self.y + self.height - self.notes_height
+    }
+}
+
+/// Where the next frame of a flow comes from.
+enum Supply {
+    /// Pages of a master, column by column.
+    Repeat {
+        master: usize,
+        column: usize,
+        page: Option<usize>,
+    },
+    /// Fixed frames, in order.
+    Fixed {
+        frames: Vec<(usize, Frame)>,
+        next: usize,
+    },
+    /// One frame without a bottom, for measuring.
+    Unbounded { page: usize, width: f32, used: bool },
+}
+
+const NOTE_GAP: f32 = 8.0;
+
+struct Engine<'a> {
+    doc: &'a Document,
+    images: &'a BTreeMap<String, Picture>,
+    shaper: &'a Shaper,
+    known: &'a BTreeMap<String, usize>,
+    name: &'a str,
+    out: Pages,
+    notes: BTreeMap<usize, Vec<Span>>,
+    note_count: usize,
+    auto_anchor: usize,
+    last_heading: String,
+    /// The master of each page made so far.
+    page_masters: Vec<usize>,
+}
+
+impl<'a> Engine<'a> {
+    fn new(
+        doc: &'a Document,
+        images: &'a BTreeMap<String, Picture>,
+        shaper: &'a Shaper,
+        known: &'a BTreeMap<String, usize>,
+        name: &'a str,
+    ) -> Engine<'a> {
+        Engine {
+            doc,
+            images,
+            shaper,
+            known,
+            name,
+            out: Pages {
+                title: doc.title.clone(),
+                lang: doc.lang.clone(),
+                author: doc.author.clone(),
+                subject: doc.subject.clone(),
+                ..Pages::default()
+            },
+            notes: BTreeMap::new(),
+            note_count: 0,
+            auto_anchor: 0,
+            last_heading: String::new(),
+            page_masters: Vec::new(),
+        }
+    }
+
+    fn run(mut self) -> Result<Pages> {
+        // Pages are made in document order. A repeated run is poured as soon
+        // as it is reached; fixed frames are filled at the end, once every
+        // page exists, because a flow may link frames on several pages.
+        let mut fixed: Vec<(String, Vec<(usize, Frame)>)> = Vec::new();
+        for run in &self.doc.runs {
+            match run {
+                PageRun::Fixed { master, frames } => {
+                    let page = self.new_page(*master);
+                    for f in frames {
+                        match fixed.iter_mut().find(|(flow, _)| *flow == f.flow) {
+                            Some((_, list)) => list.push((page, f.clone())),
+                            None => fixed.push((f.flow.clone(), vec![(page, f.clone())])),
+                        }
+                    }
+                }
+                PageRun::Repeat { master, flow } => {
+                    let items = self.prepare_flow(flow);
+                    let mut supply = Supply::Repeat {
+                        master: *master,
+                        column: 0,
+                        page: None,
+                    };
+                    self.pour(&items, &mut supply, flow)?;
+                }
+            }
+        }
+        for (flow, frames) in fixed {
+            let items = self.prepare_flow(&flow);
+            let mut supply = Supply::Fixed { frames, next: 0 };
+            self.pour(&items, &mut supply, &flow)?;
+        }
+        self.running_heads()?;
+        Ok(self.out)
+    }
+
+    fn new_page(&mut self, master: usize) -> usize {
+        let m = &self.doc.masters[master];
+        let mut page = Page {
+            width: m.width,
+            height: m.height,
+            ..Page::default()
+        };
+        if let Some(bg) = m.background {
+            page.items.push(Item::Rect {
+                x: 0.0,
+                y: 0.0,
+                width: m.width,
+                height: m.height,
+                fill: Some(bg),
+                stroke: None,
+            });
+        }
+        self.out.pages.push(page);
+        self.page_masters.push(master);
+        self.out.pages.len() - 1
+    }
+
+    fn prepare_flow(&mut self, flow: &str) -> Vec<Flat> {
+        let blocks = self.doc.flows.get(flow).cloned().unwrap_or_default();
+        let mut out = Vec::new();
+        self.flatten(&blocks, 0.0, &mut out);
+        out
+    }
+
+    fn paragraph(&mut self, spans: &[Span], style: &Style) -> Paragraph {
+        let mut notes = Vec::new();
+        let p = Paragraph::new(
+            spans,
+            style,
+            self.shaper,
+            &Numbers::default(),
+            &mut self.note_count,
+            &mut |n, s| notes.push((n, s.to_vec())),
+        );
+        self.notes.extend(notes);
+        p
+    }
+
+    fn flatten(&mut self, blocks: &[Block], indent: f32, out: &mut Vec<Flat>) {
+        for block in blocks {
+            let s = &block.style;
+            match &block.kind {
+                BlockKind::Paragraph(spans) => {
+                    let para = self.paragraph(spans, s);
+                    if !para.is_empty() {
+                        out.push(Flat::Text {
+                            para,
+                            space_before: s.space_before,
+                            space_after: s.space_after,
+                            indent: indent + s.indent,
+                            keep_with_next: s.keep_with_next,
+                            marker: None,
+                            heading: None,
+                        });
+                    }
+                }
+                BlockKind::Heading {
+                    level,
+                    spans,
+                    anchor,
+                    listed,
+                } => {
+                    let para = self.paragraph(spans, s);
+                    let anchor = anchor.clone().unwrap_or_else(|| {
+                        self.auto_anchor += 1;
+                        format!("heading-{}", self.auto_anchor)
+                    });
+                    let title = plain_text(spans);
+                    out.push(Flat::Text {
+                        para,
+                        space_before: s.space_before,
+                        space_after: s.space_after,
+                        indent: indent + s.indent,
+                        keep_with_next: true,
+                        marker: None,
+                        heading: Some(Heading {
+                            level: *level,
+                            anchor,
+                            title,
+                            listed: *listed,
+                        }),
+                    });
+                }
+                BlockKind::List {
+                    ordered,
+                    start,
+                    items,
+                    marker_style,
+                } => {
+                    let inner = indent + s.indent;
+                    for (i, item) in items.iter().enumerate() {
+                        let first = out.len();
+                        self.flatten(item, inner, out);
+                        let label = if *ordered {
+                            format!("{}.", *start + i as u64)
+                        } else {
+                            "•".to_string()
+                        };
+                        let mstyle = Style {
+                            align: crate::theme::Align::Left,
+                            ..marker_style.clone()
+                        };
+                        let span = Span {
+                            content: SpanContent::Text(label),
+                            style: mstyle.clone(),
+                            link: None,
+                        };
+                        let marker = self.paragraph(&[span], &mstyle);
+                        if let Some(Flat::Text { marker: m, .. }) = out.get_mut(first) {
+                            *m = Some(marker);
+                        }
+                        if let Some(Flat::Text { space_after, .. }) = out.last_mut() {
+                            *space_after = space_after.max(marker_style.space_after);
+                        }
+                    }
+                    if let Some(Flat::Text { space_after, .. }) = out.last_mut() {
+                        *space_after = space_after.max(s.space_after);
+                    }
+                }
+                BlockKind::Quote(children) => {
+                    let first = out.len();
+                    self.flatten(children, indent + s.indent, out);
+                    if let Some(Flat::Text { space_before, .. }) = out.get_mut(first) {
+                        *space_before = space_before.max(s.space_before);
+                    }
+                    if let Some(Flat::Text { space_after, .. }) = out.last_mut() {
+                        *space_after = space_after.max(s.space_after);
+                    }
+                }
+                BlockKind::Boxed(children) => {
+                    out.push(Flat::Boxed {
+                        blocks: children.clone(),
+                        style: s.clone(),
+                        indent,
+                    });
+                }
+                BlockKind::Figure {
+                    image,
+                    width,
+                    max_height,
+                    caption,
+                } => {
+                    let caption = if caption.is_empty() {
+                        self.images.get(image).map(|pic| {
+                            let cs = crate::theme::Style { ..caption_style(s) };
+                            let mut text = pic.asset.caption.clone();
+                            if let Some(credit) = &pic.asset.credit {
+                                text.push_str(&format!(" — {credit}"));
+                            }
+                            vec![Span {
+                                content: SpanContent::Text(text),
+                                style: cs,
+                                link: None,
+                            }]
+                        })
+                    } else {
+                        Some(caption.clone())
+                    };
+                    let caption = caption.map(|c| {
+                        let cs = c
+                            .first()
+                            .map(|s| s.style.clone())
+                            .unwrap_or_else(|| caption_style(s));
+                        self.paragraph(&c, &cs)
+                    });
+                    out.push(Flat::Figure {
+                        key: image.clone(),
+                        width: *width,
+                        max_height: *max_height,
+                        caption,
+                        space_before: s.space_before,
+                        space_after: s.space_after,
+                    });
+                }
+                BlockKind::Rule => out.push(Flat::Rule {
+                    style: s.clone(),
+                    indent,
+                }),
+                BlockKind::Contents { entry_style } => self.contents(entry_style, indent, out),
+                BlockKind::Space(h) => out.push(Flat::Space(*h)),
+                BlockKind::PageBreak => out.push(Flat::PageBreak),
+                BlockKind::FrameBreak => out.push(Flat::FrameBreak),
+            }
+        }
+    }
+
+    /// The contents: one entry per listed heading of level 1 and 2, with the
+    /// page number from the previous pass.
+    fn contents(&mut self, style: &Style, indent: f32, out: &mut Vec<Flat>) {
+        let mut headings = Vec::new();
+        let mut auto = self.auto_anchor;
+        for run in &self.doc.runs {
+            let flows: Vec<&String> = match run {
+                PageRun::Repeat { flow, .. } => vec![flow],
+                PageRun::Fixed { frames, .. } => frames.iter().map(|f| &f.flow).collect(),
+            };
+            for flow in flows {
+                collect_headings(&self.doc.flows[flow], &mut headings, &mut auto);
+            }
+        }
+        for (level, anchor, spans) in headings {
+            let entry = Style {
+                bold: level == 1,
+                ..style.clone()
+            };
+            let title_spans: Vec<Span> = spans
+                .iter()
+                .filter(|s| !matches!(s.content, SpanContent::Footnote { .. }))
+                .map(|s| Span {
+                    style: entry.clone(),
+                    link: None,
+                    ..s.clone()
+                })
+                .collect();
+            let number = self
+                .known
+                .get(&anchor)
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "0".into());
+            let title = Paragraph::new(
+                &title_spans,
+                &entry,
+                self.shaper,
+                &Numbers::default(),
+                &mut 0,
+                &mut |_, _| {},
+            );
+            let num_span = Span {
+                content: SpanContent::Text(number),
+                style: entry.clone(),
+                link: None,
+            };
+            let number = Paragraph::new(
+                &[num_span],
+                &entry,
+                self.shaper,
+                &Numbers::default(),
+                &mut 0,
+                &mut |_, _| {},
+            );
+            out.push(Flat::ContentsEntry {
+                title,
+                number,
+                anchor,
+                indent: indent + if level > 1 { 16.0 } else { 0.0 },
+                space_after: if level == 1 { 2.0 } else { 0.0 },
+            });
+        }
+    }
+
+    fn next_region(&mut self, supply: &mut Supply) -> Option<Region> {
+        match supply {
+            Supply::Repeat {
+                master,
+                column,
+                page,
+            } => {
+                let m = &self.doc.masters[*master];
+                let (columns, gutter) = (m.columns, m.gutter);
+                let inner_w = m.width - m.margin[1] - m.margin[3];
+                let (x0, y0, h) = (
+                    m.margin[3],
+                    m.margin[0],
+                    m.height - m.margin[0] - m.margin[2],
+                );
+                let p = match *page {
+                    Some(p) if *column + 1 < columns => {
+                        *column += 1;
+                        p
+                    }
+                    _ => {
+                        *column = 0;
+                        let mm = *master;
+                        let p = self.new_page(mm);
+                        *page = Some(p);
+                        p
+                    }
+                };
+                let col_w = (inner_w - gutter * (columns as f32 - 1.0)) / columns as f32;
+                let x = x0 + *column as f32 * (col_w + gutter);
+                Some(self.region(p, format!("page {}", p + 1), x, y0, col_w, h, false))
+            }
+            Supply::Fixed { frames, next } => {
+                let (page, f) = frames.get(*next)?.clone();
+                *next += 1;
+                if let Some(bg) = f.background {
+                    self.out.pages[page].items.push(Item::Rect {
+                        x: f.x,
+                        y: f.y,
+                        width: f.width,
+                        height: f.height,
+                        fill: Some(bg),
+                        stroke: None,
+                    });
+                }
+                let pad = f.padding;
+                Some(self.region(
+                    page,
+                    f.name.clone(),
+                    f.x + pad,
+                    f.y + pad,
+                    f.width - 2.0 * pad,
+                    f.height - 2.0 * pad,
+                    f.align_bottom,
+                ))
+            }
+            Supply::Unbounded { page, width, used } => {
+                if *used {
+                    return None;
+                }
+                *used = true;
+                let p = *page;
+                Some(self.region(p, "measure".into(), 0.0, 0.0, *width, f32::MAX / 4.0, false))
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn region(
+        &self,
+        page: usize,
+        name: String,
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+        align_bottom: bool,
+    ) -> Region {
+        let p = &self.out.pages[page];
+        Region {
+            page,
+            name,
+            x,
+            y,
+            width,
+            height,
+            top: y,
+            notes: Vec::new(),
+            notes_height: 0.0,
+            first_item: p.items.len(),
+            first_link: p.links.len(),
+            align_bottom,
+            empty: true,
+        }
+    }
+
+    /// Pours `items` into the frames `supply` gives. Content left when the
+    /// frames run out is overset.
+    fn pour(&mut self, items: &[Flat], supply: &mut Supply, flow: &str) -> Result<()> {
+        let Some(mut region) = self.next_region(supply) else {
+            return if items.is_empty() {
+                Ok(())
+            } else {
+                Err(self.overset_error(items, 0, 0, flow, None))
+            };
+        };
+        let mut i = 0;
+        let mut word = 0;
+        macro_rules! next_frame {
+            () => {{
+                self.finish_region(&region);
+                match self.next_region(supply) {
+                    Some(r) => region = r,
+                    None => return Err(self.overset_error(items, i, word, flow, Some(&region))),
+                }
+            }};
+        }
+        while i < items.len() {
+            match &items[i] {
+                Flat::PageBreak | Flat::FrameBreak => {
+                    let page = region.page;
+                    i += 1;
+                    if i < items.len() {
+                        next_frame!();
+                        if matches!(items[i - 1], Flat::PageBreak) {
+                            while region.page == page {
+                                next_frame!();
+                            }
+                        }
+                    }
+                }
+                Flat::Space(h) => {
+                    if !region.empty {
+                        region.top += h;
+                    }
+                    i += 1;
+                }
+                Flat::Text {
+                    para,
+                    space_before,
+                    space_after,
+                    indent,
+                    keep_with_next,
+                    marker,
+                    heading,
+                } => {
+                    let sb = if region.empty || word > 0 {
+                        0.0
+                    } else {
+                        *space_before
+                    };
+                    let measure = region.width - indent;
+                    let lines = para.lines(word, measure);
+                    let total: f32 = lines.iter().map(|(_, l)| l.height).sum();
+                    // A heading keeps its first line company with the next block's first lines.
+                    let mut need_after = 0.0;
+                    if *keep_with_next && word == 0 {
+                        need_after = self.min_height(items.get(i + 1), region.width);
+                    }
+                    let fit = self.lines_that_fit(&region, &lines, sb);
+                    let all_fit = fit == lines.len()
+                        && region.top + sb + total + need_after <= region.bottom() + 0.01;
+                    if all_fit || (fit == lines.len() && need_after == 0.0) {
+                        self.place_lines(
+                            &mut region,
+                            &lines,
+                            sb,
+                            *indent,
+                            marker.as_ref().filter(|_| word == 0),
+                            heading.as_ref(),
+                        );
+                        region.top += space_after;
+                        i += 1;
+                        word = 0;
+                        continue;
+                    }
+                    // Not all of it fits here.
+                    let mut k = if fit == lines.len() { 0 } else { fit };
+                    if heading.is_some() || *keep_with_next {
+                        k = 0;
+                    }
+                    if k > 0 && k < 2 && lines.len() > 1 && !(region.empty && word == 0) {
+                        k = 0; // no orphan: a lone first line at the foot
+                    }
+                    if k > 0 && lines.len() - k < 2 && k >= 3 {
+                        k -= 1; // no widow: a lone last line at the head
+                    }
+                    if k == 0 && region.empty {
+                        // Nothing fits an empty frame: place what we must.
+                        k = fit.max(1).min(lines.len());
+                    }
+                    if k > 0 {
+                        self.place_lines(
+                            &mut region,
+                            &lines[..k],
+                            sb,
+                            *indent,
+                            marker.as_ref().filter(|_| word == 0),
+                            heading.as_ref(),
+                        );
+                        if k == lines.len() {
+                            region.top += space_after;
+                            i += 1;
+                            word = 0;
+                            continue;
+                        }
+                        word = lines[k].0;
+                    }
+                    next_frame!();
+                }
+                Flat::ContentsEntry {
+                    title,
+                    number,
+                    anchor,
+                    indent,
+                    space_after,
+                } => {
+                    let num_w = number
+                        .lines(0, 1000.0)
+                        .first()
+                        .map(|(_, l)| run_width(l))
+                        .unwrap_or(0.0);
+                    let measure = region.width - indent - num_w - 24.0;
+                    let lines = title.lines(0, measure);
+                    let h: f32 = lines.iter().map(|(_, l)| l.height).sum();
+                    if region.top + h > region.bottom() + 0.01 && !region.empty {
+                        next_frame!();
+                    }
+                    let top = region.top;
+                    self.place_lines(&mut region, &lines, 0.0, *indent, None, None);
+                    // Leader dots and the page number on the last line.
+                    if let Some((_, last)) = lines.last() {
+                        let base = region.top - last.height + last.baseline;
+                        let text_end = region.x + indent + run_width(last) + 4.0;
+                        let num_x = region.x + region.width - num_w;
+                        if let Some((_, nl)) = number.lines(0, 1000.0).into_iter().next() {
+                            for run in &nl.runs {
+                                let mut r = run.clone();
+                                r.x += num_x;
+                                r.y = base;
+                                if let Some(Item::Text(model)) =
+                                    self.leaders(&r, text_end, num_x - 4.0)
+                                {
+                                    self.out.pages[region.page].items.push(Item::Text(model));
+                                }
+                                self.out.pages[region.page].items.push(Item::Text(r));
+                            }
+                        }
+                    }
+                    self.out.pages[region.page].links.push(Link {
+                        x: region.x + indent,
+                        y: top,
+                        width: region.width - indent,
+                        height: region.top - top,
+                        target: LinkTarget::Anchor(anchor.clone()),
+                    });
+                    region.top += space_after;
+                    i += 1;
+                }
+                Flat::Figure { .. } | Flat::Boxed { .. } | Flat::Rule { .. } => {
+                    let sb = if region.empty {
+                        0.0
+                    } else {
+                        space_before_of(&items[i])
+                    };
+                    let h = self.atomic_height(&items[i], region.width);
+                    if region.top + sb + h > region.bottom() + 0.01 && !region.empty {
+                        next_frame!();
+                        continue;
+                    }
+                    region.top += sb;
+                    self.place_atomic(&mut region, &items[i]);
+                    region.top += space_after_of(&items[i]);
+                    region.empty = false;
+                    i += 1;
+                }
+            }
+        }
+        self.finish_region(&region);
+        Ok(())
+    }
+
+    /// How many of `lines` fit in the region, counting the footnotes they bring.
+    fn lines_that_fit(&mut self, region: &Region, lines: &[(usize, Line)], sb: f32) -> usize {
+        let mut top = region.top + sb;
+        let mut notes_height = region.notes_height;
+        let mut has_notes = !region.notes.is_empty();
+        for (k, (_, line)) in lines.iter().enumerate() {
+            let mut extra = 0.0;
+            for n in &line.footnotes {
+                if !has_notes {
+                    extra += NOTE_GAP;
+                    has_notes = true;
+                }
+                extra += self.note_height(*n, region.width);
+            }
+            if top + line.height > region.y + region.height - notes_height - extra + 0.01 {
+                return k;
+            }
+            notes_height += extra;
+            top += line.height;
+        }
+        lines.len()
+    }
+
+    fn note_paragraph(&mut self, n: usize) -> Option<Paragraph> {
+        let spans = self.notes.get(&n)?.clone();
+        let style = spans.first().map(|s| s.style.clone()).unwrap_or_default();
+        let mut all = vec![Span {
+            content: SpanContent::Text(format!("{n}\u{2002}")),
+            style: style.clone(),
+            link: None,
+        }];
+        all.extend(spans);
+        Some(Paragraph::new(
+            &all,
+            &Style {
+                align: crate::theme::Align::Left,
+                ..style
+            },
+            self.shaper,
+            &Numbers::default(),
+            &mut 0,
+            &mut |_, _| {},
+        ))
+    }
+
+    fn note_height(&mut self, n: usize, width: f32) -> f32 {
+        self.note_paragraph(n).map_or(0.0, |p| {
+            p.lines(0, width).iter().map(|(_, l)| l.height).sum::<f32>() + 2.0
+        })
+    }
+
+    fn place_lines(
+        &mut self,
+        region: &mut Region,
+        lines: &[(usize, Line)],
+        sb: f32,
+        indent: f32,
+        marker: Option<&Paragraph>,
+        heading: Option<&Heading>,
+    ) {
+        region.top += sb;
+        if let Some(h) = heading {
+            self.out
+                .anchors
+                .entry(h.anchor.clone())
+                .or_insert((region.page, region.top));
+            if h.listed && h.level <= 2 {
+                self.out.outline.push(OutlineEntry {
+                    title: h.title.clone(),
+                    level: h.level,
+                    anchor: h.anchor.clone(),
+                });
+            }
+            if h.level == 1 {
+                self.last_heading = h.title.clone();
+            }
+        }
+        for (k, (_, line)) in lines.iter().enumerate() {
+            let x0 = region.x + indent;
+            let base = region.top + line.baseline;
+            if line.overflow > 0.5 {
+                let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+                self.out.warnings.push(format!(
+                    "{}: an overfull line ({:.1} pt too wide) in frame `{}`: “{}”",
+                    self.name,
+                    line.overflow,
+                    region.name,
+                    text.trim()
+                ));
+            }
+            if let (0, Some(m)) = (k, marker)
+                && let Some((_, ml)) = m.lines(0, 1000.0).into_iter().next()
+            {
+                let w = run_width(&ml);
+                for mut r in ml.runs {
+                    r.x += x0 - w - 5.0;
+                    r.y += base;
+                    self.out.pages[region.page].items.push(Item::Text(r));
+                }
+            }
+            for run in &line.runs {
+                let mut r = run.clone();
+                r.x += x0;
+                r.y += base;
+                self.out.pages[region.page].items.push(Item::Text(r));
+            }
+            for (lx, lw, href) in &line.links {
+                let target = match href.strip_prefix('#') {
+                    Some(anchor) => LinkTarget::Anchor(anchor.to_string()),
+                    None => LinkTarget::Uri(href.clone()),
+                };
+                self.out.pages[region.page].links.push(Link {
+                    x: x0 + lx,
+                    y: region.top,
+                    width: *lw,
+                    height: line.height,
+                    target,
+                });
+            }
+            for n in &line.footnotes {
+                if !region.notes.contains(n) {
+                    if region.notes.is_empty() {
+                        region.notes_height += NOTE_GAP;
+                    }
+                    let h = self.note_height(*n, region.width);
+                    region.notes.push(*n);
+                    region.notes_height += h;
+                }
+            }
+            region.top += line.height;
+        }
+        region.empty = false;
+    }
+
+    /// Draws a frame's footnotes at its foot, and sets bottom-aligned content down.
+    fn finish_region(&mut self, region: &Region) {
+        if region.align_bottom && !region.empty {
+            let shift = region.bottom() - region.top;
+            if shift > 0.0 {
+                let page = &mut self.out.pages[region.page];
+                for item in &mut page.items[region.first_item..] {
+                    match item {
+                        Item::Text(r) => r.y += shift,
+                        Item::Image { y, .. } | Item::Rect { y, .. } => *y += shift,
+                    }
+                }
+                for link in &mut page.links[region.first_link..] {
+                    link.y += shift;
+                }
+                for (p, y) in self.out.anchors.values_mut() {
+                    if *p == region.page && *y >= region.y && *y <= region.top {
+                        *y += shift;
+                    }
+                }
+            }
+        }
+        if region.notes.is_empty() {
+            return;
+        }
+        let mut top = region.y + region.height - region.notes_height + NOTE_GAP;
+        let rule_color = Cmyk {
+            c: 0.0,
+            m: 0.0,
+            y: 0.0,
+            k: 0.5,
+        };
+        self.out.pages[region.page].items.push(Item::Rect {
+            x: region.x,
+            y: top - NOTE_GAP / 2.0,
+            width: (region.width * 0.3).min(90.0),
+            height: 0.0,
+            fill: None,
+            stroke: Some((rule_color, 0.4)),
+        });
+        for n in region.notes.clone() {
+            if let Some(p) = self.note_paragraph(n) {
+                let lines = p.lines(0, region.width);
+                let mut r = Region {
+                    top,
+                    ..region.clone()
+                };
+                r.notes = Vec::new();
+                self.place_lines(&mut r, &lines, 0.0, 0.0, None, None);
+                top = r.top + 2.0;
+            }
+        }
+    }
+
+    /// The least height `item` needs at the top of a frame (keep-with-next).
+    fn min_height(&mut self, item: Option<&Flat>, width: f32) -> f32 {
+        match item {
+            Some(Flat::Text {
+                para,
+                space_before,
+                indent,
+                ..
+            }) => {
+                let lines = para.lines(0, width - indent);
+                space_before + lines.iter().take(2).map(|(_, l)| l.height).sum::<f32>()
+            }
+            Some(f @ (Flat::Figure { .. } | Flat::Boxed { .. })) => {
+                space_before_of(f) + self.atomic_height(f, width)
+            }
+            _ => 0.0,
+        }
+    }
+
+    fn figure_size(&self, key: &str, frac: f32, max_height: Option<f32>, width: f32) -> (f32, f32) {
+        let (pw, ph) = self
+            .images
+            .get(key)
+            .map_or((4.0, 3.0), |p| (p.width_px as f32, p.height_px as f32));
+        let mut w = width * frac;
+        let mut h = w * ph / pw;
+        if let Some(mh) = max_height
+            && h > mh
+        {
+            h = mh;
+            w = h * pw / ph;
+        }
+        (w, h)
+    }
+
+    fn atomic_height(&mut self, item: &Flat, width: f32) -> f32 {
+        match item {
+            Flat::Figure {
+                key,
+                width: frac,
+                max_height,
+                caption,
+                ..
+            } => {
+                let (_, h) = self.figure_size(key, *frac, *max_height, width);
+                let ch: f32 = caption.as_ref().map_or(0.0, |c| {
+                    4.0 + c.lines(0, width).iter().map(|(_, l)| l.height).sum::<f32>()
+                });
+                h + ch
+            }
+            Flat::Boxed {
+                blocks,
+                style,
+                indent,
+            } => {
+                let inner = width - indent - 2.0 * style.padding;
+                let (_, _, h) = self.detached(blocks, inner);
+                h + 2.0 * style.padding
+            }
+            Flat::Rule { style, .. } => style.border,
+            _ => 0.0,
+        }
+    }
+
+    fn place_atomic(&mut self, region: &mut Region, item: &Flat) {
+        let page = region.page;
+        match item {
+            Flat::Figure {
+                key,
+                width: frac,
+                max_height,
+                caption,
+                ..
+            } => {
+                let (w, h) = self.figure_size(key, *frac, *max_height, region.width);
+                let x = region.x + (region.width - w) / 2.0;
+                self.out.pages[page].items.push(Item::Image {
+                    key: key.clone(),
+                    x,
+                    y: region.top,
+                    width: w,
+                    height: h,
+                });
+                region.top += h;
+                if let Some(c) = caption {
+                    let lines = c.lines(0, region.width);
+                    region.top += 4.0;
+                    self.place_lines(region, &lines, 0.0, 0.0, None, None);
+                }
+            }
+            Flat::Boxed {
+                blocks,
+                style,
+                indent,
+            } => {
+                let x = region.x + indent;
+                let inner = region.width - indent - 2.0 * style.padding;
+                let (items, links, h) = self.detached(blocks, inner);
+                let total = h + 2.0 * style.padding;
+                let stroke = (style.border > 0.0).then_some((style.border_color, style.border));
+                if style.background.is_some() || stroke.is_some() {
+                    self.out.pages[page].items.push(Item::Rect {
+                        x,
+                        y: region.top,
+                        width: region.width - indent,
+                        height: total,
+                        fill: style.background,
+                        stroke,
+                    });
+                }
+                let (dx, dy) = (x + style.padding, region.top + style.padding);
+                for mut it in items {
+                    match &mut it {
+                        Item::Text(r) => {
+                            r.x += dx;
+                            r.y += dy;
+                        }
+                        Item::Image { x, y, .. } | Item::Rect { x, y, .. } => {
+                            *x += dx;
+                            *y += dy;
+                        }
+                    }
+                    self.out.pages[page].items.push(it);
+                }
+                for mut l in links {
+                    l.x += dx;
+                    l.y += dy;
+                    self.out.pages[page].links.push(l);
+                }
+                region.top += total;
+            }
+            Flat::Rule { style, indent } => {
+                self.out.pages[page].items.push(Item::Rect {
+                    x: region.x + indent,
+                    y: region.top + style.border / 2.0,
+                    width: region.width - indent,
+                    height: 0.0,
+                    fill: None,
+                    stroke: Some((style.border_color, style.border.max(0.25))),
+                });
+                region.top += style.border;
+            }
+            _ => {}
+        }
+    }
+
+    /// Lays `blocks` out on a scratch page of unlimited height, returning the
+    /// items (relative to the top-left corner), links and height.
+    fn detached(&mut self, blocks: &[Block], width: f32) -> (Vec<Item>, Vec<Link>, f32) {
+        // Measuring and placing both come here: numbering must not count twice.
+        let (notes, anchors) = (self.note_count, self.auto_anchor);
+        let mut flat = Vec::new();
+        self.flatten(blocks, 0.0, &mut flat);
+        (self.note_count, self.auto_anchor) = (notes, anchors);
+        self.out.pages.push(Page::default());
+        let page = self.out.pages.len() - 1;
+        let mut supply = Supply::Unbounded {
+            page,
+            width,
+            used: false,
+        };
+        let mut region = self.next_region(&mut supply).expect("an unbounded frame");
+        let anchors_before = self.out.anchors.clone();
+        let outline_len = self.out.outline.len();
+        self.pour_into(&flat, &mut region);
+        self.out.anchors = anchors_before;
+        self.out.outline.truncate(outline_len);
+        let scratch = self.out.pages.pop().unwrap_or_default();
+        (scratch.items, scratch.links, region.top - region.y)
+    }
+
+    /// Pours into one region that cannot overflow (for measuring).
+    fn pour_into(&mut self, items: &[Flat], region: &mut Region) {
+        for item in items {
+            match item {
+                Flat::Text {
+                    para,
+                    space_before,
+                    space_after,
+                    indent,
+                    marker,
+                    heading,
+                    ..
+                } => {
+                    let sb = if region.empty { 0.0 } else { *space_before };
+                    let lines = para.lines(0, region.width - indent);
+                    self.place_lines(
+                        region,
+                        &lines,
+                        sb,
+                        *indent,
+                        marker.as_ref(),
+                        heading.as_ref(),
+                    );
+                    region.top += space_after;
+                }
+                Flat::Space(h) => region.top += h,
+                Flat::Figure { .. } | Flat::Boxed { .. } | Flat::Rule { .. } => {
+                    if !region.empty {
+                        region.top += space_before_of(item);
+                    }
+                    self.place_atomic(region, item);
+                    region.top += space_after_of(item);
+                    region.empty = false;
+                }
+                _ => {}
+            }
+        }
+        // Space after the last block does not count towards the height.
+        if let Some(last) = items.last() {
+            region.top -= space_after_of(last);
+        }
+    }
+
+    /// Leader dots from `from` to `to` on the baseline of `model`.
+    fn leaders(&self, model: &GlyphRun, from: f32, to: f32) -> Option<Item> {
+        let dot = self.shaper.shape(model.face, ".");
+        let g = dot.first()?;
+        let scale = model.size / self.shaper.face(model.face).units_per_em;
+        let step = 4.5f32.max(g.advance as f32 * scale);
+        let mut x = (from / step).ceil() * step;
+        let mut glyphs = Vec::new();
+        let mut text = String::new();
+        let start = x;
+        while x + step <= to {
+            glyphs.push(PlacedGlyph {
+                id: g.id,
+                advance: step,
+                x_offset: 0.0,
+                y_offset: 0.0,
+                range: text.len()..text.len() + 1,
+            });
+            text.push('.');
+            x += step;
+        }
+        (!glyphs.is_empty()).then(|| {
+            Item::Text(GlyphRun {
+                x: start,
+                y: model.y,
+                glyphs,
+                text,
+                color: model.color,
+                underline: false,
+                ..model.clone()
+            })
+        })
+    }
+
+    /// Running headers and footers, now that the page count is known.
+    fn running_heads(&mut self) -> Result<()> {
+        let total = self.out.pages.len();
+        for index in 0..total {
+            let master = self.page_masters[index];
+            let m = self.doc.masters[master].clone();
+            let numbers = Numbers {
+                page: (index + 1).to_string(),
+                pages: total.to_string(),
+            };
+            let width = m.width - m.margin[1] - m.margin[3];
+            for (blocks, is_header) in [(&m.header, true), (&m.footer, false)] {
+                if blocks.is_empty() {
+                    continue;
+                }
+                let (items, links, h) = self.detached_numbered(blocks, width, &numbers);
+                let dy = if is_header {
+                    m.margin[0] - h - 14.0
+                } else {
+                    m.height - m.margin[2] + 14.0
+                };
+                let page = &mut self.out.pages[index];
+                for mut it in items {
+                    match &mut it {
+                        Item::Text(r) => {
+                            r.x += m.margin[3];
+                            r.y += dy;
+                        }
+                        Item::Image { x, y, .. } | Item::Rect { x, y, .. } => {
+                            *x += m.margin[3];
+                            *y += dy;
+                        }
+                    }
+                    page.items.push(it);
+                }
+                for mut l in links {
+                    l.x += m.margin[3];
+                    l.y += dy;
+                    page.links.push(l);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn detached_numbered(
+        &mut self,
+        blocks: &[Block],
+        width: f32,
+        numbers: &Numbers,
+    ) -> (Vec<Item>, Vec<Link>, f32) {
+        let blocks: Vec<Block> = blocks.iter().map(|b| with_numbers(b, numbers)).collect();
+        self.detached(&blocks, width)
+    }
+
+    /// Reports content that did not fit the fixed frames of its flow.
+    fn overset_error(
+        &mut self,
+        items: &[Flat],
+        i: usize,
+        word: usize,
+        flow: &str,
+        last: Option<&Region>,
+    ) -> Error {
+        let width = last.map_or(300.0, |r| r.width);
+        let mut lines = 0usize;
+        let mut height = 0.0f32;
+        let mut first_words = String::new();
+        for (k, item) in items[i..].iter().enumerate() {
+            match item {
+                Flat::Text {
+                    para,
+                    indent,
+                    space_before,
+                    heading,
+                    ..
+                } => {
+                    let ls = para.lines(if k == 0 { word } else { 0 }, width - indent);
+                    if first_words.is_empty() {
+                        let t: String = ls
+                            .first()
+                            .map(|(_, l)| l.runs.iter().map(|r| r.text.as_str()).collect())
+                            .unwrap_or_default();
+                        first_words = t.trim().to_string();
+                    }
+                    // Left over from the start of a section: name that section.
+                    if let (Some(h), 0, 0) = (heading, k, word) {
+                        self.last_heading = h.title.clone();
+                    }
+                    lines += ls.len();
+                    height += ls.iter().map(|(_, l)| l.height).sum::<f32>()
+                        + if k == 0 { 0.0 } else { *space_before };
+                }
+                other => height += self.atomic_height(other, width),
+            }
+        }
+        let mm = height / crate::markup::MM;
+        let frame = last.map_or_else(
+            || "(none)".to_string(),
+            |r| format!("`{}` on page {}", r.name, r.page + 1),
+        );
+        let section = if self.last_heading.is_empty() {
+            String::new()
+        } else {
+            format!(" in the section “{}”", self.last_heading)
+        };
+        Error::new(format!(
+            "{}: overset: {lines} lines ({mm:.1} mm) of flow `{flow}` do not fit; the last frame is {frame}; the text left over starts “{}”{section}",
+            self.name,
+            truncate(&first_words, 60),
+        ))
+        .help("drop a section from the briefing, shorten one, or let the template shrink the text to fit")
+    }
+}
+
+fn truncate(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(n).collect::<String>())
+    }
+}
+
+fn run_width(line: &Line) -> f32 {
+    line.runs.last().map_or(0.0, |r| {
+        let trailing: f32 = r
+            .glyphs
+            .iter()
+            .rev()
+            .take_while(|g| r.text[g.range.clone()].trim().is_empty())
+            .map(|g| g.advance)
+            .sum();
+        r.x + r.width() - trailing
+    })
+}
+
+fn caption_style(figure: &Style) -> Style {
+    Style {
+        size: 7.5,
+        leading: 9.5,
+        align: crate::theme::Align::Left,
+        italic: false,
+        ..figure.clone()
+    }
+}
+
+fn space_before_of(item: &Flat) -> f32 {
+    match item {
+        Flat::Figure { space_before, .. } => *space_before,
+        Flat::Boxed { style, .. } | Flat::Rule { style, .. } => style.space_before,
+        Flat::Text { space_before, .. } => *space_before,
+        _ => 0.0,
+    }
+}
+
+fn space_after_of(item: &Flat) -> f32 {
+    match item {
+        Flat::Figure { space_after, .. } => *space_after,
+        Flat::Boxed { style, .. } | Flat::Rule { style, .. } => style.space_after,
+        Flat::Text { space_after, .. } => *space_after,
+        _ => 0.0,
+    }
+}
+
+fn plain_text(spans: &[Span]) -> String {
+    let mut out = String::new();
+    for s in spans {
+        match &s.content {
+            SpanContent::Text(t) => out.push_str(t),
+            SpanContent::LineBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+fn collect_headings(blocks: &[Block], out: &mut Vec<(u8, String, Vec<Span>)>, auto: &mut usize) {
+    for b in blocks {
+        match &b.kind {
+            BlockKind::Heading {
+                level,
+                spans,
+                anchor,
+                listed,
+            } => {
+                let anchor = anchor.clone().unwrap_or_else(|| {
+                    *auto += 1;
+                    format!("heading-{auto}")
+                });
+                if *listed && *level <= 2 {
+                    out.push((*level, anchor, spans.clone()));
+                }
+            }
+            BlockKind::Quote(c) | BlockKind::Boxed(c) => collect_headings(c, out, auto),
+            _ => {}
+        }
+    }
+}
+
+/// Replaces page-number and page-count spans with their values.
+fn with_numbers(block: &Block, numbers: &Numbers) -> Block {
+    let fix = |spans: &[Span]| -> Vec<Span> {
+        spans
+            .iter()
+            .map(|s| match s.content {
+                SpanContent::PageNumber => Span {
+                    content: SpanContent::Text(numbers.page.clone()),
+                    ..s.clone()
+                },
+                SpanContent::PageCount => Span {
+                    content: SpanContent::Text(numbers.pages.clone()),
+                    ..s.clone()
+                },
+                _ => s.clone(),
+            })
+            .collect()
+    };
+    let kind = match &block.kind {
+        BlockKind::Paragraph(s) => BlockKind::Paragraph(fix(s)),
+        BlockKind::Boxed(c) => {
+            BlockKind::Boxed(c.iter().map(|b| with_numbers(b, numbers)).collect())
+        }
+        other => other.clone(),
+    };
+    Block {
+        kind,
+        ..block.clone()
+    }
+}

@@ -1,0 +1,97 @@
+//! handbill turns YAML briefings that select sections of a country profile
+//! into print-ready PDF leaflets and legal briefing packs.
+//!
+//! The pipeline, one module per stage, each handing plain data to the next:
+//!
+//! ```text
+//! briefing.yaml ─load─▶ Briefing + Profile ─select─▶ Selection
+//!   ─markdown─▶ section markup ─template─▶ layout markup ─markup─▶ Document
+//!   ─layout─▶ Pages ─pdf─▶ bytes ─▶ written atomically
+//! ```
+//!
+//! [`build`] runs it for one briefing; the `cli` module is the command line.
+
+pub mod cli;
+pub mod error;
+pub mod layout;
+pub mod load;
+pub mod markdown;
+pub mod markup;
+pub mod model;
+pub mod pdf;
+pub mod select;
+pub mod template;
+pub mod theme;
+
+use std::io::Write;
+use std::path::Path;
+
+pub use error::{Error, Result};
+
+/// What building one briefing gives.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// The briefing's name: its file name without `.yaml`.
+    pub name: String,
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub warnings: Vec<String>,
+}
+
+/// Options that apply to every briefing of a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub pdf: pdf::PdfOptions,
+}
+
+/// Runs every stage for one briefing file, writing nothing.
+pub fn build(briefing_file: &Path, options: &BuildOptions) -> Result<Built> {
+    let briefing = load::load_briefing(briefing_file)?;
+    let profile = load::load_profile_for(&briefing)?;
+    let selection = select::select(&briefing, &profile)?;
+    let template = template::find(&briefing)?;
+    let data = template::data(&briefing, &profile, &selection)?;
+    let markup_text = template::render(&template, &data)?;
+    let theme = theme::Theme::builtin();
+    let document = markup::parse(
+        &markup::MarkupSource {
+            template: &template.path,
+            text: &markup_text,
+        },
+        &theme,
+    )?;
+    let pages = layout::layout(&document, &selection.images, &briefing.name)?;
+    let pdf = pdf::write(&pages, &selection.images, &options.pdf)?;
+    Ok(Built {
+        name: briefing.name,
+        pages: pages.pages.len(),
+        warnings: pages.warnings,
+        pdf,
+    })
+}
+
+/// Writes `bytes` to `path` so that the path holds either the old file or
+/// the whole new one, never a part: write a temporary file beside it, flush
+/// it to disk, then rename it over.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", &e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, "write", &e)
+    })
+}

@@ -1,0 +1,541 @@
+//! Stage 1, load: reads a briefing file and the profile it names.
+//!
+//! YAML is read strictly (unknown keys are errors) with serde-saphyr, which
+//! reports line and column; every error here points into the file at fault.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::error::{Error, Location, Result, did_you_mean};
+use crate::model::{
+    Audience, Briefing, ImageAsset, Located, Profile, Section, SectionChoice, SectionPick, Source,
+};
+
+/// Reads a whole file as UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read", &e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes());
+        Error::new("the file is not UTF-8 text")
+            .at(Location::at_offset(path, &text, offset))
+            .help("save the file with UTF-8 encoding")
+    })
+}
+
+/// Parses YAML into `T`, turning serde-saphyr's errors into ours.
+/// `first_line` is the line of `file` on which `text` starts.
+pub fn parse_yaml<T: DeserializeOwned>(file: &Path, text: &str, first_line: usize) -> Result<T> {
+    serde_saphyr::from_str::<T>(text).map_err(|err| yaml_error(file, text, first_line, &err))
+}
+
+fn yaml_error(file: &Path, text: &str, first_line: usize, err: &serde_saphyr::Error) -> Error {
+    let plain = err.without_snippet().to_string();
+    // serde-saphyr appends its own position; we show ours.
+    let message = plain
+        .lines()
+        .next()
+        .unwrap_or("invalid YAML")
+        .split(" at line ")
+        .next()
+        .unwrap_or("invalid YAML")
+        .trim()
+        .to_string();
+    let mut error = Error::new(message.clone());
+    if let Some(loc) = err.location().filter(|l| l.line() > 0) {
+        let line = loc.line() as usize;
+        let whole = Location::at_line(file, text, line, loc.column() as usize);
+        error = error.at(Location {
+            line: line + first_line - 1,
+            ..whole
+        });
+    } else {
+        error = error.at(Location::file(file));
+    }
+    if let Some(help) = unknown_field_help(&message) {
+        error = error.help(help);
+    } else if message.contains("missing field") {
+        error = error.help("add the missing key; see docs/briefing.md and docs/profile.md");
+    }
+    error
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`", suggest the
+/// closest key.
+fn unknown_field_help(message: &str) -> Option<String> {
+    let rest = message
+        .split("unknown field `")
+        .nth(1)
+        .or_else(|| message.split("unknown variant `").nth(1))?;
+    let (word, rest) = rest.split_once('`')?;
+    let list = rest
+        .split_once("expected one of ")
+        .or_else(|| rest.split_once("expected "))
+        .map_or("", |(_, l)| l);
+    let expected: Vec<&str> = list
+        .split(", ")
+        .map(|k| k.trim().trim_matches('`'))
+        .filter(|k| !k.is_empty())
+        .collect();
+    match did_you_mean(word, expected.iter().copied()) {
+        Some(close) => Some(format!("did you mean `{close}`?")),
+        None if !expected.is_empty() => Some(format!(
+            "the keys allowed here are: {}",
+            expected.join(", ")
+        )),
+        None => None,
+    }
+}
+
+fn located(file: &Path, text: &str, loc: &serde_saphyr::Location) -> Location {
+    Location::at_line(file, text, loc.line() as usize, loc.column() as usize)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BriefingFile {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    subtitle: Option<String>,
+    profile: Spanned<String>,
+    template: Spanned<String>,
+    audience: Audience,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    sections: Spanned<SectionsField>,
+    #[serde(default)]
+    values: Option<serde_json::Value>,
+}
+
+/// `sections:` is either the word `all` or a list of picks.
+enum SectionsField {
+    All,
+    List(Vec<Spanned<PickField>>),
+}
+
+impl<'de> Deserialize<'de> for SectionsField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = SectionsField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("the word `all` or a list of section ids and `tag:` entries")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+                if v == "all" {
+                    Ok(SectionsField::All)
+                } else {
+                    Err(E::custom(format!(
+                        "`sections:` is `{v}`, expected the word `all` or a list of section ids"
+                    )))
+                }
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut picks = Vec::new();
+                while let Some(p) = seq.next_element()? {
+                    picks.push(p);
+                }
+                Ok(SectionsField::List(picks))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A section id, or `{tag: NAME}`.
+struct PickField(SectionPick);
+
+impl<'de> Deserialize<'de> for PickField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PickField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a section id or `tag: NAME`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+                Ok(PickField(SectionPick::Id(v.to_string())))
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut tag = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key != "tag" {
+                        return Err(de::Error::custom(format!(
+                            "unknown key `{key}` in a section pick, expected `tag`"
+                        )));
+                    }
+                    tag = Some(map.next_value::<String>()?);
+                }
+                tag.map(|t| PickField(SectionPick::Tag(t)))
+                    .ok_or_else(|| de::Error::custom("a section pick mapping needs `tag: NAME`"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The project folder of a briefing: the parent of the `briefings` folder it
+/// is in, or else the briefing's own folder.
+pub fn project_folder(briefing: &Path) -> PathBuf {
+    let dir = briefing.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    if dir.file_name().is_some_and(|n| n == "briefings")
+        && let Some(parent) = dir.parent()
+    {
+        return if parent.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            parent.to_path_buf()
+        };
+    }
+    dir
+}
+
+/// Loads one briefing file.
+pub fn load_briefing(path: &Path) -> Result<Briefing> {
+    let text = read_text(path)?;
+    let raw: BriefingFile = parse_yaml(path, &text, 1)?;
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "briefing".into());
+    let sections = match raw.sections.value {
+        SectionsField::All => SectionChoice::All,
+        SectionsField::List(list) => {
+            if list.is_empty() {
+                return Err(Error::new("`sections:` is an empty list")
+                    .at(located(path, &text, &raw.sections.referenced))
+                    .help("list the section ids to include, or write `sections: all`"));
+            }
+            SectionChoice::List(
+                list.into_iter()
+                    .map(|p| Located {
+                        value: p.value.0,
+                        location: located(path, &text, &p.referenced),
+                    })
+                    .collect(),
+            )
+        }
+    };
+    let values = match raw.values {
+        None | Some(serde_json::Value::Null) => serde_json::Value::Object(Default::default()),
+        Some(v @ serde_json::Value::Object(_)) => v,
+        Some(_) => {
+            let offset = text.find("values:").unwrap_or(0);
+            return Err(Error::new("`values:` must be a mapping of names to values")
+                .at(Location::at_offset(path, &text, offset)));
+        }
+    };
+    Ok(Briefing {
+        file: path.to_path_buf(),
+        name,
+        project: project_folder(path),
+        title: raw.title,
+        subtitle: raw.subtitle,
+        profile: Located {
+            location: located(path, &text, &raw.profile.referenced),
+            value: raw.profile.value,
+        },
+        template: Located {
+            location: located(path, &text, &raw.template.referenced),
+            value: raw.template.value,
+        },
+        audience: raw.audience,
+        lang: raw.lang,
+        date: raw.date,
+        sections,
+        values,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileFile {
+    title: String,
+    publisher: String,
+    date: String,
+    lang: String,
+    #[serde(default)]
+    sources: BTreeMap<String, Source>,
+    #[serde(default)]
+    images: BTreeMap<String, ImageAsset>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    id: String,
+    title: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    audience: Audience,
+}
+
+/// The folder that holds the profiles for a briefing.
+pub fn profiles_folder(briefing: &Briefing) -> PathBuf {
+    briefing
+        .file
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("profiles")
+}
+
+/// Loads the profile a briefing names.
+pub fn load_profile_for(briefing: &Briefing) -> Result<Profile> {
+    let name = &briefing.profile.value;
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && !name.starts_with('.');
+    if !plain {
+        return Err(
+            Error::new(format!("`profile: {name}` is not a profile name"))
+                .at(briefing.profile.location.clone())
+                .help("name a folder under briefings/profiles/, e.g. `profile: kazakhstan`"),
+        );
+    }
+    let folder = profiles_folder(briefing);
+    let dir = folder.join(name);
+    if !dir.join("profile.yaml").is_file() {
+        let known = list_profiles(&folder);
+        let help = match did_you_mean(name, known.iter().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None if known.is_empty() => format!("there are no profiles in {}", folder.display()),
+            None => format!("the profiles are: {}", known.join(", ")),
+        };
+        return Err(Error::new(format!(
+            "there is no profile `{name}` (no {})",
+            dir.join("profile.yaml").display()
+        ))
+        .at(briefing.profile.location.clone())
+        .help(help));
+    }
+    load_profile(&dir)
+}
+
+/// The names of the profile folders in `folder`, sorted.
+pub fn list_profiles(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join("profile.yaml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Loads a profile folder: `profile.yaml` and every `*.md` section, in the
+/// order of their file names.
+pub fn load_profile(dir: &Path) -> Result<Profile> {
+    let file = dir.join("profile.yaml");
+    let text = read_text(&file)?;
+    let raw: ProfileFile = parse_yaml(&file, &text, 1)?;
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, "read the folder", &e))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && p.is_file())
+        .filter(|p| !is_translation(p) && !is_note(p))
+        .collect();
+    paths.sort();
+    let mut sections: Vec<Section> = Vec::new();
+    for path in paths {
+        let section = load_section(&path)?;
+        if let Some(first) = sections.iter().find(|s| s.id == section.id) {
+            return Err(Error::new(format!(
+                "two sections have the id `{}`: this one and {}",
+                section.id,
+                first.file.display()
+            ))
+            .at(Location::at_line(&path, &read_text(&path)?, 2, 1))
+            .help("give each section its own id"));
+        }
+        sections.push(section);
+    }
+    Ok(Profile {
+        name: dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        file,
+        title: raw.title,
+        publisher: raw.publisher,
+        date: raw.date,
+        lang: raw.lang,
+        sources: raw.sources,
+        images: raw.images,
+        sections,
+    })
+}
+
+/// `README.md`, `CORRECTIONS.md`: a file named in capitals is a note for
+/// the people keeping the profile, not a section.
+fn is_note(path: &Path) -> bool {
+    path.file_stem()
+        .map(|s| s.to_string_lossy())
+        .is_some_and(|s| s.chars().any(char::is_alphabetic) && !s.chars().any(char::is_lowercase))
+}
+
+/// `overview.ru.md` is a translation of `overview.md`, not a section of its own.
+fn is_translation(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|s| Path::new(s).extension())
+        .is_some_and(|lang| lang.len() == 2)
+}
+
+/// Reads one section: YAML front matter between `---` lines, then Markdown.
+pub fn load_section(path: &Path) -> Result<Section> {
+    let text = read_text(path)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let missing = || {
+        Error::new("the section has no front matter")
+            .at(Location::at_line(path, text, 1, 1))
+            .help("begin the file with `---`, then `id:` and `title:` lines, then `---`")
+    };
+    let first_end = text.find('\n').ok_or_else(missing)?;
+    if text[..first_end].trim_end() != "---" {
+        return Err(missing());
+    }
+    let mut offset = first_end + 1;
+    let mut end = None;
+    for line in text[offset..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            end = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let (fm_end, body_start) = end.ok_or_else(|| {
+        Error::new("the front matter is not closed")
+            .at(Location::at_line(path, text, 1, 1))
+            .help("end the front matter with a line holding only `---`")
+    })?;
+    let front = &text[first_end + 1..fm_end];
+    let meta: FrontMatter = parse_yaml(path, front, 2)?;
+    let id_ok = !meta.id.is_empty()
+        && meta
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !id_ok {
+        let offset = text.find("id:").unwrap_or(0);
+        return Err(
+            Error::new(format!("the section id `{}` is not valid", meta.id))
+                .at(Location::at_offset(path, text, offset))
+                .help("use lower-case letters, digits and hyphens, e.g. `id: oil-workers-strike`"),
+        );
+    }
+    let body_line = text[..body_start].matches('\n').count() + 1;
+    Ok(Section {
+        id: meta.id,
+        title: meta.title,
+        tags: meta.tags,
+        audience: meta.audience,
+        body: text[body_start..].to_string(),
+        file: path.to_path_buf(),
+        body_line,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("handbill-load-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn a_briefing_with_picks_by_id_and_tag() {
+        let d = temp("picks");
+        let p = write(
+            &d,
+            "briefings/b.yaml",
+            "profile: kz\ntemplate: leaflet-a5\naudience: public\nsections:\n  - overview\n  - tag: leaflet\n",
+        );
+        let b = load_briefing(&p).unwrap();
+        assert_eq!(b.project, d.clone());
+        let SectionChoice::List(picks) = &b.sections else {
+            panic!("expected a list")
+        };
+        assert_eq!(picks[0].value, SectionPick::Id("overview".into()));
+        assert_eq!(picks[1].value, SectionPick::Tag("leaflet".into()));
+        assert_eq!((picks[1].location.line, picks[1].location.column), (6, 5));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_suggestion() {
+        let d = temp("unknown");
+        let p = write(
+            &d,
+            "b.yaml",
+            "profile: kz\ntemplate: x\naudience: public\nsections: all\ntitel: T\n",
+        );
+        let err = load_briefing(&p).unwrap_err();
+        let loc = err.location.clone().unwrap();
+        assert_eq!(loc.line, 5, "{err}");
+        assert!(err.message.contains("titel"), "{err}");
+        assert_eq!(err.help.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn sections_must_be_all_or_a_list() {
+        let d = temp("sections");
+        let p = write(
+            &d,
+            "b.yaml",
+            "profile: kz\ntemplate: x\naudience: public\nsections: some\n",
+        );
+        let err = load_briefing(&p).unwrap_err();
+        assert!(err.message.contains("`all`"), "{err}");
+        assert_eq!(err.location.unwrap().line, 4);
+    }
+
+    #[test]
+    fn front_matter_errors_point_into_the_markdown_file() {
+        let d = temp("front");
+        let p = write(
+            &d,
+            "01-a.md",
+            "---\nid: a\ntitle: A\nauthor: me\n---\nText\n",
+        );
+        let err = load_section(&p).unwrap_err();
+        assert_eq!(err.location.unwrap().line, 4, "{}", err.message);
+        let p = write(&d, "02-b.md", "---\nid: b\ntitle: B\n---\n\nText\n");
+        let s = load_section(&p).unwrap();
+        assert_eq!(s.body_line, 5);
+        assert_eq!(s.body, "\nText\n");
+    }
+}

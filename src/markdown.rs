@@ -1,0 +1,375 @@
+//! Stage 3, markdown: a section's Markdown body becomes a fragment of layout
+//! markup (see `markup`), with footnotes that cite the profile's sources
+//! turned into formatted references.
+//!
+//! All text is escaped here: whatever a section contains, including raw HTML,
+//! arrives in the layout as text, never as markup.
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::error::{Error, Location, Result, did_you_mean};
+use crate::model::{Section, Source};
+
+/// Marks a footnote definition that handbill added for a cited source key.
+const SOURCE_SENTINEL: &str = "\u{E000}source";
+
+/// Escapes text for use inside layout markup (text or attribute values).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A source as a reference: author, *title*, publisher, date, link.
+pub fn format_source(source: &Source) -> String {
+    let mut out = format!(
+        "{}, <em>{}</em>",
+        escape(&source.author),
+        escape(&source.title)
+    );
+    for part in [&source.publisher, &source.date].into_iter().flatten() {
+        out.push_str(", ");
+        out.push_str(&escape(part));
+    }
+    if let Some(url) = &source.url {
+        out.push_str(&format!(", <a href=\"{0}\">{0}</a>", escape(url)));
+    }
+    out.push('.');
+    out
+}
+
+/// Converts a section body to layout markup. Headings inside the body start
+/// at `<h2>`: the section's own title is the `<h1>`. Without `notes`, the
+/// footnotes are left out (a leaflet has no room for them).
+pub fn section_markup(
+    section: &Section,
+    sources: &BTreeMap<String, Source>,
+    notes: bool,
+) -> Result<String> {
+    let body = with_source_definitions(section, sources)?;
+    let options = Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_STRIKETHROUGH;
+    let events: Vec<Event> = Parser::new_ext(&body, options).collect();
+
+    // Footnote definitions may come after their references: render them first.
+    let with_notes = notes;
+    let mut notes: BTreeMap<String, String> = BTreeMap::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i] {
+            let start = i + 1;
+            let mut depth = 1;
+            while depth > 0 && i + 1 < events.len() {
+                i += 1;
+                match &events[i] {
+                    Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                    Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
+                    _ => {}
+                }
+            }
+            let inner = &events[start..i];
+            let text = render(inner, &BTreeMap::new(), true);
+            let text = if text.trim() == SOURCE_SENTINEL {
+                sources
+                    .get(label.as_ref())
+                    .map(format_source)
+                    .unwrap_or_default()
+            } else {
+                text
+            };
+            notes.insert(label.to_string(), text.trim().to_string());
+        }
+        i += 1;
+    }
+    if !with_notes {
+        notes.clear();
+    }
+    Ok(render(&events, &notes, false))
+}
+
+/// Checks every `[^label]` and adds a definition for each cited source key
+/// the body does not define itself.
+fn with_source_definitions(
+    section: &Section,
+    sources: &BTreeMap<String, Source>,
+) -> Result<String> {
+    let body = &section.body;
+    let mut defined = Vec::new();
+    let mut cited: Vec<(String, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = body[from..].find("[^") {
+        let start = from + pos;
+        let Some(len) = body[start + 2..].find(']') else {
+            break;
+        };
+        let label = &body[start + 2..start + 2 + len];
+        let after = start + 2 + len + 1;
+        if !label.is_empty() && !label.contains(char::is_whitespace) {
+            if body[after..].starts_with(':') {
+                defined.push(label.to_string());
+            } else {
+                cited.push((label.to_string(), start));
+            }
+        }
+        from = after;
+    }
+    let mut extra = String::new();
+    for (label, offset) in &cited {
+        if defined.contains(label) || extra.contains(&format!("[^{label}]:")) {
+            continue;
+        }
+        if !sources.contains_key(label) {
+            let whole = std::fs::read_to_string(&section.file).unwrap_or_default();
+            let body_offset = line_offset(&whole, section.body_line);
+            let mut candidates: Vec<&str> = sources.keys().map(String::as_str).collect();
+            candidates.extend(defined.iter().map(String::as_str));
+            let help = match did_you_mean(label, candidates.iter().copied()) {
+                Some(close) => format!("did you mean `[^{close}]`?"),
+                None => format!(
+                    "cite a key from the profile's `sources:` ({}) or add a line `[^{label}]: text of the note`",
+                    candidates.join(", ")
+                ),
+            };
+            return Err(Error::new(format!(
+                "footnote `[^{label}]` is neither a source of the profile nor defined in the section"
+            ))
+            .at(Location::at_offset(&section.file, &whole, body_offset + offset))
+            .help(help));
+        }
+        extra.push_str(&format!("\n\n[^{label}]: {SOURCE_SENTINEL}\n"));
+    }
+    Ok(format!("{body}{extra}"))
+}
+
+fn line_offset(text: &str, line: usize) -> usize {
+    text.split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum()
+}
+
+fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool) -> String {
+    let mut out = String::new();
+    let mut skip_depth = 0usize;
+    for event in events {
+        if skip_depth > 0 {
+            match event {
+                Event::Start(Tag::FootnoteDefinition(_)) => skip_depth += 1,
+                Event::End(TagEnd::FootnoteDefinition) => skip_depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(tag) => match tag {
+                // A note's paragraphs run on in one: a space between them.
+                Tag::Paragraph => match (inline_only, out.is_empty()) {
+                    (false, _) => out.push_str("<p>"),
+                    (true, false) => out.push(' '),
+                    (true, true) => {}
+                },
+                Tag::Heading { level, .. } => {
+                    let n = heading_number(*level);
+                    out.push_str(&format!("<h{n}>"));
+                }
+                Tag::BlockQuote(_) => out.push_str("<quote>"),
+                Tag::List(Some(start)) => out.push_str(&format!("<ol start=\"{start}\">")),
+                Tag::List(None) => out.push_str("<ul>"),
+                Tag::Item => out.push_str("<li>"),
+                Tag::Emphasis => out.push_str("<em>"),
+                Tag::Strong => out.push_str("<strong>"),
+                Tag::Strikethrough => out.push_str("<del>"),
+                Tag::Link { dest_url, .. } => {
+                    out.push_str(&format!("<a href=\"{}\">", escape(dest_url)));
+                }
+                Tag::Image {
+                    dest_url, title, ..
+                } => {
+                    out.push_str(&format!(
+                        "<figure image=\"{}\" alt=\"{}\"><caption>",
+                        escape(dest_url),
+                        escape(title)
+                    ));
+                }
+                Tag::FootnoteDefinition(_) => skip_depth = 1,
+                Tag::CodeBlock(_) => out.push_str("<p class=\"code\">"),
+                _ => {}
+            },
+            Event::End(tag) => match tag {
+                TagEnd::Paragraph if inline_only => {}
+                TagEnd::Paragraph => out.push_str("</p>"),
+                TagEnd::Heading(level) => {
+                    out.push_str(&format!("</h{}>", heading_number(*level)));
+                }
+                TagEnd::BlockQuote(_) => out.push_str("</quote>"),
+                TagEnd::List(true) => out.push_str("</ol>"),
+                TagEnd::List(false) => out.push_str("</ul>"),
+                TagEnd::Item => out.push_str("</li>"),
+                TagEnd::Emphasis => out.push_str("</em>"),
+                TagEnd::Strong => out.push_str("</strong>"),
+                TagEnd::Strikethrough => out.push_str("</del>"),
+                TagEnd::Link => out.push_str("</a>"),
+                TagEnd::Image => out.push_str("</caption></figure>"),
+                TagEnd::CodeBlock => out.push_str("</p>"),
+                _ => {}
+            },
+            Event::Text(text) => out.push_str(&escape(&tidy_spaces(text))),
+            Event::Code(text) => out.push_str(&escape(text)),
+            Event::Html(text) | Event::InlineHtml(text) => out.push_str(&escape(text)),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push_str("<br/>"),
+            Event::Rule => out.push_str("<rule/>"),
+            // Every label was checked before parsing; without notes, marks go too.
+            Event::FootnoteReference(label) => {
+                if let Some(note) = notes.get(label.as_ref()) {
+                    out.push_str(&format!("<footnote>{note}</footnote>"));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Typing habits that print badly: a run of spaces (or a no-break space
+/// beside a space) becomes one space; a hyphen between spaces, an en dash.
+fn tidy_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending: Option<char> = None;
+    for c in text.chars() {
+        if c == ' ' || c == '\u{a0}' {
+            // A no-break space survives only alone.
+            pending = Some(match pending {
+                None => c,
+                Some(_) => ' ',
+            });
+            continue;
+        }
+        if let Some(p) = pending.take() {
+            out.push(p);
+        }
+        out.push(c);
+    }
+    if let Some(p) = pending {
+        out.push(p);
+    }
+    out.replace(" - ", " \u{2013} ")
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 | HeadingLevel::H2 => 2,
+        _ => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn section(body: &str) -> Section {
+        Section {
+            id: "s".into(),
+            title: "S".into(),
+            tags: vec![],
+            audience: Default::default(),
+            body: body.into(),
+            file: PathBuf::from("/nonexistent/s.md"),
+            body_line: 5,
+        }
+    }
+
+    fn sources() -> BTreeMap<String, Source> {
+        let mut m = BTreeMap::new();
+        m.insert(
+            "hrw".to_string(),
+            Source {
+                author: "Human Rights Watch".into(),
+                title: "Striking Oil".into(),
+                publisher: None,
+                date: Some("2012".into()),
+                url: Some("http://hrw.org/x".into()),
+                audience: Default::default(),
+            },
+        );
+        m
+    }
+
+    #[test]
+    fn paragraphs_emphasis_links_and_lists() {
+        let m = section_markup(
+            &section("One *two* **three** [four](http://x.org/?a=1&b=2).\n\n- a\n- b\n"),
+            &sources(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            m,
+            "<p>One <em>two</em> <strong>three</strong> <a href=\"http://x.org/?a=1&amp;b=2\">four</a>.</p><ul><li>a</li><li>b</li></ul>"
+        );
+    }
+
+    #[test]
+    fn a_cited_source_becomes_a_formatted_footnote() {
+        let m = section_markup(&section("Oil workers struck.[^hrw]\n"), &sources(), true).unwrap();
+        assert_eq!(
+            m,
+            "<p>Oil workers struck.<footnote>Human Rights Watch, <em>Striking Oil</em>, 2012, <a href=\"http://hrw.org/x\">http://hrw.org/x</a>.</footnote></p>"
+        );
+    }
+
+    #[test]
+    fn a_defined_footnote_is_used_as_written() {
+        let m =
+            section_markup(&section("Text.[^n]\n\n[^n]: A *note*.\n"), &sources(), true).unwrap();
+        assert_eq!(m, "<p>Text.<footnote>A <em>note</em>.</footnote></p>");
+    }
+
+    #[test]
+    fn an_unknown_footnote_is_an_error_with_a_suggestion() {
+        let err = section_markup(&section("Text.[^hwr]\n"), &sources(), true).unwrap_err();
+        assert!(err.message.contains("[^hwr]"), "{}", err.message);
+        assert_eq!(err.help.as_deref(), Some("did you mean `[^hrw]`?"));
+    }
+
+    #[test]
+    fn raw_html_and_markup_characters_stay_text() {
+        let m =
+            section_markup(&section("<b>bold</b> & <page-break/>\n"), &sources(), true).unwrap();
+        assert!(!m.contains("<b>") && !m.contains("<page-break"), "{m}");
+        assert!(m.contains("&lt;b&gt;"), "{m}");
+    }
+
+    #[test]
+    fn doubled_spaces_and_spaced_hyphens_are_tidied() {
+        let m = section_markup(
+            &section("violations.\u{a0} Despite - yes\n"),
+            &sources(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(m, "<p>violations. Despite \u{2013} yes</p>");
+    }
+
+    #[test]
+    fn smart_punctuation() {
+        let m = section_markup(&section("\"Quoted\" -- and 'single'\n"), &sources(), true).unwrap();
+        assert_eq!(
+            m,
+            "<p>\u{201c}Quoted\u{201d} \u{2013} and \u{2018}single\u{2019}</p>"
+        );
+    }
+}

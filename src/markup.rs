@@ -1,0 +1,812 @@
+//! Stage 5, parse: the layout markup a template produced becomes a
+//! [`Document`] tree, with every element's style resolved from the theme.
+//!
+//! The vocabulary (see docs/markup.md):
+//!
+//! ```xml
+//! <document title="…" lang="en">
+//!   <master name="a5" size="A5" margin="12mm" columns="1" gutter="5mm">
+//!     <header>…blocks…</header> <footer>…blocks…</footer>
+//!   </master>
+//!   <pages master="body" flow="main"/>          <!-- as many pages as the flow needs -->
+//!   <page master="a5">                          <!-- one page of fixed frames -->
+//!     <frame name="front" flow="front" x="0" y="0" width="100%" height="60%"/>
+//!   </page>
+//!   <flow name="main">…blocks…</flow>
+//! </document>
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use roxmltree::Node;
+
+use crate::error::{Error, Location, Result, did_you_mean};
+use crate::theme::{Cmyk, Style, Theme};
+
+/// A whole document, ready for layout.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub title: String,
+    pub lang: String,
+    pub author: Option<String>,
+    pub subject: Option<String>,
+    pub masters: Vec<Master>,
+    pub runs: Vec<PageRun>,
+    pub flows: BTreeMap<String, Vec<Block>>,
+}
+
+/// A page design: size, margins, columns, running header and footer.
+#[derive(Debug, Clone)]
+pub struct Master {
+    pub name: String,
+    pub width: f32,
+    pub height: f32,
+    /// Top, right, bottom, left, in points.
+    pub margin: [f32; 4],
+    pub columns: usize,
+    pub gutter: f32,
+    pub header: Vec<Block>,
+    pub footer: Vec<Block>,
+    pub background: Option<Cmyk>,
+}
+
+/// How pages are made, in document order.
+#[derive(Debug, Clone)]
+pub enum PageRun {
+    /// Pages of `master` until `flow` is empty.
+    Repeat { master: usize, flow: String },
+    /// One page of `master` with fixed frames.
+    Fixed { master: usize, frames: Vec<Frame> },
+}
+
+/// A rectangle on a fixed page that a flow is poured into.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub name: String,
+    pub flow: String,
+    /// Position and size in points, from the top-left corner of the page.
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    /// `bottom` sets the content at the foot of the frame.
+    pub align_bottom: bool,
+    pub background: Option<Cmyk>,
+    pub padding: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub style: Style,
+    /// Line in the generated markup, for messages.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum BlockKind {
+    Paragraph(Vec<Span>),
+    Heading {
+        level: u8,
+        spans: Vec<Span>,
+        anchor: Option<String>,
+        /// Whether the heading appears in the contents and the PDF outline.
+        listed: bool,
+    },
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+        marker_style: Style,
+    },
+    Quote(Vec<Block>),
+    Boxed(Vec<Block>),
+    Figure {
+        image: String,
+        /// Fraction of the frame width.
+        width: f32,
+        /// A fixed height in points, cropping nothing: the image is fitted.
+        max_height: Option<f32>,
+        caption: Vec<Span>,
+    },
+    Rule,
+    Contents {
+        entry_style: Style,
+    },
+    Space(f32),
+    PageBreak,
+    FrameBreak,
+}
+
+/// A piece of inline content with one style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub content: SpanContent,
+    pub style: Style,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpanContent {
+    Text(String),
+    LineBreak,
+    /// A footnote: its mark goes here, its text to the foot of the page.
+    Footnote {
+        note: Vec<Span>,
+        mark_style: Style,
+    },
+    PageNumber,
+    PageCount,
+}
+
+/// Named paper sizes, width × height in millimetres.
+pub const PAPER_SIZES: &[(&str, f32, f32)] = &[
+    ("A3", 297.0, 420.0),
+    ("A4", 210.0, 297.0),
+    ("A5", 148.0, 210.0),
+    ("A6", 105.0, 148.0),
+    ("DL", 99.0, 210.0),
+    ("Letter", 215.9, 279.4),
+];
+
+pub const MM: f32 = 72.0 / 25.4;
+
+/// Where the markup came from, for error messages.
+pub struct MarkupSource<'a> {
+    /// The template that produced the markup.
+    pub template: &'a Path,
+    pub text: &'a str,
+}
+
+/// Parses layout markup into a document.
+pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: 2_000_000,
+        ..Default::default()
+    };
+    let xml = roxmltree::Document::parse_with_options(source.text, opts).map_err(|e| {
+        let pos = e.pos();
+        markup_error(
+            source,
+            pos.row as usize,
+            pos.col as usize,
+            format!("the layout markup is not well-formed: {e}"),
+        )
+    })?;
+    let root = xml.root_element();
+    let p = Parser { source, theme };
+    if root.tag_name().name() != "document" {
+        return Err(p.error(root, "the layout markup must start with <document>"));
+    }
+    let body = theme.resolve(&Style::default(), "body", root.attribute("class"));
+    let mut doc = Document {
+        title: root.attribute("title").unwrap_or("").to_string(),
+        lang: root.attribute("lang").unwrap_or("en").to_string(),
+        author: root.attribute("author").map(str::to_string),
+        subject: root.attribute("subject").map(str::to_string),
+        masters: Vec::new(),
+        runs: Vec::new(),
+        flows: BTreeMap::new(),
+    };
+    for node in root.children().filter(Node::is_element) {
+        match node.tag_name().name() {
+            "master" => {
+                let master = p.master(node, &body)?;
+                if doc.masters.iter().any(|m| m.name == master.name) {
+                    return Err(p.error(
+                        node,
+                        format!("there are two masters named `{}`", master.name),
+                    ));
+                }
+                doc.masters.push(master);
+            }
+            "flow" => {
+                let name = p.required(node, "name")?.to_string();
+                let blocks = p.blocks(node, &body)?;
+                doc.flows.entry(name).or_default().extend(blocks);
+            }
+            "pages" | "page" => {}
+            other => return Err(p.unknown(node, other, &["master", "pages", "page", "flow"])),
+        }
+    }
+    // Runs after masters, so a run may name a master defined below it.
+    for node in root.children().filter(Node::is_element) {
+        let name = node.tag_name().name();
+        if name != "pages" && name != "page" {
+            continue;
+        }
+        let master_name = p.required(node, "master")?;
+        let master = doc
+            .masters
+            .iter()
+            .position(|m| m.name == master_name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = doc.masters.iter().map(|m| m.name.as_str()).collect();
+                let mut e = p.error(node, format!("there is no master named `{master_name}`"));
+                if let Some(close) = did_you_mean(master_name, names.iter().copied()) {
+                    e = e.help(format!("did you mean `{close}`?"));
+                }
+                e
+            })?;
+        if name == "pages" {
+            let flow = p.required(node, "flow")?.to_string();
+            doc.runs.push(PageRun::Repeat { master, flow });
+        } else {
+            let m = &doc.masters[master];
+            let mut frames = Vec::new();
+            for f in node.children().filter(Node::is_element) {
+                if f.tag_name().name() != "frame" {
+                    return Err(p.unknown(f, f.tag_name().name(), &["frame"]));
+                }
+                frames.push(p.frame(f, m, theme)?);
+            }
+            if frames.is_empty()
+                && let Some(flow) = node.attribute("flow")
+            {
+                let w = m.width - m.margin[1] - m.margin[3];
+                let h = m.height - m.margin[0] - m.margin[2];
+                frames.push(Frame {
+                    name: format!("{}-page", flow),
+                    flow: flow.to_string(),
+                    x: m.margin[3],
+                    y: m.margin[0],
+                    width: w,
+                    height: h,
+                    align_bottom: false,
+                    background: None,
+                    padding: 0.0,
+                });
+            }
+            doc.runs.push(PageRun::Fixed { master, frames });
+        }
+    }
+    for run in &doc.runs {
+        let flows: Vec<&str> = match run {
+            PageRun::Repeat { flow, .. } => vec![flow.as_str()],
+            PageRun::Fixed { frames, .. } => frames.iter().map(|f| f.flow.as_str()).collect(),
+        };
+        for flow in flows {
+            if !doc.flows.contains_key(flow) {
+                return Err(Error::new(format!(
+                    "pages use the flow `{flow}`, which the markup does not define"
+                ))
+                .at(Location::file(source.template))
+                .help(format!("add <flow name=\"{flow}\"> to the template")));
+            }
+        }
+    }
+    if doc.runs.is_empty() {
+        return Err(Error::new("the layout markup makes no pages")
+            .at(Location::file(source.template))
+            .help("add <pages master=\"…\" flow=\"…\"/> or <page master=\"…\"> to the template"));
+    }
+    Ok(doc)
+}
+
+fn markup_error(source: &MarkupSource, line: usize, col: usize, message: String) -> Error {
+    let generated = Location::at_line(Path::new("(markup)"), source.text, line, col);
+    let mut e = Error::new(format!(
+        "{message} (line {line}, column {col} of the markup that template {} produced)",
+        source.template.display()
+    ))
+    .at(Location {
+        file: source.template.to_path_buf(),
+        line: 0,
+        column: 0,
+        source_line: None,
+    });
+    if let Some(text) = generated.source_line {
+        e = e.help(format!("the markup line is: {}", text.trim()));
+    }
+    e
+}
+
+struct Parser<'a> {
+    source: &'a MarkupSource<'a>,
+    theme: &'a Theme,
+}
+
+impl Parser<'_> {
+    fn pos(&self, node: Node) -> (usize, usize) {
+        let p = node.document().text_pos_at(node.range().start);
+        (p.row as usize, p.col as usize)
+    }
+
+    fn error(&self, node: Node, message: impl Into<String>) -> Error {
+        let (line, col) = self.pos(node);
+        markup_error(self.source, line, col, message.into())
+    }
+
+    fn unknown(&self, node: Node, name: &str, allowed: &[&str]) -> Error {
+        let mut e = self.error(node, format!("<{name}> is not allowed here"));
+        e = match did_you_mean(name, allowed.iter().copied()) {
+            Some(close) => e.help(format!("did you mean <{close}>?")),
+            None => e.help(format!(
+                "allowed here: {}",
+                allowed
+                    .iter()
+                    .map(|a| format!("<{a}>"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
+        };
+        e
+    }
+
+    fn required<'n>(&self, node: Node<'n, '_>, attr: &str) -> Result<&'n str> {
+        node.attribute(attr).ok_or_else(|| {
+            self.error(
+                node,
+                format!("<{}> needs a `{attr}` attribute", node.tag_name().name()),
+            )
+        })
+    }
+
+    fn length(&self, node: Node, attr: &str, of: f32) -> Result<Option<f32>> {
+        match node.attribute(attr) {
+            None => Ok(None),
+            Some(v) => parse_length(v, of).map(Some).ok_or_else(|| {
+                self.error(node, format!("`{attr}=\"{v}\"` is not a length"))
+                    .help("write a number with a unit: `12mm`, `10pt`, `2cm`, `1in` or `50%`")
+            }),
+        }
+    }
+
+    fn master(&self, node: Node, body: &Style) -> Result<Master> {
+        let name = self.required(node, "name")?.to_string();
+        let (mut width, mut height) = (210.0 * MM, 297.0 * MM);
+        if let Some(size) = node.attribute("size") {
+            let (_, w, h) = PAPER_SIZES
+                .iter()
+                .find(|(n, ..)| n.eq_ignore_ascii_case(size))
+                .ok_or_else(|| {
+                    let names: Vec<&str> = PAPER_SIZES.iter().map(|(n, ..)| *n).collect();
+                    self.error(node, format!("`size=\"{size}\"` is not a paper size"))
+                        .help(format!(
+                            "use one of {} or give width and height",
+                            names.join(", ")
+                        ))
+                })?;
+            (width, height) = (w * MM, h * MM);
+        }
+        width = self.length(node, "width", width)?.unwrap_or(width);
+        height = self.length(node, "height", height)?.unwrap_or(height);
+        let margin = match node.attribute("margin") {
+            None => [15.0 * MM; 4],
+            Some(v) => {
+                let parts: Option<Vec<f32>> = v
+                    .split_whitespace()
+                    .map(|p| parse_length(p, width))
+                    .collect();
+                match parts.as_deref() {
+                    Some([a]) => [*a; 4],
+                    Some([a, b]) => [*a, *b, *a, *b],
+                    Some([a, b, c, d]) => [*a, *b, *c, *d],
+                    _ => {
+                        return Err(self
+                            .error(
+                                node,
+                                format!("`margin=\"{v}\"` is not one, two or four lengths"),
+                            )
+                            .help(
+                                "e.g. `margin=\"20mm 18mm 22mm 18mm\"` (top right bottom left)",
+                            ));
+                    }
+                }
+            }
+        };
+        let columns = match node.attribute("columns") {
+            None => 1,
+            Some(c) => c
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=6).contains(n))
+                .ok_or_else(|| {
+                    self.error(
+                        node,
+                        format!("`columns=\"{c}\"` is not a number from 1 to 6"),
+                    )
+                })?,
+        };
+        let gutter = self.length(node, "gutter", width)?.unwrap_or(5.0 * MM);
+        let mut master = Master {
+            name,
+            width,
+            height,
+            margin,
+            columns,
+            gutter,
+            header: Vec::new(),
+            footer: Vec::new(),
+            background: node
+                .attribute("background")
+                .and_then(|c| self.theme.color(c)),
+        };
+        if margin[0] + margin[2] >= height || margin[1] + margin[3] >= width {
+            return Err(self.error(node, "the margins leave no room on the page"));
+        }
+        for child in node.children().filter(Node::is_element) {
+            match child.tag_name().name() {
+                "header" => {
+                    let s = self.theme.resolve(body, "header", child.attribute("class"));
+                    master.header = self.blocks(child, &s)?;
+                }
+                "footer" => {
+                    let s = self.theme.resolve(body, "footer", child.attribute("class"));
+                    master.footer = self.blocks(child, &s)?;
+                }
+                other => return Err(self.unknown(child, other, &["header", "footer"])),
+            }
+        }
+        Ok(master)
+    }
+
+    fn frame(&self, node: Node, m: &Master, theme: &Theme) -> Result<Frame> {
+        let x = self.length(node, "x", m.width)?.unwrap_or(m.margin[3]);
+        let y = self.length(node, "y", m.height)?.unwrap_or(m.margin[0]);
+        let width = self
+            .length(node, "width", m.width)?
+            .unwrap_or(m.width - m.margin[1] - m.margin[3]);
+        let height = self
+            .length(node, "height", m.height)?
+            .unwrap_or(m.height - m.margin[0] - m.margin[2]);
+        if width <= 0.0
+            || height <= 0.0
+            || x < -0.5
+            || y < -0.5
+            || x + width > m.width + 0.5
+            || y + height > m.height + 0.5
+        {
+            return Err(self.error(node, "the frame does not lie on the page"));
+        }
+        Ok(Frame {
+            name: self.required(node, "name")?.to_string(),
+            flow: self.required(node, "flow")?.to_string(),
+            x,
+            y,
+            width,
+            height,
+            align_bottom: node.attribute("align") == Some("bottom"),
+            background: node.attribute("background").and_then(|c| theme.color(c)),
+            padding: self.length(node, "padding", width)?.unwrap_or(0.0),
+        })
+    }
+
+    fn blocks(&self, node: Node, parent: &Style) -> Result<Vec<Block>> {
+        let mut out = Vec::new();
+        for child in node.children() {
+            if child.is_text() {
+                if child.text().is_some_and(|t| !t.trim().is_empty()) {
+                    return Err(self
+                        .error(
+                            child,
+                            format!(
+                                "text `{}` must be inside a paragraph",
+                                child
+                                    .text()
+                                    .unwrap_or("")
+                                    .trim()
+                                    .chars()
+                                    .take(40)
+                                    .collect::<String>()
+                            ),
+                        )
+                        .help("wrap it in <p>…</p>"));
+                }
+                continue;
+            }
+            if child.is_element() {
+                out.push(self.block(child, parent)?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn block(&self, node: Node, parent: &Style) -> Result<Block> {
+        let name = node.tag_name().name();
+        let class = node.attribute("class");
+        let style = self.theme.resolve(parent, name, class);
+        let line = self.pos(node).0;
+        let kind = match name {
+            "p" => BlockKind::Paragraph(self.spans(node, &style, None)?),
+            "h1" | "h2" | "h3" => BlockKind::Heading {
+                level: name[1..].parse().unwrap_or(1),
+                spans: self.spans(node, &style, None)?,
+                anchor: node.attribute("id").map(str::to_string),
+                listed: node.attribute("listed") != Some("no"),
+            },
+            "ul" | "ol" => {
+                let mut items = Vec::new();
+                for li in node.children().filter(Node::is_element) {
+                    if li.tag_name().name() != "li" {
+                        return Err(self.unknown(li, li.tag_name().name(), &["li"]));
+                    }
+                    let li_style = self.theme.resolve(&style, "li", li.attribute("class"));
+                    items.push(self.item(li, &li_style)?);
+                }
+                BlockKind::List {
+                    ordered: name == "ol",
+                    start: node
+                        .attribute("start")
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(1),
+                    items,
+                    marker_style: self.theme.resolve(&style, "li", None),
+                }
+            }
+            "quote" => BlockKind::Quote(self.blocks(node, &style)?),
+            "box" => BlockKind::Boxed(self.blocks(node, &style)?),
+            "figure" => {
+                let image = self.required(node, "image")?.to_string();
+                let width = self.length(node, "width", 1.0)?.unwrap_or(1.0);
+                let max_height = self.length(node, "max-height", 1.0)?;
+                let mut caption = Vec::new();
+                for c in node.children().filter(Node::is_element) {
+                    if c.tag_name().name() != "caption" {
+                        return Err(self.unknown(c, c.tag_name().name(), &["caption"]));
+                    }
+                    let cs = self.theme.resolve(&style, "caption", c.attribute("class"));
+                    caption = self.spans(c, &cs, None)?;
+                }
+                BlockKind::Figure {
+                    image,
+                    width: width.clamp(0.05, 1.0),
+                    max_height,
+                    caption,
+                }
+            }
+            "rule" => BlockKind::Rule,
+            "contents" => BlockKind::Contents {
+                entry_style: self.theme.resolve(&style, "contents-entry", None),
+            },
+            "space" => BlockKind::Space(self.length(node, "height", 0.0)?.unwrap_or(style.leading)),
+            "page-break" => BlockKind::PageBreak,
+            "frame-break" => BlockKind::FrameBreak,
+            other => {
+                return Err(self.unknown(
+                    node,
+                    other,
+                    &[
+                        "p",
+                        "h1",
+                        "h2",
+                        "h3",
+                        "ul",
+                        "ol",
+                        "quote",
+                        "box",
+                        "figure",
+                        "rule",
+                        "contents",
+                        "space",
+                        "page-break",
+                        "frame-break",
+                    ],
+                ));
+            }
+        };
+        Ok(Block { kind, style, line })
+    }
+
+    /// A list item holds blocks; bare text in it is one paragraph.
+    fn item(&self, li: Node, style: &Style) -> Result<Vec<Block>> {
+        let has_blocks = li.children().any(|c| {
+            c.is_element()
+                && matches!(
+                    c.tag_name().name(),
+                    "p" | "ul" | "ol" | "quote" | "box" | "figure"
+                )
+        });
+        if has_blocks {
+            return self.blocks(li, style);
+        }
+        let p_style = self.theme.resolve(style, "p", None);
+        let p_style = Style {
+            space_after: 0.0,
+            ..p_style
+        };
+        Ok(vec![Block {
+            kind: BlockKind::Paragraph(self.spans(li, style, None)?),
+            style: p_style,
+            line: self.pos(li).0,
+        }])
+    }
+
+    fn spans(&self, node: Node, style: &Style, link: Option<&str>) -> Result<Vec<Span>> {
+        let mut out = Vec::new();
+        for child in node.children() {
+            if child.is_text() {
+                let text = collapse_space(child.text().unwrap_or(""));
+                if !text.is_empty() {
+                    out.push(Span {
+                        content: SpanContent::Text(text),
+                        style: style.clone(),
+                        link: link.map(str::to_string),
+                    });
+                }
+                continue;
+            }
+            if !child.is_element() {
+                continue;
+            }
+            let name = child.tag_name().name();
+            let s = self.theme.resolve(style, name, child.attribute("class"));
+            match name {
+                "em" | "strong" | "code" | "del" | "span" => {
+                    out.extend(self.spans(child, &s, link)?)
+                }
+                "a" => {
+                    let href = self.required(child, "href")?;
+                    out.extend(self.spans(child, &s, Some(href))?);
+                }
+                "br" => out.push(Span {
+                    content: SpanContent::LineBreak,
+                    style: s,
+                    link: None,
+                }),
+                "page-number" => out.push(Span {
+                    content: SpanContent::PageNumber,
+                    style: s,
+                    link: None,
+                }),
+                "page-count" => out.push(Span {
+                    content: SpanContent::PageCount,
+                    style: s,
+                    link: None,
+                }),
+                "footnote" => {
+                    let note_style = self.theme.resolve(
+                        &Style {
+                            align: style.align,
+                            ..Style::default()
+                        },
+                        "footnote",
+                        None,
+                    );
+                    let note = self.spans(child, &note_style, None)?;
+                    let mark_style = self.theme.resolve(style, "footnote-mark", None);
+                    out.push(Span {
+                        content: SpanContent::Footnote { note, mark_style },
+                        style: s,
+                        link: None,
+                    });
+                }
+                other => {
+                    return Err(self.unknown(
+                        child,
+                        other,
+                        &[
+                            "em",
+                            "strong",
+                            "a",
+                            "code",
+                            "del",
+                            "span",
+                            "br",
+                            "footnote",
+                            "page-number",
+                            "page-count",
+                        ],
+                    ));
+                }
+            }
+        }
+        // Trim space at the ends of a paragraph.
+        if let Some(Span {
+            content: SpanContent::Text(t),
+            ..
+        }) = out.first_mut()
+        {
+            *t = t.trim_start().to_string();
+        }
+        if let Some(Span {
+            content: SpanContent::Text(t),
+            ..
+        }) = out.last_mut()
+        {
+            *t = t.trim_end().to_string();
+        }
+        out.retain(|s| !matches!(&s.content, SpanContent::Text(t) if t.is_empty()));
+        Ok(out)
+    }
+}
+
+/// XML whitespace (newlines, indentation) becomes single spaces.
+fn collapse_space(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last_space = false;
+    for c in text.chars() {
+        if matches!(c, ' ' | '\n' | '\t' | '\r') {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out
+}
+
+/// Parses `12mm`, `10pt`, `2cm`, `1in` or `50%` (of `of`) into points.
+pub fn parse_length(text: &str, of: f32) -> Option<f32> {
+    let t = text.trim();
+    let (num, unit) = t
+        .find(|c: char| c.is_ascii_alphabetic() || c == '%')
+        .map_or((t, ""), |i| t.split_at(i));
+    let n: f32 = num.trim().parse().ok()?;
+    let v = match unit {
+        "mm" => n * MM,
+        "cm" => n * 10.0 * MM,
+        "in" => n * 72.0,
+        "pt" | "" => n,
+        "%" => n / 100.0 * of,
+        _ => return None,
+    };
+    v.is_finite().then_some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Document> {
+        parse(
+            &MarkupSource {
+                template: Path::new("t.hbs"),
+                text,
+            },
+            &Theme::builtin(),
+        )
+    }
+
+    #[test]
+    fn lengths() {
+        assert_eq!(parse_length("72pt", 0.0), Some(72.0));
+        assert_eq!(parse_length("1in", 0.0), Some(72.0));
+        assert!((parse_length("25.4mm", 0.0).unwrap() - 72.0).abs() < 1e-3);
+        assert_eq!(parse_length("50%", 200.0), Some(100.0));
+        assert_eq!(parse_length("wide", 0.0), None);
+    }
+
+    #[test]
+    fn a_small_document() {
+        let d = parse_str(
+            r#"<document title="T" lang="ru"><master name="m" size="A5" margin="10mm"/>
+            <pages master="m" flow="main"/>
+            <flow name="main"><h1 id="x">Title</h1><p>One <em>two</em><footnote>Note</footnote></p><ul><li>a</li></ul></flow></document>"#,
+        )
+        .unwrap();
+        assert_eq!(d.lang, "ru");
+        assert!((d.masters[0].width - 148.0 * MM).abs() < 1e-3);
+        let main = &d.flows["main"];
+        assert_eq!(main.len(), 3);
+        let BlockKind::Paragraph(spans) = &main[1].kind else {
+            panic!()
+        };
+        assert_eq!(spans.len(), 3);
+        assert!(spans[1].style.italic);
+        assert!(matches!(spans[2].content, SpanContent::Footnote { .. }));
+    }
+
+    #[test]
+    fn errors_name_the_element_and_suggest() {
+        let err = parse_str(r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f"><para>x</para></flow></document>"#)
+            .unwrap_err();
+        assert!(err.message.contains("<para>"), "{}", err.message);
+        assert!(err.message.contains("line 1"), "{}", err.message);
+        let err = parse_str(r#"<document><master name="m"/><pages master="n" flow="f"/><flow name="f"/></document>"#).unwrap_err();
+        assert!(
+            err.message.contains("no master named `n`"),
+            "{}",
+            err.message
+        );
+        let err = parse_str(r#"<document><master name="m"/><pages master="m" flow="g"/><flow name="f"/></document>"#).unwrap_err();
+        assert!(err.message.contains("flow `g`"), "{}", err.message);
+        let err = parse_str("<document><p>unclosed</document>").unwrap_err();
+        assert!(err.message.contains("not well-formed"), "{}", err.message);
+    }
+}

@@ -1,0 +1,141 @@
+//! The inputs as plain data: a country profile with its sections, sources and
+//! images, and a briefing that picks from it.
+//!
+//! These types are what the `load` stage produces and every later stage reads.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::error::Location;
+
+/// Who may read a section, source, image or whole briefing. Ordered from the
+/// widest readership to the narrowest: a briefing may contain only items whose
+/// audience is at most its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    #[default]
+    Public,
+    Delegation,
+    Confidential,
+}
+
+impl fmt::Display for Audience {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Audience::Public => "public",
+            Audience::Delegation => "delegation",
+            Audience::Confidential => "confidential",
+        })
+    }
+}
+
+/// A country profile: the folder `briefings/profiles/NAME/`.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// The folder name, which briefings use to name the profile.
+    pub name: String,
+    /// `profile.yaml` inside the folder.
+    pub file: PathBuf,
+    pub title: String,
+    pub publisher: String,
+    pub date: String,
+    pub lang: String,
+    /// The bibliography, keyed by the names footnotes cite.
+    pub sources: BTreeMap<String, Source>,
+    pub images: BTreeMap<String, ImageAsset>,
+    /// In the profile's own order (the order of the file names).
+    pub sections: Vec<Section>,
+}
+
+/// One entry of a profile's bibliography.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub author: String,
+    pub title: String,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub audience: Audience,
+}
+
+/// A picture the profile offers to templates, e.g. a protest photo.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageAsset {
+    /// Path relative to the project folder.
+    pub file: String,
+    pub caption: String,
+    #[serde(default)]
+    pub credit: Option<String>,
+    /// A description for readers who cannot see the picture.
+    #[serde(default)]
+    pub alt: Option<String>,
+    #[serde(default)]
+    pub audience: Audience,
+}
+
+/// One Markdown file of a profile.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub tags: Vec<String>,
+    pub audience: Audience,
+    /// The Markdown after the front matter.
+    pub body: String,
+    pub file: PathBuf,
+    /// The line of `file` on which `body` starts, for error locations.
+    pub body_line: usize,
+}
+
+/// One briefing file: what to build from which profile.
+#[derive(Debug, Clone)]
+pub struct Briefing {
+    pub file: PathBuf,
+    /// The file name without `.yaml`; the output is `NAME.pdf`.
+    pub name: String,
+    /// The project folder: paths in the briefing and profile are relative to it.
+    pub project: PathBuf,
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub profile: Located<String>,
+    pub template: Located<String>,
+    pub audience: Audience,
+    pub lang: Option<String>,
+    pub date: Option<String>,
+    pub sections: SectionChoice,
+    /// Free values for the template.
+    pub values: serde_json::Value,
+}
+
+/// A value with the place in a file it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    pub value: T,
+    pub location: Location,
+}
+
+/// Which sections a briefing takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SectionChoice {
+    /// Every section of the profile, in the profile's order.
+    All,
+    /// The listed sections, in the listed order.
+    List(Vec<Located<SectionPick>>),
+}
+
+/// One entry of a briefing's `sections:` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SectionPick {
+    Id(String),
+    Tag(String),
+}

@@ -1,0 +1,324 @@
+//! Stage 7, pdf: the laid-out pages become PDF bytes through krilla.
+//!
+//! krilla gets our own shaped glyphs (its `simple-text` shaping is off), each
+//! run with the text it shows, so copying and searching give the source text.
+//! Fonts are embedded and subset to the glyphs the document uses. Nothing
+//! about the machine goes into the file: no dates unless `SOURCE_DATE_EPOCH`
+//! asks for one, no paths, no user names.
+
+use std::collections::BTreeMap;
+
+use krilla::action::{Action, LinkAction};
+use krilla::annotation::{Annotation, LinkAnnotation, Target};
+use krilla::color::{cmyk, rgb};
+use krilla::destination::{Destination, XyzDestination};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
+use krilla::metadata::{DateTime, Metadata};
+use krilla::outline::{Outline, OutlineNode};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::{Document, SerializeSettings};
+
+use crate::error::{Error, Result};
+use crate::layout::font::FontBook;
+use crate::layout::{GlyphRun, Item, LinkTarget, Pages};
+use crate::select::{Picture, PictureFormat};
+use crate::theme::Cmyk;
+
+/// How colours are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorMode {
+    /// CMYK, as the theme gives it: for the print shop.
+    #[default]
+    Cmyk,
+    /// RGB: for screens.
+    Rgb,
+}
+
+/// Options for writing a PDF.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    pub color: ColorMode,
+    /// Seconds since 1970 for the document's dates (`SOURCE_DATE_EPOCH`);
+    /// without it the PDF carries no date at all.
+    pub date: Option<i64>,
+}
+
+/// Writes `pages` as a PDF.
+pub fn write(
+    pages: &Pages,
+    images: &BTreeMap<String, Picture>,
+    options: &PdfOptions,
+) -> Result<Vec<u8>> {
+    let settings = SerializeSettings {
+        enable_tagging: false,
+        ..SerializeSettings::default()
+    };
+    let mut document = Document::new_with(settings);
+    let book = FontBook::bundled();
+    let fonts: Vec<Font> = book
+        .faces
+        .iter()
+        .map(|f| {
+            Font::new(f.data.into(), 0).expect("bundled fonts load in krilla (checked by a test)")
+        })
+        .collect();
+    let mut embedded: BTreeMap<&str, Image> = BTreeMap::new();
+    for (key, pic) in images {
+        let data = krilla::Data::from(pic.data.clone());
+        let image = match pic.format {
+            PictureFormat::Png => Image::from_png(data, true),
+            PictureFormat::Jpeg => Image::from_jpeg(data, true),
+        }
+        .map_err(|e| {
+            Error::new(format!(
+                "image `{key}` ({}) cannot be embedded: {e}",
+                pic.path.display()
+            ))
+        })?;
+        embedded.insert(key.as_str(), image);
+    }
+
+    for page in &pages.pages {
+        let size = PageSettings::from_wh(page.width, page.height)
+            .ok_or_else(|| Error::new("a page has no size"))?;
+        let mut pdf_page = document.start_page_with(size);
+        {
+            let mut surface = pdf_page.surface();
+            for item in &page.items {
+                match item {
+                    Item::Text(run) => draw_run(&mut surface, run, &fonts, options.color),
+                    Item::Rect {
+                        x,
+                        y,
+                        width,
+                        height,
+                        fill,
+                        stroke,
+                    } => {
+                        let mut pb = PathBuilder::new();
+                        if *height == 0.0 {
+                            pb.move_to(*x, *y);
+                            pb.line_to(x + width, *y);
+                        } else if let Some(rect) = Rect::from_xywh(*x, *y, *width, *height) {
+                            pb.push_rect(rect);
+                        }
+                        let Some(path) = pb.finish() else { continue };
+                        surface.set_fill(fill.filter(|_| *height > 0.0).map(|c| Fill {
+                            paint: paint(c, options.color),
+                            ..Fill::default()
+                        }));
+                        surface.set_stroke(stroke.map(|(c, w)| Stroke {
+                            paint: paint(c, options.color),
+                            width: w,
+                            ..Stroke::default()
+                        }));
+                        surface.draw_path(&path);
+                        surface.set_stroke(None);
+                    }
+                    Item::Image {
+                        key,
+                        x,
+                        y,
+                        width,
+                        height,
+                    } => {
+                        let (Some(image), Some(size)) =
+                            (embedded.get(key.as_str()), Size::from_wh(*width, *height))
+                        else {
+                            continue;
+                        };
+                        surface.push_transform(&Transform::from_translate(*x, *y));
+                        surface.draw_image(image.clone(), size);
+                        surface.pop();
+                    }
+                }
+            }
+            surface.finish();
+        }
+        for link in &page.links {
+            let Some(rect) =
+                Rect::from_xywh(link.x, link.y, link.width.max(0.1), link.height.max(0.1))
+            else {
+                continue;
+            };
+            let target = match &link.target {
+                LinkTarget::Uri(uri) => Target::Action(Action::Link(LinkAction::new(uri.clone()))),
+                LinkTarget::Anchor(anchor) => match pages.anchors.get(anchor) {
+                    Some((p, y)) => Target::Destination(Destination::Xyz(XyzDestination::new(
+                        *p,
+                        Point::from_xy(0.0, *y),
+                    ))),
+                    None => continue,
+                },
+            };
+            pdf_page.add_annotation(Annotation::new_link(
+                LinkAnnotation::new(rect, target),
+                None,
+            ));
+        }
+        pdf_page.finish();
+    }
+
+    document.set_outline(outline(pages));
+    let mut metadata = Metadata::new()
+        .title(pages.title.clone())
+        .language(pages.lang.clone())
+        .creator(format!("handbill {}", env!("CARGO_PKG_VERSION")));
+    if let Some(author) = &pages.author {
+        metadata = metadata.authors(vec![author.clone()]);
+    }
+    if let Some(subject) = &pages.subject {
+        metadata = metadata.description(subject.clone());
+    }
+    if let Some(seconds) = options.date {
+        let date = date_time(seconds);
+        metadata = metadata.creation_date(date);
+    }
+    document.set_metadata(metadata);
+    document
+        .finish()
+        .map_err(|e| Error::new(format!("the PDF could not be written: {e:?}")))
+}
+
+fn paint(c: Cmyk, mode: ColorMode) -> krilla::paint::Paint {
+    match mode {
+        ColorMode::Cmyk => {
+            let b = |v: f32| (v * 255.0).round().clamp(0.0, 255.0) as u8;
+            cmyk::Color::new(b(c.c), b(c.m), b(c.y), b(c.k)).into()
+        }
+        ColorMode::Rgb => {
+            let (r, g, b) = c.to_rgb();
+            rgb::Color::new(r, g, b).into()
+        }
+    }
+}
+
+fn draw_run(
+    surface: &mut krilla::surface::Surface,
+    run: &GlyphRun,
+    fonts: &[Font],
+    mode: ColorMode,
+) {
+    if run.glyphs.is_empty() {
+        return;
+    }
+    let size = run.size;
+    let glyphs: Vec<KrillaGlyph> = run
+        .glyphs
+        .iter()
+        .map(|g| {
+            KrillaGlyph::new(
+                GlyphId::new(u32::from(g.id)),
+                g.advance / size,
+                g.x_offset / size,
+                g.y_offset / size,
+                0.0,
+                g.range.clone(),
+                None,
+            )
+        })
+        .collect();
+    surface.set_fill(Some(Fill {
+        paint: paint(run.color, mode),
+        ..Fill::default()
+    }));
+    surface.draw_glyphs(
+        Point::from_xy(run.x, run.y),
+        &glyphs,
+        fonts[run.face].clone(),
+        &run.text,
+        size,
+        false,
+    );
+    if run.underline {
+        let mut pb = PathBuilder::new();
+        pb.move_to(run.x, run.y + size * 0.12);
+        pb.line_to(run.x + run.width(), run.y + size * 0.12);
+        if let Some(path) = pb.finish() {
+            surface.set_fill(None);
+            surface.set_stroke(Some(Stroke {
+                paint: paint(run.color, mode),
+                width: size * 0.05,
+                ..Stroke::default()
+            }));
+            surface.draw_path(&path);
+            surface.set_stroke(None);
+        }
+    }
+}
+
+fn outline(pages: &Pages) -> Outline {
+    let mut outline = Outline::new();
+    let mut current: Option<OutlineNode> = None;
+    for entry in &pages.outline {
+        let Some((page, y)) = pages.anchors.get(&entry.anchor) else {
+            continue;
+        };
+        let node = OutlineNode::new(
+            entry.title.clone(),
+            XyzDestination::new(*page, Point::from_xy(0.0, *y)),
+        );
+        if entry.level <= 1 {
+            if let Some(done) = current.take() {
+                outline.push_child(done);
+            }
+            current = Some(node);
+        } else {
+            match current.as_mut() {
+                Some(parent) => parent.push_child(node),
+                None => outline.push_child(node),
+            }
+        }
+    }
+    if let Some(done) = current {
+        outline.push_child(done);
+    }
+    outline
+}
+
+/// A UTC date from seconds since 1970 (civil-from-days, Howard Hinnant).
+fn date_time(seconds: i64) -> DateTime {
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+    DateTime::new(year)
+        .month(month)
+        .day(day)
+        .hour((secs / 3600) as u8)
+        .minute((secs % 3600 / 60) as u8)
+        .second((secs % 60) as u8)
+        .utc_offset_hour(0)
+        .utc_offset_minute(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_epoch_seconds() {
+        // 2026-11-28 12:34:56 UTC
+        let d = date_time(1_795_869_296);
+        assert!(format!("{d:?}").contains("2026"), "{d:?}");
+        let d = date_time(0);
+        assert!(format!("{d:?}").contains("1970"), "{d:?}");
+    }
+
+    #[test]
+    fn every_bundled_font_loads_in_krilla() {
+        for face in &FontBook::bundled().faces {
+            assert!(Font::new(face.data.into(), 0).is_some(), "{}", face.name);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Stage 4, template: a Handlebars template turns the briefing, the profile
+//! and the chosen sections into layout markup.
+//!
+//! The built-in templates (`templates/*.hbs`) are compiled into the binary; a
+//! briefing may instead name its own `.hbs` file inside the project. Values
+//! are escaped for the markup by default (`{{x}}`), so user text can never
+//! add markup; only the section bodies, which handbill itself produced from
+//! Markdown and escaped, are inserted raw (`{{{body}}}`).
+
+use std::path::PathBuf;
+
+use handlebars::{Handlebars, RenderErrorReason};
+use serde_json::{Map, Value, json};
+
+use crate::error::{Error, Location, Result, did_you_mean};
+use crate::markdown;
+use crate::model::{Briefing, Profile};
+use crate::select::{Selection, resolve_in_project};
+
+/// The templates compiled into handbill: name, text.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("leaflet-a5", include_str!("../templates/leaflet-a5.hbs")),
+    (
+        "briefing-pack",
+        include_str!("../templates/briefing-pack.hbs"),
+    ),
+];
+
+/// A template ready to render.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub name: String,
+    /// The file, or `templates/NAME.hbs (built in)` for built-in ones.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// Finds the template a briefing names.
+pub fn find(briefing: &Briefing) -> Result<Template> {
+    let name = &briefing.template.value;
+    if let Some((n, text)) = BUILTIN.iter().find(|(n, _)| n == name) {
+        return Ok(Template {
+            name: n.to_string(),
+            path: PathBuf::from(format!("templates/{n}.hbs (built in)")),
+            text: text.to_string(),
+        });
+    }
+    if !name.ends_with(".hbs") {
+        let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+        let help = match did_you_mean(name, names.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!(
+                "use a built-in template ({}) or the path of a .hbs file in the project",
+                names.join(", ")
+            ),
+        };
+        return Err(Error::new(format!("there is no template `{name}`"))
+            .at(briefing.template.location.clone())
+            .help(help));
+    }
+    let path = resolve_in_project(&briefing.project, name).ok_or_else(|| {
+        Error::new(format!(
+            "the template `{name}` is outside the project folder"
+        ))
+        .at(briefing.template.location.clone())
+        .help("keep templates inside the project, e.g. `templates/my-leaflet.hbs`")
+    })?;
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Error::io(&path, "read template", &e).at(briefing.template.location.clone())
+    })?;
+    Ok(Template {
+        name: name.clone(),
+        path,
+        text,
+    })
+}
+
+/// What a template sees. See docs/templates.md for every field.
+pub fn data(briefing: &Briefing, profile: &Profile, selection: &Selection) -> Result<Value> {
+    let mut sections = Vec::new();
+    for s in &selection.sections {
+        let body = markdown::section_markup(s, &profile.sources, true)?;
+        let body_plain = markdown::section_markup(s, &profile.sources, false)?;
+        sections.push(json!({
+            "id": s.id,
+            "title": s.title,
+            "tags": s.tags,
+            "audience": s.audience.to_string(),
+            "body": body,
+            "body_plain": body_plain,
+        }));
+    }
+    let mut images = Map::new();
+    for (key, pic) in &selection.images {
+        images.insert(
+            key.clone(),
+            json!({
+                "key": key,
+                "caption": pic.asset.caption,
+                "credit": pic.asset.credit,
+                "alt": pic.asset.alt,
+            }),
+        );
+    }
+    let sources: Vec<Value> = profile
+        .sources
+        .iter()
+        .filter(|(_, s)| s.audience <= briefing.audience)
+        .map(|(k, s)| json!({"key": k, "text": markdown::format_source(s)}))
+        .collect();
+    let lang = briefing
+        .lang
+        .clone()
+        .unwrap_or_else(|| profile.lang.clone());
+    Ok(json!({
+        "briefing": {
+            "name": briefing.name,
+            "title": briefing.title.clone().unwrap_or_else(|| profile.title.clone()),
+            "subtitle": briefing.subtitle,
+            "audience": briefing.audience.to_string(),
+            "lang": lang,
+            "date": briefing.date.clone().unwrap_or_else(|| profile.date.clone()),
+        },
+        "profile": {
+            "name": profile.name,
+            "title": profile.title,
+            "publisher": profile.publisher,
+            "date": profile.date,
+            "lang": profile.lang,
+        },
+        "sections": sections,
+        "images": images,
+        "sources": sources,
+        "values": briefing.values,
+    }))
+}
+
+/// Renders `template` with `data` into layout markup.
+pub fn render(template: &Template, data: &Value) -> Result<String> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.register_escape_fn(markdown::escape);
+    hb.register_template_string(&template.name, &template.text)
+        .map_err(|e| {
+            let (line, col) = e.pos().unwrap_or((1, 1));
+            Error::new(format!(
+                "the template is not valid Handlebars: {}",
+                e.reason()
+            ))
+            .at(Location::at_line(&template.path, &template.text, line, col))
+            .help("check that every {{#if}}, {{#each}} and {{#with}} has its closing {{/…}}")
+        })?;
+    hb.render(&template.name, data).map_err(|e| {
+        let missing = match e.reason() {
+            RenderErrorReason::MissingVariable(name) => name.clone(),
+            _ => None,
+        };
+        let mut err = match &missing {
+            Some(name) => Error::new(format!("the template uses `{name}`, which has no value")),
+            None => Error::new(format!("the template could not be filled in: {}", e.reason())),
+        };
+        if let (Some(line), Some(col)) = (e.line_no, e.column_no) {
+            err = err.at(Location::at_line(&template.path, &template.text, line, col));
+        } else {
+            err = err.at(Location::file(&template.path));
+        }
+        if let Some(name) = missing {
+            let help = match name.strip_prefix("values.") {
+                Some(key) => format!("add `{key}:` under `values:` in the briefing, or wrap its use in the template in {{{{#if {name}}}}}…{{{{/if}}}}"),
+                None => format!("`{name}` is not something templates are given; see docs/templates.md"),
+            };
+            err = err.help(help);
+        }
+        err
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tpl(text: &str) -> Template {
+        Template {
+            name: "t".into(),
+            path: PathBuf::from("t.hbs"),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn values_are_escaped_for_the_markup() {
+        let out = render(
+            &tpl("<p>{{values.x}}</p>"),
+            &json!({"values": {"x": "<page-break/> & \"q\""}}),
+        )
+        .unwrap();
+        assert_eq!(out, "<p>&lt;page-break/&gt; &amp; &quot;q&quot;</p>");
+    }
+
+    #[test]
+    fn a_missing_value_is_an_error_at_its_line() {
+        let err = render(&tpl("<p>\n{{values.headline}}</p>"), &json!({"values": {}})).unwrap_err();
+        let loc = err.location.clone().unwrap();
+        assert_eq!((loc.line, loc.column), (2, 1), "{err}");
+        assert!(err.help.unwrap().contains("values:"));
+    }
+
+    #[test]
+    fn a_broken_template_is_an_error_with_a_position() {
+        let err = render(&tpl("<p>\n{{#if x}}\n</p>"), &json!({})).unwrap_err();
+        assert!(err.message.contains("not valid Handlebars"), "{err}");
+        assert!(err.location.unwrap().line >= 2);
+    }
+
+    #[test]
+    fn builtin_templates_parse() {
+        for (name, text) in BUILTIN {
+            let mut hb = Handlebars::new();
+            hb.register_template_string(name, text).unwrap();
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! The theme: named colours (CMYK, for print) and the styles of the layout
+//! markup's elements, by element name and `class`.
+//!
+//! A style for `<p class="lead">` is built from the parent's inherited text
+//! properties, then `p`, then `.lead`, then `p.lead`. Spacing, background and
+//! borders are not inherited. The built-in theme is `themes/default.yaml`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::load::parse_yaml;
+
+/// A colour as cyan, magenta, yellow and black, each 0–1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cmyk {
+    pub c: f32,
+    pub m: f32,
+    pub y: f32,
+    pub k: f32,
+}
+
+impl Cmyk {
+    pub const BLACK: Cmyk = Cmyk {
+        c: 0.0,
+        m: 0.0,
+        y: 0.0,
+        k: 1.0,
+    };
+    pub const WHITE: Cmyk = Cmyk {
+        c: 0.0,
+        m: 0.0,
+        y: 0.0,
+        k: 0.0,
+    };
+
+    /// A plain conversion for screen output.
+    pub fn to_rgb(self) -> (u8, u8, u8) {
+        let f = |x: f32| {
+            ((1.0 - x) * (1.0 - self.k) * 255.0)
+                .round()
+                .clamp(0.0, 255.0) as u8
+        };
+        (f(self.c), f(self.m), f(self.y))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    #[default]
+    Serif,
+    Sans,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    Left,
+    Right,
+    Center,
+    #[default]
+    Justify,
+}
+
+/// A style as written in the theme: every property optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StyleRule {
+    pub font: Option<Family>,
+    pub bold: Option<bool>,
+    pub italic: Option<bool>,
+    pub size: Option<f32>,
+    pub leading: Option<f32>,
+    pub color: Option<String>,
+    pub align: Option<Align>,
+    pub uppercase: Option<bool>,
+    pub letter_spacing: Option<f32>,
+    pub underline: Option<bool>,
+    pub space_before: Option<f32>,
+    pub space_after: Option<f32>,
+    pub first_indent: Option<f32>,
+    pub indent: Option<f32>,
+    pub padding: Option<f32>,
+    pub background: Option<String>,
+    pub border: Option<f32>,
+    pub border_color: Option<String>,
+    pub keep_with_next: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    colors: BTreeMap<String, [f32; 4]>,
+    styles: BTreeMap<String, StyleRule>,
+}
+
+/// Everything that decides how a block or a piece of text looks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    pub font: Family,
+    pub bold: bool,
+    pub italic: bool,
+    /// Font size in points.
+    pub size: f32,
+    /// Baseline-to-baseline distance in points.
+    pub leading: f32,
+    pub color: Cmyk,
+    pub align: Align,
+    pub uppercase: bool,
+    pub letter_spacing: f32,
+    pub underline: bool,
+    pub space_before: f32,
+    pub space_after: f32,
+    pub first_indent: f32,
+    /// Left indent of the whole block (lists, quotes).
+    pub indent: f32,
+    pub padding: f32,
+    pub background: Option<Cmyk>,
+    pub border: f32,
+    pub border_color: Cmyk,
+    pub keep_with_next: bool,
+}
+
+impl Default for Style {
+    fn default() -> Style {
+        Style {
+            font: Family::Serif,
+            bold: false,
+            italic: false,
+            size: 10.0,
+            leading: 13.0,
+            color: Cmyk::BLACK,
+            align: Align::Left,
+            uppercase: false,
+            letter_spacing: 0.0,
+            underline: false,
+            space_before: 0.0,
+            space_after: 0.0,
+            first_indent: 0.0,
+            indent: 0.0,
+            padding: 0.0,
+            background: None,
+            border: 0.0,
+            border_color: Cmyk::BLACK,
+            keep_with_next: false,
+        }
+    }
+}
+
+/// A loaded theme.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub name: String,
+    colors: BTreeMap<String, Cmyk>,
+    styles: BTreeMap<String, StyleRule>,
+}
+
+/// The built-in theme, compiled into the binary.
+pub const DEFAULT_THEME: &str = include_str!("../themes/default.yaml");
+
+impl Theme {
+    pub fn builtin() -> Theme {
+        Theme::parse(Path::new("themes/default.yaml"), DEFAULT_THEME)
+            .expect("the built-in theme is valid (checked by a test)")
+    }
+
+    /// Parses a theme file, checking that every colour a style names exists.
+    pub fn parse(file: &Path, text: &str) -> Result<Theme> {
+        let raw: ThemeFile = parse_yaml(file, text, 1)?;
+        let mut colors = BTreeMap::new();
+        for (name, [c, m, y, k]) in raw.colors {
+            if [c, m, y, k].iter().any(|v| !(0.0..=100.0).contains(v)) {
+                return Err(
+                    Error::new(format!("colour `{name}` has a value outside 0–100"))
+                        .help("give colours as CMYK percentages, e.g. `[0, 90, 85, 0]`"),
+                );
+            }
+            colors.insert(
+                name,
+                Cmyk {
+                    c: c / 100.0,
+                    m: m / 100.0,
+                    y: y / 100.0,
+                    k: k / 100.0,
+                },
+            );
+        }
+        let theme = Theme {
+            name: file.display().to_string(),
+            colors,
+            styles: raw.styles,
+        };
+        for (name, rule) in &theme.styles {
+            for color in [&rule.color, &rule.background, &rule.border_color]
+                .into_iter()
+                .flatten()
+            {
+                if !theme.colors.contains_key(color) {
+                    return Err(Error::new(format!(
+                        "style `{name}` uses colour `{color}`, which the theme does not define"
+                    ))
+                    .help("add it under `colors:` as CMYK percentages"));
+                }
+            }
+        }
+        Ok(theme)
+    }
+
+    /// A named colour of the theme.
+    pub fn color(&self, name: &str) -> Option<Cmyk> {
+        self.colors.get(name).copied()
+    }
+
+    /// The style of `element` with optional `class`, inside `parent`.
+    pub fn resolve(&self, parent: &Style, element: &str, class: Option<&str>) -> Style {
+        let mut style = Style {
+            font: parent.font,
+            bold: parent.bold,
+            italic: parent.italic,
+            size: parent.size,
+            leading: parent.leading,
+            color: parent.color,
+            align: parent.align,
+            uppercase: parent.uppercase,
+            letter_spacing: parent.letter_spacing,
+            underline: parent.underline,
+            ..Style::default()
+        };
+        let mut keys = vec![element.to_string()];
+        if let Some(class) = class {
+            for c in class.split_whitespace() {
+                keys.push(format!(".{c}"));
+                keys.push(format!("{element}.{c}"));
+            }
+        }
+        for key in keys {
+            if let Some(rule) = self.styles.get(&key) {
+                self.apply(&mut style, rule);
+            }
+        }
+        style
+    }
+
+    fn apply(&self, s: &mut Style, r: &StyleRule) {
+        let size_before = s.size;
+        macro_rules! set {
+            ($($f:ident),*) => { $( if let Some(v) = r.$f.clone() { s.$f = v; } )* };
+        }
+        set!(
+            font,
+            bold,
+            italic,
+            size,
+            align,
+            uppercase,
+            letter_spacing,
+            underline
+        );
+        set!(
+            space_before,
+            space_after,
+            first_indent,
+            indent,
+            padding,
+            border,
+            keep_with_next
+        );
+        // A new size without a new leading keeps the proportion.
+        s.leading = match r.leading {
+            Some(l) => l,
+            None if r.size.is_some() => s.leading * s.size / size_before,
+            None => s.leading,
+        };
+        if let Some(c) = r.color.as_deref().and_then(|c| self.color(c)) {
+            s.color = c;
+        }
+        if let Some(c) = r.background.as_deref().and_then(|c| self.color(c)) {
+            s.background = Some(c);
+        }
+        if let Some(c) = r.border_color.as_deref().and_then(|c| self.color(c)) {
+            s.border_color = c;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_theme_parses() {
+        let t = Theme::parse(Path::new("default.yaml"), DEFAULT_THEME).unwrap();
+        assert!(t.color("ink").is_some());
+        let body = t.resolve(&Style::default(), "body", None);
+        let p = t.resolve(&body, "p", None);
+        assert_eq!(p.font, Family::Serif);
+        let h1 = t.resolve(&body, "h1", None);
+        assert_eq!(h1.font, Family::Sans);
+        assert!(h1.bold && h1.keep_with_next);
+    }
+
+    #[test]
+    fn classes_override_elements_and_spacing_is_not_inherited() {
+        let yaml = "colors: {ink: [0,0,0,100], red: [0,100,100,0]}\nstyles:\n  p: {size: 10, space-after: 6}\n  p.lead: {size: 12, color: red}\n  em: {italic: true}\n";
+        let t = Theme::parse(Path::new("t.yaml"), yaml).unwrap();
+        let lead = t.resolve(&Style::default(), "p", Some("lead"));
+        assert_eq!(lead.size, 12.0);
+        assert_eq!(
+            lead.color,
+            Cmyk {
+                c: 0.0,
+                m: 1.0,
+                y: 1.0,
+                k: 0.0
+            }
+        );
+        assert_eq!(lead.space_after, 6.0);
+        let em = t.resolve(&lead, "em", None);
+        assert!(em.italic);
+        assert_eq!(em.size, 12.0);
+        assert_eq!(em.space_after, 0.0);
+    }
+
+    #[test]
+    fn an_unknown_colour_is_an_error() {
+        let yaml = "colors: {ink: [0,0,0,100]}\nstyles:\n  p: {color: blue}\n";
+        let err = Theme::parse(Path::new("t.yaml"), yaml).unwrap_err();
+        assert!(err.message.contains("`blue`"), "{}", err.message);
+    }
+}

@@ -1,0 +1,269 @@
+//! Helpers for the end-to-end tests: run handbill, make scratch projects,
+//! and read built PDFs back as a user or a print shop would.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use lopdf::{Document, Object};
+
+/// The project folder of this repository.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the handbill binary in `dir` with `args`.
+pub fn handbill(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_handbill"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("handbill runs")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A fresh, empty folder for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNT.fetch_add(1, Ordering::SeqCst);
+    let dir = repo()
+        .join("target")
+        .join("test-scratch")
+        .join(format!("{name}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A scratch project with the sample profile and assets but no briefings.
+pub fn project(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    copy_dir(
+        &repo().join("briefings/profiles"),
+        &dir.join("briefings/profiles"),
+    );
+    copy_dir(&repo().join("assets"), &dir.join("assets"));
+    dir
+}
+
+/// A built PDF, read back.
+pub struct Pdf {
+    pub doc: Document,
+    pub bytes: Vec<u8>,
+}
+
+impl Pdf {
+    pub fn open(path: &Path) -> Pdf {
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let doc = Document::load_mem(&bytes).expect("the PDF parses");
+        Pdf { doc, bytes }
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.doc.get_pages().len()
+    }
+
+    fn page_dict(&self, page: usize) -> &lopdf::Dictionary {
+        let id = self.doc.get_pages()[&(page as u32 + 1)];
+        self.doc.get_dictionary(id).unwrap()
+    }
+
+    /// A page box (`MediaBox`, `TrimBox`…) as [x0, y0, x1, y1].
+    pub fn page_box(&self, page: usize, name: &[u8]) -> Option<[f32; 4]> {
+        let arr = self.page_dict(page).get(name).ok()?.as_array().ok()?;
+        let v: Vec<f32> = arr.iter().map(|o| o.as_float().unwrap()).collect();
+        Some([v[0], v[1], v[2], v[3]])
+    }
+
+    /// Width and height of a page's MediaBox in millimetres.
+    pub fn page_size_mm(&self, page: usize) -> (f32, f32) {
+        let b = self
+            .page_box(page, b"MediaBox")
+            .expect("every page has a MediaBox");
+        ((b[2] - b[0]) * 25.4 / 72.0, (b[3] - b[1]) * 25.4 / 72.0)
+    }
+
+    /// Every font the pages use: (BaseFont, has an embedded font file).
+    pub fn fonts(&self) -> Vec<(String, bool, String)> {
+        let mut out = Vec::new();
+        for (_, id) in self.doc.get_pages() {
+            let (own, inherited) = self.doc.get_page_resources(id).unwrap();
+            let mut dicts: Vec<&lopdf::Dictionary> = own.into_iter().collect();
+            dicts.extend(
+                inherited
+                    .iter()
+                    .filter_map(|r| self.doc.get_dictionary(*r).ok()),
+            );
+            for res in dicts {
+                let Ok(fonts) = res
+                    .get(b"Font")
+                    .and_then(|f| self.resolve(f).as_dict().cloned())
+                else {
+                    continue;
+                };
+                for (_, f) in fonts.iter() {
+                    let font = self.resolve(f).as_dict().unwrap();
+                    let subtype =
+                        String::from_utf8_lossy(font.get(b"Subtype").unwrap().as_name().unwrap())
+                            .into_owned();
+                    let base =
+                        String::from_utf8_lossy(font.get(b"BaseFont").unwrap().as_name().unwrap())
+                            .into_owned();
+                    let descriptor = match font.get(b"DescendantFonts") {
+                        Ok(d) => {
+                            let arr = self.resolve(d).as_array().unwrap();
+                            let cid = self.resolve(&arr[0]).as_dict().unwrap();
+                            self.resolve(cid.get(b"FontDescriptor").unwrap())
+                                .as_dict()
+                                .unwrap()
+                                .clone()
+                        }
+                        Err(_) => match font.get(b"FontDescriptor") {
+                            Ok(d) => self.resolve(d).as_dict().unwrap().clone(),
+                            Err(_) => lopdf::Dictionary::new(),
+                        },
+                    };
+                    let embedded = [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"]
+                        .iter()
+                        .any(|k| descriptor.has(k));
+                    if !out.iter().any(|(b, _, _)| b == &base) {
+                        out.push((base, embedded, subtype));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn resolve<'a>(&'a self, o: &'a Object) -> &'a Object {
+        match o {
+            Object::Reference(id) => self.doc.get_object(*id).unwrap(),
+            other => other,
+        }
+    }
+
+    /// The text of the given pages (1-based), as lopdf extracts it.
+    pub fn text_of(&self, pages: &[u32]) -> String {
+        self.doc.extract_text(pages).expect("text extracts")
+    }
+
+    pub fn text(&self) -> String {
+        let pages: Vec<u32> = self.doc.get_pages().keys().copied().collect();
+        self.text_of(&pages)
+    }
+}
+
+/// The words of a text, lower-cased, letters and digits only. A footnote
+/// mark glued to a word ("dissent.1") is dropped from it.
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == '—' || c == '–' || c == '-' || c == '/')
+        .map(|w| {
+            let w: String = w
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect();
+            if w.chars().next().is_some_and(char::is_alphabetic) {
+                w.trim_end_matches(|c: char| c.is_ascii_digit()).to_string()
+            } else {
+                w
+            }
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Where `needle` occurs in order inside `hay` (other words may come
+/// between, at most `max_gap` at a time), starting the search at `from`.
+/// Returns the index after the last matched word.
+pub fn find_in_order(
+    hay: &[String],
+    needle: &[String],
+    from: usize,
+    max_gap: usize,
+) -> Result<usize, String> {
+    let start = hay[from..]
+        .iter()
+        .position(|w| Some(w) == needle.first())
+        .map(|p| p + from)
+        .ok_or_else(|| {
+            format!(
+                "the first word `{}` is missing",
+                needle.first().map_or("", |s| s)
+            )
+        })?;
+    let mut at = start + 1;
+    for word in &needle[1..] {
+        let limit = (at + max_gap + 1).min(hay.len());
+        match hay[at..limit].iter().position(|w| w == word) {
+            Some(p) => at += p + 1,
+            None => {
+                return Err(format!(
+                    "after “{}” expected `{word}`, found “{}”",
+                    hay[at.saturating_sub(8)..at].join(" "),
+                    hay[at..limit.min(at + 8)].join(" ")
+                ));
+            }
+        }
+    }
+    Ok(at)
+}
+
+/// The plain text of a Markdown section file, without front matter or
+/// footnote marks.
+pub fn section_text(path: &Path) -> (String, String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut body = text.splitn(3, "---\n").nth(2).unwrap().to_string();
+    // Footnote marks: `[^key]` (but not a definition `[^key]:`).
+    while let Some(start) = body.find("[^") {
+        let end = start + body[start..].find(']').unwrap() + 1;
+        if body[end..].starts_with(':') {
+            break;
+        }
+        body.replace_range(start..end, "");
+    }
+    let title = text
+        .lines()
+        .find_map(|l| l.strip_prefix("title: "))
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+    let mut plain = String::new();
+    let mut in_note = false;
+    for event in pulldown_cmark::Parser::new_ext(&body, pulldown_cmark::Options::ENABLE_FOOTNOTES) {
+        match event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::FootnoteDefinition(_)) => {
+                in_note = true
+            }
+            pulldown_cmark::Event::End(pulldown_cmark::TagEnd::FootnoteDefinition) => {
+                in_note = false
+            }
+            pulldown_cmark::Event::Text(t) if !in_note => {
+                plain.push_str(&t);
+            }
+            pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::End(_) if !in_note => {
+                plain.push(' ')
+            }
+            _ => {}
+        }
+    }
+    (title, plain)
+}

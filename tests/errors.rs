@@ -1,0 +1,249 @@
+//! Bad input: each case exits non-zero, says file:line:column and what to
+//! do, and writes no PDF (nor replaces a good one).
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+/// Builds `yaml` as `briefings/b.yaml` in a scratch project; expects failure.
+fn fails(name: &str, yaml: &str) -> (String, std::path::PathBuf) {
+    let dir = project(name);
+    std::fs::write(dir.join("briefings/b.yaml"), yaml).unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{name}: expected exit 1, got {:?}\n{err}",
+        o.status
+    );
+    assert!(!dir.join("out/b.pdf").exists(), "{name}: a PDF was written");
+    assert!(!err.contains("panicked"), "{name}: {err}");
+    (err, dir)
+}
+
+const GOOD: &str = "profile: kazakhstan\ntemplate: leaflet-a5\naudience: public\nsections: [overview]\nvalues:\n  headline: Free them\n";
+
+#[test]
+fn bad_yaml_syntax() {
+    let (err, _) = fails(
+        "syntax",
+        "profile: kazakhstan\ntemplate: [leaflet-a5\naudience: public\n",
+    );
+    assert!(
+        err.contains("error: briefings/b.yaml:2:11: expected string"),
+        "{err}"
+    );
+    assert!(err.contains("2 | template: [leaflet-a5"), "{err}");
+}
+
+#[test]
+fn unknown_key_with_a_suggestion() {
+    let (err, _) = fails("unknown-key", &format!("{GOOD}audeince: public\n"));
+    assert!(
+        err.contains("error: briefings/b.yaml:7:1: unknown field `audeince`"),
+        "{err}"
+    );
+    assert!(err.contains("7 | audeince: public"), "{err}");
+    assert!(err.contains("help: did you mean `audience`?"), "{err}");
+}
+
+#[test]
+fn unknown_section_id() {
+    let (err, _) = fails(
+        "unknown-id",
+        &GOOD.replace("[overview]", "\n  - overview\n  - the-reigme"),
+    );
+    assert!(
+        err.contains(
+            "error: briefings/b.yaml:6:5: profile `kazakhstan` has no section `the-reigme`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("help: did you mean `the-regime`?"), "{err}");
+}
+
+#[test]
+fn unknown_tag() {
+    let (err, _) = fails(
+        "unknown-tag",
+        &GOOD.replace("[overview]", "\n  - tag: leaflets"),
+    );
+    assert!(
+        err.contains(
+            "error: briefings/b.yaml:5:5: no section of profile `kazakhstan` has the tag `leaflets`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `leaflet`?"), "{err}");
+}
+
+#[test]
+fn missing_profile() {
+    let (err, _) = fails(
+        "no-profile",
+        &GOOD.replace("profile: kazakhstan", "profile: kazakstan"),
+    );
+    assert!(
+        err.contains("error: briefings/b.yaml:1:10: there is no profile `kazakstan`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `kazakhstan`?"), "{err}");
+}
+
+#[test]
+fn profile_path_escape_is_refused() {
+    let (err, _) = fails(
+        "profile-escape",
+        &GOOD.replace("profile: kazakhstan", "profile: ../../etc"),
+    );
+    assert!(
+        err.contains("error: briefings/b.yaml:1:10: `profile: ../../etc` is not a profile name"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_template() {
+    let (err, _) = fails("no-template", &GOOD.replace("leaflet-a5", "leaflet-a4"));
+    assert!(
+        err.contains("error: briefings/b.yaml:2:11: there is no template `leaflet-a4`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `leaflet-a5`?"), "{err}");
+}
+
+#[test]
+fn a_misspelt_audience() {
+    let (err, _) = fails(
+        "bad-audience",
+        &GOOD.replace("audience: public", "audience: publc"),
+    );
+    assert!(
+        err.contains("error: briefings/b.yaml:3:11: unknown variant `publc`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `public`?"), "{err}");
+}
+
+#[test]
+fn missing_required_key() {
+    let (err, _) = fails(
+        "missing-key",
+        "profile: kazakhstan\ntemplate: leaflet-a5\nsections: all\n",
+    );
+    assert!(
+        err.contains("error: briefings/b.yaml:3:1: missing field `audience`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_value_the_template_needs_is_missing() {
+    let (err, _) = fails(
+        "missing-value",
+        &GOOD.replace("values:\n  headline: Free them\n", ""),
+    );
+    assert!(
+        err.contains("templates/leaflet-a5.hbs (built in):"),
+        "{err}"
+    );
+    assert!(err.contains("`values.headline`"), "{err}");
+    assert!(err.contains("add `headline:` under `values:`"), "{err}");
+}
+
+#[test]
+fn a_confidential_section_never_reaches_a_public_briefing() {
+    let dir = project("audience");
+    std::fs::write(
+        dir.join("briefings/profiles/kazakhstan/10-sources.md"),
+        "---\nid: contacts\ntitle: Contacts in Almaty\naudience: confidential\n---\nNames.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        GOOD.replace("[overview]", "[overview, contacts]"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("error: briefings/b.yaml:4:22: section `contacts` is for the confidential audience and this briefing is public"), "{err}");
+    assert!(!dir.join("out/b.pdf").exists());
+    // `sections: all` leaves it out of a public briefing instead.
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        GOOD.replace("[overview]", "all"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert!(
+        o.status.success() || stderr(&o).contains("overset"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn an_unknown_footnote_points_into_the_markdown() {
+    let dir = project("footnote");
+    let path = dir.join("briefings/profiles/kazakhstan/01-overview.md");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("[^rsf]", "[^rfs]");
+    std::fs::write(&path, text).unwrap();
+    std::fs::write(dir.join("briefings/b.yaml"), GOOD).unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("01-overview.md:7:"), "{err}");
+    assert!(err.contains("did you mean `[^rsf]`?"), "{err}");
+}
+
+#[test]
+fn overset_names_the_frame_and_what_did_not_fit() {
+    let (err, _) = fails("overset", &GOOD.replace("[overview]", "all"));
+    assert!(err.contains("overset:"), "{err}");
+    assert!(
+        err.contains("the last frame is `back-right` on page 2"),
+        "{err}"
+    );
+    assert!(err.contains(" mm)"), "{err}");
+    assert!(err.contains("help: drop a section"), "{err}");
+}
+
+#[test]
+fn a_failed_rebuild_leaves_the_good_pdf_alone() {
+    let dir = project("keep-good");
+    let b = dir.join("briefings/b.yaml");
+    std::fs::write(&b, GOOD).unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let good = std::fs::read(dir.join("out/b.pdf")).unwrap();
+    std::fs::write(&b, format!("{GOOD}bogus: 1\n")).unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read(dir.join("out/b.pdf")).unwrap(), good);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name() != "b.pdf")
+        .collect();
+    assert!(leftovers.is_empty(), "stray files: {leftovers:?}");
+}
+
+#[test]
+fn a_missing_path_is_a_usage_error() {
+    let dir = scratch("no-path");
+    let o = handbill(&dir, &["build"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("briefings does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    let o = handbill(&dir, &["build", "--bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    let _ = Path::new("");
+}
