@@ -44,8 +44,16 @@ pub struct BuildOptions {
     pub pdf: pdf::PdfOptions,
 }
 
-/// Runs every stage for one briefing file, writing nothing.
-pub fn build(briefing_file: &Path, options: &BuildOptions) -> Result<Built> {
+/// A briefing laid out: the pages and the pictures they show.
+#[derive(Debug, Clone)]
+pub struct LaidOut {
+    pub name: String,
+    pub pages: layout::Pages,
+    pub pictures: std::collections::BTreeMap<String, select::Picture>,
+}
+
+/// Runs every stage up to layout for one briefing file.
+pub fn lay_out(briefing_file: &Path) -> Result<LaidOut> {
     let briefing = load::load_briefing(briefing_file)?;
     let profile = load::load_profile_for(&briefing)?;
     let selection = select::select(&briefing, &profile)?;
@@ -61,11 +69,21 @@ pub fn build(briefing_file: &Path, options: &BuildOptions) -> Result<Built> {
         &theme,
     )?;
     let pages = layout::layout(&document, &selection.images, &briefing.name)?;
-    let pdf = pdf::write(&pages, &selection.images, &options.pdf)?;
-    Ok(Built {
+    Ok(LaidOut {
         name: briefing.name,
-        pages: pages.pages.len(),
-        warnings: pages.warnings,
+        pages,
+        pictures: selection.images,
+    })
+}
+
+/// Runs every stage for one briefing file, writing nothing.
+pub fn build(briefing_file: &Path, options: &BuildOptions) -> Result<Built> {
+    let laid = lay_out(briefing_file)?;
+    let pdf = pdf::write(&laid.pages, &laid.pictures, &options.pdf)?;
+    Ok(Built {
+        name: laid.name,
+        pages: laid.pages.pages.len(),
+        warnings: laid.pages.warnings,
         pdf,
     })
 }

@@ -199,3 +199,124 @@ fn kazakh_letters_survive_extraction() {
         assert!(text.contains(word), "`{word}` is not in the extracted text");
     }
 }
+
+#[test]
+fn title_and_language_are_in_the_metadata() {
+    let pdf = Pdf::open(&built().join("legal-delegation-pack.pdf"));
+    let catalog = pdf.doc.catalog().unwrap();
+    let lang = catalog.get(b"Lang").unwrap().as_str().unwrap();
+    assert_eq!(lang, b"en");
+    let info = pdf
+        .doc
+        .trailer
+        .get(b"Info")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let info = pdf.doc.get_dictionary(info).unwrap();
+    let title = lopdf::decode_text_string(info.get(b"Title").unwrap()).unwrap();
+    assert_eq!(title, "Kazakhstan: Briefing for the Legal Delegation");
+    // Nothing about the machine that built it.
+    let raw = String::from_utf8_lossy(&pdf.bytes);
+    assert!(
+        !raw.contains(env!("CARGO_MANIFEST_DIR")),
+        "the build folder is in the PDF"
+    );
+}
+
+/// The colour operators of every page's content: (CMYK ones, RGB ones).
+fn colour_operators(pdf: &Pdf) -> (usize, usize) {
+    let (mut cmyk, mut rgb) = (0, 0);
+    for (_, id) in pdf.doc.get_pages() {
+        let content = pdf.doc.get_page_content(id);
+        let ops = lopdf::content::Content::decode(&content)
+            .unwrap()
+            .operations;
+        for op in ops {
+            match op.operator.as_str() {
+                "k" | "K" => cmyk += 1,
+                "rg" | "RG" => rgb += 1,
+                "sc" | "scn" | "SC" | "SCN" if op.operands.len() == 4 => cmyk += 1,
+                "sc" | "scn" | "SC" | "SCN" if op.operands.len() == 3 => rgb += 1,
+                _ => {}
+            }
+        }
+    }
+    (cmyk, rgb)
+}
+
+#[test]
+fn print_output_is_cmyk_and_screen_output_is_rgb() {
+    let print = Pdf::open(&built().join("london-protest-leaflet.pdf"));
+    let (cmyk, rgb) = colour_operators(&print);
+    assert!(cmyk > 0 && rgb == 0, "print: {cmyk} CMYK, {rgb} RGB");
+    let out = scratch("screen");
+    let o = handbill(
+        &repo(),
+        &[
+            "build",
+            "briefings/london-protest-leaflet.yaml",
+            "--profile",
+            "screen",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let screen = Pdf::open(&out.join("london-protest-leaflet.pdf"));
+    let (cmyk, rgb) = colour_operators(&screen);
+    assert!(cmyk == 0 && rgb > 0, "screen: {cmyk} CMYK, {rgb} RGB");
+}
+
+#[test]
+fn a_briefing_may_bring_its_own_template_and_pick_by_tag() {
+    let dir = project("own-template");
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/notice.hbs"),
+        r#"<document title="{{briefing.title}}" lang="{{briefing.lang}}">
+  <master name="a6" size="A6" margin="10mm"/>
+  <pages master="a6" flow="main"/>
+  <flow name="main">
+    <p class="headline">{{values.headline}}</p>
+    {{#each sections}}<h1>{{title}}</h1>{{{body_plain}}}{{/each}}
+  </flow>
+</document>
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("briefings/notice.yaml"),
+        "title: Notice\nprofile: kazakhstan\ntemplate: templates/notice.hbs\naudience: public\nsections:\n  - tag: prisoners\nvalues:\n  headline: Free the prisoners\n",
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/notice.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = Pdf::open(&dir.join("out/notice.pdf"));
+    let (w, h) = pdf.page_size_mm(0);
+    assert!(
+        (w - 105.0).abs() < 0.1 && (h - 148.0).abs() < 0.1,
+        "{w}×{h}"
+    );
+    let text = words(&pdf.text());
+    find_in_order(&text, &words("Free the prisoners"), 0, 0).unwrap();
+    // The sections tagged `prisoners`, in the profile's order.
+    let tagged: Vec<(String, String)> = sections()
+        .iter()
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .lines()
+                .any(|l| l.starts_with("tags:") && l.contains("prisoners"))
+        })
+        .map(|p| section_text(p))
+        .collect();
+    assert!(
+        tagged.len() >= 2,
+        "the sample profile tags two sections `prisoners`"
+    );
+    let mut at = 0;
+    for (title, _) in &tagged {
+        at = find_in_order(&text, &words(title), at, 0).unwrap_or_else(|e| panic!("{title}: {e}"));
+    }
+}

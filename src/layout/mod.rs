@@ -1097,9 +1097,9 @@ impl<'a> Engine<'a> {
                 caption,
                 ..
             } => {
-                let (_, h) = self.figure_size(key, *frac, *max_height, width);
+                let (w, h) = self.figure_size(key, *frac, *max_height, width);
                 let ch: f32 = caption.as_ref().map_or(0.0, |c| {
-                    4.0 + c.lines(0, width).iter().map(|(_, l)| l.height).sum::<f32>()
+                    4.0 + c.lines(0, w).iter().map(|(_, l)| l.height).sum::<f32>()
                 });
                 h + ch
             }
@@ -1138,9 +1138,16 @@ impl<'a> Engine<'a> {
                 });
                 region.top += h;
                 if let Some(c) = caption {
-                    let lines = c.lines(0, region.width);
+                    // The caption hangs under the picture, on its edges.
+                    let lines = c.lines(0, w);
                     region.top += 4.0;
-                    self.place_lines(region, &lines, 0.0, 0.0, None, None);
+                    let mut under = Region {
+                        x,
+                        width: w,
+                        ..region.clone()
+                    };
+                    self.place_lines(&mut under, &lines, 0.0, 0.0, None, None);
+                    region.top = under.top;
                 }
             }
             Flat::Boxed {
