@@ -247,3 +247,27 @@ fn a_missing_path_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     let _ = Path::new("");
 }
+
+#[test]
+fn a_picture_taller_than_its_frame_is_an_error() {
+    let dir = project("too-tall");
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/tiny.hbs"),
+        "<document><master name=\"m\" size=\"A6\" margin=\"10mm\"/>\n<page master=\"m\"><frame name=\"slot\" flow=\"f\" height=\"30mm\"/></page>\n<flow name=\"f\"><figure image=\"london-2013\"/></flow></document>\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("briefings/b.yaml"), "profile: kazakhstan\ntemplate: templates/tiny.hbs\naudience: public\nsections: [overview]\n").unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the picture `london-2013` with its caption is"),
+        "{err}"
+    );
+    assert!(
+        err.contains("frame `slot` on page 1 holds only 30.0 mm"),
+        "{err}"
+    );
+    assert!(!dir.join("out/b.pdf").exists());
+}

@@ -771,8 +771,16 @@ impl<'a> Engine<'a> {
                         k -= 1; // no widow: a lone last line at the head
                     }
                     if k == 0 && region.empty {
-                        // Nothing fits an empty frame: place what we must.
-                        k = fit.max(1).min(lines.len());
+                        // An empty frame takes what fits, whatever the rules say;
+                        // if not even one line fits, no frame ever will.
+                        if fit == 0 {
+                            return Err(self.too_big(
+                                &region,
+                                "a line of text (with its footnotes)",
+                                lines[0].1.height,
+                            ));
+                        }
+                        k = fit;
                     }
                     if k > 0 {
                         self.place_lines(
@@ -849,7 +857,17 @@ impl<'a> Engine<'a> {
                         space_before_of(&items[i])
                     };
                     let h = self.atomic_height(&items[i], region.width);
-                    if region.top + sb + h > region.bottom() + 0.01 && !region.empty {
+                    if region.top + sb + h > region.bottom() + 0.01 {
+                        if region.empty {
+                            let what = match &items[i] {
+                                Flat::Figure { key, .. } => {
+                                    format!("the picture `{key}` with its caption")
+                                }
+                                Flat::Boxed { .. } => "a box".to_string(),
+                                _ => "a rule".to_string(),
+                            };
+                            return Err(self.too_big(&region, &what, h));
+                        }
                         next_frame!();
                         continue;
                     }
@@ -1420,6 +1438,22 @@ impl<'a> Engine<'a> {
             truncate(&first_words, 60),
         ))
         .help("drop a section from the briefing, shorten one, or let the template shrink the text to fit")
+    }
+}
+
+impl Engine<'_> {
+    /// Something taller than a whole, empty frame: no page break can help.
+    fn too_big(&self, region: &Region, what: &str, height: f32) -> Error {
+        let mm = crate::markup::MM;
+        Error::new(format!(
+            "{}: {what} is {:.1} mm tall and frame `{}` on page {} holds only {:.1} mm",
+            self.name,
+            height / mm,
+            region.name,
+            region.page + 1,
+            (region.bottom() - region.top) / mm
+        ))
+        .help("make it smaller (a picture's `max-height`, a shorter box) or give the frame more room in the template")
     }
 }
 
