@@ -1,20 +1,27 @@
-//! The command line: `handbill build [PATHS]... [--out DIR]`.
+//! The command line: build, check, list, new, watch.
+//!
+//! Exit codes: 0 when everything built (or checked) cleanly, 1 when some
+//! briefing failed, 2 when the command itself was wrong (a bad option, a
+//! path that does not exist).
 
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::BuildOptions;
+use crate::batch::{self, Batch, Outcome, Shard};
 use crate::error::{Error, Result};
-use crate::pdf::ColorMode;
-use crate::{BuildOptions, build, write_atomically};
+use crate::pdf::{ColorMode, PdfOptions};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "handbill",
     version,
     about = "Builds print-ready PDF leaflets and briefing packs from YAML briefings over a country profile.",
-    after_help = "Examples:\n  handbill build                      build every briefing in briefings/ into out/\n  handbill build briefings/london-protest-leaflet.yaml --out print/\n  handbill build --profile screen     RGB colours, for reading on screen"
+    after_help = "Run `handbill help build` (or check, list, new, watch) for the options of each command."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -23,23 +30,109 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build briefings into PDFs: each briefing X.yaml becomes DIR/X.pdf.
+    /// Build briefings into PDFs: each briefing X.yaml becomes OUT/X.pdf.
+    #[command(after_help = "Examples:
+  handbill build                          every briefing in briefings/ into out/
+  handbill build briefings/london-protest-leaflet.yaml --out print/
+  handbill build 'briefings/*-pack.yaml' --force
+  handbill build --profile screen         RGB colours, for reading on screen
+  handbill build --shard 2/4              the second of four slices of a big batch")]
     Build {
-        /// Briefing files, or folders of them (default: briefings/).
-        paths: Vec<PathBuf>,
-        /// The folder to write the PDFs to.
-        #[arg(long, short, default_value = "out")]
-        out: PathBuf,
-        /// `print` writes CMYK colour for the print shop; `screen` writes RGB.
-        #[arg(long, value_enum, default_value_t = OutputProfile::Print)]
-        profile: OutputProfile,
+        #[command(flatten)]
+        common: Common,
+        /// Rebuild even the PDFs whose inputs have not changed.
+        #[arg(long)]
+        force: bool,
+        /// Build only the K-th of N slices of the briefings (e.g. 2/4).
+        #[arg(long, value_name = "K/N")]
+        shard: Option<Shard>,
+        /// How many briefings to build at once (default: every core).
+        #[arg(long, short, value_name = "N")]
+        jobs: Option<usize>,
+        /// Print only errors.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Print warnings and the time each briefing took.
+        #[arg(long, short)]
+        verbose: bool,
     },
+    /// Check briefings as a build would, writing nothing.
+    #[command(after_help = "Examples:
+  handbill check
+  handbill check briefings/legal-delegation-pack.yaml --format json")]
+    Check {
+        /// Briefing files, folders of them, or quoted patterns (default: briefings/).
+        paths: Vec<PathBuf>,
+        /// `text` for people, `json` for other programs.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List the profiles and their sections, the templates and the fonts.
+    #[command(after_help = "Examples:
+  handbill list
+  handbill list sections")]
+    List {
+        /// What to list (default: everything).
+        #[arg(value_enum)]
+        what: Option<ListWhat>,
+    },
+    /// Start a new briefing that builds as it is: briefings/NAME.yaml.
+    #[command(after_help = "Examples:
+  handbill new leaflet march-rally
+  handbill new pack geneva-delegation")]
+    New {
+        /// `leaflet` (A5, two pages) or `pack` (A4 briefing pack).
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// The briefing's name: letters, digits and hyphens.
+        name: String,
+    },
+    /// Rebuild whenever a briefing, profile, template or picture changes.
+    #[command(after_help = "Examples:
+  handbill watch
+  handbill watch briefings/london-protest-leaflet.yaml --out proofs/")]
+    Watch {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Common {
+    /// Briefing files, folders of them, or quoted patterns (default: briefings/).
+    pub paths: Vec<PathBuf>,
+    /// The folder to write the PDFs to.
+    #[arg(long, short, default_value = "out")]
+    pub out: PathBuf,
+    /// `print` writes CMYK colour for the print shop; `screen` writes RGB.
+    #[arg(long, value_enum, default_value_t = OutputProfile::Print)]
+    pub profile: OutputProfile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputProfile {
     Print,
     Screen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListWhat {
+    Profiles,
+    Sections,
+    Templates,
+    Fonts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    Leaflet,
+    Pack,
 }
 
 /// Runs the command line; returns the process's exit code.
@@ -55,25 +148,48 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    match cli.command {
+    let result = match cli.command {
         Command::Build {
-            paths,
-            out,
-            profile,
-        } => run_build(&paths, &out, profile),
+            common,
+            force,
+            shard,
+            jobs,
+            quiet,
+            verbose,
+        } => {
+            let verbosity = if quiet {
+                Verbosity::Quiet
+            } else if verbose {
+                Verbosity::Verbose
+            } else {
+                Verbosity::Normal
+            };
+            run_build(&common, force, shard, jobs, verbosity)
+        }
+        Command::Check { paths, format } => run_check(&paths, format),
+        Command::List { what } => run_list(what),
+        Command::New { kind, name } => run_new(kind, &name),
+        Command::Watch { common } => run_watch(&common),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprint!("{e}");
+            ExitCode::from(2)
+        }
     }
 }
 
-fn run_build(paths: &[PathBuf], out: &Path, profile: OutputProfile) -> ExitCode {
-    let files = match briefing_files(paths) {
-        Ok(files) => files,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let options = BuildOptions {
-        pdf: crate::pdf::PdfOptions {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+fn build_options(profile: OutputProfile) -> BuildOptions {
+    BuildOptions {
+        pdf: PdfOptions {
             color: match profile {
                 OutputProfile::Print => ColorMode::Cmyk,
                 OutputProfile::Screen => ColorMode::Rgb,
@@ -82,47 +198,349 @@ fn run_build(paths: &[PathBuf], out: &Path, profile: OutputProfile) -> ExitCode 
                 .ok()
                 .and_then(|s| s.trim().parse().ok()),
         },
-    };
-    let mut failed = 0;
-    for file in &files {
-        let result = build(file, &options).and_then(|built| {
-            let target = out.join(format!("{}.pdf", built.name));
-            write_atomically(&target, &built.pdf)?;
-            Ok((built, target))
-        });
-        match result {
-            Ok((built, target)) => {
-                for w in &built.warnings {
-                    eprintln!("warning: {w}");
-                }
-                println!(
-                    "built {} ({} page{}, {} KB)",
-                    target.display(),
-                    built.pages,
-                    if built.pages == 1 { "" } else { "s" },
-                    built.pdf.len().div_ceil(1024)
-                );
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("{}", e.context(format!("building {}", file.display())));
-            }
-        }
-    }
-    if failed > 0 {
-        eprintln!(
-            "{failed} of {} briefing{} failed; nothing was written for them",
-            files.len(),
-            if files.len() == 1 { "" } else { "s" }
-        );
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
     }
 }
 
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn run_build(
+    common: &Common,
+    force: bool,
+    shard: Option<Shard>,
+    jobs: Option<usize>,
+    verbosity: Verbosity,
+) -> Result<ExitCode> {
+    let files = batch::shard(briefing_files(&common.paths)?, shard);
+    let batch = Batch {
+        out: common.out.clone(),
+        options: build_options(common.profile),
+        jobs: jobs.unwrap_or_else(default_jobs).max(1),
+        force,
+        dry_run: false,
+    };
+    let total = files.len();
+    let started = batch::now();
+    let tty = std::io::stderr().is_terminal() && verbosity != Verbosity::Quiet;
+    let outcomes = batch::run(&files, &batch, &|n, file, outcome| {
+        let mut err = std::io::stderr().lock();
+        if tty {
+            let _ = write!(err, "\r\x1b[2K");
+        }
+        match outcome {
+            Outcome::Built { built, path } => {
+                if verbosity == Verbosity::Verbose {
+                    for w in &built.warnings {
+                        let _ = writeln!(err, "warning: {w}");
+                    }
+                }
+                if verbosity != Verbosity::Quiet {
+                    println!(
+                        "built {} ({} page{}, {} KB)",
+                        path.display(),
+                        built.pages,
+                        if built.pages == 1 { "" } else { "s" },
+                        built.pdf.len().div_ceil(1024)
+                    );
+                }
+            }
+            Outcome::Unchanged { path } => {
+                if verbosity == Verbosity::Verbose {
+                    println!("unchanged {}", path.display());
+                }
+            }
+            Outcome::Failed(e) => {
+                let _ = write!(err, "{e}");
+            }
+        }
+        if tty && n < total {
+            let _ = write!(err, "[{n}/{total}] {}", file.display());
+        }
+        let _ = err.flush();
+    });
+    let built = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Built { .. }))
+        .count();
+    let unchanged = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Unchanged { .. }))
+        .count();
+    let failed = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Failed(_)))
+        .count();
+    if verbosity != Verbosity::Quiet || failed > 0 {
+        eprintln!(
+            "{built} built, {unchanged} unchanged, {failed} failed in {}{}",
+            batch::seconds(started.elapsed()),
+            if failed > 0 {
+                "; nothing was written for the failed ones"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
+    let files = briefing_files(paths)?;
+    let batch = Batch {
+        out: PathBuf::from("."),
+        options: build_options(OutputProfile::Print),
+        jobs: default_jobs(),
+        force: true,
+        dry_run: true,
+    };
+    let outcomes = batch::run(&files, &batch, &|_, _, _| {});
+    let failed = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Failed(_)))
+        .count();
+    match format {
+        Format::Json => {
+            let entries: Vec<serde_json::Value> = files
+                .iter()
+                .zip(&outcomes)
+                .map(|(file, outcome)| match outcome {
+                    Outcome::Failed(e) => serde_json::json!({
+                        "briefing": file,
+                        "ok": false,
+                        "error": {
+                            "message": e.message,
+                            "file": e.location.as_ref().map(|l| l.file.clone()),
+                            "line": e.location.as_ref().filter(|l| l.line > 0).map(|l| l.line),
+                            "column": e.location.as_ref().filter(|l| l.line > 0).map(|l| l.column),
+                            "help": e.help,
+                        },
+                    }),
+                    Outcome::Built { built, .. } => serde_json::json!({
+                        "briefing": file, "ok": true, "pages": built.pages, "warnings": built.warnings,
+                    }),
+                    Outcome::Unchanged { .. } => serde_json::json!({ "briefing": file, "ok": true }),
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&entries).unwrap_or_default()
+            );
+        }
+        Format::Text => {
+            for (file, outcome) in files.iter().zip(&outcomes) {
+                match outcome {
+                    Outcome::Failed(e) => eprint!("{e}"),
+                    Outcome::Built { built, .. } => {
+                        println!("ok {} ({} pages)", file.display(), built.pages);
+                        for w in &built.warnings {
+                            eprintln!("warning: {w}");
+                        }
+                    }
+                    Outcome::Unchanged { .. } => println!("ok {}", file.display()),
+                }
+            }
+            eprintln!("{} checked, {failed} with errors", files.len());
+        }
+    }
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
+    let all = what.is_none();
+    let profiles_dir = Path::new("briefings/profiles");
+    let names = crate::load::list_profiles(profiles_dir);
+    if all || what == Some(ListWhat::Profiles) {
+        println!("Profiles (briefings/profiles/):");
+        if names.is_empty() {
+            println!("  (none)");
+        }
+        for name in &names {
+            match crate::load::load_profile(&profiles_dir.join(name)) {
+                Ok(p) => println!(
+                    "  {name:<16} {} — {}, {} ({})",
+                    p.title, p.publisher, p.date, p.lang
+                ),
+                Err(e) => println!("  {name:<16} cannot be read: {}", e.message),
+            }
+        }
+    }
+    if all || what == Some(ListWhat::Sections) {
+        for name in &names {
+            let Ok(p) = crate::load::load_profile(&profiles_dir.join(name)) else {
+                continue;
+            };
+            println!("Sections of {name}:");
+            for s in &p.sections {
+                println!(
+                    "  {:<22} {:<12} {:<40} tags: {}",
+                    s.id,
+                    s.audience.to_string(),
+                    s.title,
+                    s.tags.join(", ")
+                );
+            }
+        }
+    }
+    if all || what == Some(ListWhat::Templates) {
+        println!("Templates:");
+        for (name, _) in crate::template::BUILTIN {
+            println!("  {name:<22} built in");
+        }
+        let mut own: Vec<PathBuf> = std::fs::read_dir("templates")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "hbs"))
+            // handbill's own sources of the built-in templates are not the project's.
+            .filter(|p| {
+                let text = std::fs::read_to_string(p).unwrap_or_default();
+                !crate::template::BUILTIN.iter().any(|(_, t)| *t == text)
+            })
+            .collect();
+        own.sort();
+        for p in own {
+            println!("  {:<22} this project's", p.display());
+        }
+    }
+    if all || what == Some(ListWhat::Fonts) {
+        println!("Fonts (bundled, Latin and Cyrillic):");
+        for face in &crate::layout::font::FontBook::bundled().faces {
+            println!("  {}", face.name);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_new(kind: NewKind, name: &str) -> Result<ExitCode> {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(Error::new(format!("`{name}` is not a briefing name"))
+            .help("use letters, digits and hyphens, e.g. `march-rally`"));
+    }
+    let path = PathBuf::from("briefings").join(format!("{name}.yaml"));
+    if path.exists() {
+        return Err(Error::new(format!("{} already exists", path.display()))
+            .help("choose another name, or edit that briefing"));
+    }
+    let profiles = crate::load::list_profiles(Path::new("briefings/profiles"));
+    let Some(profile) = profiles.first() else {
+        return Err(Error::new("there is no profile in briefings/profiles/ to build from")
+            .help("run handbill in the project folder, or add a profile folder with a profile.yaml (see docs/profile.md)"));
+    };
+    let loaded = crate::load::load_profile(&Path::new("briefings/profiles").join(profile))?;
+    let public: Vec<&str> = loaded
+        .sections
+        .iter()
+        .filter(|s| s.audience == crate::model::Audience::Public)
+        .map(|s| s.id.as_str())
+        .collect();
+    let text = match kind {
+        NewKind::Leaflet => format!(
+            "# An A5 protest leaflet, two pages. Build it with: handbill build {path}\n\
+             title: \"{title}\"\n\
+             profile: {profile}\n\
+             template: leaflet-a5\n\
+             audience: public\n\
+             sections:\n{sections}\
+             values:\n  headline: \"Write the headline here\"\n  standfirst: \"One sentence that says why people should care.\"\n  event:\n    when: \"Day, date, time\"\n    where: \"Place\"\n    address: \"Street, town, postcode\"\n  organisers: \"Called by … Contact: …\"\n",
+            path = path.display(),
+            title = loaded.title,
+            sections = public
+                .iter()
+                .take(2)
+                .map(|id| format!("  - {id}\n"))
+                .collect::<String>(),
+        ),
+        NewKind::Pack => format!(
+            "# An A4 briefing pack. Build it with: handbill build {path}\n\
+             title: \"{title}\"\n\
+             profile: {profile}\n\
+             template: briefing-pack\n\
+             audience: delegation\n\
+             sections: all\n\
+             values:\n  delegation: \"Name of the delegation\"\n  date: \"Month year\"\n  classification: \"CONFIDENTIAL — FOR THE DELEGATION ONLY\"\n  short_title: \"{title}\"\n",
+            path = path.display(),
+            title = loaded.title,
+        ),
+    };
+    if public.is_empty() && kind == NewKind::Leaflet {
+        return Err(Error::new(format!(
+            "profile `{profile}` has no public section for a leaflet"
+        )));
+    }
+    crate::write_atomically(&path, text.as_bytes())?;
+    println!(
+        "wrote {}; build it with: handbill build {}",
+        path.display(),
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Rebuilds on change. Polling keeps handbill free of platform file-watching
+/// code, and a look every half second is quick enough for a person saving.
+fn run_watch(common: &Common) -> Result<ExitCode> {
+    let mut last = None;
+    eprintln!("watching; press Ctrl-C to stop");
+    loop {
+        let stamp = watched_state(&common.paths);
+        if Some(&stamp) != last.as_ref() {
+            // Let an editor finish saving before reading.
+            std::thread::sleep(Duration::from_millis(150));
+            let stamp = watched_state(&common.paths);
+            match run_build(common, false, None, None, Verbosity::Normal) {
+                Ok(_) => {}
+                Err(e) => eprint!("{e}"),
+            }
+            last = Some(stamp);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// Every file under the watched folders with its size and modification time.
+fn watched_state(paths: &[PathBuf]) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut roots: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from("briefings")]
+    } else {
+        paths.to_vec()
+    };
+    roots.extend([PathBuf::from("assets"), PathBuf::from("templates")]);
+    let mut out = Vec::new();
+    let mut stack = roots;
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(
+                std::fs::read_dir(&p)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+        } else if let Ok(m) = std::fs::metadata(&p) {
+            out.push((p, m.len(), m.modified().ok()));
+        }
+    }
+    out.sort();
+    out
+}
+
 /// The briefing files named by `paths`: files as given, folders searched
-/// for `*.yaml` (not into `profiles/`), sorted; `briefings/` by default.
+/// for `*.yaml` (not into `profiles/`), `*` patterns matched within a
+/// folder; sorted; `briefings/` by default.
 pub fn briefing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let defaults = [PathBuf::from("briefings")];
     let paths = if paths.is_empty() {
@@ -132,7 +550,32 @@ pub fn briefing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     };
     let mut files = Vec::new();
     for path in paths {
-        if path.is_dir() {
+        let text = path.to_string_lossy();
+        if text.contains('*') {
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let pattern = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|e| Error::io(dir, "read the folder", &e))?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.is_file()
+                        && p.file_name()
+                            .is_some_and(|n| wildcard(&pattern, &n.to_string_lossy()))
+                })
+                .collect();
+            if found.is_empty() {
+                return Err(Error::new(format!("no file matches {text}")));
+            }
+            found.sort();
+            files.extend(found);
+        } else if path.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(path)
                 .map_err(|e| Error::io(path, "read the folder", &e))?
                 .flatten()
@@ -151,10 +594,46 @@ pub fn briefing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         } else if path.is_file() {
             files.push(path.clone());
         } else {
-            return Err(Error::new(format!("{} does not exist", path.display())).help(
-                "run handbill in the project folder (the one holding briefings/), or name briefing files",
-            ));
+            return Err(Error::new(format!("{} does not exist", path.display()))
+                .help("run handbill in the project folder (the one holding briefings/), or name briefing files"));
         }
     }
+    files.dedup();
     Ok(files)
+}
+
+/// `*` matches any run of characters, `?` one character.
+fn wildcard(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard("*-pack.yaml", "legal-delegation-pack.yaml"));
+        assert!(!wildcard("*-pack.yaml", "london-protest-leaflet.yaml"));
+        assert!(wildcard("l?ndon*", "london-protest-leaflet.yaml"));
+        assert!(wildcard("*", "x"));
+    }
 }

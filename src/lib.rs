@@ -11,6 +11,7 @@
 //!
 //! [`build`] runs it for one briefing; the `cli` module is the command line.
 
+pub mod batch;
 pub mod cli;
 pub mod error;
 pub mod layout;

@@ -1,0 +1,304 @@
+//! Batch builds: many briefings at once, in parallel, skipping those whose
+//! inputs have not changed since the last build, writing each PDF atomically.
+//!
+//! The jobs are the briefing files in a stable (sorted) order, so `--shard
+//! K/N` gives every machine of a spread-out batch a fixed, disjoint slice.
+
+use std::collections::BTreeMap;
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use siphasher::sip128::{Hasher128, SipHasher13};
+
+use crate::error::{Error, Result};
+use crate::{BuildOptions, Built, build, load, template, write_atomically};
+
+/// The manifest in the output folder: for each PDF, the fingerprint of the
+/// inputs it was built from and of the PDF itself.
+pub const MANIFEST: &str = ".handbill-manifest";
+
+/// One slice of a batch: the K-th of N (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Shard, String> {
+        let bad =
+            || format!("`{s}` is not a shard: write K/N, e.g. 2/4 for the second of four slices");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (
+            k.trim().parse::<usize>().map_err(|_| bad())?,
+            n.trim().parse::<usize>().map_err(|_| bad())?,
+        );
+        if count == 0 || index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// Keeps the jobs of one shard: job i belongs to shard (i mod N) + 1, so
+/// slices stay balanced and stable as long as the job list is.
+pub fn shard<T>(jobs: Vec<T>, shard: Option<Shard>) -> Vec<T> {
+    match shard {
+        None => jobs,
+        Some(s) => jobs
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % s.count == s.index - 1)
+            .map(|(_, j)| j)
+            .collect(),
+    }
+}
+
+/// What happened to one briefing.
+#[derive(Debug)]
+pub enum Outcome {
+    Built { built: Built, path: PathBuf },
+    Unchanged { path: PathBuf },
+    Failed(Box<Error>),
+}
+
+/// A batch's settings.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub out: PathBuf,
+    pub options: BuildOptions,
+    pub jobs: usize,
+    /// Rebuild even when nothing changed.
+    pub force: bool,
+    /// Build and check, but write nothing.
+    pub dry_run: bool,
+}
+
+/// Runs `files` through the pipeline on `batch.jobs` threads. `report` is
+/// called as each finishes (from worker threads, one at a time). The
+/// outcomes come back in the order of `files`.
+pub fn run(
+    files: &[PathBuf],
+    batch: &Batch,
+    report: &(dyn Fn(usize, &Path, &Outcome) + Sync),
+) -> Vec<Outcome> {
+    let manifest = Mutex::new(read_manifest(&batch.out));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(files.iter().map(|_| None).collect());
+    let done = AtomicUsize::new(0);
+    let report_lock = Mutex::new(());
+    let threads = batch.jobs.clamp(1, files.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(file) = files.get(i) else { break };
+                    let outcome = run_one(file, batch, &manifest);
+                    let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+                    {
+                        let _one_at_a_time = report_lock.lock().unwrap_or_else(|e| e.into_inner());
+                        report(n, file, &outcome);
+                    }
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(outcome);
+                }
+            });
+        }
+    });
+    if !batch.dry_run {
+        let manifest = manifest.into_inner().unwrap_or_else(|e| e.into_inner());
+        // A manifest that cannot be written only costs a rebuild next time.
+        let _ = write_manifest(&batch.out, &manifest);
+    }
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|o| {
+            o.unwrap_or_else(|| Outcome::Failed(Box::new(Error::new("the build did not run"))))
+        })
+        .collect()
+}
+
+fn run_one(
+    file: &Path,
+    batch: &Batch,
+    manifest: &Mutex<BTreeMap<String, (String, String)>>,
+) -> Outcome {
+    let name = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let target = batch.out.join(format!("{name}.pdf"));
+    let key = format!("{name}.pdf");
+    let fingerprint = match fingerprint(file, &batch.options) {
+        Ok(f) => f,
+        Err(e) => {
+            return Outcome::Failed(Box::new(e.context(format!("building {}", file.display()))));
+        }
+    };
+    if !batch.force && !batch.dry_run {
+        let recorded = manifest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        if let Some((inputs, output)) = recorded
+            && inputs == fingerprint
+            && std::fs::read(&target).is_ok_and(|b| hex(&hash_bytes(&b)) == output)
+        {
+            return Outcome::Unchanged { path: target };
+        }
+    }
+    let result = build(file, &batch.options).and_then(|built| {
+        if !batch.dry_run {
+            write_atomically(&target, &built.pdf)?;
+            manifest
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key, (fingerprint, hex(&hash_bytes(&built.pdf))));
+        }
+        Ok(built)
+    });
+    match result {
+        Ok(built) => Outcome::Built {
+            built,
+            path: target,
+        },
+        Err(e) => Outcome::Failed(Box::new(e.context(format!("building {}", file.display())))),
+    }
+}
+
+/// A fingerprint of everything a briefing's PDF depends on: the briefing,
+/// every file of its profile, its pictures, its template, the theme,
+/// handbill's own version and the build options.
+pub fn fingerprint(file: &Path, options: &BuildOptions) -> Result<String> {
+    let briefing = load::load_briefing(file)?;
+    let mut h = SipHasher13::new_with_keys(0x68616e64, 0x62696c6c);
+    let mut feed = |label: &str, bytes: &[u8]| {
+        h.write(label.as_bytes());
+        h.write(&(bytes.len() as u64).to_le_bytes());
+        h.write(bytes);
+    };
+    feed("version", env!("CARGO_PKG_VERSION").as_bytes());
+    feed("options", format!("{:?}", options).as_bytes());
+    feed("theme", crate::theme::DEFAULT_THEME.as_bytes());
+    feed(
+        "briefing",
+        &std::fs::read(file).map_err(|e| Error::io(file, "read", &e))?,
+    );
+    let dir = load::profiles_folder(&briefing).join(&briefing.profile.value);
+    let mut files = Vec::new();
+    collect_files(&dir, &mut files);
+    files.sort();
+    for f in &files {
+        feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
+    }
+    // Pictures named by the profile, wherever in the project they are.
+    if let Ok(profile) = load::load_profile(&dir) {
+        for asset in profile.images.values() {
+            if let Some(p) = crate::select::resolve_in_project(&briefing.project, &asset.file) {
+                feed(&asset.file, &std::fs::read(&p).unwrap_or_default());
+            }
+        }
+    }
+    match template::find(&briefing) {
+        Ok(t) => feed("template", t.text.as_bytes()),
+        Err(_) => feed("template", briefing.template.value.as_bytes()),
+    }
+    let (a, b) = {
+        let hash = h.finish128();
+        (hash.h1, hash.h2)
+    };
+    Ok(format!("{a:016x}{b:016x}"))
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            collect_files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+fn hash_bytes(bytes: &[u8]) -> [u64; 2] {
+    let mut h = SipHasher13::new_with_keys(1, 2);
+    h.write(bytes);
+    let hash = h.finish128();
+    [hash.h1, hash.h2]
+}
+
+fn hex(h: &[u64; 2]) -> String {
+    format!("{:016x}{:016x}", h[0], h[1])
+}
+
+fn read_manifest(out: &Path) -> BTreeMap<String, (String, String)> {
+    std::fs::read_to_string(out.join(MANIFEST))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.split('\t');
+            Some((
+                parts.next()?.to_string(),
+                (parts.next()?.to_string(), parts.next()?.to_string()),
+            ))
+        })
+        .collect()
+}
+
+fn write_manifest(out: &Path, manifest: &BTreeMap<String, (String, String)>) -> Result<()> {
+    if manifest.is_empty() {
+        return Ok(());
+    }
+    let mut text = String::from(
+        "# handbill: the inputs each PDF here was built from. Delete to rebuild all.\n",
+    );
+    for (name, (inputs, output)) in manifest {
+        text.push_str(&format!("{name}\t{inputs}\t{output}\n"));
+    }
+    write_atomically(&out.join(MANIFEST), text.as_bytes())
+}
+
+/// A short human duration.
+pub fn seconds(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// When a batch started, for the summary.
+pub fn now() -> Instant {
+    Instant::now()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_parse_and_split_stably() {
+        assert_eq!("2/4".parse::<Shard>(), Ok(Shard { index: 2, count: 4 }));
+        assert!("0/4".parse::<Shard>().is_err());
+        assert!("5/4".parse::<Shard>().is_err());
+        assert!("x".parse::<Shard>().is_err());
+        let jobs: Vec<usize> = (0..10).collect();
+        let mut all: Vec<usize> = (1..=3)
+            .flat_map(|k| shard(jobs.clone(), Some(Shard { index: k, count: 3 })))
+            .collect();
+        all.sort();
+        assert_eq!(all, jobs, "the shards cover every job exactly once");
+        assert_eq!(
+            shard(jobs.clone(), Some(Shard { index: 1, count: 3 })),
+            vec![0, 3, 6, 9]
+        );
+    }
+}

@@ -1,0 +1,212 @@
+//! The commands as a campaign office uses them: check, list, new, batch
+//! builds with shards and jobs, incremental rebuilds.
+
+mod common;
+
+use common::*;
+
+fn out_of(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A scratch project with the two sample briefings.
+fn samples(name: &str) -> std::path::PathBuf {
+    let dir = project(name);
+    for b in ["london-protest-leaflet.yaml", "legal-delegation-pack.yaml"] {
+        std::fs::copy(
+            repo().join("briefings").join(b),
+            dir.join("briefings").join(b),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn check_writes_nothing_and_reports_as_json() {
+    let dir = samples("check");
+    std::fs::write(
+        dir.join("briefings/broken.yaml"),
+        "profile: kazakhstan\ntemplate: leaflet-a5\naudience: public\nsections: [nope]\n",
+    )
+    .unwrap();
+    let o = handbill(&dir, &["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!dir.join("out").exists(), "check wrote an output folder");
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let entries = report.as_array().unwrap();
+    assert_eq!(entries.len(), 3);
+    let broken = entries
+        .iter()
+        .find(|e| e["briefing"].as_str().unwrap().ends_with("broken.yaml"))
+        .unwrap();
+    assert_eq!(broken["ok"], false);
+    assert_eq!(broken["error"]["line"], 4);
+    assert_eq!(broken["error"]["column"], 12);
+    assert!(
+        broken["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no section `nope`")
+    );
+    let good = entries.iter().filter(|e| e["ok"] == true).count();
+    assert_eq!(good, 2);
+}
+
+#[test]
+fn list_shows_profiles_sections_templates_and_fonts() {
+    let dir = samples("list");
+    let o = handbill(&dir, &["list"]);
+    assert!(o.status.success());
+    let text = out_of(&o);
+    for needle in [
+        "kazakhstan",
+        "vadim-kuramshin",
+        "leaflet-a5",
+        "briefing-pack",
+        "NotoSerif-Regular",
+        "tags: leaflet",
+    ] {
+        assert!(text.contains(needle), "`{needle}` missing from:\n{text}");
+    }
+    let o = handbill(&dir, &["list", "fonts"]);
+    assert!(!out_of(&o).contains("kazakhstan"));
+}
+
+#[test]
+fn new_scaffolds_briefings_that_build_as_they_are() {
+    let dir = project("new");
+    for (kind, name) in [("leaflet", "rally"), ("pack", "geneva")] {
+        let o = handbill(&dir, &["new", kind, name]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = handbill(&dir, &["build", &format!("briefings/{name}.yaml")]);
+        assert!(o.status.success(), "{kind}: {}", stderr(&o));
+        assert!(dir.join(format!("out/{name}.pdf")).exists());
+    }
+    // It never overwrites.
+    let o = handbill(&dir, &["new", "leaflet", "rally"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already exists"));
+}
+
+#[test]
+fn unchanged_briefings_are_skipped_and_changed_ones_rebuilt() {
+    let dir = samples("incremental");
+    let o = handbill(&dir, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 built, 0 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    let o = handbill(&dir, &["build"]);
+    assert!(
+        stderr(&o).contains("0 built, 2 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    // A change to one section rebuilds both briefings that use the profile.
+    let section = dir.join("briefings/profiles/kazakhstan/09-demands.md");
+    let text = std::fs::read_to_string(&section).unwrap();
+    std::fs::write(
+        &section,
+        text.replace("to strike and demonstrate", "to strike, and to demonstrate"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build"]);
+    assert!(
+        stderr(&o).contains("2 built, 0 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    // A change to one briefing rebuilds only it.
+    let b = dir.join("briefings/london-protest-leaflet.yaml");
+    let text = std::fs::read_to_string(&b).unwrap();
+    std::fs::write(&b, text.replace("12 noon", "1 pm")).unwrap();
+    let o = handbill(&dir, &["build"]);
+    assert!(
+        stderr(&o).contains("1 built, 1 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    // A PDF changed or deleted by hand is rebuilt; --force rebuilds all.
+    std::fs::write(dir.join("out/legal-delegation-pack.pdf"), b"not a pdf").unwrap();
+    let o = handbill(&dir, &["build"]);
+    assert!(
+        stderr(&o).contains("1 built, 1 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    let o = handbill(&dir, &["build", "--force"]);
+    assert!(
+        stderr(&o).contains("2 built, 0 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn shards_split_a_batch_without_overlap() {
+    let dir = samples("shard");
+    let one = handbill(&dir, &["build", "--shard", "1/2", "--out", "a"]);
+    let two = handbill(&dir, &["build", "--shard", "2/2", "--out", "b"]);
+    assert!(one.status.success() && two.status.success());
+    let names = |d: &str| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir.join(d))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".pdf"))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names("a"), vec!["legal-delegation-pack.pdf"]);
+    assert_eq!(names("b"), vec!["london-protest-leaflet.pdf"]);
+    let bad = handbill(&dir, &["build", "--shard", "3/2"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn output_is_the_same_whatever_the_number_of_jobs() {
+    let dir = samples("jobs");
+    let a = handbill(&dir, &["build", "--jobs", "1", "--out", "one"]);
+    let b = handbill(&dir, &["build", "--jobs", "4", "--out", "four"]);
+    assert!(a.status.success() && b.status.success());
+    for name in ["london-protest-leaflet.pdf", "legal-delegation-pack.pdf"] {
+        assert!(
+            std::fs::read(dir.join("one").join(name)).unwrap()
+                == std::fs::read(dir.join("four").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn one_failure_does_not_stop_the_others() {
+    let dir = samples("partial");
+    std::fs::write(
+        dir.join("briefings/broken.yaml"),
+        "profile: nowhere\ntemplate: leaflet-a5\naudience: public\nsections: all\n",
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(dir.join("out/london-protest-leaflet.pdf").exists());
+    assert!(dir.join("out/legal-delegation-pack.pdf").exists());
+    assert!(!dir.join("out/broken.pdf").exists());
+    assert!(
+        stderr(&o).contains("2 built, 0 unchanged, 1 failed"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn patterns_pick_briefings() {
+    let dir = samples("glob");
+    let o = handbill(&dir, &["build", "briefings/*-pack.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.join("out/legal-delegation-pack.pdf").exists());
+    assert!(!dir.join("out/london-protest-leaflet.pdf").exists());
+}
