@@ -69,12 +69,62 @@ pub fn lay_out(briefing_file: &Path) -> Result<LaidOut> {
         },
         &theme,
     )?;
+    check_pictures(&document, &profile, &selection, &template.path)?;
     let pages = layout::layout(&document, &selection.images, &briefing.name)?;
     Ok(LaidOut {
         name: briefing.name,
         pages,
         pictures: selection.images,
     })
+}
+
+/// Every picture the layout places must be one the briefing may show.
+fn check_pictures(
+    document: &markup::Document,
+    profile: &model::Profile,
+    selection: &select::Selection,
+    template: &Path,
+) -> Result<()> {
+    fn walk<'a>(blocks: &'a [markup::Block], out: &mut Vec<&'a str>) {
+        for b in blocks {
+            match &b.kind {
+                markup::BlockKind::Figure { image, .. } => out.push(image),
+                markup::BlockKind::Quote(c) | markup::BlockKind::Boxed(c) => walk(c, out),
+                markup::BlockKind::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
+                _ => {}
+            }
+        }
+    }
+    let mut keys = Vec::new();
+    for blocks in document.flows.values() {
+        walk(blocks, &mut keys);
+    }
+    for key in keys {
+        if selection.images.contains_key(key) {
+            continue;
+        }
+        let err = match profile.images.get(key) {
+            Some(asset) => Error::new(format!(
+                "picture `{key}` is for the {} audience; it may not appear in this briefing",
+                asset.audience
+            ))
+            .help("choose a picture whose audience includes this briefing's readers"),
+            None => {
+                let keys: Vec<&str> = profile.images.keys().map(String::as_str).collect();
+                let help = match error::did_you_mean(key, keys.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("the profile's pictures are: {}", keys.join(", ")),
+                };
+                Error::new(format!(
+                    "the layout places picture `{key}`, which profile `{}` does not have",
+                    profile.name
+                ))
+                .help(help)
+            }
+        };
+        return Err(err.at(error::Location::file(template)));
+    }
+    Ok(())
 }
 
 /// Runs every stage for one briefing file, writing nothing.

@@ -16,8 +16,22 @@ use crate::model::{
     Audience, Briefing, ImageAsset, Located, Profile, Section, SectionChoice, SectionPick, Source,
 };
 
+/// The largest briefing, profile, section or template file handbill reads.
+pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Reads a whole file as UTF-8 text.
 pub fn read_text(path: &Path) -> Result<String> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > MAX_TEXT_BYTES
+    {
+        return Err(Error::new(format!(
+            "the file is {} KB; handbill reads text files of up to {} KB",
+            meta.len() / 1024,
+            MAX_TEXT_BYTES / 1024
+        ))
+        .at(Location::file(path))
+        .help("split the text into several sections"));
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read", &e))?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();

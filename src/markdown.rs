@@ -101,11 +101,10 @@ pub fn section_markup(
 
 /// Checks every `[^label]` and adds a definition for each cited source key
 /// the body does not define itself.
-fn with_source_definitions(
-    section: &Section,
-    sources: &BTreeMap<String, Source>,
-) -> Result<String> {
-    let body = &section.body;
+/// The footnote labels a section uses: those it defines itself
+/// (`[^n]: text`) and those it cites, with the byte offset of each citation
+/// in the body.
+pub fn footnote_labels(body: &str) -> (Vec<String>, Vec<(String, usize)>) {
     let mut defined = Vec::new();
     let mut cited: Vec<(String, usize)> = Vec::new();
     let mut from = 0;
@@ -125,14 +124,40 @@ fn with_source_definitions(
         }
         from = after;
     }
+    (defined, cited)
+}
+
+/// The sources a section cites by key (footnotes it does not define).
+pub fn cited_sources(section: &Section) -> Vec<(String, usize)> {
+    let (defined, cited) = footnote_labels(&section.body);
+    cited
+        .into_iter()
+        .filter(|(l, _)| !defined.contains(l))
+        .collect()
+}
+
+/// The location of a byte offset in a section's body, in its file.
+pub fn body_location(section: &Section, offset: usize) -> Location {
+    let whole = std::fs::read_to_string(&section.file).unwrap_or_default();
+    Location::at_offset(
+        &section.file,
+        &whole,
+        line_offset(&whole, section.body_line) + offset,
+    )
+}
+
+fn with_source_definitions(
+    section: &Section,
+    sources: &BTreeMap<String, Source>,
+) -> Result<String> {
+    let body = &section.body;
+    let (defined, cited) = footnote_labels(body);
     let mut extra = String::new();
     for (label, offset) in &cited {
         if defined.contains(label) || extra.contains(&format!("[^{label}]:")) {
             continue;
         }
         if !sources.contains_key(label) {
-            let whole = std::fs::read_to_string(&section.file).unwrap_or_default();
-            let body_offset = line_offset(&whole, section.body_line);
             let mut candidates: Vec<&str> = sources.keys().map(String::as_str).collect();
             candidates.extend(defined.iter().map(String::as_str));
             let help = match did_you_mean(label, candidates.iter().copied()) {
@@ -145,7 +170,7 @@ fn with_source_definitions(
             return Err(Error::new(format!(
                 "footnote `[^{label}]` is neither a source of the profile nor defined in the section"
             ))
-            .at(Location::at_offset(&section.file, &whole, body_offset + offset))
+            .at(body_location(section, *offset))
             .help(help));
         }
         extra.push_str(&format!("\n\n[^{label}]: {SOURCE_SENTINEL}\n"));

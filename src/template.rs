@@ -65,8 +65,12 @@ pub fn find(briefing: &Briefing) -> Result<Template> {
         .at(briefing.template.location.clone())
         .help("keep templates inside the project, e.g. `templates/my-leaflet.hbs`")
     })?;
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Error::io(&path, "read template", &e).at(briefing.template.location.clone())
+    let text = crate::load::read_text(&path).map_err(|e| match e.location.as_deref() {
+        Some(l) if l.line > 0 => e,
+        _ => Error {
+            location: Some(Box::new(briefing.template.location.clone())),
+            ..e
+        },
     })?;
     Ok(Template {
         name: name.clone(),

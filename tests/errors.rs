@@ -271,3 +271,167 @@ fn a_picture_taller_than_its_frame_is_an_error() {
     );
     assert!(!dir.join("out/b.pdf").exists());
 }
+
+#[test]
+fn a_picture_the_profile_lacks_is_an_error() {
+    let (err, _) = fails(
+        "no-picture",
+        &GOOD.replace(
+            "  headline: Free them\n",
+            "  headline: Free them\n  image: london-2031\n",
+        ),
+    );
+    assert!(
+        err.contains(
+            "the layout places picture `london-2031`, which profile `kazakhstan` does not have"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `london-2013`?"), "{err}");
+}
+
+#[test]
+fn a_public_section_may_not_cite_a_confidential_source() {
+    let dir = project("secret-source");
+    let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    let text = text.replace("sources:\n", "sources:\n  informant:\n    author: A witness in Zhanaozen\n    title: Interview notes\n    audience: confidential\n");
+    std::fs::write(&profile, text).unwrap();
+    let overview = dir.join("briefings/profiles/kazakhstan/01-overview.md");
+    let text = std::fs::read_to_string(&overview)
+        .unwrap()
+        .replace("[^rsf]", "[^informant]");
+    std::fs::write(&overview, text).unwrap();
+    std::fs::write(dir.join("briefings/b.yaml"), GOOD).unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("01-overview.md:7:"), "{err}");
+    assert!(
+        err.contains(
+            "section `overview` cites source `informant`, which is for the confidential audience"
+        ),
+        "{err}"
+    );
+    assert!(!dir.join("out/b.pdf").exists());
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("built"));
+}
+
+/// A scratch project whose profile picture is `file` (copied into assets/).
+fn with_picture(name: &str, fixture: &[u8], file: &str) -> std::path::PathBuf {
+    let dir = project(name);
+    std::fs::write(dir.join("assets").join(file), fixture).unwrap();
+    let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap().replace(
+        "assets/london-2013-placeholder.png",
+        &format!("assets/{file}"),
+    );
+    std::fs::write(&profile, text).unwrap();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        GOOD.replace(
+            "  headline: Free them\n",
+            "  headline: Free them\n  image: london-2013\n",
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn photos_lose_their_gps_and_camera_serial() {
+    let dir = with_picture(
+        "exif",
+        include_bytes!("data/gps-and-serial.jpg"),
+        "photo.jpg",
+    );
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = Pdf::open(&dir.join("out/b.pdf"));
+    let mut streams = pdf.bytes.clone();
+    for (_, obj) in pdf.doc.objects.iter() {
+        if let Ok(stream) = obj.as_stream() {
+            streams.extend(
+                stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone()),
+            );
+        }
+    }
+    let find = |needle: &[u8]| streams.windows(needle.len()).any(|w| w == needle);
+    assert!(find(&[0xFF, 0xD8, 0xFF]), "the JPEG is embedded as it is");
+    for secret in [
+        &b"SERIAL-8841-2207"[..],
+        b"SecretCam",
+        b"safe house",
+        b"Exif\0\0",
+    ] {
+        assert!(
+            !find(secret),
+            "{} is in the PDF",
+            String::from_utf8_lossy(secret)
+        );
+    }
+}
+
+#[test]
+fn damaged_and_lying_pictures_are_refused() {
+    let jpeg = include_bytes!("data/gps-and-serial.jpg");
+    let dir = with_picture("truncated", &jpeg[..300], "photo.jpg");
+    let (code, err) = {
+        let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+        (o.status.code(), stderr(&o))
+    };
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("is damaged, or not a PNG or JPEG file"),
+        "{err}"
+    );
+    assert!(err.contains("profile.yaml:"), "{err}");
+    // A PNG header that claims 50 000 × 50 000 pixels.
+    let mut png = vec![
+        0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
+    ];
+    png.extend(50_000u32.to_be_bytes());
+    png.extend(50_000u32.to_be_bytes());
+    png.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    let dir = with_picture("huge", &png, "huge.png");
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("says it is 50000 × 50000 pixels"), "{err}");
+    assert!(!dir.join("out/b.pdf").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_picture_linked_from_outside_the_project_is_refused() {
+    let dir = project("symlink");
+    let outside = scratch("outside").join("secret.png");
+    std::fs::copy(repo().join("assets/london-2013-placeholder.png"), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("assets/linked.png")).unwrap();
+    let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
+    let text = std::fs::read_to_string(&profile)
+        .unwrap()
+        .replace("assets/london-2013-placeholder.png", "assets/linked.png");
+    std::fs::write(&profile, text).unwrap();
+    let (err, _) = fails_in(
+        &dir,
+        &GOOD.replace(
+            "  headline: Free them\n",
+            "  headline: Free them\n  image: london-2013\n",
+        ),
+    );
+    assert!(
+        err.contains("links to a file outside the project folder"),
+        "{err}"
+    );
+}
+
+fn fails_in(dir: &Path, yaml: &str) -> (String, ()) {
+    std::fs::write(dir.join("briefings/b.yaml"), yaml).unwrap();
+    let o = handbill(dir, &["build", "briefings/b.yaml"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!dir.join("out/b.pdf").exists());
+    (stderr(&o), ())
+}
