@@ -320,3 +320,25 @@ fn a_briefing_may_bring_its_own_template_and_pick_by_tag() {
         at = find_in_order(&text, &words(title), at, 0).unwrap_or_else(|e| panic!("{title}: {e}"));
     }
 }
+
+#[test]
+fn no_user_host_or_folder_in_the_pdfs() {
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_default();
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default().trim().to_string();
+    let cwd = std::env::current_dir().unwrap().to_string_lossy().into_owned();
+    for name in ["london-protest-leaflet.pdf", "legal-delegation-pack.pdf"] {
+        let pdf = Pdf::open(&built().join(name));
+        let mut all = pdf.bytes.clone();
+        for (_, obj) in pdf.doc.objects.iter() {
+            if let Ok(s) = obj.as_stream() {
+                all.extend(s.decompressed_content().unwrap_or_default());
+            }
+        }
+        let find = |needle: &str| all.windows(needle.len()).any(|w| w == needle.as_bytes());
+        for secret in [&user, &host, &cwd, &"/work/".to_string(), &"/home/".to_string()] {
+            if secret.len() >= 4 {
+                assert!(!find(secret), "{name} contains `{secret}`");
+            }
+        }
+    }
+}
