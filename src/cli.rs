@@ -194,6 +194,7 @@ fn build_options(profile: OutputProfile) -> BuildOptions {
                 OutputProfile::Print => ColorMode::Cmyk,
                 OutputProfile::Screen => ColorMode::Rgb,
             },
+            marks: profile == OutputProfile::Print,
             date: std::env::var("SOURCE_DATE_EPOCH")
                 .ok()
                 .and_then(|s| s.trim().parse().ok()),

@@ -49,6 +49,10 @@ pub struct Master {
     pub header: Vec<Block>,
     pub footer: Vec<Block>,
     pub background: Option<Cmyk>,
+    /// Bleed for print: backgrounds touching the trim edge run on this far.
+    pub bleed: f32,
+    /// Fold lines, as distances from the left trim edge.
+    pub folds: Vec<f32>,
 }
 
 /// How pages are made, in document order.
@@ -423,7 +427,24 @@ impl Parser<'_> {
             background: node
                 .attribute("background")
                 .and_then(|c| self.theme.color(c)),
+            bleed: self.length(node, "bleed", width)?.unwrap_or(0.0),
+            folds: match node.attribute("folds") {
+                None => Vec::new(),
+                Some(v) => v
+                    .split_whitespace()
+                    .map(|f| parse_length(f, width).filter(|x| *x > 0.0 && *x < width))
+                    .collect::<Option<Vec<f32>>>()
+                    .ok_or_else(|| {
+                        self.error(node, format!("`folds=\"{v}\"` is not a list of positions on the page"))
+                            .help("give the distance of each fold from the left edge, e.g. `folds=\"99mm 198mm\"`")
+                    })?,
+            },
         };
+        if !(0.0..=30.0 * MM).contains(&master.bleed) {
+            return Err(self
+                .error(node, "`bleed` must be between 0 and 30 mm")
+                .help("print shops ask for 3 mm"));
+        }
         if margin[0] + margin[2] >= height || margin[1] + margin[3] >= width {
             return Err(self.error(node, "the margins leave no room on the page"));
         }

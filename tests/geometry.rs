@@ -44,7 +44,7 @@ fn check(briefing: &str) {
         // 8 mm: nothing is set closer to the edge of the sheet.
         let edge = 8.0 * 72.0 / 25.4;
         for item in &page.items {
-            let (x0, y0, x1, y1) = match item {
+            let (x0, y0, x1, y1, background) = match item {
                 Item::Text(_) => continue,
                 Item::Image {
                     x,
@@ -52,22 +52,23 @@ fn check(briefing: &str) {
                     width,
                     height,
                     ..
-                } => (*x, *y, x + width, y + height),
+                } => (*x, *y, x + width, y + height, false),
                 Item::Rect {
                     x,
                     y,
                     width,
                     height,
+                    fill,
                     ..
-                } => (*x, *y, x + width, y + height),
+                } => (*x, *y, x + width, y + height, fill.is_some()),
             };
-            let full_page = x0 <= 0.0 && y0 <= 0.0 && x1 >= page.width && y1 >= page.height;
+            // A background may run to the trim edge (it bleeds); nothing may pass it.
+            let on_page =
+                x0 >= -0.01 && y0 >= -0.01 && x1 <= page.width + 0.01 && y1 <= page.height + 0.01;
+            let inside =
+                x0 >= edge && y0 >= edge && x1 <= page.width - edge && y1 <= page.height - edge;
             assert!(
-                full_page
-                    || (x0 >= edge
-                        && y0 >= edge
-                        && x1 <= page.width - edge
-                        && y1 <= page.height - edge),
+                on_page && (background || inside),
                 "{briefing} page {}: {item:?} is off the page",
                 n + 1
             );

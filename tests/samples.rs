@@ -323,9 +323,17 @@ fn a_briefing_may_bring_its_own_template_and_pick_by_tag() {
 
 #[test]
 fn no_user_host_or_folder_in_the_pdfs() {
-    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_default();
-    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default().trim().to_string();
-    let cwd = std::env::current_dir().unwrap().to_string_lossy().into_owned();
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_default();
+    let host = std::fs::read_to_string("/etc/hostname")
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let cwd = std::env::current_dir()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     for name in ["london-protest-leaflet.pdf", "legal-delegation-pack.pdf"] {
         let pdf = Pdf::open(&built().join(name));
         let mut all = pdf.bytes.clone();
@@ -335,10 +343,71 @@ fn no_user_host_or_folder_in_the_pdfs() {
             }
         }
         let find = |needle: &str| all.windows(needle.len()).any(|w| w == needle.as_bytes());
-        for secret in [&user, &host, &cwd, &"/work/".to_string(), &"/home/".to_string()] {
+        for secret in [
+            &user,
+            &host,
+            &cwd,
+            &"/work/".to_string(),
+            &"/home/".to_string(),
+        ] {
             if secret.len() >= 4 {
                 assert!(!find(secret), "{name} contains `{secret}`");
             }
         }
     }
+}
+
+#[test]
+fn the_print_leaflet_has_trim_bleed_and_a_slug_for_marks() {
+    let mm = 72.0 / 25.4;
+    let pdf = Pdf::open(&built().join("london-protest-leaflet.pdf"));
+    for page in 0..pdf.page_count() {
+        let trim = pdf.page_box(page, b"TrimBox").expect("a TrimBox");
+        let bleed = pdf.page_box(page, b"BleedBox").expect("a BleedBox");
+        let media = pdf.page_box(page, b"MediaBox").unwrap();
+        let close = |a: f32, b: f32| (a - b).abs() < 0.01;
+        assert!(
+            close(trim[2] - trim[0], 148.0 * mm) && close(trim[3] - trim[1], 210.0 * mm),
+            "trim {trim:?}"
+        );
+        for i in 0..2 {
+            assert!(
+                close(trim[i] - bleed[i], 3.0 * mm),
+                "bleed {bleed:?} trim {trim:?}"
+            );
+            assert!(
+                close(bleed[i + 2] - trim[i + 2], 3.0 * mm),
+                "bleed {bleed:?} trim {trim:?}"
+            );
+            // Room beyond the bleed for crop marks.
+            assert!(
+                bleed[i] - media[i] >= 12.0 && media[i + 2] - bleed[i + 2] >= 12.0,
+                "media {media:?}"
+            );
+        }
+    }
+    // On screen: the finished size, no bleed, no marks.
+    let out = scratch("screen-boxes");
+    let o = handbill(
+        &repo(),
+        &[
+            "build",
+            "briefings/london-protest-leaflet.yaml",
+            "--profile",
+            "screen",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success());
+    let screen = Pdf::open(&out.join("london-protest-leaflet.pdf"));
+    let (w, h) = screen.page_size_mm(0);
+    assert!(
+        (w - 148.0).abs() < 0.01 && (h - 210.0).abs() < 0.01,
+        "{w}×{h}"
+    );
+    assert!(screen.page_box(0, b"BleedBox").is_none());
+    // The pack has no bleed: trim and media are the sheet of A4.
+    let pack = Pdf::open(&built().join("legal-delegation-pack.pdf"));
+    assert_eq!(pack.page_box(0, b"TrimBox"), pack.page_box(0, b"MediaBox"));
 }

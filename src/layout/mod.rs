@@ -41,8 +41,13 @@ pub struct Pages {
 /// One page; coordinates in points from the top-left corner.
 #[derive(Debug, Clone, Default)]
 pub struct Page {
+    /// The trimmed (finished) size.
     pub width: f32,
     pub height: f32,
+    /// How far backgrounds that touch the trim edge run on past it.
+    pub bleed: f32,
+    /// Where the sheet is folded: distances from the left trim edge.
+    pub folds: Vec<f32>,
     pub items: Vec<Item>,
     pub links: Vec<Link>,
 }
@@ -333,6 +338,8 @@ impl<'a> Engine<'a> {
         let mut page = Page {
             width: m.width,
             height: m.height,
+            bleed: m.bleed,
+            folds: m.folds.clone(),
             ..Page::default()
         };
         if let Some(bg) = m.background {

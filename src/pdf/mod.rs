@@ -26,6 +26,7 @@ use crate::layout::font::FontBook;
 use crate::layout::{GlyphRun, Item, LinkTarget, Pages};
 use crate::select::{Picture, PictureFormat};
 use crate::theme::Cmyk;
+use marks::Sheet;
 
 /// How colours are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,10 +38,14 @@ pub enum ColorMode {
     Rgb,
 }
 
+pub mod marks;
+
 /// Options for writing a PDF.
 #[derive(Debug, Clone, Default)]
 pub struct PdfOptions {
     pub color: ColorMode,
+    /// Bleed, slug, crop and fold marks on pages whose master has bleed.
+    pub marks: bool,
     /// Seconds since 1970 for the document's dates (`SOURCE_DATE_EPOCH`);
     /// without it the PDF carries no date at all.
     pub date: Option<i64>,
@@ -81,12 +86,24 @@ pub fn write(
         embedded.insert(key.as_str(), image);
     }
 
-    for page in &pages.pages {
-        let size = PageSettings::from_wh(page.width, page.height)
-            .ok_or_else(|| Error::new("a page has no size"))?;
-        let mut pdf_page = document.start_page_with(size);
+    let sheets: Vec<Sheet> = pages
+        .pages
+        .iter()
+        .map(|p| Sheet::for_page(p, options.marks))
+        .collect();
+    for (page, sheet) in pages.pages.iter().zip(&sheets) {
+        let (tx, ty, tw, th) = sheet.trim_box();
+        let mut settings = PageSettings::from_wh(sheet.media_width, sheet.media_height)
+            .ok_or_else(|| Error::new("a page has no size"))?
+            .with_trim_box(Rect::from_xywh(tx, ty, tw, th));
+        if sheet.bleed > 0.0 {
+            let (bx, by, bw, bh) = sheet.bleed_box();
+            settings = settings.with_bleed_box(Rect::from_xywh(bx, by, bw, bh));
+        }
+        let mut pdf_page = document.start_page_with(settings);
         {
             let mut surface = pdf_page.surface();
+            surface.push_transform(&Transform::from_translate(sheet.origin.0, sheet.origin.1));
             for item in &page.items {
                 match item {
                     Item::Text(run) => draw_run(&mut surface, run, &fonts, options.color),
@@ -102,8 +119,16 @@ pub fn write(
                         if *height == 0.0 {
                             pb.move_to(*x, *y);
                             pb.line_to(x + width, *y);
-                        } else if let Some(rect) = Rect::from_xywh(*x, *y, *width, *height) {
-                            pb.push_rect(rect);
+                        } else {
+                            // Backgrounds that touch the trim edge run on into the bleed.
+                            let (x, y, w, h) = if fill.is_some() {
+                                sheet.bled(*x, *y, *width, *height)
+                            } else {
+                                (*x, *y, *width, *height)
+                            };
+                            if let Some(rect) = Rect::from_xywh(x, y, w, h) {
+                                pb.push_rect(rect);
+                            }
                         }
                         let Some(path) = pb.finish() else { continue };
                         surface.set_fill(fill.filter(|_| *height > 0.0).map(|c| Fill {
@@ -125,23 +150,24 @@ pub fn write(
                         width,
                         height,
                     } => {
-                        let (Some(image), Some(size)) =
-                            (embedded.get(key.as_str()), Size::from_wh(*width, *height))
-                        else {
+                        let Some(image) = embedded.get(key.as_str()) else {
                             continue;
                         };
-                        surface.push_transform(&Transform::from_translate(*x, *y));
-                        surface.draw_image(image.clone(), size);
-                        surface.pop();
+                        draw_image(&mut surface, image, sheet, (*x, *y, *width, *height));
                     }
                 }
             }
+            surface.pop();
+            draw_marks(&mut surface, sheet);
             surface.finish();
         }
         for link in &page.links {
-            let Some(rect) =
-                Rect::from_xywh(link.x, link.y, link.width.max(0.1), link.height.max(0.1))
-            else {
+            let Some(rect) = Rect::from_xywh(
+                link.x + sheet.origin.0,
+                link.y + sheet.origin.1,
+                link.width.max(0.1),
+                link.height.max(0.1),
+            ) else {
                 continue;
             };
             let target = match &link.target {
@@ -149,7 +175,7 @@ pub fn write(
                 LinkTarget::Anchor(anchor) => match pages.anchors.get(anchor) {
                     Some((p, y)) => Target::Destination(Destination::Xyz(XyzDestination::new(
                         *p,
-                        Point::from_xy(0.0, *y),
+                        Point::from_xy(0.0, y + sheets[*p].origin.1),
                     ))),
                     None => continue,
                 },
@@ -162,7 +188,7 @@ pub fn write(
         pdf_page.finish();
     }
 
-    document.set_outline(outline(pages));
+    document.set_outline(outline(pages, &sheets));
     let mut metadata = Metadata::new()
         .title(pages.title.clone())
         .language(pages.lang.clone())
@@ -194,6 +220,77 @@ fn paint(c: Cmyk, mode: ColorMode) -> krilla::paint::Paint {
             rgb::Color::new(r, g, b).into()
         }
     }
+}
+
+/// A picture, fitted to its place; one that touches the trim edge is
+/// enlarged to cover the bleed there and clipped to it.
+fn draw_image(
+    surface: &mut krilla::surface::Surface,
+    image: &Image,
+    sheet: &Sheet,
+    place: (f32, f32, f32, f32),
+) {
+    let (x, y, w, h) = place;
+    let (bx, by, bw, bh) = sheet.bled(x, y, w, h);
+    let bled = (bx, by, bw, bh) != (x, y, w, h);
+    let (dx, dy, dw, dh) = if bled {
+        // Cover the larger area, keeping the picture's proportions.
+        let scale = (bw / w).max(bh / h);
+        let (cw, ch) = (w * scale, h * scale);
+        (bx + (bw - cw) / 2.0, by + (bh - ch) / 2.0, cw, ch)
+    } else {
+        (x, y, w, h)
+    };
+    let Some(size) = Size::from_wh(dw, dh) else {
+        return;
+    };
+    let clip = Rect::from_xywh(bx, by, bw, bh).and_then(|r| {
+        let mut pb = PathBuilder::new();
+        pb.push_rect(r);
+        pb.finish()
+    });
+    if let (true, Some(clip)) = (bled, &clip) {
+        surface.push_clip_path(clip, &krilla::paint::FillRule::NonZero);
+    }
+    surface.push_transform(&Transform::from_translate(dx, dy));
+    surface.draw_image(image.clone(), size);
+    surface.pop();
+    if bled && clip.is_some() {
+        surface.pop();
+    }
+}
+
+/// Crop and fold marks in registration colour: every ink at full strength,
+/// so the marks show on each printing plate.
+fn draw_marks(surface: &mut krilla::surface::Surface, sheet: &Sheet) {
+    if sheet.marks.is_empty() {
+        return;
+    }
+    let registration = krilla::color::separation::Color::new(
+        255,
+        krilla::color::separation::SeparationSpace::new(
+            krilla::color::separation::SeparationColorant::AllColorants,
+            cmyk::Color::new(255, 255, 255, 255).into(),
+        ),
+    );
+    surface.set_fill(None);
+    for mark in &sheet.marks {
+        let mut pb = PathBuilder::new();
+        pb.move_to(mark.from.0, mark.from.1);
+        pb.line_to(mark.to.0, mark.to.1);
+        let Some(path) = pb.finish() else { continue };
+        surface.set_stroke(Some(Stroke {
+            paint: krilla::color::Color::from(registration.clone()).into(),
+            width: marks::HAIRLINE,
+            dash: mark.dashed.then(|| krilla::paint::StrokeDash {
+                array: vec![3.0, 2.0],
+                offset: 0.0,
+            }),
+            ..Stroke::default()
+        }));
+        surface.draw_path(&path);
+    }
+    surface.set_stroke(None);
 }
 
 fn draw_run(
@@ -250,7 +347,7 @@ fn draw_run(
     }
 }
 
-fn outline(pages: &Pages) -> Outline {
+fn outline(pages: &Pages, sheets: &[Sheet]) -> Outline {
     let mut outline = Outline::new();
     let mut current: Option<OutlineNode> = None;
     for entry in &pages.outline {
@@ -259,7 +356,7 @@ fn outline(pages: &Pages) -> Outline {
         };
         let node = OutlineNode::new(
             entry.title.clone(),
-            XyzDestination::new(*page, Point::from_xy(0.0, *y)),
+            XyzDestination::new(*page, Point::from_xy(0.0, y + sheets[*page].origin.1)),
         );
         if entry.level <= 1 {
             if let Some(done) = current.take() {

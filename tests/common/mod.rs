@@ -93,10 +93,12 @@ impl Pdf {
         Some([v[0], v[1], v[2], v[3]])
     }
 
-    /// Width and height of a page's MediaBox in millimetres.
+    /// The finished size of a page in millimetres: its TrimBox, or its
+    /// MediaBox where there is no TrimBox.
     pub fn page_size_mm(&self, page: usize) -> (f32, f32) {
         let b = self
-            .page_box(page, b"MediaBox")
+            .page_box(page, b"TrimBox")
+            .or_else(|| self.page_box(page, b"MediaBox"))
             .expect("every page has a MediaBox");
         ((b[2] - b[0]) * 25.4 / 72.0, (b[3] - b[1]) * 25.4 / 72.0)
     }
