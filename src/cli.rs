@@ -231,14 +231,18 @@ fn run_build(
         }
         match outcome {
             Outcome::Built { built, path } => {
-                if verbosity == Verbosity::Verbose {
+                if verbosity != Verbosity::Quiet {
                     for w in &built.warnings {
                         let _ = writeln!(err, "warning: {w}");
                     }
                 }
                 if verbosity != Verbosity::Quiet {
+                    let took = match verbosity {
+                        Verbosity::Verbose => format!(" in {}", batch::seconds(built.took)),
+                        _ => String::new(),
+                    };
                     println!(
-                        "built {} ({} page{}, {} KB)",
+                        "built {} ({} page{}, {} KB){took}",
                         path.display(),
                         built.pages,
                         if built.pages == 1 { "" } else { "s" },
@@ -451,14 +455,14 @@ fn run_new(kind: NewKind, name: &str) -> Result<ExitCode> {
     let text = match kind {
         NewKind::Leaflet => format!(
             "# An A5 protest leaflet, two pages. Build it with: handbill build {path}\n\
-             title: \"{title}\"\n\
+             title: {title}\n\
              profile: {profile}\n\
              template: leaflet-a5\n\
              audience: public\n\
              sections:\n{sections}\
              values:\n  headline: \"Write the headline here\"\n  standfirst: \"One sentence that says why people should care.\"\n  event:\n    when: \"Day, date, time\"\n    where: \"Place\"\n    address: \"Street, town, postcode\"\n  organisers: \"Called by … Contact: …\"\n",
             path = path.display(),
-            title = loaded.title,
+            title = yaml_string(&loaded.title),
             sections = public
                 .iter()
                 .take(2)
@@ -467,14 +471,14 @@ fn run_new(kind: NewKind, name: &str) -> Result<ExitCode> {
         ),
         NewKind::Pack => format!(
             "# An A4 briefing pack. Build it with: handbill build {path}\n\
-             title: \"{title}\"\n\
+             title: {title}\n\
              profile: {profile}\n\
              template: briefing-pack\n\
              audience: delegation\n\
              sections: all\n\
-             values:\n  delegation: \"Name of the delegation\"\n  date: \"Month year\"\n  classification: \"CONFIDENTIAL — FOR THE DELEGATION ONLY\"\n  short_title: \"{title}\"\n",
+             values:\n  delegation: \"Name of the delegation\"\n  date: \"Month year\"\n  classification: \"CONFIDENTIAL — FOR THE DELEGATION ONLY\"\n  short_title: {title}\n",
             path = path.display(),
-            title = loaded.title,
+            title = yaml_string(&loaded.title),
         ),
     };
     if public.is_empty() && kind == NewKind::Leaflet {
@@ -489,6 +493,11 @@ fn run_new(kind: NewKind, name: &str) -> Result<ExitCode> {
         path.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Text as a YAML string: a JSON string is one, with every quote escaped.
+fn yaml_string(text: &str) -> String {
+    serde_json::Value::String(text.to_string()).to_string()
 }
 
 /// Rebuilds on change. Polling keeps handbill free of platform file-watching
@@ -600,6 +609,20 @@ pub fn briefing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         }
     }
     files.dedup();
+    // Two briefings may not write the same PDF (a.yaml and a.yml).
+    for (i, f) in files.iter().enumerate() {
+        if let Some(other) = files[..i].iter().find(|o| o.file_stem() == f.file_stem()) {
+            return Err(Error::new(format!(
+                "{} and {} would both write {}.pdf",
+                other.display(),
+                f.display(),
+                f.file_stem()
+                    .map(|s| s.to_string_lossy())
+                    .unwrap_or_default()
+            ))
+            .help("rename one of them"));
+        }
+    }
     Ok(files)
 }
 

@@ -37,6 +37,8 @@ pub struct Built {
     pub pdf: Vec<u8>,
     pub pages: usize,
     pub warnings: Vec<String>,
+    /// How long the build took.
+    pub took: std::time::Duration,
 }
 
 /// Options that apply to every briefing of a build.
@@ -69,22 +71,28 @@ pub fn lay_out(briefing_file: &Path) -> Result<LaidOut> {
         },
         &theme,
     )?;
-    check_pictures(&document, &profile, &selection, &template.path)?;
-    let pages = layout::layout(&document, &selection.images, &briefing.name)?;
+    let used = check_pictures(&document, &profile, &selection, &template.path)?;
+    let pictures = select::read_pictures(
+        &briefing,
+        &profile,
+        &selection,
+        used.iter().map(String::as_str),
+    )?;
+    let pages = layout::layout(&document, &pictures, &briefing.name)?;
     Ok(LaidOut {
         name: briefing.name,
         pages,
-        pictures: selection.images,
+        pictures,
     })
 }
 
-/// Every picture the layout places must be one the briefing may show.
+/// The pictures the layout places; each must be one the briefing may show.
 fn check_pictures(
     document: &markup::Document,
     profile: &model::Profile,
     selection: &select::Selection,
     template: &Path,
-) -> Result<()> {
+) -> Result<Vec<String>> {
     fn walk<'a>(blocks: &'a [markup::Block], out: &mut Vec<&'a str>) {
         for b in blocks {
             match &b.kind {
@@ -99,11 +107,11 @@ fn check_pictures(
     for blocks in document.flows.values() {
         walk(blocks, &mut keys);
     }
-    for key in keys {
-        if selection.images.contains_key(key) {
+    for key in &keys {
+        if selection.images.contains_key(*key) {
             continue;
         }
-        let err = match profile.images.get(key) {
+        let err = match profile.images.get(*key) {
             Some(asset) => Error::new(format!(
                 "picture `{key}` is for the {} audience; it may not appear in this briefing",
                 asset.audience
@@ -124,11 +132,12 @@ fn check_pictures(
         };
         return Err(err.at(error::Location::file(template)));
     }
-    Ok(())
+    Ok(keys.into_iter().map(str::to_string).collect())
 }
 
 /// Runs every stage for one briefing file, writing nothing.
 pub fn build(briefing_file: &Path, options: &BuildOptions) -> Result<Built> {
+    let started = std::time::Instant::now();
     let laid = lay_out(briefing_file)?;
     let pdf = pdf::write(&laid.pages, &laid.pictures, &options.pdf)?;
     Ok(Built {
@@ -136,6 +145,7 @@ pub fn build(briefing_file: &Path, options: &BuildOptions) -> Result<Built> {
         pages: laid.pages.pages.len(),
         warnings: laid.pages.warnings,
         pdf,
+        took: started.elapsed(),
     })
 }
 

@@ -404,19 +404,23 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
     })
 }
 
-/// `README.md`, `CORRECTIONS.md`: a file named in capitals is a note for
-/// the people keeping the profile, not a section.
+/// `README.md`, `CORRECTIONS.md`: a file named in capitals, starting with a
+/// letter, is a note for the people keeping the profile, not a section.
 fn is_note(path: &Path) -> bool {
     path.file_stem()
         .map(|s| s.to_string_lossy())
-        .is_some_and(|s| s.chars().any(char::is_alphabetic) && !s.chars().any(char::is_lowercase))
+        .is_some_and(|s| {
+            s.starts_with(|c: char| c.is_ascii_uppercase()) && !s.chars().any(char::is_lowercase)
+        })
 }
 
-/// `overview.ru.md` is a translation of `overview.md`, not a section of its own.
+/// `overview.ru.md` is a translation of `overview.md`, not a section of its
+/// own: a two-letter language code before `.md`.
 fn is_translation(path: &Path) -> bool {
     path.file_stem()
         .and_then(|s| Path::new(s).extension())
-        .is_some_and(|lang| lang.len() == 2)
+        .map(|lang| lang.to_string_lossy())
+        .is_some_and(|lang| lang.len() == 2 && lang.chars().all(|c| c.is_ascii_lowercase()))
 }
 
 /// Reads one section: YAML front matter between `---` lines, then Markdown.
@@ -535,6 +539,25 @@ mod tests {
         let err = load_briefing(&p).unwrap_err();
         assert!(err.message.contains("`all`"), "{err}");
         assert_eq!(err.location.unwrap().line, 4);
+    }
+
+    #[test]
+    fn notes_and_translations_are_not_sections() {
+        for (name, note, translation) in [
+            ("README.md", true, false),
+            ("CORRECTIONS.md", true, false),
+            ("09-DEMANDS.md", false, false),
+            ("01-overview.md", false, false),
+            ("01-overview.ru.md", false, true),
+            ("1.10.md", false, false),
+        ] {
+            let p = Path::new(name);
+            assert_eq!(
+                (is_note(p), is_translation(p)),
+                (note, translation),
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -96,7 +96,10 @@ pub fn section_markup(
     if !with_notes {
         notes.clear();
     }
-    Ok(render(&events, &notes, false))
+    // A picture alone in its paragraph (`![caption](key)`) is a figure block.
+    Ok(render(&events, &notes, false)
+        .replace("<p><figure ", "<figure ")
+        .replace("</figure></p>", "</figure>"))
 }
 
 /// Checks every `[^label]` and adds a definition for each cited source key
@@ -222,11 +225,8 @@ fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool)
                 Tag::Image {
                     dest_url, title, ..
                 } => {
-                    out.push_str(&format!(
-                        "<figure image=\"{}\" alt=\"{}\"><caption>",
-                        escape(dest_url),
-                        escape(title)
-                    ));
+                    let _ = title;
+                    out.push_str(&format!("<figure image=\"{}\"><caption>", escape(dest_url)));
                 }
                 Tag::FootnoteDefinition(_) => skip_depth = 1,
                 Tag::CodeBlock(_) => out.push_str("<p class=\"code\">"),
@@ -387,6 +387,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(m, "<p>violations. Despite \u{2013} yes</p>");
+    }
+
+    #[test]
+    fn a_picture_on_its_own_line_is_a_figure() {
+        let m = section_markup(
+            &section("Text.\n\n![The march on *Pall Mall*](london-2013)\n"),
+            &sources(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            m,
+            "<p>Text.</p><figure image=\"london-2013\"><caption>The march on <em>Pall Mall</em></caption></figure>"
+        );
     }
 
     #[test]

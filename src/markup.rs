@@ -108,8 +108,9 @@ pub enum BlockKind {
     Boxed(Vec<Block>),
     Figure {
         image: String,
-        /// Fraction of the frame width.
-        width: f32,
+        width: Width,
+        /// The style of a caption taken from the profile.
+        caption_style: Style,
         /// A fixed height in points, cropping nothing: the image is fitted.
         max_height: Option<f32>,
         caption: Vec<Span>,
@@ -121,6 +122,23 @@ pub enum BlockKind {
     Space(f32),
     PageBreak,
     FrameBreak,
+}
+
+/// A width: a share of the frame's, or a fixed one (never more than the frame's).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Width {
+    Fraction(f32),
+    Points(f32),
+}
+
+impl Width {
+    /// The width in points in a frame `available` points wide.
+    pub fn of(self, available: f32) -> f32 {
+        match self {
+            Width::Fraction(f) => available * f.clamp(0.01, 1.0),
+            Width::Points(p) => p.min(available),
+        }
+    }
 }
 
 /// A piece of inline content with one style.
@@ -244,7 +262,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
                 if f.tag_name().name() != "frame" {
                     return Err(p.unknown(f, f.tag_name().name(), &["frame"]));
                 }
-                frames.push(p.frame(f, m, theme)?);
+                frames.push(p.frame(f, m)?);
             }
             if frames.is_empty()
                 && let Some(flow) = node.attribute("flow")
@@ -358,6 +376,25 @@ impl Parser<'_> {
         }
     }
 
+    /// A colour attribute: a name from the theme's `colors:`.
+    fn color(&self, node: Node, attr: &str) -> Result<Option<Cmyk>> {
+        match node.attribute(attr) {
+            None => Ok(None),
+            Some(name) => self.theme.color(name).map(Some).ok_or_else(|| {
+                let names = self.theme.color_names();
+                let mut e = self.error(
+                    node,
+                    format!("`{attr}=\"{name}\"` is not a colour of the theme"),
+                );
+                e = match did_you_mean(name, names.iter().map(String::as_str)) {
+                    Some(close) => e.help(format!("did you mean `{close}`?")),
+                    None => e.help(format!("the theme's colours are: {}", names.join(", "))),
+                };
+                e
+            }),
+        }
+    }
+
     fn master(&self, node: Node, body: &Style) -> Result<Master> {
         let name = self.required(node, "name")?.to_string();
         let (mut width, mut height) = (210.0 * MM, 297.0 * MM);
@@ -424,9 +461,7 @@ impl Parser<'_> {
             gutter,
             header: Vec::new(),
             footer: Vec::new(),
-            background: node
-                .attribute("background")
-                .and_then(|c| self.theme.color(c)),
+            background: self.color(node, "background")?,
             bleed: self.length(node, "bleed", width)?.unwrap_or(0.0),
             folds: match node.attribute("folds") {
                 None => Vec::new(),
@@ -464,7 +499,7 @@ impl Parser<'_> {
         Ok(master)
     }
 
-    fn frame(&self, node: Node, m: &Master, theme: &Theme) -> Result<Frame> {
+    fn frame(&self, node: Node, m: &Master) -> Result<Frame> {
         let x = self.length(node, "x", m.width)?.unwrap_or(m.margin[3]);
         let y = self.length(node, "y", m.height)?.unwrap_or(m.margin[0]);
         let width = self
@@ -490,7 +525,7 @@ impl Parser<'_> {
             width,
             height,
             align_bottom: node.attribute("align") == Some("bottom"),
-            background: node.attribute("background").and_then(|c| theme.color(c)),
+            background: self.color(node, "background")?,
             padding: self.length(node, "padding", width)?.unwrap_or(0.0),
         })
     }
@@ -561,7 +596,13 @@ impl Parser<'_> {
             "box" => BlockKind::Boxed(self.blocks(node, &style)?),
             "figure" => {
                 let image = self.required(node, "image")?.to_string();
-                let width = self.length(node, "width", 1.0)?.unwrap_or(1.0);
+                let width = match node.attribute("width") {
+                    None => Width::Fraction(1.0),
+                    Some(w) if w.trim_end().ends_with('%') => {
+                        Width::Fraction(self.length(node, "width", 1.0)?.unwrap_or(1.0))
+                    }
+                    Some(_) => Width::Points(self.length(node, "width", 0.0)?.unwrap_or(0.0)),
+                };
                 let max_height = self.length(node, "max-height", 1.0)?;
                 let mut caption = Vec::new();
                 for c in node.children().filter(Node::is_element) {
@@ -573,7 +614,8 @@ impl Parser<'_> {
                 }
                 BlockKind::Figure {
                     image,
-                    width: width.clamp(0.05, 1.0),
+                    width,
+                    caption_style: self.theme.resolve(&style, "caption", None),
                     max_height,
                     caption,
                 }
@@ -611,33 +653,60 @@ impl Parser<'_> {
         Ok(Block { kind, style, line })
     }
 
-    /// A list item holds blocks; bare text in it is one paragraph.
+    /// A list item holds blocks; its bare text (before, between or after
+    /// them, as Markdown writes a nested list) becomes paragraphs.
     fn item(&self, li: Node, style: &Style) -> Result<Vec<Block>> {
-        let has_blocks = li.children().any(|c| {
+        let is_block = |c: &Node| {
             c.is_element()
                 && matches!(
                     c.tag_name().name(),
-                    "p" | "ul" | "ol" | "quote" | "box" | "figure"
+                    "p" | "ul" | "ol" | "quote" | "box" | "figure" | "h1" | "h2" | "h3" | "rule"
                 )
-        });
-        if has_blocks {
-            return self.blocks(li, style);
-        }
-        let p_style = self.theme.resolve(style, "p", None);
+        };
         let p_style = Style {
             space_after: 0.0,
-            ..p_style
+            ..self.theme.resolve(style, "p", None)
         };
-        Ok(vec![Block {
-            kind: BlockKind::Paragraph(self.spans(li, style, None)?),
-            style: p_style,
-            line: self.pos(li).0,
-        }])
+        let mut out = Vec::new();
+        let mut inline: Vec<Node> = Vec::new();
+        let flush = |inline: &mut Vec<Node>, out: &mut Vec<Block>| -> Result<()> {
+            if let Some(first) = inline.first() {
+                let spans = self.spans_of(inline.iter().copied(), style, None)?;
+                if !spans.is_empty() {
+                    out.push(Block {
+                        kind: BlockKind::Paragraph(spans),
+                        style: p_style.clone(),
+                        line: self.pos(*first).0,
+                    });
+                }
+            }
+            inline.clear();
+            Ok(())
+        };
+        for child in li.children() {
+            if is_block(&child) {
+                flush(&mut inline, &mut out)?;
+                out.push(self.block(child, style)?);
+            } else {
+                inline.push(child);
+            }
+        }
+        flush(&mut inline, &mut out)?;
+        Ok(out)
     }
 
     fn spans(&self, node: Node, style: &Style, link: Option<&str>) -> Result<Vec<Span>> {
+        self.spans_of(node.children(), style, link)
+    }
+
+    fn spans_of<'n, 'i: 'n>(
+        &self,
+        nodes: impl Iterator<Item = Node<'n, 'i>>,
+        style: &Style,
+        link: Option<&str>,
+    ) -> Result<Vec<Span>> {
         let mut out = Vec::new();
-        for child in node.children() {
+        for child in nodes {
             if child.is_text() {
                 let text = collapse_space(child.text().unwrap_or(""));
                 if !text.is_empty() {

@@ -1,5 +1,6 @@
 //! Stage 2, select: the sections a briefing asks for, in its order, checked
-//! against its audience, and the images it may use, read and checked.
+//! against its audience, and the pictures it may use. Pictures are read
+//! (and checked) only once the layout names the ones it places.
 //!
 //! The audience check lives here so that nothing after this stage ever sees
 //! a section the briefing's readers must not see.
@@ -14,8 +15,8 @@ use crate::model::{Briefing, ImageAsset, Profile, Section, SectionChoice, Sectio
 #[derive(Debug, Clone)]
 pub struct Selection {
     pub sections: Vec<Section>,
-    /// The profile's images the briefing's audience may see, by key.
-    pub images: BTreeMap<String, Picture>,
+    /// The profile's pictures the briefing's audience may see, by key.
+    pub images: BTreeMap<String, ImageAsset>,
 }
 
 /// An image read from disk, ready for layout.
@@ -88,13 +89,12 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
             }
         }
     }
-    let mut images = BTreeMap::new();
-    for (key, asset) in &profile.images {
-        if asset.audience > briefing.audience {
-            continue;
-        }
-        images.insert(key.clone(), read_picture(briefing, profile, key, asset)?);
-    }
+    let images = profile
+        .images
+        .iter()
+        .filter(|(_, asset)| asset.audience <= briefing.audience)
+        .map(|(k, a)| (k.clone(), a.clone()))
+        .collect();
     Ok(Selection {
         sections: chosen.into_iter().cloned().collect(),
         images,
@@ -170,6 +170,25 @@ pub fn resolve_in_project(project: &Path, written: &str) -> Option<PathBuf> {
         }
     }
     Some(project.join(rel))
+}
+
+/// Reads the pictures `keys` (which the selection allows) from disk.
+pub fn read_pictures<'a>(
+    briefing: &Briefing,
+    profile: &Profile,
+    selection: &Selection,
+    keys: impl IntoIterator<Item = &'a str>,
+) -> Result<BTreeMap<String, Picture>> {
+    let mut out = BTreeMap::new();
+    for key in keys {
+        if let (Some(asset), false) = (selection.images.get(key), out.contains_key(key)) {
+            out.insert(
+                key.to_string(),
+                read_picture(briefing, profile, key, asset)?,
+            );
+        }
+    }
+    Ok(out)
 }
 
 fn read_picture(

@@ -95,14 +95,14 @@ pub fn data(briefing: &Briefing, profile: &Profile, selection: &Selection) -> Re
         }));
     }
     let mut images = Map::new();
-    for (key, pic) in &selection.images {
+    for (key, asset) in &selection.images {
         images.insert(
             key.clone(),
             json!({
                 "key": key,
-                "caption": pic.asset.caption,
-                "credit": pic.asset.credit,
-                "alt": pic.asset.alt,
+                "caption": asset.caption,
+                "credit": asset.credit,
+                "alt": asset.alt,
             }),
         );
     }

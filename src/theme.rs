@@ -209,6 +209,11 @@ impl Theme {
         Ok(theme)
     }
 
+    /// The names of the theme's colours.
+    pub fn color_names(&self) -> Vec<String> {
+        self.colors.keys().cloned().collect()
+    }
+
     /// A named colour of the theme.
     pub fn color(&self, name: &str) -> Option<Cmyk> {
         self.colors.get(name).copied()

@@ -435,3 +435,21 @@ fn fails_in(dir: &Path, yaml: &str) -> (String, ()) {
     assert!(!dir.join("out/b.pdf").exists());
     (stderr(&o), ())
 }
+
+#[test]
+fn a_character_no_font_has_is_named_in_a_warning() {
+    let dir = project("missing-glyph");
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        GOOD.replace("Free them", "Free them ☭ 中"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: b: the character “中” (U+4E2D) is in none of the bundled fonts"),
+        "{err}"
+    );
+    assert!(err.contains("(U+262D)"), "{err}");
+}

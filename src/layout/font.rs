@@ -110,6 +110,8 @@ type WordCache = HashMap<Box<str>, Rc<[ShapedGlyph]>>;
 pub struct Shaper {
     pub book: &'static FontBook,
     cache: RefCell<HashMap<FaceId, WordCache>>,
+    /// Characters no bundled face has a glyph for, met while shaping.
+    pub missing: RefCell<std::collections::BTreeSet<char>>,
     /// Shape plans are costly to make: one per face and script.
     plans: RefCell<HashMap<(FaceId, harfrust::Script), Rc<ShapePlan>>>,
 }
@@ -119,6 +121,7 @@ impl Shaper {
         Shaper {
             book: FontBook::bundled(),
             cache: RefCell::new(HashMap::new()),
+            missing: RefCell::new(Default::default()),
             plans: RefCell::new(HashMap::new()),
         }
     }
@@ -163,6 +166,14 @@ impl Shaper {
                 cluster: info.cluster,
             })
             .collect();
+        for g in glyphs.iter().filter(|g| g.id == 0) {
+            if let Some(c) = text
+                .get(g.cluster as usize..)
+                .and_then(|t| t.chars().next())
+            {
+                self.missing.borrow_mut().insert(c);
+            }
+        }
         self.cache
             .borrow_mut()
             .entry(face)

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::error::{Error, Result};
-use crate::markup::{Block, BlockKind, Document, Frame, PageRun, Span, SpanContent};
+use crate::markup::{Block, BlockKind, Document, Frame, PageRun, Span, SpanContent, Width};
 use crate::select::Picture;
 use crate::theme::{Cmyk, Style};
 use font::{FaceId, Shaper};
@@ -135,6 +135,12 @@ pub fn layout(doc: &Document, images: &BTreeMap<String, Picture>, name: &str) ->
     // Contents need the page of every heading: lay out once to learn them,
     // then again with the numbers in place (their widths do not move text).
     let mut pages = Engine::new(doc, images, &shaper, &known, name).run()?;
+    for c in shaper.missing.borrow().iter() {
+        pages.warnings.push(format!(
+            "{name}: the character “{c}” (U+{:04X}) is in none of the bundled fonts; it prints as an empty box",
+            *c as u32
+        ));
+    }
     if has_contents {
         for _ in 0..2 {
             let found: BTreeMap<String, usize> = pages
@@ -175,7 +181,7 @@ enum Flat {
     },
     Figure {
         key: String,
-        width: f32,
+        width: Width,
         max_height: Option<f32>,
         caption: Option<Paragraph>,
         space_before: f32,
@@ -479,12 +485,13 @@ impl<'a> Engine<'a> {
                 BlockKind::Figure {
                     image,
                     width,
+                    caption_style,
                     max_height,
                     caption,
                 } => {
                     let caption = if caption.is_empty() {
                         self.images.get(image).map(|pic| {
-                            let cs = crate::theme::Style { ..caption_style(s) };
+                            let cs = caption_style.clone();
                             let mut text = pic.asset.caption.clone();
                             if let Some(credit) = &pic.asset.credit {
                                 text.push_str(&format!(" — {credit}"));
@@ -501,8 +508,7 @@ impl<'a> Engine<'a> {
                     let caption = caption.map(|c| {
                         let cs = c
                             .first()
-                            .map(|s| s.style.clone())
-                            .unwrap_or_else(|| caption_style(s));
+                            .map_or_else(|| caption_style.clone(), |s| s.style.clone());
                         self.paragraph(&c, &cs)
                     });
                     out.push(Flat::Figure {
@@ -1097,12 +1103,18 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn figure_size(&self, key: &str, frac: f32, max_height: Option<f32>, width: f32) -> (f32, f32) {
+    fn figure_size(
+        &self,
+        key: &str,
+        frac: Width,
+        max_height: Option<f32>,
+        width: f32,
+    ) -> (f32, f32) {
         let (pw, ph) = self
             .images
             .get(key)
             .map_or((4.0, 3.0), |p| (p.width_px as f32, p.height_px as f32));
-        let mut w = width * frac;
+        let mut w = frac.of(width);
         let mut h = w * ph / pw;
         if let Some(mh) = max_height
             && h > mh
@@ -1483,16 +1495,6 @@ fn run_width(line: &Line) -> f32 {
             .sum();
         r.x + r.width() - trailing
     })
-}
-
-fn caption_style(figure: &Style) -> Style {
-    Style {
-        size: 7.5,
-        leading: 9.5,
-        align: crate::theme::Align::Left,
-        italic: false,
-        ..figure.clone()
-    }
 }
 
 fn space_before_of(item: &Flat) -> f32 {
