@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::error::{Error, Result};
-use crate::{BuildOptions, Built, build, load, template, write_atomically};
+use crate::{BuildOptions, Built, build_copy, load, template, write_atomically};
 
 /// The manifest in the output folder: for each PDF, the fingerprint of the
 /// inputs it was built from and of the PDF itself.
@@ -58,6 +58,46 @@ pub fn shard<T>(jobs: Vec<T>, shard: Option<Shard>) -> Vec<T> {
     }
 }
 
+/// One PDF to build: a briefing, or one recipient's copy of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub file: PathBuf,
+    /// The recipient's place in the briefing's `recipients:`.
+    pub recipient: Option<usize>,
+    /// The PDF's name without `.pdf`: `briefing` or `briefing-recipient`.
+    pub name: String,
+}
+
+/// The jobs for `files`, in order: one per briefing, or one per recipient.
+/// A briefing that cannot be read is one job, which then fails with the
+/// reason.
+pub fn jobs(files: &[PathBuf]) -> Vec<Job> {
+    let mut out = Vec::new();
+    for file in files {
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match load::load_briefing(file) {
+            Ok(b) if !b.recipients.is_empty() => {
+                for (i, r) in b.recipients.iter().enumerate() {
+                    out.push(Job {
+                        file: file.clone(),
+                        recipient: Some(i),
+                        name: format!("{stem}-{}", r.value.slug()),
+                    });
+                }
+            }
+            _ => out.push(Job {
+                file: file.clone(),
+                recipient: None,
+                name: stem,
+            }),
+        }
+    }
+    out
+}
+
 /// What happened to one briefing.
 #[derive(Debug)]
 pub enum Outcome {
@@ -82,10 +122,11 @@ pub struct Batch {
 /// called as each finishes (from worker threads, one at a time). The
 /// outcomes come back in the order of `files`.
 pub fn run(
-    files: &[PathBuf],
+    jobs: &[Job],
     batch: &Batch,
-    report: &(dyn Fn(usize, &Path, &Outcome) + Sync),
+    report: &(dyn Fn(usize, &Job, &Outcome) + Sync),
 ) -> Vec<Outcome> {
+    let files = jobs;
     let manifest = Mutex::new(read_manifest(&batch.out));
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(files.iter().map(|_| None).collect());
@@ -125,17 +166,14 @@ pub fn run(
 }
 
 fn run_one(
-    file: &Path,
+    job: &Job,
     batch: &Batch,
     manifest: &Mutex<BTreeMap<String, (String, String)>>,
 ) -> Outcome {
-    let name = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let target = batch.out.join(format!("{name}.pdf"));
-    let key = format!("{name}.pdf");
-    let fingerprint = match fingerprint(file, &batch.options) {
+    let file = &job.file;
+    let target = batch.out.join(format!("{}.pdf", job.name));
+    let key = format!("{}.pdf", job.name);
+    let fingerprint = match fingerprint(job, &batch.options) {
         Ok(f) => f,
         Err(e) => {
             return Outcome::Failed(Box::new(e.context(format!("building {}", file.display()))));
@@ -154,7 +192,7 @@ fn run_one(
             return Outcome::Unchanged { path: target };
         }
     }
-    let result = build(file, &batch.options).and_then(|built| {
+    let result = build_copy(file, job.recipient, &batch.options).and_then(|built| {
         if !batch.dry_run {
             write_atomically(&target, &built.pdf)?;
             manifest
@@ -176,7 +214,8 @@ fn run_one(
 /// A fingerprint of everything a briefing's PDF depends on: the briefing,
 /// every file of its profile, its pictures, its template, the theme,
 /// handbill's own version and the build options.
-pub fn fingerprint(file: &Path, options: &BuildOptions) -> Result<String> {
+pub fn fingerprint(job: &Job, options: &BuildOptions) -> Result<String> {
+    let file = &job.file;
     let briefing = load::load_briefing(file)?;
     let mut h = SipHasher13::new_with_keys(0x68616e64, 0x62696c6c);
     let mut feed = |label: &str, bytes: &[u8]| {
@@ -187,6 +226,9 @@ pub fn fingerprint(file: &Path, options: &BuildOptions) -> Result<String> {
     feed("version", env!("CARGO_PKG_VERSION").as_bytes());
     feed("options", format!("{:?}", options).as_bytes());
     feed("theme", crate::theme::DEFAULT_THEME.as_bytes());
+    if let Some(r) = job.recipient.and_then(|i| briefing.recipients.get(i)) {
+        feed("recipient", format!("{:?}", r.value).as_bytes());
+    }
     feed(
         "briefing",
         &std::fs::read(file).map_err(|e| Error::io(file, "read", &e))?,

@@ -213,7 +213,7 @@ fn run_build(
     jobs: Option<usize>,
     verbosity: Verbosity,
 ) -> Result<ExitCode> {
-    let files = batch::shard(briefing_files(&common.paths)?, shard);
+    let files = batch::shard(job_list(&common.paths)?, shard);
     let batch = Batch {
         out: common.out.clone(),
         options: build_options(common.profile),
@@ -260,7 +260,7 @@ fn run_build(
             }
         }
         if tty && n < total {
-            let _ = write!(err, "[{n}/{total}] {}", file.display());
+            let _ = write!(err, "[{n}/{total}] {}", file.name);
         }
         let _ = err.flush();
     });
@@ -295,7 +295,7 @@ fn run_build(
 }
 
 fn run_check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
-    let files = briefing_files(paths)?;
+    let files = job_list(paths)?;
     let batch = Batch {
         out: PathBuf::from("."),
         options: build_options(OutputProfile::Print),
@@ -313,9 +313,11 @@ fn run_check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
             let entries: Vec<serde_json::Value> = files
                 .iter()
                 .zip(&outcomes)
-                .map(|(file, outcome)| match outcome {
+                .map(|(job, outcome)| (&job.file, &job.name, outcome))
+                .map(|(file, name, outcome)| match outcome {
                     Outcome::Failed(e) => serde_json::json!({
                         "briefing": file,
+                        "output": format!("{name}.pdf"),
                         "ok": false,
                         "error": {
                             "message": e.message,
@@ -326,9 +328,9 @@ fn run_check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
                         },
                     }),
                     Outcome::Built { built, .. } => serde_json::json!({
-                        "briefing": file, "ok": true, "pages": built.pages, "warnings": built.warnings,
+                        "briefing": file, "output": format!("{name}.pdf"), "ok": true, "pages": built.pages, "warnings": built.warnings,
                     }),
-                    Outcome::Unchanged { .. } => serde_json::json!({ "briefing": file, "ok": true }),
+                    Outcome::Unchanged { .. } => serde_json::json!({ "briefing": file, "output": format!("{name}.pdf"), "ok": true }),
                 })
                 .collect();
             println!(
@@ -337,16 +339,16 @@ fn run_check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
             );
         }
         Format::Text => {
-            for (file, outcome) in files.iter().zip(&outcomes) {
+            for (job, outcome) in files.iter().zip(&outcomes) {
                 match outcome {
                     Outcome::Failed(e) => eprint!("{e}"),
                     Outcome::Built { built, .. } => {
-                        println!("ok {} ({} pages)", file.display(), built.pages);
+                        println!("ok {}.pdf ({} pages)", job.name, built.pages);
                         for w in &built.warnings {
                             eprintln!("warning: {w}");
                         }
                     }
-                    Outcome::Unchanged { .. } => println!("ok {}", file.display()),
+                    Outcome::Unchanged { .. } => println!("ok {}.pdf", job.name),
                 }
             }
             eprintln!("{} checked, {failed} with errors", files.len());
@@ -548,6 +550,25 @@ fn watched_state(paths: &[PathBuf]) -> Vec<(PathBuf, u64, Option<std::time::Syst
     out
 }
 
+/// The PDFs to build for `paths`: one per briefing, or per recipient.
+fn job_list(paths: &[PathBuf]) -> Result<Vec<batch::Job>> {
+    let jobs = batch::jobs(&briefing_files(paths)?);
+    // Two jobs may not write the same PDF (a.yaml and a.yml, or a briefing
+    // `a-b` beside briefing `a` with a recipient `b`).
+    for (i, job) in jobs.iter().enumerate() {
+        if let Some(other) = jobs[..i].iter().find(|o| o.name == job.name) {
+            return Err(Error::new(format!(
+                "{} and {} would both write {}.pdf",
+                other.file.display(),
+                job.file.display(),
+                job.name
+            ))
+            .help("rename one of them"));
+        }
+    }
+    Ok(jobs)
+}
+
 /// The briefing files named by `paths`: files as given, folders searched
 /// for `*.yaml` (not into `profiles/`), `*` patterns matched within a
 /// folder; sorted; `briefings/` by default.
@@ -609,20 +630,6 @@ pub fn briefing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         }
     }
     files.dedup();
-    // Two briefings may not write the same PDF (a.yaml and a.yml).
-    for (i, f) in files.iter().enumerate() {
-        if let Some(other) = files[..i].iter().find(|o| o.file_stem() == f.file_stem()) {
-            return Err(Error::new(format!(
-                "{} and {} would both write {}.pdf",
-                other.display(),
-                f.display(),
-                f.file_stem()
-                    .map(|s| s.to_string_lossy())
-                    .unwrap_or_default()
-            ))
-            .help("rename one of them"));
-        }
-    }
     Ok(files)
 }
 

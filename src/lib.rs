@@ -57,11 +57,27 @@ pub struct LaidOut {
 
 /// Runs every stage up to layout for one briefing file.
 pub fn lay_out(briefing_file: &Path) -> Result<LaidOut> {
+    lay_out_copy(briefing_file, None)
+}
+
+/// Runs every stage up to layout for one copy of a briefing: the recipient's
+/// (by their place in `recipients:`), or the unpersonalised one.
+pub fn lay_out_copy(briefing_file: &Path, recipient: Option<usize>) -> Result<LaidOut> {
     let briefing = load::load_briefing(briefing_file)?;
     let profile = load::load_profile_for(&briefing)?;
     let selection = select::select(&briefing, &profile)?;
     let template = template::find(&briefing)?;
-    let data = template::data(&briefing, &profile, &selection)?;
+    let recipient = match recipient {
+        None => None,
+        Some(i) => Some(
+            &briefing
+                .recipients
+                .get(i)
+                .ok_or_else(|| Error::new("no such recipient"))?
+                .value,
+        ),
+    };
+    let data = template::data(&briefing, &profile, &selection, recipient)?;
     let markup_text = template::render(&template, &data)?;
     let theme = theme::Theme::builtin();
     let document = markup::parse(
@@ -80,7 +96,10 @@ pub fn lay_out(briefing_file: &Path) -> Result<LaidOut> {
     )?;
     let pages = layout::layout(&document, &pictures, &briefing.name)?;
     Ok(LaidOut {
-        name: briefing.name,
+        name: match recipient {
+            Some(r) => format!("{}-{}", briefing.name, r.slug()),
+            None => briefing.name.clone(),
+        },
         pages,
         pictures,
     })
@@ -137,8 +156,17 @@ fn check_pictures(
 
 /// Runs every stage for one briefing file, writing nothing.
 pub fn build(briefing_file: &Path, options: &BuildOptions) -> Result<Built> {
+    build_copy(briefing_file, None, options)
+}
+
+/// Builds one copy of a briefing (see [`lay_out_copy`]), writing nothing.
+pub fn build_copy(
+    briefing_file: &Path,
+    recipient: Option<usize>,
+    options: &BuildOptions,
+) -> Result<Built> {
     let started = std::time::Instant::now();
-    let laid = lay_out(briefing_file)?;
+    let laid = lay_out_copy(briefing_file, recipient)?;
     let pdf = pdf::write(&laid.pages, &laid.pictures, &options.pdf)?;
     Ok(Built {
         name: laid.name,

@@ -13,7 +13,8 @@ use serde_saphyr::Spanned;
 
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::model::{
-    Audience, Briefing, ImageAsset, Located, Profile, Section, SectionChoice, SectionPick, Source,
+    Audience, Briefing, ImageAsset, Located, Profile, Recipient, Section, SectionChoice,
+    SectionPick, Source,
 };
 
 /// The largest briefing, profile, section or template file handbill reads.
@@ -127,6 +128,41 @@ struct BriefingFile {
     sections: Spanned<SectionsField>,
     #[serde(default)]
     values: Option<serde_json::Value>,
+    #[serde(default)]
+    recipients: Option<Spanned<RecipientsField>>,
+}
+
+/// `recipients:` is a list of `{name, role}`, or the path of a CSV file with
+/// `name` and `role` columns.
+enum RecipientsField {
+    List(Vec<Spanned<Recipient>>),
+    File(String),
+}
+
+impl<'de> Deserialize<'de> for RecipientsField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RecipientsField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of recipients (`- name: …`) or the path of a CSV file")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+                Ok(RecipientsField::File(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut list = Vec::new();
+                while let Some(r) = seq.next_element()? {
+                    list.push(r);
+                }
+                Ok(RecipientsField::List(list))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `sections:` is either the word `all` or a list of picks.
@@ -258,6 +294,25 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
                 .at(Location::at_offset(path, &text, offset)));
         }
     };
+    let project = project_folder(path);
+    let recipients = match raw.recipients {
+        None => Vec::new(),
+        Some(field) => {
+            let at = located(path, &text, &field.referenced);
+            let list = match field.value {
+                RecipientsField::List(list) => list
+                    .into_iter()
+                    .map(|r| Located {
+                        location: located(path, &text, &r.referenced),
+                        value: r.value,
+                    })
+                    .collect(),
+                RecipientsField::File(file) => read_recipients_csv(&project, &file, &at)?,
+            };
+            check_recipients(&list, &at)?;
+            list
+        }
+    };
     Ok(Briefing {
         file: path.to_path_buf(),
         name,
@@ -277,7 +332,122 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         date: raw.date,
         sections,
         values,
+        recipients,
     })
+}
+
+/// Names must be there and tell the copies apart.
+fn check_recipients(list: &[Located<Recipient>], at: &Location) -> Result<()> {
+    if list.is_empty() {
+        return Err(Error::new("`recipients:` is empty")
+            .at(at.clone())
+            .help("list the recipients, or remove `recipients:` for a single copy"));
+    }
+    for (i, r) in list.iter().enumerate() {
+        if r.value.name.trim().is_empty() || r.value.slug().is_empty() {
+            return Err(Error::new("a recipient has no name")
+                .at(r.location.clone())
+                .help("give every recipient a `name:` with letters in it"));
+        }
+        if let Some(first) = list[..i].iter().find(|o| o.value.slug() == r.value.slug()) {
+            let what = if first.value.name == r.value.name {
+                "twice".to_string()
+            } else {
+                format!(
+                    "twice (as “{}” on line {})",
+                    first.value.name, first.location.line
+                )
+            };
+            return Err(Error::new(format!("the recipient “{}” is listed {what}", r.value.name))
+                .at(r.location.clone())
+                .help("each recipient gets their own PDF, named after them: list each person once"));
+        }
+    }
+    Ok(())
+}
+
+/// Reads recipients from a CSV file with a `name` column and, optionally, a
+/// `role` column (a spreadsheet saved as CSV).
+fn read_recipients_csv(
+    project: &Path,
+    file: &str,
+    at: &Location,
+) -> Result<Vec<Located<Recipient>>> {
+    let path = crate::select::resolve_in_project(project, file).ok_or_else(|| {
+        Error::new(format!(
+            "the recipients file `{file}` is outside the project folder"
+        ))
+        .at(at.clone())
+        .help("keep the list inside the project, e.g. `recipients: briefings/delegates.csv`")
+    })?;
+    let text = read_text(&path).map_err(|e| {
+        if e.location.as_ref().is_some_and(|l| l.line > 0) {
+            e
+        } else {
+            e.at(at.clone())
+        }
+    })?;
+    let mut rows = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let Some((_, header)) = rows.next() else {
+        return Err(Error::new("the recipients file is empty")
+            .at(Location::file(&path))
+            .help("the first line names the columns: name,role"));
+    };
+    let columns: Vec<String> = csv_fields(header)
+        .into_iter()
+        .map(|c| c.trim().to_lowercase())
+        .collect();
+    let name_col = columns.iter().position(|c| c == "name").ok_or_else(|| {
+        Error::new("the recipients file has no `name` column")
+            .at(Location::at_line(&path, &text, 1, 1))
+            .help("make the first line `name,role`")
+    })?;
+    let role_col = columns.iter().position(|c| c == "role");
+    Ok(rows
+        .map(|(i, line)| {
+            let fields = csv_fields(line);
+            Located {
+                location: Location::at_line(&path, &text, i + 1, 1),
+                value: Recipient {
+                    name: fields
+                        .get(name_col)
+                        .map(|s| s.trim().to_string())
+                        .unwrap_or_default(),
+                    role: role_col
+                        .and_then(|c| fields.get(c))
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty()),
+                },
+            }
+        })
+        .collect())
+}
+
+/// The fields of one CSV line: commas separate, double quotes enclose,
+/// `""` inside quotes is a quote.
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().map(|f| f.push('"'));
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            _ => {
+                if let Some(f) = fields.last_mut() {
+                    f.push(c);
+                }
+            }
+        }
+    }
+    fields
 }
 
 #[derive(Deserialize)]
@@ -526,6 +696,73 @@ mod tests {
         assert_eq!(loc.line, 5, "{err}");
         assert!(err.message.contains("titel"), "{err}");
         assert_eq!(err.help.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn recipients_from_a_list_or_a_csv_file() {
+        let d = temp("recipients");
+        let p = write(
+            &d,
+            "briefings/b.yaml",
+            "profile: kz\ntemplate: x\naudience: public\nsections: all\nrecipients:\n  - name: Ana Ruiz\n    role: Counsel\n  - name: Жанна Әлиева\n",
+        );
+        let b = load_briefing(&p).unwrap();
+        assert_eq!(b.recipients.len(), 2);
+        assert_eq!(b.recipients[0].value.role.as_deref(), Some("Counsel"));
+        assert_eq!(b.recipients[1].value.slug(), "жанна-әлиева");
+        assert_eq!(b.recipients[1].location.line, 8);
+        write(
+            &d,
+            "delegates.csv",
+            "name,role\n\"Smith, Jo\",Observer\nAna Ruiz,\n",
+        );
+        let p = write(
+            &d,
+            "briefings/c.yaml",
+            "profile: kz\ntemplate: x\naudience: public\nsections: all\nrecipients: delegates.csv\n",
+        );
+        let b = load_briefing(&p).unwrap();
+        assert_eq!(
+            b.recipients[0].value,
+            Recipient {
+                name: "Smith, Jo".into(),
+                role: Some("Observer".into())
+            }
+        );
+        assert_eq!(b.recipients[1].value.role, None);
+        assert_eq!(b.recipients[1].value.slug(), "ana-ruiz");
+    }
+
+    #[test]
+    fn duplicate_and_empty_recipients_are_errors() {
+        let d = temp("bad-recipients");
+        let p = write(
+            &d,
+            "b.yaml",
+            "profile: kz\ntemplate: x\naudience: public\nsections: all\nrecipients:\n  - name: Ana Ruiz\n  - name: ana  ruiz\n",
+        );
+        let err = load_briefing(&p).unwrap_err();
+        assert_eq!(err.location.as_ref().unwrap().line, 7, "{err}");
+        assert!(err.message.contains("listed twice"), "{err}");
+        let p = write(
+            &d,
+            "c.yaml",
+            "profile: kz\ntemplate: x\naudience: public\nsections: all\nrecipients:\n  - name: \"  \"\n",
+        );
+        let err = load_briefing(&p).unwrap_err();
+        assert_eq!(
+            (err.location.as_ref().unwrap().line, err.message.as_str()),
+            (6, "a recipient has no name")
+        );
+        write(&d, "people.csv", "name,role\nAna,\n,Observer\n");
+        let p = write(
+            &d,
+            "e.yaml",
+            "profile: kz\ntemplate: x\naudience: public\nsections: all\nrecipients: people.csv\n",
+        );
+        let err = load_briefing(&p).unwrap_err();
+        let loc = err.location.clone().unwrap();
+        assert!(loc.file.ends_with("people.csv") && loc.line == 3, "{err}");
     }
 
     #[test]

@@ -115,6 +115,33 @@ pub struct Briefing {
     pub sections: SectionChoice,
     /// Free values for the template.
     pub values: serde_json::Value,
+    /// One copy per recipient, each with their name on it; none: one copy.
+    pub recipients: Vec<Located<Recipient>>,
+}
+
+/// A person a personalised copy is made for.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipient {
+    pub name: String,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+impl Recipient {
+    /// The part of a file name that tells copies apart: `Ana María Ruiz` →
+    /// `ana-maría-ruiz`.
+    pub fn slug(&self) -> String {
+        let mut slug = String::new();
+        for c in self.name.chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                slug.push(c);
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        slug.trim_end_matches('-').to_string()
+    }
 }
 
 /// A value with the place in a file it came from.

@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::markdown;
-use crate::model::{Briefing, Profile};
+use crate::model::{Briefing, Profile, Recipient};
 use crate::select::{Selection, resolve_in_project};
 
 /// The templates compiled into handbill: name, text.
@@ -80,7 +80,12 @@ pub fn find(briefing: &Briefing) -> Result<Template> {
 }
 
 /// What a template sees. See docs/templates.md for every field.
-pub fn data(briefing: &Briefing, profile: &Profile, selection: &Selection) -> Result<Value> {
+pub fn data(
+    briefing: &Briefing,
+    profile: &Profile,
+    selection: &Selection,
+    recipient: Option<&Recipient>,
+) -> Result<Value> {
     let mut sections = Vec::new();
     for s in &selection.sections {
         let body = markdown::section_markup(s, &profile.sources, true)?;
@@ -136,6 +141,7 @@ pub fn data(briefing: &Briefing, profile: &Profile, selection: &Selection) -> Re
         "images": images,
         "sources": sources,
         "values": briefing.values,
+        "recipient": recipient.map(|r| json!({"name": r.name, "role": r.role})),
     }))
 }
 

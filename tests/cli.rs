@@ -210,3 +210,59 @@ fn patterns_pick_briefings() {
     assert!(dir.join("out/legal-delegation-pack.pdf").exists());
     assert!(!dir.join("out/london-protest-leaflet.pdf").exists());
 }
+
+#[test]
+fn one_copy_per_recipient_differing_only_in_the_name() {
+    let dir = samples("recipients");
+    let pack = std::fs::read_to_string(dir.join("briefings/legal-delegation-pack.yaml")).unwrap();
+    let with = format!(
+        "{pack}recipients:\n  - name: Ana Ruiz\n    role: Counsel\n  - name: Bob Okafor\n  - name: Ivan Petrov\n"
+    );
+    std::fs::write(dir.join("briefings/legal-delegation-pack.yaml"), with).unwrap();
+    let o = handbill(&dir, &["build", "briefings/legal-delegation-pack.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let names = ["ana-ruiz", "bob-okafor", "ivan-petrov"];
+    let texts: Vec<Vec<String>> = names
+        .iter()
+        .map(|n| {
+            let pdf = Pdf::open(&dir.join(format!("out/legal-delegation-pack-{n}.pdf")));
+            (1..=pdf.page_count() as u32)
+                .map(|p| pdf.text_of(&[p]))
+                .collect()
+        })
+        .collect();
+    assert!(!dir.join("out/legal-delegation-pack.pdf").exists());
+    let people = ["Ana Ruiz", "Bob Okafor", "Ivan Petrov"];
+    for (i, pages) in texts.iter().enumerate() {
+        assert!(
+            pages[0].contains(people[i]) && pages[0].to_lowercase().contains("prepared for"),
+            "cover of {}: {}",
+            people[i],
+            pages[0]
+        );
+        assert_eq!(pages.len(), texts[0].len(), "same number of pages");
+        for (p, text) in pages.iter().enumerate() {
+            // With the names taken out, every page reads the same in every copy.
+            let neutral = |t: &str| {
+                people
+                    .iter()
+                    .fold(t.replace(", Counsel", ""), |t, n| t.replace(n, "NAME"))
+            };
+            assert_eq!(
+                neutral(text),
+                neutral(&texts[0][p]),
+                "page {} of {}",
+                p + 1,
+                people[i]
+            );
+            if p > 0 {
+                assert!(
+                    text.contains(&format!("Prepared for {}", people[i])),
+                    "footer of page {} for {}",
+                    p + 1,
+                    people[i]
+                );
+            }
+        }
+    }
+}

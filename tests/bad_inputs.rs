@@ -1,0 +1,356 @@
+//! The bad-input corpus: every folder in `tests/bad/` is one hostile or
+//! mistaken input. Its files are copied over a fresh scratch project (the
+//! sample profile and assets), then `handbill build briefings/b.yaml` must:
+//!
+//! - exit with 1 (or 2 when the case's README says `exit 2`: a usage error),
+//! - write no `out/b.pdf` and leave no temporary file in `out/`,
+//! - never panic (no "panicked", no "RUST_BACKTRACE" on stderr),
+//! - finish within a minute,
+//! - print a message that matches the accepted insta snapshot in
+//!   `tests/snapshots/bad_inputs__NNN-name.snap` (the scratch folder's path
+//!   is shown as `<project>`, the build time as `<time>`).
+//!
+//! A few inputs are too big to commit or must be symlinks; `generate` makes
+//! them (their README starts with "GENERATED").
+//!
+//! Cases listed in `tests/bad/KNOWN_BUGS.md` show a bug in handbill: they are
+//! skipped, loudly. Once such a case behaves, this test fails until it is
+//! taken off the list (and its snapshot accepted), so fixed bugs stay fixed.
+//!
+//! To accept new or changed messages: `INSTA_UPDATE=always cargo test --test
+//! bad_inputs` (or `cargo insta review`), then read every changed `.snap`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// How long one case may take before it counts as a hang.
+const CASE_LIMIT: Duration = Duration::from_secs(60);
+
+fn corpus() -> PathBuf {
+    repo().join("tests/bad")
+}
+
+/// The cases, sorted: every folder in tests/bad/.
+fn cases() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(corpus())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The cases `tests/bad/KNOWN_BUGS.md` lists: lines "- `NNN-name` …".
+fn known_bugs() -> Vec<String> {
+    std::fs::read_to_string(corpus().join("KNOWN_BUGS.md"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect()
+}
+
+fn copy_over(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_over(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A valid custom template, for the cases that link to one from outside.
+const GOOD_TEMPLATE: &str = r#"<document title="{{briefing.title}}">
+  <master name="dl" size="DL" margin="8mm"/>
+  <page master="dl">
+    <frame name="text" flow="story" x="8mm" y="8mm" width="83mm" height="190mm"/>
+  </page>
+  <flow name="story">
+    <p class="headline">{{values.headline}}</p>
+    {{#each sections}}<h1>{{title}}</h1>{{{body_plain}}}{{/each}}
+  </flow>
+</document>
+"#;
+
+/// Makes the inputs of the cases whose README says GENERATED.
+fn generate(case: &str, dir: &Path) {
+    let outside = PathBuf::from(format!("{}-outside", dir.display()));
+    let link = |target: &Path, link: &Path| {
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(target, link).unwrap();
+    };
+    let head = "profile: kazakhstan\ntemplate: leaflet-a5\naudience: public\nsections: [overview]\nvalues:\n  headline: Free them\n";
+    match case {
+        "018-deep-nesting-block" => {
+            let mut text = format!("{head}  deep:\n");
+            for level in 0..1000 {
+                text.push_str(&"  ".repeat(level + 2));
+                text.push_str("a:\n");
+            }
+            text.push_str(&"  ".repeat(1002));
+            text.push_str("x\n");
+            std::fs::write(dir.join("briefings/b.yaml"), text).unwrap();
+        }
+        "019-huge-briefing" => {
+            let mut text = String::from(head);
+            let line = format!("# {}\n", "padding ".repeat(12));
+            while text.len() < 5 * 1024 * 1024 {
+                text.push_str(&line);
+            }
+            std::fs::write(dir.join("briefings/b.yaml"), text).unwrap();
+        }
+        "084-picture-symlink-out" => {
+            std::fs::create_dir_all(&outside).unwrap();
+            let secret = outside.join("secret.png");
+            std::fs::copy(repo().join("assets/london-2013-placeholder.png"), &secret).unwrap();
+            link(&secret, &dir.join("assets/link.png"));
+        }
+        "089-picture-too-big" => {
+            // Sparse: 65 MiB long, but no disk space used; handbill checks
+            // the length before reading.
+            let file = std::fs::File::create(dir.join("assets/big.png")).unwrap();
+            file.set_len(65 * 1024 * 1024).unwrap();
+        }
+        "095-template-symlink-out" => {
+            std::fs::create_dir_all(&outside).unwrap();
+            std::fs::write(outside.join("t.hbs"), GOOD_TEMPLATE).unwrap();
+            link(&outside.join("t.hbs"), &dir.join("templates/t.hbs"));
+        }
+        "096-section-symlink-out" => {
+            std::fs::create_dir_all(&outside).unwrap();
+            std::fs::write(
+                outside.join("10-outside.md"),
+                "---\nid: outside\ntitle: From outside the project\n---\nThis text lives outside the project folder.\n",
+            )
+            .unwrap();
+            link(
+                &outside.join("10-outside.md"),
+                &dir.join("briefings/profiles/kazakhstan/10-outside.md"),
+            );
+        }
+        "099-profile-folder-symlink-out" => {
+            let profile = outside.join("elsewhere");
+            copy_over(&repo().join("briefings/profiles/kazakhstan"), &profile);
+            link(&profile, &dir.join("briefings/profiles/elsewhere"));
+        }
+        other => panic!("{other}: its README says GENERATED but generate() does not know it"),
+    }
+}
+
+/// What one run of a case gave.
+struct Run {
+    code: Option<i32>,
+    stderr: String,
+    took: Duration,
+    timed_out: bool,
+}
+
+fn run_handbill(dir: &Path, args: &[&str]) -> Run {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handbill"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("RUST_BACKTRACE", "0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("handbill runs");
+    // Read stderr on a thread so a chatty child cannot block on a full pipe.
+    let mut pipe = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut pipe, &mut buf).ok();
+        buf
+    });
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > CASE_LIMIT {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let stderr = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
+    Run {
+        code: status.code(),
+        stderr,
+        took: started.elapsed(),
+        timed_out,
+    }
+}
+
+/// The message as the snapshot keeps it: no scratch path, no timing.
+fn normalise(text: &str, dir: &Path) -> String {
+    let mut text = text.to_string();
+    let mut paths = vec![dir.display().to_string()];
+    if let Ok(real) = dir.canonicalize() {
+        paths.push(real.display().to_string());
+    }
+    for p in paths {
+        text = text.replace(&p, "<project>");
+    }
+    // "0 built, 0 unchanged, 1 failed in 12 ms; …"
+    let mut out = String::new();
+    for line in text.lines() {
+        match line.split_once(" failed in ") {
+            Some((before, after)) => {
+                let rest = after.split_once(';').map_or("", |(_, r)| r);
+                out.push_str(&format!("{before} failed in <time>"));
+                if !rest.is_empty() {
+                    out.push(';');
+                    out.push_str(rest);
+                }
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Runs one case; `Err` says what was wrong. With `snapshot`, the message is
+/// compared to the accepted one too.
+fn run_case(case: &str, snapshot: bool) -> Result<Duration, String> {
+    let from = corpus().join(case);
+    let readme = std::fs::read_to_string(from.join("README"))
+        .map_err(|_| format!("{case}: has no README"))?;
+    let expected = if readme.contains("exit 2") { 2 } else { 1 };
+    let dir = project(&format!("bad-{case}"));
+    // The case's files, without its README.
+    for entry in std::fs::read_dir(&from).unwrap().flatten() {
+        let target = dir.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_over(&entry.path(), &target);
+        } else if entry.file_name() != "README" {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    if readme.starts_with("GENERATED") {
+        generate(case, &dir);
+    }
+    let run = run_handbill(&dir, &["build", "briefings/b.yaml"]);
+    let mut problems = Vec::new();
+    if run.timed_out {
+        problems.push(format!("did not finish in {CASE_LIMIT:?}"));
+    }
+    if run.code != Some(expected) {
+        problems.push(format!("exit code {:?}, expected {expected}", run.code));
+    }
+    if dir.join("out/b.pdf").exists() {
+        problems.push("out/b.pdf was written".into());
+    }
+    let leftovers: Vec<String> = std::fs::read_dir(dir.join("out"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    if !leftovers.is_empty() {
+        problems.push(format!("temporary files left in out/: {leftovers:?}"));
+    }
+    if run.stderr.contains("panicked") || run.stderr.contains("RUST_BACKTRACE") {
+        problems.push("handbill panicked".into());
+    }
+    if run.stderr.trim().is_empty() {
+        problems.push("handbill said nothing on stderr".into());
+    }
+    if !problems.is_empty() {
+        return Err(format!(
+            "{case}: {}\n--- stderr ---\n{}",
+            problems.join("; "),
+            run.stderr
+        ));
+    }
+    if snapshot {
+        let text = normalise(&run.stderr, &dir);
+        let name = case.to_string();
+        std::panic::catch_unwind(|| {
+            insta::assert_snapshot!(name, text);
+        })
+        .map_err(|_| format!("{case}: the message differs from its snapshot (see above)"))?;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(format!("{}-outside", dir.display()));
+    Ok(run.took)
+}
+
+#[test]
+fn every_bad_input_is_refused_with_a_good_message() {
+    let cases = cases();
+    let known = known_bugs();
+    assert!(
+        cases.len() >= 40,
+        "the corpus has {} cases, expected at least 40",
+        cases.len()
+    );
+    for k in &known {
+        assert!(
+            cases.contains(k),
+            "KNOWN_BUGS.md lists `{k}`, which is not a folder in tests/bad/"
+        );
+    }
+    let failures = Mutex::new(Vec::new());
+    let timings = Mutex::new(Vec::new());
+    let queue = Mutex::new(cases.iter());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                loop {
+                    let Some(case) = queue.lock().unwrap().next() else {
+                        break;
+                    };
+                    let is_known = known.contains(case);
+                    match run_case(case, !is_known) {
+                        Ok(took) if is_known => failures.lock().unwrap().push(format!(
+                            "{case}: listed in tests/bad/KNOWN_BUGS.md but now behaves: \
+                             take it off the list and accept its snapshot ({took:?})"
+                        )),
+                        Ok(took) => timings.lock().unwrap().push((took, case.clone())),
+                        Err(why) if is_known => {
+                            eprintln!("KNOWN BUG, skipped: {}", why.lines().next().unwrap_or(""))
+                        }
+                        Err(why) => failures.lock().unwrap().push(why),
+                    }
+                }
+            });
+        }
+    });
+    if !known.is_empty() {
+        eprintln!(
+            "\n!!! {} bad-input case(s) SKIPPED as known bugs (tests/bad/KNOWN_BUGS.md): {}\n",
+            known.len(),
+            known.join(", ")
+        );
+    }
+    let mut timings = timings.into_inner().unwrap();
+    timings.sort();
+    if let Some((took, case)) = timings.last() {
+        eprintln!("slowest bad input: {case} in {took:?}");
+    }
+    let failures = failures.into_inner().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} of {} bad-input cases failed:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
+}
