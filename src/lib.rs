@@ -94,7 +94,9 @@ pub fn lay_out_copy(briefing_file: &Path, recipient: Option<usize>) -> Result<La
         &selection,
         used.iter().map(String::as_str),
     )?;
-    let pages = layout::layout(&document, &pictures, &briefing.name)?;
+    let hyphenation =
+        layout::font::Hyphenation::new(briefing.hyphenation.iter().map(String::as_str));
+    let pages = layout::layout(&document, &pictures, &briefing.name, &hyphenation)?;
     Ok(LaidOut {
         name: match recipient {
             Some(r) => format!("{}-{}", briefing.name, r.slug()),

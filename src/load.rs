@@ -130,6 +130,8 @@ struct BriefingFile {
     values: Option<serde_json::Value>,
     #[serde(default)]
     recipients: Option<Spanned<RecipientsField>>,
+    #[serde(default)]
+    hyphenation: Vec<String>,
 }
 
 /// `recipients:` is a list of `{name, role}`, or the path of a CSV file with
@@ -333,6 +335,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         sections,
         values,
         recipients,
+        hyphenation: raw.hyphenation,
     })
 }
 

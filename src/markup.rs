@@ -202,7 +202,8 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     if root.tag_name().name() != "document" {
         return Err(p.error(root, "the layout markup must start with <document>"));
     }
-    let body = theme.resolve(&Style::default(), "body", root.attribute("class"));
+    let mut body = theme.resolve(&Style::default(), "body", root.attribute("class"));
+    body.lang = crate::theme::Lang::from_code(root.attribute("lang").unwrap_or("en"));
     let mut doc = Document {
         title: root.attribute("title").unwrap_or("").to_string(),
         lang: root.attribute("lang").unwrap_or("en").to_string(),
@@ -563,7 +564,10 @@ impl Parser<'_> {
     fn block(&self, node: Node, parent: &Style) -> Result<Block> {
         let name = node.tag_name().name();
         let class = node.attribute("class");
-        let style = self.theme.resolve(parent, name, class);
+        let mut style = self.theme.resolve(parent, name, class);
+        if let Some(lang) = node.attribute("lang") {
+            style.lang = crate::theme::Lang::from_code(lang);
+        }
         let line = self.pos(node).0;
         let kind = match name {
             "p" => BlockKind::Paragraph(self.spans(node, &style, None)?),

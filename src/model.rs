@@ -115,6 +115,9 @@ pub struct Briefing {
     pub sections: SectionChoice,
     /// Free values for the template.
     pub values: serde_json::Value,
+    /// Words with their allowed hyphens (`Kazakh-stan`), or never to be
+    /// hyphenated (`Nazarbayev`).
+    pub hyphenation: Vec<String>,
     /// One copy per recipient, each with their name on it; none: one copy.
     pub recipients: Vec<Located<Recipient>>,
 }

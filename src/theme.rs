@@ -88,6 +88,7 @@ pub struct StyleRule {
     pub border: Option<f32>,
     pub border_color: Option<String>,
     pub keep_with_next: Option<bool>,
+    pub hyphenate: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -122,6 +123,38 @@ pub struct Style {
     pub border: f32,
     pub border_color: Cmyk,
     pub keep_with_next: bool,
+    /// Whether long words may be broken at a hyphen at the end of a line.
+    pub hyphenate: bool,
+    /// The language of the text, for hyphenation (from `lang` attributes).
+    pub lang: Lang,
+}
+
+/// Languages handbill hyphenates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    English,
+    Russian,
+    Kazakh,
+    Other,
+}
+
+impl Lang {
+    /// From an ISO 639 code such as `en`, `ru`, `kk` or `en-GB`.
+    pub fn from_code(code: &str) -> Lang {
+        match code
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "en" => Lang::English,
+            "ru" => Lang::Russian,
+            "kk" => Lang::Kazakh,
+            _ => Lang::Other,
+        }
+    }
 }
 
 impl Default for Style {
@@ -146,6 +179,8 @@ impl Default for Style {
             border: 0.0,
             border_color: Cmyk::BLACK,
             keep_with_next: false,
+            hyphenate: false,
+            lang: Lang::English,
         }
     }
 }
@@ -232,6 +267,8 @@ impl Theme {
             uppercase: parent.uppercase,
             letter_spacing: parent.letter_spacing,
             underline: parent.underline,
+            hyphenate: parent.hyphenate,
+            lang: parent.lang,
             ..Style::default()
         };
         let mut keys = vec![element.to_string()];
@@ -271,7 +308,8 @@ impl Theme {
             indent,
             padding,
             border,
-            keep_with_next
+            keep_with_next,
+            hyphenate
         );
         // A new size without a new leading keeps the proportion.
         s.leading = match r.leading {

@@ -103,6 +103,44 @@ pub struct ShapedGlyph {
     pub cluster: u32,
 }
 
+/// Hyphenation exceptions: `Kazakh-stan` allows a break only there,
+/// `Nazarbayev` none at all. They apply to the word in any case.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Hyphenation {
+    words: HashMap<String, Vec<usize>>,
+}
+
+impl Hyphenation {
+    pub fn new<'a>(entries: impl IntoIterator<Item = &'a str>) -> Hyphenation {
+        let mut words = HashMap::new();
+        for entry in entries {
+            let mut word = String::new();
+            let mut points = Vec::new();
+            for c in entry.trim().chars() {
+                if c == '-' {
+                    points.push(word.len());
+                } else {
+                    word.extend(c.to_lowercase());
+                }
+            }
+            words.insert(word, points);
+        }
+        Hyphenation { words }
+    }
+
+    /// The breaks for `word` if the briefing says.
+    pub fn get(&self, word: &str) -> Option<&Vec<usize>> {
+        if self.words.is_empty() {
+            return None;
+        }
+        let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+        // Lower-casing keeps byte offsets only where lengths match.
+        (lower.len() == word.len())
+            .then(|| self.words.get(&lower))
+            .flatten()
+    }
+}
+
 /// Shaped words of one face, by their text.
 type WordCache = HashMap<Box<str>, Rc<[ShapedGlyph]>>;
 
@@ -110,6 +148,9 @@ type WordCache = HashMap<Box<str>, Rc<[ShapedGlyph]>>;
 pub struct Shaper {
     pub book: &'static FontBook,
     cache: RefCell<HashMap<FaceId, WordCache>>,
+    /// The briefing's own hyphenation: a word's allowed breaks (byte
+    /// offsets), or none for a word never to be broken.
+    pub hyphenation: Hyphenation,
     /// Characters no bundled face has a glyph for, met while shaping.
     pub missing: RefCell<std::collections::BTreeSet<char>>,
     /// Shape plans are costly to make: one per face and script.
@@ -122,6 +163,7 @@ impl Shaper {
             book: FontBook::bundled(),
             cache: RefCell::new(HashMap::new()),
             missing: RefCell::new(Default::default()),
+            hyphenation: Hyphenation::default(),
             plans: RefCell::new(HashMap::new()),
         }
     }

@@ -10,6 +10,7 @@
 //! Paragraphs are set in `paragraph`, shaping is in `font`.
 
 pub mod font;
+pub mod linebreak;
 pub mod paragraph;
 
 use std::collections::BTreeMap;
@@ -20,7 +21,7 @@ use crate::markup::{Block, BlockKind, Document, Frame, PageRun, Span, SpanConten
 use crate::select::Picture;
 use crate::theme::{Cmyk, Style};
 use font::{FaceId, Shaper};
-use paragraph::{Line, Numbers, Paragraph};
+use paragraph::{Line, Numbers, Paragraph, Pos};
 
 /// The laid-out document.
 #[derive(Debug, Clone, Default)]
@@ -128,8 +129,14 @@ pub struct OutlineEntry {
 }
 
 /// Lays out a document. `name` names the briefing in messages.
-pub fn layout(doc: &Document, images: &BTreeMap<String, Picture>, name: &str) -> Result<Pages> {
-    let shaper = Shaper::new();
+pub fn layout(
+    doc: &Document,
+    images: &BTreeMap<String, Picture>,
+    name: &str,
+    hyphenation: &font::Hyphenation,
+) -> Result<Pages> {
+    let mut shaper = Shaper::new();
+    shaper.hyphenation = hyphenation.clone();
     let mut known = BTreeMap::new();
     let has_contents = doc.flows.values().flatten().any(contains_contents);
     // Contents need the page of every heading: lay out once to learn them,
@@ -699,11 +706,11 @@ impl<'a> Engine<'a> {
             return if items.is_empty() {
                 Ok(())
             } else {
-                Err(self.overset_error(items, 0, 0, flow, None))
+                Err(self.overset_error(items, 0, Pos::START, flow, None))
             };
         };
         let mut i = 0;
-        let mut word = 0;
+        let mut word = Pos::START;
         macro_rules! next_frame {
             () => {{
                 self.finish_region(&region);
@@ -742,7 +749,7 @@ impl<'a> Engine<'a> {
                     marker,
                     heading,
                 } => {
-                    let sb = if region.empty || word > 0 {
+                    let sb = if region.empty || word != Pos::START {
                         0.0
                     } else {
                         *space_before
@@ -752,7 +759,7 @@ impl<'a> Engine<'a> {
                     let total: f32 = lines.iter().map(|(_, l)| l.height).sum();
                     // A heading keeps its first line company with the next block's first lines.
                     let mut need_after = 0.0;
-                    if *keep_with_next && word == 0 {
+                    if *keep_with_next && word == Pos::START {
                         need_after = self.min_height(items.get(i + 1), region.width);
                     }
                     let fit = self.lines_that_fit(&region, &lines, sb);
@@ -764,12 +771,12 @@ impl<'a> Engine<'a> {
                             &lines,
                             sb,
                             *indent,
-                            marker.as_ref().filter(|_| word == 0),
+                            marker.as_ref().filter(|_| word == Pos::START),
                             heading.as_ref(),
                         );
                         region.top += space_after;
                         i += 1;
-                        word = 0;
+                        word = Pos::START;
                         continue;
                     }
                     // Not all of it fits here.
@@ -777,7 +784,7 @@ impl<'a> Engine<'a> {
                     if heading.is_some() || *keep_with_next {
                         k = 0;
                     }
-                    if k > 0 && k < 2 && lines.len() > 1 && !(region.empty && word == 0) {
+                    if k > 0 && k < 2 && lines.len() > 1 && !(region.empty && word == Pos::START) {
                         k = 0; // no orphan: a lone first line at the foot
                     }
                     if k > 0 && lines.len() - k < 2 && k >= 3 {
@@ -801,13 +808,13 @@ impl<'a> Engine<'a> {
                             &lines[..k],
                             sb,
                             *indent,
-                            marker.as_ref().filter(|_| word == 0),
+                            marker.as_ref().filter(|_| word == Pos::START),
                             heading.as_ref(),
                         );
                         if k == lines.len() {
                             region.top += space_after;
                             i += 1;
-                            word = 0;
+                            word = Pos::START;
                             continue;
                         }
                         word = lines[k].0;
@@ -822,12 +829,12 @@ impl<'a> Engine<'a> {
                     space_after,
                 } => {
                     let num_w = number
-                        .lines(0, 1000.0)
+                        .lines(Pos::START, 1000.0)
                         .first()
                         .map(|(_, l)| run_width(l))
                         .unwrap_or(0.0);
                     let measure = region.width - indent - num_w - 24.0;
-                    let lines = title.lines(0, measure);
+                    let lines = title.lines(Pos::START, measure);
                     let h: f32 = lines.iter().map(|(_, l)| l.height).sum();
                     if region.top + h > region.bottom() + 0.01 && !region.empty {
                         next_frame!();
@@ -839,7 +846,7 @@ impl<'a> Engine<'a> {
                         let base = region.top - last.height + last.baseline;
                         let text_end = region.x + indent + run_width(last) + 4.0;
                         let num_x = region.x + region.width - num_w;
-                        if let Some((_, nl)) = number.lines(0, 1000.0).into_iter().next() {
+                        if let Some((_, nl)) = number.lines(Pos::START, 1000.0).into_iter().next() {
                             for run in &nl.runs {
                                 let mut r = run.clone();
                                 r.x += num_x;
@@ -897,7 +904,7 @@ impl<'a> Engine<'a> {
     }
 
     /// How many of `lines` fit in the region, counting the footnotes they bring.
-    fn lines_that_fit(&mut self, region: &Region, lines: &[(usize, Line)], sb: f32) -> usize {
+    fn lines_that_fit(&mut self, region: &Region, lines: &[(Pos, Line)], sb: f32) -> usize {
         let mut top = region.top + sb;
         let mut notes_height = region.notes_height;
         let mut has_notes = !region.notes.is_empty();
@@ -943,14 +950,18 @@ impl<'a> Engine<'a> {
 
     fn note_height(&mut self, n: usize, width: f32) -> f32 {
         self.note_paragraph(n).map_or(0.0, |p| {
-            p.lines(0, width).iter().map(|(_, l)| l.height).sum::<f32>() + 2.0
+            p.lines(Pos::START, width)
+                .iter()
+                .map(|(_, l)| l.height)
+                .sum::<f32>()
+                + 2.0
         })
     }
 
     fn place_lines(
         &mut self,
         region: &mut Region,
-        lines: &[(usize, Line)],
+        lines: &[(Pos, Line)],
         sb: f32,
         indent: f32,
         marker: Option<&Paragraph>,
@@ -987,7 +998,7 @@ impl<'a> Engine<'a> {
                 ));
             }
             if let (0, Some(m)) = (k, marker)
-                && let Some((_, ml)) = m.lines(0, 1000.0).into_iter().next()
+                && let Some((_, ml)) = m.lines(Pos::START, 1000.0).into_iter().next()
             {
                 let w = run_width(&ml);
                 for mut r in ml.runs {
@@ -1072,7 +1083,7 @@ impl<'a> Engine<'a> {
         });
         for n in region.notes.clone() {
             if let Some(p) = self.note_paragraph(n) {
-                let lines = p.lines(0, region.width);
+                let lines = p.lines(Pos::START, region.width);
                 let mut r = Region {
                     top,
                     ..region.clone()
@@ -1093,7 +1104,7 @@ impl<'a> Engine<'a> {
                 indent,
                 ..
             }) => {
-                let lines = para.lines(0, width - indent);
+                let lines = para.lines(Pos::START, width - indent);
                 space_before + lines.iter().take(2).map(|(_, l)| l.height).sum::<f32>()
             }
             Some(f @ (Flat::Figure { .. } | Flat::Boxed { .. })) => {
@@ -1136,7 +1147,11 @@ impl<'a> Engine<'a> {
             } => {
                 let (w, h) = self.figure_size(key, *frac, *max_height, width);
                 let ch: f32 = caption.as_ref().map_or(0.0, |c| {
-                    4.0 + c.lines(0, w).iter().map(|(_, l)| l.height).sum::<f32>()
+                    4.0 + c
+                        .lines(Pos::START, w)
+                        .iter()
+                        .map(|(_, l)| l.height)
+                        .sum::<f32>()
                 });
                 h + ch
             }
@@ -1176,7 +1191,7 @@ impl<'a> Engine<'a> {
                 region.top += h;
                 if let Some(c) = caption {
                     // The caption hangs under the picture, on its edges.
-                    let lines = c.lines(0, w);
+                    let lines = c.lines(Pos::START, w);
                     region.top += 4.0;
                     let mut under = Region {
                         x,
@@ -1282,7 +1297,7 @@ impl<'a> Engine<'a> {
                     ..
                 } => {
                     let sb = if region.empty { 0.0 } else { *space_before };
-                    let lines = para.lines(0, region.width - indent);
+                    let lines = para.lines(Pos::START, region.width - indent);
                     self.place_lines(
                         region,
                         &lines,
@@ -1405,7 +1420,7 @@ impl<'a> Engine<'a> {
         &mut self,
         items: &[Flat],
         i: usize,
-        word: usize,
+        word: Pos,
         flow: &str,
         last: Option<&Region>,
     ) -> Error {
@@ -1422,7 +1437,7 @@ impl<'a> Engine<'a> {
                     heading,
                     ..
                 } => {
-                    let ls = para.lines(if k == 0 { word } else { 0 }, width - indent);
+                    let ls = para.lines(if k == 0 { word } else { Pos::START }, width - indent);
                     if first_words.is_empty() {
                         let t: String = ls
                             .first()
@@ -1431,7 +1446,7 @@ impl<'a> Engine<'a> {
                         first_words = t.trim().to_string();
                     }
                     // Left over from the start of a section: name that section.
-                    if let (Some(h), 0, 0) = (heading, k, word) {
+                    if let (Some(h), 0, Pos::START) = (heading, k, word) {
                         self.last_heading = h.title.clone();
                     }
                     lines += ls.len();

@@ -8,9 +8,12 @@
 use std::ops::Range;
 
 use crate::layout::font::{FaceId, Shaper};
+#[cfg(test)]
+use crate::layout::linebreak::first_fit;
+use crate::layout::linebreak::{INFINITY, Item, Params, total_fit};
 use crate::layout::{GlyphRun, PlacedGlyph};
 use crate::markup::{Span, SpanContent};
-use crate::theme::{Align, Style};
+use crate::theme::{Align, Lang, Style};
 
 /// A paragraph shaped and ready to be broken into lines at any measure.
 #[derive(Debug, Clone)]
@@ -55,6 +58,26 @@ struct Word {
     trailing_space: f32,
     /// A line must end after this word (a `<br/>`).
     forced_break: bool,
+    /// Where the word may be hyphenated: glyph indices of its one piece
+    /// at which a new syllable starts.
+    hyphens: Vec<usize>,
+    /// The hyphen glyph of the word's face and its advance.
+    hyphen: Option<(u16, f32)>,
+    /// The word ends in a hyphen or dash of its own ("mid-2011"): a break
+    /// after it is a hyphenated break.
+    ends_in_hyphen: bool,
+}
+
+/// A place in a paragraph: a word, and a glyph of it (after a hyphenation
+/// break, a line starts inside a word).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub word: usize,
+    pub glyph: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { word: 0, glyph: 0 };
 }
 
 /// One set line, positioned relative to its own top-left corner.
@@ -70,6 +93,11 @@ pub struct Line {
     pub footnotes: Vec<usize>,
     /// How far the line's content runs past the measure (an overfull line).
     pub overflow: f32,
+    /// How much the spaces were stretched (positive) or shrunk (negative),
+    /// as a share of what they may: past 1 the line is loose.
+    pub ratio: f32,
+    /// The line ends with a hyphen handbill added.
+    pub hyphenated: bool,
 }
 
 /// What page-number and page-count spans show, and footnote numbering.
@@ -78,6 +106,18 @@ pub struct Numbers {
     pub page: String,
     pub pages: String,
 }
+
+/// How a space may stretch and shrink, as shares of its width (TeX's
+/// Computer Modern: plus 1/2, minus 1/3).
+const STRETCH: f32 = 0.5;
+const SHRINK: f32 = 0.33;
+/// The penalties for breaking at a hyphen (TeX's \hyphenpenalty and
+/// \exhyphenpenalty) and after a slash or other non-space break.
+const HYPHEN_PENALTY: f32 = 50.0;
+const OTHER_BREAK_PENALTY: f32 = 100.0;
+/// Fewest letters before and after a hyphenation point.
+const LEFT_MIN: usize = 2;
+const RIGHT_MIN: usize = 3;
 
 impl Paragraph {
     /// Shapes `spans`. Footnote marks take their numbers from `next_note`,
@@ -143,91 +183,361 @@ impl Paragraph {
         self.words.is_empty()
     }
 
-    /// The number of words, so a paragraph can be continued from one.
-    pub fn word_count(&self) -> usize {
-        self.words.len()
-    }
-
     /// The paragraph's text, for messages and outlines.
     pub fn text(&self) -> &str {
         &self.text
     }
 
-    /// Breaks the words from `start` into lines of `measure` points. Returns
-    /// the lines with the index of the first word of each.
-    pub fn lines(&self, start: usize, measure: f32) -> Vec<(usize, Line)> {
-        let mut out = Vec::new();
-        let mut i = start;
-        while i < self.words.len() {
-            let indent = if i == 0 { self.first_indent } else { 0.0 };
-            let avail = (measure - indent).max(1.0);
-            let mut width = 0.0;
-            let mut end = i;
-            while end < self.words.len() {
-                let w = &self.words[end];
-                let fits = width + w.width - w.trailing_space <= avail + 0.01;
-                if !fits && end > i {
-                    break;
-                }
-                width += w.width;
-                end += 1;
-                if w.forced_break {
-                    break;
+    /// The Knuth–Plass items for the paragraph from `start`, and for each
+    /// possible break the place the next line starts and whether the line
+    /// ends hyphenated.
+    fn items(&self, start: Pos) -> (Vec<Item>, Vec<Option<(Pos, bool)>>) {
+        let mut items = Vec::new();
+        let mut after: Vec<Option<(Pos, bool)>> = Vec::new();
+        let mut push = |item: Item, at: Option<(Pos, bool)>, items: &mut Vec<Item>| {
+            items.push(item);
+            after.push(at);
+        };
+        for (wi, word) in self.words.iter().enumerate().skip(start.word) {
+            let from = if wi == start.word { start.glyph } else { 0 };
+            let mut cut = from;
+            if let (Some((_, hyphen_width)), [piece]) = (word.hyphen, word.pieces.as_slice()) {
+                for &h in word.hyphens.iter().filter(|&&h| h > from) {
+                    let width: f32 = piece.glyphs[cut..h].iter().map(|g| g.advance).sum();
+                    push(Item::Box { width }, None, &mut items);
+                    push(
+                        Item::Penalty {
+                            width: hyphen_width,
+                            penalty: HYPHEN_PENALTY,
+                            flagged: true,
+                        },
+                        Some((Pos { word: wi, glyph: h }, true)),
+                        &mut items,
+                    );
+                    cut = h;
                 }
             }
-            let last = end == self.words.len() || self.words[end - 1].forced_break;
-            out.push((i, self.set_line(i..end, indent, avail, last)));
-            i = end;
+            let before_cut: f32 = match word.pieces.as_slice() {
+                [piece] => piece.glyphs[..cut].iter().map(|g| g.advance).sum(),
+                _ => 0.0,
+            };
+            push(
+                Item::Box {
+                    width: word.width - word.trailing_space - before_cut,
+                },
+                None,
+                &mut items,
+            );
+            let next = Some((
+                Pos {
+                    word: wi + 1,
+                    glyph: 0,
+                },
+                false,
+            ));
+            if word.forced_break {
+                push(
+                    Item::Penalty {
+                        width: 0.0,
+                        penalty: -INFINITY,
+                        flagged: false,
+                    },
+                    next,
+                    &mut items,
+                );
+            } else if word.trailing_space > 0.0 {
+                let w = word.trailing_space;
+                // Ragged lines keep their spaces as they are.
+                let (stretch, shrink) = if self.align == Align::Justify {
+                    (w * STRETCH, w * SHRINK)
+                } else {
+                    (0.0, 0.0)
+                };
+                push(
+                    Item::Glue {
+                        width: w,
+                        stretch,
+                        shrink,
+                    },
+                    next,
+                    &mut items,
+                );
+            } else if wi + 1 < self.words.len() {
+                let penalty = if word.ends_in_hyphen {
+                    HYPHEN_PENALTY
+                } else {
+                    OTHER_BREAK_PENALTY
+                };
+                push(
+                    Item::Penalty {
+                        width: 0.0,
+                        penalty,
+                        flagged: word.ends_in_hyphen,
+                    },
+                    next,
+                    &mut items,
+                );
+            }
+        }
+        // The end: fill the last line, then break (TeX's \parfillskip).
+        push(
+            Item::Glue {
+                width: 0.0,
+                stretch: INFINITY * 10.0,
+                shrink: 0.0,
+            },
+            None,
+            &mut items,
+        );
+        push(
+            Item::Penalty {
+                width: 0.0,
+                penalty: -INFINITY,
+                flagged: false,
+            },
+            Some((
+                Pos {
+                    word: self.words.len(),
+                    glyph: 0,
+                },
+                false,
+            )),
+            &mut items,
+        );
+        (items, after)
+    }
+
+    /// Where the lines from `start` end, by total-fit (Knuth–Plass) line
+    /// breaking: each break as (next line's start, hyphenated).
+    fn breaks(&self, start: Pos, measure: f32) -> Vec<(Pos, bool)> {
+        let (items, after) = self.items(start);
+        let indent = if start == Pos::START {
+            self.first_indent
+        } else {
+            0.0
+        };
+        let measure_of = |line: usize| {
+            if line == 0 {
+                (measure - indent).max(1.0)
+            } else {
+                measure.max(1.0)
+            }
+        };
+        let params = Params {
+            ragged: (self.align != Align::Justify).then_some(self.leading * 2.5),
+            ..Params::default()
+        };
+        let breaking = total_fit(&items, &measure_of, &params);
+        let mut out: Vec<(Pos, bool)> = breaking
+            .breaks
+            .iter()
+            .filter_map(|b| {
+                after.get(b.index).copied().flatten().or_else(|| {
+                    (b.index >= items.len()).then_some((
+                        Pos {
+                            word: self.words.len(),
+                            glyph: 0,
+                        },
+                        false,
+                    ))
+                })
+            })
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// Breaks the words from `start` into lines of `measure` points. Returns
+    /// the lines with the place each starts.
+    pub fn lines(&self, start: Pos, measure: f32) -> Vec<(Pos, Line)> {
+        let mut out = Vec::new();
+        let mut from = start;
+        for (to, hyphenated) in self.breaks(start, measure) {
+            if to <= from {
+                continue;
+            }
+            let indent = if from == Pos::START {
+                self.first_indent
+            } else {
+                0.0
+            };
+            let avail = (measure - indent).max(1.0);
+            let last = to.word >= self.words.len()
+                || (to.glyph == 0 && to.word > 0 && self.words[to.word - 1].forced_break);
+            out.push((
+                from,
+                self.set_line(from, to, hyphenated, indent, avail, last),
+            ));
+            from = to;
         }
         out
     }
 
-    fn set_line(&self, words: Range<usize>, indent: f32, avail: f32, last: bool) -> Line {
-        let ws = &self.words[words.clone()];
-        let trailing = ws.last().map_or(0.0, |w| w.trailing_space);
-        let natural: f32 = ws.iter().map(|w| w.width).sum::<f32>() - trailing;
-        // Spaces that stretch: every inter-word space, not the one at the end
-        // (a word that ends in a hyphen has none).
-        let stretchable = ws[..ws.len().saturating_sub(1)]
-            .iter()
-            .filter(|w| w.trailing_space > 0.0)
-            .count();
-        let slack = avail - natural;
-        let (mut x, extra) = match self.align {
-            Align::Justify if !last && stretchable > 0 && slack > 0.0 => {
-                (indent, slack / stretchable as f32)
+    /// The natural width of the words from `start` to the end, for greedy
+    /// comparison and measuring.
+    #[cfg(test)]
+    fn greedy_lines(&self, measure: f32) -> Vec<(Pos, Line)> {
+        let (items, after) = self.items(Pos::START);
+        let breaking = first_fit(
+            &items,
+            &|_| measure,
+            &Params {
+                ragged: None,
+                ..Params::default()
+            },
+        );
+        let mut out = Vec::new();
+        let mut from = Pos::START;
+        for b in breaking.breaks {
+            let Some((to, hyph)) = after.get(b.index).copied().flatten().or(Some((
+                Pos {
+                    word: self.words.len(),
+                    glyph: 0,
+                },
+                false,
+            ))) else {
+                continue;
+            };
+            if to <= from {
+                continue;
             }
+            let last = to.word >= self.words.len();
+            out.push((from, self.set_line(from, to, hyph, 0.0, measure, last)));
+            from = to;
+        }
+        out
+    }
+
+    fn set_line(
+        &self,
+        from: Pos,
+        to: Pos,
+        hyphenated: bool,
+        indent: f32,
+        avail: f32,
+        last: bool,
+    ) -> Line {
+        // The words on the line, each with the glyphs of its first piece
+        // that belong here (all of them but at a hyphenation break).
+        let end_word = if to.glyph > 0 { to.word + 1 } else { to.word };
+        let span: Vec<(usize, usize, Option<usize>)> = (from.word..end_word.min(self.words.len()))
+            .map(|wi| {
+                let first = if wi == from.word { from.glyph } else { 0 };
+                let stop = (wi == to.word && to.glyph > 0).then_some(to.glyph);
+                (wi, first, stop)
+            })
+            .collect();
+        let piece_width = |piece: &Piece, first: usize, stop: Option<usize>| -> f32 {
+            piece.glyphs[first..stop.unwrap_or(piece.glyphs.len())]
+                .iter()
+                .map(|g| g.advance)
+                .sum()
+        };
+        let word_width = |&(wi, first, stop): &(usize, usize, Option<usize>)| -> f32 {
+            let w = &self.words[wi];
+            match (w.pieces.as_slice(), first, stop) {
+                (_, 0, None) => w.width,
+                ([piece], _, _) => piece_width(piece, first, stop),
+                _ => w.width,
+            }
+        };
+        let hyphen_width = if hyphenated {
+            span.last()
+                .and_then(|&(wi, ..)| self.words[wi].hyphen)
+                .map_or(0.0, |h| h.1)
+        } else {
+            0.0
+        };
+        let ends_with_space = span
+            .last()
+            .is_some_and(|&(wi, _, stop)| stop.is_none() && self.words[wi].trailing_space > 0.0);
+        let trailing = if ends_with_space {
+            span.last()
+                .map_or(0.0, |&(wi, ..)| self.words[wi].trailing_space)
+        } else {
+            0.0
+        };
+        let natural: f32 = span.iter().map(word_width).sum::<f32>() - trailing + hyphen_width;
+        // Spaces that stretch or shrink: every inter-word space on the line.
+        let stretchable: f32 = span[..span.len().saturating_sub(1)]
+            .iter()
+            .map(|&(wi, ..)| self.words[wi].trailing_space)
+            .sum();
+        let slack = avail - natural;
+        let justify = self.align == Align::Justify && !last && stretchable > 0.0;
+        // Shrink no further than the spaces allow; an overfull line stays overfull.
+        let slack_used = if justify {
+            slack.max(-stretchable * SHRINK)
+        } else {
+            0.0
+        };
+        let (mut x, per_point) = match self.align {
+            _ if justify => (indent, slack_used / stretchable),
             Align::Right => (indent + slack.max(0.0), 0.0),
             Align::Center => (indent + slack.max(0.0) / 2.0, 0.0),
             _ => (indent, 0.0),
+        };
+        let ratio = if !justify {
+            0.0
+        } else if slack_used >= 0.0 {
+            slack_used / (stretchable * STRETCH)
+        } else {
+            slack_used / (stretchable * SHRINK)
         };
         let mut height: f32 = self.leading;
         let mut ascent: f32 = 0.0;
         let mut runs: Vec<GlyphRun> = Vec::new();
         let mut links: Vec<(f32, f32, String)> = Vec::new();
         let mut footnotes = Vec::new();
-        for (wi, word) in ws.iter().enumerate() {
-            let stretch = if wi + 1 < ws.len() && word.trailing_space > 0.0 {
-                extra
+        for (si, &(wi, first, stop)) in span.iter().enumerate() {
+            let word = &self.words[wi];
+            let last_word = si + 1 == span.len();
+            let stretch = if !last_word {
+                word.trailing_space * per_point
             } else {
                 0.0
             };
             for (pi, piece) in word.pieces.iter().enumerate() {
                 let atom = &self.atoms[piece.atom];
                 let last_piece = pi + 1 == word.pieces.len();
-                let mut glyphs = piece.glyphs.clone();
-                let mut width = piece.width;
-                if last_piece && stretch > 0.0 {
-                    // Put the stretch on the word's last space glyph.
+                let (g0, g1) = if word.pieces.len() == 1 {
+                    (first, stop.unwrap_or(piece.glyphs.len()))
+                } else {
+                    (0, piece.glyphs.len())
+                };
+                let mut glyphs: Vec<PlacedGlyph> = piece.glyphs[g0..g1].to_vec();
+                let text_start = glyphs.first().map_or(0, |g| g.range.start);
+                let text_end = glyphs.last().map_or(0, |g| g.range.end);
+                for g in &mut glyphs {
+                    g.range = g.range.start - text_start..g.range.end - text_start;
+                }
+                let mut width: f32 = glyphs.iter().map(|g| g.advance).sum();
+                if last_piece && stretch != 0.0 {
+                    // The stretch goes on the word's last space glyph.
                     if let Some(g) = glyphs.iter_mut().rev().find(|g| {
-                        self.text
-                            [piece.range.start + g.range.start..piece.range.start + g.range.end]
-                            .chars()
-                            .all(char::is_whitespace)
+                        let r = piece.range.start + text_start + g.range.start
+                            ..piece.range.start + text_start + g.range.end;
+                        self.text[r].chars().all(char::is_whitespace)
                     }) {
                         g.advance += stretch;
                         width += stretch;
                     }
+                }
+                let text_len = text_end - text_start;
+                // The added hyphen stands for no text (krilla writes an empty
+                // ActualText where the font's own mapping says "-"): copied
+                // text has the word's letters only.
+                if let (true, Some((id, advance))) =
+                    (last_word && last_piece && hyphenated, word.hyphen)
+                {
+                    glyphs.push(PlacedGlyph {
+                        id,
+                        advance,
+                        x_offset: 0.0,
+                        y_offset: 0.0,
+                        range: text_len..text_len,
+                    });
+                    width += advance;
                 }
                 height = height.max(atom.style.size * 1.15);
                 if atom.footnote.is_none() {
@@ -235,12 +545,14 @@ impl Paragraph {
                 }
                 if let Some(href) = &atom.link {
                     let w = if last_piece {
-                        width - piece.trailing_space
+                        width - piece.trailing_space.min(width)
                     } else {
                         width
                     };
                     match links.last_mut() {
-                        Some((lx, lw, h)) if h == href && (*lx + *lw - x).abs() < 0.5 + stretch => {
+                        Some((lx, lw, h))
+                            if h == href && (*lx + *lw - x).abs() < 0.5 + stretch.abs() =>
+                        {
                             *lw = x + w - *lx
                         }
                         _ => links.push((x, w, href.clone())),
@@ -249,7 +561,7 @@ impl Paragraph {
                 if let Some(n) = atom.footnote {
                     footnotes.push(n);
                 }
-                let text = &self.text[piece.range.clone()];
+                let text = &self.text[piece.range.start + text_start..piece.range.start + text_end];
                 match runs.last_mut() {
                     // Words of one style on a line make one run: a smaller
                     // file, and text that extracts as a line.
@@ -297,13 +609,57 @@ impl Paragraph {
             runs,
             links,
             footnotes,
-            overflow: (natural - avail).max(0.0),
+            overflow: (natural - avail - stretchable * SHRINK * f32::from(justify)).max(0.0),
+            ratio,
+            hyphenated,
         }
     }
 }
 
+/// The hyphenation points of `word` in `lang` (byte offsets into the word
+/// where a new syllable starts), or none where it must not be hyphenated.
+pub fn hyphenation_points(word: &str, lang: Lang) -> Vec<usize> {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    // Only plain words: no digits, no URLs or addresses, no capitalised
+    // acronyms, and long enough to be worth it.
+    if letters < LEFT_MIN + RIGHT_MIN || letters != word.chars().count() {
+        return Vec::new();
+    }
+    if word.chars().skip(1).any(char::is_uppercase) {
+        return Vec::new();
+    }
+    let cyrillic = word.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c));
+    let patterns = match (cyrillic, lang) {
+        (true, Lang::Russian | Lang::English | Lang::Other) => hypher::Lang::Russian,
+        (false, Lang::English) => hypher::Lang::English,
+        _ => return Vec::new(),
+    };
+    let mut points = Vec::new();
+    let mut at = 0;
+    for syllable in hypher::hyphenate_bounded(word, patterns, LEFT_MIN, RIGHT_MIN) {
+        if at > 0 {
+            points.push(at);
+        }
+        at += syllable.len();
+    }
+    points
+}
+
+/// Whether the word at `start..end` is part of a web or e-mail address,
+/// which must never get a hyphen that is not its own.
+fn in_address(text: &str, start: usize, end: usize) -> bool {
+    let from = text[..start]
+        .rfind(char::is_whitespace)
+        .map_or(0, |i| i + 1);
+    let to = text[end..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| end + i);
+    let token = &text[from..to];
+    token.contains("://") || token.contains("www.") || token.contains('@')
+}
+
 fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper) -> Vec<Word> {
-    let mut words = Vec::new();
+    let mut words: Vec<Word> = Vec::new();
     let mut start = 0;
     for (end, opportunity) in unicode_linebreak::linebreaks(text) {
         if end <= start {
@@ -311,7 +667,6 @@ fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper) -> Vec<Word> {
         }
         let forced = matches!(opportunity, unicode_linebreak::BreakOpportunity::Mandatory)
             && text[start..end].ends_with('\n');
-        let word_text = &text[start..end];
         let mut pieces = Vec::new();
         for (ai, atom) in atoms.iter().enumerate() {
             let lo = atom.range.start.max(start);
@@ -360,19 +715,63 @@ fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper) -> Vec<Word> {
                 trailing_space,
             });
         }
-        let _ = word_text;
+        if pieces.is_empty() {
+            if let (true, Some(w)) = (forced, words.last_mut()) {
+                w.forced_break = true;
+            }
+            start = end;
+            continue;
+        }
         let width = pieces.iter().map(|p| p.width).sum();
         let trailing_space = pieces.last().map_or(0.0, |p| p.trailing_space);
-        if !pieces.is_empty() {
-            words.push(Word {
-                pieces,
-                width,
-                trailing_space,
-                forced_break: forced,
-            });
-        } else if let (true, Some(w)) = (forced, words.last_mut()) {
-            w.forced_break = true;
+        let word_text = text[start..end].trim_end();
+        let ends_in_hyphen = word_text.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
+        let (mut hyphens, mut hyphen) = (Vec::new(), None);
+        if let [piece] = pieces.as_slice() {
+            let atom = &atoms[piece.atom];
+            if atom.style.hyphenate
+                && atom.link.is_none()
+                && atom.footnote.is_none()
+                && !in_address(text, start, end)
+            {
+                // Hyphenate the letters of the word, not its punctuation.
+                let piece_text = &text[piece.range.clone()];
+                let core_start = piece_text.find(char::is_alphabetic).unwrap_or(0);
+                let core_end = piece_text.rfind(char::is_alphabetic).map_or(0, |i| {
+                    i + piece_text[i..].chars().next().map_or(1, char::len_utf8)
+                });
+                if core_end > core_start {
+                    let core = &piece_text[core_start..core_end];
+                    let points = match shaper.hyphenation.get(core) {
+                        Some(points) => points.clone(),
+                        None => hyphenation_points(core, atom.style.lang),
+                    };
+                    for point in points {
+                        let byte = core_start + point;
+                        // Only where a glyph starts: never inside a ligature.
+                        if let Some(gi) = piece.glyphs.iter().position(|g| g.range.start == byte) {
+                            hyphens.push(gi);
+                        }
+                    }
+                }
+                if !hyphens.is_empty() {
+                    let scale = atom.style.size / shaper.face(atom.face).units_per_em;
+                    hyphen = shaper
+                        .shape(atom.face, "-")
+                        .first()
+                        .map(|g| (g.id, g.advance as f32 * scale));
+                }
+            }
         }
+        words.push(Word {
+            pieces,
+            width,
+            trailing_space,
+            forced_break: forced,
+            hyphens,
+            hyphen,
+            ends_in_hyphen,
+        });
         start = end;
     }
     words
@@ -409,7 +808,7 @@ mod tests {
     #[test]
     fn lines_fit_the_measure_and_keep_every_word() {
         let p = para(TEXT, Align::Left);
-        let lines = p.lines(0, 150.0);
+        let lines = p.lines(Pos::START, 150.0);
         assert!(lines.len() > 3);
         let mut joined = String::new();
         for (_, line) in &lines {
@@ -428,7 +827,7 @@ mod tests {
     #[test]
     fn justified_lines_end_at_the_measure() {
         let p = para(TEXT, Align::Justify);
-        let lines = p.lines(0, 160.0);
+        let lines = p.lines(Pos::START, 160.0);
         for (_, line) in &lines[..lines.len() - 1] {
             let last = line.runs.last().unwrap();
             let trailing: f32 = last
@@ -440,6 +839,154 @@ mod tests {
                 .sum();
             let end = last.x + last.width() - trailing;
             assert!((end - 160.0).abs() < 0.05, "line ends at {end}");
+        }
+    }
+
+    fn hyphenated(text: &str, align: Align) -> Paragraph {
+        let style = Style {
+            align,
+            size: 10.0,
+            leading: 13.0,
+            hyphenate: true,
+            ..Style::default()
+        };
+        let spans = vec![Span {
+            content: SpanContent::Text(text.into()),
+            style: style.clone(),
+            link: None,
+        }];
+        Paragraph::new(
+            &spans,
+            &style,
+            &Shaper::new(),
+            &Numbers::default(),
+            &mut 0,
+            &mut |_, _| {},
+        )
+    }
+
+    /// Σ 100·|r|³ over the lines that are justified (all but the last).
+    fn badness(lines: &[(Pos, Line)]) -> f32 {
+        lines[..lines.len() - 1]
+            .iter()
+            .map(|(_, l)| 100.0 * l.ratio.abs().powi(3))
+            .sum()
+    }
+
+    #[test]
+    fn total_fit_sets_more_evenly_than_first_fit() {
+        for measure in [120.0, 150.0, 200.0, 260.0] {
+            for p in [para(TEXT, Align::Justify), hyphenated(TEXT, Align::Justify)] {
+                let best = p.lines(Pos::START, measure);
+                let greedy = p.greedy_lines(measure);
+                assert!(
+                    badness(&best) <= badness(&greedy) + 1e-3,
+                    "at {measure} pt: {} > {}",
+                    badness(&best),
+                    badness(&greedy)
+                );
+                assert!(
+                    best.iter().all(|(_, l)| l.overflow == 0.0),
+                    "an overfull line at {measure}"
+                );
+            }
+        }
+        // And strictly better at most measures: first-fit leaves loose lines.
+        let p = hyphenated(TEXT, Align::Justify);
+        let better = (100..=300)
+            .step_by(10)
+            .filter(|m| {
+                badness(&p.lines(Pos::START, *m as f32)) + 1.0 < badness(&p.greedy_lines(*m as f32))
+            })
+            .count();
+        assert!(
+            better >= 5,
+            "total-fit was better at only {better} of 21 measures"
+        );
+    }
+
+    #[test]
+    fn hyphenation_follows_the_language_and_spares_what_it_must() {
+        let cut = |w: &str, lang| {
+            let points = hyphenation_points(w, lang);
+            let mut out = w.to_string();
+            for p in points.iter().rev() {
+                out.insert(*p, '-');
+            }
+            out
+        };
+        assert_eq!(cut("independent", Lang::English), "in-de-pen-dent");
+        assert_eq!(cut("государство", Lang::Russian), "го-су-дар-ство");
+        // Cyrillic words in an English text take Russian patterns.
+        assert_eq!(cut("государство", Lang::English), "го-су-дар-ство");
+        assert_eq!(cut("NGOs", Lang::English), "NGOs", "no acronyms");
+        assert_eq!(
+            cut("www.hrw.org", Lang::English),
+            "www.hrw.org",
+            "no addresses"
+        );
+        assert_eq!(cut("2011", Lang::English), "2011");
+        assert_eq!(cut("independent", Lang::Kazakh), "independent");
+    }
+
+    #[test]
+    fn a_hyphenated_line_shows_a_hyphen_but_copies_the_word_whole() {
+        let p = hyphenated(TEXT, Align::Justify);
+        let lines = p.lines(Pos::START, 110.0);
+        let (_, hyphenated) = lines
+            .iter()
+            .find(|(_, l)| l.hyphenated)
+            .expect("some line is hyphenated at 110 pt");
+        let last = hyphenated.runs.last().unwrap();
+        let g = last.glyphs.last().unwrap();
+        assert!(g.range.is_empty(), "the hyphen glyph stands for no text");
+        let joined: String = lines
+            .iter()
+            .flat_map(|(_, l)| l.runs.iter().map(|r| r.text.as_str()))
+            .collect();
+        assert_eq!(joined, TEXT, "every letter once, no hyphen added");
+    }
+
+    #[test]
+    fn the_briefings_exceptions_win_and_addresses_are_never_hyphenated() {
+        let mut shaper = Shaper::new();
+        shaper.hyphenation = crate::layout::font::Hyphenation::new(["Kazakh-stan", "Nazarbayev"]);
+        let style = Style {
+            size: 10.0,
+            leading: 13.0,
+            hyphenate: true,
+            ..Style::default()
+        };
+        let text = "Kazakhstan Nazarbayev http://www.hrw.org/reports/2012/09/10/striking-oil-striking-workers-0 independent";
+        let spans = vec![Span {
+            content: SpanContent::Text(text.into()),
+            style: style.clone(),
+            link: None,
+        }];
+        let p = Paragraph::new(
+            &spans,
+            &style,
+            &shaper,
+            &Numbers::default(),
+            &mut 0,
+            &mut |_, _| {},
+        );
+        let points = |w: &str| -> Vec<usize> {
+            p.words
+                .iter()
+                .find(|x| p.text[x.pieces[0].range.clone()].trim() == w)
+                .map(|x| x.hyphens.clone())
+                .unwrap()
+        };
+        assert_eq!(points("Kazakhstan").len(), 1, "only Kazakh-stan");
+        assert!(points("Nazarbayev").is_empty());
+        assert!(points("independent").len() >= 2);
+        for w in p
+            .words
+            .iter()
+            .filter(|w| p.text[w.pieces[0].range.clone()].contains("reports"))
+        {
+            assert!(w.hyphens.is_empty(), "a web address is hyphenated");
         }
     }
 
@@ -471,6 +1018,6 @@ mod tests {
             &mut 0,
             &mut |_, _| {},
         );
-        assert_eq!(p.lines(0, 500.0).len(), 2);
+        assert_eq!(p.lines(Pos::START, 500.0).len(), 2);
     }
 }

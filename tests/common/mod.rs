@@ -194,34 +194,82 @@ pub fn words(text: &str) -> Vec<String> {
 }
 
 /// Where `needle` occurs in order inside `hay` (other words may come
-/// between, at most `max_gap` at a time), starting the search at `from`.
-/// Returns the index after the last matched word.
+/// between, at most `max_gap` at a time), starting the search at `from`. A
+/// word hyphenated at a line end comes out of a PDF as two ("major", "ity"):
+/// those count as the word. Returns the index after the last matched word.
 pub fn find_in_order(
     hay: &[String],
     needle: &[String],
     from: usize,
     max_gap: usize,
 ) -> Result<usize, String> {
-    let start = hay[from..]
-        .iter()
-        .position(|w| Some(w) == needle.first())
-        .map(|p| p + from)
-        .ok_or_else(|| {
+    let mut best: Option<(usize, String)> = None;
+    for start in from..hay.len() {
+        match match_at(hay, needle, start, max_gap) {
+            Ok(end) => return Ok(end),
+            Err((matched, why)) => {
+                if best.as_ref().is_none_or(|(m, _)| matched > *m) {
+                    best = Some((matched, why));
+                }
+            }
+        }
+    }
+    Err(best.map_or_else(
+        || {
             format!(
                 "the first word `{}` is missing",
                 needle.first().map_or("", |s| s)
             )
-        })?;
-    let mut at = start + 1;
-    for word in &needle[1..] {
-        let limit = (at + max_gap + 1).min(hay.len());
-        match hay[at..limit].iter().position(|w| w == word) {
-            Some(p) => at += p + 1,
+        },
+        |(_, why)| why,
+    ))
+}
+
+/// Matches `needle` with its first word at `start` exactly; returns the end,
+/// or how many words matched and why it stopped.
+fn match_at(
+    hay: &[String],
+    needle: &[String],
+    start: usize,
+    max_gap: usize,
+) -> Result<usize, (usize, String)> {
+    let mut at = start;
+    for (n, word) in needle.iter().enumerate() {
+        // The first word must begin right at `start`.
+        let limit = if n == 0 {
+            (start + 1).min(hay.len())
+        } else {
+            (at + max_gap + 1).min(hay.len())
+        };
+        let mut found = None;
+        for p in at..limit {
+            if &hay[p] == word {
+                found = Some(p + 1);
+                break;
+            }
+            // The first part of a hyphenated word; the rest follows, perhaps
+            // after a page's footer and header.
+            if let Some(rest) = word
+                .strip_prefix(hay[p].as_str())
+                .filter(|r| !r.is_empty() && hay[p].len() >= 2)
+            {
+                let rest_limit = (p + 1 + max_gap + 1).min(hay.len());
+                if let Some(q) = (p + 1..rest_limit).find(|&q| hay[q] == rest) {
+                    found = Some(q + 1);
+                    break;
+                }
+            }
+        }
+        match found {
+            Some(next) => at = next,
             None => {
-                return Err(format!(
-                    "after “{}” expected `{word}`, found “{}”",
-                    hay[at.saturating_sub(8)..at].join(" "),
-                    hay[at..limit.min(at + 8)].join(" ")
+                return Err((
+                    n,
+                    format!(
+                        "after “{}” expected `{word}`, found “{}”",
+                        hay[at.saturating_sub(8)..at].join(" "),
+                        hay[at.min(hay.len())..(at + 8).min(hay.len())].join(" ")
+                    ),
                 ));
             }
         }
