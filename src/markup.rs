@@ -116,6 +116,13 @@ pub enum BlockKind {
         caption: Vec<Span>,
     },
     Rule,
+    /// A QR code: the dark modules, row by row, `modules` wide.
+    Qr {
+        modules: usize,
+        dark: Vec<bool>,
+        size: Width,
+        color: Cmyk,
+    },
     Contents {
         entry_style: Style,
     },
@@ -625,6 +632,31 @@ impl Parser<'_> {
                 }
             }
             "rule" => BlockKind::Rule,
+            "qr" => {
+                let data = self.required(node, "data")?;
+                let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
+                    .map_err(|e| {
+                        self.error(node, format!("the QR code cannot hold `{}`: {e}", data.chars().take(60).collect::<String>()))
+                            .help("a QR code holds up to about 2,300 characters at this error correction; use a shorter address")
+                    })?;
+                let size = match node.attribute("size") {
+                    None => Width::Points(25.0 * MM),
+                    Some(w) if w.trim_end().ends_with('%') => {
+                        Width::Fraction(self.length(node, "size", 1.0)?.unwrap_or(1.0))
+                    }
+                    Some(_) => Width::Points(self.length(node, "size", 0.0)?.unwrap_or(0.0)),
+                };
+                BlockKind::Qr {
+                    modules: code.width(),
+                    dark: code
+                        .to_colors()
+                        .into_iter()
+                        .map(|c| c == qrcode::Color::Dark)
+                        .collect(),
+                    size,
+                    color: style.color,
+                }
+            }
             "contents" => BlockKind::Contents {
                 entry_style: self.theme.resolve(&style, "contents-entry", None),
             },
@@ -646,6 +678,7 @@ impl Parser<'_> {
                         "box",
                         "figure",
                         "rule",
+                        "qr",
                         "contents",
                         "space",
                         "page-break",
@@ -884,6 +917,37 @@ mod tests {
         assert_eq!(spans.len(), 3);
         assert!(spans[1].style.italic);
         assert!(matches!(spans[2].content, SpanContent::Footnote { .. }));
+    }
+
+    #[test]
+    fn qr_codes_encode_their_data_and_refuse_too_much() {
+        let d = parse_str(r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f"><qr data="http://www.hrw.org/reports/2012/09/10/striking-oil-striking-workers-0" size="20mm"/></flow></document>"#).unwrap();
+        let BlockKind::Qr {
+            modules,
+            dark,
+            size,
+            ..
+        } = &d.flows["f"][0].kind
+        else {
+            panic!("not a QR code")
+        };
+        assert_eq!(dark.len(), modules * modules);
+        assert!(
+            *modules >= 21 && (modules - 17) % 4 == 0,
+            "a QR code is 17 + 4n modules wide, not {modules}"
+        );
+        // The three finder patterns: dark corners.
+        for (r, c) in [(0, 0), (0, modules - 1), (modules - 1, 0)] {
+            assert!(dark[r * modules + c], "finder corner ({r}, {c}) is light");
+        }
+        assert_eq!(*size, Width::Points(20.0 * MM));
+        let long = "x".repeat(5000);
+        let err = parse_str(&format!(r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f"><qr data="{long}"/></flow></document>"#)).unwrap_err();
+        assert!(
+            err.message.contains("the QR code cannot hold"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

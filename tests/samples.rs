@@ -411,3 +411,20 @@ fn the_print_leaflet_has_trim_bleed_and_a_slug_for_marks() {
     let pack = Pdf::open(&built().join("legal-delegation-pack.pdf"));
     assert_eq!(pack.page_box(0, b"TrimBox"), pack.page_box(0, b"MediaBox"));
 }
+
+#[test]
+fn the_leaflet_carries_a_vector_qr_code() {
+    let pdf = Pdf::open(&built().join("london-protest-leaflet.pdf"));
+    let back = pdf.doc.get_pages()[&2];
+    let ops = lopdf::content::Content::decode(&pdf.doc.get_page_content(back))
+        .unwrap()
+        .operations;
+    // Drawn as squares, not as a picture: hundreds of small rectangles.
+    let squares = ops.iter().filter(|op| op.operator == "re").count();
+    assert!(squares > 150, "{squares} rectangles on the back page");
+    let text = pdf.text_of(&[2]);
+    assert!(
+        text.contains("Scan for the Human Rights Watch report"),
+        "{text}"
+    );
+}

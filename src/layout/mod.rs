@@ -203,6 +203,14 @@ enum Flat {
         style: Style,
         indent: f32,
     },
+    Qr {
+        modules: usize,
+        dark: Vec<bool>,
+        size: Width,
+        color: Cmyk,
+        style: Style,
+        indent: f32,
+    },
     ContentsEntry {
         title: Paragraph,
         number: Paragraph,
@@ -531,6 +539,19 @@ impl<'a> Engine<'a> {
                     style: s.clone(),
                     indent,
                 }),
+                BlockKind::Qr {
+                    modules,
+                    dark,
+                    size,
+                    color,
+                } => out.push(Flat::Qr {
+                    modules: *modules,
+                    dark: dark.clone(),
+                    size: *size,
+                    color: *color,
+                    style: s.clone(),
+                    indent,
+                }),
                 BlockKind::Contents { entry_style } => self.contents(entry_style, indent, out),
                 BlockKind::Space(h) => out.push(Flat::Space(*h)),
                 BlockKind::PageBreak => out.push(Flat::PageBreak),
@@ -702,6 +723,8 @@ impl<'a> Engine<'a> {
     /// Pours `items` into the frames `supply` gives. Content left when the
     /// frames run out is overset.
     fn pour(&mut self, items: &[Flat], supply: &mut Supply, flow: &str) -> Result<()> {
+        // Messages name the section of this flow, not of the one before.
+        self.last_heading.clear();
         let Some(mut region) = self.next_region(supply) else {
             return if items.is_empty() {
                 Ok(())
@@ -870,7 +893,7 @@ impl<'a> Engine<'a> {
                     region.top += space_after;
                     i += 1;
                 }
-                Flat::Figure { .. } | Flat::Boxed { .. } | Flat::Rule { .. } => {
+                Flat::Figure { .. } | Flat::Boxed { .. } | Flat::Rule { .. } | Flat::Qr { .. } => {
                     let sb = if region.empty {
                         0.0
                     } else {
@@ -1165,6 +1188,7 @@ impl<'a> Engine<'a> {
                 h + 2.0 * style.padding
             }
             Flat::Rule { style, .. } => style.border,
+            Flat::Qr { size, indent, .. } => size.of(width - indent),
             _ => 0.0,
         }
     }
@@ -1243,6 +1267,42 @@ impl<'a> Engine<'a> {
                 }
                 region.top += total;
             }
+            Flat::Qr {
+                modules,
+                dark,
+                size,
+                color,
+                indent,
+                ..
+            } => {
+                // Drawn as vector squares, with the four-module quiet zone
+                // the code needs around it to scan, left white.
+                let side = size.of(region.width - indent);
+                let cell = side / (*modules as f32 + 8.0);
+                let (x0, y0) = (region.x + indent + 4.0 * cell, region.top + 4.0 * cell);
+                for row in 0..*modules {
+                    let mut col = 0;
+                    while col < *modules {
+                        if !dark[row * modules + col] {
+                            col += 1;
+                            continue;
+                        }
+                        let run = (col..*modules)
+                            .take_while(|c| dark[row * modules + c])
+                            .count();
+                        self.out.pages[page].items.push(Item::Rect {
+                            x: x0 + col as f32 * cell,
+                            y: y0 + row as f32 * cell,
+                            width: run as f32 * cell,
+                            height: cell,
+                            fill: Some(*color),
+                            stroke: None,
+                        });
+                        col += run;
+                    }
+                }
+                region.top += side;
+            }
             Flat::Rule { style, indent } => {
                 self.out.pages[page].items.push(Item::Rect {
                     x: region.x + indent,
@@ -1309,7 +1369,7 @@ impl<'a> Engine<'a> {
                     region.top += space_after;
                 }
                 Flat::Space(h) => region.top += h,
-                Flat::Figure { .. } | Flat::Boxed { .. } | Flat::Rule { .. } => {
+                Flat::Figure { .. } | Flat::Boxed { .. } | Flat::Rule { .. } | Flat::Qr { .. } => {
                     if !region.empty {
                         region.top += space_before_of(item);
                     }
@@ -1515,7 +1575,9 @@ fn run_width(line: &Line) -> f32 {
 fn space_before_of(item: &Flat) -> f32 {
     match item {
         Flat::Figure { space_before, .. } => *space_before,
-        Flat::Boxed { style, .. } | Flat::Rule { style, .. } => style.space_before,
+        Flat::Boxed { style, .. } | Flat::Rule { style, .. } | Flat::Qr { style, .. } => {
+            style.space_before
+        }
         Flat::Text { space_before, .. } => *space_before,
         _ => 0.0,
     }
@@ -1524,7 +1586,9 @@ fn space_before_of(item: &Flat) -> f32 {
 fn space_after_of(item: &Flat) -> f32 {
     match item {
         Flat::Figure { space_after, .. } => *space_after,
-        Flat::Boxed { style, .. } | Flat::Rule { style, .. } => style.space_after,
+        Flat::Boxed { style, .. } | Flat::Rule { style, .. } | Flat::Qr { style, .. } => {
+            style.space_after
+        }
         Flat::Text { space_after, .. } => *space_after,
         _ => 0.0,
     }
