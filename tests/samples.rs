@@ -419,12 +419,25 @@ fn the_leaflet_carries_a_vector_qr_code() {
     let ops = lopdf::content::Content::decode(&pdf.doc.get_page_content(back))
         .unwrap()
         .operations;
-    // Drawn as squares, not as a picture: hundreds of small rectangles.
-    let squares = ops.iter().filter(|op| op.operator == "re").count();
-    assert!(squares > 150, "{squares} rectangles on the back page");
-    let text = pdf.text_of(&[2]);
+    // Drawn as squares, not as a picture: hundreds of small filled paths.
+    let squares = ops
+        .iter()
+        .filter(|op| op.operator == "re" || op.operator == "h")
+        .count();
+    let fills = ops
+        .iter()
+        .filter(|op| op.operator == "f" || op.operator == "f*")
+        .count();
     assert!(
-        text.contains("Scan for the Human Rights Watch report"),
-        "{text}"
+        squares > 150 && fills > 150,
+        "{squares} closed paths, {fills} fills on the back page"
     );
+    let text = words(&pdf.text_of(&[2]));
+    find_in_order(
+        &text,
+        &words("Scan for the Human Rights Watch report"),
+        0,
+        0,
+    )
+    .unwrap();
 }
