@@ -71,6 +71,9 @@ pub struct Error {
     pub help: Option<String>,
     /// What handbill was doing, e.g. which briefing it was building.
     pub while_doing: Option<String>,
+    /// A short name for the kind of problem, for programs (`check --format
+    /// json`) and for handbill itself (an `overset` may be cured by shrinking).
+    pub code: Option<&'static str>,
 }
 
 impl Error {
@@ -80,6 +83,7 @@ impl Error {
             location: None,
             help: None,
             while_doing: None,
+            code: None,
         }
     }
 
@@ -90,6 +94,11 @@ impl Error {
 
     pub fn help(mut self, help: impl Into<String>) -> Error {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn code(mut self, code: &'static str) -> Error {
+        self.code = Some(code);
         self
     }
 

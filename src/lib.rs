@@ -47,6 +47,9 @@ pub struct BuildOptions {
     pub pdf: pdf::PdfOptions,
 }
 
+/// How far `fit: shrink` may set a leaflet's text smaller, in percent.
+pub const MIN_SHRINK_PERCENT: u32 = 75;
+
 /// A briefing laid out: the pages and the pictures they show.
 #[derive(Debug, Clone)]
 pub struct LaidOut {
@@ -96,7 +99,36 @@ pub fn lay_out_copy(briefing_file: &Path, recipient: Option<usize>) -> Result<La
     )?;
     let hyphenation =
         layout::font::Hyphenation::new(briefing.hyphenation.iter().map(String::as_str));
-    let pages = layout::layout(&document, &pictures, &briefing.name, &hyphenation)?;
+    let mut pages = layout::layout(&document, &pictures, &briefing.name, &hyphenation);
+    if briefing.fit == model::Fit::Shrink {
+        // In steps of 2 %, down to 75 %: the first size at which all fits.
+        let mut percent = 100;
+        while let Err(e) = &pages {
+            if e.code != Some("overset") || percent <= MIN_SHRINK_PERCENT {
+                break;
+            }
+            percent -= 2;
+            let smaller = document.with_fixed_text_scaled(percent as f32 / 100.0);
+            pages = layout::layout(&smaller, &pictures, &briefing.name, &hyphenation);
+        }
+        if let (Ok(p), true) = (&mut pages, percent < 100) {
+            p.warnings.push(format!(
+                "{}: the text was set at {percent}% of its size to fit (`fit: shrink`)",
+                briefing.name
+            ));
+        }
+    }
+    let pages = pages.map_err(|e| match (e.code, briefing.fit) {
+        (Some("overset"), model::Fit::Shrink) => Error {
+            message: format!(
+                "{}, even with the text at {MIN_SHRINK_PERCENT}% of its size",
+                e.message
+            ),
+            help: Some("drop a section from the briefing or shorten one".into()),
+            ..e
+        },
+        _ => e,
+    })?;
     Ok(LaidOut {
         name: match recipient {
             Some(r) => format!("{}-{}", briefing.name, r.slug()),

@@ -132,6 +132,8 @@ struct BriefingFile {
     recipients: Option<Spanned<RecipientsField>>,
     #[serde(default)]
     hyphenation: Vec<String>,
+    #[serde(default)]
+    fit: crate::model::Fit,
 }
 
 /// `recipients:` is a list of `{name, role}`, or the path of a CSV file with
@@ -336,6 +338,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         values,
         recipients,
         hyphenation: raw.hyphenation,
+        fit: raw.fit,
     })
 }
 

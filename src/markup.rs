@@ -169,6 +169,69 @@ pub enum SpanContent {
     PageCount,
 }
 
+impl Document {
+    /// The document with the text of the flows that fill fixed frames set
+    /// `factor` times as large (`fit: shrink`). Pictures, QR codes and the
+    /// page geometry stay as they are.
+    pub fn with_fixed_text_scaled(&self, factor: f32) -> Document {
+        let fixed: Vec<&String> = self
+            .runs
+            .iter()
+            .filter_map(|r| match r {
+                PageRun::Fixed { frames, .. } => Some(frames.iter().map(|f| &f.flow)),
+                PageRun::Repeat { .. } => None,
+            })
+            .flatten()
+            .collect();
+        let mut doc = self.clone();
+        for (name, blocks) in doc.flows.iter_mut() {
+            if fixed.contains(&name) {
+                for b in blocks.iter_mut() {
+                    scale_block(b, factor);
+                }
+            }
+        }
+        doc
+    }
+}
+
+fn scale_spans(spans: &mut [Span], f: f32) {
+    for s in spans {
+        s.style = s.style.scaled(f);
+        if let SpanContent::Footnote { note, mark_style } = &mut s.content {
+            *mark_style = mark_style.scaled(f);
+            scale_spans(note, f);
+        }
+    }
+}
+
+fn scale_block(block: &mut Block, f: f32) {
+    block.style = block.style.scaled(f);
+    match &mut block.kind {
+        BlockKind::Paragraph(spans) | BlockKind::Heading { spans, .. } => scale_spans(spans, f),
+        BlockKind::List {
+            items,
+            marker_style,
+            ..
+        } => {
+            *marker_style = marker_style.scaled(f);
+            items.iter_mut().flatten().for_each(|b| scale_block(b, f));
+        }
+        BlockKind::Quote(c) | BlockKind::Boxed(c) => c.iter_mut().for_each(|b| scale_block(b, f)),
+        BlockKind::Figure {
+            caption,
+            caption_style,
+            ..
+        } => {
+            *caption_style = caption_style.scaled(f);
+            scale_spans(caption, f);
+        }
+        BlockKind::Contents { entry_style } => *entry_style = entry_style.scaled(f),
+        BlockKind::Space(h) => *h *= f,
+        BlockKind::Rule | BlockKind::Qr { .. } | BlockKind::PageBreak | BlockKind::FrameBreak => {}
+    }
+}
+
 /// Named paper sizes, width × height in millimetres.
 pub const PAPER_SIZES: &[(&str, f32, f32)] = &[
     ("A3", 297.0, 420.0),

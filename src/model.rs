@@ -115,11 +115,24 @@ pub struct Briefing {
     pub sections: SectionChoice,
     /// Free values for the template.
     pub values: serde_json::Value,
+    /// What to do when the text does not fit a leaflet's frames.
+    pub fit: Fit,
     /// Words with their allowed hyphens (`Kazakh-stan`), or never to be
     /// hyphenated (`Nazarbayev`).
     pub hyphenation: Vec<String>,
     /// One copy per recipient, each with their name on it; none: one copy.
     pub recipients: Vec<Located<Recipient>>,
+}
+
+/// What to do when a leaflet's text does not fit its frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fit {
+    /// Refuse to build, and say how much did not fit.
+    #[default]
+    Exact,
+    /// Set the text smaller, in steps, down to three quarters of its size.
+    Shrink,
 }
 
 /// A person a personalised copy is made for.

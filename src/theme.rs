@@ -157,6 +157,23 @@ impl Lang {
     }
 }
 
+impl Style {
+    /// The style with its type and spacing set `factor` times as large.
+    pub fn scaled(&self, factor: f32) -> Style {
+        Style {
+            size: self.size * factor,
+            leading: self.leading * factor,
+            letter_spacing: self.letter_spacing * factor,
+            space_before: self.space_before * factor,
+            space_after: self.space_after * factor,
+            first_indent: self.first_indent * factor,
+            indent: self.indent * factor,
+            padding: self.padding * factor,
+            ..self.clone()
+        }
+    }
+}
+
 impl Default for Style {
     fn default() -> Style {
         Style {

@@ -453,3 +453,61 @@ fn a_character_no_font_has_is_named_in_a_warning() {
     );
     assert!(err.contains("(U+262D)"), "{err}");
 }
+
+#[test]
+fn fit_shrink_sets_an_overset_leaflet_smaller_and_says_by_how_much() {
+    let dir = project("shrink");
+    let leaflet =
+        std::fs::read_to_string(repo().join("briefings/london-protest-leaflet.yaml")).unwrap();
+    let more = leaflet.replace(
+        "  - overview\n",
+        "  - overview\n  - the-regime\n  - elections\n",
+    );
+    std::fs::write(dir.join("briefings/b.yaml"), &more).unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "one more section should not fit:\n{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("add `fit: shrink`"), "{}", stderr(&o));
+    std::fs::write(dir.join("briefings/b.yaml"), format!("{more}fit: shrink\n")).unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let percent: u32 = err
+        .split("the text was set at ")
+        .nth(1)
+        .and_then(|r| r.split('%').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no size in: {err}"));
+    assert!((75..100).contains(&percent), "{percent}%");
+    // Everything: too much even at 75 %.
+    let shrunk = std::fs::read(dir.join("out/b.pdf")).unwrap();
+    // A section far too long for any leaflet.
+    let long = "Kazakhstan has an appalling human rights record. ".repeat(300);
+    std::fs::write(
+        dir.join("briefings/profiles/kazakhstan/10-long.md"),
+        format!("---\nid: long\ntitle: Long\n---\n{long}\n"),
+    )
+    .unwrap();
+    let everything = leaflet.replace("  - overview\n", "  - overview\n  - long\n");
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        format!("{everything}fit: shrink\n"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("even with the text at 75% of its size"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(dir.join("out/b.pdf")).unwrap(),
+        shrunk,
+        "the good PDF stays"
+    );
+}

@@ -1531,7 +1531,8 @@ impl<'a> Engine<'a> {
             self.name,
             truncate(&first_words, 60),
         ))
-        .help("drop a section from the briefing, shorten one, or let the template shrink the text to fit")
+        .help("drop a section from the briefing or shorten one; or add `fit: shrink` to the briefing to let handbill set the text smaller")
+        .code("overset")
     }
 }
 
