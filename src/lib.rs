@@ -56,6 +56,9 @@ pub struct LaidOut {
     pub name: String,
     pub pages: layout::Pages,
     pub pictures: std::collections::BTreeMap<String, select::Picture>,
+    /// The document's own date (the briefing's, or else the profile's), in
+    /// seconds since 1970, when it is written as YYYY-MM-DD.
+    pub date: Option<i64>,
 }
 
 /// Runs every stage up to layout for one briefing file.
@@ -136,6 +139,11 @@ pub fn lay_out_copy(briefing_file: &Path, recipient: Option<usize>) -> Result<La
         },
         pages,
         pictures,
+        date: briefing
+            .date
+            .as_deref()
+            .and_then(epoch_of_date)
+            .or_else(|| epoch_of_date(&profile.date)),
     })
 }
 
@@ -201,7 +209,11 @@ pub fn build_copy(
 ) -> Result<Built> {
     let started = std::time::Instant::now();
     let laid = lay_out_copy(briefing_file, recipient)?;
-    let pdf = pdf::write(&laid.pages, &laid.pictures, &options.pdf)?;
+    // The PDF's date: SOURCE_DATE_EPOCH, else the document's own date, never
+    // the clock, so the same input gives the same bytes.
+    let mut pdf_options = options.pdf.clone();
+    pdf_options.date = pdf_options.date.or(laid.date);
+    let pdf = pdf::write(&laid.pages, &laid.pictures, &pdf_options)?;
     Ok(Built {
         name: laid.name,
         pages: laid.pages.pages.len(),
@@ -209,6 +221,25 @@ pub fn build_copy(
         pdf,
         took: started.elapsed(),
     })
+}
+
+/// Seconds since 1970 at midnight UTC of a `YYYY-MM-DD` date.
+pub fn epoch_of_date(date: &str) -> Option<i64> {
+    let mut parts = date.trim().splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.get(..2)?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=9999).contains(&y) {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
 }
 
 /// Writes `bytes` to `path` so that the path holds either the old file or

@@ -441,3 +441,110 @@ fn the_leaflet_carries_a_vector_qr_code() {
     )
     .unwrap();
 }
+
+#[test]
+fn print_output_is_identified_as_pdf_x4_with_a_cmyk_output_intent() {
+    let pdf = Pdf::open(&built().join("london-protest-leaflet.pdf"));
+    assert!(pdf.bytes.starts_with(b"%PDF-1.6"), "PDF/X-4 is PDF 1.6");
+    let catalog = pdf.doc.catalog().unwrap();
+    let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
+    assert_eq!(intents.len(), 1);
+    let intent = match &intents[0] {
+        lopdf::Object::Reference(id) => pdf.doc.get_dictionary(*id).unwrap(),
+        other => other.as_dict().unwrap(),
+    };
+    assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFX");
+    assert_eq!(
+        intent
+            .get(b"OutputConditionIdentifier")
+            .unwrap()
+            .as_str()
+            .unwrap(),
+        b"FOGRA39"
+    );
+    let profile = pdf
+        .doc
+        .get_object(
+            intent
+                .get(b"DestOutputProfile")
+                .unwrap()
+                .as_reference()
+                .unwrap(),
+        )
+        .unwrap()
+        .as_stream()
+        .unwrap();
+    assert_eq!(profile.dict.get(b"N").unwrap().as_i64().unwrap(), 4);
+    let icc = profile
+        .decompressed_content()
+        .unwrap_or_else(|_| profile.content.clone());
+    assert_eq!(
+        &icc[16..20],
+        b"CMYK",
+        "the output profile is a CMYK profile"
+    );
+    assert_eq!(&icc[12..16], b"prtr", "for a printer");
+    // The identification, in the Info dictionary and in the XMP.
+    let info = pdf
+        .doc
+        .get_dictionary(
+            pdf.doc
+                .trailer
+                .get(b"Info")
+                .unwrap()
+                .as_reference()
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        info.get(b"GTS_PDFXVersion").unwrap().as_str().unwrap(),
+        b"PDF/X-4"
+    );
+    assert_eq!(info.get(b"Trapped").unwrap().as_name().unwrap(), b"False");
+    assert!(info.has(b"CreationDate"), "PDF/X wants dates");
+    let xmp = pdf
+        .doc
+        .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_stream()
+        .unwrap();
+    let xmp = String::from_utf8(
+        xmp.decompressed_content()
+            .unwrap_or_else(|_| xmp.content.clone()),
+    )
+    .unwrap();
+    assert!(
+        xmp.contains("pdfxid:GTS_PDFXVersion=\"PDF/X-4\"")
+            || xmp.contains("<pdfxid:GTS_PDFXVersion>PDF/X-4<"),
+        "{xmp}"
+    );
+    assert!(xmp.contains("Trapped"), "{xmp}");
+    // Every page has its trim box; the profile is stored once.
+    for page in 0..pdf.page_count() {
+        assert!(pdf.page_box(page, b"TrimBox").is_some());
+    }
+    let copies = pdf
+        .doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.decompressed_content().is_ok_and(|c| c == icc))
+        .count();
+    assert_eq!(copies, 1, "the print profile is embedded once");
+    // Screen output has none of it.
+    let out = scratch("screen-pdfx");
+    let o = handbill(
+        &repo(),
+        &[
+            "build",
+            "briefings/london-protest-leaflet.yaml",
+            "--profile",
+            "screen",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success());
+    let screen = Pdf::open(&out.join("london-protest-leaflet.pdf"));
+    assert!(screen.doc.catalog().unwrap().get(b"OutputIntents").is_err());
+}

@@ -39,6 +39,20 @@ pub enum ColorMode {
 }
 
 pub mod marks;
+pub mod pdfx;
+
+/// The CMYK profile print output is made for (FOGRA39, coated offset
+/// paper: what most print shops in Britain and Europe print to); see
+/// assets/ICC.md for how it was made and its licence.
+pub const PRINT_PROFILE: &[u8] = include_bytes!("../../assets/handbill-fogra39.icc");
+
+/// How print output identifies the printing condition it is made for.
+pub const PRINT_CONDITION: pdfx::OutputCondition<'static> = pdfx::OutputCondition {
+    icc: PRINT_PROFILE,
+    identifier: "FOGRA39",
+    info: "Offset printing, according to ISO 12647-2:2004/Amd 1, OFCOM, paper type 1 or 2 = coated art, 115 g/m2, tone value increase curves A (CMY) and B (K)",
+    registry: "http://www.color.org",
+};
 
 /// Options for writing a PDF.
 #[derive(Debug, Clone, Default)]
@@ -57,9 +71,26 @@ pub fn write(
     images: &BTreeMap<String, Picture>,
     options: &PdfOptions,
 ) -> Result<Vec<u8>> {
-    let settings = SerializeSettings {
-        enable_tagging: false,
-        ..SerializeSettings::default()
+    let print = options.color == ColorMode::Cmyk;
+    let settings = if print {
+        // PDF/X-4: PDF 1.6, no device-dependent colour. CMYK is tagged with
+        // the print profile, RGB pictures with sRGB.
+        let configuration = krilla::configure::ConfigurationBuilder::new()
+            .with_version(krilla::configure::PdfVersion::Pdf16)
+            .finish()
+            .map_err(|e| Error::new(format!("PDF settings: {e:?}")))?;
+        SerializeSettings {
+            enable_tagging: false,
+            no_device_cs: true,
+            cmyk_profile: krilla::icc::ICCProfile::new(PRINT_PROFILE),
+            configuration,
+            ..SerializeSettings::default()
+        }
+    } else {
+        SerializeSettings {
+            enable_tagging: false,
+            ..SerializeSettings::default()
+        }
     };
     let mut document = Document::new_with(settings);
     let book = FontBook::bundled();
@@ -204,9 +235,17 @@ pub fn write(
         metadata = metadata.creation_date(date);
     }
     document.set_metadata(metadata);
-    document
+    let bytes = document
         .finish()
-        .map_err(|e| Error::new(format!("the PDF could not be written: {e:?}")))
+        .map_err(|e| Error::new(format!("the PDF could not be written: {e:?}")))?;
+    if !print {
+        return Ok(bytes);
+    }
+    pdfx::make_pdfx4(&bytes, &PRINT_CONDITION, false).map_err(|e| {
+        Error::new(format!(
+            "the PDF/X-4 identification could not be added: {e}"
+        ))
+    })
 }
 
 fn paint(c: Cmyk, mode: ColorMode) -> krilla::paint::Paint {

@@ -294,16 +294,34 @@ fn collect_icc_refs(object: &Object, out: &mut Vec<ObjectId>, depth: usize) {
 /// handbill's documents carry no other kind. What the old array referenced
 /// and nothing else does is dropped from the file.
 fn set_output_intent(doc: &mut Document, condition: &OutputCondition) -> Result<(), String> {
-    let mut profile = Stream::new(
-        Dictionary::from_iter([("N", Object::Integer(4))]),
-        condition.icc.to_vec(),
-    );
-    // lopdf leaves the data as it is when Flate would not make it smaller,
-    // which for a real profile does not happen; either form is valid.
-    profile
-        .compress()
-        .map_err(|e| format!("the output profile could not be compressed: {e}"))?;
-    let profile_id = doc.add_object(profile);
+    // Where the PDF already holds the same profile (krilla tags CMYK colour
+    // with it), the OutputIntent points at that copy: one profile, not two.
+    let existing = doc.objects.iter().find_map(|(id, obj)| {
+        let stream = obj.as_stream().ok()?;
+        let n = stream.dict.get(b"N").ok()?.as_i64().ok()?;
+        let same = n == 4
+            && stream.content.len() <= DECODE_LIMIT
+            && stream
+                .decompressed_content()
+                .map_or_else(|_| stream.content == condition.icc, |c| c == condition.icc);
+        same.then_some(*id)
+    });
+    let profile_id = match existing {
+        Some(id) => id,
+        None => {
+            let mut profile = Stream::new(
+                Dictionary::from_iter([("N", Object::Integer(4))]),
+                condition.icc.to_vec(),
+            );
+            // lopdf leaves the data as it is when Flate would not make it
+            // smaller, which for a real profile does not happen; either form
+            // is valid.
+            profile
+                .compress()
+                .map_err(|e| format!("the output profile could not be compressed: {e}"))?;
+            doc.add_object(profile)
+        }
+    };
 
     let intent = Dictionary::from_iter([
         ("Type", Object::Name(b"OutputIntent".to_vec())),
