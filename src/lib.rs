@@ -132,6 +132,8 @@ pub fn lay_out_copy(briefing_file: &Path, recipient: Option<usize>) -> Result<La
         },
         _ => e,
     })?;
+    let mut pages = pages;
+    check_resolution(&mut pages, &briefing, &pictures)?;
     Ok(LaidOut {
         name: match recipient {
             Some(r) => format!("{}-{}", briefing.name, r.slug()),
@@ -145,6 +147,41 @@ pub fn lay_out_copy(briefing_file: &Path, recipient: Option<usize>) -> Result<La
             .and_then(epoch_of_date)
             .or_else(|| epoch_of_date(&profile.date)),
     })
+}
+
+/// Print needs pictures of enough pixels for their printed size: under
+/// 300 ppi is a warning, under 150 an error unless the briefing allows it.
+pub const GOOD_PPI: f32 = 300.0;
+pub const LEAST_PPI: f32 = 150.0;
+
+fn check_resolution(
+    pages: &mut layout::Pages,
+    briefing: &model::Briefing,
+    pictures: &std::collections::BTreeMap<String, select::Picture>,
+) -> Result<()> {
+    let allowed = briefing.allow.contains(&model::Allowance::LowResolution);
+    for (key, page, ppi) in pages.resolutions.clone() {
+        let file = pictures
+            .get(&key)
+            .map(|p| p.asset.file.clone())
+            .unwrap_or_default();
+        if ppi < LEAST_PPI && !allowed {
+            return Err(Error::new(format!(
+                "picture `{key}` ({file}) prints at {ppi:.0} ppi on page {}; print needs {GOOD_PPI:.0}, and under {LEAST_PPI:.0} it looks blurred",
+                page + 1
+            ))
+            .help("use a larger original, print the picture smaller, or add `allow: [low-resolution]` to the briefing if that is acceptable"));
+        }
+        if ppi < GOOD_PPI {
+            pages.warnings.push(format!(
+                "{}: picture `{key}` ({file}) prints at {ppi:.0} ppi on page {}; {GOOD_PPI:.0} is best for print{}",
+                briefing.name,
+                page + 1,
+                if allowed { " (allowed by the briefing)" } else { "" }
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The pictures the layout places; each must be one the briefing may show.

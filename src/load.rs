@@ -134,6 +134,8 @@ struct BriefingFile {
     hyphenation: Vec<String>,
     #[serde(default)]
     fit: crate::model::Fit,
+    #[serde(default)]
+    allow: Vec<crate::model::Allowance>,
 }
 
 /// `recipients:` is a list of `{name, role}`, or the path of a CSV file with
@@ -339,6 +341,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         recipients,
         hyphenation: raw.hyphenation,
         fit: raw.fit,
+        allow: raw.allow,
     })
 }
 

@@ -117,6 +117,8 @@ pub struct Briefing {
     pub values: serde_json::Value,
     /// What to do when the text does not fit a leaflet's frames.
     pub fit: Fit,
+    /// Checks the briefing knowingly waives, e.g. `low-resolution`.
+    pub allow: Vec<Allowance>,
     /// Words with their allowed hyphens (`Kazakh-stan`), or never to be
     /// hyphenated (`Nazarbayev`).
     pub hyphenation: Vec<String>,
@@ -133,6 +135,14 @@ pub enum Fit {
     Exact,
     /// Set the text smaller, in steps, down to three quarters of its size.
     Shrink,
+}
+
+/// A check a briefing may waive, on purpose and in writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Allowance {
+    /// Pictures printed at under 150 pixels per inch (they will look soft).
+    LowResolution,
 }
 
 /// A person a personalised copy is made for.

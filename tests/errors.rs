@@ -511,3 +511,41 @@ fn fit_shrink_sets_an_overset_leaflet_smaller_and_says_by_how_much() {
         "the good PDF stays"
     );
 }
+
+#[test]
+fn pictures_too_coarse_for_print_are_refused_unless_allowed() {
+    let dir = with_picture("low-res", include_bytes!("data/small.png"), "small.png");
+    let leaflet = GOOD.replace(
+        "  headline: Free them\n",
+        "  headline: Free them\n  image: london-2013\n",
+    );
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("picture `london-2013` (assets/small.png) prints at"),
+        "{err}"
+    );
+    assert!(err.contains("add `allow: [low-resolution]`"), "{err}");
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        format!("{leaflet}allow: [low-resolution]\n"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("(allowed by the briefing)"),
+        "{}",
+        stderr(&o)
+    );
+    // Between 150 and 300 ppi: built, with a warning.
+    let dir = with_picture("mid-res", include_bytes!("data/medium.png"), "medium.png");
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("300 is best for print"),
+        "{}",
+        stderr(&o)
+    );
+}

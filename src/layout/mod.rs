@@ -33,6 +33,9 @@ pub struct Pages {
     pub anchors: BTreeMap<String, (usize, f32)>,
     /// Things the user should know that did not stop the build.
     pub warnings: Vec<String>,
+    /// Each picture placed, with its page and effective resolution (pixels
+    /// per inch at the size it is printed).
+    pub resolutions: Vec<(String, usize, f32)>,
     pub title: String,
     pub lang: String,
     pub author: Option<String>,
@@ -1205,6 +1208,10 @@ impl<'a> Engine<'a> {
             } => {
                 let (w, h) = self.figure_size(key, *frac, *max_height, region.width);
                 let x = region.x + (region.width - w) / 2.0;
+                if let Some(pic) = self.images.get(key) {
+                    let ppi = pic.width_px as f32 / (w / 72.0);
+                    self.out.resolutions.push((key.clone(), page, ppi));
+                }
                 self.out.pages[page].items.push(Item::Image {
                     key: key.clone(),
                     x,
