@@ -55,6 +55,10 @@ pub enum Command {
         /// Print warnings and the time each briefing took.
         #[arg(long, short)]
         verbose: bool,
+        /// Print the typesetting report: overfull and loose lines, widows
+        /// and orphans, hyphenation.
+        #[arg(long)]
+        report: bool,
     },
     /// Check briefings as a build would, writing nothing.
     #[command(after_help = "Examples:
@@ -66,6 +70,9 @@ pub enum Command {
         /// `text` for people, `json` for other programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Print the typesetting report of each briefing.
+        #[arg(long)]
+        report: bool,
     },
     /// List the profiles and their sections, the templates and the fonts.
     #[command(after_help = "Examples:
@@ -156,6 +163,7 @@ pub fn main() -> ExitCode {
             jobs,
             quiet,
             verbose,
+            report,
         } => {
             let verbosity = if quiet {
                 Verbosity::Quiet
@@ -164,9 +172,13 @@ pub fn main() -> ExitCode {
             } else {
                 Verbosity::Normal
             };
-            run_build(&common, force, shard, jobs, verbosity)
+            run_build(&common, force, shard, jobs, verbosity, report)
         }
-        Command::Check { paths, format } => run_check(&paths, format),
+        Command::Check {
+            paths,
+            format,
+            report,
+        } => run_check(&paths, format, report),
         Command::List { what } => run_list(what),
         Command::New { kind, name } => run_new(kind, &name),
         Command::Watch { common } => run_watch(&common),
@@ -212,6 +224,7 @@ fn run_build(
     shard: Option<Shard>,
     jobs: Option<usize>,
     verbosity: Verbosity,
+    report: bool,
 ) -> Result<ExitCode> {
     let files = batch::shard(job_list(&common.paths)?, shard);
     let batch = Batch {
@@ -231,6 +244,9 @@ fn run_build(
         }
         match outcome {
             Outcome::Built { built, path } => {
+                if report {
+                    print_report(&file.name, &built.report);
+                }
                 if verbosity != Verbosity::Quiet {
                     for w in &built.warnings {
                         let _ = writeln!(err, "warning: {w}");
@@ -294,7 +310,21 @@ fn run_build(
     })
 }
 
-fn run_check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
+/// The typesetting report of one PDF, for people.
+fn print_report(name: &str, report: &crate::layout::Report) {
+    println!("typesetting of {name}.pdf: {}", report.summary());
+    for (what, list) in [
+        ("overfull", &report.overfull),
+        ("loose", &report.loose),
+        ("widow or orphan", &report.widows_and_orphans),
+    ] {
+        for item in list {
+            println!("  {what}: {item}");
+        }
+    }
+}
+
+fn run_check(paths: &[PathBuf], format: Format, report: bool) -> Result<ExitCode> {
     let files = job_list(paths)?;
     let batch = Batch {
         out: PathBuf::from("."),
@@ -330,6 +360,13 @@ fn run_check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
                     }),
                     Outcome::Built { built, .. } => serde_json::json!({
                         "briefing": file, "output": format!("{name}.pdf"), "ok": true, "pages": built.pages, "warnings": built.warnings,
+                        "typesetting": {
+                            "lines": built.report.lines,
+                            "hyphenated": built.report.hyphenated,
+                            "overfull": built.report.overfull,
+                            "loose": built.report.loose,
+                            "widows_and_orphans": built.report.widows_and_orphans,
+                        },
                     }),
                     Outcome::Unchanged { .. } => serde_json::json!({ "briefing": file, "output": format!("{name}.pdf"), "ok": true }),
                 })
@@ -345,6 +382,9 @@ fn run_check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
                     Outcome::Failed(e) => eprint!("{e}"),
                     Outcome::Built { built, .. } => {
                         println!("ok {}.pdf ({} pages)", job.name, built.pages);
+                        if report {
+                            print_report(&job.name, &built.report);
+                        }
                         for w in &built.warnings {
                             eprintln!("warning: {w}");
                         }
@@ -514,7 +554,7 @@ fn run_watch(common: &Common) -> Result<ExitCode> {
             // Let an editor finish saving before reading.
             std::thread::sleep(Duration::from_millis(150));
             let stamp = watched_state(&common.paths);
-            match run_build(common, false, None, None, Verbosity::Normal) {
+            match run_build(common, false, None, None, Verbosity::Normal, false) {
                 Ok(_) => {}
                 Err(e) => eprint!("{e}"),
             }

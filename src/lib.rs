@@ -39,6 +39,8 @@ pub struct Built {
     pub warnings: Vec<String>,
     /// How long the build took.
     pub took: std::time::Duration,
+    /// How the text was set.
+    pub report: layout::Report,
 }
 
 /// Options that apply to every briefing of a build.
@@ -255,6 +257,7 @@ pub fn build_copy(
         name: laid.name,
         pages: laid.pages.pages.len(),
         warnings: laid.pages.warnings,
+        report: laid.pages.report,
         pdf,
         took: started.elapsed(),
     })

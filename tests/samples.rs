@@ -548,3 +548,35 @@ fn print_output_is_identified_as_pdf_x4_with_a_cmyk_output_intent() {
     let screen = Pdf::open(&out.join("london-protest-leaflet.pdf"));
     assert!(screen.doc.catalog().unwrap().get(b"OutputIntents").is_err());
 }
+
+#[test]
+fn the_samples_set_without_a_single_overfull_line() {
+    let o = handbill(&repo(), &["check", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for entry in report.as_array().unwrap() {
+        let t = &entry["typesetting"];
+        assert!(t["lines"].as_u64().unwrap() > 50, "{entry}");
+        assert_eq!(t["overfull"].as_array().unwrap().len(), 0, "{entry}");
+        assert_eq!(
+            t["widows_and_orphans"].as_array().unwrap().len(),
+            0,
+            "{entry}"
+        );
+        assert!(
+            t["hyphenated"].as_u64().unwrap() > 0,
+            "hyphenation is at work: {entry}"
+        );
+    }
+    // And people see it in a sentence.
+    let o = handbill(
+        &repo(),
+        &["check", "--report", "briefings/london-protest-leaflet.yaml"],
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("typesetting of london-protest-leaflet.pdf:")
+            && text.contains(", 0 overfull,"),
+        "{text}"
+    );
+}

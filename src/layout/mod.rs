@@ -33,6 +33,8 @@ pub struct Pages {
     pub anchors: BTreeMap<String, (usize, f32)>,
     /// Things the user should know that did not stop the build.
     pub warnings: Vec<String>,
+    /// How the text was set, line by line: the typesetting report.
+    pub report: Report,
     /// Each picture placed, with its page and effective resolution (pixels
     /// per inch at the size it is printed).
     pub resolutions: Vec<(String, usize, f32)>,
@@ -40,6 +42,36 @@ pub struct Pages {
     pub lang: String,
     pub author: Option<String>,
     pub subject: Option<String>,
+}
+
+/// The typesetting report: what a careful typesetter would check.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub lines: usize,
+    pub hyphenated: usize,
+    /// Lines wider than their measure: where and what.
+    pub overfull: Vec<String>,
+    /// Justified lines whose spaces had to stretch more than they should.
+    pub loose: Vec<String>,
+    /// Widows and orphans no page break could avoid.
+    pub widows_and_orphans: Vec<String>,
+}
+
+/// Spaces stretched past this share of their stretch make a loose line.
+pub const LOOSE: f32 = 1.0;
+
+impl Report {
+    /// One line for people: counts, then the problems.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} lines, {} hyphenated, {} overfull, {} loose, {} widows or orphans",
+            self.lines,
+            self.hyphenated,
+            self.overfull.len(),
+            self.loose.len(),
+            self.widows_and_orphans.len()
+        )
+    }
 }
 
 /// One page; coordinates in points from the top-left corner.
@@ -828,6 +860,23 @@ impl<'a> Engine<'a> {
                         }
                         k = fit;
                     }
+                    if k > 0 && k < lines.len() && (k == 1 || lines.len() - k == 1) {
+                        let what = if k == 1 {
+                            "an orphan (one line at the foot of"
+                        } else {
+                            "a widow (one line at the head of"
+                        };
+                        let section = if self.last_heading.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" in “{}”", self.last_heading)
+                        };
+                        self.out.report.widows_and_orphans.push(format!(
+                            "{what} frame `{}`), page {}{section}",
+                            region.name,
+                            region.page + 1
+                        ));
+                    }
                     if k > 0 {
                         self.place_lines(
                             &mut region,
@@ -1013,14 +1062,36 @@ impl<'a> Engine<'a> {
         for (k, (_, line)) in lines.iter().enumerate() {
             let x0 = region.x + indent;
             let base = region.top + line.baseline;
-            if line.overflow > 0.5 {
+            let where_ = || {
                 let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+                let section = if self.last_heading.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in “{}”", self.last_heading)
+                };
+                format!("page {}{section}: “{}”", region.page + 1, text.trim())
+            };
+            self.out.report.lines += 1;
+            self.out.report.hyphenated += usize::from(line.hyphenated);
+            if line.overflow > 0.5 {
                 self.out.warnings.push(format!(
-                    "{}: an overfull line ({:.1} pt too wide) in frame `{}`: “{}”",
+                    "{}: an overfull line ({:.1} pt too wide) in frame `{}`, {}",
                     self.name,
                     line.overflow,
                     region.name,
-                    text.trim()
+                    where_()
+                ));
+                self.out.report.overfull.push(format!(
+                    "{:.1} pt too wide, {}",
+                    line.overflow,
+                    where_()
+                ));
+            }
+            if line.ratio > LOOSE {
+                self.out.report.loose.push(format!(
+                    "spaces stretched {:.0}%, {}",
+                    line.ratio * 100.0,
+                    where_()
                 ));
             }
             if let (0, Some(m)) = (k, marker)
@@ -1343,9 +1414,13 @@ impl<'a> Engine<'a> {
         let mut region = self.next_region(&mut supply).expect("an unbounded frame");
         let anchors_before = self.out.anchors.clone();
         let outline_len = self.out.outline.len();
+        // Boxes are measured and then placed; running heads repeat: the
+        // report counts the text of the flows once.
+        let report_before = self.out.report.clone();
         self.pour_into(&flat, &mut region);
         self.out.anchors = anchors_before;
         self.out.outline.truncate(outline_len);
+        self.out.report = report_before;
         let scratch = self.out.pages.pop().unwrap_or_default();
         (scratch.items, scratch.links, region.top - region.y)
     }

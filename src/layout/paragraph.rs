@@ -645,6 +645,37 @@ pub fn hyphenation_points(word: &str, lang: Lang) -> Vec<usize> {
     points
 }
 
+/// Where lines may break: the Unicode rules, and in web addresses also
+/// after each dot, so a long address need not leave a gappy line.
+fn break_opportunities(text: &str) -> Vec<(usize, unicode_linebreak::BreakOpportunity)> {
+    let mut out: Vec<(usize, unicode_linebreak::BreakOpportunity)> =
+        unicode_linebreak::linebreaks(text).collect();
+    let mut extra = Vec::new();
+    let mut token_start = 0;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if c.is_whitespace() {
+            let token = &text[token_start..i];
+            if token.contains("://") || token.starts_with("www.") {
+                let scheme_end = token.find("://").map_or(0, |p| p + 3);
+                for (j, d) in token.char_indices().skip_while(|(j, _)| *j < scheme_end) {
+                    let at = token_start + j + d.len_utf8();
+                    if matches!(d, '.' | '?' | '&' | '=' | '_') && at < i {
+                        extra.push((at, unicode_linebreak::BreakOpportunity::Allowed));
+                    }
+                }
+            }
+            token_start = i + c.len_utf8();
+        }
+    }
+    out.extend(extra);
+    out.sort_by_key(|(at, _)| *at);
+    out.dedup_by_key(|(at, _)| *at);
+    out
+}
+
 /// Whether the word at `start..end` is part of a web or e-mail address,
 /// which must never get a hyphen that is not its own.
 fn in_address(text: &str, start: usize, end: usize) -> bool {
@@ -661,7 +692,7 @@ fn in_address(text: &str, start: usize, end: usize) -> bool {
 fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper) -> Vec<Word> {
     let mut words: Vec<Word> = Vec::new();
     let mut start = 0;
-    for (end, opportunity) in unicode_linebreak::linebreaks(text) {
+    for (end, opportunity) in break_opportunities(text) {
         if end <= start {
             continue;
         }
