@@ -290,7 +290,36 @@ fn tidy_spaces(text: &str) -> String {
     if let Some(p) = pending {
         out.push(p);
     }
-    out.replace(" - ", " \u{2013} ")
+    tie_words(&out.replace(" - ", " \u{2013} "))
+}
+
+/// Words that must not end a line away from what follows them.
+const TIED_BEFORE: &[&str] = &[
+    "No.", "no.", "p.", "pp.", "§", "¶", "Art.", "art.", "para.", "Mr", "Mrs", "Ms", "Dr",
+];
+/// Units and the like that must not start a line away from their number.
+const TIED_AFTER: &[&str] = &[
+    "%", "per", "km", "kg", "mm", "cm", "m", "am", "pm", "a.m.", "p.m.", "years", "million",
+    "billion",
+];
+
+/// A no-break space where a line break would part what belongs together:
+/// "No. 5", "§ 3", "12 years", "95 %", "2 pm".
+fn tie_words(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in words.iter().enumerate() {
+        out.push_str(word);
+        let Some(next) = words.get(i + 1) else { break };
+        let is_number = !word.is_empty()
+            && word
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.');
+        let next_bare = next.trim_end_matches([',', '.', ';', ':', ')']);
+        let tie = TIED_BEFORE.contains(word) || (is_number && TIED_AFTER.contains(&next_bare));
+        out.push(if tie { '\u{a0}' } else { ' ' });
+    }
+    out
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -400,6 +429,20 @@ mod tests {
         assert_eq!(
             m,
             "<p>Text.</p><figure image=\"london-2013\"><caption>The march on <em>Pall Mall</em></caption></figure>"
+        );
+    }
+
+    #[test]
+    fn numbers_stay_with_their_units_and_no_with_its_number() {
+        let m = section_markup(
+            &section("sentenced to 12 years, No. 5, at 2 pm and 95 % of 70 strikers\n"),
+            &sources(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            m,
+            "<p>sentenced to 12\u{a0}years, No.\u{a0}5, at 2\u{a0}pm and 95\u{a0}% of 70 strikers</p>"
         );
     }
 

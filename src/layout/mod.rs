@@ -486,6 +486,7 @@ impl<'a> Engine<'a> {
                     marker_style,
                 } => {
                     let inner = indent + s.indent;
+                    let list_start = out.len();
                     for (i, item) in items.iter().enumerate() {
                         let first = out.len();
                         self.flatten(item, inner, out);
@@ -514,10 +515,17 @@ impl<'a> Engine<'a> {
                     if let Some(Flat::Text { space_after, .. }) = out.last_mut() {
                         *space_after = space_after.max(s.space_after);
                     }
+                    // A short list is read as one: no page break inside it.
+                    if items.len() <= SHORT_LIST {
+                        keep_together(&mut out[list_start..]);
+                    }
                 }
                 BlockKind::Quote(children) => {
                     let first = out.len();
                     self.flatten(children, indent + s.indent, out);
+                    if out.len() - first <= SHORT_QUOTE {
+                        keep_together(&mut out[first..]);
+                    }
                     if let Some(Flat::Text { space_before, .. }) = out.get_mut(first) {
                         *space_before = space_before.max(s.space_before);
                     }
@@ -818,7 +826,7 @@ impl<'a> Engine<'a> {
                     // A heading keeps its first line company with the next block's first lines.
                     let mut need_after = 0.0;
                     if *keep_with_next && word == Pos::START {
-                        need_after = self.min_height(items.get(i + 1), region.width);
+                        need_after = self.kept_height(&items[i + 1..], region.width);
                     }
                     let fit = self.lines_that_fit(&region, &lines, sb);
                     let all_fit = fit == lines.len()
@@ -1193,6 +1201,33 @@ impl<'a> Engine<'a> {
     }
 
     /// The least height `item` needs at the top of a frame (keep-with-next).
+    /// The height that must follow a keep-with-next block on its page: the
+    /// whole of each further block that keeps with its next, then the least
+    /// of the first that does not (a heading's next paragraph, a short
+    /// list's last item).
+    fn kept_height(&mut self, rest: &[Flat], width: f32) -> f32 {
+        let mut total = 0.0;
+        for item in rest {
+            match item {
+                Flat::Text {
+                    para,
+                    space_before,
+                    space_after,
+                    indent,
+                    keep_with_next: true,
+                    ..
+                } => {
+                    let lines = para.lines(Pos::START, width - indent);
+                    total += space_before
+                        + lines.iter().map(|(_, l)| l.height).sum::<f32>()
+                        + space_after;
+                }
+                other => return total + self.min_height(Some(other), width),
+            }
+        }
+        total
+    }
+
     fn min_height(&mut self, item: Option<&Flat>, width: f32) -> f32 {
         match item {
             Some(Flat::Text {
@@ -1634,6 +1669,21 @@ impl Engine<'_> {
     }
 }
 
+/// Lists of at most this many items, and quotes of at most this many
+/// paragraphs, are kept on one page.
+const SHORT_LIST: usize = 5;
+const SHORT_QUOTE: usize = 3;
+
+/// Each block but the last keeps with the next.
+fn keep_together(items: &mut [Flat]) {
+    let n = items.len();
+    for item in items.iter_mut().take(n.saturating_sub(1)) {
+        if let Flat::Text { keep_with_next, .. } = item {
+            *keep_with_next = true;
+        }
+    }
+}
+
 fn truncate(text: &str, n: usize) -> String {
     if text.chars().count() <= n {
         text.to_string()
@@ -1740,5 +1790,77 @@ fn with_numbers(block: &Block, numbers: &Numbers) -> Block {
     Block {
         kind,
         ..block.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markup::{MarkupSource, parse};
+    use crate::theme::Theme;
+    use std::path::Path;
+
+    fn lay(markup: &str) -> Pages {
+        let doc = parse(
+            &MarkupSource {
+                template: Path::new("t.hbs"),
+                text: markup,
+            },
+            &Theme::builtin(),
+        )
+        .unwrap();
+        layout(&doc, &BTreeMap::new(), "t", &font::Hyphenation::default()).unwrap()
+    }
+
+    /// The page each piece of text is on.
+    fn page_of(pages: &Pages, needle: &str) -> usize {
+        pages
+            .pages
+            .iter()
+            .position(|p| {
+                p.items
+                    .iter()
+                    .any(|i| matches!(i, Item::Text(r) if r.text.contains(needle)))
+            })
+            .unwrap_or_else(|| panic!("`{needle}` is on no page"))
+    }
+
+    #[test]
+    fn a_short_list_is_not_split_across_pages() {
+        // Wherever the page break falls, the list moves whole.
+        for n in 8..18 {
+            let filler = "<p>Kazakhstan has an appalling human rights record and the state controls the media.</p>".repeat(n);
+            let pages = lay(&format!(
+                r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/>
+                <flow name="f">{filler}<ul><li>first demand</li><li>second demand</li><li>third demand</li></ul></flow></document>"#
+            ));
+            let first = page_of(&pages, "first demand");
+            assert_eq!(
+                page_of(&pages, "second demand"),
+                first,
+                "with {n} paragraphs before it"
+            );
+            assert_eq!(
+                page_of(&pages, "third demand"),
+                first,
+                "with {n} paragraphs before it"
+            );
+        }
+    }
+
+    #[test]
+    fn a_heading_is_never_left_at_the_foot_of_a_page() {
+        for n in 10..16 {
+            let filler = "<p>Kazakhstan has an appalling human rights record and the state controls the media.</p>".repeat(n);
+            let pages = lay(&format!(
+                r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/>
+                <flow name="f">{filler}<h1>The heading</h1><p>Its first paragraph, which is long enough to take two lines at least on this page.</p></flow></document>"#
+            ));
+            assert_eq!(
+                page_of(&pages, "The heading"),
+                page_of(&pages, "Its first"),
+                "with {n} paragraphs before it"
+            );
+        }
     }
 }
