@@ -136,6 +136,8 @@ struct BriefingFile {
     fit: crate::model::Fit,
     #[serde(default)]
     allow: Vec<crate::model::Allowance>,
+    #[serde(default)]
+    numbering: Vec<crate::model::Numbered>,
 }
 
 /// `recipients:` is a list of `{name, role}`, or the path of a CSV file with
@@ -342,6 +344,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         hyphenation: raw.hyphenation,
         fit: raw.fit,
         allow: raw.allow,
+        numbering: raw.numbering,
     })
 }
 

@@ -220,7 +220,13 @@ fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool)
                 Tag::Strong => out.push_str("<strong>"),
                 Tag::Strikethrough => out.push_str("<del>"),
                 Tag::Link { dest_url, .. } => {
-                    out.push_str(&format!("<a href=\"{}\">", escape(dest_url)));
+                    // `[](#elections)` refers to another section by its id;
+                    // templates give section headings the anchor `sec-ID`.
+                    let href = match dest_url.strip_prefix('#') {
+                        Some(id) if !id.starts_with("sec-") => format!("#sec-{id}"),
+                        _ => dest_url.to_string(),
+                    };
+                    out.push_str(&format!("<a href=\"{}\">", escape(&href)));
                 }
                 Tag::Image {
                     dest_url, title, ..

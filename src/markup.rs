@@ -36,6 +36,15 @@ pub struct Document {
     pub flows: BTreeMap<String, Vec<Block>>,
 }
 
+/// What the document numbers: `<document numbering="sections paragraphs">`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Numbering {
+    /// Headings as 1, 1.1, 1.2, 2 …
+    pub sections: bool,
+    /// Plain paragraphs, continuously through the document, in the margin.
+    pub paragraphs: bool,
+}
+
 /// A page design: size, margins, columns, running header and footer.
 #[derive(Debug, Clone)]
 pub struct Master {
@@ -86,6 +95,11 @@ pub struct Block {
     pub style: Style,
     /// Line in the generated markup, for messages.
     pub line: usize,
+    /// The paragraph's number in the margin (legal style), if numbered.
+    pub number: Option<String>,
+    /// Whether the element had a `class`: numbering skips those (titles,
+    /// source lists), counting only the plain paragraphs of the text.
+    pub classed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -370,12 +384,174 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
             }
         }
     }
+    let numbering = Numbering {
+        sections: root
+            .attribute("numbering")
+            .is_some_and(|n| n.split_whitespace().any(|w| w == "sections")),
+        paragraphs: root
+            .attribute("numbering")
+            .is_some_and(|n| n.split_whitespace().any(|w| w == "paragraphs")),
+    };
+    let lang = crate::theme::Lang::from_code(&doc.lang);
+    number_and_resolve(&mut doc, numbering, &lang, source)?;
     if doc.runs.is_empty() {
         return Err(Error::new("the layout markup makes no pages")
             .at(Location::file(source.template))
             .help("add <pages master=\"…\" flow=\"…\"/> or <page master=\"…\"> to the template"));
     }
     Ok(doc)
+}
+
+/// Numbers the headings and paragraphs of the flows that make pages, and
+/// fills in cross-references: a link to `#sec-ID` with no text of its own
+/// becomes "section 3.2" (or "раздел 3.2"), linked to its heading.
+fn number_and_resolve(
+    doc: &mut Document,
+    numbering: Numbering,
+    lang: &crate::theme::Lang,
+    source: &MarkupSource,
+) -> Result<()> {
+    let paged: Vec<String> = doc
+        .runs
+        .iter()
+        .filter_map(|r| match r {
+            PageRun::Repeat { flow, .. } => Some(flow.clone()),
+            PageRun::Fixed { .. } => None,
+        })
+        .collect();
+    let word = if *lang == crate::theme::Lang::Russian {
+        "раздел"
+    } else {
+        "section"
+    };
+    let mut numbers: BTreeMap<String, String> = BTreeMap::new();
+    let (mut h1, mut h2, mut para) = (0u32, 0u32, 0u32);
+    for name in &paged {
+        let Some(blocks) = doc.flows.get_mut(name) else {
+            continue;
+        };
+        let mut in_text = false;
+        for block in blocks.iter_mut() {
+            match &mut block.kind {
+                BlockKind::Heading {
+                    level,
+                    spans,
+                    anchor,
+                    listed: true,
+                } if *level <= 2 => {
+                    in_text = true;
+                    let number = if *level == 1 {
+                        h1 += 1;
+                        h2 = 0;
+                        h1.to_string()
+                    } else {
+                        h2 += 1;
+                        format!("{h1}.{h2}")
+                    };
+                    if let Some(a) = anchor {
+                        // A reference reads "section 3.2" where sections are
+                        // numbered, and the heading's title where not.
+                        let title: String = spans
+                            .iter()
+                            .filter_map(|s| match &s.content {
+                                SpanContent::Text(t) => Some(t.as_str()),
+                                _ => None,
+                            })
+                            .collect();
+                        let reference = if numbering.sections {
+                            format!("{word}\u{a0}{number}")
+                        } else {
+                            format!("“{}”", title.trim())
+                        };
+                        numbers.insert(a.clone(), reference);
+                    }
+                    if numbering.sections && h1 > 0 {
+                        let style = spans
+                            .first()
+                            .map(|s| s.style.clone())
+                            .unwrap_or_else(|| block.style.clone());
+                        spans.insert(
+                            0,
+                            Span {
+                                content: SpanContent::Text(format!("{number}\u{2002}")),
+                                style,
+                                link: None,
+                            },
+                        );
+                    }
+                }
+                BlockKind::Paragraph(_) if numbering.paragraphs && in_text && !block.classed => {
+                    para += 1;
+                    block.number = Some(para.to_string());
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut missing = None;
+    for blocks in doc.flows.values_mut() {
+        for block in blocks.iter_mut() {
+            resolve_references(block, &numbers, &mut missing);
+        }
+    }
+    if let Some(target) = missing {
+        let known: Vec<&str> = numbers
+            .keys()
+            .filter_map(|k| k.strip_prefix("sec-"))
+            .collect();
+        let wanted = target.strip_prefix("#sec-").unwrap_or(&target).to_string();
+        let help = match did_you_mean(&wanted, known.iter().copied()) {
+            Some(close) => format!("did you mean `#{close}`?"),
+            None => format!("the sections are: {}", known.join(", ")),
+        };
+        return Err(Error::new(format!(
+            "a cross-reference points to `{wanted}`, which is not a section of this briefing"
+        ))
+        .at(Location {
+            file: source.template.to_path_buf(),
+            line: 0,
+            column: 0,
+            source_line: None,
+        })
+        .help(help));
+    }
+    Ok(())
+}
+
+fn resolve_references(
+    block: &mut Block,
+    numbers: &BTreeMap<String, String>,
+    missing: &mut Option<String>,
+) {
+    let fix = |spans: &mut Vec<Span>, missing: &mut Option<String>| {
+        let mut i = 0;
+        while i < spans.len() {
+            if let Some(target) = spans[i].link.clone().filter(|l| l.starts_with("#sec-")) {
+                let has_text = spans.iter().any(|s| {
+                    s.link.as_deref() == Some(&target)
+                        && matches!(&s.content, SpanContent::Text(t) if t != "\u{200b}")
+                });
+                if !has_text {
+                    match numbers.get(&target[1..]) {
+                        Some(reference) => spans[i].content = SpanContent::Text(reference.clone()),
+                        None => *missing = Some(target.clone()),
+                    }
+                }
+            }
+            i += 1;
+        }
+    };
+    match &mut block.kind {
+        BlockKind::Paragraph(spans) | BlockKind::Heading { spans, .. } => fix(spans, missing),
+        BlockKind::List { items, .. } => items
+            .iter_mut()
+            .flatten()
+            .for_each(|b| resolve_references(b, numbers, missing)),
+        BlockKind::Quote(c) | BlockKind::Boxed(c) => c
+            .iter_mut()
+            .for_each(|b| resolve_references(b, numbers, missing)),
+        _ => {}
+    }
 }
 
 fn markup_error(source: &MarkupSource, line: usize, col: usize, message: String) -> Error {
@@ -750,7 +926,13 @@ impl Parser<'_> {
                 ));
             }
         };
-        Ok(Block { kind, style, line })
+        Ok(Block {
+            kind,
+            style,
+            line,
+            number: None,
+            classed: class.is_some(),
+        })
     }
 
     /// A list item holds blocks; its bare text (before, between or after
@@ -777,6 +959,8 @@ impl Parser<'_> {
                         kind: BlockKind::Paragraph(spans),
                         style: p_style.clone(),
                         line: self.pos(*first).0,
+                        number: None,
+                        classed: true,
                     });
                 }
             }
@@ -829,7 +1013,18 @@ impl Parser<'_> {
                 }
                 "a" => {
                     let href = self.required(child, "href")?;
-                    out.extend(self.spans(child, &s, Some(href))?);
+                    let inner = self.spans(child, &s, Some(href))?;
+                    if inner.is_empty() {
+                        // A link with no text is a cross-reference, filled in
+                        // with the section's number once it is known.
+                        out.push(Span {
+                            content: SpanContent::Text("\u{200b}".into()),
+                            style: s,
+                            link: Some(href.to_string()),
+                        });
+                    } else {
+                        out.extend(inner);
+                    }
                 }
                 "br" => out.push(Span {
                     content: SpanContent::LineBreak,
@@ -980,6 +1175,42 @@ mod tests {
         assert_eq!(spans.len(), 3);
         assert!(spans[1].style.italic);
         assert!(matches!(spans[2].content, SpanContent::Footnote { .. }));
+    }
+
+    #[test]
+    fn sections_and_paragraphs_are_numbered_and_references_resolved() {
+        let d = parse_str(
+            r##"<document numbering="sections paragraphs"><master name="m"/><pages master="m" flow="f"/><flow name="f">
+            <p class="contents-title">Contents</p>
+            <h1 id="sec-a">A</h1><p>One, see <a href="#sec-b"></a>.</p><h2 id="sec-a-x">Sub</h2><p>Two</p>
+            <h1 id="sec-b">B</h1><p>Three</p></flow></document>"##,
+        )
+        .unwrap();
+        let f = &d.flows["f"];
+        let text = |b: &Block| match &b.kind {
+            BlockKind::Paragraph(s) | BlockKind::Heading { spans: s, .. } => s
+                .iter()
+                .map(|s| match &s.content {
+                    SpanContent::Text(t) => t.clone(),
+                    _ => String::new(),
+                })
+                .collect::<String>(),
+            _ => String::new(),
+        };
+        assert_eq!(f[0].number, None, "a classed paragraph is not counted");
+        assert_eq!(text(&f[1]), "1\u{2002}A");
+        assert_eq!(f[2].number.as_deref(), Some("1"));
+        assert_eq!(text(&f[2]), "One, see section\u{a0}2.");
+        assert_eq!(text(&f[3]), "1.1\u{2002}Sub");
+        assert_eq!(f[4].number.as_deref(), Some("2"));
+        assert_eq!(text(&f[5]), "2\u{2002}B");
+        assert_eq!(f[6].number.as_deref(), Some("3"));
+        let err = parse_str(r##"<document><master name="m"/><pages master="m" flow="f"/><flow name="f"><h1 id="sec-a">A</h1><p>See <a href="#sec-c"></a></p></flow></document>"##).unwrap_err();
+        assert!(
+            err.message.contains("`c`, which is not a section"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

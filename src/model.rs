@@ -117,6 +117,8 @@ pub struct Briefing {
     pub values: serde_json::Value,
     /// What to do when the text does not fit a leaflet's frames.
     pub fit: Fit,
+    /// What to number: `sections`, `paragraphs`.
+    pub numbering: Vec<Numbered>,
     /// Checks the briefing knowingly waives, e.g. `low-resolution`.
     pub allow: Vec<Allowance>,
     /// Words with their allowed hyphens (`Kazakh-stan`), or never to be
@@ -135,6 +137,16 @@ pub enum Fit {
     Exact,
     /// Set the text smaller, in steps, down to three quarters of its size.
     Shrink,
+}
+
+/// What a briefing pack may number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Numbered {
+    /// Headings: 1, 1.1, 1.2, 2 …
+    Sections,
+    /// Paragraphs, 1, 2, 3 … through the whole pack, in the margin.
+    Paragraphs,
 }
 
 /// A check a briefing may waive, on purpose and in writing.

@@ -549,3 +549,45 @@ fn pictures_too_coarse_for_print_are_refused_unless_allowed() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_cross_reference_to_a_missing_section_is_an_error() {
+    let dir = project("xref");
+    let path = dir.join("briefings/profiles/kazakhstan/02-the-regime.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nSee also [](#electons).\n")).unwrap();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\nsections: all\n",
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "a cross-reference points to `electons`, which is not a section of this briefing"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `#elections`?"), "{err}");
+    // Spelt right, it names the section (by number where sections are
+    // numbered) and links to its heading.
+    std::fs::write(&path, format!("{text}\nSee also [](#elections).\n")).unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = Pdf::open(&dir.join("out/b.pdf"));
+    let words = words(&pdf.text());
+    find_in_order(
+        &words,
+        &common::words("See also “Elections and Democracy”"),
+        0,
+        0,
+    )
+    .unwrap();
+    std::fs::write(dir.join("briefings/b.yaml"), "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\nsections: all\nnumbering: [sections]\n").unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let words = common::words(&Pdf::open(&dir.join("out/b.pdf")).text());
+    find_in_order(&words, &common::words("See also section 3"), 0, 0).unwrap();
+}

@@ -440,6 +440,22 @@ impl<'a> Engine<'a> {
             match &block.kind {
                 BlockKind::Paragraph(spans) => {
                     let para = self.paragraph(spans, s);
+                    // A numbered paragraph carries its number in the margin.
+                    let marker = block.number.as_ref().map(|n| {
+                        let ms = Style {
+                            size: s.size * 0.8,
+                            align: crate::theme::Align::Left,
+                            bold: false,
+                            italic: false,
+                            ..s.clone()
+                        };
+                        let span = Span {
+                            content: SpanContent::Text(n.clone()),
+                            style: ms.clone(),
+                            link: None,
+                        };
+                        self.paragraph(&[span], &ms)
+                    });
                     if !para.is_empty() {
                         out.push(Flat::Text {
                             para,
@@ -447,7 +463,7 @@ impl<'a> Engine<'a> {
                             space_after: s.space_after,
                             indent: indent + s.indent,
                             keep_with_next: s.keep_with_next,
-                            marker: None,
+                            marker,
                             heading: None,
                         });
                     }
