@@ -111,7 +111,24 @@ pub fn data(
             }),
         );
     }
-    let sources: Vec<Value> = profile
+    // The sources the chosen sections cite, in the order of first citation.
+    let mut cited: Vec<&str> = Vec::new();
+    for section in &selection.sections {
+        for (key, _) in markdown::cited_sources(section) {
+            if let Some((k, _)) = profile.sources.get_key_value(&key)
+                && !cited.contains(&k.as_str())
+            {
+                cited.push(k);
+            }
+        }
+    }
+    let sources: Vec<Value> = cited
+        .iter()
+        .filter_map(|k| profile.sources.get(*k).map(|s| (k, s)))
+        .filter(|(_, s)| s.audience <= briefing.audience)
+        .map(|(k, s)| json!({"key": k, "text": markdown::format_source(s)}))
+        .collect();
+    let all_sources: Vec<Value> = profile
         .sources
         .iter()
         .filter(|(_, s)| s.audience <= briefing.audience)
@@ -144,6 +161,7 @@ pub fn data(
         "sections": sections,
         "images": images,
         "sources": sources,
+        "all_sources": all_sources,
         "values": briefing.values,
         "recipient": recipient.map(|r| json!({"name": r.name, "role": r.role})),
     }))

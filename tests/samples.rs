@@ -580,3 +580,25 @@ fn the_samples_set_without_a_single_overfull_line() {
         "{text}"
     );
 }
+
+#[test]
+fn the_pack_lists_the_cited_sources_in_order_of_first_citation() {
+    let pdf = Pdf::open(&built().join("legal-delegation-pack.pdf"));
+    let text = pdf.text();
+    let list = &text[text.rfind("Sources").expect("a Sources heading")..];
+    let order = [
+        "Reporters Without Borders",
+        "OSCE Office",
+        "World Democracy Audit",
+        "Human Rights Watch",
+        "BBC News",
+    ];
+    let places: Vec<usize> = order
+        .iter()
+        .map(|a| {
+            list.find(a)
+                .unwrap_or_else(|| panic!("{a} is not in the list"))
+        })
+        .collect();
+    assert!(places.windows(2).all(|w| w[0] < w[1]), "{places:?}\n{list}");
+}
