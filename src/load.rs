@@ -138,6 +138,8 @@ struct BriefingFile {
     allow: Vec<crate::model::Allowance>,
     #[serde(default)]
     numbering: Vec<crate::model::Numbered>,
+    #[serde(default)]
+    watermark: Option<String>,
 }
 
 /// `recipients:` is a list of `{name, role}`, or the path of a CSV file with
@@ -345,6 +347,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         fit: raw.fit,
         allow: raw.allow,
         numbering: raw.numbering,
+        watermark: raw.watermark,
     })
 }
 

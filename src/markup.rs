@@ -31,6 +31,8 @@ pub struct Document {
     pub lang: String,
     pub author: Option<String>,
     pub subject: Option<String>,
+    /// Words set large and pale behind the text of every page (DRAFT).
+    pub watermark: Option<String>,
     pub masters: Vec<Master>,
     pub runs: Vec<PageRun>,
     pub flows: BTreeMap<String, Vec<Block>>,
@@ -293,6 +295,11 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         lang: root.attribute("lang").unwrap_or("en").to_string(),
         author: root.attribute("author").map(str::to_string),
         subject: root.attribute("subject").map(str::to_string),
+        watermark: root
+            .attribute("watermark")
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_string),
         masters: Vec::new(),
         runs: Vec::new(),
         flows: BTreeMap::new(),

@@ -117,6 +117,8 @@ pub struct Briefing {
     pub values: serde_json::Value,
     /// What to do when the text does not fit a leaflet's frames.
     pub fit: Fit,
+    /// Set large and pale behind every page, e.g. `DRAFT`.
+    pub watermark: Option<String>,
     /// What to number: `sections`, `paragraphs`.
     pub numbering: Vec<Numbered>,
     /// Checks the briefing knowingly waives, e.g. `low-resolution`.

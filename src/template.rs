@@ -146,6 +146,7 @@ pub fn data(
             "audience": briefing.audience.to_string(),
             "lang": lang,
             "date": briefing.date.clone().unwrap_or_else(|| profile.date.clone()),
+            "watermark": briefing.watermark,
             "numbering": briefing.numbering.iter().map(|n| match n {
                 crate::model::Numbered::Sections => "sections",
                 crate::model::Numbered::Paragraphs => "paragraphs",

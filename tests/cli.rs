@@ -266,3 +266,35 @@ fn one_copy_per_recipient_differing_only_in_the_name() {
         }
     }
 }
+
+#[test]
+fn a_watermark_goes_behind_every_page() {
+    let dir = samples("watermark");
+    let pack = std::fs::read_to_string(dir.join("briefings/legal-delegation-pack.yaml")).unwrap();
+    std::fs::write(
+        dir.join("briefings/legal-delegation-pack.yaml"),
+        format!("{pack}watermark: DRAFT\n"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/legal-delegation-pack.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = Pdf::open(&dir.join("out/legal-delegation-pack.pdf"));
+    for (n, id) in pdf.doc.get_pages() {
+        let ops = lopdf::content::Content::decode(&pdf.doc.get_page_content(id))
+            .unwrap()
+            .operations;
+        // The first text drawn on the page is the watermark, turned 45°.
+        let first_text = ops
+            .iter()
+            .position(|op| op.operator == "Tj" || op.operator == "TJ")
+            .expect("text on every page");
+        let turned = ops[..first_text].iter().any(|op| {
+            op.operator == "cm" && op.operands.len() == 6 && {
+                let b = op.operands[1].as_float().unwrap_or(0.0);
+                (b.abs() - std::f32::consts::FRAC_1_SQRT_2).abs() < 0.01
+            }
+        });
+        assert!(turned, "page {n}: no 45° turn before the first text");
+        assert!(pdf.text_of(&[n]).contains("DRAFT"), "page {n}");
+    }
+}

@@ -86,6 +86,9 @@ pub struct Page {
     pub folds: Vec<f32>,
     pub items: Vec<Item>,
     pub links: Vec<Link>,
+    /// A watermark behind everything else: its run (set around the origin)
+    /// is drawn turned 45° about the page's centre.
+    pub watermark: Option<GlyphRun>,
 }
 
 #[derive(Debug, Clone)]
@@ -1519,6 +1522,53 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The watermark's glyphs, centred on the origin, sized to run most of
+    /// the way across an A4 page's diagonal.
+    fn watermark(&self, text: &str) -> GlyphRun {
+        let style = Style {
+            font: crate::theme::Family::Sans,
+            bold: true,
+            size: 10.0,
+            color: Cmyk {
+                c: 0.0,
+                m: 0.0,
+                y: 0.0,
+                k: 0.1,
+            },
+            ..Style::default()
+        };
+        let face = self.shaper.book.face_for(&style);
+        let upem = self.shaper.face(face).units_per_em;
+        let shaped = self.shaper.shape(face, text);
+        let width_em: f32 = shaped.iter().map(|g| g.advance as f32 / upem).sum();
+        let size = (560.0 / width_em.max(0.5)).clamp(24.0, 110.0);
+        let glyphs: Vec<PlacedGlyph> = shaped
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let end = shaped.get(i + 1).map_or(text.len(), |n| n.cluster as usize);
+                PlacedGlyph {
+                    id: g.id,
+                    advance: g.advance as f32 * size / upem,
+                    x_offset: g.x_offset as f32 * size / upem,
+                    y_offset: g.y_offset as f32 * size / upem,
+                    range: g.cluster as usize..end.max(g.cluster as usize),
+                }
+            })
+            .collect();
+        let width: f32 = glyphs.iter().map(|g| g.advance).sum();
+        GlyphRun {
+            x: -width / 2.0,
+            y: size * 0.35,
+            face,
+            size,
+            color: style.color,
+            glyphs,
+            text: text.to_string(),
+            underline: false,
+        }
+    }
+
     /// Leader dots from `from` to `to` on the baseline of `model`.
     fn leaders(&self, model: &GlyphRun, from: f32, to: f32) -> Option<Item> {
         let dot = self.shaper.shape(model.face, ".");
@@ -1556,6 +1606,12 @@ impl<'a> Engine<'a> {
     /// Running headers and footers, now that the page count is known.
     fn running_heads(&mut self) -> Result<()> {
         let total = self.out.pages.len();
+        if let Some(text) = &self.doc.watermark {
+            let run = self.watermark(text);
+            for page in &mut self.out.pages {
+                page.watermark = Some(run.clone());
+            }
+        }
         for index in 0..total {
             let master = self.page_masters[index];
             let m = self.doc.masters[master].clone();

@@ -135,6 +135,15 @@ pub fn write(
         {
             let mut surface = pdf_page.surface();
             surface.push_transform(&Transform::from_translate(sheet.origin.0, sheet.origin.1));
+            if let Some(run) = &page.watermark {
+                // Behind everything, across the page from bottom left to top right.
+                let (cx, cy) = (page.width / 2.0, page.height / 2.0);
+                surface.push_transform(&Transform::from_translate(cx, cy));
+                surface.push_transform(&Transform::from_rotate(-45.0));
+                draw_run(&mut surface, run, &fonts, options.color);
+                surface.pop();
+                surface.pop();
+            }
             for item in &page.items {
                 match item {
                     Item::Text(run) => draw_run(&mut surface, run, &fonts, options.color),
