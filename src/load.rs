@@ -553,13 +553,15 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
     let file = dir.join("profile.yaml");
     let text = read_text(&file)?;
     let raw: ProfileFile = parse_yaml(&file, &text, 1)?;
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+    let mut all: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, "read the folder", &e))?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md") && p.is_file())
-        .filter(|p| !is_translation(p) && !is_note(p))
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && p.is_file() && !is_note(p))
         .collect();
+    all.sort();
+    let (translations, mut paths): (Vec<PathBuf>, Vec<PathBuf>) =
+        all.into_iter().partition(|p| is_translation(p));
     paths.sort();
     let mut sections: Vec<Section> = Vec::new();
     for path in paths {
@@ -574,6 +576,32 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
             .help("give each section its own id"));
         }
         sections.push(section);
+    }
+    // `01-overview.ru.md` is the Russian of `01-overview.md`.
+    for path in translations {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (base, lang) = stem.rsplit_once('.').unwrap_or((&stem, ""));
+        let original = dir.join(format!("{base}.md"));
+        let translated = load_section(&path)?;
+        let Some(section) = sections.iter_mut().find(|s| s.file == original) else {
+            return Err(Error::new(format!("{} is a translation of {}, which does not exist", path.display(), original.display()))
+                .at(Location::file(&path))
+                .help("name a translation after its section's file, e.g. 01-overview.ru.md beside 01-overview.md"));
+        };
+        if translated.id != section.id {
+            let text = read_text(&path)?;
+            let offset = text.find("id:").unwrap_or(0);
+            return Err(Error::new(format!(
+                "the translation's id is `{}`, its section's is `{}`",
+                translated.id, section.id
+            ))
+            .at(Location::at_offset(&path, &text, offset))
+            .help("a translation keeps its section's id; only the title and text change"));
+        }
+        section.translations.insert(lang.to_string(), translated);
     }
     Ok(Profile {
         name: dir
@@ -661,6 +689,7 @@ pub fn load_section(path: &Path) -> Result<Section> {
         body: text[body_start..].to_string(),
         file: path.to_path_buf(),
         body_line,
+        translations: BTreeMap::new(),
     })
 }
 

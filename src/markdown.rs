@@ -349,6 +349,7 @@ mod tests {
             body: body.into(),
             file: PathBuf::from("/nonexistent/s.md"),
             body_line: 5,
+            translations: Default::default(),
         }
     }
 

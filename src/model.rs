@@ -95,6 +95,8 @@ pub struct Section {
     pub file: PathBuf,
     /// The line of `file` on which `body` starts, for error locations.
     pub body_line: usize,
+    /// The section in other languages, by language code (`overview.ru.md`).
+    pub translations: BTreeMap<String, Section>,
 }
 
 /// One briefing file: what to build from which profile.

@@ -95,8 +95,27 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
         .filter(|(_, asset)| asset.audience <= briefing.audience)
         .map(|(k, a)| (k.clone(), a.clone()))
         .collect();
+    // In the briefing's language where the section has a translation.
+    let lang = briefing.lang.as_deref().unwrap_or(&profile.lang);
+    let code = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(lang)
+        .to_ascii_lowercase();
     Ok(Selection {
-        sections: chosen.into_iter().cloned().collect(),
+        sections: chosen
+            .into_iter()
+            .map(|s| {
+                s.translations.get(&code).map_or_else(
+                    || s.clone(),
+                    |t| Section {
+                        audience: s.audience,
+                        tags: s.tags.clone(),
+                        ..t.clone()
+                    },
+                )
+            })
+            .collect(),
         images,
     })
 }

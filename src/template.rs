@@ -168,11 +168,51 @@ pub fn data(
     }))
 }
 
+/// The fixed words of the built-in templates, in the languages handbill
+/// knows: `{{t "Contents"}}` gives the word in the briefing's language.
+pub const FIXED_WORDS: &[(&str, &str)] = &[
+    ("Contents", "Содержание"),
+    ("Page", "Страница"),
+    ("of", "из"),
+    ("Sources", "Источники"),
+    ("Prepared for", "Подготовлено для"),
+    ("Delegation", "Делегация"),
+    ("Date", "Дата"),
+    ("Country profile", "Страновой обзор"),
+    ("Protest", "Акция протеста"),
+];
+
+/// A fixed word in `lang` (`en`, `ru`); the English word where handbill
+/// knows no translation.
+pub fn fixed_word<'a>(word: &'a str, lang: &str) -> &'a str {
+    match crate::theme::Lang::from_code(lang) {
+        crate::theme::Lang::Russian => FIXED_WORDS
+            .iter()
+            .find(|(en, _)| *en == word)
+            .map_or(word, |(_, ru)| ru),
+        _ => word,
+    }
+}
+
+fn translate_helper(
+    h: &handlebars::Helper,
+    _: &Handlebars,
+    ctx: &handlebars::Context,
+    _: &mut handlebars::RenderContext,
+    out: &mut dyn handlebars::Output,
+) -> handlebars::HelperResult {
+    let word = h.param(0).and_then(|p| p.value().as_str()).unwrap_or("");
+    let lang = ctx.data()["briefing"]["lang"].as_str().unwrap_or("en");
+    out.write(&markdown::escape(fixed_word(word, lang)))?;
+    Ok(())
+}
+
 /// Renders `template` with `data` into layout markup.
 pub fn render(template: &Template, data: &Value) -> Result<String> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(markdown::escape);
+    hb.register_helper("t", Box::new(translate_helper));
     hb.register_template_string(&template.name, &template.text)
         .map_err(|e| {
             let (line, col) = e.pos().unwrap_or((1, 1));
@@ -243,6 +283,15 @@ mod tests {
         let err = render(&tpl("<p>\n{{#if x}}\n</p>"), &json!({})).unwrap_err();
         assert!(err.message.contains("not valid Handlebars"), "{err}");
         assert!(err.location.unwrap().line >= 2);
+    }
+
+    #[test]
+    fn fixed_words_follow_the_briefing_language() {
+        let t = tpl("<p>{{t \"Contents\"}} / {{t \"Page\"}} 1 {{t \"of\"}} 5</p>");
+        let ru = render(&t, &json!({"briefing": {"lang": "ru"}})).unwrap();
+        assert_eq!(ru, "<p>Содержание / Страница 1 из 5</p>");
+        let en = render(&t, &json!({"briefing": {"lang": "en-GB"}})).unwrap();
+        assert_eq!(en, "<p>Contents / Page 1 of 5</p>");
     }
 
     #[test]

@@ -28,6 +28,8 @@ fn sections() -> Vec<PathBuf> {
             p.extension().is_some_and(|x| x == "md")
                 && p.file_name().unwrap().to_string_lossy().as_bytes()[0].is_ascii_digit()
         })
+        // Not the translations (01-overview.ru.md).
+        .filter(|p| !p.file_stem().unwrap().to_string_lossy().contains('.'))
         .collect();
     files.sort();
     files
@@ -601,4 +603,50 @@ fn the_pack_lists_the_cited_sources_in_order_of_first_citation() {
         })
         .collect();
     assert!(places.windows(2).all(|w| w[0] < w[1]), "{places:?}\n{list}");
+}
+
+#[test]
+fn the_russian_pack_has_russian_fixed_words_sections_and_hyphenation() {
+    let pdf = Pdf::open(&built().join("legal-delegation-pack-ru.pdf"));
+    let text = pdf.text();
+    for word in [
+        "Содержание",
+        "Источники",
+        "Обзор",
+        "Режим Назарбаева",
+        "Наши требования",
+    ] {
+        assert!(text.contains(word), "`{word}` is not in the Russian pack");
+    }
+    // Cover labels are set in capitals.
+    assert!(text.contains("ДЕЛЕГАЦИЯ"), "the cover's labels are Russian");
+    let all = words(&text);
+    find_in_order(&all, &words("Страница 3 из 5"), 0, 0).unwrap();
+    // A section with no translation stays in English.
+    assert!(text.contains("Justice for Vadim Kuramshin"));
+    let lang = pdf
+        .doc
+        .catalog()
+        .unwrap()
+        .get(b"Lang")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_vec();
+    assert_eq!(lang, b"ru");
+    // Russian words are hyphenated by Russian rules.
+    let o = handbill(
+        &repo(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "briefings/legal-delegation-pack-ru.yaml",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        report[0]["typesetting"]["hyphenated"].as_u64().unwrap() > 0,
+        "{report}"
+    );
 }
