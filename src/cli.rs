@@ -111,15 +111,20 @@ pub struct Common {
     /// The folder to write the PDFs to.
     #[arg(long, short, default_value = "out")]
     pub out: PathBuf,
-    /// `print` writes CMYK colour for the print shop; `screen` writes RGB.
+    /// `print`: CMYK, bleed and marks, PDF/X-4, for the print shop;
+    /// `screen`: RGB at the finished size; `archive`: PDF/A-2u for keeping.
     #[arg(long, value_enum, default_value_t = OutputProfile::Print)]
     pub profile: OutputProfile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputProfile {
+    /// CMYK, bleed and marks, PDF/X-4: for the print shop.
     Print,
+    /// RGB at the finished size: for reading on screen.
     Screen,
+    /// PDF/A-2u in RGB: for the society's archive.
+    Archive,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -204,9 +209,10 @@ fn build_options(profile: OutputProfile) -> BuildOptions {
         pdf: PdfOptions {
             color: match profile {
                 OutputProfile::Print => ColorMode::Cmyk,
-                OutputProfile::Screen => ColorMode::Rgb,
+                OutputProfile::Screen | OutputProfile::Archive => ColorMode::Rgb,
             },
             marks: profile == OutputProfile::Print,
+            archival: profile == OutputProfile::Archive,
             date: std::env::var("SOURCE_DATE_EPOCH")
                 .ok()
                 .and_then(|s| s.trim().parse().ok()),

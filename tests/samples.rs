@@ -650,3 +650,45 @@ fn the_russian_pack_has_russian_fixed_words_sections_and_hyphenation() {
         "{report}"
     );
 }
+
+#[test]
+fn the_archive_profile_writes_pdf_a_2u() {
+    let out = scratch("archive");
+    let o = handbill(
+        &repo(),
+        &[
+            "build",
+            "briefings/legal-delegation-pack.yaml",
+            "--profile",
+            "archive",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        o.status.success(),
+        "krilla's PDF/A validation refused it:\n{}",
+        stderr(&o)
+    );
+    let pdf = Pdf::open(&out.join("legal-delegation-pack.pdf"));
+    let catalog = pdf.doc.catalog().unwrap();
+    let xmp = pdf
+        .doc
+        .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_stream()
+        .unwrap();
+    let xmp = String::from_utf8(
+        xmp.decompressed_content()
+            .unwrap_or_else(|_| xmp.content.clone()),
+    )
+    .unwrap();
+    let part = xmp.contains("pdfaid:part=\"2\"") || xmp.contains("<pdfaid:part>2</pdfaid:part>");
+    let conformance = xmp.contains("pdfaid:conformance=\"U\"")
+        || xmp.contains("<pdfaid:conformance>U</pdfaid:conformance>");
+    assert!(part && conformance, "no PDF/A-2u identification in:\n{xmp}");
+    assert!(
+        catalog.get(b"OutputIntents").is_ok(),
+        "PDF/A needs an output intent"
+    );
+}

@@ -60,6 +60,9 @@ pub struct PdfOptions {
     pub color: ColorMode,
     /// Bleed, slug, crop and fold marks on pages whose master has bleed.
     pub marks: bool,
+    /// A PDF/A-2u file for the archive: krilla checks every requirement and
+    /// refuses to write a file that would not meet it.
+    pub archival: bool,
     /// Seconds since 1970 for the document's dates (`SOURCE_DATE_EPOCH`);
     /// without it the PDF carries no date at all.
     pub date: Option<i64>,
@@ -86,6 +89,17 @@ pub fn write(
             configuration,
             ..SerializeSettings::default()
         }
+    } else if options.archival {
+        let configuration = krilla::configure::ConfigurationBuilder::new()
+            .with_archival_validator(krilla::configure::Archival::A2_U)
+            .finish()
+            .map_err(|e| Error::new(format!("PDF/A settings: {e:?}")))?;
+        SerializeSettings {
+            enable_tagging: false,
+            no_device_cs: true,
+            configuration,
+            ..SerializeSettings::default()
+        }
     } else {
         SerializeSettings {
             enable_tagging: false,
@@ -105,8 +119,9 @@ pub fn write(
     for (key, pic) in images {
         let data = krilla::Data::from(pic.data.clone());
         let image = match pic.format {
-            PictureFormat::Png => Image::from_png(data, true),
-            PictureFormat::Jpeg => Image::from_jpeg(data, true),
+            // PDF/A forbids asking viewers to smooth pictures.
+            PictureFormat::Png => Image::from_png(data, !options.archival),
+            PictureFormat::Jpeg => Image::from_jpeg(data, !options.archival),
         }
         .map_err(|e| {
             Error::new(format!(
@@ -140,13 +155,13 @@ pub fn write(
                 let (cx, cy) = (page.width / 2.0, page.height / 2.0);
                 surface.push_transform(&Transform::from_translate(cx, cy));
                 surface.push_transform(&Transform::from_rotate(-45.0));
-                draw_run(&mut surface, run, &fonts, options.color);
+                draw_run(&mut surface, run, &fonts, options);
                 surface.pop();
                 surface.pop();
             }
             for item in &page.items {
                 match item {
-                    Item::Text(run) => draw_run(&mut surface, run, &fonts, options.color),
+                    Item::Text(run) => draw_run(&mut surface, run, &fonts, options),
                     Item::Rect {
                         x,
                         y,
@@ -345,27 +360,41 @@ fn draw_run(
     surface: &mut krilla::surface::Surface,
     run: &GlyphRun,
     fonts: &[Font],
-    mode: ColorMode,
+    options: &PdfOptions,
 ) {
+    let mode = options.color;
     if run.glyphs.is_empty() {
         return;
     }
     let size = run.size;
+    // PDF/A-2u wants text for every glyph: there, an added hyphen stands for
+    // a soft hyphen (U+00AD), which readers drop when they join the word.
+    let mut text = run.text.clone();
     let glyphs: Vec<KrillaGlyph> = run
         .glyphs
         .iter()
         .map(|g| {
+            let mut range = g.range.clone();
+            if options.archival && range.is_empty() {
+                let at = text.len();
+                text.push('\u{ad}');
+                range = at..text.len();
+            }
             KrillaGlyph::new(
                 GlyphId::new(u32::from(g.id)),
                 g.advance / size,
                 g.x_offset / size,
                 g.y_offset / size,
                 0.0,
-                g.range.clone(),
+                range,
                 None,
             )
         })
         .collect();
+    let run = &GlyphRun {
+        text,
+        ..run.clone()
+    };
     surface.set_fill(Some(Fill {
         paint: paint(run.color, mode),
         ..Fill::default()
