@@ -194,6 +194,12 @@ fn run_one(
     }
     let result = build_copy(file, job.recipient, &batch.options).and_then(|built| {
         if !batch.dry_run {
+            if let Some(imposed) = &built.imposed {
+                write_atomically(
+                    &batch.out.join(format!("{}-imposed.pdf", job.name)),
+                    imposed,
+                )?;
+            }
             write_atomically(&target, &built.pdf)?;
             manifest
                 .lock()

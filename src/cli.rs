@@ -43,6 +43,10 @@ pub enum Command {
         /// Rebuild even the PDFs whose inputs have not changed.
         #[arg(long)]
         force: bool,
+        /// Also write X-imposed.pdf for the press: `2up` (A5 on SRA4) or
+        /// `4up` (A6 on SRA4), copies step and repeat, with cut marks.
+        #[arg(long, value_name = "2up|4up")]
+        impose: Option<crate::pdf::impose::Imposition>,
         /// Build only the K-th of N slices of the briefings (e.g. 2/4).
         #[arg(long, value_name = "K/N")]
         shard: Option<Shard>,
@@ -169,6 +173,7 @@ pub fn main() -> ExitCode {
             quiet,
             verbose,
             report,
+            impose,
         } => {
             let verbosity = if quiet {
                 Verbosity::Quiet
@@ -177,7 +182,7 @@ pub fn main() -> ExitCode {
             } else {
                 Verbosity::Normal
             };
-            run_build(&common, force, shard, jobs, verbosity, report)
+            run_build(&common, force, shard, jobs, verbosity, report, impose)
         }
         Command::Check {
             paths,
@@ -217,6 +222,7 @@ fn build_options(profile: OutputProfile) -> BuildOptions {
                 .ok()
                 .and_then(|s| s.trim().parse().ok()),
         },
+        impose: None,
     }
 }
 
@@ -231,11 +237,15 @@ fn run_build(
     jobs: Option<usize>,
     verbosity: Verbosity,
     report: bool,
+    impose: Option<crate::pdf::impose::Imposition>,
 ) -> Result<ExitCode> {
     let files = batch::shard(job_list(&common.paths)?, shard);
     let batch = Batch {
         out: common.out.clone(),
-        options: build_options(common.profile),
+        options: BuildOptions {
+            impose,
+            ..build_options(common.profile)
+        },
         jobs: jobs.unwrap_or_else(default_jobs).max(1),
         force,
         dry_run: false,
@@ -560,7 +570,7 @@ fn run_watch(common: &Common) -> Result<ExitCode> {
             // Let an editor finish saving before reading.
             std::thread::sleep(Duration::from_millis(150));
             let stamp = watched_state(&common.paths);
-            match run_build(common, false, None, None, Verbosity::Normal, false) {
+            match run_build(common, false, None, None, Verbosity::Normal, false, None) {
                 Ok(_) => {}
                 Err(e) => eprint!("{e}"),
             }

@@ -41,12 +41,16 @@ pub struct Built {
     pub took: std::time::Duration,
     /// How the text was set.
     pub report: layout::Report,
+    /// The imposed copy, when the build asked for one.
+    pub imposed: Option<Vec<u8>>,
 }
 
 /// Options that apply to every briefing of a build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub pdf: pdf::PdfOptions,
+    /// Also write an imposed copy for the press: `X-imposed.pdf`.
+    pub impose: Option<pdf::impose::Imposition>,
 }
 
 /// How far `fit: shrink` may set a leaflet's text smaller, in percent.
@@ -253,11 +257,21 @@ pub fn build_copy(
     let mut pdf_options = options.pdf.clone();
     pdf_options.date = pdf_options.date.or(laid.date);
     let pdf = pdf::write(&laid.pages, &laid.pictures, &pdf_options)?;
+    let imposed = match options.impose {
+        Some(scheme) => Some(pdf::impose::write_imposed(
+            &laid.pages,
+            &laid.pictures,
+            &pdf_options,
+            scheme,
+        )?),
+        None => None,
+    };
     Ok(Built {
         name: laid.name,
         pages: laid.pages.pages.len(),
         warnings: laid.pages.warnings,
         report: laid.pages.report,
+        imposed,
         pdf,
         took: started.elapsed(),
     })

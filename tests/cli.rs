@@ -298,3 +298,57 @@ fn a_watermark_goes_behind_every_page() {
         assert!(pdf.text_of(&[n]).contains("DRAFT"), "page {n}");
     }
 }
+
+#[test]
+fn impose_2up_sets_two_copies_per_sheet_side_for_the_press() {
+    let dir = samples("impose");
+    let o = handbill(
+        &dir,
+        &[
+            "build",
+            "briefings/london-protest-leaflet.yaml",
+            "--impose",
+            "2up",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = Pdf::open(&dir.join("out/london-protest-leaflet-imposed.pdf"));
+    assert!(
+        dir.join("out/london-protest-leaflet.pdf").exists(),
+        "the leaflet itself is written too"
+    );
+    assert_eq!(pdf.page_count(), 2, "front and back");
+    let (w, h) = pdf.page_size_mm(0);
+    assert!(
+        (w - 320.0).abs() < 0.1 && (h - 225.0).abs() < 0.1,
+        "SRA4 landscape, not {w}×{h}"
+    );
+    for page in 1..=2u32 {
+        let text = pdf.text_of(&[page]);
+        let needle = if page == 1 { "Overview" } else { "Our Demands" };
+        assert_eq!(
+            text.matches(needle).count(),
+            2,
+            "page {page}: two copies of “{needle}”"
+        );
+    }
+    // 4-up is for A6: an A5 leaflet is refused, and nothing is written for it.
+    let o = handbill(
+        &dir,
+        &[
+            "build",
+            "briefings/london-protest-leaflet.yaml",
+            "--impose",
+            "4up",
+            "--out",
+            "four",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("do not fit an SRA4 sheet"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.join("four/london-protest-leaflet.pdf").exists());
+}

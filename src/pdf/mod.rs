@@ -38,6 +38,7 @@ pub enum ColorMode {
     Rgb,
 }
 
+pub mod impose;
 pub mod marks;
 pub mod pdfx;
 
@@ -74,64 +75,7 @@ pub fn write(
     images: &BTreeMap<String, Picture>,
     options: &PdfOptions,
 ) -> Result<Vec<u8>> {
-    let print = options.color == ColorMode::Cmyk;
-    let settings = if print {
-        // PDF/X-4: PDF 1.6, no device-dependent colour. CMYK is tagged with
-        // the print profile, RGB pictures with sRGB.
-        let configuration = krilla::configure::ConfigurationBuilder::new()
-            .with_version(krilla::configure::PdfVersion::Pdf16)
-            .finish()
-            .map_err(|e| Error::new(format!("PDF settings: {e:?}")))?;
-        SerializeSettings {
-            enable_tagging: false,
-            no_device_cs: true,
-            cmyk_profile: krilla::icc::ICCProfile::new(PRINT_PROFILE),
-            configuration,
-            ..SerializeSettings::default()
-        }
-    } else if options.archival {
-        let configuration = krilla::configure::ConfigurationBuilder::new()
-            .with_archival_validator(krilla::configure::Archival::A2_U)
-            .finish()
-            .map_err(|e| Error::new(format!("PDF/A settings: {e:?}")))?;
-        SerializeSettings {
-            enable_tagging: false,
-            no_device_cs: true,
-            configuration,
-            ..SerializeSettings::default()
-        }
-    } else {
-        SerializeSettings {
-            enable_tagging: false,
-            ..SerializeSettings::default()
-        }
-    };
-    let mut document = Document::new_with(settings);
-    let book = FontBook::bundled();
-    let fonts: Vec<Font> = book
-        .faces
-        .iter()
-        .map(|f| {
-            Font::new(f.data.into(), 0).expect("bundled fonts load in krilla (checked by a test)")
-        })
-        .collect();
-    let mut embedded: BTreeMap<&str, Image> = BTreeMap::new();
-    for (key, pic) in images {
-        let data = krilla::Data::from(pic.data.clone());
-        let image = match pic.format {
-            // PDF/A forbids asking viewers to smooth pictures.
-            PictureFormat::Png => Image::from_png(data, !options.archival),
-            PictureFormat::Jpeg => Image::from_jpeg(data, !options.archival),
-        }
-        .map_err(|e| {
-            Error::new(format!(
-                "image `{key}` ({}) cannot be embedded: {e}",
-                pic.path.display()
-            ))
-        })?;
-        embedded.insert(key.as_str(), image);
-    }
-
+    let (mut document, fonts, embedded) = start(images, options)?;
     let sheets: Vec<Sheet> = pages
         .pages
         .iter()
@@ -150,68 +94,7 @@ pub fn write(
         {
             let mut surface = pdf_page.surface();
             surface.push_transform(&Transform::from_translate(sheet.origin.0, sheet.origin.1));
-            if let Some(run) = &page.watermark {
-                // Behind everything, across the page from bottom left to top right.
-                let (cx, cy) = (page.width / 2.0, page.height / 2.0);
-                surface.push_transform(&Transform::from_translate(cx, cy));
-                surface.push_transform(&Transform::from_rotate(-45.0));
-                draw_run(&mut surface, run, &fonts, options);
-                surface.pop();
-                surface.pop();
-            }
-            for item in &page.items {
-                match item {
-                    Item::Text(run) => draw_run(&mut surface, run, &fonts, options),
-                    Item::Rect {
-                        x,
-                        y,
-                        width,
-                        height,
-                        fill,
-                        stroke,
-                    } => {
-                        let mut pb = PathBuilder::new();
-                        if *height == 0.0 {
-                            pb.move_to(*x, *y);
-                            pb.line_to(x + width, *y);
-                        } else {
-                            // Backgrounds that touch the trim edge run on into the bleed.
-                            let (x, y, w, h) = if fill.is_some() {
-                                sheet.bled(*x, *y, *width, *height)
-                            } else {
-                                (*x, *y, *width, *height)
-                            };
-                            if let Some(rect) = Rect::from_xywh(x, y, w, h) {
-                                pb.push_rect(rect);
-                            }
-                        }
-                        let Some(path) = pb.finish() else { continue };
-                        surface.set_fill(fill.filter(|_| *height > 0.0).map(|c| Fill {
-                            paint: paint(c, options.color),
-                            ..Fill::default()
-                        }));
-                        surface.set_stroke(stroke.map(|(c, w)| Stroke {
-                            paint: paint(c, options.color),
-                            width: w,
-                            ..Stroke::default()
-                        }));
-                        surface.draw_path(&path);
-                        surface.set_stroke(None);
-                    }
-                    Item::Image {
-                        key,
-                        x,
-                        y,
-                        width,
-                        height,
-                    } => {
-                        let Some(image) = embedded.get(key.as_str()) else {
-                            continue;
-                        };
-                        draw_image(&mut surface, image, sheet, (*x, *y, *width, *height));
-                    }
-                }
-            }
+            draw_page(&mut surface, page, sheet, &fonts, &embedded, options);
             surface.pop();
             draw_marks(&mut surface, sheet);
             surface.finish();
@@ -244,6 +127,11 @@ pub fn write(
     }
 
     document.set_outline(outline(pages, &sheets));
+    finish(document, pages, options)
+}
+
+/// Metadata, then the bytes, then for print the PDF/X-4 identification.
+fn finish(mut document: Document, pages: &Pages, options: &PdfOptions) -> Result<Vec<u8>> {
     let mut metadata = Metadata::new()
         .title(pages.title.clone())
         .language(pages.lang.clone())
@@ -262,7 +150,7 @@ pub fn write(
     let bytes = document
         .finish()
         .map_err(|e| Error::new(format!("the PDF could not be written: {e:?}")))?;
-    if !print {
+    if options.color != ColorMode::Cmyk {
         return Ok(bytes);
     }
     pdfx::make_pdfx4(&bytes, &PRINT_CONDITION, false).map_err(|e| {
@@ -270,6 +158,73 @@ pub fn write(
             "the PDF/X-4 identification could not be added: {e}"
         ))
     })
+}
+
+/// A new krilla document for `options`, with the bundled fonts and the
+/// pictures loaded.
+fn start<'a>(
+    images: &'a BTreeMap<String, Picture>,
+    options: &PdfOptions,
+) -> Result<(Document, Vec<Font>, BTreeMap<&'a str, Image>)> {
+    let print = options.color == ColorMode::Cmyk;
+    let settings = if print {
+        // PDF/X-4: PDF 1.6, no device-dependent colour. CMYK is tagged with
+        // the print profile, RGB pictures with sRGB.
+        let configuration = krilla::configure::ConfigurationBuilder::new()
+            .with_version(krilla::configure::PdfVersion::Pdf16)
+            .finish()
+            .map_err(|e| Error::new(format!("PDF settings: {e:?}")))?;
+        SerializeSettings {
+            enable_tagging: false,
+            no_device_cs: true,
+            cmyk_profile: krilla::icc::ICCProfile::new(PRINT_PROFILE),
+            configuration,
+            ..SerializeSettings::default()
+        }
+    } else if options.archival {
+        let configuration = krilla::configure::ConfigurationBuilder::new()
+            .with_archival_validator(krilla::configure::Archival::A2_U)
+            .finish()
+            .map_err(|e| Error::new(format!("PDF/A settings: {e:?}")))?;
+        SerializeSettings {
+            enable_tagging: false,
+            no_device_cs: true,
+            configuration,
+            ..SerializeSettings::default()
+        }
+    } else {
+        SerializeSettings {
+            enable_tagging: false,
+            ..SerializeSettings::default()
+        }
+    };
+    let document = Document::new_with(settings);
+    let book = FontBook::bundled();
+    let fonts: Vec<Font> = book
+        .faces
+        .iter()
+        .map(|f| {
+            Font::new(f.data.into(), 0).expect("bundled fonts load in krilla (checked by a test)")
+        })
+        .collect();
+    let mut embedded: BTreeMap<&str, Image> = BTreeMap::new();
+    for (key, pic) in images {
+        let data = krilla::Data::from(pic.data.clone());
+        let image = match pic.format {
+            // PDF/A forbids asking viewers to smooth pictures.
+            PictureFormat::Png => Image::from_png(data, !options.archival),
+            PictureFormat::Jpeg => Image::from_jpeg(data, !options.archival),
+        }
+        .map_err(|e| {
+            Error::new(format!(
+                "image `{key}` ({}) cannot be embedded: {e}",
+                pic.path.display()
+            ))
+        })?;
+        embedded.insert(key.as_str(), image);
+    }
+
+    Ok((document, fonts, embedded))
 }
 
 fn paint(c: Cmyk, mode: ColorMode) -> krilla::paint::Paint {
@@ -281,6 +236,80 @@ fn paint(c: Cmyk, mode: ColorMode) -> krilla::paint::Paint {
         ColorMode::Rgb => {
             let (r, g, b) = c.to_rgb();
             rgb::Color::new(r, g, b).into()
+        }
+    }
+}
+
+/// Draws a laid-out page's watermark and items, with the surface's origin
+/// at the page's top-left trim corner.
+fn draw_page(
+    surface: &mut krilla::surface::Surface,
+    page: &crate::layout::Page,
+    sheet: &Sheet,
+    fonts: &[Font],
+    embedded: &BTreeMap<&str, Image>,
+    options: &PdfOptions,
+) {
+    if let Some(run) = &page.watermark {
+        // Behind everything, across the page from bottom left to top right.
+        let (cx, cy) = (page.width / 2.0, page.height / 2.0);
+        surface.push_transform(&Transform::from_translate(cx, cy));
+        surface.push_transform(&Transform::from_rotate(-45.0));
+        draw_run(surface, run, &fonts, options);
+        surface.pop();
+        surface.pop();
+    }
+    for item in &page.items {
+        match item {
+            Item::Text(run) => draw_run(surface, run, &fonts, options),
+            Item::Rect {
+                x,
+                y,
+                width,
+                height,
+                fill,
+                stroke,
+            } => {
+                let mut pb = PathBuilder::new();
+                if *height == 0.0 {
+                    pb.move_to(*x, *y);
+                    pb.line_to(x + width, *y);
+                } else {
+                    // Backgrounds that touch the trim edge run on into the bleed.
+                    let (x, y, w, h) = if fill.is_some() {
+                        sheet.bled(*x, *y, *width, *height)
+                    } else {
+                        (*x, *y, *width, *height)
+                    };
+                    if let Some(rect) = Rect::from_xywh(x, y, w, h) {
+                        pb.push_rect(rect);
+                    }
+                }
+                let Some(path) = pb.finish() else { continue };
+                surface.set_fill(fill.filter(|_| *height > 0.0).map(|c| Fill {
+                    paint: paint(c, options.color),
+                    ..Fill::default()
+                }));
+                surface.set_stroke(stroke.map(|(c, w)| Stroke {
+                    paint: paint(c, options.color),
+                    width: w,
+                    ..Stroke::default()
+                }));
+                surface.draw_path(&path);
+                surface.set_stroke(None);
+            }
+            Item::Image {
+                key,
+                x,
+                y,
+                width,
+                height,
+            } => {
+                let Some(image) = embedded.get(key.as_str()) else {
+                    continue;
+                };
+                draw_image(surface, image, sheet, (*x, *y, *width, *height));
+            }
         }
     }
 }
