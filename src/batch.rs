@@ -101,7 +101,7 @@ pub fn jobs(files: &[PathBuf]) -> Vec<Job> {
 /// What happened to one briefing.
 #[derive(Debug)]
 pub enum Outcome {
-    Built { built: Built, path: PathBuf },
+    Built { built: Box<Built>, path: PathBuf },
     Unchanged { path: PathBuf },
     Failed(Box<Error>),
 }
@@ -210,7 +210,7 @@ fn run_one(
     });
     match result {
         Ok(built) => Outcome::Built {
-            built,
+            built: Box::new(built),
             path: target,
         },
         Err(e) => Outcome::Failed(Box::new(e.context(format!("building {}", file.display())))),

@@ -255,13 +255,13 @@ fn draw_page(
         let (cx, cy) = (page.width / 2.0, page.height / 2.0);
         surface.push_transform(&Transform::from_translate(cx, cy));
         surface.push_transform(&Transform::from_rotate(-45.0));
-        draw_run(surface, run, &fonts, options);
+        draw_run(surface, run, fonts, options);
         surface.pop();
         surface.pop();
     }
     for item in &page.items {
         match item {
-            Item::Text(run) => draw_run(surface, run, &fonts, options),
+            Item::Text(run) => draw_run(surface, run, fonts, options),
             Item::Rect {
                 x,
                 y,
