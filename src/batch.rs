@@ -188,6 +188,8 @@ fn run_one(
         if let Some((inputs, output)) = recorded
             && inputs == fingerprint
             && std::fs::read(&target).is_ok_and(|b| hex(&hash_bytes(&b)) == output)
+            && (batch.options.impose.is_none()
+                || batch.out.join(format!("{}-imposed.pdf", job.name)).exists())
         {
             return Outcome::Unchanged { path: target };
         }

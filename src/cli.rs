@@ -56,7 +56,7 @@ pub enum Command {
         /// Print only errors.
         #[arg(long, short)]
         quiet: bool,
-        /// Print warnings and the time each briefing took.
+        /// Also print the PDFs that were up to date and the time each took.
         #[arg(long, short)]
         verbose: bool,
         /// Print the typesetting report: overfull and loose lines, widows

@@ -75,6 +75,12 @@ pub fn lay_out(briefing_file: &Path) -> Result<LaidOut> {
 /// Runs every stage up to layout for one copy of a briefing: the recipient's
 /// (by their place in `recipients:`), or the unpersonalised one.
 pub fn lay_out_copy(briefing_file: &Path, recipient: Option<usize>) -> Result<LaidOut> {
+    lay_out_for(briefing_file, recipient, true)
+}
+
+/// [`lay_out_copy`], saying whether the copy is for print (where pictures
+/// too coarse to print are refused; on screen they only warn).
+pub fn lay_out_for(briefing_file: &Path, recipient: Option<usize>, print: bool) -> Result<LaidOut> {
     let briefing = load::load_briefing(briefing_file)?;
     let profile = load::load_profile_for(&briefing)?;
     let selection = select::select(&briefing, &profile)?;
@@ -139,7 +145,7 @@ pub fn lay_out_copy(briefing_file: &Path, recipient: Option<usize>) -> Result<La
         _ => e,
     })?;
     let mut pages = pages;
-    check_resolution(&mut pages, &briefing, &pictures)?;
+    check_resolution(&mut pages, &briefing, &pictures, print)?;
     Ok(LaidOut {
         name: match recipient {
             Some(r) => format!("{}-{}", briefing.name, r.slug()),
@@ -164,8 +170,9 @@ fn check_resolution(
     pages: &mut layout::Pages,
     briefing: &model::Briefing,
     pictures: &std::collections::BTreeMap<String, select::Picture>,
+    print: bool,
 ) -> Result<()> {
-    let allowed = briefing.allow.contains(&model::Allowance::LowResolution);
+    let allowed = briefing.allow.contains(&model::Allowance::LowResolution) || !print;
     for (key, page, ppi) in pages.resolutions.clone() {
         let file = pictures
             .get(&key)
@@ -251,25 +258,35 @@ pub fn build_copy(
     options: &BuildOptions,
 ) -> Result<Built> {
     let started = std::time::Instant::now();
-    let laid = lay_out_copy(briefing_file, recipient)?;
+    let laid = lay_out_for(
+        briefing_file,
+        recipient,
+        options.pdf.color == pdf::ColorMode::Cmyk,
+    )?;
     // The PDF's date: SOURCE_DATE_EPOCH, else the document's own date, never
     // the clock, so the same input gives the same bytes.
     let mut pdf_options = options.pdf.clone();
     pdf_options.date = pdf_options.date.or(laid.date);
     let pdf = pdf::write(&laid.pages, &laid.pictures, &pdf_options)?;
+    let mut warnings = laid.pages.warnings.clone();
+    // A batch may mix leaflets and packs: impose those that fit the sheet.
     let imposed = match options.impose {
-        Some(scheme) => Some(pdf::impose::write_imposed(
-            &laid.pages,
-            &laid.pictures,
-            &pdf_options,
-            scheme,
-        )?),
+        Some(scheme) => {
+            match pdf::impose::write_imposed(&laid.pages, &laid.pictures, &pdf_options, scheme) {
+                Ok(bytes) => Some(bytes),
+                Err(e) if e.code == Some("no-imposition") => {
+                    warnings.push(format!("{}: not imposed: {}", laid.name, e.message));
+                    None
+                }
+                Err(e) => return Err(e),
+            }
+        }
         None => None,
     };
     Ok(Built {
         name: laid.name,
         pages: laid.pages.pages.len(),
-        warnings: laid.pages.warnings,
+        warnings,
         report: laid.pages.report,
         imposed,
         pdf,

@@ -102,6 +102,8 @@ pub struct Block {
     /// Whether the element had a `class`: numbering skips those (titles,
     /// source lists), counting only the plain paragraphs of the text.
     pub classed: bool,
+    /// A heading with `number="no"` (the Sources) takes no section number.
+    pub unnumbered: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -432,6 +434,30 @@ fn number_and_resolve(
         "section"
     };
     let mut numbers: BTreeMap<String, String> = BTreeMap::new();
+    // Headings on fixed pages (leaflets) are not numbered, but may be
+    // referred to by title.
+    for (name, blocks) in &doc.flows {
+        if paged.contains(name) {
+            continue;
+        }
+        for block in blocks {
+            if let BlockKind::Heading {
+                spans,
+                anchor: Some(a),
+                ..
+            } = &block.kind
+            {
+                let title: String = spans
+                    .iter()
+                    .filter_map(|s| match &s.content {
+                        SpanContent::Text(t) => Some(t.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                numbers.insert(a.clone(), format!("“{}”", title.trim()));
+            }
+        }
+    }
     let (mut h1, mut h2, mut para) = (0u32, 0u32, 0u32);
     for name in &paged {
         let Some(blocks) = doc.flows.get_mut(name) else {
@@ -445,7 +471,7 @@ fn number_and_resolve(
                     spans,
                     anchor,
                     listed: true,
-                } if *level <= 2 => {
+                } if *level <= 2 && !block.unnumbered => {
                     in_text = true;
                     let number = if *level == 1 {
                         h1 += 1;
@@ -939,6 +965,7 @@ impl Parser<'_> {
             line,
             number: None,
             classed: class.is_some(),
+            unnumbered: node.attribute("number") == Some("no"),
         })
     }
 
@@ -968,6 +995,7 @@ impl Parser<'_> {
                         line: self.pos(*first).0,
                         number: None,
                         classed: true,
+                        unnumbered: false,
                     });
                 }
             }

@@ -102,22 +102,25 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
         .next()
         .unwrap_or(lang)
         .to_ascii_lowercase();
-    Ok(Selection {
-        sections: chosen
-            .into_iter()
-            .map(|s| {
-                s.translations.get(&code).map_or_else(
-                    || s.clone(),
-                    |t| Section {
-                        audience: s.audience,
-                        tags: s.tags.clone(),
-                        ..t.clone()
-                    },
-                )
-            })
-            .collect(),
-        images,
-    })
+    let sections: Vec<Section> = chosen
+        .into_iter()
+        .map(|s| {
+            s.translations.get(&code).map_or_else(
+                || s.clone(),
+                |t| Section {
+                    audience: s.audience,
+                    tags: s.tags.clone(),
+                    ..t.clone()
+                },
+            )
+        })
+        .collect();
+    // A translation may cite other sources than its original: check what
+    // will really be printed.
+    for section in &sections {
+        check_citations(section, briefing, profile)?;
+    }
+    Ok(Selection { sections, images })
 }
 
 /// A section the briefing may show must not cite a source it may not.

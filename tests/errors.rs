@@ -591,3 +591,42 @@ fn a_cross_reference_to_a_missing_section_is_an_error() {
     let words = common::words(&Pdf::open(&dir.join("out/b.pdf")).text());
     find_in_order(&words, &common::words("See also section 3"), 0, 0).unwrap();
 }
+
+#[test]
+fn a_translation_may_not_cite_a_source_above_the_briefing() {
+    let dir = project("translation-source");
+    let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    std::fs::write(&profile, text.replace("sources:\n", "sources:\n  informant:\n    author: A witness\n    title: Notes\n    audience: confidential\n")).unwrap();
+    let ru = dir.join("briefings/profiles/kazakhstan/01-overview.ru.md");
+    let text = std::fs::read_to_string(&ru)
+        .unwrap()
+        .replace("[^rsf]", "[^informant]");
+    std::fs::write(&ru, text).unwrap();
+    std::fs::write(dir.join("briefings/b.yaml"), format!("{GOOD}lang: ru\n")).unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("01-overview.ru.md:"), "{err}");
+    assert!(
+        err.contains("cites source `informant`, which is for the confidential audience"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_leaflet_may_refer_to_its_sections_by_title() {
+    let dir = project("leaflet-xref");
+    let path = dir.join("briefings/profiles/kazakhstan/01-overview.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nSee [](#demands).\n")).unwrap();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        GOOD.replace("[overview]", "[overview, demands]"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let words = words(&Pdf::open(&dir.join("out/b.pdf")).text());
+    find_in_order(&words, &common::words("See “Our Demands”"), 0, 0).unwrap();
+}

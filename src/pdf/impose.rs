@@ -86,7 +86,8 @@ impl Imposition {
                 page_width / MM,
                 page_height / MM
             ))
-            .help("impose A5 leaflets 2up and A6 leaflets 4up"));
+            .help("impose A5 leaflets 2up and A6 leaflets 4up")
+            .code("no-imposition"));
         }
         let mut slots = Vec::new();
         for r in 0..rows {
@@ -178,9 +179,10 @@ pub fn write_imposed(
         .iter()
         .any(|p| (p.width - first.width).abs() > 0.01 || (p.height - first.height).abs() > 0.01)
     {
-        return Err(Error::new(
-            "only a leaflet whose pages are all one size can be imposed",
-        ));
+        return Err(
+            Error::new("only a leaflet whose pages are all one size can be imposed")
+                .code("no-imposition"),
+        );
     }
     let layout = imposition.layout(first.width, first.height, first.bleed)?;
     let marks = layout.marks();
