@@ -357,3 +357,59 @@ fn impose_2up_sets_two_copies_per_sheet_side_for_the_press() {
     assert!(o.status.success());
     assert!(dir.join("out/london-protest-leaflet-imposed.pdf").exists());
 }
+
+#[test]
+fn watch_rebuilds_on_save_and_keeps_the_last_good_pdf() {
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+    let dir = project("watch");
+    let b = dir.join("briefings/b.yaml");
+    let good = "profile: kazakhstan\ntemplate: leaflet-a5\naudience: public\nsections: [overview]\nvalues:\n  headline: First\n";
+    std::fs::write(&b, good).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_handbill"))
+        .args(["watch"])
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pdf = dir.join("out/b.pdf");
+    let wait_for = |what: &str, ok: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !ok() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "watch did not {what} in 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait_for("build at start", &|| pdf.exists());
+    let first = std::fs::read(&pdf).unwrap();
+    // A broken save: the error is shown, the last good PDF stays.
+    std::fs::write(&b, format!("{good}bogus: 1\n")).unwrap();
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        first,
+        "a failed rebuild replaced the PDF"
+    );
+    // A good save: rebuilt.
+    std::fs::write(&b, good.replace("First", "Second")).unwrap();
+    wait_for("rebuild after a save", &|| {
+        std::fs::read(&pdf).is_ok_and(|now| now != first)
+    });
+    child.kill().unwrap();
+    let _ = child.wait();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains("unknown field `bogus`"),
+        "the error was not shown:\n{err}"
+    );
+}

@@ -692,3 +692,106 @@ fn the_archive_profile_writes_pdf_a_2u() {
         "PDF/A needs an output intent"
     );
 }
+
+/// The page (1-based) each outline entry of the pack points to, by title.
+fn outline_targets(pdf: &Pdf) -> Vec<(String, u32)> {
+    let pages: std::collections::BTreeMap<lopdf::ObjectId, u32> = pdf
+        .doc
+        .get_pages()
+        .into_iter()
+        .map(|(n, id)| (id, n))
+        .collect();
+    let catalog = pdf.doc.catalog().unwrap();
+    let root = pdf
+        .doc
+        .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
+        .unwrap();
+    let mut out = Vec::new();
+    let mut stack = vec![root.get(b"First").unwrap().as_reference().unwrap()];
+    while let Some(id) = stack.pop() {
+        let item = pdf.doc.get_dictionary(id).unwrap();
+        let title = lopdf::decode_text_string(item.get(b"Title").unwrap()).unwrap();
+        let dest = item.get(b"Dest").or_else(|_| item.get(b"A")).unwrap();
+        let dest = match dest {
+            lopdf::Object::Array(a) => a.clone(),
+            lopdf::Object::Reference(r) => {
+                pdf.doc.get_object(*r).unwrap().as_array().unwrap().clone()
+            }
+            lopdf::Object::Dictionary(d) => d.get(b"D").unwrap().as_array().unwrap().clone(),
+            other => panic!("{other:?}"),
+        };
+        out.push((title, pages[&dest[0].as_reference().unwrap()]));
+        if let Ok(next) = item.get(b"Next") {
+            stack.push(next.as_reference().unwrap());
+        }
+        if let Ok(first) = item.get(b"First") {
+            stack.push(first.as_reference().unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn every_bookmark_and_contents_entry_points_at_the_page_its_section_starts_on() {
+    let pdf = Pdf::open(&built().join("legal-delegation-pack.pdf"));
+    let targets = outline_targets(&pdf);
+    assert!(targets.len() >= sections().len());
+    let contents = pdf.text_of(&[2]);
+    for (title, page) in &targets {
+        let bare = title
+            .split_once('\u{2002}')
+            .map_or(title.as_str(), |(_, t)| t);
+        // The heading is on that page …
+        let text = words(&pdf.text_of(&[*page]));
+        find_in_order(&text, &words(bare), 0, 0)
+            .unwrap_or_else(|e| panic!("“{bare}” is not on page {page}: {e}"));
+        // … and the contents print that page number after the title.
+        let entries = words(&contents);
+        let end = find_in_order(&entries, &words(bare), 0, 0)
+            .unwrap_or_else(|e| panic!("“{bare}” is not in the contents: {e}"));
+        // The leader dots are not words: the next word is the page number.
+        let printed: u32 = entries.get(end).and_then(|w| w.parse().ok()).unwrap_or(0);
+        assert_eq!(
+            printed, *page,
+            "the contents say “{bare}” is on page {printed}, it is on {page}"
+        );
+    }
+}
+
+#[test]
+fn every_page_but_the_cover_says_page_x_of_y_rightly() {
+    let pdf = Pdf::open(&built().join("legal-delegation-pack.pdf"));
+    let n = pdf.page_count() as u32;
+    assert!(
+        !pdf.text_of(&[1]).contains("Page 1 of"),
+        "the cover has no folio"
+    );
+    for page in 2..=n {
+        let text = words(&pdf.text_of(&[page]));
+        find_in_order(&text, &words(&format!("Page {page} of {n}")), 0, 0)
+            .unwrap_or_else(|e| panic!("page {page}: {e}"));
+    }
+}
+
+#[test]
+fn each_footnote_is_on_the_page_of_its_mark() {
+    let pdf = Pdf::open(&built().join("legal-delegation-pack.pdf"));
+    // The notes and the words their marks follow in the sample.
+    for (mark_after, note) in [
+        ("crushing dissent", "Reporters Without Borders, Kazakhstan"),
+        ("95% of the vote", "OSCE Office for Democratic Institutions"),
+        ("11 were killed", "BBC News, Report on the killings"),
+    ] {
+        let page = (1..=pdf.page_count() as u32)
+            .find(|p| {
+                let t = words(&pdf.text_of(&[*p]));
+                find_in_order(&t, &words(mark_after), 0, 0).is_ok()
+            })
+            .unwrap_or_else(|| panic!("“{mark_after}” is on no page"));
+        let t = words(&pdf.text_of(&[page]));
+        assert!(
+            find_in_order(&t, &words(note), 0, 0).is_ok(),
+            "the note “{note}” is not on page {page}, where its mark is"
+        );
+    }
+}

@@ -325,6 +325,8 @@ struct Engine<'a> {
     last_heading: String,
     /// The master of each page made so far.
     page_masters: Vec<usize>,
+    /// The most pages this document may have.
+    max_pages: usize,
 }
 
 impl<'a> Engine<'a> {
@@ -353,6 +355,7 @@ impl<'a> Engine<'a> {
             auto_anchor: 0,
             last_heading: String::new(),
             page_masters: Vec::new(),
+            max_pages: MAX_PAGES,
         }
     }
 
@@ -701,6 +704,13 @@ impl<'a> Engine<'a> {
                     m.margin[0],
                     m.height - m.margin[0] - m.margin[2],
                 );
+                // A runaway flow (a section pasted in a hundred times) stops
+                // here rather than filling the disk.
+                if self.page_masters.len() >= self.max_pages
+                    && !(page.is_some() && *column + 1 < columns)
+                {
+                    return None;
+                }
                 let p = match *page {
                     Some(p) if *column + 1 < columns => {
                         *column += 1;
@@ -801,6 +811,13 @@ impl<'a> Engine<'a> {
                 self.finish_region(&region);
                 match self.next_region(supply) {
                     Some(r) => region = r,
+                    None if matches!(supply, Supply::Repeat { .. }) => {
+                        return Err(Error::new(format!(
+                            "{}: flow `{flow}` would make more than {} pages",
+                            self.name, self.max_pages
+                        ))
+                        .help("check the sections for text pasted in many times; a briefing pack is rarely more than a few dozen pages"))
+                    }
                     None => return Err(self.overset_error(items, i, word, flow, Some(&region))),
                 }
             }};
@@ -1741,6 +1758,9 @@ impl Engine<'_> {
     }
 }
 
+/// The most pages one document may have.
+pub const MAX_PAGES: usize = 2000;
+
 /// Lists of at most this many items, and quotes of at most this many
 /// paragraphs, are kept on one page.
 const SHORT_LIST: usize = 5;
@@ -1918,6 +1938,34 @@ mod tests {
                 "with {n} paragraphs before it"
             );
         }
+    }
+
+    #[test]
+    fn a_runaway_flow_stops_at_the_page_limit() {
+        let filler = "<p>Kazakhstan has an appalling human rights record and the state controls the media.</p>".repeat(200);
+        let markup = format!(
+            r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/><flow name="f">{filler}</flow></document>"#
+        );
+        let doc = parse(
+            &MarkupSource {
+                template: Path::new("t.hbs"),
+                text: &markup,
+            },
+            &Theme::builtin(),
+        )
+        .unwrap();
+        let shaper = Shaper::new();
+        let known = BTreeMap::new();
+        let images = BTreeMap::new();
+        let mut engine = Engine::new(&doc, &images, &shaper, &known, "t");
+        engine.max_pages = 12;
+        let err = engine.run().unwrap_err();
+        assert!(
+            err.message.contains("would make more than 12 pages"),
+            "{}",
+            err.message
+        );
+        assert_eq!(MAX_PAGES, 2000);
     }
 
     #[test]
