@@ -395,6 +395,9 @@ fn read_recipients_csv(
         .at(at.clone())
         .help("keep the list inside the project, e.g. `recipients: briefings/delegates.csv`")
     })?;
+    if !crate::select::within_project(project, &path) {
+        return Err(crate::select::linked_out(&path, "the recipients file").at(at.clone()));
+    }
     let text = read_text(&path).map_err(|e| {
         if e.location.as_ref().is_some_and(|l| l.line > 0) {
             e
@@ -531,7 +534,23 @@ pub fn load_profile_for(briefing: &Briefing) -> Result<Profile> {
         .at(briefing.profile.location.clone())
         .help(help));
     }
-    load_profile(&dir)
+    // Neither the profile folder nor any file in it may link out.
+    if !crate::select::within_project(&briefing.project, &dir) {
+        return Err(crate::select::linked_out(&dir, "the profile folder")
+            .at(briefing.profile.location.clone()));
+    }
+    let profile = load_profile(&dir)?;
+    let files = profile
+        .sections
+        .iter()
+        .flat_map(|s| std::iter::once(&s.file).chain(s.translations.values().map(|t| &t.file)))
+        .chain(std::iter::once(&profile.file));
+    for file in files {
+        if !crate::select::within_project(&briefing.project, file) {
+            return Err(crate::select::linked_out(file, "the profile file"));
+        }
+    }
+    Ok(profile)
 }
 
 /// The names of the profile folders in `folder`, sorted.

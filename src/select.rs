@@ -175,6 +175,26 @@ fn unknown_tag(tag: &str, profile: &Profile, at: &Location) -> Error {
     .help(help)
 }
 
+/// Whether `path`, with every symlink followed, lies inside the project
+/// folder. A path that does not exist yet counts as inside (reading it will
+/// fail with its own message).
+pub fn within_project(project: &Path, path: &Path) -> bool {
+    match (std::fs::canonicalize(path), std::fs::canonicalize(project)) {
+        (Ok(real), Ok(root)) => real.starts_with(root),
+        _ => true,
+    }
+}
+
+/// The error for a file that links out of the project.
+pub fn linked_out(path: &Path, what: &str) -> Error {
+    Error::new(format!(
+        "{what} {} links to a file outside the project folder",
+        path.display()
+    ))
+    .at(Location::file(path))
+    .help("copy the file into the project instead of linking to it")
+}
+
 /// Resolves a path written in a profile or briefing against the project
 /// folder, refusing anything that would leave it.
 pub fn resolve_in_project(project: &Path, written: &str) -> Option<PathBuf> {
@@ -233,14 +253,7 @@ fn read_picture(
         .help("put the image in the project's assets/ folder and give its path from the project folder, e.g. `assets/photo.png`")
     })?;
     // A symlink inside the project may still point out of it.
-    let inside = match (
-        std::fs::canonicalize(&path),
-        std::fs::canonicalize(&briefing.project),
-    ) {
-        (Ok(real), Ok(root)) => real.starts_with(root),
-        _ => true, // a missing file is reported below, when it is read
-    };
-    if !inside {
+    if !within_project(&briefing.project, &path) {
         return Err(Error::new(format!(
             "image `{key}` ({}) links to a file outside the project folder",
             asset.file
@@ -334,7 +347,21 @@ pub fn strip_jpeg_metadata(data: &[u8]) -> Option<Vec<u8>> {
         let marker = *data.get(i + 1)?;
         if marker == 0xDA {
             // Start of scan: the rest is picture data, up to the end marker.
-            out.extend_from_slice(&data[i..]);
+            // A file cut short has no end marker; one whose header claims
+            // far more pixels than its data could hold is lying.
+            let scan = &data[i..];
+            let ends = scan.windows(2).rev().take(64).any(|w| w == [0xFF, 0xD9]);
+            if !ends {
+                return None;
+            }
+            if let Some((_, w, h)) = picture_header(data) {
+                // Even a blank picture takes a bit or two per 8 × 8 block.
+                let least = u64::from(w) * u64::from(h) / 2048;
+                if (scan.len() as u64) < least {
+                    return None;
+                }
+            }
+            out.extend_from_slice(scan);
             return Some(out);
         }
         if marker == 0xD9 {

@@ -65,6 +65,11 @@ pub fn find(briefing: &Briefing) -> Result<Template> {
         .at(briefing.template.location.clone())
         .help("keep templates inside the project, e.g. `templates/my-leaflet.hbs`")
     })?;
+    if !crate::select::within_project(&briefing.project, &path) {
+        return Err(
+            crate::select::linked_out(&path, "the template").at(briefing.template.location.clone())
+        );
+    }
     let text = crate::load::read_text(&path).map_err(|e| match e.location.as_deref() {
         Some(l) if l.line > 0 => e,
         _ => Error {
