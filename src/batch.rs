@@ -126,6 +126,9 @@ pub fn run(
     batch: &Batch,
     report: &(dyn Fn(usize, &Job, &Outcome) + Sync),
 ) -> Vec<Outcome> {
+    if !batch.dry_run {
+        remove_stale_temporaries(&batch.out);
+    }
     let files = jobs;
     let manifest = Mutex::new(read_manifest(&batch.out));
     let next = AtomicUsize::new(0);
@@ -139,7 +142,15 @@ pub fn run(
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(file) = files.get(i) else { break };
-                    let outcome = run_one(file, batch, &manifest);
+                    // A bug in handbill must not take the rest of the batch down.
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(file, batch, &manifest)))
+                        .unwrap_or_else(|_| {
+                            Outcome::Failed(Box::new(
+                                Error::new(format!("handbill stopped on an internal error while building {}", file.file.display()))
+                                    .help("this is a bug in handbill, not in your files: please report it with the briefing and profile that caused it")
+                                    .code("internal"),
+                            ))
+                        });
                     let n = done.fetch_add(1, Ordering::SeqCst) + 1;
                     {
                         let _one_at_a_time = report_lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -265,6 +276,27 @@ pub fn fingerprint(job: &Job, options: &BuildOptions) -> Result<String> {
         (hash.h1, hash.h2)
     };
     Ok(format!("{a:016x}{b:016x}"))
+}
+
+/// Removes what a killed build left: temporary files `.NAME.pdf.PID.tmp`
+/// (see `write_atomically`) whose process is gone.
+fn remove_stale_temporaries(out: &Path) {
+    for entry in std::fs::read_dir(out).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+            continue;
+        };
+        let Some((_, pid)) = rest.rsplit_once('.') else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists();
+        if !alive && Path::new("/proc/self").exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -46,7 +46,11 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// Parses YAML into `T`, turning serde-saphyr's errors into ours.
 /// `first_line` is the line of `file` on which `text` starts.
 pub fn parse_yaml<T: DeserializeOwned>(file: &Path, text: &str, first_line: usize) -> Result<T> {
-    serde_saphyr::from_str::<T>(text).map_err(|err| yaml_error(file, text, first_line, &err))
+    // Tags such as `!include /etc/passwd` are refused, not silently read as text.
+    let mut options = serde_saphyr::Options::default();
+    options.reject_unsupported_tags = true;
+    serde_saphyr::from_str_with_options::<T>(text, options)
+        .map_err(|err| yaml_error(file, text, first_line, &err))
 }
 
 fn yaml_error(file: &Path, text: &str, first_line: usize, err: &serde_saphyr::Error) -> Error {

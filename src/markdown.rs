@@ -25,6 +25,10 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            // Control characters cannot stand in markup (nor print): a
+            // stray one pasted into a value is dropped, a tab is a space.
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => {}
             _ => out.push(c),
         }
     }

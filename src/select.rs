@@ -267,8 +267,8 @@ fn read_picture(
         return Err(Error::new(format!(
             "image `{key}` ({}) is {} MB; handbill reads pictures up to {} MB",
             path.display(),
-            meta.len() / 1_000_000,
-            MAX_PICTURE_BYTES / 1_000_000
+            meta.len() / 1_048_576,
+            MAX_PICTURE_BYTES / 1_048_576
         ))
         .at(at())
         .help("save a smaller copy: 300 ppi at the printed size is all print needs"));

@@ -506,8 +506,10 @@ impl Paragraph {
                     (0, piece.glyphs.len())
                 };
                 let mut glyphs: Vec<PlacedGlyph> = piece.glyphs[g0..g1].to_vec();
-                let text_start = glyphs.first().map_or(0, |g| g.range.start);
-                let text_end = glyphs.last().map_or(0, |g| g.range.end);
+                // Right-to-left text puts its glyphs in the reverse order of
+                // its letters: take the span they cover, not the ends.
+                let text_start = glyphs.iter().map(|g| g.range.start).min().unwrap_or(0);
+                let text_end = glyphs.iter().map(|g| g.range.end).max().unwrap_or(0);
                 for g in &mut glyphs {
                     g.range = g.range.start - text_start..g.range.end - text_start;
                 }
@@ -680,8 +682,10 @@ fn break_opportunities(text: &str) -> Vec<(usize, unicode_linebreak::BreakOpport
 /// which must never get a hyphen that is not its own.
 fn in_address(text: &str, start: usize, end: usize) -> bool {
     let from = text[..start]
-        .rfind(char::is_whitespace)
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let to = text[end..]
         .find(char::is_whitespace)
         .map_or(text.len(), |i| end + i);
