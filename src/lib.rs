@@ -145,6 +145,7 @@ pub fn lay_out_for(briefing_file: &Path, recipient: Option<usize>, print: bool) 
         _ => e,
     })?;
     let mut pages = pages;
+    pages.warnings.extend(selection.allowed.iter().cloned());
     check_resolution(&mut pages, &briefing, &pictures, print)?;
     Ok(LaidOut {
         name: match recipient {

@@ -154,11 +154,14 @@ pub enum Numbered {
 }
 
 /// A check a briefing may waive, on purpose and in writing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Allowance {
     /// Pictures printed at under 150 pixels per inch (they will look soft).
     LowResolution,
+    /// `section: ID`: this one section, though its audience is narrower than
+    /// the briefing's. Every build that uses it says so.
+    Section(String),
 }
 
 /// A person a personalised copy is made for.

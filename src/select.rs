@@ -15,6 +15,8 @@ use crate::model::{Briefing, ImageAsset, Profile, Section, SectionChoice, Sectio
 #[derive(Debug, Clone)]
 pub struct Selection {
     pub sections: Vec<Section>,
+    /// What the briefing's `allow:` let through, to be said on every build.
+    pub allowed: Vec<String>,
     /// The profile's pictures the briefing's audience may see, by key.
     pub images: BTreeMap<String, ImageAsset>,
 }
@@ -39,13 +41,22 @@ pub enum PictureFormat {
 /// Picks and checks the sections and images for `briefing`.
 pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
     let mut chosen: Vec<&Section> = Vec::new();
+    let mut waived: Vec<String> = Vec::new();
     match &briefing.sections {
         SectionChoice::All => {
-            for section in profile
-                .sections
-                .iter()
-                .filter(|s| s.audience <= briefing.audience)
-            {
+            for section in &profile.sections {
+                let allowed = briefing
+                    .allow
+                    .contains(&crate::model::Allowance::Section(section.id.clone()));
+                if section.audience > briefing.audience {
+                    if !allowed {
+                        continue;
+                    }
+                    waived.push(format!(
+                        "{}: section `{}` ({} audience) is in this {} briefing because its `allow:` says so",
+                        briefing.name, section.id, section.audience, briefing.audience
+                    ));
+                }
                 check_citations(section, briefing, profile)?;
                 chosen.push(section);
             }
@@ -70,15 +81,23 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
                     }
                 };
                 for section in found {
-                    if section.audience > briefing.audience {
+                    let allowed = briefing
+                        .allow
+                        .contains(&crate::model::Allowance::Section(section.id.clone()));
+                    if section.audience > briefing.audience && allowed {
+                        waived.push(format!(
+                            "{}: section `{}` ({} audience) is in this {} briefing because its `allow:` says so",
+                            briefing.name, section.id, section.audience, briefing.audience
+                        ));
+                    } else if section.audience > briefing.audience {
                         return Err(Error::new(format!(
                             "section `{}` is for the {} audience and this briefing is {}",
                             section.id, section.audience, briefing.audience
                         ))
                         .at(pick.location.clone())
                         .help(format!(
-                            "remove `{}` from `sections:`; it must not reach a {} document",
-                            section.id, briefing.audience
+                            "remove `{}` from `sections:` (or the tag that brings it in); it must not reach a {} document. Only `allow: [section: {}]` in the briefing overrides this, on purpose",
+                            section.id, briefing.audience, section.id
                         )));
                     }
                     check_citations(section, briefing, profile)?;
@@ -120,14 +139,28 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
     for section in &sections {
         check_citations(section, briefing, profile)?;
     }
-    Ok(Selection { sections, images })
+    Ok(Selection {
+        sections,
+        allowed: waived,
+        images,
+    })
 }
 
 /// A section the briefing may show must not cite a source it may not.
 fn check_citations(section: &Section, briefing: &Briefing, profile: &Profile) -> Result<()> {
+    // A section the briefing allows on purpose may cite what its own
+    // audience may read; any other, what the briefing's may.
+    let limit = if briefing
+        .allow
+        .contains(&crate::model::Allowance::Section(section.id.clone()))
+    {
+        section.audience.max(briefing.audience)
+    } else {
+        briefing.audience
+    };
     for (key, offset) in crate::markdown::cited_sources(section) {
         if let Some(source) = profile.sources.get(&key)
-            && source.audience > briefing.audience
+            && source.audience > limit
         {
             return Err(Error::new(format!(
                 "section `{}` cites source `{key}`, which is for the {} audience, and briefing {} is {}",

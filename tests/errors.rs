@@ -630,3 +630,42 @@ fn a_leaflet_may_refer_to_its_sections_by_title() {
     let words = words(&Pdf::open(&dir.join("out/b.pdf")).text());
     find_in_order(&words, &common::words("See “Our Demands”"), 0, 0).unwrap();
 }
+
+#[test]
+fn only_an_explicit_allow_lets_a_confidential_section_through_and_it_is_said() {
+    let dir = project("allow-section");
+    std::fs::write(
+        dir.join("briefings/profiles/kazakhstan/10-contacts.md"),
+        "---\nid: contacts\ntitle: Contacts in Almaty\naudience: confidential\n---\nAsk for the lawyer at the court.\n",
+    )
+    .unwrap();
+    let with = GOOD.replace("[overview]", "[overview, contacts]");
+    std::fs::write(dir.join("briefings/b.yaml"), &with).unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("Only `allow: [section: contacts]`"),
+        "{}",
+        stderr(&o)
+    );
+    // Allowing another section, or a tag, does not let it through.
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        format!("{with}allow:\n  - section: overview\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        handbill(&dir, &["build", "briefings/b.yaml"]).status.code(),
+        Some(1)
+    );
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        format!("{with}allow:\n  - section: contacts\n"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("section `contacts` (confidential audience) is in this public briefing because its `allow:` says so"), "{}", stderr(&o));
+    let text = Pdf::open(&dir.join("out/b.pdf")).text();
+    assert!(text.contains("Contacts in Almaty"));
+}
