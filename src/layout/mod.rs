@@ -658,27 +658,13 @@ impl<'a> Engine<'a> {
                 .get(&anchor)
                 .map(|n| n.to_string())
                 .unwrap_or_else(|| "0".into());
-            let title = Paragraph::new(
-                &title_spans,
-                &entry,
-                self.shaper,
-                &Numbers::default(),
-                &mut 0,
-                &mut |_, _| {},
-            );
+            let title = Paragraph::plain(&title_spans, &entry, self.shaper);
             let num_span = Span {
                 content: SpanContent::Text(number),
                 style: entry.clone(),
                 link: None,
             };
-            let number = Paragraph::new(
-                &[num_span],
-                &entry,
-                self.shaper,
-                &Numbers::default(),
-                &mut 0,
-                &mut |_, _| {},
-            );
+            let number = Paragraph::plain(&[num_span], &entry, self.shaper);
             out.push(Flat::ContentsEntry {
                 title,
                 number,
@@ -1054,17 +1040,11 @@ impl<'a> Engine<'a> {
             link: None,
         }];
         all.extend(spans);
-        Some(Paragraph::new(
-            &all,
-            &Style {
-                align: crate::theme::Align::Left,
-                ..style
-            },
-            self.shaper,
-            &Numbers::default(),
-            &mut 0,
-            &mut |_, _| {},
-        ))
+        let left = Style {
+            align: crate::theme::Align::Left,
+            ..style
+        };
+        Some(Paragraph::plain(&all, &left, self.shaper))
     }
 
     fn note_height(&mut self, n: usize, width: f32) -> f32 {

@@ -179,6 +179,19 @@ impl Paragraph {
         }
     }
 
+    /// A paragraph without footnotes or page numbers (contents entries,
+    /// notes, markers).
+    pub fn plain(spans: &[Span], style: &Style, shaper: &Shaper) -> Paragraph {
+        Paragraph::new(
+            spans,
+            style,
+            shaper,
+            &Numbers::default(),
+            &mut 0,
+            &mut |_, _| {},
+        )
+    }
+
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
@@ -828,14 +841,7 @@ mod tests {
             style: style.clone(),
             link: None,
         }];
-        Paragraph::new(
-            &spans,
-            &style,
-            &Shaper::new(),
-            &Numbers::default(),
-            &mut 0,
-            &mut |_, _| {},
-        )
+        Paragraph::plain(&spans, &style, &Shaper::new())
     }
 
     const TEXT: &str = "Kazakhstan has an appalling human rights record. As Reporters Without Borders reports the state has control over independent media, NGOs, civil society, and, most critically, independent trade unions effectively crushing dissent.";
@@ -890,14 +896,7 @@ mod tests {
             style: style.clone(),
             link: None,
         }];
-        Paragraph::new(
-            &spans,
-            &style,
-            &Shaper::new(),
-            &Numbers::default(),
-            &mut 0,
-            &mut |_, _| {},
-        )
+        Paragraph::plain(&spans, &style, &Shaper::new())
     }
 
     /// Σ 100·|r|³ over the lines that are justified (all but the last).
@@ -998,14 +997,7 @@ mod tests {
             style: style.clone(),
             link: None,
         }];
-        let p = Paragraph::new(
-            &spans,
-            &style,
-            &shaper,
-            &Numbers::default(),
-            &mut 0,
-            &mut |_, _| {},
-        );
+        let p = Paragraph::plain(&spans, &style, &shaper);
         let points = |w: &str| -> Vec<usize> {
             p.words
                 .iter()
@@ -1045,14 +1037,7 @@ mod tests {
                 link: None,
             },
         ];
-        let p = Paragraph::new(
-            &spans,
-            &style,
-            &Shaper::new(),
-            &Numbers::default(),
-            &mut 0,
-            &mut |_, _| {},
-        );
+        let p = Paragraph::plain(&spans, &style, &Shaper::new());
         assert_eq!(p.lines(Pos::START, 500.0).len(), 2);
     }
 }
