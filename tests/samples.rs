@@ -795,3 +795,15 @@ fn each_footnote_is_on_the_page_of_its_mark() {
         );
     }
 }
+
+#[test]
+fn hyphens_of_the_text_keep_their_mapping_beside_added_ones() {
+    // The leaflet both hyphenates words and prints an address full of its
+    // own hyphens: those must copy as hyphens, with no ActualText needed.
+    let pdf = Pdf::open(&built().join("london-protest-leaflet.pdf"));
+    let text = pdf.text();
+    assert!(
+        text.contains("striking-oil-striking"),
+        "the address lost its hyphens:\n{text}"
+    );
+}

@@ -172,6 +172,35 @@ impl Shaper {
         &self.book.faces[id]
     }
 
+    /// The face to try when `face` lacks a glyph: the other family, same
+    /// weight and slant.
+    pub fn fallback(&self, face: FaceId) -> FaceId {
+        (face + 4) % 8
+    }
+
+    /// Shapes `text` in `face`, or in its fallback where that has glyphs
+    /// `face` lacks; notes the characters neither has. Returns the face used.
+    pub fn shape_with_fallback(&self, face: FaceId, text: &str) -> (FaceId, Rc<[ShapedGlyph]>) {
+        let missing = |g: &[ShapedGlyph]| g.iter().filter(|g| g.id == 0).count();
+        let mut best = (face, self.shape(face, text));
+        if missing(&best.1) > 0 {
+            let other = self.fallback(face);
+            let alt = self.shape(other, text);
+            if missing(&alt) < missing(&best.1) {
+                best = (other, alt);
+            }
+        }
+        for g in best.1.iter().filter(|g| g.id == 0) {
+            if let Some(c) = text
+                .get(g.cluster as usize..)
+                .and_then(|t| t.chars().next())
+            {
+                self.missing.borrow_mut().insert(c);
+            }
+        }
+        best
+    }
+
     /// Shapes `text` (a word with its trailing spaces, usually) in `face`.
     pub fn shape(&self, face: FaceId, text: &str) -> Rc<[ShapedGlyph]> {
         if let Some(hit) = self.cache.borrow().get(&face).and_then(|m| m.get(text)) {
@@ -208,14 +237,6 @@ impl Shaper {
                 cluster: info.cluster,
             })
             .collect();
-        for g in glyphs.iter().filter(|g| g.id == 0) {
-            if let Some(c) = text
-                .get(g.cluster as usize..)
-                .and_then(|t| t.chars().next())
-            {
-                self.missing.borrow_mut().insert(c);
-            }
-        }
         self.cache
             .borrow_mut()
             .entry(face)

@@ -44,6 +44,9 @@ struct Atom {
 #[derive(Debug, Clone)]
 struct Piece {
     atom: usize,
+    /// The face the piece is set in: its atom's, or the fallback's where
+    /// that has glyphs the atom's face lacks.
+    face: FaceId,
     range: Range<usize>,
     glyphs: Vec<PlacedGlyph>,
     width: f32,
@@ -581,7 +584,7 @@ impl Paragraph {
                     // Words of one style on a line make one run: a smaller
                     // file, and text that extracts as a line.
                     Some(prev)
-                        if prev.face == atom.face
+                        if prev.face == piece.face
                             && prev.size == atom.style.size
                             && prev.color == atom.style.color
                             && prev.y == -atom.rise
@@ -598,7 +601,7 @@ impl Paragraph {
                     _ => runs.push(GlyphRun {
                         x,
                         y: -atom.rise,
-                        face: atom.face,
+                        face: piece.face,
                         size: atom.style.size,
                         color: atom.style.color,
                         glyphs,
@@ -727,8 +730,8 @@ fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper) -> Vec<Word> {
                 continue;
             }
             let hi = lo + piece_text.len();
-            let scale = atom.style.size / shaper.face(atom.face).units_per_em;
-            let shaped = shaper.shape(atom.face, piece_text);
+            let (face, shaped) = shaper.shape_with_fallback(atom.face, piece_text);
+            let scale = atom.style.size / shaper.face(face).units_per_em;
             let mut glyphs: Vec<PlacedGlyph> = Vec::with_capacity(shaped.len());
             for (gi, g) in shaped.iter().enumerate() {
                 let cluster_end = shaped[gi + 1..]
@@ -757,6 +760,7 @@ fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper) -> Vec<Word> {
                 .sum();
             pieces.push(Piece {
                 atom: ai,
+                face,
                 range: lo..hi,
                 glyphs,
                 width,
@@ -803,9 +807,9 @@ fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper) -> Vec<Word> {
                     }
                 }
                 if !hyphens.is_empty() {
-                    let scale = atom.style.size / shaper.face(atom.face).units_per_em;
+                    let scale = atom.style.size / shaper.face(piece.face).units_per_em;
                     hyphen = shaper
-                        .shape(atom.face, "-")
+                        .shape(piece.face, "\u{2010}")
                         .first()
                         .map(|g| (g.id, g.advance as f32 * scale));
                 }
