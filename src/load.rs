@@ -362,13 +362,18 @@ fn check_recipients(list: &[Located<Recipient>], at: &Location) -> Result<()> {
             .at(at.clone())
             .help("list the recipients, or remove `recipients:` for a single copy"));
     }
+    // Each name's slug once, and a map from slug to the first with it: a
+    // list of hundreds stays quick.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, r) in list.iter().enumerate() {
-        if r.value.name.trim().is_empty() || r.value.slug().is_empty() {
+        let slug = r.value.slug();
+        if r.value.name.trim().is_empty() || slug.is_empty() {
             return Err(Error::new("a recipient has no name")
                 .at(r.location.clone())
                 .help("give every recipient a `name:` with letters in it"));
         }
-        if let Some(first) = list[..i].iter().find(|o| o.value.slug() == r.value.slug()) {
+        let first_index = *seen.entry(slug).or_insert(i);
+        if let Some(first) = (first_index != i).then(|| &list[first_index]) {
             let what = if first.value.name == r.value.name {
                 "twice".to_string()
             } else {

@@ -286,7 +286,14 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         )
     })?;
     let root = xml.root_element();
-    let p = Parser { source, theme };
+    let line_starts = std::iter::once(0)
+        .chain(source.text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let p = Parser {
+        source,
+        theme,
+        line_starts,
+    };
     if root.tag_name().name() != "document" {
         return Err(p.error(root, "the layout markup must start with <document>"));
     }
@@ -608,12 +615,23 @@ fn markup_error(source: &MarkupSource, line: usize, col: usize, message: String)
 struct Parser<'a> {
     source: &'a MarkupSource<'a>,
     theme: &'a Theme,
+    /// Where each line of the markup starts, to find a node's line and
+    /// column by binary search: asking roxmltree scans from the start each
+    /// time, which made long documents quadratic.
+    line_starts: Vec<usize>,
 }
 
 impl Parser<'_> {
     fn pos(&self, node: Node) -> (usize, usize) {
-        let p = node.document().text_pos_at(node.range().start);
-        (p.row as usize, p.col as usize)
+        let at = node.range().start;
+        let line = self.line_starts.partition_point(|&s| s <= at).max(1);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .source
+            .text
+            .get(start..at)
+            .map_or(1, |t| t.chars().count() + 1);
+        (line, column)
     }
 
     fn error(&self, node: Node, message: impl Into<String>) -> Error {

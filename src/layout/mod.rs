@@ -1463,15 +1463,18 @@ impl<'a> Engine<'a> {
             used: false,
         };
         let mut region = self.next_region(&mut supply).expect("an unbounded frame");
-        let anchors_before = self.out.anchors.clone();
+        // What detached text records (anchors, outline entries, report
+        // lines) is not the document's: set the document's aside, without
+        // copying it, and put it back after.
+        let anchors = std::mem::take(&mut self.out.anchors);
         let outline_len = self.out.outline.len();
         // Boxes are measured and then placed; running heads repeat: the
         // report counts the text of the flows once.
-        let report_before = self.out.report.clone();
+        let report = std::mem::take(&mut self.out.report);
         self.pour_into(&flat, &mut region);
-        self.out.anchors = anchors_before;
+        self.out.anchors = anchors;
         self.out.outline.truncate(outline_len);
-        self.out.report = report_before;
+        self.out.report = report;
         let scratch = self.out.pages.pop().unwrap_or_default();
         (scratch.items, scratch.links, region.top - region.y)
     }

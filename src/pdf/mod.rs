@@ -47,6 +47,16 @@ pub mod pdfx;
 /// assets/ICC.md for how it was made and its licence.
 pub const PRINT_PROFILE: &[u8] = include_bytes!("../../assets/handbill-fogra39.icc");
 
+/// The print profile, read once per process: a batch of a hundred copies
+/// need not parse it a hundred times.
+fn print_profile() -> Option<krilla::icc::ICCProfile<4>> {
+    static PROFILE: std::sync::OnceLock<Option<krilla::icc::ICCProfile<4>>> =
+        std::sync::OnceLock::new();
+    PROFILE
+        .get_or_init(|| krilla::icc::ICCProfile::new(PRINT_PROFILE))
+        .clone()
+}
+
 /// How print output identifies the printing condition it is made for.
 pub const PRINT_CONDITION: pdfx::OutputCondition<'static> = pdfx::OutputCondition {
     icc: PRINT_PROFILE,
@@ -177,7 +187,7 @@ fn start<'a>(
         SerializeSettings {
             enable_tagging: false,
             no_device_cs: true,
-            cmyk_profile: krilla::icc::ICCProfile::new(PRINT_PROFILE),
+            cmyk_profile: print_profile(),
             configuration,
             ..SerializeSettings::default()
         }
