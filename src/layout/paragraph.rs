@@ -806,6 +806,19 @@ fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper) -> Vec<Word> {
                         }
                     }
                 }
+                // Breaks go left to right; a word whose glyphs do not run in
+                // the order of its letters (right-to-left script) is not
+                // hyphenated at all.
+                let in_order = piece
+                    .glyphs
+                    .windows(2)
+                    .all(|w| w[0].range.start <= w[1].range.start);
+                if !in_order {
+                    hyphens.clear();
+                }
+                hyphens.sort_unstable();
+                hyphens.dedup();
+                hyphens.retain(|&h| h > 0 && h < piece.glyphs.len());
                 if !hyphens.is_empty() {
                     let scale = atom.style.size / shaper.face(piece.face).units_per_em;
                     hyphen = shaper
