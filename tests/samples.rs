@@ -18,6 +18,27 @@ fn built() -> &'static PathBuf {
     })
 }
 
+/// The sample leaflet built for screen, once for all tests here.
+fn screen_leaflet() -> &'static PathBuf {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = scratch("screen");
+        let o = handbill(
+            &repo(),
+            &[
+                "build",
+                "briefings/london-protest-leaflet.yaml",
+                "--profile",
+                "screen",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        out
+    })
+}
+
 fn sections() -> Vec<PathBuf> {
     let dir = repo().join("briefings/profiles/kazakhstan");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -252,20 +273,7 @@ fn print_output_is_cmyk_and_screen_output_is_rgb() {
     let print = Pdf::open(&built().join("london-protest-leaflet.pdf"));
     let (cmyk, rgb) = colour_operators(&print);
     assert!(cmyk > 0 && rgb == 0, "print: {cmyk} CMYK, {rgb} RGB");
-    let out = scratch("screen");
-    let o = handbill(
-        &repo(),
-        &[
-            "build",
-            "briefings/london-protest-leaflet.yaml",
-            "--profile",
-            "screen",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let screen = Pdf::open(&out.join("london-protest-leaflet.pdf"));
+    let screen = Pdf::open(&screen_leaflet().join("london-protest-leaflet.pdf"));
     let (cmyk, rgb) = colour_operators(&screen);
     assert!(cmyk == 0 && rgb > 0, "screen: {cmyk} CMYK, {rgb} RGB");
 }
@@ -389,20 +397,7 @@ fn the_print_leaflet_has_trim_bleed_and_a_slug_for_marks() {
         }
     }
     // On screen: the finished size, no bleed, no marks.
-    let out = scratch("screen-boxes");
-    let o = handbill(
-        &repo(),
-        &[
-            "build",
-            "briefings/london-protest-leaflet.yaml",
-            "--profile",
-            "screen",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success());
-    let screen = Pdf::open(&out.join("london-protest-leaflet.pdf"));
+    let screen = Pdf::open(&screen_leaflet().join("london-protest-leaflet.pdf"));
     let (w, h) = screen.page_size_mm(0);
     assert!(
         (w - 148.0).abs() < 0.01 && (h - 210.0).abs() < 0.01,
@@ -534,20 +529,7 @@ fn print_output_is_identified_as_pdf_x4_with_a_cmyk_output_intent() {
         .count();
     assert_eq!(copies, 1, "the print profile is embedded once");
     // Screen output has none of it.
-    let out = scratch("screen-pdfx");
-    let o = handbill(
-        &repo(),
-        &[
-            "build",
-            "briefings/london-protest-leaflet.yaml",
-            "--profile",
-            "screen",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success());
-    let screen = Pdf::open(&out.join("london-protest-leaflet.pdf"));
+    let screen = Pdf::open(&screen_leaflet().join("london-protest-leaflet.pdf"));
     assert!(screen.doc.catalog().unwrap().get(b"OutputIntents").is_err());
 }
 
