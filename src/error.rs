@@ -140,14 +140,29 @@ impl fmt::Display for Error {
                     self.message
                 )?;
                 if let Some(text) = &loc.source_line {
+                    // A long line (a Markdown paragraph) is shown as a window
+                    // around the column, so the marker stays on screen.
+                    const BEFORE: usize = 60;
+                    const AFTER: usize = 60;
+                    let chars: Vec<char> = text.chars().collect();
+                    let col = (loc.column - 1).min(chars.len());
+                    let from = col.saturating_sub(BEFORE);
+                    let to = (col + AFTER).min(chars.len());
+                    let lead = if from > 0 { "…" } else { "" };
+                    let tail = if to < chars.len() { "…" } else { "" };
+                    let shown: String = chars[from..to].iter().collect();
                     let number = loc.line.to_string();
                     let pad = " ".repeat(number.len());
                     writeln!(f, "{pad} |")?;
-                    writeln!(f, "{number} | {text}")?;
-                    let marker_pad: String = text
+                    writeln!(f, "{number} | {lead}{shown}{tail}")?;
+                    let marker_pad: String = lead
                         .chars()
-                        .take(loc.column - 1)
-                        .map(|c| if c == '\t' { '\t' } else { ' ' })
+                        .map(|_| ' ')
+                        .chain(
+                            chars[from..col]
+                                .iter()
+                                .map(|c| if *c == '\t' { '\t' } else { ' ' }),
+                        )
                         .collect();
                     writeln!(f, "{pad} | {marker_pad}^")?;
                 }
@@ -236,6 +251,22 @@ mod tests {
         );
         assert!(shown.contains("2 | titel: y\n  | ^\n"), "{shown}");
         assert!(shown.ends_with("help: did you mean `title`?\n"), "{shown}");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_column() {
+        let line = format!("{}[^rfs]{}", "word ".repeat(50), " more".repeat(50));
+        let err = Error::new("footnote").at(Location::at_line(Path::new("s.md"), &line, 1, 251));
+        let shown = err.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(
+            lines[2].starts_with("1 | …") && lines[2].ends_with('…'),
+            "{shown}"
+        );
+        assert!(lines[2].contains("[^rfs]"));
+        // The marker stands under the `[` of the footnote.
+        let caret = lines[3].chars().count() - 1;
+        assert_eq!(lines[2].chars().nth(caret), Some('['), "{shown}");
     }
 
     #[test]

@@ -65,6 +65,29 @@ fn yaml_error(file: &Path, text: &str, first_line: usize, err: &serde_saphyr::Er
         .unwrap_or("invalid YAML")
         .trim()
         .to_string();
+    // The reader's own limits, in words a person can act on.
+    let (message, budget_help) = if message.starts_with("budget breached: Nodes")
+        || message.starts_with("budget breached: Alias")
+    {
+        (
+            "the YAML expands to too many values (aliases repeated inside aliases?)".to_string(),
+            Some(
+                "a briefing or profile holds at most a few hundred thousand values: remove the repeated `*alias` references",
+            ),
+        )
+    } else if message.starts_with("budget breached: Depth") {
+        (
+            "the YAML is nested too deeply".to_string(),
+            Some("values may be nested about 60 levels deep at most: flatten the structure"),
+        )
+    } else if message.starts_with("budget breached") {
+        (
+            format!("the YAML is too large to read ({message})"),
+            Some("split the file, or remove repeated parts"),
+        )
+    } else {
+        (message, None)
+    };
     let mut error = Error::new(message.clone());
     if let Some(loc) = err.location().filter(|l| l.line() > 0) {
         let line = loc.line() as usize;
@@ -76,7 +99,9 @@ fn yaml_error(file: &Path, text: &str, first_line: usize, err: &serde_saphyr::Er
     } else {
         error = error.at(Location::file(file));
     }
-    if let Some(help) = unknown_field_help(&message) {
+    if let Some(help) = budget_help {
+        error = error.help(help);
+    } else if let Some(help) = unknown_field_help(&message) {
         error = error.help(help);
     } else if message.contains("missing field") {
         error = error.help("add the missing key; see docs/briefing.md and docs/profile.md");
