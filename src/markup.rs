@@ -454,14 +454,7 @@ fn number_and_resolve(
                 ..
             } = &block.kind
             {
-                let title: String = spans
-                    .iter()
-                    .filter_map(|s| match &s.content {
-                        SpanContent::Text(t) => Some(t.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                numbers.insert(a.clone(), format!("“{}”", title.trim()));
+                numbers.insert(a.clone(), format!("“{}”", plain_text(spans)));
             }
         }
     }
@@ -491,13 +484,7 @@ fn number_and_resolve(
                     if let Some(a) = anchor {
                         // A reference reads "section 3.2" where sections are
                         // numbered, and the heading's title where not.
-                        let title: String = spans
-                            .iter()
-                            .filter_map(|s| match &s.content {
-                                SpanContent::Text(t) => Some(t.as_str()),
-                                _ => None,
-                            })
-                            .collect();
+                        let title = plain_text(spans);
                         let reference = if numbering.sections {
                             format!("{word}\u{a0}{number}")
                         } else {
@@ -592,6 +579,20 @@ fn resolve_references(
             .for_each(|b| resolve_references(b, numbers, missing)),
         _ => {}
     }
+}
+
+/// The text of some spans, as a title or outline entry shows it: line
+/// breaks as spaces, footnote marks and page numbers left out.
+pub fn plain_text(spans: &[Span]) -> String {
+    let mut out = String::new();
+    for s in spans {
+        match &s.content {
+            SpanContent::Text(t) => out.push_str(t),
+            SpanContent::LineBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
 }
 
 fn markup_error(source: &MarkupSource, line: usize, col: usize, message: String) -> Error {

@@ -17,7 +17,9 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::error::{Error, Result};
-use crate::markup::{Block, BlockKind, Document, Frame, PageRun, Span, SpanContent, Width};
+use crate::markup::{
+    Block, BlockKind, Document, Frame, PageRun, Span, SpanContent, Width, plain_text,
+};
 use crate::select::Picture;
 use crate::theme::{Cmyk, Style};
 use font::{FaceId, Shaper};
@@ -1800,18 +1802,6 @@ fn space_after_of(item: &Flat) -> f32 {
         Flat::Text { space_after, .. } => *space_after,
         _ => 0.0,
     }
-}
-
-fn plain_text(spans: &[Span]) -> String {
-    let mut out = String::new();
-    for s in spans {
-        match &s.content {
-            SpanContent::Text(t) => out.push_str(t),
-            SpanContent::LineBreak => out.push(' '),
-            _ => {}
-        }
-    }
-    out.trim().to_string()
 }
 
 fn collect_headings(blocks: &[Block], out: &mut Vec<(u8, String, Vec<Span>)>, auto: &mut usize) {
