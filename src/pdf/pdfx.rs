@@ -733,20 +733,8 @@ fn id_text(id: &[u8]) -> String {
     }
 }
 
-/// Escapes text for an XML attribute value in double quotes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// Text for an XML attribute value: the same escaping as the layout markup.
+use crate::markdown::escape;
 
 /// Gives every page without a TrimBox or ArtBox a TrimBox.
 ///
