@@ -243,6 +243,9 @@ pub fn fingerprint(job: &Job, options: &BuildOptions) -> Result<String> {
         h.write(bytes);
     };
     feed("version", env!("CARGO_PKG_VERSION").as_bytes());
+    // A rebuilt handbill of the same version may set text differently: its
+    // size and date tell it apart (the manifest is this machine's own).
+    feed("program", program_stamp().as_bytes());
     feed("options", format!("{:?}", options).as_bytes());
     feed("theme", crate::theme::DEFAULT_THEME.as_bytes());
     if let Some(r) = job.recipient.and_then(|i| briefing.recipients.get(i)) {
@@ -267,6 +270,10 @@ pub fn fingerprint(job: &Job, options: &BuildOptions) -> Result<String> {
             }
         }
     }
+    match crate::format::for_briefing(&briefing) {
+        Ok(f) => feed("format", format!("{f:?}").as_bytes()),
+        Err(_) => feed("format", format!("{:?}", briefing.format).as_bytes()),
+    }
     match template::find(&briefing) {
         Ok(t) => feed("template", t.text.as_bytes()),
         Err(_) => feed("template", briefing.template.value.as_bytes()),
@@ -276,6 +283,22 @@ pub fn fingerprint(job: &Job, options: &BuildOptions) -> Result<String> {
         (hash.h1, hash.h2)
     };
     Ok(format!("{a:016x}{b:016x}"))
+}
+
+/// The running program's size and modification time, or nothing if the
+/// system will not say.
+fn program_stamp() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{} {modified}", m.len())
+        })
+        .unwrap_or_default()
 }
 
 /// Removes what a killed build left: temporary files `.NAME.pdf.PID.tmp`

@@ -78,7 +78,7 @@ pub enum Command {
         #[arg(long)]
         report: bool,
     },
-    /// List the profiles and their sections, the templates and the fonts.
+    /// List the profiles and their sections, the templates, the formats and the fonts.
     #[command(after_help = "Examples:
   handbill list
   handbill list sections")]
@@ -142,6 +142,7 @@ pub enum ListWhat {
     Profiles,
     Sections,
     Templates,
+    Formats,
     Fonts,
 }
 
@@ -476,6 +477,38 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
             println!("  {:<22} this project's", p.display());
         }
     }
+    if all || what == Some(ListWhat::Formats) {
+        println!("Formats (`format:` in a briefing):");
+        let project = Path::new(".");
+        // handbill's own sources of the built-in formats are not the project's.
+        let own: Vec<String> = crate::format::project_formats(project)
+            .into_iter()
+            .filter(|n| {
+                let text = std::fs::read_to_string(format!("formats/{n}.yaml")).unwrap_or_default();
+                !crate::format::BUILTIN
+                    .iter()
+                    .any(|(b, t)| b == n && *t == text)
+            })
+            .collect();
+        let mut names: Vec<String> = crate::format::BUILTIN
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .chain(own.iter().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            let whose = if own.contains(&name) {
+                "this project's"
+            } else {
+                "built in"
+            };
+            match crate::format::find(project, &name, None) {
+                Ok(f) => println!("  {name:<22} {:<15} {}", whose, f.description),
+                Err(e) => println!("  {name:<22} {:<15} cannot be read: {}", whose, e.message),
+            }
+        }
+    }
     if all || what == Some(ListWhat::Fonts) {
         println!("Fonts (bundled, Latin and Cyrillic):");
         for face in &crate::layout::font::FontBook::bundled().faces {
@@ -516,7 +549,9 @@ fn run_new(kind: NewKind, name: &str) -> Result<ExitCode> {
             "# An A5 protest leaflet, two pages. Build it with: handbill build {path}\n\
              title: {title}\n\
              profile: {profile}\n\
-             template: leaflet-a5\n\
+             template: leaflet\n\
+             # The sheet: a5, a6, a5-folded, dl-trifold, a4 or a3 (`handbill list formats`).\n\
+             format: a5\n\
              audience: public\n\
              sections:\n{sections}\
              values:\n  headline: \"Write the headline here\"\n  standfirst: \"One sentence that says why people should care.\"\n  event:\n    when: \"Day, date, time\"\n    where: \"Place\"\n    address: \"Street, town, postcode\"\n  organisers: \"Called by … Contact: …\"\n",

@@ -14,6 +14,7 @@
 pub mod batch;
 pub mod cli;
 pub mod error;
+pub mod format;
 pub mod layout;
 pub mod load;
 pub mod markdown;
@@ -95,7 +96,8 @@ pub fn lay_out_for(briefing_file: &Path, recipient: Option<usize>, print: bool) 
                 .value,
         ),
     };
-    let data = template::data(&briefing, &profile, &selection, recipient)?;
+    let format = format::for_briefing(&briefing)?;
+    let data = template::data(&briefing, &profile, &selection, recipient, &format)?;
     let markup_text = template::render(&template, &data)?;
     let theme = theme::Theme::builtin();
     let document = markup::parse(

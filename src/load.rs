@@ -149,6 +149,8 @@ struct BriefingFile {
     subtitle: Option<String>,
     profile: Spanned<String>,
     template: Spanned<String>,
+    #[serde(default)]
+    format: Option<Spanned<String>>,
     audience: Audience,
     #[serde(default)]
     lang: Option<String>,
@@ -366,6 +368,10 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
             location: located(path, &text, &raw.template.referenced),
             value: raw.template.value,
         },
+        format: raw.format.map(|f| Located {
+            location: located(path, &text, &f.referenced),
+            value: f.value,
+        }),
         audience: raw.audience,
         lang: raw.lang,
         date: raw.date,

@@ -89,6 +89,10 @@ pub struct Frame {
     pub align_bottom: bool,
     pub background: Option<Cmyk>,
     pub padding: f32,
+    /// The frames of a flow are filled in the order of these numbers, then
+    /// in document order: a folded leaflet is read in another order than
+    /// its panels are printed.
+    pub order: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -380,6 +384,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
                     align_bottom: false,
                     background: None,
                     padding: 0.0,
+                    order: 0,
                 });
             }
             doc.runs.push(PageRun::Fixed { master, frames });
@@ -826,6 +831,13 @@ impl Parser<'_> {
             align_bottom: node.attribute("align") == Some("bottom"),
             background: self.color(node, "background")?,
             padding: self.length(node, "padding", width)?.unwrap_or(0.0),
+            order: match node.attribute("order") {
+                None => 0,
+                Some(v) => v.trim().parse().map_err(|_| {
+                    self.error(node, format!("`order=\"{v}\"` is not a whole number"))
+                        .help("frames of a flow are filled from the lowest `order` up, e.g. `order=\"1\"`")
+                })?,
+            },
         })
     }
 

@@ -111,6 +111,8 @@ pub struct Briefing {
     pub subtitle: Option<String>,
     pub profile: Located<String>,
     pub template: Located<String>,
+    /// The sheet to print on (`dl-trifold`); none: the template's own.
+    pub format: Option<Located<String>>,
     pub audience: Audience,
     pub lang: Option<String>,
     pub date: Option<String>,

@@ -244,7 +244,17 @@ pub fn resolve_in_project(project: &Path, written: &str) -> Option<PathBuf> {
             _ => return None,
         }
     }
-    Some(project.join(rel))
+    Some(in_project(project, rel))
+}
+
+/// `rel` inside `project`; as it is written when the project is the current
+/// folder, so messages say `templates/t.hbs`, not `./templates/t.hbs`.
+pub fn in_project(project: &Path, rel: &Path) -> PathBuf {
+    if project == Path::new(".") {
+        rel.to_path_buf()
+    } else {
+        project.join(rel)
+    }
 }
 
 /// Reads the pictures `keys` (which the selection allows) from disk.

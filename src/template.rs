@@ -19,7 +19,9 @@ use crate::select::{Selection, resolve_in_project};
 
 /// The templates compiled into handbill: name, text.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("leaflet-a5", include_str!("../templates/leaflet-a5.hbs")),
+    ("leaflet", include_str!("../templates/leaflet.hbs")),
+    // The leaflet's first name, from when it was A5 only: the same template.
+    ("leaflet-a5", include_str!("../templates/leaflet.hbs")),
     (
         "briefing-pack",
         include_str!("../templates/briefing-pack.hbs"),
@@ -90,6 +92,7 @@ pub fn data(
     profile: &Profile,
     selection: &Selection,
     recipient: Option<&Recipient>,
+    format: &crate::format::Format,
 ) -> Result<Value> {
     let mut sections = Vec::new();
     for s in &selection.sections {
@@ -170,6 +173,7 @@ pub fn data(
         "all_sources": all_sources,
         "values": briefing.values,
         "recipient": recipient.map(|r| json!({"name": r.name, "role": r.role})),
+        "format": format.data(),
     }))
 }
 
@@ -212,12 +216,68 @@ fn translate_helper(
     Ok(())
 }
 
+/// `{{calc a "+" b "*" 0.5}}`: arithmetic on the format's lengths (in
+/// millimetres), `*` and `/` before `+` and `-`, printed with at most two
+/// decimals.
+/// It lets a template place frames in any format's panels.
+fn calc_helper(
+    h: &handlebars::Helper,
+    _: &Handlebars,
+    _: &handlebars::Context,
+    _: &mut handlebars::RenderContext,
+    out: &mut dyn handlebars::Output,
+) -> handlebars::HelperResult {
+    let bad = |what: String| -> handlebars::RenderError {
+        RenderErrorReason::Other(format!(
+            "`calc` {what}; write e.g. {{{{calc content.x \"+\" 20}}}}"
+        ))
+        .into()
+    };
+    let number = |i: usize| -> std::result::Result<f64, handlebars::RenderError> {
+        let p = h
+            .param(i)
+            .ok_or_else(|| bad(format!("needs a number after its {i}th value")))?;
+        p.value()
+            .as_f64()
+            .ok_or_else(|| bad(format!("was given `{}` where a number belongs", p.value())))
+    };
+    // A sum of terms; each term a product worked out as it is read.
+    let mut sum = 0.0;
+    let mut sign = 1.0;
+    let mut term = number(0)?;
+    let mut i = 1;
+    while let Some(op) = h.param(i) {
+        let rhs = number(i + 1)?;
+        match op.value().as_str() {
+            Some("*") => term *= rhs,
+            Some("/") if rhs != 0.0 => term /= rhs,
+            Some(s @ ("+" | "-")) => {
+                sum += sign * term;
+                sign = if s == "+" { 1.0 } else { -1.0 };
+                term = rhs;
+            }
+            _ => {
+                return Err(bad(format!(
+                    "was given `{}` where + - * or / belongs",
+                    op.value()
+                )));
+            }
+        }
+        i += 2;
+    }
+    let value = sum + sign * term;
+    let rounded = (value * 100.0).round() / 100.0;
+    out.write(&format!("{rounded}"))?;
+    Ok(())
+}
+
 /// Renders `template` with `data` into layout markup.
 pub fn render(template: &Template, data: &Value) -> Result<String> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(markdown::escape);
     hb.register_helper("t", Box::new(translate_helper));
+    hb.register_helper("calc", Box::new(calc_helper));
     hb.register_template_string(&template.name, &template.text)
         .map_err(|e| {
             let (line, col) = e.pos().unwrap_or((1, 1));
@@ -297,6 +357,17 @@ mod tests {
         assert_eq!(ru, "<p>Содержание / Страница 1 из 5</p>");
         let en = render(&t, &json!({"briefing": {"lang": "en-GB"}})).unwrap();
         assert_eq!(en, "<p>Contents / Page 1 of 5</p>");
+    }
+
+    #[test]
+    fn calc_multiplies_before_it_adds_and_refuses_what_is_not_a_number() {
+        let t = tpl("<p>{{calc format.width \"-\" 3 \"/\" 2 \"+\" 1 \"*\" 4}}mm</p>");
+        let out = render(&t, &json!({"format": {"width": 99.0}})).unwrap();
+        assert_eq!(out, "<p>101.5mm</p>");
+        let t = tpl("<p>\n{{calc format.name \"+\" 1}}</p>");
+        let err = render(&t, &json!({"format": {"name": "a5"}})).unwrap_err();
+        assert!(err.message.contains("where a number belongs"), "{err}");
+        assert_eq!(err.location.unwrap().line, 2);
     }
 
     #[test]

@@ -54,7 +54,7 @@ fn check_writes_nothing_and_reports_as_json() {
 }
 
 #[test]
-fn list_shows_profiles_sections_templates_and_fonts() {
+fn list_shows_profiles_sections_templates_formats_and_fonts() {
     let dir = samples("list");
     let o = handbill(&dir, &["list"]);
     assert!(o.status.success());
@@ -64,6 +64,7 @@ fn list_shows_profiles_sections_templates_and_fonts() {
         "vadim-kuramshin",
         "leaflet-a5",
         "briefing-pack",
+        "dl-trifold",
         "NotoSerif-Regular",
         "tags: leaflet",
     ] {

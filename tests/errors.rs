@@ -206,7 +206,7 @@ fn overset_names_the_frame_and_what_did_not_fit() {
     let (err, _) = fails("overset", &GOOD.replace("[overview]", "all"));
     assert!(err.contains("overset:"), "{err}");
     assert!(
-        err.contains("the last frame is `back-right` on page 2"),
+        err.contains("the last frame is `back-column-2` on page 2"),
         "{err}"
     );
     assert!(err.contains(" mm)"), "{err}");

@@ -109,3 +109,8 @@ fn the_leaflet_sets_nothing_off_the_page_or_on_top_of_other_text() {
 fn the_pack_sets_nothing_off_the_page_or_on_top_of_other_text() {
     check("briefings/legal-delegation-pack.yaml");
 }
+
+#[test]
+fn the_tri_fold_sets_nothing_off_the_page_or_on_top_of_other_text() {
+    check("briefings/london-protest-dl.yaml");
+}

@@ -388,7 +388,8 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        for (flow, frames) in fixed {
+        for (flow, mut frames) in fixed {
+            frames.sort_by_key(|(_, f)| f.order);
             let items = self.prepare_flow(&flow);
             let mut supply = Supply::Fixed { frames, next: 0 };
             self.pour(&items, &mut supply, &flow)?;
