@@ -144,6 +144,8 @@ pub enum BlockKind {
         dark: Vec<bool>,
         size: Width,
         color: Cmyk,
+        /// What it encodes: a reader who cannot scan it is told this.
+        data: String,
     },
     Contents {
         entry_style: Style,
@@ -958,6 +960,7 @@ impl Parser<'_> {
                         .collect(),
                     size,
                     color: style.color,
+                    data: data.to_string(),
                 }
             }
             "contents" => BlockKind::Contents {

@@ -8,7 +8,7 @@ use handbill::layout::{Item, Page};
 fn boxes(page: &Page) -> Vec<(f32, f32, f32, f32, String)> {
     page.items
         .iter()
-        .filter_map(|item| match item {
+        .filter_map(|item| match &item.item {
             Item::Text(run) => {
                 let trailing: f32 = run
                     .glyphs
@@ -44,7 +44,7 @@ fn check(briefing: &str) {
         // 8 mm: nothing is set closer to the edge of the sheet.
         let edge = 8.0 * 72.0 / 25.4;
         for item in &page.items {
-            let (x0, y0, x1, y1, background) = match item {
+            let (x0, y0, x1, y1, background) = match &item.item {
                 Item::Text(_) => continue,
                 Item::Image {
                     x,

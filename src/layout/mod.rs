@@ -44,6 +44,9 @@ pub struct Pages {
     pub lang: String,
     pub author: Option<String>,
     pub subject: Option<String>,
+    /// The document's logical structure, for a tagged (accessible) PDF:
+    /// parents before their children, siblings in reading order.
+    pub structure: Vec<Element>,
 }
 
 /// The typesetting report: what a careful typesetter would check.
@@ -86,11 +89,81 @@ pub struct Page {
     pub bleed: f32,
     /// Where the sheet is folded: distances from the left trim edge.
     pub folds: Vec<f32>,
-    pub items: Vec<Item>,
+    pub items: Vec<Placed>,
     pub links: Vec<Link>,
     /// A watermark behind everything else: its run (set around the origin)
     /// is drawn turned 45° about the page's centre.
     pub watermark: Option<GlyphRun>,
+}
+
+/// An item on a page and what it is in the document's structure.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub mark: Mark,
+    pub item: Item,
+}
+
+/// Which structure element a piece of a page belongs to; or that it is
+/// page furniture a screen reader skips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// Part of element `n` of [`Pages::structure`].
+    Element(usize),
+    Artifact(Artifact),
+}
+
+/// Kinds of page furniture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Artifact {
+    Header,
+    Footer,
+    Watermark,
+    /// Page and frame backgrounds, a box's fill and border.
+    Background,
+    /// Rules, leader dots, the line above the footnotes.
+    Decoration,
+}
+
+/// One element of the document's structure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    pub role: Role,
+    /// An index into [`Pages::structure`]; `None` for a flow.
+    pub parent: Option<usize>,
+}
+
+/// What an element is. An element holds either content (text, a picture)
+/// or other elements, never both: the order of its parts is then simply
+/// the order they are drawn in, or were made in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Role {
+    /// The blocks of one flow. Flows are read in the order of the page each
+    /// starts on (a cover's frames before the body that follows).
+    Flow,
+    Heading {
+        level: u8,
+        title: String,
+    },
+    Paragraph,
+    List {
+        ordered: bool,
+    },
+    ListItem,
+    /// A list item's bullet or number.
+    Label,
+    ListBody,
+    Quote,
+    /// A box's blocks.
+    Group,
+    Figure {
+        /// What the picture shows, for readers who cannot see it.
+        alt: String,
+    },
+    Caption,
+    /// A footnote's number and text.
+    Note,
+    Contents,
+    ContentsEntry,
 }
 
 #[derive(Debug, Clone)]
@@ -152,6 +225,8 @@ pub struct Link {
     pub width: f32,
     pub height: f32,
     pub target: LinkTarget,
+    /// The element of the linked text.
+    pub mark: Mark,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -223,8 +298,9 @@ enum Flat {
         indent: f32,
         keep_with_next: bool,
         /// A list marker set in the indent beside the first line.
-        marker: Option<Paragraph>,
+        marker: Option<(Paragraph, Mark)>,
         heading: Option<Heading>,
+        mark: Mark,
     },
     Figure {
         key: String,
@@ -233,11 +309,16 @@ enum Flat {
         caption: Option<Paragraph>,
         space_before: f32,
         space_after: f32,
+        mark: Mark,
+        caption_mark: Mark,
     },
     Boxed {
         blocks: Vec<Block>,
         style: Style,
         indent: f32,
+        /// The box's group element: its blocks' elements are made when it
+        /// is placed (it is measured, without them, before).
+        element: usize,
     },
     Rule {
         style: Style,
@@ -250,6 +331,7 @@ enum Flat {
         color: Cmyk,
         style: Style,
         indent: f32,
+        mark: Mark,
     },
     ContentsEntry {
         title: Paragraph,
@@ -257,6 +339,7 @@ enum Flat {
         anchor: String,
         indent: f32,
         space_after: f32,
+        mark: Mark,
     },
     Space(f32),
     PageBreak,
@@ -329,6 +412,8 @@ struct Engine<'a> {
     page_masters: Vec<usize>,
     /// The most pages this document may have.
     max_pages: usize,
+    /// The Note element of each footnote, by number.
+    note_marks: BTreeMap<usize, Mark>,
 }
 
 impl<'a> Engine<'a> {
@@ -358,6 +443,7 @@ impl<'a> Engine<'a> {
             last_heading: String::new(),
             page_masters: Vec::new(),
             max_pages: MAX_PAGES,
+            note_marks: BTreeMap::new(),
         }
     }
 
@@ -408,13 +494,16 @@ impl<'a> Engine<'a> {
             ..Page::default()
         };
         if let Some(bg) = m.background {
-            page.items.push(Item::Rect {
-                x: 0.0,
-                y: 0.0,
-                width: m.width,
-                height: m.height,
-                fill: Some(bg),
-                stroke: None,
+            page.items.push(Placed {
+                mark: Mark::Artifact(Artifact::Background),
+                item: Item::Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    width: m.width,
+                    height: m.height,
+                    fill: Some(bg),
+                    stroke: None,
+                },
             });
         }
         self.out.pages.push(page);
@@ -422,14 +511,31 @@ impl<'a> Engine<'a> {
         self.out.pages.len() - 1
     }
 
+    fn push(&mut self, page: usize, mark: Mark, item: Item) {
+        self.out.pages[page].items.push(Placed { mark, item });
+    }
+
     fn prepare_flow(&mut self, flow: &str) -> Vec<Flat> {
         let blocks = self.doc.flows.get(flow).cloned().unwrap_or_default();
         let mut out = Vec::new();
-        self.flatten(&blocks, 0.0, &mut out);
+        let element = self.element(Role::Flow, None);
+        self.flatten(&blocks, 0.0, &mut out, Some(element));
         out
     }
 
-    fn paragraph(&mut self, spans: &[Span], style: &Style) -> Paragraph {
+    /// A new structure element; its mark.
+    fn element(&mut self, role: Role, parent: Option<usize>) -> usize {
+        self.out.structure.push(Element { role, parent });
+        self.out.structure.len() - 1
+    }
+
+    fn mark(&mut self, role: Role, parent: Option<usize>) -> Mark {
+        Mark::Element(self.element(role, parent))
+    }
+
+    /// Sets `spans`; their footnotes become Note elements under `parent`,
+    /// after the paragraph's own (made first by the caller).
+    fn paragraph(&mut self, spans: &[Span], style: &Style, parent: Option<usize>) -> Paragraph {
         let mut notes = Vec::new();
         let p = Paragraph::new(
             spans,
@@ -439,16 +545,27 @@ impl<'a> Engine<'a> {
             &mut self.note_count,
             &mut |n, s| notes.push((n, s.to_vec())),
         );
+        for (n, _) in &notes {
+            let mark = self.mark(Role::Note, parent);
+            self.note_marks.insert(*n, mark);
+        }
         self.notes.extend(notes);
         p
     }
 
-    fn flatten(&mut self, blocks: &[Block], indent: f32, out: &mut Vec<Flat>) {
+    fn flatten(
+        &mut self,
+        blocks: &[Block],
+        indent: f32,
+        out: &mut Vec<Flat>,
+        parent: Option<usize>,
+    ) {
         for block in blocks {
             let s = &block.style;
             match &block.kind {
                 BlockKind::Paragraph(spans) => {
-                    let para = self.paragraph(spans, s);
+                    let mark = self.mark(Role::Paragraph, parent);
+                    let para = self.paragraph(spans, s, parent);
                     // A numbered paragraph carries its number in the margin.
                     let marker = block.number.as_ref().map(|n| {
                         let ms = Style {
@@ -463,7 +580,8 @@ impl<'a> Engine<'a> {
                             style: ms.clone(),
                             link: None,
                         };
-                        self.paragraph(&[span], &ms)
+                        // The number is read as the paragraph's first word.
+                        (self.paragraph(&[span], &ms, parent), mark)
                     });
                     if !para.is_empty() {
                         out.push(Flat::Text {
@@ -474,6 +592,7 @@ impl<'a> Engine<'a> {
                             keep_with_next: s.keep_with_next,
                             marker,
                             heading: None,
+                            mark,
                         });
                     }
                 }
@@ -483,12 +602,19 @@ impl<'a> Engine<'a> {
                     anchor,
                     listed,
                 } => {
-                    let para = self.paragraph(spans, s);
+                    let title = plain_text(spans);
+                    let mark = self.mark(
+                        Role::Heading {
+                            level: *level,
+                            title: title.clone(),
+                        },
+                        parent,
+                    );
+                    let para = self.paragraph(spans, s, parent);
                     let anchor = anchor.clone().unwrap_or_else(|| {
                         self.auto_anchor += 1;
                         format!("heading-{}", self.auto_anchor)
                     });
-                    let title = plain_text(spans);
                     out.push(Flat::Text {
                         para,
                         space_before: s.space_before,
@@ -502,6 +628,7 @@ impl<'a> Engine<'a> {
                             title,
                             listed: *listed,
                         }),
+                        mark,
                     });
                 }
                 BlockKind::List {
@@ -512,9 +639,13 @@ impl<'a> Engine<'a> {
                 } => {
                     let inner = indent + s.indent;
                     let list_start = out.len();
+                    let list = self.element(Role::List { ordered: *ordered }, parent);
                     for (i, item) in items.iter().enumerate() {
                         let first = out.len();
-                        self.flatten(item, inner, out);
+                        let li = self.element(Role::ListItem, Some(list));
+                        let label_mark = self.mark(Role::Label, Some(li));
+                        let body = self.element(Role::ListBody, Some(li));
+                        self.flatten(item, inner, out, Some(body));
                         let label = if *ordered {
                             format!("{}.", *start + i as u64)
                         } else {
@@ -529,9 +660,9 @@ impl<'a> Engine<'a> {
                             style: mstyle.clone(),
                             link: None,
                         };
-                        let marker = self.paragraph(&[span], &mstyle);
+                        let marker = self.paragraph(&[span], &mstyle, None);
                         if let Some(Flat::Text { marker: m, .. }) = out.get_mut(first) {
-                            *m = Some(marker);
+                            *m = Some((marker, label_mark));
                         }
                         if let Some(Flat::Text { space_after, .. }) = out.last_mut() {
                             *space_after = space_after.max(marker_style.space_after);
@@ -547,7 +678,8 @@ impl<'a> Engine<'a> {
                 }
                 BlockKind::Quote(children) => {
                     let first = out.len();
-                    self.flatten(children, indent + s.indent, out);
+                    let quote = self.element(Role::Quote, parent);
+                    self.flatten(children, indent + s.indent, out, Some(quote));
                     if out.len() - first <= SHORT_QUOTE {
                         keep_together(&mut out[first..]);
                     }
@@ -559,10 +691,12 @@ impl<'a> Engine<'a> {
                     }
                 }
                 BlockKind::Boxed(children) => {
+                    let element = self.element(Role::Group, parent);
                     out.push(Flat::Boxed {
                         blocks: children.clone(),
                         style: s.clone(),
                         indent,
+                        element,
                     });
                 }
                 BlockKind::Figure {
@@ -572,6 +706,15 @@ impl<'a> Engine<'a> {
                     max_height,
                     caption,
                 } => {
+                    let picture = self.images.get(image).map(|p| &p.asset);
+                    // The profile's description, or else what the caption says.
+                    let alt = match picture.and_then(|a| a.alt.as_deref()) {
+                        Some(alt) if !alt.trim().is_empty() => alt.trim().to_string(),
+                        _ if !caption.is_empty() => plain_text(caption),
+                        _ => picture.map(|a| a.caption.clone()).unwrap_or_default(),
+                    };
+                    let mark = self.mark(Role::Figure { alt }, parent);
+                    let caption_mark = self.mark(Role::Caption, parent);
                     let caption = if caption.is_empty() {
                         self.images.get(image).map(|pic| {
                             let cs = caption_style.clone();
@@ -592,7 +735,7 @@ impl<'a> Engine<'a> {
                         let cs = c
                             .first()
                             .map_or_else(|| caption_style.clone(), |s| s.style.clone());
-                        self.paragraph(&c, &cs)
+                        self.paragraph(&c, &cs, parent)
                     });
                     out.push(Flat::Figure {
                         key: image.clone(),
@@ -601,6 +744,8 @@ impl<'a> Engine<'a> {
                         caption,
                         space_before: s.space_before,
                         space_after: s.space_after,
+                        mark,
+                        caption_mark,
                     });
                 }
                 BlockKind::Rule => out.push(Flat::Rule {
@@ -612,15 +757,24 @@ impl<'a> Engine<'a> {
                     dark,
                     size,
                     color,
-                } => out.push(Flat::Qr {
-                    modules: *modules,
-                    dark: dark.clone(),
-                    size: *size,
-                    color: *color,
-                    style: s.clone(),
-                    indent,
-                }),
-                BlockKind::Contents { entry_style } => self.contents(entry_style, indent, out),
+                    data,
+                } => {
+                    let alt = format!("QR code: {data}");
+                    let mark = self.mark(Role::Figure { alt }, parent);
+                    out.push(Flat::Qr {
+                        modules: *modules,
+                        dark: dark.clone(),
+                        size: *size,
+                        color: *color,
+                        style: s.clone(),
+                        indent,
+                        mark,
+                    })
+                }
+                BlockKind::Contents { entry_style } => {
+                    let toc = self.element(Role::Contents, parent);
+                    self.contents(entry_style, indent, out, toc)
+                }
                 BlockKind::Space(h) => out.push(Flat::Space(*h)),
                 BlockKind::PageBreak => out.push(Flat::PageBreak),
                 BlockKind::FrameBreak => out.push(Flat::FrameBreak),
@@ -630,7 +784,7 @@ impl<'a> Engine<'a> {
 
     /// The contents: one entry per listed heading of level 1 and 2, with the
     /// page number from the previous pass.
-    fn contents(&mut self, style: &Style, indent: f32, out: &mut Vec<Flat>) {
+    fn contents(&mut self, style: &Style, indent: f32, out: &mut Vec<Flat>, toc: usize) {
         let mut headings = Vec::new();
         let mut auto = self.auto_anchor;
         for run in &self.doc.runs {
@@ -668,12 +822,14 @@ impl<'a> Engine<'a> {
                 link: None,
             };
             let number = Paragraph::plain(&[num_span], &entry, self.shaper);
+            let mark = self.mark(Role::ContentsEntry, Some(toc));
             out.push(Flat::ContentsEntry {
                 title,
                 number,
                 anchor,
                 indent: indent + if level > 1 { 16.0 } else { 0.0 },
                 space_after: if level == 1 { 2.0 } else { 0.0 },
+                mark,
             });
         }
     }
@@ -721,14 +877,15 @@ impl<'a> Engine<'a> {
                 let (page, f) = frames.get(*next)?.clone();
                 *next += 1;
                 if let Some(bg) = f.background {
-                    self.out.pages[page].items.push(Item::Rect {
+                    let rect = Item::Rect {
                         x: f.x,
                         y: f.y,
                         width: f.width,
                         height: f.height,
                         fill: Some(bg),
                         stroke: None,
-                    });
+                    };
+                    self.push(page, Mark::Artifact(Artifact::Background), rect);
                 }
                 let pad = f.padding;
                 Some(self.region(
@@ -839,6 +996,7 @@ impl<'a> Engine<'a> {
                     keep_with_next,
                     marker,
                     heading,
+                    mark,
                 } => {
                     let sb = if region.empty || word != Pos::START {
                         0.0
@@ -864,6 +1022,7 @@ impl<'a> Engine<'a> {
                             *indent,
                             marker.as_ref().filter(|_| word == Pos::START),
                             heading.as_ref(),
+                            *mark,
                         );
                         region.top += space_after;
                         i += 1;
@@ -918,6 +1077,7 @@ impl<'a> Engine<'a> {
                             *indent,
                             marker.as_ref().filter(|_| word == Pos::START),
                             heading.as_ref(),
+                            *mark,
                         );
                         if k == lines.len() {
                             region.top += space_after;
@@ -935,6 +1095,7 @@ impl<'a> Engine<'a> {
                     anchor,
                     indent,
                     space_after,
+                    mark,
                 } => {
                     let num_w = number
                         .lines(Pos::START, 1000.0)
@@ -948,7 +1109,7 @@ impl<'a> Engine<'a> {
                         next_frame!();
                     }
                     let top = region.top;
-                    self.place_lines(&mut region, &lines, 0.0, *indent, None, None);
+                    self.place_lines(&mut region, &lines, 0.0, *indent, None, None, *mark);
                     // Leader dots and the page number on the last line.
                     if let Some((_, last)) = lines.last() {
                         let base = region.top - last.height + last.baseline;
@@ -959,12 +1120,11 @@ impl<'a> Engine<'a> {
                                 let mut r = run.clone();
                                 r.x += num_x;
                                 r.y = base;
-                                if let Some(Item::Text(model)) =
-                                    self.leaders(&r, text_end, num_x - 4.0)
-                                {
-                                    self.out.pages[region.page].items.push(Item::Text(model));
+                                if let Some(dots) = self.leaders(&r, text_end, num_x - 4.0) {
+                                    let decoration = Mark::Artifact(Artifact::Decoration);
+                                    self.push(region.page, decoration, dots);
                                 }
-                                self.out.pages[region.page].items.push(Item::Text(r));
+                                self.push(region.page, *mark, Item::Text(r));
                             }
                         }
                     }
@@ -974,6 +1134,7 @@ impl<'a> Engine<'a> {
                         width: region.width - indent,
                         height: region.top - top,
                         target: LinkTarget::Anchor(anchor.clone()),
+                        mark: *mark,
                     });
                     region.top += space_after;
                     i += 1;
@@ -1060,14 +1221,16 @@ impl<'a> Engine<'a> {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn place_lines(
         &mut self,
         region: &mut Region,
         lines: &[(Pos, Line)],
         sb: f32,
         indent: f32,
-        marker: Option<&Paragraph>,
+        marker: Option<&(Paragraph, Mark)>,
         heading: Option<&Heading>,
+        mark: Mark,
     ) {
         region.top += sb;
         if let Some(h) = heading {
@@ -1121,21 +1284,21 @@ impl<'a> Engine<'a> {
                     where_()
                 ));
             }
-            if let (0, Some(m)) = (k, marker)
+            if let (0, Some((m, marker_mark))) = (k, marker)
                 && let Some((_, ml)) = m.lines(Pos::START, 1000.0).into_iter().next()
             {
                 let w = run_width(&ml);
                 for mut r in ml.runs {
                     r.x += x0 - w - 5.0;
                     r.y += base;
-                    self.out.pages[region.page].items.push(Item::Text(r));
+                    self.push(region.page, *marker_mark, Item::Text(r));
                 }
             }
             for run in &line.runs {
                 let mut r = run.clone();
                 r.x += x0;
                 r.y += base;
-                self.out.pages[region.page].items.push(Item::Text(r));
+                self.push(region.page, mark, Item::Text(r));
             }
             for (lx, lw, href) in &line.links {
                 let target = match href.strip_prefix('#') {
@@ -1148,6 +1311,7 @@ impl<'a> Engine<'a> {
                     width: *lw,
                     height: line.height,
                     target,
+                    mark,
                 });
             }
             for n in &line.footnotes {
@@ -1171,8 +1335,8 @@ impl<'a> Engine<'a> {
             let shift = region.bottom() - region.top;
             if shift > 0.0 {
                 let page = &mut self.out.pages[region.page];
-                for item in &mut page.items[region.first_item..] {
-                    match item {
+                for placed in &mut page.items[region.first_item..] {
+                    match &mut placed.item {
                         Item::Text(r) => r.y += shift,
                         Item::Image { y, .. } | Item::Rect { y, .. } => *y += shift,
                     }
@@ -1197,14 +1361,15 @@ impl<'a> Engine<'a> {
             y: 0.0,
             k: 0.5,
         };
-        self.out.pages[region.page].items.push(Item::Rect {
+        let rule = Item::Rect {
             x: region.x,
             y: top - NOTE_GAP / 2.0,
             width: (region.width * 0.3).min(90.0),
             height: 0.0,
             fill: None,
             stroke: Some((rule_color, 0.4)),
-        });
+        };
+        self.push(region.page, Mark::Artifact(Artifact::Decoration), rule);
         for n in region.notes.clone() {
             if let Some(p) = self.note_paragraph(n) {
                 let lines = p.lines(Pos::START, region.width);
@@ -1213,7 +1378,12 @@ impl<'a> Engine<'a> {
                     ..region.clone()
                 };
                 r.notes = Vec::new();
-                self.place_lines(&mut r, &lines, 0.0, 0.0, None, None);
+                let mark = self
+                    .note_marks
+                    .get(&n)
+                    .copied()
+                    .unwrap_or(Mark::Artifact(Artifact::Decoration));
+                self.place_lines(&mut r, &lines, 0.0, 0.0, None, None, mark);
                 top = r.top + 2.0;
             }
         }
@@ -1310,9 +1480,10 @@ impl<'a> Engine<'a> {
                 blocks,
                 style,
                 indent,
+                ..
             } => {
                 let inner = width - indent - 2.0 * style.padding;
-                let (_, _, h) = self.detached(blocks, inner);
+                let (_, _, h) = self.detached(blocks, inner, None);
                 h + 2.0 * style.padding
             }
             Flat::Rule { style, .. } => style.border,
@@ -1329,6 +1500,8 @@ impl<'a> Engine<'a> {
                 width: frac,
                 max_height,
                 caption,
+                mark,
+                caption_mark,
                 ..
             } => {
                 let (w, h) = self.figure_size(key, *frac, *max_height, region.width);
@@ -1337,13 +1510,14 @@ impl<'a> Engine<'a> {
                     let ppi = pic.width_px as f32 / (w / 72.0);
                     self.out.resolutions.push((key.clone(), page, ppi));
                 }
-                self.out.pages[page].items.push(Item::Image {
+                let image = Item::Image {
                     key: key.clone(),
                     x,
                     y: region.top,
                     width: w,
                     height: h,
-                });
+                };
+                self.push(page, *mark, image);
                 region.top += h;
                 if let Some(c) = caption {
                     // The caption hangs under the picture, on its edges.
@@ -1354,7 +1528,7 @@ impl<'a> Engine<'a> {
                         width: w,
                         ..region.clone()
                     };
-                    self.place_lines(&mut under, &lines, 0.0, 0.0, None, None);
+                    self.place_lines(&mut under, &lines, 0.0, 0.0, None, None, *caption_mark);
                     region.top = under.top;
                 }
             }
@@ -1362,25 +1536,27 @@ impl<'a> Engine<'a> {
                 blocks,
                 style,
                 indent,
+                element,
             } => {
                 let x = region.x + indent;
                 let inner = region.width - indent - 2.0 * style.padding;
-                let (items, links, h) = self.detached(blocks, inner);
+                let (items, links, h) = self.detached(blocks, inner, Some(*element));
                 let total = h + 2.0 * style.padding;
                 let stroke = (style.border > 0.0).then_some((style.border_color, style.border));
                 if style.background.is_some() || stroke.is_some() {
-                    self.out.pages[page].items.push(Item::Rect {
+                    let frame = Item::Rect {
                         x,
                         y: region.top,
                         width: region.width - indent,
                         height: total,
                         fill: style.background,
                         stroke,
-                    });
+                    };
+                    self.push(page, Mark::Artifact(Artifact::Background), frame);
                 }
                 let (dx, dy) = (x + style.padding, region.top + style.padding);
                 for mut it in items {
-                    match &mut it {
+                    match &mut it.item {
                         Item::Text(r) => {
                             r.x += dx;
                             r.y += dy;
@@ -1405,6 +1581,7 @@ impl<'a> Engine<'a> {
                 size,
                 color,
                 indent,
+                mark,
                 ..
             } => {
                 // Drawn as vector squares, with the four-module quiet zone
@@ -1422,28 +1599,30 @@ impl<'a> Engine<'a> {
                         let run = (col..*modules)
                             .take_while(|c| dark[row * modules + c])
                             .count();
-                        self.out.pages[page].items.push(Item::Rect {
+                        let square = Item::Rect {
                             x: x0 + col as f32 * cell,
                             y: y0 + row as f32 * cell,
                             width: run as f32 * cell,
                             height: cell,
                             fill: Some(*color),
                             stroke: None,
-                        });
+                        };
+                        self.push(page, *mark, square);
                         col += run;
                     }
                 }
                 region.top += side;
             }
             Flat::Rule { style, indent } => {
-                self.out.pages[page].items.push(Item::Rect {
+                let rule = Item::Rect {
                     x: region.x + indent,
                     y: region.top + style.border / 2.0,
                     width: region.width - indent,
                     height: 0.0,
                     fill: None,
                     stroke: Some((style.border_color, style.border.max(0.25))),
-                });
+                };
+                self.push(page, Mark::Artifact(Artifact::Decoration), rule);
                 region.top += style.border;
             }
             _ => {}
@@ -1451,12 +1630,20 @@ impl<'a> Engine<'a> {
     }
 
     /// Lays `blocks` out on a scratch page of unlimited height, returning the
-    /// items (relative to the top-left corner), links and height.
-    fn detached(&mut self, blocks: &[Block], width: f32) -> (Vec<Item>, Vec<Link>, f32) {
+    /// items (relative to the top-left corner), links and height. Their
+    /// structure elements go under `parent`; without one (measuring, running
+    /// heads) none are kept.
+    fn detached(
+        &mut self,
+        blocks: &[Block],
+        width: f32,
+        parent: Option<usize>,
+    ) -> (Vec<Placed>, Vec<Link>, f32) {
         // Measuring and placing both come here: numbering must not count twice.
         let (notes, anchors) = (self.note_count, self.auto_anchor);
+        let elements = self.out.structure.len();
         let mut flat = Vec::new();
-        self.flatten(blocks, 0.0, &mut flat);
+        self.flatten(blocks, 0.0, &mut flat, parent);
         (self.note_count, self.auto_anchor) = (notes, anchors);
         self.out.pages.push(Page::default());
         let page = self.out.pages.len() - 1;
@@ -1478,6 +1665,11 @@ impl<'a> Engine<'a> {
         self.out.anchors = anchors;
         self.out.outline.truncate(outline_len);
         self.out.report = report;
+        if parent.is_none() {
+            self.out.structure.truncate(elements);
+            self.note_marks
+                .retain(|_, m| !matches!(m, Mark::Element(e) if *e >= elements));
+        }
         let scratch = self.out.pages.pop().unwrap_or_default();
         (scratch.items, scratch.links, region.top - region.y)
     }
@@ -1493,6 +1685,7 @@ impl<'a> Engine<'a> {
                     indent,
                     marker,
                     heading,
+                    mark,
                     ..
                 } => {
                     let sb = if region.empty { 0.0 } else { *space_before };
@@ -1504,6 +1697,7 @@ impl<'a> Engine<'a> {
                         *indent,
                         marker.as_ref(),
                         heading.as_ref(),
+                        *mark,
                     );
                     region.top += space_after;
                 }
@@ -1627,6 +1821,11 @@ impl<'a> Engine<'a> {
                 if blocks.is_empty() {
                     continue;
                 }
+                let furniture = Mark::Artifact(if is_header {
+                    Artifact::Header
+                } else {
+                    Artifact::Footer
+                });
                 let (items, links, h) = self.detached_numbered(blocks, width, &numbers);
                 let dy = if is_header {
                     m.margin[0] - h - 14.0
@@ -1635,7 +1834,8 @@ impl<'a> Engine<'a> {
                 };
                 let page = &mut self.out.pages[index];
                 for mut it in items {
-                    match &mut it {
+                    it.mark = furniture;
+                    match &mut it.item {
                         Item::Text(r) => {
                             r.x += m.margin[3];
                             r.y += dy;
@@ -1650,6 +1850,7 @@ impl<'a> Engine<'a> {
                 for mut l in links {
                     l.x += m.margin[3];
                     l.y += dy;
+                    l.mark = furniture;
                     page.links.push(l);
                 }
             }
@@ -1662,9 +1863,9 @@ impl<'a> Engine<'a> {
         blocks: &[Block],
         width: f32,
         numbers: &Numbers,
-    ) -> (Vec<Item>, Vec<Link>, f32) {
+    ) -> (Vec<Placed>, Vec<Link>, f32) {
         let blocks: Vec<Block> = blocks.iter().map(|b| with_numbers(b, numbers)).collect();
-        self.detached(&blocks, width)
+        self.detached(&blocks, width, None)
     }
 
     /// Reports content that did not fit the fixed frames of its flow.
@@ -1886,9 +2087,84 @@ mod tests {
             .position(|p| {
                 p.items
                     .iter()
-                    .any(|i| matches!(i, Item::Text(r) if r.text.contains(needle)))
+                    .any(|i| matches!(&i.item, Item::Text(r) if r.text.contains(needle)))
             })
             .unwrap_or_else(|| panic!("`{needle}` is on no page"))
+    }
+
+    /// The mark of the first run showing `needle`.
+    fn mark_of(pages: &Pages, needle: &str) -> Mark {
+        pages
+            .pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .find(|i| matches!(&i.item, Item::Text(r) if r.text.contains(needle)))
+            .unwrap_or_else(|| panic!("`{needle}` is on no page"))
+            .mark
+    }
+
+    fn role_of(pages: &Pages, mark: Mark) -> (&Role, Option<usize>) {
+        let Mark::Element(e) = mark else {
+            panic!("an artifact: {mark:?}")
+        };
+        let element = &pages.structure[e];
+        (&element.role, element.parent)
+    }
+
+    #[test]
+    fn list_items_are_labels_and_bodies_in_a_list() {
+        let pages = lay(
+            r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/>
+            <flow name="f"><h2>Demands</h2><ol><li>free Roza Tuletaeva</li><li>free Vadim Kuramshin</li></ol></flow></document>"#,
+        );
+        let heading = mark_of(&pages, "Demands");
+        assert!(matches!(
+            role_of(&pages, heading).0,
+            Role::Heading { level: 2, title } if title == "Demands"
+        ));
+        let (role, body) = role_of(&pages, mark_of(&pages, "free Roza"));
+        assert_eq!(*role, Role::Paragraph);
+        let body = body.unwrap();
+        assert_eq!(pages.structure[body].role, Role::ListBody);
+        let item = pages.structure[body].parent.unwrap();
+        assert_eq!(pages.structure[item].role, Role::ListItem);
+        let list = pages.structure[item].parent.unwrap();
+        assert_eq!(pages.structure[list].role, Role::List { ordered: true });
+        // The number is the item's label.
+        let (role, parent) = role_of(&pages, mark_of(&pages, "1."));
+        assert_eq!((role, parent), (&Role::Label, Some(item)));
+    }
+
+    #[test]
+    fn a_paragraph_across_pages_is_one_element_and_running_heads_are_artifacts() {
+        let long =
+            "Kazakhstan has an appalling human rights record and the state controls the media. "
+                .repeat(60);
+        let pages = lay(&format!(
+            r#"<document><master name="m" size="A6" margin="10mm"><header><p>Running head</p></header></master><pages master="m" flow="f"/>
+            <flow name="f"><p>{long}</p></flow></document>"#
+        ));
+        assert!(pages.pages.len() > 1);
+        let marks: Vec<Mark> = pages
+            .pages
+            .iter()
+            .map(|p| {
+                p.items
+                    .iter()
+                    .find(|i| matches!(&i.item, Item::Text(r) if r.text.contains("Kazakhstan")))
+                    .unwrap()
+                    .mark
+            })
+            .collect();
+        assert!(marks.iter().all(|m| *m == marks[0]), "{marks:?}");
+        assert_eq!(role_of(&pages, marks[0]).0, &Role::Paragraph);
+        assert_eq!(
+            mark_of(&pages, "Running head"),
+            Mark::Artifact(Artifact::Header)
+        );
+        // Measuring and running heads leave no elements behind: a flow and
+        // its paragraph.
+        assert_eq!(pages.structure.len(), 2, "{:?}", pages.structure);
     }
 
     #[test]

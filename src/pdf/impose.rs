@@ -186,7 +186,9 @@ pub fn write_imposed(
     }
     let layout = imposition.layout(first.width, first.height, first.bleed)?;
     let marks = layout.marks();
-    let (mut document, fonts, embedded) = start(images, options)?;
+    // Copies side by side for the press: nothing for a reader, so untagged.
+    let (mut document, fonts, embedded) = start(images, options, false)?;
+    let mut tagger = super::tags::Tagger::new(&[]);
     for page in &pages.pages {
         let settings = PageSettings::from_wh(layout.sheet_width, layout.sheet_height)
             .ok_or_else(|| Error::new("the sheet has no size"))?
@@ -244,7 +246,15 @@ pub fn write_imposed(
                 let Some(clip) = clip else { continue };
                 surface.push_clip_path(&clip, &krilla::paint::FillRule::NonZero);
                 surface.push_transform(&Transform::from_translate(*x, *y));
-                draw_page(&mut surface, page, &sheet, &fonts, &embedded, options);
+                draw_page(
+                    &mut surface,
+                    page,
+                    &sheet,
+                    &fonts,
+                    &embedded,
+                    options,
+                    &mut tagger,
+                );
                 surface.pop();
                 surface.pop();
             }

@@ -23,10 +23,11 @@ use krilla::{Document, SerializeSettings};
 
 use crate::error::{Error, Result};
 use crate::layout::font::FontBook;
-use crate::layout::{GlyphRun, Item, LinkTarget, Pages};
+use crate::layout::{Artifact, GlyphRun, Item, LinkTarget, Mark, Pages};
 use crate::select::{Picture, PictureFormat};
 use crate::theme::Cmyk;
 use marks::Sheet;
+use tags::{Content, Tagger};
 
 /// How colours are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -41,6 +42,7 @@ pub enum ColorMode {
 pub mod impose;
 pub mod marks;
 pub mod pdfx;
+pub mod tags;
 
 /// The CMYK profile print output is made for (FOGRA39, coated offset
 /// paper: what most print shops in Britain and Europe print to); see
@@ -85,13 +87,15 @@ pub fn write(
     images: &BTreeMap<String, Picture>,
     options: &PdfOptions,
 ) -> Result<Vec<u8>> {
-    let (mut document, fonts, embedded) = start(images, options)?;
+    let (mut document, fonts, embedded) = start(images, options, true)?;
+    let mut tagger = Tagger::new(&pages.structure);
     let sheets: Vec<Sheet> = pages
         .pages
         .iter()
         .map(|p| Sheet::for_page(p, options.marks))
         .collect();
-    for (page, sheet) in pages.pages.iter().zip(&sheets) {
+    for (index, (page, sheet)) in pages.pages.iter().zip(&sheets).enumerate() {
+        tagger.start_page(index);
         let (tx, ty, tw, th) = sheet.trim_box();
         let mut settings = PageSettings::from_wh(sheet.media_width, sheet.media_height)
             .ok_or_else(|| Error::new("a page has no size"))?
@@ -104,7 +108,15 @@ pub fn write(
         {
             let mut surface = pdf_page.surface();
             surface.push_transform(&Transform::from_translate(sheet.origin.0, sheet.origin.1));
-            draw_page(&mut surface, page, sheet, &fonts, &embedded, options);
+            draw_page(
+                &mut surface,
+                page,
+                sheet,
+                &fonts,
+                &embedded,
+                options,
+                &mut tagger,
+            );
             surface.pop();
             draw_marks(&mut surface, sheet);
             surface.finish();
@@ -128,15 +140,23 @@ pub fn write(
                     None => continue,
                 },
             };
-            pdf_page.add_annotation(Annotation::new_link(
-                LinkAnnotation::new(rect, target),
-                None,
-            ));
+            // What a screen reader announces for the link.
+            let alt = match &link.target {
+                LinkTarget::Uri(uri) => uri.clone(),
+                LinkTarget::Anchor(anchor) => pages
+                    .outline
+                    .iter()
+                    .find(|e| &e.anchor == anchor)
+                    .map_or_else(|| anchor.clone(), |e| e.title.clone()),
+            };
+            let annotation = Annotation::new_link(LinkAnnotation::new(rect, target), Some(alt));
+            tagger.link(&mut pdf_page, annotation, link.mark);
         }
         pdf_page.finish();
     }
 
     document.set_outline(outline(pages, &sheets));
+    document.set_tag_tree(tagger.tree(&pages.lang));
     finish(document, pages, options)
 }
 
@@ -171,10 +191,11 @@ fn finish(mut document: Document, pages: &Pages, options: &PdfOptions) -> Result
 }
 
 /// A new krilla document for `options`, with the bundled fonts and the
-/// pictures loaded.
+/// pictures loaded; `tagged` for a tagged (accessible) PDF.
 fn start<'a>(
     images: &'a BTreeMap<String, Picture>,
     options: &PdfOptions,
+    tagged: bool,
 ) -> Result<(Document, Vec<Font>, BTreeMap<&'a str, Image>)> {
     let print = options.color == ColorMode::Cmyk;
     let settings = if print {
@@ -185,7 +206,7 @@ fn start<'a>(
             .finish()
             .map_err(|e| Error::new(format!("PDF settings: {e:?}")))?;
         SerializeSettings {
-            enable_tagging: false,
+            enable_tagging: tagged,
             no_device_cs: true,
             cmyk_profile: print_profile(),
             configuration,
@@ -197,14 +218,14 @@ fn start<'a>(
             .finish()
             .map_err(|e| Error::new(format!("PDF/A settings: {e:?}")))?;
         SerializeSettings {
-            enable_tagging: false,
+            enable_tagging: tagged,
             no_device_cs: true,
             configuration,
             ..SerializeSettings::default()
         }
     } else {
         SerializeSettings {
-            enable_tagging: false,
+            enable_tagging: tagged,
             ..SerializeSettings::default()
         }
     };
@@ -259,9 +280,12 @@ fn draw_page(
     fonts: &[Font],
     embedded: &BTreeMap<&str, Image>,
     options: &PdfOptions,
+    tagger: &mut Tagger,
 ) {
     if let Some(run) = &page.watermark {
         // Behind everything, across the page from bottom left to top right.
+        let mark = Mark::Artifact(Artifact::Watermark);
+        tagger.content(surface, mark, Content::Text, None);
         let (cx, cy) = (page.width / 2.0, page.height / 2.0);
         surface.push_transform(&Transform::from_translate(cx, cy));
         surface.push_transform(&Transform::from_rotate(-45.0));
@@ -269,9 +293,13 @@ fn draw_page(
         surface.pop();
         surface.pop();
     }
-    for item in &page.items {
-        match item {
-            Item::Text(run) => draw_run(surface, run, fonts, options),
+    for placed in &page.items {
+        let mark = placed.mark;
+        match &placed.item {
+            Item::Text(run) => {
+                tagger.content(surface, mark, Content::Text, None);
+                draw_run(surface, run, fonts, options)
+            }
             Item::Rect {
                 x,
                 y,
@@ -281,6 +309,7 @@ fn draw_page(
                 stroke,
             } => {
                 let mut pb = PathBuilder::new();
+                let mut extent = None;
                 if *height == 0.0 {
                     pb.move_to(*x, *y);
                     pb.line_to(x + width, *y);
@@ -294,8 +323,12 @@ fn draw_page(
                     if let Some(rect) = Rect::from_xywh(x, y, w, h) {
                         pb.push_rect(rect);
                     }
+                    // Where a background is on the page (the surface starts
+                    // at the trim corner): tagged PDF asks for it.
+                    extent = Rect::from_xywh(x + sheet.origin.0, y + sheet.origin.1, w, h);
                 }
                 let Some(path) = pb.finish() else { continue };
+                tagger.content(surface, mark, Content::Graphic, extent);
                 surface.set_fill(fill.filter(|_| *height > 0.0).map(|c| Fill {
                     paint: paint(c, options.color),
                     ..Fill::default()
@@ -318,10 +351,12 @@ fn draw_page(
                 let Some(image) = embedded.get(key.as_str()) else {
                     continue;
                 };
+                tagger.content(surface, mark, Content::Graphic, None);
                 draw_image(surface, image, sheet, (*x, *y, *width, *height));
             }
         }
     }
+    tagger.end(surface);
 }
 
 /// A picture, fitted to its place; one that touches the trim edge is
@@ -375,6 +410,7 @@ fn draw_marks(surface: &mut krilla::surface::Surface, sheet: &Sheet) {
             cmyk::Color::new(255, 255, 255, 255).into(),
         ),
     );
+    tags::start_printer_marks(surface);
     surface.set_fill(None);
     for mark in &sheet.marks {
         let mut pb = PathBuilder::new();
@@ -393,6 +429,7 @@ fn draw_marks(surface: &mut krilla::surface::Surface, sheet: &Sheet) {
         surface.draw_path(&path);
     }
     surface.set_stroke(None);
+    surface.end_tagged();
 }
 
 fn draw_run(
