@@ -323,8 +323,12 @@ fn with_picture(name: &str, fixture: &[u8], file: &str) -> std::path::PathBuf {
     std::fs::write(dir.join("assets").join(file), fixture).unwrap();
     let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
     let text = std::fs::read_to_string(&profile).unwrap().replace(
-        "assets/london-2013-placeholder.png",
+        "assets/london-2013-placeholder.jpg",
         &format!("assets/{file}"),
+    );
+    assert!(
+        text.contains(&format!("assets/{file}")),
+        "the profile names its picture"
     );
     std::fs::write(&profile, text).unwrap();
     std::fs::write(
@@ -413,7 +417,11 @@ fn a_picture_linked_from_outside_the_project_is_refused() {
     let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
     let text = std::fs::read_to_string(&profile)
         .unwrap()
-        .replace("assets/london-2013-placeholder.png", "assets/linked.png");
+        .replace("assets/london-2013-placeholder.jpg", "assets/linked.png");
+    assert!(
+        text.contains("assets/linked.png"),
+        "the profile names its picture"
+    );
     std::fs::write(&profile, text).unwrap();
     let (err, _) = fails_in(
         &dir,

@@ -506,7 +506,11 @@ fn png_text_notes_never_reach_the_pdf() {
     let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
     let text = std::fs::read_to_string(&profile)
         .unwrap()
-        .replace("assets/london-2013-placeholder.png", "assets/noted.png");
+        .replace("assets/london-2013-placeholder.jpg", "assets/noted.png");
+    assert!(
+        text.contains("assets/noted.png"),
+        "the profile names its picture"
+    );
     std::fs::write(&profile, text).unwrap();
     let briefing = dir.join("briefings/b.yaml");
     std::fs::write(
