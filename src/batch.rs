@@ -7,14 +7,16 @@
 use std::collections::BTreeMap;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::error::{Error, Result};
-use crate::{BuildOptions, Built, build_copy, load, template, write_atomically};
+use crate::{
+    BuildOptions, Built, Prepared, build_prepared, load, prepare, template, write_atomically,
+};
 
 /// The manifest in the output folder: for each PDF, the fingerprint of the
 /// inputs it was built from and of the PDF itself.
@@ -131,6 +133,12 @@ pub fn run(
     }
     let files = jobs;
     let manifest = Mutex::new(read_manifest(&batch.out));
+    // The copies of one briefing share its reading and checking: one entry
+    // per briefing file, filled by whichever thread needs it first.
+    let mut shared: BTreeMap<&Path, Shared> = BTreeMap::new();
+    for job in jobs {
+        shared.entry(job.file.as_path()).or_default();
+    }
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(files.iter().map(|_| None).collect());
     let done = AtomicUsize::new(0);
@@ -143,7 +151,7 @@ pub fn run(
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(file) = files.get(i) else { break };
                     // A bug in handbill must not take the rest of the batch down.
-                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(file, batch, &manifest)))
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(file, batch, &manifest, &shared[file.file.as_path()])))
                         .unwrap_or_else(|_| {
                             Outcome::Failed(Box::new(
                                 Error::new(format!("handbill stopped on an internal error while building {}", file.file.display()))
@@ -176,15 +184,31 @@ pub fn run(
         .collect()
 }
 
+/// What the jobs of one briefing file share, each part made once.
+#[derive(Default)]
+struct Shared {
+    /// The fingerprint of the briefing's inputs, with its recipients.
+    inputs: OnceLock<Result<(String, Vec<String>)>>,
+    prepared: OnceLock<Result<Arc<Prepared>>>,
+}
+
 fn run_one(
     job: &Job,
     batch: &Batch,
     manifest: &Mutex<BTreeMap<String, (String, String)>>,
+    shared: &Shared,
 ) -> Outcome {
+    let started = Instant::now();
     let file = &job.file;
     let target = batch.out.join(format!("{}.pdf", job.name));
     let key = format!("{}.pdf", job.name);
-    let fingerprint = match fingerprint(job, &batch.options) {
+    let fingerprint = match shared
+        .inputs
+        .get_or_init(|| briefing_fingerprint(file, &batch.options))
+        .clone()
+        .map(|(base, recipients)| {
+            copy_fingerprint(&base, job.recipient.and_then(|i| recipients.get(i)))
+        }) {
         Ok(f) => f,
         Err(e) => {
             return Outcome::Failed(Box::new(e.context(format!("building {}", file.display()))));
@@ -205,22 +229,28 @@ fn run_one(
             return Outcome::Unchanged { path: target };
         }
     }
-    let result = build_copy(file, job.recipient, &batch.options).and_then(|built| {
-        if !batch.dry_run {
-            if let Some(imposed) = &built.imposed {
-                write_atomically(
-                    &batch.out.join(format!("{}-imposed.pdf", job.name)),
-                    imposed,
-                )?;
+    let prepared = shared
+        .prepared
+        .get_or_init(|| prepare(file).map(Arc::new))
+        .clone();
+    let result = prepared
+        .and_then(|p| build_prepared(&p, job.recipient, &batch.options, started))
+        .and_then(|built| {
+            if !batch.dry_run {
+                if let Some(imposed) = &built.imposed {
+                    write_atomically(
+                        &batch.out.join(format!("{}-imposed.pdf", job.name)),
+                        imposed,
+                    )?;
+                }
+                write_atomically(&target, &built.pdf)?;
+                manifest
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(key, (fingerprint, hex(&hash_bytes(&built.pdf))));
             }
-            write_atomically(&target, &built.pdf)?;
-            manifest
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(key, (fingerprint, hex(&hash_bytes(&built.pdf))));
-        }
-        Ok(built)
-    });
+            Ok(built)
+        });
     match result {
         Ok(built) => Outcome::Built {
             built: Box::new(built),
@@ -234,7 +264,29 @@ fn run_one(
 /// every file of its profile, its pictures, its template, the theme,
 /// handbill's own version and the build options.
 pub fn fingerprint(job: &Job, options: &BuildOptions) -> Result<String> {
-    let file = &job.file;
+    let (base, recipients) = briefing_fingerprint(&job.file, options)?;
+    Ok(copy_fingerprint(
+        &base,
+        job.recipient.and_then(|i| recipients.get(i)),
+    ))
+}
+
+/// One copy's fingerprint: the briefing's, and the recipient it is for.
+fn copy_fingerprint(base: &str, recipient: Option<&String>) -> String {
+    match recipient {
+        None => base.to_string(),
+        Some(r) => {
+            let mut h = SipHasher13::new_with_keys(0x68616e64, 0x62696c6c);
+            h.write(base.as_bytes());
+            h.write(r.as_bytes());
+            let hash = h.finish128();
+            format!("{:016x}{:016x}", hash.h1, hash.h2)
+        }
+    }
+}
+
+/// The fingerprint of a briefing's inputs, and its recipients as text.
+fn briefing_fingerprint(file: &Path, options: &BuildOptions) -> Result<(String, Vec<String>)> {
     let briefing = load::load_briefing(file)?;
     let mut h = SipHasher13::new_with_keys(0x68616e64, 0x62696c6c);
     let mut feed = |label: &str, bytes: &[u8]| {
@@ -248,9 +300,6 @@ pub fn fingerprint(job: &Job, options: &BuildOptions) -> Result<String> {
     feed("program", program_stamp().as_bytes());
     feed("options", format!("{:?}", options).as_bytes());
     feed("theme", crate::theme::DEFAULT_THEME.as_bytes());
-    if let Some(r) = job.recipient.and_then(|i| briefing.recipients.get(i)) {
-        feed("recipient", format!("{:?}", r.value).as_bytes());
-    }
     feed(
         "briefing",
         &std::fs::read(file).map_err(|e| Error::io(file, "read", &e))?,
@@ -282,7 +331,12 @@ pub fn fingerprint(job: &Job, options: &BuildOptions) -> Result<String> {
         let hash = h.finish128();
         (hash.h1, hash.h2)
     };
-    Ok(format!("{a:016x}{b:016x}"))
+    let recipients = briefing
+        .recipients
+        .iter()
+        .map(|r| format!("{:?}", r.value))
+        .collect();
+    Ok((format!("{a:016x}{b:016x}"), recipients))
 }
 
 /// The running program's size and modification time, or nothing if the

@@ -79,13 +79,58 @@ pub fn lay_out_copy(briefing_file: &Path, recipient: Option<usize>) -> Result<La
     lay_out_for(briefing_file, recipient, true)
 }
 
-/// [`lay_out_copy`], saying whether the copy is for print (where pictures
-/// too coarse to print are refused; on screen they only warn).
-pub fn lay_out_for(briefing_file: &Path, recipient: Option<usize>, print: bool) -> Result<LaidOut> {
+/// Everything the copies of one briefing share: read, checked and compiled
+/// once, however many recipients the briefing has.
+pub struct Prepared {
+    pub briefing: model::Briefing,
+    pub profile: model::Profile,
+    pub selection: select::Selection,
+    pub template: template::Template,
+    compiled: template::Compiled,
+    /// The template's data with no recipient: the sections already turned
+    /// into markup.
+    data: serde_json::Value,
+}
+
+/// Reads a briefing and all it draws on, up to the template's data.
+pub fn prepare(briefing_file: &Path) -> Result<Prepared> {
     let briefing = load::load_briefing(briefing_file)?;
     let profile = load::load_profile_for(&briefing)?;
     let selection = select::select(&briefing, &profile)?;
     let template = template::find(&briefing)?;
+    let format = format::for_briefing(&briefing)?;
+    let data = template::data(&briefing, &profile, &selection, None, &format)?;
+    let compiled = template::compile(&template)?;
+    Ok(Prepared {
+        briefing,
+        profile,
+        selection,
+        template,
+        compiled,
+        data,
+    })
+}
+
+/// [`lay_out_copy`], saying whether the copy is for print (where pictures
+/// too coarse to print are refused; on screen they only warn).
+pub fn lay_out_for(briefing_file: &Path, recipient: Option<usize>, print: bool) -> Result<LaidOut> {
+    lay_out_prepared(&prepare(briefing_file)?, recipient, print)
+}
+
+/// Lays out one copy of a prepared briefing.
+pub fn lay_out_prepared(
+    prepared: &Prepared,
+    recipient: Option<usize>,
+    print: bool,
+) -> Result<LaidOut> {
+    let Prepared {
+        briefing,
+        profile,
+        selection,
+        template,
+        compiled,
+        data,
+    } = prepared;
     let recipient = match recipient {
         None => None,
         Some(i) => Some(
@@ -96,9 +141,14 @@ pub fn lay_out_for(briefing_file: &Path, recipient: Option<usize>, print: bool) 
                 .value,
         ),
     };
-    let format = format::for_briefing(&briefing)?;
-    let data = template::data(&briefing, &profile, &selection, recipient, &format)?;
-    let markup_text = template::render(&template, &data)?;
+    let markup_text = match recipient {
+        None => compiled.render(data)?,
+        Some(r) => {
+            let mut data = data.clone();
+            data["recipient"] = serde_json::json!({"name": r.name, "role": r.role});
+            compiled.render(&data)?
+        }
+    };
     let theme = theme::Theme::builtin();
     let document = markup::parse(
         &markup::MarkupSource {
@@ -107,11 +157,11 @@ pub fn lay_out_for(briefing_file: &Path, recipient: Option<usize>, print: bool) 
         },
         &theme,
     )?;
-    let used = check_pictures(&document, &profile, &selection, &template.path)?;
+    let used = check_pictures(&document, profile, selection, &template.path)?;
     let pictures = select::read_pictures(
-        &briefing,
-        &profile,
-        &selection,
+        briefing,
+        profile,
+        selection,
         used.iter().map(String::as_str),
     )?;
     let hyphenation =
@@ -148,7 +198,7 @@ pub fn lay_out_for(briefing_file: &Path, recipient: Option<usize>, print: bool) 
     })?;
     let mut pages = pages;
     pages.warnings.extend(selection.allowed.iter().cloned());
-    check_resolution(&mut pages, &briefing, &pictures, print)?;
+    check_resolution(&mut pages, briefing, &pictures, print)?;
     Ok(LaidOut {
         name: match recipient {
             Some(r) => format!("{}-{}", briefing.name, r.slug()),
@@ -261,8 +311,20 @@ pub fn build_copy(
     options: &BuildOptions,
 ) -> Result<Built> {
     let started = std::time::Instant::now();
-    let laid = lay_out_for(
-        briefing_file,
+    let prepared = prepare(briefing_file)?;
+    build_prepared(&prepared, recipient, options, started)
+}
+
+/// Builds one copy of a prepared briefing, writing nothing. `started` is
+/// when the build began, for the time it reports.
+pub fn build_prepared(
+    prepared: &Prepared,
+    recipient: Option<usize>,
+    options: &BuildOptions,
+    started: std::time::Instant,
+) -> Result<Built> {
+    let laid = lay_out_prepared(
+        prepared,
         recipient,
         options.pdf.color == pdf::ColorMode::Cmyk,
     )?;

@@ -273,6 +273,17 @@ fn calc_helper(
 
 /// Renders `template` with `data` into layout markup.
 pub fn render(template: &Template, data: &Value) -> Result<String> {
+    compile(template)?.render(data)
+}
+
+/// A template compiled once, to fill in for every copy of a briefing.
+pub struct Compiled {
+    hb: Handlebars<'static>,
+    template: Template,
+}
+
+/// Compiles `template`: a syntax error is reported here, with its place.
+pub fn compile(template: &Template) -> Result<Compiled> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(markdown::escape);
@@ -288,29 +299,40 @@ pub fn render(template: &Template, data: &Value) -> Result<String> {
             .at(Location::at_line(&template.path, &template.text, line, col))
             .help("check that every {{#if}}, {{#each}} and {{#with}} has its closing {{/…}}")
         })?;
-    hb.render(&template.name, data).map_err(|e| {
-        let missing = match e.reason() {
-            RenderErrorReason::MissingVariable(name) => name.clone(),
-            _ => None,
-        };
-        let mut err = match &missing {
-            Some(name) => Error::new(format!("the template uses `{name}`, which has no value")),
-            None => Error::new(format!("the template could not be filled in: {}", e.reason())),
-        };
-        if let (Some(line), Some(col)) = (e.line_no, e.column_no) {
-            err = err.at(Location::at_line(&template.path, &template.text, line, col));
-        } else {
-            err = err.at(Location::file(&template.path));
-        }
-        if let Some(name) = missing {
-            let help = match name.strip_prefix("values.") {
-                Some(key) => format!("add `{key}:` under `values:` in the briefing, or wrap its use in the template in {{{{#if {name}}}}}…{{{{/if}}}}"),
-                None => format!("`{name}` is not something templates are given; see docs/templates.md"),
-            };
-            err = err.help(help);
-        }
-        err
+    Ok(Compiled {
+        hb,
+        template: template.clone(),
     })
+}
+
+impl Compiled {
+    /// Fills the template in with `data` into layout markup.
+    pub fn render(&self, data: &Value) -> Result<String> {
+        let template = &self.template;
+        self.hb.render(&template.name, data).map_err(|e| {
+            let missing = match e.reason() {
+                RenderErrorReason::MissingVariable(name) => name.clone(),
+                _ => None,
+            };
+            let mut err = match &missing {
+                Some(name) => Error::new(format!("the template uses `{name}`, which has no value")),
+                None => Error::new(format!("the template could not be filled in: {}", e.reason())),
+            };
+            if let (Some(line), Some(col)) = (e.line_no, e.column_no) {
+                err = err.at(Location::at_line(&template.path, &template.text, line, col));
+            } else {
+                err = err.at(Location::file(&template.path));
+            }
+            if let Some(name) = missing {
+                let help = match name.strip_prefix("values.") {
+                    Some(key) => format!("add `{key}:` under `values:` in the briefing, or wrap its use in the template in {{{{#if {name}}}}}…{{{{/if}}}}"),
+                    None => format!("`{name}` is not something templates are given; see docs/templates.md"),
+                };
+                err = err.help(help);
+            }
+            err
+        })
+    }
 }
 
 #[cfg(test)]
