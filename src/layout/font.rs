@@ -144,27 +144,36 @@ impl Hyphenation {
 /// Shaped words of one face, by their text.
 type WordCache = HashMap<Box<str>, Rc<[ShapedGlyph]>>;
 
-/// Shapes text for one build, remembering what it has shaped.
+thread_local! {
+    /// Shaped words, kept by each thread from one build to the next: the
+    /// copies of a briefing, and most briefings of a batch, set the same
+    /// words. Shaping depends only on the face and the text.
+    static WORDS: RefCell<HashMap<FaceId, WordCache>> = RefCell::new(HashMap::new());
+    /// Shape plans are costly to make: one per face and script.
+    static PLANS: RefCell<HashMap<(FaceId, harfrust::Script), Rc<ShapePlan>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// More shaped words than this in one thread's cache, and it starts again
+/// (a batch of many profiles in many languages must not grow without end).
+const MAX_CACHED_WORDS: usize = 200_000;
+
+/// Shapes text for one build; shaped words are remembered per thread.
 pub struct Shaper {
     pub book: &'static FontBook,
-    cache: RefCell<HashMap<FaceId, WordCache>>,
     /// The briefing's own hyphenation: a word's allowed breaks (byte
     /// offsets), or none for a word never to be broken.
     pub hyphenation: Hyphenation,
     /// Characters no bundled face has a glyph for, met while shaping.
     pub missing: RefCell<std::collections::BTreeSet<char>>,
-    /// Shape plans are costly to make: one per face and script.
-    plans: RefCell<HashMap<(FaceId, harfrust::Script), Rc<ShapePlan>>>,
 }
 
 impl Shaper {
     pub fn new() -> Shaper {
         Shaper {
             book: FontBook::bundled(),
-            cache: RefCell::new(HashMap::new()),
             missing: RefCell::new(Default::default()),
             hyphenation: Hyphenation::default(),
-            plans: RefCell::new(HashMap::new()),
         }
     }
 
@@ -203,8 +212,9 @@ impl Shaper {
 
     /// Shapes `text` (a word with its trailing spaces, usually) in `face`.
     pub fn shape(&self, face: FaceId, text: &str) -> Rc<[ShapedGlyph]> {
-        if let Some(hit) = self.cache.borrow().get(&face).and_then(|m| m.get(text)) {
-            return hit.clone();
+        let hit = WORDS.with(|w| w.borrow().get(&face).and_then(|m| m.get(text)).cloned());
+        if let Some(hit) = hit {
+            return hit;
         }
         let f = &self.book.faces[face];
         let shaper = f.shaper_data.shaper(&f.font).build();
@@ -212,7 +222,7 @@ impl Shaper {
         buffer.push_str(text);
         buffer.guess_segment_properties();
         let key = (face, buffer.script());
-        let plan = self.plans.borrow().get(&key).cloned();
+        let plan = PLANS.with(|p| p.borrow().get(&key).cloned());
         let plan = plan.unwrap_or_else(|| {
             let plan = Rc::new(ShapePlan::new(
                 &shaper,
@@ -221,7 +231,7 @@ impl Shaper {
                 None,
                 &[],
             ));
-            self.plans.borrow_mut().insert(key, plan.clone());
+            PLANS.with(|p| p.borrow_mut().insert(key, plan.clone()));
             plan
         });
         let out = shaper.shape(buffer, ShapeOptions::new().plan(Some(&plan)));
@@ -237,11 +247,15 @@ impl Shaper {
                 cluster: info.cluster,
             })
             .collect();
-        self.cache
-            .borrow_mut()
-            .entry(face)
-            .or_default()
-            .insert(text.into(), glyphs.clone());
+        WORDS.with(|w| {
+            let mut w = w.borrow_mut();
+            if w.values().map(HashMap::len).sum::<usize>() >= MAX_CACHED_WORDS {
+                w.clear();
+            }
+            w.entry(face)
+                .or_default()
+                .insert(text.into(), glyphs.clone());
+        });
         glyphs
     }
 }
