@@ -312,8 +312,8 @@ fn briefing_fingerprint(file: &Path, options: &BuildOptions) -> Result<(String, 
         feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
     }
     // Pictures named by the profile, wherever in the project they are.
-    if let Ok(profile) = load::load_profile(&dir) {
-        for asset in profile.images.values() {
+    if let Ok(images) = load::profile_images(&dir) {
+        for asset in images.values() {
             if let Some(p) = crate::select::resolve_in_project(&briefing.project, &asset.file) {
                 feed(&asset.file, &std::fs::read(&p).unwrap_or_default());
             }

@@ -608,6 +608,15 @@ pub fn list_profiles(folder: &Path) -> Vec<String> {
 
 /// Loads a profile folder: `profile.yaml` and every `*.md` section, in the
 /// order of their file names.
+/// The pictures a profile offers, from its `profile.yaml` alone (without
+/// reading its sections): what a build's fingerprint needs.
+pub fn profile_images(dir: &Path) -> Result<BTreeMap<String, ImageAsset>> {
+    let file = dir.join("profile.yaml");
+    let text = read_text(&file)?;
+    let raw: ProfileFile = parse_yaml(&file, &text, 1)?;
+    Ok(raw.images)
+}
+
 pub fn load_profile(dir: &Path) -> Result<Profile> {
     let file = dir.join("profile.yaml");
     let text = read_text(&file)?;

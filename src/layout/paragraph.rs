@@ -25,7 +25,16 @@ pub struct Paragraph {
     /// Baseline-to-baseline distance.
     pub leading: f32,
     pub first_indent: f32,
+    /// The line breaks found so far, by where they start and the measure:
+    /// a paragraph is often measured again (keep-together, a second pass),
+    /// and its copies share what was found.
+    breaks_found: std::rc::Rc<std::cell::RefCell<BreaksFound>>,
 }
+
+type BreaksFound = std::collections::HashMap<(Pos, u32), Vec<(Pos, bool)>>;
+
+/// Hyphenation points by word (and whether it is Cyrillic).
+type PointsFound = std::collections::HashMap<(bool, Box<str>), Vec<usize>>;
 
 /// A stretch of the paragraph's text with one style.
 #[derive(Debug, Clone)]
@@ -73,7 +82,7 @@ struct Word {
 
 /// A place in a paragraph: a word, and a glyph of it (after a hyphenation
 /// break, a line starts inside a word).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 pub struct Pos {
     pub word: usize,
     pub glyph: usize,
@@ -179,6 +188,7 @@ impl Paragraph {
             align: style.align,
             leading: style.leading,
             first_indent: style.first_indent,
+            breaks_found: Default::default(),
         }
     }
 
@@ -326,6 +336,16 @@ impl Paragraph {
     /// Where the lines from `start` end, by total-fit (Knuth–Plass) line
     /// breaking: each break as (next line's start, hyphenated).
     fn breaks(&self, start: Pos, measure: f32) -> Vec<(Pos, bool)> {
+        let key = (start, measure.to_bits());
+        if let Some(found) = self.breaks_found.borrow().get(&key) {
+            return found.clone();
+        }
+        let out = self.find_breaks(start, measure);
+        self.breaks_found.borrow_mut().insert(key, out.clone());
+        out
+    }
+
+    fn find_breaks(&self, start: Pos, measure: f32) -> Vec<(Pos, bool)> {
         let (items, after) = self.items(start);
         let indent = if start == Pos::START {
             self.first_indent
@@ -652,6 +672,15 @@ pub fn hyphenation_points(word: &str, lang: Lang) -> Vec<usize> {
         (false, Lang::English) => hypher::Lang::English,
         _ => return Vec::new(),
     };
+    thread_local! {
+        /// The patterns' answer for each word met, kept from one build to
+        /// the next: most words of a text (and of every copy) come again.
+        static POINTS: std::cell::RefCell<PointsFound> = Default::default();
+    }
+    let key = (cyrillic, Box::<str>::from(word));
+    if let Some(hit) = POINTS.with(|p| p.borrow().get(&key).cloned()) {
+        return hit;
+    }
     let mut points = Vec::new();
     let mut at = 0;
     for syllable in hypher::hyphenate_bounded(word, patterns, LEFT_MIN, RIGHT_MIN) {
@@ -660,6 +689,14 @@ pub fn hyphenation_points(word: &str, lang: Lang) -> Vec<usize> {
         }
         at += syllable.len();
     }
+    POINTS.with(|p| {
+        let mut p = p.borrow_mut();
+        // A batch of many profiles must not grow it without end.
+        if p.len() >= 200_000 {
+            p.clear();
+        }
+        p.insert(key, points.clone());
+    });
     points
 }
 
