@@ -156,6 +156,8 @@ struct BriefingFile {
     lang: Option<String>,
     #[serde(default)]
     date: Option<String>,
+    #[serde(default)]
+    keywords: Option<Vec<String>>,
     sections: Spanned<SectionsField>,
     #[serde(default)]
     values: Option<serde_json::Value>,
@@ -375,6 +377,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         audience: raw.audience,
         lang: raw.lang,
         date: raw.date,
+        keywords: raw.keywords,
         sections,
         values,
         recipients,

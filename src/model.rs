@@ -116,6 +116,8 @@ pub struct Briefing {
     pub audience: Audience,
     pub lang: Option<String>,
     pub date: Option<String>,
+    /// The PDF's keywords, as listed; none: the chosen sections' tags.
+    pub keywords: Option<Vec<String>>,
     pub sections: SectionChoice,
     /// Free values for the template.
     pub values: serde_json::Value,

@@ -789,3 +789,78 @@ fn hyphens_of_the_text_keep_their_mapping_beside_added_ones() {
         "the address lost its hyphens:\n{text}"
     );
 }
+
+/// The Info dictionary's /Keywords of a PDF, and the XMP's pdf:Keywords.
+fn keywords(pdf: &Pdf) -> (String, String) {
+    let info = pdf
+        .doc
+        .trailer
+        .get(b"Info")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let info = pdf.doc.get_dictionary(info).unwrap();
+    let info =
+        lopdf::decode_text_string(info.get(b"Keywords").expect("Info has /Keywords")).unwrap();
+    let catalog = pdf.doc.catalog().unwrap();
+    let xmp = pdf
+        .doc
+        .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_stream()
+        .unwrap();
+    let xmp = String::from_utf8(
+        xmp.decompressed_content()
+            .unwrap_or_else(|_| xmp.content.clone()),
+    )
+    .unwrap();
+    let xml = roxmltree::Document::parse(&xmp).unwrap();
+    let pdf_ns = "http://ns.adobe.com/pdf/1.3/";
+    let in_xmp = xml
+        .descendants()
+        .find_map(|n| {
+            n.attribute((pdf_ns, "Keywords"))
+                .map(str::to_string)
+                .or_else(|| {
+                    (n.tag_name().namespace() == Some(pdf_ns) && n.tag_name().name() == "Keywords")
+                        .then(|| n.text().unwrap_or("").to_string())
+                })
+        })
+        .expect("the XMP has pdf:Keywords");
+    (info, in_xmp)
+}
+
+#[test]
+fn the_pack_keeps_its_keywords_for_print_screen_and_archive() {
+    let wanted = "Kazakhstan, human rights, Zhanaozen";
+    let print = Pdf::open(&built().join("legal-delegation-pack.pdf"));
+    assert_eq!(keywords(&print), (wanted.into(), wanted.into()), "print");
+    for profile in ["screen", "archive"] {
+        let out = scratch(&format!("keywords-{profile}"));
+        let o = handbill(
+            &repo(),
+            &[
+                "build",
+                "briefings/legal-delegation-pack.yaml",
+                "--profile",
+                profile,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let pdf = Pdf::open(&out.join("legal-delegation-pack.pdf"));
+        assert_eq!(keywords(&pdf), (wanted.into(), wanted.into()), "{profile}");
+    }
+}
+
+#[test]
+fn without_keywords_the_pdf_gets_the_sections_tags() {
+    // The leaflet lists none: its sections' tags, each once, in order.
+    let pdf = Pdf::open(&built().join("london-protest-leaflet.pdf"));
+    let (info, _) = keywords(&pdf);
+    assert_eq!(
+        info,
+        "leaflet, background, labour, human-rights, prisoners, legal, human-rights-defenders, campaign, demands"
+    );
+}

@@ -44,6 +44,7 @@ pub struct Pages {
     pub lang: String,
     pub author: Option<String>,
     pub subject: Option<String>,
+    pub keywords: Vec<String>,
     /// The document's logical structure, for a tagged (accessible) PDF:
     /// parents before their children, siblings in reading order.
     pub structure: Vec<Element>,
@@ -435,6 +436,7 @@ impl<'a> Engine<'a> {
                 lang: doc.lang.clone(),
                 author: doc.author.clone(),
                 subject: doc.subject.clone(),
+                keywords: doc.keywords.clone(),
                 ..Pages::default()
             },
             notes: BTreeMap::new(),
