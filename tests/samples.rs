@@ -864,3 +864,51 @@ fn without_keywords_the_pdf_gets_the_sections_tags() {
         "leaflet, background, labour, human-rights, prisoners, legal, human-rights-defenders, campaign, demands"
     );
 }
+
+#[test]
+fn a_long_footnote_runs_on_to_the_next_page_of_the_pack() {
+    let dir = project("long-note");
+    // A witness statement as a note, far longer than the foot of a page.
+    let note: Vec<String> = (1..=1200).map(|i| format!("{i:04}x")).collect();
+    std::fs::write(
+        dir.join("briefings/profiles/kazakhstan/10-statement.md"),
+        format!(
+            "---\nid: statement\ntitle: \"A witness statement\"\ntags: [legal]\naudience: public\n---\nThe witness gave a statement to the delegation.[^w] It is given in full.\n\n[^w]: {}\n",
+            note.join(" ")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        "profile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nsections: [overview, statement, the-regime]\n",
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = Pdf::open(&dir.join("out/b.pdf"));
+    let pages: Vec<Vec<String>> = (1..=pdf.page_count() as u32)
+        .map(|p| words(&pdf.text_of(&[p])))
+        .collect();
+    let mark_page = pages
+        .iter()
+        .position(|w| find_in_order(w, &words("the witness gave a statement"), 0, 0).is_ok())
+        .expect("the statement is in the pack");
+    assert!(
+        pages[mark_page].contains(&note[0]),
+        "the note starts under its mark"
+    );
+    assert!(
+        pages[mark_page + 1].iter().any(|w| note.contains(w)),
+        "the note goes on on the next page"
+    );
+    let in_pdf: Vec<&String> = pages
+        .iter()
+        .flatten()
+        .filter(|w| note.contains(w))
+        .collect();
+    assert_eq!(
+        in_pdf,
+        note.iter().collect::<Vec<_>>(),
+        "every word of the note, once, in order"
+    );
+}
