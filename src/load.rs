@@ -158,6 +158,10 @@ struct BriefingFile {
     date: Option<String>,
     #[serde(default)]
     keywords: Option<Vec<String>>,
+    #[serde(default)]
+    logo: Option<Spanned<String>>,
+    #[serde(default)]
+    logo_alt: Option<String>,
     sections: Spanned<SectionsField>,
     #[serde(default)]
     values: Option<serde_json::Value>,
@@ -378,6 +382,11 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         lang: raw.lang,
         date: raw.date,
         keywords: raw.keywords,
+        logo: raw.logo.map(|l| Located {
+            location: located(path, &text, &l.referenced),
+            value: l.value,
+        }),
+        logo_alt: raw.logo_alt,
         sections,
         values,
         recipients,

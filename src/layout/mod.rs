@@ -758,8 +758,12 @@ impl<'a> Engine<'a> {
                     };
                     let mark = self.mark(Role::Figure { alt }, parent);
                     let caption_mark = self.mark(Role::Caption, parent);
+                    // A picture without caption or credit (a logo) has no line under it.
                     let caption = if caption.is_empty() {
-                        self.images.get(image).map(|pic| {
+                        let described = |pic: &&Picture| {
+                            !pic.asset.caption.trim().is_empty() || pic.asset.credit.is_some()
+                        };
+                        self.images.get(image).filter(described).map(|pic| {
                             let cs = caption_style.clone();
                             let mut text = pic.asset.caption.clone();
                             if let Some(credit) = &pic.asset.credit {
