@@ -319,6 +319,11 @@ fn briefing_fingerprint(file: &Path, options: &BuildOptions) -> Result<(String, 
             }
         }
     }
+    if let Some(logo) = &briefing.logo
+        && let Some(p) = crate::select::resolve_in_project(&briefing.project, &logo.value)
+    {
+        feed("logo", &std::fs::read(&p).unwrap_or_default());
+    }
     match crate::format::for_briefing(&briefing) {
         Ok(f) => feed("format", format!("{f:?}").as_bytes()),
         Err(_) => feed("format", format!("{:?}", briefing.format).as_bytes()),

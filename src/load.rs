@@ -156,6 +156,12 @@ struct BriefingFile {
     lang: Option<String>,
     #[serde(default)]
     date: Option<String>,
+    #[serde(default)]
+    keywords: Option<Vec<String>>,
+    #[serde(default)]
+    logo: Option<Spanned<String>>,
+    #[serde(default)]
+    logo_alt: Option<String>,
     sections: Spanned<SectionsField>,
     #[serde(default)]
     values: Option<serde_json::Value>,
@@ -375,6 +381,12 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         audience: raw.audience,
         lang: raw.lang,
         date: raw.date,
+        keywords: raw.keywords,
+        logo: raw.logo.map(|l| Located {
+            location: located(path, &text, &l.referenced),
+            value: l.value,
+        }),
+        logo_alt: raw.logo_alt,
         sections,
         values,
         recipients,

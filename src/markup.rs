@@ -31,6 +31,8 @@ pub struct Document {
     pub lang: String,
     pub author: Option<String>,
     pub subject: Option<String>,
+    /// The PDF's keywords: `keywords="a, b"`, split at the commas.
+    pub keywords: Vec<String>,
     /// Words set large and pale behind the text of every page (DRAFT).
     pub watermark: Option<String>,
     pub masters: Vec<Master>,
@@ -310,6 +312,14 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         lang: root.attribute("lang").unwrap_or("en").to_string(),
         author: root.attribute("author").map(str::to_string),
         subject: root.attribute("subject").map(str::to_string),
+        keywords: root
+            .attribute("keywords")
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+            .collect(),
         watermark: root
             .attribute("watermark")
             .map(str::trim)
@@ -1227,6 +1237,12 @@ mod tests {
     }
 
     #[test]
+    fn keywords_are_split_at_commas() {
+        let d = parse_str(r#"<document keywords=" Kazakhstan, human rights,, Zhanaozen "><master name="m"/><pages master="m" flow="f"/><flow name="f"/></document>"#).unwrap();
+        assert_eq!(d.keywords, ["Kazakhstan", "human rights", "Zhanaozen"]);
+    }
+
+    #[test]
     fn a_small_document() {
         let d = parse_str(
             r#"<document title="T" lang="ru"><master name="m" size="A5" margin="10mm"/>
@@ -1235,6 +1251,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.lang, "ru");
+        assert!(d.keywords.is_empty());
         assert!((d.masters[0].width - 148.0 * MM).abs() < 1e-3);
         let main = &d.flows["main"];
         assert_eq!(main.len(), 3);

@@ -116,6 +116,14 @@ pub struct Briefing {
     pub audience: Audience,
     pub lang: Option<String>,
     pub date: Option<String>,
+    /// A picture in the project for the cover (`assets/society-logo.png`),
+    /// shown to templates as the picture `logo`.
+    pub logo: Option<Located<String>>,
+    /// The logo's description for readers who cannot see it; none: the
+    /// profile's publisher.
+    pub logo_alt: Option<String>,
+    /// The PDF's keywords, as listed; none: the chosen sections' tags.
+    pub keywords: Option<Vec<String>>,
     pub sections: SectionChoice,
     /// Free values for the template.
     pub values: serde_json::Value,

@@ -108,12 +108,29 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
             }
         }
     }
-    let images = profile
+    let mut images: BTreeMap<String, ImageAsset> = profile
         .images
         .iter()
         .filter(|(_, asset)| asset.audience <= briefing.audience)
         .map(|(k, a)| (k.clone(), a.clone()))
         .collect();
+    // The briefing's logo is one more picture, under a key of its own.
+    if let Some(logo) = &briefing.logo {
+        let alt = briefing
+            .logo_alt
+            .clone()
+            .unwrap_or(profile.publisher.clone());
+        images.insert(
+            LOGO.to_string(),
+            ImageAsset {
+                file: logo.value.clone(),
+                caption: String::new(),
+                credit: None,
+                alt: Some(alt),
+                audience: crate::model::Audience::Public,
+            },
+        );
+    }
     // In the briefing's language where the section has a translation.
     let lang = briefing.lang.as_deref().unwrap_or(&profile.lang);
     let code = lang
@@ -265,7 +282,10 @@ pub fn read_pictures<'a>(
     keys: impl IntoIterator<Item = &'a str>,
 ) -> Result<BTreeMap<String, Picture>> {
     let mut out = BTreeMap::new();
-    for key in keys {
+    // A logo is checked whether or not the template shows it: a wrong path
+    // should not wait for a template change to be found.
+    let logo = briefing.logo.as_ref().map(|_| LOGO);
+    for key in keys.into_iter().chain(logo) {
         if let (Some(asset), false) = (selection.images.get(key), out.contains_key(key)) {
             out.insert(
                 key.to_string(),
@@ -282,10 +302,20 @@ fn read_picture(
     key: &str,
     asset: &ImageAsset,
 ) -> Result<Picture> {
-    let at = || {
-        let text = std::fs::read_to_string(&profile.file).unwrap_or_default();
-        let offset = text.find(&format!("{key}:")).unwrap_or(0);
-        Location::at_offset(&profile.file, &text, offset)
+    // Errors point at the briefing's `logo:`, or at the profile's image.
+    let logo = briefing.logo.as_ref().filter(|_| key == LOGO);
+    let at = || match logo {
+        Some(l) => l.location.clone(),
+        None => {
+            let text = std::fs::read_to_string(&profile.file).unwrap_or_default();
+            let offset = text.find(&format!("{key}:")).unwrap_or(0);
+            Location::at_offset(&profile.file, &text, offset)
+        }
+    };
+    let key_name = if logo.is_some() {
+        "the logo"
+    } else {
+        "`file:`"
     };
     let path = resolve_in_project(&briefing.project, &asset.file).ok_or_else(|| {
         Error::new(format!(
@@ -318,7 +348,7 @@ fn read_picture(
     }
     let data = std::fs::read(&path).map_err(|e| {
         Error::io(&path, "read image", &e).at(at()).help(format!(
-            "`file:` is read relative to the project folder {}",
+            "{key_name} is read relative to the project folder {}",
             briefing.project.display()
         ))
     })?;
@@ -361,6 +391,10 @@ fn read_picture(
         height_px,
     })
 }
+
+/// The key under which templates find the briefing's `logo:`; it stands in
+/// for any picture of the profile with the same key.
+pub const LOGO: &str = "logo";
 
 /// The largest picture file handbill reads.
 pub const MAX_PICTURE_BYTES: u64 = 64 * 1024 * 1024;

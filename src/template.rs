@@ -142,6 +142,19 @@ pub fn data(
         .filter(|(_, s)| s.audience <= briefing.audience)
         .map(|(k, s)| json!({"key": k, "text": markdown::format_source(s)}))
         .collect();
+    // The briefing's keywords, or else the chosen sections' tags, each once.
+    let keywords = match &briefing.keywords {
+        Some(list) => list.clone(),
+        None => {
+            let mut tags: Vec<String> = Vec::new();
+            for tag in selection.sections.iter().flat_map(|s| &s.tags) {
+                if !tags.contains(tag) {
+                    tags.push(tag.clone());
+                }
+            }
+            tags
+        }
+    };
     let lang = briefing
         .lang
         .clone()
@@ -155,6 +168,7 @@ pub fn data(
             "lang": lang,
             "date": briefing.date.clone().unwrap_or_else(|| profile.date.clone()),
             "watermark": briefing.watermark,
+            "keywords": keywords.join(", "),
             "numbering": briefing.numbering.iter().map(|n| match n {
                 crate::model::Numbered::Sections => "sections",
                 crate::model::Numbered::Paragraphs => "paragraphs",

@@ -796,3 +796,126 @@ fn hyphens_of_the_text_keep_their_mapping_beside_added_ones() {
         "the address lost its hyphens:\n{text}"
     );
 }
+
+/// The Info dictionary's /Keywords of a PDF, and the XMP's pdf:Keywords.
+fn keywords(pdf: &Pdf) -> (String, String) {
+    let info = pdf
+        .doc
+        .trailer
+        .get(b"Info")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let info = pdf.doc.get_dictionary(info).unwrap();
+    let info =
+        lopdf::decode_text_string(info.get(b"Keywords").expect("Info has /Keywords")).unwrap();
+    let catalog = pdf.doc.catalog().unwrap();
+    let xmp = pdf
+        .doc
+        .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_stream()
+        .unwrap();
+    let xmp = String::from_utf8(
+        xmp.decompressed_content()
+            .unwrap_or_else(|_| xmp.content.clone()),
+    )
+    .unwrap();
+    let xml = roxmltree::Document::parse(&xmp).unwrap();
+    let pdf_ns = "http://ns.adobe.com/pdf/1.3/";
+    let in_xmp = xml
+        .descendants()
+        .find_map(|n| {
+            n.attribute((pdf_ns, "Keywords"))
+                .map(str::to_string)
+                .or_else(|| {
+                    (n.tag_name().namespace() == Some(pdf_ns) && n.tag_name().name() == "Keywords")
+                        .then(|| n.text().unwrap_or("").to_string())
+                })
+        })
+        .expect("the XMP has pdf:Keywords");
+    (info, in_xmp)
+}
+
+#[test]
+fn the_pack_keeps_its_keywords_for_print_screen_and_archive() {
+    let wanted = "Kazakhstan, human rights, Zhanaozen";
+    let print = Pdf::open(&built().join("legal-delegation-pack.pdf"));
+    assert_eq!(keywords(&print), (wanted.into(), wanted.into()), "print");
+    for profile in ["screen", "archive"] {
+        let out = scratch(&format!("keywords-{profile}"));
+        let o = handbill(
+            &repo(),
+            &[
+                "build",
+                "briefings/legal-delegation-pack.yaml",
+                "--profile",
+                profile,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let pdf = Pdf::open(&out.join("legal-delegation-pack.pdf"));
+        assert_eq!(keywords(&pdf), (wanted.into(), wanted.into()), "{profile}");
+    }
+}
+
+#[test]
+fn without_keywords_the_pdf_gets_the_sections_tags() {
+    // The leaflet lists none: its sections' tags, each once, in order.
+    let pdf = Pdf::open(&built().join("london-protest-leaflet.pdf"));
+    let (info, _) = keywords(&pdf);
+    assert_eq!(
+        info,
+        "leaflet, background, labour, human-rights, prisoners, legal, human-rights-defenders, campaign, demands"
+    );
+}
+
+#[test]
+fn a_long_footnote_runs_on_to_the_next_page_of_the_pack() {
+    let dir = project("long-note");
+    // A witness statement as a note, far longer than the foot of a page.
+    let note: Vec<String> = (1..=1200).map(|i| format!("{i:04}x")).collect();
+    std::fs::write(
+        dir.join("briefings/profiles/kazakhstan/10-statement.md"),
+        format!(
+            "---\nid: statement\ntitle: \"A witness statement\"\ntags: [legal]\naudience: public\n---\nThe witness gave a statement to the delegation.[^w] It is given in full.\n\n[^w]: {}\n",
+            note.join(" ")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        "profile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nsections: [overview, statement, the-regime]\n",
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = Pdf::open(&dir.join("out/b.pdf"));
+    let pages: Vec<Vec<String>> = (1..=pdf.page_count() as u32)
+        .map(|p| words(&pdf.text_of(&[p])))
+        .collect();
+    let mark_page = pages
+        .iter()
+        .position(|w| find_in_order(w, &words("the witness gave a statement"), 0, 0).is_ok())
+        .expect("the statement is in the pack");
+    assert!(
+        pages[mark_page].contains(&note[0]),
+        "the note starts under its mark"
+    );
+    assert!(
+        pages[mark_page + 1].iter().any(|w| note.contains(w)),
+        "the note goes on on the next page"
+    );
+    let in_pdf: Vec<&String> = pages
+        .iter()
+        .flatten()
+        .filter(|w| note.contains(w))
+        .collect();
+    assert_eq!(
+        in_pdf,
+        note.iter().collect::<Vec<_>>(),
+        "every word of the note, once, in order"
+    );
+}

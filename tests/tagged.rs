@@ -470,3 +470,58 @@ fn the_leaflet_picture_is_a_figure_described_by_the_profile() {
     // The box with the protest's time and place is a group of paragraphs.
     assert!(tree.iter().any(|e| e.role == "Div"));
 }
+
+#[test]
+fn a_briefings_logo_is_a_figure_at_the_top_of_the_cover() {
+    let dir = project("logo");
+    // Any PNG of the project will do as a logo.
+    std::fs::copy(
+        dir.join("assets/london-2013-placeholder.png"),
+        dir.join("assets/society-logo.png"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        "profile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nsections: [overview]\nlogo: assets/society-logo.png\nlogo_alt: The society's initials\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("briefings/plain.yaml"),
+        "profile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nsections: [overview]\n",
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "--profile", "screen"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let images_on_cover = |pdf: &Pdf| {
+        let cover = pdf.doc.get_pages()[&1];
+        let (own, inherited) = pdf.doc.get_page_resources(cover).unwrap();
+        let mut dicts: Vec<&Dictionary> = own.into_iter().collect();
+        dicts.extend(
+            inherited
+                .iter()
+                .filter_map(|r| pdf.doc.get_dictionary(*r).ok()),
+        );
+        dicts
+            .iter()
+            .filter_map(|d| d.get(b"XObject").ok())
+            .filter_map(|x| resolve(&pdf.doc, x).as_dict().ok())
+            .flat_map(|x| x.iter().map(|(_, o)| o.clone()).collect::<Vec<_>>())
+            .filter(|o| {
+                resolve(&pdf.doc, o).as_stream().is_ok_and(|s| {
+                    s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(&b"Image"[..])
+                })
+            })
+            .count()
+    };
+    let with = Pdf::open(&dir.join("out/b.pdf"));
+    assert_eq!(images_on_cover(&with), 1, "the logo is on the cover");
+    assert_eq!(images_on_cover(&Pdf::open(&dir.join("out/plain.pdf"))), 0);
+    // It is the first thing on the cover, described by `logo_alt`.
+    let tree = structure(&with);
+    let first = tree
+        .iter()
+        .find(|e| e.role != "Document" && e.role != "Part" && e.role != "Sect")
+        .unwrap();
+    assert_eq!(first.role, "Figure", "{tree:?}");
+    assert_eq!(first.alt.as_deref(), Some("The society's initials"));
+}

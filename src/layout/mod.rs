@@ -44,6 +44,7 @@ pub struct Pages {
     pub lang: String,
     pub author: Option<String>,
     pub subject: Option<String>,
+    pub keywords: Vec<String>,
     /// The document's logical structure, for a tagged (accessible) PDF:
     /// parents before their children, siblings in reading order.
     pub structure: Vec<Element>,
@@ -364,8 +365,13 @@ struct Region {
     height: f32,
     /// The top of the free space.
     top: f32,
-    notes: Vec<usize>,
+    /// The footnotes at the foot, in order: a note continued from the
+    /// frame before comes first.
+    notes: Vec<NotePart>,
     notes_height: f32,
+    /// Whether new footnotes may start here: not while a note continued
+    /// from the frame before is still unfinished, so notes keep their order.
+    notes_open: bool,
     first_item: usize,
     first_link: usize,
     align_bottom: bool,
@@ -377,6 +383,38 @@ impl Region {
         self.y + self.height - self.notes_height
     }
 }
+
+/// The lines of one footnote that a frame shows: all of a short note, or a
+/// run of a long one that began or goes on in another frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct NotePart {
+    note: usize,
+    /// Where in the note's text this part begins: [`Pos::START`] unless
+    /// the note began in the frame before.
+    from: Pos,
+    /// How many lines (at the frame's width) from `from`: `usize::MAX` for
+    /// all that are left.
+    lines: usize,
+}
+
+/// How a line's footnotes would sit at the foot of a frame.
+#[derive(Debug, Default)]
+struct NotePlan {
+    parts: Vec<NotePart>,
+    /// The height the parts add to the foot.
+    height: f32,
+    /// What goes on to the next frame: the rest of a split note, and any
+    /// later notes of the same line, whole.
+    carry: Vec<(usize, Pos)>,
+}
+
+/// The fewest lines of a footnote worth setting under its mark when the
+/// rest goes overleaf; fewer, and the mark's line moves on instead.
+const MIN_NOTE_LINES: usize = 2;
+
+/// How much of a frame the continued part of a long footnote may take while
+/// text of the flow is still to come: the text keeps moving too.
+const CARRIED_NOTE_SHARE: f32 = 0.5;
 
 /// Where the next frame of a flow comes from.
 enum Supply {
@@ -414,6 +452,9 @@ struct Engine<'a> {
     max_pages: usize,
     /// The Note element of each footnote, by number.
     note_marks: BTreeMap<usize, Mark>,
+    /// Footnote text that did not fit under its mark and goes on at the foot
+    /// of the next frame: note numbers and where their text resumes.
+    carry: std::collections::VecDeque<(usize, Pos)>,
 }
 
 impl<'a> Engine<'a> {
@@ -435,6 +476,7 @@ impl<'a> Engine<'a> {
                 lang: doc.lang.clone(),
                 author: doc.author.clone(),
                 subject: doc.subject.clone(),
+                keywords: doc.keywords.clone(),
                 ..Pages::default()
             },
             notes: BTreeMap::new(),
@@ -444,6 +486,7 @@ impl<'a> Engine<'a> {
             page_masters: Vec::new(),
             max_pages: MAX_PAGES,
             note_marks: BTreeMap::new(),
+            carry: std::collections::VecDeque::new(),
         }
     }
 
@@ -715,8 +758,12 @@ impl<'a> Engine<'a> {
                     };
                     let mark = self.mark(Role::Figure { alt }, parent);
                     let caption_mark = self.mark(Role::Caption, parent);
+                    // A picture without caption or credit (a logo) has no line under it.
                     let caption = if caption.is_empty() {
-                        self.images.get(image).map(|pic| {
+                        let described = |pic: &&Picture| {
+                            !pic.asset.caption.trim().is_empty() || pic.asset.credit.is_some()
+                        };
+                        self.images.get(image).filter(described).map(|pic| {
                             let cs = caption_style.clone();
                             let mut text = pic.asset.caption.clone();
                             if let Some(credit) = &pic.asset.credit {
@@ -931,6 +978,7 @@ impl<'a> Engine<'a> {
             top: y,
             notes: Vec::new(),
             notes_height: 0.0,
+            notes_open: true,
             first_item: p.items.len(),
             first_link: p.links.len(),
             align_bottom,
@@ -943,6 +991,7 @@ impl<'a> Engine<'a> {
     fn pour(&mut self, items: &[Flat], supply: &mut Supply, flow: &str) -> Result<()> {
         // Messages name the section of this flow, not of the one before.
         self.last_heading.clear();
+        self.carry.clear();
         let Some(mut region) = self.next_region(supply) else {
             return if items.is_empty() {
                 Ok(())
@@ -952,11 +1001,15 @@ impl<'a> Engine<'a> {
         };
         let mut i = 0;
         let mut word = Pos::START;
+        // `$share`: how much of the new frame a continued footnote may take.
         macro_rules! next_frame {
-            () => {{
+            ($share:expr) => {{
                 self.finish_region(&region);
                 match self.next_region(supply) {
-                    Some(r) => region = r,
+                    Some(r) => {
+                        region = r;
+                        self.take_carry(&mut region, $share)?;
+                    }
                     None if matches!(supply, Supply::Repeat { .. }) => {
                         return Err(Error::new(format!(
                             "{}: flow `{flow}` would make more than {} pages",
@@ -974,10 +1027,10 @@ impl<'a> Engine<'a> {
                     let page = region.page;
                     i += 1;
                     if i < items.len() {
-                        next_frame!();
+                        next_frame!(CARRIED_NOTE_SHARE);
                         if matches!(items[i - 1], Flat::PageBreak) {
                             while region.page == page {
-                                next_frame!();
+                                next_frame!(CARRIED_NOTE_SHARE);
                             }
                         }
                     }
@@ -1040,7 +1093,10 @@ impl<'a> Engine<'a> {
                     if k > 0 && lines.len() - k < 2 && k >= 3 {
                         k -= 1; // no widow: a lone last line at the head
                     }
-                    if k == 0 && region.empty {
+                    // A frame with only a footnote continued in it: the next
+                    // frame has less of the note, or none.
+                    let carried_only = region.empty && !region.notes.is_empty();
+                    if k == 0 && region.empty && !carried_only {
                         // An empty frame takes what fits, whatever the rules say;
                         // if not even one line fits, no frame ever will.
                         if fit == 0 {
@@ -1087,7 +1143,7 @@ impl<'a> Engine<'a> {
                         }
                         word = lines[k].0;
                     }
-                    next_frame!();
+                    next_frame!(CARRIED_NOTE_SHARE);
                 }
                 Flat::ContentsEntry {
                     title,
@@ -1105,8 +1161,10 @@ impl<'a> Engine<'a> {
                     let measure = region.width - indent - num_w - 24.0;
                     let lines = title.lines(Pos::START, measure);
                     let h: f32 = lines.iter().map(|(_, l)| l.height).sum();
-                    if region.top + h > region.bottom() + 0.01 && !region.empty {
-                        next_frame!();
+                    if region.top + h > region.bottom() + 0.01
+                        && (!region.empty || !region.notes.is_empty())
+                    {
+                        next_frame!(CARRIED_NOTE_SHARE);
                     }
                     let top = region.top;
                     self.place_lines(&mut region, &lines, 0.0, *indent, None, None, *mark);
@@ -1147,7 +1205,7 @@ impl<'a> Engine<'a> {
                     };
                     let h = self.atomic_height(&items[i], region.width);
                     if region.top + sb + h > region.bottom() + 0.01 {
-                        if region.empty {
+                        if region.empty && region.notes.is_empty() {
                             let what = match &items[i] {
                                 Flat::Figure { key, .. } => {
                                     format!("the picture `{key}` with its caption")
@@ -1157,7 +1215,7 @@ impl<'a> Engine<'a> {
                             };
                             return Err(self.too_big(&region, &what, h));
                         }
-                        next_frame!();
+                        next_frame!(CARRIED_NOTE_SHARE);
                         continue;
                     }
                     region.top += sb;
@@ -1168,31 +1226,159 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+        // The text has ended, but a long footnote has not: it goes on at the
+        // foot of further frames, which it may fill.
+        while !self.carry.is_empty() {
+            next_frame!(1.0);
+        }
         self.finish_region(&region);
         Ok(())
     }
 
-    /// How many of `lines` fit in the region, counting the footnotes they bring.
+    /// How many of `lines` fit in the region, counting the footnotes they
+    /// bring. A line whose long note is split under it is the last that fits.
     fn lines_that_fit(&mut self, region: &Region, lines: &[(Pos, Line)], sb: f32) -> usize {
-        let mut top = region.top + sb;
-        let mut notes_height = region.notes_height;
-        let mut has_notes = !region.notes.is_empty();
+        let mut r = Region {
+            top: region.top + sb,
+            ..region.clone()
+        };
         for (k, (_, line)) in lines.iter().enumerate() {
-            let mut extra = 0.0;
-            for n in &line.footnotes {
-                if !has_notes {
-                    extra += NOTE_GAP;
-                    has_notes = true;
-                }
-                extra += self.note_height(*n, region.width);
-            }
-            if top + line.height > region.y + region.height - notes_height - extra + 0.01 {
+            let Some(plan) = self.plan_notes(&r, line) else {
                 return k;
+            };
+            if !plan.carry.is_empty() {
+                return k + 1;
             }
-            notes_height += extra;
-            top += line.height;
+            r.notes.extend(plan.parts);
+            r.notes_height += plan.height;
+            r.top += line.height;
         }
         lines.len()
+    }
+
+    /// Where the footnotes of `line` would go if it were set at `region.top`:
+    /// whole at the foot while they fit; a note too long for the room left
+    /// is split, as many of its lines as fit here and the rest overleaf (the
+    /// frame is then full). None: the line cannot go in this frame.
+    fn plan_notes(&mut self, region: &Region, line: &Line) -> Option<NotePlan> {
+        let foot = region.y + region.height;
+        let line_bottom = region.top + line.height;
+        if line_bottom > foot - region.notes_height + 0.01 {
+            return None;
+        }
+        let new: Vec<usize> = line
+            .footnotes
+            .iter()
+            .copied()
+            .filter(|n| !region.notes.iter().any(|p| p.note == *n))
+            .collect();
+        let mut plan = NotePlan::default();
+        if new.is_empty() {
+            return Some(plan);
+        }
+        if !region.notes_open {
+            return None;
+        }
+        for (i, &n) in new.iter().enumerate() {
+            let Some(p) = self.note_paragraph(n) else {
+                continue;
+            };
+            let gap = if region.notes.is_empty() && plan.parts.is_empty() {
+                NOTE_GAP
+            } else {
+                0.0
+            };
+            let lines = p.lines(Pos::START, region.width);
+            let whole = gap + lines.iter().map(|(_, l)| l.height).sum::<f32>() + 2.0;
+            let room = foot - line_bottom - region.notes_height - plan.height;
+            let part = NotePart {
+                note: n,
+                from: Pos::START,
+                lines: usize::MAX,
+            };
+            if whole <= room + 0.01 {
+                plan.parts.push(part);
+                plan.height += whole;
+                continue;
+            }
+            let mut here = lines_within(&lines, room - gap - 2.0);
+            // At the head of an empty frame, one line will do: no later
+            // frame has more room.
+            let least = if region.empty { 1 } else { MIN_NOTE_LINES };
+            if here < least.min(lines.len()) || here == 0 {
+                return None;
+            }
+            if lines.len() - here == 1 && here > least {
+                here -= 1; // not a lone last line of the note overleaf
+            }
+            plan.parts.push(NotePart {
+                lines: here,
+                ..part
+            });
+            // The note takes the rest of the frame.
+            plan.height += room;
+            plan.carry.push((n, lines[here].0));
+            plan.carry
+                .extend(new[i + 1..].iter().map(|&m| (m, Pos::START)));
+            break;
+        }
+        Some(plan)
+    }
+
+    /// Sets at the foot of a new frame what is left of footnotes begun in
+    /// the frame before, taking at most `share` of its height; what still
+    /// does not fit goes on again.
+    fn take_carry(&mut self, region: &mut Region, share: f32) -> Result<()> {
+        if self.carry.is_empty() {
+            return Ok(());
+        }
+        let limit = region.height * share;
+        let mut used = NOTE_GAP;
+        while let Some(&(n, from)) = self.carry.front() {
+            let lines = self
+                .note_paragraph(n)
+                .map(|p| p.lines(from, region.width))
+                .unwrap_or_default();
+            if lines.is_empty() {
+                self.carry.pop_front();
+                continue;
+            }
+            let whole = lines.iter().map(|(_, l)| l.height).sum::<f32>() + 2.0;
+            let part = NotePart {
+                note: n,
+                from,
+                lines: usize::MAX,
+            };
+            if used + whole <= limit + 0.01 {
+                region.notes.push(part);
+                used += whole;
+                self.carry.pop_front();
+                continue;
+            }
+            let mut here = lines_within(&lines, limit - used - 2.0);
+            if here == 0 && region.notes.is_empty() {
+                // Every frame takes at least a line of the note, so it ends.
+                here = lines_within(&lines, region.height - used - 2.0);
+                if here == 0 {
+                    return Err(self.too_big(region, "a line of a footnote", lines[0].1.height));
+                }
+            }
+            if here > 0 {
+                if lines.len() - here == 1 && here > 1 {
+                    here -= 1;
+                }
+                used += lines[..here].iter().map(|(_, l)| l.height).sum::<f32>() + 2.0;
+                region.notes.push(NotePart {
+                    lines: here,
+                    ..part
+                });
+                self.carry[0] = (n, lines[here].0);
+            }
+            break;
+        }
+        region.notes_height = used;
+        region.notes_open = self.carry.is_empty();
+        Ok(())
     }
 
     fn note_paragraph(&mut self, n: usize) -> Option<Paragraph> {
@@ -1209,16 +1395,6 @@ impl<'a> Engine<'a> {
             ..style
         };
         Some(Paragraph::plain(&all, &left, self.shaper))
-    }
-
-    fn note_height(&mut self, n: usize, width: f32) -> f32 {
-        self.note_paragraph(n).map_or(0.0, |p| {
-            p.lines(Pos::START, width)
-                .iter()
-                .map(|(_, l)| l.height)
-                .sum::<f32>()
-                + 2.0
-        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1314,14 +1490,23 @@ impl<'a> Engine<'a> {
                     mark,
                 });
             }
-            for n in &line.footnotes {
-                if !region.notes.contains(n) {
-                    if region.notes.is_empty() {
-                        region.notes_height += NOTE_GAP;
+            // The same plan `lines_that_fit` made. Should a line be set
+            // where its notes cannot go, they go on to the next frame whole:
+            // never lost.
+            match self.plan_notes(region, line) {
+                Some(plan) => {
+                    region.notes.extend(plan.parts);
+                    region.notes_height += plan.height;
+                    self.carry.extend(plan.carry);
+                }
+                None => {
+                    for &n in &line.footnotes {
+                        let placed = region.notes.iter().any(|p| p.note == n);
+                        if !placed && !self.carry.iter().any(|c| c.0 == n) {
+                            self.carry.push_back((n, Pos::START));
+                        }
                     }
-                    let h = self.note_height(*n, region.width);
-                    region.notes.push(*n);
-                    region.notes_height += h;
+                    region.notes_open = false;
                 }
             }
             region.top += line.height;
@@ -1361,18 +1546,28 @@ impl<'a> Engine<'a> {
             y: 0.0,
             k: 0.5,
         };
+        // Above a note continued from the frame before, the rule runs the
+        // full measure (as LaTeX's split-footnote rule does): the reader
+        // sees the note is not a new one.
+        let continued = region.notes[0].from != Pos::START;
         let rule = Item::Rect {
             x: region.x,
             y: top - NOTE_GAP / 2.0,
-            width: (region.width * 0.3).min(90.0),
+            width: if continued {
+                region.width
+            } else {
+                (region.width * 0.3).min(90.0)
+            },
             height: 0.0,
             fill: None,
             stroke: Some((rule_color, 0.4)),
         };
         self.push(region.page, Mark::Artifact(Artifact::Decoration), rule);
-        for n in region.notes.clone() {
+        for part in region.notes.clone() {
+            let n = part.note;
             if let Some(p) = self.note_paragraph(n) {
-                let lines = p.lines(Pos::START, region.width);
+                let mut lines = p.lines(part.from, region.width);
+                lines.truncate(part.lines);
                 let mut r = Region {
                     top,
                     ..region.clone()
@@ -1909,6 +2104,22 @@ impl<'a> Engine<'a> {
                 other => height += self.atomic_height(other, width),
             }
         }
+        // The rest of long footnotes that found no frame.
+        for (n, from) in self.carry.clone() {
+            let ls = self
+                .note_paragraph(n)
+                .map(|p| p.lines(from, width))
+                .unwrap_or_default();
+            if first_words.is_empty() {
+                let t: String = ls
+                    .first()
+                    .map(|(_, l)| l.runs.iter().map(|r| r.text.as_str()).collect())
+                    .unwrap_or_default();
+                first_words = format!("{} (footnote {n})", t.trim());
+            }
+            lines += ls.len();
+            height += ls.iter().map(|(_, l)| l.height).sum::<f32>();
+        }
         let mm = height / crate::markup::MM;
         let frame = last.map_or_else(
             || "(none)".to_string(),
@@ -1969,6 +2180,18 @@ fn truncate(text: &str, n: usize) -> String {
     } else {
         format!("{}…", text.chars().take(n).collect::<String>())
     }
+}
+
+/// How many of `lines`, from the first, fit in `height`.
+fn lines_within(lines: &[(Pos, Line)], height: f32) -> usize {
+    let mut used = 0.0;
+    lines
+        .iter()
+        .take_while(|(_, l)| {
+            used += l.height;
+            used <= height + 0.01
+        })
+        .count()
 }
 
 fn run_width(line: &Line) -> f32 {
@@ -2232,5 +2455,130 @@ mod tests {
                 "with {n} paragraphs before it"
             );
         }
+    }
+    /// The words of each page, in the order they are placed, with their
+    /// baselines and sizes.
+    fn words_by_page(pages: &Pages) -> Vec<Vec<(String, f32, f32)>> {
+        pages
+            .pages
+            .iter()
+            .map(|p| {
+                p.items
+                    .iter()
+                    .filter_map(|i| match &i.item {
+                        Item::Text(r) => Some(r),
+                        _ => None,
+                    })
+                    .flat_map(|r| {
+                        r.text
+                            .split_whitespace()
+                            .map(|w| (w.to_string(), r.y, r.size))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_footnote_goes_on_at_the_foot_of_the_next_page() {
+        // A note of about 60 lines on A6 pages, whose foot holds far fewer;
+        // a second, short note a little later; then more text.
+        let note: Vec<String> = (1..=600).map(|i| format!("nw{i:03}")).collect();
+        let body = |from: usize, n: usize| -> String {
+            (from..from + n).map(|i| format!("bw{i:04} ")).collect()
+        };
+        let mut flow = format!(
+            "<p>{}</p><p>{}bwmark<footnote>{}</footnote> {}</p>",
+            body(0, 40),
+            body(100, 20),
+            note.join(" "),
+            body(200, 20)
+        );
+        for k in 0..20 {
+            flow += &format!("<p>{}</p>", body(1000 + k * 40, 40));
+            if k == 3 {
+                flow += "<p>bwsecond<footnote>xa1 xa2 xa3</footnote> and more.</p>";
+            }
+        }
+        let pages = lay(&format!(
+            r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/><flow name="f">{flow}</flow></document>"#
+        ));
+        let words = words_by_page(&pages);
+        let page_with = |w: &str| {
+            words
+                .iter()
+                .position(|p| p.iter().any(|(x, _, _)| x.starts_with(w)))
+                .unwrap_or_else(|| panic!("`{w}` is on no page"))
+        };
+        let mark_page = page_with("bwmark");
+        assert_eq!(
+            page_with("nw001"),
+            mark_page,
+            "the note starts under its mark"
+        );
+        assert!(
+            words[mark_page + 1]
+                .iter()
+                .any(|(w, _, _)| w.starts_with("nw")),
+            "the note goes on on the next page"
+        );
+        // Every word of the notes once, in order: the long note's rest before
+        // the later note.
+        let in_notes: Vec<&str> = words
+            .iter()
+            .flatten()
+            .map(|(w, _, _)| w.as_str())
+            .filter(|w| w.starts_with("nw") || w.starts_with("xa"))
+            .collect();
+        let mut wanted: Vec<&str> = note.iter().map(String::as_str).collect();
+        wanted.extend(["xa1", "xa2", "xa3"]);
+        assert_eq!(in_notes, wanted);
+        // Every word of the text once, too.
+        let text = words
+            .iter()
+            .flatten()
+            .filter(|(w, _, _)| w.starts_with("bw"))
+            .count();
+        assert_eq!(text, 40 + 20 + 1 + 20 + 20 * 40 + 1);
+        // On every page the notes sit below the text.
+        for (p, page) in words.iter().enumerate() {
+            let text_foot = page
+                .iter()
+                .filter(|(w, _, _)| w.starts_with("bw"))
+                .map(|(_, y, _)| *y)
+                .fold(f32::MIN, f32::max);
+            let notes_head = page
+                .iter()
+                .filter(|(w, _, _)| w.starts_with("nw") || w.starts_with("xa"))
+                .map(|(_, y, size)| y - size)
+                .fold(f32::MAX, f32::min);
+            assert!(
+                text_foot < notes_head,
+                "page {}: text down to {text_foot}, notes from {notes_head}",
+                p + 1
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_note_at_the_end_of_a_flow_makes_the_pages_it_needs() {
+        let note: Vec<String> = (1..=900).map(|i| format!("nw{i:03}")).collect();
+        let pages = lay(&format!(
+            r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/><flow name="f"><p>Only text<footnote>{}</footnote></p></flow></document>"#,
+            note.join(" ")
+        ));
+        let words = words_by_page(&pages);
+        let in_notes: Vec<&str> = words
+            .iter()
+            .flatten()
+            .map(|(w, _, _)| w.as_str())
+            .filter(|w| w.starts_with("nw"))
+            .collect();
+        assert_eq!(
+            in_notes,
+            note.iter().map(String::as_str).collect::<Vec<_>>()
+        );
+        assert!(pages.pages.len() >= 3, "{} pages", pages.pages.len());
     }
 }

@@ -172,6 +172,7 @@ fn finish(mut document: Document, pages: &Pages, options: &PdfOptions) -> Result
     if let Some(subject) = &pages.subject {
         metadata = metadata.description(subject.clone());
     }
+    metadata = metadata.keywords(pages.keywords.clone());
     if let Some(seconds) = options.date {
         let date = date_time(seconds);
         metadata = metadata.creation_date(date);

@@ -853,6 +853,7 @@ mod tests {
     fn dated_metadata() -> Metadata {
         Metadata::new()
             .title("Know your rights".to_string())
+            .keywords(vec!["Kazakhstan".into(), "human rights".into()])
             .creation_date(
                 DateTime::new(2024)
                     .month(5)
@@ -1030,6 +1031,10 @@ mod tests {
             b"Know your rights"
         );
         assert_eq!(
+            info.get(b"Keywords").unwrap().as_str().unwrap(),
+            b"Kazakhstan, human rights"
+        );
+        assert_eq!(
             info.get(b"ModDate").unwrap(),
             info.get(b"CreationDate").unwrap()
         );
@@ -1130,6 +1135,10 @@ mod tests {
             title
         );
         assert!(packet.contains("xmp:CreateDate") || packet.contains("CreateDate"));
+        assert_eq!(
+            xmp_value(&packet, PDF_NS, "Keywords"),
+            ["Kazakhstan, human rights"]
+        );
         // Every rdf:Description describes the same resource.
         let xml = roxmltree::Document::parse(&packet).unwrap();
         let abouts: Vec<_> = xml
