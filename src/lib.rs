@@ -149,13 +149,13 @@ pub fn lay_out_prepared(
             compiled.render(&data)?
         }
     };
-    let theme = theme::Theme::builtin();
+    let theme = theme::Theme::shared();
     let document = markup::parse(
         &markup::MarkupSource {
             template: &template.path,
             text: &markup_text,
         },
-        &theme,
+        theme,
     )?;
     let used = check_pictures(&document, profile, selection, &template.path)?;
     let pictures = select::read_pictures(

@@ -215,8 +215,17 @@ pub const DEFAULT_THEME: &str = include_str!("../themes/default.yaml");
 
 impl Theme {
     pub fn builtin() -> Theme {
-        Theme::parse(Path::new("themes/default.yaml"), DEFAULT_THEME)
-            .expect("the built-in theme is valid (checked by a test)")
+        Theme::shared().clone()
+    }
+
+    /// The built-in theme, read once per process: every copy of a batch
+    /// uses it.
+    pub fn shared() -> &'static Theme {
+        static THEME: std::sync::OnceLock<Theme> = std::sync::OnceLock::new();
+        THEME.get_or_init(|| {
+            Theme::parse(Path::new("themes/default.yaml"), DEFAULT_THEME)
+                .expect("the built-in theme is valid (checked by a test)")
+        })
     }
 
     /// Parses a theme file, checking that every colour a style names exists.
