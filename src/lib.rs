@@ -95,12 +95,31 @@ pub struct Prepared {
 /// Reads a briefing and all it draws on, up to the template's data.
 pub fn prepare(briefing_file: &Path) -> Result<Prepared> {
     let briefing = load::load_briefing(briefing_file)?;
-    let profile = load::load_profile_for(&briefing)?;
-    let selection = select::select(&briefing, &profile)?;
-    let template = template::find(&briefing)?;
+    // Compiling the template does not need the profile: both at once, on
+    // two cores. Errors are still reported in the order of the pipeline.
+    let (read, compiling) = std::thread::scope(|s| {
+        let compiling = s.spawn(|| {
+            template::find(&briefing).map(|t| {
+                let compiled = template::compile(&t);
+                (t, compiled)
+            })
+        });
+        let read = load::load_profile_for(&briefing).and_then(|profile| {
+            let selection = select::select(&briefing, &profile)?;
+            Ok((profile, selection))
+        });
+        // The markup stage will need the theme: read it while waiting.
+        theme::Theme::shared();
+        let compiling = compiling
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (read, compiling)
+    });
+    let (profile, selection) = read?;
+    let (template, compiled) = compiling?;
     let format = format::for_briefing(&briefing)?;
     let data = template::data(&briefing, &profile, &selection, None, &format)?;
-    let compiled = template::compile(&template)?;
+    let compiled = compiled?;
     Ok(Prepared {
         briefing,
         profile,

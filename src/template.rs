@@ -303,7 +303,7 @@ pub fn compile(template: &Template) -> Result<Compiled> {
     hb.register_escape_fn(markdown::escape);
     hb.register_helper("t", Box::new(translate_helper));
     hb.register_helper("calc", Box::new(calc_helper));
-    hb.register_template_string(&template.name, &template.text)
+    hb.register_template_string(&template.name, &*blank_comments(&template.text))
         .map_err(|e| {
             let (line, col) = e.pos().unwrap_or((1, 1));
             Error::new(format!(
@@ -317,6 +317,47 @@ pub fn compile(template: &Template) -> Result<Compiled> {
         hb,
         template: template.clone(),
     })
+}
+
+/// The template with the text of its comments blanked out: each comment
+/// keeps its lines and the width of its last line, so every tag after it
+/// keeps its line and column (for messages) and the output is the same.
+/// Handlebars works out each tag's line and column by reading from the top
+/// of the text, so a long comment there slows the whole compile.
+fn blank_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("{{!") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{!") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let end = if after.starts_with("{{!--") {
+            after.find("--}}").map(|e| e + 4)
+        } else {
+            after.find("}}").map(|e| e + 2)
+        };
+        let Some(end) = end else {
+            // An unclosed comment: left for Handlebars to report.
+            out.push_str(after);
+            return std::borrow::Cow::Owned(out);
+        };
+        let comment = &after[..end];
+        let newlines = comment.matches('\n').count();
+        let last_width = comment.rsplit('\n').next().unwrap_or("").chars().count();
+        out.push_str("{{!");
+        if newlines == 0 {
+            out.extend(std::iter::repeat_n(' ', last_width.saturating_sub(5)));
+        } else {
+            out.extend(std::iter::repeat_n('\n', newlines));
+            out.extend(std::iter::repeat_n(' ', last_width.saturating_sub(2)));
+        }
+        out.push_str("}}");
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 impl Compiled {
@@ -404,6 +445,35 @@ mod tests {
         let err = render(&t, &json!({"format": {"name": "a5"}})).unwrap_err();
         assert!(err.message.contains("where a number belongs"), "{err}");
         assert_eq!(err.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn blanked_comments_keep_every_position_and_the_output() {
+        let text = "{{!-- a long\n comment --}}<p>{{x}}</p>{{! short }}\n{{y}}";
+        let blank = blank_comments(text);
+        assert!(
+            !blank.contains("long") && !blank.contains("short"),
+            "{blank}"
+        );
+        // Every tag keeps its line and column.
+        let place = |t: &str, tag: &str| {
+            let at = t.find(tag).unwrap();
+            let line = t[..at].matches('\n').count();
+            let column = t[..at].rsplit('\n').next().unwrap().chars().count();
+            (line, column)
+        };
+        for tag in ["<p>", "{{x}}", "{{y}}"] {
+            assert_eq!(place(text, tag), place(&blank, tag), "{tag}");
+        }
+        let data = json!({"x": 1, "y": 2});
+        let render = |t: &str| {
+            let mut hb = Handlebars::new();
+            hb.register_template_string("t", t).unwrap();
+            hb.render("t", &data).unwrap()
+        };
+        assert_eq!(render(text), render(&blank));
+        // Unclosed: left as it is, for Handlebars to report.
+        assert_eq!(blank_comments("{{!-- open"), "{{!-- open");
     }
 
     #[test]

@@ -52,11 +52,20 @@ pub const PRINT_PROFILE: &[u8] = include_bytes!("../../assets/handbill-fogra39.i
 /// The print profile, read once per process: a batch of a hundred copies
 /// need not parse it a hundred times.
 fn print_profile() -> Option<krilla::icc::ICCProfile<4>> {
-    static PROFILE: std::sync::OnceLock<Option<krilla::icc::ICCProfile<4>>> =
-        std::sync::OnceLock::new();
-    PROFILE
+    PRINT_PROFILE_READ
         .get_or_init(|| krilla::icc::ICCProfile::new(PRINT_PROFILE))
         .clone()
+}
+
+static PRINT_PROFILE_READ: std::sync::OnceLock<Option<krilla::icc::ICCProfile<4>>> =
+    std::sync::OnceLock::new();
+
+/// Starts reading the print profile on another thread, so that it is ready
+/// by the time the first PDF is written (it takes a few milliseconds).
+pub fn read_print_profile_ahead() {
+    if PRINT_PROFILE_READ.get().is_none() {
+        std::thread::spawn(print_profile);
+    }
 }
 
 /// How print output identifies the printing condition it is made for.
