@@ -458,7 +458,11 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
     if all || what == Some(ListWhat::Templates) {
         println!("Templates:");
         for (name, _) in crate::template::BUILTIN {
-            println!("  {name:<22} built in");
+            if *name == "leaflet-a5" {
+                println!("  {name:<22} built in, the leaflet's first name");
+            } else {
+                println!("  {name:<22} built in");
+            }
         }
         let mut own: Vec<PathBuf> = std::fs::read_dir("templates")
             .into_iter()
