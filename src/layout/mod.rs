@@ -2130,8 +2130,13 @@ impl<'a> Engine<'a> {
         } else {
             format!(" in the section “{}”", self.last_heading)
         };
+        let (lines, verb) = if lines == 1 {
+            ("1 line".to_string(), "does")
+        } else {
+            (format!("{lines} lines"), "do")
+        };
         Error::new(format!(
-            "{}: overset: {lines} lines ({mm:.1} mm) of flow `{flow}` do not fit; the last frame is {frame}; the text left over starts “{}”{section}",
+            "{}: overset: {lines} ({mm:.1} mm) of flow `{flow}` {verb} not fit; the last frame is {frame}; the text left over starts “{}”{section}",
             self.name,
             truncate(&first_words, 60),
         ))

@@ -267,7 +267,9 @@ pub fn write_imposed(
         }
         pdf_page.finish();
     }
-    finish(document, pages, options)
+    // The single copy was written first, with the same pictures: a damaged
+    // one has been named there already.
+    finish(document, pages, options, &|_| None)
 }
 
 #[cfg(test)]

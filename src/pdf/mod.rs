@@ -166,11 +166,21 @@ pub fn write(
 
     document.set_outline(outline(pages, &sheets));
     document.set_tag_tree(tagger.tree(&pages.lang));
-    finish(document, pages, options)
+    finish(document, pages, options, &|image| {
+        // krilla reads a picture's pixels only now: a damaged one fails here.
+        let (key, _) = embedded.iter().find(|(_, e)| *e == image)?;
+        let file = images.get(*key).map(|p| p.path.display().to_string());
+        Some(format!("picture `{key}` ({})", file.unwrap_or_default()))
+    })
 }
 
 /// Metadata, then the bytes, then for print the PDF/X-4 identification.
-fn finish(mut document: Document, pages: &Pages, options: &PdfOptions) -> Result<Vec<u8>> {
+fn finish(
+    mut document: Document,
+    pages: &Pages,
+    options: &PdfOptions,
+    picture_named: &dyn Fn(&Image) -> Option<String>,
+) -> Result<Vec<u8>> {
     let mut metadata = Metadata::new()
         .title(pages.title.clone())
         .language(pages.lang.clone())
@@ -187,9 +197,16 @@ fn finish(mut document: Document, pages: &Pages, options: &PdfOptions) -> Result
         metadata = metadata.creation_date(date);
     }
     document.set_metadata(metadata);
-    let bytes = document
-        .finish()
-        .map_err(|e| Error::new(format!("the PDF could not be written: {e:?}")))?;
+    let bytes = document.finish().map_err(|e| match &e {
+        krilla::error::KrillaError::Image(image, _, reason) => match picture_named(image) {
+            Some(picture) => Error::new(format!(
+                "{picture} is damaged and cannot be printed: {reason}"
+            ))
+            .help("open it in an image editor and save it again as PNG or JPEG, or use another picture"),
+            None => Error::new(format!("the PDF could not be written: {e:?}")),
+        },
+        _ => Error::new(format!("the PDF could not be written: {e:?}")),
+    })?;
     if options.color != ColorMode::Cmyk {
         return Ok(bytes);
     }
