@@ -669,7 +669,9 @@ pub fn hyphenation_points(word: &str, lang: Lang) -> Vec<usize> {
     let cyrillic = word.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c));
     let patterns = match (cyrillic, lang) {
         (true, Lang::Russian | Lang::English | Lang::Other) => hypher::Lang::Russian,
-        (false, Lang::English) => hypher::Lang::English,
+        // Latin words in a Russian text are the profile's untranslated
+        // English (its sections without a `.ru.md`), and names.
+        (false, Lang::English | Lang::Russian) => hypher::Lang::English,
         _ => return Vec::new(),
     };
     thread_local! {
@@ -1005,8 +1007,10 @@ mod tests {
         };
         assert_eq!(cut("independent", Lang::English), "in-de-pen-dent");
         assert_eq!(cut("государство", Lang::Russian), "го-су-дар-ство");
-        // Cyrillic words in an English text take Russian patterns.
+        // Cyrillic words in an English text take Russian patterns, and
+        // Latin words in a Russian text (untranslated sections) English ones.
         assert_eq!(cut("государство", Lang::English), "го-су-дар-ство");
+        assert_eq!(cut("independent", Lang::Russian), "in-de-pen-dent");
         assert_eq!(cut("NGOs", Lang::English), "NGOs", "no acronyms");
         assert_eq!(
             cut("www.hrw.org", Lang::English),
