@@ -39,23 +39,6 @@ fn screen_leaflet() -> &'static PathBuf {
     })
 }
 
-fn sections() -> Vec<PathBuf> {
-    let dir = repo().join("briefings/profiles/kazakhstan");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension().is_some_and(|x| x == "md")
-                && p.file_name().unwrap().to_string_lossy().as_bytes()[0].is_ascii_digit()
-        })
-        // Not the translations (01-overview.ru.md).
-        .filter(|p| !p.file_stem().unwrap().to_string_lossy().contains('.'))
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn the_leaflet_is_two_a5_pages() {
     let pdf = Pdf::open(&built().join("london-protest-leaflet.pdf"));
@@ -84,7 +67,7 @@ fn the_pack_is_a4_with_every_section_in_order() {
     let pages: Vec<u32> = (3..=pdf.page_count() as u32).collect();
     let hay = words(&pdf.text_of(&pages));
     let mut at = 0;
-    for file in sections() {
+    for file in profile_sections() {
         let (title, body) = section_text(&file);
         at = find_in_order(&hay, &words(&title), at, 0)
             .unwrap_or_else(|e| panic!("title of {}: {e}", file.display()));
@@ -107,7 +90,7 @@ fn the_leaflet_has_its_sections_and_the_protest() {
         "vadim-kuramshin",
         "demands",
     ] {
-        let file = sections()
+        let file = profile_sections()
             .into_iter()
             .find(|p| p.to_string_lossy().contains(id))
             .unwrap();
@@ -174,12 +157,15 @@ fn the_pack_has_bookmarks_and_contents_links() {
         .get(b"Count")
         .map(|c| c.as_i64().unwrap().abs())
         .unwrap_or(0);
-    assert!(count as usize >= sections().len(), "{count} bookmarks");
+    assert!(
+        count as usize >= profile_sections().len(),
+        "{count} bookmarks"
+    );
     // The contents page links each entry to its page.
     let contents = pdf.doc.get_pages()[&2];
     let annots = pdf.doc.get_page_annotations(contents).unwrap();
     assert!(
-        annots.len() >= sections().len(),
+        annots.len() >= profile_sections().len(),
         "{} links on the contents page",
         annots.len()
     );
@@ -318,7 +304,7 @@ fn a_briefing_may_bring_its_own_template_and_pick_by_tag() {
     let text = words(&pdf.text());
     find_in_order(&text, &words("Free the prisoners"), 0, 0).unwrap();
     // The sections tagged `prisoners`, in the profile's order.
-    let tagged: Vec<(String, String)> = sections()
+    let tagged: Vec<(String, String)> = profile_sections()
         .iter()
         .filter(|p| {
             std::fs::read_to_string(p)
@@ -506,17 +492,7 @@ fn print_output_is_identified_as_pdf_x4_with_a_cmyk_output_intent() {
     );
     assert_eq!(info.get(b"Trapped").unwrap().as_name().unwrap(), b"False");
     assert!(info.has(b"CreationDate"), "PDF/X wants dates");
-    let xmp = pdf
-        .doc
-        .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
-        .unwrap()
-        .as_stream()
-        .unwrap();
-    let xmp = String::from_utf8(
-        xmp.decompressed_content()
-            .unwrap_or_else(|_| xmp.content.clone()),
-    )
-    .unwrap();
+    let xmp = pdf.xmp();
     assert!(
         xmp.contains("pdfxid:GTS_PDFXVersion=\"PDF/X-4\"")
             || xmp.contains("<pdfxid:GTS_PDFXVersion>PDF/X-4<"),
@@ -661,17 +637,7 @@ fn the_archive_profile_writes_pdf_a_2u() {
     );
     let pdf = Pdf::open(&out.join("legal-delegation-pack.pdf"));
     let catalog = pdf.doc.catalog().unwrap();
-    let xmp = pdf
-        .doc
-        .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
-        .unwrap()
-        .as_stream()
-        .unwrap();
-    let xmp = String::from_utf8(
-        xmp.decompressed_content()
-            .unwrap_or_else(|_| xmp.content.clone()),
-    )
-    .unwrap();
+    let xmp = pdf.xmp();
     let part = xmp.contains("pdfaid:part=\"2\"") || xmp.contains("<pdfaid:part>2</pdfaid:part>");
     let conformance = xmp.contains("pdfaid:conformance=\"U\"")
         || xmp.contains("<pdfaid:conformance>U</pdfaid:conformance>");
@@ -724,7 +690,7 @@ fn outline_targets(pdf: &Pdf) -> Vec<(String, u32)> {
 fn every_bookmark_and_contents_entry_points_at_the_page_its_section_starts_on() {
     let pdf = Pdf::open(&built().join("legal-delegation-pack.pdf"));
     let targets = outline_targets(&pdf);
-    assert!(targets.len() >= sections().len());
+    assert!(targets.len() >= profile_sections().len());
     let contents = pdf.text_of(&[2]);
     for (title, page) in &targets {
         let bare = title
@@ -809,18 +775,7 @@ fn keywords(pdf: &Pdf) -> (String, String) {
     let info = pdf.doc.get_dictionary(info).unwrap();
     let info =
         lopdf::decode_text_string(info.get(b"Keywords").expect("Info has /Keywords")).unwrap();
-    let catalog = pdf.doc.catalog().unwrap();
-    let xmp = pdf
-        .doc
-        .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
-        .unwrap()
-        .as_stream()
-        .unwrap();
-    let xmp = String::from_utf8(
-        xmp.decompressed_content()
-            .unwrap_or_else(|_| xmp.content.clone()),
-    )
-    .unwrap();
+    let xmp = pdf.xmp();
     let xml = roxmltree::Document::parse(&xmp).unwrap();
     let pdf_ns = "http://ns.adobe.com/pdf/1.3/";
     let in_xmp = xml

@@ -329,7 +329,7 @@ fn the_packs_headings_are_its_outline_in_order_at_their_levels() {
         .map(|(_, _, text)| text)
         .collect();
     let mut at = 0;
-    for file in sections() {
+    for file in profile_sections() {
         let (title, _) = section_text(&file);
         let found = h1[at..]
             .iter()
@@ -337,23 +337,6 @@ fn the_packs_headings_are_its_outline_in_order_at_their_levels() {
             .unwrap_or_else(|| panic!("no H1 for “{title}” in {h1:?}"));
         at += found + 1;
     }
-}
-
-/// The profile's section files, in order (not the translations).
-fn sections() -> Vec<PathBuf> {
-    let dir = repo().join("briefings/profiles/kazakhstan");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension().is_some_and(|x| x == "md")
-                && p.file_name().unwrap().to_string_lossy().as_bytes()[0].is_ascii_digit()
-                && !p.file_stem().unwrap().to_string_lossy().contains('.')
-        })
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]
@@ -415,7 +398,7 @@ fn running_heads_are_artifacts_outside_the_tree() {
         .collect::<Vec<_>>()
         .join(" ");
     // (Paragraph numbers come between, read as each paragraph's first word.)
-    let (title, body) = section_text(&sections()[0]);
+    let (title, body) = section_text(&profile_sections()[0]);
     find_in_order(&words(&all), &words(&format!("{title} {body}")), 0, 2)
         .unwrap_or_else(|e| panic!("the first section in the tree: {e}"));
 }

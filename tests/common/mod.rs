@@ -167,6 +167,23 @@ impl Pdf {
         self.doc.extract_text(pages).expect("text extracts")
     }
 
+    /// The document's XMP metadata, as text.
+    pub fn xmp(&self) -> String {
+        let catalog = self.doc.catalog().unwrap();
+        let stream = self
+            .doc
+            .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
+            .unwrap()
+            .as_stream()
+            .unwrap();
+        String::from_utf8(
+            stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone()),
+        )
+        .unwrap()
+    }
+
     pub fn text(&self) -> String {
         let pages: Vec<u32> = self.doc.get_pages().keys().copied().collect();
         self.text_of(&pages)
@@ -316,4 +333,22 @@ pub fn section_text(path: &Path) -> (String, String) {
         }
     }
     (title, plain)
+}
+
+/// The sample profile's section files, in order (not the translations,
+/// such as `01-overview.ru.md`).
+pub fn profile_sections() -> Vec<PathBuf> {
+    let dir = repo().join("briefings/profiles/kazakhstan");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "md")
+                && p.file_name().unwrap().to_string_lossy().as_bytes()[0].is_ascii_digit()
+                && !p.file_stem().unwrap().to_string_lossy().contains('.')
+        })
+        .collect();
+    files.sort();
+    files
 }
