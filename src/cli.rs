@@ -626,7 +626,11 @@ fn watched_state(paths: &[PathBuf]) -> Vec<(PathBuf, u64, Option<std::time::Syst
     } else {
         paths.to_vec()
     };
-    roots.extend([PathBuf::from("assets"), PathBuf::from("templates")]);
+    roots.extend([
+        PathBuf::from("assets"),
+        PathBuf::from("templates"),
+        PathBuf::from("formats"),
+    ]);
     let mut out = Vec::new();
     let mut stack = roots;
     while let Some(p) = stack.pop() {
