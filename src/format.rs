@@ -592,6 +592,35 @@ mod tests {
     }
 
     #[test]
+    fn a_format_name_cannot_reach_outside_the_formats_folder() {
+        let project = std::env::temp_dir().join(format!("handbill-format-{}", std::process::id()));
+        std::fs::create_dir_all(project.join("formats")).unwrap();
+        std::fs::write(project.join("secret.yaml"), "description: no\n").unwrap();
+        for name in ["../secret", "/etc/passwd", "a5/../../secret", ".hidden", ""] {
+            let e = find(&project, name, None).unwrap_err();
+            assert!(e.message.starts_with("there is no format"), "{name}: {e}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(
+                project.join("secret.yaml"),
+                project.join("formats/linked.yaml"),
+            )
+            .unwrap();
+            let outside =
+                std::env::temp_dir().join(format!("handbill-format-out-{}", std::process::id()));
+            std::fs::create_dir_all(&outside).unwrap();
+            let target = outside.join("far.yaml");
+            std::fs::write(&target, "description: far\n").unwrap();
+            std::os::unix::fs::symlink(&target, project.join("formats/far.yaml")).unwrap();
+            let e = find(&project, "far", None).unwrap_err();
+            assert!(e.message.contains("outside"), "{e}");
+            let _ = std::fs::remove_dir_all(&outside);
+        }
+        let _ = std::fs::remove_dir_all(&project);
+    }
+
+    #[test]
     fn an_unknown_format_names_the_close_one() {
         let e = find(Path::new("/nonexistent"), "dl-trifld", None).unwrap_err();
         assert_eq!(e.help.as_deref(), Some("did you mean `dl-trifold`?"));
