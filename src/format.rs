@@ -135,6 +135,8 @@ impl Format {
                             "order": reading * 10,
                             "first": reading == 1,
                             "last": reading == last,
+                            // Read just before the back (a tri-fold's flap).
+                            "penultimate": reading + 1 == last && reading > 1,
                             "content": {
                                 "x": mm(p.x + self.margin),
                                 "y": mm(self.margin),

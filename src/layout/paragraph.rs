@@ -703,10 +703,18 @@ pub fn hyphenation_points(word: &str, lang: Lang) -> Vec<usize> {
 }
 
 /// Where lines may break: the Unicode rules, and in web addresses also
-/// after each dot, so a long address need not leave a gappy line.
+/// after each dot, so a long address need not leave a gappy line. No line
+/// starts with a dash set between spaces (“12 noon – 2 pm”): the dash stays
+/// at the end of the line before, as typesetters do.
 fn break_opportunities(text: &str) -> Vec<(usize, unicode_linebreak::BreakOpportunity)> {
     let mut out: Vec<(usize, unicode_linebreak::BreakOpportunity)> =
-        unicode_linebreak::linebreaks(text).collect();
+        unicode_linebreak::linebreaks(text)
+            .filter(|(at, _)| {
+                let next = text[*at..].chars().next();
+                let spaced = text[..*at].ends_with(' ');
+                !(spaced && matches!(next, Some('–' | '—')))
+            })
+            .collect();
     let mut extra = Vec::new();
     let mut token_start = 0;
     for (i, c) in text
@@ -993,6 +1001,29 @@ mod tests {
             better >= 5,
             "total-fit was better at only {better} of 21 measures"
         );
+    }
+
+    #[test]
+    fn no_line_starts_with_a_spaced_dash() {
+        for text in ["12 noon – 2 pm", "the regime — and its allies"] {
+            let starts: Vec<&str> = break_opportunities(text)
+                .iter()
+                .map(|(at, _)| &text[*at..])
+                .collect();
+            assert!(
+                starts.iter().all(|s| !s.starts_with(['–', '—'])),
+                "{text}: {starts:?}"
+            );
+            // The break moves after the dash.
+            assert!(
+                starts
+                    .iter()
+                    .any(|s| s.starts_with("2 pm") || s.starts_with("and")),
+                "{starts:?}"
+            );
+        }
+        // A dash inside a word (a range, 2012–2013) is left as Unicode says.
+        assert!(!break_opportunities("2012–2013").is_empty());
     }
 
     #[test]
