@@ -205,13 +205,43 @@ fn run_one(
     let file = &job.file;
     let target = batch.out.join(format!("{}.pdf", job.name));
     let key = format!("{}.pdf", job.name);
-    let fingerprint = match shared
-        .inputs
-        .get_or_init(|| briefing_fingerprint(file, &batch.options))
-        .clone()
-        .map(|(base, recipients)| {
-            copy_fingerprint(&base, job.recipient.and_then(|i| recipients.get(i)))
-        }) {
+    let fingerprint_inputs = || {
+        shared
+            .inputs
+            .get_or_init(|| briefing_fingerprint(file, &batch.options))
+            .clone()
+    };
+    let prepare_shared = || {
+        shared
+            .prepared
+            .get_or_init(|| prepare(file).map(Arc::new))
+            .clone()
+    };
+    // When the PDF will be built whatever its fingerprint (`--force`, a
+    // check, or nothing recorded), read the briefing for the build on a
+    // second core while its inputs are fingerprinted.
+    let build_for_sure = batch.force
+        || batch.dry_run
+        || !manifest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(&key);
+    let inputs =
+        if build_for_sure && shared.inputs.get().is_none() && shared.prepared.get().is_none() {
+            std::thread::scope(|s| {
+                let preparing = s.spawn(prepare_shared);
+                let inputs = fingerprint_inputs();
+                if let Err(panic) = preparing.join() {
+                    std::panic::resume_unwind(panic);
+                }
+                inputs
+            })
+        } else {
+            fingerprint_inputs()
+        };
+    let fingerprint = match inputs.map(|(base, recipients)| {
+        copy_fingerprint(&base, job.recipient.and_then(|i| recipients.get(i)))
+    }) {
         Ok(f) => f,
         Err(e) => {
             return Outcome::Failed(Box::new(e.context(format!("building {}", file.display()))));
@@ -232,11 +262,7 @@ fn run_one(
             return Outcome::Unchanged { path: target };
         }
     }
-    let prepared = shared
-        .prepared
-        .get_or_init(|| prepare(file).map(Arc::new))
-        .clone();
-    let result = prepared
+    let result = prepare_shared()
         .and_then(|p| build_prepared(&p, job.recipient, &batch.options, started))
         .and_then(|built| {
             if !batch.dry_run {
