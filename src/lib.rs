@@ -251,11 +251,16 @@ fn check_resolution(
             .map(|p| p.asset.file.clone())
             .unwrap_or_default();
         if ppi < LEAST_PPI && !allowed {
-            return Err(Error::new(format!(
+            let error = Error::new(format!(
                 "picture `{key}` ({file}) prints at {ppi:.0} ppi on page {}; print needs {GOOD_PPI:.0}, and under {LEAST_PPI:.0} it looks blurred",
                 page + 1
             ))
-            .help("use a larger original, print the picture smaller, or add `allow: [low-resolution]` to the briefing if that is acceptable"));
+            .help("use a larger original, print the picture smaller, or add `allow: [low-resolution]` to the briefing if that is acceptable");
+            // The logo is the briefing's own: point at its `logo:` line.
+            return Err(match (&briefing.logo, key.as_str()) {
+                (Some(logo), "logo") => error.at(logo.location.clone()),
+                _ => error,
+            });
         }
         if ppi < GOOD_PPI {
             pages.warnings.push(format!(

@@ -677,3 +677,18 @@ fn only_an_explicit_allow_lets_a_confidential_section_through_and_it_is_said() {
     let text = Pdf::open(&dir.join("out/b.pdf")).text();
     assert!(text.contains("Contacts in Almaty"));
 }
+
+#[test]
+fn a_logo_too_coarse_for_print_is_refused_at_its_line() {
+    let dir = project("coarse-logo");
+    std::fs::write(dir.join("assets/logo.png"), include_bytes!("data/tiny.png")).unwrap();
+    let (err, _) = fails_in(
+        &dir,
+        "profile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nsections: [overview]\nlogo: assets/logo.png\n",
+    );
+    assert!(
+        err.contains("briefings/b.yaml:5:7: picture `logo` (assets/logo.png) prints at"),
+        "{err}"
+    );
+    assert!(err.contains("allow: [low-resolution]"), "{err}");
+}
