@@ -692,3 +692,22 @@ fn a_logo_too_coarse_for_print_is_refused_at_its_line() {
     );
     assert!(err.contains("allow: [low-resolution]"), "{err}");
 }
+
+#[test]
+fn with_two_mistakes_the_first_in_the_pipeline_is_reported() {
+    // The template is compiled while the profile is read; the profile's
+    // mistake still comes first, as the pipeline reads it first.
+    let dir = project("two-mistakes");
+    let (err, _) = fails_in(
+        &dir,
+        "profile: kazakstan\ntemplate: leaflet-a4\naudience: public\nsections: [overview]\n",
+    );
+    assert!(err.contains("kazakstan"), "{err}");
+    assert!(!err.contains("leaflet-a4"), "{err}");
+    // With the profile right, the template's mistake is the one.
+    let (err, _) = fails_in(
+        &dir,
+        "profile: kazakhstan\ntemplate: leaflet-a4\naudience: public\nsections: [overview]\n",
+    );
+    assert!(err.contains("there is no template `leaflet-a4`"), "{err}");
+}
