@@ -43,8 +43,9 @@ pub enum Command {
         /// Rebuild even the PDFs whose inputs have not changed.
         #[arg(long)]
         force: bool,
-        /// Also write X-imposed.pdf for the press: `2up` (A5 on SRA4) or
-        /// `4up` (A6 on SRA4), copies step and repeat, with cut marks.
+        /// Also write X-imposed.pdf for the press: `2up` (A5 on SRA4, a DL
+        /// tri-fold on SRA3) or `4up` (A6 on SRA4, A5 on SRA3), copies step
+        /// and repeat, with cut marks.
         #[arg(long, value_name = "2up|4up")]
         impose: Option<crate::pdf::impose::Imposition>,
         /// Build only the K-th of N slices of the briefings (e.g. 2/4).

@@ -333,17 +333,50 @@ fn impose_2up_sets_two_copies_per_sheet_side_for_the_press() {
             "page {page}: two copies of “{needle}”"
         );
     }
-    // 4-up is for A6: an A5 leaflet (like an A4 pack in a mixed batch) is
-    // built but not imposed, and the build says so.
+    // Four A5 copies take the larger SRA3 sheet; a pack in the same batch
+    // (no bleed: for an office printer) is built but not imposed, and the
+    // build says so; the tri-fold goes two to an SRA3 sheet.
     let o = handbill(&dir, &["build", "--impose", "4up", "--out", "four"]);
     assert!(o.status.success(), "{}", stderr(&o));
+    let four = Pdf::open(&dir.join("four/london-protest-leaflet-imposed.pdf"));
+    let (w, h) = four.page_size_mm(0);
     assert!(
-        stderr(&o).contains("not imposed: 4 pages of 148 × 210 mm do not fit an SRA4 sheet"),
+        (w - 320.0).abs() < 0.1 && (h - 450.0).abs() < 0.1,
+        "SRA3 portrait, not {w}×{h}"
+    );
+    assert_eq!(four.text_of(&[1]).matches("Overview").count(), 4);
+    assert!(
+        stderr(&o).contains("legal-delegation-pack: not imposed: its pages have no bleed"),
         "{}",
         stderr(&o)
     );
-    assert!(dir.join("four/london-protest-leaflet.pdf").exists());
-    assert!(!dir.join("four/london-protest-leaflet-imposed.pdf").exists());
+    assert!(dir.join("four/legal-delegation-pack.pdf").exists());
+    assert!(!dir.join("four/legal-delegation-pack-imposed.pdf").exists());
+    std::fs::copy(
+        repo().join("briefings/london-protest-dl.yaml"),
+        dir.join("briefings/london-protest-dl.yaml"),
+    )
+    .unwrap();
+    let o = handbill(
+        &dir,
+        &[
+            "build",
+            "briefings/london-protest-dl.yaml",
+            "--impose",
+            "2up",
+            "--out",
+            "dl",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dl = Pdf::open(&dir.join("dl/london-protest-dl-imposed.pdf"));
+    let (w, h) = dl.page_size_mm(0);
+    assert!(
+        (w - 320.0).abs() < 0.1 && (h - 450.0).abs() < 0.1,
+        "SRA3 portrait, not {w}×{h}"
+    );
+    assert_eq!(dl.page_count(), 2, "outside and inside");
+    assert_eq!(dl.text_of(&[1]).matches("Stop the").count(), 2);
     // An imposed copy deleted by hand is made again.
     std::fs::remove_file(dir.join("out/london-protest-leaflet-imposed.pdf")).unwrap();
     let o = handbill(

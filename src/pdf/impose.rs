@@ -6,7 +6,8 @@
 //! cutting, each piece is a whole leaflet. Because the slots are a symmetric
 //! grid, a sheet turned over on its long edge lines each back up with its
 //! front. Sheets are SRA sizes (what print shops use for work with bleed):
-//! 2 × A5 on SRA4 landscape, 4 × A6 on SRA4 portrait.
+//! the smaller SRA4 where the copies fit it (2 × A5, 4 × A6), else SRA3
+//! (2 × a DL tri-fold's A4 sheet, 4 × A5).
 
 use std::collections::BTreeMap;
 
@@ -42,10 +43,14 @@ impl std::str::FromStr for Imposition {
 
 /// SRA4, the press sheet for A4 work with bleed: 225 × 320 mm.
 const SRA4: (f32, f32) = (225.0 * MM, 320.0 * MM);
+/// SRA3, the press sheet for A3 work with bleed: 320 × 450 mm.
+const SRA3: (f32, f32) = (320.0 * MM, 450.0 * MM);
 
 /// Where each copy's trimmed page goes on the sheet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
+    /// The press sheet's name: `SRA4` or `SRA3`.
+    pub sheet: &'static str,
     pub sheet_width: f32,
     pub sheet_height: f32,
     /// Top-left trim corner of each slot.
@@ -60,57 +65,95 @@ pub struct Layout {
 impl Imposition {
     /// The grid for pages of this size, or an error if they do not fit.
     pub fn layout(self, page_width: f32, page_height: f32, bleed: f32) -> Result<Layout> {
-        let (cols, rows, (sw, sh)) = match self {
-            Imposition::TwoUp => (2, 1, (SRA4.1, SRA4.0)),
-            Imposition::FourUp => (2, 2, SRA4),
+        // The smaller sheet first; each sheet either way round, with the
+        // copies in a row or in a column for two.
+        let landscape = |(w, h): (f32, f32)| (h, w);
+        let tries: &[(usize, usize, (f32, f32), &str)] = match self {
+            Imposition::TwoUp => &[
+                (2, 1, landscape(SRA4), "SRA4"),
+                (1, 2, SRA4, "SRA4"),
+                (2, 1, landscape(SRA3), "SRA3"),
+                (1, 2, SRA3, "SRA3"),
+            ],
+            Imposition::FourUp => &[
+                (2, 2, SRA4, "SRA4"),
+                (2, 2, landscape(SRA4), "SRA4"),
+                (2, 2, SRA3, "SRA3"),
+                (2, 2, landscape(SRA3), "SRA3"),
+            ],
         };
-        // Between copies, both bleeds, so neither runs into the other; where
-        // the sheet has no room for that, the copies share their cut lines
-        // (each is cut off at its trim there).
-        let need = bleed + 3.0 * MM;
-        let margins = |gutter: f32| {
-            let used_w = cols as f32 * page_width + (cols - 1) as f32 * gutter;
-            let used_h = rows as f32 * page_height + (rows - 1) as f32 * gutter;
-            ((sw - used_w) / 2.0, (sh - used_h) / 2.0)
-        };
-        let gutter = match margins(2.0 * bleed) {
-            (mx, my) if mx >= need && my >= need => 2.0 * bleed,
-            _ => 0.0,
-        };
-        let (mx, my) = margins(gutter);
-        // Room outside the bleed for the cut marks.
-        if mx < need || my < need {
-            return Err(Error::new(format!(
-                "{} pages of {:.0} × {:.0} mm do not fit an SRA4 sheet with their bleed and marks",
-                cols * rows,
-                page_width / MM,
-                page_height / MM
-            ))
-            .help("impose A5 leaflets 2up and A6 leaflets 4up")
-            .code("no-imposition"));
-        }
-        let mut slots = Vec::new();
-        for r in 0..rows {
-            for c in 0..cols {
-                slots.push((
-                    mx + c as f32 * (page_width + gutter),
-                    my + r as f32 * (page_height + gutter),
-                ));
+        let mut last = None;
+        for &(cols, rows, sheet, name) in tries {
+            match grid(cols, rows, sheet, page_width, page_height, bleed) {
+                Some(layout) => return Ok(layout.named(name)),
+                None => last = Some(cols * rows),
             }
         }
-        Ok(Layout {
-            sheet_width: sw,
-            sheet_height: sh,
-            slots,
-            page_width,
-            page_height,
-            bleed,
-            gutter,
-        })
+        Err(Error::new(format!(
+            "{} pages of {:.0} × {:.0} mm do not fit an SRA4 or SRA3 sheet with their bleed and marks",
+            last.unwrap_or(2),
+            page_width / MM,
+            page_height / MM
+        ))
+        .help("impose A5 leaflets and DL tri-folds 2up, A6 and A5 leaflets 4up")
+        .code("no-imposition"))
     }
 }
 
+/// `cols` × `rows` copies centred on a `sheet`, if they fit with their
+/// bleed and room for the cut marks.
+fn grid(
+    cols: usize,
+    rows: usize,
+    (sw, sh): (f32, f32),
+    page_width: f32,
+    page_height: f32,
+    bleed: f32,
+) -> Option<Layout> {
+    // Between copies, both bleeds, so neither runs into the other; where
+    // the sheet has no room for that, the copies share their cut lines
+    // (each is cut off at its trim there).
+    let need = bleed + 3.0 * MM;
+    let margins = |gutter: f32| {
+        let used_w = cols as f32 * page_width + (cols - 1) as f32 * gutter;
+        let used_h = rows as f32 * page_height + (rows - 1) as f32 * gutter;
+        ((sw - used_w) / 2.0, (sh - used_h) / 2.0)
+    };
+    let gutter = match margins(2.0 * bleed) {
+        (mx, my) if mx >= need && my >= need => 2.0 * bleed,
+        _ => 0.0,
+    };
+    let (mx, my) = margins(gutter);
+    // Room outside the bleed for the cut marks.
+    if mx < need || my < need {
+        return None;
+    }
+    let mut slots = Vec::new();
+    for r in 0..rows {
+        for c in 0..cols {
+            slots.push((
+                mx + c as f32 * (page_width + gutter),
+                my + r as f32 * (page_height + gutter),
+            ));
+        }
+    }
+    Some(Layout {
+        sheet: "",
+        sheet_width: sw,
+        sheet_height: sh,
+        slots,
+        page_width,
+        page_height,
+        bleed,
+        gutter,
+    })
+}
+
 impl Layout {
+    fn named(self, sheet: &'static str) -> Layout {
+        Layout { sheet, ..self }
+    }
+
     /// Cut marks at the corners of every copy, in the margins outside the
     /// bleed: along each trim line, where the guillotine cuts.
     pub fn marks(&self) -> Vec<Mark> {
@@ -183,6 +226,12 @@ pub fn write_imposed(
             Error::new("only a leaflet whose pages are all one size can be imposed")
                 .code("no-imposition"),
         );
+    }
+    if first.bleed <= 0.0 {
+        return Err(Error::new(
+            "its pages have no bleed: they are made for an office printer, and imposition is for a print shop's press",
+        )
+        .code("no-imposition"));
     }
     let layout = imposition.layout(first.width, first.height, first.bleed)?;
     let marks = layout.marks();
@@ -307,7 +356,21 @@ mod tests {
     }
 
     #[test]
-    fn four_a6_copies_make_a_grid_and_a5_does_not_fit_four_up() {
+    fn two_dl_tri_folds_go_one_above_the_other_on_sra3() {
+        let l = Imposition::TwoUp
+            .layout(297.0 * MM, 210.0 * MM, 3.0 * MM)
+            .unwrap();
+        assert_eq!(l.sheet, "SRA3");
+        assert!(l.sheet_height > l.sheet_width, "portrait");
+        let (a, b) = (l.slots[0], l.slots[1]);
+        assert!((a.0 - b.0).abs() < 0.01, "one column");
+        // Centred across, so the back lines up when the sheet turns over.
+        assert!((a.0 - (l.sheet_width - (a.0 + 297.0 * MM))).abs() < 0.01);
+        assert!(b.1 >= a.1 + 210.0 * MM, "no overlap");
+    }
+
+    #[test]
+    fn four_a6_copies_make_a_grid_and_four_a5_need_sra3() {
         let l = Imposition::FourUp
             .layout(105.0 * MM, 148.0 * MM, 3.0 * MM)
             .unwrap();
@@ -315,10 +378,17 @@ mod tests {
         assert_eq!(l.gutter, 0.0, "A6 on SRA4 share their cut lines");
         assert!((l.slots[1].0 - (l.slots[0].0 + 105.0 * MM)).abs() < 0.01);
         assert!(l.sheet_height > l.sheet_width, "portrait");
+        // Four A5 need the larger SRA3; four A4 fit no sheet handbill knows.
+        let a5 = Imposition::FourUp
+            .layout(148.0 * MM, 210.0 * MM, 3.0 * MM)
+            .unwrap();
+        assert_eq!((a5.sheet, a5.slots.len()), ("SRA3", 4));
+        let e = Imposition::FourUp
+            .layout(210.0 * MM, 297.0 * MM, 3.0 * MM)
+            .unwrap_err();
         assert!(
-            Imposition::FourUp
-                .layout(148.0 * MM, 210.0 * MM, 3.0 * MM)
-                .is_err()
+            e.message.contains("do not fit an SRA4 or SRA3 sheet"),
+            "{e}"
         );
         assert_eq!("2up".parse::<Imposition>(), Ok(Imposition::TwoUp));
         assert!("3up".parse::<Imposition>().is_err());
