@@ -43,16 +43,9 @@ fn fold_marks(pdf: &Pdf, page: usize) -> Vec<f32> {
     xs
 }
 
-fn build_one(dir: &Path, briefing: &str) -> Pdf {
-    let out = handbill(dir, &["build", briefing, "--out", "out"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let name = Path::new(briefing).file_stem().unwrap().to_string_lossy();
-    Pdf::open(&dir.join("out").join(format!("{name}.pdf")))
-}
-
 #[test]
 fn the_tri_fold_folds_where_its_panels_meet_and_its_fold_in_panel_is_narrower() {
-    let pdf = build_one(&repo(), "briefings/london-protest-dl.yaml");
+    let pdf = build_pdf(&repo(), "briefings/london-protest-dl.yaml");
     assert_eq!(pdf.page_count(), 2, "an outside and an inside");
     for page in 0..2 {
         let trim = pdf.page_box(page, b"TrimBox").unwrap();
@@ -196,7 +189,7 @@ fn every_built_in_format_prints_at_its_size_with_folds_where_it_says() {
         ("a6", 105.0, 148.0, vec![vec![], vec![]]),
     ];
     for (format, w, h, folds) in cases {
-        let pdf = build_one(&dir, &format!("briefings/{format}.yaml"));
+        let pdf = build_pdf(&dir, &format!("briefings/{format}.yaml"));
         assert_eq!(pdf.page_count(), folds.len(), "{format}");
         for (page, expected) in folds.iter().enumerate() {
             let trim = pdf.page_box(page, b"TrimBox").unwrap();
@@ -224,7 +217,7 @@ fn a_project_format_is_a_few_lines_of_yaml() {
     )
     .unwrap();
     leaflet_on(&dir, "square", "[demands]");
-    let pdf = build_one(&dir, "briefings/square.yaml");
+    let pdf = build_pdf(&dir, "briefings/square.yaml");
     let trim = pdf.page_box(0, b"TrimBox").unwrap();
     let bleed = pdf.page_box(0, b"BleedBox").unwrap();
     assert!(((trim[2] - trim[0]) / MM - 150.0).abs() < 0.05);

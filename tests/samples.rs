@@ -288,14 +288,11 @@ fn a_briefing_may_bring_its_own_template_and_pick_by_tag() {
 "#,
     )
     .unwrap();
-    std::fs::write(
-        dir.join("briefings/notice.yaml"),
+    let pdf = build_briefing(
+        &dir,
+        "notice",
         "title: Notice\nprofile: kazakhstan\ntemplate: templates/notice.hbs\naudience: public\nsections:\n  - tag: prisoners\nvalues:\n  headline: Free the prisoners\n",
-    )
-    .unwrap();
-    let o = handbill(&dir, &["build", "briefings/notice.yaml"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let pdf = Pdf::open(&dir.join("out/notice.pdf"));
+    );
     let (w, h) = pdf.page_size_mm(0);
     assert!(
         (w - 105.0).abs() < 0.1 && (h - 148.0).abs() < 0.1,
@@ -840,14 +837,11 @@ fn a_long_footnote_runs_on_to_the_next_page_of_the_pack() {
         ),
     )
     .unwrap();
-    std::fs::write(
-        dir.join("briefings/b.yaml"),
+    let pdf = build_briefing(
+        &dir,
+        "b",
         "profile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nsections: [overview, statement, the-regime]\n",
-    )
-    .unwrap();
-    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let pdf = Pdf::open(&dir.join("out/b.pdf"));
+    );
     let pages: Vec<Vec<String>> = (1..=pdf.page_count() as u32)
         .map(|p| words(&pdf.text_of(&[p])))
         .collect();

@@ -352,3 +352,19 @@ pub fn profile_sections() -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Writes `yaml` as the briefing `briefings/NAME.yaml` in `dir`, builds it
+/// and opens the PDF; the build must succeed.
+pub fn build_briefing(dir: &Path, name: &str, yaml: &str) -> Pdf {
+    std::fs::write(dir.join("briefings").join(format!("{name}.yaml")), yaml).unwrap();
+    build_pdf(dir, &format!("briefings/{name}.yaml"))
+}
+
+/// Builds the briefing file `briefing` (relative to `dir`) into `dir/out`
+/// and opens the PDF; the build must succeed.
+pub fn build_pdf(dir: &Path, briefing: &str) -> Pdf {
+    let out = handbill(dir, &["build", briefing, "--out", "out"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let name = Path::new(briefing).file_stem().unwrap().to_string_lossy();
+    Pdf::open(&dir.join("out").join(format!("{name}.pdf")))
+}
