@@ -508,3 +508,36 @@ fn a_briefings_logo_is_a_figure_at_the_top_of_the_cover() {
     assert_eq!(first.role, "Figure", "{tree:?}");
     assert_eq!(first.alt.as_deref(), Some("The society's initials"));
 }
+
+#[test]
+fn the_tri_fold_is_read_in_its_reading_order_not_its_printing_order() {
+    // The outside side is printed first (flap, back, cover), but a screen
+    // reader must meet the cover, then the inside, then the flap and back.
+    let dir = scratch("tagged-dl");
+    let o = handbill(
+        &repo(),
+        &[
+            "build",
+            "briefings/london-protest-dl.yaml",
+            "--profile",
+            "screen",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let tree = structure(&Pdf::open(&dir.join("london-protest-dl.pdf")));
+    let at = |needle: &str| {
+        tree.iter()
+            .position(|e| e.role != "Document" && squash(&e.text).contains(&squash(needle)))
+            .unwrap_or_else(|| panic!("“{needle}” is not in the structure tree"))
+    };
+    let order = [
+        at("Stop the repression in Kazakhstan"),
+        at("Overview"),
+        at("Our Demands"),
+        at("Saturday 12 December"),
+        at("Called by The Haldane Society"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+}

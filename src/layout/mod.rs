@@ -138,9 +138,13 @@ pub struct Element {
 /// the order they are drawn in, or were made in.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Role {
-    /// The blocks of one flow. Flows are read in the order of the page each
-    /// starts on (a cover's frames before the body that follows).
-    Flow,
+    /// The blocks of one flow. Flows are read by `rank` (the lowest
+    /// `order` of their frames: a folded leaflet's reading order), then in
+    /// the order of the page each starts on (a cover's frames before the
+    /// body that follows).
+    Flow {
+        rank: i64,
+    },
     Heading {
         level: u8,
         title: String,
@@ -561,7 +565,21 @@ impl<'a> Engine<'a> {
     fn prepare_flow(&mut self, flow: &str) -> Vec<Flat> {
         let blocks = self.doc.flows.get(flow).cloned().unwrap_or_default();
         let mut out = Vec::new();
-        let element = self.element(Role::Flow, None);
+        // Read as early as the first of its frames in reading order.
+        let rank = self
+            .doc
+            .runs
+            .iter()
+            .filter_map(|r| match r {
+                PageRun::Fixed { frames, .. } => Some(frames),
+                PageRun::Repeat { .. } => None,
+            })
+            .flatten()
+            .filter(|f| f.flow == flow)
+            .map(|f| f.order)
+            .min()
+            .unwrap_or(0);
+        let element = self.element(Role::Flow { rank }, None);
         self.flatten(&blocks, 0.0, &mut out, Some(element));
         out
     }

@@ -132,7 +132,11 @@ impl<'a> Tagger<'a> {
                 self.first_page[p] = self.first_page[p].min(self.first_page[e]);
             }
         }
-        roots.sort_by_key(|e| (self.first_page[*e], *e));
+        let rank = |e: usize| match self.structure[e].role {
+            Role::Flow { rank } => rank,
+            _ => 0,
+        };
+        roots.sort_by_key(|e| (rank(*e), self.first_page[*e], *e));
         let mut tree = TagTree::new().with_lang(Some(lang.to_string()));
         for e in roots {
             for node in self.nodes(e, &children) {
@@ -153,7 +157,7 @@ impl<'a> Tagger<'a> {
             return Vec::new();
         }
         let tag: TagKind = match &self.structure[e].role {
-            Role::Flow => return inner,
+            Role::Flow { .. } => return inner,
             Role::Heading { level, title } => {
                 let level =
                     NonZeroU16::new(u16::from(*level).clamp(1, 6)).unwrap_or(NonZeroU16::MIN);
