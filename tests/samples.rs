@@ -222,14 +222,7 @@ fn title_and_language_are_in_the_metadata() {
     let catalog = pdf.doc.catalog().unwrap();
     let lang = catalog.get(b"Lang").unwrap().as_str().unwrap();
     assert_eq!(lang, b"en");
-    let info = pdf
-        .doc
-        .trailer
-        .get(b"Info")
-        .unwrap()
-        .as_reference()
-        .unwrap();
-    let info = pdf.doc.get_dictionary(info).unwrap();
+    let info = pdf.info();
     let title = lopdf::decode_text_string(info.get(b"Title").unwrap()).unwrap();
     assert_eq!(title, "Kazakhstan: Briefing for the Legal Delegation");
     // Nothing about the machine that built it.
@@ -472,17 +465,7 @@ fn print_output_is_identified_as_pdf_x4_with_a_cmyk_output_intent() {
     );
     assert_eq!(&icc[12..16], b"prtr", "for a printer");
     // The identification, in the Info dictionary and in the XMP.
-    let info = pdf
-        .doc
-        .get_dictionary(
-            pdf.doc
-                .trailer
-                .get(b"Info")
-                .unwrap()
-                .as_reference()
-                .unwrap(),
-        )
-        .unwrap();
+    let info = pdf.info();
     assert_eq!(
         info.get(b"GTS_PDFXVersion").unwrap().as_str().unwrap(),
         b"PDF/X-4"
@@ -762,16 +745,8 @@ fn hyphens_of_the_text_keep_their_mapping_beside_added_ones() {
 
 /// The Info dictionary's /Keywords of a PDF, and the XMP's pdf:Keywords.
 fn keywords(pdf: &Pdf) -> (String, String) {
-    let info = pdf
-        .doc
-        .trailer
-        .get(b"Info")
-        .unwrap()
-        .as_reference()
+    let info = lopdf::decode_text_string(pdf.info().get(b"Keywords").expect("Info has /Keywords"))
         .unwrap();
-    let info = pdf.doc.get_dictionary(info).unwrap();
-    let info =
-        lopdf::decode_text_string(info.get(b"Keywords").expect("Info has /Keywords")).unwrap();
     let xmp = pdf.xmp();
     let xml = roxmltree::Document::parse(&xmp).unwrap();
     let pdf_ns = "http://ns.adobe.com/pdf/1.3/";

@@ -167,6 +167,18 @@ impl Pdf {
         self.doc.extract_text(pages).expect("text extracts")
     }
 
+    /// The document's Info dictionary.
+    pub fn info(&self) -> &lopdf::Dictionary {
+        let id = self
+            .doc
+            .trailer
+            .get(b"Info")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        self.doc.get_dictionary(id).unwrap()
+    }
+
     /// The document's XMP metadata, as text.
     pub fn xmp(&self) -> String {
         let catalog = self.doc.catalog().unwrap();
