@@ -289,17 +289,6 @@ fn run_one(
     }
 }
 
-/// A fingerprint of everything a briefing's PDF depends on: the briefing,
-/// every file of its profile, its pictures, its template, the theme,
-/// handbill's own version and the build options.
-pub fn fingerprint(job: &Job, options: &BuildOptions) -> Result<String> {
-    let (base, recipients) = briefing_fingerprint(&job.file, options)?;
-    Ok(copy_fingerprint(
-        &base,
-        job.recipient.and_then(|i| recipients.get(i)),
-    ))
-}
-
 /// One copy's fingerprint: the briefing's, and the recipient it is for.
 fn copy_fingerprint(base: &str, recipient: Option<&String>) -> String {
     match recipient {
@@ -314,7 +303,10 @@ fn copy_fingerprint(base: &str, recipient: Option<&String>) -> String {
     }
 }
 
-/// The fingerprint of a briefing's inputs, and its recipients as text.
+/// A fingerprint of everything a briefing's PDFs depend on: the briefing,
+/// every file of its profile, its pictures and logo, its format and
+/// template, the theme, handbill itself and the build options; and its
+/// recipients as text, for [`copy_fingerprint`].
 fn briefing_fingerprint(file: &Path, options: &BuildOptions) -> Result<(String, Vec<String>)> {
     let briefing = load::load_briefing(file)?;
     let mut h = SipHasher13::new_with_keys(0x68616e64, 0x62696c6c);

@@ -118,7 +118,7 @@ pub fn prepare(briefing_file: &Path) -> Result<Prepared> {
     let (profile, selection) = read?;
     let (template, compiled) = compiling?;
     let format = format::for_briefing(&briefing)?;
-    let data = template::data(&briefing, &profile, &selection, None, &format)?;
+    let data = template::data(&briefing, &profile, &selection, &format)?;
     let compiled = compiled?;
     Ok(Prepared {
         briefing,
@@ -162,11 +162,7 @@ pub fn lay_out_prepared(
     };
     let markup_text = match recipient {
         None => compiled.render(data)?,
-        Some(r) => {
-            let mut data = data.clone();
-            data["recipient"] = serde_json::json!({"name": r.name, "role": r.role});
-            compiled.render(&data)?
-        }
+        Some(r) => compiled.render(&template::for_recipient(data, r))?,
     };
     let theme = theme::Theme::shared();
     let document = markup::parse(

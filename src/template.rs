@@ -86,12 +86,12 @@ pub fn find(briefing: &Briefing) -> Result<Template> {
     })
 }
 
-/// What a template sees. See docs/templates.md for every field.
+/// What a template sees, before a personalised copy fills in its recipient
+/// ([`for_recipient`]). See docs/templates.md for every field.
 pub fn data(
     briefing: &Briefing,
     profile: &Profile,
     selection: &Selection,
-    recipient: Option<&Recipient>,
     format: &crate::format::Format,
 ) -> Result<Value> {
     let mut sections = Vec::new();
@@ -186,9 +186,18 @@ pub fn data(
         "sources": sources,
         "all_sources": all_sources,
         "values": briefing.values,
-        "recipient": recipient.map(|r| json!({"name": r.name, "role": r.role})),
+        // Each personalised copy fills it in: see `for_recipient`.
+        "recipient": null,
         "format": format.data(),
     }))
+}
+
+/// The data of `data` for one personalised copy: the same, with the
+/// recipient filled in.
+pub fn for_recipient(data: &Value, recipient: &Recipient) -> Value {
+    let mut data = data.clone();
+    data["recipient"] = json!({"name": recipient.name, "role": recipient.role});
+    data
 }
 
 /// The fixed words of the built-in templates, in the languages handbill

@@ -197,15 +197,14 @@ fn finish(
         metadata = metadata.creation_date(date);
     }
     document.set_metadata(metadata);
-    let bytes = document.finish().map_err(|e| match &e {
-        krilla::error::KrillaError::Image(image, _, reason) => match picture_named(image) {
-            Some(picture) => Error::new(format!(
-                "{picture} is damaged and cannot be printed: {reason}"
-            ))
-            .help("open it in an image editor and save it again as PNG or JPEG, or use another picture"),
-            None => Error::new(format!("the PDF could not be written: {e:?}")),
-        },
-        _ => Error::new(format!("the PDF could not be written: {e:?}")),
+    let bytes = document.finish().map_err(|e| {
+        if let krilla::error::KrillaError::Image(image, _, reason) = &e
+            && let Some(picture) = picture_named(image)
+        {
+            return Error::new(format!("{picture} is damaged and cannot be printed: {reason}"))
+                .help("open it in an image editor and save it again as PNG or JPEG, or use another picture");
+        }
+        Error::new(format!("the PDF could not be written: {e:?}"))
     })?;
     if options.color != ColorMode::Cmyk {
         return Ok(bytes);
