@@ -33,8 +33,8 @@ pub struct Paragraph {
 
 type BreaksFound = std::collections::HashMap<(Pos, u32), Vec<(Pos, bool)>>;
 
-/// Hyphenation points by word (and whether it is Cyrillic).
-type PointsFound = std::collections::HashMap<(bool, Box<str>), Vec<usize>>;
+/// Hyphenation points by word (its letters choose the patterns).
+type PointsFound = std::collections::HashMap<Box<str>, Vec<usize>>;
 
 /// A stretch of the paragraph's text with one style.
 #[derive(Debug, Clone)]
@@ -679,8 +679,7 @@ pub fn hyphenation_points(word: &str, lang: Lang) -> Vec<usize> {
         /// the next: most words of a text (and of every copy) come again.
         static POINTS: std::cell::RefCell<PointsFound> = Default::default();
     }
-    let key = (cyrillic, Box::<str>::from(word));
-    if let Some(hit) = POINTS.with(|p| p.borrow().get(&key).cloned()) {
+    if let Some(hit) = POINTS.with(|p| p.borrow().get(word).cloned()) {
         return hit;
     }
     let mut points = Vec::new();
@@ -697,7 +696,7 @@ pub fn hyphenation_points(word: &str, lang: Lang) -> Vec<usize> {
         if p.len() >= 200_000 {
             p.clear();
         }
-        p.insert(key, points.clone());
+        p.insert(word.into(), points.clone());
     });
     points
 }

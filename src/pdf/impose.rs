@@ -84,8 +84,8 @@ impl Imposition {
         };
         let mut last = None;
         for &(cols, rows, sheet, name) in tries {
-            match grid(cols, rows, sheet, page_width, page_height, bleed) {
-                Some(layout) => return Ok(layout.named(name)),
+            match grid(cols, rows, (name, sheet), page_width, page_height, bleed) {
+                Some(layout) => return Ok(layout),
                 None => last = Some(cols * rows),
             }
         }
@@ -100,12 +100,12 @@ impl Imposition {
     }
 }
 
-/// `cols` × `rows` copies centred on a `sheet`, if they fit with their
-/// bleed and room for the cut marks.
+/// `cols` × `rows` copies centred on a sheet (its name and size), if they
+/// fit with their bleed and room for the cut marks.
 fn grid(
     cols: usize,
     rows: usize,
-    (sw, sh): (f32, f32),
+    (sheet, (sw, sh)): (&'static str, (f32, f32)),
     page_width: f32,
     page_height: f32,
     bleed: f32,
@@ -138,7 +138,7 @@ fn grid(
         }
     }
     Some(Layout {
-        sheet: "",
+        sheet,
         sheet_width: sw,
         sheet_height: sh,
         slots,
@@ -150,10 +150,6 @@ fn grid(
 }
 
 impl Layout {
-    fn named(self, sheet: &'static str) -> Layout {
-        Layout { sheet, ..self }
-    }
-
     /// Cut marks at the corners of every copy, in the margins outside the
     /// bleed: along each trim line, where the guillotine cuts.
     pub fn marks(&self) -> Vec<Mark> {
