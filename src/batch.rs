@@ -131,9 +131,6 @@ pub fn run(
     if !batch.dry_run {
         remove_stale_temporaries(&batch.out);
     }
-    if batch.options.pdf.color == crate::pdf::ColorMode::Cmyk && !jobs.is_empty() {
-        crate::pdf::read_print_profile_ahead();
-    }
     let files = jobs;
     let manifest = Mutex::new(read_manifest(&batch.out));
     // The copies of one briefing share its reading and checking: one entry

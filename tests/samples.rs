@@ -464,6 +464,39 @@ fn print_output_is_identified_as_pdf_x4_with_a_cmyk_output_intent() {
         "the output profile is a CMYK profile"
     );
     assert_eq!(&icc[12..16], b"prtr", "for a printer");
+    assert_eq!(icc.len(), 71208, "the whole of assets/handbill-fogra39.icc");
+    // No colour that PDF/X-4 refuses under a CMYK OutputIntent: nothing
+    // names DeviceRGB (the theme's CMYK is DeviceCMYK, read in the
+    // OutputIntent's profile; the RGB photo is tagged with sRGB).
+    fn names_device_rgb(o: &lopdf::Object) -> bool {
+        match o {
+            lopdf::Object::Name(n) => n == b"DeviceRGB",
+            lopdf::Object::Array(a) => a.iter().any(names_device_rgb),
+            lopdf::Object::Dictionary(d) => d.iter().any(|(_, v)| names_device_rgb(v)),
+            lopdf::Object::Stream(s) => s.dict.iter().any(|(_, v)| names_device_rgb(v)),
+            _ => false,
+        }
+    }
+    let mut pictures = 0;
+    for (id, object) in &pdf.doc.objects {
+        assert!(!names_device_rgb(object), "object {id:?} names DeviceRGB");
+        if let Ok(s) = object.as_stream()
+            && s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image")
+            && s.dict.get(b"BitsPerComponent").is_ok()
+            && s.dict.get(b"ImageMask").is_err()
+        {
+            let space = s.dict.get(b"ColorSpace").unwrap();
+            let space = match space {
+                lopdf::Object::Reference(r) => pdf.doc.get_object(*r).unwrap(),
+                o => o,
+            };
+            if let Ok(a) = space.as_array() {
+                assert_eq!(a[0].as_name().unwrap(), b"ICCBased", "picture {id:?}");
+                pictures += 1;
+            }
+        }
+    }
+    assert!(pictures >= 1, "the photo is ICC-tagged");
     // The identification, in the Info dictionary and in the XMP.
     let info = pdf.info();
     assert_eq!(

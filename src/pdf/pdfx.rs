@@ -24,8 +24,9 @@
 //!   (`ConfigurationBuilder::new().with_version(PdfVersion::Pdf16)`); a catalog
 //!   `/Version` above 1.6 is lowered the same way;
 //! - `/OutputIntents [<< /Type /OutputIntent /S /GTS_PDFX … >>]` in the
-//!   catalog, replacing whatever krilla wrote there, with the profile as a
-//!   Flate-compressed stream with `/N 4`;
+//!   catalog, replacing whatever krilla wrote there, with the profile as an
+//!   uncompressed stream with `/N 4` (or krilla's copy of it, if the file
+//!   has one);
 //! - `/GTS_PDFXVersion (PDF/X-4)` and `/Trapped` in the Info dictionary (made
 //!   if krilla wrote none), and `/ModDate` copied from `/CreationDate` when
 //!   only the latter is there;
@@ -309,16 +310,13 @@ fn set_output_intent(doc: &mut Document, condition: &OutputCondition) -> Result<
     let profile_id = match existing {
         Some(id) => id,
         None => {
-            let mut profile = Stream::new(
+            // Stored as it is: a profile's tables hardly compress (71 KB
+            // to 65), and compressing them costs more than the rest of
+            // this step.
+            let profile = Stream::new(
                 Dictionary::from_iter([("N", Object::Integer(4))]),
                 condition.icc.to_vec(),
             );
-            // lopdf leaves the data as it is when Flate would not make it
-            // smaller, which for a real profile does not happen; either form
-            // is valid.
-            profile
-                .compress()
-                .map_err(|e| format!("the output profile could not be compressed: {e}"))?;
             doc.add_object(profile)
         }
     };
@@ -985,17 +983,12 @@ mod tests {
             .and_then(Object::as_stream)
             .unwrap();
         assert_eq!(profile.dict.get(b"N").unwrap().as_i64().unwrap(), 4);
-        assert_eq!(
-            profile.dict.get(b"Filter").unwrap().as_name().unwrap(),
-            b"FlateDecode"
-        );
         assert!(
-            profile.content.len() < ICC.len(),
-            "the profile is stored compressed"
+            !profile.dict.has(b"Filter"),
+            "the profile is stored as it is"
         );
-        let decoded = profile.decompressed_content().unwrap();
-        assert_eq!(decoded, ICC);
-        assert_eq!(&decoded[16..20], b"CMYK");
+        assert_eq!(profile.content, ICC);
+        assert_eq!(&profile.content[16..20], b"CMYK");
     }
 
     #[test]
