@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod markup;
 pub mod model;
 pub mod pdf;
+pub mod qr;
 pub mod select;
 pub mod template;
 pub mod theme;

@@ -949,7 +949,7 @@ impl Parser<'_> {
             "rule" => BlockKind::Rule,
             "qr" => {
                 let data = self.required(node, "data")?;
-                let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
+                let code = crate::qr::encode(data.as_bytes(), qrcode::EcLevel::M)
                     .map_err(|e| {
                         self.error(node, format!("the QR code cannot hold `{}`: {e}", data.chars().take(60).collect::<String>()))
                             .help("a QR code holds up to about 2,300 characters at this error correction; use a shorter address")
@@ -962,12 +962,8 @@ impl Parser<'_> {
                     Some(_) => Width::Points(self.length(node, "size", 0.0)?.unwrap_or(0.0)),
                 };
                 BlockKind::Qr {
-                    modules: code.width(),
-                    dark: code
-                        .to_colors()
-                        .into_iter()
-                        .map(|c| c == qrcode::Color::Dark)
-                        .collect(),
+                    modules: code.width,
+                    dark: code.dark,
                     size,
                     color: style.color,
                     data: data.to_string(),
