@@ -16,19 +16,36 @@ use crate::markup::{Span, SpanContent};
 use crate::theme::{Align, Lang, Style};
 
 /// A paragraph shaped and ready to be broken into lines at any measure.
+///
+/// A clone shares the shaped text and the line breaks found so far.
 #[derive(Debug, Clone)]
 pub struct Paragraph {
-    text: String,
-    atoms: Vec<Atom>,
-    words: Vec<Word>,
+    shaped: std::rc::Rc<Shaped>,
     pub align: Align,
     /// Baseline-to-baseline distance.
     pub leading: f32,
     pub first_indent: f32,
     /// The line breaks found so far, by where they start and the measure:
-    /// a paragraph is often measured again (keep-together, a second pass),
-    /// and its copies share what was found.
+    /// a paragraph is often measured again (keep-together, a second pass,
+    /// the next copy of a briefing), and its copies share what was found.
     breaks_found: std::rc::Rc<std::cell::RefCell<BreaksFound>>,
+}
+
+/// The text of a paragraph, shaped.
+#[derive(Debug)]
+pub struct Shaped {
+    text: String,
+    atoms: Vec<Atom>,
+    words: Vec<Word>,
+    /// The characters no bundled face has, met in this paragraph.
+    missing: Vec<char>,
+}
+
+impl std::ops::Deref for Paragraph {
+    type Target = Shaped;
+    fn deref(&self) -> &Shaped {
+        &self.shaped
+    }
 }
 
 type BreaksFound = std::collections::HashMap<(Pos, u32), Vec<(Pos, bool)>>;
@@ -113,7 +130,7 @@ pub struct Line {
 }
 
 /// What page-number and page-count spans show, and footnote numbering.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Numbers {
     pub page: String,
     pub pages: String,
@@ -131,6 +148,66 @@ const OTHER_BREAK_PENALTY: f32 = 100.0;
 const LEFT_MIN: usize = 2;
 const RIGHT_MIN: usize = 3;
 
+/// A paragraph set before, and what it was set from.
+struct Remembered {
+    spans: Vec<Span>,
+    style: Style,
+    hyphenation: crate::layout::font::Hyphenation,
+    /// The number its first footnote mark took, if it has notes.
+    first_note: usize,
+    /// The page number and count, if it shows them.
+    numbers: Option<Numbers>,
+    paragraph: Paragraph,
+}
+
+/// More remembered paragraphs than this in one thread, and it starts again.
+const MAX_REMEMBERED: usize = 20_000;
+
+thread_local! {
+    /// Paragraphs set by this thread, by a hash of their text and style:
+    /// the copies of a briefing, and the two passes of a pack with contents,
+    /// set the same paragraphs again and again.
+    static REMEMBERED: std::cell::RefCell<std::collections::HashMap<u64, Vec<Remembered>>> =
+        Default::default();
+}
+
+/// What decides a paragraph besides its spans and style: the number of
+/// its first footnote mark (if it has notes) and the page numbers (if it
+/// shows them).
+fn numbering(spans: &[Span], numbers: &Numbers, next_note: usize) -> (usize, Option<Numbers>) {
+    let has = |f: &dyn Fn(&SpanContent) -> bool| spans.iter().any(|s| f(&s.content));
+    let notes = has(&|c| matches!(c, SpanContent::Footnote { .. }));
+    let pages = has(&|c| matches!(c, SpanContent::PageNumber | SpanContent::PageCount));
+    (
+        if notes { next_note + 1 } else { 0 },
+        pages.then(|| numbers.clone()),
+    )
+}
+
+/// The hash a paragraph is remembered by: its text, numbering and the main
+/// points of its style (the rest is compared on a match).
+fn remember_key(spans: &[Span], style: &Style, numbering: &(usize, Option<Numbers>)) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    for span in spans {
+        match &span.content {
+            SpanContent::Text(t) => t.hash(&mut h),
+            SpanContent::LineBreak => '\n'.hash(&mut h),
+            SpanContent::Footnote { .. } => 'n'.hash(&mut h),
+            SpanContent::PageNumber => 'p'.hash(&mut h),
+            SpanContent::PageCount => 'c'.hash(&mut h),
+        }
+        span.style.size.to_bits().hash(&mut h);
+        (span.style.bold, span.style.italic).hash(&mut h);
+    }
+    (style.size.to_bits(), style.leading.to_bits()).hash(&mut h);
+    numbering.0.hash(&mut h);
+    if let Some(n) = &numbering.1 {
+        (&n.page, &n.pages).hash(&mut h);
+    }
+    h.finish()
+}
+
 impl Paragraph {
     /// Shapes `spans`. Footnote marks take their numbers from `next_note`,
     /// which counts on; each note's spans are handed to `on_note`.
@@ -142,6 +219,40 @@ impl Paragraph {
         next_note: &mut usize,
         on_note: &mut dyn FnMut(usize, &[Span]),
     ) -> Paragraph {
+        let numbering = numbering(spans, numbers, *next_note);
+        let key = remember_key(spans, style, &numbering);
+        let found = REMEMBERED.with(|r| {
+            r.borrow().get(&key).and_then(|found| {
+                found
+                    .iter()
+                    .find(|f| {
+                        f.style == *style
+                            && f.spans == spans
+                            && f.hyphenation == shaper.hyphenation
+                            && f.first_note == numbering.0
+                            && f.numbers == numbering.1
+                    })
+                    .map(|f| f.paragraph.clone())
+            })
+        });
+        if let Some(found) = found {
+            // What setting it does besides: its notes are numbered and
+            // handed on, the characters it lacks told.
+            for span in spans {
+                if let SpanContent::Footnote { note, .. } = &span.content {
+                    *next_note += 1;
+                    on_note(*next_note, note);
+                }
+            }
+            shaper
+                .missing
+                .borrow_mut()
+                .extend(found.missing.iter().copied());
+            return found;
+        }
+        // The characters this paragraph lacks are gathered apart, to be
+        // told again whenever it is set again.
+        let missing_before = shaper.missing.take();
         let mut text = String::new();
         let mut atoms = Vec::new();
         for span in spans {
@@ -181,15 +292,35 @@ impl Paragraph {
             }
         }
         let words = shape_words(&text, &atoms, shaper);
-        Paragraph {
-            text,
-            atoms,
-            words,
+        let missing = shaper.missing.replace(missing_before);
+        shaper.missing.borrow_mut().extend(missing.iter().copied());
+        let paragraph = Paragraph {
+            shaped: std::rc::Rc::new(Shaped {
+                text,
+                atoms,
+                words,
+                missing: missing.into_iter().collect(),
+            }),
             align: style.align,
             leading: style.leading,
             first_indent: style.first_indent,
             breaks_found: Default::default(),
-        }
+        };
+        REMEMBERED.with(|r| {
+            let mut r = r.borrow_mut();
+            if r.len() >= MAX_REMEMBERED {
+                r.clear();
+            }
+            r.entry(key).or_default().push(Remembered {
+                spans: spans.to_vec(),
+                style: style.clone(),
+                hyphenation: shaper.hyphenation.clone(),
+                first_note: numbering.0,
+                numbers: numbering.1,
+                paragraph: paragraph.clone(),
+            });
+        });
+        paragraph
     }
 
     /// A paragraph without footnotes or page numbers (contents entries,
@@ -905,6 +1036,127 @@ mod tests {
             link: None,
         }];
         Paragraph::plain(&spans, &style, &Shaper::new())
+    }
+
+    fn text_span(text: &str, style: &Style) -> Span {
+        Span {
+            content: SpanContent::Text(text.into()),
+            style: style.clone(),
+            link: None,
+        }
+    }
+
+    #[test]
+    fn a_paragraph_set_again_is_the_one_set_before_with_its_breaks() {
+        let a = para(
+            "Remembered: the same text and style, set again.",
+            Align::Justify,
+        );
+        let b = para(
+            "Remembered: the same text and style, set again.",
+            Align::Justify,
+        );
+        assert!(std::rc::Rc::ptr_eq(&a.shaped, &b.shaped));
+        assert!(std::rc::Rc::ptr_eq(&a.breaks_found, &b.breaks_found));
+        let lines = a.lines(Pos::START, 60.0);
+        assert!(lines.len() > 1);
+        assert!(!b.breaks_found.borrow().is_empty(), "b knows a's breaks");
+        // Another style, another text: not the same paragraph.
+        let c = para(
+            "Remembered: the same text and style, set again.",
+            Align::Left,
+        );
+        assert!(!std::rc::Rc::ptr_eq(&a.shaped, &c.shaped));
+        let d = para(
+            "Remembered: the same text and style, set again!",
+            Align::Justify,
+        );
+        assert!(!std::rc::Rc::ptr_eq(&a.shaped, &d.shaped));
+    }
+
+    #[test]
+    fn a_remembered_paragraph_numbers_and_hands_on_its_notes_again() {
+        let style = Style {
+            size: 10.0,
+            leading: 13.0,
+            ..Style::default()
+        };
+        let note = |t: &str| Span {
+            content: SpanContent::Footnote {
+                note: vec![text_span(t, &style)],
+                mark_style: style.clone(),
+            },
+            style: style.clone(),
+            link: None,
+        };
+        let spans = vec![
+            text_span("Noted twice", &style),
+            note("first note"),
+            text_span(" and again", &style),
+            note("second note"),
+        ];
+        let set = |first: usize| {
+            let mut next = first;
+            let mut notes = Vec::new();
+            let p = Paragraph::new(
+                &spans,
+                &style,
+                &Shaper::new(),
+                &Numbers::default(),
+                &mut next,
+                &mut |n, s| notes.push((n, s.len())),
+            );
+            (p, next, notes)
+        };
+        let (a, next_a, notes_a) = set(0);
+        let (b, next_b, notes_b) = set(0);
+        assert!(std::rc::Rc::ptr_eq(&a.shaped, &b.shaped));
+        assert_eq!((next_a, next_b), (2, 2));
+        assert_eq!(notes_a, vec![(1, 1), (2, 1)]);
+        assert_eq!(notes_b, notes_a, "the notes are handed on again");
+        // Further on in the document the marks have other numbers.
+        let (c, next_c, notes_c) = set(5);
+        assert!(!std::rc::Rc::ptr_eq(&a.shaped, &c.shaped));
+        assert!(
+            c.text().contains("twice6") && c.text().contains("again7"),
+            "{}",
+            c.text()
+        );
+        assert_eq!((next_c, notes_c), (7, vec![(6, 1), (7, 1)]));
+    }
+
+    #[test]
+    fn a_remembered_paragraph_tells_its_missing_characters_again() {
+        let style = Style {
+            size: 10.0,
+            leading: 13.0,
+            ..Style::default()
+        };
+        let spans = vec![text_span("A snowman \u{2603} and a flag", &style)];
+        for _ in 0..2 {
+            let shaper = Shaper::new();
+            Paragraph::plain(&spans, &style, &shaper);
+            assert!(shaper.missing.borrow().contains(&'\u{2603}'));
+        }
+    }
+
+    #[test]
+    fn hyphenation_of_the_briefing_keeps_paragraphs_apart() {
+        let style = Style {
+            size: 10.0,
+            leading: 13.0,
+            hyphenate: true,
+            ..Style::default()
+        };
+        let spans = vec![text_span("independent Kazakhstan", &style)];
+        let plain = Paragraph::plain(&spans, &style, &Shaper::new());
+        let mut shaper = Shaper::new();
+        // Never broken.
+        shaper.hyphenation = crate::layout::font::Hyphenation::new(["independent"]);
+        let own = Paragraph::plain(&spans, &style, &shaper);
+        assert!(!std::rc::Rc::ptr_eq(&plain.shaped, &own.shaped));
+        assert!(!plain.words[0].hyphens.is_empty());
+        assert!(own.words[0].hyphens.is_empty());
     }
 
     const TEXT: &str = "Kazakhstan has an appalling human rights record. As Reporters Without Borders reports the state has control over independent media, NGOs, civil society, and, most critically, independent trade unions effectively crushing dissent.";
