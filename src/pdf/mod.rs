@@ -218,6 +218,8 @@ fn start<'a>(
         SerializeSettings {
             enable_tagging: tagged,
             no_device_cs: true,
+            // The PDF/X step compresses page contents, at a faster level.
+            compress_content_streams: false,
             configuration,
             ..SerializeSettings::default()
         }
