@@ -369,7 +369,8 @@ struct Piece {
 /// A cut falls only at the end of a line whose last tag closes a block at
 /// the top level, so a tag alone on its line stays alone on its line.
 /// Where the text uses what could reach across a cut (whitespace control
-/// `~`, raw blocks `{{{{`, escaped `\{{`) or its blocks do not pair up,
+/// `~`, raw blocks `{{{{`, escaped `\{{`, inline partials defined in one
+/// place and used in another) or its blocks do not pair up,
 /// it stays one piece; [`compile`] also falls back to one piece when a
 /// piece does not compile, so errors read as they would without the cuts.
 fn pieces(text: &str) -> Vec<Piece> {
@@ -377,7 +378,7 @@ fn pieces(text: &str) -> Vec<Piece> {
         bytes: 0..text.len(),
         lines_before: 0,
     }];
-    if ["{{~", "~}}", "{{{{", "\\{{"]
+    if ["{{~", "~}}", "{{{{", "\\{{", "{{#*", "{{>", "{{#>"]
         .iter()
         .any(|t| text.contains(t))
     {
@@ -672,6 +673,7 @@ mod tests {
             "{{#if a}}x{{/if}}\n{{{{raw}}}}{{b}}{{{{/raw}}}}\n<p/>",
             "{{/if}}\n{{#if a}}x{{/if}}\n<p/>",
             "{{#if a}}\n{{#if b}}x{{/if}}\n<p/>",
+            "{{#*inline \"x\"}}y{{/inline}}\n{{#if a}}x{{/if}}\n{{> x}}\n<p/>",
         ] {
             assert_eq!(pieces(text).len(), 1, "{text}");
         }
