@@ -5,13 +5,12 @@
 //! K/N` gives every machine of a spread-out batch a fixed, disjoint slice.
 
 use std::collections::BTreeMap;
-use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use siphasher::sip128::{Hasher128, SipHasher13};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::{Error, Result};
 use crate::{
@@ -214,69 +213,81 @@ fn run_one(
             .get_or_init(|| prepare(file).map(Arc::new))
             .clone()
     };
+    let copy_of = |inputs: Result<(String, Vec<String>)>| {
+        inputs.map(|(base, recipients)| {
+            copy_fingerprint(&base, job.recipient.and_then(|i| recipients.get(i)))
+        })
+    };
+    let build_from = |prepared: Result<Arc<Prepared>>| {
+        prepared.and_then(|p| build_prepared(&p, job.recipient, &batch.options, started))
+    };
     // When the PDF will be built whatever its fingerprint (`--force`, a
-    // check, or nothing recorded), read the briefing for the build on a
-    // second core while its inputs are fingerprinted.
+    // check, or nothing recorded), the fingerprint is needed only to record
+    // the build: it is worked out on a second core while this one lays out
+    // and writes the PDF, which keep one core busy, not two (the reading
+    // before has the template compiling on the second core).
     let build_for_sure = batch.force
         || batch.dry_run
         || !manifest
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .contains_key(&key);
-    let inputs =
-        if build_for_sure && shared.inputs.get().is_none() && shared.prepared.get().is_none() {
-            std::thread::scope(|s| {
-                let preparing = s.spawn(prepare_shared);
-                let inputs = fingerprint_inputs();
-                if let Err(panic) = preparing.join() {
-                    std::panic::resume_unwind(panic);
-                }
-                inputs
-            })
-        } else {
-            fingerprint_inputs()
-        };
-    let fingerprint = match inputs.map(|(base, recipients)| {
-        copy_fingerprint(&base, job.recipient.and_then(|i| recipients.get(i)))
-    }) {
-        Ok(f) => f,
-        Err(e) => {
-            return Outcome::Failed(Box::new(e.context(format!("building {}", file.display()))));
+    let (fingerprint, result) = if build_for_sure {
+        std::thread::scope(|s| {
+            let prepared = prepare_shared();
+            let fingerprinting = (shared.inputs.get().is_none() && !batch.dry_run)
+                .then(|| s.spawn(fingerprint_inputs));
+            let result = build_from(prepared);
+            let inputs = match fingerprinting {
+                Some(f) => f
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None if batch.dry_run => Ok(Default::default()),
+                None => fingerprint_inputs(),
+            };
+            (copy_of(inputs), result)
+        })
+    } else {
+        let fingerprint = copy_of(fingerprint_inputs());
+        if let Ok(fingerprint) = &fingerprint {
+            let recorded = manifest
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&key)
+                .cloned();
+            if let Some((inputs, output)) = recorded
+                && inputs == *fingerprint
+                && std::fs::read(&target).is_ok_and(|b| hex(hash_bytes(&b)) == output)
+                && (batch.options.impose.is_none()
+                    || batch.out.join(format!("{}-imposed.pdf", job.name)).exists())
+            {
+                return Outcome::Unchanged { path: target };
+            }
+        }
+        match fingerprint {
+            Ok(_) => (fingerprint, build_from(prepare_shared())),
+            Err(e) => (Err(e.clone()), Err(e)),
         }
     };
-    if !batch.force && !batch.dry_run {
-        let recorded = manifest
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .cloned();
-        if let Some((inputs, output)) = recorded
-            && inputs == fingerprint
-            && std::fs::read(&target).is_ok_and(|b| hex(&hash_bytes(&b)) == output)
-            && (batch.options.impose.is_none()
-                || batch.out.join(format!("{}-imposed.pdf", job.name)).exists())
-        {
-            return Outcome::Unchanged { path: target };
-        }
-    }
-    let result = prepare_shared()
-        .and_then(|p| build_prepared(&p, job.recipient, &batch.options, started))
-        .and_then(|built| {
-            if !batch.dry_run {
-                if let Some(imposed) = &built.imposed {
-                    write_atomically(
-                        &batch.out.join(format!("{}-imposed.pdf", job.name)),
-                        imposed,
-                    )?;
-                }
-                write_atomically(&target, &built.pdf)?;
-                manifest
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(key, (fingerprint, hex(&hash_bytes(&built.pdf))));
+    // A build that fails says why; one whose inputs could not be read for
+    // the fingerprint (which the build read too) is not written.
+    let result = result.and_then(|built| {
+        let fingerprint = fingerprint?;
+        if !batch.dry_run {
+            if let Some(imposed) = &built.imposed {
+                write_atomically(
+                    &batch.out.join(format!("{}-imposed.pdf", job.name)),
+                    imposed,
+                )?;
             }
-            Ok(built)
-        });
+            write_atomically(&target, &built.pdf)?;
+            manifest
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key, (fingerprint, hex(hash_bytes(&built.pdf))));
+        }
+        Ok(built)
+    });
     match result {
         Ok(built) => Outcome::Built {
             built: Box::new(built),
@@ -291,11 +302,10 @@ fn copy_fingerprint(base: &str, recipient: Option<&String>) -> String {
     match recipient {
         None => base.to_string(),
         Some(r) => {
-            let mut h = SipHasher13::new_with_keys(0x68616e64, 0x62696c6c);
-            h.write(base.as_bytes());
-            h.write(r.as_bytes());
-            let hash = h.finish128();
-            format!("{:016x}{:016x}", hash.h1, hash.h2)
+            let mut h = Xxh3::with_seed(SEED);
+            h.update(base.as_bytes());
+            h.update(r.as_bytes());
+            format!("{:032x}", h.digest128())
         }
     }
 }
@@ -306,11 +316,11 @@ fn copy_fingerprint(base: &str, recipient: Option<&String>) -> String {
 /// recipients as text, for [`copy_fingerprint`].
 fn briefing_fingerprint(file: &Path, options: &BuildOptions) -> Result<(String, Vec<String>)> {
     let briefing = load::load_briefing(file)?;
-    let mut h = SipHasher13::new_with_keys(0x68616e64, 0x62696c6c);
+    let mut h = Xxh3::with_seed(SEED);
     let mut feed = |label: &str, bytes: &[u8]| {
-        h.write(label.as_bytes());
-        h.write(&(bytes.len() as u64).to_le_bytes());
-        h.write(bytes);
+        h.update(label.as_bytes());
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
     };
     feed("version", env!("CARGO_PKG_VERSION").as_bytes());
     // A rebuilt handbill of the same version may set text differently: its
@@ -350,16 +360,12 @@ fn briefing_fingerprint(file: &Path, options: &BuildOptions) -> Result<(String, 
         Ok(t) => feed("template", t.text.as_bytes()),
         Err(_) => feed("template", briefing.template.value.as_bytes()),
     }
-    let (a, b) = {
-        let hash = h.finish128();
-        (hash.h1, hash.h2)
-    };
     let recipients = briefing
         .recipients
         .iter()
         .map(|r| format!("{:?}", r.value))
         .collect();
-    Ok((format!("{a:016x}{b:016x}"), recipients))
+    Ok((format!("{:032x}", h.digest128()), recipients))
 }
 
 /// The running program's size and modification time, or nothing if the
@@ -410,15 +416,16 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn hash_bytes(bytes: &[u8]) -> [u64; 2] {
-    let mut h = SipHasher13::new_with_keys(1, 2);
-    h.write(bytes);
-    let hash = h.finish128();
-    [hash.h1, hash.h2]
+/// The seed of every fingerprint: "handbill".
+const SEED: u64 = 0x6861_6e64_6269_6c6c;
+
+/// A PDF's fingerprint, as the manifest records it.
+fn hash_bytes(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128_with_seed(bytes, SEED)
 }
 
-fn hex(h: &[u64; 2]) -> String {
-    format!("{:016x}{:016x}", h[0], h[1])
+fn hex(h: u128) -> String {
+    format!("{h:032x}")
 }
 
 fn read_manifest(out: &Path) -> BTreeMap<String, (String, String)> {
