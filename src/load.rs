@@ -644,9 +644,12 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
         all.into_iter().partition(|p| is_translation(p));
     paths.sort();
     let mut sections: Vec<Section> = Vec::new();
+    // Sections by id and by file, so that a profile of thousands of
+    // sections is checked in linear time.
+    let mut by_id: std::collections::HashMap<String, usize> = Default::default();
     for path in paths {
         let section = load_section(&path)?;
-        if let Some(first) = sections.iter().find(|s| s.id == section.id) {
+        if let Some(first) = by_id.get(&section.id).map(|&i| &sections[i]) {
             return Err(Error::new(format!(
                 "two sections have the id `{}`: this one and {}",
                 section.id,
@@ -655,8 +658,14 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
             .at(Location::at_line(&path, &read_text(&path)?, 2, 1))
             .help("give each section its own id"));
         }
+        by_id.insert(section.id.clone(), sections.len());
         sections.push(section);
     }
+    let by_file: std::collections::HashMap<PathBuf, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.file.clone(), i))
+        .collect();
     // `01-overview.ru.md` is the Russian of `01-overview.md`.
     for path in translations {
         let stem = path
@@ -666,7 +675,7 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
         let (base, lang) = stem.rsplit_once('.').unwrap_or((&stem, ""));
         let original = dir.join(format!("{base}.md"));
         let translated = load_section(&path)?;
-        let Some(section) = sections.iter_mut().find(|s| s.file == original) else {
+        let Some(section) = by_file.get(&original).map(|&i| &mut sections[i]) else {
             return Err(Error::new(format!("{} is a translation of {}, which does not exist", path.display(), original.display()))
                 .at(Location::file(&path))
                 .help("name a translation after its section's file, e.g. 01-overview.ru.md beside 01-overview.md"));

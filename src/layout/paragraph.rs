@@ -199,6 +199,9 @@ fn remember_key(spans: &[Span], style: &Style, numbering: &(usize, Option<Number
         }
         span.style.size.to_bits().hash(&mut h);
         (span.style.bold, span.style.italic).hash(&mut h);
+        // Links differ where text does not: "see" above each of many
+        // sections, each to its own place.
+        span.link.hash(&mut h);
     }
     (style.size.to_bits(), style.leading.to_bits()).hash(&mut h);
     numbering.0.hash(&mut h);
