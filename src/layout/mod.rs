@@ -255,6 +255,7 @@ pub fn layout(
     name: &str,
     hyphenation: &font::Hyphenation,
 ) -> Result<Pages> {
+    paragraph::start_document();
     let mut shaper = Shaper::new();
     shaper.hyphenation = hyphenation.clone();
     let mut known = BTreeMap::new();

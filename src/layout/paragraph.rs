@@ -160,8 +160,24 @@ struct Remembered {
     paragraph: Paragraph,
 }
 
-/// More remembered paragraphs than this in one thread, and it starts again.
+/// More remembered paragraphs than this in one thread, and the next
+/// document starts again (a batch of many profiles must not grow without
+/// end).
 const MAX_REMEMBERED: usize = 20_000;
+/// Within one document the memory is never cleared (its later passes need
+/// what the first one set), but it stops growing here.
+const MAX_REMEMBERED_IN_ONE: usize = 200_000;
+
+/// Called as a document's layout starts: forgets the paragraphs of earlier
+/// documents if there are too many.
+pub fn start_document() {
+    REMEMBERED.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.len() >= MAX_REMEMBERED {
+            r.clear();
+        }
+    });
+}
 
 thread_local! {
     /// Paragraphs set by this thread, by a hash of their text and style:
@@ -311,8 +327,8 @@ impl Paragraph {
         };
         REMEMBERED.with(|r| {
             let mut r = r.borrow_mut();
-            if r.len() >= MAX_REMEMBERED {
-                r.clear();
+            if r.len() >= MAX_REMEMBERED_IN_ONE {
+                return;
             }
             r.entry(key).or_default().push(Remembered {
                 spans: spans.to_vec(),
