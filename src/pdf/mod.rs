@@ -456,7 +456,7 @@ fn draw_run(
     let size = run.size;
     // PDF/A-2u wants text for every glyph: there, an added hyphen stands for
     // a soft hyphen (U+00AD), which readers drop when they join the word.
-    let mut text = run.text.clone();
+    let mut text = std::borrow::Cow::Borrowed(run.text.as_str());
     let glyphs: Vec<KrillaGlyph> = run
         .glyphs
         .iter()
@@ -464,7 +464,7 @@ fn draw_run(
             let mut range = g.range.clone();
             if options.archival && range.is_empty() {
                 let at = text.len();
-                text.push('\u{ad}');
+                text.to_mut().push('\u{ad}');
                 range = at..text.len();
             }
             KrillaGlyph::new(
@@ -478,10 +478,6 @@ fn draw_run(
             )
         })
         .collect();
-    let run = &GlyphRun {
-        text,
-        ..run.clone()
-    };
     surface.set_fill(Some(Fill {
         paint: paint(run.color, mode),
         ..Fill::default()
@@ -490,7 +486,7 @@ fn draw_run(
         Point::from_xy(run.x, run.y),
         &glyphs,
         fonts[run.face].clone(),
-        &run.text,
+        &text,
         size,
         false,
     );
