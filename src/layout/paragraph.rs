@@ -1057,6 +1057,15 @@ mod tests {
         Paragraph::plain(&spans, &style, &Shaper::new())
     }
 
+    /// 10 pt text on 13 pt, the rest as the default style.
+    fn ten_point() -> Style {
+        Style {
+            size: 10.0,
+            leading: 13.0,
+            ..Style::default()
+        }
+    }
+
     fn text_span(text: &str, style: &Style) -> Span {
         Span {
             content: SpanContent::Text(text.into()),
@@ -1095,11 +1104,7 @@ mod tests {
 
     #[test]
     fn a_remembered_paragraph_numbers_and_hands_on_its_notes_again() {
-        let style = Style {
-            size: 10.0,
-            leading: 13.0,
-            ..Style::default()
-        };
+        let style = ten_point();
         let note = |t: &str| Span {
             content: SpanContent::Footnote {
                 note: vec![text_span(t, &style)],
@@ -1146,11 +1151,7 @@ mod tests {
 
     #[test]
     fn a_remembered_paragraph_tells_its_missing_characters_again() {
-        let style = Style {
-            size: 10.0,
-            leading: 13.0,
-            ..Style::default()
-        };
+        let style = ten_point();
         let spans = vec![text_span("A snowman \u{2603} and a flag", &style)];
         for _ in 0..2 {
             let shaper = Shaper::new();
