@@ -370,7 +370,7 @@ struct Piece {
 /// the top level, so a tag alone on its line stays alone on its line.
 /// Where the text uses what could reach across a cut (whitespace control
 /// `~`, raw blocks `{{{{`, escaped `\{{`, inline partials defined in one
-/// place and used in another) or its blocks do not pair up,
+/// place and used in another, decorators) or its blocks do not pair up,
 /// it stays one piece; [`compile`] also falls back to one piece when a
 /// piece does not compile, so errors read as they would without the cuts.
 fn pieces(text: &str) -> Vec<Piece> {
@@ -378,7 +378,7 @@ fn pieces(text: &str) -> Vec<Piece> {
         bytes: 0..text.len(),
         lines_before: 0,
     }];
-    if ["{{~", "~}}", "{{{{", "\\{{", "{{#*", "{{>", "{{#>"]
+    if ["{{~", "~}}", "{{{{", "\\{{", "{{#*", "{{*", "{{>", "{{#>"]
         .iter()
         .any(|t| text.contains(t))
     {
@@ -674,6 +674,7 @@ mod tests {
             "{{/if}}\n{{#if a}}x{{/if}}\n<p/>",
             "{{#if a}}\n{{#if b}}x{{/if}}\n<p/>",
             "{{#*inline \"x\"}}y{{/inline}}\n{{#if a}}x{{/if}}\n{{> x}}\n<p/>",
+            "{{*decorator}}\n{{#if a}}x{{/if}}\n{{#if b}}y{{/if}}\n<p/>",
         ] {
             assert_eq!(pieces(text).len(), 1, "{text}");
         }
