@@ -29,7 +29,12 @@ pub struct Paragraph {
     /// a paragraph is often measured again (keep-together, a second pass,
     /// the next copy of a briefing), and its copies share what was found.
     breaks_found: std::rc::Rc<std::cell::RefCell<BreaksFound>>,
+    /// The lines set so far, likewise: setting them costs more than
+    /// copying them (a tenth of a copy of the pack).
+    lines_set: std::rc::Rc<std::cell::RefCell<LinesSet>>,
 }
+
+type LinesSet = std::collections::HashMap<(Pos, u32), std::rc::Rc<Vec<(Pos, Line)>>>;
 
 /// The text of a paragraph, shaped.
 #[derive(Debug)]
@@ -324,6 +329,7 @@ impl Paragraph {
             leading: style.leading,
             first_indent: style.first_indent,
             breaks_found: Default::default(),
+            lines_set: Default::default(),
         };
         REMEMBERED.with(|r| {
             let mut r = r.borrow_mut();
@@ -536,6 +542,18 @@ impl Paragraph {
     /// Breaks the words from `start` into lines of `measure` points. Returns
     /// the lines with the place each starts.
     pub fn lines(&self, start: Pos, measure: f32) -> Vec<(Pos, Line)> {
+        let key = (start, measure.to_bits());
+        if let Some(set) = self.lines_set.borrow().get(&key) {
+            return set.as_ref().clone();
+        }
+        let out = self.set_lines(start, measure);
+        self.lines_set
+            .borrow_mut()
+            .insert(key, std::rc::Rc::new(out.clone()));
+        out
+    }
+
+    fn set_lines(&self, start: Pos, measure: f32) -> Vec<(Pos, Line)> {
         let mut out = Vec::new();
         let mut from = start;
         for (to, hyphenated) in self.breaks(start, measure) {
@@ -1089,6 +1107,26 @@ mod tests {
         let lines = a.lines(Pos::START, 60.0);
         assert!(lines.len() > 1);
         assert!(!b.breaks_found.borrow().is_empty(), "b knows a's breaks");
+        // b's lines are a's, set once: the same text at the same places.
+        assert_eq!(b.lines_set.borrow().len(), 1);
+        let placed = |lines: &[(Pos, Line)]| -> Vec<(Pos, String, Vec<f32>)> {
+            lines
+                .iter()
+                .map(|(pos, l)| {
+                    let text = l.runs.iter().map(|r| r.text.as_str()).collect();
+                    let xs = l
+                        .runs
+                        .iter()
+                        .flat_map(|r| {
+                            std::iter::once(r.x).chain(r.glyphs.iter().map(|g| g.advance))
+                        })
+                        .collect();
+                    (*pos, text, xs)
+                })
+                .collect()
+        };
+        assert_eq!(placed(&b.lines(Pos::START, 60.0)), placed(&lines));
+        assert_eq!(b.lines_set.borrow().len(), 1, "found, not set again");
         // Another style, another text: not the same paragraph.
         let c = para(
             "Remembered: the same text and style, set again.",
