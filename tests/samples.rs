@@ -22,20 +22,11 @@ fn built() -> &'static PathBuf {
 fn screen_leaflet() -> &'static PathBuf {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
-        let out = scratch("screen");
-        let o = handbill(
-            &repo(),
-            &[
-                "build",
-                "briefings/london-protest-leaflet.yaml",
-                "--profile",
-                "screen",
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        );
-        assert!(o.status.success(), "{}", stderr(&o));
-        out
+        build_samples(
+            "screen",
+            "screen",
+            &["briefings/london-protest-leaflet.yaml"],
+        )
     })
 }
 
@@ -803,19 +794,11 @@ fn the_pack_keeps_its_keywords_for_print_screen_and_archive() {
     let print = Pdf::open(&built().join("legal-delegation-pack.pdf"));
     assert_eq!(keywords(&print), (wanted.into(), wanted.into()), "print");
     for profile in ["screen", "archive"] {
-        let out = scratch(&format!("keywords-{profile}"));
-        let o = handbill(
-            &repo(),
-            &[
-                "build",
-                "briefings/legal-delegation-pack.yaml",
-                "--profile",
-                profile,
-                "--out",
-                out.to_str().unwrap(),
-            ],
+        let out = build_samples(
+            &format!("keywords-{profile}"),
+            profile,
+            &["briefings/legal-delegation-pack.yaml"],
         );
-        assert!(o.status.success(), "{}", stderr(&o));
         let pdf = Pdf::open(&out.join("legal-delegation-pack.pdf"));
         assert_eq!(keywords(&pdf), (wanted.into(), wanted.into()), "{profile}");
     }

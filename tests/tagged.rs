@@ -17,20 +17,14 @@ fn built(profile: &str) -> PathBuf {
     OUT.get_or_init(|| {
         let mut dirs = BTreeMap::new();
         for profile in ["print", "screen", "archive"] {
-            let out = scratch(&format!("tagged-{profile}"));
-            let o = handbill(
-                &repo(),
+            let out = build_samples(
+                &format!("tagged-{profile}"),
+                profile,
                 &[
-                    "build",
                     "briefings/legal-delegation-pack.yaml",
                     "briefings/london-protest-leaflet.yaml",
-                    "--profile",
-                    profile,
-                    "--out",
-                    out.to_str().unwrap(),
                 ],
             );
-            assert!(o.status.success(), "{profile}: {}", stderr(&o));
             dirs.insert(profile, out);
         }
         dirs
@@ -513,19 +507,7 @@ fn a_briefings_logo_is_a_figure_at_the_top_of_the_cover() {
 fn the_tri_fold_is_read_in_its_reading_order_not_its_printing_order() {
     // The outside side is printed first (flap, back, cover), but a screen
     // reader must meet the cover, then the inside, then the flap and back.
-    let dir = scratch("tagged-dl");
-    let o = handbill(
-        &repo(),
-        &[
-            "build",
-            "briefings/london-protest-dl.yaml",
-            "--profile",
-            "screen",
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = build_samples("tagged-dl", "screen", &["briefings/london-protest-dl.yaml"]);
     let tree = structure(&Pdf::open(&dir.join("london-protest-dl.pdf")));
     let at = |needle: &str| {
         tree.iter()

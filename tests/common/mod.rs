@@ -28,6 +28,19 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Builds sample briefings of this repository (`briefings/…`) in the output
+/// profile `profile` into a fresh folder named after `name`, and returns the
+/// folder; the build must succeed.
+pub fn build_samples(name: &str, profile: &str, briefings: &[&str]) -> PathBuf {
+    let out = scratch(name);
+    let mut args = vec!["build"];
+    args.extend_from_slice(briefings);
+    args.extend(["--profile", profile, "--out", out.to_str().unwrap()]);
+    let o = handbill(&repo(), &args);
+    assert!(o.status.success(), "{profile}: {}", stderr(&o));
+    out
+}
+
 /// A fresh, empty folder for one test.
 pub fn scratch(name: &str) -> PathBuf {
     static COUNT: AtomicUsize = AtomicUsize::new(0);
