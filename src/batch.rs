@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::{Error, Result};
+use crate::model::Briefing;
 use crate::{
     BuildOptions, Built, Prepared, build_prepared, load, prepare, template, write_atomically,
 };
@@ -201,10 +202,11 @@ fn run_one(
     let file = &job.file;
     let target = batch.out.join(format!("{}.pdf", job.name));
     let key = format!("{}.pdf", job.name);
-    let fingerprint_inputs = || {
+    // `read`: the briefing, if the build has read it already.
+    let fingerprint_inputs = |read: Option<&Briefing>| {
         shared
             .inputs
-            .get_or_init(|| briefing_fingerprint(file, &batch.options))
+            .get_or_init(|| briefing_fingerprint(file, read, &batch.options))
             .clone()
     };
     let prepare_shared = || {
@@ -233,22 +235,23 @@ fn run_one(
             .unwrap_or_else(|e| e.into_inner())
             .contains_key(&key);
     let (fingerprint, result) = if build_for_sure {
+        let prepared = prepare_shared();
+        let read = prepared.as_ref().ok().map(|p| &p.briefing);
         std::thread::scope(|s| {
-            let prepared = prepare_shared();
             let fingerprinting = (shared.inputs.get().is_none() && !batch.dry_run)
-                .then(|| s.spawn(fingerprint_inputs));
-            let result = build_from(prepared);
+                .then(|| s.spawn(|| fingerprint_inputs(read)));
+            let result = build_from(prepared.clone());
             let inputs = match fingerprinting {
                 Some(f) => f
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                 None if batch.dry_run => Ok(Default::default()),
-                None => fingerprint_inputs(),
+                None => fingerprint_inputs(read),
             };
             (copy_of(inputs), result)
         })
     } else {
-        let fingerprint = copy_of(fingerprint_inputs());
+        let fingerprint = copy_of(fingerprint_inputs(None));
         if let Ok(fingerprint) = &fingerprint {
             let recorded = manifest
                 .lock()
@@ -313,9 +316,21 @@ fn copy_fingerprint(base: &str, recipient: Option<&String>) -> String {
 /// A fingerprint of everything a briefing's PDFs depend on: the briefing,
 /// every file of its profile, its pictures and logo, its format and
 /// template, the theme, handbill itself and the build options; and its
-/// recipients as text, for [`copy_fingerprint`].
-fn briefing_fingerprint(file: &Path, options: &BuildOptions) -> Result<(String, Vec<String>)> {
-    let briefing = load::load_briefing(file)?;
+/// recipients as text, for [`copy_fingerprint`]. `read` is the briefing if
+/// the caller has read it already (its file is hashed all the same).
+fn briefing_fingerprint(
+    file: &Path,
+    read: Option<&Briefing>,
+    options: &BuildOptions,
+) -> Result<(String, Vec<String>)> {
+    let loaded;
+    let briefing = match read {
+        Some(b) => b,
+        None => {
+            loaded = load::load_briefing(file)?;
+            &loaded
+        }
+    };
     let mut h = Xxh3::with_seed(SEED);
     let mut feed = |label: &str, bytes: &[u8]| {
         h.update(label.as_bytes());
@@ -332,7 +347,7 @@ fn briefing_fingerprint(file: &Path, options: &BuildOptions) -> Result<(String, 
         "briefing",
         &std::fs::read(file).map_err(|e| Error::io(file, "read", &e))?,
     );
-    let dir = load::profiles_folder(&briefing).join(&briefing.profile.value);
+    let dir = load::profiles_folder(briefing).join(&briefing.profile.value);
     let mut files = Vec::new();
     collect_files(&dir, &mut files);
     files.sort();
@@ -352,11 +367,11 @@ fn briefing_fingerprint(file: &Path, options: &BuildOptions) -> Result<(String, 
     {
         feed("logo", &std::fs::read(&p).unwrap_or_default());
     }
-    match crate::format::for_briefing(&briefing) {
+    match crate::format::for_briefing(briefing) {
         Ok(f) => feed("format", format!("{f:?}").as_bytes()),
         Err(_) => feed("format", format!("{:?}", briefing.format).as_bytes()),
     }
-    match template::find(&briefing) {
+    match template::find(briefing) {
         Ok(t) => feed("template", t.text.as_bytes()),
         Err(_) => feed("template", briefing.template.value.as_bytes()),
     }
