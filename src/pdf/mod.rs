@@ -41,6 +41,7 @@ pub enum ColorMode {
 
 pub mod impose;
 pub mod marks;
+mod objects;
 pub mod pdfx;
 pub mod tags;
 

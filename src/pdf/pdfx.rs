@@ -1,9 +1,10 @@
 //! PDF/X-4 identification, added to a PDF that krilla wrote.
 //!
 //! krilla 0.8 has no PDF/X mode, so handbill writes the document with krilla
-//! and then rewrites it here with lopdf. PDF/X-4 (ISO 15930-7) asks of a file,
-//! among content rules that are the caller's business (embedded fonts, no
-//! encryption, no JavaScript, boxes nested properly, …):
+//! and then rewrites it here, object by object ([`super::objects`]: objects
+//! this step does not change are copied as they are). PDF/X-4 (ISO 15930-7)
+//! asks of a file, among content rules that are the caller's business
+//! (embedded fonts, no encryption, no JavaScript, boxes nested properly, …):
 //!
 //! - a PDF version no newer than PDF 1.6, which PDF/X-4 is based on;
 //! - exactly one `/GTS_PDFX` OutputIntent in the catalog, naming the print
@@ -57,7 +58,10 @@
 //! refuses, so use PDF 1.6), and CMYK as ICC-based with
 //! `SerializeSettings::cmyk_profile`.
 
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+use super::objects::{
+    self, Dict, Object, PdfFile, Value, array, integer, literal_string, name, reference,
+    text_string,
+};
 
 /// What identifies the output condition.
 pub struct OutputCondition<'a> {
@@ -94,8 +98,8 @@ pub fn make_pdfx4(
     trapped: bool,
 ) -> Result<Vec<u8>, String> {
     check_output_profile(condition.icc)?;
-    let mut doc = Document::load_mem(pdf).map_err(|e| format!("the PDF could not be read: {e}"))?;
-    if doc.is_encrypted() || doc.trailer.has(b"Encrypt") {
+    let mut doc = PdfFile::read(pdf).map_err(|e| format!("the PDF could not be read: {e}"))?;
+    if doc.trailer.has(b"Encrypt") {
         return Err("the PDF is encrypted, which PDF/X forbids".into());
     }
 
@@ -106,17 +110,11 @@ pub fn make_pdfx4(
     set_info(&mut doc, trapped)?;
     set_xmp(&mut doc, trapped, &version, &id0, &id1)?;
     add_trim_boxes(&mut doc)?;
-    doc.trailer.set(
-        "ID",
-        Object::Array(vec![
-            Object::String(id0, StringFormat::Literal),
-            Object::String(id1, StringFormat::Literal),
-        ]),
-    );
+    doc.trailer
+        .set(b"ID", array(&[literal_string(&id0), literal_string(&id1)]));
 
-    let mut out = Vec::with_capacity(pdf.len() + condition.icc.len());
-    doc.save_to(&mut out)
-        .map_err(|e| format!("the PDF could not be written: {e}"))?;
+    let mut out = Vec::with_capacity(pdf.len() + pdf.len() / 2 + condition.icc.len());
+    doc.write(&mut out);
     Ok(out)
 }
 
@@ -131,36 +129,31 @@ const PLAIN_STREAM_LEVEL: u32 = 2;
 /// metadata, which stays readable. Doing it here rather than in krilla
 /// lets handbill choose the level; the file is written out again here
 /// anyway.
-fn compress_plain_streams(doc: &mut Document) {
+fn compress_plain_streams(doc: &mut PdfFile) {
     use std::io::Write;
-    for object in doc.objects.values_mut() {
-        let Object::Stream(stream) = object else {
+    for (_, object) in doc.objects_mut() {
+        let (Some(dict), Some(data)) = (object.as_dict(), object.stream_data()) else {
             continue;
         };
-        let is_metadata = stream
-            .dict
+        let is_metadata = dict
             .get(b"Type")
-            .and_then(Object::as_name)
-            .is_ok_and(|t| t == b"Metadata");
-        if stream.dict.has(b"Filter") || is_metadata || stream.content.len() < 64 {
+            .is_some_and(|t| t.as_name() == Some(b"Metadata"));
+        if dict.has(b"Filter") || is_metadata || data.len() < 64 {
             continue;
         }
         let mut encoder = flate2::write::ZlibEncoder::new(
-            Vec::with_capacity(stream.content.len() / 3),
+            Vec::with_capacity(data.len() / 3),
             flate2::Compression::new(PLAIN_STREAM_LEVEL),
         );
         // Writing into a Vec cannot fail.
-        let Ok(compressed) = encoder
-            .write_all(&stream.content)
-            .and_then(|()| encoder.finish())
-        else {
+        let Ok(compressed) = encoder.write_all(data).and_then(|()| encoder.finish()) else {
             continue;
         };
-        if compressed.len() < stream.content.len() {
-            stream
-                .dict
-                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            stream.set_content(compressed);
+        if compressed.len() < data.len() {
+            object.set_stream_data(compressed);
+            if let Some(dict) = object.as_dict_mut() {
+                dict.set(b"Filter", name(b"FlateDecode"));
+            }
         }
     }
 }
@@ -219,6 +212,29 @@ impl IccHeader {
     }
 }
 
+/// The catalog's number.
+fn catalog_number(doc: &PdfFile) -> Result<u32, String> {
+    doc.trailer
+        .get(b"Root")
+        .and_then(|root| root.as_reference())
+        .filter(|&n| doc.get(n).and_then(Object::as_dict).is_some())
+        .ok_or_else(|| "the PDF has no catalog".to_string())
+}
+
+fn catalog<'d, 'a>(doc: &'d PdfFile<'a>) -> Result<&'d Dict<'a>, String> {
+    let number = catalog_number(doc)?;
+    doc.get(number)
+        .and_then(Object::as_dict)
+        .ok_or_else(|| "the PDF has no catalog".to_string())
+}
+
+fn catalog_mut<'d, 'a>(doc: &'d mut PdfFile<'a>) -> Result<&'d mut Dict<'a>, String> {
+    let number = catalog_number(doc)?;
+    doc.get_mut(number)
+        .and_then(Object::as_dict_mut)
+        .ok_or_else(|| "the PDF has no catalog".to_string())
+}
+
 /// Makes the header version one PDF/X-4 allows and returns it.
 ///
 /// PDF/X-4 is based on PDF 1.6 and validators refuse a newer header. krilla
@@ -227,25 +243,21 @@ impl IccHeader {
 /// device colour spaces are off, and embedded image profiles it accepts),
 /// tagging details and file attachments. So 1.7 is relabelled 1.6 when no
 /// embedded profile is newer than 4.1, and refused otherwise.
-fn settle_version(doc: &mut Document) -> Result<String, String> {
+fn settle_version(doc: &mut PdfFile) -> Result<String, String> {
     let header = parse_version(&doc.version)
         .ok_or_else(|| format!("the PDF header version '{}' is not understood", doc.version))?;
     // A catalog /Version overrides the header when it is newer.
-    let catalog_version = doc
-        .catalog()
-        .map_err(|e| format!("the PDF has no catalog: {e}"))?
-        .get(b"Version")
-        .ok()
-        .and_then(|v| v.as_name().ok())
-        .map(|v| {
-            parse_version(&String::from_utf8_lossy(v)).ok_or_else(|| {
+    let catalog_version = match catalog(doc)?.get(b"Version") {
+        Some(Value::Name(v)) => {
+            Some(parse_version(&String::from_utf8_lossy(&v)).ok_or_else(|| {
                 format!(
                     "the catalog /Version '{}' is not understood",
-                    String::from_utf8_lossy(v)
+                    String::from_utf8_lossy(&v)
                 )
-            })
-        })
-        .transpose()?;
+            })?)
+        }
+        _ => None,
+    };
     let effective = catalog_version.map_or(header, |c| c.max(header));
     if effective > (1, 7) {
         return Err(format!(
@@ -265,9 +277,7 @@ fn settle_version(doc: &mut Document) -> Result<String, String> {
         doc.version = "1.6".into();
     }
     if catalog_version.is_some_and(|c| c > (1, 6)) {
-        doc.catalog_mut()
-            .map_err(|e| format!("the PDF has no catalog: {e}"))?
-            .set("Version", Object::Name(b"1.6".to_vec()));
+        catalog_mut(doc)?.set(b"Version", name(b"1.6"));
     }
     let (major, minor) = parse_version(&doc.version).unwrap_or((1, 6));
     Ok(format!("{major}.{minor}"))
@@ -280,22 +290,24 @@ fn parse_version(text: &str) -> Option<(u32, u32)> {
 
 /// The version of the newest `/ICCBased` profile in the document that is newer
 /// than PDF 1.6 allows, if there is one.
-fn newest_embedded_icc(doc: &Document) -> Result<Option<(u8, u8)>, String> {
+fn newest_embedded_icc(doc: &PdfFile) -> Result<Option<(u8, u8)>, String> {
     let mut streams = Vec::new();
-    for object in doc.objects.values() {
-        collect_icc_refs(object, &mut streams, 0);
+    for (_, object) in doc.objects() {
+        if let Some(value) = object.value() {
+            collect_icc_refs(&value, &mut streams);
+        }
     }
     streams.sort_unstable();
     streams.dedup();
     let mut newest: Option<(u8, u8)> = None;
-    for id in streams {
-        let stream = doc
-            .get_object(id)
-            .and_then(Object::as_stream)
-            .map_err(|e| format!("an /ICCBased colour space points to no stream ({id:?}): {e}"))?;
-        let data = stream
-            .get_plain_content_with_limit(DECODE_LIMIT)
-            .map_err(|e| format!("an ICC profile ({id:?}) could not be decoded: {e}"))?;
+    for number in streams {
+        let object = doc
+            .get(number)
+            .filter(|o| o.stream_data().is_some())
+            .ok_or_else(|| format!("an /ICCBased colour space points to no stream ({number})"))?;
+        let data = object
+            .decoded_stream(DECODE_LIMIT)
+            .map_err(|e| format!("an ICC profile ({number}) could not be decoded: {e}"))?;
         // A stream that is no ICC profile is a different problem, not ours.
         if let Some(header) = IccHeader::parse(&data)
             && !header.fits_pdf16()
@@ -306,32 +318,22 @@ fn newest_embedded_icc(doc: &Document) -> Result<Option<(u8, u8)>, String> {
     Ok(newest)
 }
 
-/// Finds `[/ICCBased n 0 R]` colour spaces anywhere inside `object`.
-fn collect_icc_refs(object: &Object, out: &mut Vec<ObjectId>, depth: usize) {
-    // Direct objects cannot nest without end, but a broken file might nest
-    // very deep; this bounds the recursion.
-    if depth > 64 {
-        return;
-    }
-    match object {
-        Object::Array(items) => {
-            if let [Object::Name(name), Object::Reference(id), ..] = items.as_slice()
-                && name == b"ICCBased"
+/// Finds `[/ICCBased n 0 R]` colour spaces anywhere inside `value`.
+fn collect_icc_refs(value: &Value, out: &mut Vec<u32>) {
+    match value {
+        Value::Array(items) => {
+            if let [Value::Name(space), Value::Reference(n), ..] = items.as_slice()
+                && space.as_ref() == b"ICCBased"
             {
-                out.push(*id);
+                out.push(*n);
             }
             for item in items {
-                collect_icc_refs(item, out, depth + 1);
+                collect_icc_refs(item, out);
             }
         }
-        Object::Dictionary(dict) => {
-            for (_, value) in dict.iter() {
-                collect_icc_refs(value, out, depth + 1);
-            }
-        }
-        Object::Stream(stream) => {
-            for (_, value) in stream.dict.iter() {
-                collect_icc_refs(value, out, depth + 1);
+        Value::Dict(dict) => {
+            for item in dict.values() {
+                collect_icc_refs(&item, out);
             }
         }
         _ => {}
@@ -343,105 +345,86 @@ fn collect_icc_refs(object: &Object, out: &mut Vec<ObjectId>, depth: usize) {
 /// Replacing rather than appending: PDF/X allows one `/GTS_PDFX` intent, and
 /// handbill's documents carry no other kind. What the old array referenced
 /// and nothing else does is dropped from the file.
-fn set_output_intent(doc: &mut Document, condition: &OutputCondition) -> Result<(), String> {
+fn set_output_intent(doc: &mut PdfFile, condition: &OutputCondition) -> Result<(), String> {
     // Where the PDF already holds the same profile (krilla tags CMYK colour
     // with it), the OutputIntent points at that copy: one profile, not two.
-    let existing = doc.objects.iter().find_map(|(id, obj)| {
-        let stream = obj.as_stream().ok()?;
-        let n = stream.dict.get(b"N").ok()?.as_i64().ok()?;
-        let same = n == 4
-            && stream.content.len() <= DECODE_LIMIT
-            && stream
-                .decompressed_content()
-                .map_or_else(|_| stream.content == condition.icc, |c| c == condition.icc);
-        same.then_some(*id)
+    let existing = doc.objects().find_map(|(number, object)| {
+        let dict = object.as_dict()?;
+        let data = object.stream_data()?;
+        let same = dict.get(b"N").and_then(|n| n.as_integer()) == Some(4)
+            && data.len() <= DECODE_LIMIT
+            && object
+                .decoded_stream(DECODE_LIMIT)
+                .is_ok_and(|c| c == condition.icc);
+        same.then_some(number)
     });
-    let profile_id = match existing {
-        Some(id) => id,
+    let profile = match existing {
+        Some(number) => number,
         None => {
             // Stored as it is: a profile's tables hardly compress (71 KB
             // to 65), and compressing them costs more than the rest of
             // this step.
-            let profile = Stream::new(
-                Dictionary::from_iter([("N", Object::Integer(4))]),
-                condition.icc.to_vec(),
-            );
-            doc.add_object(profile)
+            let mut dict = Dict::new();
+            dict.set(b"N", integer(4));
+            doc.add(Object::stream(dict, condition.icc.to_vec()))
         }
     };
 
-    let intent = Dictionary::from_iter([
-        ("Type", Object::Name(b"OutputIntent".to_vec())),
-        ("S", Object::Name(b"GTS_PDFX".to_vec())),
-        (
-            "OutputConditionIdentifier",
-            text_string(condition.identifier),
-        ),
-        ("Info", text_string(condition.info)),
-        ("RegistryName", text_string(condition.registry)),
-        ("DestOutputProfile", Object::Reference(profile_id)),
-    ]);
-    let catalog = doc
-        .catalog_mut()
-        .map_err(|e| format!("the PDF has no catalog: {e}"))?;
-    let replaced = catalog.remove(b"OutputIntents").is_some();
-    catalog.set(
-        "OutputIntents",
-        Object::Array(vec![Object::Dictionary(intent)]),
+    let mut intent = Dict::new();
+    intent.set(b"Type", name(b"OutputIntent"));
+    intent.set(b"S", name(b"GTS_PDFX"));
+    intent.set(
+        b"OutputConditionIdentifier",
+        text_string(condition.identifier),
     );
+    intent.set(b"Info", text_string(condition.info));
+    intent.set(b"RegistryName", text_string(condition.registry));
+    intent.set(b"DestOutputProfile", reference(profile));
+    let catalog = catalog_mut(doc)?;
+    let replaced = catalog.remove(b"OutputIntents");
+    catalog.set(b"OutputIntents", array(&[objects::dictionary(&intent)]));
     if replaced {
-        doc.prune_objects();
+        doc.drop_unreachable();
     }
     Ok(())
-}
-
-/// A PDF text string: PDFDocEncoding for ASCII, UTF-16BE with a byte order
-/// mark otherwise.
-fn text_string(text: &str) -> Object {
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        Object::String(text.as_bytes().to_vec(), StringFormat::Literal)
-    } else {
-        let mut bytes = vec![0xfe, 0xff];
-        for unit in text.encode_utf16() {
-            bytes.extend_from_slice(&unit.to_be_bytes());
-        }
-        Object::String(bytes, StringFormat::Hexadecimal)
-    }
 }
 
 /// Sets the PDF/X keys in the document information dictionary.
-fn set_info(doc: &mut Document, trapped: bool) -> Result<(), String> {
-    let info_id = match doc.trailer.get(b"Info") {
-        Ok(Object::Reference(id)) => *id,
-        Ok(Object::Dictionary(dict)) => {
-            // The Info dictionary should be indirect; move an inline one out.
-            let dict = dict.clone();
-            doc.add_object(dict)
-        }
-        Ok(other) => {
-            return Err(format!(
-                "the trailer's /Info is a {}, not a dictionary",
-                other.enum_variant()
-            ));
-        }
-        Err(_) => doc.add_object(Dictionary::new()),
+fn set_info(doc: &mut PdfFile, trapped: bool) -> Result<(), String> {
+    // The Info dictionary should be indirect; an inline one is moved out.
+    let inline = match doc.trailer.get(b"Info") {
+        Some(Value::Reference(n)) if doc.get(n).and_then(Object::as_dict).is_some() => Ok(n),
+        Some(Value::Dict(dict)) => Err(Some(owned_dict(&dict))),
+        None => Err(None),
+        Some(_) => return Err("the trailer's /Info is not a dictionary".into()),
     };
-    doc.trailer.set("Info", Object::Reference(info_id));
+    let number = match inline {
+        Ok(n) => n,
+        Err(dict) => doc.add(Object::dict(dict.unwrap_or_default())),
+    };
+    doc.trailer.set(b"Info", reference(number));
     let info = doc
-        .get_dictionary_mut(info_id)
-        .map_err(|e| format!("the trailer's /Info is not a dictionary: {e}"))?;
-    info.set("GTS_PDFXVersion", text_string("PDF/X-4"));
-    info.set(
-        "Trapped",
-        Object::Name(trapped_word(trapped).as_bytes().to_vec()),
-    );
+        .get_mut(number)
+        .and_then(Object::as_dict_mut)
+        .ok_or("the trailer's /Info is not a dictionary")?;
+    info.set(b"GTS_PDFXVersion", text_string("PDF/X-4"));
+    info.set(b"Trapped", name(trapped_word(trapped).as_bytes()));
     if !info.has(b"ModDate")
-        && let Ok(created) = info.get(b"CreationDate")
+        && let Some(created) = info.raw(b"CreationDate")
     {
-        let created = created.clone();
-        info.set("ModDate", created);
+        let created = created.to_vec();
+        info.set(b"ModDate", created);
     }
     Ok(())
+}
+
+/// A copy of `dict` that borrows nothing.
+fn owned_dict(dict: &Dict) -> Dict<'static> {
+    let mut out = Dict::new();
+    for (key, raw) in dict.entries() {
+        out.set(key, raw.to_vec());
+    }
+    out
 }
 
 fn trapped_word(trapped: bool) -> &'static str {
@@ -457,19 +440,16 @@ fn trapped_word(trapped: bool) -> &'static str {
 /// stays. The new instance part is a hash of everything the output is made
 /// of: krilla's bytes, the output condition and the trapping flag. The output
 /// is a pure function of those, so the hash is as good as one of the output
-/// bytes, and it needs no second serialisation to compute. FNV-1a (128 bit)
-/// is used because it is a few lines with no dependency and is fixed by its
-/// definition, unlike `std`'s hasher, which may change between Rust releases;
-/// the ID needs to be unique, not secret.
+/// bytes, and it needs no second serialisation to compute.
 fn file_id(
-    doc: &Document,
+    doc: &PdfFile,
     pdf: &[u8],
     condition: &OutputCondition,
     trapped: bool,
 ) -> (Vec<u8>, Vec<u8>) {
     let mut hash = IdHash::new();
     // The tag names this step and its version, so a changed step gives new IDs.
-    hash.field(b"handbill pdfx4 v3");
+    hash.field(b"handbill pdfx4 v4");
     hash.field(pdf);
     hash.field(condition.icc);
     hash.field(condition.identifier.as_bytes());
@@ -478,20 +458,17 @@ fn file_id(
     hash.field(&[u8::from(trapped)]);
     let instance = format!("{:032x}", hash.finish()).into_bytes();
 
-    let first = doc
-        .trailer
-        .get(b"ID")
-        .and_then(Object::as_array)
-        .ok()
-        .and_then(|parts| parts.first())
-        .and_then(|part| part.as_str().ok())
-        .filter(|part| !part.is_empty())
-        .map(<[u8]>::to_vec);
+    let first = match doc.trailer.get(b"ID") {
+        Some(Value::Array(parts)) => match parts.into_iter().next() {
+            Some(Value::String(part)) if !part.is_empty() => Some(part),
+            _ => None,
+        },
+        _ => None,
+    };
     // Without a first part (not from krilla) the instance hash names the
     // document too, as krilla itself does when it has nothing better.
     (first.unwrap_or_else(|| instance.clone()), instance)
 }
-
 /// The hash the file ID is made from: XXH3, 128 bits (some ten times
 /// quicker than SipHash on a whole PDF, and as steady).
 struct IdHash(xxhash_rust::xxh3::Xxh3);
@@ -525,7 +502,7 @@ struct XmpProperty {
 
 /// Writes the PDF/X identification into the XMP packet, uncompressed.
 fn set_xmp(
-    doc: &mut Document,
+    doc: &mut PdfFile,
     trapped: bool,
     version: &str,
     id0: &[u8],
@@ -585,22 +562,19 @@ fn set_xmp(
         },
     ];
 
-    let catalog = doc
-        .catalog()
-        .map_err(|e| format!("the PDF has no catalog: {e}"))?;
-    let existing = match catalog.get(b"Metadata") {
-        Ok(Object::Reference(id)) => Some(*id),
-        Ok(_) => return Err("the catalog's /Metadata is not a reference to a stream".into()),
-        Err(_) => None,
+    let existing = match catalog(doc)?.get(b"Metadata") {
+        Some(Value::Reference(n)) => Some(n),
+        Some(_) => return Err("the catalog's /Metadata is not a reference to a stream".into()),
+        None => None,
     };
     let packet = match existing {
-        Some(id) => {
+        Some(number) => {
             let stream = doc
-                .get_object(id)
-                .and_then(Object::as_stream)
-                .map_err(|e| format!("the catalog's /Metadata is not a stream: {e}"))?;
+                .get(number)
+                .filter(|o| o.stream_data().is_some())
+                .ok_or("the catalog's /Metadata is not a stream")?;
             let data = stream
-                .get_plain_content_with_limit(DECODE_LIMIT)
+                .decoded_stream(DECODE_LIMIT)
                 .map_err(|e| format!("the XMP metadata could not be decoded: {e}"))?;
             String::from_utf8(data).map_err(|_| "the XMP metadata is not UTF-8".to_string())?
         }
@@ -609,26 +583,22 @@ fn set_xmp(
     };
     let packet = edit_xmp(&packet, &properties)?;
 
-    let mut dict = match existing.and_then(|id| doc.get_object(id).ok()) {
-        Some(Object::Stream(old)) => old.dict.clone(),
-        _ => Dictionary::new(),
+    let mut dict = match existing.and_then(|n| doc.get(n)?.as_dict()) {
+        Some(old) => owned_dict(old),
+        None => Dict::new(),
     };
     for key in [&b"Filter"[..], b"DecodeParms", b"DL", b"Length"] {
         dict.remove(key);
     }
-    dict.set("Type", Object::Name(b"Metadata".to_vec()));
-    dict.set("Subtype", Object::Name(b"XML".to_vec()));
+    dict.set(b"Type", name(b"Metadata"));
+    dict.set(b"Subtype", name(b"XML"));
     // PDF/X wants the metadata readable without decoding filters.
-    let stream = Stream::new(dict, packet.into_bytes()).with_compression(false);
-    match existing {
-        Some(id) => {
-            doc.objects.insert(id, Object::Stream(stream));
-        }
+    let stream = Object::stream(dict, packet.into_bytes());
+    match existing.and_then(|n| doc.get_mut(n)) {
+        Some(slot) => *slot = stream,
         None => {
-            let id = doc.add_object(stream);
-            doc.catalog_mut()
-                .map_err(|e| format!("the PDF has no catalog: {e}"))?
-                .set("Metadata", Object::Reference(id));
+            let number = doc.add(stream);
+            catalog_mut(doc)?.set(b"Metadata", reference(number));
         }
     }
     Ok(())
@@ -780,48 +750,97 @@ use crate::markdown::escape;
 /// ArtBox is left alone. The TrimBox must lie within the BleedBox, which lies
 /// within the CropBox, within the MediaBox; copying the innermost box the page
 /// has keeps that nesting.
-fn add_trim_boxes(doc: &mut Document) -> Result<(), String> {
-    let pages = doc.get_pages();
+fn add_trim_boxes(doc: &mut PdfFile) -> Result<(), String> {
+    let pages = page_numbers(doc)?;
     if pages.is_empty() {
         return Err("the PDF has no pages".into());
     }
-    for (number, page_id) in pages {
-        let page = doc
-            .get_dictionary(page_id)
-            .map_err(|e| format!("page {number} is not a dictionary: {e}"))?;
-        if page.has(b"TrimBox") || page.has(b"ArtBox") {
+    for (index, page) in pages.into_iter().enumerate() {
+        let number = index + 1;
+        let dict = doc
+            .get(page)
+            .and_then(Object::as_dict)
+            .ok_or_else(|| format!("page {number} is not a dictionary"))?;
+        if dict.has(b"TrimBox") || dict.has(b"ArtBox") {
             continue;
         }
         let trim = [&b"BleedBox"[..], b"CropBox", b"MediaBox"]
             .into_iter()
-            .find_map(|key| page_box(doc, page_id, key))
+            .find_map(|key| page_box(doc, page, key))
             .ok_or_else(|| format!("page {number} has no MediaBox to make a TrimBox from"))?;
-        doc.get_dictionary_mut(page_id)
-            .map_err(|e| format!("page {number} is not a dictionary: {e}"))?
-            .set("TrimBox", trim);
+        doc.get_mut(page)
+            .and_then(Object::as_dict_mut)
+            .ok_or_else(|| format!("page {number} is not a dictionary"))?
+            .set(b"TrimBox", trim);
     }
     Ok(())
 }
 
-/// The page's box `key`, resolved to a direct array. The BleedBox is the
-/// page's own; the CropBox and MediaBox may be inherited from the page tree.
-fn page_box(doc: &Document, page_id: ObjectId, key: &[u8]) -> Option<Object> {
+/// The pages' object numbers, in order, from the catalog's page tree.
+fn page_numbers(doc: &PdfFile) -> Result<Vec<u32>, String> {
+    let root = catalog(doc)?
+        .get(b"Pages")
+        .and_then(|p| p.as_reference())
+        .ok_or("the catalog has no page tree")?;
+    let mut pages = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    // Depth first, kids in order; `seen` stops a loop in a broken file.
+    let mut todo = vec![root];
+    while let Some(node) = todo.pop() {
+        if !seen.insert(node) {
+            return Err("the page tree loops".into());
+        }
+        let dict = doc
+            .get(node)
+            .and_then(Object::as_dict)
+            .ok_or("the page tree points to something that is not a dictionary")?;
+        match dict.get(b"Kids") {
+            Some(Value::Array(kids)) => {
+                let kids: Vec<u32> = kids.iter().filter_map(Value::as_reference).collect();
+                todo.extend(kids.into_iter().rev());
+            }
+            _ => pages.push(node),
+        }
+    }
+    Ok(pages)
+}
+
+/// The bytes of the page's box `key`, resolved to a direct array. The
+/// BleedBox is the page's own; the CropBox and MediaBox may be inherited
+/// from the page tree.
+fn page_box(doc: &PdfFile, page: u32, key: &[u8]) -> Option<Vec<u8>> {
     let inheritable = key != b"BleedBox";
-    let mut node = page_id;
+    let mut node = page;
     // The page tree is shallow; the bound only stops a loop in a broken file.
     for _ in 0..64 {
-        let dict = doc.get_dictionary(node).ok()?;
-        if let Ok(value) = dict.get(key) {
-            let (_, value) = doc.dereference(value).ok()?;
-            return match value {
-                Object::Array(items) if items.len() == 4 => Some(Object::Array(items.clone())),
+        let dict = doc.get(node)?.as_dict()?;
+        if let Some(value) = dict.get(key) {
+            // A direct array is copied as written; one behind a reference
+            // is written out again.
+            if let Value::Array(items) = &value
+                && items.len() == 4
+            {
+                return dict.raw(key).map(<[u8]>::to_vec);
+            }
+            return match doc.resolve(value)? {
+                Value::Array(items) if items.len() == 4 => {
+                    let numbers = items
+                        .iter()
+                        .map(|item| match item {
+                            Value::Integer(n) => Some(integer(*n)),
+                            Value::Real(x) => Some(format!("{x}").into_bytes()),
+                            _ => None,
+                        })
+                        .collect::<Option<Vec<_>>>()?;
+                    Some(array(&numbers))
+                }
                 _ => None,
             };
         }
         if !inheritable {
             return None;
         }
-        node = dict.get(b"Parent").and_then(Object::as_reference).ok()?;
+        node = dict.get(b"Parent")?.as_reference()?;
     }
     None
 }
@@ -829,6 +848,8 @@ fn page_box(doc: &Document, page_id: ObjectId, key: &[u8]) -> Option<Object> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use lopdf::{Dictionary, Document, Object, Stream};
 
     use krilla::color::cmyk;
     use krilla::geom::{PathBuilder, Rect};
