@@ -595,12 +595,16 @@ fn read_object<'a>(
         .ok_or("its generation number is not a number")?;
     skip_space(pdf, &mut pos);
     let start = pos;
-    let value = parse_value(pdf, &mut pos, 0)?;
-    let other = &pdf[start..pos];
-    let dict = match value {
-        Value::Dict(dict) => Some(dict),
-        _ => None,
+    let dict = if pdf[pos..].starts_with(b"<<") {
+        match parse_value(pdf, &mut pos, 0)? {
+            Value::Dict(dict) => Some(dict),
+            _ => return Err("its dictionary is damaged".into()),
+        }
+    } else {
+        skip_value(pdf, &mut pos, 0)?;
+        None
     };
+    let other = &pdf[start..pos];
     skip_space(pdf, &mut pos);
     let mut stream = None;
     if let Some(dict) = &dict
@@ -733,7 +737,7 @@ fn parse_value<'a>(data: &'a [u8], pos: &mut usize, depth: usize) -> Result<Valu
                 };
                 skip_space(data, pos);
                 let start = *pos;
-                parse_value(data, pos, depth + 1)?;
+                skip_value(data, pos, depth + 1)?;
                 entries.push((key, Cow::Borrowed(&data[start..*pos])));
             }
         }
@@ -813,6 +817,100 @@ fn parse_value<'a>(data: &'a [u8], pos: &mut usize, depth: usize) -> Result<Valu
             String::from_utf8_lossy(&[other])
         )),
     }
+}
+
+/// Steps over one value at `pos` without building it: what reading a file
+/// does for every value in a dictionary, most of which nobody asks for. It
+/// accepts what [`parse_value`] accepts, but for numbers, which it does
+/// not check (a malformed one reads as missing).
+fn skip_value(data: &[u8], pos: &mut usize, depth: usize) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Err("it nests too deep".into());
+    }
+    skip_space(data, pos);
+    let Some(&first) = data.get(*pos) else {
+        return Err("it ends where a value was expected".into());
+    };
+    match first {
+        b'/' => {
+            *pos += 1;
+            while data.get(*pos).is_some_and(|&b| is_regular(b)) {
+                *pos += 1;
+            }
+        }
+        b'(' => {
+            parse_literal_string(data, pos)?;
+        }
+        b'<' if data.get(*pos + 1) == Some(&b'<') => {
+            *pos += 2;
+            loop {
+                skip_space(data, pos);
+                if data[*pos..].starts_with(b">>") {
+                    *pos += 2;
+                    break;
+                }
+                if data.get(*pos) != Some(&b'/') {
+                    return Err("a dictionary key is not a name".into());
+                }
+                skip_value(data, pos, depth + 1)?;
+                skip_value(data, pos, depth + 1)?;
+            }
+        }
+        b'<' => {
+            *pos += 1;
+            loop {
+                let b = *data.get(*pos).ok_or("a hex string has no end")?;
+                *pos += 1;
+                if b == b'>' {
+                    break;
+                }
+                if !is_white(b) && !b.is_ascii_hexdigit() {
+                    return Err("a hex string holds a non-hex character".into());
+                }
+            }
+        }
+        b'[' => {
+            *pos += 1;
+            loop {
+                skip_space(data, pos);
+                if data.get(*pos) == Some(&b']') {
+                    *pos += 1;
+                    break;
+                }
+                skip_value(data, pos, depth + 1)?;
+            }
+        }
+        b'0'..=b'9' | b'+' | b'-' | b'.' => {
+            let start = *pos;
+            while data
+                .get(*pos)
+                .is_some_and(|&b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
+            {
+                *pos += 1;
+            }
+            // `n g R` is a reference.
+            if data[start..*pos].iter().all(u8::is_ascii_digit) {
+                let mut ahead = *pos;
+                skip_space(data, &mut ahead);
+                if read_unsigned(data, &mut ahead).is_some() {
+                    skip_space(data, &mut ahead);
+                    if keyword(data, &mut ahead, b"R") {
+                        *pos = ahead;
+                    }
+                }
+            }
+        }
+        _ if keyword(data, pos, b"true")
+            || keyword(data, pos, b"false")
+            || keyword(data, pos, b"null") => {}
+        other => {
+            return Err(format!(
+                "'{}' starts no value",
+                String::from_utf8_lossy(&[other])
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A name's bytes with `#xx` escapes decoded.
@@ -986,6 +1084,29 @@ c)"
         };
         assert_eq!(&utf16[..2], &[0xfe, 0xff]);
         assert_eq!(utf16.len(), 2 + 2 * "Қазақстан".chars().count());
+    }
+
+    #[test]
+    fn skipping_a_value_ends_where_parsing_it_does() {
+        for text in [
+            "null ",
+            "-12 /Next",
+            "12 0 R]",
+            "12 0 obj",
+            "[1 2 0 R (a\\) b) <4F6B> [<</A 1>>]] 7",
+            "<</Kids[1 0 R 2 0 R]/Title<FEFF0041>/T(x(y)z)/N 4.5>>>>",
+            "true]",
+        ] {
+            let data = text.as_bytes();
+            let (mut parsed, mut skipped) = (0, 0);
+            parse_value(data, &mut parsed, 0).expect("parses");
+            skip_value(data, &mut skipped, 0).expect("skips");
+            assert_eq!(parsed, skipped, "{text}");
+        }
+        for bad in ["(open", "<4G>", "<<1 2>>", "[1 2", "@"] {
+            let mut at = 0;
+            assert!(skip_value(bad.as_bytes(), &mut at, 0).is_err(), "{bad}");
+        }
     }
 
     #[test]
