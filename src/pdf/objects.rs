@@ -235,12 +235,12 @@ pub struct Object<'a> {
 
 impl<'a> Object<'a> {
     /// A new stream object; its `/Length` is set when written.
-    pub fn stream(dict: Dict<'a>, data: Vec<u8>) -> Self {
+    pub fn stream(dict: Dict<'a>, data: impl Into<Cow<'a, [u8]>>) -> Self {
         Object {
             generation: 0,
             dict: Some(dict),
             other: b"",
-            stream: Some(Cow::Owned(data)),
+            stream: Some(data.into()),
             original: None,
         }
     }

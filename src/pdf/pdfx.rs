@@ -345,7 +345,10 @@ fn collect_icc_refs(value: &Value, out: &mut Vec<u32>) {
 /// Replacing rather than appending: PDF/X allows one `/GTS_PDFX` intent, and
 /// handbill's documents carry no other kind. What the old array referenced
 /// and nothing else does is dropped from the file.
-fn set_output_intent(doc: &mut PdfFile, condition: &OutputCondition) -> Result<(), String> {
+fn set_output_intent<'a>(
+    doc: &mut PdfFile<'a>,
+    condition: &OutputCondition<'a>,
+) -> Result<(), String> {
     // Where the PDF already holds the same profile (krilla tags CMYK colour
     // with it), the OutputIntent points at that copy: one profile, not two.
     let existing = doc.objects().find_map(|(number, object)| {
@@ -366,7 +369,7 @@ fn set_output_intent(doc: &mut PdfFile, condition: &OutputCondition) -> Result<(
             // this step.
             let mut dict = Dict::new();
             dict.set(b"N", integer(4));
-            doc.add(Object::stream(dict, condition.icc.to_vec()))
+            doc.add(Object::stream(dict, condition.icc))
         }
     };
 
