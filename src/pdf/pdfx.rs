@@ -130,7 +130,9 @@ const PLAIN_STREAM_LEVEL: u32 = 2;
 /// lets handbill choose the level; the file is written out again here
 /// anyway.
 fn compress_plain_streams(doc: &mut PdfFile) {
-    use std::io::Write;
+    // One compressor for all the streams, reset between them: starting one
+    // allocates and clears some 200 KB.
+    let mut deflate = flate2::Compress::new(flate2::Compression::new(PLAIN_STREAM_LEVEL), true);
     for (_, object) in doc.objects_mut() {
         let (Some(dict), Some(data)) = (object.as_dict(), object.stream_data()) else {
             continue;
@@ -141,14 +143,13 @@ fn compress_plain_streams(doc: &mut PdfFile) {
         if dict.has(b"Filter") || is_metadata || data.len() < 64 {
             continue;
         }
-        let mut encoder = flate2::write::ZlibEncoder::new(
-            Vec::with_capacity(data.len() / 3),
-            flate2::Compression::new(PLAIN_STREAM_LEVEL),
-        );
-        // Writing into a Vec cannot fail.
-        let Ok(compressed) = encoder.write_all(data).and_then(|()| encoder.finish()) else {
+        deflate.reset();
+        // Room for the whole stream, stored, so one call finishes it.
+        let mut compressed = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
+        let done = deflate.compress_vec(data, &mut compressed, flate2::FlushCompress::Finish);
+        if !matches!(done, Ok(flate2::Status::StreamEnd)) {
             continue;
-        };
+        }
         if compressed.len() < data.len() {
             object.set_stream_data(compressed);
             if let Some(dict) = object.as_dict_mut() {
