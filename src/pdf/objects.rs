@@ -703,15 +703,48 @@ fn read_unsigned(data: &[u8], pos: &mut usize) -> Option<u64> {
     (*pos > start).then_some(n)
 }
 
-/// Parses one value at `pos` (after any white space), leaving `pos` after it.
-fn parse_value<'a>(data: &'a [u8], pos: &mut usize, depth: usize) -> Result<Value<'a>, String> {
+/// The first byte of the value at `pos`, after white space.
+fn value_start(data: &[u8], pos: &mut usize, depth: usize) -> Result<u8, String> {
     if depth > MAX_DEPTH {
         return Err("it nests too deep".into());
     }
     skip_space(data, pos);
-    let Some(&first) = data.get(*pos) else {
-        return Err("it ends where a value was expected".into());
-    };
+    data.get(*pos)
+        .copied()
+        .ok_or_else(|| "it ends where a value was expected".into())
+}
+
+/// The characters of a number at `pos`, which it steps over.
+fn number_token<'a>(data: &'a [u8], pos: &mut usize) -> &'a [u8] {
+    let start = *pos;
+    while data
+        .get(*pos)
+        .is_some_and(|&b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
+    {
+        *pos += 1;
+    }
+    &data[start..*pos]
+}
+
+/// After an unsigned integer, steps over ` g R` and says so when it is
+/// there: the integer was an object's number.
+fn reference_rest(data: &[u8], pos: &mut usize) -> bool {
+    let mut ahead = *pos;
+    skip_space(data, &mut ahead);
+    if read_unsigned(data, &mut ahead).is_none() {
+        return false;
+    }
+    skip_space(data, &mut ahead);
+    let found = keyword(data, &mut ahead, b"R");
+    if found {
+        *pos = ahead;
+    }
+    found
+}
+
+/// Parses one value at `pos` (after any white space), leaving `pos` after it.
+fn parse_value<'a>(data: &'a [u8], pos: &mut usize, depth: usize) -> Result<Value<'a>, String> {
+    let first = value_start(data, pos, depth)?;
     match first {
         b'/' => {
             *pos += 1;
@@ -781,25 +814,12 @@ fn parse_value<'a>(data: &'a [u8], pos: &mut usize, depth: usize) -> Result<Valu
             }
         }
         b'0'..=b'9' | b'+' | b'-' | b'.' => {
-            let start = *pos;
-            while data
-                .get(*pos)
-                .is_some_and(|&b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
-            {
-                *pos += 1;
-            }
-            let token = std::str::from_utf8(&data[start..*pos]).unwrap_or("");
+            let token = number_token(data, pos);
+            let token = std::str::from_utf8(token).unwrap_or("");
             if let Ok(n) = token.parse::<i64>() {
-                // `n g R` is a reference.
-                let mut ahead = *pos;
-                skip_space(data, &mut ahead);
-                if n >= 0 && read_unsigned(data, &mut ahead).is_some() {
-                    skip_space(data, &mut ahead);
-                    if keyword(data, &mut ahead, b"R") {
-                        *pos = ahead;
-                        let number = u32::try_from(n).map_err(|_| "a reference is too large")?;
-                        return Ok(Value::Reference(number));
-                    }
+                if n >= 0 && reference_rest(data, pos) {
+                    let number = u32::try_from(n).map_err(|_| "a reference is too large")?;
+                    return Ok(Value::Reference(number));
                 }
                 Ok(Value::Integer(n))
             } else {
@@ -824,13 +844,7 @@ fn parse_value<'a>(data: &'a [u8], pos: &mut usize, depth: usize) -> Result<Valu
 /// accepts what [`parse_value`] accepts, but for numbers, which it does
 /// not check (a malformed one reads as missing).
 fn skip_value(data: &[u8], pos: &mut usize, depth: usize) -> Result<(), String> {
-    if depth > MAX_DEPTH {
-        return Err("it nests too deep".into());
-    }
-    skip_space(data, pos);
-    let Some(&first) = data.get(*pos) else {
-        return Err("it ends where a value was expected".into());
-    };
+    let first = value_start(data, pos, depth)?;
     match first {
         b'/' => {
             *pos += 1;
@@ -881,23 +895,8 @@ fn skip_value(data: &[u8], pos: &mut usize, depth: usize) -> Result<(), String> 
             }
         }
         b'0'..=b'9' | b'+' | b'-' | b'.' => {
-            let start = *pos;
-            while data
-                .get(*pos)
-                .is_some_and(|&b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
-            {
-                *pos += 1;
-            }
-            // `n g R` is a reference.
-            if data[start..*pos].iter().all(u8::is_ascii_digit) {
-                let mut ahead = *pos;
-                skip_space(data, &mut ahead);
-                if read_unsigned(data, &mut ahead).is_some() {
-                    skip_space(data, &mut ahead);
-                    if keyword(data, &mut ahead, b"R") {
-                        *pos = ahead;
-                    }
-                }
+            if number_token(data, pos).iter().all(u8::is_ascii_digit) {
+                reference_rest(data, pos);
             }
         }
         _ if keyword(data, pos, b"true")
