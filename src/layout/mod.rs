@@ -1192,7 +1192,7 @@ impl<'a> Engine<'a> {
                         let base = region.top - last.height + last.baseline;
                         let text_end = region.x + indent + run_width(last) + 4.0;
                         let num_x = region.x + region.width - num_w;
-                        if let Some((_, nl)) = number.lines(Pos::START, 1000.0).into_iter().next() {
+                        if let Some((_, nl)) = number.lines(Pos::START, 1000.0).first() {
                             for run in &nl.runs {
                                 let mut r = run.clone();
                                 r.x += num_x;
@@ -1480,10 +1480,11 @@ impl<'a> Engine<'a> {
                 ));
             }
             if let (0, Some((m, marker_mark))) = (k, marker)
-                && let Some((_, ml)) = m.lines(Pos::START, 1000.0).into_iter().next()
+                && let Some((_, ml)) = m.lines(Pos::START, 1000.0).first()
             {
-                let w = run_width(&ml);
-                for mut r in ml.runs {
+                let w = run_width(ml);
+                for r in &ml.runs {
+                    let mut r = r.clone();
                     r.x += x0 - w - 5.0;
                     r.y += base;
                     self.push(region.page, *marker_mark, Item::Text(r));
@@ -1585,8 +1586,8 @@ impl<'a> Engine<'a> {
         for part in region.notes.clone() {
             let n = part.note;
             if let Some(p) = self.note_paragraph(n) {
-                let mut lines = p.lines(part.from, region.width);
-                lines.truncate(part.lines);
+                let lines = p.lines(part.from, region.width);
+                let lines = &lines[..part.lines.min(lines.len())];
                 let mut r = Region {
                     top,
                     ..region.clone()
@@ -1597,7 +1598,7 @@ impl<'a> Engine<'a> {
                     .get(&n)
                     .copied()
                     .unwrap_or(Mark::Artifact(Artifact::Decoration));
-                self.place_lines(&mut r, &lines, 0.0, 0.0, None, None, mark);
+                self.place_lines(&mut r, lines, 0.0, 0.0, None, None, mark);
                 top = r.top + 2.0;
             }
         }

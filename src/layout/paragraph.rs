@@ -540,16 +540,15 @@ impl Paragraph {
     }
 
     /// Breaks the words from `start` into lines of `measure` points. Returns
-    /// the lines with the place each starts.
-    pub fn lines(&self, start: Pos, measure: f32) -> Vec<(Pos, Line)> {
+    /// the lines with the place each starts, shared with every other caller
+    /// that asks for the same (placing them copies what it places).
+    pub fn lines(&self, start: Pos, measure: f32) -> std::rc::Rc<Vec<(Pos, Line)>> {
         let key = (start, measure.to_bits());
         if let Some(set) = self.lines_set.borrow().get(&key) {
-            return set.as_ref().clone();
+            return set.clone();
         }
-        let out = self.set_lines(start, measure);
-        self.lines_set
-            .borrow_mut()
-            .insert(key, std::rc::Rc::new(out.clone()));
+        let out = std::rc::Rc::new(self.set_lines(start, measure));
+        self.lines_set.borrow_mut().insert(key, out.clone());
         out
     }
 
@@ -1225,7 +1224,7 @@ mod tests {
         let lines = p.lines(Pos::START, 150.0);
         assert!(lines.len() > 3);
         let mut joined = String::new();
-        for (_, line) in &lines {
+        for (_, line) in lines.iter() {
             assert_eq!(line.overflow, 0.0);
             let width: f32 = line.runs.iter().map(|r| r.width()).sum();
             let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
