@@ -69,7 +69,7 @@ pub struct Master {
 }
 
 /// How pages are made, in document order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PageRun {
     /// Pages of `master` until `flow` is empty.
     Repeat { master: usize, flow: String },
@@ -78,7 +78,7 @@ pub enum PageRun {
 }
 
 /// A rectangle on a fixed page that a flow is poured into.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
     pub name: String,
     pub flow: String,
@@ -97,7 +97,7 @@ pub struct Frame {
     pub order: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub kind: BlockKind,
     pub style: Style,
@@ -112,7 +112,7 @@ pub struct Block {
     pub unnumbered: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BlockKind {
     Paragraph(Vec<Span>),
     Heading {

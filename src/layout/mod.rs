@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use crate::error::{Error, Result};
 use crate::markup::{
-    Block, BlockKind, Document, Frame, PageRun, Span, SpanContent, Width, plain_text,
+    Block, BlockKind, Document, Frame, Master, PageRun, Span, SpanContent, Width, plain_text,
 };
 use crate::select::Picture;
 use crate::theme::{Cmyk, Style};
@@ -258,11 +258,17 @@ pub fn layout(
     paragraph::start_document();
     let mut shaper = Shaper::new();
     shaper.hyphenation = hyphenation.clone();
+    let remember = remember_pours(doc, images, name, hyphenation);
+    let run = |known: &BTreeMap<String, usize>| {
+        let mut engine = Engine::new(doc, images, &shaper, known, name);
+        engine.remember = remember;
+        engine.run()
+    };
     let mut known = BTreeMap::new();
     let has_contents = doc.flows.values().flatten().any(contains_contents);
     // Contents need the page of every heading: lay out once to learn them,
     // then again with the numbers in place (their widths do not move text).
-    let mut pages = Engine::new(doc, images, &shaper, &known, name).run()?;
+    let mut pages = run(&known)?;
     for c in shaper.missing.borrow().iter() {
         pages.warnings.push(format!(
             "{name}: the character “{c}” (U+{:04X}) is in none of the bundled fonts; it prints as an empty box",
@@ -280,10 +286,178 @@ pub fn layout(
                 break;
             }
             known = found;
-            pages = Engine::new(doc, images, &shaper, &known, name).run()?;
+            pages = run(&known)?;
         }
     }
     Ok(pages)
+}
+
+/// How many pages a pour may have and still be remembered.
+const MAX_POURED_PAGES: usize = 100;
+/// A document is laid out at most three times (the contents' passes).
+const MAX_POURED_PASSES: usize = 3;
+
+thread_local! {
+    /// What the repeated runs of the last document poured, for the next
+    /// document whose repeated runs are the same: the copies of a pack
+    /// differ only in their cover and running heads.
+    static POURED: std::cell::RefCell<Option<Poured>> = const { std::cell::RefCell::new(None) };
+}
+
+struct Poured {
+    from: PouredFrom,
+    /// The pour of each pass, by the page numbers its contents showed.
+    passes: Vec<(BTreeMap<String, usize>, Filled)>,
+}
+
+/// Everything the repeated runs of a document are poured from.
+struct PouredFrom {
+    name: String,
+    hyphenation: font::Hyphenation,
+    runs: Vec<PageRun>,
+    masters: Vec<Master>,
+    /// The flows of the repeated runs, in order.
+    flows: Vec<Vec<Block>>,
+    pictures: Vec<(String, u32, u32, crate::model::ImageAsset)>,
+}
+
+impl PouredFrom {
+    fn of(
+        doc: &Document,
+        images: &BTreeMap<String, Picture>,
+        name: &str,
+        hyphenation: &font::Hyphenation,
+    ) -> PouredFrom {
+        PouredFrom {
+            name: name.to_string(),
+            hyphenation: hyphenation.clone(),
+            runs: doc.runs.clone(),
+            masters: doc.masters.clone(),
+            flows: repeated_flows(doc).map(<[Block]>::to_vec).collect(),
+            pictures: images
+                .iter()
+                .map(|(k, p)| (k.clone(), p.width_px, p.height_px, p.asset.clone()))
+                .collect(),
+        }
+    }
+
+    fn matches(
+        &self,
+        doc: &Document,
+        images: &BTreeMap<String, Picture>,
+        name: &str,
+        hyphenation: &font::Hyphenation,
+    ) -> bool {
+        self.name == name
+            && self.hyphenation == *hyphenation
+            && self.runs == doc.runs
+            && self.masters.len() == doc.masters.len()
+            && self
+                .masters
+                .iter()
+                .zip(&doc.masters)
+                .all(|(a, b)| same_design(a, b))
+            && self.flows.iter().map(Vec::as_slice).eq(repeated_flows(doc))
+            && self
+                .pictures
+                .iter()
+                .map(|(k, w, h, a)| (k, *w, *h, a))
+                .eq(images
+                    .iter()
+                    .map(|(k, p)| (k, p.width_px, p.height_px, &p.asset)))
+    }
+}
+
+/// The blocks of each repeated run's flow, in order.
+fn repeated_flows(doc: &Document) -> impl Iterator<Item = &[Block]> {
+    doc.runs.iter().filter_map(|r| match r {
+        PageRun::Repeat { flow, .. } => Some(doc.flows.get(flow).map_or(&[][..], Vec::as_slice)),
+        PageRun::Fixed { .. } => None,
+    })
+}
+
+/// Whether two masters make the same pages, running heads aside (those
+/// are set after the flows).
+fn same_design(a: &Master, b: &Master) -> bool {
+    let Master {
+        name,
+        width,
+        height,
+        margin,
+        columns,
+        gutter,
+        header: _,
+        footer: _,
+        background,
+        bleed,
+        folds,
+    } = a;
+    *name == b.name
+        && *width == b.width
+        && *height == b.height
+        && *margin == b.margin
+        && *columns == b.columns
+        && *gutter == b.gutter
+        && *background == b.background
+        && *bleed == b.bleed
+        && *folds == b.folds
+}
+
+/// Whether the passes of `doc` may take the pour of its repeated runs from
+/// [`POURED`] and keep it there. Those runs are poured before any fixed
+/// frame is filled, and of the fixed flows they read only the headings a
+/// contents lists: there must be none.
+fn remember_pours(
+    doc: &Document,
+    images: &BTreeMap<String, Picture>,
+    name: &str,
+    hyphenation: &font::Hyphenation,
+) -> bool {
+    let fixed_heading = doc.runs.iter().any(|r| match r {
+        PageRun::Fixed { frames, .. } => frames.iter().any(|f| {
+            let (mut headings, mut auto) = (Vec::new(), 0);
+            let blocks = doc.flows.get(&f.flow).map_or(&[][..], Vec::as_slice);
+            collect_headings(blocks, &mut headings, &mut auto);
+            auto > 0 || !headings.is_empty()
+        }),
+        PageRun::Repeat { .. } => false,
+    });
+    if fixed_heading || !doc.runs.iter().any(|r| matches!(r, PageRun::Repeat { .. })) {
+        return false;
+    }
+    POURED.with(|p| {
+        let mut p = p.borrow_mut();
+        if !p
+            .as_ref()
+            .is_some_and(|p| p.from.matches(doc, images, name, hyphenation))
+        {
+            *p = Some(Poured {
+                from: PouredFrom::of(doc, images, name, hyphenation),
+                passes: Vec::new(),
+            });
+        }
+    });
+    true
+}
+
+/// The fixed frames of each flow, with their pages, in document order.
+type FixedFrames = Vec<(String, Vec<(usize, Frame)>)>;
+
+/// The engine's state once the repeated runs are poured.
+#[derive(Clone)]
+struct Filled {
+    out: Pages,
+    notes: BTreeMap<usize, Vec<Span>>,
+    note_count: usize,
+    auto_anchor: usize,
+    last_heading: String,
+    page_masters: Vec<usize>,
+    note_marks: BTreeMap<usize, Mark>,
+    carry: std::collections::VecDeque<(usize, Pos)>,
+    /// The fixed frames to fill next.
+    fixed: FixedFrames,
+    /// The characters the pour found in no face.
+    missing: Vec<char>,
 }
 
 fn contains_contents(block: &Block) -> bool {
@@ -460,6 +634,8 @@ struct Engine<'a> {
     /// Footnote text that did not fit under its mark and goes on at the foot
     /// of the next frame: note numbers and where their text resumes.
     carry: std::collections::VecDeque<(usize, Pos)>,
+    /// Whether the repeated runs' pour may come from, and go to, [`POURED`].
+    remember: bool,
 }
 
 impl<'a> Engine<'a> {
@@ -492,14 +668,36 @@ impl<'a> Engine<'a> {
             max_pages: MAX_PAGES,
             note_marks: BTreeMap::new(),
             carry: std::collections::VecDeque::new(),
+            remember: false,
         }
     }
 
     fn run(mut self) -> Result<Pages> {
-        // Pages are made in document order. A repeated run is poured as soon
-        // as it is reached; fixed frames are filled at the end, once every
-        // page exists, because a flow may link frames on several pages.
-        let mut fixed: Vec<(String, Vec<(usize, Frame)>)> = Vec::new();
+        let fixed = match self.remembered_pour() {
+            Some(fixed) => fixed,
+            None => {
+                let missing = self.shaper.missing.borrow().clone();
+                let fixed = self.pour_repeated()?;
+                self.remember_pour(&fixed, &missing);
+                fixed
+            }
+        };
+        for (flow, mut frames) in fixed {
+            frames.sort_by_key(|(_, f)| f.order);
+            let items = self.prepare_flow(&flow);
+            let mut supply = Supply::Fixed { frames, next: 0 };
+            self.pour(&items, &mut supply, &flow)?;
+        }
+        self.running_heads()?;
+        Ok(self.out)
+    }
+
+    /// Makes the pages in document order. A repeated run is poured as soon
+    /// as it is reached; fixed frames are filled later, once every page
+    /// exists, because a flow may link frames on several pages: they are
+    /// returned by flow.
+    fn pour_repeated(&mut self) -> Result<FixedFrames> {
+        let mut fixed: FixedFrames = Vec::new();
         for run in &self.doc.runs {
             match run {
                 PageRun::Fixed { master, frames } => {
@@ -522,14 +720,102 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        for (flow, mut frames) in fixed {
-            frames.sort_by_key(|(_, f)| f.order);
-            let items = self.prepare_flow(&flow);
-            let mut supply = Supply::Fixed { frames, next: 0 };
-            self.pour(&items, &mut supply, &flow)?;
+        Ok(fixed)
+    }
+
+    /// The pour of the repeated runs a document with the same ones made in
+    /// a pass with the same page numbers, if remembered: the state is set
+    /// as that pour left it, and the fixed frames to fill are returned.
+    fn remembered_pour(&mut self) -> Option<FixedFrames> {
+        if !self.remember {
+            return None;
         }
-        self.running_heads()?;
-        Ok(self.out)
+        let filled = POURED.with(|p| {
+            let p = p.borrow();
+            let (_, filled) = p.as_ref()?.passes.iter().find(|(k, _)| k == self.known)?;
+            Some(filled.clone())
+        })?;
+        let Filled {
+            out,
+            notes,
+            note_count,
+            auto_anchor,
+            last_heading,
+            page_masters,
+            note_marks,
+            carry,
+            fixed,
+            missing,
+        } = filled;
+        // The document's own title and the like, not the other's.
+        let fresh = std::mem::take(&mut self.out);
+        self.out = Pages {
+            title: fresh.title,
+            lang: fresh.lang,
+            author: fresh.author,
+            subject: fresh.subject,
+            keywords: fresh.keywords,
+            ..out
+        };
+        self.notes = notes;
+        self.note_count = note_count;
+        self.auto_anchor = auto_anchor;
+        self.last_heading = last_heading;
+        self.page_masters = page_masters;
+        self.note_marks = note_marks;
+        self.carry = carry;
+        self.shaper.missing.borrow_mut().extend(missing);
+        Some(fixed)
+    }
+
+    /// Keeps the pour of the repeated runs, just made, for the documents
+    /// that follow; `missing` is what the shaper had found before it.
+    fn remember_pour(&self, fixed: &FixedFrames, missing: &std::collections::BTreeSet<char>) {
+        if !self.remember || self.out.pages.len() > MAX_POURED_PAGES {
+            return;
+        }
+        let Engine {
+            doc: _,
+            images: _,
+            shaper,
+            known,
+            name: _,
+            out,
+            notes,
+            note_count,
+            auto_anchor,
+            last_heading,
+            page_masters,
+            max_pages: _,
+            note_marks,
+            carry,
+            remember: _,
+        } = self;
+        POURED.with(|p| {
+            let mut p = p.borrow_mut();
+            let Some(p) = p.as_mut() else { return };
+            if p.passes.len() >= MAX_POURED_PASSES || p.passes.iter().any(|(k, _)| k == *known) {
+                return;
+            }
+            let filled = Filled {
+                out: out.clone(),
+                notes: notes.clone(),
+                note_count: *note_count,
+                auto_anchor: *auto_anchor,
+                last_heading: last_heading.clone(),
+                page_masters: page_masters.clone(),
+                note_marks: note_marks.clone(),
+                carry: carry.clone(),
+                fixed: fixed.clone(),
+                missing: shaper
+                    .missing
+                    .borrow()
+                    .difference(missing)
+                    .copied()
+                    .collect(),
+            };
+            p.passes.push(((*known).clone(), filled));
+        });
     }
 
     fn new_page(&mut self, master: usize) -> usize {
@@ -2357,6 +2643,36 @@ mod tests {
         };
         let element = &pages.structure[e];
         (&element.role, element.parent)
+    }
+
+    #[test]
+    fn a_remembered_pour_gives_the_pages_a_fresh_one_does() {
+        // Two copies of a pack: the cover, footer and title differ.
+        let copy = |name: &str| {
+            let body = "<p>Kazakhstan has an appalling human rights record.<footnote>Amnesty.</footnote></p>".repeat(12);
+            let markup = format!(
+                r#"<document title="For {name}"><master name="m" size="A6" margin="10mm"><footer><p>{name} · <page-number/></p></footer></master><page master="m"><frame name="c" flow="cover" x="10mm" y="10mm" width="80mm" height="40mm"/></page><pages master="m" flow="main"/><flow name="cover"><p>{name}</p></flow><flow name="main"><contents/><page-break/><h1 id="a">One</h1>{body}<h1 id="b">Two</h1>{body}</flow></document>"#
+            );
+            parse(
+                &MarkupSource {
+                    template: Path::new("t.hbs"),
+                    text: &markup,
+                },
+                &Theme::builtin(),
+            )
+            .unwrap()
+        };
+        let lay_out = |doc: &Document| {
+            layout(doc, &BTreeMap::new(), "t", &font::Hyphenation::default()).unwrap()
+        };
+        let (ana, bob) = (copy("Ana Ruiz"), copy("Bob Smith"));
+        // A new thread remembers nothing.
+        let fresh =
+            std::thread::scope(|s| s.spawn(|| format!("{:?}", lay_out(&bob))).join()).unwrap();
+        lay_out(&ana);
+        let passes = POURED.with(|p| p.borrow().as_ref().map_or(0, |p| p.passes.len()));
+        assert_eq!(passes, 2, "the pack's two passes are remembered");
+        assert_eq!(format!("{:?}", lay_out(&bob)), fresh);
     }
 
     #[test]
