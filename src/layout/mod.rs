@@ -447,10 +447,8 @@ fn remember_pours(
             .as_ref()
             .is_some_and(|p| p.from.matches(doc, images, name, hyphenation))
         {
-            *p = Some(Poured {
-                from: PouredFrom::of(doc, images, name, hyphenation),
-                passes: Vec::new(),
-            });
+            // Its first pour small enough to keep will say what it is from.
+            *p = None;
         }
     });
     true
@@ -848,7 +846,10 @@ impl<'a> Engine<'a> {
         } = self;
         POURED.with(|p| {
             let mut p = p.borrow_mut();
-            let Some(p) = p.as_mut() else { return };
+            let p = p.get_or_insert_with(|| Poured {
+                from: PouredFrom::of(self.doc, self.images, self.name, &shaper.hyphenation),
+                passes: Vec::new(),
+            });
             if p.passes.len() >= MAX_POURED_PASSES || p.passes.iter().any(|(k, _)| k == *known) {
                 return;
             }
