@@ -547,7 +547,9 @@ impl Paragraph {
         if let Some(set) = self.lines_set.borrow().get(&key) {
             return set.clone();
         }
-        let out = std::rc::Rc::new(self.set_lines(start, measure));
+        // Kept as a copy, which has no room to spare: the lines are built
+        // up a glyph at a time and kept as long as the paragraph.
+        let out = std::rc::Rc::new(self.set_lines(start, measure).clone());
         self.lines_set.borrow_mut().insert(key, out.clone());
         out
     }
