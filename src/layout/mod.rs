@@ -422,7 +422,8 @@ fn same_design(a: &Master, b: &Master) -> bool {
 /// Whether the passes of `doc` may take the pour of its repeated runs from
 /// [`POURED`] and keep it there. Those runs are poured before any fixed
 /// frame is filled, and of the fixed flows they read only the headings a
-/// contents lists: there must be none.
+/// contents lists: there must be none (nor any other, so that every heading
+/// is in the repeated runs).
 fn remember_pours(
     doc: &Document,
     images: &BTreeMap<String, Picture>,
@@ -430,12 +431,9 @@ fn remember_pours(
     hyphenation: &font::Hyphenation,
 ) -> bool {
     let fixed_heading = doc.runs.iter().any(|r| match r {
-        PageRun::Fixed { frames, .. } => frames.iter().any(|f| {
-            let (mut headings, mut auto) = (Vec::new(), 0);
-            let blocks = doc.flows.get(&f.flow).map_or(&[][..], Vec::as_slice);
-            collect_headings(blocks, &mut headings, &mut auto);
-            auto > 0 || !headings.is_empty()
-        }),
+        PageRun::Fixed { frames, .. } => frames
+            .iter()
+            .any(|f| doc.flows.get(&f.flow).is_some_and(|b| has_heading(b))),
         PageRun::Repeat { .. } => false,
     });
     if fixed_heading || !doc.runs.iter().any(|r| matches!(r, PageRun::Repeat { .. })) {
@@ -511,6 +509,15 @@ struct Filled {
     fixed: FixedFrames,
     /// The characters the pour found in no face.
     missing: Vec<char>,
+}
+
+fn has_heading(blocks: &[Block]) -> bool {
+    blocks.iter().any(|b| match &b.kind {
+        BlockKind::Heading { .. } => true,
+        BlockKind::Quote(c) | BlockKind::Boxed(c) => has_heading(c),
+        BlockKind::List { items, .. } => items.iter().any(|i| has_heading(i)),
+        _ => false,
+    })
 }
 
 fn contains_contents(block: &Block) -> bool {
