@@ -275,6 +275,8 @@ pub fn layout(
         None
     };
     let mut pages = match first {
+        // Made, the first pass's pages (and warnings) would give way to
+        // the next pass's.
         Some(found) => {
             known = found;
             passes -= 1;
@@ -511,6 +513,7 @@ struct Filled {
     missing: Vec<char>,
 }
 
+/// Whether a heading is among `blocks`, at any depth.
 fn has_heading(blocks: &[Block]) -> bool {
     blocks.iter().any(|b| match &b.kind {
         BlockKind::Heading { .. } => true,
