@@ -275,23 +275,13 @@ pub fn layout(
         None
     };
     let mut pages = match first {
-        // Made, the first pass's pages (and warnings) would give way to
-        // the next pass's.
+        // Made, the first pass's pages would give way to the next pass's.
         Some(found) => {
             known = found;
             passes -= 1;
             run(&known)?
         }
-        None => {
-            let mut pages = run(&known)?;
-            for c in shaper.missing.borrow().iter() {
-                pages.warnings.push(format!(
-                    "{name}: the character “{c}” (U+{:04X}) is in none of the bundled fonts; it prints as an empty box",
-                    *c as u32
-                ));
-            }
-            pages
-        }
+        None => run(&known)?,
     };
     if has_contents {
         for _ in 0..passes {
@@ -306,6 +296,13 @@ pub fn layout(
             known = found;
             pages = run(&known)?;
         }
+    }
+    // On the pages kept, whichever pass (or remembered pour) met them.
+    for c in shaper.missing.borrow().iter() {
+        pages.warnings.push(format!(
+            "{name}: the character “{c}” (U+{:04X}) is in none of the bundled fonts; it prints as an empty box",
+            *c as u32
+        ));
     }
     Ok(pages)
 }
@@ -739,10 +736,15 @@ impl<'a> Engine<'a> {
         let fixed = match self.remembered_pour() {
             Some(fixed) => fixed,
             None => {
-                let missing = self.shaper.missing.borrow().clone();
-                let fixed = self.pour_repeated()?;
-                self.remember_pour(&fixed, &missing);
-                fixed
+                // What this pour meets, apart from what earlier passes met:
+                // a remembered pour must name it again.
+                let earlier = self.shaper.missing.take();
+                let poured = self.pour_repeated();
+                if let Ok(fixed) = &poured {
+                    self.remember_pour(fixed);
+                }
+                self.shaper.missing.borrow_mut().extend(earlier);
+                poured?
             }
         };
         for (flow, mut frames) in fixed {
@@ -832,8 +834,8 @@ impl<'a> Engine<'a> {
     }
 
     /// Keeps the pour of the repeated runs, just made, for the documents
-    /// that follow; `missing` is what the shaper had found before it.
-    fn remember_pour(&self, fixed: &FixedFrames, missing: &std::collections::BTreeSet<char>) {
+    /// that follow, with the characters it found in no face.
+    fn remember_pour(&self, fixed: &FixedFrames) {
         if !self.remember || self.out.pages.len() > MAX_POURED_PAGES {
             return;
         }
@@ -873,12 +875,7 @@ impl<'a> Engine<'a> {
                 note_marks: note_marks.clone(),
                 carry: carry.clone(),
                 fixed: fixed.clone(),
-                missing: shaper
-                    .missing
-                    .borrow()
-                    .difference(missing)
-                    .copied()
-                    .collect(),
+                missing: shaper.missing.borrow().iter().copied().collect(),
             };
             p.passes.push(((*known).clone(), filled));
         });
@@ -2709,6 +2706,31 @@ mod tests {
         };
         let element = &pages.structure[e];
         (&element.role, element.parent)
+    }
+
+    #[test]
+    fn a_character_no_font_has_is_reported_in_a_document_with_contents() {
+        // The contents make the document be laid out again; the warning
+        // must survive onto the pages kept.
+        let markup = r#"<document title="t"><master name="m" size="A6" margin="10mm"/><pages master="m" flow="main"/><flow name="main"><contents/><h1 id="a">One</h1><p>Free them 中</p></flow></document>"#;
+        let doc = parse(
+            &MarkupSource {
+                template: Path::new("t.hbs"),
+                text: markup,
+            },
+            &Theme::builtin(),
+        )
+        .unwrap();
+        for i in 0..2 {
+            // The second time, from a remembered pour.
+            let pages = layout(&doc, &BTreeMap::new(), "t", &font::Hyphenation::default()).unwrap();
+            let warnings: Vec<_> = pages
+                .warnings
+                .iter()
+                .filter(|w| w.contains("U+4E2D"))
+                .collect();
+            assert_eq!(warnings.len(), 1, "pass {i}: {:?}", pages.warnings);
+        }
     }
 
     #[test]
