@@ -162,8 +162,8 @@ pub fn lay_out_prepared(
         ),
     };
     let markup_text = match recipient {
-        None => compiled.render(data)?,
-        Some(r) => compiled.render(&template::for_recipient(data, r))?,
+        None => compiled.render(data.clone())?,
+        Some(r) => compiled.render(template::for_recipient(data, r))?,
     };
     let theme = theme::Theme::shared();
     let document = markup::parse(

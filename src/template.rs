@@ -296,7 +296,7 @@ fn calc_helper(
 
 /// Renders `template` with `data` into layout markup.
 pub fn render(template: &Template, data: &Value) -> Result<String> {
-    compile(template)?.render(data)
+    compile(template)?.render(data.clone())
 }
 
 /// A template compiled once, to fill in for every copy of a briefing.
@@ -470,11 +470,13 @@ fn blank_comments(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 impl Compiled {
-    /// Fills the template in with `data` into layout markup.
-    pub fn render(&self, data: &Value) -> Result<String> {
+    /// Fills the template in with `data` into layout markup. The data is
+    /// taken, not borrowed: Handlebars renders from its own copy, and a
+    /// copy for a recipient is made anyway.
+    pub fn render(&self, data: Value) -> Result<String> {
         let template = &self.template;
         // The data is wrapped once for all the pieces.
-        let context = handlebars::Context::from(data.clone());
+        let context = handlebars::Context::from(data);
         let mut out = Vec::new();
         self.pieces
             .iter()
@@ -641,7 +643,7 @@ mod tests {
                 // Not strict, as the whole above: the data is partial.
                 let mut cut = cut;
                 cut.hb.set_strict_mode(false);
-                assert_eq!(cut.render(&data).unwrap(), whole, "{name}");
+                assert_eq!(cut.render(data.clone()).unwrap(), whole, "{name}");
             }
         }
     }
