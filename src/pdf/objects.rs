@@ -1221,6 +1221,31 @@ c)"
     }
 
     #[test]
+    fn no_damage_makes_it_panic() {
+        // Every cut and every byte changed to a few telling values: an
+        // error or a file, never a panic.
+        let pdf = small_file();
+        let mut out = Vec::new();
+        for cut in 0..pdf.len() {
+            let _ = PdfFile::read(&pdf[..cut]);
+        }
+        for at in 0..pdf.len() {
+            for b in [b'0', b'9', b' ', b'(', b'<', b'[', b'/', b'%', 0xff] {
+                let mut bad = pdf.clone();
+                bad[at] = b;
+                if let Ok(file) = PdfFile::read(&bad) {
+                    out.clear();
+                    file.write(&mut out);
+                    if let Some((_, object)) = file.objects().next() {
+                        let _ = object.value();
+                        let _ = object.decoded_stream(1 << 20);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn damaged_files_are_errors() {
         let pdf = small_file();
         let xref = pdf.windows(4).rposition(|w| w == b"xref").unwrap();

@@ -1571,6 +1571,24 @@ mod tests {
     }
 
     #[test]
+    fn no_damage_to_the_input_makes_it_panic() {
+        let pdf = krilla_pdf(
+            1,
+            Krilla {
+                metadata: Some(dated_metadata()),
+                ..Krilla::default()
+            },
+        );
+        for at in (0..pdf.len()).step_by(5) {
+            for b in [b'0', b' ', b'/', b'<', 0xff] {
+                let mut bad = pdf.clone();
+                bad[at] = b;
+                let _ = make_pdfx4(&bad, &condition(), false);
+            }
+        }
+    }
+
+    #[test]
     fn a_bad_profile_is_an_error() {
         let pdf = krilla_pdf(1, Krilla::default());
         let mut bad = condition();
