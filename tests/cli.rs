@@ -184,6 +184,47 @@ fn output_is_the_same_whatever_the_number_of_jobs() {
 }
 
 #[test]
+fn personalised_copies_are_the_same_built_together_or_alone() {
+    // Copies laid out one after another on a thread start from what the
+    // one before poured; each must still be what it is built alone.
+    let dir = samples("copies-jobs");
+    let pack = std::fs::read_to_string(dir.join("briefings/legal-delegation-pack.yaml")).unwrap();
+    std::fs::write(
+        dir.join("briefings/legal-delegation-pack.yaml"),
+        format!("{pack}recipients:\n  - name: Ana Ruiz\n  - name: Bob Okafor\n  - name: Ivan Petrov\n  - name: Жанна Абенова\n"),
+    )
+    .unwrap();
+    let brief = "briefings/legal-delegation-pack.yaml";
+    let one = handbill(&dir, &["build", brief, "--jobs", "1", "--out", "one"]);
+    let four = handbill(&dir, &["build", brief, "--jobs", "4", "--out", "four"]);
+    assert!(one.status.success(), "{}", stderr(&one));
+    assert!(four.status.success(), "{}", stderr(&four));
+    for k in 1..=4 {
+        let shard = format!("{k}/4");
+        let o = handbill(&dir, &["build", brief, "--shard", &shard, "--out", "alone"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let mut names: Vec<_> = std::fs::read_dir(dir.join("alone"))
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".pdf"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 4, "{names:?}");
+    for name in &names {
+        let alone = std::fs::read(dir.join("alone").join(name)).unwrap();
+        assert!(
+            std::fs::read(dir.join("one").join(name)).unwrap() == alone,
+            "{name}: --jobs 1"
+        );
+        assert!(
+            std::fs::read(dir.join("four").join(name)).unwrap() == alone,
+            "{name}: --jobs 4"
+        );
+    }
+}
+
+#[test]
 fn one_failure_does_not_stop_the_others() {
     let dir = samples("partial");
     std::fs::write(
