@@ -2664,15 +2664,19 @@ mod tests {
     use crate::theme::Theme;
     use std::path::Path;
 
-    fn lay(markup: &str) -> Pages {
-        let doc = parse(
+    fn doc_of(markup: &str) -> Document {
+        parse(
             &MarkupSource {
                 template: Path::new("t.hbs"),
                 text: markup,
             },
             &Theme::builtin(),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    fn lay(markup: &str) -> Pages {
+        let doc = doc_of(markup);
         layout(&doc, &BTreeMap::new(), "t", &font::Hyphenation::default()).unwrap()
     }
 
@@ -2712,15 +2716,9 @@ mod tests {
     fn a_character_no_font_has_is_reported_in_a_document_with_contents() {
         // The contents make the document be laid out again; the warning
         // must survive onto the pages kept.
-        let markup = r#"<document title="t"><master name="m" size="A6" margin="10mm"/><pages master="m" flow="main"/><flow name="main"><contents/><h1 id="a">One</h1><p>Free them 中</p></flow></document>"#;
-        let doc = parse(
-            &MarkupSource {
-                template: Path::new("t.hbs"),
-                text: markup,
-            },
-            &Theme::builtin(),
-        )
-        .unwrap();
+        let doc = doc_of(
+            r#"<document title="t"><master name="m" size="A6" margin="10mm"/><pages master="m" flow="main"/><flow name="main"><contents/><h1 id="a">One</h1><p>Free them 中</p></flow></document>"#,
+        );
         for i in 0..2 {
             // The second time, from a remembered pour.
             let pages = layout(&doc, &BTreeMap::new(), "t", &font::Hyphenation::default()).unwrap();
@@ -2741,14 +2739,7 @@ mod tests {
             let markup = format!(
                 r#"<document title="For {name}"><master name="m" size="A6" margin="10mm"><footer><p>{name} · <page-number/></p></footer></master><page master="m"><frame name="c" flow="cover" x="10mm" y="10mm" width="80mm" height="40mm"/></page><pages master="m" flow="main"/><flow name="cover"><p>{name}</p></flow><flow name="main"><contents/><page-break/><h1 id="a">One</h1>{body}<h1 id="b">Two</h1>{body}</flow></document>"#
             );
-            parse(
-                &MarkupSource {
-                    template: Path::new("t.hbs"),
-                    text: &markup,
-                },
-                &Theme::builtin(),
-            )
-            .unwrap()
+            doc_of(&markup)
         };
         let lay_out = |doc: &Document| {
             format!(
