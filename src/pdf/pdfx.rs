@@ -587,10 +587,10 @@ fn set_xmp(
     };
     let packet = edit_xmp(&packet, &properties)?;
 
-    let mut dict = match existing.and_then(|n| doc.get(n)?.as_dict()) {
-        Some(old) => owned_dict(old),
-        None => Dict::new(),
-    };
+    let mut dict = existing
+        .and_then(|n| doc.get(n)?.as_dict())
+        .cloned()
+        .unwrap_or_default();
     for key in [&b"Filter"[..], b"DecodeParms", b"DL", b"Length"] {
         dict.remove(key);
     }
