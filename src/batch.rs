@@ -86,7 +86,7 @@ pub fn jobs(files: &[PathBuf]) -> Vec<Job> {
                     out.push(Job {
                         file: file.clone(),
                         recipient: Some(i),
-                        name: format!("{stem}-{}", r.value.slug()),
+                        name: r.value.copy_name(&stem),
                     });
                 }
             }

@@ -217,7 +217,7 @@ pub fn lay_out_prepared(
     check_resolution(&mut pages, briefing, &pictures, print)?;
     Ok(LaidOut {
         name: match recipient {
-            Some(r) => format!("{}-{}", briefing.name, r.slug()),
+            Some(r) => r.copy_name(&briefing.name),
             None => briefing.name.clone(),
         },
         pages,

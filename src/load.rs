@@ -12,6 +12,8 @@ use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visi
 use serde_saphyr::Spanned;
 
 use crate::error::{Error, Location, Result, did_you_mean};
+
+mod recipients;
 use crate::model::{
     Audience, Briefing, ImageAsset, Located, Profile, Recipient, Section, SectionChoice,
     SectionPick, Source,
@@ -344,21 +346,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
     let project = project_folder(path);
     let recipients = match raw.recipients {
         None => Vec::new(),
-        Some(field) => {
-            let at = located(path, &text, &field.referenced);
-            let list = match field.value {
-                RecipientsField::List(list) => list
-                    .into_iter()
-                    .map(|r| Located {
-                        location: located(path, &text, &r.referenced),
-                        value: r.value,
-                    })
-                    .collect(),
-                RecipientsField::File(file) => read_recipients_csv(&project, &file, &at)?,
-            };
-            check_recipients(&list, &at)?;
-            list
-        }
+        Some(field) => recipients::read(field, path, &text, &project, &name)?,
     };
     Ok(Briefing {
         file: path.to_path_buf(),
@@ -396,130 +384,6 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         numbering: raw.numbering,
         watermark: raw.watermark,
     })
-}
-
-/// Names must be there and tell the copies apart.
-fn check_recipients(list: &[Located<Recipient>], at: &Location) -> Result<()> {
-    if list.is_empty() {
-        return Err(Error::new("`recipients:` is empty")
-            .at(at.clone())
-            .help("list the recipients, or remove `recipients:` for a single copy"));
-    }
-    // Each name's slug once, and a map from slug to the first with it: a
-    // list of hundreds stays quick.
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (i, r) in list.iter().enumerate() {
-        let slug = r.value.slug();
-        if r.value.name.trim().is_empty() || slug.is_empty() {
-            return Err(Error::new("a recipient has no name")
-                .at(r.location.clone())
-                .help("give every recipient a `name:` with letters in it"));
-        }
-        let first_index = *seen.entry(slug).or_insert(i);
-        if let Some(first) = (first_index != i).then(|| &list[first_index]) {
-            let what = if first.value.name == r.value.name {
-                "twice".to_string()
-            } else {
-                format!(
-                    "twice (as “{}” on line {})",
-                    first.value.name, first.location.line
-                )
-            };
-            return Err(Error::new(format!("the recipient “{}” is listed {what}", r.value.name))
-                .at(r.location.clone())
-                .help("each recipient gets their own PDF, named after them: list each person once"));
-        }
-    }
-    Ok(())
-}
-
-/// Reads recipients from a CSV file with a `name` column and, optionally, a
-/// `role` column (a spreadsheet saved as CSV).
-fn read_recipients_csv(
-    project: &Path,
-    file: &str,
-    at: &Location,
-) -> Result<Vec<Located<Recipient>>> {
-    let path = crate::select::resolve_in_project(project, file).ok_or_else(|| {
-        Error::new(format!(
-            "the recipients file `{file}` is outside the project folder"
-        ))
-        .at(at.clone())
-        .help("keep the list inside the project, e.g. `recipients: briefings/delegates.csv`")
-    })?;
-    if !crate::select::within_project(project, &path) {
-        return Err(crate::select::linked_out(&path, "the recipients file").at(at.clone()));
-    }
-    let text = read_text(&path).map_err(|e| {
-        if e.location.as_ref().is_some_and(|l| l.line > 0) {
-            e
-        } else {
-            e.at(at.clone())
-        }
-    })?;
-    let mut rows = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, header)) = rows.next() else {
-        return Err(Error::new("the recipients file is empty")
-            .at(Location::file(&path))
-            .help("the first line names the columns: name,role"));
-    };
-    let columns: Vec<String> = csv_fields(header)
-        .into_iter()
-        .map(|c| c.trim().to_lowercase())
-        .collect();
-    let name_col = columns.iter().position(|c| c == "name").ok_or_else(|| {
-        Error::new("the recipients file has no `name` column")
-            .at(Location::at_line(&path, &text, 1, 1))
-            .help("make the first line `name,role`")
-    })?;
-    let role_col = columns.iter().position(|c| c == "role");
-    Ok(rows
-        .map(|(i, line)| {
-            let fields = csv_fields(line);
-            Located {
-                location: Location::at_line(&path, &text, i + 1, 1),
-                value: Recipient {
-                    name: fields
-                        .get(name_col)
-                        .map(|s| s.trim().to_string())
-                        .unwrap_or_default(),
-                    role: role_col
-                        .and_then(|c| fields.get(c))
-                        .map(|s| s.trim().to_string())
-                        .filter(|s| !s.is_empty()),
-                },
-            }
-        })
-        .collect())
-}
-
-/// The fields of one CSV line: commas separate, double quotes enclose,
-/// `""` inside quotes is a quote.
-fn csv_fields(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                if let Some(f) = fields.last_mut() {
-                    f.push('"');
-                }
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(String::new()),
-            _ => {
-                if let Some(f) = fields.last_mut() {
-                    f.push(c);
-                }
-            }
-        }
-    }
-    fields
 }
 
 #[derive(Deserialize)]

@@ -197,7 +197,35 @@ impl Recipient {
         }
         slug.trim_end_matches('-').to_string()
     }
+
+    /// The name of this person's copy of briefing `briefing`, without
+    /// `.pdf`: `briefing-slug`. File names may hold 255 bytes (a Cyrillic
+    /// letter takes two), and handbill's temporary and imposed files add to
+    /// the name: a name longer than [`MAX_COPY_NAME`] bytes keeps the slug's
+    /// beginning and ends with a code made from the whole slug, so it stays
+    /// the same from build to build and tells copies apart.
+    pub fn copy_name(&self, briefing: &str) -> String {
+        let slug = self.slug();
+        let full = format!("{briefing}-{slug}");
+        if full.len() <= MAX_COPY_NAME {
+            return full;
+        }
+        let code = xxhash_rust::xxh3::xxh3_64(slug.as_bytes()) as u32;
+        // Room for the slug's beginning, "-" and the eight-digit code.
+        let room = MAX_COPY_NAME.saturating_sub(briefing.len() + 1 + 9).max(16);
+        let mut end = room.min(slug.len());
+        while !slug.is_char_boundary(end) {
+            end -= 1;
+        }
+        let start = slug[..end].trim_end_matches('-');
+        format!("{briefing}-{start}-{code:08x}")
+    }
 }
+
+/// The longest copy name, in bytes, before it is shortened: with `.pdf`,
+/// `-imposed` and a temporary file's `.` and `.PID.tmp`, well under the
+/// 255 bytes a file name may have.
+pub const MAX_COPY_NAME: usize = 200;
 
 /// A value with the place in a file it came from.
 #[derive(Debug, Clone, PartialEq)]
