@@ -18,9 +18,12 @@ use crate::{
     BuildOptions, Built, Prepared, build_prepared, load, prepare, template, write_atomically,
 };
 
-/// The manifest in the output folder: for each PDF, the fingerprint of the
-/// inputs it was built from and of the PDF itself.
-pub const MANIFEST: &str = ".handbill-manifest";
+mod manifest;
+mod stale;
+
+use manifest::{Entry, Records};
+pub use manifest::{JOURNAL, MANIFEST};
+pub use stale::{Stale, remove_unlisted};
 
 /// One slice of a batch: the K-th of N (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +71,9 @@ pub struct Job {
     pub recipient: Option<usize>,
     /// The PDF's name without `.pdf`: `briefing` or `briefing-recipient`.
     pub name: String,
+    /// Whether the briefing could be read: only then are its jobs the PDFs
+    /// it makes now (one that cannot be read is one job, which fails).
+    pub briefing_read: bool,
 }
 
 /// The jobs for `files`, in order: one per briefing, or one per recipient.
@@ -87,13 +93,15 @@ pub fn jobs(files: &[PathBuf]) -> Vec<Job> {
                         file: file.clone(),
                         recipient: Some(i),
                         name: r.value.copy_name(&stem),
+                        briefing_read: true,
                     });
                 }
             }
-            _ => out.push(Job {
+            read => out.push(Job {
                 file: file.clone(),
                 recipient: None,
                 name: stem,
+                briefing_read: read.is_ok(),
             }),
         }
     }
@@ -132,12 +140,17 @@ pub fn run(
         remove_stale_temporaries(&batch.out);
     }
     let files = jobs;
-    let manifest = Mutex::new(read_manifest(&batch.out));
+    let records = manifest::read(&batch.out);
+    // What this batch wrote, for the manifest at the end.
+    let written = Mutex::new(Records::new());
     // The copies of one briefing share its reading and checking: one entry
     // per briefing file, filled by whichever thread needs it first.
     let mut shared: BTreeMap<&Path, Shared> = BTreeMap::new();
     for job in jobs {
-        shared.entry(job.file.as_path()).or_default();
+        shared.entry(job.file.as_path()).or_insert_with(|| Shared {
+            key: briefing_key(&job.file),
+            ..Shared::default()
+        });
     }
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(files.iter().map(|_| None).collect());
@@ -151,7 +164,7 @@ pub fn run(
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(file) = files.get(i) else { break };
                     // A bug in handbill must not take the rest of the batch down.
-                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(file, batch, &manifest, &shared[file.file.as_path()])))
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(file, batch, &records, &written, &shared[file.file.as_path()])))
                         .unwrap_or_else(|_| {
                             Outcome::Failed(Box::new(
                                 Error::new(format!("handbill stopped on an internal error while building {}", file.file.display()))
@@ -170,9 +183,9 @@ pub fn run(
         }
     });
     if !batch.dry_run {
-        let manifest = manifest.into_inner().unwrap_or_else(|e| e.into_inner());
+        let written = written.into_inner().unwrap_or_else(|e| e.into_inner());
         // A manifest that cannot be written only costs a rebuild next time.
-        let _ = write_manifest(&batch.out, &manifest);
+        let _ = manifest::compact(&batch.out, &written);
     }
     results
         .into_inner()
@@ -187,6 +200,8 @@ pub fn run(
 /// What the jobs of one briefing file share, each part made once.
 #[derive(Default)]
 struct Shared {
+    /// The briefing as the manifest names it (see [`briefing_key`]).
+    key: String,
     /// The fingerprint of the briefing's inputs, with its recipients.
     inputs: OnceLock<Result<(String, Vec<String>)>>,
     prepared: OnceLock<Result<Arc<Prepared>>>,
@@ -195,7 +210,8 @@ struct Shared {
 fn run_one(
     job: &Job,
     batch: &Batch,
-    manifest: &Mutex<BTreeMap<String, (String, String)>>,
+    records: &Records,
+    written: &Mutex<Records>,
     shared: &Shared,
 ) -> Outcome {
     let started = Instant::now();
@@ -228,12 +244,7 @@ fn run_one(
     // the build: it is worked out on a second core while this one lays out
     // and writes the PDF, which keep one core busy, not two (the reading
     // before has the template compiling on the second core).
-    let build_for_sure = batch.force
-        || batch.dry_run
-        || !manifest
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains_key(&key);
+    let build_for_sure = batch.force || batch.dry_run || !records.contains_key(&key);
     let (fingerprint, result) = if build_for_sure {
         let prepared = prepare_shared();
         let read = prepared.as_ref().ok().map(|p| &p.briefing);
@@ -253,16 +264,13 @@ fn run_one(
     } else {
         let fingerprint = copy_of(fingerprint_inputs(None));
         if let Ok(fingerprint) = &fingerprint {
-            let recorded = manifest
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get(&key)
-                .cloned();
-            if let Some((inputs, output)) = recorded
-                && inputs == *fingerprint
-                && std::fs::read(&target).is_ok_and(|b| hex(hash_bytes(&b)) == output)
-                && (batch.options.impose.is_none()
-                    || batch.out.join(format!("{}-imposed.pdf", job.name)).exists())
+            // The inputs are the same and the PDF (and its imposed copy, if
+            // the same options made one) is still the one written.
+            let imposed = batch.out.join(format!("{}-imposed.pdf", job.name));
+            if let Some(entry) = records.get(&key)
+                && entry.inputs == *fingerprint
+                && holds(&target, &entry.output)
+                && entry.imposed.as_ref().is_none_or(|h| holds(&imposed, h))
             {
                 return Outcome::Unchanged { path: target };
             }
@@ -277,6 +285,18 @@ fn run_one(
     let result = result.and_then(|built| {
         let fingerprint = fingerprint?;
         if !batch.dry_run {
+            let entry = Entry {
+                briefing: shared.key.clone(),
+                inputs: fingerprint,
+                output: hex(hash_bytes(&built.pdf)),
+                imposed: built.imposed.as_ref().map(|b| hex(hash_bytes(b))),
+            };
+            // Journaled before it lands, so that no PDF is ever in the
+            // folder unrecorded: a kill in between costs a rebuild, as the
+            // file does not match. (If the folder cannot be made, writing
+            // the PDF says so.)
+            let _ = std::fs::create_dir_all(&batch.out);
+            let journaled = manifest::record(&batch.out, &key, &entry);
             if let Some(imposed) = &built.imposed {
                 write_atomically(
                     &batch.out.join(format!("{}-imposed.pdf", job.name)),
@@ -284,10 +304,11 @@ fn run_one(
                 )?;
             }
             write_atomically(&target, &built.pdf)?;
-            manifest
+            drop(journaled);
+            written
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(key, (fingerprint, hex(hash_bytes(&built.pdf))));
+                .insert(key, entry);
         }
         Ok(built)
     });
@@ -439,35 +460,37 @@ fn hash_bytes(bytes: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128_with_seed(bytes, SEED)
 }
 
+/// Whether the file at `path` is a plain file with the fingerprint `hash`.
+fn holds(path: &Path, hash: &str) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+        && std::fs::read(path).is_ok_and(|b| hex(hash_bytes(&b)) == hash)
+}
+
+/// A briefing as the manifest names it: its path from its project folder,
+/// `briefings/geneva-pack.yaml`, the same however the command named it, and
+/// without the folders above the project (the manifest is not the place
+/// for a user's name).
+fn briefing_key(file: &Path) -> String {
+    let name = file.file_name().map(Path::new).unwrap_or(file);
+    let folder = file.parent().filter(|p| !p.as_os_str().is_empty());
+    let project = load::project_folder(file).canonicalize();
+    let folder = folder.map_or_else(|| Path::new(".").canonicalize(), Path::canonicalize);
+    let relative = match (project, folder) {
+        (Ok(project), Ok(folder)) => folder
+            .strip_prefix(&project)
+            .map(|f| f.join(name))
+            .unwrap_or_else(|_| name.to_path_buf()),
+        _ => file.to_path_buf(),
+    };
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 fn hex(h: u128) -> String {
     format!("{h:032x}")
-}
-
-fn read_manifest(out: &Path) -> BTreeMap<String, (String, String)> {
-    std::fs::read_to_string(out.join(MANIFEST))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| {
-            let mut parts = l.split('\t');
-            Some((
-                parts.next()?.to_string(),
-                (parts.next()?.to_string(), parts.next()?.to_string()),
-            ))
-        })
-        .collect()
-}
-
-fn write_manifest(out: &Path, manifest: &BTreeMap<String, (String, String)>) -> Result<()> {
-    if manifest.is_empty() {
-        return Ok(());
-    }
-    let mut text = String::from(
-        "# handbill: the inputs each PDF here was built from. Delete to rebuild all.\n",
-    );
-    for (name, (inputs, output)) in manifest {
-        text.push_str(&format!("{name}\t{inputs}\t{output}\n"));
-    }
-    write_atomically(&out.join(MANIFEST), text.as_bytes())
 }
 
 /// A short human duration.

@@ -241,7 +241,12 @@ fn run_build(
     report: bool,
     impose: Option<crate::pdf::impose::Imposition>,
 ) -> Result<ExitCode> {
-    let files = batch::shard(job_list(&common.paths)?, shard);
+    let all = job_list(&common.paths)?;
+    // Before the build, and on the whole list, whatever the shard: see
+    // src/batch/stale.rs.
+    let stale = batch::remove_unlisted(&all, &common.out);
+    let (removed, not_removed) = print_stale(&stale, verbosity);
+    let files = batch::shard(all, shard);
     let batch = Batch {
         out: common.out.clone(),
         options: BuildOptions {
@@ -309,10 +314,16 @@ fn run_build(
     let failed = outcomes
         .iter()
         .filter(|o| matches!(o, Outcome::Failed(_)))
-        .count();
+        .count()
+        + not_removed;
     if verbosity != Verbosity::Quiet || failed > 0 {
         eprintln!(
-            "{built} built, {unchanged} unchanged, {failed} failed in {}{}",
+            "{built} built, {unchanged} unchanged, {failed} failed{} in {}{}",
+            if removed > 0 {
+                format!(", {removed} removed")
+            } else {
+                String::new()
+            },
             batch::seconds(started.elapsed()),
             if failed > 0 {
                 "; nothing was written for the failed ones"
@@ -326,6 +337,58 @@ fn run_build(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Says which PDFs were removed because their briefing no longer makes
+/// them, and which were left; returns how many were removed, and how many
+/// could not be.
+fn print_stale(stale: &[batch::Stale], verbosity: Verbosity) -> (usize, usize) {
+    use batch::Stale;
+    let talk = verbosity != Verbosity::Quiet;
+    let (mut removed, mut not_removed) = (0, 0);
+    // The PDFs of briefings that are gone, by briefing, in one warning each.
+    let mut orphans: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for s in stale {
+        match s {
+            Stale::Removed { path, briefing } => {
+                removed += 1;
+                if talk {
+                    println!(
+                        "removed {}: {briefing} no longer makes this copy",
+                        path.display()
+                    );
+                }
+            }
+            Stale::Changed { path, briefing } if talk => eprintln!(
+                "warning: {} was made by {briefing}, which no longer makes it, but it has changed since; handbill leaves it: delete it if it must not be sent",
+                path.display()
+            ),
+            Stale::Changed { .. } => {}
+            Stale::BriefingGone { path, briefing } => orphans
+                .entry(briefing)
+                .or_default()
+                .push(path.display().to_string()),
+            Stale::NotRemoved { error, .. } => {
+                not_removed += 1;
+                eprint!("{error}");
+            }
+        }
+    }
+    for (briefing, paths) in orphans.iter().filter(|_| talk) {
+        eprintln!(
+            "warning: {briefing} is no longer in the project, but {} it made {} still there: {}; delete {} if {} must not be sent",
+            if paths.len() == 1 {
+                "the PDF"
+            } else {
+                "the PDFs"
+            },
+            if paths.len() == 1 { "is" } else { "are" },
+            paths.join(", "),
+            if paths.len() == 1 { "it" } else { "them" },
+            if paths.len() == 1 { "it" } else { "they" },
+        );
+    }
+    (removed, not_removed)
 }
 
 /// The typesetting report of one PDF, for people.

@@ -181,3 +181,89 @@ fn stale_temporary_files_are_cleaned_by_the_next_build() {
         "temporary files were not cleaned by the next build: {left:?}"
     );
 }
+
+/// A batch killed part-way resumes: the PDFs it finished (written and
+/// recorded in the journal, `out/.handbill-journal`) are unchanged on the
+/// next build, which makes only the rest.
+#[test]
+fn a_killed_batch_resumes_where_it_stopped() {
+    let dir = project("kill-resume");
+    let mut pack =
+        std::fs::read_to_string(repo().join("briefings/legal-delegation-pack.yaml")).unwrap();
+    pack.push_str("recipients:\n");
+    for i in 0..COPIES {
+        pack.push_str(&format!("  - name: Delegate {i:02}\n"));
+    }
+    std::fs::write(dir.join("briefings/pack.yaml"), pack).unwrap();
+    let out = dir.join("out");
+    let journal = out.join(".handbill-journal");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handbill"))
+        .args(["build", "--jobs", "1", "--quiet"])
+        .current_dir(&dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once the journal has three whole lines.
+    let started = Instant::now();
+    loop {
+        let lines =
+            std::fs::read(&journal).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+        if lines >= 3 || started.elapsed() > Duration::from_secs(120) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the batch finished before the kill: make it bigger"
+    );
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(
+        !out.join(".handbill-manifest").exists(),
+        "killed before the end"
+    );
+    // The PDFs there after the kill that the journal records.
+    let recorded = std::fs::read_to_string(&journal).unwrap();
+    let finished: Vec<String> = recorded
+        .lines()
+        .filter_map(|l| l.split('\t').next())
+        .filter(|name| out.join(name).exists())
+        .map(str::to_string)
+        .collect();
+    assert!(finished.len() >= 2, "{recorded}");
+
+    let next = handbill(&dir, &["build", "--verbose", "--jobs", "1"]);
+    assert!(next.status.success(), "{}", stderr(&next));
+    let said = String::from_utf8_lossy(&next.stdout).into_owned();
+    for name in &finished {
+        assert!(
+            said.contains(&format!("unchanged out/{name}")),
+            "{name} was finished before the kill but built again:\n{said}"
+        );
+    }
+    let built = said.lines().filter(|l| l.starts_with("built ")).count();
+    assert_eq!(built + finished.len(), COPIES, "{said}");
+    assert!(
+        stderr(&next).contains(&format!(
+            "{built} built, {} unchanged, 0 failed",
+            finished.len()
+        )),
+        "{}",
+        stderr(&next)
+    );
+    assert_eq!(
+        assert_every_pdf_whole(&out, "after the resumed build"),
+        COPIES
+    );
+    // The journal is folded into the manifest, which lists every copy.
+    assert!(!journal.exists());
+    let manifest = std::fs::read_to_string(out.join(".handbill-manifest")).unwrap();
+    assert_eq!(
+        manifest.lines().filter(|l| !l.starts_with('#')).count(),
+        COPIES
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
