@@ -149,7 +149,14 @@ fn read_csv(project: &Path, file: &str, at: &Location) -> Result<Vec<Located<Rec
         .at(Location::file(&path))
         .help("split the list over several briefings"));
     }
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, "read", &e).at(at.clone()))?;
+    let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::new(format!(
+            "the recipients file `{file}` does not exist"
+        ))
+        .at(at.clone())
+        .help("the path is read from the project folder (the one holding briefings/), e.g. `recipients: briefings/delegates.csv`"),
+        _ => Error::io(&path, "read", &e).at(at.clone()),
+    })?;
     let text = decode(&path, bytes)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     parse_csv(&path, text)
@@ -321,9 +328,20 @@ fn headings(
     sep: char,
     cell_at: &dyn Fn(usize) -> Location,
 ) -> Result<Vec<Option<Column>>> {
+    let heading = |cell: &str| cell.trim().trim_start_matches('\u{feff}').to_lowercase();
+    let known = |cell: &str| Column::ALL.iter().any(|k| k.heading() == heading(cell));
+    if !record.iter().any(known) {
+        return Err(Error::new(
+            "the first line of the recipients file names no column handbill knows",
+        )
+        .at(cell_at(0))
+        .help(format!(
+            "begin the file with the column headings, `name{sep}role`, then one person a line"
+        )));
+    }
     let mut columns = Vec::new();
     for (c, cell) in record.iter().enumerate() {
-        let heading = cell.trim().trim_start_matches('\u{feff}').to_lowercase();
+        let heading = heading(cell);
         if heading.is_empty() {
             columns.push(None);
             continue;
