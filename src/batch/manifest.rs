@@ -75,12 +75,36 @@ pub fn record(out: &Path, name: &str, entry: &Entry) -> Option<File> {
         if !same_file(&journal, &path) {
             continue;
         }
+        // After a line cut short (a full disk, a power cut), start afresh
+        // on a line of its own, so that only the cut line is lost.
+        let text = match ends_mid_line(&journal) {
+            true => format!("\n{}", line(name, entry)),
+            false => line(name, entry),
+        };
         // One write of one whole line: appends of other threads and builds
         // never interleave with it.
-        journal.write_all(line(name, entry).as_bytes()).ok()?;
+        journal.write_all(text.as_bytes()).ok()?;
         return Some(journal);
     }
     None
+}
+
+/// Whether the file's last byte is not a line end.
+fn ends_mid_line(file: &File) -> bool {
+    let len = file.metadata().map_or(0, |m| m.len());
+    if len == 0 {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        let mut last = [0u8];
+        file.read_at(&mut last, len - 1).is_ok() && last[0] != b'\n'
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
 }
 
 /// Whether `file` is still the file at `path`.
@@ -123,7 +147,9 @@ pub fn compact(out: &Path, own: &Records) -> Result<()> {
     records.retain(|name, _| {
         std::fs::symlink_metadata(out.join(name)).is_ok_and(|m| m.file_type().is_file())
     });
-    if records != before || !manifest.starts_with(HEADER) {
+    // An old manifest (another format) is replaced; no manifest is made
+    // when there is nothing to record.
+    if records != before || (!manifest.is_empty() && !manifest.starts_with(HEADER)) {
         let mut text = String::from(HEADER);
         for (name, entry) in &records {
             text.push_str(&line(name, entry));
@@ -321,10 +347,18 @@ mod tests {
         journal.write_all(&torn.as_bytes()[..20]).unwrap();
         let records = read(&out);
         assert_eq!(records.keys().collect::<Vec<_>>(), ["a.pdf", "b.pdf"]);
+        // The next build's line is not lost to the cut one before it.
+        std::fs::write(out.join("d.pdf"), "x").unwrap();
+        drop(record(&out, "d.pdf", &entry("briefings/d.yaml", "4")));
+        let records = read(&out);
+        assert_eq!(
+            records.keys().collect::<Vec<_>>(),
+            ["a.pdf", "b.pdf", "d.pdf"]
+        );
         // Folding keeps the entries whose PDF is there and removes the journal.
         compact(&out, &Records::new()).unwrap();
         assert!(!out.join(JOURNAL).exists());
-        assert_eq!(read(&out).keys().collect::<Vec<_>>(), ["a.pdf"]);
+        assert_eq!(read(&out).keys().collect::<Vec<_>>(), ["a.pdf", "d.pdf"]);
         let _ = std::fs::remove_dir_all(&out);
     }
 
