@@ -12,12 +12,12 @@ use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visi
 use serde_saphyr::Spanned;
 
 use crate::error::{Error, Location, Result, did_you_mean};
-
-mod recipients;
 use crate::model::{
     Audience, Briefing, ImageAsset, Located, Profile, Recipient, Section, SectionChoice,
     SectionPick, Source,
 };
+
+mod recipients;
 
 /// The largest briefing, profile, section or template file handbill reads.
 pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
