@@ -177,6 +177,34 @@ struct BriefingFile {
     numbering: Vec<crate::model::Numbered>,
     #[serde(default)]
     watermark: Option<String>,
+    #[serde(default)]
+    encrypt: Option<Spanned<EncryptField>>,
+}
+
+/// `encrypt:` is `true`/`false`, or the options of [`Encryption`].
+struct EncryptField(Option<crate::model::Encryption>);
+
+impl<'de> Deserialize<'de> for EncryptField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = EncryptField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`true`, `false` or options such as `password_file: FILE`")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Self::Value, E> {
+                Ok(EncryptField(v.then(Default::default)))
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let options = Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(EncryptField(Some(options)))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `recipients:` is a list of `{name, role}`, or the path of a CSV file with
@@ -360,6 +388,11 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
             list
         }
     };
+    let encrypt = raw.encrypt.and_then(|field| {
+        let location = located(path, &text, &field.referenced);
+        field.value.0.map(|value| Located { value, location })
+    });
+    check_passwords(&recipients, encrypt.as_ref())?;
     Ok(Briefing {
         file: path.to_path_buf(),
         name,
@@ -395,7 +428,31 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         allow: raw.allow,
         numbering: raw.numbering,
         watermark: raw.watermark,
+        encrypt,
     })
+}
+
+/// Passwords in a recipients file only with `encrypt:`, and a password
+/// file only for a briefing without recipients: either mistake would
+/// leave a reader believing the copies are locked in a way they are not.
+fn check_passwords(
+    recipients: &[Located<Recipient>],
+    encrypt: Option<&Located<crate::model::Encryption>>,
+) -> Result<()> {
+    let with_password = recipients.iter().find(|r| r.value.password.is_some());
+    match (encrypt, with_password) {
+        (None, Some(r)) => Err(Error::new(
+            "the recipients file gives passwords, but the briefing does not say `encrypt:`",
+        )
+        .at(r.location.clone())
+        .help("add `encrypt: true` to the briefing to lock each copy with its password, or remove the `password` column")),
+        (Some(e), _) if e.value.password_file.is_some() && !recipients.is_empty() => Err(Error::new(
+            "`password_file:` gives one password, but the briefing has recipients",
+        )
+        .at(e.location.clone())
+        .help("give each recipient a password in a `password` column of the recipients file, or leave them out to have handbill generate them")),
+        _ => Ok(()),
+    }
 }
 
 /// Names must be there and tell the copies apart.
@@ -476,24 +533,54 @@ fn read_recipients_csv(
             .help("make the first line `name,role`")
     })?;
     let role_col = columns.iter().position(|c| c == "role");
-    Ok(rows
-        .map(|(i, line)| {
-            let fields = csv_fields(line);
-            Located {
-                location: Location::at_line(&path, &text, i + 1, 1),
-                value: Recipient {
-                    name: fields
-                        .get(name_col)
-                        .map(|s| s.trim().to_string())
-                        .unwrap_or_default(),
-                    role: role_col
-                        .and_then(|c| fields.get(c))
-                        .map(|s| s.trim().to_string())
-                        .filter(|s| !s.is_empty()),
-                },
-            }
+    let password_col = columns.iter().position(|c| c == "password");
+    rows.map(|(i, line)| {
+        let fields = csv_fields(line);
+        let password = match password_col {
+            None => None,
+            Some(c) => match fields.get(c).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                Some(p) => Some(crate::model::Password::new(p)),
+                None => {
+                    return Err(Error::new("this recipient's password is empty")
+                        .at(Location::at_line(&path, &text, i + 1, field_column(line, c)))
+                        .help("write a password in the `password` column for everyone, or remove the column to have handbill generate them"));
+                }
+            },
+        };
+        Ok(Located {
+            location: Location::at_line(&path, &text, i + 1, 1),
+            value: Recipient {
+                name: fields
+                    .get(name_col)
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default(),
+                role: role_col
+                    .and_then(|c| fields.get(c))
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty()),
+                password,
+            },
         })
-        .collect())
+    })
+    .collect()
+}
+
+/// The column (in characters, from 1) where field `index` of a CSV line
+/// starts, or just past the line's end when it has fewer fields.
+fn field_column(line: &str, index: usize) -> usize {
+    let mut field = 0;
+    let mut quoted = false;
+    for (column, c) in line.chars().enumerate() {
+        if field == index {
+            return column + 1;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => field += 1,
+            _ => {}
+        }
+    }
+    line.chars().count() + 1
 }
 
 /// The fields of one CSV line: commas separate, double quotes enclose,
@@ -860,6 +947,7 @@ mod tests {
         assert_eq!(
             b.recipients[0].value,
             Recipient {
+                password: None,
                 name: "Smith, Jo".into(),
                 role: Some("Observer".into())
             }
