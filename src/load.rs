@@ -195,6 +195,11 @@ impl<'de> Deserialize<'de> for EncryptField {
             fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Self::Value, E> {
                 Ok(EncryptField(v.then(Default::default)))
             }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+                Err(E::custom(format!(
+                    "`encrypt:` is `{v}`; write `true`, `false` or options such as `password_file: FILE`"
+                )))
+            }
             fn visit_map<A: MapAccess<'de>>(
                 self,
                 map: A,
