@@ -350,10 +350,15 @@ fn write_sealed(value: &Value, seal: &mut dyn FnMut(&[u8]) -> Vec<u8>) -> Vec<u8
         Value::Dict(dict) => {
             let mut out = Dict::new();
             for (key, raw) in dict.entries() {
+                // Values without strings keep their bytes as written.
+                let mut strings = false;
                 let value = dict.get(key);
+                if let Some(v) = &value {
+                    visit_strings(v, &mut |_| strings = true);
+                }
                 match value {
-                    Some(v) => out.set(key, write_sealed(&v, seal)),
-                    None => out.set(key, raw.to_vec()),
+                    Some(v) if strings => out.set(key, write_sealed(&v, seal)),
+                    _ => out.set(key, raw.to_vec()),
                 }
             }
             dictionary(&out)
