@@ -270,6 +270,11 @@ fn read_passwords(file: &Path) -> Result<BTreeMap<String, Password>> {
     let text = match read_private(file) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(Error::new("the passwords file is a link, which handbill does not follow")
+                .at(Location::file(file))
+                .help("it must be a plain file (not a link): move the link away, and new passwords are generated"));
+        }
         Err(e) => {
             return Err(Error::io(file, "read", &e)
                 .help("it must be a plain file (not a link): move it away, and new passwords are generated"));

@@ -469,3 +469,32 @@ fn print_and_archive_builds_refuse_encrypt() {
         assert!(!dir.join("out/locked-ana-ruiz.pdf").exists());
     }
 }
+
+#[test]
+fn a_link_planted_as_the_passwords_file_is_not_followed() {
+    let dir = project("enc-link");
+    std::fs::write(
+        dir.join("briefings/names.csv"),
+        "name,role\nAna Ruiz,Counsel\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("briefings/pack.yaml"),
+        pack("encrypt: true\n", "briefings/names.csv"),
+    )
+    .unwrap();
+    let elsewhere = dir.join("elsewhere.txt");
+    std::fs::write(&elsewhere, "not a passwords file\n").unwrap();
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join("out/pack-passwords.csv")).unwrap();
+    let out = handbill(&dir, &["build", "--profile", "screen", "--out", "out"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("pack-passwords.csv"), "{err}");
+    assert!(err.contains("not a link"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&elsewhere).unwrap(),
+        "not a passwords file\n"
+    );
+    assert!(!dir.join("out/pack-ana-ruiz.pdf").exists());
+}
