@@ -149,10 +149,13 @@ pub fn run(
             if let Ok(briefing) = load::load_briefing(file)
                 && briefing.encrypt.is_some()
             {
+                // Fewer jobs than copies: a slice of a `--shard` build.
+                let sharded = jobs.iter().filter(|j| j.file == *file).count()
+                    < passwords::copies(&briefing).len();
                 let print = batch.options.pdf.color == crate::pdf::ColorMode::Cmyk;
                 one.locks = Some(
                     passwords::check_profile(&briefing, print, batch.options.pdf.archival)
-                        .and_then(|()| passwords::lock(&briefing, &batch.out)),
+                        .and_then(|()| passwords::lock(&briefing, &batch.out, sharded)),
                 );
             }
         }

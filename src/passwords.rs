@@ -68,8 +68,11 @@ pub fn copies(briefing: &Briefing) -> Vec<String> {
 
 /// The passwords of every copy of an encrypted briefing (all of them, not
 /// only those a `--shard` builds, so the passwords file keeps them all);
-/// new ones generated and kept in the passwords file in `out`.
-pub fn lock(briefing: &Briefing, out: &Path) -> Result<Locks> {
+/// new ones generated and kept in the passwords file in `out`, unless
+/// `sharded`: builds of other slices, perhaps at the same time, would
+/// generate others, and a copy could be locked with a password the file
+/// no longer holds.
+pub fn lock(briefing: &Briefing, out: &Path, sharded: bool) -> Result<Locks> {
     let Some(encrypt) = &briefing.encrypt else {
         return Ok(Locks::default());
     };
@@ -103,6 +106,16 @@ pub fn lock(briefing: &Briefing, out: &Path) -> Result<Locks> {
             None => {
                 let password = match kept.get(copy) {
                     Some(p) => p.clone(),
+                    None if sharded => {
+                        return Err(Error::new(format!(
+                            "{copy}.pdf needs a new password, which a build of one slice (`--shard`) does not generate"
+                        ))
+                        .at(encrypt.location.clone())
+                        .help(format!(
+                            "build the briefing once without `--shard` to generate its passwords into {}, or give them in the recipients file",
+                            file.display()
+                        )));
+                    }
                     None => {
                         new = true;
                         generate()?

@@ -498,3 +498,51 @@ fn a_link_planted_as_the_passwords_file_is_not_followed() {
     );
     assert!(!dir.join("out/pack-ana-ruiz.pdf").exists());
 }
+
+#[test]
+fn a_sharded_build_uses_generated_passwords_but_makes_none() {
+    let dir = project("enc-shard");
+    std::fs::write(
+        dir.join("briefings/names.csv"),
+        "name,role\nAna Ruiz,Counsel\nJo Bloggs,Observer\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("briefings/pack.yaml"),
+        pack("encrypt: true\n", "briefings/names.csv"),
+    )
+    .unwrap();
+    let shard = |k: &str| {
+        handbill(
+            &dir,
+            &["build", "--profile", "screen", "--out", "out", "--shard", k],
+        )
+    };
+    let out = shard("1/2");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("without `--shard`"), "{err}");
+    assert!(!dir.join("out/pack-passwords.csv").exists());
+    build_screen(&dir, &[]);
+    let passwords = std::fs::read_to_string(dir.join("out/pack-passwords.csv")).unwrap();
+    for k in ["1/2", "2/2"] {
+        let out = handbill(
+            &dir,
+            &[
+                "build",
+                "--profile",
+                "screen",
+                "--out",
+                "out",
+                "--shard",
+                k,
+                "--force",
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out/pack-passwords.csv")).unwrap(),
+        passwords
+    );
+}
