@@ -456,6 +456,32 @@ mod tests {
     }
 
     #[test]
+    fn qpdf_takes_the_derived_owner_password_and_the_perms_check() {
+        let keys = Keys::derive("correct horse", &[3; 32], "pack").unwrap();
+        let locked = encrypt(&small_pdf(), &keys).unwrap();
+        let file = std::env::temp_dir().join(format!("handbill-owner-{}.pdf", std::process::id()));
+        std::fs::write(&file, &locked).unwrap();
+        let owner = String::from_utf8(keys.owner.clone()).unwrap();
+        let out = std::process::Command::new("qpdf")
+            .args(["--show-encryption", &format!("--password={owner}")])
+            .arg(&file)
+            .output()
+            .expect("qpdf runs");
+        let _ = std::fs::remove_file(&file);
+        let report = String::from_utf8_lossy(&out.stdout);
+        // Exit 0 and no warning on stderr: /O, /OE and /Perms agree.
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{report}{:?}",
+            out.stderr
+        );
+        assert!(
+            report.contains("Supplied password is owner password"),
+            "{report}"
+        );
+    }
+
+    #[test]
     fn permissions_are_print_and_accessibility_only() {
         let p = PERMISSIONS as i32;
         assert_eq!(p, -1340);
