@@ -6,16 +6,18 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::{Error, Result};
-use crate::model::Briefing;
+use crate::model::{Briefing, Password};
+use crate::passwords::{self, Locks};
 use crate::{
-    BuildOptions, Built, Prepared, build_prepared, load, prepare, template, write_atomically,
+    BuildOptions, Built, Prepared, build_prepared, encrypt_copy, load, prepare, template,
+    write_atomically,
 };
 
 mod manifest;
@@ -152,6 +154,25 @@ pub fn run(
             ..Shared::default()
         });
     }
+    // The passwords of encrypted briefings, settled before any copy is
+    // built: generating one writes the passwords file. A check encrypts
+    // nothing.
+    if !batch.dry_run {
+        for (file, one) in shared.iter_mut() {
+            if let Ok(briefing) = load::load_briefing(file)
+                && briefing.encrypt.is_some()
+            {
+                // Fewer jobs than copies: a slice of a `--shard` build.
+                let sharded = jobs.iter().filter(|j| j.file == *file).count()
+                    < passwords::copies(&briefing).len();
+                let print = batch.options.pdf.color == crate::pdf::ColorMode::Cmyk;
+                one.locks = Some(
+                    passwords::check_profile(&briefing, print, batch.options.pdf.archival)
+                        .and_then(|()| passwords::lock(&briefing, &batch.out, sharded)),
+                );
+            }
+        }
+    }
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(files.iter().map(|_| None).collect());
     let done = AtomicUsize::new(0);
@@ -205,6 +226,10 @@ struct Shared {
     /// The fingerprint of the briefing's inputs, with its recipients.
     inputs: OnceLock<Result<(String, Vec<String>)>>,
     prepared: OnceLock<Result<Arc<Prepared>>>,
+    /// The copies' passwords, for a briefing that says `encrypt:`.
+    locks: Option<Result<Locks>>,
+    /// Whether a copy has told of new passwords in the passwords file.
+    told: AtomicBool,
 }
 
 fn run_one(
@@ -216,6 +241,15 @@ fn run_one(
 ) -> Outcome {
     let started = Instant::now();
     let file = &job.file;
+    let (password, secret): (Option<&Password>, &[u8]) = match &shared.locks {
+        None => (None, &[]),
+        Some(Err(e)) => {
+            return Outcome::Failed(Box::new(
+                e.clone().context(format!("building {}", file.display())),
+            ));
+        }
+        Some(Ok(locks)) => (locks.passwords.get(&job.name), &locks.secret),
+    };
     let target = batch.out.join(format!("{}.pdf", job.name));
     let key = format!("{}.pdf", job.name);
     // `read`: the briefing, if the build has read it already.
@@ -265,11 +299,17 @@ fn run_one(
         let fingerprint = copy_of(fingerprint_inputs(None));
         if let Ok(fingerprint) = &fingerprint {
             // The inputs are the same and the PDF (and its imposed copy, if
-            // the same options made one) is still the one written.
+            // the same options made one) is still the one written. The
+            // manifest keeps nothing of a password: a changed one shows as
+            // one the PDF refuses.
             let imposed = batch.out.join(format!("{}-imposed.pdf", job.name));
             if let Some(entry) = records.get(&key)
                 && entry.inputs == *fingerprint
                 && holds(&target, &entry.output)
+                && password.is_none_or(|p| {
+                    std::fs::read(&target)
+                        .is_ok_and(|b| crate::pdf::encrypt::opens(&b, p.reveal()))
+                })
                 && entry.imposed.as_ref().is_none_or(|h| holds(&imposed, h))
             {
                 return Outcome::Unchanged { path: target };
@@ -282,8 +322,19 @@ fn run_one(
     };
     // A build that fails says why; one whose inputs could not be read for
     // the fingerprint (which the build read too) is not written.
-    let result = result.and_then(|built| {
+    let result = result.and_then(|mut built| {
         let fingerprint = fingerprint?;
+        if let Some(password) = password {
+            encrypt_copy(&mut built, password, secret)?;
+            if let Some(Ok(Locks {
+                written: Some(passwords_file),
+                ..
+            })) = &shared.locks
+                && !shared.told.swap(true, Ordering::SeqCst)
+            {
+                built.warnings.push(passwords::notice(passwords_file));
+            }
+        }
         if !batch.dry_run {
             let entry = Entry {
                 briefing: shared.key.clone(),
@@ -372,6 +423,14 @@ fn briefing_fingerprint(
     let mut files = Vec::new();
     collect_files(&dir, &mut files);
     files.sort();
+    // A password file in the profile's folder stays out: the manifest
+    // keeps nothing a password could be guessed from.
+    if let Some(e) = &briefing.encrypt
+        && let Some(p) = e.value.password_file.as_ref()
+        && let Some(path) = crate::select::resolve_in_project(&briefing.project, p)
+    {
+        files.retain(|f| *f != path);
+    }
     for f in &files {
         feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
     }
@@ -396,6 +455,7 @@ fn briefing_fingerprint(
         Ok(t) => feed("template", t.text.as_bytes()),
         Err(_) => feed("template", briefing.template.value.as_bytes()),
     }
+    // Names and roles, not passwords (a `Password` shows as hidden).
     let recipients = briefing
         .recipients
         .iter()

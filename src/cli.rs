@@ -64,6 +64,10 @@ pub enum Command {
         /// and orphans, hyphenation.
         #[arg(long)]
         report: bool,
+        /// Also print the password of each encrypted copy built (they are
+        /// in OUT/BRIEFING-passwords.csv either way).
+        #[arg(long)]
+        show_passwords: bool,
     },
     /// Check briefings as a build would, writing nothing.
     #[command(after_help = "Examples:
@@ -176,6 +180,7 @@ pub fn main() -> ExitCode {
             verbose,
             report,
             impose,
+            show_passwords,
         } => {
             let verbosity = if quiet {
                 Verbosity::Quiet
@@ -184,7 +189,12 @@ pub fn main() -> ExitCode {
             } else {
                 Verbosity::Normal
             };
-            run_build(&common, force, shard, jobs, verbosity, report, impose)
+            let printing = Printing {
+                verbosity,
+                report,
+                show_passwords,
+            };
+            run_build(&common, force, shard, jobs, printing, impose)
         }
         Command::Check {
             paths,
@@ -232,15 +242,29 @@ fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// What a build prints besides errors.
+#[derive(Debug, Clone, Copy)]
+struct Printing {
+    verbosity: Verbosity,
+    /// The typesetting report.
+    report: bool,
+    /// The passwords of encrypted copies.
+    show_passwords: bool,
+}
+
 fn run_build(
     common: &Common,
     force: bool,
     shard: Option<Shard>,
     jobs: Option<usize>,
-    verbosity: Verbosity,
-    report: bool,
+    printing: Printing,
     impose: Option<crate::pdf::impose::Imposition>,
 ) -> Result<ExitCode> {
+    let Printing {
+        verbosity,
+        report,
+        show_passwords,
+    } = printing;
     let all = job_list(&common.paths)?;
     // Before the build, and on the whole list, whatever the shard: see
     // src/batch/stale.rs.
@@ -287,6 +311,9 @@ fn run_build(
                         if built.pages == 1 { "" } else { "s" },
                         built.pdf.len().div_ceil(1024)
                     );
+                }
+                if show_passwords && let Some(password) = &built.password {
+                    println!("password of {}: {}", path.display(), password.reveal());
                 }
             }
             Outcome::Unchanged { path } => {
@@ -673,7 +700,12 @@ fn run_watch(common: &Common) -> Result<ExitCode> {
             // Let an editor finish saving before reading.
             std::thread::sleep(Duration::from_millis(150));
             let stamp = watched_state(&common.paths);
-            match run_build(common, false, None, None, Verbosity::Normal, false, None) {
+            let printing = Printing {
+                verbosity: Verbosity::Normal,
+                report: false,
+                show_passwords: false,
+            };
+            match run_build(common, false, None, None, printing, None) {
                 Ok(_) => {}
                 Err(e) => eprint!("{e}"),
             }

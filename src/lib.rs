@@ -20,6 +20,7 @@ pub mod load;
 pub mod markdown;
 pub mod markup;
 pub mod model;
+pub mod passwords;
 pub mod pdf;
 pub mod qr;
 pub mod select;
@@ -45,6 +46,8 @@ pub struct Built {
     pub report: layout::Report,
     /// The imposed copy, when the build asked for one.
     pub imposed: Option<Vec<u8>>,
+    /// The password the PDF is locked with (`encrypt:`), once it is.
+    pub password: Option<model::Password>,
 }
 
 /// Options that apply to every briefing of a build.
@@ -377,7 +380,27 @@ pub fn build_prepared(
         imposed,
         pdf,
         took: started.elapsed(),
+        password: None,
     })
+}
+
+/// Locks a built copy with its password (`encrypt:`, see
+/// [`pdf::encrypt`]); `secret` is the project's ([`passwords::project_secret`]).
+/// An imposed copy is for the press, which gets no encrypted file: it is
+/// dropped, with a warning.
+pub fn encrypt_copy(built: &mut Built, password: &model::Password, secret: &[u8]) -> Result<()> {
+    let keys = pdf::encrypt::Keys::derive(password.reveal(), secret, &built.name)
+        .map_err(|e| Error::new(format!("{}: {e}", built.name)))?;
+    built.pdf = pdf::encrypt::encrypt(&built.pdf, &keys)
+        .map_err(|e| Error::new(format!("the PDF could not be encrypted: {e}")))?;
+    if built.imposed.take().is_some() {
+        built.warnings.push(format!(
+            "{}: not imposed: an encrypted copy is for reading on screen, not for the press",
+            built.name
+        ));
+    }
+    built.password = Some(password.clone());
+    Ok(())
 }
 
 /// Seconds since 1970 at midnight UTC of a `YYYY-MM-DD` date.

@@ -179,6 +179,39 @@ struct BriefingFile {
     numbering: Vec<crate::model::Numbered>,
     #[serde(default)]
     watermark: Option<String>,
+    #[serde(default)]
+    encrypt: Option<Spanned<EncryptField>>,
+}
+
+/// `encrypt:` is `true`/`false`, or the options of [`Encryption`].
+struct EncryptField(Option<crate::model::Encryption>);
+
+impl<'de> Deserialize<'de> for EncryptField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = EncryptField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`true`, `false` or options such as `password_file: FILE`")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Self::Value, E> {
+                Ok(EncryptField(v.then(Default::default)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+                Err(E::custom(format!(
+                    "`encrypt:` is `{v}`; write `true`, `false` or options such as `password_file: FILE`"
+                )))
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let options = Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(EncryptField(Some(options)))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `recipients:` is a list of `{name, role}`, or the path of a CSV file with
@@ -348,6 +381,11 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         None => Vec::new(),
         Some(field) => recipients::read(field, path, &text, &project, &name)?,
     };
+    let encrypt = raw.encrypt.and_then(|field| {
+        let location = located(path, &text, &field.referenced);
+        field.value.0.map(|value| Located { value, location })
+    });
+    check_passwords(&recipients, encrypt.as_ref())?;
     Ok(Briefing {
         file: path.to_path_buf(),
         name,
@@ -383,7 +421,31 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         allow: raw.allow,
         numbering: raw.numbering,
         watermark: raw.watermark,
+        encrypt,
     })
+}
+
+/// Passwords in a recipients file only with `encrypt:`, and a password
+/// file only for a briefing without recipients: either mistake would
+/// leave a reader believing the copies are locked in a way they are not.
+fn check_passwords(
+    recipients: &[Located<Recipient>],
+    encrypt: Option<&Located<crate::model::Encryption>>,
+) -> Result<()> {
+    let with_password = recipients.iter().find(|r| r.value.password.is_some());
+    match (encrypt, with_password) {
+        (None, Some(r)) => Err(Error::new(
+            "the recipients file gives passwords, but the briefing does not say `encrypt:`",
+        )
+        .at(r.location.clone())
+        .help("add `encrypt: true` to the briefing to lock each copy with its password, or remove the `password` column")),
+        (Some(e), _) if e.value.password_file.is_some() && !recipients.is_empty() => Err(Error::new(
+            "`password_file:` gives one password, but the briefing has recipients",
+        )
+        .at(e.location.clone())
+        .help("give each recipient a password in a `password` column of the recipients file, or leave them out to have handbill generate them")),
+        _ => Ok(()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -724,6 +786,7 @@ mod tests {
         assert_eq!(
             b.recipients[0].value,
             Recipient {
+                password: None,
                 name: "Smith, Jo".into(),
                 role: Some("Observer".into())
             }

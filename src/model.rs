@@ -140,6 +140,40 @@ pub struct Briefing {
     pub hyphenation: Vec<String>,
     /// One copy per recipient, each with their name on it; none: one copy.
     pub recipients: Vec<Located<Recipient>>,
+    /// `encrypt:`: each copy locked with a password (AES-256); none: not.
+    pub encrypt: Option<Located<Encryption>>,
+}
+
+/// How a briefing's copies are encrypted (`encrypt: true`, or options).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Encryption {
+    /// For a briefing without recipients: a file in the project holding
+    /// the password (its first line); none: one is generated.
+    #[serde(default)]
+    pub password_file: Option<String>,
+}
+
+/// A password: shown by `Debug` as hidden, so no message, log or
+/// fingerprint made with `{:?}` can carry it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub fn new(text: impl Into<String>) -> Password {
+        Password(text.into())
+    }
+
+    /// The password itself, for the encryption and the passwords file.
+    pub fn reveal(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(hidden)")
+    }
 }
 
 /// What to do when a leaflet's text does not fit its frames.
@@ -181,6 +215,10 @@ pub struct Recipient {
     pub name: String,
     #[serde(default)]
     pub role: Option<String>,
+    /// From the `password` column of a recipients file (never from the
+    /// briefing itself, whose text the manifest fingerprints).
+    #[serde(skip)]
+    pub password: Option<Password>,
 }
 
 impl Recipient {

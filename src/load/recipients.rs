@@ -22,16 +22,19 @@ use crate::model::{Located, Recipient};
 enum Column {
     Name,
     Role,
+    /// The password of an encrypted copy (`encrypt:`); never fingerprinted.
+    Password,
 }
 
 impl Column {
-    const ALL: [Column; 2] = [Column::Name, Column::Role];
+    const ALL: [Column; 3] = [Column::Name, Column::Role, Column::Password];
 
     /// The column's heading in the file's first line (in any case).
     fn heading(self) -> &'static str {
         match self {
             Column::Name => "name",
             Column::Role => "role",
+            Column::Password => "password",
         }
     }
 
@@ -40,6 +43,9 @@ impl Column {
         match self {
             Column::Name => recipient.name = value.to_string(),
             Column::Role => recipient.role = Some(value.to_string()).filter(|v| !v.is_empty()),
+            Column::Password => {
+                recipient.password = Some(crate::model::Password::new(value)).filter(|_| !value.is_empty())
+            }
         }
     }
 }
@@ -278,6 +284,7 @@ fn parse_csv(path: &Path, text: &str) -> Result<Vec<Located<Recipient>>> {
         let mut recipient = Recipient {
             name: String::new(),
             role: None,
+            password: None,
         };
         for (c, cell) in record.iter().enumerate().take(columns.len()) {
             match columns[c] {
@@ -301,6 +308,13 @@ fn parse_csv(path: &Path, text: &str) -> Result<Vec<Located<Recipient>>> {
             return Err(Error::new("the name on this line is empty")
                 .at(cell_at(name))
                 .help("write the person's name, or delete the line"));
+        }
+        if recipient.password.is_none()
+            && let Some(c) = columns.iter().position(|c| *c == Some(Column::Password))
+        {
+            return Err(Error::new("this recipient's password is empty")
+                .at(cell_at(c))
+                .help("write a password in the `password` column for everyone, or remove the column to have handbill generate them"));
         }
         out.push(Located {
             location: lines.at_offset(path, start),

@@ -39,6 +39,7 @@ pub enum ColorMode {
     Rgb,
 }
 
+pub mod encrypt;
 pub mod impose;
 pub mod marks;
 mod objects;
