@@ -11,7 +11,7 @@ use crate::layout::font::{FaceId, Shaper};
 #[cfg(test)]
 use crate::layout::linebreak::first_fit;
 use crate::layout::linebreak::{INFINITY, Item, Params, total_fit};
-use crate::layout::{GlyphRun, PlacedGlyph};
+use crate::layout::pages::{GlyphRun, PlacedGlyph};
 use crate::markup::{Span, SpanContent};
 use crate::theme::{Align, Lang, Style};
 
