@@ -1,10 +1,15 @@
 //! The contents: an entry per listed heading, with its page number from
 //! the pass before, and the leader dots that lead to it.
 
+use std::rc::Rc;
+
 use super::Engine;
 use super::collect::Flat;
+use super::distribute::{Region, run_width};
+use crate::layout::pages::{Artifact, Link, LinkTarget, Mark};
 use crate::layout::pages::{GlyphRun, Item, PlacedGlyph, Role};
 use crate::layout::paragraph::Paragraph;
+use crate::layout::paragraph::{Line, Pos};
 use crate::markup::{Block, BlockKind, PageRun, Span, SpanContent};
 use crate::theme::Style;
 
@@ -43,7 +48,88 @@ pub(super) fn collect_headings(
     }
 }
 
+/// A contents entry's title, set in the room its page number leaves.
+pub(super) struct SetEntry {
+    lines: Rc<Vec<(Pos, Line)>>,
+    number_width: f32,
+}
+
+impl SetEntry {
+    pub(super) fn height(&self) -> f32 {
+        self.lines.iter().map(|(_, l)| l.height).sum()
+    }
+}
+
 impl Engine<'_> {
+    /// Sets a contents entry's title for a frame `width` wide.
+    pub(super) fn set_entry(&self, entry: &Flat, width: f32) -> SetEntry {
+        let Flat::ContentsEntry {
+            title,
+            number,
+            indent,
+            ..
+        } = entry
+        else {
+            unreachable!("only contents entries are set as entries")
+        };
+        let number_width = number
+            .lines(Pos::START, 1000.0)
+            .first()
+            .map(|(_, l)| run_width(l))
+            .unwrap_or(0.0);
+        let measure = width - indent - number_width - 24.0;
+        SetEntry {
+            lines: title.lines(Pos::START, measure),
+            number_width,
+        }
+    }
+
+    /// Places a contents entry at the top of `region`: its title, leader
+    /// dots and page number, all one link to the heading.
+    pub(super) fn place_entry(&mut self, region: &mut Region, entry: &Flat, set: &SetEntry) {
+        let Flat::ContentsEntry {
+            number,
+            anchor,
+            indent,
+            space_after,
+            mark,
+            ..
+        } = entry
+        else {
+            return;
+        };
+        let (lines, num_w) = (&set.lines, set.number_width);
+        let top = region.top;
+        self.place_lines(region, lines, 0.0, *indent, None, None, *mark);
+        // Leader dots and the page number on the last line.
+        if let Some((_, last)) = lines.last() {
+            let base = region.top - last.height + last.baseline;
+            let text_end = region.x + indent + run_width(last) + 4.0;
+            let num_x = region.x + region.width - num_w;
+            if let Some((_, nl)) = number.lines(Pos::START, 1000.0).first() {
+                for run in &nl.runs {
+                    let mut r = run.clone();
+                    r.x += num_x;
+                    r.y = base;
+                    if let Some(dots) = self.leaders(&r, text_end, num_x - 4.0) {
+                        let decoration = Mark::Artifact(Artifact::Decoration);
+                        self.push(region.page, decoration, dots);
+                    }
+                    self.push(region.page, *mark, Item::Text(r));
+                }
+            }
+        }
+        self.out.pages[region.page].links.push(Link {
+            x: region.x + indent,
+            y: top,
+            width: region.width - indent,
+            height: region.top - top,
+            target: LinkTarget::Anchor(anchor.clone()),
+            mark: *mark,
+        });
+        region.top += space_after;
+    }
+
     /// The contents: one entry per listed heading of level 1 and 2, with the
     /// page number from the previous pass.
     pub(super) fn contents(&mut self, style: &Style, indent: f32, out: &mut Vec<Flat>, toc: usize) {

@@ -3,12 +3,26 @@
 
 use super::Engine;
 use super::collect::{Flat, Heading, space_after_of, space_before_of};
-use super::footnotes::{CARRIED_NOTE_SHARE, NOTE_GAP, NotePart};
+use super::footnotes::{CARRIED_NOTE_SHARE, NotePart};
 use crate::error::{Error, Result};
 use crate::layout::pages::{Artifact, Item, LOOSE, Link, LinkTarget, Mark, OutlineEntry};
 use crate::layout::paragraph::{Line, Paragraph, Pos};
 use crate::markup::Frame;
-use crate::theme::Cmyk;
+
+/// Why a pour stopped before its last item.
+pub(super) enum Stop {
+    /// The frames ran out, with the items from `item` (from `word` inside
+    /// it) still to place.
+    NoFrame { item: usize, word: Pos },
+    /// Something no frame can hold.
+    Failed(Error),
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Stop {
+        Stop::Failed(e)
+    }
+}
 
 /// A frame being filled.
 #[derive(Debug, Clone)]
@@ -189,38 +203,42 @@ impl Engine<'_> {
                 Err(self.overset_error(items, 0, Pos::START, flow, None))
             };
         };
+        match self.fill(items, supply, &mut region) {
+            Ok(()) => {
+                self.finish_region(&region);
+                Ok(())
+            }
+            Err(Stop::Failed(e)) => Err(e),
+            // A repeated run has no last frame: it stopped at the page limit.
+            Err(Stop::NoFrame { .. }) if matches!(supply, Supply::Repeat { .. }) => {
+                Err(self.too_many_pages(flow))
+            }
+            Err(Stop::NoFrame { item, word }) => {
+                Err(self.overset_error(items, item, word, flow, Some(&region)))
+            }
+        }
+    }
+
+    /// Pours `items` from the first into `region` and the frames after it.
+    /// Stops where the frames run out, with `region` the last of them.
+    fn fill(
+        &mut self,
+        items: &[Flat],
+        supply: &mut Supply,
+        region: &mut Region,
+    ) -> Result<(), Stop> {
         let mut i = 0;
         let mut word = Pos::START;
-        // `$share`: how much of the new frame a continued footnote may take.
-        macro_rules! next_frame {
-            ($share:expr) => {{
-                self.finish_region(&region);
-                match self.next_region(supply) {
-                    Some(r) => {
-                        region = r;
-                        self.take_carry(&mut region, $share)?;
-                    }
-                    None if matches!(supply, Supply::Repeat { .. }) => {
-                        return Err(Error::new(format!(
-                            "{}: flow `{flow}` would make more than {} pages",
-                            self.name, self.max_pages
-                        ))
-                        .help("check the sections for text pasted in many times; a briefing pack is rarely more than a few dozen pages"))
-                    }
-                    None => return Err(self.overset_error(items, i, word, flow, Some(&region))),
-                }
-            }};
-        }
         while i < items.len() {
             match &items[i] {
                 Flat::PageBreak | Flat::FrameBreak => {
                     let page = region.page;
                     i += 1;
                     if i < items.len() {
-                        next_frame!(CARRIED_NOTE_SHARE);
+                        self.next_frame(region, supply, CARRIED_NOTE_SHARE, (i, word))?;
                         if matches!(items[i - 1], Flat::PageBreak) {
                             while region.page == page {
-                                next_frame!(CARRIED_NOTE_SHARE);
+                                self.next_frame(region, supply, CARRIED_NOTE_SHARE, (i, word))?;
                             }
                         }
                     }
@@ -254,12 +272,12 @@ impl Engine<'_> {
                     if *keep_with_next && word == Pos::START {
                         need_after = self.kept_height(&items[i + 1..], region.width);
                     }
-                    let fit = self.lines_that_fit(&region, &lines, sb);
+                    let fit = self.lines_that_fit(region, &lines, sb);
                     let all_fit = fit == lines.len()
                         && region.top + sb + total + need_after <= region.bottom() + 0.01;
                     if all_fit || (fit == lines.len() && need_after == 0.0) {
                         self.place_lines(
-                            &mut region,
+                            region,
                             &lines,
                             sb,
                             *indent,
@@ -290,11 +308,11 @@ impl Engine<'_> {
                         // An empty frame takes what fits, whatever the rules say;
                         // if not even one line fits, no frame ever will.
                         if fit == 0 {
-                            return Err(self.too_big(
-                                &region,
+                            return Err(Stop::Failed(self.too_big(
+                                region,
                                 "a line of text (with its footnotes)",
                                 lines[0].1.height,
-                            ));
+                            )));
                         }
                         k = fit;
                     }
@@ -317,7 +335,7 @@ impl Engine<'_> {
                     }
                     if k > 0 {
                         self.place_lines(
-                            &mut region,
+                            region,
                             &lines[..k],
                             sb,
                             *indent,
@@ -333,58 +351,16 @@ impl Engine<'_> {
                         }
                         word = lines[k].0;
                     }
-                    next_frame!(CARRIED_NOTE_SHARE);
+                    self.next_frame(region, supply, CARRIED_NOTE_SHARE, (i, word))?;
                 }
-                Flat::ContentsEntry {
-                    title,
-                    number,
-                    anchor,
-                    indent,
-                    space_after,
-                    mark,
-                } => {
-                    let num_w = number
-                        .lines(Pos::START, 1000.0)
-                        .first()
-                        .map(|(_, l)| run_width(l))
-                        .unwrap_or(0.0);
-                    let measure = region.width - indent - num_w - 24.0;
-                    let lines = title.lines(Pos::START, measure);
-                    let h: f32 = lines.iter().map(|(_, l)| l.height).sum();
-                    if region.top + h > region.bottom() + 0.01
+                entry @ Flat::ContentsEntry { .. } => {
+                    let set = self.set_entry(entry, region.width);
+                    if region.top + set.height() > region.bottom() + 0.01
                         && (!region.empty || !region.notes.is_empty())
                     {
-                        next_frame!(CARRIED_NOTE_SHARE);
+                        self.next_frame(region, supply, CARRIED_NOTE_SHARE, (i, word))?;
                     }
-                    let top = region.top;
-                    self.place_lines(&mut region, &lines, 0.0, *indent, None, None, *mark);
-                    // Leader dots and the page number on the last line.
-                    if let Some((_, last)) = lines.last() {
-                        let base = region.top - last.height + last.baseline;
-                        let text_end = region.x + indent + run_width(last) + 4.0;
-                        let num_x = region.x + region.width - num_w;
-                        if let Some((_, nl)) = number.lines(Pos::START, 1000.0).first() {
-                            for run in &nl.runs {
-                                let mut r = run.clone();
-                                r.x += num_x;
-                                r.y = base;
-                                if let Some(dots) = self.leaders(&r, text_end, num_x - 4.0) {
-                                    let decoration = Mark::Artifact(Artifact::Decoration);
-                                    self.push(region.page, decoration, dots);
-                                }
-                                self.push(region.page, *mark, Item::Text(r));
-                            }
-                        }
-                    }
-                    self.out.pages[region.page].links.push(Link {
-                        x: region.x + indent,
-                        y: top,
-                        width: region.width - indent,
-                        height: region.top - top,
-                        target: LinkTarget::Anchor(anchor.clone()),
-                        mark: *mark,
-                    });
-                    region.top += space_after;
+                    self.place_entry(region, entry, &set);
                     i += 1;
                 }
                 Flat::Figure { .. } | Flat::Boxed { .. } | Flat::Rule { .. } | Flat::Qr { .. } => {
@@ -403,13 +379,13 @@ impl Engine<'_> {
                                 Flat::Boxed { .. } => "a box".to_string(),
                                 _ => "a rule".to_string(),
                             };
-                            return Err(self.too_big(&region, &what, h));
+                            return Err(Stop::Failed(self.too_big(region, &what, h)));
                         }
-                        next_frame!(CARRIED_NOTE_SHARE);
+                        self.next_frame(region, supply, CARRIED_NOTE_SHARE, (i, word))?;
                         continue;
                     }
                     region.top += sb;
-                    self.place_atomic(&mut region, &items[i]);
+                    self.place_atomic(region, &items[i]);
                     region.top += space_after_of(&items[i]);
                     region.empty = false;
                     i += 1;
@@ -419,9 +395,26 @@ impl Engine<'_> {
         // The text has ended, but a long footnote has not: it goes on at the
         // foot of further frames, which it may fill.
         while !self.carry.is_empty() {
-            next_frame!(1.0);
+            self.next_frame(region, supply, 1.0, (i, word))?;
         }
-        self.finish_region(&region);
+        Ok(())
+    }
+
+    /// Finishes `region` and moves it on to the next frame, where what is
+    /// left of long footnotes goes first, taking at most `share` of it.
+    /// `at`: the item and word the pour has reached, should there be none.
+    fn next_frame(
+        &mut self,
+        region: &mut Region,
+        supply: &mut Supply,
+        share: f32,
+        (item, word): (usize, Pos),
+    ) -> Result<(), Stop> {
+        self.finish_region(region);
+        *region = self
+            .next_region(supply)
+            .ok_or(Stop::NoFrame { item, word })?;
+        self.take_carry(region, share)?;
         Ok(())
     }
 
@@ -591,51 +584,6 @@ impl Engine<'_> {
                 }
             }
         }
-        if region.notes.is_empty() {
-            return;
-        }
-        let mut top = region.y + region.height - region.notes_height + NOTE_GAP;
-        let rule_color = Cmyk {
-            c: 0.0,
-            m: 0.0,
-            y: 0.0,
-            k: 0.5,
-        };
-        // Above a note continued from the frame before, the rule runs the
-        // full measure (as LaTeX's split-footnote rule does): the reader
-        // sees the note is not a new one.
-        let continued = region.notes[0].from != Pos::START;
-        let rule = Item::Rect {
-            x: region.x,
-            y: top - NOTE_GAP / 2.0,
-            width: if continued {
-                region.width
-            } else {
-                (region.width * 0.3).min(90.0)
-            },
-            height: 0.0,
-            fill: None,
-            stroke: Some((rule_color, 0.4)),
-        };
-        self.push(region.page, Mark::Artifact(Artifact::Decoration), rule);
-        for part in region.notes.clone() {
-            let n = part.note;
-            if let Some(p) = self.note_paragraph(n) {
-                let lines = p.lines(part.from, region.width);
-                let lines = &lines[..part.lines.min(lines.len())];
-                let mut r = Region {
-                    top,
-                    ..region.clone()
-                };
-                r.notes = Vec::new();
-                let mark = self
-                    .note_marks
-                    .get(&n)
-                    .copied()
-                    .unwrap_or(Mark::Artifact(Artifact::Decoration));
-                self.place_lines(&mut r, lines, 0.0, 0.0, None, None, mark);
-                top = r.top + 2.0;
-            }
-        }
+        self.place_notes(region);
     }
 }

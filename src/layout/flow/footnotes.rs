@@ -4,9 +4,10 @@
 use super::Engine;
 use super::distribute::Region;
 use crate::error::Result;
+use crate::layout::pages::{Artifact, Item, Mark};
 use crate::layout::paragraph::{Line, Paragraph, Pos};
 use crate::markup::{Span, SpanContent};
-use crate::theme::Style;
+use crate::theme::{Cmyk, Style};
 
 /// The lines of one footnote that a frame shows: all of a short note, or a
 /// run of a long one that began or goes on in another frame.
@@ -178,6 +179,56 @@ impl Engine<'_> {
         region.notes_height = used;
         region.notes_open = self.carry.is_empty();
         Ok(())
+    }
+
+    /// Draws a frame's footnotes at its foot, under a short rule.
+    pub(super) fn place_notes(&mut self, region: &Region) {
+        if region.notes.is_empty() {
+            return;
+        }
+        let mut top = region.y + region.height - region.notes_height + NOTE_GAP;
+        let rule_color = Cmyk {
+            c: 0.0,
+            m: 0.0,
+            y: 0.0,
+            k: 0.5,
+        };
+        // Above a note continued from the frame before, the rule runs the
+        // full measure (as LaTeX's split-footnote rule does): the reader
+        // sees the note is not a new one.
+        let continued = region.notes[0].from != Pos::START;
+        let rule = Item::Rect {
+            x: region.x,
+            y: top - NOTE_GAP / 2.0,
+            width: if continued {
+                region.width
+            } else {
+                (region.width * 0.3).min(90.0)
+            },
+            height: 0.0,
+            fill: None,
+            stroke: Some((rule_color, 0.4)),
+        };
+        self.push(region.page, Mark::Artifact(Artifact::Decoration), rule);
+        for part in region.notes.clone() {
+            let n = part.note;
+            if let Some(p) = self.note_paragraph(n) {
+                let lines = p.lines(part.from, region.width);
+                let lines = &lines[..part.lines.min(lines.len())];
+                let mut r = Region {
+                    top,
+                    ..region.clone()
+                };
+                r.notes = Vec::new();
+                let mark = self
+                    .note_marks
+                    .get(&n)
+                    .copied()
+                    .unwrap_or(Mark::Artifact(Artifact::Decoration));
+                self.place_lines(&mut r, lines, 0.0, 0.0, None, None, mark);
+                top = r.top + 2.0;
+            }
+        }
     }
 
     pub(super) fn note_paragraph(&mut self, n: usize) -> Option<Paragraph> {

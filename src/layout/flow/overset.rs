@@ -8,6 +8,15 @@ use crate::error::Error;
 use crate::layout::paragraph::Pos;
 
 impl Engine<'_> {
+    /// A repeated run that would make more pages than a document may have.
+    pub(super) fn too_many_pages(&self, flow: &str) -> Error {
+        Error::new(format!(
+            "{}: flow `{flow}` would make more than {} pages",
+            self.name, self.max_pages
+        ))
+        .help("check the sections for text pasted in many times; a briefing pack is rarely more than a few dozen pages")
+    }
+
     /// Something taller than a whole, empty frame: no page break can help.
     pub(super) fn too_big(&self, region: &Region, what: &str, height: f32) -> Error {
         let mm = crate::markup::MM;
