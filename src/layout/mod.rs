@@ -18,14 +18,39 @@
 mod flow;
 pub mod font;
 pub mod linebreak;
+mod memo;
 pub mod pages;
 pub mod paragraph;
 
-pub use flow::layout;
+use std::collections::BTreeMap;
+
+use crate::error::Result;
+use crate::markup::Document;
+use crate::select::Picture;
+use flow::FlowMemo;
+pub use flow::MAX_PAGES;
+pub use memo::LayoutMemo;
 pub use pages::*;
 
-/// The most pages one document may have.
-pub const MAX_PAGES: usize = 2000;
+/// Lays out a document. `name` names the briefing in messages; `memo` is
+/// what the worker laying it out remembers of the documents before (and
+/// keeps of this one for those after), under its bound.
+pub fn layout(
+    doc: &Document,
+    images: &BTreeMap<String, Picture>,
+    name: &str,
+    hyphenation: &font::Hyphenation,
+    memo: &LayoutMemo,
+) -> Result<Pages> {
+    memo.start_document();
+    let mut shaper = font::Shaper::with_memo(memo.shapes());
+    shaper.hyphenation = hyphenation.clone();
+    let flow_memo = FlowMemo {
+        paragraphs: memo.paragraphs(),
+        pours: memo.pours(),
+    };
+    flow::layout(doc, images, name, &shaper, flow_memo)
+}
 
 #[cfg(test)]
 mod tests {
@@ -48,7 +73,15 @@ mod tests {
 
     fn lay(markup: &str) -> Pages {
         let doc = doc_of(markup);
-        layout(&doc, &BTreeMap::new(), "t", &font::Hyphenation::default()).unwrap()
+        let memo = LayoutMemo::new();
+        layout(
+            &doc,
+            &BTreeMap::new(),
+            "t",
+            &font::Hyphenation::default(),
+            &memo,
+        )
+        .unwrap()
     }
 
     /// The page each piece of text is on.
@@ -90,9 +123,11 @@ mod tests {
         let doc = doc_of(
             r#"<document title="t"><master name="m" size="A6" margin="10mm"/><pages master="m" flow="main"/><flow name="main"><contents/><h1 id="a">One</h1><p>Free them 中</p></flow></document>"#,
         );
+        let memo = LayoutMemo::new();
         for i in 0..2 {
             // The second time, from a remembered pour.
-            let pages = layout(&doc, &BTreeMap::new(), "t", &font::Hyphenation::default()).unwrap();
+            let hyphenation = font::Hyphenation::default();
+            let pages = layout(&doc, &BTreeMap::new(), "t", &hyphenation, &memo).unwrap();
             let warnings: Vec<_> = pages
                 .warnings
                 .iter()

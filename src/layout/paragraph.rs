@@ -5,9 +5,12 @@
 //! (`unicode-linebreak`); a word is the text between two of them, with its
 //! trailing space, which hangs past the measure at the end of a line.
 
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::layout::font::{FaceId, Shaper};
+use crate::layout::font::{FaceId, Hyphenation, Shaper};
 #[cfg(test)]
 use crate::layout::linebreak::first_fit;
 use crate::layout::linebreak::{INFINITY, Item, Params, total_fit};
@@ -54,9 +57,6 @@ impl std::ops::Deref for Paragraph {
 }
 
 type BreaksFound = std::collections::HashMap<(Pos, u32), Vec<(Pos, bool)>>;
-
-/// Hyphenation points by word (its letters choose the patterns).
-type PointsFound = std::collections::HashMap<Box<str>, Vec<usize>>;
 
 /// A stretch of the paragraph's text with one style.
 #[derive(Debug, Clone)]
@@ -153,43 +153,88 @@ const OTHER_BREAK_PENALTY: f32 = 100.0;
 const LEFT_MIN: usize = 2;
 const RIGHT_MIN: usize = 3;
 
-/// A paragraph set before, and what it was set from.
-struct Remembered {
-    spans: Vec<Span>,
-    style: Style,
-    hyphenation: crate::layout::font::Hyphenation,
-    /// The number its first footnote mark took, if it has notes.
+/// What a paragraph is set from: its spans and style, the briefing's
+/// hyphenation, the fonts, the number of its first footnote mark (if it
+/// has notes) and the page numbers (if it shows them). Equal keys set equal
+/// paragraphs.
+#[derive(Debug, Clone, PartialEq)]
+struct ParagraphKey<'a> {
+    spans: Cow<'a, [Span]>,
+    style: Cow<'a, Style>,
+    hyphenation: Cow<'a, Hyphenation>,
+    fonts: u64,
     first_note: usize,
-    /// The page number and count, if it shows them.
     numbers: Option<Numbers>,
-    paragraph: Paragraph,
 }
 
-/// More remembered paragraphs than this in one thread, and the next
-/// document starts again (a batch of many profiles must not grow without
-/// end).
-const MAX_REMEMBERED: usize = 20_000;
-/// Within one document the memory is never cleared (its later passes need
-/// what the first one set), but it stops growing here.
-const MAX_REMEMBERED_IN_ONE: usize = 200_000;
-
-/// Called as a document's layout starts: forgets the paragraphs of earlier
-/// documents if there are too many.
-pub fn start_document() {
-    REMEMBERED.with(|r| {
-        let mut r = r.borrow_mut();
-        if r.len() >= MAX_REMEMBERED {
-            r.clear();
+impl ParagraphKey<'_> {
+    fn into_owned(self) -> ParagraphKey<'static> {
+        ParagraphKey {
+            spans: Cow::Owned(self.spans.into_owned()),
+            style: Cow::Owned(self.style.into_owned()),
+            hyphenation: Cow::Owned(self.hyphenation.into_owned()),
+            ..self
         }
-    });
+    }
+
+    /// A hash of the key's text, numbering and the main points of its
+    /// style: enough to tell most paragraphs apart, and cheap. Keys that
+    /// share it are told apart by the whole key.
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        for span in self.spans.iter() {
+            match &span.content {
+                SpanContent::Text(t) => t.hash(&mut h),
+                SpanContent::LineBreak => '\n'.hash(&mut h),
+                SpanContent::Footnote { .. } => 'n'.hash(&mut h),
+                SpanContent::PageNumber => 'p'.hash(&mut h),
+                SpanContent::PageCount => 'c'.hash(&mut h),
+            }
+            span.style.size.to_bits().hash(&mut h);
+            (span.style.bold, span.style.italic).hash(&mut h);
+            // Links differ where text does not: "see" above each of many
+            // sections, each to its own place.
+            span.link.hash(&mut h);
+        }
+        (self.style.size.to_bits(), self.style.leading.to_bits()).hash(&mut h);
+        (self.fonts, self.first_note).hash(&mut h);
+        if let Some(n) = &self.numbers {
+            (&n.page, &n.pages).hash(&mut h);
+        }
+        h.finish()
+    }
 }
 
-thread_local! {
-    /// Paragraphs set by this thread, by a hash of their text and style:
-    /// the copies of a briefing, and the two passes of a pack with contents,
-    /// set the same paragraphs again and again.
-    static REMEMBERED: std::cell::RefCell<std::collections::HashMap<u64, Vec<Remembered>>> =
-        Default::default();
+/// What a worker keeps of setting paragraphs from one document to the
+/// next: the paragraphs set (the copies of a briefing, and the two passes
+/// of a pack with contents, set the same paragraphs again and again) and
+/// the hyphenation patterns' answer for each word (most words of a text,
+/// and of every copy, come again). Part of the worker's `LayoutMemo`,
+/// under its bound.
+#[derive(Default)]
+pub struct ParagraphMemo {
+    paragraphs: RefCell<HashMap<u64, Vec<(ParagraphKey<'static>, Paragraph)>>>,
+    /// Hyphenation points by word: its letters choose the patterns.
+    points: RefCell<HashMap<Box<str>, Vec<usize>>>,
+    /// Roughly how many bytes it holds.
+    weight: Cell<usize>,
+}
+
+impl ParagraphMemo {
+    pub fn weight(&self) -> usize {
+        self.weight.get()
+    }
+
+    pub fn clear(&self) {
+        self.paragraphs.borrow_mut().clear();
+        self.points.borrow_mut().clear();
+        self.weight.set(0);
+    }
+
+    fn add_weight(&self, bytes: usize) {
+        self.weight.set(self.weight.get() + bytes);
+    }
 }
 
 /// What decides a paragraph besides its spans and style: the number of
@@ -205,33 +250,6 @@ fn numbering(spans: &[Span], numbers: &Numbers, next_note: usize) -> (usize, Opt
     )
 }
 
-/// The hash a paragraph is remembered by: its text, numbering and the main
-/// points of its style (the rest is compared on a match).
-fn remember_key(spans: &[Span], style: &Style, numbering: &(usize, Option<Numbers>)) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    for span in spans {
-        match &span.content {
-            SpanContent::Text(t) => t.hash(&mut h),
-            SpanContent::LineBreak => '\n'.hash(&mut h),
-            SpanContent::Footnote { .. } => 'n'.hash(&mut h),
-            SpanContent::PageNumber => 'p'.hash(&mut h),
-            SpanContent::PageCount => 'c'.hash(&mut h),
-        }
-        span.style.size.to_bits().hash(&mut h);
-        (span.style.bold, span.style.italic).hash(&mut h);
-        // Links differ where text does not: "see" above each of many
-        // sections, each to its own place.
-        span.link.hash(&mut h);
-    }
-    (style.size.to_bits(), style.leading.to_bits()).hash(&mut h);
-    numbering.0.hash(&mut h);
-    if let Some(n) = &numbering.1 {
-        (&n.page, &n.pages).hash(&mut h);
-    }
-    h.finish()
-}
-
 impl Paragraph {
     /// Shapes `spans`. Footnote marks take their numbers from `next_note`,
     /// which counts on; each note's spans are handed to `on_note`.
@@ -239,26 +257,24 @@ impl Paragraph {
         spans: &[Span],
         style: &Style,
         shaper: &Shaper,
+        memo: &ParagraphMemo,
         numbers: &Numbers,
         next_note: &mut usize,
         on_note: &mut dyn FnMut(usize, &[Span]),
     ) -> Paragraph {
         let numbering = numbering(spans, numbers, *next_note);
-        let key = remember_key(spans, style, &numbering);
-        let found = REMEMBERED.with(|r| {
-            r.borrow().get(&key).and_then(|found| {
-                found
-                    .iter()
-                    .find(|f| {
-                        f.style == *style
-                            && f.spans == spans
-                            && f.hyphenation == shaper.hyphenation
-                            && f.first_note == numbering.0
-                            && f.numbers == numbering.1
-                    })
-                    .map(|f| f.paragraph.clone())
-            })
-        });
+        let key = ParagraphKey {
+            spans: Cow::Borrowed(spans),
+            style: Cow::Borrowed(style),
+            hyphenation: Cow::Borrowed(&shaper.hyphenation),
+            fonts: shaper.book.id,
+            first_note: numbering.0,
+            numbers: numbering.1,
+        };
+        let fingerprint = key.fingerprint();
+        let found = (memo.paragraphs.borrow().get(&fingerprint))
+            .and_then(|found| found.iter().find(|(k, _)| *k == key))
+            .map(|(_, p)| p.clone());
         if let Some(found) = found {
             // What setting it does besides: its notes are numbered and
             // handed on, the characters it lacks told.
@@ -315,7 +331,7 @@ impl Paragraph {
                 });
             }
         }
-        let words = shape_words(&text, &atoms, shaper);
+        let words = shape_words(&text, &atoms, shaper, memo);
         let missing = shaper.missing.replace(missing_before);
         shaper.missing.borrow_mut().extend(missing.iter().copied());
         let paragraph = Paragraph {
@@ -331,34 +347,43 @@ impl Paragraph {
             breaks_found: Default::default(),
             lines_set: Default::default(),
         };
-        REMEMBERED.with(|r| {
-            let mut r = r.borrow_mut();
-            if r.len() >= MAX_REMEMBERED_IN_ONE {
-                return;
-            }
-            r.entry(key).or_default().push(Remembered {
-                spans: spans.to_vec(),
-                style: style.clone(),
-                hyphenation: shaper.hyphenation.clone(),
-                first_note: numbering.0,
-                numbers: numbering.1,
-                paragraph: paragraph.clone(),
-            });
-        });
+        memo.add_weight(paragraph.weight() + std::mem::size_of_val(spans));
+        (memo.paragraphs.borrow_mut())
+            .entry(fingerprint)
+            .or_default()
+            .push((key.into_owned(), paragraph.clone()));
         paragraph
     }
 
     /// A paragraph without footnotes or page numbers (contents entries,
     /// notes, markers).
-    pub fn plain(spans: &[Span], style: &Style, shaper: &Shaper) -> Paragraph {
+    pub fn plain(
+        spans: &[Span],
+        style: &Style,
+        shaper: &Shaper,
+        memo: &ParagraphMemo,
+    ) -> Paragraph {
         Paragraph::new(
             spans,
             style,
             shaper,
+            memo,
             &Numbers::default(),
             &mut 0,
             &mut |_, _| {},
         )
+    }
+
+    /// Roughly how many bytes the paragraph holds, as set.
+    fn weight(&self) -> usize {
+        let glyphs: usize = (self.words.iter())
+            .flat_map(|w| &w.pieces)
+            .map(|p| p.glyphs.len())
+            .sum();
+        self.text.len()
+            + self.atoms.len() * std::mem::size_of::<Atom>()
+            + self.words.len() * std::mem::size_of::<Word>()
+            + glyphs * std::mem::size_of::<PlacedGlyph>()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -825,7 +850,7 @@ impl Paragraph {
 
 /// The hyphenation points of `word` in `lang` (byte offsets into the word
 /// where a new syllable starts), or none where it must not be hyphenated.
-pub fn hyphenation_points(word: &str, lang: Lang) -> Vec<usize> {
+pub fn hyphenation_points(word: &str, lang: Lang, memo: &ParagraphMemo) -> Vec<usize> {
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     // Only plain words: no digits, no URLs or addresses, no capitalised
     // acronyms, and long enough to be worth it.
@@ -843,13 +868,8 @@ pub fn hyphenation_points(word: &str, lang: Lang) -> Vec<usize> {
         (false, Lang::English | Lang::Russian) => hypher::Lang::English,
         _ => return Vec::new(),
     };
-    thread_local! {
-        /// The patterns' answer for each word met, kept from one build to
-        /// the next: most words of a text (and of every copy) come again.
-        static POINTS: std::cell::RefCell<PointsFound> = Default::default();
-    }
-    if let Some(hit) = POINTS.with(|p| p.borrow().get(word).cloned()) {
-        return hit;
+    if let Some(hit) = memo.points.borrow().get(word) {
+        return hit.clone();
     }
     let mut points = Vec::new();
     let mut at = 0;
@@ -859,14 +879,8 @@ pub fn hyphenation_points(word: &str, lang: Lang) -> Vec<usize> {
         }
         at += syllable.len();
     }
-    POINTS.with(|p| {
-        let mut p = p.borrow_mut();
-        // A batch of many profiles must not grow it without end.
-        if p.len() >= 200_000 {
-            p.clear();
-        }
-        p.insert(word.into(), points.clone());
-    });
+    memo.add_weight(word.len() + points.len() * 8 + 48);
+    (memo.points.borrow_mut()).insert(word.into(), points.clone());
     points
 }
 
@@ -924,7 +938,7 @@ fn in_address(text: &str, start: usize, end: usize) -> bool {
     token.contains("://") || token.contains("www.") || token.contains('@')
 }
 
-fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper) -> Vec<Word> {
+fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper, memo: &ParagraphMemo) -> Vec<Word> {
     let mut words: Vec<Word> = Vec::new();
     let mut start = 0;
     for (end, opportunity) in break_opportunities(text) {
@@ -1011,7 +1025,7 @@ fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper) -> Vec<Word> {
                     let core = &piece_text[core_start..core_end];
                     let points = match shaper.hyphenation.get(core) {
                         Some(points) => points.clone(),
-                        None => hyphenation_points(core, atom.style.lang),
+                        None => hyphenation_points(core, atom.style.lang, memo),
                     };
                     for point in points {
                         let byte = core_start + point;
@@ -1062,6 +1076,11 @@ mod tests {
     use super::*;
 
     fn para(text: &str, align: Align) -> Paragraph {
+        para_in(text, align, &ParagraphMemo::default())
+    }
+
+    /// A paragraph set with what `memo` remembers.
+    fn para_in(text: &str, align: Align, memo: &ParagraphMemo) -> Paragraph {
         let style = Style {
             align,
             size: 10.0,
@@ -1073,7 +1092,7 @@ mod tests {
             style: style.clone(),
             link: None,
         }];
-        Paragraph::plain(&spans, &style, &Shaper::new())
+        Paragraph::plain(&spans, &style, &Shaper::new(), memo)
     }
 
     /// 10 pt text on 13 pt, the rest as the default style.
@@ -1095,13 +1114,14 @@ mod tests {
 
     #[test]
     fn a_paragraph_set_again_is_the_one_set_before_with_its_breaks() {
-        let a = para(
-            "Remembered: the same text and style, set again.",
-            Align::Justify,
-        );
-        let b = para(
-            "Remembered: the same text and style, set again.",
-            Align::Justify,
+        let memo = ParagraphMemo::default();
+        let text = "Remembered: the same text and style, set again.";
+        let a = para_in(text, Align::Justify, &memo);
+        let b = para_in(text, Align::Justify, &memo);
+        let fresh = para(text, Align::Justify);
+        assert!(
+            !std::rc::Rc::ptr_eq(&a.shaped, &fresh.shaped),
+            "a new memo remembers nothing"
         );
         assert!(std::rc::Rc::ptr_eq(&a.shaped, &b.shaped));
         assert!(std::rc::Rc::ptr_eq(&a.breaks_found, &b.breaks_found));
@@ -1158,6 +1178,7 @@ mod tests {
             text_span(" and again", &style),
             note("second note"),
         ];
+        let memo = ParagraphMemo::default();
         let set = |first: usize| {
             let mut next = first;
             let mut notes = Vec::new();
@@ -1165,6 +1186,7 @@ mod tests {
                 &spans,
                 &style,
                 &Shaper::new(),
+                &memo,
                 &Numbers::default(),
                 &mut next,
                 &mut |n, s| notes.push((n, s.len())),
@@ -1192,9 +1214,10 @@ mod tests {
     fn a_remembered_paragraph_tells_its_missing_characters_again() {
         let style = ten_point();
         let spans = vec![text_span("A snowman \u{2603} and a flag", &style)];
+        let memo = ParagraphMemo::default();
         for _ in 0..2 {
             let shaper = Shaper::new();
-            Paragraph::plain(&spans, &style, &shaper);
+            Paragraph::plain(&spans, &style, &shaper, &memo);
             assert!(shaper.missing.borrow().contains(&'\u{2603}'));
         }
     }
@@ -1208,11 +1231,12 @@ mod tests {
             ..Style::default()
         };
         let spans = vec![text_span("independent Kazakhstan", &style)];
-        let plain = Paragraph::plain(&spans, &style, &Shaper::new());
+        let memo = ParagraphMemo::default();
+        let plain = Paragraph::plain(&spans, &style, &Shaper::new(), &memo);
         let mut shaper = Shaper::new();
         // Never broken.
         shaper.hyphenation = crate::layout::font::Hyphenation::new(["independent"]);
-        let own = Paragraph::plain(&spans, &style, &shaper);
+        let own = Paragraph::plain(&spans, &style, &shaper, &memo);
         assert!(!std::rc::Rc::ptr_eq(&plain.shaped, &own.shaped));
         assert!(!plain.words[0].hyphens.is_empty());
         assert!(own.words[0].hyphens.is_empty());
@@ -1270,7 +1294,7 @@ mod tests {
             style: style.clone(),
             link: None,
         }];
-        Paragraph::plain(&spans, &style, &Shaper::new())
+        Paragraph::plain(&spans, &style, &Shaper::new(), &ParagraphMemo::default())
     }
 
     /// Σ 100·|r|³ over the lines that are justified (all but the last).
@@ -1339,7 +1363,7 @@ mod tests {
     #[test]
     fn hyphenation_follows_the_language_and_spares_what_it_must() {
         let cut = |w: &str, lang| {
-            let points = hyphenation_points(w, lang);
+            let points = hyphenation_points(w, lang, &ParagraphMemo::default());
             let mut out = w.to_string();
             for p in points.iter().rev() {
                 out.insert(*p, '-');
@@ -1396,7 +1420,7 @@ mod tests {
             style: style.clone(),
             link: None,
         }];
-        let p = Paragraph::plain(&spans, &style, &shaper);
+        let p = Paragraph::plain(&spans, &style, &shaper, &ParagraphMemo::default());
         let points = |w: &str| -> Vec<usize> {
             p.words
                 .iter()
@@ -1436,7 +1460,7 @@ mod tests {
                 link: None,
             },
         ];
-        let p = Paragraph::plain(&spans, &style, &Shaper::new());
+        let p = Paragraph::plain(&spans, &style, &Shaper::new(), &ParagraphMemo::default());
         assert_eq!(p.lines(Pos::START, 500.0).len(), 2);
     }
 }

@@ -156,6 +156,7 @@ impl Engine<'_> {
             spans,
             style,
             self.shaper,
+            self.paragraphs,
             &Numbers::default(),
             &mut self.note_count,
             &mut |n, s| notes.push((n, s.to_vec())),

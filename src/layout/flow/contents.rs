@@ -163,13 +163,13 @@ impl Engine<'_> {
                 .get(&anchor)
                 .map(|n| n.to_string())
                 .unwrap_or_else(|| "0".into());
-            let title = Paragraph::plain(&title_spans, &entry, self.shaper);
+            let title = Paragraph::plain(&title_spans, &entry, self.shaper, self.paragraphs);
             let num_span = Span {
                 content: SpanContent::Text(number),
                 style: entry.clone(),
                 link: None,
             };
-            let number = Paragraph::plain(&[num_span], &entry, self.shaper);
+            let number = Paragraph::plain(&[num_span], &entry, self.shaper, self.paragraphs);
             let mark = self.mark(Role::ContentsEntry, Some(toc));
             out.push(Flat::ContentsEntry {
                 title,

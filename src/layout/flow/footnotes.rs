@@ -244,6 +244,6 @@ impl Engine<'_> {
             align: crate::theme::Align::Left,
             ..style
         };
-        Some(Paragraph::plain(&all, &left, self.shaper))
+        Some(Paragraph::plain(&all, &left, self.shaper, self.paragraphs))
     }
 }

@@ -13,29 +13,31 @@ mod remember;
 use std::collections::BTreeMap;
 
 use crate::error::Result;
-use crate::layout::MAX_PAGES;
-use crate::layout::font::{self, Shaper};
+use crate::layout::font::Shaper;
 use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed};
-use crate::layout::paragraph::{self, Pos};
+use crate::layout::paragraph::{ParagraphMemo, Pos};
 use crate::markup::{Document, PageRun, Span};
 use crate::select::Picture;
 use contents::contains_contents;
 use distribute::Supply;
+pub(in crate::layout) use remember::PourMemo;
 use remember::{FixedFrames, first_pass_remembered};
 
+/// The most pages one document may have.
+pub const MAX_PAGES: usize = 2000;
+
 /// Lays out a document. `name` names the briefing in messages.
-pub fn layout(
+/// `shaper` and `memo` hold what the worker remembers of documents before.
+pub(in crate::layout) fn layout(
     doc: &Document,
     images: &BTreeMap<String, Picture>,
     name: &str,
-    hyphenation: &font::Hyphenation,
+    shaper: &Shaper,
+    memo: FlowMemo,
 ) -> Result<Pages> {
-    paragraph::start_document();
-    let mut shaper = Shaper::new();
-    shaper.hyphenation = hyphenation.clone();
-    let remember = remember::remember_pours(doc, images, name, hyphenation);
+    let remember = remember::remember_pours(doc, images, name, shaper, memo.pours);
     let run = |known: &BTreeMap<String, usize>| {
-        let mut engine = Engine::new(doc, images, &shaper, known, name);
+        let mut engine = Engine::new(doc, images, shaper, memo, known, name);
         engine.remember = remember;
         engine.run()
     };
@@ -45,7 +47,7 @@ pub fn layout(
     // then again with the numbers in place (their widths do not move text).
     let mut passes = 2;
     let first = if remember && has_contents {
-        first_pass_remembered(doc)
+        first_pass_remembered(doc, memo.pours)
     } else {
         None
     };
@@ -82,10 +84,21 @@ pub fn layout(
     Ok(pages)
 }
 
+/// The parts of a worker's memo that pouring flows reads and adds to.
+#[derive(Clone, Copy)]
+pub(in crate::layout) struct FlowMemo<'a> {
+    pub paragraphs: &'a ParagraphMemo,
+    pub pours: &'a PourMemo,
+}
+
 pub(super) struct Engine<'a> {
     doc: &'a Document,
     images: &'a BTreeMap<String, Picture>,
     shaper: &'a Shaper,
+    /// The paragraphs set before, by this worker.
+    paragraphs: &'a ParagraphMemo,
+    /// The pours of repeated runs made before, by this worker.
+    pours: &'a PourMemo,
     known: &'a BTreeMap<String, usize>,
     name: &'a str,
     out: Pages,
@@ -102,7 +115,7 @@ pub(super) struct Engine<'a> {
     /// Footnote text that did not fit under its mark and goes on at the foot
     /// of the next frame: note numbers and where their text resumes.
     carry: std::collections::VecDeque<(usize, Pos)>,
-    /// Whether the repeated runs' pour may come from, and go to, [`POURED`].
+    /// Whether the repeated runs' pour may come from, and go to, `pours`.
     remember: bool,
 }
 
@@ -111,6 +124,7 @@ impl<'a> Engine<'a> {
         doc: &'a Document,
         images: &'a BTreeMap<String, Picture>,
         shaper: &'a Shaper,
+        memo: FlowMemo<'a>,
         known: &'a BTreeMap<String, usize>,
         name: &'a str,
     ) -> Engine<'a> {
@@ -118,6 +132,8 @@ impl<'a> Engine<'a> {
             doc,
             images,
             shaper,
+            paragraphs: memo.paragraphs,
+            pours: memo.pours,
             known,
             name,
             out: Pages {
@@ -231,6 +247,7 @@ impl<'a> Engine<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::LayoutMemo;
     use crate::layout::tests::doc_of;
 
     #[test]
@@ -243,21 +260,21 @@ mod tests {
             );
             doc_of(&markup)
         };
-        let lay_out = |doc: &Document| {
-            format!(
-                "{:?}",
-                layout(doc, &BTreeMap::new(), "t", &font::Hyphenation::default())
-            )
+        let memo = LayoutMemo::new();
+        let hyphenation = crate::layout::font::Hyphenation::default();
+        let lay_out_with = |doc: &Document, memo: &LayoutMemo| {
+            let pages = crate::layout::layout(doc, &BTreeMap::new(), "t", &hyphenation, memo);
+            format!("{pages:?}")
         };
+        let lay_out = |doc: &Document| lay_out_with(doc, &memo);
         // A cover too long for its frame fails in either pass.
         let long = "Bob Smith, and all the delegation ".repeat(40);
         let (ana, bob, overset) = (copy("Ana Ruiz"), copy("Bob Smith"), copy(&long));
-        // A new thread remembers nothing.
-        let fresh = [&bob, &overset]
-            .map(|doc| std::thread::scope(|s| s.spawn(|| lay_out(doc)).join().unwrap()));
+        // A new memo remembers nothing.
+        let fresh = [&bob, &overset].map(|doc| lay_out_with(doc, &LayoutMemo::new()));
         assert!(fresh[1].contains("overset"), "{}", fresh[1]);
         lay_out(&ana);
-        let passes = remember::POURED.with(|p| p.borrow().as_ref().map_or(0, |p| p.passes.len()));
+        let passes = memo.pours().passes();
         assert_eq!(passes, 2, "the pack's two passes are remembered");
         assert_eq!(lay_out(&bob), fresh[0]);
         assert_eq!(lay_out(&overset), fresh[1]);
@@ -273,7 +290,12 @@ mod tests {
         let shaper = Shaper::new();
         let known = BTreeMap::new();
         let images = BTreeMap::new();
-        let mut engine = Engine::new(&doc, &images, &shaper, &known, "t");
+        let (paragraphs, pours) = Default::default();
+        let memo = FlowMemo {
+            paragraphs: &paragraphs,
+            pours: &pours,
+        };
+        let mut engine = Engine::new(&doc, &images, &shaper, memo, &known, "t");
         engine.max_pages = 12;
         let err = engine.run().unwrap_err();
         assert!(

@@ -1,89 +1,173 @@
 //! The remembered pour: the pour of a document's repeated runs, kept for
 //! the next document whose repeated runs are the same.
 
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use super::Engine;
 use super::contents::contains_contents;
-use crate::layout::font::{self};
-use crate::layout::pages::{Mark, Pages};
+use crate::layout::font::{self, Shaper};
+use crate::layout::pages::{Item, Mark, Pages, Placed, PlacedGlyph};
 use crate::layout::paragraph::Pos;
 use crate::markup::{Block, BlockKind, Document, Frame, Master, PageRun, Span};
+use crate::model::ImageAsset;
 use crate::select::Picture;
+use crate::theme::Cmyk;
 
 /// How many pages a pour may have and still be remembered.
 pub(super) const MAX_POURED_PAGES: usize = 100;
 /// A document is laid out at most three times (the contents' passes).
 pub(super) const MAX_POURED_PASSES: usize = 3;
 
-thread_local! {
-    /// What the repeated runs of the last document poured, for the next
-    /// document whose repeated runs are the same: the copies of a pack
-    /// differ only in their cover and running heads.
-    pub(super) static POURED: std::cell::RefCell<Option<Poured>> = const { std::cell::RefCell::new(None) };
+/// The pours a worker keeps: the last document's repeated runs, one per
+/// contents pass, for the next document whose repeated runs are the same
+/// (the copies of a pack differ only in their cover and running heads).
+/// Part of the worker's `LayoutMemo`, under its bound.
+#[derive(Default)]
+pub(in crate::layout) struct PourMemo {
+    poured: RefCell<Option<Poured>>,
+    /// Roughly how many bytes it holds.
+    weight: Cell<usize>,
+}
+
+impl PourMemo {
+    pub(in crate::layout) fn weight(&self) -> usize {
+        self.weight.get()
+    }
+
+    pub(in crate::layout) fn clear(&self) {
+        *self.poured.borrow_mut() = None;
+        self.weight.set(0);
+    }
+
+    /// How many passes of a pour it holds.
+    #[cfg(test)]
+    pub(in crate::layout) fn passes(&self) -> usize {
+        self.poured.borrow().as_ref().map_or(0, |p| p.passes.len())
+    }
 }
 
 pub(super) struct Poured {
-    pub(super) from: PouredFrom,
+    from: PourKey<'static>,
     /// The pour of each pass, by the page numbers its contents showed.
     pub(super) passes: Vec<(BTreeMap<String, usize>, Filled)>,
 }
 
-/// Everything the repeated runs of a document are poured from.
-pub(super) struct PouredFrom {
-    pub(super) name: String,
-    pub(super) hyphenation: font::Hyphenation,
-    pub(super) runs: Vec<PageRun>,
-    pub(super) masters: Vec<Master>,
+/// Everything the repeated runs of a document are poured from: equal keys
+/// pour alike.
+#[derive(Debug, Clone, PartialEq)]
+struct PourKey<'a> {
+    name: Cow<'a, str>,
+    hyphenation: Cow<'a, font::Hyphenation>,
+    fonts: u64,
+    runs: Cow<'a, [PageRun]>,
+    masters: Vec<Design<'a>>,
     /// The flows of the repeated runs, in order.
-    pub(super) flows: Vec<Vec<Block>>,
-    pub(super) pictures: Vec<(String, u32, u32, crate::model::ImageAsset)>,
+    flows: Vec<Cow<'a, [Block]>>,
+    pictures: Vec<PictureKey<'a>>,
 }
 
-impl PouredFrom {
-    pub(super) fn of(
-        doc: &Document,
-        images: &BTreeMap<String, Picture>,
-        name: &str,
-        hyphenation: &font::Hyphenation,
-    ) -> PouredFrom {
-        PouredFrom {
-            name: name.to_string(),
-            hyphenation: hyphenation.clone(),
-            runs: doc.runs.clone(),
-            masters: doc.masters.clone(),
-            flows: repeated_flows(doc).map(<[Block]>::to_vec).collect(),
-            pictures: images
-                .iter()
-                .map(|(k, p)| (k.clone(), p.width_px, p.height_px, p.asset.clone()))
+/// What a master gives the pages a pour makes: all of it but the running
+/// heads (those are set after the flows).
+#[derive(Debug, Clone, PartialEq)]
+struct Design<'a> {
+    name: Cow<'a, str>,
+    width: f32,
+    height: f32,
+    margin: [f32; 4],
+    columns: usize,
+    gutter: f32,
+    background: Option<Cmyk>,
+    bleed: f32,
+    folds: Cow<'a, [f32]>,
+}
+
+/// What a pour reads of a picture: its size and the profile's entry.
+#[derive(Debug, Clone, PartialEq)]
+struct PictureKey<'a> {
+    key: Cow<'a, str>,
+    width_px: u32,
+    height_px: u32,
+    asset: Cow<'a, ImageAsset>,
+}
+
+impl<'a> PourKey<'a> {
+    fn of(
+        doc: &'a Document,
+        images: &'a BTreeMap<String, Picture>,
+        name: &'a str,
+        shaper: &'a Shaper,
+    ) -> PourKey<'a> {
+        let design = |m: &'a Master| {
+            let Master {
+                name,
+                width,
+                height,
+                margin,
+                columns,
+                gutter,
+                header: _,
+                footer: _,
+                background,
+                bleed,
+                folds,
+            } = m;
+            Design {
+                name: Cow::Borrowed(name),
+                width: *width,
+                height: *height,
+                margin: *margin,
+                columns: *columns,
+                gutter: *gutter,
+                background: *background,
+                bleed: *bleed,
+                folds: Cow::Borrowed(folds),
+            }
+        };
+        PourKey {
+            name: Cow::Borrowed(name),
+            hyphenation: Cow::Borrowed(&shaper.hyphenation),
+            fonts: shaper.book.id,
+            runs: Cow::Borrowed(&doc.runs),
+            masters: doc.masters.iter().map(design).collect(),
+            flows: repeated_flows(doc).map(Cow::Borrowed).collect(),
+            pictures: (images.iter())
+                .map(|(k, p)| PictureKey {
+                    key: Cow::Borrowed(k),
+                    width_px: p.width_px,
+                    height_px: p.height_px,
+                    asset: Cow::Borrowed(&p.asset),
+                })
                 .collect(),
         }
     }
 
-    pub(super) fn matches(
-        &self,
-        doc: &Document,
-        images: &BTreeMap<String, Picture>,
-        name: &str,
-        hyphenation: &font::Hyphenation,
-    ) -> bool {
-        self.name == name
-            && self.hyphenation == *hyphenation
-            && self.runs == doc.runs
-            && self.masters.len() == doc.masters.len()
-            && self
-                .masters
-                .iter()
-                .zip(&doc.masters)
-                .all(|(a, b)| same_design(a, b))
-            && self.flows.iter().map(Vec::as_slice).eq(repeated_flows(doc))
-            && self
-                .pictures
-                .iter()
-                .map(|(k, w, h, a)| (k, *w, *h, a))
-                .eq(images
-                    .iter()
-                    .map(|(k, p)| (k, p.width_px, p.height_px, &p.asset)))
+    fn into_owned(self) -> PourKey<'static> {
+        fn own<T: ToOwned + ?Sized>(c: Cow<'_, T>) -> Cow<'static, T> {
+            Cow::Owned(c.into_owned())
+        }
+        PourKey {
+            name: own(self.name),
+            hyphenation: own(self.hyphenation),
+            fonts: self.fonts,
+            runs: own(self.runs),
+            masters: (self.masters.into_iter())
+                .map(|d| Design {
+                    name: own(d.name),
+                    folds: own(d.folds),
+                    ..d
+                })
+                .collect(),
+            flows: self.flows.into_iter().map(own).collect(),
+            pictures: (self.pictures.into_iter())
+                .map(|p| PictureKey {
+                    key: own(p.key),
+                    asset: own(p.asset),
+                    ..p
+                })
+                .collect(),
+        }
     }
 }
 
@@ -95,35 +179,8 @@ pub(super) fn repeated_flows(doc: &Document) -> impl Iterator<Item = &[Block]> {
     })
 }
 
-/// Whether two masters make the same pages, running heads aside (those
-/// are set after the flows).
-pub(super) fn same_design(a: &Master, b: &Master) -> bool {
-    let Master {
-        name,
-        width,
-        height,
-        margin,
-        columns,
-        gutter,
-        header: _,
-        footer: _,
-        background,
-        bleed,
-        folds,
-    } = a;
-    *name == b.name
-        && *width == b.width
-        && *height == b.height
-        && *margin == b.margin
-        && *columns == b.columns
-        && *gutter == b.gutter
-        && *background == b.background
-        && *bleed == b.bleed
-        && *folds == b.folds
-}
-
 /// Whether the passes of `doc` may take the pour of its repeated runs from
-/// [`POURED`] and keep it there. Those runs are poured before any fixed
+/// `pours` and keep it there. Those runs are poured before any fixed
 /// frame is filled, and of the fixed flows they read only the headings a
 /// contents lists: there must be none (nor any other, so that every heading
 /// is in the repeated runs).
@@ -131,7 +188,8 @@ pub(super) fn remember_pours(
     doc: &Document,
     images: &BTreeMap<String, Picture>,
     name: &str,
-    hyphenation: &font::Hyphenation,
+    shaper: &Shaper,
+    pours: &PourMemo,
 ) -> bool {
     let fixed_heading = doc.runs.iter().any(|r| match r {
         PageRun::Fixed { frames, .. } => frames
@@ -142,25 +200,23 @@ pub(super) fn remember_pours(
     if fixed_heading || !doc.runs.iter().any(|r| matches!(r, PageRun::Repeat { .. })) {
         return false;
     }
-    POURED.with(|p| {
-        let mut p = p.borrow_mut();
-        if !p
-            .as_ref()
-            .is_some_and(|p| p.from.matches(doc, images, name, hyphenation))
-        {
-            // Its first pour small enough to keep will say what it is from.
-            *p = None;
-        }
-    });
+    let key = PourKey::of(doc, images, name, shaper);
+    if !(pours.poured.borrow().as_ref()).is_some_and(|p| p.from == key) {
+        // Its first pour small enough to keep will say what it is from.
+        pours.clear();
+    }
     true
 }
 
-/// What the first pass of `doc`, whose repeated runs [`POURED`] holds,
+/// What the first pass of `doc`, whose repeated runs `pours` holds,
 /// would find: the page of each heading, all in those runs. It is not made
 /// when it would be made again, and could fail only where the next pass
 /// fails too: both fill the fixed frames alike (the same frames on the same
 /// pages, the same footnote numbers, no contents there).
-pub(super) fn first_pass_remembered(doc: &Document) -> Option<BTreeMap<String, usize>> {
+pub(super) fn first_pass_remembered(
+    doc: &Document,
+    pours: &PourMemo,
+) -> Option<BTreeMap<String, usize>> {
     let fixed_contents = doc.runs.iter().any(|r| match r {
         PageRun::Fixed { frames, .. } => frames.iter().any(|f| {
             doc.flows
@@ -172,8 +228,8 @@ pub(super) fn first_pass_remembered(doc: &Document) -> Option<BTreeMap<String, u
     if fixed_contents {
         return None;
     }
-    POURED.with(|p| {
-        let p = p.borrow();
+    {
+        let p = pours.poured.borrow();
         let pass = |known: &BTreeMap<String, usize>| {
             p.as_ref()?
                 .passes
@@ -191,7 +247,7 @@ pub(super) fn first_pass_remembered(doc: &Document) -> Option<BTreeMap<String, u
         let second = pass(&found)?;
         (!found.is_empty() && first.fixed == second.fixed && first.note_count == second.note_count)
             .then_some(found)
-    })
+    }
 }
 
 /// The fixed frames of each flow, with their pages, in document order.
@@ -214,6 +270,25 @@ pub(super) struct Filled {
     pub(super) missing: Vec<char>,
 }
 
+impl Filled {
+    /// Roughly how many bytes the pages of the pour hold.
+    fn weight(&self) -> usize {
+        (self.out.pages.iter())
+            .map(|page| {
+                let glyphs: usize = (page.items.iter())
+                    .map(|p| match &p.item {
+                        Item::Text(run) => {
+                            run.text.len() + run.glyphs.len() * std::mem::size_of::<PlacedGlyph>()
+                        }
+                        _ => 0,
+                    })
+                    .sum();
+                glyphs + page.items.len() * std::mem::size_of::<Placed>()
+            })
+            .sum()
+    }
+}
+
 /// Whether a heading is among `blocks`, at any depth.
 pub(super) fn has_heading(blocks: &[Block]) -> bool {
     blocks.iter().any(|b| match &b.kind {
@@ -232,11 +307,11 @@ impl Engine<'_> {
         if !self.remember {
             return None;
         }
-        let filled = POURED.with(|p| {
-            let p = p.borrow();
+        let filled = {
+            let p = self.pours.poured.borrow();
             let (_, filled) = p.as_ref()?.passes.iter().find(|(k, _)| k == self.known)?;
-            Some(filled.clone())
-        })?;
+            filled.clone()
+        };
         let Filled {
             out,
             notes,
@@ -276,45 +351,28 @@ impl Engine<'_> {
         if !self.remember || self.out.pages.len() > MAX_POURED_PAGES {
             return;
         }
-        let Engine {
-            doc: _,
-            images: _,
-            shaper,
-            known,
-            name: _,
-            out,
-            notes,
-            note_count,
-            auto_anchor,
-            last_heading,
-            page_masters,
-            max_pages: _,
-            note_marks,
-            carry,
-            remember: _,
-        } = self;
-        POURED.with(|p| {
-            let mut p = p.borrow_mut();
-            let p = p.get_or_insert_with(|| Poured {
-                from: PouredFrom::of(self.doc, self.images, self.name, &shaper.hyphenation),
-                passes: Vec::new(),
-            });
-            if p.passes.len() >= MAX_POURED_PASSES || p.passes.iter().any(|(k, _)| k == *known) {
-                return;
-            }
-            let filled = Filled {
-                out: out.clone(),
-                notes: notes.clone(),
-                note_count: *note_count,
-                auto_anchor: *auto_anchor,
-                last_heading: last_heading.clone(),
-                page_masters: page_masters.clone(),
-                note_marks: note_marks.clone(),
-                carry: carry.clone(),
-                fixed: fixed.clone(),
-                missing: shaper.missing.borrow().iter().copied().collect(),
-            };
-            p.passes.push(((*known).clone(), filled));
+        let mut poured = self.pours.poured.borrow_mut();
+        let p = poured.get_or_insert_with(|| Poured {
+            from: PourKey::of(self.doc, self.images, self.name, self.shaper).into_owned(),
+            passes: Vec::new(),
         });
+        if p.passes.len() >= MAX_POURED_PASSES || p.passes.iter().any(|(k, _)| k == self.known) {
+            return;
+        }
+        let filled = Filled {
+            out: self.out.clone(),
+            notes: self.notes.clone(),
+            note_count: self.note_count,
+            auto_anchor: self.auto_anchor,
+            last_heading: self.last_heading.clone(),
+            page_masters: self.page_masters.clone(),
+            note_marks: self.note_marks.clone(),
+            carry: self.carry.clone(),
+            fixed: fixed.clone(),
+            missing: self.shaper.missing.borrow().iter().copied().collect(),
+        };
+        let weight = filled.weight();
+        p.passes.push((self.known.clone(), filled));
+        self.pours.weight.set(self.pours.weight.get() + weight);
     }
 }
