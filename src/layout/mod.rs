@@ -15,12 +15,14 @@
 //!   `atomic` (blocks never split, keeps), `contents`, `finish` (running
 //!   heads), `overset` (what did not fit), `remember` (the remembered pour).
 
+pub mod breaks;
 mod flow;
 pub mod font;
 pub mod linebreak;
 mod memo;
 pub mod pages;
 pub mod paragraph;
+mod words;
 
 use std::collections::BTreeMap;
 

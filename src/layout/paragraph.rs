@@ -8,15 +8,16 @@
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::ops::Range;
 
-use crate::layout::font::{FaceId, Hyphenation, Shaper};
+use crate::layout::breaks::HyphenationMemo;
+use crate::layout::font::{Hyphenation, Shaper};
 #[cfg(test)]
 use crate::layout::linebreak::first_fit;
 use crate::layout::linebreak::{INFINITY, Item, Params, total_fit};
 use crate::layout::pages::{GlyphRun, PlacedGlyph};
+use crate::layout::words::{Atom, Piece, Word, shape_words};
 use crate::markup::{Span, SpanContent};
-use crate::theme::{Align, Lang, Style};
+use crate::theme::{Align, Style};
 
 /// A paragraph shaped and ready to be broken into lines at any measure.
 ///
@@ -57,50 +58,6 @@ impl std::ops::Deref for Paragraph {
 }
 
 type BreaksFound = std::collections::HashMap<(Pos, u32), Vec<(Pos, bool)>>;
-
-/// A stretch of the paragraph's text with one style.
-#[derive(Debug, Clone)]
-struct Atom {
-    range: Range<usize>,
-    face: FaceId,
-    style: Style,
-    link: Option<String>,
-    /// Raised text (footnote marks), in points.
-    rise: f32,
-    /// The footnotes whose marks this atom is.
-    footnote: Option<usize>,
-}
-
-/// The part of one word in one atom.
-#[derive(Debug, Clone)]
-struct Piece {
-    atom: usize,
-    /// The face the piece is set in: its atom's, or the fallback's where
-    /// that has glyphs the atom's face lacks.
-    face: FaceId,
-    range: Range<usize>,
-    glyphs: Vec<PlacedGlyph>,
-    width: f32,
-    /// Width of the whitespace at the end of the piece.
-    trailing_space: f32,
-}
-
-#[derive(Debug, Clone)]
-struct Word {
-    pieces: Vec<Piece>,
-    width: f32,
-    trailing_space: f32,
-    /// A line must end after this word (a `<br/>`).
-    forced_break: bool,
-    /// Where the word may be hyphenated: glyph indices of its one piece
-    /// at which a new syllable starts.
-    hyphens: Vec<usize>,
-    /// The hyphen glyph of the word's face and its advance.
-    hyphen: Option<(u16, f32)>,
-    /// The word ends in a hyphen or dash of its own ("mid-2011"): a break
-    /// after it is a hyphenated break.
-    ends_in_hyphen: bool,
-}
 
 /// A place in a paragraph: a word, and a glyph of it (after a hyphenation
 /// break, a line starts inside a word).
@@ -149,9 +106,6 @@ const SHRINK: f32 = 0.33;
 /// \exhyphenpenalty) and after a slash or other non-space break.
 const HYPHEN_PENALTY: f32 = 50.0;
 const OTHER_BREAK_PENALTY: f32 = 100.0;
-/// Fewest letters before and after a hyphenation point.
-const LEFT_MIN: usize = 2;
-const RIGHT_MIN: usize = 3;
 
 /// What a paragraph is set from: its spans and style, the briefing's
 /// hyphenation, the fonts, the number of its first footnote mark (if it
@@ -215,20 +169,20 @@ impl ParagraphKey<'_> {
 #[derive(Default)]
 pub struct ParagraphMemo {
     paragraphs: RefCell<HashMap<u64, Vec<(ParagraphKey<'static>, Paragraph)>>>,
-    /// Hyphenation points by word: its letters choose the patterns.
-    points: RefCell<HashMap<Box<str>, Vec<usize>>>,
+    /// Hyphenation points by word.
+    pub hyphenation: HyphenationMemo,
     /// Roughly how many bytes it holds.
     weight: Cell<usize>,
 }
 
 impl ParagraphMemo {
     pub fn weight(&self) -> usize {
-        self.weight.get()
+        self.weight.get() + self.hyphenation.weight()
     }
 
     pub fn clear(&self) {
         self.paragraphs.borrow_mut().clear();
-        self.points.borrow_mut().clear();
+        self.hyphenation.clear();
         self.weight.set(0);
     }
 
@@ -331,7 +285,7 @@ impl Paragraph {
                 });
             }
         }
-        let words = shape_words(&text, &atoms, shaper, memo);
+        let words = shape_words(&text, &atoms, shaper, &memo.hyphenation);
         let missing = shaper.missing.replace(missing_before);
         shaper.missing.borrow_mut().extend(missing.iter().copied());
         let paragraph = Paragraph {
@@ -848,232 +802,11 @@ impl Paragraph {
     }
 }
 
-/// The hyphenation points of `word` in `lang` (byte offsets into the word
-/// where a new syllable starts), or none where it must not be hyphenated.
-pub fn hyphenation_points(word: &str, lang: Lang, memo: &ParagraphMemo) -> Vec<usize> {
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    // Only plain words: no digits, no URLs or addresses, no capitalised
-    // acronyms, and long enough to be worth it.
-    if letters < LEFT_MIN + RIGHT_MIN || letters != word.chars().count() {
-        return Vec::new();
-    }
-    if word.chars().skip(1).any(char::is_uppercase) {
-        return Vec::new();
-    }
-    let cyrillic = word.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c));
-    let patterns = match (cyrillic, lang) {
-        (true, Lang::Russian | Lang::English | Lang::Other) => hypher::Lang::Russian,
-        // Latin words in a Russian text are the profile's untranslated
-        // English (its sections without a `.ru.md`), and names.
-        (false, Lang::English | Lang::Russian) => hypher::Lang::English,
-        _ => return Vec::new(),
-    };
-    if let Some(hit) = memo.points.borrow().get(word) {
-        return hit.clone();
-    }
-    let mut points = Vec::new();
-    let mut at = 0;
-    for syllable in hypher::hyphenate_bounded(word, patterns, LEFT_MIN, RIGHT_MIN) {
-        if at > 0 {
-            points.push(at);
-        }
-        at += syllable.len();
-    }
-    memo.add_weight(word.len() + points.len() * 8 + 48);
-    (memo.points.borrow_mut()).insert(word.into(), points.clone());
-    points
-}
-
-/// Where lines may break: the Unicode rules, and in web addresses also
-/// after each dot, so a long address need not leave a gappy line. No line
-/// starts with a dash set between spaces (“12 noon – 2 pm”): the dash stays
-/// at the end of the line before, as typesetters do.
-fn break_opportunities(text: &str) -> Vec<(usize, unicode_linebreak::BreakOpportunity)> {
-    let mut out: Vec<(usize, unicode_linebreak::BreakOpportunity)> =
-        unicode_linebreak::linebreaks(text)
-            .filter(|(at, _)| {
-                let next = text[*at..].chars().next();
-                let spaced = text[..*at].ends_with(' ');
-                !(spaced && matches!(next, Some('–' | '—')))
-            })
-            .collect();
-    let mut extra = Vec::new();
-    let mut token_start = 0;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if c.is_whitespace() {
-            let token = &text[token_start..i];
-            if token.contains("://") || token.starts_with("www.") {
-                let scheme_end = token.find("://").map_or(0, |p| p + 3);
-                for (j, d) in token.char_indices().skip_while(|(j, _)| *j < scheme_end) {
-                    let at = token_start + j + d.len_utf8();
-                    if matches!(d, '.' | '?' | '&' | '=' | '_') && at < i {
-                        extra.push((at, unicode_linebreak::BreakOpportunity::Allowed));
-                    }
-                }
-            }
-            token_start = i + c.len_utf8();
-        }
-    }
-    out.extend(extra);
-    out.sort_by_key(|(at, _)| *at);
-    out.dedup_by_key(|(at, _)| *at);
-    out
-}
-
-/// Whether the word at `start..end` is part of a web or e-mail address,
-/// which must never get a hyphen that is not its own.
-fn in_address(text: &str, start: usize, end: usize) -> bool {
-    let from = text[..start]
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let to = text[end..]
-        .find(char::is_whitespace)
-        .map_or(text.len(), |i| end + i);
-    let token = &text[from..to];
-    token.contains("://") || token.contains("www.") || token.contains('@')
-}
-
-fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper, memo: &ParagraphMemo) -> Vec<Word> {
-    let mut words: Vec<Word> = Vec::new();
-    let mut start = 0;
-    for (end, opportunity) in break_opportunities(text) {
-        if end <= start {
-            continue;
-        }
-        let forced = matches!(opportunity, unicode_linebreak::BreakOpportunity::Mandatory)
-            && text[start..end].ends_with('\n');
-        let mut pieces = Vec::new();
-        for (ai, atom) in atoms.iter().enumerate() {
-            let lo = atom.range.start.max(start);
-            let hi = atom.range.end.min(end);
-            if lo >= hi {
-                continue;
-            }
-            let piece_text = text[lo..hi].trim_end_matches('\n');
-            if piece_text.is_empty() {
-                continue;
-            }
-            let hi = lo + piece_text.len();
-            let (face, shaped) = shaper.shape_with_fallback(atom.face, piece_text);
-            let scale = atom.style.size / shaper.face(face).units_per_em;
-            let mut glyphs: Vec<PlacedGlyph> = Vec::with_capacity(shaped.len());
-            for (gi, g) in shaped.iter().enumerate() {
-                let cluster_end = shaped[gi + 1..]
-                    .iter()
-                    .map(|n| n.cluster)
-                    .find(|&c| c != g.cluster)
-                    .unwrap_or(piece_text.len() as u32);
-                let (cs, ce) = (
-                    g.cluster as usize,
-                    (cluster_end as usize).max(g.cluster as usize),
-                );
-                glyphs.push(PlacedGlyph {
-                    id: g.id,
-                    advance: g.advance as f32 * scale + atom.style.letter_spacing,
-                    x_offset: g.x_offset as f32 * scale,
-                    y_offset: g.y_offset as f32 * scale,
-                    range: cs..ce,
-                });
-            }
-            let width: f32 = glyphs.iter().map(|g| g.advance).sum();
-            let trailing_space: f32 = glyphs
-                .iter()
-                .rev()
-                .take_while(|g| piece_text[g.range.clone()].chars().all(char::is_whitespace))
-                .map(|g| g.advance)
-                .sum();
-            pieces.push(Piece {
-                atom: ai,
-                face,
-                range: lo..hi,
-                glyphs,
-                width,
-                trailing_space,
-            });
-        }
-        if pieces.is_empty() {
-            if let (true, Some(w)) = (forced, words.last_mut()) {
-                w.forced_break = true;
-            }
-            start = end;
-            continue;
-        }
-        let width = pieces.iter().map(|p| p.width).sum();
-        let trailing_space = pieces.last().map_or(0.0, |p| p.trailing_space);
-        let word_text = text[start..end].trim_end();
-        let ends_in_hyphen = word_text.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
-        let (mut hyphens, mut hyphen) = (Vec::new(), None);
-        if let [piece] = pieces.as_slice() {
-            let atom = &atoms[piece.atom];
-            if atom.style.hyphenate
-                && atom.link.is_none()
-                && atom.footnote.is_none()
-                && !in_address(text, start, end)
-            {
-                // Hyphenate the letters of the word, not its punctuation.
-                let piece_text = &text[piece.range.clone()];
-                let core_start = piece_text.find(char::is_alphabetic).unwrap_or(0);
-                let core_end = piece_text.rfind(char::is_alphabetic).map_or(0, |i| {
-                    i + piece_text[i..].chars().next().map_or(1, char::len_utf8)
-                });
-                if core_end > core_start {
-                    let core = &piece_text[core_start..core_end];
-                    let points = match shaper.hyphenation.get(core) {
-                        Some(points) => points.clone(),
-                        None => hyphenation_points(core, atom.style.lang, memo),
-                    };
-                    for point in points {
-                        let byte = core_start + point;
-                        // Only where a glyph starts: never inside a ligature.
-                        if let Some(gi) = piece.glyphs.iter().position(|g| g.range.start == byte) {
-                            hyphens.push(gi);
-                        }
-                    }
-                }
-                // Breaks go left to right; a word whose glyphs do not run in
-                // the order of its letters (right-to-left script) is not
-                // hyphenated at all.
-                let in_order = piece
-                    .glyphs
-                    .windows(2)
-                    .all(|w| w[0].range.start <= w[1].range.start);
-                if !in_order {
-                    hyphens.clear();
-                }
-                hyphens.sort_unstable();
-                hyphens.dedup();
-                hyphens.retain(|&h| h > 0 && h < piece.glyphs.len());
-                if !hyphens.is_empty() {
-                    let scale = atom.style.size / shaper.face(piece.face).units_per_em;
-                    hyphen = shaper
-                        .shape(piece.face, "\u{2010}")
-                        .first()
-                        .map(|g| (g.id, g.advance as f32 * scale));
-                }
-            }
-        }
-        words.push(Word {
-            pieces,
-            width,
-            trailing_space,
-            forced_break: forced,
-            hyphens,
-            hyphen,
-            ends_in_hyphen,
-        });
-        start = end;
-    }
-    words
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::breaks::{break_opportunities, hyphenation_points};
+    use crate::theme::Lang;
 
     fn para(text: &str, align: Align) -> Paragraph {
         para_in(text, align, &ParagraphMemo::default())
@@ -1363,7 +1096,7 @@ mod tests {
     #[test]
     fn hyphenation_follows_the_language_and_spares_what_it_must() {
         let cut = |w: &str, lang| {
-            let points = hyphenation_points(w, lang, &ParagraphMemo::default());
+            let points = hyphenation_points(w, lang, &HyphenationMemo::default());
             let mut out = w.to_string();
             for p in points.iter().rev() {
                 out.insert(*p, '-');
