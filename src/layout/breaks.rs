@@ -123,3 +123,72 @@ pub(super) fn in_address(text: &str, start: usize, end: usize) -> bool {
     let token = &text[from..to];
     token.contains("://") || token.contains("www.") || token.contains('@')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_line_starts_with_a_spaced_dash() {
+        for text in ["12 noon – 2 pm", "the regime — and its allies"] {
+            let starts: Vec<&str> = break_opportunities(text)
+                .iter()
+                .map(|(at, _)| &text[*at..])
+                .collect();
+            assert!(
+                starts.iter().all(|s| !s.starts_with(['–', '—'])),
+                "{text}: {starts:?}"
+            );
+            // The break moves after the dash.
+            assert!(
+                starts
+                    .iter()
+                    .any(|s| s.starts_with("2 pm") || s.starts_with("and")),
+                "{starts:?}"
+            );
+        }
+        // A dash inside a word (a range, 2012–2013) is left as Unicode says.
+        assert!(!break_opportunities("2012–2013").is_empty());
+    }
+
+    #[test]
+    fn hyphenation_follows_the_language_and_spares_what_it_must() {
+        let cut = |w: &str, lang| {
+            let points = hyphenation_points(w, lang, &HyphenationMemo::default());
+            let mut out = w.to_string();
+            for p in points.iter().rev() {
+                out.insert(*p, '-');
+            }
+            out
+        };
+        assert_eq!(cut("independent", Lang::English), "in-de-pen-dent");
+        assert_eq!(cut("государство", Lang::Russian), "го-су-дар-ство");
+        // Cyrillic words in an English text take Russian patterns, and
+        // Latin words in a Russian text (untranslated sections) English ones.
+        assert_eq!(cut("государство", Lang::English), "го-су-дар-ство");
+        assert_eq!(cut("independent", Lang::Russian), "in-de-pen-dent");
+        assert_eq!(cut("NGOs", Lang::English), "NGOs", "no acronyms");
+        assert_eq!(
+            cut("www.hrw.org", Lang::English),
+            "www.hrw.org",
+            "no addresses"
+        );
+        assert_eq!(cut("2011", Lang::English), "2011");
+        assert_eq!(cut("independent", Lang::Kazakh), "independent");
+    }
+
+    #[test]
+    fn a_word_met_again_is_looked_up_not_hyphenated_again() {
+        let memo = HyphenationMemo::default();
+        let first = hyphenation_points("independent", Lang::English, &memo);
+        let weight = memo.weight();
+        assert!(weight > 0);
+        assert_eq!(
+            hyphenation_points("independent", Lang::English, &memo),
+            first
+        );
+        assert_eq!(memo.weight(), weight, "nothing added");
+        memo.clear();
+        assert_eq!(memo.weight(), 0);
+    }
+}
