@@ -139,8 +139,9 @@ pub fn lay_out_for(briefing_file: &Path, recipient: Option<usize>, print: bool) 
 }
 
 /// Lays out one copy of a prepared briefing. `memo` is what the worker
-/// remembers of the documents it laid out before: a batch's thread, or a
-/// watch or preview session, keeps one for all it builds.
+/// remembers of the documents it laid out before: a batch's thread keeps
+/// one for all the copies it builds; a session that rebuilds (watch, the
+/// preview) may keep one from one rebuild to the next.
 pub fn lay_out_prepared(
     prepared: &Prepared,
     recipient: Option<usize>,

@@ -1,9 +1,9 @@
 //! The layout memo: what one worker remembers of the documents it has laid
 //! out, for the documents it lays out next.
 //!
-//! Each worker (a thread of a batch, a build, the preview) owns one and
-//! hands it to [`layout`](super::layout); nothing is shared between workers
-//! and nothing is global. It holds the shaped words and shape plans, the
+//! Each worker (a thread of a batch, a single build) owns one and hands it
+//! to [`layout`](super::layout); nothing is shared between workers and
+//! nothing is global. It holds the shaped words and shape plans, the
 //! hyphenation points, the paragraphs set, and the pour of the last
 //! document's repeated runs. Every entry is found by a key made of all the
 //! data its result was made from (the text, the styles, the briefing's
