@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::{Error, Result};
+use crate::layout::LayoutMemo;
 use crate::model::{Briefing, Password};
 use crate::passwords::{self, Locks};
 use crate::{
@@ -181,12 +182,16 @@ pub fn run(
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
+                // What this thread remembers of the copies it lays out.
+                let memo = LayoutMemo::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(file) = files.get(i) else { break };
                     // A bug in handbill must not take the rest of the batch down.
-                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(file, batch, &records, &written, &shared[file.file.as_path()])))
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(file, batch, &records, &written, &shared[file.file.as_path()], &memo)))
                         .unwrap_or_else(|_| {
+                            // Nothing of a copy cut short is kept.
+                            memo.clear();
                             Outcome::Failed(Box::new(
                                 Error::new(format!("handbill stopped on an internal error while building {}", file.file.display()))
                                     .help("this is a bug in handbill, not in your files: please report it with the briefing and profile that caused it")
@@ -238,6 +243,7 @@ fn run_one(
     records: &Records,
     written: &Mutex<Records>,
     shared: &Shared,
+    memo: &LayoutMemo,
 ) -> Outcome {
     let started = Instant::now();
     let file = &job.file;
@@ -271,7 +277,7 @@ fn run_one(
         })
     };
     let build_from = |prepared: Result<Arc<Prepared>>| {
-        prepared.and_then(|p| build_prepared(&p, job.recipient, &batch.options, started))
+        prepared.and_then(|p| build_prepared(&p, job.recipient, &batch.options, started, memo))
     };
     // When the PDF will be built whatever its fingerprint (`--force`, a
     // check, or nothing recorded), the fingerprint is needed only to record

@@ -137,14 +137,19 @@ pub fn prepare(briefing_file: &Path) -> Result<Prepared> {
 /// [`lay_out_copy`], saying whether the copy is for print (where pictures
 /// too coarse to print are refused; on screen they only warn).
 pub fn lay_out_for(briefing_file: &Path, recipient: Option<usize>, print: bool) -> Result<LaidOut> {
-    lay_out_prepared(&prepare(briefing_file)?, recipient, print)
+    let memo = layout::LayoutMemo::new();
+    lay_out_prepared(&prepare(briefing_file)?, recipient, print, &memo)
 }
 
-/// Lays out one copy of a prepared briefing.
+/// Lays out one copy of a prepared briefing. `memo` is what the worker
+/// remembers of the documents it laid out before: a batch's thread keeps
+/// one for all the copies it builds; a session that rebuilds (watch, the
+/// preview) may keep one from one rebuild to the next.
 pub fn lay_out_prepared(
     prepared: &Prepared,
     recipient: Option<usize>,
     print: bool,
+    memo: &layout::LayoutMemo,
 ) -> Result<LaidOut> {
     let Prepared {
         briefing,
@@ -185,7 +190,7 @@ pub fn lay_out_prepared(
     )?;
     let hyphenation =
         layout::font::Hyphenation::new(briefing.hyphenation.iter().map(String::as_str));
-    let mut pages = layout::layout(&document, &pictures, &briefing.name, &hyphenation);
+    let mut pages = layout::layout(&document, &pictures, &briefing.name, &hyphenation, memo);
     if briefing.fit == model::Fit::Shrink {
         // In steps of 2 %, down to 75 %: the first size at which all fits.
         let mut percent = 100;
@@ -195,7 +200,7 @@ pub fn lay_out_prepared(
             }
             percent -= 2;
             let smaller = document.with_fixed_text_scaled(percent as f32 / 100.0);
-            pages = layout::layout(&smaller, &pictures, &briefing.name, &hyphenation);
+            pages = layout::layout(&smaller, &pictures, &briefing.name, &hyphenation, memo);
         }
         if let (Ok(p), true) = (&mut pages, percent < 100) {
             p.warnings.push(format!(
@@ -336,22 +341,27 @@ pub fn build_copy(
 ) -> Result<Built> {
     let started = std::time::Instant::now();
     let prepared = prepare(briefing_file)?;
-    build_prepared(&prepared, recipient, options, started)
+    build_prepared(
+        &prepared,
+        recipient,
+        options,
+        started,
+        &layout::LayoutMemo::new(),
+    )
 }
 
 /// Builds one copy of a prepared briefing, writing nothing. `started` is
-/// when the build began, for the time it reports.
+/// when the build began, for the time it reports; `memo` is the worker's
+/// (see [`lay_out_prepared`]).
 pub fn build_prepared(
     prepared: &Prepared,
     recipient: Option<usize>,
     options: &BuildOptions,
     started: std::time::Instant,
+    memo: &layout::LayoutMemo,
 ) -> Result<Built> {
-    let laid = lay_out_prepared(
-        prepared,
-        recipient,
-        options.pdf.color == pdf::ColorMode::Cmyk,
-    )?;
+    let print = options.pdf.color == pdf::ColorMode::Cmyk;
+    let laid = lay_out_prepared(prepared, recipient, print, memo)?;
     // The PDF's date: SOURCE_DATE_EPOCH, else the document's own date, never
     // the clock, so the same input gives the same bytes.
     let mut pdf_options = options.pdf.clone();

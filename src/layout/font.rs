@@ -3,10 +3,11 @@
 //! Noto Serif and Noto Sans (regular, bold, italic, bold italic; Latin and
 //! Cyrillic, including every Kazakh letter) are compiled into the binary, so
 //! handbill sets the same text the same way from any folder. Shaping is
-//! harfrust's (kerning, ligatures, marks); each shaped word is cached for the
-//! build, because leaflets and packs repeat their words a great deal.
+//! harfrust's (kerning, ligatures, marks); each shaped word is kept in the
+//! worker's [`ShapeMemo`], because leaflets and packs repeat their words a
+//! great deal.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -33,6 +34,10 @@ pub struct Face {
 
 /// The bundled faces, by family and style.
 pub struct FontBook {
+    /// Which book this is, for what a worker remembers of its shaping: the
+    /// same text shapes alike only in the same faces. The bundled book is 0;
+    /// a project's own fonts would take a hash of their bytes.
+    pub id: u64,
     pub faces: Vec<Face>,
 }
 
@@ -58,6 +63,7 @@ impl FontBook {
     pub fn bundled() -> &'static FontBook {
         static BOOK: OnceLock<FontBook> = OnceLock::new();
         BOOK.get_or_init(|| FontBook {
+            id: 0,
             faces: BUNDLED
                 .iter()
                 .map(|(name, data)| {
@@ -144,21 +150,46 @@ impl Hyphenation {
 /// Shaped words of one face, by their text.
 type WordCache = HashMap<Box<str>, Rc<[ShapedGlyph]>>;
 
-thread_local! {
-    /// Shaped words, kept by each thread from one build to the next: the
-    /// copies of a briefing, and most briefings of a batch, set the same
-    /// words. Shaping depends only on the face and the text.
-    static WORDS: RefCell<HashMap<FaceId, WordCache>> = RefCell::new(HashMap::new());
-    /// Shape plans are costly to make: one per face and script.
-    static PLANS: RefCell<HashMap<(FaceId, harfrust::Script), Rc<ShapePlan>>> =
-        RefCell::new(HashMap::new());
+/// A face of a font book.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct FaceKey {
+    book: u64,
+    face: FaceId,
 }
 
-/// More shaped words than this in one thread's cache, and it starts again
-/// (a batch of many profiles in many languages must not grow without end).
-const MAX_CACHED_WORDS: usize = 200_000;
+/// What a shape plan is made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct PlanKey {
+    face: FaceKey,
+    script: harfrust::Script,
+}
 
-/// Shapes text for one build; shaped words are remembered per thread.
+/// What a worker keeps of its shaping from one document to the next:
+/// shaped words (the copies of a briefing, and most briefings of a batch,
+/// set the same words; shaping depends only on the face and the text) and
+/// shape plans (costly to make: one per face and script). Part of the
+/// worker's `LayoutMemo`, under its bound.
+#[derive(Default)]
+pub struct ShapeMemo {
+    words: RefCell<HashMap<FaceKey, WordCache>>,
+    plans: RefCell<HashMap<PlanKey, Rc<ShapePlan>>>,
+    /// Roughly how many bytes the words hold.
+    weight: Cell<usize>,
+}
+
+impl ShapeMemo {
+    pub fn weight(&self) -> usize {
+        self.weight.get()
+    }
+
+    pub fn clear(&self) {
+        self.words.borrow_mut().clear();
+        self.plans.borrow_mut().clear();
+        self.weight.set(0);
+    }
+}
+
+/// Shapes text for one document, keeping what it shapes in a [`ShapeMemo`].
 pub struct Shaper {
     pub book: &'static FontBook,
     /// The briefing's own hyphenation: a word's allowed breaks (byte
@@ -166,14 +197,22 @@ pub struct Shaper {
     pub hyphenation: Hyphenation,
     /// Characters no bundled face has a glyph for, met while shaping.
     pub missing: RefCell<std::collections::BTreeSet<char>>,
+    memo: Rc<ShapeMemo>,
 }
 
 impl Shaper {
+    /// A shaper that remembers nothing from before.
     pub fn new() -> Shaper {
+        Shaper::with_memo(Rc::default())
+    }
+
+    /// A shaper that starts from, and adds to, what `memo` holds.
+    pub fn with_memo(memo: Rc<ShapeMemo>) -> Shaper {
         Shaper {
             book: FontBook::bundled(),
             missing: RefCell::new(Default::default()),
             hyphenation: Hyphenation::default(),
+            memo,
         }
     }
 
@@ -212,7 +251,14 @@ impl Shaper {
 
     /// Shapes `text` (a word with its trailing spaces, usually) in `face`.
     pub fn shape(&self, face: FaceId, text: &str) -> Rc<[ShapedGlyph]> {
-        let hit = WORDS.with(|w| w.borrow().get(&face).and_then(|m| m.get(text)).cloned());
+        let face_key = FaceKey {
+            book: self.book.id,
+            face,
+        };
+        let hit = (self.memo.words.borrow())
+            .get(&face_key)
+            .and_then(|m| m.get(text))
+            .cloned();
         if let Some(hit) = hit {
             return hit;
         }
@@ -221,8 +267,11 @@ impl Shaper {
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
-        let key = (face, buffer.script());
-        let plan = PLANS.with(|p| p.borrow().get(&key).cloned());
+        let key = PlanKey {
+            face: face_key,
+            script: buffer.script(),
+        };
+        let plan = self.memo.plans.borrow().get(&key).cloned();
         let plan = plan.unwrap_or_else(|| {
             let plan = Rc::new(ShapePlan::new(
                 &shaper,
@@ -231,7 +280,7 @@ impl Shaper {
                 None,
                 &[],
             ));
-            PLANS.with(|p| p.borrow_mut().insert(key, plan.clone()));
+            self.memo.plans.borrow_mut().insert(key, plan.clone());
             plan
         });
         let out = shaper.shape(buffer, ShapeOptions::new().plan(Some(&plan)));
@@ -247,15 +296,12 @@ impl Shaper {
                 cluster: info.cluster,
             })
             .collect();
-        WORDS.with(|w| {
-            let mut w = w.borrow_mut();
-            if w.values().map(HashMap::len).sum::<usize>() >= MAX_CACHED_WORDS {
-                w.clear();
-            }
-            w.entry(face)
-                .or_default()
-                .insert(text.into(), glyphs.clone());
-        });
+        let weight = text.len() + glyphs.len() * std::mem::size_of::<ShapedGlyph>() + 64;
+        self.memo.weight.set(self.memo.weight.get() + weight);
+        (self.memo.words.borrow_mut())
+            .entry(face_key)
+            .or_default()
+            .insert(text.into(), glyphs.clone());
         glyphs
     }
 }

@@ -5,15 +5,19 @@
 //! (`unicode-linebreak`); a word is the text between two of them, with its
 //! trailing space, which hangs past the measure at the end of a line.
 
-use std::ops::Range;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
-use crate::layout::font::{FaceId, Shaper};
+use crate::layout::breaks::HyphenationMemo;
+use crate::layout::font::{Hyphenation, Shaper};
 #[cfg(test)]
 use crate::layout::linebreak::first_fit;
 use crate::layout::linebreak::{INFINITY, Item, Params, total_fit};
-use crate::layout::{GlyphRun, PlacedGlyph};
+use crate::layout::pages::{GlyphRun, PlacedGlyph};
+use crate::layout::words::{Atom, Piece, Word, shape_words};
 use crate::markup::{Span, SpanContent};
-use crate::theme::{Align, Lang, Style};
+use crate::theme::{Align, Style};
 
 /// A paragraph shaped and ready to be broken into lines at any measure.
 ///
@@ -54,53 +58,6 @@ impl std::ops::Deref for Paragraph {
 }
 
 type BreaksFound = std::collections::HashMap<(Pos, u32), Vec<(Pos, bool)>>;
-
-/// Hyphenation points by word (its letters choose the patterns).
-type PointsFound = std::collections::HashMap<Box<str>, Vec<usize>>;
-
-/// A stretch of the paragraph's text with one style.
-#[derive(Debug, Clone)]
-struct Atom {
-    range: Range<usize>,
-    face: FaceId,
-    style: Style,
-    link: Option<String>,
-    /// Raised text (footnote marks), in points.
-    rise: f32,
-    /// The footnotes whose marks this atom is.
-    footnote: Option<usize>,
-}
-
-/// The part of one word in one atom.
-#[derive(Debug, Clone)]
-struct Piece {
-    atom: usize,
-    /// The face the piece is set in: its atom's, or the fallback's where
-    /// that has glyphs the atom's face lacks.
-    face: FaceId,
-    range: Range<usize>,
-    glyphs: Vec<PlacedGlyph>,
-    width: f32,
-    /// Width of the whitespace at the end of the piece.
-    trailing_space: f32,
-}
-
-#[derive(Debug, Clone)]
-struct Word {
-    pieces: Vec<Piece>,
-    width: f32,
-    trailing_space: f32,
-    /// A line must end after this word (a `<br/>`).
-    forced_break: bool,
-    /// Where the word may be hyphenated: glyph indices of its one piece
-    /// at which a new syllable starts.
-    hyphens: Vec<usize>,
-    /// The hyphen glyph of the word's face and its advance.
-    hyphen: Option<(u16, f32)>,
-    /// The word ends in a hyphen or dash of its own ("mid-2011"): a break
-    /// after it is a hyphenated break.
-    ends_in_hyphen: bool,
-}
 
 /// A place in a paragraph: a word, and a glyph of it (after a hyphenation
 /// break, a line starts inside a word).
@@ -149,47 +106,89 @@ const SHRINK: f32 = 0.33;
 /// \exhyphenpenalty) and after a slash or other non-space break.
 const HYPHEN_PENALTY: f32 = 50.0;
 const OTHER_BREAK_PENALTY: f32 = 100.0;
-/// Fewest letters before and after a hyphenation point.
-const LEFT_MIN: usize = 2;
-const RIGHT_MIN: usize = 3;
 
-/// A paragraph set before, and what it was set from.
-struct Remembered {
-    spans: Vec<Span>,
-    style: Style,
-    hyphenation: crate::layout::font::Hyphenation,
-    /// The number its first footnote mark took, if it has notes.
+/// What a paragraph is set from: its spans and style, the briefing's
+/// hyphenation, the fonts, the number of its first footnote mark (if it
+/// has notes) and the page numbers (if it shows them). Equal keys set equal
+/// paragraphs.
+#[derive(Debug, Clone, PartialEq)]
+struct ParagraphKey<'a> {
+    spans: Cow<'a, [Span]>,
+    style: Cow<'a, Style>,
+    hyphenation: Cow<'a, Hyphenation>,
+    fonts: u64,
     first_note: usize,
-    /// The page number and count, if it shows them.
     numbers: Option<Numbers>,
-    paragraph: Paragraph,
 }
 
-/// More remembered paragraphs than this in one thread, and the next
-/// document starts again (a batch of many profiles must not grow without
-/// end).
-const MAX_REMEMBERED: usize = 20_000;
-/// Within one document the memory is never cleared (its later passes need
-/// what the first one set), but it stops growing here.
-const MAX_REMEMBERED_IN_ONE: usize = 200_000;
-
-/// Called as a document's layout starts: forgets the paragraphs of earlier
-/// documents if there are too many.
-pub fn start_document() {
-    REMEMBERED.with(|r| {
-        let mut r = r.borrow_mut();
-        if r.len() >= MAX_REMEMBERED {
-            r.clear();
+impl ParagraphKey<'_> {
+    fn into_owned(self) -> ParagraphKey<'static> {
+        ParagraphKey {
+            spans: Cow::Owned(self.spans.into_owned()),
+            style: Cow::Owned(self.style.into_owned()),
+            hyphenation: Cow::Owned(self.hyphenation.into_owned()),
+            ..self
         }
-    });
+    }
+
+    /// A hash of the key's text, numbering and the main points of its
+    /// style: enough to tell most paragraphs apart, and cheap. Keys that
+    /// share it are told apart by the whole key.
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        for span in self.spans.iter() {
+            match &span.content {
+                SpanContent::Text(t) => t.hash(&mut h),
+                SpanContent::LineBreak => '\n'.hash(&mut h),
+                SpanContent::Footnote { .. } => 'n'.hash(&mut h),
+                SpanContent::PageNumber => 'p'.hash(&mut h),
+                SpanContent::PageCount => 'c'.hash(&mut h),
+            }
+            span.style.size.to_bits().hash(&mut h);
+            (span.style.bold, span.style.italic).hash(&mut h);
+            // Links differ where text does not: "see" above each of many
+            // sections, each to its own place.
+            span.link.hash(&mut h);
+        }
+        (self.style.size.to_bits(), self.style.leading.to_bits()).hash(&mut h);
+        (self.fonts, self.first_note).hash(&mut h);
+        if let Some(n) = &self.numbers {
+            (&n.page, &n.pages).hash(&mut h);
+        }
+        h.finish()
+    }
 }
 
-thread_local! {
-    /// Paragraphs set by this thread, by a hash of their text and style:
-    /// the copies of a briefing, and the two passes of a pack with contents,
-    /// set the same paragraphs again and again.
-    static REMEMBERED: std::cell::RefCell<std::collections::HashMap<u64, Vec<Remembered>>> =
-        Default::default();
+/// What a worker keeps of setting paragraphs from one document to the
+/// next: the paragraphs set (the copies of a briefing, and the two passes
+/// of a pack with contents, set the same paragraphs again and again) and
+/// the hyphenation patterns' answer for each word (most words of a text,
+/// and of every copy, come again). Part of the worker's `LayoutMemo`,
+/// under its bound.
+#[derive(Default)]
+pub struct ParagraphMemo {
+    paragraphs: RefCell<HashMap<u64, Vec<(ParagraphKey<'static>, Paragraph)>>>,
+    /// Hyphenation points by word.
+    pub hyphenation: HyphenationMemo,
+    /// Roughly how many bytes it holds.
+    weight: Cell<usize>,
+}
+
+impl ParagraphMemo {
+    pub fn weight(&self) -> usize {
+        self.weight.get() + self.hyphenation.weight()
+    }
+
+    pub fn clear(&self) {
+        self.paragraphs.borrow_mut().clear();
+        self.hyphenation.clear();
+        self.weight.set(0);
+    }
+
+    fn add_weight(&self, bytes: usize) {
+        self.weight.set(self.weight.get() + bytes);
+    }
 }
 
 /// What decides a paragraph besides its spans and style: the number of
@@ -205,33 +204,6 @@ fn numbering(spans: &[Span], numbers: &Numbers, next_note: usize) -> (usize, Opt
     )
 }
 
-/// The hash a paragraph is remembered by: its text, numbering and the main
-/// points of its style (the rest is compared on a match).
-fn remember_key(spans: &[Span], style: &Style, numbering: &(usize, Option<Numbers>)) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    for span in spans {
-        match &span.content {
-            SpanContent::Text(t) => t.hash(&mut h),
-            SpanContent::LineBreak => '\n'.hash(&mut h),
-            SpanContent::Footnote { .. } => 'n'.hash(&mut h),
-            SpanContent::PageNumber => 'p'.hash(&mut h),
-            SpanContent::PageCount => 'c'.hash(&mut h),
-        }
-        span.style.size.to_bits().hash(&mut h);
-        (span.style.bold, span.style.italic).hash(&mut h);
-        // Links differ where text does not: "see" above each of many
-        // sections, each to its own place.
-        span.link.hash(&mut h);
-    }
-    (style.size.to_bits(), style.leading.to_bits()).hash(&mut h);
-    numbering.0.hash(&mut h);
-    if let Some(n) = &numbering.1 {
-        (&n.page, &n.pages).hash(&mut h);
-    }
-    h.finish()
-}
-
 impl Paragraph {
     /// Shapes `spans`. Footnote marks take their numbers from `next_note`,
     /// which counts on; each note's spans are handed to `on_note`.
@@ -239,26 +211,24 @@ impl Paragraph {
         spans: &[Span],
         style: &Style,
         shaper: &Shaper,
+        memo: &ParagraphMemo,
         numbers: &Numbers,
         next_note: &mut usize,
         on_note: &mut dyn FnMut(usize, &[Span]),
     ) -> Paragraph {
         let numbering = numbering(spans, numbers, *next_note);
-        let key = remember_key(spans, style, &numbering);
-        let found = REMEMBERED.with(|r| {
-            r.borrow().get(&key).and_then(|found| {
-                found
-                    .iter()
-                    .find(|f| {
-                        f.style == *style
-                            && f.spans == spans
-                            && f.hyphenation == shaper.hyphenation
-                            && f.first_note == numbering.0
-                            && f.numbers == numbering.1
-                    })
-                    .map(|f| f.paragraph.clone())
-            })
-        });
+        let key = ParagraphKey {
+            spans: Cow::Borrowed(spans),
+            style: Cow::Borrowed(style),
+            hyphenation: Cow::Borrowed(&shaper.hyphenation),
+            fonts: shaper.book.id,
+            first_note: numbering.0,
+            numbers: numbering.1,
+        };
+        let fingerprint = key.fingerprint();
+        let found = (memo.paragraphs.borrow().get(&fingerprint))
+            .and_then(|found| found.iter().find(|(k, _)| *k == key))
+            .map(|(_, p)| p.clone());
         if let Some(found) = found {
             // What setting it does besides: its notes are numbered and
             // handed on, the characters it lacks told.
@@ -315,7 +285,7 @@ impl Paragraph {
                 });
             }
         }
-        let words = shape_words(&text, &atoms, shaper);
+        let words = shape_words(&text, &atoms, shaper, &memo.hyphenation);
         let missing = shaper.missing.replace(missing_before);
         shaper.missing.borrow_mut().extend(missing.iter().copied());
         let paragraph = Paragraph {
@@ -331,34 +301,43 @@ impl Paragraph {
             breaks_found: Default::default(),
             lines_set: Default::default(),
         };
-        REMEMBERED.with(|r| {
-            let mut r = r.borrow_mut();
-            if r.len() >= MAX_REMEMBERED_IN_ONE {
-                return;
-            }
-            r.entry(key).or_default().push(Remembered {
-                spans: spans.to_vec(),
-                style: style.clone(),
-                hyphenation: shaper.hyphenation.clone(),
-                first_note: numbering.0,
-                numbers: numbering.1,
-                paragraph: paragraph.clone(),
-            });
-        });
+        memo.add_weight(paragraph.weight() + std::mem::size_of_val(spans));
+        (memo.paragraphs.borrow_mut())
+            .entry(fingerprint)
+            .or_default()
+            .push((key.into_owned(), paragraph.clone()));
         paragraph
     }
 
     /// A paragraph without footnotes or page numbers (contents entries,
     /// notes, markers).
-    pub fn plain(spans: &[Span], style: &Style, shaper: &Shaper) -> Paragraph {
+    pub fn plain(
+        spans: &[Span],
+        style: &Style,
+        shaper: &Shaper,
+        memo: &ParagraphMemo,
+    ) -> Paragraph {
         Paragraph::new(
             spans,
             style,
             shaper,
+            memo,
             &Numbers::default(),
             &mut 0,
             &mut |_, _| {},
         )
+    }
+
+    /// Roughly how many bytes the paragraph holds, as set.
+    fn weight(&self) -> usize {
+        let glyphs: usize = (self.words.iter())
+            .flat_map(|w| &w.pieces)
+            .map(|p| p.glyphs.len())
+            .sum();
+        self.text.len()
+            + self.atoms.len() * std::mem::size_of::<Atom>()
+            + self.words.len() * std::mem::size_of::<Word>()
+            + glyphs * std::mem::size_of::<PlacedGlyph>()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -823,245 +802,16 @@ impl Paragraph {
     }
 }
 
-/// The hyphenation points of `word` in `lang` (byte offsets into the word
-/// where a new syllable starts), or none where it must not be hyphenated.
-pub fn hyphenation_points(word: &str, lang: Lang) -> Vec<usize> {
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    // Only plain words: no digits, no URLs or addresses, no capitalised
-    // acronyms, and long enough to be worth it.
-    if letters < LEFT_MIN + RIGHT_MIN || letters != word.chars().count() {
-        return Vec::new();
-    }
-    if word.chars().skip(1).any(char::is_uppercase) {
-        return Vec::new();
-    }
-    let cyrillic = word.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c));
-    let patterns = match (cyrillic, lang) {
-        (true, Lang::Russian | Lang::English | Lang::Other) => hypher::Lang::Russian,
-        // Latin words in a Russian text are the profile's untranslated
-        // English (its sections without a `.ru.md`), and names.
-        (false, Lang::English | Lang::Russian) => hypher::Lang::English,
-        _ => return Vec::new(),
-    };
-    thread_local! {
-        /// The patterns' answer for each word met, kept from one build to
-        /// the next: most words of a text (and of every copy) come again.
-        static POINTS: std::cell::RefCell<PointsFound> = Default::default();
-    }
-    if let Some(hit) = POINTS.with(|p| p.borrow().get(word).cloned()) {
-        return hit;
-    }
-    let mut points = Vec::new();
-    let mut at = 0;
-    for syllable in hypher::hyphenate_bounded(word, patterns, LEFT_MIN, RIGHT_MIN) {
-        if at > 0 {
-            points.push(at);
-        }
-        at += syllable.len();
-    }
-    POINTS.with(|p| {
-        let mut p = p.borrow_mut();
-        // A batch of many profiles must not grow it without end.
-        if p.len() >= 200_000 {
-            p.clear();
-        }
-        p.insert(word.into(), points.clone());
-    });
-    points
-}
-
-/// Where lines may break: the Unicode rules, and in web addresses also
-/// after each dot, so a long address need not leave a gappy line. No line
-/// starts with a dash set between spaces (“12 noon – 2 pm”): the dash stays
-/// at the end of the line before, as typesetters do.
-fn break_opportunities(text: &str) -> Vec<(usize, unicode_linebreak::BreakOpportunity)> {
-    let mut out: Vec<(usize, unicode_linebreak::BreakOpportunity)> =
-        unicode_linebreak::linebreaks(text)
-            .filter(|(at, _)| {
-                let next = text[*at..].chars().next();
-                let spaced = text[..*at].ends_with(' ');
-                !(spaced && matches!(next, Some('–' | '—')))
-            })
-            .collect();
-    let mut extra = Vec::new();
-    let mut token_start = 0;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if c.is_whitespace() {
-            let token = &text[token_start..i];
-            if token.contains("://") || token.starts_with("www.") {
-                let scheme_end = token.find("://").map_or(0, |p| p + 3);
-                for (j, d) in token.char_indices().skip_while(|(j, _)| *j < scheme_end) {
-                    let at = token_start + j + d.len_utf8();
-                    if matches!(d, '.' | '?' | '&' | '=' | '_') && at < i {
-                        extra.push((at, unicode_linebreak::BreakOpportunity::Allowed));
-                    }
-                }
-            }
-            token_start = i + c.len_utf8();
-        }
-    }
-    out.extend(extra);
-    out.sort_by_key(|(at, _)| *at);
-    out.dedup_by_key(|(at, _)| *at);
-    out
-}
-
-/// Whether the word at `start..end` is part of a web or e-mail address,
-/// which must never get a hyphen that is not its own.
-fn in_address(text: &str, start: usize, end: usize) -> bool {
-    let from = text[..start]
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let to = text[end..]
-        .find(char::is_whitespace)
-        .map_or(text.len(), |i| end + i);
-    let token = &text[from..to];
-    token.contains("://") || token.contains("www.") || token.contains('@')
-}
-
-fn shape_words(text: &str, atoms: &[Atom], shaper: &Shaper) -> Vec<Word> {
-    let mut words: Vec<Word> = Vec::new();
-    let mut start = 0;
-    for (end, opportunity) in break_opportunities(text) {
-        if end <= start {
-            continue;
-        }
-        let forced = matches!(opportunity, unicode_linebreak::BreakOpportunity::Mandatory)
-            && text[start..end].ends_with('\n');
-        let mut pieces = Vec::new();
-        for (ai, atom) in atoms.iter().enumerate() {
-            let lo = atom.range.start.max(start);
-            let hi = atom.range.end.min(end);
-            if lo >= hi {
-                continue;
-            }
-            let piece_text = text[lo..hi].trim_end_matches('\n');
-            if piece_text.is_empty() {
-                continue;
-            }
-            let hi = lo + piece_text.len();
-            let (face, shaped) = shaper.shape_with_fallback(atom.face, piece_text);
-            let scale = atom.style.size / shaper.face(face).units_per_em;
-            let mut glyphs: Vec<PlacedGlyph> = Vec::with_capacity(shaped.len());
-            for (gi, g) in shaped.iter().enumerate() {
-                let cluster_end = shaped[gi + 1..]
-                    .iter()
-                    .map(|n| n.cluster)
-                    .find(|&c| c != g.cluster)
-                    .unwrap_or(piece_text.len() as u32);
-                let (cs, ce) = (
-                    g.cluster as usize,
-                    (cluster_end as usize).max(g.cluster as usize),
-                );
-                glyphs.push(PlacedGlyph {
-                    id: g.id,
-                    advance: g.advance as f32 * scale + atom.style.letter_spacing,
-                    x_offset: g.x_offset as f32 * scale,
-                    y_offset: g.y_offset as f32 * scale,
-                    range: cs..ce,
-                });
-            }
-            let width: f32 = glyphs.iter().map(|g| g.advance).sum();
-            let trailing_space: f32 = glyphs
-                .iter()
-                .rev()
-                .take_while(|g| piece_text[g.range.clone()].chars().all(char::is_whitespace))
-                .map(|g| g.advance)
-                .sum();
-            pieces.push(Piece {
-                atom: ai,
-                face,
-                range: lo..hi,
-                glyphs,
-                width,
-                trailing_space,
-            });
-        }
-        if pieces.is_empty() {
-            if let (true, Some(w)) = (forced, words.last_mut()) {
-                w.forced_break = true;
-            }
-            start = end;
-            continue;
-        }
-        let width = pieces.iter().map(|p| p.width).sum();
-        let trailing_space = pieces.last().map_or(0.0, |p| p.trailing_space);
-        let word_text = text[start..end].trim_end();
-        let ends_in_hyphen = word_text.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
-        let (mut hyphens, mut hyphen) = (Vec::new(), None);
-        if let [piece] = pieces.as_slice() {
-            let atom = &atoms[piece.atom];
-            if atom.style.hyphenate
-                && atom.link.is_none()
-                && atom.footnote.is_none()
-                && !in_address(text, start, end)
-            {
-                // Hyphenate the letters of the word, not its punctuation.
-                let piece_text = &text[piece.range.clone()];
-                let core_start = piece_text.find(char::is_alphabetic).unwrap_or(0);
-                let core_end = piece_text.rfind(char::is_alphabetic).map_or(0, |i| {
-                    i + piece_text[i..].chars().next().map_or(1, char::len_utf8)
-                });
-                if core_end > core_start {
-                    let core = &piece_text[core_start..core_end];
-                    let points = match shaper.hyphenation.get(core) {
-                        Some(points) => points.clone(),
-                        None => hyphenation_points(core, atom.style.lang),
-                    };
-                    for point in points {
-                        let byte = core_start + point;
-                        // Only where a glyph starts: never inside a ligature.
-                        if let Some(gi) = piece.glyphs.iter().position(|g| g.range.start == byte) {
-                            hyphens.push(gi);
-                        }
-                    }
-                }
-                // Breaks go left to right; a word whose glyphs do not run in
-                // the order of its letters (right-to-left script) is not
-                // hyphenated at all.
-                let in_order = piece
-                    .glyphs
-                    .windows(2)
-                    .all(|w| w[0].range.start <= w[1].range.start);
-                if !in_order {
-                    hyphens.clear();
-                }
-                hyphens.sort_unstable();
-                hyphens.dedup();
-                hyphens.retain(|&h| h > 0 && h < piece.glyphs.len());
-                if !hyphens.is_empty() {
-                    let scale = atom.style.size / shaper.face(piece.face).units_per_em;
-                    hyphen = shaper
-                        .shape(piece.face, "\u{2010}")
-                        .first()
-                        .map(|g| (g.id, g.advance as f32 * scale));
-                }
-            }
-        }
-        words.push(Word {
-            pieces,
-            width,
-            trailing_space,
-            forced_break: forced,
-            hyphens,
-            hyphen,
-            ends_in_hyphen,
-        });
-        start = end;
-    }
-    words
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn para(text: &str, align: Align) -> Paragraph {
+        para_in(text, align, &ParagraphMemo::default())
+    }
+
+    /// A paragraph set with what `memo` remembers.
+    fn para_in(text: &str, align: Align, memo: &ParagraphMemo) -> Paragraph {
         let style = Style {
             align,
             size: 10.0,
@@ -1073,7 +823,7 @@ mod tests {
             style: style.clone(),
             link: None,
         }];
-        Paragraph::plain(&spans, &style, &Shaper::new())
+        Paragraph::plain(&spans, &style, &Shaper::new(), memo)
     }
 
     /// 10 pt text on 13 pt, the rest as the default style.
@@ -1095,13 +845,14 @@ mod tests {
 
     #[test]
     fn a_paragraph_set_again_is_the_one_set_before_with_its_breaks() {
-        let a = para(
-            "Remembered: the same text and style, set again.",
-            Align::Justify,
-        );
-        let b = para(
-            "Remembered: the same text and style, set again.",
-            Align::Justify,
+        let memo = ParagraphMemo::default();
+        let text = "Remembered: the same text and style, set again.";
+        let a = para_in(text, Align::Justify, &memo);
+        let b = para_in(text, Align::Justify, &memo);
+        let fresh = para(text, Align::Justify);
+        assert!(
+            !std::rc::Rc::ptr_eq(&a.shaped, &fresh.shaped),
+            "a new memo remembers nothing"
         );
         assert!(std::rc::Rc::ptr_eq(&a.shaped, &b.shaped));
         assert!(std::rc::Rc::ptr_eq(&a.breaks_found, &b.breaks_found));
@@ -1158,6 +909,7 @@ mod tests {
             text_span(" and again", &style),
             note("second note"),
         ];
+        let memo = ParagraphMemo::default();
         let set = |first: usize| {
             let mut next = first;
             let mut notes = Vec::new();
@@ -1165,6 +917,7 @@ mod tests {
                 &spans,
                 &style,
                 &Shaper::new(),
+                &memo,
                 &Numbers::default(),
                 &mut next,
                 &mut |n, s| notes.push((n, s.len())),
@@ -1192,9 +945,10 @@ mod tests {
     fn a_remembered_paragraph_tells_its_missing_characters_again() {
         let style = ten_point();
         let spans = vec![text_span("A snowman \u{2603} and a flag", &style)];
+        let memo = ParagraphMemo::default();
         for _ in 0..2 {
             let shaper = Shaper::new();
-            Paragraph::plain(&spans, &style, &shaper);
+            Paragraph::plain(&spans, &style, &shaper, &memo);
             assert!(shaper.missing.borrow().contains(&'\u{2603}'));
         }
     }
@@ -1208,11 +962,12 @@ mod tests {
             ..Style::default()
         };
         let spans = vec![text_span("independent Kazakhstan", &style)];
-        let plain = Paragraph::plain(&spans, &style, &Shaper::new());
+        let memo = ParagraphMemo::default();
+        let plain = Paragraph::plain(&spans, &style, &Shaper::new(), &memo);
         let mut shaper = Shaper::new();
         // Never broken.
         shaper.hyphenation = crate::layout::font::Hyphenation::new(["independent"]);
-        let own = Paragraph::plain(&spans, &style, &shaper);
+        let own = Paragraph::plain(&spans, &style, &shaper, &memo);
         assert!(!std::rc::Rc::ptr_eq(&plain.shaped, &own.shaped));
         assert!(!plain.words[0].hyphens.is_empty());
         assert!(own.words[0].hyphens.is_empty());
@@ -1270,7 +1025,7 @@ mod tests {
             style: style.clone(),
             link: None,
         }];
-        Paragraph::plain(&spans, &style, &Shaper::new())
+        Paragraph::plain(&spans, &style, &Shaper::new(), &ParagraphMemo::default())
     }
 
     /// Σ 100·|r|³ over the lines that are justified (all but the last).
@@ -1314,55 +1069,6 @@ mod tests {
     }
 
     #[test]
-    fn no_line_starts_with_a_spaced_dash() {
-        for text in ["12 noon – 2 pm", "the regime — and its allies"] {
-            let starts: Vec<&str> = break_opportunities(text)
-                .iter()
-                .map(|(at, _)| &text[*at..])
-                .collect();
-            assert!(
-                starts.iter().all(|s| !s.starts_with(['–', '—'])),
-                "{text}: {starts:?}"
-            );
-            // The break moves after the dash.
-            assert!(
-                starts
-                    .iter()
-                    .any(|s| s.starts_with("2 pm") || s.starts_with("and")),
-                "{starts:?}"
-            );
-        }
-        // A dash inside a word (a range, 2012–2013) is left as Unicode says.
-        assert!(!break_opportunities("2012–2013").is_empty());
-    }
-
-    #[test]
-    fn hyphenation_follows_the_language_and_spares_what_it_must() {
-        let cut = |w: &str, lang| {
-            let points = hyphenation_points(w, lang);
-            let mut out = w.to_string();
-            for p in points.iter().rev() {
-                out.insert(*p, '-');
-            }
-            out
-        };
-        assert_eq!(cut("independent", Lang::English), "in-de-pen-dent");
-        assert_eq!(cut("государство", Lang::Russian), "го-су-дар-ство");
-        // Cyrillic words in an English text take Russian patterns, and
-        // Latin words in a Russian text (untranslated sections) English ones.
-        assert_eq!(cut("государство", Lang::English), "го-су-дар-ство");
-        assert_eq!(cut("independent", Lang::Russian), "in-de-pen-dent");
-        assert_eq!(cut("NGOs", Lang::English), "NGOs", "no acronyms");
-        assert_eq!(
-            cut("www.hrw.org", Lang::English),
-            "www.hrw.org",
-            "no addresses"
-        );
-        assert_eq!(cut("2011", Lang::English), "2011");
-        assert_eq!(cut("independent", Lang::Kazakh), "independent");
-    }
-
-    #[test]
     fn a_hyphenated_line_shows_a_hyphen_but_copies_the_word_whole() {
         let p = hyphenated(TEXT, Align::Justify);
         let lines = p.lines(Pos::START, 110.0);
@@ -1396,7 +1102,7 @@ mod tests {
             style: style.clone(),
             link: None,
         }];
-        let p = Paragraph::plain(&spans, &style, &shaper);
+        let p = Paragraph::plain(&spans, &style, &shaper, &ParagraphMemo::default());
         let points = |w: &str| -> Vec<usize> {
             p.words
                 .iter()
@@ -1436,7 +1142,7 @@ mod tests {
                 link: None,
             },
         ];
-        let p = Paragraph::plain(&spans, &style, &Shaper::new());
+        let p = Paragraph::plain(&spans, &style, &Shaper::new(), &ParagraphMemo::default());
         assert_eq!(p.lines(Pos::START, 500.0).len(), 2);
     }
 }

@@ -1,0 +1,194 @@
+//! Where a paragraph's lines may break: the Unicode line breaking rules
+//! (`unicode-linebreak`), and hyphenation points from `hypher`'s patterns
+//! for English and Russian.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use crate::theme::Lang;
+
+/// Fewest letters before and after a hyphenation point.
+pub(super) const LEFT_MIN: usize = 2;
+pub(super) const RIGHT_MIN: usize = 3;
+
+/// The hyphenation patterns' answer for each word a worker has met: most
+/// words of a text, and of every copy, come again. The key is the word
+/// alone: its letters choose the patterns. Part of the worker's
+/// `LayoutMemo`, under its bound.
+#[derive(Default)]
+pub struct HyphenationMemo {
+    points: RefCell<HashMap<Box<str>, Vec<usize>>>,
+    /// Roughly how many bytes it holds.
+    weight: Cell<usize>,
+}
+
+impl HyphenationMemo {
+    pub fn weight(&self) -> usize {
+        self.weight.get()
+    }
+
+    pub fn clear(&self) {
+        self.points.borrow_mut().clear();
+        self.weight.set(0);
+    }
+}
+
+/// The hyphenation points of `word` in `lang` (byte offsets into the word
+/// where a new syllable starts), or none where it must not be hyphenated.
+pub fn hyphenation_points(word: &str, lang: Lang, memo: &HyphenationMemo) -> Vec<usize> {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    // Only plain words: no digits, no URLs or addresses, no capitalised
+    // acronyms, and long enough to be worth it.
+    if letters < LEFT_MIN + RIGHT_MIN || letters != word.chars().count() {
+        return Vec::new();
+    }
+    if word.chars().skip(1).any(char::is_uppercase) {
+        return Vec::new();
+    }
+    let cyrillic = word.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c));
+    let patterns = match (cyrillic, lang) {
+        (true, Lang::Russian | Lang::English | Lang::Other) => hypher::Lang::Russian,
+        // Latin words in a Russian text are the profile's untranslated
+        // English (its sections without a `.ru.md`), and names.
+        (false, Lang::English | Lang::Russian) => hypher::Lang::English,
+        _ => return Vec::new(),
+    };
+    if let Some(hit) = memo.points.borrow().get(word) {
+        return hit.clone();
+    }
+    let mut points = Vec::new();
+    let mut at = 0;
+    for syllable in hypher::hyphenate_bounded(word, patterns, LEFT_MIN, RIGHT_MIN) {
+        if at > 0 {
+            points.push(at);
+        }
+        at += syllable.len();
+    }
+    memo.weight
+        .set(memo.weight.get() + word.len() + points.len() * 8 + 48);
+    (memo.points.borrow_mut()).insert(word.into(), points.clone());
+    points
+}
+
+/// Where lines may break: the Unicode rules, and in web addresses also
+/// after each dot, so a long address need not leave a gappy line. No line
+/// starts with a dash set between spaces (“12 noon – 2 pm”): the dash stays
+/// at the end of the line before, as typesetters do.
+pub(super) fn break_opportunities(text: &str) -> Vec<(usize, unicode_linebreak::BreakOpportunity)> {
+    let mut out: Vec<(usize, unicode_linebreak::BreakOpportunity)> =
+        unicode_linebreak::linebreaks(text)
+            .filter(|(at, _)| {
+                let next = text[*at..].chars().next();
+                let spaced = text[..*at].ends_with(' ');
+                !(spaced && matches!(next, Some('–' | '—')))
+            })
+            .collect();
+    let mut extra = Vec::new();
+    let mut token_start = 0;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if c.is_whitespace() {
+            let token = &text[token_start..i];
+            if token.contains("://") || token.starts_with("www.") {
+                let scheme_end = token.find("://").map_or(0, |p| p + 3);
+                for (j, d) in token.char_indices().skip_while(|(j, _)| *j < scheme_end) {
+                    let at = token_start + j + d.len_utf8();
+                    if matches!(d, '.' | '?' | '&' | '=' | '_') && at < i {
+                        extra.push((at, unicode_linebreak::BreakOpportunity::Allowed));
+                    }
+                }
+            }
+            token_start = i + c.len_utf8();
+        }
+    }
+    out.extend(extra);
+    out.sort_by_key(|(at, _)| *at);
+    out.dedup_by_key(|(at, _)| *at);
+    out
+}
+
+/// Whether the word at `start..end` is part of a web or e-mail address,
+/// which must never get a hyphen that is not its own.
+pub(super) fn in_address(text: &str, start: usize, end: usize) -> bool {
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let to = text[end..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| end + i);
+    let token = &text[from..to];
+    token.contains("://") || token.contains("www.") || token.contains('@')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_line_starts_with_a_spaced_dash() {
+        for text in ["12 noon – 2 pm", "the regime — and its allies"] {
+            let starts: Vec<&str> = break_opportunities(text)
+                .iter()
+                .map(|(at, _)| &text[*at..])
+                .collect();
+            assert!(
+                starts.iter().all(|s| !s.starts_with(['–', '—'])),
+                "{text}: {starts:?}"
+            );
+            // The break moves after the dash.
+            assert!(
+                starts
+                    .iter()
+                    .any(|s| s.starts_with("2 pm") || s.starts_with("and")),
+                "{starts:?}"
+            );
+        }
+        // A dash inside a word (a range, 2012–2013) is left as Unicode says.
+        assert!(!break_opportunities("2012–2013").is_empty());
+    }
+
+    #[test]
+    fn hyphenation_follows_the_language_and_spares_what_it_must() {
+        let cut = |w: &str, lang| {
+            let points = hyphenation_points(w, lang, &HyphenationMemo::default());
+            let mut out = w.to_string();
+            for p in points.iter().rev() {
+                out.insert(*p, '-');
+            }
+            out
+        };
+        assert_eq!(cut("independent", Lang::English), "in-de-pen-dent");
+        assert_eq!(cut("государство", Lang::Russian), "го-су-дар-ство");
+        // Cyrillic words in an English text take Russian patterns, and
+        // Latin words in a Russian text (untranslated sections) English ones.
+        assert_eq!(cut("государство", Lang::English), "го-су-дар-ство");
+        assert_eq!(cut("independent", Lang::Russian), "in-de-pen-dent");
+        assert_eq!(cut("NGOs", Lang::English), "NGOs", "no acronyms");
+        assert_eq!(
+            cut("www.hrw.org", Lang::English),
+            "www.hrw.org",
+            "no addresses"
+        );
+        assert_eq!(cut("2011", Lang::English), "2011");
+        assert_eq!(cut("independent", Lang::Kazakh), "independent");
+    }
+
+    #[test]
+    fn a_word_met_again_is_looked_up_not_hyphenated_again() {
+        let memo = HyphenationMemo::default();
+        let first = hyphenation_points("independent", Lang::English, &memo);
+        let weight = memo.weight();
+        assert!(weight > 0);
+        assert_eq!(
+            hyphenation_points("independent", Lang::English, &memo),
+            first
+        );
+        assert_eq!(memo.weight(), weight, "nothing added");
+        memo.clear();
+        assert_eq!(memo.weight(), 0);
+    }
+}

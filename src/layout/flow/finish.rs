@@ -1,0 +1,157 @@
+//! Finishing pages once the page count is known: running headers and
+//! footers, the watermark.
+
+use super::Engine;
+use crate::error::Result;
+use crate::layout::pages::{Artifact, GlyphRun, Item, Link, Mark, Placed, PlacedGlyph};
+use crate::layout::paragraph::Numbers;
+use crate::markup::{Block, BlockKind, Span, SpanContent};
+use crate::theme::{Cmyk, Style};
+
+/// Replaces page-number and page-count spans with their values.
+pub(super) fn with_numbers(block: &Block, numbers: &Numbers) -> Block {
+    let fix = |spans: &[Span]| -> Vec<Span> {
+        spans
+            .iter()
+            .map(|s| match s.content {
+                SpanContent::PageNumber => Span {
+                    content: SpanContent::Text(numbers.page.clone()),
+                    ..s.clone()
+                },
+                SpanContent::PageCount => Span {
+                    content: SpanContent::Text(numbers.pages.clone()),
+                    ..s.clone()
+                },
+                _ => s.clone(),
+            })
+            .collect()
+    };
+    let kind = match &block.kind {
+        BlockKind::Paragraph(s) => BlockKind::Paragraph(fix(s)),
+        BlockKind::Boxed(c) => {
+            BlockKind::Boxed(c.iter().map(|b| with_numbers(b, numbers)).collect())
+        }
+        other => other.clone(),
+    };
+    Block {
+        kind,
+        ..block.clone()
+    }
+}
+
+impl Engine<'_> {
+    /// The watermark's glyphs, centred on the origin, sized to run most of
+    /// the way across an A4 page's diagonal.
+    pub(super) fn watermark(&self, text: &str) -> GlyphRun {
+        let style = Style {
+            font: crate::theme::Family::Sans,
+            bold: true,
+            size: 10.0,
+            color: Cmyk {
+                c: 0.0,
+                m: 0.0,
+                y: 0.0,
+                k: 0.1,
+            },
+            ..Style::default()
+        };
+        let face = self.shaper.book.face_for(&style);
+        let upem = self.shaper.face(face).units_per_em;
+        let shaped = self.shaper.shape(face, text);
+        let width_em: f32 = shaped.iter().map(|g| g.advance as f32 / upem).sum();
+        let size = (560.0 / width_em.max(0.5)).clamp(24.0, 110.0);
+        let glyphs: Vec<PlacedGlyph> = shaped
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let end = shaped.get(i + 1).map_or(text.len(), |n| n.cluster as usize);
+                PlacedGlyph {
+                    id: g.id,
+                    advance: g.advance as f32 * size / upem,
+                    x_offset: g.x_offset as f32 * size / upem,
+                    y_offset: g.y_offset as f32 * size / upem,
+                    range: g.cluster as usize..end.max(g.cluster as usize),
+                }
+            })
+            .collect();
+        let width: f32 = glyphs.iter().map(|g| g.advance).sum();
+        GlyphRun {
+            x: -width / 2.0,
+            y: size * 0.35,
+            face,
+            size,
+            color: style.color,
+            glyphs,
+            text: text.to_string(),
+            underline: false,
+        }
+    }
+
+    /// Running headers and footers, now that the page count is known.
+    pub(super) fn running_heads(&mut self) -> Result<()> {
+        let total = self.out.pages.len();
+        if let Some(text) = &self.doc.watermark {
+            let run = self.watermark(text);
+            for page in &mut self.out.pages {
+                page.watermark = Some(run.clone());
+            }
+        }
+        for index in 0..total {
+            let master = self.page_masters[index];
+            let m = self.doc.masters[master].clone();
+            let numbers = Numbers {
+                page: (index + 1).to_string(),
+                pages: total.to_string(),
+            };
+            let width = m.width - m.margin[1] - m.margin[3];
+            for (blocks, is_header) in [(&m.header, true), (&m.footer, false)] {
+                if blocks.is_empty() {
+                    continue;
+                }
+                let furniture = Mark::Artifact(if is_header {
+                    Artifact::Header
+                } else {
+                    Artifact::Footer
+                });
+                let (items, links, h) = self.detached_numbered(blocks, width, &numbers);
+                let dy = if is_header {
+                    m.margin[0] - h - 14.0
+                } else {
+                    m.height - m.margin[2] + 14.0
+                };
+                let page = &mut self.out.pages[index];
+                for mut it in items {
+                    it.mark = furniture;
+                    match &mut it.item {
+                        Item::Text(r) => {
+                            r.x += m.margin[3];
+                            r.y += dy;
+                        }
+                        Item::Image { x, y, .. } | Item::Rect { x, y, .. } => {
+                            *x += m.margin[3];
+                            *y += dy;
+                        }
+                    }
+                    page.items.push(it);
+                }
+                for mut l in links {
+                    l.x += m.margin[3];
+                    l.y += dy;
+                    l.mark = furniture;
+                    page.links.push(l);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn detached_numbered(
+        &mut self,
+        blocks: &[Block],
+        width: f32,
+        numbers: &Numbers,
+    ) -> (Vec<Placed>, Vec<Link>, f32) {
+        let blocks: Vec<Block> = blocks.iter().map(|b| with_numbers(b, numbers)).collect();
+        self.detached(&blocks, width, None)
+    }
+}

@@ -1,0 +1,308 @@
+//! Flows poured into frames: the engine's state, and the order its parts
+//! run in (repeated runs, fixed frames, running heads).
+
+mod atomic;
+mod collect;
+mod contents;
+mod distribute;
+mod finish;
+mod footnotes;
+mod overset;
+mod remember;
+
+use std::collections::BTreeMap;
+
+use crate::error::Result;
+use crate::layout::font::Shaper;
+use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed};
+use crate::layout::paragraph::{ParagraphMemo, Pos};
+use crate::markup::{Document, PageRun, Span};
+use crate::select::Picture;
+use contents::contains_contents;
+use distribute::Supply;
+pub(in crate::layout) use remember::PourMemo;
+use remember::{FixedFrames, first_pass_remembered};
+
+/// The most pages one document may have.
+pub const MAX_PAGES: usize = 2000;
+
+/// Lays out a document. `name` names the briefing in messages.
+/// `shaper` and `memo` hold what the worker remembers of documents before.
+pub(in crate::layout) fn layout(
+    doc: &Document,
+    images: &BTreeMap<String, Picture>,
+    name: &str,
+    shaper: &Shaper,
+    memo: FlowMemo,
+) -> Result<Pages> {
+    let remember = remember::remember_pours(doc, images, name, shaper, memo.pours);
+    let run = |known: &BTreeMap<String, usize>| {
+        let mut engine = Engine::new(doc, images, shaper, memo, known, name);
+        engine.remember = remember;
+        engine.run()
+    };
+    let mut known = BTreeMap::new();
+    let has_contents = doc.flows.values().flatten().any(contains_contents);
+    // Contents need the page of every heading: lay out once to learn them,
+    // then again with the numbers in place (their widths do not move text).
+    let mut passes = 2;
+    let first = if remember && has_contents {
+        first_pass_remembered(doc, memo.pours)
+    } else {
+        None
+    };
+    let mut pages = match first {
+        // Made, the first pass's pages would give way to the next pass's.
+        Some(found) => {
+            known = found;
+            passes -= 1;
+            run(&known)?
+        }
+        None => run(&known)?,
+    };
+    if has_contents {
+        for _ in 0..passes {
+            let found: BTreeMap<String, usize> = pages
+                .anchors
+                .iter()
+                .map(|(a, (p, _))| (a.clone(), p + 1))
+                .collect();
+            if found == known {
+                break;
+            }
+            known = found;
+            pages = run(&known)?;
+        }
+    }
+    // On the pages kept, whichever pass (or remembered pour) met them.
+    for c in shaper.missing.borrow().iter() {
+        pages.warnings.push(format!(
+            "{name}: the character “{c}” (U+{:04X}) is in none of the bundled fonts; it prints as an empty box",
+            *c as u32
+        ));
+    }
+    Ok(pages)
+}
+
+/// The parts of a worker's memo that pouring flows reads and adds to.
+#[derive(Clone, Copy)]
+pub(in crate::layout) struct FlowMemo<'a> {
+    pub paragraphs: &'a ParagraphMemo,
+    pub pours: &'a PourMemo,
+}
+
+pub(super) struct Engine<'a> {
+    doc: &'a Document,
+    images: &'a BTreeMap<String, Picture>,
+    shaper: &'a Shaper,
+    /// The paragraphs set before, by this worker.
+    paragraphs: &'a ParagraphMemo,
+    /// The pours of repeated runs made before, by this worker.
+    pours: &'a PourMemo,
+    known: &'a BTreeMap<String, usize>,
+    name: &'a str,
+    out: Pages,
+    notes: BTreeMap<usize, Vec<Span>>,
+    note_count: usize,
+    auto_anchor: usize,
+    last_heading: String,
+    /// The master of each page made so far.
+    page_masters: Vec<usize>,
+    /// The most pages this document may have.
+    max_pages: usize,
+    /// The Note element of each footnote, by number.
+    note_marks: BTreeMap<usize, Mark>,
+    /// Footnote text that did not fit under its mark and goes on at the foot
+    /// of the next frame: note numbers and where their text resumes.
+    carry: std::collections::VecDeque<(usize, Pos)>,
+    /// Whether the repeated runs' pour may come from, and go to, `pours`.
+    remember: bool,
+}
+
+impl<'a> Engine<'a> {
+    pub(super) fn new(
+        doc: &'a Document,
+        images: &'a BTreeMap<String, Picture>,
+        shaper: &'a Shaper,
+        memo: FlowMemo<'a>,
+        known: &'a BTreeMap<String, usize>,
+        name: &'a str,
+    ) -> Engine<'a> {
+        Engine {
+            doc,
+            images,
+            shaper,
+            paragraphs: memo.paragraphs,
+            pours: memo.pours,
+            known,
+            name,
+            out: Pages {
+                title: doc.title.clone(),
+                lang: doc.lang.clone(),
+                author: doc.author.clone(),
+                subject: doc.subject.clone(),
+                keywords: doc.keywords.clone(),
+                ..Pages::default()
+            },
+            notes: BTreeMap::new(),
+            note_count: 0,
+            auto_anchor: 0,
+            last_heading: String::new(),
+            page_masters: Vec::new(),
+            max_pages: MAX_PAGES,
+            note_marks: BTreeMap::new(),
+            carry: std::collections::VecDeque::new(),
+            remember: false,
+        }
+    }
+
+    pub(super) fn run(mut self) -> Result<Pages> {
+        let fixed = match self.remembered_pour() {
+            Some(fixed) => fixed,
+            None => {
+                // What this pour meets, apart from what earlier passes met:
+                // a remembered pour must name it again.
+                let earlier = self.shaper.missing.take();
+                let poured = self.pour_repeated();
+                if let Ok(fixed) = &poured {
+                    self.remember_pour(fixed);
+                }
+                self.shaper.missing.borrow_mut().extend(earlier);
+                poured?
+            }
+        };
+        for (flow, mut frames) in fixed {
+            frames.sort_by_key(|(_, f)| f.order);
+            let items = self.prepare_flow(&flow);
+            let mut supply = Supply::Fixed { frames, next: 0 };
+            self.pour(&items, &mut supply, &flow)?;
+        }
+        self.running_heads()?;
+        Ok(self.out)
+    }
+
+    /// Makes the pages in document order. A repeated run is poured as soon
+    /// as it is reached; fixed frames are filled later, once every page
+    /// exists, because a flow may link frames on several pages: they are
+    /// returned by flow.
+    pub(super) fn pour_repeated(&mut self) -> Result<FixedFrames> {
+        let mut fixed: FixedFrames = Vec::new();
+        for run in &self.doc.runs {
+            match run {
+                PageRun::Fixed { master, frames } => {
+                    let page = self.new_page(*master);
+                    for f in frames {
+                        match fixed.iter_mut().find(|(flow, _)| *flow == f.flow) {
+                            Some((_, list)) => list.push((page, f.clone())),
+                            None => fixed.push((f.flow.clone(), vec![(page, f.clone())])),
+                        }
+                    }
+                }
+                PageRun::Repeat { master, flow } => {
+                    let items = self.prepare_flow(flow);
+                    let mut supply = Supply::Repeat {
+                        master: *master,
+                        column: 0,
+                        page: None,
+                    };
+                    self.pour(&items, &mut supply, flow)?;
+                }
+            }
+        }
+        Ok(fixed)
+    }
+
+    pub(super) fn new_page(&mut self, master: usize) -> usize {
+        let m = &self.doc.masters[master];
+        let mut page = Page {
+            width: m.width,
+            height: m.height,
+            bleed: m.bleed,
+            folds: m.folds.clone(),
+            ..Page::default()
+        };
+        if let Some(bg) = m.background {
+            page.items.push(Placed {
+                mark: Mark::Artifact(Artifact::Background),
+                item: Item::Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    width: m.width,
+                    height: m.height,
+                    fill: Some(bg),
+                    stroke: None,
+                },
+            });
+        }
+        self.out.pages.push(page);
+        self.page_masters.push(master);
+        self.out.pages.len() - 1
+    }
+
+    pub(super) fn push(&mut self, page: usize, mark: Mark, item: Item) {
+        self.out.pages[page].items.push(Placed { mark, item });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::LayoutMemo;
+    use crate::layout::tests::doc_of;
+
+    #[test]
+    fn a_remembered_pour_gives_the_pages_a_fresh_one_does() {
+        // Two copies of a pack: the cover, footer and title differ.
+        let copy = |name: &str| {
+            let body = "<p>Kazakhstan has an appalling human rights record.<footnote>Amnesty.</footnote></p>".repeat(12);
+            let markup = format!(
+                r#"<document title="For {name}"><master name="m" size="A6" margin="10mm"><footer><p>{name} · <page-number/></p></footer></master><page master="m"><frame name="c" flow="cover" x="10mm" y="10mm" width="80mm" height="40mm"/></page><pages master="m" flow="main"/><flow name="cover"><p>{name}</p></flow><flow name="main"><contents/><page-break/><h1 id="a">One</h1>{body}<h1 id="b">Two</h1>{body}</flow></document>"#
+            );
+            doc_of(&markup)
+        };
+        let memo = LayoutMemo::new();
+        let hyphenation = crate::layout::font::Hyphenation::default();
+        let lay_out_with = |doc: &Document, memo: &LayoutMemo| {
+            let pages = crate::layout::layout(doc, &BTreeMap::new(), "t", &hyphenation, memo);
+            format!("{pages:?}")
+        };
+        let lay_out = |doc: &Document| lay_out_with(doc, &memo);
+        // A cover too long for its frame fails in either pass.
+        let long = "Bob Smith, and all the delegation ".repeat(40);
+        let (ana, bob, overset) = (copy("Ana Ruiz"), copy("Bob Smith"), copy(&long));
+        // A new memo remembers nothing.
+        let fresh = [&bob, &overset].map(|doc| lay_out_with(doc, &LayoutMemo::new()));
+        assert!(fresh[1].contains("overset"), "{}", fresh[1]);
+        lay_out(&ana);
+        let passes = memo.pours().passes();
+        assert_eq!(passes, 2, "the pack's two passes are remembered");
+        assert_eq!(lay_out(&bob), fresh[0]);
+        assert_eq!(lay_out(&overset), fresh[1]);
+    }
+
+    #[test]
+    fn a_runaway_flow_stops_at_the_page_limit() {
+        let filler = "<p>Kazakhstan has an appalling human rights record and the state controls the media.</p>".repeat(200);
+        let markup = format!(
+            r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/><flow name="f">{filler}</flow></document>"#
+        );
+        let doc = doc_of(&markup);
+        let shaper = Shaper::new();
+        let known = BTreeMap::new();
+        let images = BTreeMap::new();
+        let (paragraphs, pours) = Default::default();
+        let memo = FlowMemo {
+            paragraphs: &paragraphs,
+            pours: &pours,
+        };
+        let mut engine = Engine::new(&doc, &images, &shaper, memo, &known, "t");
+        engine.max_pages = 12;
+        let err = engine.run().unwrap_err();
+        assert!(
+            err.message.contains("would make more than 12 pages"),
+            "{}",
+            err.message
+        );
+        assert_eq!(MAX_PAGES, 2000);
+    }
+}

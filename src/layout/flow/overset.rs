@@ -1,0 +1,124 @@
+//! Content that does not fit: overset flows and blocks taller than any
+//! frame, and what handbill tells the user about them.
+
+use super::Engine;
+use super::collect::Flat;
+use super::distribute::Region;
+use crate::error::Error;
+use crate::layout::paragraph::Pos;
+
+impl Engine<'_> {
+    /// A repeated run that would make more pages than a document may have.
+    pub(super) fn too_many_pages(&self, flow: &str) -> Error {
+        Error::new(format!(
+            "{}: flow `{flow}` would make more than {} pages",
+            self.name, self.max_pages
+        ))
+        .help("check the sections for text pasted in many times; a briefing pack is rarely more than a few dozen pages")
+    }
+
+    /// Something taller than a whole, empty frame: no page break can help.
+    pub(super) fn too_big(&self, region: &Region, what: &str, height: f32) -> Error {
+        let mm = crate::markup::MM;
+        Error::new(format!(
+            "{}: {what} is {:.1} mm tall and frame `{}` on page {} holds only {:.1} mm",
+            self.name,
+            height / mm,
+            region.name,
+            region.page + 1,
+            (region.bottom() - region.top) / mm
+        ))
+        .help("make it smaller (a picture's `max-height`, a shorter box) or give the frame more room in the template")
+    }
+}
+
+pub(super) fn truncate(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(n).collect::<String>())
+    }
+}
+
+impl Engine<'_> {
+    /// Reports content that did not fit the fixed frames of its flow.
+    pub(super) fn overset_error(
+        &mut self,
+        items: &[Flat],
+        i: usize,
+        word: Pos,
+        flow: &str,
+        last: Option<&Region>,
+    ) -> Error {
+        let width = last.map_or(300.0, |r| r.width);
+        let mut lines = 0usize;
+        let mut height = 0.0f32;
+        let mut first_words = String::new();
+        for (k, item) in items[i..].iter().enumerate() {
+            match item {
+                Flat::Text {
+                    para,
+                    indent,
+                    space_before,
+                    heading,
+                    ..
+                } => {
+                    let ls = para.lines(if k == 0 { word } else { Pos::START }, width - indent);
+                    if first_words.is_empty() {
+                        let t: String = ls
+                            .first()
+                            .map(|(_, l)| l.runs.iter().map(|r| r.text.as_str()).collect())
+                            .unwrap_or_default();
+                        first_words = t.trim().to_string();
+                    }
+                    // Left over from the start of a section: name that section.
+                    if let (Some(h), 0, Pos::START) = (heading, k, word) {
+                        self.last_heading = h.title.clone();
+                    }
+                    lines += ls.len();
+                    height += ls.iter().map(|(_, l)| l.height).sum::<f32>()
+                        + if k == 0 { 0.0 } else { *space_before };
+                }
+                other => height += self.atomic_height(other, width),
+            }
+        }
+        // The rest of long footnotes that found no frame.
+        for (n, from) in self.carry.clone() {
+            let ls = self
+                .note_paragraph(n)
+                .map(|p| p.lines(from, width))
+                .unwrap_or_default();
+            if first_words.is_empty() {
+                let t: String = ls
+                    .first()
+                    .map(|(_, l)| l.runs.iter().map(|r| r.text.as_str()).collect())
+                    .unwrap_or_default();
+                first_words = format!("{} (footnote {n})", t.trim());
+            }
+            lines += ls.len();
+            height += ls.iter().map(|(_, l)| l.height).sum::<f32>();
+        }
+        let mm = height / crate::markup::MM;
+        let frame = last.map_or_else(
+            || "(none)".to_string(),
+            |r| format!("`{}` on page {}", r.name, r.page + 1),
+        );
+        let section = if self.last_heading.is_empty() {
+            String::new()
+        } else {
+            format!(" in the section “{}”", self.last_heading)
+        };
+        let (lines, verb) = if lines == 1 {
+            ("1 line".to_string(), "does")
+        } else {
+            (format!("{lines} lines"), "do")
+        };
+        Error::new(format!(
+            "{}: overset: {lines} ({mm:.1} mm) of flow `{flow}` {verb} not fit; the last frame is {frame}; the text left over starts “{}”{section}",
+            self.name,
+            truncate(&first_words, 60),
+        ))
+        .help("drop a section from the briefing or shorten one; or add `fit: shrink` to the briefing to let handbill set the text smaller")
+        .code("overset")
+    }
+}

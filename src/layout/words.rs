@@ -1,0 +1,194 @@
+//! A paragraph's words, shaped: its text in stretches of one style
+//! (atoms), cut at the break opportunities into words, each shaped in its
+//! face (or the fallback's, for glyphs the face lacks), with the places it
+//! may be hyphenated.
+
+use std::ops::Range;
+
+use crate::layout::breaks::{HyphenationMemo, break_opportunities, hyphenation_points, in_address};
+use crate::layout::font::{FaceId, Shaper};
+use crate::layout::pages::PlacedGlyph;
+use crate::theme::Style;
+
+/// A stretch of the paragraph's text with one style.
+#[derive(Debug, Clone)]
+pub(super) struct Atom {
+    pub(super) range: Range<usize>,
+    pub(super) face: FaceId,
+    pub(super) style: Style,
+    pub(super) link: Option<String>,
+    /// Raised text (footnote marks), in points.
+    pub(super) rise: f32,
+    /// The footnotes whose marks this atom is.
+    pub(super) footnote: Option<usize>,
+}
+
+/// The part of one word in one atom.
+#[derive(Debug, Clone)]
+pub(super) struct Piece {
+    pub(super) atom: usize,
+    /// The face the piece is set in: its atom's, or the fallback's where
+    /// that has glyphs the atom's face lacks.
+    pub(super) face: FaceId,
+    pub(super) range: Range<usize>,
+    pub(super) glyphs: Vec<PlacedGlyph>,
+    pub(super) width: f32,
+    /// Width of the whitespace at the end of the piece.
+    pub(super) trailing_space: f32,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Word {
+    pub(super) pieces: Vec<Piece>,
+    pub(super) width: f32,
+    pub(super) trailing_space: f32,
+    /// A line must end after this word (a `<br/>`).
+    pub(super) forced_break: bool,
+    /// Where the word may be hyphenated: glyph indices of its one piece
+    /// at which a new syllable starts.
+    pub(super) hyphens: Vec<usize>,
+    /// The hyphen glyph of the word's face and its advance.
+    pub(super) hyphen: Option<(u16, f32)>,
+    /// The word ends in a hyphen or dash of its own ("mid-2011"): a break
+    /// after it is a hyphenated break.
+    pub(super) ends_in_hyphen: bool,
+}
+
+/// Shapes the words of `text`, whose styles `atoms` give.
+pub(super) fn shape_words(
+    text: &str,
+    atoms: &[Atom],
+    shaper: &Shaper,
+    memo: &HyphenationMemo,
+) -> Vec<Word> {
+    let mut words: Vec<Word> = Vec::new();
+    let mut start = 0;
+    for (end, opportunity) in break_opportunities(text) {
+        if end <= start {
+            continue;
+        }
+        let forced = matches!(opportunity, unicode_linebreak::BreakOpportunity::Mandatory)
+            && text[start..end].ends_with('\n');
+        let mut pieces = Vec::new();
+        for (ai, atom) in atoms.iter().enumerate() {
+            let lo = atom.range.start.max(start);
+            let hi = atom.range.end.min(end);
+            if lo >= hi {
+                continue;
+            }
+            let piece_text = text[lo..hi].trim_end_matches('\n');
+            if piece_text.is_empty() {
+                continue;
+            }
+            let hi = lo + piece_text.len();
+            let (face, shaped) = shaper.shape_with_fallback(atom.face, piece_text);
+            let scale = atom.style.size / shaper.face(face).units_per_em;
+            let mut glyphs: Vec<PlacedGlyph> = Vec::with_capacity(shaped.len());
+            for (gi, g) in shaped.iter().enumerate() {
+                let cluster_end = shaped[gi + 1..]
+                    .iter()
+                    .map(|n| n.cluster)
+                    .find(|&c| c != g.cluster)
+                    .unwrap_or(piece_text.len() as u32);
+                let (cs, ce) = (
+                    g.cluster as usize,
+                    (cluster_end as usize).max(g.cluster as usize),
+                );
+                glyphs.push(PlacedGlyph {
+                    id: g.id,
+                    advance: g.advance as f32 * scale + atom.style.letter_spacing,
+                    x_offset: g.x_offset as f32 * scale,
+                    y_offset: g.y_offset as f32 * scale,
+                    range: cs..ce,
+                });
+            }
+            let width: f32 = glyphs.iter().map(|g| g.advance).sum();
+            let trailing_space: f32 = glyphs
+                .iter()
+                .rev()
+                .take_while(|g| piece_text[g.range.clone()].chars().all(char::is_whitespace))
+                .map(|g| g.advance)
+                .sum();
+            pieces.push(Piece {
+                atom: ai,
+                face,
+                range: lo..hi,
+                glyphs,
+                width,
+                trailing_space,
+            });
+        }
+        if pieces.is_empty() {
+            if let (true, Some(w)) = (forced, words.last_mut()) {
+                w.forced_break = true;
+            }
+            start = end;
+            continue;
+        }
+        let width = pieces.iter().map(|p| p.width).sum();
+        let trailing_space = pieces.last().map_or(0.0, |p| p.trailing_space);
+        let word_text = text[start..end].trim_end();
+        let ends_in_hyphen = word_text.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
+        let (mut hyphens, mut hyphen) = (Vec::new(), None);
+        if let [piece] = pieces.as_slice() {
+            let atom = &atoms[piece.atom];
+            if atom.style.hyphenate
+                && atom.link.is_none()
+                && atom.footnote.is_none()
+                && !in_address(text, start, end)
+            {
+                // Hyphenate the letters of the word, not its punctuation.
+                let piece_text = &text[piece.range.clone()];
+                let core_start = piece_text.find(char::is_alphabetic).unwrap_or(0);
+                let core_end = piece_text.rfind(char::is_alphabetic).map_or(0, |i| {
+                    i + piece_text[i..].chars().next().map_or(1, char::len_utf8)
+                });
+                if core_end > core_start {
+                    let core = &piece_text[core_start..core_end];
+                    let points = match shaper.hyphenation.get(core) {
+                        Some(points) => points.clone(),
+                        None => hyphenation_points(core, atom.style.lang, memo),
+                    };
+                    for point in points {
+                        let byte = core_start + point;
+                        // Only where a glyph starts: never inside a ligature.
+                        if let Some(gi) = piece.glyphs.iter().position(|g| g.range.start == byte) {
+                            hyphens.push(gi);
+                        }
+                    }
+                }
+                // Breaks go left to right; a word whose glyphs do not run in
+                // the order of its letters (right-to-left script) is not
+                // hyphenated at all.
+                let in_order = piece
+                    .glyphs
+                    .windows(2)
+                    .all(|w| w[0].range.start <= w[1].range.start);
+                if !in_order {
+                    hyphens.clear();
+                }
+                hyphens.sort_unstable();
+                hyphens.dedup();
+                hyphens.retain(|&h| h > 0 && h < piece.glyphs.len());
+                if !hyphens.is_empty() {
+                    let scale = atom.style.size / shaper.face(piece.face).units_per_em;
+                    hyphen = shaper
+                        .shape(piece.face, "\u{2010}")
+                        .first()
+                        .map(|g| (g.id, g.advance as f32 * scale));
+                }
+            }
+        }
+        words.push(Word {
+            pieces,
+            width,
+            trailing_space,
+            forced_break: forced,
+            hyphens,
+            hyphen,
+            ends_in_hyphen,
+        });
+        start = end;
+    }
+    words
+}
