@@ -809,3 +809,92 @@ fn id_fields_cannot_run_into_each_other() {
     assert_ne!(hash(&[b"ab", b"c"]), hash(&[b"a", b"bc"]));
     assert_eq!(hash(&[b"ab", b"c"]), hash(&[b"ab", b"c"]));
 }
+
+/// Values that would break XML written carelessly, each as it must read back.
+const HOSTILE: &[&str] = &[
+    "<",
+    "&",
+    "&amp;",
+    "]]>",
+    "\"double\"",
+    "'single'",
+    "</rdf:li></rdf:Alt></dc:title><dc:title>",
+    "<?xpacket end=\"w\"?>",
+    "a\tb\nc\rd",
+    "𝕏 😀 Қазақстан",
+    "(unbalanced \\ brackets",
+];
+
+#[test]
+fn xmp_edit_round_trips_hostile_text() {
+    let long = "Қ<&>]]>😀".repeat(5_000);
+    let packet = format!(
+        r#"<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="{RDF_NS}"><rdf:Description rdf:about="x&#x9;&lt;y&apos;" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:format>application/pdf</dc:format></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>"#
+    );
+    for value in HOSTILE.iter().copied().chain([long.as_str()]) {
+        let props = [XmpProperty {
+            ns: PDF_NS,
+            prefix: "pdf",
+            name: "Trapped",
+            value: value.into(),
+            replace: true,
+        }];
+        let out = edit_xmp(&packet, &props).unwrap();
+        assert_eq!(xmp_value(&out, PDF_NS, "Trapped"), [value]);
+        let xml = roxmltree::Document::parse(&out).unwrap();
+        let abouts: Vec<_> = xml
+            .descendants()
+            .filter_map(|n| n.attribute((RDF_NS, "about")))
+            .collect();
+        assert_eq!(abouts, ["x\t<y'", "x\t<y'"]);
+    }
+}
+
+/// Metadata with markup, entities, quotes and characters outside the BMP
+/// in every field: krilla escapes it, and this step keeps it so.
+#[test]
+fn hostile_metadata_survives_the_step() {
+    for value in HOSTILE.iter().filter(|v| !v.contains(['\t', '\n', '\r'])) {
+        let metadata = Metadata::new()
+            .title(value.to_string())
+            .description(value.to_string())
+            .authors(vec![value.to_string()])
+            .keywords(vec![value.to_string()])
+            .language("en-GB".into());
+        let input = krilla_pdf(
+            1,
+            Krilla {
+                metadata: Some(metadata),
+                ..Krilla::default()
+            },
+        );
+        let doc = load(&make_pdfx4(&input, &condition(), false).unwrap());
+        let (_, packet) = xmp(&doc);
+        let dc = "http://purl.org/dc/elements/1.1/";
+        let xml = roxmltree::Document::parse(&packet).expect("well-formed XMP");
+        let text_of = |name: &str| -> Vec<String> {
+            xml.descendants()
+                .filter(|n| n.tag_name().namespace() == Some(dc) && n.tag_name().name() == name)
+                .flat_map(|n| n.descendants().filter(|d| d.tag_name().name() == "li"))
+                .map(|li| li.text().unwrap_or("").to_string())
+                .collect()
+        };
+        assert_eq!(text_of("title"), [*value], "{value}");
+        assert_eq!(text_of("description"), [*value], "{value}");
+        assert_eq!(text_of("creator"), [*value], "{value}");
+        assert_eq!(xmp_value(&packet, PDF_NS, "Keywords"), [*value], "{value}");
+        assert_eq!(
+            xmp_value(&packet, PDFXID_NS, "GTS_PDFXVersion"),
+            ["PDF/X-4"]
+        );
+        let info = info_dict(&doc);
+        for key in [&b"Title"[..], b"Subject", b"Author", b"Keywords"] {
+            let raw = info.get(key).unwrap().as_str().unwrap();
+            assert_eq!(
+                lopdf::decode_text_string(info.get(key).unwrap()).unwrap(),
+                *value,
+                "{value}: {raw:?}"
+            );
+        }
+    }
+}

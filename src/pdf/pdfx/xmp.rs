@@ -3,9 +3,6 @@
 use super::{DECODE_LIMIT, catalog, catalog_mut, trapped_word};
 use crate::pdf::objects::{Object, PdfFile, Value, name, reference};
 
-/// Text for an XML attribute value: the same escaping as the layout markup.
-use crate::markdown::escape;
-
 /// The namespace of the PDF/X identification schema in XMP.
 pub(super) const PDFXID_NS: &str = "http://www.npes.org/pdfx/ns/id/";
 /// The namespace of Adobe's PDF schema (`pdf:Trapped`, `pdf:PDFVersion`).
@@ -204,7 +201,7 @@ pub(super) fn edit_xmp(packet: &str, properties: &[XmpProperty]) -> Result<Strin
     let mut description = String::from("<rdf:Description");
     description.push_str(&format!(
         " xmlns:rdf=\"{RDF_NS}\" rdf:about=\"{}\"",
-        escape(about.as_deref().unwrap_or(""))
+        attribute(about.as_deref().unwrap_or(""))
     ));
     let mut declared: Vec<&str> = Vec::new();
     for (i, p) in properties.iter().enumerate() {
@@ -219,7 +216,7 @@ pub(super) fn edit_xmp(packet: &str, properties: &[XmpProperty]) -> Result<Strin
                 " {}:{}=\"{}\"",
                 p.prefix,
                 p.name,
-                escape(&p.value)
+                attribute(&p.value)
             ));
         }
     }
@@ -263,4 +260,27 @@ pub(super) fn id_text(id: &[u8]) -> String {
     } else {
         id.iter().map(|b| format!("{b:02x}")).collect()
     }
+}
+
+/// `text` as the value of an XML attribute in double quotes: the markup
+/// characters as entities; tab, line feed and carriage return as character
+/// references, which a reader keeps (written as they are it reads them as
+/// spaces); other control characters, which XML cannot hold, as spaces.
+pub(super) fn attribute(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#x9;"),
+            '\n' => out.push_str("&#xA;"),
+            '\r' => out.push_str("&#xD;"),
+            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
