@@ -6,7 +6,7 @@ use std::io::Write;
 
 use super::lexer::{is_white, keyword, read_unsigned, skip_space};
 use super::value::{Dict, Value, integer, parse_value, skip_value};
-use super::{DecodeError, ReadError};
+use super::{DecodeError, Fault, ReadError};
 
 /// One indirect object.
 #[derive(Clone, Debug)]
@@ -142,12 +142,12 @@ impl<'a> PdfFile<'a> {
                 let end = rest.iter().position(|b| is_white(*b))?;
                 std::str::from_utf8(&rest[..end]).ok()
             })
-            .ok_or(ReadError::NoHeader)?
+            .ok_or(Fault::NoHeader)?
             .to_string();
         let xref_at = start_xref(pdf)?;
         let (offsets, trailer) = read_xref(pdf, xref_at)?;
         if trailer.has(b"Prev") || trailer.has(b"XRefStm") {
-            return Err(ReadError::IncrementalUpdates);
+            return Err(Fault::IncrementalUpdates.into());
         }
         let mut file = PdfFile {
             version,
@@ -156,10 +156,12 @@ impl<'a> PdfFile<'a> {
         };
         for (number, offset) in offsets.iter().enumerate() {
             let object = match offset {
-                Some(offset) => Some(
-                    read_object(pdf, *offset, number as u32, &offsets)
-                        .map_err(|e| ReadError::InObject(number, Box::new(e)))?,
-                ),
+                Some(offset) => Some(read_object(pdf, *offset, number as u32, &offsets).map_err(
+                    |fault| ReadError {
+                        object: Some(number),
+                        fault,
+                    },
+                )?),
                 None => None,
             };
             file.objects.push(object);
@@ -285,27 +287,27 @@ fn write_object(out: &mut Vec<u8>, number: u32, object: &Object) {
 }
 
 /// Where the cross-reference table starts, from `startxref` near the end.
-fn start_xref(pdf: &[u8]) -> Result<usize, ReadError> {
+fn start_xref(pdf: &[u8]) -> Result<usize, Fault> {
     let tail = &pdf[pdf.len().saturating_sub(1024)..];
     let at = tail
         .windows(9)
         .rposition(|w| w == b"startxref")
-        .ok_or(ReadError::NoStartXref)?;
+        .ok_or(Fault::NoStartXref)?;
     let mut pos = pdf.len() - tail.len() + at + 9;
     skip_space(pdf, &mut pos);
-    let offset = read_unsigned(pdf, &mut pos).ok_or(ReadError::StartXrefNotANumber)?;
+    let offset = read_unsigned(pdf, &mut pos).ok_or(Fault::StartXrefNotANumber)?;
     usize::try_from(offset)
         .ok()
         .filter(|&o| o < pdf.len())
-        .ok_or(ReadError::StartXrefPastEnd)
+        .ok_or(Fault::StartXrefPastEnd)
 }
 
 /// The table's offsets by object number, and the trailer.
 #[allow(clippy::type_complexity)]
-fn read_xref(pdf: &[u8], at: usize) -> Result<(Vec<Option<usize>>, Dict<'_>), ReadError> {
+fn read_xref(pdf: &[u8], at: usize) -> Result<(Vec<Option<usize>>, Dict<'_>), Fault> {
     let mut pos = at;
     if !pdf[pos..].starts_with(b"xref") {
-        return Err(ReadError::XrefStream);
+        return Err(Fault::XrefStream);
     }
     pos += 4;
     let mut offsets: Vec<Option<usize>> = Vec::new();
@@ -315,13 +317,13 @@ fn read_xref(pdf: &[u8], at: usize) -> Result<(Vec<Option<usize>>, Dict<'_>), Re
             pos += 7;
             break;
         }
-        let first = read_unsigned(pdf, &mut pos).ok_or(ReadError::XrefDamaged)?;
+        let first = read_unsigned(pdf, &mut pos).ok_or(Fault::XrefDamaged)?;
         skip_space(pdf, &mut pos);
-        let count = read_unsigned(pdf, &mut pos).ok_or(ReadError::XrefDamaged)?;
+        let count = read_unsigned(pdf, &mut pos).ok_or(Fault::XrefDamaged)?;
         let end = first
             .checked_add(count)
             .filter(|&end| end <= 8_388_607)
-            .ok_or(ReadError::XrefTooLarge)? as usize;
+            .ok_or(Fault::XrefTooLarge)? as usize;
         if offsets.len() < end {
             offsets.resize(end, None);
         }
@@ -343,18 +345,18 @@ fn read_xref(pdf: &[u8], at: usize) -> Result<(Vec<Option<usize>>, Dict<'_>), Re
                     let offset = usize::try_from(offset)
                         .ok()
                         .filter(|&o| o < pdf.len())
-                        .ok_or(ReadError::ObjectPastEnd(number))?;
+                        .ok_or(Fault::ObjectPastEnd(number))?;
                     *slot = Some(offset);
                 }
                 (Some(_), Some(_), Some(b'f')) => *slot = None,
-                _ => return Err(ReadError::XrefDamaged),
+                _ => return Err(Fault::XrefDamaged),
             }
         }
     }
     skip_space(pdf, &mut pos);
     match parse_value(pdf, &mut pos, 0) {
         Ok(Value::Dict(trailer)) => Ok((offsets, trailer)),
-        _ => Err(ReadError::TrailerNotADictionary),
+        _ => Err(Fault::TrailerNotADictionary),
     }
 }
 
@@ -364,24 +366,24 @@ fn read_object<'a>(
     offset: usize,
     number: u32,
     offsets: &[Option<usize>],
-) -> Result<Object<'a>, ReadError> {
+) -> Result<Object<'a>, Fault> {
     let mut pos = offset;
     let found = read_unsigned(pdf, &mut pos);
     skip_space(pdf, &mut pos);
     let generation = read_unsigned(pdf, &mut pos);
     skip_space(pdf, &mut pos);
     if found != Some(u64::from(number)) || !keyword(pdf, &mut pos, b"obj") {
-        return Err(ReadError::PointsElsewhere);
+        return Err(Fault::PointsElsewhere);
     }
     let generation = generation
         .and_then(|g| u16::try_from(g).ok())
-        .ok_or(ReadError::BadGeneration)?;
+        .ok_or(Fault::BadGeneration)?;
     skip_space(pdf, &mut pos);
     let start = pos;
     let dict = if pdf[pos..].starts_with(b"<<") {
         match parse_value(pdf, &mut pos, 0)? {
             Value::Dict(dict) => Some(dict),
-            _ => return Err(ReadError::DictionaryDamaged),
+            _ => return Err(Fault::DictionaryDamaged),
         }
     } else {
         skip_value(pdf, &mut pos, 0)?;
@@ -407,24 +409,24 @@ fn read_object<'a>(
                 .flatten()
                 .and_then(|at| read_object(pdf, at, n, &[]).ok())
                 .and_then(|o| o.value()?.as_integer())
-                .ok_or(ReadError::LengthNotANumber)?,
-            _ => return Err(ReadError::NoLength),
+                .ok_or(Fault::LengthNotANumber)?,
+            _ => return Err(Fault::NoLength),
         };
         let end = usize::try_from(length)
             .ok()
             .and_then(|l| pos.checked_add(l))
             .filter(|&end| end <= pdf.len())
-            .ok_or(ReadError::StreamPastEnd)?;
+            .ok_or(Fault::StreamPastEnd)?;
         stream = Some(Cow::Borrowed(&pdf[pos..end]));
         pos = end;
         skip_space(pdf, &mut pos);
         if !keyword(pdf, &mut pos, b"endstream") {
-            return Err(ReadError::StreamEndMisplaced);
+            return Err(Fault::StreamEndMisplaced);
         }
         skip_space(pdf, &mut pos);
     }
     if !keyword(pdf, &mut pos, b"endobj") {
-        return Err(ReadError::NoEndobj);
+        return Err(Fault::NoEndobj);
     }
     Ok(Object {
         generation,

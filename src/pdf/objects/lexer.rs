@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::{MAX_DEPTH, ReadError};
+use super::{Fault, MAX_DEPTH};
 
 pub(super) fn is_white(b: u8) -> bool {
     matches!(b, b'\0' | b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
@@ -58,12 +58,12 @@ pub(super) fn read_unsigned(data: &[u8], pos: &mut usize) -> Option<u64> {
 }
 
 /// The first byte of the value at `pos`, after white space.
-pub(super) fn value_start(data: &[u8], pos: &mut usize, depth: usize) -> Result<u8, ReadError> {
+pub(super) fn value_start(data: &[u8], pos: &mut usize, depth: usize) -> Result<u8, Fault> {
     if depth > MAX_DEPTH {
-        return Err(ReadError::TooDeep);
+        return Err(Fault::TooDeep);
     }
     skip_space(data, pos);
-    data.get(*pos).copied().ok_or(ReadError::EndOfData)
+    data.get(*pos).copied().ok_or(Fault::EndOfData)
 }
 
 /// The characters of a number at `pos`, which it steps over.
@@ -132,12 +132,12 @@ pub(super) fn decode_name(raw: &[u8]) -> Cow<'_, [u8]> {
 
 /// A hex string `< … >`, which `pos` is at; an odd last digit is followed
 /// by a 0.
-pub(super) fn hex_string(data: &[u8], pos: &mut usize) -> Result<Vec<u8>, ReadError> {
+pub(super) fn hex_string(data: &[u8], pos: &mut usize) -> Result<Vec<u8>, Fault> {
     *pos += 1;
     let mut bytes = Vec::new();
     let mut high: Option<u8> = None;
     loop {
-        let b = *data.get(*pos).ok_or(ReadError::UnclosedHexString)?;
+        let b = *data.get(*pos).ok_or(Fault::UnclosedHexString)?;
         *pos += 1;
         if b == b'>' {
             break;
@@ -145,7 +145,7 @@ pub(super) fn hex_string(data: &[u8], pos: &mut usize) -> Result<Vec<u8>, ReadEr
         if is_white(b) {
             continue;
         }
-        let digit = (b as char).to_digit(16).ok_or(ReadError::NotHex)? as u8;
+        let digit = (b as char).to_digit(16).ok_or(Fault::NotHex)? as u8;
         match high.take() {
             Some(h) => bytes.push(h << 4 | digit),
             None => high = Some(digit),
@@ -158,27 +158,27 @@ pub(super) fn hex_string(data: &[u8], pos: &mut usize) -> Result<Vec<u8>, ReadEr
 }
 
 /// Steps over a hex string, checking it as [`hex_string`] does.
-pub(super) fn skip_hex_string(data: &[u8], pos: &mut usize) -> Result<(), ReadError> {
+pub(super) fn skip_hex_string(data: &[u8], pos: &mut usize) -> Result<(), Fault> {
     *pos += 1;
     loop {
-        let b = *data.get(*pos).ok_or(ReadError::UnclosedHexString)?;
+        let b = *data.get(*pos).ok_or(Fault::UnclosedHexString)?;
         *pos += 1;
         if b == b'>' {
             return Ok(());
         }
         if !is_white(b) && !b.is_ascii_hexdigit() {
-            return Err(ReadError::NotHex);
+            return Err(Fault::NotHex);
         }
     }
 }
 
 /// A literal string `( … )`, with nested brackets and escapes.
-pub(super) fn parse_literal_string(data: &[u8], pos: &mut usize) -> Result<Vec<u8>, ReadError> {
+pub(super) fn parse_literal_string(data: &[u8], pos: &mut usize) -> Result<Vec<u8>, Fault> {
     *pos += 1;
     let mut out = Vec::new();
     let mut open = 1;
     loop {
-        let b = *data.get(*pos).ok_or(ReadError::UnclosedString)?;
+        let b = *data.get(*pos).ok_or(Fault::UnclosedString)?;
         *pos += 1;
         match b {
             b'(' => {
@@ -193,7 +193,7 @@ pub(super) fn parse_literal_string(data: &[u8], pos: &mut usize) -> Result<Vec<u
                 out.push(b);
             }
             b'\\' => {
-                let e = *data.get(*pos).ok_or(ReadError::UnclosedString)?;
+                let e = *data.get(*pos).ok_or(Fault::UnclosedString)?;
                 *pos += 1;
                 match e {
                     b'n' => out.push(b'\n'),

@@ -17,8 +17,8 @@
 //! - [`file`]: indirect objects, streams, the cross-reference table and the
 //!   trailer.
 //!
-//! What goes wrong is a [`ReadError`] or a [`DecodeError`], worded for the
-//! message the PDF/X step gives.
+//! What goes wrong is a [`ReadError`] (a [`Fault`], and the object it is
+//! in) or a [`DecodeError`], worded for the message the PDF/X step gives.
 
 use std::fmt;
 
@@ -35,9 +35,19 @@ pub use value::{
 /// and the bound keeps a broken file from overflowing the stack.
 const MAX_DEPTH: usize = 64;
 
-/// Why a file, an object or a value could not be read.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ReadError {
+/// Why a file could not be read: what is wrong, and in which object.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReadError {
+    /// The number of the object at fault, if the fault is in one.
+    pub object: Option<usize>,
+    pub fault: Fault,
+}
+
+/// What is wrong with a file, an object or a value. It holds no text, so
+/// that making one, as a reader does at every step it might fail, costs
+/// nothing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Fault {
     /// The file does not start with `%PDF-` and a version.
     NoHeader,
     /// No `startxref` in the last kilobyte: the file is cut short.
@@ -58,8 +68,6 @@ pub enum ReadError {
     IncrementalUpdates,
     /// The trailer is not a dictionary.
     TrailerNotADictionary,
-    /// Something in object `n` is wrong.
-    InObject(usize, Box<ReadError>),
     /// The table points at another object, or at no object.
     PointsElsewhere,
     /// The object's generation is not a number.
@@ -89,16 +97,34 @@ pub enum ReadError {
     /// A dictionary key is not a name.
     KeyNotAName,
     /// A malformed number.
-    NotANumber(String),
+    NotANumber,
     /// A byte that starts no value.
     NoValue(u8),
     /// An object number above what a reference holds.
     ReferenceTooLarge,
 }
 
+impl From<Fault> for ReadError {
+    fn from(fault: Fault) -> ReadError {
+        ReadError {
+            object: None,
+            fault,
+        }
+    }
+}
+
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use ReadError::*;
+        match self.object {
+            Some(n) => write!(f, "object {n}: {}", self.fault),
+            None => self.fault.fmt(f),
+        }
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Fault::*;
         match self {
             NoHeader => f.write_str("it does not start with a %PDF- header"),
             NoStartXref => f.write_str("it has no startxref at its end (is it cut short?)"),
@@ -115,7 +141,6 @@ impl fmt::Display for ReadError {
                 f.write_str("it has incremental updates, which this step does not read")
             }
             TrailerNotADictionary => f.write_str("its trailer is not a dictionary"),
-            InObject(n, fault) => write!(f, "object {n}: {fault}"),
             PointsElsewhere => f.write_str("the cross-reference table points elsewhere"),
             BadGeneration => f.write_str("its generation number is not a number"),
             DictionaryDamaged => f.write_str("its dictionary is damaged"),
@@ -130,7 +155,7 @@ impl fmt::Display for ReadError {
             UnclosedHexString => f.write_str("a hex string has no end"),
             NotHex => f.write_str("a hex string holds a non-hex character"),
             KeyNotAName => f.write_str("a dictionary key is not a name"),
-            NotANumber(token) => write!(f, "'{token}' is not a number"),
+            NotANumber => f.write_str("a number is malformed"),
             NoValue(b) => write!(f, "'{}' starts no value", String::from_utf8_lossy(&[*b])),
             ReferenceTooLarge => f.write_str("a reference is too large"),
         }
@@ -138,6 +163,8 @@ impl fmt::Display for ReadError {
 }
 
 impl std::error::Error for ReadError {}
+
+impl std::error::Error for Fault {}
 
 /// Why a stream's data could not be decoded.
 #[derive(Clone, Debug, PartialEq)]

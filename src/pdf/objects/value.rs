@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use super::ReadError;
+use super::Fault;
 use super::lexer::{
     decode_name, hex_string, is_regular, keyword, name_token, number_token, parse_literal_string,
     reference_rest, skip_hex_string, skip_space, value_start,
@@ -228,7 +228,7 @@ pub(super) fn parse_value<'a>(
     data: &'a [u8],
     pos: &mut usize,
     depth: usize,
-) -> Result<Value<'a>, ReadError> {
+) -> Result<Value<'a>, Fault> {
     let first = value_start(data, pos, depth)?;
     match first {
         b'/' => Ok(Value::Name(decode_name(name_token(data, pos)))),
@@ -244,7 +244,7 @@ pub(super) fn parse_value<'a>(
                 }
                 let key = match parse_value(data, pos, depth + 1)? {
                     Value::Name(key) => key,
-                    _ => return Err(ReadError::KeyNotAName),
+                    _ => return Err(Fault::KeyNotAName),
                 };
                 skip_space(data, pos);
                 let start = *pos;
@@ -270,7 +270,7 @@ pub(super) fn parse_value<'a>(
             let token = std::str::from_utf8(token).unwrap_or("");
             if let Ok(n) = token.parse::<i64>() {
                 if n >= 0 && reference_rest(data, pos) {
-                    let number = u32::try_from(n).map_err(|_| ReadError::ReferenceTooLarge)?;
+                    let number = u32::try_from(n).map_err(|_| Fault::ReferenceTooLarge)?;
                     return Ok(Value::Reference(number));
                 }
                 Ok(Value::Integer(n))
@@ -278,13 +278,13 @@ pub(super) fn parse_value<'a>(
                 token
                     .parse::<f64>()
                     .map(Value::Real)
-                    .map_err(|_| ReadError::NotANumber(token.to_string()))
+                    .map_err(|_| Fault::NotANumber)
             }
         }
         _ if keyword(data, pos, b"true") => Ok(Value::Bool(true)),
         _ if keyword(data, pos, b"false") => Ok(Value::Bool(false)),
         _ if keyword(data, pos, b"null") => Ok(Value::Null),
-        other => Err(ReadError::NoValue(other)),
+        other => Err(Fault::NoValue(other)),
     }
 }
 
@@ -292,7 +292,7 @@ pub(super) fn parse_value<'a>(
 /// does for every value in a dictionary, most of which nobody asks for. It
 /// accepts what [`parse_value`] accepts, but for numbers, which it does
 /// not check (a malformed one reads as missing).
-pub(super) fn skip_value(data: &[u8], pos: &mut usize, depth: usize) -> Result<(), ReadError> {
+pub(super) fn skip_value(data: &[u8], pos: &mut usize, depth: usize) -> Result<(), Fault> {
     let first = value_start(data, pos, depth)?;
     match first {
         b'/' => {
@@ -310,7 +310,7 @@ pub(super) fn skip_value(data: &[u8], pos: &mut usize, depth: usize) -> Result<(
                     break;
                 }
                 if data.get(*pos) != Some(&b'/') {
-                    return Err(ReadError::KeyNotAName);
+                    return Err(Fault::KeyNotAName);
                 }
                 skip_value(data, pos, depth + 1)?;
                 skip_value(data, pos, depth + 1)?;
@@ -336,7 +336,7 @@ pub(super) fn skip_value(data: &[u8], pos: &mut usize, depth: usize) -> Result<(
         _ if keyword(data, pos, b"true")
             || keyword(data, pos, b"false")
             || keyword(data, pos, b"null") => {}
-        other => return Err(ReadError::NoValue(other)),
+        other => return Err(Fault::NoValue(other)),
     }
     Ok(())
 }
