@@ -180,6 +180,11 @@ fn finish(
         Error::new(format!(
             "the PDF/X-4 identification could not be added: {e}"
         ))
+        .help(
+            "the PDF krilla wrote is not what handbill's PDF/X step expects: a fault in \
+             handbill, not in your files; please report it with the briefing \
+             (`--profile screen` builds without this step)",
+        )
     })
 }
 
