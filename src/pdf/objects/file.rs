@@ -590,5 +590,20 @@ mod tests {
         for (i, case) in cases.iter().enumerate() {
             assert!(PdfFile::read(case).is_err(), "case {i} was read");
         }
+        // The messages say what is wrong, and where.
+        let said = |case: usize| PdfFile::read(&cases[case]).unwrap_err().to_string();
+        assert_eq!(said(0), "it does not start with a %PDF- header");
+        assert_eq!(
+            said(4),
+            "object 5: its stream does not end where its /Length says"
+        );
+        assert_eq!(
+            said(5),
+            "object 1: the cross-reference table points elsewhere"
+        );
+        assert_eq!(
+            said(6),
+            "it has incremental updates, which this step does not read"
+        );
     }
 }
