@@ -15,6 +15,7 @@ pub mod batch;
 pub mod cli;
 pub mod error;
 pub mod format;
+pub mod language_tag;
 pub mod layout;
 pub mod load;
 pub mod markdown;

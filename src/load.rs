@@ -142,6 +142,16 @@ fn located(file: &Path, text: &str, loc: &serde_saphyr::Location) -> Location {
     Location::at_line(file, text, loc.line() as usize, loc.column() as usize)
 }
 
+/// `lang:`, which must be a language tag: it goes into the PDF's metadata.
+fn language(file: &Path, text: &str, lang: Spanned<String>) -> Result<String> {
+    match crate::language_tag::refusal(&lang.value) {
+        None => Ok(lang.value),
+        Some(message) => Err(Error::new(message)
+            .at(located(file, text, &lang.referenced))
+            .help(crate::language_tag::HELP)),
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BriefingFile {
@@ -155,7 +165,7 @@ struct BriefingFile {
     format: Option<Spanned<String>>,
     audience: Audience,
     #[serde(default)]
-    lang: Option<String>,
+    lang: Option<Spanned<String>>,
     #[serde(default)]
     date: Option<String>,
     #[serde(default)]
@@ -405,7 +415,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
             value: f.value,
         }),
         audience: raw.audience,
-        lang: raw.lang,
+        lang: raw.lang.map(|l| language(path, &text, l)).transpose()?,
         date: raw.date,
         keywords: raw.keywords,
         logo: raw.logo.map(|l| Located {
@@ -454,7 +464,7 @@ struct ProfileFile {
     title: String,
     publisher: String,
     date: String,
-    lang: String,
+    lang: Spanned<String>,
     #[serde(default)]
     sources: BTreeMap<String, Source>,
     #[serde(default)]
@@ -559,6 +569,7 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
     let file = dir.join("profile.yaml");
     let text = read_text(&file)?;
     let raw: ProfileFile = parse_yaml(&file, &text, 1)?;
+    let lang = language(&file, &text, raw.lang)?;
     let mut all: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, "read the folder", &e))?
         .flatten()
@@ -627,7 +638,7 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
         title: raw.title,
         publisher: raw.publisher,
         date: raw.date,
-        lang: raw.lang,
+        lang,
         sources: raw.sources,
         images: raw.images,
         sections,

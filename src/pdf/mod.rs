@@ -14,7 +14,6 @@ use krilla::color::{cmyk, rgb};
 use krilla::destination::{Destination, XyzDestination};
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::image::Image;
-use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
@@ -42,6 +41,7 @@ pub enum ColorMode {
 pub mod encrypt;
 pub mod impose;
 pub mod marks;
+mod metadata;
 mod objects;
 pub mod pdfx;
 pub mod tags;
@@ -164,22 +164,7 @@ fn finish(
     options: &PdfOptions,
     picture_named: &dyn Fn(&Image) -> Option<String>,
 ) -> Result<Vec<u8>> {
-    let mut metadata = Metadata::new()
-        .title(pages.title.clone())
-        .language(pages.lang.clone())
-        .creator(format!("handbill {}", env!("CARGO_PKG_VERSION")));
-    if let Some(author) = &pages.author {
-        metadata = metadata.authors(vec![author.clone()]);
-    }
-    if let Some(subject) = &pages.subject {
-        metadata = metadata.description(subject.clone());
-    }
-    metadata = metadata.keywords(pages.keywords.clone());
-    if let Some(seconds) = options.date {
-        let date = date_time(seconds);
-        metadata = metadata.creation_date(date);
-    }
-    document.set_metadata(metadata);
+    document.set_metadata(metadata::document_metadata(pages, options)?);
     let bytes = document.finish().map_err(|e| {
         if let krilla::error::KrillaError::Image(image, _, reason) = &e
             && let Some(picture) = picture_named(image)
@@ -196,6 +181,11 @@ fn finish(
         Error::new(format!(
             "the PDF/X-4 identification could not be added: {e}"
         ))
+        .help(
+            "the PDF krilla wrote is not what handbill's PDF/X step expects: a fault in \
+             handbill, not in your files; please report it with the briefing \
+             (`--profile screen` builds without this step)",
+        )
     })
 }
 
@@ -538,41 +528,9 @@ fn outline(pages: &Pages, sheets: &[Sheet]) -> Outline {
     outline
 }
 
-/// A UTC date from seconds since 1970 (civil-from-days, Howard Hinnant).
-fn date_time(seconds: i64) -> DateTime {
-    let days = seconds.div_euclid(86_400);
-    let secs = seconds.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-    DateTime::new(year)
-        .month(month)
-        .day(day)
-        .hour((secs / 3600) as u8)
-        .minute((secs % 3600 / 60) as u8)
-        .second((secs % 60) as u8)
-        .utc_offset_hour(0)
-        .utc_offset_minute(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_from_epoch_seconds() {
-        // 2026-11-28 12:34:56 UTC
-        let d = date_time(1_795_869_296);
-        assert!(format!("{d:?}").contains("2026"), "{d:?}");
-        let d = date_time(0);
-        assert!(format!("{d:?}").contains("1970"), "{d:?}");
-    }
 
     #[test]
     fn every_bundled_font_loads_in_krilla() {

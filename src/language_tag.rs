@@ -1,0 +1,132 @@
+//! Language tags (BCP 47, RFC 5646): `en`, `en-GB`, `ru`, `kk-Cyrl-KZ`.
+//!
+//! A briefing's or profile's `lang:` goes into the PDF as the document's
+//! language (`/Lang`, `dc:language` in the XMP metadata), where PDF/A and
+//! screen readers expect a language tag, and where anything else could break
+//! the metadata. So it is checked against RFC 5646's grammar (language,
+//! then optional extended language, script, region, variants, extensions and
+//! private use, each a short run of ASCII letters or digits, separated by
+//! hyphens) when it is read, and again before the PDF is written, for a
+//! template that sets its own.
+//!
+//! The grammar is oxilangtag's; the words are ours.
+
+/// What to do about a tag that is not one.
+pub const HELP: &str = "write a language tag: a language code such as `en`, `ru` or `kk`, \
+     optionally followed by a script and a region, separated by hyphens \
+     (`en-GB`, `kk-Cyrl-KZ`)";
+
+/// Why `tag` is not a well-formed language tag, or `None` when it is one.
+pub fn fault(tag: &str) -> Option<&'static str> {
+    if oxilangtag::LanguageTag::parse(tag).is_ok() {
+        return None;
+    }
+    Some(if tag.trim().is_empty() {
+        "it is empty"
+    } else if tag.contains('_') {
+        "its parts are separated by hyphens, not underscores"
+    } else if !tag
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c.is_whitespace())
+    {
+        "it may hold only the letters A to Z, digits and hyphens"
+    } else if tag.chars().any(char::is_whitespace) {
+        "it has spaces in it"
+    } else if tag.split('-').any(|part| part.len() > 8) {
+        "each of its parts is at most eight letters or digits long"
+    } else {
+        "its parts are not in the order language, script, region (e.g. `kk-Cyrl-KZ`)"
+    })
+}
+
+/// What is said of a `lang:` value that is not a tag, or `None` for a tag.
+pub fn refusal(tag: &str) -> Option<String> {
+    let why = fault(tag)?;
+    Some(if tag.trim().is_empty() {
+        "`lang:` is empty".to_string()
+    } else {
+        format!("`lang: {}` is not a language tag: {why}", shown(tag))
+    })
+}
+
+/// `tag`, shown in a message: control characters escaped and a long one cut.
+pub fn shown(tag: &str) -> String {
+    let mut out = String::new();
+    for c in tag.chars().take(40) {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    if tag.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_formed_tags_pass() {
+        for tag in [
+            "en",
+            "EN",
+            "en-GB",
+            "ru",
+            "kk",
+            "kk-Cyrl-KZ",
+            "zh-Hant-TW",
+            "sr-Latn-RS",
+            "de-CH-1996",
+            "es-419",
+            "sl-rozaj-biske",
+            "en-a-bbb-x-a-ccc",
+            "qaa-Qaaa-QM-x-southern",
+            "x-whatever",
+            "i-klingon",
+            "en-GB-oed",
+            "zh-yue-HK",
+        ] {
+            assert_eq!(fault(tag), None, "{tag}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_refused_with_a_reason() {
+        for (tag, why) in [
+            ("", "empty"),
+            ("  ", "empty"),
+            ("en_GB", "underscores"),
+            ("en GB", "spaces"),
+            ("en\n", "spaces"),
+            ("en<x:a/>", "letters A to Z"),
+            ("en\"/><x a=\"", "letters A to Z"),
+            ("<en>", "letters A to Z"),
+            ("en&amp;", "letters A to Z"),
+            ("en\"", "letters A to Z"),
+            ("ру", "letters A to Z"),
+            ("kk-\u{1}", "letters A to Z"),
+            ("en-regionalvariant", "eight"),
+            ("e", "order"),
+            ("en-", "order"),
+            ("-en", "order"),
+            ("en--GB", "order"),
+            ("123", "order"),
+            ("en-a", "order"),
+            ("en-x", "order"),
+            ("en-GB-x", "order"),
+        ] {
+            let fault = fault(tag).unwrap_or_else(|| panic!("{tag:?} passed"));
+            assert!(fault.contains(why), "{tag:?}: {fault}");
+        }
+    }
+
+    #[test]
+    fn tags_are_shown_safely() {
+        assert_eq!(shown("en\u{1}<\""), "en\\u{1}<\"");
+        assert_eq!(shown(&"a".repeat(100)).chars().count(), 41);
+    }
+}
