@@ -403,6 +403,10 @@ pub fn epoch_of_date(date: &str) -> Option<i64> {
 /// the whole new one, never a part: write a temporary file beside it, then
 /// rename it over. A killed or failed build leaves the old PDF.
 ///
+/// The temporary file is always a new file (`O_EXCL`): a name that exists,
+/// even as a symlink someone planted, is never opened, and the next name is
+/// tried. The rename replaces a link at `path` itself, never its target.
+///
 /// There is no fsync: it cost about 25 ms a file here, more than building
 /// a leaflet. After a power cut (not a crash) the newest PDF may be lost;
 /// ext4 and most file systems flush a file renamed over another, and the
@@ -417,14 +421,118 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
+    let (tmp, mut file) = create_temporary(dir, &name)?;
+    let result = file.write_all(bytes).and_then(|()| {
+        drop(file);
         std::fs::rename(&tmp, path)
-    })();
+    });
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Error::io(path, "write", &e)
     })
+}
+
+/// How many names [`create_temporary`] tries before it gives up.
+pub const TEMPORARY_ATTEMPTS: u32 = 64;
+
+/// A new, empty temporary file in `dir` for the file `name`:
+/// `.NAME.PID.tmp`, else `.NAME.N-PID.tmp` for N = 1, 2 … The process id
+/// stays last, so a later build can tell whose it was.
+pub fn temporary_name(dir: &Path, name: &str, attempt: u32) -> std::path::PathBuf {
+    let pid = std::process::id();
+    match attempt {
+        0 => dir.join(format!(".{name}.{pid}.tmp")),
+        n => dir.join(format!(".{name}.{n}-{pid}.tmp")),
+    }
+}
+
+fn create_temporary(dir: &Path, name: &str) -> Result<(std::path::PathBuf, std::fs::File)> {
+    let mut last = None;
+    for attempt in 0..TEMPORARY_ATTEMPTS {
+        let tmp = temporary_name(dir, name, attempt);
+        // create_new: O_CREAT | O_EXCL, which never follows a symlink.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(tmp),
+            Err(e) => return Err(Error::io(&tmp, "create the temporary file", &e)),
+        }
+    }
+    let last = last.unwrap_or_else(|| dir.to_path_buf());
+    Err(Error::new(format!(
+        "could not write {name}: the {TEMPORARY_ATTEMPTS} temporary names handbill tries in {} are all taken (the last was {})",
+        dir.display(),
+        last.display()
+    ))
+    .help("remove the files named `.NAME.….tmp` from the output folder, and check who put them there"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(name: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("handbill-lib-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn planted_links_at_the_temporary_names_are_never_followed() {
+        let d = folder("links");
+        let out = d.join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let victim = d.join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        // A link at every name but the last, to a file that exists and
+        // (dangling) to one that does not.
+        for attempt in 0..TEMPORARY_ATTEMPTS - 1 {
+            let target = if attempt % 2 == 0 {
+                victim.clone()
+            } else {
+                d.join(format!("created-{attempt}"))
+            };
+            std::os::unix::fs::symlink(&target, temporary_name(&out, "b.pdf", attempt)).unwrap();
+        }
+        write_atomically(&out.join("b.pdf"), b"%PDF new").unwrap();
+        assert_eq!(std::fs::read(out.join("b.pdf")).unwrap(), b"%PDF new");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        for attempt in 0..TEMPORARY_ATTEMPTS - 1 {
+            let tmp = temporary_name(&out, "b.pdf", attempt);
+            assert!(tmp.symlink_metadata().unwrap().is_symlink(), "{tmp:?}");
+            assert!(!d.join(format!("created-{attempt}")).exists());
+        }
+        assert!(!temporary_name(&out, "b.pdf", TEMPORARY_ATTEMPTS - 1).exists());
+    }
+
+    #[test]
+    fn every_temporary_name_taken_is_an_error_and_writes_nothing() {
+        let d = folder("taken");
+        let victim = d.join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        for attempt in 0..TEMPORARY_ATTEMPTS {
+            std::os::unix::fs::symlink(&victim, temporary_name(&d, "m.txt", attempt)).unwrap();
+        }
+        let err = write_atomically(&d.join("m.txt"), b"new").unwrap_err();
+        assert!(err.message.contains("temporary names"), "{err}");
+        assert!(!d.join("m.txt").exists());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    }
+
+    #[test]
+    fn a_link_at_the_output_is_replaced_not_followed() {
+        let d = folder("output-link");
+        let victim = d.join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        let out = d.join("b.pdf");
+        std::os::unix::fs::symlink(&victim, &out).unwrap();
+        write_atomically(&out, b"%PDF new").unwrap();
+        assert!(!out.symlink_metadata().unwrap().is_symlink());
+        assert_eq!(std::fs::read(&out).unwrap(), b"%PDF new");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    }
 }
