@@ -12,10 +12,12 @@
 //! [`build`] runs it for one briefing; the `cli` module is the command line.
 
 pub mod batch;
+pub mod calendar;
 pub mod cli;
 pub mod error;
 pub mod format;
 pub mod layout;
+pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod markup;
@@ -380,23 +382,13 @@ pub fn build_prepared(
     })
 }
 
-/// Seconds since 1970 at midnight UTC of a `YYYY-MM-DD` date.
+/// Seconds since 1970 at midnight UTC of a `YYYY-MM-DD` date; none for a
+/// date in another form or not a real day (which loading refuses).
 pub fn epoch_of_date(date: &str) -> Option<i64> {
-    let mut parts = date.trim().splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.get(..2)?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=9999).contains(&y) {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400)
+    calendar::parse(date)
+        .ok()
+        .filter(|d| d.iso)
+        .and_then(|d| d.epoch())
 }
 
 /// Writes `bytes` to `path` so that the path holds either the old file or

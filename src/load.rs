@@ -155,7 +155,7 @@ struct BriefingFile {
     #[serde(default)]
     lang: Option<String>,
     #[serde(default)]
-    date: Option<String>,
+    date: Option<Spanned<String>>,
     #[serde(default)]
     keywords: Option<Vec<String>>,
     #[serde(default)]
@@ -380,7 +380,10 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         }),
         audience: raw.audience,
         lang: raw.lang,
-        date: raw.date,
+        date: match raw.date {
+            Some(d) => Some(checked_date(path, &text, &d)?),
+            None => None,
+        },
         keywords: raw.keywords,
         logo: raw.logo.map(|l| Located {
             location: located(path, &text, &l.referenced),
@@ -527,7 +530,7 @@ fn csv_fields(line: &str) -> Vec<String> {
 struct ProfileFile {
     title: String,
     publisher: String,
-    date: String,
+    date: Spanned<String>,
     lang: String,
     #[serde(default)]
     sources: BTreeMap<String, Source>,
@@ -633,6 +636,8 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
     let file = dir.join("profile.yaml");
     let text = read_text(&file)?;
     let raw: ProfileFile = parse_yaml(&file, &text, 1)?;
+    let date = checked_date(&file, &text, &raw.date)?;
+    check_sources(&file, &text, &raw.sources)?;
     let mut all: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, "read the folder", &e))?
         .flatten()
@@ -718,7 +723,7 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
         file,
         title: raw.title,
         publisher: raw.publisher,
-        date: raw.date,
+        date,
         lang: raw.lang,
         sources: raw.sources,
         images: raw.images,
@@ -800,6 +805,53 @@ pub fn load_section(path: &Path) -> Result<Section> {
         body_line,
         translations: BTreeMap::new(),
     })
+}
+
+/// A date field, checked to be a real calendar date in a form handbill
+/// reads (see `calendar`); the error points at the value.
+fn checked_date(file: &Path, text: &str, date: &Spanned<String>) -> Result<String> {
+    match crate::calendar::parse(&date.value) {
+        Ok(_) => Ok(date.value.clone()),
+        Err(why) => Err(Error::new(format!("the date {why}"))
+            .at(located(file, text, &date.referenced))
+            .help(format!(
+                "write a real date as {}",
+                crate::calendar::DATE_FORMS
+            ))),
+    }
+}
+
+/// Every source's `date:` is a real date and its `url:` a link a document
+/// may hold (see `link`); the error points at the line (found under the
+/// source's key, as the YAML reader keeps no spans there).
+fn check_sources(file: &Path, text: &str, sources: &BTreeMap<String, Source>) -> Result<()> {
+    let at = |key: &str, field: &str| {
+        let offset = text
+            .find(&format!("\n  {key}:"))
+            .or_else(|| text.find(&format!("{key}:")))
+            .and_then(|at| text[at..].find(field).map(|d| at + d))
+            .unwrap_or(0);
+        Location::at_offset(file, text, offset)
+    };
+    for (key, source) in sources {
+        if let Some(Err(why)) = source.date.as_deref().map(crate::calendar::parse) {
+            return Err(Error::new(format!("source `{key}`: the date {why}"))
+                .at(at(key, "date:"))
+                .help(format!(
+                    "write a real date as {}",
+                    crate::calendar::DATE_FORMS
+                )));
+        }
+        if let Some(Err(why)) = source.url.as_deref().map(crate::link::check) {
+            return Err(Error::new(format!("source `{key}`: {why}"))
+                .at(at(key, "url:"))
+                .help(format!(
+                    "a source's `url:` is printed as a link: it may be {}",
+                    crate::link::ALLOWED
+                )));
+        }
+    }
+    Ok(())
 }
 
 /// Whether a line of a section file speaks of an audience: `audience:`,
