@@ -611,6 +611,9 @@ mod tests {
             "[x](data:text/html,hi)\n",
             "[x](report.pdf)\n",
             "[x][r]\n\n[r]: javascript:alert(1)\n",
+            "[x](&#106;avascript:alert(1))\n",
+            "[x](java&#x09;script:alert(1))\n",
+            "[x](%6Aavascript:alert(1))\n",
             "Text.[^n]\n\n[^n]: See [here](file:///c:/x).\n",
         ] {
             let err = section_markup(&section(body), &sources(), true).unwrap_err();
