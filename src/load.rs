@@ -890,7 +890,9 @@ fn check_audience_lines(
 ) -> Result<Audience> {
     // The front matter starts on line 2 of the file.
     let read_line = read.map(|a| a.referenced.line() as usize + 1);
-    for (i, line) in front.lines().enumerate() {
+    // Lines as YAML counts them: a lone carriage return breaks one too.
+    let front = front.replace("\r\n", "\n");
+    for (i, line) in front.split(['\n', '\r']).enumerate() {
         let line_no = i + 2;
         if mentions_audience(line) && Some(line_no) != read_line {
             let column = line.len() - line.trim_start().len() + 1;
@@ -1199,6 +1201,35 @@ mod tests {
                 "---\nid: a\ntitle: A\n...\naudience: confidential\n---\nText\n",
                 0,
             ),
+            // line breaks YAML may not read as breaks
+            (
+                "---\nid: a\ntitle: A\u{2028}audience: confidential\n---\nText\n",
+                0,
+            ),
+            (
+                "---\nid: a\ntitle: A\u{85}audience: confidential\n---\nText\n",
+                0,
+            ),
+            (
+                "---\nid: a\ntitle: A\r# audience: confidential\n---\nText\n",
+                0,
+            ),
+            (
+                "---\nid: a\ntitle: A\u{b}audience: confidential\n---\nText\n",
+                0,
+            ),
+            (
+                "---\nid: a\ntitle: A\u{c}audience: confidential\n---\nText\n",
+                0,
+            ),
+            (
+                "---\nid: a\ntitle: 'A\n  audience: confidential'\n---\nText\n",
+                0,
+            ),
+            (
+                "---\nid: a\ntitle: |\n  A\n  audience: confidential\n---\nText\n",
+                0,
+            ),
             // two BOMs, or one before the closing `---`
             (
                 "\u{feff}\u{feff}---\nid: a\ntitle: A\naudience: confidential\n---\nText\n",
@@ -1234,6 +1265,7 @@ mod tests {
             "\u{feff}---\r\nid: a\r\ntitle: A\r\naudience: confidential\r\n---\r\nText\r\n",
             "---\nid: a\ntitle: A\naudience: \"confidential\"  # for the lawyers\n---\nText\n",
             "---\n{id: a, title: A, audience: confidential}\n---\nText\n",
+            "---\nid: a\rtitle: A\raudience: confidential\n---\nText\n",
         ]
         .iter()
         .enumerate()
