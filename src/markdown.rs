@@ -139,13 +139,10 @@ pub fn footnotes(body: &str) -> Footnotes {
     }
     let mut candidates: Vec<&str> = Vec::new();
     for (start, _) in body.match_indices("[^") {
-        let rest = &body[start + 2..];
-        let Some(len) = rest.find(']') else { break };
-        let label = &rest[..len];
-        if !label.is_empty()
-            && !label.contains(char::is_whitespace)
-            && !label.contains(['[', '^'])
-            && !defined.contains(&label.to_lowercase())
+        let Some(label) = label_at(body, start) else {
+            continue;
+        };
+        if !defined.contains(&label.to_lowercase())
             && !candidates.iter().any(|c| c.eq_ignore_ascii_case(label))
         {
             candidates.push(label);
@@ -176,8 +173,7 @@ pub fn footnotes(body: &str) -> Footnotes {
         cited = body
             .match_indices("[^")
             .filter_map(|(start, _)| {
-                let len = body[start + 2..].find(']')?;
-                let label = &body[start + 2..start + 2 + len];
+                let label = label_at(body, start)?;
                 candidates
                     .contains(&label)
                     .then(|| (label.to_string(), start))
@@ -189,6 +185,15 @@ pub fn footnotes(body: &str) -> Footnotes {
         cited,
         unclosed,
     }
+}
+
+/// The label of a `[^label]` that starts at `start`: no spaces, no
+/// brackets. Looking no further than the next `[` or blank keeps a text of
+/// many `[^` linear.
+fn label_at(body: &str, start: usize) -> Option<&str> {
+    let rest = &body[start + 2..];
+    let end = rest.find(|c: char| c == ']' || c == '[' || c == '^' || c.is_whitespace())?;
+    (end > 0 && rest[end..].starts_with(']')).then(|| &rest[..end])
 }
 
 /// The sources a section cites by key (footnotes it does not define).
@@ -631,5 +636,14 @@ mod tests {
         assert!(m.contains("href=\"mailto:office@haldane.org\""), "{m}");
         assert!(m.contains("href=\"https://haldane.org\""), "{m}");
         assert!(m.contains("href=\"#sec-elections\""), "{m}");
+    }
+
+    #[test]
+    fn many_unclosed_marks_take_linear_time() {
+        let body = format!("{}]", "[^".repeat(1_000_000));
+        let started = std::time::Instant::now();
+        let f = footnotes(&body);
+        assert!(f.cited.is_empty() && f.defined.is_empty(), "{f:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }
