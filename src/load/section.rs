@@ -378,4 +378,105 @@ mod tests {
         );
         assert_eq!(load_section(&p).unwrap().audience, Audience::Public);
     }
+
+    /// Text an attacker (or a slip of the hand) might put around a marking.
+    const NOISE: &[&str] = &[
+        "",
+        "#",
+        "# ",
+        "  ",
+        "\t",
+        "-",
+        "- ",
+        "---",
+        "...",
+        "\u{feff}",
+        "\u{200b}",
+        "\u{a0}",
+        "\r",
+        "\u{2028}",
+        "\u{85}",
+        "'",
+        "\"",
+        "{",
+        "}",
+        "[",
+        "]",
+        ":",
+        " # ",
+        "? ",
+        "&a ",
+        "*a",
+        "!!str ",
+        "|",
+        ">",
+        "Audience",
+        "AUDIENCE",
+        "\u{430}udience",
+        "audience:",
+        "audience: public",
+        "public",
+        "x: y",
+        "tags:",
+        "  - x",
+    ];
+
+    /// Whatever is done to the lines around (and inside) `audience:
+    /// confidential`, the section is confidential or the file is refused:
+    /// never public.
+    #[test]
+    fn no_mangled_front_matter_reads_a_confidential_section_as_public() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        let d = temp("mangled");
+        let lines = ["id: a", "title: A", "tags: [x]", "audience: confidential"];
+        let edit = (
+            0..lines.len() + 1,
+            0..4usize,
+            proptest::sample::select(NOISE),
+        );
+        let strategy = proptest::collection::vec(edit, 1..5);
+        // The same cases every run, so the count below is stable.
+        let rng = proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        );
+        let config = Config {
+            cases: 512,
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new_with_rng(config, rng);
+        let n = std::sync::atomic::AtomicUsize::new(0);
+        let read = std::sync::atomic::AtomicUsize::new(0);
+        runner
+            .run(&strategy, |edits| {
+                let mut lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+                for (at, how, noise) in edits {
+                    match (how, at.min(lines.len().saturating_sub(1))) {
+                        (0, _) => lines.insert(at.min(lines.len()), noise.to_string()),
+                        (1, i) => lines[i] = format!("{noise}{}", lines[i]),
+                        (2, i) => lines[i].push_str(noise),
+                        (_, i) => {
+                            let mid = lines[i].len() / 2;
+                            if lines[i].is_char_boundary(mid) {
+                                lines[i].insert_str(mid, noise);
+                            }
+                        }
+                    }
+                }
+                let text = format!("---\n{}\n---\nText.\n", lines.join("\n"));
+                let i = n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let p = write(&d, &format!("{i:04}-a.md"), &text);
+                if let Ok(s) = load_section(&p) {
+                    read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    prop_assert_eq!(s.audience, Audience::Confidential, "{:?}", text);
+                }
+                Ok(())
+            })
+            .unwrap();
+        // Harmless noise (a trailing comment, a blank line) still reads: the
+        // property is not met by refusing everything.
+        let read = read.into_inner();
+        assert!(read >= 16, "only {read} of 512 mangled files were read");
+    }
 }
