@@ -161,4 +161,60 @@ mod tests {
             assert!(err.contains(says), "{bad:?}: {err}");
         }
     }
+
+    /// However a forbidden scheme is dressed up (case, blanks, controls,
+    /// invisible characters, entities left as text), it is refused; and
+    /// whatever passes starts with an allowed scheme or `#`.
+    #[test]
+    fn no_spelling_of_a_forbidden_scheme_passes() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        let noise = proptest::sample::select(vec![
+            "", " ", "\t", "\n", "\r", "\u{0}", "\u{1}", "\u{7f}", "\u{85}", "\u{a0}", "\u{ad}",
+            "\u{200b}", "\u{200d}", "\u{202e}", "\u{2028}", "\u{3000}", "\u{feff}", "%", "&#", "/",
+            "\\", "@", ":", "#",
+        ]);
+        let scheme = proptest::sample::select(vec![
+            "javascript:",
+            "file:",
+            "launch:",
+            "data:",
+            "vbscript:",
+            "smb:",
+            "ftp:",
+        ]);
+        let strategy = (
+            scheme,
+            proptest::collection::vec((0..12usize, noise, any::<bool>()), 0..4),
+        );
+        let mut runner = TestRunner::new_with_rng(
+            Config {
+                cases: 2048,
+                failure_persistence: None,
+                ..Config::default()
+            },
+            TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+        );
+        runner
+            .run(&strategy, |(scheme, edits)| {
+                let mut target: Vec<char> = format!("{scheme}alert(1)").chars().collect();
+                for (at, noise, upper) in edits {
+                    let at = at.min(target.len());
+                    if upper && at < target.len() {
+                        target[at] = target[at].to_ascii_uppercase();
+                    }
+                    for (i, c) in noise.chars().enumerate() {
+                        target.insert(at + i, c);
+                    }
+                }
+                let target: String = target.into_iter().collect();
+                if check(&target).is_ok() {
+                    let allowed = target.starts_with('#')
+                        || SCHEMES.iter().any(|s| target.starts_with(&format!("{s}:")));
+                    prop_assert!(allowed, "{:?} passed", target);
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
 }
