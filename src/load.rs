@@ -536,7 +536,7 @@ struct ProfileFile {
     date: Spanned<String>,
     lang: String,
     #[serde(default)]
-    sources: BTreeMap<String, Source>,
+    sources: BTreeMap<String, Spanned<Source>>,
     #[serde(default)]
     images: BTreeMap<String, ImageAsset>,
 }
@@ -717,7 +717,7 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
         publisher: raw.publisher,
         date,
         lang: raw.lang,
-        sources: raw.sources,
+        sources: raw.sources.into_iter().map(|(k, v)| (k, v.value)).collect(),
         images: raw.images,
         sections,
     })
@@ -757,29 +757,35 @@ fn checked_date(file: &Path, text: &str, date: &Spanned<String>) -> Result<Strin
 }
 
 /// Every source's `date:` is a real date and its `url:` a link a document
-/// may hold (see `link`); the error points at the line (found under the
-/// source's key, as the YAML reader keeps no spans there).
-fn check_sources(file: &Path, text: &str, sources: &BTreeMap<String, Source>) -> Result<()> {
-    let at = |key: &str, field: &str| {
-        let offset = text
-            .find(&format!("\n  {key}:"))
-            .or_else(|| text.find(&format!("{key}:")))
-            .and_then(|at| text[at..].find(field).map(|d| at + d))
-            .unwrap_or(0);
+/// may hold (see `link`); the error points at the field's line, found from
+/// where the source's entry starts.
+fn check_sources(
+    file: &Path,
+    text: &str,
+    sources: &BTreeMap<String, Spanned<Source>>,
+) -> Result<()> {
+    let at = |source: &Spanned<Source>, field: &str| {
+        let line = source.referenced.line() as usize;
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let offset = text[start..].find(field).map_or(start, |d| start + d);
         Location::at_offset(file, text, offset)
     };
     for (key, source) in sources {
-        if let Some(Err(why)) = source.date.as_deref().map(crate::calendar::parse) {
+        if let Some(Err(why)) = source.value.date.as_deref().map(crate::calendar::parse) {
             return Err(Error::new(format!("source `{key}`: the date {why}"))
-                .at(at(key, "date:"))
+                .at(at(source, "date:"))
                 .help(format!(
                     "write a real date as {}",
                     crate::calendar::DATE_FORMS
                 )));
         }
-        if let Some(Err(why)) = source.url.as_deref().map(crate::link::check) {
+        if let Some(Err(why)) = source.value.url.as_deref().map(crate::link::check) {
             return Err(Error::new(format!("source `{key}`: {why}"))
-                .at(at(key, "url:"))
+                .at(at(source, "url:"))
                 .help(format!(
                     "a source's `url:` is printed as a link: it may be {}",
                     crate::link::ALLOWED
@@ -936,6 +942,34 @@ mod tests {
                 (note, translation),
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn a_source_date_or_url_error_points_at_its_line() {
+        let d = temp("source-fields");
+        let head = "title: T\npublisher: P\ndate: \"2013-03-01\"\nlang: en\nsources:\n";
+        for (sources, line, says) in [
+            (
+                "  \"a\":\n    author: A\n    title: T\n    date: 2023-02-30\n",
+                9,
+                "28 days",
+            ),
+            (
+                "  a: {author: A, title: T}\n  b:\n    author: B\n    title: T\n    url: \"file:///etc/passwd\"\n",
+                10,
+                "`file:`",
+            ),
+            (
+                "  a:\n    author: A\n    title: T\n    date: \"31/02/2026\"\n",
+                9,
+                "not a date",
+            ),
+        ] {
+            write(&d, "profile.yaml", &format!("{head}{sources}"));
+            let err = load_profile(&d).unwrap_err();
+            assert_eq!(err.location.as_ref().map(|l| l.line), Some(line), "{err}");
+            assert!(err.message.contains(says), "{err}");
         }
     }
 }
