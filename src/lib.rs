@@ -174,7 +174,8 @@ pub fn lay_out_prepared(
             text: &markup_text,
         },
         theme,
-    )?;
+    )
+    .map_err(|e| link_from_values(e, briefing, &template.path))?;
     let used = check_pictures(&document, profile, selection, &template.path)?;
     let pictures = select::read_pictures(
         briefing,
@@ -230,6 +231,55 @@ pub fn lay_out_prepared(
             .and_then(epoch_of_date)
             .or_else(|| epoch_of_date(&profile.date)),
     })
+}
+
+/// A link or QR target the layout refused often comes from the briefing's
+/// `values:` (a leaflet's `qr:`): then the error points at that value.
+fn link_from_values(error: Error, briefing: &model::Briefing, template: &Path) -> Error {
+    fn strings<'a>(value: &'a serde_json::Value, path: String, out: &mut Vec<(String, &'a str)>) {
+        match value {
+            serde_json::Value::String(s) => out.push((path, s)),
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    strings(v, format!("{path}[{i}]"), out);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    strings(v, format!("{path}.{k}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    if error.code != Some("link-target") {
+        return error;
+    }
+    let mut values = Vec::new();
+    strings(&briefing.values, "values".into(), &mut values);
+    let culprit = values
+        .into_iter()
+        .find_map(|(path, value)| match link::check(value) {
+            Err(why) if error.message.contains(&why) => Some((path, why)),
+            _ => None,
+        });
+    let Some((path, why)) = culprit else {
+        return error;
+    };
+    let text = std::fs::read_to_string(&briefing.file).unwrap_or_default();
+    let key = path.rsplit('.').next().unwrap_or(&path);
+    let at = text.find(&format!("{key}:")).map_or_else(
+        || error::Location::file(&briefing.file),
+        |o| error::Location::at_offset(&briefing.file, &text, o),
+    );
+    Error::new(format!("`{path}`: {why}"))
+        .at(at)
+        .help(format!(
+            "template {} makes this value a link or QR code, which may go to {}",
+            template.display(),
+            link::ALLOWED
+        ))
+        .code("link-target")
 }
 
 /// Print needs pictures of enough pixels for their printed size: under

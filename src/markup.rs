@@ -681,6 +681,7 @@ impl Parser<'_> {
                     "a link or QR code may go to {}; if the address comes from a value, correct it there",
                     crate::link::ALLOWED
                 ))
+                .code("link-target")
         })
     }
 
