@@ -487,7 +487,7 @@ fn program_stamp() -> String {
 }
 
 /// Removes what a killed build left: temporary files `.NAME.pdf.PID.tmp`
-/// (see `write_atomically`) whose process is gone.
+/// or `.NAME.pdf.N-PID.tmp` (see `write_atomically`) whose process is gone.
 fn remove_stale_temporaries(out: &Path) {
     for entry in std::fs::read_dir(out).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -497,6 +497,7 @@ fn remove_stale_temporaries(out: &Path) {
         let Some((_, pid)) = rest.rsplit_once('.') else {
             continue;
         };
+        let pid = pid.rsplit('-').next().unwrap_or(pid);
         let Ok(pid) = pid.parse::<u32>() else {
             continue;
         };

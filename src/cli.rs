@@ -221,8 +221,8 @@ enum Verbosity {
     Verbose,
 }
 
-fn build_options(profile: OutputProfile) -> BuildOptions {
-    BuildOptions {
+fn build_options(profile: OutputProfile) -> Result<BuildOptions> {
+    Ok(BuildOptions {
         pdf: PdfOptions {
             color: match profile {
                 OutputProfile::Print => ColorMode::Cmyk,
@@ -230,11 +230,25 @@ fn build_options(profile: OutputProfile) -> BuildOptions {
             },
             marks: profile == OutputProfile::Print,
             archival: profile == OutputProfile::Archive,
-            date: std::env::var("SOURCE_DATE_EPOCH")
-                .ok()
-                .and_then(|s| s.trim().parse().ok()),
+            date: source_date_epoch()?,
         },
         impose: None,
+    })
+}
+
+/// `SOURCE_DATE_EPOCH`, when set and not empty: a value that is not whole
+/// seconds since 1970 is an error, never ignored.
+fn source_date_epoch() -> Result<Option<i64>> {
+    let help = "set it to whole seconds since 1970, e.g. `SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`, or unset it";
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Error::new("SOURCE_DATE_EPOCH is not text").help(help))
+        }
+        Ok(v) if v.trim().is_empty() => Ok(None),
+        Ok(v) => crate::calendar::parse_epoch(&v)
+            .map(Some)
+            .map_err(|why| Error::new(why).help(help)),
     }
 }
 
@@ -275,7 +289,7 @@ fn run_build(
         out: common.out.clone(),
         options: BuildOptions {
             impose,
-            ..build_options(common.profile)
+            ..build_options(common.profile)?
         },
         jobs: jobs.unwrap_or_else(default_jobs).max(1),
         force,
@@ -436,7 +450,7 @@ fn run_check(paths: &[PathBuf], format: Format, report: bool) -> Result<ExitCode
     let files = job_list(paths)?;
     let batch = Batch {
         out: PathBuf::from("."),
-        options: build_options(OutputProfile::Print),
+        options: build_options(OutputProfile::Print)?,
         jobs: default_jobs(),
         force: true,
         dry_run: true,

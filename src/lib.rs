@@ -12,11 +12,13 @@
 //! [`build`] runs it for one briefing; the `cli` module is the command line.
 
 pub mod batch;
+pub mod calendar;
 pub mod cli;
 pub mod error;
 pub mod format;
 pub mod language_tag;
 pub mod layout;
+pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod markup;
@@ -181,7 +183,8 @@ pub fn lay_out_prepared(
             text: &markup_text,
         },
         theme,
-    )?;
+    )
+    .map_err(|e| link_from_values(e, briefing, &template.path))?;
     let used = check_pictures(&document, profile, selection, &template.path)?;
     let pictures = select::read_pictures(
         briefing,
@@ -237,6 +240,55 @@ pub fn lay_out_prepared(
             .and_then(epoch_of_date)
             .or_else(|| epoch_of_date(&profile.date)),
     })
+}
+
+/// A link or QR target the layout refused often comes from the briefing's
+/// `values:` (a leaflet's `qr:`): then the error points at that value.
+fn link_from_values(error: Error, briefing: &model::Briefing, template: &Path) -> Error {
+    fn strings<'a>(value: &'a serde_json::Value, path: String, out: &mut Vec<(String, &'a str)>) {
+        match value {
+            serde_json::Value::String(s) => out.push((path, s)),
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    strings(v, format!("{path}[{i}]"), out);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    strings(v, format!("{path}.{k}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    if error.code != Some("link-target") {
+        return error;
+    }
+    let mut values = Vec::new();
+    strings(&briefing.values, "values".into(), &mut values);
+    let culprit = values
+        .into_iter()
+        .find_map(|(path, value)| match link::check(value) {
+            Err(why) if error.message.contains(&why) => Some((path, why)),
+            _ => None,
+        });
+    let Some((path, why)) = culprit else {
+        return error;
+    };
+    let text = std::fs::read_to_string(&briefing.file).unwrap_or_default();
+    let key = path.rsplit('.').next().unwrap_or(&path);
+    let at = text.find(&format!("{key}:")).map_or_else(
+        || error::Location::file(&briefing.file),
+        |o| error::Location::at_offset(&briefing.file, &text, o),
+    );
+    Error::new(format!("`{path}`: {why}"))
+        .at(at)
+        .help(format!(
+            "template {} makes this value a link or QR code, which may go to {}",
+            template.display(),
+            link::ALLOWED
+        ))
+        .code("link-target")
 }
 
 /// Print needs pictures of enough pixels for their printed size: under
@@ -414,28 +466,22 @@ pub fn encrypt_copy(built: &mut Built, password: &model::Password, secret: &[u8]
     Ok(())
 }
 
-/// Seconds since 1970 at midnight UTC of a `YYYY-MM-DD` date.
+/// Seconds since 1970 at midnight UTC of a `YYYY-MM-DD` date; none for a
+/// date in another form or not a real day (which loading refuses).
 pub fn epoch_of_date(date: &str) -> Option<i64> {
-    let mut parts = date.trim().splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.get(..2)?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=9999).contains(&y) {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400)
+    calendar::parse(date)
+        .ok()
+        .filter(|d| d.iso)
+        .and_then(|d| d.epoch())
 }
 
 /// Writes `bytes` to `path` so that the path holds either the old file or
 /// the whole new one, never a part: write a temporary file beside it, then
 /// rename it over. A killed or failed build leaves the old PDF.
+///
+/// The temporary file is always a new file (`O_EXCL`): a name that exists,
+/// even as a symlink someone planted, is never opened, and the next name is
+/// tried. The rename replaces a link at `path` itself, never its target.
 ///
 /// There is no fsync: it cost about 25 ms a file here, more than building
 /// a leaflet. After a power cut (not a crash) the newest PDF may be lost;
@@ -451,14 +497,118 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
+    let (tmp, mut file) = create_temporary(dir, &name)?;
+    let result = file.write_all(bytes).and_then(|()| {
+        drop(file);
         std::fs::rename(&tmp, path)
-    })();
+    });
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Error::io(path, "write", &e)
     })
+}
+
+/// How many names [`create_temporary`] tries before it gives up.
+pub const TEMPORARY_ATTEMPTS: u32 = 64;
+
+/// A new, empty temporary file in `dir` for the file `name`:
+/// `.NAME.PID.tmp`, else `.NAME.N-PID.tmp` for N = 1, 2 … The process id
+/// stays last, so a later build can tell whose it was.
+pub fn temporary_name(dir: &Path, name: &str, attempt: u32) -> std::path::PathBuf {
+    let pid = std::process::id();
+    match attempt {
+        0 => dir.join(format!(".{name}.{pid}.tmp")),
+        n => dir.join(format!(".{name}.{n}-{pid}.tmp")),
+    }
+}
+
+fn create_temporary(dir: &Path, name: &str) -> Result<(std::path::PathBuf, std::fs::File)> {
+    let mut last = None;
+    for attempt in 0..TEMPORARY_ATTEMPTS {
+        let tmp = temporary_name(dir, name, attempt);
+        // create_new: O_CREAT | O_EXCL, which never follows a symlink.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(tmp),
+            Err(e) => return Err(Error::io(&tmp, "create the temporary file", &e)),
+        }
+    }
+    let last = last.unwrap_or_else(|| dir.to_path_buf());
+    Err(Error::new(format!(
+        "could not write {name}: the {TEMPORARY_ATTEMPTS} temporary names handbill tries in {} are all taken (the last was {})",
+        dir.display(),
+        last.display()
+    ))
+    .help("remove the files named `.NAME.….tmp` from the output folder, and check who put them there"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(name: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("handbill-lib-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn planted_links_at_the_temporary_names_are_never_followed() {
+        let d = folder("links");
+        let out = d.join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let victim = d.join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        // A link at every name but the last, to a file that exists and
+        // (dangling) to one that does not.
+        for attempt in 0..TEMPORARY_ATTEMPTS - 1 {
+            let target = if attempt % 2 == 0 {
+                victim.clone()
+            } else {
+                d.join(format!("created-{attempt}"))
+            };
+            std::os::unix::fs::symlink(&target, temporary_name(&out, "b.pdf", attempt)).unwrap();
+        }
+        write_atomically(&out.join("b.pdf"), b"%PDF new").unwrap();
+        assert_eq!(std::fs::read(out.join("b.pdf")).unwrap(), b"%PDF new");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        for attempt in 0..TEMPORARY_ATTEMPTS - 1 {
+            let tmp = temporary_name(&out, "b.pdf", attempt);
+            assert!(tmp.symlink_metadata().unwrap().is_symlink(), "{tmp:?}");
+            assert!(!d.join(format!("created-{attempt}")).exists());
+        }
+        assert!(!temporary_name(&out, "b.pdf", TEMPORARY_ATTEMPTS - 1).exists());
+    }
+
+    #[test]
+    fn every_temporary_name_taken_is_an_error_and_writes_nothing() {
+        let d = folder("taken");
+        let victim = d.join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        for attempt in 0..TEMPORARY_ATTEMPTS {
+            std::os::unix::fs::symlink(&victim, temporary_name(&d, "m.txt", attempt)).unwrap();
+        }
+        let err = write_atomically(&d.join("m.txt"), b"new").unwrap_err();
+        assert!(err.message.contains("temporary names"), "{err}");
+        assert!(!d.join("m.txt").exists());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    }
+
+    #[test]
+    fn a_link_at_the_output_is_replaced_not_followed() {
+        let d = folder("output-link");
+        let victim = d.join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        let out = d.join("b.pdf");
+        std::os::unix::fs::symlink(&victim, &out).unwrap();
+        write_atomically(&out, b"%PDF new").unwrap();
+        assert!(!out.symlink_metadata().unwrap().is_symlink());
+        assert_eq!(std::fs::read(&out).unwrap(), b"%PDF new");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    }
 }

@@ -12,10 +12,13 @@ use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visi
 use serde_saphyr::Spanned;
 
 use crate::error::{Error, Location, Result, did_you_mean};
+
+mod section;
 use crate::model::{
     Audience, Briefing, ImageAsset, Located, Profile, Recipient, Section, SectionChoice,
     SectionPick, Source,
 };
+pub use section::load_section;
 
 mod recipients;
 
@@ -167,7 +170,7 @@ struct BriefingFile {
     #[serde(default)]
     lang: Option<Spanned<String>>,
     #[serde(default)]
-    date: Option<String>,
+    date: Option<Spanned<String>>,
     #[serde(default)]
     keywords: Option<Vec<String>>,
     #[serde(default)]
@@ -416,7 +419,10 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         }),
         audience: raw.audience,
         lang: raw.lang.map(|l| language(path, &text, l)).transpose()?,
-        date: raw.date,
+        date: match raw.date {
+            Some(d) => Some(checked_date(path, &text, &d)?),
+            None => None,
+        },
         keywords: raw.keywords,
         logo: raw.logo.map(|l| Located {
             location: located(path, &text, &l.referenced),
@@ -463,23 +469,12 @@ fn check_passwords(
 struct ProfileFile {
     title: String,
     publisher: String,
-    date: String,
+    date: Spanned<String>,
     lang: Spanned<String>,
     #[serde(default)]
-    sources: BTreeMap<String, Source>,
+    sources: BTreeMap<String, Spanned<Source>>,
     #[serde(default)]
     images: BTreeMap<String, ImageAsset>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FrontMatter {
-    id: String,
-    title: String,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    audience: Audience,
 }
 
 /// The folder that holds the profiles for a briefing.
@@ -570,6 +565,8 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
     let text = read_text(&file)?;
     let raw: ProfileFile = parse_yaml(&file, &text, 1)?;
     let lang = language(&file, &text, raw.lang)?;
+    let date = checked_date(&file, &text, &raw.date)?;
+    check_sources(&file, &text, &raw.sources)?;
     let mut all: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, "read the folder", &e))?
         .flatten()
@@ -627,6 +624,24 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
             .at(Location::at_offset(&path, &text, offset))
             .help("a translation keeps its section's id; only the title and text change"));
         }
+        // A translation without a marking has its section's; a narrower
+        // one must not be printed under the section's wider marking.
+        if translated.audience > section.audience {
+            let text = read_text(&path)?;
+            return Err(Error::new(format!(
+                "the translation is for the {} audience, its section for the {} audience",
+                translated.audience, section.audience
+            ))
+            .at(text.find("audience").map_or_else(
+                || Location::at_line(&path, &text, 1, 1),
+                |o| Location::at_offset(&path, &text, o),
+            ))
+            .help(format!(
+                "a translation has its section's audience: write `audience: {}` in {} too",
+                translated.audience,
+                original.display()
+            )));
+        }
         section.translations.insert(lang.to_string(), translated);
     }
     Ok(Profile {
@@ -637,9 +652,9 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
         file,
         title: raw.title,
         publisher: raw.publisher,
-        date: raw.date,
+        date,
         lang,
-        sources: raw.sources,
+        sources: raw.sources.into_iter().map(|(k, v)| (k, v.value)).collect(),
         images: raw.images,
         sections,
     })
@@ -664,59 +679,57 @@ fn is_translation(path: &Path) -> bool {
         .is_some_and(|lang| lang.len() == 2 && lang.chars().all(|c| c.is_ascii_lowercase()))
 }
 
-/// Reads one section: YAML front matter between `---` lines, then Markdown.
-pub fn load_section(path: &Path) -> Result<Section> {
-    let text = read_text(path)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let missing = || {
-        Error::new("the section has no front matter")
-            .at(Location::at_line(path, text, 1, 1))
-            .help("begin the file with `---`, then `id:` and `title:` lines, then `---`")
+/// A date field, checked to be a real calendar date in a form handbill
+/// reads (see `calendar`); the error points at the value.
+fn checked_date(file: &Path, text: &str, date: &Spanned<String>) -> Result<String> {
+    match crate::calendar::parse(&date.value) {
+        Ok(_) => Ok(date.value.clone()),
+        Err(why) => Err(Error::new(format!("the date {why}"))
+            .at(located(file, text, &date.referenced))
+            .help(format!(
+                "write a real date as {}",
+                crate::calendar::DATE_FORMS
+            ))),
+    }
+}
+
+/// Every source's `date:` is a real date and its `url:` a link a document
+/// may hold (see `link`); the error points at the field's line, found from
+/// where the source's entry starts.
+fn check_sources(
+    file: &Path,
+    text: &str,
+    sources: &BTreeMap<String, Spanned<Source>>,
+) -> Result<()> {
+    let at = |source: &Spanned<Source>, field: &str| {
+        let line = source.referenced.line() as usize;
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let offset = text[start..].find(field).map_or(start, |d| start + d);
+        Location::at_offset(file, text, offset)
     };
-    let first_end = text.find('\n').ok_or_else(missing)?;
-    if text[..first_end].trim_end() != "---" {
-        return Err(missing());
-    }
-    let mut offset = first_end + 1;
-    let mut end = None;
-    for line in text[offset..].split_inclusive('\n') {
-        if line.trim_end() == "---" {
-            end = Some((offset, offset + line.len()));
-            break;
+    for (key, source) in sources {
+        if let Some(Err(why)) = source.value.date.as_deref().map(crate::calendar::parse) {
+            return Err(Error::new(format!("source `{key}`: the date {why}"))
+                .at(at(source, "date:"))
+                .help(format!(
+                    "write a real date as {}",
+                    crate::calendar::DATE_FORMS
+                )));
         }
-        offset += line.len();
+        if let Some(Err(why)) = source.value.url.as_deref().map(crate::link::check) {
+            return Err(Error::new(format!("source `{key}`: {why}"))
+                .at(at(source, "url:"))
+                .help(format!(
+                    "a source's `url:` is printed as a link: it may be {}",
+                    crate::link::ALLOWED
+                )));
+        }
     }
-    let (fm_end, body_start) = end.ok_or_else(|| {
-        Error::new("the front matter is not closed")
-            .at(Location::at_line(path, text, 1, 1))
-            .help("end the front matter with a line holding only `---`")
-    })?;
-    let front = &text[first_end + 1..fm_end];
-    let meta: FrontMatter = parse_yaml(path, front, 2)?;
-    let id_ok = !meta.id.is_empty()
-        && meta
-            .id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !id_ok {
-        let offset = text.find("id:").unwrap_or(0);
-        return Err(
-            Error::new(format!("the section id `{}` is not valid", meta.id))
-                .at(Location::at_offset(path, text, offset))
-                .help("use lower-case letters, digits and hyphens, e.g. `id: oil-workers-strike`"),
-        );
-    }
-    let body_line = text[..body_start].matches('\n').count() + 1;
-    Ok(Section {
-        id: meta.id,
-        title: meta.title,
-        tags: meta.tags,
-        audience: meta.audience,
-        body: text[body_start..].to_string(),
-        file: path.to_path_buf(),
-        body_line,
-        translations: BTreeMap::new(),
-    })
+    Ok(())
 }
 
 #[cfg(test)]
@@ -871,18 +884,30 @@ mod tests {
     }
 
     #[test]
-    fn front_matter_errors_point_into_the_markdown_file() {
-        let d = temp("front");
-        let p = write(
-            &d,
-            "01-a.md",
-            "---\nid: a\ntitle: A\nauthor: me\n---\nText\n",
-        );
-        let err = load_section(&p).unwrap_err();
-        assert_eq!(err.location.unwrap().line, 4, "{}", err.message);
-        let p = write(&d, "02-b.md", "---\nid: b\ntitle: B\n---\n\nText\n");
-        let s = load_section(&p).unwrap();
-        assert_eq!(s.body_line, 5);
-        assert_eq!(s.body, "\nText\n");
+    fn a_source_date_or_url_error_points_at_its_line() {
+        let d = temp("source-fields");
+        let head = "title: T\npublisher: P\ndate: \"2013-03-01\"\nlang: en\nsources:\n";
+        for (sources, line, says) in [
+            (
+                "  \"a\":\n    author: A\n    title: T\n    date: 2023-02-30\n",
+                9,
+                "28 days",
+            ),
+            (
+                "  a: {author: A, title: T}\n  b:\n    author: B\n    title: T\n    url: \"file:///etc/passwd\"\n",
+                10,
+                "`file:`",
+            ),
+            (
+                "  a:\n    author: A\n    title: T\n    date: \"31/02/2026\"\n",
+                9,
+                "not a date",
+            ),
+        ] {
+            write(&d, "profile.yaml", &format!("{head}{sources}"));
+            let err = load_profile(&d).unwrap_err();
+            assert_eq!(err.location.as_ref().map(|l| l.line), Some(line), "{err}");
+            assert!(err.message.contains(says), "{err}");
+        }
     }
 }

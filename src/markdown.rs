@@ -61,11 +61,9 @@ pub fn section_markup(
     sources: &BTreeMap<String, Source>,
     notes: bool,
 ) -> Result<String> {
+    check_links(section)?;
     let body = with_source_definitions(section, sources)?;
-    let options = Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_STRIKETHROUGH;
-    let events: Vec<Event> = Parser::new_ext(&body, options).collect();
+    let events: Vec<Event> = Parser::new_ext(&body, parser_options()).collect();
 
     // Footnote definitions may come after their references: render them first.
     let with_notes = notes;
@@ -93,7 +91,7 @@ pub fn section_markup(
             } else {
                 text
             };
-            notes.insert(label.to_string(), text.trim().to_string());
+            notes.insert(label.to_lowercase(), text.trim().to_string());
         }
         i += 1;
     }
@@ -106,41 +104,101 @@ pub fn section_markup(
         .replace("</figure></p>", "</figure>"))
 }
 
-/// Checks every `[^label]` and adds a definition for each cited source key
-/// the body does not define itself.
-/// The footnote labels a section uses: those it defines itself
-/// (`[^n]: text`) and those it cites, with the byte offset of each citation
-/// in the body.
-pub fn footnote_labels(body: &str) -> (Vec<String>, Vec<(String, usize)>) {
-    let mut defined = Vec::new();
-    let mut cited: Vec<(String, usize)> = Vec::new();
-    let mut from = 0;
-    while let Some(pos) = body[from..].find("[^") {
-        let start = from + pos;
-        let Some(len) = body[start + 2..].find(']') else {
-            break;
-        };
-        let label = &body[start + 2..start + 2 + len];
-        let after = start + 2 + len + 1;
-        if !label.is_empty() && !label.contains(char::is_whitespace) {
-            if body[after..].starts_with(':') {
-                defined.push(label.to_string());
-            } else {
-                cited.push((label.to_string(), start));
+/// The footnotes of a section body as the Markdown parser reads them: the
+/// labels it defines itself (`[^n]: text`) and the references to labels it
+/// does not define, with the byte offset of each in the body. A `[^x]` in a
+/// code span or code block is text, not a footnote.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Footnotes {
+    /// Labels the body defines, in lower case (labels match regardless of case).
+    pub defined: Vec<String>,
+    /// References to labels the body does not define: source keys, or mistakes.
+    pub cited: Vec<(String, usize)>,
+    /// The body ends inside an open code or HTML block, so definitions
+    /// added after it could not be read; `cited` then lists every `[^x]`.
+    pub unclosed: bool,
+}
+
+fn parser_options() -> Options {
+    Options::ENABLE_FOOTNOTES | Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Reads a body's footnotes. The parser emits a reference only to a label
+/// that is defined, so every label that might be cited (any `[^x]` in the
+/// text) gets a stand-in definition after the body; the references the
+/// parser then reports are the real ones.
+pub fn footnotes(body: &str) -> Footnotes {
+    let mut defined: Vec<String> = Vec::new();
+    for event in Parser::new_ext(body, parser_options()) {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+            let label = label.to_lowercase();
+            if !defined.contains(&label) {
+                defined.push(label);
             }
         }
-        from = after;
     }
-    (defined, cited)
+    let mut candidates: Vec<&str> = Vec::new();
+    for (start, _) in body.match_indices("[^") {
+        let Some(label) = label_at(body, start) else {
+            continue;
+        };
+        if !defined.contains(&label.to_lowercase())
+            && !candidates.iter().any(|c| c.eq_ignore_ascii_case(label))
+        {
+            candidates.push(label);
+        }
+    }
+    let mut text = format!("{body}\n\n");
+    for label in &candidates {
+        text.push_str(&format!("[^{label}]: {SOURCE_SENTINEL}\n\n"));
+    }
+    let mut cited = Vec::new();
+    let mut stand_ins = 0;
+    for (event, range) in Parser::new_ext(&text, parser_options()).into_offset_iter() {
+        match event {
+            Event::FootnoteReference(label)
+                if range.start < body.len() && !defined.contains(&label.to_lowercase()) =>
+            {
+                cited.push((label.to_string(), range.start));
+            }
+            Event::Start(Tag::FootnoteDefinition(_)) if range.start >= body.len() => {
+                stand_ins += 1;
+            }
+            _ => {}
+        }
+    }
+    let unclosed = stand_ins < candidates.len();
+    if unclosed {
+        // Read nothing less than what the text might cite.
+        cited = body
+            .match_indices("[^")
+            .filter_map(|(start, _)| {
+                let label = label_at(body, start)?;
+                candidates
+                    .contains(&label)
+                    .then(|| (label.to_string(), start))
+            })
+            .collect();
+    }
+    Footnotes {
+        defined,
+        cited,
+        unclosed,
+    }
+}
+
+/// The label of a `[^label]` that starts at `start`: no spaces, no
+/// brackets. Looking no further than the next `[` or blank keeps a text of
+/// many `[^` linear.
+fn label_at(body: &str, start: usize) -> Option<&str> {
+    let rest = &body[start + 2..];
+    let end = rest.find(|c: char| c == ']' || c == '[' || c == '^' || c.is_whitespace())?;
+    (end > 0 && rest[end..].starts_with(']')).then(|| &rest[..end])
 }
 
 /// The sources a section cites by key (footnotes it does not define).
 pub fn cited_sources(section: &Section) -> Vec<(String, usize)> {
-    let (defined, cited) = footnote_labels(&section.body);
-    cited
-        .into_iter()
-        .filter(|(l, _)| !defined.contains(l))
-        .collect()
+    footnotes(&section.body).cited
 }
 
 /// The location of a byte offset in a section's body, in its file.
@@ -158,10 +216,21 @@ fn with_source_definitions(
     sources: &BTreeMap<String, Source>,
 ) -> Result<String> {
     let body = &section.body;
-    let (defined, cited) = footnote_labels(body);
+    let Footnotes {
+        defined,
+        cited,
+        unclosed,
+    } = footnotes(body);
+    if unclosed {
+        return Err(Error::new(
+            "the section ends inside a code block or HTML block that is never closed, so its footnotes cannot be read",
+        )
+        .at(body_location(section, body.trim_end().len()))
+        .help("close the code block with its fence (```), or the HTML block, before the end of the section"));
+    }
     let mut extra = String::new();
     for (label, offset) in &cited {
-        if defined.contains(label) || extra.contains(&format!("[^{label}]:")) {
+        if extra.contains(&format!("[^{label}]:")) {
             continue;
         }
         if !sources.contains_key(label) {
@@ -183,6 +252,39 @@ fn with_source_definitions(
         extra.push_str(&format!("\n\n[^{label}]: {SOURCE_SENTINEL}\n"));
     }
     Ok(format!("{body}{extra}"))
+}
+
+/// Where a link written in Markdown goes: `[](#elections)` refers to
+/// another section by its id (templates give section headings the anchor
+/// `sec-ID`); `<office@example.org>` is an e-mail address.
+fn link_href(link_type: pulldown_cmark::LinkType, dest_url: &str) -> String {
+    match dest_url.strip_prefix('#') {
+        Some(id) if !id.starts_with("sec-") => format!("#sec-{id}"),
+        _ if link_type == pulldown_cmark::LinkType::Email => format!("mailto:{dest_url}"),
+        _ => dest_url.to_string(),
+    }
+}
+
+/// Every link of the section, inline, by reference or an autolink, goes
+/// where a document may link (see `link`); the error points at the link.
+fn check_links(section: &Section) -> Result<()> {
+    let parser = Parser::new_ext(&section.body, parser_options()).into_offset_iter();
+    for (event, range) in parser {
+        if let Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        }) = event
+        {
+            let href = link_href(link_type, &dest_url);
+            if let Err(why) = crate::link::check(&href) {
+                return Err(Error::new(why)
+                    .at(body_location(section, range.start))
+                    .help(format!("a link may go to {}", crate::link::ALLOWED)));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn line_offset(text: &str, line: usize) -> usize {
@@ -223,13 +325,12 @@ fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool)
                 Tag::Emphasis => out.push_str("<em>"),
                 Tag::Strong => out.push_str("<strong>"),
                 Tag::Strikethrough => out.push_str("<del>"),
-                Tag::Link { dest_url, .. } => {
-                    // `[](#elections)` refers to another section by its id;
-                    // templates give section headings the anchor `sec-ID`.
-                    let href = match dest_url.strip_prefix('#') {
-                        Some(id) if !id.starts_with("sec-") => format!("#sec-{id}"),
-                        _ => dest_url.to_string(),
-                    };
+                Tag::Link {
+                    dest_url,
+                    link_type,
+                    ..
+                } => {
+                    let href = link_href(*link_type, dest_url);
                     out.push_str(&format!("<a href=\"{}\">", escape(&href)));
                 }
                 Tag::Image {
@@ -268,7 +369,7 @@ fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool)
             Event::Rule => out.push_str("<rule/>"),
             // Every label was checked before parsing; without notes, marks go too.
             Event::FootnoteReference(label) => {
-                if let Some(note) = notes.get(label.as_ref()) {
+                if let Some(note) = notes.get(&label.to_lowercase()) {
                     out.push_str(&format!("<footnote>{note}</footnote>"));
                 }
             }
@@ -464,5 +565,91 @@ mod tests {
             m,
             "<p>\u{201c}Quoted\u{201d} \u{2013} and \u{2018}single\u{2019}</p>"
         );
+    }
+
+    #[test]
+    fn footnotes_in_code_are_text() {
+        // A definition or reference inside a code span or block is not one.
+        let f = footnotes(
+            "Text.[^hrw]\n\n`[^x]: not a note` and `[^y]`\n\n```\n[^z]\n[^rsf]: no\n```\n\n    [^w]\n",
+        );
+        assert_eq!(f.cited, vec![("hrw".to_string(), 5)]);
+        assert!(f.defined.is_empty(), "{f:?}");
+        // So a code span cannot define away a citation of a source.
+        let f = footnotes("Text.[^secret]\n\n`[^secret]: harmless`\n");
+        assert_eq!(f.cited, vec![("secret".to_string(), 5)]);
+        // A real definition counts, whatever the case of its label.
+        let f = footnotes("Text.[^Note]\n\n[^note]: A note.\n");
+        assert_eq!(
+            (f.defined.as_slice(), f.cited.as_slice()),
+            (&["note".to_string()][..], &[][..])
+        );
+    }
+
+    #[test]
+    fn a_footnote_in_code_is_printed_and_needs_no_source() {
+        let m = section_markup(&section("Use `[^x]` to cite.\n"), &sources(), true).unwrap();
+        assert_eq!(m, "<p>Use [^x] to cite.</p>");
+        let m = section_markup(&section("Text.[^N]\n\n[^n]: A note.\n"), &sources(), true).unwrap();
+        assert_eq!(m, "<p>Text.<footnote>A note.</footnote></p>");
+    }
+
+    #[test]
+    fn an_unclosed_code_block_cannot_hide_a_citation() {
+        let body = "Text.[^secret]\n\n```\nstill code [^secret]\n";
+        let f = footnotes(body);
+        assert!(f.unclosed);
+        assert_eq!(f.cited.len(), 2, "{f:?}");
+        let err = section_markup(&section(body), &sources(), true).unwrap_err();
+        assert!(err.message.contains("never closed"), "{err}");
+    }
+
+    #[test]
+    fn links_go_only_where_a_document_may_link() {
+        for body in [
+            "[click](javascript:alert(1))\n",
+            "[click]( JaVaScript:alert(1))\n",
+            "[x](<java script:alert(1)>)\n",
+            "[x](file:///etc/passwd)\n",
+            "<file:///etc/passwd>\n",
+            "<launch:calc.exe>\n",
+            "[x](data:text/html,hi)\n",
+            "[x](report.pdf)\n",
+            "[x][r]\n\n[r]: javascript:alert(1)\n",
+            "[x](&#106;avascript:alert(1))\n",
+            "[x](java&#x09;script:alert(1))\n",
+            "[x](%6Aavascript:alert(1))\n",
+            "Text.[^n]\n\n[^n]: See [here](file:///c:/x).\n",
+        ] {
+            let err = section_markup(&section(body), &sources(), true).unwrap_err();
+            assert!(
+                err.help.as_deref().unwrap_or("").contains("mailto:"),
+                "{body}: {err}"
+            );
+        }
+        let m = section_markup(
+            &section("<office@haldane.org>, <https://haldane.org>, [a](#elections)\n"),
+            &sources(),
+            true,
+        )
+        .unwrap();
+        assert!(m.contains("href=\"mailto:office@haldane.org\""), "{m}");
+        assert!(m.contains("href=\"https://haldane.org\""), "{m}");
+        assert!(m.contains("href=\"#sec-elections\""), "{m}");
+    }
+
+    #[test]
+    fn many_unclosed_marks_take_linear_time() {
+        let body = format!("{}]", "[^".repeat(1_000_000));
+        let started = std::time::Instant::now();
+        let f = footnotes(&body);
+        assert!(f.cited.is_empty() && f.defined.is_empty(), "{f:?}");
+        // About 2 s in a debug build; scanning to the one `]` from each
+        // `[^` (10^12 bytes) would take minutes.
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+        // Each label ends at the next bracket or blank.
+        assert_eq!(label_at("[^a[^b]", 0), None);
+        assert_eq!(label_at("[^a[^b]", 3), Some("b"));
+        assert_eq!(label_at("[^a b]", 0), None);
     }
 }

@@ -673,6 +673,18 @@ impl Parser<'_> {
         e
     }
 
+    /// A link's or QR code's target must be one a document may point at.
+    fn link_target(&self, node: Node, attr: &str, target: &str) -> Result<()> {
+        crate::link::check(target).map_err(|why| {
+            self.error(node, format!("<{}> `{attr}`: {why}", node.tag_name().name()))
+                .help(format!(
+                    "a link or QR code may go to {}; if the address comes from a value, correct it there",
+                    crate::link::ALLOWED
+                ))
+                .code("link-target")
+        })
+    }
+
     fn required<'n>(&self, node: Node<'n, '_>, attr: &str) -> Result<&'n str> {
         node.attribute(attr).ok_or_else(|| {
             self.error(
@@ -949,6 +961,7 @@ impl Parser<'_> {
             "rule" => BlockKind::Rule,
             "qr" => {
                 let data = self.required(node, "data")?;
+                self.link_target(node, "data", data)?;
                 let code = crate::qr::encode(data.as_bytes(), qrcode::EcLevel::M)
                     .map_err(|e| {
                         self.error(node, format!("the QR code cannot hold `{}`: {e}", data.chars().take(60).collect::<String>()))
@@ -1088,6 +1101,7 @@ impl Parser<'_> {
                 }
                 "a" => {
                     let href = self.required(child, "href")?;
+                    self.link_target(child, "href", href)?;
                     let inner = self.spans(child, &s, Some(href))?;
                     if inner.is_empty() {
                         // A link with no text is a cross-reference, filled in
@@ -1317,13 +1331,29 @@ mod tests {
             assert!(dark[r * modules + c], "finder corner ({r}, {c}) is light");
         }
         assert_eq!(*size, Width::Points(20.0 * MM));
-        let long = "x".repeat(5000);
+        let long = format!("https://example.org/{}", "x".repeat(5000));
         let err = parse_str(&format!(r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f"><qr data="{long}"/></flow></document>"#)).unwrap_err();
         assert!(
             err.message.contains("the QR code cannot hold"),
             "{}",
             err.message
         );
+        // Only a target a link may have: not a file, not a script.
+        for bad in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            " https://x.org",
+            "notes.txt",
+        ] {
+            let err = parse_str(&format!(r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f"><qr data="{bad}"/><p><a href="{bad}">x</a></p></flow></document>"#)).unwrap_err();
+            assert!(
+                err.message.contains("<qr> `data`"),
+                "{bad}: {}",
+                err.message
+            );
+            let err = parse_str(&format!(r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f"><p><a href="{bad}">x</a></p></flow></document>"#)).unwrap_err();
+            assert!(err.message.contains("<a> `href`"), "{bad}: {}", err.message);
+        }
     }
 
     #[test]

@@ -108,6 +108,9 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
             }
         }
     }
+    if chosen.is_empty() {
+        return Err(nothing_chosen(briefing, profile));
+    }
     let mut images: BTreeMap<String, ImageAsset> = profile
         .images
         .iter()
@@ -188,6 +191,69 @@ fn check_citations(section: &Section, briefing: &Briefing, profile: &Profile) ->
         }
     }
     Ok(())
+}
+
+/// The error for a briefing that would come out empty: it says why.
+fn nothing_chosen(briefing: &Briefing, profile: &Profile) -> Error {
+    let dir = profile.file.parent().unwrap_or(Path::new("."));
+    let (message, help) = if profile.sections.is_empty() {
+        // Sections in a subfolder are not read: say so if that is where they are.
+        let mut nested: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .filter(|e| {
+                std::fs::read_dir(e.path())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .any(|f| f.path().extension().is_some_and(|x| x == "md"))
+            })
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        nested.sort();
+        let help = if nested.is_empty() {
+            format!(
+                "add Markdown section files (`01-overview.md`) to {}",
+                dir.display()
+            )
+        } else {
+            format!(
+                "handbill reads the `.md` files in the profile folder itself, not in subfolders ({}): move them up into {}",
+                nested.join(", "),
+                dir.display()
+            )
+        };
+        (
+            format!(
+                "briefing {} would be empty: profile `{}` has no sections",
+                briefing.name, profile.name
+            ),
+            help,
+        )
+    } else {
+        (
+            format!(
+                "briefing {} would be empty: all {} sections of profile `{}` are for a narrower audience than {}",
+                briefing.name,
+                profile.sections.len(),
+                profile.name,
+                briefing.audience
+            ),
+            format!(
+                "mark some sections `audience: {}` (or wider), or give the briefing the audience its sections are for",
+                briefing.audience
+            ),
+        )
+    };
+    let text = std::fs::read_to_string(&briefing.file).unwrap_or_default();
+    let at = match text.find("\nsections:") {
+        Some(offset) => Location::at_offset(&briefing.file, &text, offset + 1),
+        None if text.starts_with("sections:") => Location::at_line(&briefing.file, &text, 1, 1),
+        None => Location::file(&briefing.file),
+    };
+    Error::new(message).at(at).help(help)
 }
 
 fn unknown_section(id: &str, profile: &Profile, at: &Location) -> Error {

@@ -711,3 +711,26 @@ fn with_two_mistakes_the_first_in_the_pipeline_is_reported() {
     );
     assert!(err.contains("there is no template `leaflet-a4`"), "{err}");
 }
+
+#[test]
+fn a_bad_source_date_epoch_is_an_error_not_ignored() {
+    let dir = project("bad-epoch");
+    std::fs::write(dir.join("briefings/b.yaml"), GOOD).unwrap();
+    for bad in ["soon", "1.5e9", "-1", "99999999999999", "2013-03-01"] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_handbill"))
+            .args(["build", "briefings/b.yaml"])
+            .current_dir(&dir)
+            .env("SOURCE_DATE_EPOCH", bad)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        // Refused before any briefing is read, as a wrong option is.
+        assert_eq!(o.status.code(), Some(2), "{bad}: {err}");
+        assert!(err.contains("SOURCE_DATE_EPOCH is"), "{bad}: {err}");
+        assert!(
+            err.contains("help: set it to whole seconds"),
+            "{bad}: {err}"
+        );
+        assert!(!dir.join("out/b.pdf").exists(), "{bad}");
+    }
+}
