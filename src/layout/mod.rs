@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::markup::{
     Block, BlockKind, Document, Frame, Master, PageRun, Span, SpanContent, Width, plain_text,
 };
-use crate::select::Picture;
+use crate::picture::Picture;
 use crate::theme::{Cmyk, Style};
 use font::{FaceId, Shaper};
 use paragraph::{Line, Numbers, Paragraph, Pos};
