@@ -591,3 +591,361 @@ fn png_fault(e: png::DecodingError) -> PngFault {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const BASELINE: &[u8] = include_bytes!("../tests/data/plain-baseline.jpg");
+    const PROGRESSIVE: &[u8] = include_bytes!("../tests/data/plain-progressive.jpg");
+    const CMYK: &[u8] = include_bytes!("../tests/data/plain-cmyk.jpg");
+    const PNG: &[u8] = include_bytes!("../tests/data/small.png");
+
+    fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
+        let mut out = vec![0xFF, marker];
+        out.extend(((payload.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(payload);
+        out
+    }
+
+    /// The markers of a JPEG's segments, in order, scans' data skipped.
+    fn markers(jpeg: &[u8]) -> Vec<u8> {
+        let mut out = vec![];
+        let mut i = 2;
+        loop {
+            let at = next_marker(jpeg, i).unwrap();
+            let m = jpeg[at + 1];
+            out.push(m);
+            if m == 0xD9 {
+                assert_eq!(at + 2, jpeg.len(), "nothing after the end marker");
+                return out;
+            }
+            let len = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+            i = at + 2 + len;
+            if m == 0xDA {
+                i = entropy_coded_end(jpeg, i).unwrap();
+            }
+        }
+    }
+
+    /// `jpeg` with `extra` inserted after its start marker and `tail` after
+    /// its end.
+    fn dressed(jpeg: &[u8], extra: &[Vec<u8>], tail: &[u8]) -> Vec<u8> {
+        let mut out = jpeg[..2].to_vec();
+        for e in extra {
+            out.extend_from_slice(e);
+        }
+        out.extend_from_slice(&jpeg[2..]);
+        out.extend_from_slice(tail);
+        out
+    }
+
+    fn find(hay: &[u8], needle: &[u8]) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle)
+    }
+
+    fn pixels(jpeg: &[u8]) -> Vec<u8> {
+        zune_jpeg::JpegDecoder::new(std::io::Cursor::new(jpeg))
+            .decode()
+            .expect("the JPEG decodes")
+    }
+
+    #[test]
+    fn only_segments_on_the_allow_list_are_kept() {
+        let extra = [
+            segment(0xE1, b"Exif\0\0MM\0*GPS-SECRET"),
+            segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>XMP-SECRET"),
+            segment(0xE2, b"FPXR\0FPXR-SECRET"),
+            segment(0xE2, b"MPF\0MPF-SECRET"),
+            segment(0xED, b"Photoshop 3.0\0IPTC-SECRET"),
+            segment(0xEB, b"JP\0HDR-SECRET"),
+            segment(0xFE, b"COMMENT-SECRET"),
+        ];
+        for plain in [BASELINE, PROGRESSIVE, CMYK] {
+            let phone = dressed(plain, &extra, b"\xFF\xD8\xFF\xE1TRAIL-SECRET\xFF\xD9");
+            let clean = clean_jpeg(&phone).unwrap();
+            for secret in [
+                "GPS", "XMP", "FPXR", "MPF", "IPTC", "HDR", "COMMENT", "TRAIL",
+            ] {
+                assert!(
+                    !find(&clean, format!("{secret}-SECRET").as_bytes()),
+                    "{secret}"
+                );
+            }
+            assert!(!find(&clean, b"JFIF"), "no JFIF segment");
+            for m in markers(&clean) {
+                assert!(
+                    matches!(m, 0xDB | 0xC4 | 0xDD | 0xC0..=0xC2 | 0xDA | 0xEE | 0xD9),
+                    "marker {m:02X} kept"
+                );
+            }
+            assert_eq!(pixels(&clean), pixels(plain), "the same pixels");
+            // Cleaning a clean file changes nothing.
+            assert_eq!(clean_jpeg(&clean).unwrap(), clean);
+        }
+    }
+
+    #[test]
+    fn scans_keep_restart_markers_and_stuffed_bytes() {
+        let clean = clean_jpeg(BASELINE).unwrap();
+        let scan = |d: &[u8]| {
+            let sos = d.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+            d[sos..d.len() - 2].to_vec()
+        };
+        let kept = scan(&clean);
+        assert_eq!(kept, scan(BASELINE), "the scan is copied byte for byte");
+        assert!(
+            find(&kept, &[0xFF, 0xD0]),
+            "the fixture has restart markers"
+        );
+        assert!(find(&kept, &[0xFF, 0x00]), "the fixture has stuffed bytes");
+        // Every scan, and the tables between them, kept in order.
+        let progressive = markers(&clean_jpeg(PROGRESSIVE).unwrap());
+        assert!(progressive.iter().filter(|&&m| m == 0xDA).count() >= 8);
+        let mut expected = markers(PROGRESSIVE);
+        expected.retain(|&m| m != 0xE0);
+        assert_eq!(progressive, expected);
+    }
+
+    #[test]
+    fn adobe_keeps_only_its_colour_transform() {
+        let adobe = |transform: u8| {
+            segment(
+                0xEE,
+                &[b"Adobe\0\x64\x80\x00ADOBE-SECRET".as_slice(), &[transform]].concat(),
+            )
+        };
+        // A CMYK file's own Adobe segment, and one more with extra bytes.
+        let clean = clean_jpeg(CMYK).unwrap();
+        let at = clean.windows(2).position(|w| w == [0xFF, 0xEE]).unwrap();
+        assert_eq!(&clean[at..at + 16], b"\xFF\xEE\0\x0EAdobe\0\x64\0\0\0\0\0");
+        assert_eq!(pixels(&clean), pixels(CMYK));
+        let odd = [b"Adobe\0\x64\0\0\0\0".as_slice(), &[2], b"ADOBE-SECRET"].concat();
+        let clean = clean_jpeg(&dressed(BASELINE, &[segment(0xEE, &odd)], b"")).unwrap();
+        assert!(!find(&clean, b"ADOBE-SECRET"));
+        assert!(find(&clean, b"Adobe\0\x64\0\0\0\0\x02"));
+        assert!(clean_jpeg(&dressed(BASELINE, &[adobe(7)], b"")).is_err());
+    }
+
+    #[test]
+    fn the_colour_profile_is_joined_and_split_again() {
+        let profile: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let chunk = |n: u8, of: u8, part: &[u8]| segment(0xE2, &[ICC_TAG, &[n, of], part].concat());
+        // Three chunks of odd sizes, out of order.
+        let extra = [
+            chunk(3, 3, &profile[70_000..]),
+            chunk(1, 3, &profile[..20_000]),
+            chunk(2, 3, &profile[20_000..70_000]),
+        ];
+        let clean = clean_jpeg(&dressed(BASELINE, &extra, b"")).unwrap();
+        let mut decoder = zune_jpeg::JpegDecoder::new(std::io::Cursor::new(&clean));
+        decoder.decode_headers().unwrap();
+        assert_eq!(decoder.icc_profile().unwrap(), profile);
+        // Split again in as few segments as hold it, numbered in order.
+        let app2 = markers(&clean).iter().filter(|&&m| m == 0xE2).count();
+        assert_eq!(app2, profile.len().div_ceil(ICC_CHUNK));
+        assert_eq!(app2, 2);
+        let first = clean
+            .windows(ICC_TAG.len())
+            .position(|w| w == ICC_TAG)
+            .unwrap();
+        assert_eq!(&clean[first + 12..first + 14], &[1, 2]);
+        assert_eq!(pixels(&clean), pixels(BASELINE));
+        // Missing, doubled or wrongly counted chunks are refused.
+        for bad in [
+            vec![chunk(1, 2, b"abc")],
+            vec![chunk(1, 2, b"abc"), chunk(1, 2, b"def")],
+            vec![chunk(0, 1, b"abc")],
+            vec![chunk(1, 1, b"abc"), chunk(2, 2, b"def")],
+        ] {
+            assert!(clean_jpeg(&dressed(BASELINE, &bad, b"")).is_err());
+        }
+    }
+
+    #[test]
+    fn damaged_jpegs_are_refused_in_plain_words() {
+        // Every prefix of a sound file: refused, never a panic.
+        for plain in [BASELINE, PROGRESSIVE, CMYK] {
+            for cut in 0..plain.len() - 1 {
+                let err = clean_jpeg(&plain[..cut]).unwrap_err();
+                assert!(!err.0.is_empty());
+            }
+        }
+        let err = clean_jpeg(&BASELINE[..BASELINE.len() - 200]).unwrap_err();
+        assert!(err.0.starts_with("it is cut short"), "{err}");
+        let lossless = {
+            let mut d = BASELINE.to_vec();
+            let sof = d.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+            d[sof + 1] = 0xC3;
+            d
+        };
+        assert!(clean_jpeg(&lossless).unwrap_err().0.contains("lossless"));
+        let second_soi = dressed(BASELINE, &[vec![0xFF, 0xD8]], b"");
+        assert!(
+            clean_jpeg(&second_soi)
+                .unwrap_err()
+                .0
+                .contains("second start")
+        );
+        let zero_length = dressed(BASELINE, &[vec![0xFF, 0xE1, 0, 0]], b"");
+        assert!(
+            clean_jpeg(&zero_length)
+                .unwrap_err()
+                .0
+                .contains("impossible length")
+        );
+        let stray = dressed(BASELINE, &[b"junk".to_vec()], b"");
+        assert!(
+            clean_jpeg(&stray)
+                .unwrap_err()
+                .0
+                .contains("should start a segment")
+        );
+        assert!(clean_jpeg(b"\xFF\xD8\xFF\xD9").is_err());
+        assert!(clean_jpeg(b"GIF89a").is_err());
+    }
+
+    /// A PNG chunk, as the tests need it.
+    fn chunk(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+        png_chunk(kind, body)
+    }
+
+    fn png_pixels(png: &[u8]) -> Vec<u8> {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(png));
+        decoder.set_transformations(png::Transformations::EXPAND);
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        reader.next_frame(&mut buf).unwrap();
+        buf
+    }
+
+    #[test]
+    fn png_keeps_the_chunks_that_make_its_pixels() {
+        let end = PNG.len() - 12;
+        let compressed_profile = {
+            use std::io::Write;
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            z.write_all(include_bytes!("../tests/data/srgb.icc"))
+                .unwrap();
+            z.finish().unwrap()
+        };
+        let ihdr_end = 8 + 25;
+        let phone = [
+            &PNG[..ihdr_end],
+            &chunk(
+                b"iCCP",
+                &[b"Jane's phone\0\0".as_slice(), &compressed_profile].concat(),
+            ),
+            &chunk(b"tEXt", b"Comment\0TEXT-SECRET"),
+            &chunk(b"eXIf", b"MM\0*EXIF-SECRET"),
+            &chunk(b"tIME", b"\x07\xea\x0c\x04\x0c\0\0"),
+            &chunk(b"pHYs", b"\0\0\x0b\x13\0\0\x0b\x13\x01"),
+            &chunk(b"prVt", b"PRIVATE-SECRET"),
+            &PNG[ihdr_end..end],
+            &chunk(b"iTXt", b"Location\0\0\0\0\0ITXT-SECRET"),
+            &PNG[end..],
+            b"AFTER-END-SECRET",
+        ]
+        .concat();
+        let clean = clean_png(&phone).unwrap();
+        for secret in ["TEXT", "EXIF", "PRIVATE", "ITXT", "AFTER-END"] {
+            assert!(
+                !find(&clean, format!("{secret}-SECRET").as_bytes()),
+                "{secret}"
+            );
+        }
+        for gone in [b"tIME", b"pHYs", b"Jane"] {
+            assert!(!find(&clean, gone.as_slice()));
+        }
+        assert_eq!(png_pixels(&clean), png_pixels(PNG));
+        assert_eq!(check_png(&clean), Ok(()));
+        let decoder = png::Decoder::new(std::io::Cursor::new(&clean));
+        let reader = decoder.read_info().unwrap();
+        assert_eq!(
+            reader.info().icc_profile.as_deref(),
+            Some(include_bytes!("../tests/data/srgb.icc").as_slice()),
+            "the colour profile is kept"
+        );
+    }
+
+    #[test]
+    fn damaged_pngs_are_refused_in_plain_words() {
+        for cut in 0..PNG.len() - 1 {
+            let refused = clean_png(&PNG[..cut])
+                .map_err(PngFault::Damaged)
+                .and_then(|c| check_png(&c));
+            assert!(refused.is_err(), "cut at {cut}");
+        }
+        let ihdr_end = 8 + 25;
+        let unknown = [&PNG[..ihdr_end], &chunk(b"ZZZZ", b"x"), &PNG[ihdr_end..]].concat();
+        assert!(clean_png(&unknown).unwrap_err().0.contains("`ZZZZ`"));
+        let mut bad_crc = PNG.to_vec();
+        bad_crc[ihdr_end + 20] ^= 0x55;
+        assert!(matches!(
+            check_png(&clean_png(&bad_crc).unwrap()),
+            Err(PngFault::Damaged(_))
+        ));
+        // A header that promises 10000 × 9000 pixels of 16-bit RGBA is
+        // refused before any row is decoded.
+        let mut ihdr = Vec::new();
+        ihdr.extend(10_000u32.to_be_bytes());
+        ihdr.extend(9_000u32.to_be_bytes());
+        ihdr.extend([16, 6, 0, 0, 0]);
+        let huge = [
+            PNG_SIGNATURE,
+            &chunk(b"IHDR", &ihdr),
+            &chunk(b"IDAT", b"x"),
+            &chunk(b"IEND", b""),
+        ]
+        .concat();
+        assert_eq!(
+            check_png(&clean_png(&huge).unwrap()),
+            Err(PngFault::TooLarge {
+                decoded: 10_000 * 9_000 * 8 * 2
+            })
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Arbitrary bytes, alone or after a JPEG or PNG signature, are
+        /// refused or cleaned, never a panic.
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            bytes in proptest::collection::vec(any::<u8>(), 0..2048),
+            start in 0usize..3,
+        ) {
+            let data = [[&b""[..], b"\xFF\xD8", PNG_SIGNATURE][start], &bytes].concat();
+            if let Ok(clean) = clean_jpeg(&data) {
+                let _ = check_jpeg(&clean);
+            }
+            if let Ok(clean) = clean_png(&data) {
+                let _ = check_png(&clean);
+            }
+        }
+
+        /// Sound files with a few bytes changed: never a panic, and what is
+        /// cleaned cleans to itself.
+        #[test]
+        fn damaged_pictures_never_panic(
+            which in 0usize..4,
+            changes in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>()), 1..8),
+        ) {
+            let mut data = [BASELINE, PROGRESSIVE, CMYK, PNG][which].to_vec();
+            for (at, byte) in changes {
+                let i = at.index(data.len());
+                data[i] = byte;
+            }
+            if let Ok(clean) = clean_jpeg(&data) {
+                let _ = check_jpeg(&clean);
+                let again = clean_jpeg(&clean);
+                prop_assert_eq!(again, Ok(clean.clone()));
+            }
+            if let Ok(clean) = clean_png(&data) {
+                let _ = check_png(&clean);
+            }
+        }
+    }
+}
