@@ -45,9 +45,10 @@ pub const MAX_PICTURE_PIXELS: u64 = 100_000_000;
 /// The most a PNG may take once decoded, counted as krilla holds it while
 /// it compresses the pixels again: every sample at its bit depth (8 or 16
 /// bits), and the colour once more beside the decoded rows when the picture
-/// has an alpha channel (krilla separates the two). 300 MB is a 100-megapixel
-/// RGB picture at 8 bits; measured peaks are in SECURITY.md.
-pub const MAX_PNG_DECODED_BYTES: u64 = 300_000_000;
+/// has an alpha channel (krilla separates the two). 100 MB is a 33-megapixel
+/// RGB picture at 8 bits (an A3 page with bleed at 300 ppi is 18): a build
+/// with one that compresses badly peaked at 402 MB (SECURITY.md).
+pub const MAX_PNG_DECODED_BYTES: u64 = 100_000_000;
 /// The widest and tallest JPEG krilla's reader accepts, in pixels.
 pub const MAX_JPEG_SIDE: u32 = 1 << 14;
 /// The most a PNG's colour profile may take once decompressed (the PNG
@@ -126,8 +127,8 @@ pub fn read(
             let clean = clean_png(&data).map_err(|d| damaged(&name, "PNG", &d, at))?;
             check_png(&clean).map_err(|fault| match fault {
                 PngFault::Damaged(d) => damaged(&name, "PNG", &d, at),
-                PngFault::TooLarge { decoded } => Error::new(format!(
-                    "{name} would take {} MB of memory to embed ({width_px} × {height_px} pixels); handbill embeds PNG pictures of up to {} MB",
+                PngFault::TooLarge { decoded, kind } => Error::new(format!(
+                    "{name} would take {} MB of memory to embed ({width_px} × {height_px} pixels, {kind}); handbill embeds a PNG only when that is {} MB or less",
                     decoded.div_ceil(1_000_000),
                     MAX_PNG_DECODED_BYTES / 1_000_000
                 ))
@@ -546,7 +547,11 @@ fn png_chunk(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
 #[derive(Debug, PartialEq, Eq)]
 enum PngFault {
     Damaged(Damage),
-    TooLarge { decoded: u64 },
+    /// What it would take, and the kind of pixels, in words.
+    TooLarge {
+        decoded: u64,
+        kind: String,
+    },
     ProfileTooLarge,
 }
 
@@ -574,10 +579,49 @@ fn check_png(data: &[u8]) -> std::result::Result<(), PngFault> {
     let has_alpha = matches!(color, png::ColorType::Rgba | png::ColorType::GrayscaleAlpha);
     let held = if has_alpha { decoded * 2 } else { decoded };
     if held > MAX_PNG_DECODED_BYTES {
-        return Err(PngFault::TooLarge { decoded: held });
+        let colour = match color {
+            png::ColorType::Grayscale | png::ColorType::GrayscaleAlpha => "grey",
+            _ => "colour",
+        };
+        let alpha = if has_alpha { " with transparency" } else { "" };
+        let bits = bytes_per_sample * 8;
+        return Err(PngFault::TooLarge {
+            decoded: held,
+            kind: format!("{colour}{alpha}, {bits} bits per channel"),
+        });
     }
+    // The PNG reader drops a colour profile it cannot read or that is too
+    // large, and krilla's would read one of up to 64 MiB: say which.
+    let dropped = reader.info().icc_profile.is_none();
     while reader.next_row().map_err(png_fault)?.is_some() {}
+    if dropped && let Some(compressed) = png_profile(data) {
+        use std::io::Read;
+        let mut profile = Vec::new();
+        let read = flate2::read::ZlibDecoder::new(compressed)
+            .take(MAX_PNG_PROFILE_BYTES as u64 + 1)
+            .read_to_end(&mut profile);
+        return Err(match read {
+            Ok(n) if n > MAX_PNG_PROFILE_BYTES => PngFault::ProfileTooLarge,
+            _ => PngFault::Damaged(damage("its colour profile (`iCCP`) cannot be read")),
+        });
+    }
     Ok(())
+}
+
+/// The compressed profile of a rebuilt PNG's `iCCP` chunk, if it has one.
+fn png_profile(data: &[u8]) -> Option<&[u8]> {
+    let mut i = PNG_SIGNATURE.len();
+    while let Some(head) = data.get(i..i + 8) {
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let body = data.get(i + 8..i + 8 + len)?;
+        if &head[4..] == b"iCCP" {
+            // The name (ours), its NUL, the compression method.
+            let nul = body.iter().position(|&b| b == 0)?;
+            return body.get(nul + 2..);
+        }
+        i += 12 + len;
+    }
+    None
 }
 
 fn png_fault(e: png::DecodingError) -> PngFault {
@@ -902,7 +946,8 @@ mod tests {
         assert_eq!(
             check_png(&clean_png(&huge).unwrap()),
             Err(PngFault::TooLarge {
-                decoded: 10_000 * 9_000 * 8 * 2
+                decoded: 10_000 * 9_000 * 8 * 2,
+                kind: "colour with transparency, 16 bits per channel".into()
             })
         );
     }
