@@ -25,6 +25,7 @@ pub mod markup;
 pub mod model;
 pub mod passwords;
 pub mod pdf;
+pub mod picture;
 pub mod qr;
 pub mod select;
 pub mod template;
@@ -69,7 +70,7 @@ pub const MIN_SHRINK_PERCENT: u32 = 75;
 pub struct LaidOut {
     pub name: String,
     pub pages: layout::Pages,
-    pub pictures: std::collections::BTreeMap<String, select::Picture>,
+    pub pictures: std::collections::BTreeMap<String, picture::Picture>,
     /// The document's own date (the briefing's, or else the profile's), in
     /// seconds since 1970, when it is written as YYYY-MM-DD.
     pub date: Option<i64>,
@@ -299,7 +300,7 @@ pub const LEAST_PPI: f32 = 150.0;
 fn check_resolution(
     pages: &mut layout::Pages,
     briefing: &model::Briefing,
-    pictures: &std::collections::BTreeMap<String, select::Picture>,
+    pictures: &std::collections::BTreeMap<String, picture::Picture>,
     print: bool,
 ) -> Result<()> {
     let allowed = briefing.allow.contains(&model::Allowance::LowResolution) || !print;

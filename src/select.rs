@@ -10,6 +10,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::model::{Briefing, ImageAsset, Profile, Section, SectionChoice, SectionPick};
+use crate::picture::Picture;
 
 /// What a briefing will contain.
 #[derive(Debug, Clone)]
@@ -19,23 +20,6 @@ pub struct Selection {
     pub allowed: Vec<String>,
     /// The profile's pictures the briefing's audience may see, by key.
     pub images: BTreeMap<String, ImageAsset>,
-}
-
-/// An image read from disk, ready for layout.
-#[derive(Debug, Clone)]
-pub struct Picture {
-    pub asset: ImageAsset,
-    pub path: PathBuf,
-    pub data: std::sync::Arc<Vec<u8>>,
-    pub format: PictureFormat,
-    pub width_px: u32,
-    pub height_px: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PictureFormat {
-    Png,
-    Jpeg,
 }
 
 /// Picks and checks the sections and images for `briefing`.
@@ -400,186 +384,22 @@ fn read_picture(
         .at(at())
         .help("copy the picture into the project's assets/ folder instead of linking to it"));
     }
-    if let Ok(meta) = std::fs::metadata(&path)
-        && meta.len() > MAX_PICTURE_BYTES
-    {
-        return Err(Error::new(format!(
-            "image `{key}` ({}) is {} MB; handbill reads pictures up to {} MB",
-            path.display(),
-            meta.len() / 1_048_576,
-            MAX_PICTURE_BYTES / 1_048_576
-        ))
-        .at(at())
-        .help("save a smaller copy: 300 ppi at the printed size is all print needs"));
-    }
-    let data = std::fs::read(&path).map_err(|e| {
-        Error::io(&path, "read image", &e).at(at()).help(format!(
+    let read_help = || {
+        format!(
             "{key_name} is read relative to the project folder {}",
             briefing.project.display()
-        ))
-    })?;
-    let (format, width_px, height_px) = picture_header(&data).ok_or_else(|| {
-        Error::new(format!(
-            "image `{key}` ({}) is damaged, or not a PNG or JPEG file",
-            path.display()
-        ))
-        .at(at())
-        .help("save the picture as PNG or JPEG")
-    })?;
-    if u64::from(width_px) * u64::from(height_px) > MAX_PICTURE_PIXELS {
-        return Err(Error::new(format!(
-            "image `{key}` ({}) says it is {width_px} × {height_px} pixels, which would take {} MB to decode",
-            path.display(),
-            u64::from(width_px) * u64::from(height_px) * 4 / 1_000_000
-        ))
-        .at(at())
-        .help("save a smaller copy of the picture (100 megapixels at most)"));
-    }
-    // Where a photo was taken and with which camera must not travel with it.
-    let data = match format {
-        PictureFormat::Jpeg => strip_jpeg_metadata(&data).ok_or_else(|| {
-            Error::new(format!(
-                "image `{key}` ({}) is a damaged JPEG file",
-                path.display()
-            ))
-            .at(at())
-            .help("open it in an image editor and save it again")
-        })?,
-        // PNGs are decoded and written anew when embedded: their text chunks go.
-        PictureFormat::Png => data,
+        )
     };
-    Ok(Picture {
-        asset: asset.clone(),
-        path,
-        data: std::sync::Arc::new(data),
-        format,
-        width_px,
-        height_px,
-    })
+    crate::picture::read(key, asset, path, &at, &read_help)
 }
 
 /// The key under which templates find the briefing's `logo:`; it stands in
 /// for any picture of the profile with the same key.
 pub const LOGO: &str = "logo";
 
-/// The largest picture file handbill reads.
-pub const MAX_PICTURE_BYTES: u64 = 64 * 1024 * 1024;
-/// The most pixels a picture may have (100 megapixels: 400 MB decoded).
-pub const MAX_PICTURE_PIXELS: u64 = 100_000_000;
-
-/// A JPEG without its metadata: EXIF (camera, serial number, GPS), XMP,
-/// IPTC, comments and maker notes, all of which live in APPn and COM
-/// segments. The picture data is copied as it is, not re-encoded. Kept: JFIF
-/// (APP0), the ICC colour profile (APP2) and Adobe's colour transform flag
-/// (APP14), which decoders need. `None` when the file is not a sound JPEG.
-pub fn strip_jpeg_metadata(data: &[u8]) -> Option<Vec<u8>> {
-    if data.get(..2)? != [0xFF, 0xD8] {
-        return None;
-    }
-    let mut out = Vec::with_capacity(data.len());
-    out.extend_from_slice(&data[..2]);
-    let mut i = 2;
-    loop {
-        // Fill bytes may come before a marker.
-        while data.get(i)? == &0xFF && data.get(i + 1)? == &0xFF {
-            i += 1;
-        }
-        if data.get(i)? != &0xFF {
-            return None;
-        }
-        let marker = *data.get(i + 1)?;
-        if marker == 0xDA {
-            // Start of scan: the rest is picture data, up to the end marker.
-            // A file cut short has no end marker; one whose header claims
-            // far more pixels than its data could hold is lying.
-            let scan = &data[i..];
-            let ends = scan.windows(2).rev().take(64).any(|w| w == [0xFF, 0xD9]);
-            if !ends {
-                return None;
-            }
-            if let Some((_, w, h)) = picture_header(data) {
-                // Even a blank picture takes a bit or two per 8 × 8 block.
-                let least = u64::from(w) * u64::from(h) / 2048;
-                if (scan.len() as u64) < least {
-                    return None;
-                }
-            }
-            out.extend_from_slice(scan);
-            return Some(out);
-        }
-        if marker == 0xD9 {
-            out.extend_from_slice(&data[i..i + 2]);
-            return Some(out);
-        }
-        let len = usize::from(u16::from_be_bytes([*data.get(i + 2)?, *data.get(i + 3)?]));
-        if len < 2 {
-            return None;
-        }
-        let segment = data.get(i..i + 2 + len)?;
-        let is_metadata = matches!(marker, 0xE1 | 0xE3..=0xED | 0xEF | 0xFE)
-            || (marker == 0xE0 && !segment[4..].starts_with(b"JFIF"));
-        if !is_metadata {
-            out.extend_from_slice(segment);
-        }
-        i += 2 + len;
-    }
-}
-
-/// The format and pixel size of a PNG or JPEG, from its header.
-pub fn picture_header(data: &[u8]) -> Option<(PictureFormat, u32, u32)> {
-    let format = match imagesize::image_type(data).ok()? {
-        imagesize::ImageType::Png => PictureFormat::Png,
-        imagesize::ImageType::Jpeg => PictureFormat::Jpeg,
-        _ => return None,
-    };
-    let size = imagesize::blob_size(data).ok()?;
-    let (w, h) = (
-        u32::try_from(size.width).ok()?,
-        u32::try_from(size.height).ok()?,
-    );
-    (w > 0 && h > 0).then_some((format, w, h))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn jpeg_metadata_is_stripped_and_the_picture_kept() {
-        let jpeg = include_bytes!("../tests/data/gps-and-serial.jpg");
-        let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
-        assert!(
-            find(jpeg, b"SERIAL-8841-2207") && find(jpeg, b"safe house"),
-            "the fixture carries metadata"
-        );
-        let clean = strip_jpeg_metadata(jpeg).unwrap();
-        for secret in [
-            &b"SERIAL-8841-2207"[..],
-            b"SecretCam",
-            b"safe house",
-            b"Exif",
-        ] {
-            assert!(
-                !find(&clean, secret),
-                "{} survived",
-                String::from_utf8_lossy(secret)
-            );
-        }
-        // The picture data itself is untouched: same size, same scan.
-        assert_eq!(
-            picture_header(&clean).map(|(_, w, h)| (w, h)),
-            Some((600, 400))
-        );
-        let scan = |d: &[u8]| {
-            d.windows(2)
-                .position(|w| w == [0xFF, 0xDA])
-                .map(|p| d[p..].to_vec())
-        };
-        assert_eq!(scan(jpeg), scan(&clean));
-        // Damaged files are refused, not passed through.
-        assert_eq!(strip_jpeg_metadata(&jpeg[..40]), None);
-        assert_eq!(strip_jpeg_metadata(b"not a jpeg"), None);
-    }
 
     #[test]
     fn paths_stay_inside_the_project() {

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 
 use crate::error::Result;
 use crate::markup::Document;
-use crate::select::Picture;
+use crate::picture::Picture;
 use flow::FlowMemo;
 pub use flow::MAX_PAGES;
 pub use memo::LayoutMemo;

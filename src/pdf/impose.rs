@@ -19,7 +19,7 @@ use super::{PdfOptions, draw_marks, draw_page, finish, start};
 use crate::error::{Error, Result};
 use crate::layout::Pages;
 use crate::markup::MM;
-use crate::select::Picture;
+use crate::picture::Picture;
 
 /// How many copies go on a sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,7 +23,7 @@ use krilla::{Document, SerializeSettings};
 use crate::error::{Error, Result};
 use crate::layout::font::FontBook;
 use crate::layout::{Artifact, GlyphRun, Item, LinkTarget, Mark, Pages};
-use crate::select::{Picture, PictureFormat};
+use crate::picture::{Picture, PictureFormat};
 use crate::theme::Cmyk;
 use marks::Sheet;
 use tags::{Content, Tagger};

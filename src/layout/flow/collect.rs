@@ -5,7 +5,7 @@ use super::Engine;
 use crate::layout::pages::{Element, Mark, Role};
 use crate::layout::paragraph::{Numbers, Paragraph};
 use crate::markup::{Block, BlockKind, PageRun, Span, SpanContent, Width, plain_text};
-use crate::select::Picture;
+use crate::picture::Picture;
 use crate::theme::{Cmyk, Style};
 
 /// A block prepared for pouring: lists, quotes and headings are flattened

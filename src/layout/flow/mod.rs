@@ -17,7 +17,7 @@ use crate::layout::font::Shaper;
 use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed};
 use crate::layout::paragraph::{ParagraphMemo, Pos};
 use crate::markup::{Document, PageRun, Span};
-use crate::select::Picture;
+use crate::picture::Picture;
 use contents::contains_contents;
 use distribute::Supply;
 pub(in crate::layout) use remember::PourMemo;

@@ -12,7 +12,7 @@ use crate::layout::pages::{Item, Mark, Pages, Placed, PlacedGlyph};
 use crate::layout::paragraph::Pos;
 use crate::markup::{Block, BlockKind, Document, Frame, Master, PageRun, Span};
 use crate::model::ImageAsset;
-use crate::select::Picture;
+use crate::picture::Picture;
 use crate::theme::Cmyk;
 
 /// How many pages a pour may have and still be remembered.
