@@ -103,8 +103,13 @@ fn modules() -> Vec<(String, PathBuf)> {
         .collect()
 }
 
-/// A file's code: without its test module, and without comments.
+/// A file's code: without its test module, and without comments. A
+/// `tests.rs` file is a test module of its own (`#[cfg(test)] mod tests;`
+/// in the file beside it): it has no code.
 fn code(path: &Path) -> Vec<String> {
+    if path.file_name().is_some_and(|n| n == "tests.rs") {
+        return Vec::new();
+    }
     let text = std::fs::read_to_string(path).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let end = lines
