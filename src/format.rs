@@ -20,8 +20,8 @@ use serde_json::{Value, json};
 use serde_saphyr::Spanned;
 
 use crate::error::{Error, Location, Result, did_you_mean};
+use crate::length::{MM, parse_length};
 use crate::load::{parse_yaml, read_text};
-use crate::markup::{MM, parse_length};
 
 /// The formats compiled into handbill: name, YAML.
 pub const BUILTIN: &[(&str, &str)] = &[

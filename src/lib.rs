@@ -18,6 +18,7 @@ pub mod error;
 pub mod format;
 pub mod language_tag;
 pub mod layout;
+pub mod length;
 pub mod link;
 pub mod load;
 pub mod markdown;

@@ -22,6 +22,7 @@ use std::path::Path;
 use roxmltree::Node;
 
 use crate::error::{Error, Location, Result, did_you_mean};
+use crate::length::{MM, PAPER_SIZES, parse_length};
 use crate::theme::{Cmyk, Style, Theme};
 
 /// A whole document, ready for layout.
@@ -257,18 +258,6 @@ fn scale_block(block: &mut Block, f: f32) {
         BlockKind::Rule | BlockKind::Qr { .. } | BlockKind::PageBreak | BlockKind::FrameBreak => {}
     }
 }
-
-/// Named paper sizes, width × height in millimetres.
-pub const PAPER_SIZES: &[(&str, f32, f32)] = &[
-    ("A3", 297.0, 420.0),
-    ("A4", 210.0, 297.0),
-    ("A5", 148.0, 210.0),
-    ("A6", 105.0, 148.0),
-    ("DL", 99.0, 210.0),
-    ("Letter", 215.9, 279.4),
-];
-
-pub const MM: f32 = 72.0 / 25.4;
 
 /// Where the markup came from, for error messages.
 pub struct MarkupSource<'a> {
@@ -1205,24 +1194,6 @@ fn collapse_space(text: &str) -> String {
     out
 }
 
-/// Parses `12mm`, `10pt`, `2cm`, `1in` or `50%` (of `of`) into points.
-pub fn parse_length(text: &str, of: f32) -> Option<f32> {
-    let t = text.trim();
-    let (num, unit) = t
-        .find(|c: char| c.is_ascii_alphabetic() || c == '%')
-        .map_or((t, ""), |i| t.split_at(i));
-    let n: f32 = num.trim().parse().ok()?;
-    let v = match unit {
-        "mm" => n * MM,
-        "cm" => n * 10.0 * MM,
-        "in" => n * 72.0,
-        "pt" | "" => n,
-        "%" => n / 100.0 * of,
-        _ => return None,
-    };
-    v.is_finite().then_some(v)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1235,15 +1206,6 @@ mod tests {
             },
             &Theme::builtin(),
         )
-    }
-
-    #[test]
-    fn lengths() {
-        assert_eq!(parse_length("72pt", 0.0), Some(72.0));
-        assert_eq!(parse_length("1in", 0.0), Some(72.0));
-        assert!((parse_length("25.4mm", 0.0).unwrap() - 72.0).abs() < 1e-3);
-        assert_eq!(parse_length("50%", 200.0), Some(100.0));
-        assert_eq!(parse_length("wide", 0.0), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use super::marks::{Mark, Sheet};
 use super::{PdfOptions, draw_marks, draw_page, finish, start};
 use crate::error::{Error, Result};
 use crate::layout::Pages;
-use crate::markup::MM;
+use crate::length::MM;
 use crate::picture::Picture;
 
 /// How many copies go on a sheet.

@@ -146,7 +146,7 @@ impl Sheet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markup::MM;
+    use crate::length::MM;
 
     fn a5(bleed: f32, folds: Vec<f32>) -> Page {
         Page {

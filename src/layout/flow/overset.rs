@@ -19,7 +19,7 @@ impl Engine<'_> {
 
     /// Something taller than a whole, empty frame: no page break can help.
     pub(super) fn too_big(&self, region: &Region, what: &str, height: f32) -> Error {
-        let mm = crate::markup::MM;
+        let mm = crate::length::MM;
         Error::new(format!(
             "{}: {what} is {:.1} mm tall and frame `{}` on page {} holds only {:.1} mm",
             self.name,
@@ -98,7 +98,7 @@ impl Engine<'_> {
             lines += ls.len();
             height += ls.iter().map(|(_, l)| l.height).sum::<f32>();
         }
-        let mm = height / crate::markup::MM;
+        let mm = height / crate::length::MM;
         let frame = last.map_or_else(
             || "(none)".to_string(),
             |r| format!("`{}` on page {}", r.name, r.page + 1),
