@@ -14,6 +14,7 @@
 pub mod batch;
 pub mod calendar;
 pub mod cli;
+pub mod document;
 pub mod error;
 pub mod format;
 pub mod language_tag;
@@ -336,17 +337,17 @@ fn check_resolution(
 
 /// The pictures the layout places; each must be one the briefing may show.
 fn check_pictures(
-    document: &markup::Document,
+    document: &document::Document,
     profile: &model::Profile,
     selection: &select::Selection,
     template: &Path,
 ) -> Result<Vec<String>> {
-    fn walk<'a>(blocks: &'a [markup::Block], out: &mut Vec<&'a str>) {
+    fn walk<'a>(blocks: &'a [document::Block], out: &mut Vec<&'a str>) {
         for b in blocks {
             match &b.kind {
-                markup::BlockKind::Figure { image, .. } => out.push(image),
-                markup::BlockKind::Quote(c) | markup::BlockKind::Boxed(c) => walk(c, out),
-                markup::BlockKind::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
+                document::BlockKind::Figure { image, .. } => out.push(image),
+                document::BlockKind::Quote(c) | document::BlockKind::Boxed(c) => walk(c, out),
+                document::BlockKind::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
                 _ => {}
             }
         }

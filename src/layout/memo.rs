@@ -93,10 +93,10 @@ impl Default for LayoutMemo {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Document;
     use crate::layout::font::Hyphenation;
     use crate::layout::layout;
     use crate::layout::tests::doc_of;
-    use crate::markup::Document;
     use std::collections::BTreeMap;
 
     #[test]

@@ -26,8 +26,8 @@ mod words;
 
 use std::collections::BTreeMap;
 
+use crate::document::Document;
 use crate::error::Result;
-use crate::markup::Document;
 use crate::picture::Picture;
 use flow::FlowMemo;
 pub use flow::MAX_PAGES;
@@ -57,7 +57,7 @@ pub fn layout(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markup::{Document, MarkupSource, parse};
+    use crate::markup::{MarkupSource, parse};
     use crate::theme::Theme;
     use std::collections::BTreeMap;
     use std::path::Path;

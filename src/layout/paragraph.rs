@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
+use crate::document::{Span, SpanContent};
 use crate::layout::breaks::HyphenationMemo;
 use crate::layout::font::{Hyphenation, Shaper};
 #[cfg(test)]
@@ -16,7 +17,6 @@ use crate::layout::linebreak::first_fit;
 use crate::layout::linebreak::{INFINITY, Item, Params, total_fit};
 use crate::layout::pages::{GlyphRun, PlacedGlyph};
 use crate::layout::words::{Atom, Piece, Word, shape_words};
-use crate::markup::{Span, SpanContent};
 use crate::theme::{Align, Style};
 
 /// A paragraph shaped and ready to be broken into lines at any measure.

@@ -4,9 +4,9 @@
 use super::Engine;
 use super::collect::{Flat, space_after_of, space_before_of};
 use super::distribute::{Region, Supply};
+use crate::document::{Block, Width};
 use crate::layout::pages::{Artifact, Item, Link, Mark, Page, Placed};
 use crate::layout::paragraph::Pos;
-use crate::markup::{Block, Width};
 
 impl Engine<'_> {
     /// The least height `item` needs at the top of a frame (keep-with-next).

@@ -2,9 +2,9 @@
 //! into a plain sequence of items ready to pour.
 
 use super::Engine;
+use crate::document::{Block, BlockKind, PageRun, Span, SpanContent, Width, plain_text};
 use crate::layout::pages::{Element, Mark, Role};
 use crate::layout::paragraph::{Numbers, Paragraph};
-use crate::markup::{Block, BlockKind, PageRun, Span, SpanContent, Width, plain_text};
 use crate::picture::Picture;
 use crate::theme::{Cmyk, Style};
 

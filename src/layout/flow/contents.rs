@@ -6,11 +6,11 @@ use std::rc::Rc;
 use super::Engine;
 use super::collect::Flat;
 use super::distribute::{Region, run_width};
+use crate::document::{Block, BlockKind, PageRun, Span, SpanContent};
 use crate::layout::pages::{Artifact, Link, LinkTarget, Mark};
 use crate::layout::pages::{GlyphRun, Item, PlacedGlyph, Role};
 use crate::layout::paragraph::Paragraph;
 use crate::layout::paragraph::{Line, Pos};
-use crate::markup::{Block, BlockKind, PageRun, Span, SpanContent};
 use crate::theme::Style;
 
 pub(super) fn contains_contents(block: &Block) -> bool {

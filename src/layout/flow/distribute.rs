@@ -4,10 +4,10 @@
 use super::Engine;
 use super::collect::{Flat, Heading, space_after_of, space_before_of};
 use super::footnotes::{CARRIED_NOTE_SHARE, NotePart};
+use crate::document::Frame;
 use crate::error::{Error, Result};
 use crate::layout::pages::{Artifact, Item, LOOSE, Link, LinkTarget, Mark, OutlineEntry};
 use crate::layout::paragraph::{Line, Paragraph, Pos};
-use crate::markup::Frame;
 
 /// Why a pour stopped before its last item.
 pub(super) enum Stop {

@@ -2,10 +2,10 @@
 //! footers, the watermark.
 
 use super::Engine;
+use crate::document::{Block, BlockKind, Span, SpanContent};
 use crate::error::Result;
 use crate::layout::pages::{Artifact, GlyphRun, Item, Link, Mark, Placed, PlacedGlyph};
 use crate::layout::paragraph::Numbers;
-use crate::markup::{Block, BlockKind, Span, SpanContent};
 use crate::theme::{Cmyk, Style};
 
 /// Replaces page-number and page-count spans with their values.

@@ -3,10 +3,10 @@
 
 use super::Engine;
 use super::distribute::Region;
+use crate::document::{Span, SpanContent};
 use crate::error::Result;
 use crate::layout::pages::{Artifact, Item, Mark};
 use crate::layout::paragraph::{Line, Paragraph, Pos};
-use crate::markup::{Span, SpanContent};
 use crate::theme::{Cmyk, Style};
 
 /// The lines of one footnote that a frame shows: all of a short note, or a

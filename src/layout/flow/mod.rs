@@ -12,11 +12,11 @@ mod remember;
 
 use std::collections::BTreeMap;
 
+use crate::document::{Document, PageRun, Span};
 use crate::error::Result;
 use crate::layout::font::Shaper;
 use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed};
 use crate::layout::paragraph::{ParagraphMemo, Pos};
-use crate::markup::{Document, PageRun, Span};
 use crate::picture::Picture;
 use contents::contains_contents;
 use distribute::Supply;

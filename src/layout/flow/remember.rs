@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use super::Engine;
 use super::contents::contains_contents;
+use crate::document::{Block, BlockKind, Document, Frame, Master, PageRun, Span};
 use crate::layout::font::{self, Shaper};
 use crate::layout::pages::{Item, Mark, Pages, Placed, PlacedGlyph};
 use crate::layout::paragraph::Pos;
-use crate::markup::{Block, BlockKind, Document, Frame, Master, PageRun, Span};
 use crate::model::ImageAsset;
 use crate::picture::Picture;
 use crate::theme::Cmyk;

@@ -1,0 +1,256 @@
+//! The layout markup's document model: what the markup parser gives and
+//! the layout reads. Masters (page designs), page runs, frames, and the
+//! flows of blocks and spans with their styles resolved. Plain data, with
+//! no parsing of its own.
+
+use std::collections::BTreeMap;
+
+use crate::theme::{Cmyk, Style};
+
+/// A whole document, ready for layout.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub title: String,
+    pub lang: String,
+    pub author: Option<String>,
+    pub subject: Option<String>,
+    /// The PDF's keywords: `keywords="a, b"`, split at the commas.
+    pub keywords: Vec<String>,
+    /// Words set large and pale behind the text of every page (DRAFT).
+    pub watermark: Option<String>,
+    pub masters: Vec<Master>,
+    pub runs: Vec<PageRun>,
+    pub flows: BTreeMap<String, Vec<Block>>,
+}
+
+/// What the document numbers: `<document numbering="sections paragraphs">`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Numbering {
+    /// Headings as 1, 1.1, 1.2, 2 …
+    pub sections: bool,
+    /// Plain paragraphs, continuously through the document, in the margin.
+    pub paragraphs: bool,
+}
+
+/// A page design: size, margins, columns, running header and footer.
+#[derive(Debug, Clone)]
+pub struct Master {
+    pub name: String,
+    pub width: f32,
+    pub height: f32,
+    /// Top, right, bottom, left, in points.
+    pub margin: [f32; 4],
+    pub columns: usize,
+    pub gutter: f32,
+    pub header: Vec<Block>,
+    pub footer: Vec<Block>,
+    pub background: Option<Cmyk>,
+    /// Bleed for print: backgrounds touching the trim edge run on this far.
+    pub bleed: f32,
+    /// Fold lines, as distances from the left trim edge.
+    pub folds: Vec<f32>,
+}
+
+/// How pages are made, in document order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageRun {
+    /// Pages of `master` until `flow` is empty.
+    Repeat { master: usize, flow: String },
+    /// One page of `master` with fixed frames.
+    Fixed { master: usize, frames: Vec<Frame> },
+}
+
+/// A rectangle on a fixed page that a flow is poured into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame {
+    pub name: String,
+    pub flow: String,
+    /// Position and size in points, from the top-left corner of the page.
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    /// `bottom` sets the content at the foot of the frame.
+    pub align_bottom: bool,
+    pub background: Option<Cmyk>,
+    pub padding: f32,
+    /// The frames of a flow are filled in the order of these numbers, then
+    /// in document order: a folded leaflet is read in another order than
+    /// its panels are printed.
+    pub order: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub style: Style,
+    /// Line in the generated markup, for messages.
+    pub line: usize,
+    /// The paragraph's number in the margin (legal style), if numbered.
+    pub number: Option<String>,
+    /// Whether the element had a `class`: numbering skips those (titles,
+    /// source lists), counting only the plain paragraphs of the text.
+    pub classed: bool,
+    /// A heading with `number="no"` (the Sources) takes no section number.
+    pub unnumbered: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BlockKind {
+    Paragraph(Vec<Span>),
+    Heading {
+        level: u8,
+        spans: Vec<Span>,
+        anchor: Option<String>,
+        /// Whether the heading appears in the contents and the PDF outline.
+        listed: bool,
+    },
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+        marker_style: Style,
+    },
+    Quote(Vec<Block>),
+    Boxed(Vec<Block>),
+    Figure {
+        image: String,
+        width: Width,
+        /// The style of a caption taken from the profile.
+        caption_style: Style,
+        /// A fixed height in points, cropping nothing: the image is fitted.
+        max_height: Option<f32>,
+        caption: Vec<Span>,
+    },
+    Rule,
+    /// A QR code: the dark modules, row by row, `modules` wide.
+    Qr {
+        modules: usize,
+        dark: Vec<bool>,
+        size: Width,
+        color: Cmyk,
+        /// What it encodes: a reader who cannot scan it is told this.
+        data: String,
+    },
+    Contents {
+        entry_style: Style,
+    },
+    Space(f32),
+    PageBreak,
+    FrameBreak,
+}
+
+/// A width: a share of the frame's, or a fixed one (never more than the frame's).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Width {
+    Fraction(f32),
+    Points(f32),
+}
+
+impl Width {
+    /// The width in points in a frame `available` points wide.
+    pub fn of(self, available: f32) -> f32 {
+        match self {
+            Width::Fraction(f) => available * f.clamp(0.01, 1.0),
+            Width::Points(p) => p.min(available),
+        }
+    }
+}
+
+/// A piece of inline content with one style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub content: SpanContent,
+    pub style: Style,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpanContent {
+    Text(String),
+    LineBreak,
+    /// A footnote: its mark goes here, its text to the foot of the page.
+    Footnote {
+        note: Vec<Span>,
+        mark_style: Style,
+    },
+    PageNumber,
+    PageCount,
+}
+
+impl Document {
+    /// The document with the text of the flows that fill fixed frames set
+    /// `factor` times as large (`fit: shrink`). Pictures, QR codes and the
+    /// page geometry stay as they are.
+    pub fn with_fixed_text_scaled(&self, factor: f32) -> Document {
+        let fixed: Vec<&String> = self
+            .runs
+            .iter()
+            .filter_map(|r| match r {
+                PageRun::Fixed { frames, .. } => Some(frames.iter().map(|f| &f.flow)),
+                PageRun::Repeat { .. } => None,
+            })
+            .flatten()
+            .collect();
+        let mut doc = self.clone();
+        for (name, blocks) in doc.flows.iter_mut() {
+            if fixed.contains(&name) {
+                for b in blocks.iter_mut() {
+                    scale_block(b, factor);
+                }
+            }
+        }
+        doc
+    }
+}
+
+fn scale_spans(spans: &mut [Span], f: f32) {
+    for s in spans {
+        s.style = s.style.scaled(f);
+        if let SpanContent::Footnote { note, mark_style } = &mut s.content {
+            *mark_style = mark_style.scaled(f);
+            scale_spans(note, f);
+        }
+    }
+}
+
+fn scale_block(block: &mut Block, f: f32) {
+    block.style = block.style.scaled(f);
+    match &mut block.kind {
+        BlockKind::Paragraph(spans) | BlockKind::Heading { spans, .. } => scale_spans(spans, f),
+        BlockKind::List {
+            items,
+            marker_style,
+            ..
+        } => {
+            *marker_style = marker_style.scaled(f);
+            items.iter_mut().flatten().for_each(|b| scale_block(b, f));
+        }
+        BlockKind::Quote(c) | BlockKind::Boxed(c) => c.iter_mut().for_each(|b| scale_block(b, f)),
+        BlockKind::Figure {
+            caption,
+            caption_style,
+            ..
+        } => {
+            *caption_style = caption_style.scaled(f);
+            scale_spans(caption, f);
+        }
+        BlockKind::Contents { entry_style } => *entry_style = entry_style.scaled(f),
+        BlockKind::Space(h) => *h *= f,
+        BlockKind::Rule | BlockKind::Qr { .. } | BlockKind::PageBreak | BlockKind::FrameBreak => {}
+    }
+}
+
+/// The text of some spans, as a title or outline entry shows it: line
+/// breaks as spaces, footnote marks and page numbers left out.
+pub fn plain_text(spans: &[Span]) -> String {
+    let mut out = String::new();
+    for s in spans {
+        match &s.content {
+            SpanContent::Text(t) => out.push_str(t),
+            SpanContent::LineBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
