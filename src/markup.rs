@@ -16,6 +16,8 @@
 //! </document>
 //! ```
 
+mod numbering;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -23,7 +25,6 @@ use roxmltree::Node;
 
 use crate::document::{
     Block, BlockKind, Document, Frame, Master, Numbering, PageRun, Span, SpanContent, Width,
-    plain_text,
 };
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::length::{MM, PAPER_SIZES, parse_length};
@@ -185,176 +186,13 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
             .is_some_and(|n| n.split_whitespace().any(|w| w == "paragraphs")),
     };
     let lang = crate::theme::Lang::from_code(&doc.lang);
-    number_and_resolve(&mut doc, numbering, &lang, source)?;
+    numbering::number_and_resolve(&mut doc, numbering, &lang, source)?;
     if doc.runs.is_empty() {
         return Err(Error::new("the layout markup makes no pages")
             .at(Location::file(source.template))
             .help("add <pages master=\"…\" flow=\"…\"/> or <page master=\"…\"> to the template"));
     }
     Ok(doc)
-}
-
-/// Numbers the headings and paragraphs of the flows that make pages, and
-/// fills in cross-references: a link to `#sec-ID` with no text of its own
-/// becomes "section 3.2" (or "раздел 3.2"), linked to its heading.
-fn number_and_resolve(
-    doc: &mut Document,
-    numbering: Numbering,
-    lang: &crate::theme::Lang,
-    source: &MarkupSource,
-) -> Result<()> {
-    let paged: Vec<String> = doc
-        .runs
-        .iter()
-        .filter_map(|r| match r {
-            PageRun::Repeat { flow, .. } => Some(flow.clone()),
-            PageRun::Fixed { .. } => None,
-        })
-        .collect();
-    let word = if *lang == crate::theme::Lang::Russian {
-        "раздел"
-    } else {
-        "section"
-    };
-    let mut numbers: BTreeMap<String, String> = BTreeMap::new();
-    // Headings on fixed pages (leaflets) are not numbered, but may be
-    // referred to by title.
-    for (name, blocks) in &doc.flows {
-        if paged.contains(name) {
-            continue;
-        }
-        for block in blocks {
-            if let BlockKind::Heading {
-                spans,
-                anchor: Some(a),
-                ..
-            } = &block.kind
-            {
-                numbers.insert(a.clone(), format!("“{}”", plain_text(spans)));
-            }
-        }
-    }
-    let (mut h1, mut h2, mut para) = (0u32, 0u32, 0u32);
-    for name in &paged {
-        let Some(blocks) = doc.flows.get_mut(name) else {
-            continue;
-        };
-        let mut in_text = false;
-        for block in blocks.iter_mut() {
-            match &mut block.kind {
-                BlockKind::Heading {
-                    level,
-                    spans,
-                    anchor,
-                    listed: true,
-                } if *level <= 2 && !block.unnumbered => {
-                    in_text = true;
-                    let number = if *level == 1 {
-                        h1 += 1;
-                        h2 = 0;
-                        h1.to_string()
-                    } else {
-                        h2 += 1;
-                        format!("{h1}.{h2}")
-                    };
-                    if let Some(a) = anchor {
-                        // A reference reads "section 3.2" where sections are
-                        // numbered, and the heading's title where not.
-                        let title = plain_text(spans);
-                        let reference = if numbering.sections {
-                            format!("{word}\u{a0}{number}")
-                        } else {
-                            format!("“{}”", title.trim())
-                        };
-                        numbers.insert(a.clone(), reference);
-                    }
-                    if numbering.sections && h1 > 0 {
-                        let style = spans
-                            .first()
-                            .map(|s| s.style.clone())
-                            .unwrap_or_else(|| block.style.clone());
-                        spans.insert(
-                            0,
-                            Span {
-                                content: SpanContent::Text(format!("{number}\u{2002}")),
-                                style,
-                                link: None,
-                            },
-                        );
-                    }
-                }
-                BlockKind::Paragraph(_) if numbering.paragraphs && in_text && !block.classed => {
-                    para += 1;
-                    block.number = Some(para.to_string());
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut missing = None;
-    for blocks in doc.flows.values_mut() {
-        for block in blocks.iter_mut() {
-            resolve_references(block, &numbers, &mut missing);
-        }
-    }
-    if let Some(target) = missing {
-        let known: Vec<&str> = numbers
-            .keys()
-            .filter_map(|k| k.strip_prefix("sec-"))
-            .collect();
-        let wanted = target.strip_prefix("#sec-").unwrap_or(&target).to_string();
-        let help = match did_you_mean(&wanted, known.iter().copied()) {
-            Some(close) => format!("did you mean `#{close}`?"),
-            None => format!("the sections are: {}", known.join(", ")),
-        };
-        return Err(Error::new(format!(
-            "a cross-reference points to `{wanted}`, which is not a section of this briefing"
-        ))
-        .at(Location {
-            file: source.template.to_path_buf(),
-            line: 0,
-            column: 0,
-            source_line: None,
-        })
-        .help(help));
-    }
-    Ok(())
-}
-
-fn resolve_references(
-    block: &mut Block,
-    numbers: &BTreeMap<String, String>,
-    missing: &mut Option<String>,
-) {
-    let fix = |spans: &mut Vec<Span>, missing: &mut Option<String>| {
-        let mut i = 0;
-        while i < spans.len() {
-            if let Some(target) = spans[i].link.clone().filter(|l| l.starts_with("#sec-")) {
-                let has_text = spans.iter().any(|s| {
-                    s.link.as_deref() == Some(&target)
-                        && matches!(&s.content, SpanContent::Text(t) if t != "\u{200b}")
-                });
-                if !has_text {
-                    match numbers.get(&target[1..]) {
-                        Some(reference) => spans[i].content = SpanContent::Text(reference.clone()),
-                        None => *missing = Some(target.clone()),
-                    }
-                }
-            }
-            i += 1;
-        }
-    };
-    match &mut block.kind {
-        BlockKind::Paragraph(spans) | BlockKind::Heading { spans, .. } => fix(spans, missing),
-        BlockKind::List { items, .. } => items
-            .iter_mut()
-            .flatten()
-            .for_each(|b| resolve_references(b, numbers, missing)),
-        BlockKind::Quote(c) | BlockKind::Boxed(c) => c
-            .iter_mut()
-            .for_each(|b| resolve_references(b, numbers, missing)),
-        _ => {}
-    }
 }
 
 fn markup_error(source: &MarkupSource, line: usize, col: usize, message: String) -> Error {
