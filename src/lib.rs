@@ -13,6 +13,7 @@
 
 pub mod batch;
 pub mod calendar;
+pub mod citations;
 pub mod cli;
 pub mod document;
 pub mod error;

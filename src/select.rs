@@ -162,7 +162,7 @@ fn check_citations(section: &Section, briefing: &Briefing, profile: &Profile) ->
     } else {
         briefing.audience
     };
-    for (key, offset) in crate::markdown::cited_sources(section) {
+    for (key, offset) in crate::citations::cited_sources(section) {
         if let Some(source) = profile.sources.get(&key)
             && source.audience > limit
         {
@@ -170,7 +170,7 @@ fn check_citations(section: &Section, briefing: &Briefing, profile: &Profile) ->
                 "section `{}` cites source `{key}`, which is for the {} audience, and briefing {} is {}",
                 section.id, source.audience, briefing.name, briefing.audience
             ))
-            .at(crate::markdown::body_location(section, offset))
+            .at(crate::citations::body_location(section, offset))
             .help("leave the section out of this briefing, or cite a source that may be shown to its readers"));
         }
     }

@@ -122,7 +122,7 @@ pub fn data(
     // The sources the chosen sections cite, in the order of first citation.
     let mut cited: Vec<&str> = Vec::new();
     for section in &selection.sections {
-        for (key, _) in markdown::cited_sources(section) {
+        for (key, _) in crate::citations::cited_sources(section) {
             if let Some((k, _)) = profile.sources.get_key_value(&key)
                 && !cited.contains(&k.as_str())
             {
