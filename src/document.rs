@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::theme::{Cmyk, Style};
+use crate::colour::Cmyk;
+use crate::theme::Style;
 
 /// A whole document, ready for layout.
 #[derive(Debug, Clone)]

@@ -10,6 +10,9 @@
 //! template that sets its own.
 //!
 //! The grammar is oxilangtag's; the words are ours.
+//!
+//! [`Lang`] is what a tag means to the typesetting: the languages handbill
+//! hyphenates, and the words it writes itself ("section", "Contents").
 
 /// What to do about a tag that is not one.
 pub const HELP: &str = "write a language tag: a language code such as `en`, `ru` or `kk`, \
@@ -63,6 +66,34 @@ pub fn shown(tag: &str) -> String {
         out.push('…');
     }
     out
+}
+
+/// Languages handbill hyphenates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    English,
+    Russian,
+    Kazakh,
+    Other,
+}
+
+impl Lang {
+    /// From an ISO 639 code such as `en`, `ru`, `kk` or `en-GB`.
+    pub fn from_code(code: &str) -> Lang {
+        match code
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "en" => Lang::English,
+            "ru" => Lang::Russian,
+            "kk" => Lang::Kazakh,
+            _ => Lang::Other,
+        }
+    }
 }
 
 #[cfg(test)]

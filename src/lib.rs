@@ -15,6 +15,7 @@ pub mod batch;
 pub mod calendar;
 pub mod citations;
 pub mod cli;
+pub mod colour;
 pub mod document;
 pub mod error;
 pub mod format;

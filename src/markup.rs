@@ -23,12 +23,13 @@ use std::path::Path;
 
 use roxmltree::Node;
 
+use crate::colour::Cmyk;
 use crate::document::{
     Block, BlockKind, Document, Frame, Master, Numbering, PageRun, Span, SpanContent, Width,
 };
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::length::{MM, PAPER_SIZES, parse_length};
-use crate::theme::{Cmyk, Style, Theme};
+use crate::theme::{Style, Theme};
 
 /// Where the markup came from, for error messages.
 pub struct MarkupSource<'a> {
@@ -66,7 +67,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         return Err(p.error(root, "the layout markup must start with <document>"));
     }
     let mut body = theme.resolve(&Style::default(), "body", root.attribute("class"));
-    body.lang = crate::theme::Lang::from_code(root.attribute("lang").unwrap_or("en"));
+    body.lang = crate::language_tag::Lang::from_code(root.attribute("lang").unwrap_or("en"));
     let mut doc = Document {
         title: root.attribute("title").unwrap_or("").to_string(),
         lang: root.attribute("lang").unwrap_or("en").to_string(),
@@ -185,7 +186,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
             .attribute("numbering")
             .is_some_and(|n| n.split_whitespace().any(|w| w == "paragraphs")),
     };
-    let lang = crate::theme::Lang::from_code(&doc.lang);
+    let lang = crate::language_tag::Lang::from_code(&doc.lang);
     numbering::number_and_resolve(&mut doc, numbering, &lang, source)?;
     if doc.runs.is_empty() {
         return Err(Error::new("the layout markup makes no pages")
@@ -483,7 +484,7 @@ impl Parser<'_> {
         let class = node.attribute("class");
         let mut style = self.theme.resolve(parent, name, class);
         if let Some(lang) = node.attribute("lang") {
-            style.lang = crate::theme::Lang::from_code(lang);
+            style.lang = crate::language_tag::Lang::from_code(lang);
         }
         let line = self.pos(node).0;
         let kind = match name {

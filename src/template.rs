@@ -217,8 +217,8 @@ pub const FIXED_WORDS: &[(&str, &str)] = &[
 /// A fixed word in `lang` (`en`, `ru`); the English word where handbill
 /// knows no translation.
 pub fn fixed_word<'a>(word: &'a str, lang: &str) -> &'a str {
-    match crate::theme::Lang::from_code(lang) {
-        crate::theme::Lang::Russian => FIXED_WORDS
+    match crate::language_tag::Lang::from_code(lang) {
+        crate::language_tag::Lang::Russian => FIXED_WORDS
             .iter()
             .find(|(en, _)| *en == word)
             .map_or(word, |(_, ru)| ru),

@@ -10,42 +10,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::colour::Cmyk;
 use crate::error::{Error, Result};
+use crate::language_tag::Lang;
 use crate::load::parse_yaml;
-
-/// A colour as cyan, magenta, yellow and black, each 0–1.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Cmyk {
-    pub c: f32,
-    pub m: f32,
-    pub y: f32,
-    pub k: f32,
-}
-
-impl Cmyk {
-    pub const BLACK: Cmyk = Cmyk {
-        c: 0.0,
-        m: 0.0,
-        y: 0.0,
-        k: 1.0,
-    };
-    pub const WHITE: Cmyk = Cmyk {
-        c: 0.0,
-        m: 0.0,
-        y: 0.0,
-        k: 0.0,
-    };
-
-    /// A plain conversion for screen output.
-    pub fn to_rgb(self) -> (u8, u8, u8) {
-        let f = |x: f32| {
-            ((1.0 - x) * (1.0 - self.k) * 255.0)
-                .round()
-                .clamp(0.0, 255.0) as u8
-        };
-        (f(self.c), f(self.m), f(self.y))
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -127,34 +95,6 @@ pub struct Style {
     pub hyphenate: bool,
     /// The language of the text, for hyphenation (from `lang` attributes).
     pub lang: Lang,
-}
-
-/// Languages handbill hyphenates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    English,
-    Russian,
-    Kazakh,
-    Other,
-}
-
-impl Lang {
-    /// From an ISO 639 code such as `en`, `ru`, `kk` or `en-GB`.
-    pub fn from_code(code: &str) -> Lang {
-        match code
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase()
-            .as_str()
-        {
-            "en" => Lang::English,
-            "ru" => Lang::Russian,
-            "kk" => Lang::Kazakh,
-            _ => Lang::Other,
-        }
-    }
 }
 
 impl Style {

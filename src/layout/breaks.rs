@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
-use crate::theme::Lang;
+use crate::language_tag::Lang;
 
 /// Fewest letters before and after a hyphenation point.
 pub(super) const LEFT_MIN: usize = 2;

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use crate::colour::Cmyk;
 use crate::layout::font::FaceId;
-use crate::theme::Cmyk;
 
 /// The laid-out document.
 #[derive(Debug, Clone, Default)]

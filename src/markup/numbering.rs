@@ -15,7 +15,7 @@ use crate::error::{Error, Location, Result, did_you_mean};
 pub(super) fn number_and_resolve(
     doc: &mut Document,
     numbering: Numbering,
-    lang: &crate::theme::Lang,
+    lang: &crate::language_tag::Lang,
     source: &MarkupSource,
 ) -> Result<()> {
     let paged: Vec<String> = doc
@@ -26,7 +26,7 @@ pub(super) fn number_and_resolve(
             PageRun::Fixed { .. } => None,
         })
         .collect();
-    let word = if *lang == crate::theme::Lang::Russian {
+    let word = if *lang == crate::language_tag::Lang::Russian {
         "раздел"
     } else {
         "section"

@@ -20,11 +20,11 @@ use krilla::paint::{Fill, Stroke};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document, SerializeSettings};
 
+use crate::colour::Cmyk;
 use crate::error::{Error, Result};
 use crate::layout::font::FontBook;
 use crate::layout::{Artifact, GlyphRun, Item, LinkTarget, Mark, Pages};
 use crate::picture::{Picture, PictureFormat};
-use crate::theme::Cmyk;
 use marks::Sheet;
 use tags::{Content, Tagger};
 

@@ -2,11 +2,12 @@
 //! into a plain sequence of items ready to pour.
 
 use super::Engine;
+use crate::colour::Cmyk;
 use crate::document::{Block, BlockKind, PageRun, Span, SpanContent, Width, plain_text};
 use crate::layout::pages::{Element, Mark, Role};
 use crate::layout::paragraph::{Numbers, Paragraph};
 use crate::picture::Picture;
-use crate::theme::{Cmyk, Style};
+use crate::theme::Style;
 
 /// A block prepared for pouring: lists, quotes and headings are flattened
 /// into indented paragraphs, so a flow is a plain sequence.

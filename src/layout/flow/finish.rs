@@ -2,11 +2,12 @@
 //! footers, the watermark.
 
 use super::Engine;
+use crate::colour::Cmyk;
 use crate::document::{Block, BlockKind, Span, SpanContent};
 use crate::error::Result;
 use crate::layout::pages::{Artifact, GlyphRun, Item, Link, Mark, Placed, PlacedGlyph};
 use crate::layout::paragraph::Numbers;
-use crate::theme::{Cmyk, Style};
+use crate::theme::Style;
 
 /// Replaces page-number and page-count spans with their values.
 pub(super) fn with_numbers(block: &Block, numbers: &Numbers) -> Block {

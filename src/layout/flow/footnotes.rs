@@ -3,11 +3,12 @@
 
 use super::Engine;
 use super::distribute::Region;
+use crate::colour::Cmyk;
 use crate::document::{Span, SpanContent};
 use crate::error::Result;
 use crate::layout::pages::{Artifact, Item, Mark};
 use crate::layout::paragraph::{Line, Paragraph, Pos};
-use crate::theme::{Cmyk, Style};
+use crate::theme::Style;
 
 /// The lines of one footnote that a frame shows: all of a short note, or a
 /// run of a long one that began or goes on in another frame.

@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 
 use super::Engine;
 use super::contents::contains_contents;
+use crate::colour::Cmyk;
 use crate::document::{Block, BlockKind, Document, Frame, Master, PageRun, Span};
 use crate::layout::font::{self, Shaper};
 use crate::layout::pages::{Item, Mark, Pages, Placed, PlacedGlyph};
 use crate::layout::paragraph::Pos;
 use crate::model::ImageAsset;
 use crate::picture::Picture;
-use crate::theme::Cmyk;
 
 /// How many pages a pour may have and still be remembered.
 pub(super) const MAX_POURED_PAGES: usize = 100;
