@@ -432,7 +432,7 @@ fn briefing_fingerprint(
     // keeps nothing a password could be guessed from.
     if let Some(e) = &briefing.encrypt
         && let Some(p) = e.value.password_file.as_ref()
-        && let Some(path) = crate::select::resolve_in_project(&briefing.project, p)
+        && let Some(path) = crate::project::open(&briefing.project, p).ok()
     {
         files.retain(|f| *f != path);
     }
@@ -442,13 +442,13 @@ fn briefing_fingerprint(
     // Pictures named by the profile, wherever in the project they are.
     if let Ok(images) = load::profile_images(&dir) {
         for asset in images.values() {
-            if let Some(p) = crate::select::resolve_in_project(&briefing.project, &asset.file) {
+            if let Ok(p) = crate::project::open(&briefing.project, &asset.file) {
                 feed(&asset.file, &std::fs::read(&p).unwrap_or_default());
             }
         }
     }
     if let Some(logo) = &briefing.logo
-        && let Some(p) = crate::select::resolve_in_project(&briefing.project, &logo.value)
+        && let Some(p) = crate::project::open(&briefing.project, &logo.value).ok()
     {
         feed("logo", &std::fs::read(&p).unwrap_or_default());
     }

@@ -22,6 +22,7 @@ use serde_saphyr::Spanned;
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::length::{MM, parse_length};
 use crate::load::{parse_yaml, read_text};
+use crate::project::Refused;
 
 /// The formats compiled into handbill: name, YAML.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -208,10 +209,10 @@ pub fn find(project: &Path, name: &str, at: Option<&Location>) -> Result<Format>
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if valid_name {
         let path =
-            crate::select::in_project(project, &Path::new("formats").join(format!("{name}.yaml")));
+            crate::project::join(project, &Path::new("formats").join(format!("{name}.yaml")));
         if path.is_file() {
-            if !crate::select::within_project(project, &path) {
-                return Err(blame(crate::select::linked_out(&path, "the format")));
+            if let Err(Refused::LinksOut(path)) = crate::project::inside(project, &path) {
+                return Err(blame(crate::project::linked_out(&path, "the format")));
             }
             let text = read_text(&path)?;
             return parse(name, &path, &text);

@@ -30,6 +30,7 @@ pub mod model;
 pub mod passwords;
 pub mod pdf;
 pub mod picture;
+pub mod project;
 pub mod qr;
 pub mod select;
 pub mod template;

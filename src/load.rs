@@ -518,8 +518,8 @@ pub fn load_profile_for(briefing: &Briefing) -> Result<Profile> {
         .help(help));
     }
     // Neither the profile folder nor any file in it may link out.
-    if !crate::select::within_project(&briefing.project, &dir) {
-        return Err(crate::select::linked_out(&dir, "the profile folder")
+    if crate::project::inside(&briefing.project, &dir).is_err() {
+        return Err(crate::project::linked_out(&dir, "the profile folder")
             .at(briefing.profile.location.clone()));
     }
     let profile = load_profile(&dir)?;
@@ -529,8 +529,8 @@ pub fn load_profile_for(briefing: &Briefing) -> Result<Profile> {
         .flat_map(|s| std::iter::once(&s.file).chain(s.translations.values().map(|t| &t.file)))
         .chain(std::iter::once(&profile.file));
     for file in files {
-        if !crate::select::within_project(&briefing.project, file) {
-            return Err(crate::select::linked_out(file, "the profile file"));
+        if crate::project::inside(&briefing.project, file).is_err() {
+            return Err(crate::project::linked_out(file, "the profile file"));
         }
     }
     Ok(profile)

@@ -256,12 +256,13 @@ fn read_private(path: &Path) -> std::io::Result<String> {
 
 /// The password in `password_file:`: its first line, without the line end.
 fn read_password_file(briefing: &Briefing, file: &str, at: &Location) -> Result<Password> {
-    let path = crate::select::resolve_in_project(&briefing.project, file).ok_or_else(|| {
-        Error::new(format!(
-            "the password file `{file}` is outside the project folder"
-        ))
+    let path = crate::project::open(&briefing.project, file).map_err(|r| {
+        r.error(
+            "the password file",
+            file,
+            "keep it inside the project, e.g. `password_file: .handbill/pack-password.txt`",
+        )
         .at(at.clone())
-        .help("keep it inside the project, e.g. `password_file: .handbill/pack-password.txt`")
     })?;
     let text = read_private(&path).map_err(|e| {
         Error::io(&path, "read", &e)

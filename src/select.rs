@@ -6,11 +6,12 @@
 //! a section the briefing's readers must not see.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::model::{Briefing, ImageAsset, Profile, Section, SectionChoice, SectionPick};
 use crate::picture::Picture;
+use crate::project::Refused;
 
 /// What a briefing will contain.
 #[derive(Debug, Clone)]
@@ -275,55 +276,6 @@ fn unknown_tag(tag: &str, profile: &Profile, at: &Location) -> Error {
     .help(help)
 }
 
-/// Whether `path`, with every symlink followed, lies inside the project
-/// folder. A path that does not exist yet counts as inside (reading it will
-/// fail with its own message).
-pub fn within_project(project: &Path, path: &Path) -> bool {
-    match (std::fs::canonicalize(path), std::fs::canonicalize(project)) {
-        (Ok(real), Ok(root)) => real.starts_with(root),
-        _ => true,
-    }
-}
-
-/// The error for a file that links out of the project.
-pub fn linked_out(path: &Path, what: &str) -> Error {
-    Error::new(format!(
-        "{what} {} links to a file outside the project folder",
-        path.display()
-    ))
-    .at(Location::file(path))
-    .help("copy the file into the project instead of linking to it")
-}
-
-/// Resolves a path written in a profile or briefing against the project
-/// folder, refusing anything that would leave it.
-pub fn resolve_in_project(project: &Path, written: &str) -> Option<PathBuf> {
-    let rel = Path::new(written);
-    if written.is_empty() || rel.is_absolute() {
-        return None;
-    }
-    let mut depth = 0usize;
-    for part in rel.components() {
-        match part {
-            Component::Normal(_) => depth += 1,
-            Component::CurDir => {}
-            Component::ParentDir if depth > 0 => depth -= 1,
-            _ => return None,
-        }
-    }
-    Some(in_project(project, rel))
-}
-
-/// `rel` inside `project`; as it is written when the project is the current
-/// folder, so messages say `templates/t.hbs`, not `./templates/t.hbs`.
-pub fn in_project(project: &Path, rel: &Path) -> PathBuf {
-    if project == Path::new(".") {
-        rel.to_path_buf()
-    } else {
-        project.join(rel)
-    }
-}
-
 /// Reads the pictures `keys` (which the selection allows) from disk.
 pub fn read_pictures<'a>(
     briefing: &Briefing,
@@ -367,23 +319,21 @@ fn read_picture(
     } else {
         "`file:`"
     };
-    let path = resolve_in_project(&briefing.project, &asset.file).ok_or_else(|| {
-        Error::new(format!(
+    let path = crate::project::open(&briefing.project, &asset.file).map_err(|r| match r {
+        Refused::Outside => Error::new(format!(
             "image `{key}` points outside the project folder: `{}`",
             asset.file
         ))
         .at(at())
-        .help("put the image in the project's assets/ folder and give its path from the project folder, e.g. `assets/photo.png`")
-    })?;
-    // A symlink inside the project may still point out of it.
-    if !within_project(&briefing.project, &path) {
-        return Err(Error::new(format!(
+        .help("put the image in the project's assets/ folder and give its path from the project folder, e.g. `assets/photo.png`"),
+        // A symlink inside the project may still point out of it.
+        Refused::LinksOut(_) => Error::new(format!(
             "image `{key}` ({}) links to a file outside the project folder",
             asset.file
         ))
         .at(at())
-        .help("copy the picture into the project's assets/ folder instead of linking to it"));
-    }
+        .help("copy the picture into the project's assets/ folder instead of linking to it"),
+    })?;
     let read_help = || {
         format!(
             "{key_name} is read relative to the project folder {}",
@@ -396,25 +346,3 @@ fn read_picture(
 /// The key under which templates find the briefing's `logo:`; it stands in
 /// for any picture of the profile with the same key.
 pub const LOGO: &str = "logo";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_stay_inside_the_project() {
-        let p = Path::new("/p");
-        assert_eq!(
-            resolve_in_project(p, "assets/a.png"),
-            Some(PathBuf::from("/p/assets/a.png"))
-        );
-        assert_eq!(
-            resolve_in_project(p, "assets/../b.png"),
-            Some(PathBuf::from("/p/assets/../b.png"))
-        );
-        assert_eq!(resolve_in_project(p, "../../etc/passwd"), None);
-        assert_eq!(resolve_in_project(p, "assets/../../x"), None);
-        assert_eq!(resolve_in_project(p, "/etc/passwd"), None);
-        assert_eq!(resolve_in_project(p, ""), None);
-    }
-}

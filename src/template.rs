@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::markdown;
 use crate::model::{Briefing, Profile, Recipient};
-use crate::select::{Selection, resolve_in_project};
+use crate::select::Selection;
 
 /// The templates compiled into handbill: name, text.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -60,18 +60,14 @@ pub fn find(briefing: &Briefing) -> Result<Template> {
             .at(briefing.template.location.clone())
             .help(help));
     }
-    let path = resolve_in_project(&briefing.project, name).ok_or_else(|| {
-        Error::new(format!(
-            "the template `{name}` is outside the project folder"
-        ))
+    let path = crate::project::open(&briefing.project, name).map_err(|r| {
+        r.error(
+            "the template",
+            name,
+            "keep templates inside the project, e.g. `templates/my-leaflet.hbs`",
+        )
         .at(briefing.template.location.clone())
-        .help("keep templates inside the project, e.g. `templates/my-leaflet.hbs`")
     })?;
-    if !crate::select::within_project(&briefing.project, &path) {
-        return Err(
-            crate::select::linked_out(&path, "the template").at(briefing.template.location.clone())
-        );
-    }
     let text = crate::load::read_text(&path).map_err(|e| match e.location.as_deref() {
         Some(l) if l.line > 0 => e,
         _ => Error {

@@ -128,16 +128,14 @@ const SAVE_AS_UTF8: &str = "save it as “CSV UTF-8”: in Excel, File › Save 
 /// Reads recipients from a CSV file: a first line of column headings
 /// (`name`, and `role` if wanted), then one person per line.
 fn read_csv(project: &Path, file: &str, at: &Location) -> Result<Vec<Located<Recipient>>> {
-    let path = crate::select::resolve_in_project(project, file).ok_or_else(|| {
-        Error::new(format!(
-            "the recipients file `{file}` is outside the project folder"
-        ))
+    let path = crate::project::open(project, file).map_err(|r| {
+        r.error(
+            "the recipients file",
+            file,
+            "keep the list inside the project, e.g. `recipients: briefings/delegates.csv`",
+        )
         .at(at.clone())
-        .help("keep the list inside the project, e.g. `recipients: briefings/delegates.csv`")
     })?;
-    if !crate::select::within_project(project, &path) {
-        return Err(crate::select::linked_out(&path, "the recipients file").at(at.clone()));
-    }
     if path.is_dir() {
         return Err(
             Error::new(format!("the recipients file `{file}` is a folder"))
