@@ -959,7 +959,11 @@ impl Parser<'_> {
                 let data = self.required(node, "data")?;
                 let code = crate::qr::encode(data.as_bytes(), qrcode::EcLevel::M)
                     .map_err(|e| {
-                        self.error(node, format!("the QR code cannot hold `{}`: {e}", data.chars().take(60).collect::<String>()))
+                        let why = match e {
+                            qrcode::types::QrError::DataTooLong => "it is too long",
+                            _ => "it holds characters a QR code cannot",
+                        };
+                        self.error(node, format!("the QR code cannot hold `{}`: {why}", data.chars().take(60).collect::<String>()))
                             .help("a QR code holds up to about 2,300 characters at this error correction; use a shorter address")
                     })?;
                 let size = match node.attribute("size") {
