@@ -191,7 +191,7 @@ impl<'de> Deserialize<'de> for PickField {
                 while let Some(key) = map.next_key::<String>()? {
                     if key != "tag" {
                         return Err(de::Error::custom(format!(
-                            "unknown key `{key}` in a section pick, expected `tag`"
+                            "`{key}:` is not a key of a section pick, which is a section id or `tag: NAME`"
                         )));
                     }
                     tag = Some(map.next_value::<String>()?);

@@ -112,9 +112,10 @@ impl<'a> Words<'a> {
                         "the front matter" => "`id:` and `title:`",
                         _ => "its keys",
                     };
-                    plain(
+                    (
                         format!("{} is empty", self.what),
-                        format!("it needs at least {needs}; see {}", self.manual),
+                        Some(format!("it needs at least {needs}; see {}", self.manual)),
+                        Some((1, 1)),
                     )
                 } else {
                     plain(
@@ -170,7 +171,7 @@ impl<'a> Words<'a> {
             | E::UnexpectedValueForUnitEnumVariant { .. }
             | E::ExpectedStringKeyForExternallyTaggedEnum { .. } => plain(
                 format!("{named} must be one word, not {}", self.found()),
-                choices_help(key.as_deref(), &[]),
+                choices_help(key.as_deref(), &[], self.manual),
             ),
             E::InvalidScalar { ty, .. } => {
                 let wanted = scalar_kind(ty);
@@ -226,12 +227,12 @@ impl<'a> Words<'a> {
                 if variant.is_empty() || variant == "~" || variant == "null" {
                     return plain(
                         format!("{named} has no value"),
-                        choices_help(key.as_deref(), expected),
+                        choices_help(key.as_deref(), expected, self.manual),
                     );
                 }
                 let help = match did_you_mean(variant, expected.iter().copied()) {
                     Some(close) => format!("did you mean `{close}`? {}", one_of(expected)),
-                    None => choices_help(key.as_deref(), expected),
+                    None => choices_help(key.as_deref(), expected, self.manual),
                 };
                 plain(
                     format!("{named} is `{variant}`, which handbill does not know"),
@@ -333,12 +334,14 @@ impl<'a> Words<'a> {
         // An unclosed `[` or `{` on an earlier line makes the reader stumble
         // somewhere after it: point at the bracket.
         if let Some((line, column, open)) = self.unclosed_bracket() {
-            let close = if open == '[' { ']' } else { '}' };
+            let help = if open == '[' {
+                "end the list with `]` on the same line, or write it as `- ` lines"
+            } else {
+                "end the mapping with `}` on the same line, or write it as indented `key: value` lines"
+            };
             return (
                 format!("the `{open}` here is never closed"),
-                Some(format!(
-                    "end the list with `{close}` on the same line, or write it as `- ` lines"
-                )),
+                Some(help.to_string()),
                 Some((line, column)),
             );
         }
@@ -744,12 +747,13 @@ fn one_of(expected: &[&str]) -> String {
     }
 }
 
-fn choices_help(key: Option<&str>, expected: &[&str]) -> String {
+fn choices_help(key: Option<&str>, expected: &[&str], manual: &str) -> String {
     match (key, expected) {
         (Some("audience"), _) => {
             "say who may read it: `public`, `delegation` or `confidential`".into()
         }
-        (_, []) => "write one of the words listed for it in the manual".into(),
+        (Some(k), []) => format!("write one word after `{k}:`, without brackets; see {manual}"),
+        (None, []) => format!("write one word, without brackets; see {manual}"),
         (Some(k), list) => format!(
             "write `{k}: {}`, or another of: {}",
             list[0],
@@ -1036,7 +1040,7 @@ mod tests {
             "# nothing yet\n",
             "the briefing is empty",
             "docs/briefing.md",
-            (2, 1),
+            (1, 1),
         );
         let err = said::<B>("profiles/x/01-a.md", "\n");
         assert!(err.message.contains("the front matter is empty"), "{err}");

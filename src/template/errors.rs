@@ -118,7 +118,12 @@ fn block_fault(text: &str) -> Option<BlockFault> {
         } else {
             "}}"
         };
-        let Some(end) = rest.find(end_mark).map(|e| start + e + end_mark.len()) else {
+        // A tag ends before the next one starts.
+        let next = rest[2..].find("{{").map(|n| n + 2);
+        let end = rest.find(end_mark).filter(|&e| {
+            rest.starts_with("{{!") || next.is_none_or(|n| e < n || rest[n..].starts_with("{{{"))
+        });
+        let Some(end) = end.map(|e| start + e + end_mark.len()) else {
             let (line, column) = place(start);
             return Some(BlockFault::OpenTag { line, column });
         };
@@ -176,7 +181,14 @@ pub fn render_error(template: &Template, e: &RenderError, data: &Value) -> Error
         _ => Location::file(&template.path),
     };
     let (message, help) = match e.reason() {
-        RenderErrorReason::MissingVariable(Some(name)) => missing_value(name, data),
+        RenderErrorReason::MissingVariable(Some(name)) => match lookup(data, name) {
+            // There, but not what the tag needs: `{{#each}}` over text.
+            Some(value) => (
+                format!("the template's tag cannot use `{name}`, which is {}", kind_of(value)),
+                Some("`{{#each}}` goes through a list or a mapping, `{{#with}}` needs a mapping; see docs/templates.md".into()),
+            ),
+            None => missing_value(name, data),
+        },
         RenderErrorReason::MissingVariable(None) => (
             "the template uses a value that is not there".into(),
             Some("wrap its use in {{#if …}}…{{/if}}; see docs/templates.md for what templates are given".into()),
@@ -222,7 +234,11 @@ pub fn render_error(template: &Template, e: &RenderError, data: &Value) -> Error
             Some("write names with dots, e.g. `values.event.when`; go through a list with {{#each}}".into()),
         ),
         // handbill's helpers (`calc`, `t`) say it in their own words.
-        RenderErrorReason::Other(message) => (message.clone(), None),
+        // The first line is the message, the rest what to do.
+        RenderErrorReason::Other(message) => match message.split_once('\n') {
+            Some((message, help)) => (message.to_string(), Some(help.to_string())),
+            None => (message.clone(), None),
+        },
         RenderErrorReason::IOError(io) if io.kind() == std::io::ErrorKind::Other => {
             // handbill's own output writer stopped the template.
             (
@@ -241,6 +257,24 @@ pub fn render_error(template: &Template, e: &RenderError, data: &Value) -> Error
         err = err.help(help);
     }
     err
+}
+
+/// The value at a dotted path of the data, if there is one.
+fn lookup<'a>(data: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.')
+        .try_fold(data, |v, part| v.get(part))
+        .filter(|v| !v.is_null())
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::String(_) => "text",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "`true` or `false`",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+        Value::Null => "empty",
+    }
 }
 
 /// `{{titel}}`: what is missing and the nearest name the data has.
@@ -271,10 +305,12 @@ fn nearest_name(name: &str, data: &Value) -> Option<String> {
     collect(data, String::new(), 0, &mut paths, &mut keys);
     keys.sort();
     keys.dedup();
+    paths.retain(|p| p != name);
     if let Some(p) = did_you_mean(name, paths.iter().map(String::as_str)) {
         return Some(p.to_string());
     }
     let (head, last) = name.rsplit_once('.').unwrap_or(("", name));
+    keys.retain(|k| k != last);
     let key = did_you_mean(last, keys.iter().map(String::as_str))?;
     Some(if head.is_empty() {
         key.to_string()
@@ -378,6 +414,15 @@ mod tests {
         assert_eq!(
             block_fault("<p>{{values.x</p>"),
             Some(BlockFault::OpenTag { line: 1, column: 4 })
+        );
+        // Not closed before the next tag opens.
+        assert_eq!(
+            block_fault("<p>{{values.x</p>\n{{#each s}}{{/each}}"),
+            Some(BlockFault::OpenTag { line: 1, column: 4 })
+        );
+        assert_eq!(
+            block_fault("{{{body}}} {{! a {{b}} }} {{!-- {{#x}} --}}"),
+            None
         );
     }
 
