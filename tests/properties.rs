@@ -375,6 +375,7 @@ fn leaflet_with(headline: &str, standfirst: &str, when: &str, organisers: &str) 
 fn is_markup_error(e: &handbill::Error) -> bool {
     e.message.contains("of the markup that template")
         || e.message.contains("not valid Handlebars")
+        || e.message.starts_with("the template's")
         || e.message.contains("could not be filled in")
 }
 

@@ -78,6 +78,20 @@ impl<'a> Words<'a> {
 
     fn explain(&self, err: &YamlError) -> Explained {
         use YamlError as E;
+        // An unclosed `[` or `{` makes the reader stumble somewhere after
+        // it, or take what follows for part of a list: point at it.
+        if let Some((line, column, open)) = self.unclosed_bracket() {
+            let help = if open == '[' {
+                "end the list with `]` on the same line, or write it as `- ` lines"
+            } else {
+                "end the mapping with `}` on the same line, or write it as indented `key: value` lines"
+            };
+            return (
+                format!("the `{open}` here is never closed"),
+                Some(help.to_string()),
+                Some((line, column)),
+            );
+        }
         let key = match err {
             // These point at the value, which may be a mapping or list
             // under its key; serde's own point at the key.
@@ -259,9 +273,17 @@ impl<'a> Words<'a> {
                 } else {
                     format!("add a line `{field}: …`; see {}", self.manual)
                 };
-                plain(
+                // The whole file: shown at its first key, not its last.
+                let at = self.place.filter(|&(_, c)| c == 1).and_then(|_| {
+                    self.text
+                        .lines()
+                        .position(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                        .map(|i| (i + 1, 1))
+                });
+                (
                     format!("{} has no `{field}:`, which it needs", self.part()),
-                    help,
+                    Some(help),
+                    at,
                 )
             }
             E::DuplicateMappingKey { key: dup, .. } => {
@@ -331,20 +353,6 @@ impl<'a> Words<'a> {
     /// A fault in the YAML syntax itself.
     fn syntax(&self, kind: &ErrorKind) -> Explained {
         use ErrorKind as K;
-        // An unclosed `[` or `{` on an earlier line makes the reader stumble
-        // somewhere after it: point at the bracket.
-        if let Some((line, column, open)) = self.unclosed_bracket() {
-            let help = if open == '[' {
-                "end the list with `]` on the same line, or write it as `- ` lines"
-            } else {
-                "end the mapping with `}` on the same line, or write it as indented `key: value` lines"
-            };
-            return (
-                format!("the `{open}` here is never closed"),
-                Some(help.to_string()),
-                Some((line, column)),
-            );
-        }
         let plain = |m: &str, h: &str| (m.to_string(), Some(h.to_string()), None);
         match kind {
             K::MappingValueNotAllowed | K::FlowMappingValueAdjacentCollection => {
@@ -450,10 +458,28 @@ impl<'a> Words<'a> {
                 "this value mixes text with YAML punctuation (`-`, `:`, `[`, `{`, quotes)",
                 "put the whole value in double quotes, e.g. `title: \"Free them: now\"`",
             ),
-            K::InvalidTrailingSingleQuotedScalar | K::InvalidTrailingDoubleQuotedScalar => plain(
-                "text goes on after the closing quote",
-                "put the whole value in double quotes; inside '…' an apostrophe is written twice: 'it''s'",
-            ),
+            K::InvalidTrailingSingleQuotedScalar | K::InvalidTrailingDoubleQuotedScalar => {
+                let quote = if matches!(kind, K::InvalidTrailingDoubleQuotedScalar) {
+                    '"'
+                } else {
+                    '\''
+                };
+                // A quote left open on an earlier line runs on to the next
+                // quote mark, and the reader stumbles only there.
+                if let Some((line, column)) = self.open_quote_before(quote) {
+                    return (
+                        format!(
+                            "the quote `{quote}` here is not closed on its line, so the text runs on to the next `{quote}`"
+                        ),
+                        Some(format!("end the text with `{quote}` on this line")),
+                        Some((line, column)),
+                    );
+                }
+                plain(
+                    "text goes on after the closing quote",
+                    "put the whole value in double quotes; inside '…' an apostrophe is written twice: 'it''s'",
+                )
+            }
             K::InvalidMappingValueWhitespace
             | K::ExpectedWhitespace
             | K::InvalidBlockEntryWhitespace => plain(
@@ -661,6 +687,37 @@ impl<'a> Words<'a> {
         if name.is_empty() { "name".into() } else { name }
     }
 
+    /// The opening `quote` of a quoted value that ends just before the
+    /// reader's place, when it opens on an earlier line.
+    fn open_quote_before(&self, quote: char) -> Option<(usize, usize)> {
+        let (line, column) = self.place?;
+        // The text up to the closing quote the reader took, before the place.
+        let before: Vec<(usize, usize, char)> = self
+            .text
+            .lines()
+            .take(line)
+            .enumerate()
+            .flat_map(|(i, l)| {
+                let n = if i + 1 == line {
+                    column - 1
+                } else {
+                    usize::MAX
+                };
+                l.chars()
+                    .take(n)
+                    .enumerate()
+                    .map(move |(c, ch)| (i + 1, c + 1, ch))
+                    .chain(std::iter::once((i + 1, 0, '\n')))
+            })
+            .collect();
+        let closing = before.iter().rposition(|&(_, _, c)| c == quote)?;
+        let opening = before[..closing]
+            .iter()
+            .rposition(|&(_, _, c)| c == quote)?;
+        let (l, c, _) = before[opening];
+        (l < line).then_some((l, c))
+    }
+
     /// The first tab at or after the start of the reader's line: the
     /// reader may stop after it, or on the line before it.
     fn tab_at_or_after(&self) -> Option<(usize, usize)> {
@@ -672,30 +729,43 @@ impl<'a> Words<'a> {
             .find_map(|(i, l)| l.chars().position(|c| c == '\t').map(|c| (i + 1, c + 1)))
     }
 
-    /// A `[` or `{` opened on a line before the reader's place and not
-    /// closed by then (outside quotes and comments).
+    /// A `[` or `{` that starts a value at or before the reader's place
+    /// and is never closed (outside quotes and comments). A bracket inside
+    /// plain text (`Free them [all`) starts nothing and is not counted.
     fn unclosed_bracket(&self) -> Option<(usize, usize, char)> {
         let (stop_line, _) = self.place?;
         let mut open: Vec<(usize, usize, char)> = Vec::new();
-        for (i, l) in self.text.lines().enumerate().take(stop_line - 1) {
+        for (i, l) in self.text.lines().enumerate() {
             let mut quote: Option<char> = None;
+            // The last character that is not a space, on this line.
+            let mut last = None;
             let mut prev = ' ';
             for (c_i, c) in l.chars().enumerate() {
+                let starts_value = last.is_none_or(|p: char| ":-[{,".contains(p));
                 match (quote, c) {
                     (Some(q), c) if c == q => quote = None,
                     (Some(_), _) => {}
-                    (None, '"' | '\'') if prev == ' ' || "[{,:".contains(prev) => quote = Some(c),
-                    (None, '#') if prev == ' ' => break,
-                    (None, '[' | '{') => open.push((i + 1, c_i + 1, c)),
-                    (None, ']' | '}') => {
+                    (None, '"' | '\'') if starts_value => quote = Some(c),
+                    (None, '#') if prev == ' ' || prev == '\t' => {
+                        break;
+                    }
+                    (None, '[' | '{') if starts_value || !open.is_empty() => {
+                        open.push((i + 1, c_i + 1, c))
+                    }
+                    (None, ']' | '}') if !open.is_empty() => {
                         open.pop();
                     }
                     _ => {}
                 }
+                if !c.is_whitespace() {
+                    last = Some(c);
+                }
                 prev = c;
             }
         }
-        open.first().copied()
+        open.first()
+            .copied()
+            .filter(|&(line, _, _)| line <= stop_line)
     }
 }
 
@@ -1204,6 +1274,50 @@ mod tests {
         assert_eq!(
             err.help.as_deref(),
             Some("add a line `title: …`; see docs/profile.md")
+        );
+    }
+
+    #[test]
+    fn a_quote_left_open_is_shown_where_it_opens() {
+        check(
+            "title: \"Stop it\naudience: public\nvalues:\n  when: \"Saturday\"\n",
+            "the quote `\"` here is not closed on its line",
+            "end the text with `\"` on this line",
+            (1, 8),
+        );
+    }
+
+    #[test]
+    fn brackets_never_closed_and_brackets_in_text() {
+        check(
+            "title: T\naudience: [public\n",
+            "the `[` here is never closed",
+            "`]`",
+            (2, 11),
+        );
+        // A legal list over two lines, then another fault.
+        check(
+            "title: T\nkeywords: [a,\n  b]\naudience: publik\n",
+            "`audience:` is `publik`",
+            "`public`",
+            (4, 11),
+        );
+        // A bracket inside plain text opens nothing.
+        check(
+            "title: Free them [all\naudience: publik\n",
+            "`audience:` is `publik`",
+            "`public`",
+            (2, 11),
+        );
+    }
+
+    #[test]
+    fn a_missing_key_of_the_whole_file_is_shown_at_its_first_key() {
+        check(
+            "# a comment\ntitle: T\nkeywords: [a]\nvalues:\n  x: 1\n",
+            "the briefing has no `audience:`",
+            "add `audience: public`",
+            (2, 1),
         );
     }
 
