@@ -824,11 +824,7 @@ fn choices_help(key: Option<&str>, expected: &[&str], manual: &str) -> String {
         }
         (Some(k), []) => format!("write one word after `{k}:`, without brackets; see {manual}"),
         (None, []) => format!("write one word, without brackets; see {manual}"),
-        (Some(k), list) => format!(
-            "write `{k}: {}`, or another of: {}",
-            list[0],
-            list.join(", ")
-        ),
+        (Some(k), list) => format!("`{k}:` takes one of: {}", list.join(", ")),
         (None, list) => format!("write one of: {}", list.join(", ")),
     }
 }
@@ -1308,6 +1304,33 @@ mod tests {
             "`audience:` is `publik`",
             "`public`",
             (2, 11),
+        );
+    }
+
+    #[test]
+    fn merge_keys_and_choices() {
+        check(
+            "title: T\naudience: public\nvalues:\n  <<: 5\n",
+            "`<<:` merges only mappings",
+            "`<<: *name`",
+            (4, 7),
+        );
+        check(
+            "title: T\naudience: confidental\n",
+            "`audience:` is `confidental`",
+            "did you mean `confidential`?",
+            (2, 11),
+        );
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct F {
+            fit: crate::model::Fit,
+        }
+        let err = said::<F>("b.yaml", "fit: never\n");
+        assert_eq!(
+            err.help.as_deref(),
+            Some("`fit:` takes one of: exact, shrink"),
+            "{err}"
         );
     }
 
