@@ -676,7 +676,7 @@ mod tests {
         );
         let err = fails("<p>{{#each}}x{{/each}}</p>");
         assert!(
-            err.message.contains("`{{each}}` needs a value in place 1"),
+            err.message.contains("`{{#each}}` needs a value in place 1"),
             "{err}"
         );
         let err = fails("<p>{{#each briefing.title}}x{{/each}}</p>");

@@ -634,7 +634,7 @@ fn wrong_type_help(wanted: &str, key: Option<&str>) -> String {
     let key = key.unwrap_or("key");
     if wanted.starts_with("text") {
         format!(
-            "write the text after the colon, e.g. `{key}: Free them all`; put it in quotes if it holds `[`, `{{` or `: `"
+            "write it as text after the colon (`{key}: …`), in quotes if it holds `[`, `{{` or `: `"
         )
     } else if wanted.starts_with("a list") {
         format!(
@@ -918,13 +918,13 @@ mod tests {
         check(
             "title: [a, b]\naudience: public\n",
             "`title:` must be text, not a list",
-            "put it in quotes",
+            "in quotes if it holds",
             (1, 8),
         );
         check(
             "title: {a: b}\naudience: public\n",
             "`title:` must be text, not a mapping",
-            "put it in quotes",
+            "in quotes if it holds",
             (1, 8),
         );
         check(

@@ -201,16 +201,16 @@ pub fn render_error(template: &Template, e: &RenderError, data: &Value) -> Error
             }),
         ),
         RenderErrorReason::ParamNotFoundForIndex(helper, i) => (
-            format!("`{{{{{helper}}}}}` needs a value in place {} and has none", i + 1),
+            format!("`{}` needs a value in place {} and has none", tag(helper), i + 1),
             Some(helper_usage(helper)),
         ),
         RenderErrorReason::ParamNotFoundForName(helper, name) => (
-            format!("`{{{{{helper}}}}}` needs `{name}=…` and has none"),
+            format!("`{}` needs `{name}=…` and has none", tag(helper)),
             Some(helper_usage(helper)),
         ),
         RenderErrorReason::ParamTypeMismatchForName(helper, name, expected)
         | RenderErrorReason::HashTypeMismatchForName(helper, name, expected) => (
-            format!("`{{{{{helper}}}}}` was given `{name}`, which is not {}", kind(expected)),
+            format!("`{}` was given `{name}`, which is not {}", tag(helper), kind(expected)),
             Some(helper_usage(helper)),
         ),
         RenderErrorReason::InvalidParamType(expected) => (
@@ -350,6 +350,14 @@ fn collect(
             }
         }
         _ => {}
+    }
+}
+
+/// A helper as a template writes it: `{{#each}}` for the block helpers.
+fn tag(helper: &str) -> String {
+    match helper {
+        "if" | "unless" | "each" | "with" => format!("{{{{#{helper}}}}}"),
+        _ => format!("{{{{{helper}}}}}"),
     }
 }
 
