@@ -6,7 +6,7 @@
 //! - write no `out/b.pdf` and leave no temporary file in `out/`,
 //! - never panic (no "panicked", no "RUST_BACKTRACE" on stderr),
 //! - say it in handbill's words: no phrase of a library's messages
-//!   (`LIBRARY_WORDS`) on stderr,
+//!   (`LIBRARY_WORDS` in `tests/common`) on stderr,
 //! - finish within a minute,
 //! - print a message that matches the accepted insta snapshot in
 //!   `tests/snapshots/bad_inputs__NNN-name.snap` (the scratch folder's path
@@ -30,71 +30,6 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use common::*;
-
-/// Phrases of the libraries handbill reads its inputs with (serde,
-/// serde-saphyr and its parser, Handlebars, roxmltree, krilla, qrcode, the
-/// image decoders, std's I/O errors), taken from their sources: none may
-/// reach the user, who gets handbill's own words instead.
-const LIBRARY_WORDS: &[&str] = &[
-    // serde
-    "invalid type:",
-    "invalid value:",
-    "invalid length",
-    "unknown field",
-    "unknown variant",
-    "missing field",
-    "expected one of",
-    // serde-saphyr and granit-parser
-    "mapping values are not allowed",
-    "did not find expected",
-    "while parsing a",
-    "while scanning a",
-    "tabs disallowed",
-    "tab cannot be used",
-    "unclosed bracket",
-    "illegal placement",
-    "unexpected end of input",
-    "unexpected EOF",
-    "expected string scalar",
-    "mapping start",
-    "sequence start",
-    "weak recursion",
-    "Option<",
-    "non-finite",
-    "configured policy",
-    "DuplicateKeyPolicy",
-    "duplicate mapping key",
-    "from_str_multiple",
-    "unsupported tag",
-    "unknown anchor",
-    "budget breached",
-    "externally tagged",
-    "invalid u64",
-    "invalid floating point",
-    "null into string",
-    // Handlebars
-    "RenderError",
-    "Error rendering",
-    "Helper not found",
-    "Failed to access variable",
-    "invalid handlebars syntax",
-    "Template not found",
-    "Partial not found",
-    "Helper/Decorator",
-    "Invalid param type",
-    "expected escape, expression",
-    // roxmltree
-    "malformed entity reference",
-    "DTD detected",
-    "unknown token",
-    "unexpected end of stream",
-    "unknown entity reference",
-    // krilla, qrcode, the image decoders, std
-    "validation failed with",
-    "data too long",
-    "limits are exceeded",
-    "(os error",
-];
 
 /// How long one case may take before it counts as a hang.
 const CASE_LIMIT: Duration = Duration::from_secs(60);

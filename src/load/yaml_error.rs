@@ -164,13 +164,31 @@ impl<'a> Words<'a> {
                     "mapping start" => "a mapping of `key: value` lines",
                     _ => "another kind of value",
                 };
-                if self.place.is_some_and(|(l, c)| l == 1 && c == 1) && key.is_none() {
-                    return plain(
+                if self.place.is_some_and(|(_, c)| c == 1) && key.is_none() {
+                    let said = if self.place.is_some_and(|(l, _)| l == 1) {
                         format!(
                             "{} must be `key: value` lines, but it is {found}",
                             self.what
+                        )
+                    } else {
+                        format!(
+                            "{} must be `key: value` lines, and this line is {found}",
+                            self.what
+                        )
+                    };
+                    return plain(
+                        said,
+                        format!(
+                            "write the key, a colon and a space, then the value; if the line goes on with the text above, indent it or put that text in quotes; see {}",
+                            self.manual
                         ),
-                        format!("see {} for an example", self.manual),
+                    );
+                }
+                if found == wanted || found == "an alias" {
+                    // An alias or a tag: what it stands for is of the wrong kind.
+                    return plain(
+                        format!("{named} must be {wanted}; what is given here is of another kind"),
+                        wrong_type_help(wanted, key.as_deref()),
                     );
                 }
                 plain(
@@ -445,8 +463,14 @@ impl<'a> Words<'a> {
             return "this kind of value";
         };
         let rest: String = self.line(line).chars().skip(column - 1).collect();
-        let rest = rest.trim_start();
-        if rest.starts_with('[') || rest.starts_with("- ") || rest == "-" {
+        // Past an anchor (`&name`) or a tag (`!tag`) to the value itself.
+        let mut rest = rest.trim_start();
+        while rest.starts_with(['&', '!']) {
+            rest = rest.split_once(' ').map_or("", |(_, r)| r).trim_start();
+        }
+        if rest.starts_with('*') {
+            "an alias"
+        } else if rest.starts_with('[') || rest.starts_with("- ") || rest == "-" {
             "a list"
         } else if rest.starts_with('{')
             || rest.split_once(": ").is_some_and(|(k, _)| is_key(k))
@@ -1132,6 +1156,28 @@ mod tests {
             err.help.as_deref(),
             Some("`fit:` takes one of: exact, shrink"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn lines_that_are_not_key_value_lines() {
+        check(
+            "title: T\nformat:a5\naudience: public\n",
+            "a colon must be followed by a space",
+            "write `format: a5`",
+            (2, 1),
+        );
+        check(
+            "title: T\nprofile kazakhstan\naudience: public\n",
+            "this line is not a `key: value` line",
+            "indent it",
+            (2, 1),
+        );
+        check(
+            "keywords: &k [a]\ntitle: *k\naudience: public\n",
+            "`title:` must be text; what is given here is of another kind",
+            "`title: …`",
+            (2, 8),
         );
     }
 

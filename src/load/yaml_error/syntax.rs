@@ -150,10 +150,23 @@ impl Words<'_> {
                 "a comment line interrupts a value that runs over several lines",
                 "move the comment, or put the value in quotes",
             ),
-            K::SimpleKeyExpected | K::InvalidSimpleKey => plain(
-                "a key must be followed by `:` on the same line",
-                "write `key: value` on one line; keys are shorter than 1024 characters",
-            ),
+            K::SimpleKeyExpected | K::InvalidSimpleKey => {
+                let (line, _) = self.place.unwrap_or((1, 1));
+                let text = self.line(line).trim();
+                let glued = text
+                    .split_once(':')
+                    .filter(|(k, v)| super::is_key(k) && !v.is_empty() && !v.starts_with(' '));
+                match glued {
+                    Some((k, v)) => plain(
+                        "a colon must be followed by a space",
+                        &format!("write `{}: {v}`", k.trim()),
+                    ),
+                    None => plain(
+                        "this line is not a `key: value` line",
+                        "write the key, a colon and a space, then the value; if the line goes on with the text above, indent it or put that text in quotes",
+                    ),
+                }
+            }
             K::MissingAnchorOrAliasName => plain(
                 "`&` and `*` at the start of a value name an anchor, and no name follows",
                 "put the value in quotes if `&` or `*` is part of the text",
