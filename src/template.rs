@@ -679,6 +679,14 @@ mod tests {
             err.message.contains("`{{#each}}` needs a value in place 1"),
             "{err}"
         );
+        let err = fails("<p>\n{{!-- a note</p>");
+        assert_eq!(
+            err.message,
+            "the template's comment `{{!` here is never closed"
+        );
+        assert_eq!(err.location.as_deref().unwrap().line, 2);
+        let err = fails("<p>{{len}}</p>");
+        assert_eq!(err.message, "`{{len}}` needs a value and has none");
         let err = fails("<p>{{#each briefing.title}}x{{/each}}</p>");
         assert_eq!(
             err.message,

@@ -48,9 +48,23 @@ pub fn compile_error(template: &Template, e: &TemplateError) -> Error {
                 "close the inner block first: `{{{{#{open} …}}}}…{{{{/{open}}}}}`"
             )),
             BlockFault::OpenTag { line, column } => {
-                Error::new("the template's `{{` here is never closed by `}}`")
+                let comment = template
+                    .text
+                    .lines()
+                    .nth(line - 1)
+                    .and_then(|l| l.chars().nth(column - 1 + 2))
+                    == Some('!');
+                let (what, end) = if comment {
+                    (
+                        "comment `{{!`",
+                        "end the comment with `--}}` (or `}}` after `{{!`)",
+                    )
+                } else {
+                    ("`{{`", "end the tag with `}}`")
+                };
+                Error::new(format!("the template's {what} here is never closed"))
                     .at(at(line, column))
-                    .help("end the tag with `}}`")
+                    .help(end)
             }
         };
     }
@@ -204,8 +218,8 @@ pub fn render_error(template: &Template, e: &RenderError, data: &Value) -> Error
             format!("`{}` needs a value in place {} and has none", tag(helper), i + 1),
             Some(helper_usage(helper)),
         ),
-        RenderErrorReason::ParamNotFoundForName(helper, name) => (
-            format!("`{}` needs `{name}=…` and has none", tag(helper)),
+        RenderErrorReason::ParamNotFoundForName(helper, _) => (
+            format!("`{}` needs a value and has none", tag(helper)),
             Some(helper_usage(helper)),
         ),
         RenderErrorReason::ParamTypeMismatchForName(helper, name, expected)
