@@ -24,6 +24,8 @@ use roxmltree::Node;
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::theme::{Cmyk, Style, Theme};
 
+mod xml_error;
+
 /// A whole document, ready for layout.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -286,12 +288,18 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     };
     let xml = roxmltree::Document::parse_with_options(source.text, opts).map_err(|e| {
         let pos = e.pos();
-        markup_error(
+        let (what, todo) = xml_error::words(&e);
+        let err = markup_error(
             source,
             pos.row as usize,
             pos.col as usize,
-            format!("the layout markup is not well-formed: {e}"),
-        )
+            format!("the layout markup is not well-formed: {what}"),
+        );
+        let line = err.help.clone();
+        err.help(match line {
+            Some(line) => format!("{todo}; {line}"),
+            None => todo,
+        })
     })?;
     let root = xml.root_element();
     let line_starts = std::iter::once(0)
@@ -964,7 +972,11 @@ impl Parser<'_> {
                 self.link_target(node, "data", data)?;
                 let code = crate::qr::encode(data.as_bytes(), qrcode::EcLevel::M)
                     .map_err(|e| {
-                        self.error(node, format!("the QR code cannot hold `{}`: {e}", data.chars().take(60).collect::<String>()))
+                        let why = match e {
+                            qrcode::types::QrError::DataTooLong => "it is too long",
+                            _ => "it holds characters a QR code cannot",
+                        };
+                        self.error(node, format!("the QR code cannot hold `{}`: {why}", data.chars().take(60).collect::<String>()))
                             .help("a QR code holds up to about 2,300 characters at this error correction; use a shorter address")
                     })?;
                 let size = match node.attribute("size") {

@@ -12,10 +12,12 @@ use std::path::PathBuf;
 use handlebars::{Handlebars, RenderErrorReason};
 use serde_json::{Map, Value, json};
 
-use crate::error::{Error, Location, Result, did_you_mean};
+use crate::error::{Error, Result, did_you_mean};
 use crate::markdown;
 use crate::model::{Briefing, Profile, Recipient};
 use crate::select::{Selection, resolve_in_project};
+
+mod errors;
 
 /// The templates compiled into handbill: name, text.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -252,17 +254,32 @@ fn calc_helper(
 ) -> handlebars::HelperResult {
     let bad = |what: String| -> handlebars::RenderError {
         RenderErrorReason::Other(format!(
-            "`calc` {what}; write e.g. {{{{calc content.x \"+\" 20}}}}"
+            "`{{{{calc}}}}` {what}\nwrite e.g. `{{{{calc format.width \"-\" 20}}}}`"
         ))
         .into()
     };
+    // A value as the template wrote it: `format.width`, or the literal.
+    let shown = |p: &handlebars::PathAndJson| -> String {
+        match p.relative_path() {
+            Some(path) => format!("`{path}` (which is {})", p.value()),
+            None => format!("`{}`", p.value()),
+        }
+    };
     let number = |i: usize| -> std::result::Result<f64, handlebars::RenderError> {
-        let p = h
-            .param(i)
-            .ok_or_else(|| bad(format!("needs a number after its {i}th value")))?;
+        let Some(p) = h.param(i) else {
+            return Err(match i {
+                0 => bad("is given no numbers".into()),
+                _ => bad(format!(
+                    "ends with `{}`, and a number must follow it",
+                    h.param(i - 1)
+                        .map_or(String::new(), |p| p.value().to_string().replace('"', ""))
+                )),
+            });
+        };
         p.value()
             .as_f64()
-            .ok_or_else(|| bad(format!("was given `{}` where a number belongs", p.value())))
+            .filter(|n| n.is_finite())
+            .ok_or_else(|| bad(format!("needs numbers, and {} is not one", shown(p))))
     };
     // A sum of terms; each term a product worked out as it is read.
     let mut sum = 0.0;
@@ -270,25 +287,38 @@ fn calc_helper(
     let mut term = number(0)?;
     let mut i = 1;
     while let Some(op) = h.param(i) {
-        let rhs = number(i + 1)?;
         match op.value().as_str() {
-            Some("*") => term *= rhs,
-            Some("/") if rhs != 0.0 => term /= rhs,
-            Some(s @ ("+" | "-")) => {
-                sum += sign * term;
-                sign = if s == "+" { 1.0 } else { -1.0 };
-                term = rhs;
+            Some(s @ ("*" | "/" | "+" | "-")) => {
+                let rhs = number(i + 1)?;
+                match s {
+                    "*" => term *= rhs,
+                    "/" if rhs == 0.0 => {
+                        return Err(bad(format!(
+                            "divides by {}, which is zero",
+                            shown(h.param(i + 1).expect("read above"))
+                        )));
+                    }
+                    "/" => term /= rhs,
+                    _ => {
+                        sum += sign * term;
+                        sign = if s == "+" { 1.0 } else { -1.0 };
+                        term = rhs;
+                    }
+                }
             }
             _ => {
                 return Err(bad(format!(
-                    "was given `{}` where + - * or / belongs",
-                    op.value()
+                    "was given {} where \"+\", \"-\", \"*\" or \"/\" belongs",
+                    shown(op)
                 )));
             }
         }
         i += 2;
     }
     let value = sum + sign * term;
+    if !value.is_finite() {
+        return Err(bad("gives a number too large to print".into()));
+    }
     let rounded = (value * 100.0).round() / 100.0;
     out.write(&format!("{rounded}"))?;
     Ok(())
@@ -332,15 +362,7 @@ pub fn compile(template: &Template) -> Result<Compiled> {
     }
     if names.is_empty() {
         hb.register_template_string(&template.name, &*text)
-            .map_err(|e| {
-                let (line, col) = e.pos().unwrap_or((1, 1));
-                Error::new(format!(
-                    "the template is not valid Handlebars: {}",
-                    e.reason()
-                ))
-                .at(Location::at_line(&template.path, &template.text, line, col))
-                .help("check that every {{#if}}, {{#each}} and {{#with}} has its closing {{/…}}")
-            })?;
+            .map_err(|e| errors::compile_error(template, &e))?;
         names.push((template.name.clone(), 0));
     }
     Ok(Compiled {
@@ -488,29 +510,7 @@ impl Compiled {
                         e
                     })
             })
-            .map_err(|e| {
-            let missing = match e.reason() {
-                RenderErrorReason::MissingVariable(name) => name.clone(),
-                _ => None,
-            };
-            let mut err = match &missing {
-                Some(name) => Error::new(format!("the template uses `{name}`, which has no value")),
-                None => Error::new(format!("the template could not be filled in: {}", e.reason())),
-            };
-            if let (Some(line), Some(col)) = (e.line_no, e.column_no) {
-                err = err.at(Location::at_line(&template.path, &template.text, line, col));
-            } else {
-                err = err.at(Location::file(&template.path));
-            }
-            if let Some(name) = missing {
-                let help = match name.strip_prefix("values.") {
-                    Some(key) => format!("add `{key}:` under `values:` in the briefing, or wrap its use in the template in {{{{#if {name}}}}}…{{{{/if}}}}"),
-                    None => format!("`{name}` is not something templates are given; see docs/templates.md"),
-                };
-                err = err.help(help);
-            }
-            err
-        })?;
+            .map_err(|e| errors::render_error(template, &e, context.data()))?;
         // Handlebars writes only strings, so its output is UTF-8.
         String::from_utf8(out).map_err(|_| Error::new("the template's output is not UTF-8"))
     }
@@ -549,8 +549,23 @@ mod tests {
     #[test]
     fn a_broken_template_is_an_error_with_a_position() {
         let err = render(&tpl("<p>\n{{#if x}}\n</p>"), &json!({})).unwrap_err();
-        assert!(err.message.contains("not valid Handlebars"), "{err}");
-        assert!(err.location.unwrap().line >= 2);
+        assert!(
+            err.message.contains("`{{#if}}` here is never closed"),
+            "{err}"
+        );
+        let loc = err.location.unwrap();
+        assert_eq!((loc.line, loc.column), (2, 1));
+        assert_eq!(
+            err.help.as_deref(),
+            Some("add `{{/if}}` where the block ends")
+        );
+        // Not a block fault: Handlebars' place, our words.
+        let err = render(&tpl("<p>\n  {{values.x y=}}</p>"), &json!({})).unwrap_err();
+        assert_eq!(
+            err.message,
+            "the template's tag here is not valid Handlebars"
+        );
+        assert_eq!(err.location.unwrap().line, 2);
     }
 
     #[test]
@@ -569,8 +584,114 @@ mod tests {
         assert_eq!(out, "<p>101.5mm</p>");
         let t = tpl("<p>\n{{calc format.name \"+\" 1}}</p>");
         let err = render(&t, &json!({"format": {"name": "a5"}})).unwrap_err();
-        assert!(err.message.contains("where a number belongs"), "{err}");
+        assert!(
+            err.message
+                .contains("needs numbers, and `format.name` (which is \"a5\") is not one"),
+            "{err}"
+        );
         assert_eq!(err.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn calc_refuses_division_by_zero_and_says_where() {
+        let data = json!({"format": {"width": 99.0, "gutter": 0, "big": 1e308}});
+        let fails = |text: &str| {
+            let err = render(&tpl(text), &data).unwrap_err();
+            assert_eq!(
+                err.help.as_deref(),
+                Some("write e.g. `{{calc format.width \"-\" 20}}`")
+            );
+            let loc = err.location.clone().unwrap();
+            assert_eq!((loc.file.to_str(), loc.line), (Some("t.hbs"), 2), "{err}");
+            err.message
+        };
+        let said = fails("<p>\n{{calc format.width \"/\" format.gutter}}</p>");
+        assert!(
+            said.contains("divides by `format.gutter` (which is 0), which is zero"),
+            "{said}"
+        );
+        let said = fails("<p>\n{{calc format.width \"/\" 0}}</p>");
+        assert!(said.contains("divides by `0`"), "{said}");
+        let said = fails("<p>\n{{calc format.big \"*\" 10}}</p>");
+        assert!(said.contains("too large"), "{said}");
+        let said = fails("<p>\n{{calc format.width \"%\" 2}}</p>");
+        assert!(said.contains("was given `\"%\"` where"), "{said}");
+        let said = fails("<p>\n{{calc format.width \"+\"}}</p>");
+        assert!(
+            said.contains("ends with `+`, and a number must follow it"),
+            "{said}"
+        );
+        let said = fails("<p>\n{{calc \"12\" \"+\" 1}}</p>");
+        assert!(said.contains("`\"12\"` is not one"), "{said}");
+        // The message is one line; what to do is the help.
+        for said in [
+            fails("<p>\n{{calc format.width \"/\" 0}}</p>"),
+            fails("<p>\n{{calc format.width \"-\" \"x\"}}</p>"),
+        ] {
+            assert!(
+                said.starts_with("`{{calc}}`") && !said.contains('\n'),
+                "{said}"
+            );
+        }
+    }
+
+    #[test]
+    fn render_errors_are_in_our_words() {
+        let data = json!({"briefing": {"title": "T"}, "values": {"headline": "H"},
+            "sections": [{"title": "S", "body": "b"}]});
+        let fails = |text: &str| render(&tpl(text), &data).unwrap_err();
+        // A misspelt name inside a loop: the nearest name of the entry.
+        let err = fails("<p>\n{{#each sections}}{{titel}}{{/each}}</p>");
+        assert_eq!(err.message, "the template uses `titel`, which has no value");
+        assert!(
+            err.help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `title`?"),
+            "{err}"
+        );
+        assert_eq!(err.location.as_deref().unwrap().line, 2);
+        let err = fails("<p>{{values.headlin}}</p>");
+        assert!(
+            err.help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `values.headline`? add `headlin:` under `values:`"),
+            "{err}"
+        );
+        let err = fails("<p>\n  {{shout values.headline}}</p>");
+        assert_eq!(
+            err.message,
+            "the template calls `shout`, which is not a helper handbill knows"
+        );
+        let loc = err.location.clone().unwrap();
+        assert_eq!((loc.line, loc.column), (2, 3));
+        let err = fails("<p>{{lookp values \"headline\"}}</p>");
+        assert_eq!(err.help.as_deref(), Some("did you mean `lookup`?"));
+        let err = fails("<p>{{> footer}}</p>");
+        assert!(
+            err.message
+                .contains("`{{> footer}}`, and there is no such partial"),
+            "{err}"
+        );
+        let err = fails("<p>{{#each}}x{{/each}}</p>");
+        assert!(
+            err.message.contains("`{{#each}}` needs a value in place 1"),
+            "{err}"
+        );
+        let err = fails("<p>\n{{!-- a note</p>");
+        assert_eq!(
+            err.message,
+            "the template's comment `{{!` here is never closed"
+        );
+        assert_eq!(err.location.as_deref().unwrap().line, 2);
+        let err = fails("<p>{{len}}</p>");
+        assert_eq!(err.message, "`{{len}}` needs a value and has none");
+        let err = fails("<p>{{#each briefing.title}}x{{/each}}</p>");
+        assert_eq!(
+            err.message,
+            "the template's tag cannot use `briefing.title`, which is text"
+        );
     }
 
     /// What Handlebars makes of `text` compiled whole, as handbill did
@@ -663,8 +784,11 @@ mod tests {
             &json!({}),
         )
         .unwrap_err();
-        assert!(err.message.contains("not valid Handlebars"), "{err}");
-        assert!(err.location.unwrap().line >= 8);
+        assert!(
+            err.message.contains("`{{#each}}` here is never closed"),
+            "{err}"
+        );
+        assert_eq!(err.location.unwrap().line, 8);
     }
 
     #[test]

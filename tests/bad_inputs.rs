@@ -5,6 +5,8 @@
 //! - exit with 1 (or 2 when the case's README says `exit 2`: a usage error),
 //! - write no `out/b.pdf` and leave no temporary file in `out/`,
 //! - never panic (no "panicked", no "RUST_BACKTRACE" on stderr),
+//! - say it in handbill's words: no phrase of a library's messages
+//!   (`LIBRARY_WORDS` in `tests/common`) on stderr,
 //! - finish within a minute,
 //! - print a message that matches the accepted insta snapshot in
 //!   `tests/snapshots/bad_inputs__NNN-name.snap` (the scratch folder's path
@@ -271,6 +273,11 @@ fn run_case(case: &str, snapshot: bool) -> Result<Duration, String> {
     }
     if run.stderr.trim().is_empty() {
         problems.push("handbill said nothing on stderr".into());
+    }
+    for words in LIBRARY_WORDS {
+        if run.stderr.contains(words) {
+            problems.push(format!("a library's words reach the user: {words:?}"));
+        }
     }
     if !problems.is_empty() {
         return Err(format!(

@@ -44,6 +44,7 @@ pub mod marks;
 mod metadata;
 mod objects;
 pub mod pdfx;
+mod refused;
 pub mod tags;
 
 /// The CMYK profile print output is made for (FOGRA39, coated offset
@@ -172,7 +173,7 @@ fn finish(
             return Error::new(format!("{picture} is damaged and cannot be printed: {reason}"))
                 .help("open it in an image editor and save it again as PNG or JPEG, or use another picture");
         }
-        Error::new(format!("the PDF could not be written: {e:?}"))
+        refused::refused(&e)
     })?;
     if options.color != ColorMode::Cmyk {
         return Ok(bytes);
