@@ -12,6 +12,13 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::model::{Section, Source};
 
+/// How deeply quotes, lists, list items, emphasis and links may sit inside
+/// each other in a section. Real text uses a handful of levels; the limit
+/// keeps every later stage (markup, layout, PDF) within a measured stack
+/// (see `MAX_DEPTH` in `markup`, which also counts the template's levels
+/// and a footnote's own, inline levels).
+pub const MAX_NESTING: usize = 50;
+
 /// Marks a footnote definition that handbill added for a cited source key.
 const SOURCE_SENTINEL: &str = "\u{E000}source";
 
@@ -65,6 +72,7 @@ pub fn section_markup(
     let options = Options::ENABLE_FOOTNOTES
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_STRIKETHROUGH;
+    check_nesting(section, &body, options)?;
     let events: Vec<Event> = Parser::new_ext(&body, options).collect();
 
     // Footnote definitions may come after their references: render them first.
@@ -183,6 +191,29 @@ fn with_source_definitions(
         extra.push_str(&format!("\n\n[^{label}]: {SOURCE_SENTINEL}\n"));
     }
     Ok(format!("{body}{extra}"))
+}
+
+/// Refuses Markdown nested deeper than [`MAX_NESTING`], pointing at the
+/// element that goes one level too deep.
+fn check_nesting(section: &Section, body: &str, options: Options) -> Result<()> {
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => continue,
+        }
+        if depth > MAX_NESTING {
+            return Err(Error::new(format!(
+                "the text is nested too deeply here: more than {MAX_NESTING} levels of quotes, lists and emphasis inside each other"
+            ))
+            .at(body_location(section, range.start))
+            .help(format!(
+                "use at most {MAX_NESTING} levels (fewer `>`, list levels or `*`); for a literal star write `\\*`"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn line_offset(text: &str, line: usize) -> usize {
@@ -464,5 +495,31 @@ mod tests {
             m,
             "<p>\u{201c}Quoted\u{201d} \u{2013} and \u{2018}single\u{2019}</p>"
         );
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_is_read_and_deeper_is_refused_where_it_starts() {
+        // `>` × k and a paragraph: k + 1 levels.
+        let ok = format!("{} x\n", ">".repeat(MAX_NESTING - 1));
+        let m = section_markup(&section(&ok), &sources(), true).unwrap();
+        assert_eq!(m.matches("<quote>").count(), MAX_NESTING - 1);
+        let deep = format!("Text.\n\n{} x\n", ">".repeat(MAX_NESTING));
+        let file = std::env::temp_dir().join(format!("handbill-deep-{}.md", std::process::id()));
+        std::fs::write(&file, format!("---\nid: s\ntitle: S\n---\n{deep}")).unwrap();
+        let err = section_markup(
+            &Section {
+                file: file.clone(),
+                ..section(&deep)
+            },
+            &sources(),
+            true,
+        )
+        .unwrap_err();
+        std::fs::remove_file(&file).unwrap();
+        assert!(err.message.contains("nested too deeply"), "{}", err.message);
+        let at = err.location.unwrap();
+        // The body starts at line 5 of its file; the quotes on its third
+        // line, and the level too many is the paragraph after the last `>`.
+        assert_eq!((at.line, at.column), (7, MAX_NESTING + 2));
     }
 }

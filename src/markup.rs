@@ -277,6 +277,14 @@ pub struct MarkupSource<'a> {
     pub text: &'a str,
 }
 
+/// How many elements deep the layout markup may nest, `<document>`
+/// included. The parser, the layout and the PDF's structure tree walk the
+/// tree recursively: this bound keeps their stack use within a measured
+/// margin (see `batch::STACK_SIZE`). It leaves room for a template's own
+/// levels around a section nested [`crate::markdown::MAX_NESTING`] deep
+/// with a footnote nested as deep again.
+pub const MAX_DEPTH: usize = 128;
+
 /// Parses layout markup into a document.
 pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     let opts = roxmltree::ParsingOptions {
@@ -305,6 +313,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     if root.tag_name().name() != "document" {
         return Err(p.error(root, "the layout markup must start with <document>"));
     }
+    p.check_depth(&xml)?;
     let mut body = theme.resolve(&Style::default(), "body", root.attribute("class"));
     body.lang = crate::theme::Lang::from_code(root.attribute("lang").unwrap_or("en"));
     let mut doc = Document {
@@ -640,6 +649,32 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    /// Refuses markup nested deeper than [`MAX_DEPTH`], without recursion:
+    /// nodes come in document order, each after its parent.
+    fn check_depth(&self, xml: &roxmltree::Document) -> Result<()> {
+        let mut depth = vec![0usize; xml.descendants().count() + 1];
+        for node in xml.root().descendants() {
+            let parent = node.parent().map_or(0, |p| depth[p.id().get_usize()]);
+            let here = parent + usize::from(node.is_element());
+            depth[node.id().get_usize()] = here;
+            if here > MAX_DEPTH {
+                return Err(self
+                    .error(
+                        node,
+                        format!(
+                            "the layout markup is nested too deeply: <{}> lies more than {MAX_DEPTH} elements deep",
+                            node.tag_name().name()
+                        ),
+                    )
+                    .help(format!(
+                        "nest quotes, lists, boxes and emphasis at most {MAX_DEPTH} levels deep in the template (a section's Markdown at most {} levels)",
+                        crate::markdown::MAX_NESTING
+                    )));
+            }
+        }
+        Ok(())
+    }
+
     fn pos(&self, node: Node) -> (usize, usize) {
         let at = node.range().start;
         let line = self.line_starts.partition_point(|&s| s <= at).max(1);
