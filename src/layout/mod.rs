@@ -1425,7 +1425,8 @@ impl<'a> Engine<'a> {
                         *space_before
                     };
                     let measure = region.width - indent;
-                    let lines = para.lines(word, measure);
+                    // A long paragraph comes a window of lines at a time.
+                    let (lines, rest) = para.lines_ahead(word, measure);
                     let total: f32 = lines.iter().map(|(_, l)| l.height).sum();
                     // A heading keeps its first line company with the next block's first lines.
                     let mut need_after = 0.0;
@@ -1445,6 +1446,10 @@ impl<'a> Engine<'a> {
                             heading.as_ref(),
                             *mark,
                         );
+                        if let Some(next) = rest {
+                            word = next;
+                            continue;
+                        }
                         region.top += space_after;
                         i += 1;
                         word = Pos::START;
@@ -1458,7 +1463,7 @@ impl<'a> Engine<'a> {
                     if k > 0 && k < 2 && lines.len() > 1 && !(region.empty && word == Pos::START) {
                         k = 0; // no orphan: a lone first line at the foot
                     }
-                    if k > 0 && lines.len() - k < 2 && k >= 3 {
+                    if k > 0 && lines.len() - k < 2 && k >= 3 && rest.is_none() {
                         k -= 1; // no widow: a lone last line at the head
                     }
                     // A frame with only a footnote continued in it: the next
@@ -1503,13 +1508,15 @@ impl<'a> Engine<'a> {
                             heading.as_ref(),
                             *mark,
                         );
-                        if k == lines.len() {
+                        if k == lines.len() && rest.is_none() {
                             region.top += space_after;
                             i += 1;
                             word = Pos::START;
                             continue;
                         }
-                        word = lines[k].0;
+                        if let Some(next) = lines.get(k).map(|(p, _)| *p).or(rest) {
+                            word = next;
+                        }
                     }
                     next_frame!(CARRIED_NOTE_SHARE);
                 }
