@@ -369,7 +369,7 @@ fn check_nesting(template: &Template, text: &str) -> Result<()> {
             Location::at_line(&template.path, &template.text, found.line, found.column)
         })
         .help(format!(
-            "use at most {MAX_NESTING} levels: put what repeats in the briefing's values or the profile instead"
+            "use at most {MAX_NESTING} levels, one inside another: join conditions, or close a block before opening the next"
         ))
     };
     let mut blocks = 0usize;
@@ -402,6 +402,19 @@ fn check_nesting(template: &Template, text: &str) -> Result<()> {
         at = close + 2;
     }
     Ok(())
+}
+
+/// A number with its thousands marked: 1,000,000.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A run of whole lines of a template that closes every block it opens.
@@ -699,7 +712,10 @@ impl Compiled {
                 )
             } else {
                 (
-                    format!("more than {MAX_ITERATIONS} repetitions of {{{{#each}}}}"),
+                    format!(
+                        "more than {} repetitions of {{{{#each}}}}",
+                        grouped(MAX_ITERATIONS)
+                    ),
                     "a loop inside a loop repeats for every pair of values (1,000 values in three loops, one inside the other, make a thousand million): loop over fewer values or take the inner loops out",
                 )
             };

@@ -179,3 +179,107 @@ fn markdown_at_the_depth_limit_builds_on_a_quarter_of_the_stack() {
     let err = build_on_stack(&b, handbill::batch::STACK_SIZE / 4).expect_err("too deep");
     assert!(err.message.contains("nested too deeply"), "{}", err.message);
 }
+
+/// One briefing nested far too deeply in a batch of three: it is refused,
+/// the others are built, and `check --format json` reports all three.
+#[test]
+fn a_deep_briefing_in_a_batch_stops_only_itself() {
+    let dir = project("deep-batch");
+    std::fs::write(
+        dir.join("briefings/profiles/kazakhstan/20-deep.md"),
+        format!(
+            "---\nid: deep\ntitle: Deep\n---\n{}x\n",
+            "> - ".repeat(2000)
+        ),
+    )
+    .unwrap();
+    let good = "profile: kazakhstan\ntemplate: leaflet-a5\naudience: public\nsections: [overview]\nvalues:\n  headline: Free them\n";
+    std::fs::write(dir.join("briefings/a.yaml"), good).unwrap();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        good.replace("[overview]", "[overview, deep]"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("briefings/c.yaml"), good).unwrap();
+    for jobs in ["1", "3"] {
+        let o = handbill(&dir, &["build", "--jobs", jobs]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("nested too deeply"), "{}", stderr(&o));
+        assert!(dir.join("out/a.pdf").exists() && dir.join("out/c.pdf").exists());
+        assert!(!dir.join("out/b.pdf").exists());
+        std::fs::remove_dir_all(dir.join("out")).unwrap();
+    }
+    let o = handbill(&dir, &["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let entries = report.as_array().unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries.iter().filter(|e| e["ok"] == true).count(), 2);
+    let deep = entries.iter().find(|e| e["ok"] == false).unwrap();
+    assert!(
+        deep["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nested too deeply")
+    );
+    assert_eq!(deep["error"]["line"], 5);
+}
+
+/// Random nesting of every kind Markdown has, up to twice the limit, and
+/// random lengths: refused with the nesting message or built, never a crash,
+/// on the stack a build thread has.
+#[test]
+fn random_nesting_is_built_or_refused_never_a_crash() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let opener = prop_oneof![
+        Just("> "),
+        Just("- "),
+        Just("1. "),
+        Just("* "),
+        Just("*"),
+        Just("_"),
+        Just("**"),
+        Just("~~"),
+        Just("["),
+    ];
+    let body = (
+        prop::collection::vec(opener, 0..2 * handbill::markdown::MAX_NESTING),
+        0usize..3,
+        1usize..200,
+    );
+    let mut runner = TestRunner::new(Config {
+        cases: 24,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    runner
+        .run(&body, |(openers, lines, words)| {
+            let open: String = openers.concat();
+            let close: String = openers
+                .iter()
+                .rev()
+                .map(|o| match *o {
+                    "*" | "_" | "**" | "~~" => *o,
+                    "[" => "](#overview)",
+                    _ => "",
+                })
+                .collect();
+            let text = vec!["word"; words].join(" ");
+            let body = vec![format!("{open}{text}{close}"); lines + 1].join("\n\n");
+            let n = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let b = briefing(&format!("random-nesting-{n}"), &body, None);
+            match build_on_stack(&b, handbill::batch::STACK_SIZE) {
+                Ok(built) => prop_assert!(built.pages >= 1),
+                Err(e) => prop_assert!(
+                    e.message.contains("nested too deeply"),
+                    "{}: {}",
+                    body.chars().take(200).collect::<String>(),
+                    e.message
+                ),
+            }
+            Ok(())
+        })
+        .unwrap();
+}
