@@ -283,3 +283,70 @@ fn random_nesting_is_built_or_refused_never_a_crash() {
         })
         .unwrap();
 }
+
+/// Random templates: loops and conditions nested up to twice the limit,
+/// over lists of random length, with bodies of random size. Each is built
+/// or refused with one of handbill's own messages; none crashes or runs
+/// away.
+#[test]
+fn random_templates_are_built_or_refused_never_a_crash() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let limit = handbill::template::MAX_NESTING;
+    let block = prop_oneof![Just("each"), Just("if"), Just("with")];
+    let case = (
+        prop::collection::vec(block, 1..2 * limit),
+        0usize..3000,
+        0usize..2000,
+        0usize..2 * limit,
+    );
+    let mut runner = TestRunner::new(Config {
+        cases: 16,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    runner
+        .run(&case, |(blocks, values, body, calls)| {
+            let mut open = String::new();
+            let mut close = String::new();
+            for b in &blocks {
+                open.push_str(&match *b {
+                    "each" => "{{#each @root.values.list}}".to_string(),
+                    "if" => "{{#if @root.values.list}}".to_string(),
+                    _ => "{{#with @root.values}}".to_string(),
+                });
+                close.insert_str(0, &format!("{{{{/{b}}}}}"));
+            }
+            let calc = format!("{{{{t {}\"Page\"{}}}}}", "(t ".repeat(calls), ")".repeat(calls));
+            let template = format!(
+                "<document title=\"R\">\n<master name=\"a4\" size=\"A4\"/>\n<pages master=\"a4\" flow=\"main\"/>\n<flow name=\"main\">{open}<p>{} {calc}</p>{close}</flow>\n</document>\n",
+                "x".repeat(body)
+            );
+            let n = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let dir = project(&format!("random-template-{n}"));
+            std::fs::create_dir_all(dir.join("templates")).unwrap();
+            std::fs::write(dir.join("templates/t.hbs"), &template).unwrap();
+            let list: Vec<usize> = (0..values).collect();
+            let b = dir.join("briefings/b.yaml");
+            std::fs::write(
+                &b,
+                format!(
+                    "profile: kazakhstan\ntemplate: templates/t.hbs\naudience: public\nsections: [overview]\nvalues:\n  list: {list:?}\n"
+                ),
+            )
+            .unwrap();
+            match build_on_stack(&b, handbill::batch::STACK_SIZE) {
+                Ok(built) => prop_assert!(built.pages >= 1),
+                Err(e) => prop_assert!(
+                    ["nests", "makes too much", "pages", "does not fit", "too big"]
+                        .iter()
+                        .any(|m| e.message.contains(m)),
+                    "{blocks:?} over {values} values: {}",
+                    e.message
+                ),
+            }
+            Ok(())
+        })
+        .unwrap();
+}
