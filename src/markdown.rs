@@ -19,6 +19,12 @@ use crate::model::{Section, Source};
 /// and a footnote's own, inline levels).
 pub const MAX_NESTING: usize = 50;
 
+/// The longest footnote, in characters: some ten pages of notes. A note is
+/// set at the foot of each page it runs on to, set again from where it
+/// stopped, so its cost grows with the square of its length. The markup
+/// stage holds a template's own footnotes to it too.
+pub const MAX_NOTE_CHARS: usize = 20_000;
+
 /// Marks a footnote definition that handbill added for a cited source key.
 const SOURCE_SENTINEL: &str = "\u{E000}source";
 
@@ -194,10 +200,32 @@ fn with_source_definitions(
 }
 
 /// Refuses Markdown nested deeper than [`MAX_NESTING`], pointing at the
-/// element that goes one level too deep.
+/// element that goes one level too deep, and a footnote longer than
+/// [`MAX_NOTE_CHARS`], pointing at its start.
 fn check_nesting(section: &Section, body: &str, options: Options) -> Result<()> {
     let mut depth = 0usize;
+    // Where the footnote being read starts, and its length so far.
+    let mut note: Option<(usize, usize)> = None;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::FootnoteDefinition(_)) => note = Some((range.start, 0)),
+            Event::End(TagEnd::FootnoteDefinition) => note = None,
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((start, chars)) = &mut note {
+                    *chars += t.chars().count();
+                    if *chars > MAX_NOTE_CHARS {
+                        return Err(Error::new(format!(
+                            "this footnote is longer than {},{:03} characters",
+                            MAX_NOTE_CHARS / 1000,
+                            MAX_NOTE_CHARS % 1000
+                        ))
+                        .at(body_location(section, *start))
+                        .help("a footnote goes at the foot of a page: put a longer text in the section itself"));
+                    }
+                }
+            }
+            _ => {}
+        }
         match event {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
@@ -521,5 +549,18 @@ mod tests {
         // The body starts at line 5 of its file; the quotes on its third
         // line, and the level too many is the paragraph after the last `>`.
         assert_eq!((at.line, at.column), (7, MAX_NESTING + 2));
+    }
+
+    #[test]
+    fn a_footnote_longer_than_the_limit_is_refused() {
+        let note = |chars: usize| format!("Text.[^n]\n\n[^n]: {}\n", "a".repeat(chars));
+        assert!(section_markup(&section(&note(MAX_NOTE_CHARS)), &sources(), true).is_ok());
+        let err =
+            section_markup(&section(&note(MAX_NOTE_CHARS + 1)), &sources(), true).unwrap_err();
+        assert!(
+            err.message.contains("footnote is longer than 20,000"),
+            "{}",
+            err.message
+        );
     }
 }

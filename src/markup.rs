@@ -1161,6 +1161,19 @@ impl Parser<'_> {
                         None,
                     );
                     let note = self.spans(child, &note_style, None)?;
+                    let max = crate::markdown::MAX_NOTE_CHARS;
+                    if plain_text(&note).chars().count() > max {
+                        return Err(self
+                            .error(
+                                child,
+                                format!(
+                                    "a footnote is longer than {},{:03} characters",
+                                    max / 1000,
+                                    max % 1000
+                                ),
+                            )
+                            .help("a footnote goes at the foot of a page: put a longer text in the text itself"));
+                    }
                     let mark_style = self.theme.resolve(style, "footnote-mark", None);
                     out.push(Span {
                         content: SpanContent::Footnote { note, mark_style },
@@ -1377,5 +1390,43 @@ mod tests {
         assert!(err.message.contains("flow `g`"), "{}", err.message);
         let err = parse_str("<document><p>unclosed</document>").unwrap_err();
         assert!(err.message.contains("not well-formed"), "{}", err.message);
+    }
+
+    #[test]
+    fn markup_nested_up_to_the_limit_is_read_and_deeper_is_refused() {
+        // <document> and <flow> are two levels, <p> one more.
+        let doc = |quotes: usize| {
+            format!(
+                "<document><master name=\"m\"/><pages master=\"m\" flow=\"f\"/><flow name=\"f\">\n{}<p>x</p>{}</flow></document>",
+                "<quote>".repeat(quotes),
+                "</quote>".repeat(quotes)
+            )
+        };
+        assert!(parse_str(&doc(MAX_DEPTH - 3)).is_ok());
+        let err = parse_str(&doc(MAX_DEPTH - 2)).unwrap_err();
+        assert!(
+            err.message.contains("<p> lies more than 128"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("line 2"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_footnote_longer_than_the_limit_is_refused() {
+        let max = crate::markdown::MAX_NOTE_CHARS;
+        let doc = |chars: usize| {
+            format!(
+                "<document><master name=\"m\"/><pages master=\"m\" flow=\"f\"/><flow name=\"f\"><p>x<footnote>{}</footnote></p></flow></document>",
+                "a".repeat(chars)
+            )
+        };
+        assert!(parse_str(&doc(max)).is_ok());
+        let err = parse_str(&doc(max + 1)).unwrap_err();
+        assert!(
+            err.message.contains("footnote is longer than 20,000"),
+            "{}",
+            err.message
+        );
     }
 }
