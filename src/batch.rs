@@ -131,6 +131,13 @@ pub struct Batch {
     pub dry_run: bool,
 }
 
+/// The stack of each build thread. Every recursive walk (the markup tree,
+/// the layout, the PDF's structure tree) is bounded by
+/// [`crate::markup::MAX_DEPTH`]; a document at that depth needs less than a
+/// quarter of this (`tests/runaway.rs` builds one on a quarter), so a deep
+/// input is refused with a message, never a crash that ends the batch.
+pub const STACK_SIZE: usize = 16 << 20;
+
 /// Runs `files` through the pipeline on `batch.jobs` threads. `report` is
 /// called as each finishes (from worker threads, one at a time). The
 /// outcomes come back in the order of `files`.
@@ -181,7 +188,10 @@ pub fn run(
     let threads = batch.jobs.clamp(1, files.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| {
+            let worker = std::thread::Builder::new().stack_size(STACK_SIZE);
+            // A thread that cannot start leaves its jobs to the others (or,
+            // with none, to "the build did not run" below).
+            let _ = worker.spawn_scoped(scope, || {
                 // What this thread remembers of the copies it lays out.
                 let memo = LayoutMemo::new();
                 loop {
