@@ -323,8 +323,7 @@ fn run_one(
                 && entry.inputs == *fingerprint
                 && holds(&target, &entry.output)
                 && password.is_none_or(|p| {
-                    std::fs::read(&target)
-                        .is_ok_and(|b| crate::pdf::encrypt::opens(&b, p.reveal()))
+                    std::fs::read(&target).is_ok_and(|b| crate::pdf::encrypt::opens(&b, p.reveal()))
                 })
                 && entry.imposed.as_ref().is_none_or(|h| holds(&imposed, h))
             {
