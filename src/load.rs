@@ -142,16 +142,19 @@ fn located(file: &Path, text: &str, loc: &serde_saphyr::Location) -> Location {
     Location::at_line(file, text, loc.line() as usize, loc.column() as usize)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct BriefingFile {
+pub(crate) struct BriefingFile {
     #[serde(default)]
     title: Option<String>,
     #[serde(default)]
     subtitle: Option<String>,
+    #[schemars(with = "String")]
     profile: Spanned<String>,
+    #[schemars(with = "String")]
     template: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     format: Option<Spanned<String>>,
     audience: Audience,
     #[serde(default)]
@@ -161,13 +164,16 @@ struct BriefingFile {
     #[serde(default)]
     keywords: Option<Vec<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     logo: Option<Spanned<String>>,
     #[serde(default)]
     logo_alt: Option<String>,
+    #[schemars(schema_with = "crate::schema::sections")]
     sections: Spanned<SectionsField>,
     #[serde(default)]
     values: Option<serde_json::Value>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::schema::recipients")]
     recipients: Option<Spanned<RecipientsField>>,
     #[serde(default)]
     hyphenation: Vec<String>,
@@ -386,9 +392,9 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ProfileFile {
+pub(crate) struct ProfileFile {
     title: String,
     publisher: String,
     date: String,
