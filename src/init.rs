@@ -96,9 +96,13 @@ pub fn init(dir: &Path, profile: &str) -> Result<Vec<PathBuf>> {
                 .collect::<Vec<_>>()
                 .join(", ");
             let more = if inside.len() > 3 { ", …" } else { "" };
+            let named = if dir == Path::new(".") {
+                "this folder".to_string()
+            } else {
+                dir.display().to_string()
+            };
             return Err(Error::new(format!(
-                "{} is not empty (it holds {shown}{more}); handbill init writes nothing there",
-                dir.display()
+                "{named} is not empty (it holds {shown}{more}); handbill init writes nothing there"
             ))
             .help("init never overwrites: name a new or empty folder, e.g. `handbill init my-campaign`"));
         }
