@@ -274,8 +274,7 @@ pub fn main() -> ExitCode {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Man => clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
-            .render(&mut std::io::stdout())
+        Command::Man => print_man()
             .map(|_| ExitCode::SUCCESS)
             .map_err(|e| Error::new(format!("cannot print the man page: {e}"))),
     };
@@ -697,6 +696,23 @@ fn run_init(dir: &Path, profile: &str) -> Result<ExitCode> {
     };
     println!("build it with: {go}handbill build; then see its README.md for what to edit");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The man page: handbill's, then one per command (handbill-build …) with
+/// its options, in one roff stream that `man ./handbill.1` reads whole.
+fn print_man() -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let cli = <Cli as clap::CommandFactory>::command();
+    clap_mangen::Man::new(cli.clone()).render(&mut out)?;
+    for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("handbill-{}", sub.get_name());
+        let page = sub.clone().bin_name(format!("handbill {}", sub.get_name()));
+        clap_mangen::Man::new(page)
+            .title(name)
+            .source(format!("handbill {}", env!("CARGO_PKG_VERSION")))
+            .render(&mut out)?;
+    }
+    Ok(())
 }
 
 /// Rebuilds on change. Polling keeps handbill free of platform file-watching
