@@ -843,7 +843,7 @@ pub fn briefing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             files.push(path.clone());
         } else {
             return Err(Error::new(format!("{} does not exist", path.display()))
-                .help("run handbill in the project folder (the one holding briefings/), or name briefing files"));
+                .help("run handbill inside a project (a folder holding briefings/; start one with `handbill init`), or name briefing files"));
         }
     }
     files.dedup();
