@@ -22,7 +22,7 @@ use crate::pdf::{ColorMode, PdfOptions};
     name = "handbill",
     version,
     about = "Builds print-ready PDF leaflets and briefing packs from YAML briefings over a country profile.",
-    after_help = "Run `handbill help build` (or check, list, new, watch) for the options of each command."
+    after_help = "Run `handbill help build` (or check, list, new, watch, init…) for the options of each command; `handbill init DIR` starts a project."
 )]
 pub struct Cli {
     #[command(subcommand)]
