@@ -255,37 +255,45 @@ pub fn project_formats(project: &Path) -> Vec<String> {
     names
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct FormatFile {
+pub(crate) struct FormatFile {
     description: String,
+    #[schemars(with = "String")]
     width: Spanned<String>,
+    #[schemars(with = "String")]
     height: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     bleed: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     margin: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     gutter: Option<Spanned<String>>,
+    #[schemars(with = "Vec<SideFile>")]
     sides: Spanned<Vec<Spanned<SideFile>>>,
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     reading: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SideFile {
+pub(crate) struct SideFile {
     name: String,
     /// None: the side is one panel named after it.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<PanelFile>>")]
     panels: Option<Vec<Spanned<PanelFile>>>,
     #[serde(default)]
     columns: Option<usize>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct PanelFile {
+pub(crate) struct PanelFile {
     name: String,
     width: String,
     #[serde(default)]

@@ -73,32 +73,40 @@ fn language(file: &Path, text: &str, lang: Spanned<String>) -> Result<String> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct BriefingFile {
+pub(crate) struct BriefingFile {
     #[serde(default)]
     title: Option<String>,
     #[serde(default)]
     subtitle: Option<String>,
+    #[schemars(with = "String")]
     profile: Spanned<String>,
+    #[schemars(with = "String")]
     template: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     format: Option<Spanned<String>>,
     audience: Audience,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     lang: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     date: Option<Spanned<String>>,
     #[serde(default)]
     keywords: Option<Vec<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     logo: Option<Spanned<String>>,
     #[serde(default)]
     logo_alt: Option<String>,
+    #[schemars(schema_with = "crate::schema::sections")]
     sections: Spanned<SectionsField>,
     #[serde(default)]
     values: Option<serde_json::Value>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::schema::recipients")]
     recipients: Option<Spanned<RecipientsField>>,
     #[serde(default)]
     hyphenation: Vec<String>,
@@ -111,6 +119,7 @@ struct BriefingFile {
     #[serde(default)]
     watermark: Option<String>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::schema::encrypt")]
     encrypt: Option<Spanned<EncryptField>>,
 }
 
@@ -382,14 +391,17 @@ fn check_passwords(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ProfileFile {
+pub(crate) struct ProfileFile {
     title: String,
     publisher: String,
+    #[schemars(with = "String")]
     date: Spanned<String>,
+    #[schemars(with = "String")]
     lang: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Source>")]
     sources: BTreeMap<String, Spanned<Source>>,
     #[serde(default)]
     images: BTreeMap<String, ImageAsset>,

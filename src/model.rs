@@ -14,7 +14,19 @@ use crate::error::Location;
 /// Who may read a section, source, image or whole briefing. Ordered from the
 /// widest readership to the narrowest: a briefing may contain only items whose
 /// audience is at most its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Default,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     #[default]
@@ -52,7 +64,7 @@ pub struct Profile {
 }
 
 /// One entry of a profile's bibliography.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub author: String,
@@ -68,7 +80,7 @@ pub struct Source {
 }
 
 /// A picture the profile offers to templates, e.g. a protest photo.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImageAsset {
     /// Path relative to the project folder.
@@ -177,7 +189,7 @@ impl fmt::Debug for Password {
 }
 
 /// What to do when a leaflet's text does not fit its frames.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Fit {
     /// Refuse to build, and say how much did not fit.
@@ -188,7 +200,7 @@ pub enum Fit {
 }
 
 /// What a briefing pack may number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Numbered {
     /// Headings: 1, 1.1, 1.2, 2 …
@@ -198,7 +210,7 @@ pub enum Numbered {
 }
 
 /// A check a briefing may waive, on purpose and in writing.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Allowance {
     /// Pictures printed at under 150 pixels per inch (they will look soft).
@@ -209,7 +221,7 @@ pub enum Allowance {
 }
 
 /// A person a personalised copy is made for.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recipient {
     pub name: String,

@@ -3,6 +3,7 @@
 //! sample profile and assets), then `handbill build briefings/b.yaml` must:
 //!
 //! - exit with 1 (or 2 when the case's README says `exit 2`: a usage error),
+//!   (a case whose README has a line `args: …` runs `handbill …` instead),
 //! - write no `out/b.pdf` and leave no temporary file in `out/`,
 //! - never panic (no "panicked", no "RUST_BACKTRACE" on stderr),
 //! - say it in handbill's words: no phrase of a library's messages
@@ -247,7 +248,14 @@ fn run_case(case: &str, snapshot: bool) -> Result<Duration, String> {
     if readme.starts_with("GENERATED") {
         generate(case, &dir);
     }
-    let run = run_handbill(&dir, &["build", "briefings/b.yaml"]);
+    // A case about another command says so: a README line `args: …`.
+    let args: Vec<&str> = readme
+        .lines()
+        .find_map(|l| l.strip_prefix("args:"))
+        .map_or(vec!["build", "briefings/b.yaml"], |a| {
+            a.split_whitespace().collect()
+        });
+    let run = run_handbill(&dir, &args);
     let mut problems = Vec::new();
     if run.timed_out {
         problems.push(format!("did not finish in {CASE_LIMIT:?}"));

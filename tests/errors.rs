@@ -239,7 +239,9 @@ fn a_failed_rebuild_leaves_the_good_pdf_alone() {
 
 #[test]
 fn a_missing_path_is_a_usage_error() {
-    let dir = scratch("no-path");
+    // Outside this repository, whose own briefings/ would be found above.
+    let dir = std::env::temp_dir().join(format!("handbill-no-path-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
     let o = handbill(&dir, &["build"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
