@@ -22,6 +22,7 @@ use crate::model::{
 pub use section::load_section;
 
 mod recipients;
+pub(crate) mod schema;
 
 /// The largest briefing, profile, section or template file handbill reads.
 pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
@@ -101,12 +102,12 @@ pub(crate) struct BriefingFile {
     logo: Option<Spanned<String>>,
     #[serde(default)]
     logo_alt: Option<String>,
-    #[schemars(schema_with = "crate::schema::sections")]
+    #[schemars(schema_with = "crate::load::schema::sections")]
     sections: Spanned<SectionsField>,
     #[serde(default)]
     values: Option<serde_json::Value>,
     #[serde(default)]
-    #[schemars(schema_with = "crate::schema::recipients")]
+    #[schemars(schema_with = "crate::load::schema::recipients")]
     recipients: Option<Spanned<RecipientsField>>,
     #[serde(default)]
     hyphenation: Vec<String>,
@@ -119,7 +120,7 @@ pub(crate) struct BriefingFile {
     #[serde(default)]
     watermark: Option<String>,
     #[serde(default)]
-    #[schemars(schema_with = "crate::schema::encrypt")]
+    #[schemars(schema_with = "crate::load::schema::encrypt")]
     encrypt: Option<Spanned<EncryptField>>,
 }
 

@@ -3,7 +3,7 @@
 //! editors that check YAML as it is typed (docs/editors.md).
 
 use clap::ValueEnum;
-use schemars::{Schema, SchemaGenerator, json_schema};
+use schemars::Schema;
 
 /// The kinds of file there is a schema of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -165,58 +165,6 @@ pub fn text(kind: Kind) -> String {
     let mut text = serde_json::to_string_pretty(&schema(kind)).unwrap_or_default();
     text.push('\n');
     text
-}
-
-/// `sections:` — the word `all`, or a list of section ids and `tag:` picks.
-pub fn sections(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({
-        "description": "The sections to include: `all`, or a list of section ids and `tag: NAME` entries, in order.",
-        "anyOf": [
-            { "const": "all" },
-            {
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                    "anyOf": [
-                        { "type": "string" },
-                        {
-                            "type": "object",
-                            "properties": { "tag": { "type": "string" } },
-                            "required": ["tag"],
-                            "additionalProperties": false
-                        }
-                    ]
-                }
-            }
-        ]
-    })
-}
-
-/// `recipients:` — a list of people, or the path of a CSV file.
-pub fn recipients(generator: &mut SchemaGenerator) -> Schema {
-    let person = generator.subschema_for::<crate::model::Recipient>();
-    json_schema!({
-        "description": "The people to make a personalised copy for: a list of `name:` (and `role:`), or the path of a CSV file with `name` and `role` columns.",
-        "anyOf": [
-            { "type": "string" },
-            { "type": "array", "items": person }
-        ]
-    })
-}
-
-/// `encrypt:` — `true`/`false`, or its options.
-pub fn encrypt(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({
-        "description": "Lock each copy with its own password (AES-256; screen profile only): `true`, or `password_file: FILE` for one password given in a file.",
-        "anyOf": [
-            { "type": "boolean" },
-            {
-                "type": "object",
-                "properties": { "password_file": { "type": "string" } },
-                "additionalProperties": false
-            }
-        ]
-    })
 }
 
 #[cfg(test)]
