@@ -25,6 +25,7 @@ pub mod qr;
 pub mod select;
 pub mod template;
 pub mod theme;
+pub mod watch;
 
 use std::io::Write;
 use std::path::Path;

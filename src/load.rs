@@ -344,6 +344,10 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         }
     };
     let project = project_folder(path);
+    let recipients_file = match raw.recipients.as_ref().map(|f| &f.value) {
+        Some(RecipientsField::File(file)) => crate::select::resolve_in_project(&project, file),
+        _ => None,
+    };
     let recipients = match raw.recipients {
         None => Vec::new(),
         Some(field) => recipients::read(field, path, &text, &project, &name)?,
@@ -378,6 +382,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         sections,
         values,
         recipients,
+        recipients_file,
         hyphenation: raw.hyphenation,
         fit: raw.fit,
         allow: raw.allow,

@@ -140,6 +140,8 @@ pub struct Briefing {
     pub hyphenation: Vec<String>,
     /// One copy per recipient, each with their name on it; none: one copy.
     pub recipients: Vec<Located<Recipient>>,
+    /// The CSV file the recipients came from, if they came from one.
+    pub recipients_file: Option<std::path::PathBuf>,
 }
 
 /// What to do when a leaflet's text does not fit its frames.
