@@ -507,6 +507,11 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "md") && p.is_file() && !is_note(p))
+        // Hidden files are not sections: an editor's lock file `.#x.md`.
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+        })
         .collect();
     all.sort();
     let (translations, mut paths): (Vec<PathBuf>, Vec<PathBuf>) =
