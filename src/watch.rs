@@ -20,8 +20,8 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
-use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify::event::{AccessKind, EventKind};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::BuildOptions;
 use crate::batch::{self, Batch, Inputs, Outcome};
@@ -157,8 +157,9 @@ pub struct Rebuild {
 /// The system's change events, debounced, turned into "these briefings
 /// need a rebuild".
 pub struct Changes {
-    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
-    events: mpsc::Receiver<DebounceEventResult>,
+    watcher: RecommendedWatcher,
+    events: mpsc::Receiver<notify::Result<notify::Event>>,
+    debounce: Duration,
     watched: Watched,
     watching: BTreeSet<PathBuf>,
 }
@@ -167,14 +168,14 @@ impl Changes {
     /// Starts listening, with files quiet for `debounce` before they count.
     pub fn new(debounce: Duration) -> Result<Changes> {
         let (send, events) = mpsc::channel();
-        // A tick of a third of the delay: a change is seen within 1⅓ delays.
-        let debouncer = new_debouncer(debounce, Some(debounce / 3), send).map_err(|e| {
+        let watcher = notify::recommended_watcher(send).map_err(|e| {
             Error::new(format!("handbill cannot watch for changes: {e}"))
                 .help("use `handbill build` after each change instead")
         })?;
         Ok(Changes {
-            debouncer,
+            watcher,
             events,
+            debounce,
             watched: Watched::default(),
             watching: BTreeSet::new(),
         })
@@ -186,10 +187,10 @@ impl Changes {
         let wanted = watched.folders();
         let mut warnings = Vec::new();
         for gone in self.watching.difference(&wanted) {
-            let _ = self.debouncer.unwatch(gone);
+            let _ = self.watcher.unwatch(gone);
         }
         for new in wanted.difference(&self.watching) {
-            if let Err(e) = self.debouncer.watch(new, RecursiveMode::NonRecursive) {
+            if let Err(e) = self.watcher.watch(new, RecursiveMode::NonRecursive) {
                 warnings.push(format!(
                     "{} is not watched: {e}; a change there needs `handbill build`",
                     new.display()
@@ -201,30 +202,46 @@ impl Changes {
         warnings
     }
 
-    /// Waits for a change that makes some briefings out of date. `None`
-    /// when the system stopped sending events.
+    /// Waits for a change that makes some briefings out of date, then
+    /// until the files have been quiet for the debounce delay (at most
+    /// `MOST` in all), so that a save in several steps is read once, whole.
+    /// `None` when the system stopped sending events. Between changes the
+    /// thread sleeps: an idle watch costs nothing.
     pub fn wait(&mut self) -> Option<Rebuild> {
-        loop {
-            let (mut briefings, mut changed) = (BTreeSet::new(), BTreeSet::new());
-            let first = self.events.recv().ok()?;
-            // Take whatever else has arrived, so one rebuild covers it all.
-            for batch in std::iter::once(first).chain(self.events.try_iter()) {
-                let Ok(events) = batch else { continue };
-                for event in events {
-                    if event.kind.is_access() {
-                        continue;
-                    }
-                    for path in &event.paths {
-                        let hit = self.watched.affected(path);
-                        if !hit.is_empty() {
-                            changed.insert(path.clone());
-                            briefings.extend(hit);
-                        }
-                    }
-                }
+        /// A file written without pause (a big copy) is read after this.
+        const MOST: Duration = Duration::from_millis(500);
+        let mut rebuild = Rebuild {
+            briefings: BTreeSet::new(),
+            changed: BTreeSet::new(),
+        };
+        while rebuild.briefings.is_empty() {
+            let event = self.events.recv().ok()?;
+            self.take(event, &mut rebuild);
+        }
+        let start = Instant::now();
+        while start.elapsed() < MOST {
+            match self.events.recv_timeout(self.debounce) {
+                Ok(event) => self.take(event, &mut rebuild),
+                Err(_) => break,
             }
-            if !briefings.is_empty() {
-                return Some(Rebuild { briefings, changed });
+        }
+        Some(rebuild)
+    }
+
+    /// Adds what `event` makes out of date to `rebuild`.
+    fn take(&self, event: notify::Result<notify::Event>, rebuild: &mut Rebuild) {
+        let Ok(event) = event else { return };
+        // Reading a file (a build does) changes nothing; closing one written does.
+        if let EventKind::Access(kind) = event.kind
+            && !matches!(kind, AccessKind::Close(_))
+        {
+            return;
+        }
+        for path in &event.paths {
+            let hit = self.watched.affected(path);
+            if !hit.is_empty() {
+                rebuild.changed.insert(path.clone());
+                rebuild.briefings.extend(hit);
             }
         }
     }
