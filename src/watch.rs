@@ -260,27 +260,34 @@ pub fn run(
     let mut pending: Option<Rebuild> = None;
     let clear = settings.clear && std::io::stdout().is_terminal();
     loop {
-        if clear {
+        let started = Instant::now();
+        let listed = list(&settings.paths);
+        let jobs: Vec<batch::Job> = listed
+            .iter()
+            .flatten()
+            .filter(|j| {
+                pending
+                    .as_ref()
+                    .is_none_or(|r| real(&j.file).is_some_and(|f| r.briefings.contains(&f)))
+            })
+            .cloned()
+            .collect();
+        // A new file in the briefings' folder that is not one of the
+        // briefings named (or one deleted) builds nothing: say nothing.
+        let nothing = pending.is_some() && jobs.is_empty() && listed.is_ok();
+        if clear && !nothing {
             print!("\x1b[2J\x1b[H");
         }
-        let started = Instant::now();
         if let Some(rebuild) = &pending
             && !settings.quiet
+            && !nothing
         {
             let names: Vec<String> = rebuild.changed.iter().map(|p| shown(p)).collect();
             println!("[{}] changed: {}", clock(), names.join(", "));
         }
-        match list(&settings.paths) {
+        match listed {
+            Ok(_) if nothing => {}
             Ok(all) => {
-                let jobs: Vec<batch::Job> = all
-                    .iter()
-                    .filter(|j| {
-                        pending
-                            .as_ref()
-                            .is_none_or(|r| real(&j.file).is_some_and(|f| r.briefings.contains(&f)))
-                    })
-                    .cloned()
-                    .collect();
                 for s in batch::remove_unlisted(&all, &settings.out) {
                     say_stale(&s);
                 }

@@ -170,8 +170,11 @@ fn a_picture_outside_assets_is_watched() {
     save(&dir.join("photos/london.jpg"), &changed);
     watch.until("the leaflet is rebuilt with the new photo", |w| {
         let now = w.pdf(LEAFLET);
-        // The new photo's pixels are a ninth of the old one's.
-        !now.is_empty() && now.len() < before.len() / 2
+        // The new photo's pixels are a ninth of the old one's; the PDF
+        // lands before its line is printed.
+        !now.is_empty()
+            && now.len() < before.len() / 2
+            && w.out().matches(" failed in ").count() == 2
     });
     let out = watch.out();
     assert!(out.contains("changed: photos/london.jpg"), "{out}");
@@ -242,12 +245,14 @@ fn a_failed_build_leaves_the_old_pdf_marked_out_of_date() {
         "{err}"
     );
     assert_eq!(watch.pdf(LEAFLET), before, "the old PDF is left as it was");
-    let manifest = std::fs::read_to_string(dir.join("out/.handbill-manifest")).unwrap();
-    let line = manifest
-        .lines()
-        .find(|l| l.starts_with(&format!("{LEAFLET}.pdf\t")))
-        .unwrap_or_else(|| panic!("no manifest line:\n{manifest}"));
-    assert!(line.contains("\tfailed\t"), "{line}");
+    // The manifest is written at the end of the rebuild, after the message.
+    watch.until("the manifest marks the PDF", |w| {
+        let manifest =
+            std::fs::read_to_string(w.dir.join("out/.handbill-manifest")).unwrap_or_default();
+        manifest
+            .lines()
+            .any(|l| l.starts_with(&format!("{LEAFLET}.pdf\t")) && l.contains("\tfailed\t"))
+    });
     // Fixed, it is built again, and no longer marked.
     save(&briefing, good.as_bytes());
     watch.until("the fixed briefing is rebuilt", |w| {
@@ -260,4 +265,47 @@ fn a_failed_build_leaves_the_old_pdf_marked_out_of_date() {
             .lines()
             .any(|l| l.starts_with(&format!("{LEAFLET}.pdf\t")) && !l.contains("\tfailed\t"))
     });
+}
+
+#[test]
+fn a_watch_of_one_briefing_passes_over_other_new_briefings() {
+    let dir = sample_project("watch-one");
+    let watch = Watch::start(
+        &dir,
+        &["--no-clear", "briefings/london-protest-leaflet.yaml"],
+    );
+    assert!(
+        watch.pdf(PACK).is_empty(),
+        "only the named briefing is built"
+    );
+    let leaflet = std::fs::read(dir.join(format!("briefings/{LEAFLET}.yaml"))).unwrap();
+    save(&dir.join("briefings/other.yaml"), &leaflet);
+    // Then a save of the named briefing, which is rebuilt.
+    let before = watch.pdf(LEAFLET);
+    let briefing = dir.join(format!("briefings/{LEAFLET}.yaml"));
+    let text = String::from_utf8(leaflet).unwrap();
+    save(
+        &briefing,
+        text.replace(
+            "Stop the repression in Kazakhstan",
+            "Stop the repression now",
+        )
+        .as_bytes(),
+    );
+    // The PDF lands before its line is printed: wait for both.
+    watch.until("the named briefing is rebuilt", |w| {
+        let now = w.pdf(LEAFLET);
+        !now.is_empty() && now != before && w.out().matches(" failed in ").count() == 2
+    });
+    let out = watch.out();
+    assert!(watch.pdf("other").is_empty(), "{out}");
+    assert!(!out.contains("built out/other.pdf"), "{out}");
+    // Whether the two saves came as one change or two, no rebuild of
+    // nothing was announced.
+    assert!(!out.contains("0 built, 0 unchanged, 0 failed"), "{out}");
+    assert_eq!(
+        out.matches(&format!("built out/{LEAFLET}.pdf")).count(),
+        2,
+        "{out}"
+    );
 }
