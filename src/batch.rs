@@ -111,6 +111,18 @@ pub fn jobs(files: &[PathBuf]) -> Vec<Job> {
     out
 }
 
+/// The files a briefing's PDFs are built from, as its last build read
+/// them: what a watch has to look at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// Each file read: the briefing, its profile's files, its pictures and
+    /// logo, its format and template (or where the project's own would be),
+    /// its recipients file.
+    pub files: Vec<PathBuf>,
+    /// Folders every file of which counts, a new one too: the profile's.
+    pub folders: Vec<PathBuf>,
+}
+
 /// What happened to one briefing.
 #[derive(Debug)]
 pub enum Outcome {
@@ -146,6 +158,16 @@ pub fn run(
     batch: &Batch,
     report: &(dyn Fn(usize, &Job, &Outcome) + Sync),
 ) -> Vec<Outcome> {
+    run_with_inputs(jobs, batch, report).0
+}
+
+/// [`run`], and the files each briefing was built from, by briefing file
+/// (none for a briefing that could not be read, or in a dry run).
+pub fn run_with_inputs(
+    jobs: &[Job],
+    batch: &Batch,
+    report: &(dyn Fn(usize, &Job, &Outcome) + Sync),
+) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
     if !batch.dry_run {
         remove_stale_temporaries(&batch.out);
     }
@@ -223,23 +245,35 @@ pub fn run(
         // A manifest that cannot be written only costs a rebuild next time.
         let _ = manifest::compact(&batch.out, &written);
     }
-    results
+    let inputs = shared
+        .iter()
+        .filter_map(|(file, s)| {
+            Some((file.to_path_buf(), s.inputs.get()?.as_ref().ok()?.2.clone()))
+        })
+        .collect();
+    let outcomes = results
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .into_iter()
         .map(|o| {
             o.unwrap_or_else(|| Outcome::Failed(Box::new(Error::new("the build did not run"))))
         })
-        .collect()
+        .collect();
+    (outcomes, inputs)
 }
+
+/// A fingerprint of a briefing's inputs, its recipients as text, and the
+/// files it read.
+type Fingerprint = (String, Vec<String>, Inputs);
 
 /// What the jobs of one briefing file share, each part made once.
 #[derive(Default)]
 struct Shared {
     /// The briefing as the manifest names it (see [`briefing_key`]).
     key: String,
-    /// The fingerprint of the briefing's inputs, with its recipients.
-    inputs: OnceLock<Result<(String, Vec<String>)>>,
+    /// The fingerprint of the briefing's inputs, with its recipients and
+    /// the files it read.
+    inputs: OnceLock<Result<Fingerprint>>,
     prepared: OnceLock<Result<Arc<Prepared>>>,
     /// The copies' passwords, for a briefing that says `encrypt:`.
     locks: Option<Result<Locks>>,
@@ -281,8 +315,8 @@ fn run_one(
             .get_or_init(|| prepare(file).map(Arc::new))
             .clone()
     };
-    let copy_of = |inputs: Result<(String, Vec<String>)>| {
-        inputs.map(|(base, recipients)| {
+    let copy_of = |inputs: Result<Fingerprint>| {
+        inputs.map(|(base, recipients, _)| {
             copy_fingerprint(&base, job.recipient.and_then(|i| recipients.get(i)))
         })
     };
@@ -321,6 +355,7 @@ fn run_one(
             let imposed = batch.out.join(format!("{}-imposed.pdf", job.name));
             if let Some(entry) = records.get(&key)
                 && entry.inputs == *fingerprint
+                && !entry.failed
                 && holds(&target, &entry.output)
                 && password.is_none_or(|p| {
                     std::fs::read(&target).is_ok_and(|b| crate::pdf::encrypt::opens(&b, p.reveal()))
@@ -356,6 +391,7 @@ fn run_one(
                 inputs: fingerprint,
                 output: hex(hash_bytes(&built.pdf)),
                 imposed: built.imposed.as_ref().map(|b| hex(hash_bytes(b))),
+                failed: false,
             };
             // Journaled before it lands, so that no PDF is ever in the
             // folder unrecorded: a kill in between costs a rebuild, as the
@@ -374,7 +410,7 @@ fn run_one(
             written
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(key, entry);
+                .insert(key.clone(), entry);
         }
         Ok(built)
     });
@@ -383,8 +419,55 @@ fn run_one(
             built: Box::new(built),
             path: target,
         },
-        Err(e) => Outcome::Failed(Box::new(e.context(format!("building {}", file.display())))),
+        Err(e) => {
+            if !batch.dry_run {
+                mark_failed(&batch.out, &key, &target, records, written);
+            }
+            Outcome::Failed(Box::new(e.context(format!("building {}", file.display()))))
+        }
     }
+}
+
+/// Marks in the manifest that the PDF at `target`, still as handbill
+/// wrote it, is out of date: its build just failed and left it as it was.
+fn mark_failed(out: &Path, key: &str, target: &Path, records: &Records, written: &Mutex<Records>) {
+    let Some(entry) = records.get(key) else {
+        return;
+    };
+    if entry.failed || !holds(target, &entry.output) {
+        return;
+    }
+    let entry = Entry {
+        failed: true,
+        ..entry.clone()
+    };
+    drop(manifest::record(out, key, &entry));
+    written
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key.to_string(), entry);
+}
+
+/// Whether the manifest in `out` marks the PDF `name` (`NAME.pdf`) out of
+/// date because its last build failed.
+pub fn out_of_date(out: &Path, name: &str) -> bool {
+    manifest::read(out).get(name).is_some_and(|e| e.failed)
+}
+
+/// Whether a file is an editor's swap, backup or lock file, or a temporary
+/// file being written (vim's `.x.swp` and `4913`, emacs's `x~`, `.#x` and
+/// `#x#`, handbill's own `.x.pdf.PID.tmp`): never an input.
+pub fn editor_junk(path: &Path) -> bool {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
+        return false;
+    };
+    name == "4913"
+        || name.ends_with('~')
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [".swp", ".swx", ".swo", ".tmp", ".part"]
+            .iter()
+            .any(|x| name.ends_with(x))
 }
 
 /// One copy's fingerprint: the briefing's, and the recipient it is for.
@@ -403,13 +486,14 @@ fn copy_fingerprint(base: &str, recipient: Option<&String>) -> String {
 /// A fingerprint of everything a briefing's PDFs depend on: the briefing,
 /// every file of its profile, its pictures and logo, its format and
 /// template, the theme, handbill itself and the build options; and its
-/// recipients as text, for [`copy_fingerprint`]. `read` is the briefing if
-/// the caller has read it already (its file is hashed all the same).
+/// recipients as text, for [`copy_fingerprint`]; and the files it read.
+/// `read` is the briefing if the caller has read it already (its file is
+/// hashed all the same).
 fn briefing_fingerprint(
     file: &Path,
     read: Option<&Briefing>,
     options: &BuildOptions,
-) -> Result<(String, Vec<String>)> {
+) -> Result<Fingerprint> {
     let loaded;
     let briefing = match read {
         Some(b) => b,
@@ -434,9 +518,13 @@ fn briefing_fingerprint(
         "briefing",
         &std::fs::read(file).map_err(|e| Error::io(file, "read", &e))?,
     );
+    let mut read = Inputs {
+        files: vec![file.to_path_buf()],
+        folders: Vec::new(),
+    };
     let dir = load::profiles_folder(briefing).join(&briefing.profile.value);
     let mut files = Vec::new();
-    collect_files(&dir, &mut files);
+    collect_files(&dir, &mut files, &mut read.folders);
     files.sort();
     // A password file in the profile's folder stays out: the manifest
     // keeps nothing a password could be guessed from.
@@ -449,11 +537,13 @@ fn briefing_fingerprint(
     for f in &files {
         feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
     }
+    read.files.extend(files);
     // Pictures named by the profile, wherever in the project they are.
     if let Ok(images) = load::profile_images(&dir) {
         for asset in images.values() {
             if let Some(p) = crate::select::resolve_in_project(&briefing.project, &asset.file) {
                 feed(&asset.file, &std::fs::read(&p).unwrap_or_default());
+                read.files.push(p);
             }
         }
     }
@@ -461,22 +551,38 @@ fn briefing_fingerprint(
         && let Some(p) = crate::select::resolve_in_project(&briefing.project, &logo.value)
     {
         feed("logo", &std::fs::read(&p).unwrap_or_default());
+        read.files.push(p);
     }
     match crate::format::for_briefing(briefing) {
         Ok(f) => feed("format", format!("{f:?}").as_bytes()),
         Err(_) => feed("format", format!("{:?}", briefing.format).as_bytes()),
     }
+    // The project's format file, or where one would take the built-in's place.
+    let format = briefing.format.as_ref().map_or_else(
+        || crate::format::default_for_template(&briefing.template.value),
+        |f| f.value.as_str(),
+    );
+    read.files.push(crate::select::in_project(
+        &briefing.project,
+        &Path::new("formats").join(format!("{format}.yaml")),
+    ));
     match template::find(briefing) {
-        Ok(t) => feed("template", t.text.as_bytes()),
+        Ok(t) => {
+            feed("template", t.text.as_bytes());
+            if t.path.is_file() {
+                read.files.push(t.path);
+            }
+        }
         Err(_) => feed("template", briefing.template.value.as_bytes()),
     }
+    read.files.extend(briefing.recipients_file.clone());
     // Names and roles, not passwords (a `Password` shows as hidden).
     let recipients = briefing
         .recipients
         .iter()
         .map(|r| format!("{:?}", r.value))
         .collect();
-    Ok((format!("{:032x}", h.digest128()), recipients))
+    Ok((format!("{:032x}", h.digest128()), recipients, read))
 }
 
 /// The running program's size and modification time, or nothing if the
@@ -517,12 +623,16 @@ fn remove_stale_temporaries(out: &Path) {
     }
 }
 
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The files under `dir`, and (in `folders`) `dir` and the folders under it.
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>, folders: &mut Vec<PathBuf>) {
+    if dir.is_dir() {
+        folders.push(dir.to_path_buf());
+    }
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = entry.path();
         if p.is_dir() {
-            collect_files(&p, out);
-        } else {
+            collect_files(&p, out, folders);
+        } else if !editor_junk(&p) {
             out.push(p);
         }
     }

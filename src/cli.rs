@@ -8,7 +8,6 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -147,13 +146,29 @@ pub enum Command {
     #[command(after_help = "Examples:
   handbill man > handbill.1 && man ./handbill.1")]
     Man,
-    /// Rebuild whenever a briefing, profile, template or picture changes.
+    /// Rebuild a briefing's PDFs as soon as a file it was built from
+    /// changes (its profile, pictures, template, format, recipients) or a
+    /// new briefing appears.
     #[command(after_help = "Examples:
   handbill watch
-  handbill watch briefings/london-protest-leaflet.yaml --out proofs/")]
+  handbill watch briefings/london-protest-leaflet.yaml --out proofs/
+  handbill watch --profile screen --no-clear")]
     Watch {
         #[command(flatten)]
         common: Common,
+        /// Rebuild even the PDFs whose inputs have not changed.
+        #[arg(long)]
+        force: bool,
+        /// Print only errors and the PDFs left out of date.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Print the typesetting report of each PDF built.
+        #[arg(long)]
+        report: bool,
+        /// Keep what was printed before each rebuild, instead of clearing
+        /// the terminal.
+        #[arg(long)]
+        no_clear: bool,
     },
 }
 
@@ -266,9 +281,25 @@ pub fn main() -> ExitCode {
                 lang,
             })
         }),
-        Command::Watch { mut common } => crate::project::enter(&common.paths).and_then(|paths| {
-            common.paths = paths;
-            run_watch(&common)
+        Command::Watch {
+            common,
+            force,
+            quiet,
+            report,
+            no_clear,
+        } => crate::project::enter(&common.paths).and_then(|paths| {
+            crate::watch::run(
+                &crate::watch::Settings {
+                    options: build_options(common.profile)?,
+                    paths,
+                    out: common.out,
+                    force,
+                    quiet,
+                    report,
+                    clear: !no_clear,
+                },
+                &job_list,
+            )
         }),
         Command::Init { dir, profile } => run_init(&dir, &profile),
         Command::Schema { kind } => {
@@ -754,63 +785,6 @@ fn print_man() -> std::io::Result<()> {
             .render(&mut out)?;
     }
     Ok(())
-}
-
-/// Rebuilds on change. Polling keeps handbill free of platform file-watching
-/// code, and a look every half second is quick enough for a person saving.
-fn run_watch(common: &Common) -> Result<ExitCode> {
-    let mut last = None;
-    eprintln!("watching; press Ctrl-C to stop");
-    loop {
-        let stamp = watched_state(&common.paths);
-        if Some(&stamp) != last.as_ref() {
-            // Let an editor finish saving before reading.
-            std::thread::sleep(Duration::from_millis(150));
-            let stamp = watched_state(&common.paths);
-            let printing = Printing {
-                verbosity: Verbosity::Normal,
-                report: false,
-                show_passwords: false,
-            };
-            match run_build(common, false, None, None, printing, None) {
-                Ok(_) => {}
-                Err(e) => eprint!("{e}"),
-            }
-            last = Some(stamp);
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-}
-
-/// Every file under the watched folders with its size and modification time.
-fn watched_state(paths: &[PathBuf]) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
-    let mut roots: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from("briefings")]
-    } else {
-        paths.to_vec()
-    };
-    roots.extend([
-        PathBuf::from("assets"),
-        PathBuf::from("templates"),
-        PathBuf::from("formats"),
-    ]);
-    let mut out = Vec::new();
-    let mut stack = roots;
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
-            stack.extend(
-                std::fs::read_dir(&p)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path()),
-            );
-        } else if let Ok(m) = std::fs::metadata(&p) {
-            out.push((p, m.len(), m.modified().ok()));
-        }
-    }
-    out.sort();
-    out
 }
 
 /// The PDFs to build for `paths`: one per briefing, or per recipient.

@@ -33,6 +33,7 @@ pub mod schema;
 pub mod select;
 pub mod template;
 pub mod theme;
+pub mod watch;
 
 use std::io::Write;
 use std::path::Path;

@@ -318,6 +318,10 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         }
     };
     let project = project_folder(path);
+    let recipients_file = match raw.recipients.as_ref().map(|f| &f.value) {
+        Some(RecipientsField::File(file)) => crate::select::resolve_in_project(&project, file),
+        _ => None,
+    };
     let recipients = match raw.recipients {
         None => Vec::new(),
         Some(field) => recipients::read(field, path, &text, &project, &name)?,
@@ -360,6 +364,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         sections,
         values,
         recipients,
+        recipients_file,
         hyphenation: raw.hyphenation,
         fit: raw.fit,
         allow: raw.allow,
@@ -503,6 +508,11 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "md") && p.is_file() && !is_note(p))
+        // Hidden files are not sections: an editor's lock file `.#x.md`.
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+        })
         .collect();
     all.sort();
     let (translations, mut paths): (Vec<PathBuf>, Vec<PathBuf>) =

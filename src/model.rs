@@ -154,6 +154,8 @@ pub struct Briefing {
     pub recipients: Vec<Located<Recipient>>,
     /// `encrypt:`: each copy locked with a password (AES-256); none: not.
     pub encrypt: Option<Located<Encryption>>,
+    /// The CSV file the recipients came from, if they came from one.
+    pub recipients_file: Option<std::path::PathBuf>,
 }
 
 /// How a briefing's copies are encrypted (`encrypt: true`, or options).
