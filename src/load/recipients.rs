@@ -717,6 +717,7 @@ mod tests {
         let short = Recipient {
             name: "Ana Ruiz".into(),
             role: None,
+            password: None,
         };
         assert_eq!(short.copy_name("pack"), "pack-ana-ruiz");
     }
