@@ -44,7 +44,8 @@ impl Column {
             Column::Name => recipient.name = value.to_string(),
             Column::Role => recipient.role = Some(value.to_string()).filter(|v| !v.is_empty()),
             Column::Password => {
-                recipient.password = Some(crate::model::Password::new(value)).filter(|_| !value.is_empty())
+                recipient.password =
+                    Some(crate::model::Password::new(value)).filter(|_| !value.is_empty())
             }
         }
     }
