@@ -313,8 +313,7 @@ fn run_one(
                 && entry.inputs == *fingerprint
                 && holds(&target, &entry.output)
                 && password.is_none_or(|p| {
-                    std::fs::read(&target)
-                        .is_ok_and(|b| crate::pdf::encrypt::opens(&b, p.reveal()))
+                    std::fs::read(&target).is_ok_and(|b| crate::pdf::encrypt::opens(&b, p.reveal()))
                 })
                 && entry.imposed.as_ref().is_none_or(|h| holds(&imposed, h))
             {
@@ -460,6 +459,17 @@ fn briefing_fingerprint(
     match template::find(briefing) {
         Ok(t) => feed("template", t.text.as_bytes()),
         Err(_) => feed("template", briefing.template.value.as_bytes()),
+    }
+    // The project's fixed words, in whichever language (the briefing may
+    // take its language from the profile).
+    let mut words = Vec::new();
+    collect_files(
+        &crate::select::in_project(&briefing.project, Path::new("words")),
+        &mut words,
+    );
+    words.sort();
+    for f in &words {
+        feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
     }
     // Names and roles, not passwords (a `Password` shows as hidden).
     let recipients = briefing

@@ -740,6 +740,7 @@ fn watched_state(paths: &[PathBuf]) -> Vec<(PathBuf, u64, Option<std::time::Syst
         PathBuf::from("assets"),
         PathBuf::from("templates"),
         PathBuf::from("formats"),
+        PathBuf::from("words"),
     ]);
     let mut out = Vec::new();
     let mut stack = roots;

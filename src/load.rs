@@ -194,6 +194,8 @@ struct BriefingFile {
     watermark: Option<String>,
     #[serde(default)]
     encrypt: Option<Spanned<EncryptField>>,
+    #[serde(default)]
+    translations: Option<Spanned<crate::model::Translations>>,
 }
 
 /// `encrypt:` is `true`/`false`, or the options of [`Encryption`].
@@ -438,6 +440,10 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         numbering: raw.numbering,
         watermark: raw.watermark,
         encrypt,
+        translations: raw.translations.map(|t| Located {
+            location: located(path, &text, &t.referenced),
+            value: t.value,
+        }),
     })
 }
 

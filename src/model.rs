@@ -142,6 +142,20 @@ pub struct Briefing {
     pub recipients: Vec<Located<Recipient>>,
     /// `encrypt:`: each copy locked with a password (AES-256); none: not.
     pub encrypt: Option<Located<Encryption>>,
+    /// `translations:`, where the briefing says it; none: `optional`.
+    pub translations: Option<Located<Translations>>,
+}
+
+/// What a briefing in another language than its profile's does with a
+/// section that has no translation into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Translations {
+    /// Print it in the profile's language, with a warning naming it.
+    #[default]
+    Optional,
+    /// Refuse to build.
+    Required,
 }
 
 /// How a briefing's copies are encrypted (`encrypt: true`, or options).
