@@ -441,6 +441,15 @@ mod tests {
                 "{text}: {err}"
             );
         }
+        // A key with nothing after it is a word left out; `""` prints nothing.
+        std::fs::write(d.join("words/de.yaml"), "Sources:\nPage: \"\"\n").unwrap();
+        let de = Words::for_language(&d, "de").unwrap();
+        assert_eq!(de.get("Sources"), "Sources");
+        assert_eq!(de.get("Page"), "");
+        assert_eq!(
+            de.untranslated(&["Sources".into(), "Page".into()]),
+            vec!["Sources"]
+        );
         // Comments only: no words, no error.
         std::fs::write(d.join("words/de.yaml"), "# to do\n").unwrap();
         assert!(Words::for_language(&d, "de").unwrap().table.is_empty());
