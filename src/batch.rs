@@ -576,6 +576,15 @@ fn briefing_fingerprint(
         Err(_) => feed("template", briefing.template.value.as_bytes()),
     }
     read.files.extend(briefing.recipients_file.clone());
+    // The project's fixed words, in whichever language (the briefing may
+    // take its language from the profile); a new word file counts too.
+    let words_folder = crate::select::in_project(&briefing.project, Path::new("words"));
+    let mut words = Vec::new();
+    collect_files(&words_folder, &mut words, &mut read.folders);
+    words.sort();
+    for f in &words {
+        feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
+    }
     // Names and roles, not passwords (a `Password` shows as hidden).
     let recipients = briefing
         .recipients

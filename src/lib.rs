@@ -34,6 +34,7 @@ pub mod select;
 pub mod template;
 pub mod theme;
 pub mod watch;
+pub mod words;
 
 use std::io::Write;
 use std::path::Path;
@@ -102,6 +103,9 @@ pub struct Prepared {
     /// The template's data with no recipient: the sections already turned
     /// into markup.
     data: serde_json::Value,
+    /// What every copy says: sections without a translation, fixed words
+    /// printed in English.
+    warnings: Vec<String>,
 }
 
 /// Reads a briefing and all it draws on, up to the template's data.
@@ -130,8 +134,14 @@ pub fn prepare(briefing_file: &Path) -> Result<Prepared> {
     let (profile, selection) = read?;
     let (template, compiled) = compiling?;
     let format = format::for_briefing(&briefing)?;
-    let data = template::data(&briefing, &profile, &selection, &format)?;
+    let lang = briefing.lang.as_deref().unwrap_or(&profile.lang);
+    let words = words::Words::for_language(&briefing.project, lang)?;
+    let data = template::data(&briefing, &profile, &selection, &format, &words)?;
     let compiled = compiled?;
+    let mut warnings: Vec<String> = select::untranslated_warning(&briefing, &profile, &selection)
+        .into_iter()
+        .collect();
+    warnings.extend(words.warning(&briefing.name, &words::used_in(&template.text)));
     Ok(Prepared {
         briefing,
         profile,
@@ -139,6 +149,7 @@ pub fn prepare(briefing_file: &Path) -> Result<Prepared> {
         template,
         compiled,
         data,
+        warnings,
     })
 }
 
@@ -166,6 +177,7 @@ pub fn lay_out_prepared(
         template,
         compiled,
         data,
+        warnings,
     } = prepared;
     let recipient = match recipient {
         None => None,
@@ -231,6 +243,7 @@ pub fn lay_out_prepared(
     })?;
     let mut pages = pages;
     pages.warnings.extend(selection.allowed.iter().cloned());
+    pages.warnings.extend(warnings.iter().cloned());
     check_resolution(&mut pages, briefing, &pictures, print)?;
     Ok(LaidOut {
         name: match recipient {

@@ -122,6 +122,9 @@ pub(crate) struct BriefingFile {
     #[serde(default)]
     #[schemars(schema_with = "crate::load::schema::encrypt")]
     encrypt: Option<Spanned<EncryptField>>,
+    #[serde(default)]
+    #[schemars(with = "Option<crate::model::Translations>")]
+    translations: Option<Spanned<crate::model::Translations>>,
 }
 
 /// `encrypt:` is `true`/`false`, or the options of [`Encryption`].
@@ -371,6 +374,10 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         numbering: raw.numbering,
         watermark: raw.watermark,
         encrypt,
+        translations: raw.translations.map(|t| Located {
+            location: located(path, &text, &t.referenced),
+            value: t.value,
+        }),
     })
 }
 

@@ -156,6 +156,20 @@ pub struct Briefing {
     pub encrypt: Option<Located<Encryption>>,
     /// The CSV file the recipients came from, if they came from one.
     pub recipients_file: Option<std::path::PathBuf>,
+    /// `translations:`, where the briefing says it; none: `optional`.
+    pub translations: Option<Located<Translations>>,
+}
+
+/// What a briefing in another language than its profile's does with a
+/// section that has no translation into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Translations {
+    /// Print it in the profile's language, with a warning naming it.
+    #[default]
+    Optional,
+    /// Refuse to build.
+    Required,
 }
 
 /// How a briefing's copies are encrypted (`encrypt: true`, or options).

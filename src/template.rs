@@ -16,6 +16,7 @@ use crate::error::{Error, Location, Result, did_you_mean};
 use crate::markdown;
 use crate::model::{Briefing, Profile, Recipient};
 use crate::select::{Selection, resolve_in_project};
+use crate::words::Words;
 
 mod errors;
 
@@ -95,6 +96,7 @@ pub fn data(
     profile: &Profile,
     selection: &Selection,
     format: &crate::format::Format,
+    words: &Words,
 ) -> Result<Value> {
     let mut sections = Vec::new();
     for s in &selection.sections {
@@ -191,6 +193,8 @@ pub fn data(
         // Each personalised copy fills it in: see `for_recipient`.
         "recipient": null,
         "format": format.data(),
+        // The fixed words in the briefing's language, for `{{t "…"}}`.
+        "words": words.table,
     }))
 }
 
@@ -202,32 +206,7 @@ pub fn for_recipient(data: &Value, recipient: &Recipient) -> Value {
     data
 }
 
-/// The fixed words of the built-in templates, in the languages handbill
-/// knows: `{{t "Contents"}}` gives the word in the briefing's language.
-pub const FIXED_WORDS: &[(&str, &str)] = &[
-    ("Contents", "Содержание"),
-    ("Page", "Страница"),
-    ("of", "из"),
-    ("Sources", "Источники"),
-    ("Prepared for", "Подготовлено для"),
-    ("Delegation", "Делегация"),
-    ("Date", "Дата"),
-    ("Country profile", "Страновой обзор"),
-    ("Protest", "Акция протеста"),
-];
-
-/// A fixed word in `lang` (`en`, `ru`); the English word where handbill
-/// knows no translation.
-pub fn fixed_word<'a>(word: &'a str, lang: &str) -> &'a str {
-    match crate::theme::Lang::from_code(lang) {
-        crate::theme::Lang::Russian => FIXED_WORDS
-            .iter()
-            .find(|(en, _)| *en == word)
-            .map_or(word, |(_, ru)| ru),
-        _ => word,
-    }
-}
-
+/// `{{t "Contents"}}`: a fixed word in the briefing's language.
 fn translate_helper(
     h: &handlebars::Helper,
     _: &Handlebars,
@@ -236,8 +215,10 @@ fn translate_helper(
     out: &mut dyn handlebars::Output,
 ) -> handlebars::HelperResult {
     let word = h.param(0).and_then(|p| p.value().as_str()).unwrap_or("");
-    let lang = ctx.data()["briefing"]["lang"].as_str().unwrap_or("en");
-    out.write(&markdown::escape(fixed_word(word, lang)))?;
+    // The briefing's words are in the data (see `data`); a word they do
+    // not have is printed as written.
+    let text = ctx.data()["words"][word].as_str().unwrap_or(word);
+    out.write(&markdown::escape(text))?;
     Ok(())
 }
 
@@ -817,11 +798,27 @@ mod tests {
 
     #[test]
     fn fixed_words_follow_the_briefing_language() {
-        let t = tpl("<p>{{t \"Contents\"}} / {{t \"Page\"}} 1 {{t \"of\"}} 5</p>");
-        let ru = render(&t, &json!({"briefing": {"lang": "ru"}})).unwrap();
-        assert_eq!(ru, "<p>Содержание / Страница 1 из 5</p>");
-        let en = render(&t, &json!({"briefing": {"lang": "en-GB"}})).unwrap();
+        let t = tpl(
+            "<p>{{t \"Contents\"}} / {{t \"Page\"}} 1 {{t \"of\"}} 5</p>{{#each xs}}<p>{{t \"Sources\"}}</p>{{/each}}",
+        );
+        let words = |lang| {
+            serde_json::to_value(
+                Words::for_language(std::path::Path::new("/nowhere"), lang)
+                    .unwrap()
+                    .table,
+            )
+            .unwrap()
+        };
+        let ru = render(&t, &json!({"words": words("ru"), "xs": [1]})).unwrap();
+        assert_eq!(ru, "<p>Содержание / Страница 1 из 5</p><p>Источники</p>");
+        let kk = render(&t, &json!({"words": words("kk"), "xs": [1]})).unwrap();
+        assert_eq!(kk, "<p>Мазмұны / Бет 1 / 5</p><p>Дереккөздер</p>");
+        let en = render(&t, &json!({"words": words("en-GB"), "xs": []})).unwrap();
         assert_eq!(en, "<p>Contents / Page 1 of 5</p>");
+        // A word the language lacks is printed as written, escaped.
+        let t = tpl("<p>{{t \"Witnesses & co\"}}</p>");
+        let out = render(&t, &json!({"words": words("ru")})).unwrap();
+        assert_eq!(out, "<p>Witnesses &amp; co</p>");
     }
 
     #[test]

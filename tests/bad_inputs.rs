@@ -148,6 +148,11 @@ fn generate(case: &str, dir: &Path) {
             copy_over(&repo().join("briefings/profiles/kazakhstan"), &profile);
             link(&profile, &dir.join("briefings/profiles/elsewhere"));
         }
+        "295-words-symlink-out" => {
+            std::fs::create_dir_all(&outside).unwrap();
+            std::fs::write(outside.join("de.yaml"), "Contents: Inhalt\n").unwrap();
+            link(&outside.join("de.yaml"), &dir.join("words/de.yaml"));
+        }
         other => panic!("{other}: its README says GENERATED but generate() does not know it"),
     }
 }
