@@ -44,7 +44,8 @@ impl Column {
             Column::Name => recipient.name = value.to_string(),
             Column::Role => recipient.role = Some(value.to_string()).filter(|v| !v.is_empty()),
             Column::Password => {
-                recipient.password = Some(crate::model::Password::new(value)).filter(|_| !value.is_empty())
+                recipient.password =
+                    Some(crate::model::Password::new(value)).filter(|_| !value.is_empty())
             }
         }
     }
@@ -717,6 +718,7 @@ mod tests {
         let short = Recipient {
             name: "Ana Ruiz".into(),
             role: None,
+            password: None,
         };
         assert_eq!(short.copy_name("pack"), "pack-ana-ruiz");
     }
