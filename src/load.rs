@@ -438,6 +438,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         numbering: raw.numbering,
         watermark: raw.watermark,
         encrypt,
+        text,
     })
 }
 
