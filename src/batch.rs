@@ -16,10 +16,7 @@ use crate::error::{Error, Result};
 use crate::layout::LayoutMemo;
 use crate::model::{Briefing, Password};
 use crate::passwords::{self, Locks};
-use crate::{
-    BuildOptions, Built, Prepared, build_prepared, encrypt_copy, load, prepare, template,
-    write_atomically,
-};
+use crate::{Build, BuildOptions, Built, Prepared, load, template, write_atomically};
 
 mod manifest;
 mod stale;
@@ -67,16 +64,25 @@ pub fn shard<T>(jobs: Vec<T>, shard: Option<Shard>) -> Vec<T> {
 }
 
 /// One PDF to build: a briefing, or one recipient's copy of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Job {
     pub file: PathBuf,
     /// The recipient's place in the briefing's `recipients:`.
     pub recipient: Option<usize>,
     /// The PDF's name without `.pdf`: `briefing` or `briefing-recipient`.
     pub name: String,
+    /// The briefing, read once for all its jobs and then handed on as it
+    /// is; or why it could not be read (then it is one job, which fails
+    /// with the reason).
+    pub briefing: Result<Arc<Briefing>>,
+}
+
+impl Job {
     /// Whether the briefing could be read: only then are its jobs the PDFs
-    /// it makes now (one that cannot be read is one job, which fails).
-    pub briefing_read: bool,
+    /// it makes now.
+    pub fn briefing_read(&self) -> bool {
+        self.briefing.is_ok()
+    }
 }
 
 /// The jobs for `files`, in order: one per briefing, or one per recipient.
@@ -89,14 +95,14 @@ pub fn jobs(files: &[PathBuf]) -> Vec<Job> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        match load::load_briefing(file) {
+        match load::load_briefing(file).map(Arc::new) {
             Ok(b) if !b.recipients.is_empty() => {
                 for (i, r) in b.recipients.iter().enumerate() {
                     out.push(Job {
                         file: file.clone(),
                         recipient: Some(i),
                         name: r.value.copy_name(&stem),
-                        briefing_read: true,
+                        briefing: Ok(b.clone()),
                     });
                 }
             }
@@ -104,7 +110,7 @@ pub fn jobs(files: &[PathBuf]) -> Vec<Job> {
                 file: file.clone(),
                 recipient: None,
                 name: stem,
-                briefing_read: read.is_ok(),
+                briefing: read,
             }),
         }
     }
@@ -181,7 +187,11 @@ pub fn run_with_inputs(
     for job in jobs {
         shared.entry(job.file.as_path()).or_insert_with(|| Shared {
             key: briefing_key(&job.file),
-            ..Shared::default()
+            briefing: job.briefing.clone(),
+            inputs: OnceLock::new(),
+            prepared: OnceLock::new(),
+            locks: None,
+            told: AtomicBool::new(false),
         });
     }
     // The passwords of encrypted briefings, settled before any copy is
@@ -189,16 +199,16 @@ pub fn run_with_inputs(
     // nothing.
     if !batch.dry_run {
         for (file, one) in shared.iter_mut() {
-            if let Ok(briefing) = load::load_briefing(file)
+            if let Ok(briefing) = &one.briefing
                 && briefing.encrypt.is_some()
             {
                 // Fewer jobs than copies: a slice of a `--shard` build.
                 let sharded = jobs.iter().filter(|j| j.file == *file).count()
-                    < passwords::copies(&briefing).len();
-                let print = batch.options.pdf.color == crate::pdf::ColorMode::Cmyk;
+                    < passwords::copies(briefing).len();
+                let print = batch.options.for_print();
                 one.locks = Some(
-                    passwords::check_profile(&briefing, print, batch.options.pdf.archival)
-                        .and_then(|()| passwords::lock(&briefing, &batch.out, sharded)),
+                    passwords::check_profile(briefing, print, batch.options.pdf.archival)
+                        .and_then(|()| passwords::lock(briefing, &batch.out, sharded)),
                 );
             }
         }
@@ -267,10 +277,11 @@ pub fn run_with_inputs(
 type Fingerprint = (String, Vec<String>, Inputs);
 
 /// What the jobs of one briefing file share, each part made once.
-#[derive(Default)]
 struct Shared {
     /// The briefing as the manifest names it (see [`briefing_key`]).
     key: String,
+    /// The briefing as the job list read it.
+    briefing: Result<Arc<Briefing>>,
     /// The fingerprint of the briefing's inputs, with its recipients and
     /// the files it read.
     inputs: OnceLock<Result<Fingerprint>>,
@@ -302,17 +313,22 @@ fn run_one(
     };
     let target = batch.out.join(format!("{}.pdf", job.name));
     let key = format!("{}.pdf", job.name);
-    // `read`: the briefing, if the build has read it already.
-    let fingerprint_inputs = |read: Option<&Briefing>| {
+    let fingerprint_inputs = || {
         shared
             .inputs
-            .get_or_init(|| briefing_fingerprint(file, read, &batch.options))
+            .get_or_init(|| {
+                let briefing = shared.briefing.as_ref().map_err(Clone::clone)?;
+                briefing_fingerprint(briefing, &batch.options)
+            })
             .clone()
     };
     let prepare_shared = || {
         shared
             .prepared
-            .get_or_init(|| prepare(file).map(Arc::new))
+            .get_or_init(|| {
+                let briefing = shared.briefing.as_ref().map_err(Clone::clone)?;
+                Prepared::new(Briefing::clone(briefing)).map(Arc::new)
+            })
             .clone()
     };
     let copy_of = |inputs: Result<Fingerprint>| {
@@ -321,7 +337,19 @@ fn run_one(
         })
     };
     let build_from = |prepared: Result<Arc<Prepared>>| {
-        prepared.and_then(|p| build_prepared(&p, job.recipient, &batch.options, started, memo))
+        prepared.and_then(|p| {
+            let mut build = Build::of(&p)
+                .recipient(job.recipient)
+                .options(&batch.options)
+                .memo(memo);
+            if let Some(password) = password {
+                build = build.encrypt(password, secret);
+            }
+            let mut built = build.pdf()?;
+            // The copy's time counts its share of the reading too.
+            built.took = started.elapsed();
+            Ok(built)
+        })
     };
     // When the PDF will be built whatever its fingerprint (`--force`, a
     // check, or nothing recorded), the fingerprint is needed only to record
@@ -331,22 +359,21 @@ fn run_one(
     let build_for_sure = batch.force || batch.dry_run || !records.contains_key(&key);
     let (fingerprint, result) = if build_for_sure {
         let prepared = prepare_shared();
-        let read = prepared.as_ref().ok().map(|p| &p.briefing);
         std::thread::scope(|s| {
             let fingerprinting = (shared.inputs.get().is_none() && !batch.dry_run)
-                .then(|| s.spawn(|| fingerprint_inputs(read)));
+                .then(|| s.spawn(fingerprint_inputs));
             let result = build_from(prepared.clone());
             let inputs = match fingerprinting {
                 Some(f) => f
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                 None if batch.dry_run => Ok(Default::default()),
-                None => fingerprint_inputs(read),
+                None => fingerprint_inputs(),
             };
             (copy_of(inputs), result)
         })
     } else {
-        let fingerprint = copy_of(fingerprint_inputs(None));
+        let fingerprint = copy_of(fingerprint_inputs());
         if let Ok(fingerprint) = &fingerprint {
             // The inputs are the same and the PDF (and its imposed copy, if
             // the same options made one) is still the one written. The
@@ -374,16 +401,14 @@ fn run_one(
     // the fingerprint (which the build read too) is not written.
     let result = result.and_then(|mut built| {
         let fingerprint = fingerprint?;
-        if let Some(password) = password {
-            encrypt_copy(&mut built, password, secret)?;
-            if let Some(Ok(Locks {
+        if password.is_some()
+            && let Some(Ok(Locks {
                 written: Some(passwords_file),
                 ..
             })) = &shared.locks
-                && !shared.told.swap(true, Ordering::SeqCst)
-            {
-                built.warnings.push(passwords::notice(passwords_file));
-            }
+            && !shared.told.swap(true, Ordering::SeqCst)
+        {
+            built.warnings.push(passwords::notice(passwords_file));
         }
         if !batch.dry_run {
             let entry = Entry {
@@ -487,21 +512,7 @@ fn copy_fingerprint(base: &str, recipient: Option<&String>) -> String {
 /// every file of its profile, its pictures and logo, its format and
 /// template, the theme, handbill itself and the build options; and its
 /// recipients as text, for [`copy_fingerprint`]; and the files it read.
-/// `read` is the briefing if the caller has read it already (its file is
-/// hashed all the same).
-fn briefing_fingerprint(
-    file: &Path,
-    read: Option<&Briefing>,
-    options: &BuildOptions,
-) -> Result<Fingerprint> {
-    let loaded;
-    let briefing = match read {
-        Some(b) => b,
-        None => {
-            loaded = load::load_briefing(file)?;
-            &loaded
-        }
-    };
+fn briefing_fingerprint(briefing: &Briefing, options: &BuildOptions) -> Result<Fingerprint> {
     let mut h = Xxh3::with_seed(SEED);
     let mut feed = |label: &str, bytes: &[u8]| {
         h.update(label.as_bytes());
@@ -514,12 +525,9 @@ fn briefing_fingerprint(
     feed("program", program_stamp().as_bytes());
     feed("options", format!("{:?}", options).as_bytes());
     feed("theme", crate::theme::DEFAULT_THEME.as_bytes());
-    feed(
-        "briefing",
-        &std::fs::read(file).map_err(|e| Error::io(file, "read", &e))?,
-    );
+    feed("briefing", briefing.text.as_bytes());
     let mut read = Inputs {
-        files: vec![file.to_path_buf()],
+        files: vec![briefing.file.clone()],
         folders: Vec::new(),
     };
     let dir = load::profiles_folder(briefing).join(&briefing.profile.value);

@@ -12,9 +12,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::BuildOptions;
+pub use crate::OutputProfile;
 use crate::batch::{self, Batch, Outcome, Shard};
 use crate::error::{Error, Result};
-use crate::pdf::{ColorMode, PdfOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -186,16 +186,6 @@ pub struct Common {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputProfile {
-    /// CMYK, bleed and marks, PDF/X-4: for the print shop.
-    Print,
-    /// RGB at the finished size: for reading on screen.
-    Screen,
-    /// PDF/A-2u in RGB: for the society's archive.
-    Archive,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
@@ -336,18 +326,7 @@ enum Verbosity {
 }
 
 fn build_options(profile: OutputProfile) -> Result<BuildOptions> {
-    Ok(BuildOptions {
-        pdf: PdfOptions {
-            color: match profile {
-                OutputProfile::Print => ColorMode::Cmyk,
-                OutputProfile::Screen | OutputProfile::Archive => ColorMode::Rgb,
-            },
-            marks: profile == OutputProfile::Print,
-            archival: profile == OutputProfile::Archive,
-            date: source_date_epoch()?,
-        },
-        impose: None,
-    })
+    Ok(BuildOptions::for_profile(profile, source_date_epoch()?))
 }
 
 /// `SOURCE_DATE_EPOCH`, when set and not empty: a value that is not whole

@@ -378,6 +378,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
             location: located(path, &text, &t.referenced),
             value: t.value,
         }),
+        text,
     })
 }
 

@@ -115,6 +115,9 @@ pub struct Section {
 #[derive(Debug, Clone)]
 pub struct Briefing {
     pub file: PathBuf,
+    /// The file's text as it was read: what a build's fingerprint hashes
+    /// and error positions are found in, so the file is read only once.
+    pub text: String,
     /// The file name without `.yaml`; the output is `NAME.pdf`.
     pub name: String,
     /// The project folder: paths in the briefing and profile are relative to it.

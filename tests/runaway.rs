@@ -58,7 +58,11 @@ fn build_on_stack(briefing: &Path, stack: usize) -> handbill::Result<handbill::B
     let briefing = briefing.to_path_buf();
     std::thread::Builder::new()
         .stack_size(stack)
-        .spawn(move || handbill::build(&briefing, &handbill::BuildOptions::default()))
+        .spawn(move || {
+            handbill::Build::new(&briefing)
+                .options(&handbill::BuildOptions::default())
+                .pdf()
+        })
         .unwrap()
         .join()
         .expect("the build does not panic")

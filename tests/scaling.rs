@@ -59,7 +59,10 @@ fn cost(briefing: &Path) -> (usize, usize) {
     // On a thread of its own, so what it keeps per thread goes with it.
     let briefing = briefing.to_path_buf();
     let built = std::thread::spawn(move || {
-        handbill::build(&briefing, &handbill::BuildOptions::default()).map(|b| b.pages)
+        handbill::Build::new(&briefing)
+            .options(&handbill::BuildOptions::default())
+            .pdf()
+            .map(|b| b.pages)
     })
     .join()
     .expect("no panic");
