@@ -243,14 +243,7 @@ fn parse(file: &Path, text: &str) -> Result<WordsFile> {
     {
         return Ok(WordsFile::default());
     }
-    let words: WordsFile = crate::load::parse_yaml(file, text, 1).map_err(|mut e| {
-        // The YAML reader's words for the two shapes a word file may not
-        // have, in the file's own terms.
-        if e.message.starts_with("expected mapping") {
-            e.message = "a word file is a mapping of each English word to its text, not a list or a single value".into();
-        } else if e.message.starts_with("expected string") {
-            e.message = "a word's text is one piece of text, not a list or a mapping".into();
-        }
+    let words: WordsFile = crate::load::parse_yaml(file, text, 1).map_err(|e| {
         let help = e.help.clone().unwrap_or_else(|| {
             format!(
                 "a word file maps each English word to its text in the language, one a line (`Contents: Inhalt`); its words are {}, and `more:` for your own templates' words",

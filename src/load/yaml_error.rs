@@ -66,6 +66,8 @@ impl<'a> Words<'a> {
             ("docs/print.md", "the format")
         } else if name.contains("themes/") {
             ("docs/theme.md", "the theme")
+        } else if name.contains("words/") {
+            ("docs/words.md", "the word file")
         } else {
             ("docs/briefing.md", "the briefing")
         };
