@@ -231,6 +231,7 @@ fn build_options(profile: OutputProfile) -> Result<BuildOptions> {
             marks: profile == OutputProfile::Print,
             archival: profile == OutputProfile::Archive,
             date: source_date_epoch()?,
+            screen_ppi: None,
         },
         impose: None,
     })

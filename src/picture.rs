@@ -355,6 +355,20 @@ pub fn clean_jpeg(data: &[u8]) -> std::result::Result<Vec<u8>, Damage> {
     Ok(out)
 }
 
+/// How many colour channels a rebuilt JPEG has (4: CMYK or YCCK), from
+/// its frame header.
+pub fn jpeg_components(data: &[u8]) -> Option<u8> {
+    let mut i = 2;
+    while let (Some(0xFF), Some(&marker)) = (data.get(i), data.get(i + 1)) {
+        let len = usize::from(u16::from_be_bytes([*data.get(i + 2)?, *data.get(i + 3)?]));
+        if matches!(marker, 0xC0..=0xC2) {
+            return data.get(i + 9).copied();
+        }
+        i += 2 + len;
+    }
+    None
+}
+
 fn cut_short(data: &[u8]) -> Damage {
     damage(format!(
         "it is cut short: its {} bytes end before the picture does",

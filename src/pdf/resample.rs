@@ -1,0 +1,129 @@
+//! Pictures made small for the screen.
+//!
+//! A screen PDF goes by e-mail and onto the web, where a picture needs no
+//! more pixels than the screen shows: a phone photo at its full 12
+//! megapixels would put 4 MB into a one-page leaflet. In screen output each
+//! picture larger than it needs to be is scaled down to [`DEFAULT_PPI`] (or
+//! the briefing's or format's `screen_ppi:`) at the largest size it is
+//! placed at, never up, and saved again: as a JPEG at [`JPEG_QUALITY`], or
+//! as a PNG when it has transparency. Its colour profile goes with it, and
+//! the new file is rebuilt from the same allow-list as every picture
+//! ([`crate::picture`]), so it carries nothing else. Print and archive
+//! output keep the original bytes.
+
+use image::codecs::jpeg::{JpegDecoder, JpegEncoder};
+use image::codecs::png::{CompressionType, FilterType as PngFilter, PngDecoder, PngEncoder};
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageEncoder, Limits};
+
+use crate::error::{Error, Result};
+use crate::picture::{self, Picture, PictureFormat};
+
+/// The resolution pictures get in screen output unless the briefing or
+/// format says otherwise: sharp on a laptop's screen at 100 % zoom, and
+/// still clear zoomed in to 150 %.
+pub const DEFAULT_PPI: f32 = 150.0;
+/// The lowest and highest `screen_ppi:` handbill accepts.
+pub const PPI_RANGE: std::ops::RangeInclusive<f32> = 36.0..=1200.0;
+/// The JPEG quality of a resampled picture (of 100): no visible blocks or
+/// smearing on a photo at screen resolution, a third of the size of 95.
+pub const JPEG_QUALITY: u8 = 85;
+/// The most memory decoding one picture for resampling may take: a
+/// 100-megapixel RGB photo, the largest picture handbill reads.
+const MAX_DECODE_BYTES: u64 = 320_000_000;
+
+/// The picture as the screen needs it, when that is smaller than the
+/// original: `placed` is the largest size it is drawn at, in points.
+/// `None`: the original is kept (it is small enough already, or a CMYK
+/// JPEG, whose colours only its own profile can convert).
+pub fn for_screen(
+    key: &str,
+    pic: &Picture,
+    placed: (f32, f32),
+    ppi: f32,
+) -> Result<Option<Picture>> {
+    let wanted_w = (placed.0 / 72.0 * ppi).ceil().max(1.0);
+    let wanted_h = (placed.1 / 72.0 * ppi).ceil().max(1.0);
+    // The picture keeps its proportions: the larger scale of the two.
+    let scale = (wanted_w / pic.width_px as f32).max(wanted_h / pic.height_px as f32);
+    if !scale.is_finite() || scale >= 1.0 {
+        return Ok(None);
+    }
+    if pic.format == PictureFormat::Jpeg && picture::jpeg_components(&pic.data) == Some(4) {
+        return Ok(None);
+    }
+    let width = ((pic.width_px as f32 * scale).round() as u32).max(1);
+    let height = ((pic.height_px as f32 * scale).round() as u32).max(1);
+    let name = format!("picture `{key}` ({})", pic.path.display());
+    let damaged = |what: &dyn std::fmt::Display| {
+        Error::new(format!(
+            "{name} could not be read to make it smaller for the screen: {what}"
+        ))
+        .help("open it in an image editor and save it again as PNG or JPEG, or build with `--profile print`, which keeps pictures as they are")
+    };
+    let (image, icc) = decode(pic).map_err(|e| damaged(&e))?;
+    let small = image.resize_exact(width, height, FilterType::CatmullRom);
+    let transparent = small.color().has_alpha();
+    let mut out = Vec::new();
+    let encoded = if transparent {
+        let small = match small {
+            DynamicImage::ImageLumaA8(_) => small,
+            other => DynamicImage::ImageRgba8(other.to_rgba8()),
+        };
+        let mut encoder =
+            PngEncoder::new_with_quality(&mut out, CompressionType::Best, PngFilter::Adaptive);
+        if let Some(icc) = icc {
+            // The encoder takes any profile the decoder gave.
+            let _ = encoder.set_icc_profile(icc);
+        }
+        encoder.write_image(small.as_bytes(), width, height, small.color().into())
+    } else {
+        let small = match small {
+            DynamicImage::ImageLuma8(_) => small,
+            other => DynamicImage::ImageRgb8(other.to_rgb8()),
+        };
+        let mut encoder = JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+        if let Some(icc) = icc {
+            let _ = encoder.set_icc_profile(icc);
+        }
+        encoder.write_image(small.as_bytes(), width, height, small.color().into())
+    };
+    encoded.map_err(|e| damaged(&e))?;
+    // The encoders add a header of their own (JFIF): the allow-list takes
+    // it out again, as it does from every picture.
+    let (format, data) = if transparent {
+        (PictureFormat::Png, picture::clean_png(&out))
+    } else {
+        (PictureFormat::Jpeg, picture::clean_jpeg(&out))
+    };
+    let data = data.map_err(|e| damaged(&e))?;
+    Ok(Some(Picture {
+        asset: pic.asset.clone(),
+        path: pic.path.clone(),
+        data: std::sync::Arc::new(data),
+        format,
+        width_px: width,
+        height_px: height,
+    }))
+}
+
+/// The picture's pixels and colour profile, decoded within
+/// [`MAX_DECODE_BYTES`].
+fn decode(pic: &Picture) -> image::ImageResult<(DynamicImage, Option<Vec<u8>>)> {
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    let bytes = std::io::Cursor::new(pic.data.as_slice());
+    match pic.format {
+        PictureFormat::Jpeg => {
+            let mut decoder = JpegDecoder::new(bytes)?;
+            decoder.set_limits(limits)?;
+            let icc = decoder.icc_profile()?;
+            Ok((DynamicImage::from_decoder(decoder)?, icc))
+        }
+        PictureFormat::Png => {
+            let mut decoder = PngDecoder::with_limits(bytes, limits)?;
+            let icc = decoder.icc_profile()?;
+            Ok((DynamicImage::from_decoder(decoder)?, icc))
+        }
+    }
+}
