@@ -52,6 +52,9 @@ pub struct Format {
     pub sides: Vec<Side>,
     /// Panel names in the order a reader meets them.
     pub reading: Vec<String>,
+    /// `screen_ppi:`: the resolution pictures are scaled down to in screen
+    /// output; none: the default (a briefing's own comes first).
+    pub screen_ppi: Option<f32>,
 }
 
 /// One side of the sheet.
@@ -270,6 +273,8 @@ struct FormatFile {
     sides: Spanned<Vec<Spanned<SideFile>>>,
     #[serde(default)]
     reading: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    screen_ppi: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -464,6 +469,10 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
         gutter,
         reading: Vec::new(),
         sides,
+        screen_ppi: raw
+            .screen_ppi
+            .map(|v| crate::picture::screen_ppi(v.value, at(&v.referenced)))
+            .transpose()?,
     };
     let mut seen = std::collections::BTreeSet::new();
     for n in format.panel_names() {

@@ -102,7 +102,7 @@ pub struct Prepared {
 
 /// Reads a briefing and all it draws on, up to the template's data.
 pub fn prepare(briefing_file: &Path) -> Result<Prepared> {
-    let briefing = load::load_briefing(briefing_file)?;
+    let mut briefing = load::load_briefing(briefing_file)?;
     // Compiling the template does not need the profile: both at once, on
     // two cores. Errors are still reported in the order of the pipeline.
     let (read, compiling) = std::thread::scope(|s| {
@@ -126,6 +126,7 @@ pub fn prepare(briefing_file: &Path) -> Result<Prepared> {
     let (profile, selection) = read?;
     let (template, compiled) = compiling?;
     let format = format::for_briefing(&briefing)?;
+    briefing.screen_ppi = briefing.screen_ppi.or(format.screen_ppi);
     let data = template::data(&briefing, &profile, &selection, &format)?;
     let compiled = compiled?;
     Ok(Prepared {
@@ -420,6 +421,7 @@ pub fn build_prepared(
     // the clock, so the same input gives the same bytes.
     let mut pdf_options = options.pdf.clone();
     pdf_options.date = pdf_options.date.or(laid.date);
+    pdf_options.screen_ppi = pdf_options.screen_ppi.or(prepared.briefing.screen_ppi);
     let pdf = pdf::write(&laid.pages, &laid.pictures, &pdf_options)?;
     let mut warnings = laid.pages.warnings.clone();
     // A batch may mix leaflets and packs: impose those that fit the sheet.

@@ -112,6 +112,8 @@ struct BriefingFile {
     watermark: Option<String>,
     #[serde(default)]
     encrypt: Option<Spanned<EncryptField>>,
+    #[serde(default)]
+    screen_ppi: Option<Spanned<f64>>,
 }
 
 /// `encrypt:` is `true`/`false`, or the options of [`Encryption`].
@@ -356,6 +358,10 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         numbering: raw.numbering,
         watermark: raw.watermark,
         encrypt,
+        screen_ppi: raw
+            .screen_ppi
+            .map(|v| crate::picture::screen_ppi(v.value, located(path, &text, &v.referenced)))
+            .transpose()?,
     })
 }
 

@@ -142,6 +142,9 @@ pub struct Briefing {
     pub recipients: Vec<Located<Recipient>>,
     /// `encrypt:`: each copy locked with a password (AES-256); none: not.
     pub encrypt: Option<Located<Encryption>>,
+    /// `screen_ppi:`: the resolution pictures are scaled down to in screen
+    /// output, checked; none: the format's, else the default.
+    pub screen_ppi: Option<f32>,
 }
 
 /// How a briefing's copies are encrypted (`encrypt: true`, or options).

@@ -75,7 +75,7 @@ pub struct PdfOptions {
     pub date: Option<i64>,
     /// The resolution pictures are scaled down to in screen output (RGB,
     /// not archival), from the briefing or format; none:
-    /// [`resample::DEFAULT_PPI`]. Print and archive keep the originals.
+    /// [`crate::picture::DEFAULT_SCREEN_PPI`]. Print and archive keep the originals.
     pub screen_ppi: Option<f32>,
 }
 
@@ -230,7 +230,9 @@ fn for_screen(
     if options.color != ColorMode::Rgb || options.archival {
         return Ok(None);
     }
-    let ppi = options.screen_ppi.unwrap_or(resample::DEFAULT_PPI);
+    let ppi = options
+        .screen_ppi
+        .unwrap_or(crate::picture::DEFAULT_SCREEN_PPI);
     let mut out = images.clone();
     for (key, pic) in &mut out {
         let Some(size) = placed.get(key) else {

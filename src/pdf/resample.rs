@@ -3,7 +3,8 @@
 //! A screen PDF goes by e-mail and onto the web, where a picture needs no
 //! more pixels than the screen shows: a phone photo at its full 12
 //! megapixels would put 4 MB into a one-page leaflet. In screen output each
-//! picture larger than it needs to be is scaled down to [`DEFAULT_PPI`] (or
+//! picture larger than it needs to be is scaled down to
+//! [`picture::DEFAULT_SCREEN_PPI`] (or
 //! the briefing's or format's `screen_ppi:`) at the largest size it is
 //! placed at, never up, and saved again: as a JPEG at [`JPEG_QUALITY`], or
 //! as a PNG when it has transparency. Its colour profile goes with it, and
@@ -19,12 +20,6 @@ use image::{DynamicImage, ImageDecoder, ImageEncoder, Limits};
 use crate::error::{Error, Result};
 use crate::picture::{self, Picture, PictureFormat};
 
-/// The resolution pictures get in screen output unless the briefing or
-/// format says otherwise: sharp on a laptop's screen at 100 % zoom, and
-/// still clear zoomed in to 150 %.
-pub const DEFAULT_PPI: f32 = 150.0;
-/// The lowest and highest `screen_ppi:` handbill accepts.
-pub const PPI_RANGE: std::ops::RangeInclusive<f32> = 36.0..=1200.0;
 /// The JPEG quality of a resampled picture (of 100): no visible blocks or
 /// smearing on a photo at screen resolution, a third of the size of 95.
 pub const JPEG_QUALITY: u8 = 85;
