@@ -14,7 +14,6 @@
 
 use image::codecs::jpeg::{JpegDecoder, JpegEncoder};
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngDecoder, PngEncoder};
-use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, Limits};
 
 use crate::error::{Error, Result};
@@ -57,7 +56,7 @@ pub fn for_screen(
         .help("open it in an image editor and save it again as PNG or JPEG, or build with `--profile print`, which keeps pictures as they are")
     };
     let (image, icc) = decode(pic).map_err(|e| damaged(&e))?;
-    let small = image.resize_exact(width, height, FilterType::CatmullRom);
+    let small = image.thumbnail_exact(width, height);
     let transparent = small.color().has_alpha();
     let mut out = Vec::new();
     let encoded = if transparent {
