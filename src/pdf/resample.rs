@@ -55,7 +55,7 @@ pub fn for_screen(
         ))
         .help("open it in an image editor and save it again as PNG or JPEG, or build with `--profile print`, which keeps pictures as they are")
     };
-    let (image, icc) = decode(pic).map_err(|e| damaged(&e))?;
+    let (image, icc) = decode(pic).map_err(|e| damaged(&in_plain_words(&e)))?;
     let small = image.thumbnail_exact(width, height);
     let transparent = small.color().has_alpha();
     let mut out = Vec::new();
@@ -82,7 +82,7 @@ pub fn for_screen(
         }
         encoder.write_image(small.as_bytes(), width, height, small.color().into())
     };
-    encoded.map_err(|e| damaged(&e))?;
+    encoded.map_err(|e| damaged(&in_plain_words(&e)))?;
     // The encoders add a header of their own (JFIF): the allow-list takes
     // it out again, as it does from every picture.
     let (format, data) = if transparent {
@@ -99,6 +99,20 @@ pub fn for_screen(
         width_px: width,
         height_px: height,
     }))
+}
+
+/// What went wrong in the image crate, in handbill's words.
+fn in_plain_words(e: &image::ImageError) -> String {
+    match e {
+        image::ImageError::Limits(_) => format!(
+            "it would take more than {} MB of memory to decode",
+            MAX_DECODE_BYTES / 1_000_000
+        ),
+        image::ImageError::Unsupported(_) => {
+            "it uses a kind of JPEG or PNG handbill cannot scale".into()
+        }
+        _ => "its picture data is damaged".into(),
+    }
 }
 
 /// The picture's pixels and colour profile, decoded within
@@ -119,5 +133,70 @@ fn decode(pic: &Picture) -> image::ImageResult<(DynamicImage, Option<Vec<u8>>)> 
             let icc = decoder.icc_profile()?;
             Ok((DynamicImage::from_decoder(decoder)?, icc))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn picture(data: Vec<u8>, format: PictureFormat) -> Picture {
+        let (_, width_px, height_px) = picture::picture_header(&data).unwrap();
+        Picture {
+            asset: serde_json::from_str(r#"{"file": "p", "caption": ""}"#).unwrap(),
+            path: "p".into(),
+            data: std::sync::Arc::new(data),
+            format,
+            width_px,
+            height_px,
+        }
+    }
+
+    #[test]
+    fn a_cmyk_jpeg_is_kept_as_it_is() {
+        let cmyk = include_bytes!("../../tests/data/plain-cmyk.jpg").to_vec();
+        let clean = picture::clean_jpeg(&cmyk).unwrap();
+        assert_eq!(picture::jpeg_components(&clean), Some(4));
+        let pic = picture(clean, PictureFormat::Jpeg);
+        // A place a tenth of its size at 150 ppi: it would be scaled.
+        let place = (pic.width_px as f32 * 72.0 / 1500.0, 1.0);
+        assert!(for_screen("k", &pic, place, 150.0).unwrap().is_none());
+    }
+
+    #[test]
+    fn grey_with_alpha_stays_a_png_of_the_size_asked_for() {
+        let grey = image::GrayAlphaImage::from_fn(400, 200, |x, y| {
+            image::LumaA([(x ^ y) as u8, (x / 2) as u8])
+        });
+        let mut png = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut png)
+            .write_image(&grey, 400, 200, image::ExtendedColorType::La8)
+            .unwrap();
+        let pic = picture(picture::clean_png(&png).unwrap(), PictureFormat::Png);
+        // 1 inch wide at 100 ppi: 100 × 50 pixels.
+        let small = for_screen("k", &pic, (72.0, 36.0), 100.0)
+            .unwrap()
+            .expect("scaled down");
+        assert_eq!(small.format, PictureFormat::Png);
+        assert_eq!((small.width_px, small.height_px), (100, 50));
+        let header = picture::picture_header(&small.data).unwrap();
+        assert_eq!(header, (PictureFormat::Png, 100, 50));
+        let decoded = image::load_from_memory(&small.data).unwrap();
+        assert_eq!(
+            decoded.color(),
+            image::ColorType::La8,
+            "grey and alpha kept"
+        );
+    }
+
+    #[test]
+    fn image_errors_are_told_in_handbills_words() {
+        let e = image::ImageError::Limits(image::error::LimitError::from_kind(
+            image::error::LimitErrorKind::InsufficientMemory,
+        ));
+        assert_eq!(
+            in_plain_words(&e),
+            "it would take more than 320 MB of memory to decode"
+        );
     }
 }
