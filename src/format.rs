@@ -52,6 +52,9 @@ pub struct Format {
     pub sides: Vec<Side>,
     /// Panel names in the order a reader meets them.
     pub reading: Vec<String>,
+    /// `screen_ppi:`: the resolution pictures are scaled down to in screen
+    /// output; none: the default (a briefing's own comes first).
+    pub screen_ppi: Option<f32>,
 }
 
 /// One side of the sheet.
@@ -277,6 +280,9 @@ pub(crate) struct FormatFile {
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
     reading: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    screen_ppi: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -472,6 +478,10 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
         gutter,
         reading: Vec::new(),
         sides,
+        screen_ppi: raw
+            .screen_ppi
+            .map(|v| crate::picture::screen_ppi(v.value, at(&v.referenced)))
+            .transpose()?,
     };
     let mut seen = std::collections::BTreeSet::new();
     for n in format.panel_names() {

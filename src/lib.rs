@@ -86,6 +86,7 @@ impl OutputProfile {
             marks: self == OutputProfile::Print,
             archival: self == OutputProfile::Archive,
             date,
+            screen_ppi: None,
         }
     }
 }
@@ -130,6 +131,8 @@ pub struct LaidOut {
     /// The document's own date (the briefing's, or else the profile's), in
     /// seconds since 1970, when it is written as YYYY-MM-DD.
     pub date: Option<i64>,
+    /// `screen_ppi:` of the briefing, else of its format.
+    pub screen_ppi: Option<f32>,
 }
 
 /// One copy of one briefing through the pipeline, set up step by step and
@@ -265,6 +268,7 @@ impl<'a> Build<'a> {
         // the clock, so the same input gives the same bytes.
         let mut pdf_options = options.pdf.clone();
         pdf_options.date = pdf_options.date.or(laid.date);
+        pdf_options.screen_ppi = pdf_options.screen_ppi.or(laid.screen_ppi);
         let pdf = pdf::write(&laid.pages, &laid.pictures, &pdf_options)?;
         let mut warnings = laid.pages.warnings.clone();
         // A batch may mix leaflets and packs: impose those that fit the sheet.
@@ -323,7 +327,7 @@ impl Prepared {
     }
 
     /// Reads all a loaded briefing draws on, up to the template's data.
-    pub fn new(briefing: model::Briefing) -> Result<Prepared> {
+    pub fn new(mut briefing: model::Briefing) -> Result<Prepared> {
         // Compiling the template does not need the profile: both at once, on
         // two cores. Errors are still reported in the order of the pipeline.
         let (read, compiling) = std::thread::scope(|s| {
@@ -347,6 +351,7 @@ impl Prepared {
         let (profile, selection) = read?;
         let (template, compiled) = compiling?;
         let format = format::for_briefing(&briefing)?;
+        briefing.screen_ppi = briefing.screen_ppi.or(format.screen_ppi);
         let lang = briefing.lang.as_deref().unwrap_or(&profile.lang);
         let words = words::Words::for_language(&briefing.project, lang)?;
         let data = template::data(&briefing, &profile, &selection, &format, &words)?;
@@ -462,6 +467,7 @@ fn lay_out_prepared(
             .as_deref()
             .and_then(epoch_of_date)
             .or_else(|| epoch_of_date(&profile.date)),
+        screen_ppi: briefing.screen_ppi,
     })
 }
 

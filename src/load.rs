@@ -125,6 +125,8 @@ pub(crate) struct BriefingFile {
     #[serde(default)]
     #[schemars(with = "Option<crate::model::Translations>")]
     translations: Option<Spanned<crate::model::Translations>>,
+    #[schemars(with = "Option<f64>")]
+    screen_ppi: Option<Spanned<f64>>,
 }
 
 /// `encrypt:` is `true`/`false`, or the options of [`Encryption`].
@@ -378,6 +380,10 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
             location: located(path, &text, &t.referenced),
             value: t.value,
         }),
+        screen_ppi: raw
+            .screen_ppi
+            .map(|v| crate::picture::screen_ppi(v.value, located(path, &text, &v.referenced)))
+            .transpose()?,
         text,
     })
 }

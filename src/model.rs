@@ -161,6 +161,9 @@ pub struct Briefing {
     pub recipients_file: Option<std::path::PathBuf>,
     /// `translations:`, where the briefing says it; none: `optional`.
     pub translations: Option<Located<Translations>>,
+    /// `screen_ppi:`: the resolution pictures are scaled down to in screen
+    /// output, checked; none: the format's, else the default.
+    pub screen_ppi: Option<f32>,
 }
 
 /// What a briefing in another language than its profile's does with a
