@@ -8,9 +8,9 @@
 //! For each sample briefing (the A5 leaflet and the A4 briefing pack):
 //!
 //! - `lay_out`: load, select, Markdown, template, parse and layout
-//!   (`handbill::lay_out`);
+//!   (`handbill::Build::lay_out`);
 //! - `pdf`: the PDF writer alone on the laid-out pages (`handbill::pdf::write`);
-//! - `build`: the whole pipeline, writing nothing (`handbill::build`).
+//! - `build`: the whole pipeline, writing nothing (`handbill::Build::pdf`).
 //!
 //! These run in one warm process, so they leave out process start-up and the
 //! first-use costs (font parsing, lazily built tables) that `benches/compare.sh`
@@ -33,10 +33,12 @@ fn stages(c: &mut Criterion) {
     for name in ["london-protest-leaflet", "legal-delegation-pack"] {
         let path = sample(name);
         // Fail loudly, once, rather than benchmark an error path.
-        let laid = handbill::lay_out(&path).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let laid = handbill::Build::new(&path)
+            .lay_out()
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
         let mut group = c.benchmark_group(name);
         group.bench_function("lay_out", |b| {
-            b.iter(|| handbill::lay_out(black_box(&path)).unwrap())
+            b.iter(|| handbill::Build::new(black_box(&path)).lay_out().unwrap())
         });
         group.bench_function("pdf", |b| {
             b.iter(|| {
@@ -44,7 +46,12 @@ fn stages(c: &mut Criterion) {
             })
         });
         group.bench_function("build", |b| {
-            b.iter(|| handbill::build(black_box(&path), &options).unwrap())
+            b.iter(|| {
+                handbill::Build::new(black_box(&path))
+                    .options(&options)
+                    .pdf()
+                    .unwrap()
+            })
         });
         group.finish();
     }

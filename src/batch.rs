@@ -16,10 +16,7 @@ use crate::error::{Error, Result};
 use crate::layout::LayoutMemo;
 use crate::model::{Briefing, Password};
 use crate::passwords::{self, Locks};
-use crate::{
-    BuildOptions, Built, Prepared, build_prepared, encrypt_copy, load, prepare, template,
-    write_atomically,
-};
+use crate::{Build, BuildOptions, Built, Prepared, load, template, write_atomically};
 
 mod manifest;
 mod stale;
@@ -67,16 +64,25 @@ pub fn shard<T>(jobs: Vec<T>, shard: Option<Shard>) -> Vec<T> {
 }
 
 /// One PDF to build: a briefing, or one recipient's copy of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Job {
     pub file: PathBuf,
     /// The recipient's place in the briefing's `recipients:`.
     pub recipient: Option<usize>,
     /// The PDF's name without `.pdf`: `briefing` or `briefing-recipient`.
     pub name: String,
+    /// The briefing, read once for all its jobs and then handed on as it
+    /// is; or why it could not be read (then it is one job, which fails
+    /// with the reason).
+    pub briefing: Result<Arc<Briefing>>,
+}
+
+impl Job {
     /// Whether the briefing could be read: only then are its jobs the PDFs
-    /// it makes now (one that cannot be read is one job, which fails).
-    pub briefing_read: bool,
+    /// it makes now.
+    pub fn briefing_read(&self) -> bool {
+        self.briefing.is_ok()
+    }
 }
 
 /// The jobs for `files`, in order: one per briefing, or one per recipient.
@@ -89,14 +95,14 @@ pub fn jobs(files: &[PathBuf]) -> Vec<Job> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        match load::load_briefing(file) {
+        match load::load_briefing(file).map(Arc::new) {
             Ok(b) if !b.recipients.is_empty() => {
                 for (i, r) in b.recipients.iter().enumerate() {
                     out.push(Job {
                         file: file.clone(),
                         recipient: Some(i),
                         name: r.value.copy_name(&stem),
-                        briefing_read: true,
+                        briefing: Ok(b.clone()),
                     });
                 }
             }
@@ -104,11 +110,23 @@ pub fn jobs(files: &[PathBuf]) -> Vec<Job> {
                 file: file.clone(),
                 recipient: None,
                 name: stem,
-                briefing_read: read.is_ok(),
+                briefing: read,
             }),
         }
     }
     out
+}
+
+/// The files a briefing's PDFs are built from, as its last build read
+/// them: what a watch has to look at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// Each file read: the briefing, its profile's files, its pictures and
+    /// logo, its format and template (or where the project's own would be),
+    /// its recipients file.
+    pub files: Vec<PathBuf>,
+    /// Folders every file of which counts, a new one too: the profile's.
+    pub folders: Vec<PathBuf>,
 }
 
 /// What happened to one briefing.
@@ -131,6 +149,13 @@ pub struct Batch {
     pub dry_run: bool,
 }
 
+/// The stack of each build thread. Every recursive walk (the markup tree,
+/// the layout, the PDF's structure tree) is bounded by
+/// [`crate::markup::MAX_DEPTH`]; a document at that depth needs less than a
+/// quarter of this (`tests/runaway.rs` builds one on a quarter), so a deep
+/// input is refused with a message, never a crash that ends the batch.
+pub const STACK_SIZE: usize = 16 << 20;
+
 /// Runs `files` through the pipeline on `batch.jobs` threads. `report` is
 /// called as each finishes (from worker threads, one at a time). The
 /// outcomes come back in the order of `files`.
@@ -139,6 +164,16 @@ pub fn run(
     batch: &Batch,
     report: &(dyn Fn(usize, &Job, &Outcome) + Sync),
 ) -> Vec<Outcome> {
+    run_with_inputs(jobs, batch, report).0
+}
+
+/// [`run`], and the files each briefing was built from, by briefing file
+/// (none for a briefing that could not be read, or in a dry run).
+pub fn run_with_inputs(
+    jobs: &[Job],
+    batch: &Batch,
+    report: &(dyn Fn(usize, &Job, &Outcome) + Sync),
+) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
     if !batch.dry_run {
         remove_stale_temporaries(&batch.out);
     }
@@ -152,7 +187,11 @@ pub fn run(
     for job in jobs {
         shared.entry(job.file.as_path()).or_insert_with(|| Shared {
             key: briefing_key(&job.file),
-            ..Shared::default()
+            briefing: job.briefing.clone(),
+            inputs: OnceLock::new(),
+            prepared: OnceLock::new(),
+            locks: None,
+            told: AtomicBool::new(false),
         });
     }
     // The passwords of encrypted briefings, settled before any copy is
@@ -160,16 +199,16 @@ pub fn run(
     // nothing.
     if !batch.dry_run {
         for (file, one) in shared.iter_mut() {
-            if let Ok(briefing) = load::load_briefing(file)
+            if let Ok(briefing) = &one.briefing
                 && briefing.encrypt.is_some()
             {
                 // Fewer jobs than copies: a slice of a `--shard` build.
                 let sharded = jobs.iter().filter(|j| j.file == *file).count()
-                    < passwords::copies(&briefing).len();
-                let print = batch.options.pdf.color == crate::pdf::ColorMode::Cmyk;
+                    < passwords::copies(briefing).len();
+                let print = batch.options.for_print();
                 one.locks = Some(
-                    passwords::check_profile(&briefing, print, batch.options.pdf.archival)
-                        .and_then(|()| passwords::lock(&briefing, &batch.out, sharded)),
+                    passwords::check_profile(briefing, print, batch.options.pdf.archival)
+                        .and_then(|()| passwords::lock(briefing, &batch.out, sharded)),
                 );
             }
         }
@@ -181,7 +220,10 @@ pub fn run(
     let threads = batch.jobs.clamp(1, files.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| {
+            let worker = std::thread::Builder::new().stack_size(STACK_SIZE);
+            // A thread that cannot start leaves its jobs to the others (or,
+            // with none, to "the build did not run" below).
+            let _ = worker.spawn_scoped(scope, || {
                 // What this thread remembers of the copies it lays out.
                 let memo = LayoutMemo::new();
                 loop {
@@ -213,23 +255,36 @@ pub fn run(
         // A manifest that cannot be written only costs a rebuild next time.
         let _ = manifest::compact(&batch.out, &written);
     }
-    results
+    let inputs = shared
+        .iter()
+        .filter_map(|(file, s)| {
+            Some((file.to_path_buf(), s.inputs.get()?.as_ref().ok()?.2.clone()))
+        })
+        .collect();
+    let outcomes = results
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .into_iter()
         .map(|o| {
             o.unwrap_or_else(|| Outcome::Failed(Box::new(Error::new("the build did not run"))))
         })
-        .collect()
+        .collect();
+    (outcomes, inputs)
 }
 
+/// A fingerprint of a briefing's inputs, its recipients as text, and the
+/// files it read.
+type Fingerprint = (String, Vec<String>, Inputs);
+
 /// What the jobs of one briefing file share, each part made once.
-#[derive(Default)]
 struct Shared {
     /// The briefing as the manifest names it (see [`briefing_key`]).
     key: String,
-    /// The fingerprint of the briefing's inputs, with its recipients.
-    inputs: OnceLock<Result<(String, Vec<String>)>>,
+    /// The briefing as the job list read it.
+    briefing: Result<Arc<Briefing>>,
+    /// The fingerprint of the briefing's inputs, with its recipients and
+    /// the files it read.
+    inputs: OnceLock<Result<Fingerprint>>,
     prepared: OnceLock<Result<Arc<Prepared>>>,
     /// The copies' passwords, for a briefing that says `encrypt:`.
     locks: Option<Result<Locks>>,
@@ -258,26 +313,43 @@ fn run_one(
     };
     let target = batch.out.join(format!("{}.pdf", job.name));
     let key = format!("{}.pdf", job.name);
-    // `read`: the briefing, if the build has read it already.
-    let fingerprint_inputs = |read: Option<&Briefing>| {
+    let fingerprint_inputs = || {
         shared
             .inputs
-            .get_or_init(|| briefing_fingerprint(file, read, &batch.options))
+            .get_or_init(|| {
+                let briefing = shared.briefing.as_ref().map_err(Clone::clone)?;
+                briefing_fingerprint(briefing, &batch.options)
+            })
             .clone()
     };
     let prepare_shared = || {
         shared
             .prepared
-            .get_or_init(|| prepare(file).map(Arc::new))
+            .get_or_init(|| {
+                let briefing = shared.briefing.as_ref().map_err(Clone::clone)?;
+                Prepared::new(Briefing::clone(briefing)).map(Arc::new)
+            })
             .clone()
     };
-    let copy_of = |inputs: Result<(String, Vec<String>)>| {
-        inputs.map(|(base, recipients)| {
+    let copy_of = |inputs: Result<Fingerprint>| {
+        inputs.map(|(base, recipients, _)| {
             copy_fingerprint(&base, job.recipient.and_then(|i| recipients.get(i)))
         })
     };
     let build_from = |prepared: Result<Arc<Prepared>>| {
-        prepared.and_then(|p| build_prepared(&p, job.recipient, &batch.options, started, memo))
+        prepared.and_then(|p| {
+            let mut build = Build::of(&p)
+                .recipient(job.recipient)
+                .options(&batch.options)
+                .memo(memo);
+            if let Some(password) = password {
+                build = build.encrypt(password, secret);
+            }
+            let mut built = build.pdf()?;
+            // The copy's time counts its share of the reading too.
+            built.took = started.elapsed();
+            Ok(built)
+        })
     };
     // When the PDF will be built whatever its fingerprint (`--force`, a
     // check, or nothing recorded), the fingerprint is needed only to record
@@ -287,22 +359,21 @@ fn run_one(
     let build_for_sure = batch.force || batch.dry_run || !records.contains_key(&key);
     let (fingerprint, result) = if build_for_sure {
         let prepared = prepare_shared();
-        let read = prepared.as_ref().ok().map(|p| &p.briefing);
         std::thread::scope(|s| {
             let fingerprinting = (shared.inputs.get().is_none() && !batch.dry_run)
-                .then(|| s.spawn(|| fingerprint_inputs(read)));
+                .then(|| s.spawn(fingerprint_inputs));
             let result = build_from(prepared.clone());
             let inputs = match fingerprinting {
                 Some(f) => f
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                 None if batch.dry_run => Ok(Default::default()),
-                None => fingerprint_inputs(read),
+                None => fingerprint_inputs(),
             };
             (copy_of(inputs), result)
         })
     } else {
-        let fingerprint = copy_of(fingerprint_inputs(None));
+        let fingerprint = copy_of(fingerprint_inputs());
         if let Ok(fingerprint) = &fingerprint {
             // The inputs are the same and the PDF (and its imposed copy, if
             // the same options made one) is still the one written. The
@@ -311,6 +382,7 @@ fn run_one(
             let imposed = batch.out.join(format!("{}-imposed.pdf", job.name));
             if let Some(entry) = records.get(&key)
                 && entry.inputs == *fingerprint
+                && !entry.failed
                 && holds(&target, &entry.output)
                 && password.is_none_or(|p| {
                     std::fs::read(&target).is_ok_and(|b| crate::pdf::encrypt::opens(&b, p.reveal()))
@@ -329,16 +401,14 @@ fn run_one(
     // the fingerprint (which the build read too) is not written.
     let result = result.and_then(|mut built| {
         let fingerprint = fingerprint?;
-        if let Some(password) = password {
-            encrypt_copy(&mut built, password, secret)?;
-            if let Some(Ok(Locks {
+        if password.is_some()
+            && let Some(Ok(Locks {
                 written: Some(passwords_file),
                 ..
             })) = &shared.locks
-                && !shared.told.swap(true, Ordering::SeqCst)
-            {
-                built.warnings.push(passwords::notice(passwords_file));
-            }
+            && !shared.told.swap(true, Ordering::SeqCst)
+        {
+            built.warnings.push(passwords::notice(passwords_file));
         }
         if !batch.dry_run {
             let entry = Entry {
@@ -346,6 +416,7 @@ fn run_one(
                 inputs: fingerprint,
                 output: hex(hash_bytes(&built.pdf)),
                 imposed: built.imposed.as_ref().map(|b| hex(hash_bytes(b))),
+                failed: false,
             };
             // Journaled before it lands, so that no PDF is ever in the
             // folder unrecorded: a kill in between costs a rebuild, as the
@@ -364,7 +435,7 @@ fn run_one(
             written
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(key, entry);
+                .insert(key.clone(), entry);
         }
         Ok(built)
     });
@@ -373,8 +444,55 @@ fn run_one(
             built: Box::new(built),
             path: target,
         },
-        Err(e) => Outcome::Failed(Box::new(e.context(format!("building {}", file.display())))),
+        Err(e) => {
+            if !batch.dry_run {
+                mark_failed(&batch.out, &key, &target, records, written);
+            }
+            Outcome::Failed(Box::new(e.context(format!("building {}", file.display()))))
+        }
     }
+}
+
+/// Marks in the manifest that the PDF at `target`, still as handbill
+/// wrote it, is out of date: its build just failed and left it as it was.
+fn mark_failed(out: &Path, key: &str, target: &Path, records: &Records, written: &Mutex<Records>) {
+    let Some(entry) = records.get(key) else {
+        return;
+    };
+    if entry.failed || !holds(target, &entry.output) {
+        return;
+    }
+    let entry = Entry {
+        failed: true,
+        ..entry.clone()
+    };
+    drop(manifest::record(out, key, &entry));
+    written
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key.to_string(), entry);
+}
+
+/// Whether the manifest in `out` marks the PDF `name` (`NAME.pdf`) out of
+/// date because its last build failed.
+pub fn out_of_date(out: &Path, name: &str) -> bool {
+    manifest::read(out).get(name).is_some_and(|e| e.failed)
+}
+
+/// Whether a file is an editor's swap, backup or lock file, or a temporary
+/// file being written (vim's `.x.swp` and `4913`, emacs's `x~`, `.#x` and
+/// `#x#`, handbill's own `.x.pdf.PID.tmp`): never an input.
+pub fn editor_junk(path: &Path) -> bool {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
+        return false;
+    };
+    name == "4913"
+        || name.ends_with('~')
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [".swp", ".swx", ".swo", ".tmp", ".part"]
+            .iter()
+            .any(|x| name.ends_with(x))
 }
 
 /// One copy's fingerprint: the briefing's, and the recipient it is for.
@@ -393,21 +511,8 @@ fn copy_fingerprint(base: &str, recipient: Option<&String>) -> String {
 /// A fingerprint of everything a briefing's PDFs depend on: the briefing,
 /// every file of its profile, its pictures and logo, its format and
 /// template, the theme, handbill itself and the build options; and its
-/// recipients as text, for [`copy_fingerprint`]. `read` is the briefing if
-/// the caller has read it already (its file is hashed all the same).
-fn briefing_fingerprint(
-    file: &Path,
-    read: Option<&Briefing>,
-    options: &BuildOptions,
-) -> Result<(String, Vec<String>)> {
-    let loaded;
-    let briefing = match read {
-        Some(b) => b,
-        None => {
-            loaded = load::load_briefing(file)?;
-            &loaded
-        }
-    };
+/// recipients as text, for [`copy_fingerprint`]; and the files it read.
+fn briefing_fingerprint(briefing: &Briefing, options: &BuildOptions) -> Result<Fingerprint> {
     let mut h = Xxh3::with_seed(SEED);
     let mut feed = |label: &str, bytes: &[u8]| {
         h.update(label.as_bytes());
@@ -420,13 +525,14 @@ fn briefing_fingerprint(
     feed("program", program_stamp().as_bytes());
     feed("options", format!("{:?}", options).as_bytes());
     feed("theme", crate::theme::DEFAULT_THEME.as_bytes());
-    feed(
-        "briefing",
-        &std::fs::read(file).map_err(|e| Error::io(file, "read", &e))?,
-    );
+    feed("briefing", briefing.text.as_bytes());
+    let mut read = Inputs {
+        files: vec![briefing.file.clone()],
+        folders: Vec::new(),
+    };
     let dir = load::profiles_folder(briefing).join(&briefing.profile.value);
     let mut files = Vec::new();
-    collect_files(&dir, &mut files);
+    collect_files(&dir, &mut files, &mut read.folders);
     files.sort();
     // A password file in the profile's folder stays out: the manifest
     // keeps nothing a password could be guessed from.
@@ -439,11 +545,13 @@ fn briefing_fingerprint(
     for f in &files {
         feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
     }
+    read.files.extend(files);
     // Pictures named by the profile, wherever in the project they are.
     if let Ok(images) = load::profile_images(&dir) {
         for asset in images.values() {
             if let Ok(p) = crate::project::open(&briefing.project, &asset.file) {
                 feed(&asset.file, &std::fs::read(&p).unwrap_or_default());
+                read.files.push(p);
             }
         }
     }
@@ -451,14 +559,39 @@ fn briefing_fingerprint(
         && let Some(p) = crate::project::open(&briefing.project, &logo.value).ok()
     {
         feed("logo", &std::fs::read(&p).unwrap_or_default());
+        read.files.push(p);
     }
     match crate::format::for_briefing(briefing) {
         Ok(f) => feed("format", format!("{f:?}").as_bytes()),
         Err(_) => feed("format", format!("{:?}", briefing.format).as_bytes()),
     }
+    // The project's format file, or where one would take the built-in's place.
+    let format = briefing.format.as_ref().map_or_else(
+        || crate::format::default_for_template(&briefing.template.value),
+        |f| f.value.as_str(),
+    );
+    read.files.push(crate::project::join(
+        &briefing.project,
+        &Path::new("formats").join(format!("{format}.yaml")),
+    ));
     match template::find(briefing) {
-        Ok(t) => feed("template", t.text.as_bytes()),
+        Ok(t) => {
+            feed("template", t.text.as_bytes());
+            if t.path.is_file() {
+                read.files.push(t.path);
+            }
+        }
         Err(_) => feed("template", briefing.template.value.as_bytes()),
+    }
+    read.files.extend(briefing.recipients_file.clone());
+    // The project's fixed words, in whichever language (the briefing may
+    // take its language from the profile); a new word file counts too.
+    let words_folder = crate::project::join(&briefing.project, Path::new("words"));
+    let mut words = Vec::new();
+    collect_files(&words_folder, &mut words, &mut read.folders);
+    words.sort();
+    for f in &words {
+        feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
     }
     // Names and roles, not passwords (a `Password` shows as hidden).
     let recipients = briefing
@@ -466,7 +599,7 @@ fn briefing_fingerprint(
         .iter()
         .map(|r| format!("{:?}", r.value))
         .collect();
-    Ok((format!("{:032x}", h.digest128()), recipients))
+    Ok((format!("{:032x}", h.digest128()), recipients, read))
 }
 
 /// The running program's size and modification time, or nothing if the
@@ -507,12 +640,16 @@ fn remove_stale_temporaries(out: &Path) {
     }
 }
 
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The files under `dir`, and (in `folders`) `dir` and the folders under it.
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>, folders: &mut Vec<PathBuf>) {
+    if dir.is_dir() {
+        folders.push(dir.to_path_buf());
+    }
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = entry.path();
         if p.is_dir() {
-            collect_files(&p, out);
-        } else {
+            collect_files(&p, out, folders);
+        } else if !editor_junk(&p) {
             out.push(p);
         }
     }

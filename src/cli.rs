@@ -1,4 +1,5 @@
-//! The command line: build, check, list, new, watch.
+//! The command line: build, check, list, new, watch, init, schema,
+//! completions, man.
 //!
 //! Exit codes: 0 when everything built (or checked) cleanly, 1 when some
 //! briefing failed, 2 when the command itself was wrong (a bad option, a
@@ -7,21 +8,20 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::BuildOptions;
+pub use crate::OutputProfile;
 use crate::batch::{self, Batch, Outcome, Shard};
 use crate::error::{Error, Result};
-use crate::pdf::{ColorMode, PdfOptions};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "handbill",
     version,
     about = "Builds print-ready PDF leaflets and briefing packs from YAML briefings over a country profile.",
-    after_help = "Run `handbill help build` (or check, list, new, watch) for the options of each command."
+    after_help = "Run `handbill help build` (or check, list, new, watch, init…) for the options of each command; `handbill init DIR` starts a project."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -102,14 +102,73 @@ pub enum Command {
         kind: NewKind,
         /// The briefing's name: letters, digits and hyphens.
         name: String,
+        /// The sheet, e.g. `a5`, `dl-trifold` (`handbill list formats`).
+        #[arg(long, value_name = "NAME")]
+        format: Option<String>,
+        /// A built-in template or a .hbs file of the project.
+        #[arg(long, value_name = "NAME|FILE")]
+        template: Option<String>,
+        /// The profile to draw on (default: the first in briefings/profiles/).
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// The briefing's language, e.g. `ru` (default: the profile's).
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
     },
-    /// Rebuild whenever a briefing, profile, template or picture changes.
+    /// Start a new project that builds as it is, in DIR (new or empty).
+    #[command(after_help = "Examples:
+  handbill init my-campaign && cd my-campaign && handbill build
+  handbill init . --profile chile")]
+    Init {
+        /// The folder to make the project in; it must be new or empty.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The name of the profile folder to start.
+        #[arg(long, value_name = "NAME", default_value = "country")]
+        profile: String,
+    },
+    /// Print the JSON Schema of a kind of file, for editors (docs/editors.md).
+    #[command(after_help = "Examples:
+  handbill schema briefing > schemas/briefing.schema.json")]
+    Schema {
+        #[arg(value_enum)]
+        kind: crate::schema::Kind,
+    },
+    /// Print the shell completions of handbill.
+    #[command(after_help = "Examples:
+  handbill completions bash > ~/.local/share/bash-completion/completions/handbill
+  handbill completions fish > ~/.config/fish/completions/handbill.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print handbill's man page (roff).
+    #[command(after_help = "Examples:
+  handbill man > handbill.1 && man ./handbill.1")]
+    Man,
+    /// Rebuild a briefing's PDFs as soon as a file it was built from
+    /// changes (its profile, pictures, template, format, recipients) or a
+    /// new briefing appears.
     #[command(after_help = "Examples:
   handbill watch
-  handbill watch briefings/london-protest-leaflet.yaml --out proofs/")]
+  handbill watch briefings/london-protest-leaflet.yaml --out proofs/
+  handbill watch --profile screen --no-clear")]
     Watch {
         #[command(flatten)]
         common: Common,
+        /// Rebuild even the PDFs whose inputs have not changed.
+        #[arg(long)]
+        force: bool,
+        /// Print only errors and the PDFs left out of date.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Print the typesetting report of each PDF built.
+        #[arg(long)]
+        report: bool,
+        /// Keep what was printed before each rebuild, instead of clearing
+        /// the terminal.
+        #[arg(long)]
+        no_clear: bool,
     },
 }
 
@@ -124,16 +183,6 @@ pub struct Common {
     /// `screen`: RGB at the finished size; `archive`: PDF/A-2u for keeping.
     #[arg(long, value_enum, default_value_t = OutputProfile::Print)]
     pub profile: OutputProfile,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputProfile {
-    /// CMYK, bleed and marks, PDF/X-4: for the print shop.
-    Print,
-    /// RGB at the finished size: for reading on screen.
-    Screen,
-    /// PDF/A-2u in RGB: for the society's archive.
-    Archive,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -194,16 +243,71 @@ pub fn main() -> ExitCode {
                 report,
                 show_passwords,
             };
-            run_build(&common, force, shard, jobs, printing, impose)
+            crate::project::enter(&common.paths).and_then(|paths| {
+                let common = Common { paths, ..common };
+                run_build(&common, force, shard, jobs, printing, impose)
+            })
         }
         Command::Check {
             paths,
             format,
             report,
-        } => run_check(&paths, format, report),
-        Command::List { what } => run_list(what),
-        Command::New { kind, name } => run_new(kind, &name),
-        Command::Watch { common } => run_watch(&common),
+        } => crate::project::enter(&paths).and_then(|paths| run_check(&paths, format, report)),
+        Command::List { what } => crate::project::enter(&[]).and_then(|_| run_list(what)),
+        Command::New {
+            kind,
+            name,
+            format,
+            template,
+            profile,
+            lang,
+        } => crate::project::enter(&[]).and_then(|_| {
+            run_new(&crate::init::NewBriefing {
+                pack: kind == NewKind::Pack,
+                name,
+                format,
+                template,
+                profile,
+                lang,
+            })
+        }),
+        Command::Watch {
+            common,
+            force,
+            quiet,
+            report,
+            no_clear,
+        } => crate::project::enter(&common.paths).and_then(|paths| {
+            crate::watch::run(
+                &crate::watch::Settings {
+                    options: build_options(common.profile)?,
+                    paths,
+                    out: common.out,
+                    force,
+                    quiet,
+                    report,
+                    clear: !no_clear,
+                },
+                &job_list,
+            )
+        }),
+        Command::Init { dir, profile } => run_init(&dir, &profile),
+        Command::Schema { kind } => {
+            print!("{}", crate::schema::text(kind));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "handbill",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => print_man()
+            .map(|_| ExitCode::SUCCESS)
+            .map_err(|e| Error::new(format!("cannot print the man page: {e}"))),
     };
     match result {
         Ok(code) => code,
@@ -222,18 +326,7 @@ enum Verbosity {
 }
 
 fn build_options(profile: OutputProfile) -> Result<BuildOptions> {
-    Ok(BuildOptions {
-        pdf: PdfOptions {
-            color: match profile {
-                OutputProfile::Print => ColorMode::Cmyk,
-                OutputProfile::Screen | OutputProfile::Archive => ColorMode::Rgb,
-            },
-            marks: profile == OutputProfile::Print,
-            archival: profile == OutputProfile::Archive,
-            date: source_date_epoch()?,
-        },
-        impose: None,
-    })
+    Ok(BuildOptions::for_profile(profile, source_date_epoch()?))
 }
 
 /// `SOURCE_DATE_EPOCH`, when set and not empty: a value that is not whole
@@ -627,137 +720,50 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_new(kind: NewKind, name: &str) -> Result<ExitCode> {
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(Error::new(format!("`{name}` is not a briefing name"))
-            .help("use letters, digits and hyphens, e.g. `march-rally`"));
+fn run_new(ask: &crate::init::NewBriefing) -> Result<ExitCode> {
+    let written = crate::init::new_briefing(ask)?;
+    for path in &written[1..] {
+        println!("wrote {} (for editors: docs/editors.md)", path.display());
     }
-    let path = PathBuf::from("briefings").join(format!("{name}.yaml"));
-    if path.exists() {
-        return Err(Error::new(format!("{} already exists", path.display()))
-            .help("choose another name, or edit that briefing"));
-    }
-    let profiles = crate::load::list_profiles(Path::new("briefings/profiles"));
-    let Some(profile) = profiles.first() else {
-        return Err(Error::new("there is no profile in briefings/profiles/ to build from")
-            .help("run handbill in the project folder, or add a profile folder with a profile.yaml (see docs/profile.md)"));
-    };
-    let loaded = crate::load::load_profile(&Path::new("briefings/profiles").join(profile))?;
-    let public: Vec<&str> = loaded
-        .sections
-        .iter()
-        .filter(|s| s.audience == crate::model::Audience::Public)
-        .map(|s| s.id.as_str())
-        .collect();
-    let text = match kind {
-        NewKind::Leaflet => format!(
-            "# An A5 protest leaflet, two pages. Build it with: handbill build {path}\n\
-             title: {title}\n\
-             profile: {profile}\n\
-             template: leaflet\n\
-             # The sheet: a5, a6, a5-folded, dl-trifold, a4 or a3 (`handbill list formats`).\n\
-             format: a5\n\
-             audience: public\n\
-             sections:\n{sections}\
-             values:\n  headline: \"Write the headline here\"\n  standfirst: \"One sentence that says why people should care.\"\n  event:\n    when: \"Day, date, time\"\n    where: \"Place\"\n    address: \"Street, town, postcode\"\n  organisers: \"Called by … Contact: …\"\n",
-            path = path.display(),
-            title = yaml_string(&loaded.title),
-            sections = public
-                .iter()
-                .take(2)
-                .map(|id| format!("  - {id}\n"))
-                .collect::<String>(),
-        ),
-        NewKind::Pack => format!(
-            "# An A4 briefing pack. Build it with: handbill build {path}\n\
-             title: {title}\n\
-             profile: {profile}\n\
-             template: briefing-pack\n\
-             audience: delegation\n\
-             sections: all\n\
-             values:\n  delegation: \"Name of the delegation\"\n  date: \"Month year\"\n  classification: \"CONFIDENTIAL — FOR THE DELEGATION ONLY\"\n  short_title: {title}\n",
-            path = path.display(),
-            title = yaml_string(&loaded.title),
-        ),
-    };
-    if public.is_empty() && kind == NewKind::Leaflet {
-        return Err(Error::new(format!(
-            "profile `{profile}` has no public section for a leaflet"
-        )));
-    }
-    crate::write_atomically(&path, text.as_bytes())?;
     println!(
         "wrote {}; build it with: handbill build {}",
-        path.display(),
-        path.display()
+        written[0].display(),
+        written[0].display()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-/// Text as a YAML string: a JSON string is one, with every quote escaped.
-fn yaml_string(text: &str) -> String {
-    serde_json::Value::String(text.to_string()).to_string()
-}
-
-/// Rebuilds on change. Polling keeps handbill free of platform file-watching
-/// code, and a look every half second is quick enough for a person saving.
-fn run_watch(common: &Common) -> Result<ExitCode> {
-    let mut last = None;
-    eprintln!("watching; press Ctrl-C to stop");
-    loop {
-        let stamp = watched_state(&common.paths);
-        if Some(&stamp) != last.as_ref() {
-            // Let an editor finish saving before reading.
-            std::thread::sleep(Duration::from_millis(150));
-            let stamp = watched_state(&common.paths);
-            let printing = Printing {
-                verbosity: Verbosity::Normal,
-                report: false,
-                show_passwords: false,
-            };
-            match run_build(common, false, None, None, printing, None) {
-                Ok(_) => {}
-                Err(e) => eprint!("{e}"),
-            }
-            last = Some(stamp);
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-}
-
-/// Every file under the watched folders with its size and modification time.
-fn watched_state(paths: &[PathBuf]) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
-    let mut roots: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from("briefings")]
+fn run_init(dir: &Path, profile: &str) -> Result<ExitCode> {
+    let written = crate::init::init(dir, profile)?;
+    println!(
+        "wrote a new project of {} files in {}",
+        written.len(),
+        dir.display()
+    );
+    let go = if dir == Path::new(".") {
+        String::new()
     } else {
-        paths.to_vec()
+        format!("cd {} && ", dir.display())
     };
-    roots.extend([
-        PathBuf::from("assets"),
-        PathBuf::from("templates"),
-        PathBuf::from("formats"),
-    ]);
-    let mut out = Vec::new();
-    let mut stack = roots;
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
-            stack.extend(
-                std::fs::read_dir(&p)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path()),
-            );
-        } else if let Ok(m) = std::fs::metadata(&p) {
-            out.push((p, m.len(), m.modified().ok()));
-        }
+    println!("build it with: {go}handbill build; then see its README.md for what to edit");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The man page: handbill's, then one per command (handbill-build …) with
+/// its options, in one roff stream that `man ./handbill.1` reads whole.
+fn print_man() -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let cli = <Cli as clap::CommandFactory>::command();
+    clap_mangen::Man::new(cli.clone()).render(&mut out)?;
+    for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("handbill-{}", sub.get_name());
+        let page = sub.clone().bin_name(format!("handbill {}", sub.get_name()));
+        clap_mangen::Man::new(page)
+            .title(name)
+            .source(format!("handbill {}", env!("CARGO_PKG_VERSION")))
+            .render(&mut out)?;
     }
-    out.sort();
-    out
+    Ok(())
 }
 
 /// The PDFs to build for `paths`: one per briefing, or per recipient.
@@ -836,7 +842,7 @@ pub fn briefing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             files.push(path.clone());
         } else {
             return Err(Error::new(format!("{} does not exist", path.display()))
-                .help("run handbill in the project folder (the one holding briefings/), or name briefing files"));
+                .help("run handbill inside a project (a folder holding briefings/; start one with `handbill init`), or name briefing files"));
         }
     }
     files.dedup();

@@ -120,10 +120,35 @@ impl Error {
 }
 
 fn io_reason(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file or folder".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => err.to_string(),
+    use std::io::ErrorKind as K;
+    let words = match err.kind() {
+        K::NotFound => "no such file or folder",
+        K::PermissionDenied => "permission denied",
+        K::AlreadyExists => "a file or folder of that name is in the way",
+        K::IsADirectory => "it is a folder, not a file",
+        K::NotADirectory => "a part of the path is a file, not a folder",
+        K::DirectoryNotEmpty => "the folder is not empty",
+        K::StorageFull => "the disk is full",
+        K::QuotaExceeded => "the disk quota is used up",
+        K::ReadOnlyFilesystem => "the disk is read-only",
+        K::FileTooLarge => "the file is too large for the disk",
+        K::InvalidFilename => "the name is too long or not allowed here",
+        K::CrossesDevices => "it lies on another disk",
+        K::ResourceBusy | K::ExecutableFileBusy => "the file is in use",
+        K::Interrupted => "interrupted",
+        K::OutOfMemory => "out of memory",
+        K::UnexpectedEof => "the file ends too early",
+        K::InvalidData => "the file is damaged",
+        _ => "",
+    };
+    if !words.is_empty() {
+        return words.to_string();
+    }
+    // The system's own sentence, without its "(os error 28)".
+    let text = err.to_string();
+    match text.split_once(" (os error") {
+        Some((words, _)) => words.to_lowercase(),
+        None => text,
     }
 }
 
@@ -184,42 +209,19 @@ impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Suggests the closest of `candidates` to a misspelt `word`, if one is close.
+/// Suggests the closest of `candidates` to a misspelt `word`, if one is close:
+/// at most a third of the candidate's letters inserted, deleted, changed or
+/// swapped with a neighbour (the optimal string alignment distance).
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| (strsim::osa_distance(word, c), c))
         .filter(|(d, c)| *d <= (c.chars().count().max(3) / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-/// Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -270,9 +272,51 @@ mod tests {
     }
 
     #[test]
+    fn io_errors_in_words() {
+        use std::io::{Error as IoError, ErrorKind};
+        let p = Path::new("out");
+        for (kind, words) in [
+            (ErrorKind::AlreadyExists, "in the way"),
+            (ErrorKind::IsADirectory, "a folder, not a file"),
+            (ErrorKind::StorageFull, "the disk is full"),
+        ] {
+            let shown = Error::io(p, "create the folder", &IoError::from(kind)).to_string();
+            assert!(shown.contains(words), "{shown}");
+        }
+        let raw = IoError::from_raw_os_error(71); // EPROTO: no kind of its own
+        let shown = Error::io(p, "write", &raw).to_string();
+        assert!(!shown.contains("os error"), "{shown}");
+    }
+
+    #[test]
     fn suggestions_only_for_close_words() {
         let ids = ["overview", "elections", "demands"];
         assert_eq!(did_you_mean("overveiw", ids), Some("overview"));
         assert_eq!(did_you_mean("zebra", ids), None);
+        // Two neighbours swapped count as one edit.
+        assert_eq!(
+            did_you_mean("the-reigme", ["the-regime", "the-rights"]),
+            Some("the-regime")
+        );
+        assert_eq!(
+            did_you_mean("templte", ["title", "template", "tags"]),
+            Some("template")
+        );
+        assert_eq!(
+            did_you_mean("prisoner", ["prisoners", "press"]),
+            Some("prisoners")
+        );
+        assert_eq!(
+            did_you_mean("Жанаозен", ["Жанаөзен", "Алматы"]),
+            Some("Жанаөзен")
+        );
+        // The closest wins, not the first close one.
+        assert_eq!(
+            did_you_mean("leaflet-a4", ["leaflet", "leaflet-a5"]),
+            Some("leaflet-a5")
+        );
+        // Short words need an exact letter or one edit.
+        assert_eq!(did_you_mean("ab", ["xy", "abc"]), Some("abc"));
+        assert_eq!(did_you_mean("ab", ["xy"]), None);
     }
 }

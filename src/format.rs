@@ -53,6 +53,9 @@ pub struct Format {
     pub sides: Vec<Side>,
     /// Panel names in the order a reader meets them.
     pub reading: Vec<String>,
+    /// `screen_ppi:`: the resolution pictures are scaled down to in screen
+    /// output; none: the default (a briefing's own comes first).
+    pub screen_ppi: Option<f32>,
 }
 
 /// One side of the sheet.
@@ -256,37 +259,48 @@ pub fn project_formats(project: &Path) -> Vec<String> {
     names
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct FormatFile {
+pub(crate) struct FormatFile {
     description: String,
+    #[schemars(with = "String")]
     width: Spanned<String>,
+    #[schemars(with = "String")]
     height: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     bleed: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     margin: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     gutter: Option<Spanned<String>>,
+    #[schemars(with = "Vec<SideFile>")]
     sides: Spanned<Vec<Spanned<SideFile>>>,
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     reading: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    screen_ppi: Option<Spanned<f64>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SideFile {
+pub(crate) struct SideFile {
     name: String,
     /// None: the side is one panel named after it.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<PanelFile>>")]
     panels: Option<Vec<Spanned<PanelFile>>>,
     #[serde(default)]
     columns: Option<usize>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct PanelFile {
+pub(crate) struct PanelFile {
     name: String,
     width: String,
     #[serde(default)]
@@ -465,6 +479,10 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
         gutter,
         reading: Vec::new(),
         sides,
+        screen_ppi: raw
+            .screen_ppi
+            .map(|v| crate::picture::screen_ppi(v.value, at(&v.referenced)))
+            .transpose()?,
     };
     let mut seen = std::collections::BTreeSet::new();
     for n in format.panel_names() {

@@ -52,6 +52,23 @@ pub fn refusal(tag: &str) -> Option<String> {
     })
 }
 
+/// The language of a tag, without script or region, in lower case: `ru`
+/// for `ru-RU`, `kk` for `kk-Cyrl-KZ`.
+pub fn primary(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .to_ascii_lowercase()
+}
+
+/// The script a tag names, if it names one: `Cyrl` for `kk-Cyrl-KZ`
+/// (the four-letter part after the language).
+pub fn script(tag: &str) -> Option<&str> {
+    tag.split('-')
+        .nth(1)
+        .filter(|s| s.len() == 4 && s.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
 /// `tag`, shown in a message: control characters escaped and a long one cut.
 pub fn shown(tag: &str) -> String {
     let mut out = String::new();

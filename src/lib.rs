@@ -9,7 +9,7 @@
 //!   ─layout─▶ Pages ─pdf─▶ bytes ─▶ written atomically
 //! ```
 //!
-//! [`build`] runs it for one briefing; the `cli` module is the command line.
+//! [`Build`] runs it for one briefing; the `cli` module is the command line.
 
 pub mod batch;
 pub mod calendar;
@@ -19,6 +19,7 @@ pub mod colour;
 pub mod document;
 pub mod error;
 pub mod format;
+pub mod init;
 pub mod language_tag;
 pub mod layout;
 pub mod length;
@@ -32,12 +33,15 @@ pub mod pdf;
 pub mod picture;
 pub mod project;
 pub mod qr;
+pub mod schema;
 pub mod select;
 pub mod template;
 pub mod theme;
+pub mod watch;
+pub mod words;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use error::{Error, Result};
 
@@ -59,12 +63,64 @@ pub struct Built {
     pub password: Option<model::Password>,
 }
 
-/// Options that apply to every briefing of a build.
+/// What a PDF is for (`--profile`): each sets the PDF's colours, marks
+/// and standard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutputProfile {
+    /// CMYK, bleed and marks, PDF/X-4: for the print shop.
+    #[default]
+    Print,
+    /// RGB at the finished size: for reading on screen.
+    Screen,
+    /// PDF/A-2u in RGB: for the society's archive.
+    Archive,
+}
+
+impl OutputProfile {
+    /// The PDF writer's settings for this profile, with the PDF's date
+    /// (`SOURCE_DATE_EPOCH`) if there is one. This is the one place that
+    /// says what each profile means: a setting that only one profile has
+    /// (how far the screen's pictures are brought down, say) is set here.
+    pub fn pdf_options(self, date: Option<i64>) -> pdf::PdfOptions {
+        pdf::PdfOptions {
+            color: match self {
+                OutputProfile::Print => pdf::ColorMode::Cmyk,
+                OutputProfile::Screen | OutputProfile::Archive => pdf::ColorMode::Rgb,
+            },
+            marks: self == OutputProfile::Print,
+            archival: self == OutputProfile::Archive,
+            date,
+            screen_ppi: None,
+        }
+    }
+}
+
+/// How a build makes its PDFs: the same for every briefing and copy of a
+/// run. The default is CMYK without marks or date; [`BuildOptions::for_profile`]
+/// gives what the command line's `--profile` gives.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
+    /// The PDF writer's settings, as the output profile sets them
+    /// ([`OutputProfile::pdf_options`]).
     pub pdf: pdf::PdfOptions,
     /// Also write an imposed copy for the press: `X-imposed.pdf`.
     pub impose: Option<pdf::impose::Imposition>,
+}
+
+impl BuildOptions {
+    /// The options of an output profile, with the PDF's date if any.
+    pub fn for_profile(profile: OutputProfile, date: Option<i64>) -> BuildOptions {
+        BuildOptions {
+            pdf: profile.pdf_options(date),
+            impose: None,
+        }
+    }
+
+    /// Whether the PDF is for print (CMYK): there a picture too coarse to
+    /// print is refused; on screen it only warns.
+    pub fn for_print(&self) -> bool {
+        self.pdf.color == pdf::ColorMode::Cmyk
+    }
 }
 
 /// How far `fit: shrink` may set a leaflet's text smaller, in percent.
@@ -79,17 +135,177 @@ pub struct LaidOut {
     /// The document's own date (the briefing's, or else the profile's), in
     /// seconds since 1970, when it is written as YYYY-MM-DD.
     pub date: Option<i64>,
+    /// `screen_ppi:` of the briefing, else of its format.
+    pub screen_ppi: Option<f32>,
 }
 
-/// Runs every stage up to layout for one briefing file.
-pub fn lay_out(briefing_file: &Path) -> Result<LaidOut> {
-    lay_out_copy(briefing_file, None)
+/// One copy of one briefing through the pipeline, set up step by step and
+/// then run with [`Build::lay_out`] (up to the pages) or [`Build::pdf`]
+/// (the whole pipeline, writing nothing):
+///
+/// ```no_run
+/// use handbill::{Build, OutputProfile};
+///
+/// let built = Build::new("briefings/legal-delegation-pack.yaml")
+///     .recipient(2)
+///     .profile(OutputProfile::Screen)
+///     .pdf()?;
+/// std::fs::write("pack.pdf", &built.pdf).unwrap();
+/// # Ok::<(), handbill::Error>(())
+/// ```
+///
+/// The copies of one briefing share its reading: read it once
+/// ([`Prepared::read`], or [`Prepared::new`] from a briefing already
+/// loaded) and build each copy with [`Build::of`]. A worker that builds
+/// many documents (a batch's thread, watch, the preview) keeps one
+/// [`layout::LayoutMemo`] and hands it to each ([`Build::memo`]).
+#[derive(Clone)]
+pub struct Build<'a> {
+    briefing: Source<'a>,
+    recipient: Option<usize>,
+    options: BuildOptions,
+    memo: Option<&'a layout::LayoutMemo>,
+    /// The password to lock the PDF with, and the project's secret.
+    lock: Option<(&'a model::Password, &'a [u8])>,
 }
 
-/// Runs every stage up to layout for one copy of a briefing: the recipient's
-/// (by their place in `recipients:`), or the unpersonalised one.
-pub fn lay_out_copy(briefing_file: &Path, recipient: Option<usize>) -> Result<LaidOut> {
-    lay_out_for(briefing_file, recipient, true)
+/// Where a build takes its briefing from.
+#[derive(Clone)]
+enum Source<'a> {
+    File(PathBuf),
+    Read(&'a Prepared),
+}
+
+impl Build<'static> {
+    /// A build of the briefing in `briefing_file`, which it reads when run.
+    pub fn new(briefing_file: impl Into<PathBuf>) -> Build<'static> {
+        Build::from_source(Source::File(briefing_file.into()))
+    }
+}
+
+impl<'a> Build<'a> {
+    /// A build of a briefing already read.
+    pub fn of(prepared: &'a Prepared) -> Build<'a> {
+        Build::from_source(Source::Read(prepared))
+    }
+
+    fn from_source(briefing: Source<'a>) -> Build<'a> {
+        Build {
+            briefing,
+            recipient: None,
+            options: BuildOptions::default(),
+            memo: None,
+            lock: None,
+        }
+    }
+
+    /// The copy to build: a recipient's, by their place in `recipients:`
+    /// (`2`, or `Some(2)`), or the unpersonalised one (`None`, the default).
+    pub fn recipient(mut self, recipient: impl Into<Option<usize>>) -> Self {
+        self.recipient = recipient.into();
+        self
+    }
+
+    /// All the options at once, in place of those set before.
+    pub fn options(mut self, options: &BuildOptions) -> Self {
+        self.options = options.clone();
+        self
+    }
+
+    /// The output profile's PDF settings (keeping the date set before).
+    pub fn profile(mut self, profile: OutputProfile) -> Self {
+        self.options.pdf = profile.pdf_options(self.options.pdf.date);
+        self
+    }
+
+    /// Also make an imposed copy for the press ([`Built::imposed`]).
+    pub fn impose(mut self, imposition: pdf::impose::Imposition) -> Self {
+        self.options.impose = Some(imposition);
+        self
+    }
+
+    /// What the worker remembers of the documents it laid out before: a
+    /// batch's thread keeps one for all the copies it builds; a session
+    /// that rebuilds (watch, the preview) may keep one from one rebuild to
+    /// the next. Without it, the build starts from an empty memo.
+    pub fn memo(mut self, memo: &'a layout::LayoutMemo) -> Self {
+        self.memo = Some(memo);
+        self
+    }
+
+    /// Locks the PDF with `password` (`encrypt:`, see [`pdf::encrypt`]);
+    /// `secret` is the project's ([`passwords::project_secret`]). An
+    /// imposed copy is for the press, which gets no encrypted file: it is
+    /// dropped, with a warning.
+    pub fn encrypt(mut self, password: &'a model::Password, secret: &'a [u8]) -> Self {
+        self.lock = Some((password, secret));
+        self
+    }
+
+    /// Runs every stage up to layout. A copy for print refuses pictures too
+    /// coarse to print; one for the screen only warns.
+    pub fn lay_out(&self) -> Result<LaidOut> {
+        let fresh;
+        let memo = match self.memo {
+            Some(memo) => memo,
+            None => {
+                fresh = layout::LayoutMemo::new();
+                &fresh
+            }
+        };
+        let print = self.options.for_print();
+        match &self.briefing {
+            Source::Read(prepared) => lay_out_prepared(prepared, self.recipient, print, memo),
+            Source::File(file) => {
+                lay_out_prepared(&Prepared::read(file)?, self.recipient, print, memo)
+            }
+        }
+    }
+
+    /// Runs every stage, writing nothing: the PDF's bytes and, if asked,
+    /// its imposed copy, locked if asked.
+    pub fn pdf(&self) -> Result<Built> {
+        let started = std::time::Instant::now();
+        let laid = self.lay_out()?;
+        let options = &self.options;
+        // The PDF's date: SOURCE_DATE_EPOCH, else the document's own date, never
+        // the clock, so the same input gives the same bytes.
+        let mut pdf_options = options.pdf.clone();
+        pdf_options.date = pdf_options.date.or(laid.date);
+        pdf_options.screen_ppi = pdf_options.screen_ppi.or(laid.screen_ppi);
+        let pdf = pdf::write(&laid.pages, &laid.pictures, &pdf_options)?;
+        let mut warnings = laid.pages.warnings.clone();
+        // A batch may mix leaflets and packs: impose those that fit the sheet.
+        let imposed = match options.impose {
+            Some(scheme) => {
+                match pdf::impose::write_imposed(&laid.pages, &laid.pictures, &pdf_options, scheme)
+                {
+                    Ok(bytes) => Some(bytes),
+                    Err(e) if e.code == Some("no-imposition") => {
+                        warnings.push(format!("{}: not imposed: {}", laid.name, e.message));
+                        None
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            None => None,
+        };
+        let mut built = Built {
+            name: laid.name,
+            pages: laid.pages.pages.len(),
+            warnings,
+            report: laid.pages.report,
+            imposed,
+            pdf,
+            took: std::time::Duration::ZERO,
+            password: None,
+        };
+        if let Some((password, secret)) = self.lock {
+            encrypt(&mut built, password, secret)?;
+        }
+        built.took = started.elapsed();
+        Ok(built)
+    }
 }
 
 /// Everything the copies of one briefing share: read, checked and compiled
@@ -103,58 +319,66 @@ pub struct Prepared {
     /// The template's data with no recipient: the sections already turned
     /// into markup.
     data: serde_json::Value,
+    /// What every copy says: sections without a translation, fixed words
+    /// printed in English.
+    warnings: Vec<String>,
 }
 
-/// Reads a briefing and all it draws on, up to the template's data.
-pub fn prepare(briefing_file: &Path) -> Result<Prepared> {
-    let briefing = load::load_briefing(briefing_file)?;
-    // Compiling the template does not need the profile: both at once, on
-    // two cores. Errors are still reported in the order of the pipeline.
-    let (read, compiling) = std::thread::scope(|s| {
-        let compiling = s.spawn(|| {
-            template::find(&briefing).map(|t| {
-                let compiled = template::compile(&t);
-                (t, compiled)
-            })
+impl Prepared {
+    /// Reads a briefing file and all it draws on, up to the template's data.
+    pub fn read(briefing_file: impl AsRef<Path>) -> Result<Prepared> {
+        Prepared::new(load::load_briefing(briefing_file.as_ref())?)
+    }
+
+    /// Reads all a loaded briefing draws on, up to the template's data.
+    pub fn new(mut briefing: model::Briefing) -> Result<Prepared> {
+        // Compiling the template does not need the profile: both at once, on
+        // two cores. Errors are still reported in the order of the pipeline.
+        let (read, compiling) = std::thread::scope(|s| {
+            let compiling = s.spawn(|| {
+                template::find(&briefing).map(|t| {
+                    let compiled = template::compile(&t);
+                    (t, compiled)
+                })
+            });
+            let read = load::load_profile_for(&briefing).and_then(|profile| {
+                let selection = select::select(&briefing, &profile)?;
+                Ok((profile, selection))
+            });
+            // The markup stage will need the theme: read it while waiting.
+            theme::Theme::shared();
+            let compiling = compiling
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (read, compiling)
         });
-        let read = load::load_profile_for(&briefing).and_then(|profile| {
-            let selection = select::select(&briefing, &profile)?;
-            Ok((profile, selection))
-        });
-        // The markup stage will need the theme: read it while waiting.
-        theme::Theme::shared();
-        let compiling = compiling
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (read, compiling)
-    });
-    let (profile, selection) = read?;
-    let (template, compiled) = compiling?;
-    let format = format::for_briefing(&briefing)?;
-    let data = template::data(&briefing, &profile, &selection, &format)?;
-    let compiled = compiled?;
-    Ok(Prepared {
-        briefing,
-        profile,
-        selection,
-        template,
-        compiled,
-        data,
-    })
+        let (profile, selection) = read?;
+        let (template, compiled) = compiling?;
+        let format = format::for_briefing(&briefing)?;
+        briefing.screen_ppi = briefing.screen_ppi.or(format.screen_ppi);
+        let lang = briefing.lang.as_deref().unwrap_or(&profile.lang);
+        let words = words::Words::for_language(&briefing.project, lang)?;
+        let data = template::data(&briefing, &profile, &selection, &format, &words)?;
+        let compiled = compiled?;
+        let mut warnings: Vec<String> =
+            select::untranslated_warning(&briefing, &profile, &selection)
+                .into_iter()
+                .collect();
+        warnings.extend(words.warning(&briefing.name, &words::used_in(&template.text)));
+        Ok(Prepared {
+            briefing,
+            profile,
+            selection,
+            template,
+            compiled,
+            data,
+            warnings,
+        })
+    }
 }
 
-/// [`lay_out_copy`], saying whether the copy is for print (where pictures
-/// too coarse to print are refused; on screen they only warn).
-pub fn lay_out_for(briefing_file: &Path, recipient: Option<usize>, print: bool) -> Result<LaidOut> {
-    let memo = layout::LayoutMemo::new();
-    lay_out_prepared(&prepare(briefing_file)?, recipient, print, &memo)
-}
-
-/// Lays out one copy of a prepared briefing. `memo` is what the worker
-/// remembers of the documents it laid out before: a batch's thread keeps
-/// one for all the copies it builds; a session that rebuilds (watch, the
-/// preview) may keep one from one rebuild to the next.
-pub fn lay_out_prepared(
+/// Lays out one copy of a prepared briefing (see [`Build::lay_out`]).
+fn lay_out_prepared(
     prepared: &Prepared,
     recipient: Option<usize>,
     print: bool,
@@ -167,6 +391,7 @@ pub fn lay_out_prepared(
         template,
         compiled,
         data,
+        warnings,
     } = prepared;
     let recipient = match recipient {
         None => None,
@@ -232,6 +457,7 @@ pub fn lay_out_prepared(
     })?;
     let mut pages = pages;
     pages.warnings.extend(selection.allowed.iter().cloned());
+    pages.warnings.extend(warnings.iter().cloned());
     check_resolution(&mut pages, briefing, &pictures, print)?;
     Ok(LaidOut {
         name: match recipient {
@@ -245,6 +471,7 @@ pub fn lay_out_prepared(
             .as_deref()
             .and_then(epoch_of_date)
             .or_else(|| epoch_of_date(&profile.date)),
+        screen_ppi: briefing.screen_ppi,
     })
 }
 
@@ -281,11 +508,11 @@ fn link_from_values(error: Error, briefing: &model::Briefing, template: &Path) -
     let Some((path, why)) = culprit else {
         return error;
     };
-    let text = std::fs::read_to_string(&briefing.file).unwrap_or_default();
+    let text = &briefing.text;
     let key = path.rsplit('.').next().unwrap_or(&path);
     let at = text.find(&format!("{key}:")).map_or_else(
         || error::Location::file(&briefing.file),
-        |o| error::Location::at_offset(&briefing.file, &text, o),
+        |o| error::Location::at_offset(&briefing.file, text, o),
     );
     Error::new(format!("`{path}`: {why}"))
         .at(at)
@@ -387,77 +614,8 @@ fn check_pictures(
     Ok(keys.into_iter().map(str::to_string).collect())
 }
 
-/// Runs every stage for one briefing file, writing nothing.
-pub fn build(briefing_file: &Path, options: &BuildOptions) -> Result<Built> {
-    build_copy(briefing_file, None, options)
-}
-
-/// Builds one copy of a briefing (see [`lay_out_copy`]), writing nothing.
-pub fn build_copy(
-    briefing_file: &Path,
-    recipient: Option<usize>,
-    options: &BuildOptions,
-) -> Result<Built> {
-    let started = std::time::Instant::now();
-    let prepared = prepare(briefing_file)?;
-    build_prepared(
-        &prepared,
-        recipient,
-        options,
-        started,
-        &layout::LayoutMemo::new(),
-    )
-}
-
-/// Builds one copy of a prepared briefing, writing nothing. `started` is
-/// when the build began, for the time it reports; `memo` is the worker's
-/// (see [`lay_out_prepared`]).
-pub fn build_prepared(
-    prepared: &Prepared,
-    recipient: Option<usize>,
-    options: &BuildOptions,
-    started: std::time::Instant,
-    memo: &layout::LayoutMemo,
-) -> Result<Built> {
-    let print = options.pdf.color == pdf::ColorMode::Cmyk;
-    let laid = lay_out_prepared(prepared, recipient, print, memo)?;
-    // The PDF's date: SOURCE_DATE_EPOCH, else the document's own date, never
-    // the clock, so the same input gives the same bytes.
-    let mut pdf_options = options.pdf.clone();
-    pdf_options.date = pdf_options.date.or(laid.date);
-    let pdf = pdf::write(&laid.pages, &laid.pictures, &pdf_options)?;
-    let mut warnings = laid.pages.warnings.clone();
-    // A batch may mix leaflets and packs: impose those that fit the sheet.
-    let imposed = match options.impose {
-        Some(scheme) => {
-            match pdf::impose::write_imposed(&laid.pages, &laid.pictures, &pdf_options, scheme) {
-                Ok(bytes) => Some(bytes),
-                Err(e) if e.code == Some("no-imposition") => {
-                    warnings.push(format!("{}: not imposed: {}", laid.name, e.message));
-                    None
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        None => None,
-    };
-    Ok(Built {
-        name: laid.name,
-        pages: laid.pages.pages.len(),
-        warnings,
-        report: laid.pages.report,
-        imposed,
-        pdf,
-        took: started.elapsed(),
-        password: None,
-    })
-}
-
-/// Locks a built copy with its password (`encrypt:`, see
-/// [`pdf::encrypt`]); `secret` is the project's ([`passwords::project_secret`]).
-/// An imposed copy is for the press, which gets no encrypted file: it is
-/// dropped, with a warning.
-pub fn encrypt_copy(built: &mut Built, password: &model::Password, secret: &[u8]) -> Result<()> {
+/// Locks a built copy with its password (see [`Build::encrypt`]).
+fn encrypt(built: &mut Built, password: &model::Password, secret: &[u8]) -> Result<()> {
     let keys = pdf::encrypt::Keys::derive(password.reveal(), secret, &built.name)
         .map_err(|e| Error::new(format!("{}: {e}", built.name)))?;
     built.pdf = pdf::encrypt::encrypt(&built.pdf, &keys)

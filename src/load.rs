@@ -14,6 +14,7 @@ use serde_saphyr::Spanned;
 use crate::error::{Error, Location, Result, did_you_mean};
 
 mod section;
+mod yaml_error;
 use crate::model::{
     Audience, Briefing, ImageAsset, Located, Profile, Recipient, Section, SectionChoice,
     SectionPick, Source,
@@ -21,6 +22,7 @@ use crate::model::{
 pub use section::load_section;
 
 mod recipients;
+pub(crate) mod schema;
 
 /// The largest briefing, profile, section or template file handbill reads.
 pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
@@ -55,90 +57,7 @@ pub fn parse_yaml<T: DeserializeOwned>(file: &Path, text: &str, first_line: usiz
     let mut options = serde_saphyr::Options::default();
     options.reject_unsupported_tags = true;
     serde_saphyr::from_str_with_options::<T>(text, options)
-        .map_err(|err| yaml_error(file, text, first_line, &err))
-}
-
-fn yaml_error(file: &Path, text: &str, first_line: usize, err: &serde_saphyr::Error) -> Error {
-    let plain = err.without_snippet().to_string();
-    // serde-saphyr appends its own position; we show ours.
-    let message = plain
-        .lines()
-        .next()
-        .unwrap_or("invalid YAML")
-        .split(" at line ")
-        .next()
-        .unwrap_or("invalid YAML")
-        .trim()
-        .to_string();
-    // The reader's own limits, in words a person can act on.
-    let (message, budget_help) = if message.starts_with("budget breached: Nodes")
-        || message.starts_with("budget breached: Alias")
-    {
-        (
-            "the YAML expands to too many values (aliases repeated inside aliases?)".to_string(),
-            Some(
-                "a briefing or profile holds at most a few hundred thousand values: remove the repeated `*alias` references",
-            ),
-        )
-    } else if message.starts_with("budget breached: Depth") {
-        (
-            "the YAML is nested too deeply".to_string(),
-            Some("values may be nested about 60 levels deep at most: flatten the structure"),
-        )
-    } else if message.starts_with("budget breached") {
-        (
-            format!("the YAML is too large to read ({message})"),
-            Some("split the file, or remove repeated parts"),
-        )
-    } else {
-        (message, None)
-    };
-    let mut error = Error::new(message.clone());
-    if let Some(loc) = err.location().filter(|l| l.line() > 0) {
-        let line = loc.line() as usize;
-        let whole = Location::at_line(file, text, line, loc.column() as usize);
-        error = error.at(Location {
-            line: line + first_line - 1,
-            ..whole
-        });
-    } else {
-        error = error.at(Location::file(file));
-    }
-    if let Some(help) = budget_help {
-        error = error.help(help);
-    } else if let Some(help) = unknown_field_help(&message) {
-        error = error.help(help);
-    } else if message.contains("missing field") {
-        error = error.help("add the missing key; see docs/briefing.md and docs/profile.md");
-    }
-    error
-}
-
-/// For serde's "unknown field `x`, expected one of `a`, `b`", suggest the
-/// closest key.
-fn unknown_field_help(message: &str) -> Option<String> {
-    let rest = message
-        .split("unknown field `")
-        .nth(1)
-        .or_else(|| message.split("unknown variant `").nth(1))?;
-    let (word, rest) = rest.split_once('`')?;
-    let list = rest
-        .split_once("expected one of ")
-        .or_else(|| rest.split_once("expected "))
-        .map_or("", |(_, l)| l);
-    let expected: Vec<&str> = list
-        .split(", ")
-        .map(|k| k.trim().trim_matches('`'))
-        .filter(|k| !k.is_empty())
-        .collect();
-    match did_you_mean(word, expected.iter().copied()) {
-        Some(close) => Some(format!("did you mean `{close}`?")),
-        None if !expected.is_empty() => Some(format!(
-            "the keys allowed here are: {}",
-            expected.join(", ")
-        )),
-        None => None,
-    }
+        .map_err(|err| yaml_error::yaml_error(file, text, first_line, &err))
 }
 
 fn located(file: &Path, text: &str, loc: &serde_saphyr::Location) -> Location {
@@ -155,32 +74,40 @@ fn language(file: &Path, text: &str, lang: Spanned<String>) -> Result<String> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct BriefingFile {
+pub(crate) struct BriefingFile {
     #[serde(default)]
     title: Option<String>,
     #[serde(default)]
     subtitle: Option<String>,
+    #[schemars(with = "String")]
     profile: Spanned<String>,
+    #[schemars(with = "String")]
     template: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     format: Option<Spanned<String>>,
     audience: Audience,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     lang: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     date: Option<Spanned<String>>,
     #[serde(default)]
     keywords: Option<Vec<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     logo: Option<Spanned<String>>,
     #[serde(default)]
     logo_alt: Option<String>,
+    #[schemars(schema_with = "crate::load::schema::sections")]
     sections: Spanned<SectionsField>,
     #[serde(default)]
     values: Option<serde_json::Value>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::load::schema::recipients")]
     recipients: Option<Spanned<RecipientsField>>,
     #[serde(default)]
     hyphenation: Vec<String>,
@@ -193,7 +120,13 @@ struct BriefingFile {
     #[serde(default)]
     watermark: Option<String>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::load::schema::encrypt")]
     encrypt: Option<Spanned<EncryptField>>,
+    #[serde(default)]
+    #[schemars(with = "Option<crate::model::Translations>")]
+    translations: Option<Spanned<crate::model::Translations>>,
+    #[schemars(with = "Option<f64>")]
+    screen_ppi: Option<Spanned<f64>>,
 }
 
 /// `encrypt:` is `true`/`false`, or the options of [`Encryption`].
@@ -320,7 +253,7 @@ impl<'de> Deserialize<'de> for PickField {
                 while let Some(key) = map.next_key::<String>()? {
                     if key != "tag" {
                         return Err(de::Error::custom(format!(
-                            "unknown key `{key}` in a section pick, expected `tag`"
+                            "`{key}:` is not a key of a section pick, which is a section id or `tag: NAME`"
                         )));
                     }
                     tag = Some(map.next_value::<String>()?);
@@ -390,6 +323,10 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         }
     };
     let project = project_folder(path);
+    let recipients_file = match raw.recipients.as_ref().map(|f| &f.value) {
+        Some(RecipientsField::File(file)) => crate::project::open(&project, file).ok(),
+        _ => None,
+    };
     let recipients = match raw.recipients {
         None => Vec::new(),
         Some(field) => recipients::read(field, path, &text, &project, &name)?,
@@ -432,12 +369,22 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         sections,
         values,
         recipients,
+        recipients_file,
         hyphenation: raw.hyphenation,
         fit: raw.fit,
         allow: raw.allow,
         numbering: raw.numbering,
         watermark: raw.watermark,
         encrypt,
+        translations: raw.translations.map(|t| Located {
+            location: located(path, &text, &t.referenced),
+            value: t.value,
+        }),
+        screen_ppi: raw
+            .screen_ppi
+            .map(|v| crate::picture::screen_ppi(v.value, located(path, &text, &v.referenced)))
+            .transpose()?,
+        text,
     })
 }
 
@@ -464,14 +411,17 @@ fn check_passwords(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ProfileFile {
+pub(crate) struct ProfileFile {
     title: String,
     publisher: String,
+    #[schemars(with = "String")]
     date: Spanned<String>,
+    #[schemars(with = "String")]
     lang: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Source>")]
     sources: BTreeMap<String, Spanned<Source>>,
     #[serde(default)]
     images: BTreeMap<String, ImageAsset>,
@@ -572,6 +522,11 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "md") && p.is_file() && !is_note(p))
+        // Hidden files are not sections: an editor's lock file `.#x.md`.
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+        })
         .collect();
     all.sort();
     let (translations, mut paths): (Vec<PathBuf>, Vec<PathBuf>) =

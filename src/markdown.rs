@@ -7,11 +7,24 @@
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::citations::{Footnotes, SOURCE_SENTINEL, body_location, footnotes, parser_options};
 use crate::error::{Error, Result, did_you_mean};
 use crate::model::{Section, Source};
+
+/// How deeply quotes, lists, list items, emphasis and links may sit inside
+/// each other in a section. Real text uses a handful of levels; the limit
+/// keeps every later stage (markup, layout, PDF) within a measured stack
+/// (see `MAX_DEPTH` in `markup`, which also counts the template's levels
+/// and a footnote's own, inline levels).
+pub const MAX_NESTING: usize = 50;
+
+/// The longest footnote, in characters: some ten pages of notes. A note is
+/// set at the foot of each page it runs on to, set again from where it
+/// stopped, so its cost grows with the square of its length. The markup
+/// stage holds a template's own footnotes to it too.
+pub const MAX_NOTE_CHARS: usize = 20_000;
 
 /// Escapes text for use inside layout markup (text or attribute values).
 pub fn escape(text: &str) -> String {
@@ -61,7 +74,9 @@ pub fn section_markup(
 ) -> Result<String> {
     check_links(section)?;
     let body = with_source_definitions(section, sources)?;
-    let events: Vec<Event> = Parser::new_ext(&body, parser_options()).collect();
+    let options = parser_options();
+    check_nesting(section, &body, options)?;
+    let events: Vec<Event> = Parser::new_ext(&body, options).collect();
 
     // Footnote definitions may come after their references: render them first.
     let with_notes = notes;
@@ -178,6 +193,50 @@ fn check_links(section: &Section) -> Result<()> {
     Ok(())
 }
 
+/// Refuses Markdown nested deeper than [`MAX_NESTING`], pointing at the
+/// element that goes one level too deep, and a footnote longer than
+/// [`MAX_NOTE_CHARS`], pointing at its start.
+fn check_nesting(section: &Section, body: &str, options: Options) -> Result<()> {
+    let mut depth = 0usize;
+    // Where the footnote being read starts, and its length so far.
+    let mut note: Option<(usize, usize)> = None;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::FootnoteDefinition(_)) => note = Some((range.start, 0)),
+            Event::End(TagEnd::FootnoteDefinition) => note = None,
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((start, chars)) = &mut note {
+                    *chars += t.chars().count();
+                    if *chars > MAX_NOTE_CHARS {
+                        return Err(Error::new(format!(
+                            "this footnote is longer than {},{:03} characters",
+                            MAX_NOTE_CHARS / 1000,
+                            MAX_NOTE_CHARS % 1000
+                        ))
+                        .at(body_location(section, *start))
+                        .help("a footnote goes at the foot of a page: put a longer text in the section itself"));
+                    }
+                }
+            }
+            _ => {}
+        }
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => continue,
+        }
+        if depth > MAX_NESTING {
+            return Err(Error::new(format!(
+                "the text is nested too deeply here: more than {MAX_NESTING} levels of quotes, lists and emphasis inside each other"
+            ))
+            .at(body_location(section, range.start))
+            .help(format!(
+                "use at most {MAX_NESTING} levels (fewer `>`, list levels or `*`); for a literal star write `\\*`"
+            )));
+        }
+    }
+    Ok(())
+}
 fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool) -> String {
     let mut out = String::new();
     let mut skip_depth = 0usize;
@@ -501,5 +560,43 @@ mod tests {
         assert!(m.contains("href=\"mailto:office@haldane.org\""), "{m}");
         assert!(m.contains("href=\"https://haldane.org\""), "{m}");
         assert!(m.contains("href=\"#sec-elections\""), "{m}");
+    }
+    #[test]
+    fn nesting_up_to_the_limit_is_read_and_deeper_is_refused_where_it_starts() {
+        // `>` × k and a paragraph: k + 1 levels.
+        let ok = format!("{} x\n", ">".repeat(MAX_NESTING - 1));
+        let m = section_markup(&section(&ok), &sources(), true).unwrap();
+        assert_eq!(m.matches("<quote>").count(), MAX_NESTING - 1);
+        let deep = format!("Text.\n\n{} x\n", ">".repeat(MAX_NESTING));
+        let file = std::env::temp_dir().join(format!("handbill-deep-{}.md", std::process::id()));
+        std::fs::write(&file, format!("---\nid: s\ntitle: S\n---\n{deep}")).unwrap();
+        let err = section_markup(
+            &Section {
+                file: file.clone(),
+                ..section(&deep)
+            },
+            &sources(),
+            true,
+        )
+        .unwrap_err();
+        std::fs::remove_file(&file).unwrap();
+        assert!(err.message.contains("nested too deeply"), "{}", err.message);
+        let at = err.location.unwrap();
+        // The body starts at line 5 of its file; the quotes on its third
+        // line, and the level too many is the paragraph after the last `>`.
+        assert_eq!((at.line, at.column), (7, MAX_NESTING + 2));
+    }
+
+    #[test]
+    fn a_footnote_longer_than_the_limit_is_refused() {
+        let note = |chars: usize| format!("Text.[^n]\n\n[^n]: {}\n", "a".repeat(chars));
+        assert!(section_markup(&section(&note(MAX_NOTE_CHARS)), &sources(), true).is_ok());
+        let err =
+            section_markup(&section(&note(MAX_NOTE_CHARS + 1)), &sources(), true).unwrap_err();
+        assert!(
+            err.message.contains("footnote is longer than 20,000"),
+            "{}",
+            err.message
+        );
     }
 }

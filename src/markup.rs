@@ -26,10 +26,13 @@ use roxmltree::Node;
 use crate::colour::Cmyk;
 use crate::document::{
     Block, BlockKind, Document, Frame, Master, Numbering, PageRun, Span, SpanContent, Width,
+    plain_text,
 };
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::length::{MM, PAPER_SIZES, parse_length};
 use crate::theme::{Style, Theme};
+
+mod xml_error;
 
 /// Where the markup came from, for error messages.
 pub struct MarkupSource<'a> {
@@ -37,6 +40,14 @@ pub struct MarkupSource<'a> {
     pub template: &'a Path,
     pub text: &'a str,
 }
+
+/// How many elements deep the layout markup may nest, `<document>`
+/// included. The parser, the layout and the PDF's structure tree walk the
+/// tree recursively: this bound keeps their stack use within a measured
+/// margin (see `batch::STACK_SIZE`). It leaves room for a template's own
+/// levels around a section nested [`crate::markdown::MAX_NESTING`] deep
+/// with a footnote nested as deep again.
+pub const MAX_DEPTH: usize = 128;
 
 /// Parses layout markup into a document.
 pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
@@ -47,12 +58,18 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     };
     let xml = roxmltree::Document::parse_with_options(source.text, opts).map_err(|e| {
         let pos = e.pos();
-        markup_error(
+        let (what, todo) = xml_error::words(&e);
+        let err = markup_error(
             source,
             pos.row as usize,
             pos.col as usize,
-            format!("the layout markup is not well-formed: {e}"),
-        )
+            format!("the layout markup is not well-formed: {what}"),
+        );
+        let line = err.help.clone();
+        err.help(match line {
+            Some(line) => format!("{todo}; {line}"),
+            None => todo,
+        })
     })?;
     let root = xml.root_element();
     let line_starts = std::iter::once(0)
@@ -66,6 +83,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     if root.tag_name().name() != "document" {
         return Err(p.error(root, "the layout markup must start with <document>"));
     }
+    p.check_depth(&xml)?;
     let mut body = theme.resolve(&Style::default(), "body", root.attribute("class"));
     body.lang = crate::language_tag::Lang::from_code(root.attribute("lang").unwrap_or("en"));
     let mut doc = Document {
@@ -224,6 +242,32 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    /// Refuses markup nested deeper than [`MAX_DEPTH`], without recursion:
+    /// nodes come in document order, each after its parent.
+    fn check_depth(&self, xml: &roxmltree::Document) -> Result<()> {
+        let mut depth = vec![0usize; xml.descendants().count() + 1];
+        for node in xml.root().descendants() {
+            let parent = node.parent().map_or(0, |p| depth[p.id().get_usize()]);
+            let here = parent + usize::from(node.is_element());
+            depth[node.id().get_usize()] = here;
+            if here > MAX_DEPTH {
+                return Err(self
+                    .error(
+                        node,
+                        format!(
+                            "the layout markup is nested too deeply: <{}> lies more than {MAX_DEPTH} elements deep",
+                            node.tag_name().name()
+                        ),
+                    )
+                    .help(format!(
+                        "nest quotes, lists, boxes and emphasis at most {MAX_DEPTH} levels deep in the template (a section's Markdown at most {} levels)",
+                        crate::markdown::MAX_NESTING
+                    )));
+            }
+        }
+        Ok(())
+    }
+
     fn pos(&self, node: Node) -> (usize, usize) {
         let at = node.range().start;
         let line = self.line_starts.partition_point(|&s| s <= at).max(1);
@@ -548,7 +592,11 @@ impl Parser<'_> {
                 self.link_target(node, "data", data)?;
                 let code = crate::qr::encode(data.as_bytes(), qrcode::EcLevel::M)
                     .map_err(|e| {
-                        self.error(node, format!("the QR code cannot hold `{}`: {e}", data.chars().take(60).collect::<String>()))
+                        let why = match e {
+                            qrcode::types::QrError::DataTooLong => "it is too long",
+                            _ => "it holds characters a QR code cannot",
+                        };
+                        self.error(node, format!("the QR code cannot hold `{}`: {why}", data.chars().take(60).collect::<String>()))
                             .help("a QR code holds up to about 2,300 characters at this error correction; use a shorter address")
                     })?;
                 let size = match node.attribute("size") {
@@ -724,6 +772,19 @@ impl Parser<'_> {
                         None,
                     );
                     let note = self.spans(child, &note_style, None)?;
+                    let max = crate::markdown::MAX_NOTE_CHARS;
+                    if plain_text(&note).chars().count() > max {
+                        return Err(self
+                            .error(
+                                child,
+                                format!(
+                                    "a footnote is longer than {},{:03} characters",
+                                    max / 1000,
+                                    max % 1000
+                                ),
+                            )
+                            .help("a footnote goes at the foot of a page: put a longer text in the text itself"));
+                    }
                     let mark_style = self.theme.resolve(style, "footnote-mark", None);
                     out.push(Span {
                         content: SpanContent::Footnote { note, mark_style },
@@ -929,5 +990,43 @@ mod tests {
         assert!(err.message.contains("flow `g`"), "{}", err.message);
         let err = parse_str("<document><p>unclosed</document>").unwrap_err();
         assert!(err.message.contains("not well-formed"), "{}", err.message);
+    }
+
+    #[test]
+    fn markup_nested_up_to_the_limit_is_read_and_deeper_is_refused() {
+        // <document> and <flow> are two levels, <p> one more.
+        let doc = |quotes: usize| {
+            format!(
+                "<document><master name=\"m\"/><pages master=\"m\" flow=\"f\"/><flow name=\"f\">\n{}<p>x</p>{}</flow></document>",
+                "<quote>".repeat(quotes),
+                "</quote>".repeat(quotes)
+            )
+        };
+        assert!(parse_str(&doc(MAX_DEPTH - 3)).is_ok());
+        let err = parse_str(&doc(MAX_DEPTH - 2)).unwrap_err();
+        assert!(
+            err.message.contains("<p> lies more than 128"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("line 2"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_footnote_longer_than_the_limit_is_refused() {
+        let max = crate::markdown::MAX_NOTE_CHARS;
+        let doc = |chars: usize| {
+            format!(
+                "<document><master name=\"m\"/><pages master=\"m\" flow=\"f\"/><flow name=\"f\"><p>x<footnote>{}</footnote></p></flow></document>",
+                "a".repeat(chars)
+            )
+        };
+        assert!(parse_str(&doc(max)).is_ok());
+        let err = parse_str(&doc(max + 1)).unwrap_err();
+        assert!(
+            err.message.contains("footnote is longer than 20,000"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -14,7 +14,19 @@ use crate::error::Location;
 /// Who may read a section, source, image or whole briefing. Ordered from the
 /// widest readership to the narrowest: a briefing may contain only items whose
 /// audience is at most its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Default,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     #[default]
@@ -52,7 +64,7 @@ pub struct Profile {
 }
 
 /// One entry of a profile's bibliography.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub author: String,
@@ -68,7 +80,7 @@ pub struct Source {
 }
 
 /// A picture the profile offers to templates, e.g. a protest photo.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImageAsset {
     /// Path relative to the project folder.
@@ -103,6 +115,9 @@ pub struct Section {
 #[derive(Debug, Clone)]
 pub struct Briefing {
     pub file: PathBuf,
+    /// The file's text as it was read: what a build's fingerprint hashes
+    /// and error positions are found in, so the file is read only once.
+    pub text: String,
     /// The file name without `.yaml`; the output is `NAME.pdf`.
     pub name: String,
     /// The project folder: paths in the briefing and profile are relative to it.
@@ -142,6 +157,25 @@ pub struct Briefing {
     pub recipients: Vec<Located<Recipient>>,
     /// `encrypt:`: each copy locked with a password (AES-256); none: not.
     pub encrypt: Option<Located<Encryption>>,
+    /// The CSV file the recipients came from, if they came from one.
+    pub recipients_file: Option<std::path::PathBuf>,
+    /// `translations:`, where the briefing says it; none: `optional`.
+    pub translations: Option<Located<Translations>>,
+    /// `screen_ppi:`: the resolution pictures are scaled down to in screen
+    /// output, checked; none: the format's, else the default.
+    pub screen_ppi: Option<f32>,
+}
+
+/// What a briefing in another language than its profile's does with a
+/// section that has no translation into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Translations {
+    /// Print it in the profile's language, with a warning naming it.
+    #[default]
+    Optional,
+    /// Refuse to build.
+    Required,
 }
 
 /// How a briefing's copies are encrypted (`encrypt: true`, or options).
@@ -177,7 +211,7 @@ impl fmt::Debug for Password {
 }
 
 /// What to do when a leaflet's text does not fit its frames.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Fit {
     /// Refuse to build, and say how much did not fit.
@@ -188,7 +222,7 @@ pub enum Fit {
 }
 
 /// What a briefing pack may number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Numbered {
     /// Headings: 1, 1.1, 1.2, 2 …
@@ -198,7 +232,7 @@ pub enum Numbered {
 }
 
 /// A check a briefing may waive, on purpose and in writing.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Allowance {
     /// Pictures printed at under 150 pixels per inch (they will look soft).
@@ -209,7 +243,7 @@ pub enum Allowance {
 }
 
 /// A person a personalised copy is made for.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recipient {
     pub name: String,

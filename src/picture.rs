@@ -55,6 +55,30 @@ pub const MAX_JPEG_SIDE: u32 = 1 << 14;
 /// reader's allowance for the chunks it keeps in memory).
 pub const MAX_PNG_PROFILE_BYTES: usize = 16 * 1024 * 1024;
 
+/// The resolution pictures get in screen output unless the briefing or
+/// format says otherwise (`screen_ppi:`): sharp on a laptop's screen at
+/// 100 % zoom, and still clear zoomed in to 150 %.
+pub const DEFAULT_SCREEN_PPI: f32 = 150.0;
+/// The resolutions `screen_ppi:` may ask for.
+pub const SCREEN_PPI_RANGE: std::ops::RangeInclusive<f64> = 36.0..=600.0;
+
+/// `screen_ppi:` as a briefing or format gives it, checked; errors point
+/// at `at`.
+pub fn screen_ppi(value: f64, at: Location) -> Result<f32> {
+    if SCREEN_PPI_RANGE.contains(&value) {
+        return Ok(value as f32);
+    }
+    Err(Error::new(format!(
+        "`screen_ppi: {value}` is not a resolution handbill scales pictures to"
+    ))
+    .at(at)
+    .help(format!(
+        "give pixels per inch between {} and {}, e.g. `screen_ppi: {DEFAULT_SCREEN_PPI}` (the default); print and archive builds keep pictures as they are",
+        SCREEN_PPI_RANGE.start(),
+        SCREEN_PPI_RANGE.end()
+    )))
+}
+
 /// What is wrong with a picture file, in plain words (a clause that follows
 /// "is a damaged JPEG file: ").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -353,6 +377,20 @@ pub fn clean_jpeg(data: &[u8]) -> std::result::Result<Vec<u8>, Damage> {
     }
     out.extend_from_slice(&[0xFF, 0xD9]);
     Ok(out)
+}
+
+/// How many colour channels a rebuilt JPEG has (4: CMYK or YCCK), from
+/// its frame header.
+pub fn jpeg_components(data: &[u8]) -> Option<u8> {
+    let mut i = 2;
+    while let (Some(0xFF), Some(&marker)) = (data.get(i), data.get(i + 1)) {
+        let len = usize::from(u16::from_be_bytes([*data.get(i + 2)?, *data.get(i + 3)?]));
+        if matches!(marker, 0xC0..=0xC2) {
+            return data.get(i + 9).copied();
+        }
+        i += 2 + len;
+    }
+    None
 }
 
 fn cut_short(data: &[u8]) -> Damage {

@@ -11,6 +11,9 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Location};
 
+mod find;
+pub use find::{enter, root_above};
+
 /// Why a path is not one of the project's files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refused {

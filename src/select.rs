@@ -21,6 +21,10 @@ pub struct Selection {
     pub allowed: Vec<String>,
     /// The profile's pictures the briefing's audience may see, by key.
     pub images: BTreeMap<String, ImageAsset>,
+    /// The ids of the sections printed in the profile's language because
+    /// they have no translation into the briefing's (see
+    /// [`untranslated_warning`]).
+    pub untranslated: Vec<String>,
 }
 
 /// Picks and checks the sections and images for `briefing`.
@@ -121,11 +125,23 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
     }
     // In the briefing's language where the section has a translation.
     let lang = briefing.lang.as_deref().unwrap_or(&profile.lang);
-    let code = lang
-        .split(['-', '_'])
-        .next()
-        .unwrap_or(lang)
-        .to_ascii_lowercase();
+    let code = crate::language_tag::primary(lang);
+    let in_profile_language = crate::language_tag::primary(&profile.lang) == code;
+    let untranslated: Vec<&Section> = chosen
+        .iter()
+        .copied()
+        .filter(|s| !in_profile_language && !s.translations.contains_key(&code))
+        .collect();
+    if let Some(required) = &briefing.translations
+        && required.value == crate::model::Translations::Required
+        && !untranslated.is_empty()
+    {
+        return Err(
+            missing_translations(briefing, profile, &code, &untranslated)
+                .at(required.location.clone()),
+        );
+    }
+    let untranslated = untranslated.iter().map(|s| s.id.clone()).collect();
     let sections: Vec<Section> = chosen
         .into_iter()
         .map(|s| {
@@ -148,7 +164,88 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
         sections,
         allowed: waived,
         images,
+        untranslated,
     })
+}
+
+/// The file a translation of `section` into `code` would be:
+/// `01-overview.ru.md` beside `01-overview.md`.
+fn translation_file(section: &Section, code: &str) -> String {
+    let stem = section
+        .file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| section.id.clone());
+    format!("{stem}.{code}.md")
+}
+
+/// The sections, named: `a`, `b`.
+fn section_list(ids: &[&str]) -> String {
+    ids.iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `translations: required` refuses sections without a translation.
+fn missing_translations(
+    briefing: &Briefing,
+    profile: &Profile,
+    code: &str,
+    untranslated: &[&Section],
+) -> Error {
+    let ids: Vec<&str> = untranslated.iter().map(|s| s.id.as_str()).collect();
+    let files: Vec<String> = untranslated
+        .iter()
+        .take(3)
+        .map(|s| translation_file(s, code))
+        .collect();
+    Error::new(format!(
+        "briefing {} is in `{code}` and says `translations: required`, but {} of its sections {} no `{code}` translation: {}",
+        briefing.name,
+        ids.len(),
+        if ids.len() == 1 { "has" } else { "have" },
+        section_list(&ids)
+    ))
+    .help(format!(
+        "translate them into files beside their sections in {} ({}{}), leave them out of `sections:`, or remove `translations: required` to print them in `{}`, the profile's language",
+        profile.file.parent().unwrap_or(Path::new(".")).display(),
+        files.join(", "),
+        if ids.len() > files.len() { ", …" } else { "" },
+        profile.lang
+    ))
+    .code("untranslated")
+}
+
+/// The warning for a briefing some of whose sections are printed in the
+/// profile's language, not the briefing's: it names them.
+pub fn untranslated_warning(
+    briefing: &Briefing,
+    profile: &Profile,
+    selection: &Selection,
+) -> Option<String> {
+    if selection.untranslated.is_empty() {
+        return None;
+    }
+    let lang = briefing.lang.as_deref().unwrap_or(&profile.lang);
+    let code = crate::language_tag::primary(lang);
+    let ids: Vec<&str> = selection.untranslated.iter().map(String::as_str).collect();
+    let example = profile
+        .sections
+        .iter()
+        .find(|s| s.id == ids[0])
+        .map(|s| translation_file(s, &code))
+        .unwrap_or_default();
+    Some(format!(
+        "{}: {} of {} sections {} no `{code}` translation and {} printed in `{}`, the profile's language: {}; a translation is a file such as {example} beside its section (write `translations: required` in the briefing to refuse to build without them)",
+        briefing.name,
+        ids.len(),
+        selection.sections.len(),
+        if ids.len() == 1 { "has" } else { "have" },
+        if ids.len() == 1 { "is" } else { "are" },
+        profile.lang,
+        section_list(&ids)
+    ))
 }
 
 /// A section the briefing may show must not cite a source it may not.

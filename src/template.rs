@@ -9,13 +9,16 @@
 
 use std::path::PathBuf;
 
-use handlebars::{Handlebars, RenderErrorReason};
+use handlebars::{Handlebars, RenderErrorReason, Renderable};
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::markdown;
 use crate::model::{Briefing, Profile, Recipient};
 use crate::select::Selection;
+use crate::words::Words;
+
+mod errors;
 
 /// The templates compiled into handbill: name, text.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -89,6 +92,7 @@ pub fn data(
     profile: &Profile,
     selection: &Selection,
     format: &crate::format::Format,
+    words: &Words,
 ) -> Result<Value> {
     let mut sections = Vec::new();
     for s in &selection.sections {
@@ -185,6 +189,8 @@ pub fn data(
         // Each personalised copy fills it in: see `for_recipient`.
         "recipient": null,
         "format": format.data(),
+        // The fixed words in the briefing's language, for `{{t "…"}}`.
+        "words": words.table,
     }))
 }
 
@@ -196,32 +202,7 @@ pub fn for_recipient(data: &Value, recipient: &Recipient) -> Value {
     data
 }
 
-/// The fixed words of the built-in templates, in the languages handbill
-/// knows: `{{t "Contents"}}` gives the word in the briefing's language.
-pub const FIXED_WORDS: &[(&str, &str)] = &[
-    ("Contents", "Содержание"),
-    ("Page", "Страница"),
-    ("of", "из"),
-    ("Sources", "Источники"),
-    ("Prepared for", "Подготовлено для"),
-    ("Delegation", "Делегация"),
-    ("Date", "Дата"),
-    ("Country profile", "Страновой обзор"),
-    ("Protest", "Акция протеста"),
-];
-
-/// A fixed word in `lang` (`en`, `ru`); the English word where handbill
-/// knows no translation.
-pub fn fixed_word<'a>(word: &'a str, lang: &str) -> &'a str {
-    match crate::language_tag::Lang::from_code(lang) {
-        crate::language_tag::Lang::Russian => FIXED_WORDS
-            .iter()
-            .find(|(en, _)| *en == word)
-            .map_or(word, |(_, ru)| ru),
-        _ => word,
-    }
-}
-
+/// `{{t "Contents"}}`: a fixed word in the briefing's language.
 fn translate_helper(
     h: &handlebars::Helper,
     _: &Handlebars,
@@ -230,8 +211,10 @@ fn translate_helper(
     out: &mut dyn handlebars::Output,
 ) -> handlebars::HelperResult {
     let word = h.param(0).and_then(|p| p.value().as_str()).unwrap_or("");
-    let lang = ctx.data()["briefing"]["lang"].as_str().unwrap_or("en");
-    out.write(&markdown::escape(fixed_word(word, lang)))?;
+    // The briefing's words are in the data (see `data`); a word they do
+    // not have is printed as written.
+    let text = ctx.data()["words"][word].as_str().unwrap_or(word);
+    out.write(&markdown::escape(text))?;
     Ok(())
 }
 
@@ -248,17 +231,32 @@ fn calc_helper(
 ) -> handlebars::HelperResult {
     let bad = |what: String| -> handlebars::RenderError {
         RenderErrorReason::Other(format!(
-            "`calc` {what}; write e.g. {{{{calc content.x \"+\" 20}}}}"
+            "`{{{{calc}}}}` {what}\nwrite e.g. `{{{{calc format.width \"-\" 20}}}}`"
         ))
         .into()
     };
+    // A value as the template wrote it: `format.width`, or the literal.
+    let shown = |p: &handlebars::PathAndJson| -> String {
+        match p.relative_path() {
+            Some(path) => format!("`{path}` (which is {})", p.value()),
+            None => format!("`{}`", p.value()),
+        }
+    };
     let number = |i: usize| -> std::result::Result<f64, handlebars::RenderError> {
-        let p = h
-            .param(i)
-            .ok_or_else(|| bad(format!("needs a number after its {i}th value")))?;
+        let Some(p) = h.param(i) else {
+            return Err(match i {
+                0 => bad("is given no numbers".into()),
+                _ => bad(format!(
+                    "ends with `{}`, and a number must follow it",
+                    h.param(i - 1)
+                        .map_or(String::new(), |p| p.value().to_string().replace('"', ""))
+                )),
+            });
+        };
         p.value()
             .as_f64()
-            .ok_or_else(|| bad(format!("was given `{}` where a number belongs", p.value())))
+            .filter(|n| n.is_finite())
+            .ok_or_else(|| bad(format!("needs numbers, and {} is not one", shown(p))))
     };
     // A sum of terms; each term a product worked out as it is read.
     let mut sum = 0.0;
@@ -266,25 +264,38 @@ fn calc_helper(
     let mut term = number(0)?;
     let mut i = 1;
     while let Some(op) = h.param(i) {
-        let rhs = number(i + 1)?;
         match op.value().as_str() {
-            Some("*") => term *= rhs,
-            Some("/") if rhs != 0.0 => term /= rhs,
-            Some(s @ ("+" | "-")) => {
-                sum += sign * term;
-                sign = if s == "+" { 1.0 } else { -1.0 };
-                term = rhs;
+            Some(s @ ("*" | "/" | "+" | "-")) => {
+                let rhs = number(i + 1)?;
+                match s {
+                    "*" => term *= rhs,
+                    "/" if rhs == 0.0 => {
+                        return Err(bad(format!(
+                            "divides by {}, which is zero",
+                            shown(h.param(i + 1).expect("read above"))
+                        )));
+                    }
+                    "/" => term /= rhs,
+                    _ => {
+                        sum += sign * term;
+                        sign = if s == "+" { 1.0 } else { -1.0 };
+                        term = rhs;
+                    }
+                }
             }
             _ => {
                 return Err(bad(format!(
-                    "was given `{}` where + - * or / belongs",
-                    op.value()
+                    "was given {} where \"+\", \"-\", \"*\" or \"/\" belongs",
+                    shown(op)
                 )));
             }
         }
         i += 2;
     }
     let value = sum + sign * term;
+    if !value.is_finite() {
+        return Err(bad("gives a number too large to print".into()));
+    }
     let rounded = (value * 100.0).round() / 100.0;
     out.write(&format!("{rounded}"))?;
     Ok(())
@@ -312,6 +323,7 @@ pub fn compile(template: &Template) -> Result<Compiled> {
     hb.register_helper("t", Box::new(translate_helper));
     hb.register_helper("calc", Box::new(calc_helper));
     let text = blank_comments(&template.text);
+    check_nesting(template, &text)?;
     let mut names = Vec::new();
     for (i, piece) in pieces(&text).into_iter().enumerate() {
         let name = format!("{}#{i}", template.name);
@@ -328,15 +340,7 @@ pub fn compile(template: &Template) -> Result<Compiled> {
     }
     if names.is_empty() {
         hb.register_template_string(&template.name, &*text)
-            .map_err(|e| {
-                let (line, col) = e.pos().unwrap_or((1, 1));
-                Error::new(format!(
-                    "the template is not valid Handlebars: {}",
-                    e.reason()
-                ))
-                .at(Location::at_line(&template.path, &template.text, line, col))
-                .help("check that every {{#if}}, {{#each}} and {{#with}} has its closing {{/…}}")
-            })?;
+            .map_err(|e| errors::compile_error(template, &e))?;
         names.push((template.name.clone(), 0));
     }
     Ok(Compiled {
@@ -344,6 +348,72 @@ pub fn compile(template: &Template) -> Result<Compiled> {
         pieces: names,
         template: template.clone(),
     })
+}
+
+/// How deeply a template's blocks (`{{#if}}`, `{{#each}}`…) and, within
+/// one tag, its parenthesised helper calls may nest. Handlebars reads and
+/// fills in both recursively; real templates use a few levels.
+pub const MAX_NESTING: usize = 32;
+
+/// Refuses blocks or helper calls nested deeper than [`MAX_NESTING`], at
+/// the tag that goes too deep. `text` has its comments blanked.
+fn check_nesting(template: &Template, text: &str) -> Result<()> {
+    let too_deep = |at: usize, what: &str| {
+        Error::new(format!(
+            "the template nests {what} more than {MAX_NESTING} deep"
+        ))
+        // The blanked text keeps every line and column of the template's.
+        .at({
+            let found = Location::at_offset(&template.path, text, at);
+            Location::at_line(&template.path, &template.text, found.line, found.column)
+        })
+        .help(format!(
+            "use at most {MAX_NESTING} levels, one inside another: join conditions, or close a block before opening the next"
+        ))
+    };
+    let mut blocks = 0usize;
+    let mut at = 0;
+    while let Some(open) = text[at..].find("{{").map(|o| at + o) {
+        let Some(close) = text[open..].find("}}").map(|c| open + c) else {
+            break;
+        };
+        let inside = text[open + 2..close].trim_start_matches(['{', '~', ' ']);
+        match inside.chars().next() {
+            Some('#' | '^') if !inside.starts_with("#>") => blocks += 1,
+            Some('/') => blocks = blocks.saturating_sub(1),
+            _ => {}
+        }
+        if blocks > MAX_NESTING {
+            return Err(too_deep(open, "blocks ({{#if}}, {{#each}} …)"));
+        }
+        let mut parens = 0usize;
+        for (i, c) in inside.char_indices() {
+            match c {
+                '(' => parens += 1,
+                ')' => parens = parens.saturating_sub(1),
+                _ => {}
+            }
+            if parens > MAX_NESTING {
+                let offset = close - inside.len() + i;
+                return Err(too_deep(offset.min(close), "helper calls in parentheses"));
+            }
+        }
+        at = close + 2;
+    }
+    Ok(())
+}
+
+/// A number with its thousands marked: 1,000,000.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A run of whole lines of a template that closes every block it opens.
@@ -465,50 +535,208 @@ fn blank_comments(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The most markup one copy of a template may make: 64 MiB, some sixteen
+/// sections of the largest size a section file may have.
+pub const MAX_OUTPUT: usize = 64 << 20;
+
+/// The most repetitions of `{{#each}}` bodies one copy may make, all loops
+/// together (a loop over no values counts one): loops inside loops multiply,
+/// and even an empty body takes time.
+pub const MAX_ITERATIONS: usize = 1_000_000;
+
+/// What one copy of a template has made so far, counted as it is made.
+#[derive(Default)]
+struct Budget {
+    iterations: std::sync::atomic::AtomicUsize,
+}
+
+/// The markup made so far; it refuses to grow past [`MAX_OUTPUT`].
+struct Markup {
+    text: String,
+    over: bool,
+}
+
+impl handlebars::Output for Markup {
+    fn write(&mut self, seg: &str) -> std::io::Result<()> {
+        if self.text.len() + seg.len() > MAX_OUTPUT {
+            self.over = true;
+            return Err(std::io::Error::other("the template makes too much markup"));
+        }
+        self.text.push_str(seg);
+        Ok(())
+    }
+}
+
+/// `{{#each}}`, as Handlebars's own works (`this`, `@index`, `@key`,
+/// `@first`, `@last`, block parameters `as |value key|`, `{{else}}`), but
+/// counting its repetitions in the copy's budget before it starts them.
+/// Handlebars does not let its own be wrapped, so this one stands in for it.
+struct CountedEach(std::sync::Arc<Budget>);
+
+impl handlebars::HelperDef for CountedEach {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &handlebars::Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        ctx: &'rc handlebars::Context,
+        rc: &mut handlebars::RenderContext<'reg, 'rc>,
+        out: &mut dyn handlebars::Output,
+    ) -> handlebars::HelperResult {
+        let param = h
+            .param(0)
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex("each", 0))?;
+        let Some(body) = h.template() else {
+            return Ok(());
+        };
+        // (key, value) of each repetition; arrays are keyed by index.
+        let entries: Vec<(Value, &Value)> = match param.value() {
+            Value::Array(list) if !list.is_empty() || h.inverse().is_none() => list
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (json!(i), v))
+                .collect(),
+            Value::Object(map) if !map.is_empty() || h.inverse().is_none() => {
+                map.iter().map(|(k, v)| (json!(k), v)).collect()
+            }
+            _ => {
+                return match h.inverse() {
+                    Some(otherwise) => otherwise.render(r, ctx, rc, out),
+                    None if r.strict_mode() => {
+                        Err(handlebars::RenderError::strict_error(param.relative_path()))
+                    }
+                    None => Ok(()),
+                };
+            }
+        };
+        let count = entries.len().max(1);
+        let before = self
+            .0
+            .iterations
+            .fetch_add(count, std::sync::atomic::Ordering::Relaxed);
+        if before + count > MAX_ITERATIONS {
+            return Err(RenderErrorReason::Other("loops repeat too often".into()).into());
+        }
+        let is_object = param.value().is_object();
+        let path = param.context_path();
+        let mut block = handlebars::BlockContext::new();
+        match path {
+            Some(p) => block.base_path_mut().clone_from(p),
+            None => block.set_base_value(param.value().clone()),
+        }
+        rc.push_block(block);
+        let last = entries.len().saturating_sub(1);
+        for (i, (key, value)) in entries.into_iter().enumerate() {
+            if let Some(block) = rc.block_mut() {
+                block.set_local_var("first", json!(i == 0));
+                block.set_local_var("last", json!(i == last));
+                block.set_local_var("index", json!(i));
+                if is_object {
+                    block.set_local_var("key", key.clone());
+                }
+                let step = match &key {
+                    Value::String(k) => k.clone(),
+                    _ => i.to_string(),
+                };
+                match path {
+                    Some(p) => {
+                        let mut here = p.clone();
+                        here.push(step);
+                        *block.base_path_mut() = here;
+                    }
+                    None => block.set_base_value(value.clone()),
+                }
+                let mut params = handlebars::BlockParams::new();
+                let mut named = false;
+                if let Some(name) = h.block_param() {
+                    named = true;
+                    match path {
+                        Some(_) => params.add_path(name, Vec::new())?,
+                        None => params.add_value(name, value.clone())?,
+                    }
+                } else if let Some((name, key_name)) = h.block_param_pair() {
+                    named = true;
+                    match path {
+                        Some(_) => params.add_path(name, Vec::new())?,
+                        None => params.add_value(name, value.clone())?,
+                    }
+                    params.add_value(key_name, key)?;
+                }
+                if named {
+                    block.set_block_params(params);
+                }
+            }
+            body.render(r, ctx, rc, out)?;
+        }
+        rc.pop_block();
+        Ok(())
+    }
+}
+
 impl Compiled {
     /// Fills the template in with `data` into layout markup. The data is
     /// taken, not borrowed: Handlebars renders from its own copy, and a
-    /// copy for a recipient is made anyway.
+    /// copy for a recipient is made anyway. What it makes is counted as it
+    /// is made ([`MAX_OUTPUT`], [`MAX_ITERATIONS`]), so a template cannot
+    /// run away with the computer's time or memory.
     pub fn render(&self, data: Value) -> Result<String> {
         let template = &self.template;
         // The data is wrapped once for all the pieces.
         let context = handlebars::Context::from(data);
-        let mut out = Vec::new();
-        self.pieces
-            .iter()
-            .try_for_each(|(name, lines_before)| {
-                self.hb
-                    .render_with_context_to_write(name, &context, &mut out)
-                    .map_err(|mut e| {
-                        e.line_no = e.line_no.map(|l| l + lines_before);
-                        e
-                    })
-            })
-            .map_err(|e| {
-            let missing = match e.reason() {
-                RenderErrorReason::MissingVariable(name) => name.clone(),
-                _ => None,
+        let budget = std::sync::Arc::new(Budget::default());
+        let mut out = Markup {
+            text: String::new(),
+            over: false,
+        };
+        let rendered = self.pieces.iter().try_for_each(|(name, lines_before)| {
+            let Some(piece) = self.hb.get_template(name) else {
+                return Ok(());
             };
-            let mut err = match &missing {
-                Some(name) => Error::new(format!("the template uses `{name}`, which has no value")),
-                None => Error::new(format!("the template could not be filled in: {}", e.reason())),
-            };
-            if let (Some(line), Some(col)) = (e.line_no, e.column_no) {
-                err = err.at(Location::at_line(&template.path, &template.text, line, col));
+            // As Handlebars renders a registered template, with the
+            // counting `each` in place of its own.
+            let mut rc = handlebars::RenderContext::new(piece.name.as_ref());
+            rc.register_local_helper("each", Box::new(CountedEach(budget.clone())));
+            piece
+                .render(&self.hb, &context, &mut rc, &mut out)
+                .map_err(|mut e| {
+                    e.line_no = e.line_no.map(|l| l + lines_before);
+                    e
+                })
+        });
+        let iterations = budget.iterations.load(std::sync::atomic::Ordering::Relaxed);
+        if out.over || iterations > MAX_ITERATIONS {
+            let (what, help) = if out.over {
+                (
+                    format!("more than {} MiB of layout markup", MAX_OUTPUT >> 20),
+                    "a loop inside a loop repeats its body for every pair of values: loop over fewer values, or print a section's body once",
+                )
             } else {
-                err = err.at(Location::file(&template.path));
-            }
-            if let Some(name) = missing {
-                let help = match name.strip_prefix("values.") {
-                    Some(key) => format!("add `{key}:` under `values:` in the briefing, or wrap its use in the template in {{{{#if {name}}}}}…{{{{/if}}}}"),
-                    None => format!("`{name}` is not something templates are given; see docs/templates.md"),
-                };
-                err = err.help(help);
-            }
-            err
-        })?;
-        // Handlebars writes only strings, so its output is UTF-8.
-        String::from_utf8(out).map_err(|_| Error::new("the template's output is not UTF-8"))
+                (
+                    format!(
+                        "more than {} repetitions of {{{{#each}}}}",
+                        grouped(MAX_ITERATIONS)
+                    ),
+                    "a loop inside a loop repeats for every pair of values (1,000 values in three loops, one inside the other, make a thousand million): loop over fewer values or take the inner loops out",
+                )
+            };
+            let mut err = Error::new(format!(
+                "the template {} makes too much: {what}",
+                template.path.display()
+            ))
+            .help(help);
+            err = match rendered
+                .as_ref()
+                .err()
+                .and_then(|e| e.line_no.zip(e.column_no))
+            {
+                Some((line, col)) => {
+                    err.at(Location::at_line(&template.path, &template.text, line, col))
+                }
+                None => err.at(Location::file(&template.path)),
+            };
+            return Err(err);
+        }
+        rendered.map_err(|e| errors::render_error(template, &e, context.data()))?;
+        Ok(out.text)
     }
 }
 
@@ -545,17 +773,48 @@ mod tests {
     #[test]
     fn a_broken_template_is_an_error_with_a_position() {
         let err = render(&tpl("<p>\n{{#if x}}\n</p>"), &json!({})).unwrap_err();
-        assert!(err.message.contains("not valid Handlebars"), "{err}");
-        assert!(err.location.unwrap().line >= 2);
+        assert!(
+            err.message.contains("`{{#if}}` here is never closed"),
+            "{err}"
+        );
+        let loc = err.location.unwrap();
+        assert_eq!((loc.line, loc.column), (2, 1));
+        assert_eq!(
+            err.help.as_deref(),
+            Some("add `{{/if}}` where the block ends")
+        );
+        // Not a block fault: Handlebars' place, our words.
+        let err = render(&tpl("<p>\n  {{values.x y=}}</p>"), &json!({})).unwrap_err();
+        assert_eq!(
+            err.message,
+            "the template's tag here is not valid Handlebars"
+        );
+        assert_eq!(err.location.unwrap().line, 2);
     }
 
     #[test]
     fn fixed_words_follow_the_briefing_language() {
-        let t = tpl("<p>{{t \"Contents\"}} / {{t \"Page\"}} 1 {{t \"of\"}} 5</p>");
-        let ru = render(&t, &json!({"briefing": {"lang": "ru"}})).unwrap();
-        assert_eq!(ru, "<p>Содержание / Страница 1 из 5</p>");
-        let en = render(&t, &json!({"briefing": {"lang": "en-GB"}})).unwrap();
+        let t = tpl(
+            "<p>{{t \"Contents\"}} / {{t \"Page\"}} 1 {{t \"of\"}} 5</p>{{#each xs}}<p>{{t \"Sources\"}}</p>{{/each}}",
+        );
+        let words = |lang| {
+            serde_json::to_value(
+                Words::for_language(std::path::Path::new("/nowhere"), lang)
+                    .unwrap()
+                    .table,
+            )
+            .unwrap()
+        };
+        let ru = render(&t, &json!({"words": words("ru"), "xs": [1]})).unwrap();
+        assert_eq!(ru, "<p>Содержание / Страница 1 из 5</p><p>Источники</p>");
+        let kk = render(&t, &json!({"words": words("kk"), "xs": [1]})).unwrap();
+        assert_eq!(kk, "<p>Мазмұны / Бет 1 / 5</p><p>Дереккөздер</p>");
+        let en = render(&t, &json!({"words": words("en-GB"), "xs": []})).unwrap();
         assert_eq!(en, "<p>Contents / Page 1 of 5</p>");
+        // A word the language lacks is printed as written, escaped.
+        let t = tpl("<p>{{t \"Witnesses & co\"}}</p>");
+        let out = render(&t, &json!({"words": words("ru")})).unwrap();
+        assert_eq!(out, "<p>Witnesses &amp; co</p>");
     }
 
     #[test]
@@ -565,8 +824,114 @@ mod tests {
         assert_eq!(out, "<p>101.5mm</p>");
         let t = tpl("<p>\n{{calc format.name \"+\" 1}}</p>");
         let err = render(&t, &json!({"format": {"name": "a5"}})).unwrap_err();
-        assert!(err.message.contains("where a number belongs"), "{err}");
+        assert!(
+            err.message
+                .contains("needs numbers, and `format.name` (which is \"a5\") is not one"),
+            "{err}"
+        );
         assert_eq!(err.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn calc_refuses_division_by_zero_and_says_where() {
+        let data = json!({"format": {"width": 99.0, "gutter": 0, "big": 1e308}});
+        let fails = |text: &str| {
+            let err = render(&tpl(text), &data).unwrap_err();
+            assert_eq!(
+                err.help.as_deref(),
+                Some("write e.g. `{{calc format.width \"-\" 20}}`")
+            );
+            let loc = err.location.clone().unwrap();
+            assert_eq!((loc.file.to_str(), loc.line), (Some("t.hbs"), 2), "{err}");
+            err.message
+        };
+        let said = fails("<p>\n{{calc format.width \"/\" format.gutter}}</p>");
+        assert!(
+            said.contains("divides by `format.gutter` (which is 0), which is zero"),
+            "{said}"
+        );
+        let said = fails("<p>\n{{calc format.width \"/\" 0}}</p>");
+        assert!(said.contains("divides by `0`"), "{said}");
+        let said = fails("<p>\n{{calc format.big \"*\" 10}}</p>");
+        assert!(said.contains("too large"), "{said}");
+        let said = fails("<p>\n{{calc format.width \"%\" 2}}</p>");
+        assert!(said.contains("was given `\"%\"` where"), "{said}");
+        let said = fails("<p>\n{{calc format.width \"+\"}}</p>");
+        assert!(
+            said.contains("ends with `+`, and a number must follow it"),
+            "{said}"
+        );
+        let said = fails("<p>\n{{calc \"12\" \"+\" 1}}</p>");
+        assert!(said.contains("`\"12\"` is not one"), "{said}");
+        // The message is one line; what to do is the help.
+        for said in [
+            fails("<p>\n{{calc format.width \"/\" 0}}</p>"),
+            fails("<p>\n{{calc format.width \"-\" \"x\"}}</p>"),
+        ] {
+            assert!(
+                said.starts_with("`{{calc}}`") && !said.contains('\n'),
+                "{said}"
+            );
+        }
+    }
+
+    #[test]
+    fn render_errors_are_in_our_words() {
+        let data = json!({"briefing": {"title": "T"}, "values": {"headline": "H"},
+            "sections": [{"title": "S", "body": "b"}]});
+        let fails = |text: &str| render(&tpl(text), &data).unwrap_err();
+        // A misspelt name inside a loop: the nearest name of the entry.
+        let err = fails("<p>\n{{#each sections}}{{titel}}{{/each}}</p>");
+        assert_eq!(err.message, "the template uses `titel`, which has no value");
+        assert!(
+            err.help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `title`?"),
+            "{err}"
+        );
+        assert_eq!(err.location.as_deref().unwrap().line, 2);
+        let err = fails("<p>{{values.headlin}}</p>");
+        assert!(
+            err.help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `values.headline`? add `headlin:` under `values:`"),
+            "{err}"
+        );
+        let err = fails("<p>\n  {{shout values.headline}}</p>");
+        assert_eq!(
+            err.message,
+            "the template calls `shout`, which is not a helper handbill knows"
+        );
+        let loc = err.location.clone().unwrap();
+        assert_eq!((loc.line, loc.column), (2, 3));
+        let err = fails("<p>{{lookp values \"headline\"}}</p>");
+        assert_eq!(err.help.as_deref(), Some("did you mean `lookup`?"));
+        let err = fails("<p>{{> footer}}</p>");
+        assert!(
+            err.message
+                .contains("`{{> footer}}`, and there is no such partial"),
+            "{err}"
+        );
+        let err = fails("<p>{{#each}}x{{/each}}</p>");
+        assert!(
+            err.message.contains("`{{#each}}` needs a value in place 1"),
+            "{err}"
+        );
+        let err = fails("<p>\n{{!-- a note</p>");
+        assert_eq!(
+            err.message,
+            "the template's comment `{{!` here is never closed"
+        );
+        assert_eq!(err.location.as_deref().unwrap().line, 2);
+        let err = fails("<p>{{len}}</p>");
+        assert_eq!(err.message, "`{{len}}` needs a value and has none");
+        let err = fails("<p>{{#each briefing.title}}x{{/each}}</p>");
+        assert_eq!(
+            err.message,
+            "the template's tag cannot use `briefing.title`, which is text"
+        );
     }
 
     /// What Handlebars makes of `text` compiled whole, as handbill did
@@ -659,8 +1024,11 @@ mod tests {
             &json!({}),
         )
         .unwrap_err();
-        assert!(err.message.contains("not valid Handlebars"), "{err}");
-        assert!(err.location.unwrap().line >= 8);
+        assert!(
+            err.message.contains("`{{#each}}` here is never closed"),
+            "{err}"
+        );
+        assert_eq!(err.location.unwrap().line, 8);
     }
 
     #[test]
@@ -719,5 +1087,93 @@ mod tests {
             let mut hb = Handlebars::new();
             hb.register_template_string(name, text).unwrap();
         }
+    }
+
+    /// The counting `each` fills templates in as Handlebars's own does.
+    #[test]
+    fn the_counting_each_renders_as_handlebars_does() {
+        let data = json!({
+            "list": ["a", "<b>", "c"],
+            "map": {"x": 1, "y": {"z": 2}},
+            "rows": [{"n": "r1", "cells": [1, 2]}, {"n": "r2", "cells": []}],
+            "empty": [],
+            "title": "T",
+        });
+        let templates = [
+            "{{#each list}}[{{@index}}{{#if @first}}F{{/if}}{{#if @last}}L{{/if}}:{{this}}]{{/each}}",
+            "{{#each map}}{{@key}}={{@index}};{{/each}}",
+            "{{#each map as |v k|}}{{k}}{{/each}}",
+            "{{#each list as |item i|}}{{i}}:{{item}} {{../title}};{{/each}}",
+            "{{#each rows}}{{n}}({{#each cells}}{{this}}{{../n}}{{else}}none{{/each}}){{/each}}",
+            "{{#each empty}}x{{else}}nothing{{/each}}",
+            "{{#each empty}}x{{/each}}end",
+            "{{#each rows as |row|}}{{row.n}}{{#each row.cells as |c|}}{{c}}{{/each}}{{/each}}",
+        ];
+        for text in templates {
+            let mut hb = Handlebars::new();
+            hb.set_strict_mode(true);
+            hb.register_escape_fn(markdown::escape);
+            let expected = hb.render_template(text, &data).unwrap();
+            assert_eq!(render(&tpl(text), &data).unwrap(), expected, "{text}");
+        }
+        // A missing list is an error in strict mode, as with Handlebars's.
+        assert!(render(&tpl("{{#each nothing}}x{{/each}}"), &data).is_err());
+    }
+
+    #[test]
+    fn loops_inside_loops_stop_at_the_limit_naming_the_template() {
+        let values: Vec<u32> = (0..1000).collect();
+        let data = json!({"values": {"list": values}});
+        // Empty bodies: nothing is written, the repetitions are counted.
+        let text = "<document>\n{{#each values.list}}{{#each ../values.list}}{{#each ../../values.list}}{{/each}}{{/each}}{{/each}}</document>";
+        let err = render(&tpl(text), &data).unwrap_err();
+        assert!(err.message.contains("t.hbs"), "{}", err.message);
+        assert!(err.message.contains("repetitions"), "{}", err.message);
+        assert_eq!(err.location.unwrap().line, 2);
+        // Just under the limit, it is filled in.
+        let few = json!({"values": {"list": (0..999).collect::<Vec<u32>>()}});
+        let two = "{{#each values.list}}{{#each ../values.list}}{{/each}}{{/each}}";
+        assert!(render(&tpl(two), &few).is_ok());
+    }
+
+    #[test]
+    fn a_template_that_makes_too_much_markup_stops_at_the_limit() {
+        let big = "x".repeat(1 << 20);
+        let data = json!({"values": {"big": big, "list": (0..100).collect::<Vec<u32>>()}});
+        let text = "<p>{{#each values.list}}{{../values.big}}{{/each}}</p>";
+        let err = render(&tpl(text), &data).unwrap_err();
+        assert!(
+            err.message.contains("MiB of layout markup"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("t.hbs"), "{}", err.message);
+        // 60 copies of 1 MiB fit.
+        let data =
+            json!({"values": {"big": "x".repeat(1 << 20), "list": (0..60).collect::<Vec<u32>>()}});
+        assert_eq!(render(&tpl(text), &data).unwrap().len(), 60 << 20 | 7);
+    }
+
+    #[test]
+    fn blocks_and_helper_calls_nested_too_deeply_are_refused_where_they_start() {
+        let n = MAX_NESTING;
+        let ok = format!("{}x{}", "{{#if a}}".repeat(n), "{{/if}}".repeat(n));
+        assert_eq!(render(&tpl(&ok), &json!({"a": true})).unwrap(), "x");
+        let deep = format!(
+            "<p>\n{{{{!-- a comment --}}}}{}x{}",
+            "{{#if a}}".repeat(n + 1),
+            "{{/if}}".repeat(n + 1)
+        );
+        let err = render(&tpl(&deep), &json!({"a": true})).unwrap_err();
+        assert!(err.message.contains("nests blocks"), "{}", err.message);
+        let at = err.location.unwrap();
+        assert_eq!((at.line, at.column), (2, 21 + 9 * n));
+        let calls = format!(
+            "{{{{calc {}1{}}}}}",
+            "(calc ".repeat(n + 1),
+            ")".repeat(n + 1)
+        );
+        let err = render(&tpl(&calls), &json!({})).unwrap_err();
+        assert!(err.message.contains("helper calls"), "{}", err.message);
     }
 }

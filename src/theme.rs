@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::language_tag::Lang;
 use crate::load::parse_yaml;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
     #[default]
@@ -23,7 +23,7 @@ pub enum Family {
     Sans,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Align {
     Left,
@@ -34,7 +34,7 @@ pub enum Align {
 }
 
 /// A style as written in the theme: every property optional.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StyleRule {
     pub font: Option<Family>,
@@ -59,9 +59,9 @@ pub struct StyleRule {
     pub hyphenate: Option<bool>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ThemeFile {
+pub(crate) struct ThemeFile {
     colors: BTreeMap<String, [f32; 4]>,
     styles: BTreeMap<String, StyleRule>,
 }

@@ -264,6 +264,11 @@ fn no_source_file_holds_more_than_about_800_lines_of_code() {
     let known = listed("Files still over the limit");
     let mut over = BTreeMap::new();
     for (_, path) in modules() {
+        // A file that is itself a test module (`#[cfg(test)] mod tests;`)
+        // is all tests.
+        if path.file_stem().is_some_and(|s| s == "tests") {
+            continue;
+        }
         let lines = code(&path).len();
         let rel = path
             .strip_prefix(root())

@@ -3,8 +3,11 @@
 //! sample profile and assets), then `handbill build briefings/b.yaml` must:
 //!
 //! - exit with 1 (or 2 when the case's README says `exit 2`: a usage error),
+//!   (a case whose README has a line `args: …` runs `handbill …` instead),
 //! - write no `out/b.pdf` and leave no temporary file in `out/`,
 //! - never panic (no "panicked", no "RUST_BACKTRACE" on stderr),
+//! - say it in handbill's words: no phrase of a library's messages
+//!   (`LIBRARY_WORDS` in `tests/common`) on stderr,
 //! - finish within a minute,
 //! - print a message that matches the accepted insta snapshot in
 //!   `tests/snapshots/bad_inputs__NNN-name.snap` (the scratch folder's path
@@ -145,6 +148,11 @@ fn generate(case: &str, dir: &Path) {
             copy_over(&repo().join("briefings/profiles/kazakhstan"), &profile);
             link(&profile, &dir.join("briefings/profiles/elsewhere"));
         }
+        "295-words-symlink-out" => {
+            std::fs::create_dir_all(&outside).unwrap();
+            std::fs::write(outside.join("de.yaml"), "Contents: Inhalt\n").unwrap();
+            link(&outside.join("de.yaml"), &dir.join("words/de.yaml"));
+        }
         other => panic!("{other}: its README says GENERATED but generate() does not know it"),
     }
 }
@@ -245,7 +253,14 @@ fn run_case(case: &str, snapshot: bool) -> Result<Duration, String> {
     if readme.starts_with("GENERATED") {
         generate(case, &dir);
     }
-    let run = run_handbill(&dir, &["build", "briefings/b.yaml"]);
+    // A case about another command says so: a README line `args: …`.
+    let args: Vec<&str> = readme
+        .lines()
+        .find_map(|l| l.strip_prefix("args:"))
+        .map_or(vec!["build", "briefings/b.yaml"], |a| {
+            a.split_whitespace().collect()
+        });
+    let run = run_handbill(&dir, &args);
     let mut problems = Vec::new();
     if run.timed_out {
         problems.push(format!("did not finish in {CASE_LIMIT:?}"));
@@ -271,6 +286,11 @@ fn run_case(case: &str, snapshot: bool) -> Result<Duration, String> {
     }
     if run.stderr.trim().is_empty() {
         problems.push("handbill said nothing on stderr".into());
+    }
+    for words in LIBRARY_WORDS {
+        if run.stderr.contains(words) {
+            problems.push(format!("a library's words reach the user: {words:?}"));
+        }
     }
     if !problems.is_empty() {
         return Err(format!(

@@ -484,7 +484,7 @@ fn watch_rebuilds_on_save_and_keeps_the_last_good_pdf() {
         .read_to_string(&mut err)
         .unwrap();
     assert!(
-        err.contains("unknown field `bogus`"),
+        err.contains("`bogus:` is not a key of the briefing"),
         "the error was not shown:\n{err}"
     );
 }

@@ -87,8 +87,9 @@ fn dl_reading_place(page: usize, x: f32) -> usize {
 
 #[test]
 fn the_tri_fold_reads_cover_inside_then_back() {
-    let laid =
-        handbill::lay_out(&repo().join("briefings/london-protest-dl.yaml")).expect("it builds");
+    let laid = handbill::Build::new(repo().join("briefings/london-protest-dl.yaml"))
+        .lay_out()
+        .expect("it builds");
     let pages = &laid.pages.pages;
     let runs: Vec<(usize, f32, &str)> = pages
         .iter()

@@ -33,12 +33,9 @@ fn boxes(page: &Page) -> Vec<(f32, f32, f32, f32, String)> {
 }
 
 fn check(briefing: &str) {
-    let laid = handbill::lay_out(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join(briefing)
-            .as_path(),
-    )
-    .unwrap();
+    let laid = handbill::Build::new(Path::new(env!("CARGO_MANIFEST_DIR")).join(briefing))
+        .lay_out()
+        .unwrap();
     assert!(laid.pages.warnings.is_empty(), "{:?}", laid.pages.warnings);
     for (n, page) in laid.pages.pages.iter().enumerate() {
         // 8 mm: nothing is set closer to the edge of the sheet.

@@ -372,7 +372,8 @@ fn a_png_keeps_nothing_but_its_pixels_and_profile() {
         b"TRAILING-SECRET",
     ]
     .concat();
-    let dir = leaflet_with("phone-png", &noted, "noted.png", "screen");
+    // Archive keeps the original pixels (screen builds scale them down).
+    let dir = leaflet_with("phone-png", &noted, "noted.png", "archive");
     let pdf = dir.join("out/b.pdf");
     let list = image_list(&pdf);
     assert_eq!(list.len(), 1, "{list:?}");
@@ -416,4 +417,26 @@ fn a_png_keeps_nothing_but_its_pixels_and_profile() {
         buf
     };
     assert!(samples == decode(&png), "the same pixels");
+
+    // Scaled down and saved again for the screen: still nothing but the
+    // pixels and the profile.
+    let dir = leaflet_with("phone-png-screen", &noted, "noted.png", "screen");
+    let pdf = dir.join("out/b.pdf");
+    let list = image_list(&pdf);
+    assert!(list.len() == 1 && list[0].0 < 1800, "scaled down: {list:?}");
+    let all = everything_in(&pdf);
+    for (what, bytes) in secrets() {
+        if what.contains("second")
+            || ["FlashPix", "MPF", "the JFIF thumbnail", "XMP"].contains(&what)
+        {
+            continue;
+        }
+        assert!(!find(&all, &bytes), "screen: {what} is in the PDF");
+    }
+    assert!(!find(&all, b"Jane Doe"), "screen: the profile's name");
+    assert_eq!(
+        image_profile(&pdf).as_deref(),
+        Some(ADOBE_RGB),
+        "screen: ICC kept"
+    );
 }

@@ -1,5 +1,5 @@
 //! Property tests: random and mutated input through the whole pipeline, via
-//! the library (`handbill::lay_out`, `handbill::build`).
+//! the library (`handbill::Build`: `lay_out` and `pdf`).
 //!
 //! - `random_markdown_sections_never_panic`: random Markdown as a section of
 //!   a briefing pack: no panic, done in 10 s, an Ok PDF parses with lopdf.
@@ -224,9 +224,7 @@ fn random_markdown_sections_never_panic() {
         )
         .unwrap();
         let b = briefing.clone();
-        let built = bounded("build", move || {
-            handbill::build(&b, &handbill::BuildOptions::default())
-        })?;
+        let built = bounded("build", move || handbill::Build::new(&b).pdf())?;
         match built {
             Ok(built) => {
                 ok.set(ok.get() + 1);
@@ -292,7 +290,7 @@ fn mutate(original: &[u8], mutations: &[Mutation]) -> Vec<u8> {
 }
 
 #[test]
-fn mutated_briefings_never_panic() {
+fn mutated_briefings_never_panic_nor_speak_a_librarys_words() {
     let dir = project("prop-mutate");
     let original = std::fs::read(repo().join("briefings/london-protest-leaflet.yaml")).unwrap();
     let briefing = dir.join("briefings/b.yaml");
@@ -302,9 +300,20 @@ fn mutated_briefings_never_panic() {
         let bytes = mutate(&original, &mutations);
         std::fs::write(&briefing, &bytes).unwrap();
         let b = briefing.clone();
-        match bounded("lay_out", move || handbill::lay_out(&b).map(|_| ()))? {
+        match bounded("lay_out", move || {
+            handbill::Build::new(&b).lay_out().map(|_| ())
+        })? {
             Ok(()) => ok.set(ok.get() + 1),
-            Err(_) => err.set(err.get() + 1),
+            Err(e) => {
+                // Refused in handbill's words, never a library's.
+                let said = e.to_string();
+                if let Some(words) = library_words(&said) {
+                    return Err(TestCaseError::fail(format!(
+                        "a library's words ({words:?}) reach the user:\n{said}"
+                    )));
+                }
+                err.set(err.get() + 1)
+            }
         }
         Ok(())
     });
@@ -375,6 +384,7 @@ fn leaflet_with(headline: &str, standfirst: &str, when: &str, organisers: &str) 
 fn is_markup_error(e: &handbill::Error) -> bool {
     e.message.contains("of the markup that template")
         || e.message.contains("not valid Handlebars")
+        || e.message.starts_with("the template's")
         || e.message.contains("could not be filled in")
 }
 
@@ -394,9 +404,7 @@ fn briefing_values_are_always_escaped() {
         )
         .unwrap();
         let b = briefing.clone();
-        let built = bounded("build", move || {
-            handbill::build(&b, &handbill::BuildOptions::default())
-        })?;
+        let built = bounded("build", move || handbill::Build::new(&b).pdf())?;
         match built {
             Ok(built) => {
                 ok.set(ok.get() + 1);
@@ -430,7 +438,7 @@ fn markup_characters_in_values_print_as_text() {
     let briefing = dir.join("briefings/b.yaml");
     let headline = "A<b>&amp;\"{{x}}\"]]></p>";
     std::fs::write(&briefing, leaflet_with(headline, "s", "w", "o")).unwrap();
-    let built = handbill::build(&briefing, &handbill::BuildOptions::default()).unwrap();
+    let built = handbill::Build::new(&briefing).pdf().unwrap();
     let out = dir.join("out.pdf");
     std::fs::write(&out, &built.pdf).unwrap();
     let text: String = Pdf::open(&out)
@@ -454,7 +462,7 @@ fn control_characters_in_values_do_not_break_the_markup() {
     for c in ['\u{b}', '\u{c}', '\u{1}', '\u{fffe}'] {
         let headline = format!("Free{c}them");
         std::fs::write(&briefing, leaflet_with(&headline, "s", "w", "o")).unwrap();
-        match handbill::build(&briefing, &handbill::BuildOptions::default()) {
+        match handbill::Build::new(&briefing).pdf() {
             Ok(_) => {}
             Err(e) => assert!(!is_markup_error(&e), "U+{:04X}: {e}", c as u32),
         }
@@ -527,10 +535,8 @@ fn png_text_notes_never_reach_the_pdf() {
         let secret = format!("SECRET {secret}");
         std::fs::write(dir.join("assets/noted.png"), png_with_notes(&secret)).unwrap();
         let b = briefing.clone();
-        let built = bounded("build", move || {
-            handbill::build(&b, &handbill::BuildOptions::default())
-        })?
-        .map_err(|e| TestCaseError::fail(format!("the leaflet did not build: {e}")))?;
+        let built = bounded("build", move || handbill::Build::new(&b).pdf())?
+            .map_err(|e| TestCaseError::fail(format!("the leaflet did not build: {e}")))?;
         let doc = lopdf::Document::load_mem(&built.pdf).unwrap();
         let mut all = built.pdf.clone();
         for obj in doc.objects.values() {
@@ -567,7 +573,7 @@ fn pack_with_section(name: &str, body: &str) -> Result<handbill::Built, handbill
         "profile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nsections: [overview]\n",
     )
     .unwrap();
-    handbill::build(&briefing, &handbill::BuildOptions::default())
+    handbill::Build::new(&briefing).pdf()
 }
 
 /// Once a bug (fixed): a word in a

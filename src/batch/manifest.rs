@@ -41,6 +41,9 @@ pub struct Entry {
     pub output: String,
     /// The fingerprint of its imposed copy (`NAME-imposed.pdf`), if it has one.
     pub imposed: Option<String>,
+    /// The PDF is out of date: the last build of it failed, and left it as
+    /// the build before wrote it. Written as a sixth field, `failed`.
+    pub failed: bool,
 }
 
 /// The entries, by the PDF's file name (`NAME.pdf`).
@@ -202,6 +205,10 @@ fn line(name: &str, entry: &Entry) -> String {
     ]
     .map(escape)
     .join("\t");
+    let body = match entry.failed {
+        true => format!("{body}\tfailed"),
+        false => body,
+    };
     format!("{body}\t{:016x}\n", check(&body))
 }
 
@@ -225,7 +232,8 @@ fn parse(line: &str) -> Option<(String, Entry)> {
     if u64::from_str_radix(sum, 16).ok()? != check(body) || sum.len() != 16 {
         return None;
     }
-    let fields: Vec<String> = body.split('\t').map(unescape).collect();
+    let mut fields: Vec<String> = body.split('\t').map(unescape).collect();
+    let failed = fields.len() == 6 && fields.pop().is_some_and(|f| f == "failed");
     let [name, briefing, inputs, output, imposed] = <[String; 5]>::try_from(fields).ok()?;
     if !plain_pdf_name(&name) {
         return None;
@@ -237,6 +245,7 @@ fn parse(line: &str) -> Option<(String, Entry)> {
             inputs,
             output,
             imposed: (imposed != "-").then_some(imposed),
+            failed,
         },
     ))
 }
@@ -305,6 +314,7 @@ mod tests {
             inputs: "i".repeat(32),
             output: output.into(),
             imposed: None,
+            failed: false,
         }
     }
 
@@ -319,6 +329,15 @@ mod tests {
         let mut records = Records::new();
         apply(&mut records, &text);
         assert_eq!(records.get("a-b.pdf"), Some(&odd));
+        // The mark of a failed build round-trips; a line without it is not failed.
+        let failed = Entry {
+            failed: true,
+            ..odd.clone()
+        };
+        apply(&mut records, &line("c.pdf", &failed));
+        assert_eq!(records.get("c.pdf"), Some(&failed));
+        assert!(!records["a-b.pdf"].failed);
+        assert!(line("c.pdf", &failed).contains("\tfailed\t"));
         // Cut short: no line end.
         let mut records = Records::new();
         apply(&mut records, &text[..text.len() - 1]);

@@ -67,7 +67,7 @@ pub fn remove_unlisted(jobs: &[Job], out: &Path) -> Vec<Stale> {
         everything.insert(pdf.clone());
         let names = making.entry(key).or_insert_with(|| Some(BTreeSet::new()));
         match names {
-            Some(set) if job.briefing_read => {
+            Some(set) if job.briefing_read() => {
                 set.insert(pdf);
             }
             _ => *names = None,

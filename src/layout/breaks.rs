@@ -46,6 +46,12 @@ pub fn hyphenation_points(word: &str, lang: Lang, memo: &HyphenationMemo) -> Vec
         return Vec::new();
     }
     let cyrillic = word.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c));
+    // hypher has no Kazakh patterns, and Russian ones would break Kazakh
+    // words where Kazakh does not: a word with a letter of Kazakh's own is
+    // never hyphenated by them, whatever the text's language.
+    if word.chars().any(is_kazakh_letter) {
+        return Vec::new();
+    }
     let patterns = match (cyrillic, lang) {
         (true, Lang::Russian | Lang::English | Lang::Other) => hypher::Lang::Russian,
         // Latin words in a Russian text are the profile's untranslated
@@ -68,6 +74,11 @@ pub fn hyphenation_points(word: &str, lang: Lang, memo: &HyphenationMemo) -> Vec
         .set(memo.weight.get() + word.len() + points.len() * 8 + 48);
     (memo.points.borrow_mut()).insert(word.into(), points.clone());
     points
+}
+
+/// The letters Kazakh's Cyrillic alphabet has and Russian's has not.
+fn is_kazakh_letter(c: char) -> bool {
+    "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(c)
 }
 
 /// Where lines may break: the Unicode rules, and in web addresses also
@@ -175,6 +186,18 @@ mod tests {
         );
         assert_eq!(cut("2011", Lang::English), "2011");
         assert_eq!(cut("independent", Lang::Kazakh), "independent");
+        // Kazakh is set without hyphens: hypher has no Kazakh patterns, and
+        // a Kazakh word in any text is spared the Russian ones.
+        for lang in [Lang::Kazakh, Lang::Russian, Lang::English] {
+            assert_eq!(cut("мемлекеттік", lang), "мемлекеттік", "{lang:?}");
+            assert_eq!(cut("Жаңаөзендегі", lang), "Жаңаөзендегі", "{lang:?}");
+        }
+        assert_eq!(cut("государство", Lang::Kazakh), "государство");
+        // Russian patterns would cut it so: the letters Russian has not.
+        assert_ne!(
+            hypher::hyphenate("мемлекеттік", hypher::Lang::Russian).count(),
+            1
+        );
     }
 
     #[test]

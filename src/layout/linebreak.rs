@@ -229,6 +229,39 @@ pub fn total_fit(items: &[Item], measure: &dyn Fn(usize) -> f32, params: &Params
     para.describe(&chosen, params)
 }
 
+/// How many items of a long paragraph are broken at a time (see
+/// [`total_fit_head`]): some 2,500 words, about 250 lines of a briefing
+/// pack. Paragraphs up to this size are broken whole, as the paper says.
+pub const WINDOW_ITEMS: usize = 8192;
+
+/// Total-fit breaking of the first part of a longer paragraph. `items` are
+/// its first items (about [`WINDOW_ITEMS`]), ended by the caller as a
+/// paragraph is; only the breaks before item `head` are kept (at least one).
+/// What comes later changes the choice of a break only a few lines back, so
+/// the kept lines are those the whole paragraph would get, near enough; the
+/// caller goes on from the last kept break. Breaking a paragraph this way,
+/// a window at a time, takes time and memory in proportion to its length,
+/// where breaking the rest of it again for every page would take the square.
+/// `total_demerits` is the window's.
+pub fn total_fit_head(
+    items: &[Item],
+    measure: &dyn Fn(usize) -> f32,
+    params: &Params,
+    head: usize,
+) -> Breaking {
+    let mut breaking = total_fit(items, measure, params);
+    let keep = breaking
+        .breaks
+        .iter()
+        .take_while(|b| b.index < head)
+        .count()
+        .clamp(1.min(breaking.breaks.len()), breaking.breaks.len());
+    breaking.breaks.truncate(keep);
+    breaking.overfull.retain(|&line| line < keep);
+    breaking.underfull.retain(|&line| line < keep);
+    breaking
+}
+
 /// First-fit (greedy) breaking of the same items, as browsers and word
 /// processors do: each line takes as much as fits, using the glue's shrink if
 /// need be (as Knuth & Plass's "first fit" does). A word too wide for any
@@ -1866,5 +1899,60 @@ mod tests {
             );
             assert!(greedy.breaks.len() >= result.breaks.len() - 5);
         }
+    }
+
+    /// A long paragraph broken a window at a time, as the layout does,
+    /// starting again from the last break each window keeps, gets the lines
+    /// it gets broken whole; and each window costs the same, however long
+    /// the paragraph.
+    #[test]
+    fn a_long_paragraph_broken_a_window_at_a_time_gets_the_same_lines() {
+        let text = vec![SAMPLE; 150].join(" ");
+        let items = paragraph(&text, true);
+        assert!(items.len() > 3 * WINDOW_ITEMS, "{}", items.len());
+        let measure = |_: usize| 220.0;
+        let params = Params::default();
+        let whole = total_fit(&items, &measure, &params);
+        let mut windowed: Vec<usize> = Vec::new();
+        let mut start = 0;
+        let mut windows = 0;
+        while start < items.len() {
+            windows += 1;
+            let end = (start + WINDOW_ITEMS).min(items.len());
+            let mut window = items[start..end].to_vec();
+            let last = end == items.len();
+            if !last {
+                end_paragraph(&mut window);
+            }
+            let b = if last {
+                total_fit(&window, &measure, &params)
+            } else {
+                total_fit_head(&window, &measure, &params, window.len() / 2)
+            };
+            assert!(!b.breaks.is_empty());
+            assert!(last || b.breaks.iter().all(|br| br.index < window.len() / 2));
+            windowed.extend(b.breaks.iter().map(|br| start + br.index));
+            let next = start + b.breaks.last().unwrap().index + 1;
+            // Glue after a break goes with it, as the layout's next line
+            // starts at the next word.
+            start = next
+                + items[next.min(items.len())..]
+                    .iter()
+                    .take_while(|i| !matches!(i, Item::Box { .. }))
+                    .count();
+            if last {
+                break;
+            }
+        }
+        assert!(windows >= 6, "{windows}");
+        let whole: Vec<usize> = whole
+            .breaks
+            .iter()
+            .map(|b| b.index.min(items.len() - 1))
+            .collect();
+        let windowed: Vec<usize> = windowed.iter().map(|&i| i.min(items.len() - 1)).collect();
+        // Each window starts with fresh demerits, so a line after a seam
+        // could differ; on this text none does.
+        assert_eq!(windowed, whole);
     }
 }

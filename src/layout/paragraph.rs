@@ -14,7 +14,7 @@ use crate::layout::breaks::HyphenationMemo;
 use crate::layout::font::{Hyphenation, Shaper};
 #[cfg(test)]
 use crate::layout::linebreak::first_fit;
-use crate::layout::linebreak::{INFINITY, Item, Params, total_fit};
+use crate::layout::linebreak::{INFINITY, Item, Params, WINDOW_ITEMS, total_fit, total_fit_head};
 use crate::layout::pages::{GlyphRun, PlacedGlyph};
 use crate::layout::words::{Atom, Piece, Word, shape_words};
 use crate::theme::{Align, Style};
@@ -38,7 +38,9 @@ pub struct Paragraph {
     lines_set: std::rc::Rc<std::cell::RefCell<LinesSet>>,
 }
 
-type LinesSet = std::collections::HashMap<(Pos, u32), std::rc::Rc<Vec<(Pos, Line)>>>;
+/// Keyed by where the lines start, the measure, and whether only the next
+/// window of a long paragraph was set (see [`Paragraph::lines_ahead`]).
+type LinesSet = std::collections::HashMap<(Pos, u32, bool), std::rc::Rc<Vec<(Pos, Line)>>>;
 
 /// The text of a paragraph, shaped.
 #[derive(Debug)]
@@ -57,7 +59,7 @@ impl std::ops::Deref for Paragraph {
     }
 }
 
-type BreaksFound = std::collections::HashMap<(Pos, u32), Vec<(Pos, bool)>>;
+type BreaksFound = std::collections::HashMap<(Pos, u32, bool), Vec<(Pos, bool)>>;
 
 /// A place in a paragraph: a word, and a glyph of it (after a hyphenation
 /// break, a line starts inside a word).
@@ -352,14 +354,20 @@ impl Paragraph {
     /// The Knuth–Plass items for the paragraph from `start`, and for each
     /// possible break the place the next line starts and whether the line
     /// ends hyphenated.
-    fn items(&self, start: Pos) -> (Vec<Item>, Vec<Option<(Pos, bool)>>) {
+    /// At most about `limit` items are made (whole words), then the ending.
+    fn items(&self, start: Pos, limit: usize) -> (Vec<Item>, Vec<Option<(Pos, bool)>>) {
         let mut items = Vec::new();
         let mut after: Vec<Option<(Pos, bool)>> = Vec::new();
         let mut push = |item: Item, at: Option<(Pos, bool)>, items: &mut Vec<Item>| {
             items.push(item);
             after.push(at);
         };
+        let mut stop = self.words.len();
         for (wi, word) in self.words.iter().enumerate().skip(start.word) {
+            if items.len() >= limit {
+                stop = wi;
+                break;
+            }
             let from = if wi == start.word { start.glyph } else { 0 };
             let mut cut = from;
             if let (Some((_, hyphen_width)), [piece]) = (word.hyphen, word.pieces.as_slice()) {
@@ -458,7 +466,7 @@ impl Paragraph {
             },
             Some((
                 Pos {
-                    word: self.words.len(),
+                    word: stop,
                     glyph: 0,
                 },
                 false,
@@ -470,18 +478,21 @@ impl Paragraph {
 
     /// Where the lines from `start` end, by total-fit (Knuth–Plass) line
     /// breaking: each break as (next line's start, hyphenated).
-    fn breaks(&self, start: Pos, measure: f32) -> Vec<(Pos, bool)> {
-        let key = (start, measure.to_bits());
+    /// With `window`, only the breaks of the next window of a long
+    /// paragraph ([`total_fit_head`]).
+    fn breaks(&self, start: Pos, measure: f32, window: bool) -> Vec<(Pos, bool)> {
+        let key = (start, measure.to_bits(), window);
         if let Some(found) = self.breaks_found.borrow().get(&key) {
             return found.clone();
         }
-        let out = self.find_breaks(start, measure);
+        let out = self.find_breaks(start, measure, window);
         self.breaks_found.borrow_mut().insert(key, out.clone());
         out
     }
 
-    fn find_breaks(&self, start: Pos, measure: f32) -> Vec<(Pos, bool)> {
-        let (items, after) = self.items(start);
+    fn find_breaks(&self, start: Pos, measure: f32, window: bool) -> Vec<(Pos, bool)> {
+        let limit = if window { WINDOW_ITEMS } else { usize::MAX };
+        let (items, after) = self.items(start, limit);
         let indent = if start == Pos::START {
             self.first_indent
         } else {
@@ -498,17 +509,23 @@ impl Paragraph {
             ragged: (self.align != Align::Justify).then_some(self.leading * 2.5),
             ..Params::default()
         };
-        let breaking = total_fit(&items, &measure_of, &params);
+        let cut = after.last().copied().flatten().map(|(end, _)| end);
+        let breaking = match cut {
+            Some(end) if end.word < self.words.len() => {
+                total_fit_head(&items, &measure_of, &params, items.len() / 2)
+            }
+            _ => total_fit(&items, &measure_of, &params),
+        };
         let mut out: Vec<(Pos, bool)> = breaking
             .breaks
             .iter()
             .filter_map(|b| {
                 after.get(b.index).copied().flatten().or_else(|| {
                     (b.index >= items.len()).then_some((
-                        Pos {
+                        cut.unwrap_or(Pos {
                             word: self.words.len(),
                             glyph: 0,
-                        },
+                        }),
                         false,
                     ))
                 })
@@ -522,21 +539,58 @@ impl Paragraph {
     /// the lines with the place each starts, shared with every other caller
     /// that asks for the same (placing them copies what it places).
     pub fn lines(&self, start: Pos, measure: f32) -> std::rc::Rc<Vec<(Pos, Line)>> {
-        let key = (start, measure.to_bits());
+        self.lines_set_or_found(start, measure, false)
+    }
+
+    /// The next lines from `start`, and where the paragraph goes on after
+    /// them (`None`: they end it). A paragraph of up to
+    /// [`WINDOW_ITEMS`] items from `start` gets all its [`lines`](Self::lines);
+    /// a longer one (a pasted book) only those of its next window, so that
+    /// setting it page by page takes time in proportion to its length.
+    pub fn lines_ahead(
+        &self,
+        start: Pos,
+        measure: f32,
+    ) -> (std::rc::Rc<Vec<(Pos, Line)>>, Option<Pos>) {
+        // Items per word at most: the word, its space, two per hyphen.
+        let mut items = 0;
+        let long = self.words.get(start.word..).unwrap_or(&[]).iter().any(|w| {
+            items += 2 + 2 * w.hyphens.len();
+            items > WINDOW_ITEMS
+        });
+        if !long {
+            return (self.lines(start, measure), None);
+        }
+        let lines = self.lines_set_or_found(start, measure, true);
+        let rest = self
+            .breaks(start, measure, true)
+            .last()
+            .map(|(end, _)| *end)
+            .filter(|end| end.word < self.words.len());
+        (lines, rest)
+    }
+
+    fn lines_set_or_found(
+        &self,
+        start: Pos,
+        measure: f32,
+        window: bool,
+    ) -> std::rc::Rc<Vec<(Pos, Line)>> {
+        let key = (start, measure.to_bits(), window);
         if let Some(set) = self.lines_set.borrow().get(&key) {
             return set.clone();
         }
         // Kept as a copy, which has no room to spare: the lines are built
         // up a glyph at a time and kept as long as the paragraph.
-        let out = std::rc::Rc::new(self.set_lines(start, measure).clone());
+        let out = std::rc::Rc::new(self.set_lines(start, measure, window).clone());
         self.lines_set.borrow_mut().insert(key, out.clone());
         out
     }
 
-    fn set_lines(&self, start: Pos, measure: f32) -> Vec<(Pos, Line)> {
+    fn set_lines(&self, start: Pos, measure: f32, window: bool) -> Vec<(Pos, Line)> {
         let mut out = Vec::new();
         let mut from = start;
-        for (to, hyphenated) in self.breaks(start, measure) {
+        for (to, hyphenated) in self.breaks(start, measure, window) {
             if to <= from {
                 continue;
             }
@@ -561,7 +615,7 @@ impl Paragraph {
     /// comparison and measuring.
     #[cfg(test)]
     fn greedy_lines(&self, measure: f32) -> Vec<(Pos, Line)> {
-        let (items, after) = self.items(Pos::START);
+        let (items, after) = self.items(Pos::START, usize::MAX);
         let breaking = first_fit(
             &items,
             &|_| measure,

@@ -15,7 +15,7 @@ use krilla::geom::{PathBuilder, Rect, Transform};
 use krilla::page::PageSettings;
 
 use super::marks::{Mark, Sheet};
-use super::{PdfOptions, draw_marks, draw_page, finish, start};
+use super::{PdfOptions, draw_marks, draw_page, finish, for_screen, largest_placements, start};
 use crate::error::{Error, Result};
 use crate::layout::Pages;
 use crate::length::MM;
@@ -231,6 +231,20 @@ pub fn write_imposed(
     }
     let layout = imposition.layout(first.width, first.height, first.bleed)?;
     let marks = layout.marks();
+    // Each copy is drawn as on its own page with bleed, clipped to its
+    // bleed box so it cannot spill onto its neighbour.
+    let sheet = Sheet {
+        media_width: first.width,
+        media_height: first.height,
+        origin: (0.0, 0.0),
+        trim_width: first.width,
+        trim_height: first.height,
+        bleed: first.bleed,
+        marks: Vec::new(),
+    };
+    let sheets = vec![sheet.clone(); pages.pages.len()];
+    let screen = for_screen(images, &largest_placements(pages, &sheets), options)?;
+    let images = screen.as_ref().unwrap_or(images);
     // Copies side by side for the press: nothing for a reader, so untagged.
     let (mut document, fonts, embedded) = start(images, options, false)?;
     let mut tagger = super::tags::Tagger::new(&[]);
@@ -246,17 +260,6 @@ pub fn write_imposed(
         let mut pdf_page = document.start_page_with(settings);
         {
             let mut surface = pdf_page.surface();
-            // Each copy is drawn as on its own page with bleed, clipped to its
-            // bleed box so it cannot spill onto its neighbour.
-            let sheet = Sheet {
-                media_width: first.width,
-                media_height: first.height,
-                origin: (0.0, 0.0),
-                trim_width: first.width,
-                trim_height: first.height,
-                bleed: first.bleed,
-                marks: Vec::new(),
-            };
             for (x, y) in &layout.slots {
                 // Bleed on the sheet's outer sides; at a shared cut, the trim.
                 let b = layout.bleed;

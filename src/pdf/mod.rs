@@ -44,6 +44,8 @@ pub mod marks;
 mod metadata;
 mod objects;
 pub mod pdfx;
+mod refused;
+pub mod resample;
 pub mod tags;
 
 /// The CMYK profile print output is made for (FOGRA39, coated offset
@@ -71,6 +73,10 @@ pub struct PdfOptions {
     /// Seconds since 1970 for the document's dates (`SOURCE_DATE_EPOCH`);
     /// without it the PDF carries no date at all.
     pub date: Option<i64>,
+    /// The resolution pictures are scaled down to in screen output (RGB,
+    /// not archival), from the briefing or format; none:
+    /// [`crate::picture::DEFAULT_SCREEN_PPI`]. Print and archive keep the originals.
+    pub screen_ppi: Option<f32>,
 }
 
 /// Writes `pages` as a PDF.
@@ -79,13 +85,15 @@ pub fn write(
     images: &BTreeMap<String, Picture>,
     options: &PdfOptions,
 ) -> Result<Vec<u8>> {
-    let (mut document, fonts, embedded) = start(images, options, true)?;
-    let mut tagger = Tagger::new(&pages.structure);
     let sheets: Vec<Sheet> = pages
         .pages
         .iter()
         .map(|p| Sheet::for_page(p, options.marks))
         .collect();
+    let screen = for_screen(images, &largest_placements(pages, &sheets), options)?;
+    let images = screen.as_ref().unwrap_or(images);
+    let (mut document, fonts, embedded) = start(images, options, true)?;
+    let mut tagger = Tagger::new(&pages.structure);
     for (index, (page, sheet)) in pages.pages.iter().zip(&sheets).enumerate() {
         tagger.start_page(index);
         let (tx, ty, tw, th) = sheet.trim_box();
@@ -172,7 +180,7 @@ fn finish(
             return Error::new(format!("{picture} is damaged and cannot be printed: {reason}"))
                 .help("open it in an image editor and save it again as PNG or JPEG, or use another picture");
         }
-        Error::new(format!("the PDF could not be written: {e:?}"))
+        refused::refused(&e)
     })?;
     if options.color != ColorMode::Cmyk {
         return Ok(bytes);
@@ -187,6 +195,54 @@ fn finish(
              (`--profile screen` builds without this step)",
         )
     })
+}
+
+/// The largest size each picture is drawn at on `pages`, in points, its
+/// bleed included.
+fn largest_placements(pages: &Pages, sheets: &[Sheet]) -> BTreeMap<String, (f32, f32)> {
+    let mut largest: BTreeMap<String, (f32, f32)> = BTreeMap::new();
+    for (page, sheet) in pages.pages.iter().zip(sheets) {
+        for placed in &page.items {
+            if let Item::Image {
+                key,
+                x,
+                y,
+                width,
+                height,
+            } = &placed.item
+            {
+                let (_, _, w, h) = image_place(sheet, (*x, *y, *width, *height)).0;
+                let entry = largest.entry(key.clone()).or_default();
+                *entry = (entry.0.max(w), entry.1.max(h));
+            }
+        }
+    }
+    largest
+}
+
+/// In screen output, the pictures scaled down to the resolution the screen
+/// needs ([`resample`]); none: the originals are embedded.
+fn for_screen(
+    images: &BTreeMap<String, Picture>,
+    placed: &BTreeMap<String, (f32, f32)>,
+    options: &PdfOptions,
+) -> Result<Option<BTreeMap<String, Picture>>> {
+    if options.color != ColorMode::Rgb || options.archival {
+        return Ok(None);
+    }
+    let ppi = options
+        .screen_ppi
+        .unwrap_or(crate::picture::DEFAULT_SCREEN_PPI);
+    let mut out = images.clone();
+    for (key, pic) in &mut out {
+        let Some(size) = placed.get(key) else {
+            continue;
+        };
+        if let Some(small) = resample::for_screen(key, pic, *size, ppi)? {
+            *pic = small;
+        }
+    }
+    Ok(Some(out))
 }
 
 /// A new krilla document for `options`, with the bundled fonts and the
@@ -362,6 +418,27 @@ fn draw_page(
     tagger.end(surface);
 }
 
+/// Where a picture placed at `place` is drawn, the box it is clipped to,
+/// and whether it runs into the bleed (then it is enlarged to cover it).
+#[allow(clippy::type_complexity)]
+fn image_place(
+    sheet: &Sheet,
+    place: (f32, f32, f32, f32),
+) -> ((f32, f32, f32, f32), (f32, f32, f32, f32), bool) {
+    let (x, y, w, h) = place;
+    let (bx, by, bw, bh) = sheet.bled(x, y, w, h);
+    let bled = (bx, by, bw, bh) != (x, y, w, h);
+    let drawn = if bled {
+        // Cover the larger area, keeping the picture's proportions.
+        let scale = (bw / w).max(bh / h);
+        let (cw, ch) = (w * scale, h * scale);
+        (bx + (bw - cw) / 2.0, by + (bh - ch) / 2.0, cw, ch)
+    } else {
+        (x, y, w, h)
+    };
+    (drawn, (bx, by, bw, bh), bled)
+}
+
 /// A picture, fitted to its place; one that touches the trim edge is
 /// enlarged to cover the bleed there and clipped to it.
 fn draw_image(
@@ -370,17 +447,7 @@ fn draw_image(
     sheet: &Sheet,
     place: (f32, f32, f32, f32),
 ) {
-    let (x, y, w, h) = place;
-    let (bx, by, bw, bh) = sheet.bled(x, y, w, h);
-    let bled = (bx, by, bw, bh) != (x, y, w, h);
-    let (dx, dy, dw, dh) = if bled {
-        // Cover the larger area, keeping the picture's proportions.
-        let scale = (bw / w).max(bh / h);
-        let (cw, ch) = (w * scale, h * scale);
-        (bx + (bw - cw) / 2.0, by + (bh - ch) / 2.0, cw, ch)
-    } else {
-        (x, y, w, h)
-    };
+    let ((dx, dy, dw, dh), (bx, by, bw, bh), bled) = image_place(sheet, place);
     let Some(size) = Size::from_wh(dw, dh) else {
         return;
     };

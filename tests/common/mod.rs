@@ -393,3 +393,73 @@ pub fn build_pdf(dir: &Path, briefing: &str) -> Pdf {
     let name = Path::new(briefing).file_stem().unwrap().to_string_lossy();
     Pdf::open(&dir.join("out").join(format!("{name}.pdf")))
 }
+
+/// Phrases of the libraries handbill reads its inputs with (serde,
+/// serde-saphyr and its parser, Handlebars, roxmltree, krilla, qrcode, the
+/// image decoders, std's I/O errors), taken from their sources: none may
+/// reach the user, who gets handbill's own words instead.
+pub const LIBRARY_WORDS: &[&str] = &[
+    // serde
+    "invalid type:",
+    "invalid value:",
+    "invalid length",
+    "unknown field",
+    "unknown variant",
+    "missing field",
+    "expected one of",
+    // serde-saphyr and granit-parser
+    "mapping values are not allowed",
+    "did not find expected",
+    "while parsing a",
+    "while scanning a",
+    "tabs disallowed",
+    "tab cannot be used",
+    "unclosed bracket",
+    "illegal placement",
+    "unexpected end of input",
+    "unexpected EOF",
+    "expected string scalar",
+    "mapping start",
+    "sequence start",
+    "weak recursion",
+    "Option<",
+    "non-finite",
+    "configured policy",
+    "DuplicateKeyPolicy",
+    "duplicate mapping key",
+    "from_str_multiple",
+    "unsupported tag",
+    "unknown anchor",
+    "budget breached",
+    "externally tagged",
+    "invalid u64",
+    "invalid floating point",
+    "null into string",
+    // Handlebars
+    "RenderError",
+    "Error rendering",
+    "Helper not found",
+    "Failed to access variable",
+    "invalid handlebars syntax",
+    "Template not found",
+    "Partial not found",
+    "Helper/Decorator",
+    "Invalid param type",
+    "expected escape, expression",
+    // roxmltree
+    "malformed entity reference",
+    "DTD detected",
+    "unknown token",
+    "unexpected end of stream",
+    "unknown entity reference",
+    // krilla, qrcode, the image decoders, std
+    "validation failed with",
+    "data too long",
+    "limits are exceeded",
+    "(os error",
+];
+
+/// The first of `LIBRARY_WORDS` in `text`, if any.
+pub fn library_words(text: &str) -> Option<&'static str> {
+    LIBRARY_WORDS.iter().copied().find(|w| text.contains(w))
+}

@@ -265,7 +265,8 @@ impl Engine<'_> {
                         *space_before
                     };
                     let measure = region.width - indent;
-                    let lines = para.lines(word, measure);
+                    // A long paragraph comes a window of lines at a time.
+                    let (lines, rest) = para.lines_ahead(word, measure);
                     let total: f32 = lines.iter().map(|(_, l)| l.height).sum();
                     // A heading keeps its first line company with the next block's first lines.
                     let mut need_after = 0.0;
@@ -285,6 +286,10 @@ impl Engine<'_> {
                             heading.as_ref(),
                             *mark,
                         );
+                        if let Some(next) = rest {
+                            word = next;
+                            continue;
+                        }
                         region.top += space_after;
                         i += 1;
                         word = Pos::START;
@@ -298,7 +303,7 @@ impl Engine<'_> {
                     if k > 0 && k < 2 && lines.len() > 1 && !(region.empty && word == Pos::START) {
                         k = 0; // no orphan: a lone first line at the foot
                     }
-                    if k > 0 && lines.len() - k < 2 && k >= 3 {
+                    if k > 0 && lines.len() - k < 2 && k >= 3 && rest.is_none() {
                         k -= 1; // no widow: a lone last line at the head
                     }
                     // A frame with only a footnote continued in it: the next
@@ -343,13 +348,15 @@ impl Engine<'_> {
                             heading.as_ref(),
                             *mark,
                         );
-                        if k == lines.len() {
+                        if k == lines.len() && rest.is_none() {
                             region.top += space_after;
                             i += 1;
                             word = Pos::START;
                             continue;
                         }
-                        word = lines[k].0;
+                        if let Some(next) = lines.get(k).map(|(p, _)| *p).or(rest) {
+                            word = next;
+                        }
                     }
                     self.next_frame(region, supply, CARRIED_NOTE_SHARE, (i, word))?;
                 }

@@ -1,0 +1,540 @@
+//! `handbill watch`: rebuilds a briefing's PDFs as soon as a file it was
+//! built from changes.
+//!
+//! The system tells handbill of changes (inotify on Linux, FSEvents on
+//! macOS, ReadDirectoryChangesW on Windows, through `notify`); nothing is
+//! polled, so an idle watch costs nothing however big the project. What is
+//! watched is exactly what each briefing read in its last build (see
+//! [`batch::Inputs`]): the folders those files are in, each on its own
+//! (editors save by writing a new file and renaming it over the old one, so
+//! a watch on the file itself would be lost), with the events filtered by
+//! file name; and the briefings' folders, for new briefings.
+//!
+//! [`Changes`] turns events into "these briefings need a rebuild"; [`run`]
+//! is the command.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::{Duration, Instant, SystemTime};
+
+use notify::event::{AccessKind, EventKind};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+
+use crate::BuildOptions;
+use crate::batch::{self, Batch, Inputs, Outcome};
+use crate::error::{Error, Result};
+
+/// How long a file must be quiet before it is read. An editor's save (a
+/// temporary file written, renamed over the old one, its backup made) takes
+/// a millisecond or two; 30 ms covers a slow disk and keeps a rebuild well
+/// within a tenth of a second of the save (see the README's measurements).
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
+
+/// How `watch` runs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Briefing files, folders of them, or patterns (none: `briefings/`).
+    pub paths: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub options: BuildOptions,
+    /// Rebuild even when a briefing's inputs are the same as they were.
+    pub force: bool,
+    /// Print only errors and out-of-date PDFs.
+    pub quiet: bool,
+    /// Print the typesetting report of each PDF built.
+    pub report: bool,
+    /// Clear the terminal before each rebuild.
+    pub clear: bool,
+}
+
+/// What the watch looks at: which files (and folders) make which briefings
+/// need a rebuild, every path made absolute and free of links.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Watched {
+    /// A file, and the briefings that read it.
+    files: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+    /// A folder every file of which counts, and the briefings that read it.
+    folders: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+    /// Folders a new briefing may appear in.
+    briefing_folders: BTreeSet<PathBuf>,
+    /// The output folder, whose changes are handbill's own.
+    out: Option<PathBuf>,
+}
+
+impl Watched {
+    /// What to watch for the briefings' `inputs` (by briefing file), new
+    /// briefings in `briefing_folders`, nothing in `out`.
+    pub fn new(
+        inputs: &BTreeMap<PathBuf, Inputs>,
+        briefing_folders: &[PathBuf],
+        out: &Path,
+    ) -> Watched {
+        let mut w = Watched {
+            briefing_folders: briefing_folders.iter().filter_map(|f| real(f)).collect(),
+            out: real(out),
+            ..Watched::default()
+        };
+        for (briefing, read) in inputs {
+            let Some(briefing) = real(briefing) else {
+                continue;
+            };
+            for file in &read.files {
+                if let Some(file) = real(file) {
+                    w.files.entry(file).or_default().insert(briefing.clone());
+                }
+            }
+            for folder in &read.folders {
+                if let Some(folder) = real(folder) {
+                    w.folders
+                        .entry(folder)
+                        .or_default()
+                        .insert(briefing.clone());
+                }
+            }
+        }
+        w
+    }
+
+    /// The folders to watch, each on its own: those of the files (that
+    /// exist), the whole folders, the briefings' folders.
+    pub fn folders(&self) -> BTreeSet<PathBuf> {
+        self.files
+            .keys()
+            .filter_map(|f| f.parent())
+            .map(Path::to_path_buf)
+            .chain(self.folders.keys().cloned())
+            .chain(self.briefing_folders.iter().cloned())
+            .filter(|f| f.is_dir())
+            .collect()
+    }
+
+    /// The briefings a change to `path` makes out of date: those that read
+    /// it, or the briefing itself if it is a briefing file (a new one too).
+    pub fn affected(&self, path: &Path) -> BTreeSet<PathBuf> {
+        let mut out = BTreeSet::new();
+        if batch::editor_junk(path) || self.out.as_ref().is_some_and(|o| path.starts_with(o)) {
+            return out;
+        }
+        if let Some(b) = self.files.get(path) {
+            out.extend(b.iter().cloned());
+        }
+        if let Some(folder) = path.parent() {
+            if let Some(b) = self.folders.get(folder) {
+                out.extend(b.iter().cloned());
+            }
+            if self.briefing_folders.contains(folder)
+                && path.extension().is_some_and(|x| x == "yaml" || x == "yml")
+            {
+                out.insert(path.to_path_buf());
+            }
+        }
+        out
+    }
+}
+
+/// A path made absolute and free of links; a file that does not exist yet
+/// by its folder's real path. `None` if its folder does not exist.
+fn real(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Some(p);
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let parent = parent.unwrap_or(Path::new(".")).canonicalize().ok()?;
+    Some(parent.join(path.file_name()?))
+}
+
+/// Briefings that need a rebuild, and the files whose change says so, each
+/// by its real path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuild {
+    pub briefings: BTreeSet<PathBuf>,
+    pub changed: BTreeSet<PathBuf>,
+}
+
+/// The system's change events, debounced, turned into "these briefings
+/// need a rebuild".
+pub struct Changes {
+    watcher: RecommendedWatcher,
+    events: mpsc::Receiver<notify::Result<notify::Event>>,
+    debounce: Duration,
+    watched: Watched,
+    watching: BTreeSet<PathBuf>,
+}
+
+impl Changes {
+    /// Starts listening, with files quiet for `debounce` before they count.
+    pub fn new(debounce: Duration) -> Result<Changes> {
+        let (send, events) = mpsc::channel();
+        let watcher = notify::recommended_watcher(send).map_err(|e| {
+            Error::new(format!("handbill cannot watch for changes: {e}"))
+                .help("use `handbill build` after each change instead")
+        })?;
+        Ok(Changes {
+            watcher,
+            events,
+            debounce,
+            watched: Watched::default(),
+            watching: BTreeSet::new(),
+        })
+    }
+
+    /// Watches what `watched` names, and only that. A folder that cannot be
+    /// watched is said in the warnings returned.
+    pub fn set(&mut self, watched: Watched) -> Vec<String> {
+        let wanted = watched.folders();
+        let mut warnings = Vec::new();
+        for gone in self.watching.difference(&wanted) {
+            let _ = self.watcher.unwatch(gone);
+        }
+        for new in wanted.difference(&self.watching) {
+            if let Err(e) = self.watcher.watch(new, RecursiveMode::NonRecursive) {
+                warnings.push(format!(
+                    "{} is not watched: {e}; a change there needs `handbill build`",
+                    new.display()
+                ));
+            }
+        }
+        self.watching = wanted;
+        self.watched = watched;
+        warnings
+    }
+
+    /// Waits for a change that makes some briefings out of date, then
+    /// until the files have been quiet for the debounce delay (at most
+    /// `MOST` in all), so that a save in several steps is read once, whole.
+    /// `None` when the system stopped sending events. Between changes the
+    /// thread sleeps: an idle watch costs nothing.
+    pub fn wait(&mut self) -> Option<Rebuild> {
+        /// A file written without pause (a big copy) is read after this.
+        const MOST: Duration = Duration::from_millis(500);
+        let mut rebuild = Rebuild {
+            briefings: BTreeSet::new(),
+            changed: BTreeSet::new(),
+        };
+        while rebuild.briefings.is_empty() {
+            let event = self.events.recv().ok()?;
+            self.take(event, &mut rebuild);
+        }
+        let start = Instant::now();
+        while start.elapsed() < MOST {
+            match self.events.recv_timeout(self.debounce) {
+                Ok(event) => self.take(event, &mut rebuild),
+                Err(_) => break,
+            }
+        }
+        Some(rebuild)
+    }
+
+    /// Adds what `event` makes out of date to `rebuild`.
+    fn take(&self, event: notify::Result<notify::Event>, rebuild: &mut Rebuild) {
+        let Ok(event) = event else { return };
+        // Reading a file (a build does) changes nothing; closing one written does.
+        if let EventKind::Access(kind) = event.kind
+            && !matches!(kind, AccessKind::Close(_))
+        {
+            return;
+        }
+        for path in &event.paths {
+            let hit = self.watched.affected(path);
+            if !hit.is_empty() {
+                rebuild.changed.insert(path.clone());
+                rebuild.briefings.extend(hit);
+            }
+        }
+    }
+}
+
+/// Runs `handbill watch` until it is stopped. `list` gives the jobs for
+/// the briefings named on the command line, as `build` would.
+pub fn run(
+    settings: &Settings,
+    list: &dyn Fn(&[PathBuf]) -> Result<Vec<batch::Job>>,
+) -> Result<ExitCode> {
+    let mut changes = Changes::new(DEBOUNCE)?;
+    let folders = briefing_folders(&settings.paths);
+    // What each briefing read in its last build that read it, by its real path.
+    let mut known: BTreeMap<PathBuf, Inputs> = BTreeMap::new();
+    let mut pending: Option<Rebuild> = None;
+    let clear = settings.clear && std::io::stdout().is_terminal();
+    loop {
+        let started = Instant::now();
+        let listed = list(&settings.paths);
+        let jobs: Vec<batch::Job> = listed
+            .iter()
+            .flatten()
+            .filter(|j| {
+                pending
+                    .as_ref()
+                    .is_none_or(|r| real(&j.file).is_some_and(|f| r.briefings.contains(&f)))
+            })
+            .cloned()
+            .collect();
+        // A new file in the briefings' folder that is not one of the
+        // briefings named (or one deleted) builds nothing: say nothing.
+        let nothing = pending.is_some() && jobs.is_empty() && listed.is_ok();
+        if clear && !nothing {
+            print!("\x1b[2J\x1b[H");
+        }
+        if let Some(rebuild) = &pending
+            && !settings.quiet
+            && !nothing
+        {
+            let names: Vec<String> = rebuild.changed.iter().map(|p| shown(p)).collect();
+            println!("[{}] changed: {}", clock(), names.join(", "));
+        }
+        match listed {
+            Ok(_) if nothing => {}
+            Ok(all) => {
+                for s in batch::remove_unlisted(&all, &settings.out) {
+                    say_stale(&s);
+                }
+                let (outcomes, inputs) = build(settings, &jobs);
+                // Briefings that could not be read keep what they read
+                // before, and their own file.
+                for job in &jobs {
+                    let Some(file) = real(&job.file) else {
+                        continue;
+                    };
+                    let entry = known.entry(file.clone()).or_default();
+                    match inputs.get(&job.file) {
+                        Some(read) => *entry = read.clone(),
+                        None if !entry.files.contains(&file) => entry.files.push(file),
+                        None => {}
+                    }
+                }
+                let listed: BTreeSet<PathBuf> = all.iter().filter_map(|j| real(&j.file)).collect();
+                known.retain(|f, _| listed.contains(f));
+                summary(settings, &outcomes, started);
+            }
+            Err(e) => eprint!("{e}"),
+        }
+        for w in changes.set(Watched::new(&known, &folders, &settings.out)) {
+            eprintln!("warning: {w}");
+        }
+        if pending.is_none() && !settings.quiet {
+            println!("[{}] watching; press Ctrl-C to stop", clock());
+        }
+        let _ = std::io::stdout().flush();
+        pending = Some(changes.wait().ok_or_else(|| {
+            Error::new("the system stopped reporting changes to the files")
+                .help("start `handbill watch` again")
+        })?);
+    }
+}
+
+/// Builds `jobs`, saying what happened to each as it finishes.
+fn build(settings: &Settings, jobs: &[batch::Job]) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
+    let batch = Batch {
+        out: settings.out.clone(),
+        options: settings.options.clone(),
+        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        force: settings.force,
+        dry_run: false,
+    };
+    batch::run_with_inputs(jobs, &batch, &|_, job, outcome| match outcome {
+        Outcome::Built { built, path } => {
+            if !settings.quiet {
+                for w in &built.warnings {
+                    eprintln!("warning: {w}");
+                }
+                println!(
+                    "[{}] built {} ({} page{}) in {}",
+                    clock(),
+                    path.display(),
+                    built.pages,
+                    if built.pages == 1 { "" } else { "s" },
+                    batch::seconds(built.took)
+                );
+            }
+            if settings.report {
+                println!(
+                    "typesetting of {}.pdf: {}",
+                    job.name,
+                    built.report.summary()
+                );
+                for (what, list) in [
+                    ("overfull", &built.report.overfull),
+                    ("loose", &built.report.loose),
+                    ("widow or orphan", &built.report.widows_and_orphans),
+                ] {
+                    for item in list {
+                        println!("  {what}: {item}");
+                    }
+                }
+            }
+        }
+        Outcome::Unchanged { path } => {
+            if !settings.quiet {
+                println!("[{}] unchanged {}", clock(), path.display());
+            }
+        }
+        Outcome::Failed(e) => {
+            eprint!("{e}");
+            let name = format!("{}.pdf", job.name);
+            let pdf = settings.out.join(&name);
+            if batch::out_of_date(&settings.out, &name) {
+                eprintln!(
+                    "[{}] {} is out of date: its last build failed, so it is still the one built before; fix the error above and save again",
+                    clock(),
+                    pdf.display()
+                );
+            }
+        }
+    })
+}
+
+fn summary(settings: &Settings, outcomes: &[Outcome], started: Instant) {
+    let failed = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Failed(_)))
+        .count();
+    if settings.quiet && failed == 0 {
+        return;
+    }
+    let built = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Built { .. }))
+        .count();
+    println!(
+        "[{}] {built} built, {} unchanged, {failed} failed in {}",
+        clock(),
+        outcomes.len() - built - failed,
+        batch::seconds(started.elapsed())
+    );
+}
+
+fn say_stale(s: &batch::Stale) {
+    match s {
+        batch::Stale::Removed { path, briefing } => println!(
+            "[{}] removed {}: {briefing} no longer makes this copy",
+            clock(),
+            path.display()
+        ),
+        batch::Stale::NotRemoved { error, .. } => eprint!("{error}"),
+        batch::Stale::Changed { path, briefing } => eprintln!(
+            "warning: {} was made by {briefing}, which no longer makes it, but it has changed since; handbill leaves it: delete it if it must not be sent",
+            path.display()
+        ),
+        batch::Stale::BriefingGone { .. } => {}
+    }
+}
+
+/// The folders the briefings named on the command line are in, where new
+/// ones may appear.
+fn briefing_folders(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        return vec![PathBuf::from("briefings")];
+    }
+    paths
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            }
+        })
+        .collect()
+}
+
+/// A changed file as the user knows it: from the current folder if it is
+/// under it.
+fn shown(path: &Path) -> String {
+    let here = std::env::current_dir().and_then(|d| d.canonicalize());
+    here.ok()
+        .and_then(|h| path.strip_prefix(h).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// The time of day, UTC, as `HH:MM:SS`.
+fn clock() -> String {
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let day = secs % 86_400;
+    format!("{:02}:{:02}:{:02}", day / 3600, day % 3600 / 60, day % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("handbill-watch-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("briefings/profiles/kz/sections")).unwrap();
+        std::fs::create_dir_all(d.join("pictures")).unwrap();
+        std::fs::create_dir_all(d.join("out")).unwrap();
+        d.canonicalize().unwrap()
+    }
+
+    #[test]
+    fn changes_are_told_to_the_briefings_that_read_them() {
+        let d = temp("affected");
+        let a = d.join("briefings/a.yaml");
+        let b = d.join("briefings/b.yaml");
+        let section = d.join("briefings/profiles/kz/sections/intro.md");
+        let picture = d.join("pictures/map.png");
+        for f in [&a, &b, &section, &picture] {
+            std::fs::write(f, "x").unwrap();
+        }
+        let mut inputs = BTreeMap::new();
+        inputs.insert(
+            a.clone(),
+            Inputs {
+                files: vec![a.clone(), section.clone(), picture.clone()],
+                folders: vec![d.join("briefings/profiles/kz/sections")],
+            },
+        );
+        inputs.insert(
+            b.clone(),
+            Inputs {
+                files: vec![b.clone()],
+                folders: vec![],
+            },
+        );
+        let w = Watched::new(&inputs, &[d.join("briefings")], &d.join("out"));
+        let just = |p: &Path| BTreeSet::from([p.to_path_buf()]);
+        assert_eq!(w.affected(&picture), just(&a));
+        assert_eq!(w.affected(&b), just(&b));
+        // A new section file in the profile, a new briefing.
+        assert_eq!(
+            w.affected(&d.join("briefings/profiles/kz/sections/new.md")),
+            just(&a)
+        );
+        let c = d.join("briefings/c.yaml");
+        assert_eq!(w.affected(&c), just(&c));
+        // Editors' files, the output, other pictures: nothing.
+        for p in [
+            "briefings/profiles/kz/sections/.intro.md.swp",
+            "briefings/profiles/kz/sections/4913",
+            "briefings/profiles/kz/sections/intro.md~",
+            "briefings/profiles/kz/sections/.#intro.md",
+            "briefings/.a.yaml.swp",
+            "pictures/other.png",
+            "out/a.pdf",
+        ] {
+            assert!(w.affected(&d.join(p)).is_empty(), "{p}");
+        }
+        // The folders of the files, each on its own; not the project.
+        let folders = w.folders();
+        assert!(folders.contains(&d.join("pictures")));
+        assert!(folders.contains(&d.join("briefings")));
+        assert!(!folders.contains(&d));
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn the_clock_reads_hours_minutes_seconds() {
+        let c = clock();
+        assert_eq!(c.len(), 8, "{c}");
+        assert_eq!(c.matches(':').count(), 2, "{c}");
+    }
+}

@@ -1,0 +1,291 @@
+//! Fixed words as data: a Kazakh pack set in Kazakh throughout, a project's
+//! own language and words, the warnings for words and sections printed in
+//! English, and `translations: required`. The PDFs are read back.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// Kazakh translations of three sections of the sample profile.
+const KAZAKH: &[(&str, &str)] = &[
+    (
+        "01-overview.kk.md",
+        "---\nid: overview\ntitle: Шолу\n---\nҚазақстанда адам құқықтарының жағдайы өте ауыр. «Шекарасыз тілшілер» ұйымының хабарлауынша, мемлекет тәуелсіз бұқаралық ақпарат құралдарын, үкіметтік емес ұйымдарды, азаматтық қоғамды және, ең бастысы, тәуелсіз кәсіподақтарды бақылауда ұстап, кез келген наразылықты басып отыр.[^rsf]\n",
+    ),
+    (
+        "02-the-regime.kk.md",
+        "---\nid: the-regime\ntitle: Назарбаев режимі\n---\nҚазақстан — полициялық мемлекет. Оны Нұрсұлтан Назарбаев басқарады: ол жақын туыстарымен бірге елдің кен және мұнай байлығын талан-таражға салды.\n",
+    ),
+    (
+        "09-demands.kk.md",
+        "---\nid: demands\ntitle: Біздің талаптарымыз\n---\nБіз Қазақстандағы сөз бостандығы, бұқаралық ақпарат құралдарының бостандығы, жиналыс бостандығы үшін, үкіметтен тәуелсіз кәсіподақтар мен саяси партиялар құру, мемлекеттің араласуынсыз жұмыс орнында және қоғамда ұйымдасу, ереуілге шығу және шеру өткізу құқығы үшін күресті қолдаймыз.\n",
+    ),
+];
+
+fn profile_dir(dir: &Path) -> std::path::PathBuf {
+    dir.join("briefings/profiles/kazakhstan")
+}
+
+/// Builds `briefings/NAME.yaml` in `dir` and gives stderr; it must build.
+fn build(dir: &Path, name: &str, yaml: &str) -> String {
+    std::fs::create_dir_all(dir.join("briefings")).unwrap();
+    std::fs::write(dir.join(format!("briefings/{name}.yaml")), yaml).unwrap();
+    let o = handbill(
+        dir,
+        &["build", &format!("briefings/{name}.yaml"), "--out", "out"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    stderr(&o)
+}
+
+/// The one PDF in `dir/out` whose name starts with `name`.
+fn built(dir: &Path, name: &str) -> Pdf {
+    let file = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "pdf")
+                && p.file_name().unwrap().to_string_lossy().starts_with(name)
+        })
+        .unwrap_or_else(|| panic!("no {name}*.pdf"));
+    Pdf::open(&file)
+}
+
+#[test]
+fn a_kazakh_pack_is_set_in_kazakh_throughout() {
+    let dir = project("kazakh-pack");
+    for (file, text) in KAZAKH {
+        std::fs::write(profile_dir(&dir).join(file), text).unwrap();
+    }
+    let said = build(
+        &dir,
+        "kk-pack",
+        "title: \"Қазақстан: заңгерлер делегациясына арналған материалдар\"\n\
+         profile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nlang: kk\n\
+         sections: all\nnumbering: [sections, paragraphs]\n\
+         values:\n  delegation: \"Заңгерлер делегациясы\"\n\
+         recipients:\n  - name: Айгүл Сейітова\n    role: адвокат\n",
+    );
+    let pdf = built(&dir, "kk-pack");
+    let text = pdf.text();
+    // The fixed words, the translated sections' titles, in Kazakh.
+    for word in [
+        "Мазмұны",
+        "Дереккөздер",
+        "Шолу",
+        "Назарбаев режимі",
+        "Біздің талаптарымыз",
+        // The cover's labels, set in capitals.
+        "ДЕЛЕГАЦИЯ",
+        "КҮНІ",
+        "ЕЛ ТУРАЛЫ ШОЛУ",
+        "АЛУШЫ",
+    ] {
+        assert!(text.contains(word), "`{word}` is not in the Kazakh pack");
+    }
+    for english in [
+        "Contents",
+        "Page ",
+        "Sources",
+        "Prepared for",
+        "Country profile",
+    ] {
+        assert!(!text.contains(english), "`{english}` is in the Kazakh pack");
+    }
+    // "Алушы Айгүл Сейітова · Бет 2 / N" at the foot of page 2.
+    let pages = pdf.page_count();
+    let foot = words(&pdf.text_of(&[2]));
+    find_in_order(
+        &foot,
+        &words(&format!("Алушы Айгүл Сейітова Бет 2 / {pages}")),
+        0,
+        0,
+    )
+    .unwrap_or_else(|e| panic!("{e:?}: {foot:?}"));
+    let lang = pdf
+        .doc
+        .catalog()
+        .unwrap()
+        .get(b"Lang")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_vec();
+    assert_eq!(lang, b"kk");
+    // The sections without a Kazakh translation are named; the fixed words
+    // are all there, so none is said to fall back.
+    let warning = said
+        .lines()
+        .find(|l| l.contains("no `kk` translation"))
+        .unwrap_or_else(|| panic!("no warning about translations:\n{said}"));
+    for id in [
+        "elections",
+        "the-west",
+        "oil-workers-strike",
+        "roza-tuletaeva",
+        "vadim-kuramshin",
+        "campaign",
+    ] {
+        assert!(warning.contains(&format!("`{id}`")), "{id}: {warning}");
+    }
+    for id in ["overview", "the-regime", "demands"] {
+        assert!(!warning.contains(&format!("`{id}`")), "{id}: {warning}");
+    }
+    assert!(!said.contains("printed in English"), "{said}");
+    // hypher has no Kazakh patterns: a Kazakh pack is set without hyphens.
+    let o = handbill(
+        &dir,
+        &["check", "--format", "json", "briefings/kk-pack.yaml"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report[0]["typesetting"]["hyphenated"], 0, "{report}");
+}
+
+#[test]
+fn a_project_adds_german_and_a_missing_word_falls_back_with_a_warning() {
+    let dir = project("german");
+    std::fs::create_dir_all(dir.join("words")).unwrap();
+    // No `Sources` and no `Prepared for`.
+    std::fs::write(
+        dir.join("words/de.yaml"),
+        "Contents: Inhalt\nPage: Seite\nof: von\nDelegation: Delegation\nDate: Datum\nCountry profile: Länderprofil\nProtest: Protest\n",
+    )
+    .unwrap();
+    let said = build(
+        &dir,
+        "de-pack",
+        "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\nlang: de\nsections: [overview, elections]\n",
+    );
+    let pdf = built(&dir, "de-pack");
+    let text = pdf.text();
+    for word in ["Inhalt", "DATUM", "LÄNDERPROFIL"] {
+        assert!(text.contains(word), "`{word}` is not in the German pack");
+    }
+    let pages = pdf.page_count();
+    find_in_order(&words(&text), &words(&format!("Seite 2 von {pages}")), 0, 0).unwrap();
+    // The word the file lacks is printed in English, and the build says so.
+    assert!(text.contains("Sources"), "{text}");
+    let warning = said
+        .lines()
+        .find(|l| l.contains("printed in English"))
+        .unwrap_or_else(|| panic!("no warning about the words:\n{said}"));
+    assert!(
+        warning.contains("`Sources`")
+            && warning.contains("`Prepared for`")
+            && warning.contains("words/de.yaml")
+            && !warning.contains("`Contents`"),
+        "{warning}"
+    );
+    // Neither section has a German translation: both are named.
+    assert!(
+        said.contains("2 of 2 sections have no `de` translation") && said.contains("`elections`"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_language_without_words_says_which_fall_back_to_english() {
+    let dir = project("french");
+    let said = build(
+        &dir,
+        "fr-leaflet",
+        "profile: kazakhstan\ntemplate: leaflet\naudience: public\nlang: fr\nsections: [overview]\nvalues:\n  headline: Libérez-les\n  event:\n    when: samedi\n    where: Londres\n",
+    );
+    assert!(
+        said.contains("handbill has no fixed words in `fr`, so `Protest` is printed in English")
+            && said.contains("words/fr.yaml"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_project_changes_one_russian_word_and_keeps_the_others() {
+    let dir = project("russian-word");
+    std::fs::create_dir_all(dir.join("words")).unwrap();
+    std::fs::write(dir.join("words/ru.yaml"), "Sources: Литература\n").unwrap();
+    let said = build(
+        &dir,
+        "ru-pack",
+        "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\nlang: ru\nsections: [overview, elections]\n",
+    );
+    let text = built(&dir, "ru-pack").text();
+    assert!(
+        text.contains("Литература") && !text.contains("Источники"),
+        "{text}"
+    );
+    assert!(text.contains("Содержание"), "{text}");
+    assert!(!said.contains("printed in English"), "{said}");
+    assert!(
+        said.contains("1 of 2 sections has no `ru` translation") && said.contains("`elections`"),
+        "{said}"
+    );
+}
+
+#[test]
+fn the_russian_sample_pack_names_its_sections_without_a_translation() {
+    let o = handbill(&repo(), &["check", "--format", "json", "briefings/"]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let entries = report.as_array().unwrap();
+    assert!(
+        entries.iter().any(|e| e["briefing"]
+            .as_str()
+            .is_some_and(|b| b.ends_with("legal-delegation-pack-ru.yaml"))),
+        "{report}"
+    );
+    for entry in entries {
+        let warnings = entry["warnings"].to_string();
+        let briefing = entry["briefing"].as_str().unwrap();
+        if briefing.ends_with("legal-delegation-pack-ru.yaml") {
+            for id in [
+                "elections",
+                "the-west",
+                "oil-workers-strike",
+                "roza-tuletaeva",
+                "vadim-kuramshin",
+                "campaign",
+            ] {
+                assert!(warnings.contains(&format!("`{id}`")), "{id}: {warnings}");
+            }
+            for id in ["overview", "the-regime", "demands"] {
+                assert!(!warnings.contains(&format!("`{id}`")), "{id}: {warnings}");
+            }
+        } else {
+            // The English briefings are in their profile's language.
+            assert!(!warnings.contains("translation"), "{briefing}: {warnings}");
+        }
+        assert!(
+            !warnings.contains("printed in English"),
+            "{briefing}: {warnings}"
+        );
+    }
+}
+
+#[test]
+fn translations_required_builds_a_translated_pack_and_refuses_an_untranslated_one() {
+    let dir = project("required");
+    let head = "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\nlang: ru\ntranslations: required\n";
+    let said = build(
+        &dir,
+        "all-translated",
+        &format!("{head}sections: [overview, the-regime, demands]\n"),
+    );
+    assert!(!said.contains("translation"), "{said}");
+    std::fs::write(
+        dir.join("briefings/partly.yaml"),
+        format!("{head}sections: [overview, campaign]\n"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/partly.yaml", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    let said = stderr(&o);
+    assert!(
+        said.contains("briefings/partly.yaml:5:15:")
+            && said.contains("`campaign`")
+            && said.contains("08-campaign.ru.md"),
+        "{said}"
+    );
+    assert!(!dir.join("out/partly.pdf").exists());
+}
