@@ -16,6 +16,8 @@ pub enum Kind {
     Format,
     /// A theme: themes/NAME.yaml.
     Theme,
+    /// Fixed words of a language: words/LANG.yaml.
+    Words,
 }
 
 impl Kind {
@@ -31,6 +33,7 @@ impl Kind {
             Kind::Profile => "profile",
             Kind::Format => "format",
             Kind::Theme => "theme",
+            Kind::Words => "words",
         }
     }
 }
@@ -42,6 +45,7 @@ pub fn schema(kind: Kind) -> Schema {
         Kind::Profile => schemars::schema_for!(crate::load::ProfileFile),
         Kind::Format => schemars::schema_for!(crate::format::FormatFile),
         Kind::Theme => schemars::schema_for!(crate::theme::ThemeFile),
+        Kind::Words => schemars::schema_for!(crate::words::WordsFile),
     };
     schema.insert("title".into(), format!("handbill {}", kind.name()).into());
     if let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
@@ -156,7 +160,7 @@ fn described(kind: Kind) -> &'static [(&'static str, &'static str)] {
                 "The pictures briefings may show: key → file (in the project), caption, credit, alt, audience.",
             ),
         ],
-        Kind::Format | Kind::Theme => &[],
+        Kind::Format | Kind::Theme | Kind::Words => &[],
     }
 }
 

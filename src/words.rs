@@ -40,7 +40,7 @@ pub const WORDS: [&str; 9] = [
 /// language, each under its English. A word left out (or left empty, `~`)
 /// is printed in English, with a warning; an empty text (`""`) prints
 /// nothing.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WordsFile {
     /// The title of a pack's contents.

@@ -291,7 +291,15 @@ fn every_sample_is_valid_by_its_schema_and_an_unknown_key_is_not() {
         vec![]
     );
     assert_eq!(validate("theme", &yaml_in(&repo().join("themes"))), vec![]);
+    let words = yaml_in(&repo().join("words"));
+    assert!(words.len() >= 3, "en, ru and kk: {words:?}");
+    assert_eq!(validate("words", &words), vec![]);
     // What handbill refuses, the schema refuses.
+    let misspelt = top.join("de.yaml");
+    std::fs::write(&misspelt, "Contnets: Inhalt\n").unwrap();
+    let errors = validate("words", std::slice::from_ref(&misspelt));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].1.contains("Contnets"), "{errors:?}");
     let bad = top.join("bad.yaml");
     std::fs::write(
         &bad,
