@@ -12,29 +12,7 @@ use common::*;
 /// briefing pack by `template` (a built-in name or a file written from
 /// `custom`).
 fn briefing(name: &str, body: &str, custom: Option<&str>) -> PathBuf {
-    let dir = project(name);
-    std::fs::write(
-        dir.join("briefings/profiles/kazakhstan/01-overview.md"),
-        format!("---\nid: overview\ntitle: Overview\n---\n{body}\n"),
-    )
-    .unwrap();
-    let template = match custom {
-        Some(text) => {
-            std::fs::create_dir_all(dir.join("templates")).unwrap();
-            std::fs::write(dir.join("templates/t.hbs"), text).unwrap();
-            "templates/t.hbs"
-        }
-        None => "briefing-pack",
-    };
-    let briefing = dir.join("briefings/b.yaml");
-    std::fs::write(
-        &briefing,
-        format!(
-            "profile: kazakhstan\ntemplate: {template}\naudience: delegation\nsections: [overview]\n"
-        ),
-    )
-    .unwrap();
-    briefing
+    one_section_pack(name, body, custom, "")
 }
 
 /// A section body as layout markup.

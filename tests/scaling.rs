@@ -75,32 +75,10 @@ fn cost(briefing: &Path) -> (usize, usize) {
 }
 
 /// A briefing pack of one section, `body`, by `template` (built in, or a
-/// custom one written from its text).
+/// custom one written from its text), with `values.list` of `values` numbers.
 fn pack(name: &str, body: &str, custom: Option<&str>, values: usize) -> std::path::PathBuf {
-    let dir = project(name);
-    std::fs::write(
-        dir.join("briefings/profiles/kazakhstan/01-overview.md"),
-        format!("---\nid: overview\ntitle: Overview\n---\n{body}\n"),
-    )
-    .unwrap();
-    let template = match custom {
-        Some(text) => {
-            std::fs::create_dir_all(dir.join("templates")).unwrap();
-            std::fs::write(dir.join("templates/t.hbs"), text).unwrap();
-            "templates/t.hbs"
-        }
-        None => "briefing-pack",
-    };
-    let briefing = dir.join("briefings/b.yaml");
-    std::fs::write(
-        &briefing,
-        format!(
-            "profile: kazakhstan\ntemplate: {template}\naudience: delegation\nsections: [overview]\nvalues:\n  list: {}\n",
-            serde_json::to_string(&(0..values).collect::<Vec<_>>()).unwrap()
-        ),
-    )
-    .unwrap();
-    briefing
+    let list = serde_json::to_string(&(0..values).collect::<Vec<_>>()).unwrap();
+    one_section_pack(name, body, custom, &format!("values:\n  list: {list}\n"))
 }
 
 /// Pasted text: short lines of words, single line breaks, so one paragraph.

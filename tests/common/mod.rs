@@ -77,6 +77,36 @@ pub fn project(name: &str) -> PathBuf {
     dir
 }
 
+/// A scratch project whose `overview` section is `body`, and its briefing
+/// `briefings/b.yaml`: a pack of that one section, by the built-in pack
+/// template or by `custom` (written to `templates/t.hbs`), with `extra`
+/// lines of YAML at its end. Returns the briefing's path.
+pub fn one_section_pack(name: &str, body: &str, custom: Option<&str>, extra: &str) -> PathBuf {
+    let dir = project(name);
+    std::fs::write(
+        dir.join("briefings/profiles/kazakhstan/01-overview.md"),
+        format!("---\nid: overview\ntitle: Overview\n---\n{body}\n"),
+    )
+    .unwrap();
+    let template = match custom {
+        Some(text) => {
+            std::fs::create_dir_all(dir.join("templates")).unwrap();
+            std::fs::write(dir.join("templates/t.hbs"), text).unwrap();
+            "templates/t.hbs"
+        }
+        None => "briefing-pack",
+    };
+    let briefing = dir.join("briefings/b.yaml");
+    std::fs::write(
+        &briefing,
+        format!(
+            "profile: kazakhstan\ntemplate: {template}\naudience: delegation\nsections: [overview]\n{extra}"
+        ),
+    )
+    .unwrap();
+    briefing
+}
+
 /// A built PDF, read back.
 pub struct Pdf {
     pub doc: Document,
