@@ -179,20 +179,7 @@ fn icc_of(jpeg: &[u8]) -> Option<Vec<u8>> {
 /// A scratch project whose photo `london-2013` is `bytes` (as `file`),
 /// placed on a leaflet; built; returns the folder.
 fn leaflet_with(name: &str, bytes: &[u8], file: &str, output: &str) -> PathBuf {
-    let dir = project(name);
-    std::fs::write(dir.join("assets").join(file), bytes).unwrap();
-    let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
-    let text = std::fs::read_to_string(&profile).unwrap().replace(
-        "assets/london-2013-placeholder.jpg",
-        &format!("assets/{file}"),
-    );
-    assert!(text.contains(file), "the profile names the photo");
-    std::fs::write(&profile, text).unwrap();
-    std::fs::write(
-        dir.join("briefings/b.yaml"),
-        "profile: kazakhstan\ntemplate: leaflet-a5\naudience: public\nsections: [overview]\nallow: [low-resolution]\nvalues:\n  headline: Free them\n  image: london-2013\n",
-    )
-    .unwrap();
+    let dir = leaflet_with_photo(name, bytes, file, "allow: [low-resolution]\n");
     let o = handbill(&dir, &["build", "briefings/b.yaml", "--profile", output]);
     assert!(o.status.success(), "{}", stderr(&o));
     dir

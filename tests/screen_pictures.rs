@@ -52,26 +52,6 @@ fn png_with_alpha() -> Vec<u8> {
     out
 }
 
-/// A scratch project whose photo `london-2013` is `bytes` (as `file`) on a
-/// leaflet; `extra` is added to the briefing.
-fn project_with(name: &str, bytes: &[u8], file: &str, extra: &str) -> PathBuf {
-    let dir = project(name);
-    std::fs::write(dir.join("assets").join(file), bytes).unwrap();
-    let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
-    let text = std::fs::read_to_string(&profile).unwrap().replace(
-        "assets/london-2013-placeholder.jpg",
-        &format!("assets/{file}"),
-    );
-    assert!(text.contains(file), "the profile names the photo");
-    std::fs::write(&profile, text).unwrap();
-    std::fs::write(
-        dir.join("briefings/b.yaml"),
-        format!("profile: kazakhstan\ntemplate: leaflet-a5\naudience: public\nsections: [overview]\nvalues:\n  headline: Free them\n  image: london-2013\n{extra}"),
-    )
-    .unwrap();
-    dir
-}
-
 fn build(dir: &Path, profile: &str) -> PathBuf {
     let out = format!("out-{profile}");
     let o = handbill(
@@ -139,7 +119,7 @@ fn extracted_jpeg(pdf: &Path, root: &Path) -> Vec<u8> {
 
 #[test]
 fn a_phone_photo_goes_to_screen_at_150_ppi_and_to_print_whole() {
-    let dir = project_with("screen-phone", &phone_jpeg(), "phone.jpg", "");
+    let dir = leaflet_with_photo("screen-phone", &phone_jpeg(), "phone.jpg", "");
     let screen = build(&dir, "screen");
     let rows = images(&screen);
     assert_eq!(rows.len(), 1, "{rows:?}");
@@ -179,7 +159,7 @@ fn a_phone_photo_goes_to_screen_at_150_ppi_and_to_print_whole() {
 
 #[test]
 fn a_picture_with_transparency_stays_a_png_with_its_mask() {
-    let dir = project_with("screen-alpha", &png_with_alpha(), "alpha.png", "");
+    let dir = leaflet_with_photo("screen-alpha", &png_with_alpha(), "alpha.png", "");
     let rows = images(&build(&dir, "screen"));
     assert_eq!(rows.len(), 2, "the picture and its mask: {rows:?}");
     assert_eq!(rows[0].kind, "image");
@@ -196,12 +176,12 @@ fn a_picture_with_transparency_stays_a_png_with_its_mask() {
 
 #[test]
 fn screen_ppi_in_the_briefing_or_the_format_sets_the_resolution() {
-    let dir = project_with("screen-ppi", &phone_jpeg(), "phone.jpg", "screen_ppi: 96\n");
+    let dir = leaflet_with_photo("screen-ppi", &phone_jpeg(), "phone.jpg", "screen_ppi: 96\n");
     let rows = images(&build(&dir, "screen"));
     assert!((rows[0].x_ppi - 96.0).abs() <= 2.0, "{rows:?}");
 
     // A project's format says 72; the briefing's own value comes first.
-    let dir = project_with(
+    let dir = leaflet_with_photo(
         "screen-ppi-format",
         &phone_jpeg(),
         "phone.jpg",
@@ -222,7 +202,7 @@ fn screen_ppi_in_the_briefing_or_the_format_sets_the_resolution() {
 #[test]
 fn a_picture_already_small_enough_is_never_scaled_up() {
     const SMALL: &[u8] = include_bytes!("data/plain-baseline.jpg");
-    let dir = project_with(
+    let dir = leaflet_with_photo(
         "screen-small",
         SMALL,
         "small.jpg",

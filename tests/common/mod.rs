@@ -107,6 +107,27 @@ pub fn one_section_pack(name: &str, body: &str, custom: Option<&str>, extra: &st
     briefing
 }
 
+/// A scratch project whose photo `london-2013` is `bytes` (saved as
+/// `assets/FILE`), placed on an A5 leaflet `briefings/b.yaml`, with `extra`
+/// lines of YAML at the briefing's end. Returns the project folder.
+pub fn leaflet_with_photo(name: &str, bytes: &[u8], file: &str, extra: &str) -> PathBuf {
+    let dir = project(name);
+    std::fs::write(dir.join("assets").join(file), bytes).unwrap();
+    let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap().replace(
+        "assets/london-2013-placeholder.jpg",
+        &format!("assets/{file}"),
+    );
+    assert!(text.contains(file), "the profile names the photo");
+    std::fs::write(&profile, text).unwrap();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        format!("profile: kazakhstan\ntemplate: leaflet-a5\naudience: public\nsections: [overview]\nvalues:\n  headline: Free them\n  image: london-2013\n{extra}"),
+    )
+    .unwrap();
+    dir
+}
+
 /// A built PDF, read back.
 pub struct Pdf {
     pub doc: Document,
