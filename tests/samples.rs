@@ -593,15 +593,7 @@ fn the_russian_pack_has_russian_fixed_words_sections_and_hyphenation() {
     find_in_order(&all, &words("Страница 3 из 5"), 0, 0).unwrap();
     // A section with no translation stays in English.
     assert!(text.contains("Justice for Vadim Kuramshin"));
-    let lang = pdf
-        .doc
-        .catalog()
-        .unwrap()
-        .get(b"Lang")
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_vec();
+    let lang = pdf.lang();
     assert_eq!(lang, b"ru");
     // Russian words are hyphenated by Russian rules.
     let o = handbill(

@@ -105,15 +105,7 @@ fn a_kazakh_pack_is_set_in_kazakh_throughout() {
         0,
     )
     .unwrap_or_else(|e| panic!("{e:?}: {foot:?}"));
-    let lang = pdf
-        .doc
-        .catalog()
-        .unwrap()
-        .get(b"Lang")
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_vec();
+    let lang = pdf.lang();
     assert_eq!(lang, b"kk");
     // The sections without a Kazakh translation are named; the fixed words
     // are all there, so none is said to fall back.

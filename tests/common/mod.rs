@@ -231,6 +231,18 @@ impl Pdf {
         self.doc.extract_text(pages).expect("text extracts")
     }
 
+    /// The document's language, as the catalog's `/Lang` gives it.
+    pub fn lang(&self) -> Vec<u8> {
+        self.doc
+            .catalog()
+            .unwrap()
+            .get(b"Lang")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_vec()
+    }
+
     /// The document's Info dictionary.
     pub fn info(&self) -> &lopdf::Dictionary {
         let id = self
