@@ -454,8 +454,8 @@ fn lay_out_prepared(
             ..e
         },
         _ => e,
-    })?;
-    let mut pages = pages;
+    });
+    let mut pages = pages.map_err(|e| with_section_line(e, &briefing.project))?;
     pages.warnings.extend(selection.allowed.iter().cloned());
     pages.warnings.extend(warnings.iter().cloned());
     check_resolution(&mut pages, briefing, &pictures, print)?;
@@ -477,6 +477,20 @@ fn lay_out_prepared(
 
 /// A link or QR target the layout refused often comes from the briefing's
 /// `values:` (a leaflet's `qr:`): then the error points at that value.
+/// A layout error names a section file by its path in the project and a
+/// line: it shows that line of the file, as other errors show theirs.
+fn with_section_line(mut error: Error, project: &Path) -> Error {
+    if let Some(at) = error.location.as_deref_mut()
+        && at.line > 0
+        && at.source_line.is_none()
+        && let Ok(path) = project::open(project, &at.file.to_string_lossy())
+        && let Ok(text) = std::fs::read_to_string(&path)
+    {
+        *at = error::Location::at_line(&path, &text, at.line, at.column);
+    }
+    error
+}
+
 fn link_from_values(error: Error, briefing: &model::Briefing, template: &Path) -> Error {
     fn strings<'a>(value: &'a serde_json::Value, path: String, out: &mut Vec<(String, &'a str)>) {
         match value {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::colour::Cmyk;
+use crate::document::SourceRef;
 use crate::layout::font::FaceId;
 
 /// The laid-out document.
@@ -114,6 +115,105 @@ pub struct Element {
     pub role: Role,
     /// An index into [`Pages::structure`]; `None` for a flow.
     pub parent: Option<usize>,
+    /// The section file and line of the block it was made from, if it was
+    /// written in a section (not drawn in the PDF).
+    pub source: Option<SourceRef>,
+}
+
+/// The section file and line an element (or the nearest of its parents)
+/// was written at.
+pub fn source_of(structure: &[Element], mark: Mark) -> Option<&SourceRef> {
+    let Mark::Element(mut e) = mark else {
+        return None;
+    };
+    // Parents come before their children: the walk ends.
+    loop {
+        let element = structure.get(e)?;
+        if let Some(source) = &element.source {
+            return Some(source);
+        }
+        e = element.parent.filter(|p| *p < e)?;
+    }
+}
+
+/// Where a block of a section's text lies on a page: what the preview
+/// shows when a paragraph is clicked. Points from the page's top-left.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceBox {
+    pub page: usize,
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    pub source: SourceRef,
+}
+
+impl SourceBox {
+    fn touches(&self, x: f32, y: f32, w: f32, h: f32) -> bool {
+        const GAP: f32 = 2.0;
+        x < self.x + self.width + GAP
+            && self.x < x + w + GAP
+            && y < self.y + self.height + GAP
+            && self.y < y + h + GAP
+    }
+
+    fn take_in(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        let (right, bottom) = (
+            (self.x + self.width).max(x + w),
+            (self.y + self.height).max(y + h),
+        );
+        self.x = self.x.min(x);
+        self.y = self.y.min(y);
+        self.width = right - self.x;
+        self.height = bottom - self.y;
+    }
+}
+
+impl Pages {
+    /// The boxes of section text on the pages: for each element written in
+    /// a section, the rectangle around its lines (or picture) on each page
+    /// and column it is set in. A line's box runs from a little above its
+    /// baseline (the font size) to a little below it. Made on asking, from
+    /// the pages, so it costs a build nothing.
+    pub fn source_boxes(&self) -> Vec<SourceBox> {
+        let mut out: Vec<SourceBox> = Vec::new();
+        for (n, page) in self.pages.iter().enumerate() {
+            let first = out.len();
+            for placed in &page.items {
+                let Some(source) = source_of(&self.structure, placed.mark) else {
+                    continue;
+                };
+                let (x, y, w, h) = match &placed.item {
+                    Item::Text(run) => {
+                        (run.x, run.y - 0.8 * run.size, run.width(), 1.05 * run.size)
+                    }
+                    Item::Image {
+                        x,
+                        y,
+                        width,
+                        height,
+                        ..
+                    } => (*x, *y, *width, *height),
+                    Item::Rect { .. } => continue,
+                };
+                match out[first..]
+                    .iter_mut()
+                    .find(|b| b.source == *source && b.touches(x, y, w, h))
+                {
+                    Some(b) => b.take_in(x, y, w, h),
+                    None => out.push(SourceBox {
+                        page: n,
+                        x,
+                        y,
+                        width: w,
+                        height: h,
+                        source: source.clone(),
+                    }),
+                }
+            }
+        }
+        out
+    }
 }
 
 /// What an element is. An element holds either content (text, a picture)
