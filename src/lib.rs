@@ -477,16 +477,18 @@ fn lay_out_prepared(
 
 /// A link or QR target the layout refused often comes from the briefing's
 /// `values:` (a leaflet's `qr:`): then the error points at that value.
-/// A layout error names a section file by its path in the project and a
-/// line: it shows that line of the file, as other errors show theirs.
+/// A layout error names a section file by its path in the project, the
+/// line its paragraph starts on and the text as it was set there: it points
+/// at that text in the file and shows its line, as other errors do.
 fn with_section_line(mut error: Error, project: &Path) -> Error {
     if let Some(at) = error.location.as_deref_mut()
         && at.line > 0
-        && at.source_line.is_none()
         && let Ok(path) = project::open(project, &at.file.to_string_lossy())
         && let Ok(text) = std::fs::read_to_string(&path)
     {
-        *at = error::Location::at_line(&path, &text, at.line, at.column);
+        let set = at.source_line.take().unwrap_or_default();
+        let (line, column) = markdown::find_set_text(&text, at.line, &set);
+        *at = error::Location::at_line(&path, &text, line, column);
     }
     error
 }

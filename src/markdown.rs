@@ -448,6 +448,50 @@ fn tie_words(text: &str) -> String {
     out
 }
 
+/// Where text as it was set (the start of what did not fit, say) begins
+/// in the Markdown paragraph that starts on `line` of `file_text`: its line
+/// and column, found by its first words; the paragraph's first line when
+/// they are not there as written (a footnote mark among them).
+pub fn find_set_text(file_text: &str, line: usize, set: &str) -> (usize, usize) {
+    let key = |word: &str| -> String {
+        word.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    // The paragraph's words: their key, line and column.
+    let mut words: Vec<(String, usize, usize)> = Vec::new();
+    let lines = file_text.lines().enumerate().skip(line.saturating_sub(1));
+    for (n, text) in lines.take_while(|(_, l)| !l.trim().is_empty()) {
+        let mut column = 1;
+        for piece in text.split(' ') {
+            let k = key(piece);
+            if !k.is_empty() {
+                words.push((k, n + 1, column));
+            }
+            column += piece.chars().count() + 1;
+        }
+    }
+    let wanted: Vec<String> = set
+        .split_whitespace()
+        .map(key)
+        .filter(|k| !k.is_empty())
+        .collect();
+    for n in [3, 2] {
+        let Some(wanted) = wanted.get(..n) else {
+            continue;
+        };
+        // The first word may be the end of a word hyphenated on the line before.
+        let found = words.windows(n).find(|w| {
+            w[0].0.ends_with(&wanted[0]) && w[1..].iter().zip(&wanted[1..]).all(|(a, b)| a.0 == *b)
+        });
+        if let Some(w) = found {
+            return (w[0].1, w[0].2);
+        }
+    }
+    (line, 1)
+}
+
 fn heading_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 | HeadingLevel::H2 => 2,
@@ -657,6 +701,20 @@ mod tests {
         // The body starts at line 5 of its file; the quotes on its third
         // line, and the level too many is the paragraph after the last `>`.
         assert_eq!((at.line, at.column), (7, MAX_NESTING + 2));
+    }
+
+    #[test]
+    fn set_text_is_found_in_its_paragraph() {
+        let file = "---\nid: s\n---\nFirst line of the paragraph, and then\nthe   outrageous verdict was upheld by Kazakh-\nstan’s court.\n\nthe outrageous verdict again\n";
+        // Words as set: curly quotes, other spaces.
+        assert_eq!(find_set_text(file, 4, "the outrageous verdict was"), (5, 1));
+        assert_eq!(find_set_text(file, 4, "and then the"), (4, 30));
+        // The end of a hyphenated word, found in the word.
+        assert_eq!(find_set_text(file, 4, "stan's court."), (6, 1));
+        assert_eq!(find_set_text(file, 4, "upheld by Kazakh-"), (5, 30));
+        // Not in this paragraph (only in the next): its first line.
+        assert_eq!(find_set_text(file, 4, "verdict again"), (4, 1));
+        assert_eq!(find_set_text(file, 4, ""), (4, 1));
     }
 
     #[test]

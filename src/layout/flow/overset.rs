@@ -140,13 +140,14 @@ impl Engine<'_> {
         ))
         .help("drop a section from the briefing or shorten one; or add `fit: shrink` to the briefing to let handbill set the text smaller")
         .code("overset");
-        // The file's line itself is read by whoever knows the project.
+        // The line of the paragraph left over; the build, which knows the
+        // project, reads it from the file and finds the words as set in it.
         match source {
             Some(at) => error.at(Location {
                 file: at.file,
                 line: at.line,
                 column: 1,
-                source_line: None,
+                source_line: Some(first_words),
             }),
             None => error,
         }
