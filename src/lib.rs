@@ -475,8 +475,6 @@ fn lay_out_prepared(
     })
 }
 
-/// A link or QR target the layout refused often comes from the briefing's
-/// `values:` (a leaflet's `qr:`): then the error points at that value.
 /// A layout error names a section file by its path in the project, the
 /// line its paragraph starts on and the text as it was set there: it points
 /// at that text in the file and shows its line, as other errors do.
@@ -493,6 +491,8 @@ fn with_section_line(mut error: Error, project: &Path) -> Error {
     error
 }
 
+/// A link or QR target the layout refused often comes from the briefing's
+/// `values:` (a leaflet's `qr:`): then the error points at that value.
 fn link_from_values(error: Error, briefing: &model::Briefing, template: &Path) -> Error {
     fn strings<'a>(value: &'a serde_json::Value, path: String, out: &mut Vec<(String, &'a str)>) {
         match value {
