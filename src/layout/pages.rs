@@ -149,12 +149,16 @@ pub struct SourceBox {
 }
 
 impl SourceBox {
+    /// Whether a rectangle lies on or beside the box: a list's marker 5 pt
+    /// to the left of its text, the next line below; not the next column
+    /// (gutters are wider).
     fn touches(&self, x: f32, y: f32, w: f32, h: f32) -> bool {
-        const GAP: f32 = 2.0;
-        x < self.x + self.width + GAP
-            && self.x < x + w + GAP
-            && y < self.y + self.height + GAP
-            && self.y < y + h + GAP
+        const ACROSS: f32 = 8.0;
+        const DOWN: f32 = 2.0;
+        x < self.x + self.width + ACROSS
+            && self.x < x + w + ACROSS
+            && y < self.y + self.height + DOWN
+            && self.y < y + h + DOWN
     }
 
     fn take_in(&mut self, x: f32, y: f32, w: f32, h: f32) {
@@ -329,4 +333,51 @@ pub struct OutlineEntry {
     pub title: String,
     pub level: u8,
     pub anchor: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::tests::doc_of;
+
+    #[test]
+    fn section_text_knows_its_place_and_template_text_has_none() {
+        let doc = doc_of(
+            r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/><flow name="f"><p>The template's own words.</p><p src="a.md:3">Words from a section.<footnote>A note on them.</footnote></p><ul src="a.md:5"><li src="a.md:5">First item</li><li src="a.md:6">Second item</li></ul></flow></document>"#,
+        );
+        let pages = crate::layout::layout(
+            &doc,
+            &BTreeMap::new(),
+            "t",
+            &Default::default(),
+            &crate::layout::LayoutMemo::new(),
+        )
+        .unwrap();
+        let at = |needle: &str| {
+            let placed = pages.pages[0]
+                .items
+                .iter()
+                .find(|p| matches!(&p.item, Item::Text(r) if r.text.contains(needle)))
+                .unwrap_or_else(|| panic!("no `{needle}`"));
+            source_of(&pages.structure, placed.mark).map(ToString::to_string)
+        };
+        assert_eq!(at("own"), None);
+        assert_eq!(at("section").as_deref(), Some("a.md:3"));
+        // The note at the foot names the paragraph it was written in; a
+        // list's bullet, its item.
+        assert_eq!(at("note").as_deref(), Some("a.md:3"));
+        assert_eq!(at("Second").as_deref(), Some("a.md:6"));
+        assert_eq!(at("•"), Some("a.md:5".to_string()));
+        // One box for each paragraph and item, one for the note at the foot.
+        let boxes = pages.source_boxes();
+        let named: Vec<String> = boxes.iter().map(|b| b.source.to_string()).collect();
+        assert_eq!(named, ["a.md:3", "a.md:5", "a.md:6", "a.md:3"], "{boxes:?}");
+        let (paragraph, note) = (&boxes[0], &boxes[3]);
+        assert!(note.y > paragraph.y + paragraph.height, "{boxes:?}");
+        // Each box holds its lines: the second item's lies below the first.
+        assert!(
+            boxes[2].y >= boxes[1].y + boxes[1].height - 0.5,
+            "{boxes:?}"
+        );
+    }
 }
