@@ -4,6 +4,8 @@
 //! no parsing of its own.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
 
 use crate::colour::Cmyk;
 use crate::theme::Style;
@@ -94,6 +96,24 @@ pub struct Block {
     pub classed: bool,
     /// A heading with `number="no"` (the Sources) takes no section number.
     pub unnumbered: bool,
+    /// The section file and line the block was written at, when it came
+    /// from a section's Markdown (`src="FILE:LINE"`): messages about it and
+    /// the preview name this place.
+    pub source: Option<SourceRef>,
+}
+
+/// A place in a section file: its path inside the project and a line
+/// (from 1). Shown as `briefings/profiles/kazakhstan/07-vadim-kuramshin.md:5`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceRef {
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+impl fmt::Display for SourceRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file.display(), self.line)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

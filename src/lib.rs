@@ -454,8 +454,8 @@ fn lay_out_prepared(
             ..e
         },
         _ => e,
-    })?;
-    let mut pages = pages;
+    });
+    let mut pages = pages.map_err(|e| with_section_line(e, &briefing.project))?;
     pages.warnings.extend(selection.allowed.iter().cloned());
     pages.warnings.extend(warnings.iter().cloned());
     check_resolution(&mut pages, briefing, &pictures, print)?;
@@ -473,6 +473,22 @@ fn lay_out_prepared(
             .or_else(|| epoch_of_date(&profile.date)),
         screen_ppi: briefing.screen_ppi,
     })
+}
+
+/// A layout error names a section file by its path in the project, the
+/// line its paragraph starts on and the text as it was set there: it points
+/// at that text in the file and shows its line, as other errors do.
+fn with_section_line(mut error: Error, project: &Path) -> Error {
+    if let Some(at) = error.location.as_deref_mut()
+        && at.line > 0
+        && let Ok(path) = project::open(project, &at.file.to_string_lossy())
+        && let Ok(text) = std::fs::read_to_string(&path)
+    {
+        let set = at.source_line.take().unwrap_or_default();
+        let (line, column) = markdown::find_set_text(&text, at.line, &set);
+        *at = error::Location::at_line(&path, &text, line, column);
+    }
+    error
 }
 
 /// A link or QR target the layout refused often comes from the briefing's

@@ -6,6 +6,8 @@
 //! arrives in the layout as text, never as markup.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -72,30 +74,45 @@ pub fn section_markup(
     sources: &BTreeMap<String, Source>,
     notes: bool,
 ) -> Result<String> {
+    section_markup_at(section, sources, notes, None)
+}
+
+/// [`section_markup`], with each block marked with the line of the section
+/// file it was written at: `src="FILE:LINE"`, `file` being the section
+/// file's path inside the project. Messages about the block and the preview
+/// name that place (see `markup/source.rs`).
+pub fn section_markup_at(
+    section: &Section,
+    sources: &BTreeMap<String, Source>,
+    notes: bool,
+    file: Option<&Path>,
+) -> Result<String> {
     check_links(section)?;
     let body = with_source_definitions(section, sources)?;
     let options = parser_options();
     check_nesting(section, &body, options)?;
-    let events: Vec<Event> = Parser::new_ext(&body, options).collect();
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_ext(&body, options).into_offset_iter().collect();
+    let lines = file.map(|f| Lines::of(section, f));
 
     // Footnote definitions may come after their references: render them first.
     let with_notes = notes;
     let mut notes: BTreeMap<String, String> = BTreeMap::new();
     let mut i = 0;
     while i < events.len() {
-        if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i] {
+        if let (Event::Start(Tag::FootnoteDefinition(label)), _) = &events[i] {
             let start = i + 1;
             let mut depth = 1;
             while depth > 0 && i + 1 < events.len() {
                 i += 1;
-                match &events[i] {
+                match &events[i].0 {
                     Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
                     Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
                     _ => {}
                 }
             }
             let inner = &events[start..i];
-            let text = render(inner, &BTreeMap::new(), true);
+            let text = render(inner, &BTreeMap::new(), true, None);
             let text = if text.trim() == SOURCE_SENTINEL {
                 sources
                     .get(label.as_ref())
@@ -112,7 +129,7 @@ pub fn section_markup(
         notes.clear();
     }
     // A picture alone in its paragraph (`![caption](key)`) is a figure block.
-    Ok(render(&events, &notes, false)
+    Ok(render(&events, &notes, false, lines.as_ref())
         .replace("<p><figure ", "<figure ")
         .replace("</figure></p>", "</figure>"))
 }
@@ -237,10 +254,55 @@ fn check_nesting(section: &Section, body: &str, options: Options) -> Result<()> 
     }
     Ok(())
 }
-fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool) -> String {
+/// Where the lines of a section's body are in its file, to mark blocks
+/// with `src="FILE:LINE"`.
+struct Lines {
+    /// The file's path inside the project, escaped for an attribute.
+    file: String,
+    /// The file's line the body starts on.
+    first: usize,
+    /// The byte offset of each line of the body after the first.
+    starts: Vec<usize>,
+    /// The body's length: the footnotes for sources are added after it.
+    len: usize,
+}
+
+impl Lines {
+    fn of(section: &Section, file: &Path) -> Lines {
+        let body = &section.body;
+        Lines {
+            file: escape(&file.to_string_lossy()),
+            first: section.body_line,
+            starts: body.match_indices('\n').map(|(i, _)| i + 1).collect(),
+            len: body.len(),
+        }
+    }
+
+    /// The line of the section file a byte offset of the body is on.
+    fn line(&self, offset: usize) -> usize {
+        self.first + self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// ` src="FILE:LINE"` for a block starting at `offset`; nothing for
+    /// what handbill added after the body.
+    fn attribute(&self, offset: usize) -> String {
+        if offset >= self.len {
+            return String::new();
+        }
+        format!(" src=\"{}:{}\"", self.file, self.line(offset))
+    }
+}
+
+fn render(
+    events: &[(Event, Range<usize>)],
+    notes: &BTreeMap<String, String>,
+    inline_only: bool,
+    lines: Option<&Lines>,
+) -> String {
     let mut out = String::new();
     let mut skip_depth = 0usize;
-    for event in events {
+    for (i, (event, range)) in events.iter().enumerate() {
+        let src = || lines.map(|l| l.attribute(range.start)).unwrap_or_default();
         if skip_depth > 0 {
             match event {
                 Event::Start(Tag::FootnoteDefinition(_)) => skip_depth += 1,
@@ -253,18 +315,24 @@ fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool)
             Event::Start(tag) => match tag {
                 // A note's paragraphs run on in one: a space between them.
                 Tag::Paragraph => match (inline_only, out.is_empty()) {
-                    (false, _) => out.push_str("<p>"),
+                    // A picture alone in its paragraph carries the place.
+                    (false, _) => match events.get(i + 1) {
+                        Some((Event::Start(Tag::Image { .. }), _)) => out.push_str("<p>"),
+                        _ => out.push_str(&format!("<p{}>", src())),
+                    },
                     (true, false) => out.push(' '),
                     (true, true) => {}
                 },
                 Tag::Heading { level, .. } => {
                     let n = heading_number(*level);
-                    out.push_str(&format!("<h{n}>"));
+                    out.push_str(&format!("<h{n}{}>", src()));
                 }
-                Tag::BlockQuote(_) => out.push_str("<quote>"),
-                Tag::List(Some(start)) => out.push_str(&format!("<ol start=\"{start}\">")),
-                Tag::List(None) => out.push_str("<ul>"),
-                Tag::Item => out.push_str("<li>"),
+                Tag::BlockQuote(_) => out.push_str(&format!("<quote{}>", src())),
+                Tag::List(Some(start)) => {
+                    out.push_str(&format!("<ol start=\"{start}\"{}>", src()));
+                }
+                Tag::List(None) => out.push_str(&format!("<ul{}>", src())),
+                Tag::Item => out.push_str(&format!("<li{}>", src())),
                 Tag::Emphasis => out.push_str("<em>"),
                 Tag::Strong => out.push_str("<strong>"),
                 Tag::Strikethrough => out.push_str("<del>"),
@@ -280,10 +348,14 @@ fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool)
                     dest_url, title, ..
                 } => {
                     let _ = title;
-                    out.push_str(&format!("<figure image=\"{}\"><caption>", escape(dest_url)));
+                    out.push_str(&format!(
+                        "<figure image=\"{}\"{}><caption>",
+                        escape(dest_url),
+                        src()
+                    ));
                 }
                 Tag::FootnoteDefinition(_) => skip_depth = 1,
-                Tag::CodeBlock(_) => out.push_str("<p class=\"code\">"),
+                Tag::CodeBlock(_) => out.push_str(&format!("<p class=\"code\"{}>", src())),
                 _ => {}
             },
             Event::End(tag) => match tag {
@@ -374,6 +446,50 @@ fn tie_words(text: &str) -> String {
         out.push(if tie { '\u{a0}' } else { ' ' });
     }
     out
+}
+
+/// Where text as it was set (the start of what did not fit, say) begins
+/// in the Markdown paragraph that starts on `line` of `file_text`: its line
+/// and column, found by its first words; the paragraph's first line when
+/// they are not there as written (a footnote mark among them).
+pub fn find_set_text(file_text: &str, line: usize, set: &str) -> (usize, usize) {
+    let key = |word: &str| -> String {
+        word.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    // The paragraph's words: their key, line and column.
+    let mut words: Vec<(String, usize, usize)> = Vec::new();
+    let lines = file_text.lines().enumerate().skip(line.saturating_sub(1));
+    for (n, text) in lines.take_while(|(_, l)| !l.trim().is_empty()) {
+        let mut column = 1;
+        for piece in text.split(' ') {
+            let k = key(piece);
+            if !k.is_empty() {
+                words.push((k, n + 1, column));
+            }
+            column += piece.chars().count() + 1;
+        }
+    }
+    let wanted: Vec<String> = set
+        .split_whitespace()
+        .map(key)
+        .filter(|k| !k.is_empty())
+        .collect();
+    for n in [3, 2] {
+        let Some(wanted) = wanted.get(..n) else {
+            continue;
+        };
+        // The first word may be the end of a word hyphenated on the line before.
+        let found = words.windows(n).find(|w| {
+            w[0].0.ends_with(&wanted[0]) && w[1..].iter().zip(&wanted[1..]).all(|(a, b)| a.0 == *b)
+        });
+        if let Some(w) = found {
+            return (w[0].1, w[0].2);
+        }
+    }
+    (line, 1)
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -585,6 +701,57 @@ mod tests {
         // The body starts at line 5 of its file; the quotes on its third
         // line, and the level too many is the paragraph after the last `>`.
         assert_eq!((at.line, at.column), (7, MAX_NESTING + 2));
+    }
+
+    #[test]
+    fn set_text_is_found_in_its_paragraph() {
+        let file = "---\nid: s\n---\nFirst line of the paragraph, and then\nthe   outrageous verdict was upheld by Kazakh-\nstan’s court.\n\nthe outrageous verdict again\n";
+        // Words as set: curly quotes, other spaces.
+        assert_eq!(find_set_text(file, 4, "the outrageous verdict was"), (5, 1));
+        assert_eq!(find_set_text(file, 4, "and then the"), (4, 30));
+        // The end of a hyphenated word, found in the word.
+        assert_eq!(find_set_text(file, 4, "stan's court."), (6, 1));
+        assert_eq!(find_set_text(file, 4, "upheld by Kazakh-"), (5, 30));
+        // Not in this paragraph (only in the next): its first line.
+        assert_eq!(find_set_text(file, 4, "verdict again"), (4, 1));
+        assert_eq!(find_set_text(file, 4, ""), (4, 1));
+    }
+
+    #[test]
+    fn each_block_names_its_line_in_the_section_file() {
+        // The body starts on line 5 of its file, after the front matter.
+        let body = "Text.[^n] and oil.[^hrw]\n\n[^n]: A note\n    run on.\n\n## After the note\n\n- one\n- two\n\n> Quoted\n\n![The march](london-2013)\n\n```\ncode\n```\n";
+        let file = Path::new("briefings/profiles/kazakhstan/07-vadim-kuramshin.md");
+        let m = section_markup_at(&section(body), &sources(), true, Some(file)).unwrap();
+        let at = |line: usize| format!("src=\"{}:{line}\"", file.display());
+        for (element, line) in [
+            ("<p ", 5),
+            ("<h2 ", 10),
+            ("<ul ", 12),
+            ("<li ", 12),
+            ("<li ", 13),
+            ("<quote ", 15),
+            ("<figure image=\"london-2013\" ", 17),
+            ("<p class=\"code\" ", 19),
+        ] {
+            assert!(
+                m.contains(&format!("{element}{}>", at(line))),
+                "{element} {line}: {m}"
+            );
+        }
+        // Five paragraphs' and blocks' worth, no more: the notes (the
+        // section's own and the source added after the body) have none.
+        assert_eq!(m.matches(" src=").count(), 9, "{m}");
+        assert!(m.contains("<footnote>A note run on.</footnote>"), "{m}");
+        // Without a file, the markup is as before.
+        let plain = section_markup(&section(body), &sources(), true).unwrap();
+        assert!(!plain.contains(" src="), "{plain}");
+        let mut stripped = m.clone();
+        while let Some(start) = stripped.find(" src=\"") {
+            let end = start + 6 + stripped[start + 6..].find('"').unwrap() + 1;
+            stripped.replace_range(start..end, "");
+        }
+        assert_eq!(plain, stripped);
     }
 
     #[test]

@@ -32,6 +32,7 @@ use crate::error::{Error, Location, Result, did_you_mean};
 use crate::length::{MM, PAPER_SIZES, parse_length};
 use crate::theme::{Style, Theme};
 
+mod source;
 mod xml_error;
 
 /// Where the markup came from, for error messages.
@@ -531,6 +532,7 @@ impl Parser<'_> {
             style.lang = crate::language_tag::Lang::from_code(lang);
         }
         let line = self.pos(node).0;
+        let source = self.source(node)?;
         let kind = match name {
             "p" => BlockKind::Paragraph(self.spans(node, &style, None)?),
             "h1" | "h2" | "h3" => BlockKind::Heading {
@@ -651,6 +653,18 @@ impl Parser<'_> {
             number: None,
             classed: class.is_some(),
             unnumbered: node.attribute("number") == Some("no"),
+            source,
+        })
+    }
+
+    /// The section file and line of a block (`src`, see `markup/source.rs`).
+    fn source(&self, node: Node) -> Result<Option<crate::document::SourceRef>> {
+        let Some(value) = node.attribute("src") else {
+            return Ok(None);
+        };
+        source::read(value).map(Some).ok_or_else(|| {
+            self.error(node, format!("`src=\"{value}\"` is not a section file and line"))
+                .help("handbill writes `src` on the text of sections, e.g. `src=\"briefings/profiles/kazakhstan/01-overview.md:5\"`; leave it out of a template's own markup, or give a file inside the project and a line")
         })
     }
 
@@ -670,6 +684,8 @@ impl Parser<'_> {
         };
         let mut out = Vec::new();
         let mut inline: Vec<Node> = Vec::new();
+        // The item's own text is where the item was written.
+        let source = self.source(li)?;
         let flush = |inline: &mut Vec<Node>, out: &mut Vec<Block>| -> Result<()> {
             if let Some(first) = inline.first() {
                 let spans = self.spans_of(inline.iter().copied(), style, None)?;
@@ -681,6 +697,7 @@ impl Parser<'_> {
                         number: None,
                         classed: true,
                         unnumbered: false,
+                        source: source.clone(),
                     });
                 }
             }
@@ -868,6 +885,32 @@ mod tests {
     fn keywords_are_split_at_commas() {
         let d = parse_str(r#"<document keywords=" Kazakhstan, human rights,, Zhanaozen "><master name="m"/><pages master="m" flow="f"/><flow name="f"/></document>"#).unwrap();
         assert_eq!(d.keywords, ["Kazakhstan", "human rights", "Zhanaozen"]);
+    }
+
+    #[test]
+    fn blocks_keep_the_section_line_they_came_from() {
+        let d = parse_str(
+            r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f"><p>Own text</p><p src="briefings/profiles/k/07-x.md:5">From a section</p><ul src="s.md:8"><li src="s.md:9">one</li></ul></flow></document>"#,
+        )
+        .unwrap();
+        let f = &d.flows["f"];
+        assert_eq!(f[0].source, None);
+        assert_eq!(
+            f[1].source.as_ref().map(ToString::to_string).as_deref(),
+            Some("briefings/profiles/k/07-x.md:5")
+        );
+        assert_eq!(f[2].source.as_ref().map(|s| s.line), Some(8));
+        let BlockKind::List { items, .. } = &f[2].kind else {
+            panic!()
+        };
+        assert_eq!(items[0][0].source.as_ref().map(|s| s.line), Some(9));
+        // A place outside the project is refused where it is written.
+        let err = parse_str(r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f"><p src="../../etc/passwd:1">x</p></flow></document>"#).unwrap_err();
+        assert!(
+            err.message.contains("is not a section file and line"),
+            "{err}"
+        );
+        assert!(err.help.unwrap().contains("inside the project"));
     }
 
     #[test]

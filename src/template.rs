@@ -7,7 +7,7 @@
 //! add markup; only the section bodies, which handbill itself produced from
 //! Markdown and escaped, are inserted raw (`{{{body}}}`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use handlebars::{Handlebars, RenderErrorReason, Renderable};
 use serde_json::{Map, Value, json};
@@ -85,6 +85,16 @@ pub fn find(briefing: &Briefing) -> Result<Template> {
     })
 }
 
+/// A section file's path inside the project, as messages and the preview
+/// name it; none for a file that is not below the project folder.
+fn in_project<'a>(file: &'a Path, project: &Path) -> Option<&'a Path> {
+    let rel = file.strip_prefix(project).unwrap_or(file);
+    let below = rel
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    below.then_some(rel)
+}
+
 /// What a template sees, before a personalised copy fills in its recipient
 /// ([`for_recipient`]). See docs/templates.md for every field.
 pub fn data(
@@ -96,8 +106,10 @@ pub fn data(
 ) -> Result<Value> {
     let mut sections = Vec::new();
     for s in &selection.sections {
-        let body = markdown::section_markup(s, &profile.sources, true)?;
-        let body_plain = markdown::section_markup(s, &profile.sources, false)?;
+        // Each block names its place in the section file (`src`).
+        let file = in_project(&s.file, &briefing.project);
+        let body = markdown::section_markup_at(s, &profile.sources, true, file)?;
+        let body_plain = markdown::section_markup_at(s, &profile.sources, false, file)?;
         sections.push(json!({
             "id": s.id,
             "title": s.title,

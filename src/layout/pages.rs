@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::colour::Cmyk;
+use crate::document::SourceRef;
 use crate::layout::font::FaceId;
 
 /// The laid-out document.
@@ -114,6 +115,109 @@ pub struct Element {
     pub role: Role,
     /// An index into [`Pages::structure`]; `None` for a flow.
     pub parent: Option<usize>,
+    /// The section file and line of the block it was made from, if it was
+    /// written in a section (not drawn in the PDF).
+    pub source: Option<SourceRef>,
+}
+
+/// The section file and line an element (or the nearest of its parents)
+/// was written at.
+pub fn source_of(structure: &[Element], mark: Mark) -> Option<&SourceRef> {
+    let Mark::Element(mut e) = mark else {
+        return None;
+    };
+    // Parents come before their children: the walk ends.
+    loop {
+        let element = structure.get(e)?;
+        if let Some(source) = &element.source {
+            return Some(source);
+        }
+        e = element.parent.filter(|p| *p < e)?;
+    }
+}
+
+/// Where a block of a section's text lies on a page: what the preview
+/// shows when a paragraph is clicked. Points from the page's top-left.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceBox {
+    pub page: usize,
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    pub source: SourceRef,
+}
+
+impl SourceBox {
+    /// Whether a rectangle lies on or beside the box: a list's marker 5 pt
+    /// to the left of its text, the next line below; not the next column
+    /// (gutters are wider).
+    fn touches(&self, x: f32, y: f32, w: f32, h: f32) -> bool {
+        const ACROSS: f32 = 8.0;
+        const DOWN: f32 = 2.0;
+        x < self.x + self.width + ACROSS
+            && self.x < x + w + ACROSS
+            && y < self.y + self.height + DOWN
+            && self.y < y + h + DOWN
+    }
+
+    fn take_in(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        let (right, bottom) = (
+            (self.x + self.width).max(x + w),
+            (self.y + self.height).max(y + h),
+        );
+        self.x = self.x.min(x);
+        self.y = self.y.min(y);
+        self.width = right - self.x;
+        self.height = bottom - self.y;
+    }
+}
+
+impl Pages {
+    /// The boxes of section text on the pages: for each element written in
+    /// a section, the rectangle around its lines (or picture) on each page
+    /// and column it is set in. A line's box runs from a little above its
+    /// baseline (the font size) to a little below it. Made on asking, from
+    /// the pages, so it costs a build nothing.
+    pub fn source_boxes(&self) -> Vec<SourceBox> {
+        let mut out: Vec<SourceBox> = Vec::new();
+        for (n, page) in self.pages.iter().enumerate() {
+            let first = out.len();
+            for placed in &page.items {
+                let Some(source) = source_of(&self.structure, placed.mark) else {
+                    continue;
+                };
+                let (x, y, w, h) = match &placed.item {
+                    Item::Text(run) => {
+                        (run.x, run.y - 0.8 * run.size, run.width(), 1.05 * run.size)
+                    }
+                    Item::Image {
+                        x,
+                        y,
+                        width,
+                        height,
+                        ..
+                    } => (*x, *y, *width, *height),
+                    Item::Rect { .. } => continue,
+                };
+                match out[first..]
+                    .iter_mut()
+                    .find(|b| b.source == *source && b.touches(x, y, w, h))
+                {
+                    Some(b) => b.take_in(x, y, w, h),
+                    None => out.push(SourceBox {
+                        page: n,
+                        x,
+                        y,
+                        width: w,
+                        height: h,
+                        source: source.clone(),
+                    }),
+                }
+            }
+        }
+        out
+    }
 }
 
 /// What an element is. An element holds either content (text, a picture)
@@ -229,4 +333,51 @@ pub struct OutlineEntry {
     pub title: String,
     pub level: u8,
     pub anchor: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::tests::doc_of;
+
+    #[test]
+    fn section_text_knows_its_place_and_template_text_has_none() {
+        let doc = doc_of(
+            r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/><flow name="f"><p>The template's own words.</p><p src="a.md:3">Words from a section.<footnote>A note on them.</footnote></p><ul src="a.md:5"><li src="a.md:5">First item</li><li src="a.md:6">Second item</li></ul></flow></document>"#,
+        );
+        let pages = crate::layout::layout(
+            &doc,
+            &BTreeMap::new(),
+            "t",
+            &Default::default(),
+            &crate::layout::LayoutMemo::new(),
+        )
+        .unwrap();
+        let at = |needle: &str| {
+            let placed = pages.pages[0]
+                .items
+                .iter()
+                .find(|p| matches!(&p.item, Item::Text(r) if r.text.contains(needle)))
+                .unwrap_or_else(|| panic!("no `{needle}`"));
+            source_of(&pages.structure, placed.mark).map(ToString::to_string)
+        };
+        assert_eq!(at("own"), None);
+        assert_eq!(at("section").as_deref(), Some("a.md:3"));
+        // The note at the foot names the paragraph it was written in; a
+        // list's bullet, its item.
+        assert_eq!(at("note").as_deref(), Some("a.md:3"));
+        assert_eq!(at("Second").as_deref(), Some("a.md:6"));
+        assert_eq!(at("•"), Some("a.md:5".to_string()));
+        // One box for each paragraph and item, one for the note at the foot.
+        let boxes = pages.source_boxes();
+        let named: Vec<String> = boxes.iter().map(|b| b.source.to_string()).collect();
+        assert_eq!(named, ["a.md:3", "a.md:5", "a.md:6", "a.md:3"], "{boxes:?}");
+        let (paragraph, note) = (&boxes[0], &boxes[3]);
+        assert!(note.y > paragraph.y + paragraph.height, "{boxes:?}");
+        // Each box holds its lines: the second item's lies below the first.
+        assert!(
+            boxes[2].y >= boxes[1].y + boxes[1].height - 0.5,
+            "{boxes:?}"
+        );
+    }
 }

@@ -136,7 +136,12 @@ impl Engine<'_> {
 
     /// A new structure element; its mark.
     pub(super) fn element(&mut self, role: Role, parent: Option<usize>) -> usize {
-        self.out.structure.push(Element { role, parent });
+        let source = self.block_source.clone();
+        self.out.structure.push(Element {
+            role,
+            parent,
+            source,
+        });
         self.out.structure.len() - 1
     }
 
@@ -179,6 +184,11 @@ impl Engine<'_> {
     ) {
         for block in blocks {
             let s = &block.style;
+            // The elements made for the block name its place in a section.
+            let outer = self.block_source.clone();
+            if block.source.is_some() {
+                self.block_source = block.source.clone();
+            }
             match &block.kind {
                 BlockKind::Paragraph(spans) => {
                     let mark = self.mark(Role::Paragraph, parent);
@@ -259,6 +269,10 @@ impl Engine<'_> {
                     let list = self.element(Role::List { ordered: *ordered }, parent);
                     for (i, item) in items.iter().enumerate() {
                         let first = out.len();
+                        // An item and its label are where its text is.
+                        if let Some(at) = item.first().and_then(|b| b.source.as_ref()) {
+                            self.block_source = Some(at.clone());
+                        }
                         let li = self.element(Role::ListItem, Some(list));
                         let label_mark = self.mark(Role::Label, Some(li));
                         let body = self.element(Role::ListBody, Some(li));
@@ -400,6 +414,7 @@ impl Engine<'_> {
                 BlockKind::PageBreak => out.push(Flat::PageBreak),
                 BlockKind::FrameBreak => out.push(Flat::FrameBreak),
             }
+            self.block_source = outer;
         }
     }
 }

@@ -6,7 +6,9 @@ use super::collect::{Flat, Heading, space_after_of, space_before_of};
 use super::footnotes::{CARRIED_NOTE_SHARE, NotePart};
 use crate::document::Frame;
 use crate::error::{Error, Result};
-use crate::layout::pages::{Artifact, Item, LOOSE, Link, LinkTarget, Mark, OutlineEntry};
+use crate::layout::pages::{
+    Artifact, Element, Item, LOOSE, Link, LinkTarget, Mark, OutlineEntry, source_of,
+};
 use crate::layout::paragraph::{Line, Paragraph, Pos};
 
 /// Why a pour stopped before its last item.
@@ -69,6 +71,12 @@ pub(super) enum Supply {
     },
     /// One frame without a bottom, for measuring.
     Unbounded { page: usize, width: f32, used: bool },
+}
+
+/// ` (FILE:LINE)`: where in a section the text of `mark` was written, for
+/// messages; nothing for a template's own text.
+pub(super) fn at_source(structure: &[Element], mark: Mark) -> String {
+    source_of(structure, mark).map_or_else(String::new, |s| format!(" ({s})"))
 }
 
 pub(super) fn run_width(line: &Line) -> f32 {
@@ -332,8 +340,9 @@ impl Engine<'_> {
                         } else {
                             format!(" in “{}”", self.last_heading)
                         };
+                        let at = at_source(&self.out.structure, *mark);
                         self.out.report.widows_and_orphans.push(format!(
-                            "{what} frame `{}`), page {}{section}",
+                            "{what} frame `{}`), page {}{section}{at}",
                             region.name,
                             region.page + 1
                         ));
@@ -489,7 +498,8 @@ impl Engine<'_> {
                 } else {
                     format!(" in “{}”", self.last_heading)
                 };
-                format!("page {}{section}: “{}”", region.page + 1, text.trim())
+                let at = at_source(&self.out.structure, mark);
+                format!("page {}{section}{at}: “{}”", region.page + 1, text.trim())
             };
             self.out.report.lines += 1;
             self.out.report.hyphenated += usize::from(line.hyphenated);

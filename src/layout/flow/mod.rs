@@ -12,10 +12,10 @@ mod remember;
 
 use std::collections::BTreeMap;
 
-use crate::document::{Document, PageRun, Span};
+use crate::document::{Document, PageRun, SourceRef, Span};
 use crate::error::Result;
 use crate::layout::font::Shaper;
-use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed};
+use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed, source_of};
 use crate::layout::paragraph::{ParagraphMemo, Pos};
 use crate::picture::Picture;
 use contents::contains_contents;
@@ -75,13 +75,44 @@ pub(in crate::layout) fn layout(
         }
     }
     // On the pages kept, whichever pass (or remembered pour) met them.
-    for c in shaper.missing.borrow().iter() {
+    let missing = shaper.missing.borrow();
+    let first_at = first_missing_places(&pages, &missing);
+    for c in missing.iter() {
+        let at = first_at
+            .get(c)
+            .map_or_else(String::new, |s| format!(" at {s}"));
         pages.warnings.push(format!(
-            "{name}: the character “{c}” (U+{:04X}) is in none of the bundled fonts; it prints as an empty box",
+            "{name}: the character “{c}” (U+{:04X}){at} is in none of the bundled fonts; it prints as an empty box",
             *c as u32
         ));
     }
     Ok(pages)
+}
+
+/// Where in the sections each of the `missing` characters is first set:
+/// the first glyph on the pages that shows it as an empty box.
+fn first_missing_places(
+    pages: &Pages,
+    missing: &std::collections::BTreeSet<char>,
+) -> BTreeMap<char, SourceRef> {
+    let mut found = BTreeMap::new();
+    if missing.is_empty() {
+        return found;
+    }
+    for placed in pages.pages.iter().flat_map(|p| &p.items) {
+        let Item::Text(run) = &placed.item else {
+            continue;
+        };
+        for g in run.glyphs.iter().filter(|g| g.id == 0) {
+            let c = run.text.get(g.range.clone()).and_then(|t| t.chars().next());
+            if let Some(c) = c.filter(|c| missing.contains(c) && !found.contains_key(c))
+                && let Some(at) = source_of(&pages.structure, placed.mark)
+            {
+                found.insert(c, at.clone());
+            }
+        }
+    }
+    found
 }
 
 /// The parts of a worker's memo that pouring flows reads and adds to.
@@ -117,6 +148,9 @@ pub(super) struct Engine<'a> {
     carry: std::collections::VecDeque<(usize, Pos)>,
     /// Whether the repeated runs' pour may come from, and go to, `pours`.
     remember: bool,
+    /// The section file and line of the block being collected: the
+    /// elements made for it carry it.
+    block_source: Option<SourceRef>,
 }
 
 impl<'a> Engine<'a> {
@@ -153,6 +187,7 @@ impl<'a> Engine<'a> {
             note_marks: BTreeMap::new(),
             carry: std::collections::VecDeque::new(),
             remember: false,
+            block_source: None,
         }
     }
 

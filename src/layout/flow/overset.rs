@@ -4,7 +4,8 @@
 use super::Engine;
 use super::collect::Flat;
 use super::distribute::Region;
-use crate::error::Error;
+use crate::error::{Error, Location};
+use crate::layout::pages::{Mark, source_of};
 use crate::layout::paragraph::Pos;
 
 impl Engine<'_> {
@@ -108,17 +109,47 @@ impl Engine<'_> {
         } else {
             format!(" in the section “{}”", self.last_heading)
         };
+        // Where the first text left over was written, if in a section.
+        let mark_of = |item: &Flat| match item {
+            Flat::Text { mark, .. }
+            | Flat::Figure { mark, .. }
+            | Flat::Qr { mark, .. }
+            | Flat::ContentsEntry { mark, .. } => Some(*mark),
+            Flat::Boxed { element, .. } => Some(Mark::Element(*element)),
+            _ => None,
+        };
+        let notes = self
+            .carry
+            .iter()
+            .filter_map(|(n, _)| self.note_marks.get(n).copied());
+        let source = items[i..]
+            .iter()
+            .filter_map(mark_of)
+            .chain(notes)
+            .find_map(|m| source_of(&self.out.structure, m))
+            .cloned();
         let (lines, verb) = if lines == 1 {
             ("1 line".to_string(), "does")
         } else {
             (format!("{lines} lines"), "do")
         };
-        Error::new(format!(
+        let error = Error::new(format!(
             "{}: overset: {lines} ({mm:.1} mm) of flow `{flow}` {verb} not fit; the last frame is {frame}; the text left over starts “{}”{section}",
             self.name,
             truncate(&first_words, 60),
         ))
         .help("drop a section from the briefing or shorten one; or add `fit: shrink` to the briefing to let handbill set the text smaller")
-        .code("overset")
+        .code("overset");
+        // The line of the paragraph left over; the build, which knows the
+        // project, reads it from the file and finds the words as set in it.
+        match source {
+            Some(at) => error.at(Location {
+                file: at.file,
+                line: at.line,
+                column: 1,
+                source_line: Some(first_words),
+            }),
+            None => error,
+        }
     }
 }

@@ -1,0 +1,57 @@
+//! The `src` attribute: the section file and line a block was written at.
+//!
+//! The markdown stage writes `src="briefings/profiles/kazakhstan/07-x.md:5"`
+//! on every block it makes from a section (paragraphs, headings, lists and
+//! their items, quotes, pictures), and templates pass it on as it is. A
+//! template's own markup needs none: a block without it has no place in a
+//! section. A section cannot forge one, since the markdown stage escapes all
+//! of a section's text; a template author may write one, as all of a
+//! template's markup is trusted, but only to a file inside the project.
+
+use std::path::{Component, Path};
+
+use crate::document::SourceRef;
+
+/// Reads `FILE:LINE`: a relative path that stays inside the project and a
+/// line from 1. `None` when the value is not one.
+pub(super) fn read(value: &str) -> Option<SourceRef> {
+    let (file, line) = value.rsplit_once(':')?;
+    let line: usize = line.parse().ok().filter(|l| *l > 0)?;
+    let path = Path::new(file);
+    let inside = !file.is_empty()
+        && path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    inside.then(|| SourceRef {
+        file: path.to_path_buf(),
+        line,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_inside_the_project_is_read_and_others_are_not() {
+        let at = read("briefings/profiles/kazakhstan/07-vadim-kuramshin.md:5").unwrap();
+        assert_eq!(
+            at.to_string(),
+            "briefings/profiles/kazakhstan/07-vadim-kuramshin.md:5"
+        );
+        assert_eq!(read("a:b.md:12").unwrap().file, Path::new("a:b.md"));
+        for bad in [
+            "",
+            "x.md",
+            "x.md:",
+            "x.md:0",
+            "x.md:-3",
+            ":4",
+            "/etc/passwd:1",
+            "../secret.md:1",
+            "briefings/../../x.md:2",
+        ] {
+            assert_eq!(read(bad), None, "{bad}");
+        }
+    }
+}
