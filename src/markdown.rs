@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::citations::{Footnotes, SOURCE_SENTINEL, body_location, footnotes, parser_options};
 use crate::error::{Error, Result, did_you_mean};
@@ -240,6 +240,8 @@ fn check_nesting(section: &Section, body: &str, options: Options) -> Result<()> 
 fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool) -> String {
     let mut out = String::new();
     let mut skip_depth = 0usize;
+    // Inside a table's header row; inside a code block.
+    let (mut in_head, mut in_code) = (false, false);
     for event in events {
         if skip_depth > 0 {
             match event {
@@ -283,7 +285,34 @@ fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool)
                     out.push_str(&format!("<figure image=\"{}\"><caption>", escape(dest_url)));
                 }
                 Tag::FootnoteDefinition(_) => skip_depth = 1,
-                Tag::CodeBlock(_) => out.push_str("<p class=\"code\">"),
+                Tag::CodeBlock(_) => {
+                    in_code = true;
+                    if !inline_only {
+                        out.push_str("<box class=\"code-block\"><p class=\"code\">");
+                    }
+                }
+                Tag::Table(alignments) => {
+                    out.push_str("<table>");
+                    for a in alignments {
+                        out.push_str(match a {
+                            Alignment::None => "<col/>",
+                            Alignment::Left => "<col align=\"left\"/>",
+                            Alignment::Center => "<col align=\"center\"/>",
+                            Alignment::Right => "<col align=\"right\"/>",
+                        });
+                    }
+                }
+                Tag::TableHead => {
+                    in_head = true;
+                    out.push_str("<thead><tr>");
+                }
+                Tag::TableRow => out.push_str("<tr>"),
+                Tag::TableCell if in_head => out.push_str("<th>"),
+                Tag::TableCell => out.push_str("<td>"),
+                // Set as plain paragraphs: the term, then its definitions.
+                Tag::DefinitionListTitle | Tag::DefinitionListDefinition if !inline_only => {
+                    out.push_str("<p>")
+                }
                 _ => {}
             },
             Event::End(tag) => match tag {
@@ -301,12 +330,30 @@ fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool)
                 TagEnd::Strikethrough => out.push_str("</del>"),
                 TagEnd::Link => out.push_str("</a>"),
                 TagEnd::Image => out.push_str("</caption></figure>"),
-                TagEnd::CodeBlock => out.push_str("</p>"),
+                TagEnd::CodeBlock => {
+                    in_code = false;
+                    if !inline_only {
+                        out.push_str("</p></box>");
+                    }
+                }
+                TagEnd::Table => out.push_str("</tbody></table>"),
+                TagEnd::TableHead => {
+                    in_head = false;
+                    out.push_str("</tr></thead><tbody>");
+                }
+                TagEnd::TableRow => out.push_str("</tr>"),
+                TagEnd::TableCell if in_head => out.push_str("</th>"),
+                TagEnd::TableCell => out.push_str("</td>"),
+                TagEnd::DefinitionListTitle | TagEnd::DefinitionListDefinition if !inline_only => {
+                    out.push_str("</p>")
+                }
                 _ => {}
             },
+            Event::Text(text) if in_code => out.push_str(&code_lines(text, inline_only)),
             Event::Text(text) => out.push_str(&escape(&tidy_spaces(text))),
             Event::Code(text) => out.push_str(&escape(text)),
-            Event::Html(text) | Event::InlineHtml(text) => out.push_str(&escape(text)),
+            // Never printed as syntax: `unsupported` warns of them.
+            Event::Html(_) | Event::InlineHtml(_) | Event::TaskListMarker(_) => {}
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push_str("<br/>"),
             Event::Rule => out.push_str("<rule/>"),
@@ -318,6 +365,55 @@ fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool)
             }
             _ => {}
         }
+    }
+    out
+}
+
+/// A code block's text as set: each line on a line of its own, its
+/// indentation kept (no-break spaces); in a footnote, run on.
+fn code_lines(text: &str, inline_only: bool) -> String {
+    let mut out = String::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        if !inline_only {
+            out.push_str(&"\u{a0}".repeat(indent));
+        }
+        out.push_str(&escape(body.trim_start_matches(' ')));
+        if line.ends_with('\n') && !inline_only {
+            out.push_str("<br/>");
+        }
+    }
+    out.trim_end_matches("<br/>").to_string()
+}
+
+/// What the section's Markdown writes that handbill does not print as it
+/// is meant: one warning each, naming the section's file and line, and
+/// what was done instead (left out, or set as plain text).
+pub fn unsupported(section: &Section) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut last_line = 0;
+    let parser = Parser::new_ext(&section.body, parser_options()).into_offset_iter();
+    for (event, range) in parser {
+        let what = match &event {
+            Event::Start(Tag::HtmlBlock) => "an HTML block is left out: handbill prints no HTML",
+            Event::InlineHtml(_) => {
+                "an HTML tag is left out (its text is kept): handbill prints no HTML"
+            }
+            Event::Start(Tag::DefinitionList) => "a definition list is set as plain paragraphs",
+            Event::TaskListMarker(_) => "a task list's check box is left out (the item is kept)",
+            _ => continue,
+        };
+        let at = body_location(section, range.start);
+        // One warning per line is enough: `<b>bold</b>` is two tags.
+        if at.line == last_line {
+            continue;
+        }
+        last_line = at.line;
+        out.push(format!("{}:{}: {what}", at.file.display(), at.line));
     }
     out
 }
@@ -459,7 +555,8 @@ mod tests {
         let m =
             section_markup(&section("<b>bold</b> & <page-break/>\n"), &sources(), true).unwrap();
         assert!(!m.contains("<b>") && !m.contains("<page-break"), "{m}");
-        assert!(m.contains("&lt;b&gt;"), "{m}");
+        // Nor printed as syntax: the tags are left out, their text kept.
+        assert!(!m.contains("&lt;b&gt;") && m.contains("bold"), "{m}");
     }
 
     #[test]

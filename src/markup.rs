@@ -17,6 +17,7 @@
 //! ```
 
 mod numbering;
+mod table;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -79,6 +80,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         source,
         theme,
         line_starts,
+        stack_tables: root.attribute("tables") == Some("stack"),
     };
     if root.tag_name().name() != "document" {
         return Err(p.error(root, "the layout markup must start with <document>"));
@@ -239,6 +241,8 @@ struct Parser<'a> {
     /// column by binary search: asking roxmltree scans from the start each
     /// time, which made long documents quadratic.
     line_starts: Vec<usize>,
+    /// `<document tables="stack">`: tables too wide for their frame stack.
+    stack_tables: bool,
 }
 
 impl Parser<'_> {
@@ -614,6 +618,7 @@ impl Parser<'_> {
                     data: data.to_string(),
                 }
             }
+            "table" => self.table(node, &style, self.stack_tables)?,
             "contents" => BlockKind::Contents {
                 entry_style: self.theme.resolve(&style, "contents-entry", None),
             },
@@ -637,6 +642,7 @@ impl Parser<'_> {
                         "rule",
                         "qr",
                         "contents",
+                        "table",
                         "space",
                         "page-break",
                         "frame-break",
