@@ -115,9 +115,11 @@ impl Engine<'_> {
             } else {
                 Role::TableData
             };
-            let mark = self.mark(role, Some(tr));
+            // The cell's text is a paragraph in it, its notes after it.
+            let cell_element = self.element(role, Some(tr));
+            let mark = self.mark(Role::Paragraph, Some(cell_element));
             let first_note = self.note_count;
-            let para = self.paragraph(&cell.spans, &cell.style, Some(tr));
+            let para = self.paragraph(&cell.spans, &cell.style, Some(cell_element));
             // The same text after its column's header, its notes numbered
             // as they are in the cell (and handed on once, above).
             let stacked = headers.map(|headers| {
