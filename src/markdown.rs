@@ -374,7 +374,7 @@ fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool)
 fn code_lines(text: &str, inline_only: bool) -> String {
     let mut out = String::new();
     for (i, line) in text.split_inclusive('\n').enumerate() {
-        if i > 0 {
+        if i > 0 && inline_only {
             out.push(' ');
         }
         let body = line.trim_end_matches(['\n', '\r']);
@@ -395,7 +395,7 @@ fn code_lines(text: &str, inline_only: bool) -> String {
 /// what was done instead (left out, or set as plain text).
 pub fn unsupported(section: &Section) -> Vec<String> {
     let mut out = Vec::new();
-    let mut last_line = 0;
+    let mut last = None;
     let parser = Parser::new_ext(&section.body, parser_options()).into_offset_iter();
     for (event, range) in parser {
         let what = match &event {
@@ -407,13 +407,15 @@ pub fn unsupported(section: &Section) -> Vec<String> {
             Event::TaskListMarker(_) => "a task list's check box is left out (the item is kept)",
             _ => continue,
         };
-        let at = body_location(section, range.start);
-        // One warning per line is enough: `<b>bold</b>` is two tags.
-        if at.line == last_line {
+        // The line in the section's file: the body starts on `body_line`.
+        let before = section.body.get(..range.start).unwrap_or("");
+        let line = section.body_line + before.matches('\n').count();
+        // One warning per line and kind: `<b>bold</b>` is two tags.
+        if last == Some((line, what)) {
             continue;
         }
-        last_line = at.line;
-        out.push(format!("{}:{}: {what}", at.file.display(), at.line));
+        last = Some((line, what));
+        out.push(format!("{}:{line}: {what}", section.file.display()));
     }
     out
 }
@@ -694,6 +696,59 @@ mod tests {
             err.message.contains("footnote is longer than 20,000"),
             "{}",
             err.message
+        );
+    }
+
+    #[test]
+    fn a_pipe_table_becomes_a_table_with_its_alignments() {
+        let m = section_markup(
+            &section("| Year | Killed |\n|:---|---:|\n| 2011 | 11[^hrw] |\n"),
+            &sources(),
+            true,
+        )
+        .unwrap();
+        assert!(
+            m.starts_with("<table><col align=\"left\"/><col align=\"right\"/><thead><tr><th>Year</th><th>Killed</th></tr></thead><tbody><tr><td>2011</td><td>11<footnote>"),
+            "{m}"
+        );
+        assert!(m.ends_with("</td></tr></tbody></table>"), "{m}");
+    }
+
+    #[test]
+    fn a_code_block_keeps_its_lines_and_indentation_and_is_not_tidied() {
+        let m = section_markup(
+            &section("```\nif a - b:\n    x = \"1 % 2\"\n```\n"),
+            &sources(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            m,
+            "<box class=\"code-block\"><p class=\"code\">if a - b:<br/>\u{a0}\u{a0}\u{a0}\u{a0}x = &quot;1 % 2&quot;</p></box>"
+        );
+    }
+
+    #[test]
+    fn unsupported_markdown_is_left_out_or_plain_with_a_warning_at_its_line() {
+        let body = "Text.\n\n<div>\nraw\n</div>\n\n- [x] done\n\nTerm\n: definition\n";
+        let m = section_markup(&section(body), &sources(), true).unwrap();
+        for raw in ["div", "raw", "[x]", ": definition"] {
+            assert!(!m.contains(raw), "{raw} in {m}");
+        }
+        assert!(
+            m.contains("<li>done</li>") && m.contains("<p>definition</p>"),
+            "{m}"
+        );
+        let w = unsupported(&section(body));
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(
+            w[0].ends_with(":7: an HTML block is left out: handbill prints no HTML"),
+            "{w:?}"
+        );
+        assert!(w[1].contains(":11: a task list"), "{w:?}");
+        assert!(
+            w[2].contains(":13: a definition list is set as plain paragraphs"),
+            "{w:?}"
         );
     }
 }

@@ -1035,4 +1035,35 @@ mod tests {
             err.message
         );
     }
+
+    #[test]
+    fn tables_take_columns_rows_and_their_alignment() {
+        let d = parse_str(r#"<document tables="stack"><master name="m"/><pages master="m" flow="f"/><flow name="f"><table widths="30mm auto"><col/><col align="right"/><thead><tr><th>Year</th><th>Killed</th></tr></thead><tr><td>2011</td><td>11</td></tr><tr><td align="center">2012</td></tr></table></flow></document>"#).unwrap();
+        let BlockKind::Table(t) = &d.flows["f"][0].kind else {
+            panic!("{:?}", d.flows["f"][0].kind)
+        };
+        assert!(t.stack);
+        assert_eq!(t.columns[0].width, Some(Width::Points(30.0 * MM)));
+        assert_eq!(t.columns[1].width, None);
+        assert_eq!((t.head.len(), t.body.len()), (1, 2));
+        let right = crate::theme::Align::Right;
+        assert_eq!(t.head[0].cells[1].style.align, right);
+        assert!(t.head[0].cells[0].header && t.head[0].cells[0].style.bold);
+        assert_eq!(t.body[0].cells[1].style.align, right);
+        assert_eq!(t.body[1].cells[0].style.align, crate::theme::Align::Center);
+        // The short row gets its empty cell; the second body row is tinted.
+        assert_eq!(t.body[1].cells.len(), 2);
+        assert!(t.body[0].style.background.is_none() && t.body[1].style.background.is_some());
+        for bad in [
+            r#"<table widths="wide"/>"#,
+            r#"<table><tr>text</tr></table>"#,
+            r#"<table><tr><p>x</p></tr></table>"#,
+            r#"<table><col align="middle"/></table>"#,
+        ] {
+            let doc = format!(
+                r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f">{bad}</flow></document>"#
+            );
+            assert!(parse_str(&doc).is_err(), "{bad}");
+        }
+    }
 }
