@@ -291,6 +291,9 @@ fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool)
                         out.push_str("<box class=\"code-block\"><p class=\"code\">");
                     }
                 }
+                // In a footnote, a table's cells run on as text.
+                Tag::TableCell if inline_only => out.push(' '),
+                Tag::Table(_) | Tag::TableHead | Tag::TableRow if inline_only => {}
                 Tag::Table(alignments) => {
                     out.push_str("<table>");
                     for a in alignments {
@@ -336,6 +339,8 @@ fn render(events: &[Event], notes: &BTreeMap<String, String>, inline_only: bool)
                         out.push_str("</p></box>");
                     }
                 }
+                TagEnd::Table | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell
+                    if inline_only => {}
                 TagEnd::Table => out.push_str("</tbody></table>"),
                 TagEnd::TableHead => {
                     in_head = false;
@@ -750,5 +755,19 @@ mod tests {
             w[2].contains(":13: a definition list is set as plain paragraphs"),
             "{w:?}"
         );
+    }
+
+    #[test]
+    fn a_table_in_a_list_is_a_block_and_in_a_footnote_runs_on_as_text() {
+        let m = section_markup(
+            &section("- item\n\n  | a | b |\n  |---|---|\n  | 1 | 2 |\n\nText.[^n]\n\n[^n]: Counts:\n\n    | x | y |\n    |---|---|\n    | 1 | 2 |\n"),
+            &sources(),
+            true,
+        )
+        .unwrap();
+        assert!(m.contains("<li><p>item</p><table>"), "{m}");
+        let note = m.split("<footnote>").nth(1).unwrap();
+        assert!(!note.contains("<t") && !note.contains('|'), "{m}");
+        assert!(note.contains("x") && note.contains("2"), "{m}");
     }
 }

@@ -667,7 +667,16 @@ impl Parser<'_> {
             c.is_element()
                 && matches!(
                     c.tag_name().name(),
-                    "p" | "ul" | "ol" | "quote" | "box" | "figure" | "h1" | "h2" | "h3" | "rule"
+                    "p" | "ul"
+                        | "ol"
+                        | "quote"
+                        | "box"
+                        | "figure"
+                        | "h1"
+                        | "h2"
+                        | "h3"
+                        | "rule"
+                        | "table"
                 )
         };
         let p_style = Style {
