@@ -663,22 +663,10 @@ impl Parser<'_> {
     /// A list item holds blocks; its bare text (before, between or after
     /// them, as Markdown writes a nested list) becomes paragraphs.
     fn item(&self, li: Node, style: &Style) -> Result<Vec<Block>> {
-        let is_block = |c: &Node| {
-            c.is_element()
-                && matches!(
-                    c.tag_name().name(),
-                    "p" | "ul"
-                        | "ol"
-                        | "quote"
-                        | "box"
-                        | "figure"
-                        | "h1"
-                        | "h2"
-                        | "h3"
-                        | "rule"
-                        | "table"
-                )
-        };
+        const BLOCKS: &[&str] = &[
+            "p", "ul", "ol", "quote", "box", "figure", "h1", "h2", "h3", "rule", "table",
+        ];
+        let is_block = |c: &Node| c.is_element() && BLOCKS.contains(&c.tag_name().name());
         let p_style = Style {
             space_after: 0.0,
             ..self.theme.resolve(style, "p", None)
