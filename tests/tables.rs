@@ -352,3 +352,24 @@ fn code_blocks_are_set_as_blocks_and_html_is_left_out_with_a_warning() {
     }
     assert!(text.contains("a task") && text.contains("After."));
 }
+
+#[test]
+fn a_table_too_wide_for_its_box_stacks_with_a_warning_never_lost() {
+    let template = r#"<document title="t"><master name="m" size="A6" margin="10mm"/><pages master="m" flow="main"/>
+<flow name="main"><box><table><thead><tr><th>Court</th><th>Proceedings</th><th>Representation</th><th>Observation</th></tr></thead>
+<tr><td>Taraz</td><td>Reinvestigation</td><td>Unrepresented</td><td>Prohibited</td></tr></table></box></flow></document>"#;
+    let briefing = one_section_pack("boxed-table", "Text.", Some(template), "");
+    let (path, messages) = build(&briefing, &[]);
+    assert!(
+        messages.contains("the table “Court · Proceedings · Representation · Observation” is in a box narrower than its columns' widest words"),
+        "{messages}"
+    );
+    let text = page_with(&path, "Court:");
+    for (k, v) in [("Court:", "Taraz"), ("Observation:", "Prohibited")] {
+        assert!(
+            text.lines()
+                .any(|l| l.trim().starts_with(k) && l.contains(v)),
+            "{k} {v}:\n{text}"
+        );
+    }
+}

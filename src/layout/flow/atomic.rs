@@ -332,7 +332,7 @@ impl Engine<'_> {
                         width: region.width,
                         used: true,
                     };
-                    let _ = self.pour_table(t, region, &mut supply, 0);
+                    let _ = self.pour_table(t, region, &mut supply, 0, true);
                 }
                 Flat::Figure { .. } | Flat::Boxed { .. } | Flat::Rule { .. } | Flat::Qr { .. } => {
                     if !region.empty {

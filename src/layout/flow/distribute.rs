@@ -361,7 +361,7 @@ impl Engine<'_> {
                     self.next_frame(region, supply, CARRIED_NOTE_SHARE, (i, word))?;
                 }
                 Flat::Table(t) => {
-                    self.pour_table(t, region, supply, i)?;
+                    self.pour_table(t, region, supply, i, false)?;
                     i += 1;
                 }
                 entry @ Flat::ContentsEntry { .. } => {

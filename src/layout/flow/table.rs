@@ -86,7 +86,9 @@ impl Engine<'_> {
                 .collect::<Vec<_>>()
         };
         let head = rows(&table.head, Role::TableHead, false);
-        let body = rows(&table.body, Role::TableBody, table.stack);
+        // Any table may have to stack (in a box, where no error can stop
+        // the build): its body rows are also set as `header: value` lines.
+        let body = rows(&table.body, Role::TableBody, true);
         let name = match headers.iter().filter(|h| !h.is_empty()).count() {
             0 => (table.body.first())
                 .and_then(|r| r.cells.first())
@@ -231,18 +233,21 @@ impl Engine<'_> {
     }
 
     /// Pours a table into `region` and the frames after it. `at` is its
-    /// place among the flow's items, for where a pour stops.
+    /// place among the flow's items, for where a pour stops. `in_box`: it
+    /// is measured or set in a box, which cannot stop the build: there a
+    /// table too wide stacks, with a warning.
     pub(super) fn pour_table(
         &mut self,
         t: &FlatTable,
         region: &mut Region,
         supply: &mut Supply,
         at: usize,
+        in_box: bool,
     ) -> Result<(), Stop> {
         if !region.empty {
             region.top += t.style.space_before;
         }
-        let mut widths = self.widths_here(t, region)?;
+        let mut widths = self.widths_here(t, region, in_box)?;
         // Whether the table has begun, and whether this frame has its
         // header and a row of it yet.
         let (mut started, mut head_here, mut body_here) = (false, false, false);
@@ -282,7 +287,7 @@ impl Engine<'_> {
                     self.rule_across(region, t, t.style.border, t.style.border_color);
                 }
                 self.next_frame(region, supply, CARRIED_NOTE_SHARE, (at, Pos::START))?;
-                widths = self.widths_here(t, region)?;
+                widths = self.widths_here(t, region, in_box)?;
                 (head_here, body_here) = (false, false);
                 continue;
             }
@@ -322,7 +327,7 @@ impl Engine<'_> {
                 ));
                 self.rule_across(region, t, t.style.border, t.style.border_color);
                 self.next_frame(region, supply, CARRIED_NOTE_SHARE, (at, Pos::START))?;
-                widths = self.widths_here(t, region)?;
+                widths = self.widths_here(t, region, in_box)?;
                 (head_here, body_here) = (false, false);
                 continue;
             }
@@ -343,11 +348,28 @@ impl Engine<'_> {
 
     /// The column widths in this region: `None` to stack the rows; an
     /// error if the table does not fit and may not stack.
-    fn widths_here(&mut self, t: &FlatTable, region: &Region) -> Result<Option<Vec<f32>>, Stop> {
+    fn widths_here(
+        &mut self,
+        t: &FlatTable,
+        region: &Region,
+        in_box: bool,
+    ) -> Result<Option<Vec<f32>>, Stop> {
         let width = region.width - t.indent;
         match self.table_widths(t, width) {
             Some(w) => Ok(Some(w)),
             None if t.stack => Ok(None),
+            None if in_box => {
+                let warning = format!(
+                    "{}: the table “{}”{} is in a box narrower than its columns' widest words: its rows are set as `header: value` lines",
+                    self.name,
+                    t.name,
+                    self.in_section()
+                );
+                if !self.out.warnings.contains(&warning) {
+                    self.out.warnings.push(warning);
+                }
+                Ok(None)
+            }
             None => Err(Stop::Failed(self.table_too_wide(t, region, width))),
         }
     }
