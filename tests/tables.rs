@@ -373,3 +373,43 @@ fn a_table_too_wide_for_its_box_stacks_with_a_warning_never_lost() {
         );
     }
 }
+
+#[test]
+fn fixed_column_widths_from_the_markup_are_kept() {
+    // A5, 15 mm margins: the table is 118 mm wide; its first column 40 mm.
+    let template = r#"<document title="t"><master name="m" size="A5" margin="15mm"/><pages master="m" flow="main"/>
+<flow name="main"><table widths="40mm"><col/><col width="30%" align="right"/><col/>
+<thead><tr><th>Who</th><th>Years</th><th>Where</th></tr></thead>
+<tr><td>Kuramshin</td><td>12</td><td>Taraz</td></tr></table></flow></document>"#;
+    let briefing = one_section_pack("fixed-widths", "Text.", Some(template), "");
+    let (path, _) = build(&briefing, &[]);
+    let boxes = word_boxes(&path);
+    let find = |w: &str| {
+        boxes
+            .iter()
+            .find(|b| b.4 == w)
+            .unwrap_or_else(|| panic!("no {w}"))
+    };
+    let mm = 72.0 / 25.4;
+    let (left, padding) = (15.0 * mm, 3.5);
+    // Who at the left edge; Years ends 30 % of the table after the first
+    // column; Where starts after both.
+    assert!(
+        (find("Who").1 - (left + padding)).abs() < 0.6,
+        "{:?}",
+        find("Who")
+    );
+    let years_right = left + 40.0 * mm + 0.3 * 118.0 * mm - padding;
+    assert!(
+        (find("Years").3 - years_right).abs() < 0.6,
+        "{:?} vs {years_right}",
+        find("Years")
+    );
+    assert!((find("12").3 - years_right).abs() < 0.6);
+    let where_left = left + 40.0 * mm + 0.3 * 118.0 * mm + padding;
+    assert!(
+        (find("Where").1 - where_left).abs() < 0.6,
+        "{:?} vs {where_left}",
+        find("Where")
+    );
+}
