@@ -27,6 +27,9 @@ pub(super) struct FlatTable {
     pub(super) stack: bool,
     /// How messages name it: its header's text.
     pub(super) name: String,
+    /// What each column's cells ask for (measured once: a long table is
+    /// poured into many frames).
+    pub(super) wanted: Vec<Wanted>,
 }
 
 pub(super) struct FlatRow {
@@ -96,7 +99,16 @@ impl Engine<'_> {
                 .unwrap_or_default(),
             _ => headers.join(" · "),
         };
+        let mut wanted = vec![Wanted::default(); table.columns.len()];
+        for row in head.iter().chain(&body) {
+            for (w, cell) in wanted.iter_mut().zip(&row.cells) {
+                let (min, pref) = cell.para.content_widths();
+                w.min = w.min.max(min + 2.0 * cell.padding);
+                w.pref = w.pref.max(pref + 2.0 * cell.padding);
+            }
+        }
         FlatTable {
+            wanted,
             style: block.style.clone(),
             indent: indent + block.style.indent,
             columns: table.columns.clone(),
@@ -171,15 +183,7 @@ impl Engine<'_> {
     /// The columns' widths in `width` points, or `None` if the widest
     /// words do not fit.
     fn table_widths(&self, t: &FlatTable, width: f32) -> Option<Vec<f32>> {
-        let n = t.columns.len();
-        let mut wanted = vec![Wanted::default(); n];
-        for row in t.head.iter().chain(&t.body) {
-            for (w, cell) in wanted.iter_mut().zip(&row.cells) {
-                let (min, pref) = cell.para.content_widths();
-                w.min = w.min.max(min + 2.0 * cell.padding);
-                w.pref = w.pref.max(pref + 2.0 * cell.padding);
-            }
-        }
+        let mut wanted = t.wanted.clone();
         for (w, c) in wanted.iter_mut().zip(&t.columns) {
             w.fixed = c.width.map(|f| match f {
                 Width::Fraction(f) => width * f,
@@ -376,14 +380,7 @@ impl Engine<'_> {
 
     fn table_too_wide(&self, t: &FlatTable, region: &Region, width: f32) -> Error {
         let mm = crate::length::MM;
-        let need: f32 = (0..t.columns.len())
-            .map(|i| {
-                (t.head.iter().chain(&t.body))
-                    .filter_map(|r| r.cells.get(i))
-                    .map(|c| c.para.content_widths().0 + 2.0 * c.padding)
-                    .fold(0.0, f32::max)
-            })
-            .sum();
+        let need: f32 = t.wanted.iter().map(|w| w.min).sum();
         Error::new(format!(
             "{}: the table “{}”{} does not fit: its {} columns need at least {:.1} mm (their widest words) and frame `{}` on page {} is {:.1} mm wide",
             self.name,
