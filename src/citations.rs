@@ -29,7 +29,14 @@ pub struct Footnotes {
 /// How handbill reads Markdown: footnotes, smart punctuation,
 /// strikethrough.
 pub fn parser_options() -> Options {
-    Options::ENABLE_FOOTNOTES | Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_STRIKETHROUGH
+    // Task lists and definition lists are read only to be left out of the
+    // print as syntax (`[ ]`, `: `), with a warning: see `markdown::unsupported`.
+    Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Reads a body's footnotes. The parser emits a reference only to a label

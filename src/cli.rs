@@ -532,6 +532,7 @@ fn print_report(name: &str, report: &crate::layout::Report) {
         ("overfull", &report.overfull),
         ("loose", &report.loose),
         ("widow or orphan", &report.widows_and_orphans),
+        ("split table row", &report.split_rows),
     ] {
         for item in list {
             println!("  {what}: {item}");
@@ -581,6 +582,7 @@ fn run_check(paths: &[PathBuf], format: Format, report: bool) -> Result<ExitCode
                             "overfull": built.report.overfull,
                             "loose": built.report.loose,
                             "widows_and_orphans": built.report.widows_and_orphans,
+                            "split_rows": built.report.split_rows,
                         },
                     }),
                     Outcome::Unchanged { .. } => serde_json::json!({ "briefing": file, "output": format!("{name}.pdf"), "ok": true }),

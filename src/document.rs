@@ -156,9 +156,46 @@ pub enum BlockKind {
     Contents {
         entry_style: Style,
     },
+    /// A table: its block's style is the `table` style (rules, spacing).
+    Table(Table),
     Space(f32),
     PageBreak,
     FrameBreak,
+}
+
+/// A table's columns and rows, as the markup gives them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    /// The header rows: repeated at the top of each page the table goes on to.
+    pub head: Vec<Row>,
+    pub body: Vec<Row>,
+    /// Where the minimum widths do not fit the frame: set each row as
+    /// `header: value` lines (`tables="stack"`) instead of stopping the build.
+    pub stack: bool,
+}
+
+/// A column: how its cells are aligned and, if fixed, its width.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Column {
+    pub align: Option<crate::theme::Align>,
+    pub width: Option<Width>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    /// The row's own style (`tr`, and `tr.even` on every second body row):
+    /// its background tints the row.
+    pub style: Style,
+}
+
+/// A cell: its text, set as a paragraph in the `th` or `td` style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub spans: Vec<Span>,
+    pub style: Style,
+    pub header: bool,
 }
 
 /// A width: a share of the frame's, or a fixed one (never more than the frame's).
@@ -257,6 +294,20 @@ fn scale_block(block: &mut Block, f: f32) {
             scale_spans(caption, f);
         }
         BlockKind::Contents { entry_style } => *entry_style = entry_style.scaled(f),
+        BlockKind::Table(t) => {
+            for row in t.head.iter_mut().chain(t.body.iter_mut()) {
+                row.style = row.style.scaled(f);
+                for cell in &mut row.cells {
+                    cell.style = cell.style.scaled(f);
+                    scale_spans(&mut cell.spans, f);
+                }
+            }
+            for c in &mut t.columns {
+                if let Some(Width::Points(p)) = &mut c.width {
+                    *p *= f;
+                }
+            }
+        }
         BlockKind::Space(h) => *h *= f,
         BlockKind::Rule | BlockKind::Qr { .. } | BlockKind::PageBreak | BlockKind::FrameBreak => {}
     }

@@ -365,6 +365,7 @@ impl Prepared {
                 .into_iter()
                 .collect();
         warnings.extend(words.warning(&briefing.name, &words::used_in(&template.text)));
+        warnings.extend(selection.sections.iter().flat_map(markdown::unsupported));
         Ok(Prepared {
             briefing,
             profile,

@@ -114,6 +114,8 @@ pub(crate) struct BriefingFile {
     #[serde(default)]
     fit: crate::model::Fit,
     #[serde(default)]
+    tables: crate::model::Tables,
+    #[serde(default)]
     allow: Vec<crate::model::Allowance>,
     #[serde(default)]
     numbering: Vec<crate::model::Numbered>,
@@ -372,6 +374,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         recipients_file,
         hyphenation: raw.hyphenation,
         fit: raw.fit,
+        tables: raw.tables,
         allow: raw.allow,
         numbering: raw.numbering,
         watermark: raw.watermark,

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::citations::{Footnotes, SOURCE_SENTINEL, body_location, footnotes, parser_options};
 use crate::error::{Error, Result, did_you_mean};
@@ -301,6 +301,8 @@ fn render(
 ) -> String {
     let mut out = String::new();
     let mut skip_depth = 0usize;
+    // Inside a table's header row; inside a code block.
+    let (mut in_head, mut in_code) = (false, false);
     for (i, (event, range)) in events.iter().enumerate() {
         let src = || lines.map(|l| l.attribute(range.start)).unwrap_or_default();
         if skip_depth > 0 {
@@ -355,7 +357,37 @@ fn render(
                     ));
                 }
                 Tag::FootnoteDefinition(_) => skip_depth = 1,
-                Tag::CodeBlock(_) => out.push_str(&format!("<p class=\"code\"{}>", src())),
+                Tag::CodeBlock(_) => {
+                    in_code = true;
+                    if !inline_only {
+                        out.push_str(&format!("<box class=\"code-block\"{}><p class=\"code\">", src()));
+                    }
+                }
+                // In a footnote, a table's cells run on as text.
+                Tag::TableCell if inline_only => out.push(' '),
+                Tag::Table(_) | Tag::TableHead | Tag::TableRow if inline_only => {}
+                Tag::Table(alignments) => {
+                    out.push_str(&format!("<table{}>", src()));
+                    for a in alignments {
+                        out.push_str(match a {
+                            Alignment::None => "<col/>",
+                            Alignment::Left => "<col align=\"left\"/>",
+                            Alignment::Center => "<col align=\"center\"/>",
+                            Alignment::Right => "<col align=\"right\"/>",
+                        });
+                    }
+                }
+                Tag::TableHead => {
+                    in_head = true;
+                    out.push_str("<thead><tr>");
+                }
+                Tag::TableRow => out.push_str("<tr>"),
+                Tag::TableCell if in_head => out.push_str("<th>"),
+                Tag::TableCell => out.push_str("<td>"),
+                // Set as plain paragraphs: the term, then its definitions.
+                Tag::DefinitionListTitle | Tag::DefinitionListDefinition if !inline_only => {
+                    out.push_str("<p>")
+                }
                 _ => {}
             },
             Event::End(tag) => match tag {
@@ -373,12 +405,32 @@ fn render(
                 TagEnd::Strikethrough => out.push_str("</del>"),
                 TagEnd::Link => out.push_str("</a>"),
                 TagEnd::Image => out.push_str("</caption></figure>"),
-                TagEnd::CodeBlock => out.push_str("</p>"),
+                TagEnd::CodeBlock => {
+                    in_code = false;
+                    if !inline_only {
+                        out.push_str("</p></box>");
+                    }
+                }
+                TagEnd::Table | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell
+                    if inline_only => {}
+                TagEnd::Table => out.push_str("</tbody></table>"),
+                TagEnd::TableHead => {
+                    in_head = false;
+                    out.push_str("</tr></thead><tbody>");
+                }
+                TagEnd::TableRow => out.push_str("</tr>"),
+                TagEnd::TableCell if in_head => out.push_str("</th>"),
+                TagEnd::TableCell => out.push_str("</td>"),
+                TagEnd::DefinitionListTitle | TagEnd::DefinitionListDefinition if !inline_only => {
+                    out.push_str("</p>")
+                }
                 _ => {}
             },
+            Event::Text(text) if in_code => out.push_str(&code_lines(text, inline_only)),
             Event::Text(text) => out.push_str(&escape(&tidy_spaces(text))),
             Event::Code(text) => out.push_str(&escape(text)),
-            Event::Html(text) | Event::InlineHtml(text) => out.push_str(&escape(text)),
+            // Never printed as syntax: `unsupported` warns of them.
+            Event::Html(_) | Event::InlineHtml(_) | Event::TaskListMarker(_) => {}
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push_str("<br/>"),
             Event::Rule => out.push_str("<rule/>"),
@@ -390,6 +442,57 @@ fn render(
             }
             _ => {}
         }
+    }
+    out
+}
+
+/// A code block's text as set: each line on a line of its own, its
+/// indentation kept (no-break spaces); in a footnote, run on.
+fn code_lines(text: &str, inline_only: bool) -> String {
+    let mut out = String::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i > 0 && inline_only {
+            out.push(' ');
+        }
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        if !inline_only {
+            out.push_str(&"\u{a0}".repeat(indent));
+        }
+        out.push_str(&escape(body.trim_start_matches(' ')));
+        if line.ends_with('\n') && !inline_only {
+            out.push_str("<br/>");
+        }
+    }
+    out.trim_end_matches("<br/>").to_string()
+}
+
+/// What the section's Markdown writes that handbill does not print as it
+/// is meant: one warning each, naming the section's file and line, and
+/// what was done instead (left out, or set as plain text).
+pub fn unsupported(section: &Section) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut last = None;
+    let parser = Parser::new_ext(&section.body, parser_options()).into_offset_iter();
+    for (event, range) in parser {
+        let what = match &event {
+            Event::Start(Tag::HtmlBlock) => "an HTML block is left out: handbill prints no HTML",
+            Event::InlineHtml(_) => {
+                "an HTML tag is left out (its text is kept): handbill prints no HTML"
+            }
+            Event::Start(Tag::DefinitionList) => "a definition list is set as plain paragraphs",
+            Event::TaskListMarker(_) => "a task list's check box is left out (the item is kept)",
+            _ => continue,
+        };
+        // The line in the section's file: the body starts on `body_line`.
+        let before = section.body.get(..range.start).unwrap_or("");
+        let line = section.body_line + before.matches('\n').count();
+        // One warning per line and kind: `<b>bold</b>` is two tags.
+        if last == Some((line, what)) {
+            continue;
+        }
+        last = Some((line, what));
+        out.push(format!("{}:{line}: {what}", section.file.display()));
     }
     out
 }
@@ -575,7 +678,8 @@ mod tests {
         let m =
             section_markup(&section("<b>bold</b> & <page-break/>\n"), &sources(), true).unwrap();
         assert!(!m.contains("<b>") && !m.contains("<page-break"), "{m}");
-        assert!(m.contains("&lt;b&gt;"), "{m}");
+        // Nor printed as syntax: the tags are left out, their text kept.
+        assert!(!m.contains("&lt;b&gt;") && m.contains("bold"), "{m}");
     }
 
     #[test]
@@ -765,5 +869,72 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn a_pipe_table_becomes_a_table_with_its_alignments() {
+        let m = section_markup(
+            &section("| Year | Killed |\n|:---|---:|\n| 2011 | 11[^hrw] |\n"),
+            &sources(),
+            true,
+        )
+        .unwrap();
+        assert!(
+            m.starts_with("<table><col align=\"left\"/><col align=\"right\"/><thead><tr><th>Year</th><th>Killed</th></tr></thead><tbody><tr><td>2011</td><td>11<footnote>"),
+            "{m}"
+        );
+        assert!(m.ends_with("</td></tr></tbody></table>"), "{m}");
+    }
+
+    #[test]
+    fn a_code_block_keeps_its_lines_and_indentation_and_is_not_tidied() {
+        let m = section_markup(
+            &section("```\nif a - b:\n    x = \"1 % 2\"\n```\n"),
+            &sources(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            m,
+            "<box class=\"code-block\"><p class=\"code\">if a - b:<br/>\u{a0}\u{a0}\u{a0}\u{a0}x = &quot;1 % 2&quot;</p></box>"
+        );
+    }
+
+    #[test]
+    fn unsupported_markdown_is_left_out_or_plain_with_a_warning_at_its_line() {
+        let body = "Text.\n\n<div>\nraw\n</div>\n\n- [x] done\n\nTerm\n: definition\n";
+        let m = section_markup(&section(body), &sources(), true).unwrap();
+        for raw in ["div", "raw", "[x]", ": definition"] {
+            assert!(!m.contains(raw), "{raw} in {m}");
+        }
+        assert!(
+            m.contains("<li>done</li>") && m.contains("<p>definition</p>"),
+            "{m}"
+        );
+        let w = unsupported(&section(body));
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(
+            w[0].ends_with(":7: an HTML block is left out: handbill prints no HTML"),
+            "{w:?}"
+        );
+        assert!(w[1].contains(":11: a task list"), "{w:?}");
+        assert!(
+            w[2].contains(":13: a definition list is set as plain paragraphs"),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn a_table_in_a_list_is_a_block_and_in_a_footnote_runs_on_as_text() {
+        let m = section_markup(
+            &section("- item\n\n  | a | b |\n  |---|---|\n  | 1 | 2 |\n\nText.[^n]\n\n[^n]: Counts:\n\n    | x | y |\n    |---|---|\n    | 1 | 2 |\n"),
+            &sources(),
+            true,
+        )
+        .unwrap();
+        assert!(m.contains("<li><p>item</p><table>"), "{m}");
+        let note = m.split("<footnote>").nth(1).unwrap();
+        assert!(!note.contains("<t") && !note.contains('|'), "{m}");
+        assert!(note.contains("x") && note.contains("2"), "{m}");
     }
 }

@@ -17,6 +17,7 @@
 //! ```
 
 mod numbering;
+mod table;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -80,6 +81,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         source,
         theme,
         line_starts,
+        stack_tables: root.attribute("tables") == Some("stack"),
     };
     if root.tag_name().name() != "document" {
         return Err(p.error(root, "the layout markup must start with <document>"));
@@ -240,6 +242,8 @@ struct Parser<'a> {
     /// column by binary search: asking roxmltree scans from the start each
     /// time, which made long documents quadratic.
     line_starts: Vec<usize>,
+    /// `<document tables="stack">`: tables too wide for their frame stack.
+    stack_tables: bool,
 }
 
 impl Parser<'_> {
@@ -616,6 +620,7 @@ impl Parser<'_> {
                     data: data.to_string(),
                 }
             }
+            "table" => self.table(node, &style, self.stack_tables)?,
             "contents" => BlockKind::Contents {
                 entry_style: self.theme.resolve(&style, "contents-entry", None),
             },
@@ -639,6 +644,7 @@ impl Parser<'_> {
                         "rule",
                         "qr",
                         "contents",
+                        "table",
                         "space",
                         "page-break",
                         "frame-break",
@@ -671,13 +677,10 @@ impl Parser<'_> {
     /// A list item holds blocks; its bare text (before, between or after
     /// them, as Markdown writes a nested list) becomes paragraphs.
     fn item(&self, li: Node, style: &Style) -> Result<Vec<Block>> {
-        let is_block = |c: &Node| {
-            c.is_element()
-                && matches!(
-                    c.tag_name().name(),
-                    "p" | "ul" | "ol" | "quote" | "box" | "figure" | "h1" | "h2" | "h3" | "rule"
-                )
-        };
+        const BLOCKS: &[&str] = &[
+            "p", "ul", "ol", "quote", "box", "figure", "h1", "h2", "h3", "rule", "table",
+        ];
+        let is_block = |c: &Node| c.is_element() && BLOCKS.contains(&c.tag_name().name());
         let p_style = Style {
             space_after: 0.0,
             ..self.theme.resolve(style, "p", None)
@@ -1071,5 +1074,36 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn tables_take_columns_rows_and_their_alignment() {
+        let d = parse_str(r#"<document tables="stack"><master name="m"/><pages master="m" flow="f"/><flow name="f"><table widths="30mm auto"><col/><col align="right"/><thead><tr><th>Year</th><th>Killed</th></tr></thead><tr><td>2011</td><td>11</td></tr><tr><td align="center">2012</td></tr></table></flow></document>"#).unwrap();
+        let BlockKind::Table(t) = &d.flows["f"][0].kind else {
+            panic!("{:?}", d.flows["f"][0].kind)
+        };
+        assert!(t.stack);
+        assert_eq!(t.columns[0].width, Some(Width::Points(30.0 * MM)));
+        assert_eq!(t.columns[1].width, None);
+        assert_eq!((t.head.len(), t.body.len()), (1, 2));
+        let right = crate::theme::Align::Right;
+        assert_eq!(t.head[0].cells[1].style.align, right);
+        assert!(t.head[0].cells[0].header && t.head[0].cells[0].style.bold);
+        assert_eq!(t.body[0].cells[1].style.align, right);
+        assert_eq!(t.body[1].cells[0].style.align, crate::theme::Align::Center);
+        // The short row gets its empty cell; the second body row is tinted.
+        assert_eq!(t.body[1].cells.len(), 2);
+        assert!(t.body[0].style.background.is_none() && t.body[1].style.background.is_some());
+        for bad in [
+            r#"<table widths="wide"/>"#,
+            r#"<table><tr>text</tr></table>"#,
+            r#"<table><tr><p>x</p></tr></table>"#,
+            r#"<table><col align="middle"/></table>"#,
+        ] {
+            let doc = format!(
+                r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f">{bad}</flow></document>"#
+            );
+            assert!(parse_str(&doc).is_err(), "{bad}");
+        }
     }
 }

@@ -144,6 +144,8 @@ pub struct Briefing {
     pub values: serde_json::Value,
     /// What to do when the text does not fit a leaflet's frames.
     pub fit: Fit,
+    /// What a table too wide for its frame does.
+    pub tables: Tables,
     /// Set large and pale behind every page, e.g. `DRAFT`.
     pub watermark: Option<String>,
     /// What to number: `sections`, `paragraphs`.
@@ -219,6 +221,18 @@ pub enum Fit {
     Exact,
     /// Set the text smaller, in steps, down to three quarters of its size.
     Shrink,
+}
+
+/// What a table whose columns' widest words do not fit its frame does
+/// (`tables:` in a briefing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Tables {
+    /// Refuse to build, naming the section and the table.
+    #[default]
+    Fit,
+    /// Set each of its rows as `header: value` lines.
+    Stack,
 }
 
 /// What a briefing pack may number.

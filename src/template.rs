@@ -180,6 +180,10 @@ pub fn data(
             "lang": lang,
             "date": briefing.date.clone().unwrap_or_else(|| profile.date.clone()),
             "watermark": briefing.watermark,
+            "tables": match briefing.tables {
+                crate::model::Tables::Fit => "fit",
+                crate::model::Tables::Stack => "stack",
+            },
             "keywords": keywords.join(", "),
             "numbering": briefing.numbering.iter().map(|n| match n {
                 crate::model::Numbered::Sections => "sections",

@@ -359,6 +359,7 @@ fn build(settings: &Settings, jobs: &[batch::Job]) -> (Vec<Outcome>, BTreeMap<Pa
                     ("overfull", &built.report.overfull),
                     ("loose", &built.report.loose),
                     ("widow or orphan", &built.report.widows_and_orphans),
+                    ("split table row", &built.report.split_rows),
                 ] {
                     for item in list {
                         println!("  {what}: {item}");

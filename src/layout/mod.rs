@@ -22,6 +22,7 @@ pub mod linebreak;
 mod memo;
 pub mod pages;
 pub mod paragraph;
+pub mod table;
 mod words;
 
 use std::collections::BTreeMap;

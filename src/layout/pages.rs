@@ -45,6 +45,8 @@ pub struct Report {
     pub loose: Vec<String>,
     /// Widows and orphans no page break could avoid.
     pub widows_and_orphans: Vec<String>,
+    /// Table rows taller than a frame, split across two.
+    pub split_rows: Vec<String>,
 }
 
 /// Spaces stretched past this share of their stretch make a loose line.
@@ -256,6 +258,14 @@ pub enum Role {
     Note,
     Contents,
     ContentsEntry,
+    /// A table: its header rows, its body rows, a row, a header cell (read
+    /// as the heading of its column) and a data cell.
+    Table,
+    TableHead,
+    TableBody,
+    TableRow,
+    TableHeader,
+    TableData,
 }
 
 #[derive(Debug, Clone)]

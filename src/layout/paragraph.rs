@@ -346,6 +346,25 @@ impl Paragraph {
         self.words.is_empty()
     }
 
+    /// The narrowest measure its lines can have without running over (its
+    /// widest word, unhyphenated) and its width set on one line (each line
+    /// a forced break ends): a table's column widths come from these.
+    pub fn content_widths(&self) -> (f32, f32) {
+        let (mut min, mut pref) = (0.0f32, 0.0f32);
+        let mut line = self.first_indent;
+        for (i, word) in self.words.iter().enumerate() {
+            let body = word.width - word.trailing_space;
+            let indent = if i == 0 { self.first_indent } else { 0.0 };
+            min = min.max(indent + body);
+            pref = pref.max(line + body);
+            line += word.width;
+            if word.forced_break {
+                line = 0.0;
+            }
+        }
+        (min, pref)
+    }
+
     /// The paragraph's text, for messages and outlines.
     pub fn text(&self) -> &str {
         &self.text

@@ -168,6 +168,12 @@ fn resolve_references(
         BlockKind::Quote(c) | BlockKind::Boxed(c) => c
             .iter_mut()
             .for_each(|b| resolve_references(b, numbers, missing)),
+        BlockKind::Table(t) => t
+            .head
+            .iter_mut()
+            .chain(t.body.iter_mut())
+            .flat_map(|r| r.cells.iter_mut())
+            .for_each(|c| fix(&mut c.spans, missing)),
         _ => {}
     }
 }

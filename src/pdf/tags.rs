@@ -17,8 +17,8 @@ use krilla::geom::Rect;
 use krilla::page::Page;
 use krilla::surface::Surface;
 use krilla::tagging::{
-    Artifact as KrillaArtifact, ArtifactType, ContentTag, ListNumbering, Node, SpanTag, Tag,
-    TagGroup, TagKind, TagTree,
+    Artifact as KrillaArtifact, ArtifactType, ContentTag, ListNumbering, Node, SpanTag,
+    TableHeaderScope, Tag, TagGroup, TagKind, TagTree,
 };
 
 use crate::layout::{Artifact, Element, Mark, Role};
@@ -180,6 +180,12 @@ impl<'a> Tagger<'a> {
             Role::Note => Tag::Note.into(),
             Role::Contents => Tag::TOC.into(),
             Role::ContentsEntry => Tag::TOCI.into(),
+            Role::Table => Tag::Table.into(),
+            Role::TableHead => Tag::THead.into(),
+            Role::TableBody => Tag::TBody.into(),
+            Role::TableRow => Tag::TR.into(),
+            Role::TableHeader => Tag::TH(TableHeaderScope::Column).into(),
+            Role::TableData => Tag::TD.into(),
         };
         vec![Node::Group(TagGroup::with_children(tag, inner))]
     }

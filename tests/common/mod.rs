@@ -526,3 +526,118 @@ pub const LIBRARY_WORDS: &[&str] = &[
 pub fn library_words(text: &str) -> Option<&'static str> {
     LIBRARY_WORDS.iter().copied().find(|w| text.contains(w))
 }
+
+/// The text of page `page` (1-based) of the PDF at `path`, as
+/// `pdftotext -layout` sets it out: rows of a table on lines of their own.
+pub fn layout_text(path: &Path, page: usize) -> String {
+    let p = page.to_string();
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-f", &p, "-l", &p])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Each word of the PDF at `path` with its page (1-based) and box, as
+/// `pdftotext -bbox` finds them: (page, x min, y min, x max, word).
+pub fn word_boxes(path: &Path) -> Vec<(usize, f32, f32, f32, String)> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let html = String::from_utf8_lossy(&out.stdout);
+    let attr = |line: &str, name: &str| -> f32 {
+        let at = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut page = 0;
+    let mut words = Vec::new();
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page") {
+            page += 1;
+        } else if line.starts_with("<word") {
+            let text = line.split('>').nth(1).unwrap().split('<').next().unwrap();
+            let text = text
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">");
+            words.push((
+                page,
+                attr(line, "xMin"),
+                attr(line, "yMin"),
+                attr(line, "xMax"),
+                text,
+            ));
+        }
+    }
+    words
+}
+
+/// The structure tree of a tagged PDF, in reading order: each element's
+/// depth, its type (`Table`, `TR`, `TH` …) and, for a table header cell,
+/// its `/Scope`.
+pub fn structure_roles(pdf: &Pdf) -> Vec<(usize, String, Option<String>)> {
+    fn walk(
+        doc: &Document,
+        o: &Object,
+        depth: usize,
+        out: &mut Vec<(usize, String, Option<String>)>,
+    ) {
+        let o = match o {
+            Object::Reference(id) => match doc.get_object(*id) {
+                Ok(o) => o,
+                Err(_) => return,
+            },
+            other => other,
+        };
+        match o {
+            Object::Array(kids) => kids.iter().for_each(|k| walk(doc, k, depth, out)),
+            Object::Dictionary(d) => {
+                let Ok(role) = d.get(b"S").and_then(Object::as_name) else {
+                    return;
+                };
+                let scope = d.get(b"A").ok().and_then(|a| {
+                    let a = match a {
+                        Object::Reference(id) => doc.get_object(*id).ok()?,
+                        other => other,
+                    };
+                    let dicts: Vec<&lopdf::Dictionary> = match a {
+                        Object::Dictionary(d) => vec![d],
+                        Object::Array(v) => v.iter().filter_map(|x| x.as_dict().ok()).collect(),
+                        _ => vec![],
+                    };
+                    dicts.iter().find_map(|d| {
+                        d.get(b"Scope")
+                            .ok()?
+                            .as_name()
+                            .ok()
+                            .map(|n| String::from_utf8_lossy(n).into_owned())
+                    })
+                });
+                out.push((depth, String::from_utf8_lossy(role).into_owned(), scope));
+                if let Ok(k) = d.get(b"K") {
+                    walk(doc, k, depth + 1, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let catalog = pdf.doc.catalog().unwrap();
+    let root = catalog.get(b"StructTreeRoot").expect("a structure tree");
+    let root = match root {
+        Object::Reference(id) => pdf.doc.get_object(*id).unwrap(),
+        other => other,
+    };
+    let mut out = Vec::new();
+    walk(
+        &pdf.doc,
+        root.as_dict().unwrap().get(b"K").unwrap(),
+        0,
+        &mut out,
+    );
+    out
+}

@@ -51,6 +51,8 @@ impl Engine<'_> {
             Some(f @ (Flat::Figure { .. } | Flat::Boxed { .. })) => {
                 space_before_of(f) + self.atomic_height(f, width)
             }
+            // A table's header and first row.
+            Some(Flat::Table(t)) => t.style.space_before + self.table_height(t, width, 1),
             _ => 0.0,
         }
     }
@@ -108,6 +110,7 @@ impl Engine<'_> {
             }
             Flat::Rule { style, .. } => style.border,
             Flat::Qr { size, indent, .. } => size.of(width - indent),
+            Flat::Table(t) => self.table_height(t, width, t.body.len()),
             _ => 0.0,
         }
     }
@@ -322,6 +325,15 @@ impl Engine<'_> {
                     region.top += space_after;
                 }
                 Flat::Space(h) => region.top += h,
+                Flat::Table(t) => {
+                    // One frame without a bottom: the table is never cut.
+                    let mut supply = Supply::Unbounded {
+                        page: region.page,
+                        width: region.width,
+                        used: true,
+                    };
+                    let _ = self.pour_table(t, region, &mut supply, 0, true);
+                }
                 Flat::Figure { .. } | Flat::Boxed { .. } | Flat::Rule { .. } | Flat::Qr { .. } => {
                     if !region.empty {
                         region.top += space_before_of(item);

@@ -2,6 +2,7 @@
 //! into a plain sequence of items ready to pour.
 
 use super::Engine;
+use super::table::FlatTable;
 use crate::colour::Cmyk;
 use crate::document::{Block, BlockKind, PageRun, Span, SpanContent, Width, plain_text};
 use crate::layout::pages::{Element, Mark, Role};
@@ -62,6 +63,7 @@ pub(super) enum Flat {
         space_after: f32,
         mark: Mark,
     },
+    Table(Box<FlatTable>),
     Space(f32),
     PageBreak,
     FrameBreak,
@@ -96,6 +98,7 @@ pub(super) fn space_before_of(item: &Flat) -> f32 {
             style.space_before
         }
         Flat::Text { space_before, .. } => *space_before,
+        Flat::Table(t) => t.style.space_before,
         _ => 0.0,
     }
 }
@@ -107,6 +110,7 @@ pub(super) fn space_after_of(item: &Flat) -> f32 {
             style.space_after
         }
         Flat::Text { space_after, .. } => *space_after,
+        Flat::Table(t) => t.style.space_after,
         _ => 0.0,
     }
 }
@@ -409,6 +413,10 @@ impl Engine<'_> {
                 BlockKind::Contents { entry_style } => {
                     let toc = self.element(Role::Contents, parent);
                     self.contents(entry_style, indent, out, toc)
+                }
+                BlockKind::Table(table) => {
+                    let t = self.flatten_table(table, block, indent, parent);
+                    out.push(Flat::Table(Box::new(t)));
                 }
                 BlockKind::Space(h) => out.push(Flat::Space(*h)),
                 BlockKind::PageBreak => out.push(Flat::PageBreak),

@@ -369,6 +369,10 @@ impl Engine<'_> {
                     }
                     self.next_frame(region, supply, CARRIED_NOTE_SHARE, (i, word))?;
                 }
+                Flat::Table(t) => {
+                    self.pour_table(t, region, supply, i, false)?;
+                    i += 1;
+                }
                 entry @ Flat::ContentsEntry { .. } => {
                     let set = self.set_entry(entry, region.width);
                     if region.top + set.height() > region.bottom() + 0.01
@@ -419,7 +423,7 @@ impl Engine<'_> {
     /// Finishes `region` and moves it on to the next frame, where what is
     /// left of long footnotes goes first, taking at most `share` of it.
     /// `at`: the item and word the pour has reached, should there be none.
-    fn next_frame(
+    pub(super) fn next_frame(
         &mut self,
         region: &mut Region,
         supply: &mut Supply,

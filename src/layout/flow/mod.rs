@@ -9,6 +9,7 @@ mod finish;
 mod footnotes;
 mod overset;
 mod remember;
+mod table;
 
 use std::collections::BTreeMap;
 
