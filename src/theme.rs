@@ -3,7 +3,8 @@
 //!
 //! A style for `<p class="lead">` is built from the parent's inherited text
 //! properties, then `p`, then `.lead`, then `p.lead`. Spacing, background and
-//! borders are not inherited. The built-in theme is `themes/default.yaml`.
+//! borders are not inherited. The built-in theme is `themes/default.yaml`;
+//! a project's own themes, and `extends:`, are read by [`file`].
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,9 +12,12 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::colour::Cmyk;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::language_tag::Lang;
-use crate::load::parse_yaml;
+
+pub mod file;
+pub(crate) use file::ThemeFile;
+pub use file::{find, for_briefing, project_themes};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -57,13 +61,6 @@ pub struct StyleRule {
     pub border_color: Option<String>,
     pub keep_with_next: Option<bool>,
     pub hyphenate: Option<bool>,
-}
-
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ThemeFile {
-    colors: BTreeMap<String, [f32; 4]>,
-    styles: BTreeMap<String, StyleRule>,
 }
 
 /// Everything that decides how a block or a piece of text looks.
@@ -168,45 +165,11 @@ impl Theme {
         })
     }
 
-    /// Parses a theme file, checking that every colour a style names exists.
+    /// Parses a theme file that extends nothing, checking its numbers and
+    /// that every colour a style names exists.
     pub fn parse(file: &Path, text: &str) -> Result<Theme> {
-        let raw: ThemeFile = parse_yaml(file, text, 1)?;
-        let mut colors = BTreeMap::new();
-        for (name, [c, m, y, k]) in raw.colors {
-            if [c, m, y, k].iter().any(|v| !(0.0..=100.0).contains(v)) {
-                return Err(
-                    Error::new(format!("colour `{name}` has a value outside 0–100"))
-                        .help("give colours as CMYK percentages, e.g. `[0, 90, 85, 0]`"),
-                );
-            }
-            colors.insert(
-                name,
-                Cmyk {
-                    c: c / 100.0,
-                    m: m / 100.0,
-                    y: y / 100.0,
-                    k: k / 100.0,
-                },
-            );
-        }
-        let theme = Theme {
-            name: file.display().to_string(),
-            colors,
-            styles: raw.styles,
-        };
-        for (name, rule) in &theme.styles {
-            for color in [&rule.color, &rule.background, &rule.border_color]
-                .into_iter()
-                .flatten()
-            {
-                if !theme.colors.contains_key(color) {
-                    return Err(Error::new(format!(
-                        "style `{name}` uses colour `{color}`, which the theme does not define"
-                    ))
-                    .help("add it under `colors:` as CMYK percentages"));
-                }
-            }
-        }
+        let mut theme = file::read_over(Theme::empty(String::new()), file, text)?;
+        theme.name = file.display().to_string();
         Ok(theme)
     }
 
