@@ -9,17 +9,20 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::colour::Cmyk;
 use crate::error::Result;
 use crate::language_tag::Lang;
 
 pub mod file;
+pub mod print;
 pub(crate) use file::ThemeFile;
 pub use file::{find, for_briefing, project_themes};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
     #[default]
@@ -27,7 +30,9 @@ pub enum Family {
     Sans,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Align {
     Left,
@@ -38,25 +43,34 @@ pub enum Align {
 }
 
 /// A style as written in the theme: every property optional.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StyleRule {
     pub font: Option<Family>,
     pub bold: Option<bool>,
     pub italic: Option<bool>,
+    #[schemars(range(min = 1, max = 400))]
     pub size: Option<f32>,
+    #[schemars(range(min = 1, max = 500))]
     pub leading: Option<f32>,
     pub color: Option<String>,
     pub align: Option<Align>,
     pub uppercase: Option<bool>,
+    #[schemars(range(min = -2, max = 50))]
     pub letter_spacing: Option<f32>,
     pub underline: Option<bool>,
+    #[schemars(range(min = 0, max = 500))]
     pub space_before: Option<f32>,
+    #[schemars(range(min = 0, max = 500))]
     pub space_after: Option<f32>,
+    #[schemars(range(min = 0, max = 500))]
     pub first_indent: Option<f32>,
+    #[schemars(range(min = 0, max = 500))]
     pub indent: Option<f32>,
+    #[schemars(range(min = 0, max = 200))]
     pub padding: Option<f32>,
     pub background: Option<String>,
+    #[schemars(range(min = 0, max = 50))]
     pub border: Option<f32>,
     pub border_color: Option<String>,
     pub keep_with_next: Option<bool>,
@@ -140,7 +154,7 @@ impl Default for Style {
 }
 
 /// A loaded theme.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
     pub name: String,
     colors: BTreeMap<String, Cmyk>,

@@ -452,3 +452,112 @@ pub fn project_themes(project: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("handbill-theme-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("themes")).unwrap();
+        d
+    }
+
+    #[test]
+    fn every_number_of_a_style_is_checked_in_the_range_the_schema_gives() {
+        let schema =
+            serde_json::to_value(crate::schema::schema(crate::schema::Kind::Theme)).unwrap();
+        let properties = schema["$defs"]["StyleRule"]["properties"]
+            .as_object()
+            .unwrap();
+        let numbers: Vec<(&str, f64, f64)> = properties
+            .iter()
+            .filter(|(_, p)| {
+                p["type"]
+                    .as_array()
+                    .is_some_and(|t| t.contains(&"number".into()))
+            })
+            .map(|(k, p)| {
+                (
+                    k.as_str(),
+                    p["minimum"].as_f64().unwrap_or(f64::NAN),
+                    p["maximum"].as_f64().unwrap_or(f64::NAN),
+                )
+            })
+            .collect();
+        let mut checked: Vec<(&str, f64, f64)> = NUMBERS
+            .iter()
+            .map(|(k, a, b)| (*k, *a as f64, *b as f64))
+            .collect();
+        checked.sort_by(|a, b| a.0.cmp(b.0));
+        assert_eq!(numbers, checked);
+        let keys: Vec<&str> = StyleRule::default()
+            .numbers()
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        let named: Vec<&str> = NUMBERS.iter().map(|(k, ..)| *k).collect();
+        assert_eq!(keys, named);
+    }
+
+    #[test]
+    fn a_theme_that_extends_another_changes_only_what_it_names() {
+        let d = folder("extends");
+        std::fs::write(
+            d.join("themes/base.yaml"),
+            "colors: {ink: [0,0,0,100], red: [0,100,100,0]}\nstyles:\n  h1: {size: 15, bold: true, color: red}\n  p: {size: 10}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("themes/brand.yaml"),
+            "extends: base\ncolors: {blue: [100,50,0,0]}\nstyles:\n  h1: {color: blue}\n  .lead: {size: 12}\n",
+        )
+        .unwrap();
+        let t = find(&d, "brand", None).unwrap();
+        let h1 = t.resolve(&super::super::Style::default(), "h1", None);
+        assert_eq!((h1.size, h1.bold), (15.0, true), "kept from base");
+        assert_eq!(h1.color, t.color("blue").unwrap(), "changed by brand");
+        assert!(t.color("red").is_some() && t.color("ink").is_some());
+        assert_eq!(t.resolve(&h1, "p", Some("lead")).size, 12.0);
+        assert_eq!(t.name, d.join("themes/brand.yaml").display().to_string());
+        // `default` without a file, and `builtin`, are the built-in theme.
+        let builtin = Theme::builtin();
+        assert_eq!(find(&d, DEFAULT, None).unwrap(), builtin);
+        assert_eq!(find(&d, BUILTIN, None).unwrap(), builtin);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn circles_and_long_chains_are_refused_naming_the_chain() {
+        let d = folder("chains");
+        std::fs::write(d.join("themes/a.yaml"), "extends: b\n").unwrap();
+        std::fs::write(d.join("themes/b.yaml"), "extends: a\n").unwrap();
+        let e = find(&d, "a", None).unwrap_err();
+        assert!(e.message.contains("in a circle"), "{e}");
+        assert!(e.message.ends_with("a.yaml"), "{e}");
+        let at = e.location.clone().unwrap();
+        assert!(at.file.ends_with("themes/b.yaml") && at.line == 1, "{e}");
+        for i in 0..MAX_CHAIN + 1 {
+            std::fs::write(
+                d.join(format!("themes/t{i}.yaml")),
+                format!("extends: t{}\n", i + 1),
+            )
+            .unwrap();
+        }
+        std::fs::write(
+            d.join(format!("themes/t{}.yaml", MAX_CHAIN + 1)),
+            "extends: builtin\n",
+        )
+        .unwrap();
+        let e = find(&d, "t0", None).unwrap_err();
+        assert!(
+            e.message.contains(&format!("more than {MAX_CHAIN} deep")),
+            "{e}"
+        );
+        // t2 … t9: as many files as a chain may have.
+        assert!(find(&d, "t2", None).is_ok());
+        assert!(find(&d, "t1", None).is_err());
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+}
