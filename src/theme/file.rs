@@ -41,10 +41,44 @@ pub(crate) struct ThemeFile {
     extends: Option<Spanned<String>>,
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, [f32; 4]>")]
-    colors: BTreeMap<String, Spanned<[f32; 4]>>,
+    colors: BTreeMap<String, Spanned<Percentages>>,
     /// A style written with nothing under it (`h1:`) changes nothing.
     #[serde(default)]
     styles: BTreeMap<String, Option<StyleRule>>,
+}
+
+/// A colour as CMYK percentages, `[0, 95, 85, 10]`; or as text, which is
+/// kept to say what to write instead (`#0055a4`).
+#[derive(Debug, Clone)]
+enum Percentages {
+    Cmyk([f32; 4]),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for Percentages {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Percentages;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("CMYK percentages, e.g. `[0, 95, 85, 10]`")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                v: &str,
+            ) -> std::result::Result<Self::Value, E> {
+                Ok(Percentages::Text(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(Percentages::Cmyk)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Where each style and each of its keys is written, read apart from the
@@ -173,15 +207,26 @@ fn over(mut theme: Theme, raw: ThemeFile, file: &Path, text: &str) -> Result<The
         Location::at_line(file, text, s.line() as usize, s.column() as usize)
     };
     for (name, value) in &raw.colors {
-        let [c, m, y, k] = value.value;
+        let [c, m, y, k] = match &value.value {
+            Percentages::Cmyk(cmyk) => *cmyk,
+            Percentages::Text(text) => {
+                return Err(Error::new(format!(
+                    "colour `{name}` is `{text}`: handbill's colours are CMYK percentages, as a press prints them"
+                ))
+                .at(at(&value.referenced))
+                .help("write cyan, magenta, yellow and black, each 0 to 100, e.g. `[100, 40, 0, 0]`; a print shop or the brand's guide gives them"));
+            }
+        };
         if let Some(bad) = [c, m, y, k]
             .into_iter()
             .find(|v| !(0.0..=100.0).contains(v))
         {
-            let why = if bad.is_finite() {
-                format!("{bad} is outside 0–100")
+            let why = if bad.is_nan() {
+                "a value is not a number; each must be from 0 to 100".to_string()
+            } else if bad.is_infinite() {
+                "a value is infinite; each must be from 0 to 100".to_string()
             } else {
-                "one of its values is not a number".to_string()
+                format!("{bad} is outside 0–100")
             };
             return Err(Error::new(format!("colour `{name}`: {why}"))
                 .at(at(&value.referenced))
@@ -343,6 +388,12 @@ fn follow(
         }
         Refused::Outside => blame(Error::new(format!("`{name}` is not a theme name"))),
     })?;
+    if path.is_dir() {
+        return Err(blame(
+            Error::new(format!("{} is a folder, not a theme file", path.display()))
+                .help("a theme is one YAML file: move the folder away, or name another theme"),
+        ));
+    }
     if !path.is_file() {
         if name == DEFAULT {
             return Ok(Theme::builtin());
