@@ -84,6 +84,10 @@ fn described(kind: Kind) -> &'static [(&'static str, &'static str)] {
                 "The sheet: a5, a6, a5-folded, dl-trifold, a4, a3, or one of the project's formats/. Default: a5 for a leaflet, a4 for a pack.",
             ),
             (
+                "theme",
+                "The project theme to set it in: `brand` for themes/brand.yaml, or `builtin`. Default: the project's themes/default.yaml, else the built-in theme.",
+            ),
+            (
                 "audience",
                 "Who the document is for: public, delegation or confidential. A section whose audience is narrower is refused.",
             ),

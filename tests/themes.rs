@@ -167,36 +167,51 @@ fn themes_that_extend_each_other_in_a_circle_are_refused_and_nothing_is_written(
 }
 
 #[test]
-fn a_changed_theme_makes_the_pdf_out_of_date_and_another_briefings_does_not_read_it() {
+fn a_changed_theme_makes_the_pdfs_set_in_it_out_of_date_and_no_others() {
     let dir = project("theme-up-to-date");
     write(&dir, "themes/brand.yaml", "extends: default\n");
+    write(&dir, "themes/other.yaml", "extends: builtin\n");
     write(
         &dir,
         "briefings/b.yaml",
         &format!("{LEAFLET}theme: brand\n"),
     );
+    write(
+        &dir,
+        "briefings/c.yaml",
+        &format!("{LEAFLET}theme: other\n"),
+    );
     let build = || {
-        let out = handbill(&dir, &["build", "briefings/b.yaml"]);
+        let out = handbill(&dir, &["build"]);
         assert!(out.status.success(), "{}", stderr(&out));
         format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out))
     };
-    assert!(build().contains("built out/b.pdf"));
-    assert!(build().contains("0 built, 1 unchanged"));
+    assert!(build().contains("2 built, 0 unchanged"));
+    assert!(build().contains("0 built, 2 unchanged"));
     write(
         &dir,
         "themes/brand.yaml",
         "extends: default\ncolors:\n  accent: [100, 40, 0, 0]\n",
     );
-    assert!(build().contains("built out/b.pdf"));
+    let out = build();
+    assert!(
+        out.contains("built out/b.pdf") && out.contains("1 built, 1 unchanged"),
+        "{out}"
+    );
     let colours = text_colours(&Pdf::open(&dir.join("out/b.pdf")));
     assert!(has(&colours, BLUE), "{colours:?}");
-    // `default`, which it extends, counts too.
+    // A new `themes/default.yaml`, which brand extends, counts for b; c's
+    // theme extends the built-in one, not the project's default.
     write(
         &dir,
         "themes/default.yaml",
         "extends: builtin\ncolors:\n  accent: [0, 0, 100, 0]\n",
     );
-    assert!(build().contains("built out/b.pdf"));
+    let out = build();
+    assert!(
+        out.contains("built out/b.pdf") && out.contains("1 built, 1 unchanged"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -450,6 +450,47 @@ fn follow(
     Ok(theme)
 }
 
+/// The theme files a briefing's theme is read from, along its `extends:`
+/// chain, with those that do not exist yet but would be read if they did
+/// (a `themes/default.yaml` in the built-in theme's place): what its
+/// up-to-date check and a watch look at. Where the chain cannot be
+/// followed, it stops; building says why.
+pub fn files_for(briefing: &crate::model::Briefing) -> Vec<PathBuf> {
+    #[derive(Deserialize)]
+    struct Extends {
+        #[serde(default)]
+        extends: Option<String>,
+    }
+    let mut name = briefing
+        .theme
+        .as_ref()
+        .map_or(DEFAULT, |t| t.value.as_str())
+        .to_string();
+    let mut files: Vec<PathBuf> = Vec::new();
+    while name != BUILTIN && check_name(&name).is_ok() && files.len() <= MAX_CHAIN {
+        let Ok(path) = crate::project::open(&briefing.project, &format!("themes/{name}.yaml"))
+        else {
+            break;
+        };
+        if files.contains(&path) {
+            break;
+        }
+        files.push(path.clone());
+        let extends = match path.is_file() {
+            true => read_text(&path)
+                .ok()
+                .and_then(|text| parse_yaml::<Extends>(&path, &text, 1).ok())
+                .and_then(|e| e.extends),
+            false => None,
+        };
+        match extends {
+            Some(parent) => name = parent,
+            None => break,
+        }
+    }
+    files
+}
+
 /// A theme name is a file name in `themes/` without `.yaml`.
 fn check_name(name: &str) -> Result<()> {
     let plain = !name.is_empty()
