@@ -156,10 +156,15 @@ impl Default for Style {
 /// A loaded theme.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
+    /// The file it was read from (the last of an `extends:` chain), or
+    /// [`BUILT_IN`].
     pub name: String,
     colors: BTreeMap<String, Cmyk>,
     styles: BTreeMap<String, StyleRule>,
 }
+
+/// What the built-in theme is called in messages ([`Theme::name`]).
+pub const BUILT_IN: &str = "the built-in theme";
 
 /// The built-in theme, compiled into the binary.
 pub const DEFAULT_THEME: &str = include_str!("../themes/default.yaml");
@@ -174,8 +179,10 @@ impl Theme {
     pub fn shared() -> &'static Theme {
         static THEME: std::sync::OnceLock<Theme> = std::sync::OnceLock::new();
         THEME.get_or_init(|| {
-            Theme::parse(Path::new("themes/default.yaml"), DEFAULT_THEME)
-                .expect("the built-in theme is valid (checked by a test)")
+            let mut theme = Theme::parse(Path::new("themes/default.yaml"), DEFAULT_THEME)
+                .expect("the built-in theme is valid (checked by a test)");
+            theme.name = BUILT_IN.to_string();
+            theme
         })
     }
 

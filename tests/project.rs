@@ -356,7 +356,7 @@ fn completions_and_the_man_page_name_every_command_and_option() {
         ] {
             assert!(text.contains(word), "{shell} completions lack {word}");
         }
-        for option in ["profile", "format", "shard", "template", "lang"] {
+        for option in ["profile", "format", "shard", "template", "lang", "print"] {
             let written = match shell {
                 "fish" => format!("-l {option}"),
                 _ => format!("--{option}"),

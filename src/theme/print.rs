@@ -25,14 +25,10 @@ pub fn text(project: &Path, name: Option<&str>) -> Result<String> {
 /// styles, each style on one line.
 pub fn yaml(theme: &Theme, name: &str) -> String {
     let mut out = String::new();
-    let from = if theme.name.is_empty() || name == BUILTIN {
-        "the built-in theme".to_string()
-    } else {
-        theme.name.clone()
-    };
     let _ = writeln!(
         out,
-        "# The theme `{name}` ({from}) as handbill reads it, with every theme it\n# extends merged in. See docs/theme.md.\ncolors:"
+        "# The theme `{name}` ({}) as handbill reads it, with every theme it\n# extends merged in. See docs/theme.md.\ncolors:",
+        theme.name
     );
     for (colour, cmyk) in &theme.colors {
         let percent = |v: f32| (v * 100_000.0).round() / 1000.0;
