@@ -39,12 +39,13 @@ pub(crate) struct ThemeFile {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     extends: Option<Spanned<String>>,
+    /// None: `colors:` with nothing under it, as if it were not there.
     #[serde(default)]
-    #[schemars(with = "BTreeMap<String, [f32; 4]>")]
-    colors: BTreeMap<String, Spanned<Percentages>>,
+    #[schemars(with = "Option<BTreeMap<String, [f32; 4]>>")]
+    colors: Option<BTreeMap<String, Spanned<Percentages>>>,
     /// A style written with nothing under it (`h1:`) changes nothing.
     #[serde(default)]
-    styles: BTreeMap<String, Option<StyleRule>>,
+    styles: Option<BTreeMap<String, Option<StyleRule>>>,
 }
 
 /// A colour as CMYK percentages, `[0, 95, 85, 10]`; or as text, which is
@@ -86,8 +87,11 @@ impl<'de> Deserialize<'de> for Percentages {
 #[derive(Deserialize)]
 struct Places {
     #[serde(default)]
-    styles: BTreeMap<String, Option<BTreeMap<String, Spanned<IgnoredAny>>>>,
+    styles: Option<BTreeMap<String, Option<KeyPlaces>>>,
 }
+
+/// Where each key of one style is written.
+type KeyPlaces = BTreeMap<String, Spanned<IgnoredAny>>;
 
 /// The numbers of a style: their key and the range handbill sets, in
 /// points. Beyond these a page cannot be laid out sensibly.
@@ -206,7 +210,7 @@ fn over(mut theme: Theme, raw: ThemeFile, file: &Path, text: &str) -> Result<The
     let at = |s: &serde_saphyr::Location| {
         Location::at_line(file, text, s.line() as usize, s.column() as usize)
     };
-    for (name, value) in &raw.colors {
+    for (name, value) in raw.colors.iter().flatten() {
         let [c, m, y, k] = match &value.value {
             Percentages::Cmyk(cmyk) => *cmyk,
             Percentages::Text(text) => {
@@ -246,11 +250,12 @@ fn over(mut theme: Theme, raw: ThemeFile, file: &Path, text: &str) -> Result<The
     let place = |style: &str, key: &str| -> Location {
         places
             .styles
-            .get(style)
+            .as_ref()
+            .and_then(|styles| styles.get(style))
             .and_then(|keys| keys.as_ref()?.get(key))
             .map_or_else(|| Location::file(file), |s| at(&s.referenced))
     };
-    for (name, rule) in &raw.styles {
+    for (name, rule) in raw.styles.iter().flatten() {
         check_style_name(name).map_err(|e| e.at(style_place(file, text, name)))?;
         let Some(rule) = rule else { continue };
         for ((key, value), (_, least, most)) in rule.numbers().into_iter().zip(NUMBERS) {
@@ -298,6 +303,32 @@ fn over(mut theme: Theme, raw: ThemeFile, file: &Path, text: &str) -> Result<The
     Ok(theme)
 }
 
+/// A theme file that says nothing, or `extends:` with nothing after it,
+/// is a mistake: a theme of nothing would print every text plain and
+/// black, and a template naming a colour would fail.
+fn check_not_empty(raw: &ThemeFile, file: &Path, text: &str) -> Result<()> {
+    if raw.extends.is_some() {
+        return Ok(());
+    }
+    if let Some(offset) = text
+        .lines()
+        .position(|l| l.starts_with("extends:"))
+        .map(|line| text.lines().take(line).map(|l| l.len() + 1).sum::<usize>())
+    {
+        return Err(Error::new("`extends:` has no theme after it")
+            .at(Location::at_offset(file, text, offset))
+            .help("write the theme this one starts from: `builtin`, `default` or the name of another file in themes/; or remove the line to write a whole theme"));
+    }
+    let empty = raw.colors.as_ref().is_none_or(BTreeMap::is_empty)
+        && raw.styles.as_ref().is_none_or(BTreeMap::is_empty);
+    if empty {
+        return Err(Error::new("the theme is empty")
+            .at(Location::at_line(file, text, 1, 1))
+            .help("start it with `extends: builtin` and name what changes, or write the whole built-in theme here with `handbill theme --print`"));
+    }
+    Ok(())
+}
+
 /// A plausible value of a number key, for help lines.
 fn example(key: &str) -> &'static str {
     match key {
@@ -335,7 +366,10 @@ fn style_place(file: &Path, text: &str, name: &str) -> Location {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let key = line.trim_start();
-        if let Some(rest) = key.strip_prefix(name)
+        let rest = [format!("\"{name}\""), format!("'{name}'"), name.to_string()]
+            .iter()
+            .find_map(|written| key.strip_prefix(written.as_str()));
+        if let Some(rest) = rest
             && rest.trim_start().starts_with(':')
         {
             return Location::at_offset(file, text, offset + line.len() - key.len());
@@ -431,6 +465,7 @@ fn follow(
     }
     let text = read_text(&path)?;
     let raw: ThemeFile = parse_yaml(&path, &text, 1)?;
+    check_not_empty(&raw, &path, &text)?;
     chain.push(path.clone());
     let base = match &raw.extends {
         None => Theme::empty(String::new()),
@@ -617,6 +652,34 @@ mod tests {
         let builtin = Theme::builtin();
         assert_eq!(find(&d, DEFAULT, None).unwrap(), builtin);
         assert_eq!(find(&d, BUILTIN, None).unwrap(), builtin);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn an_empty_theme_or_extends_is_refused_but_empty_keys_are_not() {
+        let d = folder("empty");
+        let read = |text: &str| {
+            std::fs::write(d.join("themes/t.yaml"), text).unwrap();
+            find(&d, "t", None)
+        };
+        for (text, said, line) in [
+            ("", "the theme is empty", 1),
+            ("# only a comment\n", "the theme is empty", 1),
+            ("colors:\nstyles:\n", "the theme is empty", 1),
+            (
+                "# brand\nextends:\ncolors: {a: [0, 0, 0, 0]}\n",
+                "`extends:` has no theme",
+                2,
+            ),
+            ("extends: ~\n", "`extends:` has no theme", 1),
+        ] {
+            let e = read(text).unwrap_err();
+            assert!(e.message.contains(said), "{text:?}: {e}");
+            assert_eq!(e.location.unwrap().line, line, "{text:?}");
+        }
+        let t = read("extends: builtin\ncolors:\nstyles:\n  h1:\n").unwrap();
+        assert_eq!(t.colors, Theme::builtin().colors);
+        assert_eq!(t.styles, Theme::builtin().styles);
         std::fs::remove_dir_all(&d).unwrap();
     }
 
