@@ -326,6 +326,15 @@ fn check_not_empty(raw: &ThemeFile, file: &Path, text: &str) -> Result<()> {
             .at(Location::at_line(file, text, 1, 1))
             .help("start it with `extends: builtin` and name what changes, or write the whole built-in theme here with `handbill theme --print`"));
     }
+    // A whole theme sets `body`, which every text inherits from; without
+    // it, `extends:` was most likely forgotten.
+    if !raw.styles.as_ref().is_some_and(|s| s.contains_key("body")) {
+        return Err(Error::new(
+            "the theme extends no other and has no `body` style: every text it does not style would be plain 10 pt serif",
+        )
+        .at(Location::at_line(file, text, 1, 1))
+        .help("add `extends: builtin` (or `extends: default`) at the top to change only what the file names; a whole theme of your own needs a `body` style"));
+    }
     Ok(())
 }
 
@@ -633,7 +642,7 @@ mod tests {
         let d = folder("extends");
         std::fs::write(
             d.join("themes/base.yaml"),
-            "colors: {ink: [0,0,0,100], red: [0,100,100,0]}\nstyles:\n  h1: {size: 15, bold: true, color: red}\n  p: {size: 10}\n",
+            "colors: {ink: [0,0,0,100], red: [0,100,100,0]}\nstyles:\n  body: {color: ink}\n  h1: {size: 15, bold: true, color: red}\n  p: {size: 10}\n",
         )
         .unwrap();
         std::fs::write(
@@ -672,6 +681,7 @@ mod tests {
                 2,
             ),
             ("extends: ~\n", "`extends:` has no theme", 1),
+            ("colors: {a: [0, 0, 0, 0]}\n", "has no `body` style", 1),
         ] {
             let e = read(text).unwrap_err();
             assert!(e.message.contains(said), "{text:?}: {e}");
