@@ -309,6 +309,7 @@ fn every_sample_is_valid_by_its_schema_and_an_unknown_key_is_not() {
         "styles:\n  h1: { size: 0 }\n",
         "styles:\n  h1: { colour: accent }\n",
         "colors:\n  accent: [0, 95, 85]\n",
+        "colors:\n  accent: [0, 120, 85, 0]\n",
         "extends: [a, b]\n",
     ] {
         let bad = theme("bad.yaml", text);

@@ -41,12 +41,18 @@ pub(crate) struct ThemeFile {
     extends: Option<Spanned<String>>,
     /// None: `colors:` with nothing under it, as if it were not there.
     #[serde(default)]
-    #[schemars(with = "Option<BTreeMap<String, [f32; 4]>>")]
+    #[schemars(with = "Option<BTreeMap<String, CmykPercentages>>")]
     colors: Option<BTreeMap<String, Spanned<Percentages>>>,
     /// A style written with nothing under it (`h1:`) changes nothing.
     #[serde(default)]
     styles: Option<BTreeMap<String, Option<StyleRule>>>,
 }
+
+// The schema of a colour (only its schema is used: `Percentages` reads it).
+/// A colour as CMYK percentages [cyan, magenta, yellow, black], each 0 to 100.
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+struct CmykPercentages(#[schemars(inner(range(min = 0, max = 100)))] [f32; 4]);
 
 /// A colour as CMYK percentages, `[0, 95, 85, 10]`; or as text, which is
 /// kept to say what to write instead (`#0055a4`).
