@@ -117,6 +117,12 @@ fn the_printed_built_in_theme_is_the_built_in_theme() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert_eq!(Pdf::open(&dir.join("out/b.pdf")).bytes, before);
+    let listed = handbill(&dir, &["theme"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("; the default, the same as the built-in theme"),
+        "{listed}"
+    );
 }
 
 #[test]

@@ -102,7 +102,14 @@ pub fn listing(project: &Path) -> String {
             ),
             Err(e) => format!("themes/{name}.yaml cannot be read: {}", e.message),
         };
-        let note = if name == DEFAULT { "; the default" } else { "" };
+        let file = crate::project::join(project, &Path::new("themes").join(format!("{name}.yaml")));
+        let same = std::fs::read_to_string(file).is_ok_and(|t| t == DEFAULT_THEME);
+        let note = match (name == DEFAULT, same) {
+            (true, true) => "; the default, the same as the built-in theme",
+            (true, false) => "; the default",
+            (false, true) => "; the same as the built-in theme",
+            (false, false) => "",
+        };
         let _ = writeln!(out, "  {name:<16} {state}{note}");
     }
     out
