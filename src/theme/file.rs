@@ -205,8 +205,8 @@ impl Theme {
 
 /// Reads the theme file `file` (its text `text`) over `base`: the file's
 /// colours replace the base's of the same name, its styles change the
-/// base's property by property. `extends` is where the file says what it
-/// extends, which the caller has already made `base`.
+/// base's property by property. What the file says under `extends:` is
+/// the caller's to follow, and make `base`.
 pub(crate) fn read_over(base: Theme, file: &Path, text: &str) -> Result<Theme> {
     let raw: ThemeFile = parse_yaml(file, text, 1)?;
     over(base, raw, file, text)
