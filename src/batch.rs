@@ -123,9 +123,10 @@ pub fn jobs(files: &[PathBuf]) -> Vec<Job> {
 pub struct Inputs {
     /// Each file read: the briefing, its profile's files, its pictures and
     /// logo, its format and template (or where the project's own would be),
-    /// its recipients file.
+    /// its recipients file, its theme's files (or where they would be).
     pub files: Vec<PathBuf>,
-    /// Folders every file of which counts, a new one too: the profile's.
+    /// Folders every file of which counts, a new one too: the profile's,
+    /// the project's `words/`.
     pub folders: Vec<PathBuf>,
 }
 
@@ -592,6 +593,16 @@ fn briefing_fingerprint(briefing: &Briefing, options: &BuildOptions) -> Result<F
     words.sort();
     for f in &words {
         feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
+    }
+    // The project's theme files the briefing's theme is read from, and a
+    // `themes/default.yaml` that would take the built-in's place.
+    for f in crate::theme::file::files_for(briefing) {
+        if f.is_file() {
+            feed(&f.to_string_lossy(), &std::fs::read(&f).unwrap_or_default());
+        } else {
+            feed(&f.to_string_lossy(), b"none");
+        }
+        read.files.push(f);
     }
     // Names and roles, not passwords (a `Password` shows as hidden).
     let recipients = briefing

@@ -1,4 +1,4 @@
-//! The command line: build, check, list, new, watch, init, schema,
+//! The command line: build, check, list, new, watch, init, schema, theme,
 //! completions, man.
 //!
 //! Exit codes: 0 when everything built (or checked) cleanly, 1 when some
@@ -133,6 +133,21 @@ pub enum Command {
     Schema {
         #[arg(value_enum)]
         kind: crate::schema::Kind,
+    },
+    /// List the project's themes, or print one to start a theme from
+    /// (docs/theme.md).
+    #[command(after_help = "Examples:
+  handbill theme
+  handbill theme --print > themes/default.yaml
+  handbill theme --print brand")]
+    Theme {
+        /// Print a theme's YAML: the built-in one, or NAME with every theme
+        /// it extends merged in.
+        #[arg(long)]
+        print: bool,
+        /// A theme of the project (`brand` for themes/brand.yaml), or `builtin`.
+        #[arg(requires = "print")]
+        name: Option<String>,
     },
     /// Print the shell completions of handbill.
     #[command(after_help = "Examples:
@@ -296,6 +311,14 @@ pub fn main() -> ExitCode {
             print!("{}", crate::schema::text(kind));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Theme { print, name } => crate::project::enter(&[]).and_then(|_| {
+            let project = Path::new(".");
+            match print {
+                true => print!("{}", crate::theme::print::text(project, name.as_deref())?),
+                false => print!("{}", crate::theme::print::listing(project)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

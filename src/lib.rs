@@ -315,6 +315,8 @@ pub struct Prepared {
     pub profile: model::Profile,
     pub selection: select::Selection,
     pub template: template::Template,
+    /// The theme it is set in (`theme:`, the project's, or the built-in).
+    pub theme: theme::Theme,
     compiled: template::Compiled,
     /// The template's data with no recipient: the sections already turned
     /// into markup.
@@ -334,7 +336,7 @@ impl Prepared {
     pub fn new(mut briefing: model::Briefing) -> Result<Prepared> {
         // Compiling the template does not need the profile: both at once, on
         // two cores. Errors are still reported in the order of the pipeline.
-        let (read, compiling) = std::thread::scope(|s| {
+        let (read, compiling, theme) = std::thread::scope(|s| {
             let compiling = s.spawn(|| {
                 template::find(&briefing).map(|t| {
                     let compiled = template::compile(&t);
@@ -346,15 +348,16 @@ impl Prepared {
                 Ok((profile, selection))
             });
             // The markup stage will need the theme: read it while waiting.
-            theme::Theme::shared();
+            let theme = theme::for_briefing(&briefing);
             let compiling = compiling
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (read, compiling)
+            (read, compiling, theme)
         });
         let (profile, selection) = read?;
         let (template, compiled) = compiling?;
         let format = format::for_briefing(&briefing)?;
+        let theme = theme?;
         briefing.screen_ppi = briefing.screen_ppi.or(format.screen_ppi);
         let lang = briefing.lang.as_deref().unwrap_or(&profile.lang);
         let words = words::Words::for_language(&briefing.project, lang)?;
@@ -371,6 +374,7 @@ impl Prepared {
             profile,
             selection,
             template,
+            theme,
             compiled,
             data,
             warnings,
@@ -390,6 +394,7 @@ fn lay_out_prepared(
         profile,
         selection,
         template,
+        theme,
         compiled,
         data,
         warnings,
@@ -408,7 +413,6 @@ fn lay_out_prepared(
         None => compiled.render(data.clone())?,
         Some(r) => compiled.render(template::for_recipient(data, r))?,
     };
-    let theme = theme::Theme::shared();
     let document = markup::parse(
         &markup::MarkupSource {
             template: &template.path,

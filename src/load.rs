@@ -88,6 +88,9 @@ pub(crate) struct BriefingFile {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     format: Option<Spanned<String>>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    theme: Option<Spanned<String>>,
     audience: Audience,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -355,6 +358,10 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         format: raw.format.map(|f| Located {
             location: located(path, &text, &f.referenced),
             value: f.value,
+        }),
+        theme: raw.theme.map(|t| Located {
+            location: located(path, &text, &t.referenced),
+            value: t.value,
         }),
         audience: raw.audience,
         lang: raw.lang.map(|l| language(path, &text, l)).transpose()?,

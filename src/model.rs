@@ -128,6 +128,9 @@ pub struct Briefing {
     pub template: Located<String>,
     /// The sheet to print on (`dl-trifold`); none: the template's own.
     pub format: Option<Located<String>>,
+    /// The project theme to set it in (`themes/NAME.yaml`, or `builtin`);
+    /// none: the project's `themes/default.yaml`, else the built-in one.
+    pub theme: Option<Located<String>>,
     pub audience: Audience,
     pub lang: Option<String>,
     pub date: Option<String>,

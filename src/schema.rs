@@ -84,6 +84,10 @@ fn described(kind: Kind) -> &'static [(&'static str, &'static str)] {
                 "The sheet: a5, a6, a5-folded, dl-trifold, a4, a3, or one of the project's formats/. Default: a5 for a leaflet, a4 for a pack.",
             ),
             (
+                "theme",
+                "The project theme to set it in: `brand` for themes/brand.yaml, or `builtin`. Default: the project's themes/default.yaml, else the built-in theme.",
+            ),
+            (
                 "audience",
                 "Who the document is for: public, delegation or confidential. A section whose audience is narrower is refused.",
             ),
@@ -160,7 +164,21 @@ fn described(kind: Kind) -> &'static [(&'static str, &'static str)] {
                 "The pictures briefings may show: key → file (in the project), caption, credit, alt, audience.",
             ),
         ],
-        Kind::Format | Kind::Theme | Kind::Words => &[],
+        Kind::Theme => &[
+            (
+                "extends",
+                "The theme this one starts from, changing only what it names: `builtin`, `default` (the project's themes/default.yaml, else the built-in one) or another file's name in themes/.",
+            ),
+            (
+                "colors",
+                "Named colours as CMYK percentages [cyan, magenta, yellow, black], each 0 to 100, e.g. `accent: [0, 95, 85, 10]`.",
+            ),
+            (
+                "styles",
+                "Styles by element (`h1`), class (`.headline`) or both (`p.lead`): font, bold, italic, size, leading, color … (docs/theme.md).",
+            ),
+        ],
+        Kind::Format | Kind::Words => &[],
     }
 }
 
@@ -177,7 +195,7 @@ mod tests {
 
     #[test]
     fn every_described_key_is_a_key_of_its_file() {
-        for kind in [Kind::Briefing, Kind::Profile] {
+        for kind in [Kind::Briefing, Kind::Profile, Kind::Theme] {
             let s = serde_json::to_value(schema(kind)).unwrap();
             for (key, _) in described(kind) {
                 assert!(

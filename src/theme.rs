@@ -3,19 +3,26 @@
 //!
 //! A style for `<p class="lead">` is built from the parent's inherited text
 //! properties, then `p`, then `.lead`, then `p.lead`. Spacing, background and
-//! borders are not inherited. The built-in theme is `themes/default.yaml`.
+//! borders are not inherited. The built-in theme is `themes/default.yaml`;
+//! a project's own themes, and `extends:`, are read by [`file`].
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::colour::Cmyk;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::language_tag::Lang;
-use crate::load::parse_yaml;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, schemars::JsonSchema)]
+pub mod file;
+pub mod print;
+pub(crate) use file::ThemeFile;
+pub use file::{find, for_briefing, project_themes};
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
     #[default]
@@ -23,7 +30,9 @@ pub enum Family {
     Sans,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Align {
     Left,
@@ -34,36 +43,38 @@ pub enum Align {
 }
 
 /// A style as written in the theme: every property optional.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StyleRule {
     pub font: Option<Family>,
     pub bold: Option<bool>,
     pub italic: Option<bool>,
+    #[schemars(range(min = 1, max = 400))]
     pub size: Option<f32>,
+    #[schemars(range(min = 1, max = 500))]
     pub leading: Option<f32>,
     pub color: Option<String>,
     pub align: Option<Align>,
     pub uppercase: Option<bool>,
+    #[schemars(range(min = -2, max = 50))]
     pub letter_spacing: Option<f32>,
     pub underline: Option<bool>,
+    #[schemars(range(min = 0, max = 500))]
     pub space_before: Option<f32>,
+    #[schemars(range(min = 0, max = 500))]
     pub space_after: Option<f32>,
+    #[schemars(range(min = 0, max = 500))]
     pub first_indent: Option<f32>,
+    #[schemars(range(min = 0, max = 500))]
     pub indent: Option<f32>,
+    #[schemars(range(min = 0, max = 200))]
     pub padding: Option<f32>,
     pub background: Option<String>,
+    #[schemars(range(min = 0, max = 50))]
     pub border: Option<f32>,
     pub border_color: Option<String>,
     pub keep_with_next: Option<bool>,
     pub hyphenate: Option<bool>,
-}
-
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ThemeFile {
-    colors: BTreeMap<String, [f32; 4]>,
-    styles: BTreeMap<String, StyleRule>,
 }
 
 /// Everything that decides how a block or a piece of text looks.
@@ -143,12 +154,17 @@ impl Default for Style {
 }
 
 /// A loaded theme.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
+    /// The file it was read from (the last of an `extends:` chain), or
+    /// [`BUILT_IN`].
     pub name: String,
     colors: BTreeMap<String, Cmyk>,
     styles: BTreeMap<String, StyleRule>,
 }
+
+/// What the built-in theme is called in messages ([`Theme::name`]).
+pub const BUILT_IN: &str = "the built-in theme";
 
 /// The built-in theme, compiled into the binary.
 pub const DEFAULT_THEME: &str = include_str!("../themes/default.yaml");
@@ -163,50 +179,18 @@ impl Theme {
     pub fn shared() -> &'static Theme {
         static THEME: std::sync::OnceLock<Theme> = std::sync::OnceLock::new();
         THEME.get_or_init(|| {
-            Theme::parse(Path::new("themes/default.yaml"), DEFAULT_THEME)
-                .expect("the built-in theme is valid (checked by a test)")
+            let mut theme = Theme::parse(Path::new("themes/default.yaml"), DEFAULT_THEME)
+                .expect("the built-in theme is valid (checked by a test)");
+            theme.name = BUILT_IN.to_string();
+            theme
         })
     }
 
-    /// Parses a theme file, checking that every colour a style names exists.
+    /// Parses a theme file that extends nothing, checking its numbers and
+    /// that every colour a style names exists.
     pub fn parse(file: &Path, text: &str) -> Result<Theme> {
-        let raw: ThemeFile = parse_yaml(file, text, 1)?;
-        let mut colors = BTreeMap::new();
-        for (name, [c, m, y, k]) in raw.colors {
-            if [c, m, y, k].iter().any(|v| !(0.0..=100.0).contains(v)) {
-                return Err(
-                    Error::new(format!("colour `{name}` has a value outside 0–100"))
-                        .help("give colours as CMYK percentages, e.g. `[0, 90, 85, 0]`"),
-                );
-            }
-            colors.insert(
-                name,
-                Cmyk {
-                    c: c / 100.0,
-                    m: m / 100.0,
-                    y: y / 100.0,
-                    k: k / 100.0,
-                },
-            );
-        }
-        let theme = Theme {
-            name: file.display().to_string(),
-            colors,
-            styles: raw.styles,
-        };
-        for (name, rule) in &theme.styles {
-            for color in [&rule.color, &rule.background, &rule.border_color]
-                .into_iter()
-                .flatten()
-            {
-                if !theme.colors.contains_key(color) {
-                    return Err(Error::new(format!(
-                        "style `{name}` uses colour `{color}`, which the theme does not define"
-                    ))
-                    .help("add it under `colors:` as CMYK percentages"));
-                }
-            }
-        }
+        let mut theme = file::read_over(Theme::empty(String::new()), file, text)?;
+        theme.name = file.display().to_string();
         Ok(theme)
     }
 

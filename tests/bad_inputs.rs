@@ -153,6 +153,26 @@ fn generate(case: &str, dir: &Path) {
             std::fs::write(outside.join("de.yaml"), "Contents: Inhalt\n").unwrap();
             link(&outside.join("de.yaml"), &dir.join("words/de.yaml"));
         }
+        "347-theme-symlink-out" => {
+            std::fs::create_dir_all(&outside).unwrap();
+            std::fs::write(outside.join("brand.yaml"), "extends: default\n").unwrap();
+            link(&outside.join("brand.yaml"), &dir.join("themes/brand.yaml"));
+        }
+        "354-theme-chain-too-long" => {
+            std::fs::create_dir_all(dir.join("themes")).unwrap();
+            for i in 0..10 {
+                let parent = if i == 9 {
+                    "builtin".to_string()
+                } else {
+                    format!("t{}", i + 1)
+                };
+                std::fs::write(
+                    dir.join(format!("themes/t{i}.yaml")),
+                    format!("extends: {parent}\n"),
+                )
+                .unwrap();
+            }
+        }
         other => panic!("{other}: its README says GENERATED but generate() does not know it"),
     }
 }

@@ -291,6 +291,30 @@ fn every_sample_is_valid_by_its_schema_and_an_unknown_key_is_not() {
         vec![]
     );
     assert_eq!(validate("theme", &yaml_in(&repo().join("themes"))), vec![]);
+    // A theme that extends another validates; one handbill refuses (a
+    // size of 0, a misspelt key) does not.
+    let themes = top.join("themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    let theme = |name: &str, text: &str| {
+        let path = themes.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let brand = theme(
+        "brand.yaml",
+        "extends: default\ncolors:\n  accent: [100, 40, 0, 0]\nstyles:\n  h1: { size: 16, color: accent }\n  h2:\n",
+    );
+    assert_eq!(validate("theme", std::slice::from_ref(&brand)), vec![]);
+    for text in [
+        "styles:\n  h1: { size: 0 }\n",
+        "styles:\n  h1: { colour: accent }\n",
+        "colors:\n  accent: [0, 95, 85]\n",
+        "colors:\n  accent: [0, 120, 85, 0]\n",
+        "extends: [a, b]\n",
+    ] {
+        let bad = theme("bad.yaml", text);
+        assert_eq!(validate("theme", &[bad]).len(), 1, "{text}");
+    }
     let words = yaml_in(&repo().join("words"));
     assert!(words.len() >= 3, "en, ru and kk: {words:?}");
     assert_eq!(validate("words", &words), vec![]);
@@ -333,7 +357,7 @@ fn completions_and_the_man_page_name_every_command_and_option() {
         ] {
             assert!(text.contains(word), "{shell} completions lack {word}");
         }
-        for option in ["profile", "format", "shard", "template", "lang"] {
+        for option in ["profile", "format", "shard", "template", "lang", "print"] {
             let written = match shell {
                 "fish" => format!("-l {option}"),
                 _ => format!("--{option}"),

@@ -186,6 +186,54 @@ fn a_picture_outside_assets_is_watched() {
 }
 
 #[test]
+fn a_saved_theme_and_a_new_default_theme_are_rebuilt_into_the_pdf() {
+    let dir = sample_project("watch-theme");
+    std::fs::create_dir_all(dir.join("themes")).unwrap();
+    std::fs::write(dir.join("themes/brand.yaml"), "extends: default\n").unwrap();
+    let leaflet = dir.join(format!("briefings/{LEAFLET}.yaml"));
+    let mut yaml = std::fs::read_to_string(&leaflet).unwrap();
+    yaml.push_str("theme: brand\n");
+    std::fs::write(&leaflet, yaml).unwrap();
+    let watch = Watch::start(&dir, &["--no-clear"]);
+    let before = watch.pdf(LEAFLET);
+    assert!(!before.is_empty());
+    let pack = watch.pdf(PACK);
+    // The brand's accent made blue: the leaflet, which names the theme,
+    // is rebuilt; the pack, set in the built-in theme, is not.
+    save(
+        &dir.join("themes/brand.yaml"),
+        b"extends: default\ncolors:\n  accent: [100, 40, 0, 0]\n",
+    );
+    watch.until("the leaflet is rebuilt in the new colour", |w| {
+        w.pdf(LEAFLET) != before && w.out().matches(" failed in ").count() == 2
+    });
+    let out = watch.out();
+    assert!(out.contains("changed: themes/brand.yaml"), "{out}");
+    assert_eq!(
+        out.matches(&format!("built out/{PACK}.pdf")).count(),
+        1,
+        "the pack does not read themes/brand.yaml: {out}"
+    );
+    // A new themes/default.yaml takes the built-in theme's place for the
+    // pack; the leaflet's brand theme extends it, so it is rebuilt too
+    // (its own accent stays).
+    save(
+        &dir.join("themes/default.yaml"),
+        b"extends: builtin\ncolors:\n  accent: [0, 0, 100, 0]\n",
+    );
+    watch.until("both are rebuilt, the pack in the new default theme", |w| {
+        w.pdf(PACK) != pack && w.out().matches(" failed in ").count() == 3
+    });
+    let out = watch.out();
+    assert!(out.contains("changed: themes/default.yaml"), "{out}");
+    assert_eq!(
+        out.matches(&format!("built out/{LEAFLET}.pdf")).count(),
+        3,
+        "{out}"
+    );
+}
+
+#[test]
 fn a_new_briefing_is_built_and_swap_files_are_passed_over() {
     let dir = sample_project("watch-new");
     let watch = Watch::start(&dir, &["--no-clear"]);

@@ -164,6 +164,13 @@ impl Engine<'_> {
                     return Err(self.too_big(region, "a line of a footnote", lines[0].1.height));
                 }
             }
+            if here == lines.len() {
+                // Past its share, the frame holds what is left whole.
+                region.notes.push(part);
+                used += whole;
+                self.carry.pop_front();
+                continue;
+            }
             if here > 0 {
                 if lines.len() - here == 1 && here > 1 {
                     here -= 1;
