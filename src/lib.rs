@@ -34,6 +34,7 @@ pub mod picture;
 pub mod project;
 pub mod qr;
 pub mod schema;
+pub mod script;
 pub mod select;
 pub mod template;
 pub mod theme;
@@ -322,6 +323,10 @@ pub struct Prepared {
     /// What every copy says: sections without a translation, fixed words
     /// printed in English.
     warnings: Vec<String>,
+    /// The project's theme, when it has one (else the built-in).
+    theme: Option<theme::Theme>,
+    /// The faces the theme's families are set in.
+    pub fonts: std::sync::Arc<layout::FontBook>,
 }
 
 impl Prepared {
@@ -365,6 +370,13 @@ impl Prepared {
                 .into_iter()
                 .collect();
         warnings.extend(words.warning(&briefing.name, &words::used_in(&template.text)));
+        let theme = project_theme(&briefing.project)?;
+        let (fonts, font_warnings) = layout::FontBook::for_project(
+            &briefing.project,
+            &theme.as_ref().unwrap_or(theme::Theme::shared()).fonts,
+        )?;
+        warnings.extend(font_warnings);
+        script::refuse_right_to_left(&selection)?;
         Ok(Prepared {
             briefing,
             profile,
@@ -373,8 +385,30 @@ impl Prepared {
             compiled,
             data,
             warnings,
+            theme,
+            fonts,
         })
     }
+}
+
+/// The project's own theme, `themes/default.yaml`, where it differs from
+/// the built-in one.
+fn project_theme(project: &Path) -> Result<Option<theme::Theme>> {
+    let written = "themes/default.yaml";
+    let path = project::open(project, written).map_err(|r| {
+        r.error(
+            "the theme",
+            written,
+            "keep the theme inside the project's themes/ folder",
+        )
+    })?;
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    if text == theme::DEFAULT_THEME {
+        return Ok(None);
+    }
+    theme::Theme::parse(&path, &text).map(Some)
 }
 
 /// Lays out one copy of a prepared briefing (see [`Build::lay_out`]).
@@ -392,6 +426,8 @@ fn lay_out_prepared(
         compiled,
         data,
         warnings,
+        theme,
+        fonts,
     } = prepared;
     let recipient = match recipient {
         None => None,
@@ -407,7 +443,15 @@ fn lay_out_prepared(
         None => compiled.render(data.clone())?,
         Some(r) => compiled.render(template::for_recipient(data, r))?,
     };
-    let theme = theme::Theme::shared();
+    // Sections were checked when read; this is the briefing's own text
+    // and the template's.
+    if let Some((_, script)) = script::first_right_to_left(&markup_text) {
+        return Err(
+            script::refusal(&format!("briefing {}", briefing.name), script)
+                .at(error::Location::file(&briefing.file)),
+        );
+    }
+    let theme = theme.as_ref().unwrap_or(theme::Theme::shared());
     let document = markup::parse(
         &markup::MarkupSource {
             template: &template.path,
@@ -425,7 +469,14 @@ fn lay_out_prepared(
     )?;
     let hyphenation =
         layout::font::Hyphenation::new(briefing.hyphenation.iter().map(String::as_str));
-    let mut pages = layout::layout(&document, &pictures, &briefing.name, &hyphenation, memo);
+    let mut pages = layout::layout(
+        &document,
+        &pictures,
+        &briefing.name,
+        &hyphenation,
+        fonts,
+        memo,
+    );
     if briefing.fit == model::Fit::Shrink {
         // In steps of 2 %, down to 75 %: the first size at which all fits.
         let mut percent = 100;
@@ -435,7 +486,14 @@ fn lay_out_prepared(
             }
             percent -= 2;
             let smaller = document.with_fixed_text_scaled(percent as f32 / 100.0);
-            pages = layout::layout(&smaller, &pictures, &briefing.name, &hyphenation, memo);
+            pages = layout::layout(
+                &smaller,
+                &pictures,
+                &briefing.name,
+                &hyphenation,
+                fonts,
+                memo,
+            );
         }
         if let (Ok(p), true) = (&mut pages, percent < 100) {
             p.warnings.push(format!(

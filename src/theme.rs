@@ -11,16 +11,40 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::colour::Cmyk;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::language_tag::Lang;
 use crate::load::parse_yaml;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
+/// A style's typeface: the bundled `serif` (Noto Serif) or `sans` (Noto
+/// Sans), or a family of the project's `fonts/` folder by the name the font
+/// gives itself (`DejaVu Serif`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Default)]
+#[serde(from = "String")]
 pub enum Family {
     #[default]
     Serif,
     Sans,
+    Named(std::sync::Arc<str>),
+}
+
+impl From<String> for Family {
+    fn from(name: String) -> Family {
+        match name.as_str() {
+            "serif" => Family::Serif,
+            "sans" => Family::Sans,
+            _ => Family::Named(name.trim().into()),
+        }
+    }
+}
+
+impl std::fmt::Display for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Family::Serif => f.write_str("serif"),
+            Family::Sans => f.write_str("sans"),
+            Family::Named(name) => f.write_str(name),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, schemars::JsonSchema)]
@@ -37,7 +61,14 @@ pub enum Align {
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StyleRule {
+    /// `serif`, `sans`, or the family name of a font in the project's
+    /// `fonts/` folder.
+    #[schemars(with = "Option<String>")]
     pub font: Option<Family>,
+    /// Families to set a character from when `font` has no glyph for it, in
+    /// order (`[DejaVu Sans]`).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub fallback: Option<Vec<Family>>,
     pub bold: Option<bool>,
     pub italic: Option<bool>,
     pub size: Option<f32>,
@@ -70,6 +101,8 @@ pub(crate) struct ThemeFile {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Style {
     pub font: Family,
+    /// The families to try, in order, for a character `font` lacks.
+    pub fallback: std::sync::Arc<[Family]>,
     pub bold: bool,
     pub italic: bool,
     /// Font size in points.
@@ -118,6 +151,7 @@ impl Default for Style {
     fn default() -> Style {
         Style {
             font: Family::Serif,
+            fallback: std::sync::Arc::new([]),
             bold: false,
             italic: false,
             size: 10.0,
@@ -146,8 +180,34 @@ impl Default for Style {
 #[derive(Debug, Clone)]
 pub struct Theme {
     pub name: String,
+    /// The families of the project's fonts the styles name (`font:` and
+    /// `fallback:`), each with where the theme names it first.
+    pub fonts: Vec<(Family, Location)>,
     colors: BTreeMap<String, Cmyk>,
     styles: BTreeMap<String, StyleRule>,
+}
+
+/// The project fonts `styles` name, each with the first place in `text`
+/// that names it.
+fn fonts_named(
+    file: &Path,
+    text: &str,
+    styles: &BTreeMap<String, StyleRule>,
+) -> Vec<(Family, Location)> {
+    let mut out: Vec<(Family, Location)> = Vec::new();
+    for rule in styles.values() {
+        let named = rule.font.iter().chain(rule.fallback.iter().flatten());
+        for family in named {
+            if let Family::Named(name) = family
+                && !out.iter().any(|(f, _)| f == family)
+            {
+                let at = text.find(&**name).unwrap_or(0);
+                out.push((family.clone(), Location::at_offset(file, text, at)));
+            }
+        }
+    }
+    out.sort_by_key(|(_, at)| (at.line, at.column));
+    out
 }
 
 /// The built-in theme, compiled into the binary.
@@ -191,6 +251,7 @@ impl Theme {
         }
         let theme = Theme {
             name: file.display().to_string(),
+            fonts: fonts_named(file, text, &raw.styles),
             colors,
             styles: raw.styles,
         };
@@ -223,7 +284,8 @@ impl Theme {
     /// The style of `element` with optional `class`, inside `parent`.
     pub fn resolve(&self, parent: &Style, element: &str, class: Option<&str>) -> Style {
         let mut style = Style {
-            font: parent.font,
+            font: parent.font.clone(),
+            fallback: parent.fallback.clone(),
             bold: parent.bold,
             italic: parent.italic,
             size: parent.size,
@@ -277,6 +339,9 @@ impl Theme {
             keep_with_next,
             hyphenate
         );
+        if let Some(fallback) = &r.fallback {
+            s.fallback = fallback.iter().cloned().collect();
+        }
         // A new size without a new leading keeps the proportion.
         s.leading = match r.leading {
             Some(l) => l,

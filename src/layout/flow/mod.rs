@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::document::{Document, PageRun, Span};
 use crate::error::Result;
-use crate::layout::font::Shaper;
+use crate::layout::font::{Gap, Shaper};
 use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed};
 use crate::layout::paragraph::{ParagraphMemo, Pos};
 use crate::picture::Picture;
@@ -75,13 +75,41 @@ pub(in crate::layout) fn layout(
         }
     }
     // On the pages kept, whichever pass (or remembered pour) met them.
-    for c in shaper.missing.borrow().iter() {
-        pages.warnings.push(format!(
-            "{name}: the character “{c}” (U+{:04X}) is in none of the bundled fonts; it prints as an empty box",
-            *c as u32
-        ));
-    }
+    pages
+        .warnings
+        .extend(missing_warnings(name, &shaper.missing.borrow()));
     Ok(pages)
+}
+
+/// One warning for each paragraph with characters no face of the book has,
+/// naming them all.
+fn missing_warnings(name: &str, gaps: &std::collections::BTreeSet<Gap>) -> Vec<String> {
+    let mut by_paragraph: Vec<(&str, Vec<char>)> = Vec::new();
+    for gap in gaps {
+        match by_paragraph.last_mut() {
+            Some((p, chars)) if *p == gap.paragraph => chars.push(gap.c),
+            _ => by_paragraph.push((&gap.paragraph, vec![gap.c])),
+        }
+    }
+    by_paragraph
+        .into_iter()
+        .map(|(paragraph, chars)| {
+            let listed: Vec<String> = chars
+                .iter()
+                .map(|c| format!("“{c}” (U+{:04X})", *c as u32))
+                .collect();
+            let (them, box_) = if chars.len() == 1 {
+                ("it prints as an empty box", "character")
+            } else {
+                ("they print as empty boxes", "characters")
+            };
+            format!(
+                "{name}: the paragraph “{paragraph}” has the {box_} {} that no font has; {them} (add a font that has {} to fonts/ and name it under `fallback:` in the theme; see docs/fonts.md)",
+                listed.join(", "),
+                if chars.len() == 1 { "it" } else { "them" },
+            )
+        })
+        .collect()
 }
 
 /// The parts of a worker's memo that pouring flows reads and adds to.
@@ -263,7 +291,14 @@ mod tests {
         let memo = LayoutMemo::new();
         let hyphenation = crate::layout::font::Hyphenation::default();
         let lay_out_with = |doc: &Document, memo: &LayoutMemo| {
-            let pages = crate::layout::layout(doc, &BTreeMap::new(), "t", &hyphenation, memo);
+            let pages = crate::layout::layout(
+                doc,
+                &BTreeMap::new(),
+                "t",
+                &hyphenation,
+                &crate::layout::FontBook::bundled(),
+                memo,
+            );
             format!("{pages:?}")
         };
         let lay_out = |doc: &Document| lay_out_with(doc, &memo);
