@@ -445,11 +445,20 @@ fn lay_out_prepared(
     };
     // Sections were checked when read; this is the briefing's own text
     // and the template's.
-    if let Some((_, script)) = script::first_right_to_left(&markup_text) {
-        return Err(
-            script::refusal(&format!("briefing {}", briefing.name), script)
-                .at(error::Location::file(&briefing.file)),
-        );
+    if let Some((at, script)) = script::first_right_to_left(&markup_text) {
+        let c = markup_text[at..].chars().next().unwrap_or_default();
+        let error = match briefing.text.find(c) {
+            Some(at) => script::refusal("the briefing", script)
+                .at(error::Location::at_offset(
+                    &briefing.file,
+                    &briefing.text,
+                    at,
+                ))
+                .help("give the words in a Latin transliteration"),
+            None => script::refusal(&format!("the template {}", template.path.display()), script)
+                .help("give the template's words in a Latin transliteration"),
+        };
+        return Err(error);
     }
     let theme = theme.as_ref().unwrap_or(theme::Theme::shared());
     let document = markup::parse(

@@ -88,33 +88,29 @@ pub fn refuse_right_to_left(selection: &Selection) -> Result<()> {
         let location = match (in_title, in_body) {
             (Some((_, script)), _) => Some((Location::file(&section.file), script)),
             (None, Some((at, script))) => {
-                let before = &section.body[..at];
-                let line = section.body_line + before.matches('\n').count();
-                let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-                Some((
-                    Location {
-                        line,
-                        column,
-                        ..Location::file(&section.file)
-                    },
-                    script,
-                ))
+                // At the body's line, counted on from where the body starts.
+                let mut here = Location::at_offset(&section.file, &section.body, at);
+                here.line += section.body_line - 1;
+                Some((here, script))
             }
             (None, None) => None,
         };
         if let Some((at, script)) = location {
-            return Err(refusal(&format!("section `{}`", section.id), script).at(at));
+            return Err(refusal(&format!("section `{}`", section.id), script)
+                .at(at)
+                .help(
+                    "leave the section out of the briefing, or give the words in a Latin transliteration",
+                ));
         }
     }
     Ok(())
 }
 
-/// The error for right-to-left text in `what`.
+/// The error for right-to-left text in `what`; the caller says what to do.
 pub fn refusal(what: &str, script: &str) -> Error {
     Error::new(format!(
         "{what} has {script} text, which handbill cannot set yet: {script} is written right to left, and the layout has no right-to-left line ordering, so it would print backwards"
     ))
-    .help("leave the section out of the briefing, or give the words in a Latin transliteration")
 }
 
 #[cfg(test)]

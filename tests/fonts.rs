@@ -243,7 +243,7 @@ fn right_to_left_text_is_refused_naming_the_script_and_the_line() {
     .unwrap();
     let err = refused(&dir);
     assert!(
-        err.contains("briefings/b.yaml: briefing b has Arabic text"),
+        err.contains("briefings/b.yaml:6:13: the briefing has Arabic text"),
         "{err}"
     );
 }
@@ -320,4 +320,61 @@ fn a_damaged_font_file_is_refused_by_name() {
         "{err}"
     );
     assert!(library_words(&err).is_none(), "{err}");
+}
+
+#[test]
+fn a_changed_or_new_font_builds_the_briefing_again() {
+    let dir = font_project("rebuild", &["DejaVuSerif"], &[BODY_IN_DEJAVU], "Text.");
+    let batch = |expect: &str| {
+        let o = handbill(&dir, &["build", "briefings"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains(expect), "{expect}: {}", stderr(&o));
+    };
+    batch("1 built, 0 unchanged");
+    batch("0 built, 1 unchanged");
+    // A new face of the family (its bold) may change the page.
+    std::fs::copy(
+        Path::new(DEJAVU).join("DejaVuSerif-Bold.ttf"),
+        dir.join("fonts/DejaVuSerif-Bold.ttf"),
+    )
+    .unwrap();
+    batch("1 built, 0 unchanged");
+    batch("0 built, 1 unchanged");
+    // So may a changed one.
+    set_fs_type(&dir.join("fonts/DejaVuSerif-Bold.ttf"), 0x0008);
+    batch("1 built, 0 unchanged");
+    // And a changed theme.
+    let theme = dir.join("themes/default.yaml");
+    let text = std::fs::read_to_string(&theme).unwrap();
+    std::fs::write(&theme, text.replace("size: 10,", "size: 10.5,")).unwrap();
+    batch("1 built, 0 unchanged");
+}
+
+#[test]
+fn a_font_linked_from_outside_the_project_or_too_large_is_refused() {
+    let dir = font_project("font-limits", &[], &[BODY_IN_DEJAVU], "Text.");
+    let outside = scratch("font-outside");
+    std::fs::copy(
+        Path::new(DEJAVU).join("DejaVuSerif.ttf"),
+        outside.join("DejaVuSerif.ttf"),
+    )
+    .unwrap();
+    let link = dir.join("fonts/DejaVuSerif.ttf");
+    std::os::unix::fs::symlink(outside.join("DejaVuSerif.ttf"), &link).unwrap();
+    let err = refused(&dir);
+    assert!(
+        err.contains("fonts/DejaVuSerif.ttf links to a file outside the project folder"),
+        "{err}"
+    );
+    std::fs::remove_file(&link).unwrap();
+    // Sparse: 33 MiB long without taking the disk space.
+    let big = std::fs::File::create(&link).unwrap();
+    big.set_len(33 << 20).unwrap();
+    let err = refused(&dir);
+    assert!(
+        err.contains(
+            "the font fonts/DejaVuSerif.ttf is larger than 32 MB, the most handbill reads"
+        ),
+        "{err}"
+    );
 }

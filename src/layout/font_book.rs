@@ -604,3 +604,87 @@ fn read_face(font: &FontRef) -> Option<Face0> {
         outlines: font.glyf().is_ok() || font.cff().is_ok() || font.cff2().is_ok(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{LayoutMemo, font::Hyphenation, layout};
+    use crate::markup::{MarkupSource, parse};
+    use crate::theme::{DEFAULT_THEME, Theme};
+    use std::collections::BTreeMap;
+
+    /// A project folder whose fonts/ holds the DejaVu `fonts` Debian ships.
+    fn project_with(name: &str, fonts: &[&str]) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("handbill-font-book-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(dir.join(FONTS_FOLDER)).unwrap();
+        for font in fonts {
+            let from = Path::new("/usr/share/fonts/truetype/dejavu").join(format!("{font}.ttf"));
+            std::fs::copy(&from, dir.join(FONTS_FOLDER).join(format!("{font}.ttf")))
+                .unwrap_or_else(|e| panic!("{}: {e} (install fonts-dejavu-extra)", from.display()));
+        }
+        dir
+    }
+
+    #[test]
+    fn two_projects_fonts_never_meet_in_one_memo() {
+        let wanted = [(
+            Family::Named("DejaVu Serif".into()),
+            Location::file(Path::new("t.yaml")),
+        )];
+        let book = |dir: &Path| FontBook::for_project(dir, &wanted).unwrap();
+        // DejaVu Serif Condensed's family is DejaVu Serif too: alone, it is
+        // the family's regular; beside the normal width, it is passed over.
+        let (a, b, both) = (
+            project_with("a", &["DejaVuSerif"]),
+            project_with("b", &["DejaVuSerifCondensed"]),
+            project_with("both", &["DejaVuSerif", "DejaVuSerifCondensed"]),
+        );
+        let ((book_a, said), (book_b, _), (book_both, _)) = (book(&a), book(&b), book(&both));
+        assert_eq!(book_a.faces[8].name, "DejaVuSerif");
+        assert_eq!(book_b.faces[8].name, "DejaVuSerifCondensed");
+        assert_eq!(book_both.faces.len(), 9, "the condensed face is left out");
+        assert_eq!(book_both.faces[8].name, "DejaVuSerif");
+        assert_eq!(book_a.id, book_both.id, "the same faces, the same book");
+        assert!(book_a.id != book_b.id && book_a.id != 0 && book_b.id != 0);
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(
+            said[0].contains("no bold or italic or bold italic face"),
+            "{said:?}"
+        );
+
+        let theme = Theme::parse(
+            Path::new("t.yaml"),
+            &DEFAULT_THEME.replace("body: { font: serif,", "body: { font: DejaVu Serif,"),
+        )
+        .unwrap();
+        let doc = parse(
+            &MarkupSource {
+                template: Path::new("t.hbs"),
+                text: r#"<document title="t"><master name="m" size="A6" margin="10mm"/><pages master="m" flow="main"/><flow name="main"><p>Kazakhstan has an appalling human rights record.</p></flow></document>"#,
+            },
+            &theme,
+        )
+        .unwrap();
+        let lay = |book: &Arc<FontBook>, memo: &LayoutMemo| {
+            let pages = layout(
+                &doc,
+                &BTreeMap::new(),
+                "t",
+                &Hyphenation::default(),
+                book,
+                memo,
+            );
+            format!("{:?}", pages.unwrap().pages)
+        };
+        let shared = LayoutMemo::new();
+        let (in_a, in_b) = (lay(&book_a, &shared), lay(&book_b, &shared));
+        assert_ne!(in_a, in_b, "condensed glyphs are narrower");
+        assert_eq!(in_a, lay(&book_a, &LayoutMemo::new()));
+        assert_eq!(in_b, lay(&book_b, &LayoutMemo::new()));
+        assert_eq!(lay(&book_a, &shared), in_a);
+        for dir in [a, b, both] {
+            std::fs::remove_dir_all(dir).unwrap();
+        }
+    }
+}
