@@ -455,8 +455,18 @@ fn lay_out_prepared(
                     at,
                 ))
                 .help("give the words in a Latin transliteration"),
-            None => script::refusal(&format!("the template {}", template.path.display()), script)
-                .help("give the template's words in a Latin transliteration"),
+            None if template.text.contains(c) => {
+                script::refusal(&format!("the template {}", template.path.display()), script)
+                    .help("give the template's words in a Latin transliteration")
+            }
+            None if recipient.is_some_and(|r| format!("{r:?}").contains(c)) => {
+                script::refusal("the recipient's details", script)
+                    .help("give the recipient's name and details in a Latin transliteration")
+            }
+            // Written as an escape in the briefing, or from the profile.
+            None => script::refusal("the briefing's text", script)
+                .at(error::Location::file(&briefing.file))
+                .help("give the words of the briefing's values and the profile's details in a Latin transliteration"),
         };
         return Err(error);
     }

@@ -378,3 +378,59 @@ fn a_font_linked_from_outside_the_project_or_too_large_is_refused() {
         "{err}"
     );
 }
+
+/// A font collection (`.ttc`) of the font files `fonts`: a collection
+/// header, then each font with its tables' offsets moved to where it lies.
+fn collection(fonts: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(b"ttcf");
+    out.extend_from_slice(&0x0001_0000u32.to_be_bytes());
+    out.extend_from_slice(&(fonts.len() as u32).to_be_bytes());
+    let mut at = 12 + 4 * fonts.len();
+    let mut starts = Vec::new();
+    for font in fonts {
+        starts.push(at);
+        out.extend_from_slice(&(at as u32).to_be_bytes());
+        at += font.len().next_multiple_of(4);
+    }
+    for (font, start) in fonts.iter().zip(starts) {
+        let mut font = font.clone();
+        let tables = u16::from_be_bytes([font[4], font[5]]) as usize;
+        for rec in (0..tables).map(|i| 12 + 16 * i + 8) {
+            let offset = u32::from_be_bytes(font[rec..rec + 4].try_into().unwrap());
+            font[rec..rec + 4].copy_from_slice(&(offset + start as u32).to_be_bytes());
+        }
+        font.resize(font.len().next_multiple_of(4), 0);
+        out.extend_from_slice(&font);
+    }
+    out
+}
+
+#[test]
+fn the_faces_of_a_font_collection_are_used() {
+    let dir = font_project(
+        "collection",
+        &[],
+        &[BODY_IN_DEJAVU],
+        "Kazakhstan has an appalling **human rights** record.",
+    );
+    let read = |name: &str| std::fs::read(Path::new(DEJAVU).join(format!("{name}.ttf"))).unwrap();
+    std::fs::write(
+        dir.join("fonts/DejaVuSerif.ttc"),
+        collection(&[read("DejaVuSerif"), read("DejaVuSerif-Bold")]),
+    )
+    .unwrap();
+    let (pdf, _) = build(&dir);
+    let fonts = pdffonts(&pdf);
+    for face in ["DejaVuSerif", "DejaVuSerif-Bold"] {
+        assert!(
+            fonts.contains(&(face.to_string(), true, true)),
+            "{face}: {fonts:?}"
+        );
+    }
+    let words = pdftotext(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(words.contains("appalling human rights record"), "{words}");
+}
