@@ -434,3 +434,31 @@ fn the_faces_of_a_font_collection_are_used() {
         .join(" ");
     assert!(words.contains("appalling human rights record"), "{words}");
 }
+
+#[test]
+fn list_fonts_shows_the_projects_families_and_their_styles() {
+    let dir = font_project(
+        "list",
+        &["DejaVuSerif", "DejaVuSerif-BoldItalic"],
+        &[],
+        "Text.",
+    );
+    let o = handbill(&dir, &["list", "fonts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("NotoSerif-Regular"), "{text}");
+    let own: Vec<String> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Fonts (this project's fonts/"))
+        .skip(1)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        own,
+        [
+            "DejaVu Serif bold italic DejaVuSerif-BoldItalic (fonts/DejaVuSerif-BoldItalic.ttf)",
+            "DejaVu Serif regular DejaVuSerif (fonts/DejaVuSerif.ttf)",
+        ],
+        "{text}"
+    );
+}

@@ -347,6 +347,25 @@ impl FontBook {
     }
 }
 
+/// The faces of the project's fonts folder, for `handbill list fonts`: the
+/// family a theme names each by, its style, its PostScript name and file.
+pub fn faces_in(project: &Path) -> Result<Vec<(String, String, String, PathBuf)>> {
+    let folder = crate::project::join(project, Path::new(FONTS_FOLDER));
+    if !folder.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<_> = read_folder(project, &Location::file(&folder))?
+        .into_iter()
+        .map(|c| {
+            let style = SLOT_NAMES[slot(c.weight >= 600.0, c.italic)];
+            let family = c.families.into_iter().next().unwrap_or_default();
+            (family, style.to_string(), c.postscript, c.file)
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
 /// A face found in the project's fonts folder.
 struct Candidate {
     file: PathBuf,
