@@ -29,10 +29,10 @@ pub enum Family {
 
 impl From<String> for Family {
     fn from(name: String) -> Family {
-        match name.as_str() {
-            "serif" => Family::Serif,
-            "sans" => Family::Sans,
-            _ => Family::Named(name.trim().into()),
+        match name.trim() {
+            n if n.eq_ignore_ascii_case("serif") => Family::Serif,
+            n if n.eq_ignore_ascii_case("sans") => Family::Sans,
+            n => Family::Named(n.into()),
         }
     }
 }
@@ -201,7 +201,16 @@ fn fonts_named(
             if let Family::Named(name) = family
                 && !out.iter().any(|(f, _)| f == family)
             {
-                let at = text.find(&**name).unwrap_or(0);
+                // Where a `font:` or `fallback:` names it, not a comment.
+                let at = text
+                    .match_indices(&**name)
+                    .map(|(at, _)| at)
+                    .find(|&at| {
+                        let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+                        !line.contains('#') && (line.contains("font:") || line.contains("fallback"))
+                    })
+                    .or_else(|| text.find(&**name))
+                    .unwrap_or(0);
                 out.push((family.clone(), Location::at_offset(file, text, at)));
             }
         }
@@ -396,6 +405,29 @@ mod tests {
         assert!(em.italic);
         assert_eq!(em.size, 12.0);
         assert_eq!(em.space_after, 0.0);
+    }
+
+    #[test]
+    fn project_fonts_are_found_where_the_styles_name_them() {
+        let yaml = "# DejaVu Serif is the body font\ncolors: {ink: [0,0,0,100]}\nstyles:\n  body: { font: DejaVu Serif, fallback: [DejaVu Sans, serif] }\n  h1: { font: Sans }\n";
+        let t = Theme::parse(Path::new("t.yaml"), yaml).unwrap();
+        let found: Vec<(String, usize, usize)> = t
+            .fonts
+            .iter()
+            .map(|(f, at)| (f.to_string(), at.line, at.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("DejaVu Serif".to_string(), 4, 17),
+                ("DejaVu Sans".to_string(), 4, 42)
+            ]
+        );
+        let body = t.resolve(&Style::default(), "body", None);
+        assert_eq!(body.fallback.len(), 2);
+        let h1 = t.resolve(&body, "h1", None);
+        assert_eq!(h1.font, Family::Sans);
+        assert_eq!(h1.fallback, body.fallback, "inherited");
     }
 
     #[test]

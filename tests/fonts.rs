@@ -210,7 +210,9 @@ fn a_family_not_in_the_fonts_folder_is_a_located_error() {
         "{err}"
     );
     assert!(
-        err.contains("the families in fonts/ are: DejaVu Serif"),
+        err.contains(
+            "help: did you mean `DejaVu Serif`? (the families in fonts/ are: DejaVu Serif)"
+        ),
         "{err}"
     );
 }

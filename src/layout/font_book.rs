@@ -441,7 +441,12 @@ fn unknown_family(name: &str, at: &Location, found: &[Candidate]) -> Error {
         .collect();
     known.sort_unstable();
     known.dedup();
-    let help = if known.is_empty() {
+    let help = if let Some(near) = crate::error::did_you_mean(name, known.iter().copied()) {
+        format!(
+            "did you mean `{near}`? (the families in {FONTS_FOLDER}/ are: {})",
+            known.join(", ")
+        )
+    } else if known.is_empty() {
         format!(
             "put the font's files (.ttf or .otf) in the project's {FONTS_FOLDER}/ folder, or use `serif` or `sans`"
         )
