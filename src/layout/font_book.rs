@@ -597,7 +597,9 @@ struct Face0 {
 fn read_face(font: &FontRef) -> Option<Face0> {
     let head = font.head().ok()?;
     font.hhea().ok()?;
-    font.maxp().ok()?;
+    if font.maxp().ok()?.num_glyphs() == 0 {
+        return None;
+    }
     font.cmap().ok()?;
     font.name().ok()?;
     let os2 = font.os2().ok()?;
@@ -710,5 +712,49 @@ mod tests {
         for dir in [a, b, both] {
             std::fs::remove_dir_all(dir).unwrap();
         }
+    }
+
+    #[test]
+    fn damaged_fonts_are_refused_or_shape_never_a_panic() {
+        let whole = std::fs::read("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+            .expect("install fonts-dejavu-core");
+        let path = Path::new("fonts/x.ttf");
+        let mut cases: Vec<Vec<u8>> = [0, 4, 12, 100, 1000, 20_000, 200_000, whole.len() - 1]
+            .iter()
+            .map(|&n| whole[..n].to_vec())
+            .collect();
+        // Every byte of the table directory, and a spread of the rest, made 0xFF.
+        let stride = whole.len() / 500;
+        for at in (0..400).chain((400..whole.len()).step_by(stride)) {
+            let mut bent = whole.clone();
+            bent[at] = 0xFF;
+            cases.push(bent);
+        }
+        let (mut refused, mut read) = (0, 0);
+        for data in cases {
+            let mut found = Vec::new();
+            match read_faces(path, Arc::new(data.clone()), &mut found) {
+                Err(e) => {
+                    assert!(
+                        e.message.starts_with("the font fonts/x.ttf cannot be used"),
+                        "{e}"
+                    );
+                    refused += 1;
+                }
+                Ok(()) => {
+                    read += 1;
+                    let face = Face::new("x".into(), None, FontData::Read(Arc::new(data)), 0);
+                    let book = Arc::new(FontBook {
+                        id: 1,
+                        faces: vec![face],
+                        families: Vec::new(),
+                        files: Vec::new(),
+                    });
+                    let shaper = crate::layout::font::Shaper::with_memo(Default::default(), book);
+                    shaper.shape(0, "Kazakhstan Қазақстан fi ffl AV");
+                }
+            }
+        }
+        assert!(refused > 5 && read > 100, "refused {refused}, read {read}");
     }
 }
