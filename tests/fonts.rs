@@ -301,11 +301,11 @@ fn characters_no_font_has_are_one_warning_per_paragraph() {
     let warnings: Vec<&str> = err.lines().filter(|l| l.contains("no font has")).collect();
     assert_eq!(warnings.len(), 2, "{err}");
     assert!(
-        warnings[0].contains("the paragraph “And 𓀀 in another.” has the character “𓀀” (U+13000) that no font has; it prints as an empty box"),
+        warnings[0].contains("the paragraph “And 𓀀 in another.” under “Overview” has the character “𓀀” (U+13000) that no font has; it prints as an empty box"),
         "{err}"
     );
     assert!(
-        warnings[1].contains("“Hieroglyphs 𓀀 𓀁 𓀀 𓀁 𓀀 in one paragraph.” has the characters “𓀀” (U+13000), “𓀁” (U+13001)"),
+        warnings[1].contains("“Hieroglyphs 𓀀 𓀁 𓀀 𓀁 𓀀 in one paragraph.” under “Overview” has the characters “𓀀” (U+13000), “𓀁” (U+13001)"),
         "{err}"
     );
 }
@@ -462,5 +462,26 @@ fn list_fonts_shows_the_projects_families_and_their_styles() {
             "DejaVu Serif regular DejaVuSerif (fonts/DejaVuSerif.ttf)",
         ],
         "{text}"
+    );
+}
+
+#[test]
+fn a_missing_character_is_told_under_its_sections_heading() {
+    let dir = project("missing-in-pack");
+    let regime = dir.join("briefings/profiles/kazakhstan/02-the-regime.md");
+    let text = std::fs::read_to_string(&regime).unwrap();
+    std::fs::write(&regime, format!("{text}\nA seal 𓀀 on the decree.\n")).unwrap();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        "profile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nsections: [overview, the-regime]\n",
+    )
+    .unwrap();
+    let (_, err) = build(&dir);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("no font has")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].contains("the paragraph “A seal 𓀀 on the decree.” under “")
+            && warnings[0].contains("Regime” has the character “𓀀”"),
+        "{err}"
     );
 }

@@ -75,15 +75,49 @@ pub(in crate::layout) fn layout(
         }
     }
     // On the pages kept, whichever pass (or remembered pour) met them.
-    pages
-        .warnings
-        .extend(missing_warnings(name, &shaper.missing.borrow()));
+    let warnings = missing_warnings(name, &shaper.missing.borrow(), &pages);
+    pages.warnings.extend(warnings);
     Ok(pages)
 }
 
+/// The heading above the paragraph beginning `opening` that has `c`: the
+/// last outline entry placed before the first line showing `c` (and the
+/// paragraph's first word, where a line has both).
+fn heading_above<'a>(pages: &'a Pages, opening: &str, c: char) -> Option<&'a str> {
+    let first_word = opening.split_whitespace().next().unwrap_or_default();
+    let find = |also: &str| {
+        pages.pages.iter().enumerate().find_map(|(p, page)| {
+            page.items.iter().find_map(|i| match &i.item {
+                Item::Text(run) if run.text.contains(c) && run.text.contains(also) => {
+                    Some((p, run.y))
+                }
+                _ => None,
+            })
+        })
+    };
+    let (page, y) = find(first_word).or_else(|| find(""))?;
+    pages
+        .outline
+        .iter()
+        .filter_map(|entry| {
+            let &(p, at) = pages.anchors.get(&entry.anchor)?;
+            (p < page || (p == page && at <= y)).then_some((p, at, entry.title.as_str()))
+        })
+        .max_by(|a, b| {
+            (a.0, a.1)
+                .partial_cmp(&(b.0, b.1))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .map(|(_, _, title)| title)
+}
+
 /// One warning for each paragraph with characters no face of the book has,
-/// naming them all.
-fn missing_warnings(name: &str, gaps: &std::collections::BTreeSet<Gap>) -> Vec<String> {
+/// naming them all, and the heading it is under.
+fn missing_warnings(
+    name: &str,
+    gaps: &std::collections::BTreeSet<Gap>,
+    pages: &Pages,
+) -> Vec<String> {
     let mut by_paragraph: Vec<(&str, Vec<char>)> = Vec::new();
     for gap in gaps {
         match by_paragraph.last_mut() {
@@ -103,8 +137,11 @@ fn missing_warnings(name: &str, gaps: &std::collections::BTreeSet<Gap>) -> Vec<S
             } else {
                 ("they print as empty boxes", "characters")
             };
+            let under = heading_above(pages, paragraph, chars[0])
+                .map(|h| format!(" under “{h}”"))
+                .unwrap_or_default();
             format!(
-                "{name}: the paragraph “{paragraph}” has the {box_} {} that no font has; {them} (add a font that has {} to fonts/ and name it under `fallback:` in the theme; see docs/fonts.md)",
+                "{name}: the paragraph “{paragraph}”{under} has the {box_} {} that no font has; {them} (add a font that has {} to fonts/ and name it under `fallback:` in the theme; see docs/fonts.md)",
                 listed.join(", "),
                 if chars.len() == 1 { "it" } else { "them" },
             )
