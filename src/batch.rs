@@ -604,6 +604,18 @@ fn briefing_fingerprint(briefing: &Briefing, options: &BuildOptions) -> Result<F
         }
         read.files.push(f);
     }
+    // The project's fonts: any may be the family a theme names.
+    let fonts_folder = crate::project::join(
+        &briefing.project,
+        Path::new(crate::layout::font_book::FONTS_FOLDER),
+    );
+    let mut fonts = Vec::new();
+    collect_files(&fonts_folder, &mut fonts, &mut read.folders);
+    fonts.sort();
+    for f in &fonts {
+        feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
+    }
+    read.files.extend(fonts);
     // Names and roles, not passwords (a `Password` shows as hidden).
     let recipients = briefing
         .recipients

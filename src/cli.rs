@@ -741,6 +741,17 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
         for face in &crate::layout::font::FontBook::bundled().faces {
             println!("  {}", face.name);
         }
+        // Named in a theme by family (docs/fonts.md).
+        match crate::layout::font_book::faces_in(Path::new(".")) {
+            Ok(own) if own.is_empty() => {}
+            Ok(own) => {
+                println!("Fonts (this project's fonts/, by family):");
+                for (family, style, name, file) in own {
+                    println!("  {family:<22} {style:<12} {name} ({})", file.display());
+                }
+            }
+            Err(e) => println!("Fonts (this project's fonts/): cannot be read: {e}"),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -34,6 +34,7 @@ pub mod picture;
 pub mod project;
 pub mod qr;
 pub mod schema;
+pub mod script;
 pub mod select;
 pub mod template;
 pub mod theme;
@@ -324,6 +325,8 @@ pub struct Prepared {
     /// What every copy says: sections without a translation, fixed words
     /// printed in English.
     warnings: Vec<String>,
+    /// The faces the theme's families are set in.
+    pub fonts: std::sync::Arc<layout::FontBook>,
 }
 
 impl Prepared {
@@ -369,6 +372,10 @@ impl Prepared {
                 .collect();
         warnings.extend(words.warning(&briefing.name, &words::used_in(&template.text)));
         warnings.extend(selection.sections.iter().flat_map(markdown::unsupported));
+        let (fonts, font_warnings) =
+            layout::FontBook::for_project(&briefing.project, &theme.fonts)?;
+        warnings.extend(font_warnings);
+        script::refuse_right_to_left(&selection)?;
         Ok(Prepared {
             briefing,
             profile,
@@ -378,6 +385,7 @@ impl Prepared {
             compiled,
             data,
             warnings,
+            fonts,
         })
     }
 }
@@ -398,6 +406,7 @@ fn lay_out_prepared(
         compiled,
         data,
         warnings,
+        fonts,
     } = prepared;
     let recipient = match recipient {
         None => None,
@@ -413,6 +422,33 @@ fn lay_out_prepared(
         None => compiled.render(data.clone())?,
         Some(r) => compiled.render(template::for_recipient(data, r))?,
     };
+    // Sections were checked when read; this is the briefing's own text
+    // and the template's.
+    if let Some((at, script)) = script::first_right_to_left(&markup_text) {
+        let c = markup_text[at..].chars().next().unwrap_or_default();
+        let error = match briefing.text.find(c) {
+            Some(at) => script::refusal("the briefing", script)
+                .at(error::Location::at_offset(
+                    &briefing.file,
+                    &briefing.text,
+                    at,
+                ))
+                .help("give the words in a Latin transliteration"),
+            None if template.text.contains(c) => {
+                script::refusal(&format!("the template {}", template.path.display()), script)
+                    .help("give the template's words in a Latin transliteration")
+            }
+            None if recipient.is_some_and(|r| format!("{r:?}").contains(c)) => {
+                script::refusal("the recipient's details", script)
+                    .help("give the recipient's name and details in a Latin transliteration")
+            }
+            // Written as an escape in the briefing, or from the profile.
+            None => script::refusal("the briefing's text", script)
+                .at(error::Location::file(&briefing.file))
+                .help("give the words of the briefing's values and the profile's details in a Latin transliteration"),
+        };
+        return Err(error);
+    }
     let document = markup::parse(
         &markup::MarkupSource {
             template: &template.path,
@@ -430,7 +466,14 @@ fn lay_out_prepared(
     )?;
     let hyphenation =
         layout::font::Hyphenation::new(briefing.hyphenation.iter().map(String::as_str));
-    let mut pages = layout::layout(&document, &pictures, &briefing.name, &hyphenation, memo);
+    let mut pages = layout::layout(
+        &document,
+        &pictures,
+        &briefing.name,
+        &hyphenation,
+        fonts,
+        memo,
+    );
     if briefing.fit == model::Fit::Shrink {
         // In steps of 2 %, down to 75 %: the first size at which all fits.
         let mut percent = 100;
@@ -440,7 +483,14 @@ fn lay_out_prepared(
             }
             percent -= 2;
             let smaller = document.with_fixed_text_scaled(percent as f32 / 100.0);
-            pages = layout::layout(&smaller, &pictures, &briefing.name, &hyphenation, memo);
+            pages = layout::layout(
+                &smaller,
+                &pictures,
+                &briefing.name,
+                &hyphenation,
+                fonts,
+                memo,
+            );
         }
         if let (Ok(p), true) = (&mut pages, percent < 100) {
             p.warnings.push(format!(

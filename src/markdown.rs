@@ -360,7 +360,10 @@ fn render(
                 Tag::CodeBlock(_) => {
                     in_code = true;
                     if !inline_only {
-                        out.push_str(&format!("<box class=\"code-block\"{}><p class=\"code\">", src()));
+                        out.push_str(&format!(
+                            "<box class=\"code-block\"{}><p class=\"code\">",
+                            src()
+                        ));
                     }
                 }
                 // In a footnote, a table's cells run on as text.
@@ -836,7 +839,7 @@ mod tests {
             ("<li ", 13),
             ("<quote ", 15),
             ("<figure image=\"london-2013\" ", 17),
-            ("<p class=\"code\" ", 19),
+            ("<box class=\"code-block\" ", 19),
         ] {
             assert!(
                 m.contains(&format!("{element}{}>", at(line))),

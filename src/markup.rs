@@ -663,17 +663,6 @@ impl Parser<'_> {
         })
     }
 
-    /// The section file and line of a block (`src`, see `markup/source.rs`).
-    fn source(&self, node: Node) -> Result<Option<crate::document::SourceRef>> {
-        let Some(value) = node.attribute("src") else {
-            return Ok(None);
-        };
-        source::read(value).map(Some).ok_or_else(|| {
-            self.error(node, format!("`src=\"{value}\"` is not a section file and line"))
-                .help("handbill writes `src` on the text of sections, e.g. `src=\"briefings/profiles/kazakhstan/01-overview.md:5\"`; leave it out of a template's own markup, or give a file inside the project and a line")
-        })
-    }
-
     /// A list item holds blocks; its bare text (before, between or after
     /// them, as Markdown writes a nested list) becomes paragraphs.
     fn item(&self, li: Node, style: &Style) -> Result<Vec<Block>> {

@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::colour::Cmyk;
-use crate::error::Result;
+use crate::error::{Location, Result};
 use crate::language_tag::Lang;
 
 pub mod file;
@@ -20,14 +20,42 @@ pub mod print;
 pub(crate) use file::ThemeFile;
 pub use file::{find, for_briefing, project_themes};
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
+/// A style's typeface: the bundled `serif` (Noto Serif) or `sans` (Noto
+/// Sans), or a family of the project's `fonts/` folder by the name the font
+/// gives itself (`DejaVu Serif`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize, Default)]
+#[serde(from = "String", into = "String")]
 pub enum Family {
     #[default]
     Serif,
     Sans,
+    Named(std::sync::Arc<str>),
+}
+
+impl From<String> for Family {
+    fn from(name: String) -> Family {
+        match name.trim() {
+            n if n.eq_ignore_ascii_case("serif") => Family::Serif,
+            n if n.eq_ignore_ascii_case("sans") => Family::Sans,
+            n => Family::Named(n.into()),
+        }
+    }
+}
+
+impl From<Family> for String {
+    fn from(family: Family) -> String {
+        family.to_string()
+    }
+}
+
+impl std::fmt::Display for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Family::Serif => f.write_str("serif"),
+            Family::Sans => f.write_str("sans"),
+            Family::Named(name) => f.write_str(name),
+        }
+    }
 }
 
 #[derive(
@@ -46,7 +74,14 @@ pub enum Align {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StyleRule {
+    /// `serif`, `sans`, or the family name of a font in the project's
+    /// `fonts/` folder.
+    #[schemars(with = "Option<String>")]
     pub font: Option<Family>,
+    /// Families to set a character from when `font` has no glyph for it, in
+    /// order (`[DejaVu Sans]`).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub fallback: Option<Vec<Family>>,
     pub bold: Option<bool>,
     pub italic: Option<bool>,
     #[schemars(range(min = 1, max = 400))]
@@ -81,6 +116,8 @@ pub struct StyleRule {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Style {
     pub font: Family,
+    /// The families to try, in order, for a character `font` lacks.
+    pub fallback: std::sync::Arc<[Family]>,
     pub bold: bool,
     pub italic: bool,
     /// Font size in points.
@@ -129,6 +166,7 @@ impl Default for Style {
     fn default() -> Style {
         Style {
             font: Family::Serif,
+            fallback: std::sync::Arc::new([]),
             bold: false,
             italic: false,
             size: 10.0,
@@ -159,12 +197,47 @@ pub struct Theme {
     /// The file it was read from (the last of an `extends:` chain), or
     /// [`BUILT_IN`].
     pub name: String,
+    /// The families of the project's fonts the styles name (`font:` and
+    /// `fallback:`), each with where the theme names it first.
+    pub fonts: Vec<(Family, Location)>,
     colors: BTreeMap<String, Cmyk>,
     styles: BTreeMap<String, StyleRule>,
 }
 
 /// What the built-in theme is called in messages ([`Theme::name`]).
 pub const BUILT_IN: &str = "the built-in theme";
+
+/// Adds to `out` the project fonts `styles` (of the theme file `file`,
+/// its text `text`) name that it does not hold yet, each with the first
+/// place in `text` that names it.
+pub(crate) fn fonts_named<'a>(
+    file: &Path,
+    text: &str,
+    styles: impl Iterator<Item = &'a StyleRule>,
+    out: &mut Vec<(Family, Location)>,
+) {
+    for rule in styles {
+        let named = rule.font.iter().chain(rule.fallback.iter().flatten());
+        for family in named {
+            if let Family::Named(name) = family
+                && !out.iter().any(|(f, _)| f == family)
+            {
+                // Where a `font:` or `fallback:` names it, not a comment.
+                let at = text
+                    .match_indices(&**name)
+                    .map(|(at, _)| at)
+                    .find(|&at| {
+                        let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+                        !line.contains('#') && (line.contains("font:") || line.contains("fallback"))
+                    })
+                    .or_else(|| text.find(&**name))
+                    .unwrap_or(0);
+                out.push((family.clone(), Location::at_offset(file, text, at)));
+            }
+        }
+    }
+    out.sort_by_key(|(_, at)| (at.line, at.column));
+}
 
 /// The built-in theme, compiled into the binary.
 pub const DEFAULT_THEME: &str = include_str!("../themes/default.yaml");
@@ -207,7 +280,8 @@ impl Theme {
     /// The style of `element` with optional `class`, inside `parent`.
     pub fn resolve(&self, parent: &Style, element: &str, class: Option<&str>) -> Style {
         let mut style = Style {
-            font: parent.font,
+            font: parent.font.clone(),
+            fallback: parent.fallback.clone(),
             bold: parent.bold,
             italic: parent.italic,
             size: parent.size,
@@ -261,6 +335,9 @@ impl Theme {
             keep_with_next,
             hyphenate
         );
+        if let Some(fallback) = &r.fallback {
+            s.fallback = fallback.iter().cloned().collect();
+        }
         // A new size without a new leading keeps the proportion.
         s.leading = match r.leading {
             Some(l) => l,
@@ -315,6 +392,29 @@ mod tests {
         assert!(em.italic);
         assert_eq!(em.size, 12.0);
         assert_eq!(em.space_after, 0.0);
+    }
+
+    #[test]
+    fn project_fonts_are_found_where_the_styles_name_them() {
+        let yaml = "# DejaVu Serif is the body font\ncolors: {ink: [0,0,0,100]}\nstyles:\n  body: { font: DejaVu Serif, fallback: [DejaVu Sans, serif] }\n  h1: { font: Sans }\n";
+        let t = Theme::parse(Path::new("t.yaml"), yaml).unwrap();
+        let found: Vec<(String, usize, usize)> = t
+            .fonts
+            .iter()
+            .map(|(f, at)| (f.to_string(), at.line, at.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("DejaVu Serif".to_string(), 4, 17),
+                ("DejaVu Sans".to_string(), 4, 42)
+            ]
+        );
+        let body = t.resolve(&Style::default(), "body", None);
+        assert_eq!(body.fallback.len(), 2);
+        let h1 = t.resolve(&body, "h1", None);
+        assert_eq!(h1.font, Family::Sans);
+        assert_eq!(h1.fallback, body.fallback, "inherited");
     }
 
     #[test]

@@ -83,7 +83,9 @@ fn report_rows_and_warnings_name_the_section_file_and_line() {
             "widow or orphan: a widow (one line at the head of frame `top`), page 1 ({SECTION_FILE}:8)"
         )[..],
         &format!("({SECTION_FILE}:13): “The case number"),
-        &format!("the character “☃” (U+2603) at {SECTION_FILE}:15 is in none of the bundled fonts"),
+        &format!(
+            "the paragraph “A snowman ☃ stands in the text.” at {SECTION_FILE}:15 has the character “☃” (U+2603) that no font has"
+        ),
     ] {
         assert!(text.contains(expected), "no `{expected}` in:\n{text}");
     }

@@ -1,102 +1,20 @@
-//! The bundled fonts and OpenType shaping.
+//! OpenType shaping in the faces of the document's [`FontBook`].
 //!
-//! Noto Serif and Noto Sans (regular, bold, italic, bold italic; Latin and
-//! Cyrillic, including every Kazakh letter) are compiled into the binary, so
-//! handbill sets the same text the same way from any folder. Shaping is
-//! harfrust's (kerning, ligatures, marks); each shaped word is kept in the
+//! Shaping is harfrust's (kerning, ligatures, marks); each shaped word is kept in the
 //! worker's [`ShapeMemo`], because leaflets and packs repeat their words a
 //! great deal.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::Arc;
 
-use harfrust::{FontRef, ShapeOptions, ShapePlan, ShaperData, UnicodeBuffer};
-use skrifa::MetadataProvider;
+use harfrust::{ShapeOptions, ShapePlan, UnicodeBuffer};
 
+#[cfg(test)]
 use crate::theme::{Family, Style};
 
-/// Index of a face in the [`FontBook`].
-pub type FaceId = usize;
-
-/// One font file.
-pub struct Face {
-    pub name: &'static str,
-    pub data: &'static [u8],
-    font: FontRef<'static>,
-    shaper_data: ShaperData,
-    pub units_per_em: f32,
-    /// Ascender and descender (positive, below the baseline) as fractions of the size.
-    pub ascent: f32,
-    pub descent: f32,
-}
-
-/// The bundled faces, by family and style.
-pub struct FontBook {
-    /// Which book this is, for what a worker remembers of its shaping: the
-    /// same text shapes alike only in the same faces. The bundled book is 0;
-    /// a project's own fonts would take a hash of their bytes.
-    pub id: u64,
-    pub faces: Vec<Face>,
-}
-
-macro_rules! bundled {
-    ($($name:literal),* $(,)?) => {
-        [$(($name, include_bytes!(concat!("../../fonts/", $name, ".ttf")) as &'static [u8])),*]
-    };
-}
-
-const BUNDLED: [(&str, &[u8]); 8] = bundled!(
-    "NotoSerif-Regular",
-    "NotoSerif-Bold",
-    "NotoSerif-Italic",
-    "NotoSerif-BoldItalic",
-    "NotoSans-Regular",
-    "NotoSans-Bold",
-    "NotoSans-Italic",
-    "NotoSans-BoldItalic",
-);
-
-impl FontBook {
-    /// The bundled fonts, loaded once per process.
-    pub fn bundled() -> &'static FontBook {
-        static BOOK: OnceLock<FontBook> = OnceLock::new();
-        BOOK.get_or_init(|| FontBook {
-            id: 0,
-            faces: BUNDLED
-                .iter()
-                .map(|(name, data)| {
-                    let font =
-                        FontRef::new(data).expect("bundled fonts are valid (checked by a test)");
-                    let metrics = font.metrics(
-                        skrifa::instance::Size::unscaled(),
-                        skrifa::instance::LocationRef::default(),
-                    );
-                    let upem = f32::from(metrics.units_per_em);
-                    Face {
-                        name,
-                        data,
-                        shaper_data: ShaperData::new(&font),
-                        font,
-                        units_per_em: upem,
-                        ascent: metrics.ascent / upem,
-                        descent: -metrics.descent / upem,
-                    }
-                })
-                .collect(),
-        })
-    }
-
-    /// The face for a style.
-    pub fn face_for(&self, style: &Style) -> FaceId {
-        let family = match style.font {
-            Family::Serif => 0,
-            Family::Sans => 4,
-        };
-        family + usize::from(style.bold) + 2 * usize::from(style.italic)
-    }
-}
+pub use super::font_book::{Face, FaceId, FontBook};
 
 /// A glyph as shaped, in font units.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -189,27 +107,35 @@ impl ShapeMemo {
     }
 }
 
+/// A character no face of the book has, and the paragraph it is in (its
+/// first words; empty while the paragraph is being shaped).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Gap {
+    pub paragraph: String,
+    pub c: char,
+}
+
 /// Shapes text for one document, keeping what it shapes in a [`ShapeMemo`].
 pub struct Shaper {
-    pub book: &'static FontBook,
+    pub book: Arc<FontBook>,
     /// The briefing's own hyphenation: a word's allowed breaks (byte
     /// offsets), or none for a word never to be broken.
     pub hyphenation: Hyphenation,
-    /// Characters no bundled face has a glyph for, met while shaping.
-    pub missing: RefCell<std::collections::BTreeSet<char>>,
+    /// Characters no face of the book has a glyph for, met while shaping.
+    pub missing: RefCell<std::collections::BTreeSet<Gap>>,
     memo: Rc<ShapeMemo>,
 }
 
 impl Shaper {
-    /// A shaper that remembers nothing from before.
+    /// A shaper in the bundled fonts that remembers nothing from before.
     pub fn new() -> Shaper {
-        Shaper::with_memo(Rc::default())
+        Shaper::with_memo(Rc::default(), FontBook::bundled())
     }
 
-    /// A shaper that starts from, and adds to, what `memo` holds.
-    pub fn with_memo(memo: Rc<ShapeMemo>) -> Shaper {
+    /// A shaper in `book` that starts from, and adds to, what `memo` holds.
+    pub fn with_memo(memo: Rc<ShapeMemo>, book: Arc<FontBook>) -> Shaper {
         Shaper {
-            book: FontBook::bundled(),
+            book,
             missing: RefCell::new(Default::default()),
             hyphenation: Hyphenation::default(),
             memo,
@@ -220,19 +146,21 @@ impl Shaper {
         &self.book.faces[id]
     }
 
-    /// The face to try when `face` lacks a glyph: the other family, same
-    /// weight and slant.
-    pub fn fallback(&self, face: FaceId) -> FaceId {
-        (face + 4) % 8
-    }
-
-    /// Shapes `text` in `face`, or in its fallback where that has glyphs
-    /// `face` lacks; notes the characters neither has. Returns the face used.
-    pub fn shape_with_fallback(&self, face: FaceId, text: &str) -> (FaceId, Rc<[ShapedGlyph]>) {
+    /// Shapes `text` in `face`, or in the first of `fallbacks` with fewer
+    /// glyphs missing; notes the characters none of them has. Returns the
+    /// face used.
+    pub fn shape_with_fallback(
+        &self,
+        face: FaceId,
+        fallbacks: &[FaceId],
+        text: &str,
+    ) -> (FaceId, Rc<[ShapedGlyph]>) {
         let missing = |g: &[ShapedGlyph]| g.iter().filter(|g| g.id == 0).count();
         let mut best = (face, self.shape(face, text));
-        if missing(&best.1) > 0 {
-            let other = self.fallback(face);
+        for &other in fallbacks {
+            if missing(&best.1) == 0 {
+                break;
+            }
             let alt = self.shape(other, text);
             if missing(&alt) < missing(&best.1) {
                 best = (other, alt);
@@ -243,7 +171,10 @@ impl Shaper {
                 .get(g.cluster as usize..)
                 .and_then(|t| t.chars().next())
             {
-                self.missing.borrow_mut().insert(c);
+                self.missing.borrow_mut().insert(Gap {
+                    paragraph: String::new(),
+                    c,
+                });
             }
         }
         best
@@ -263,7 +194,8 @@ impl Shaper {
             return hit;
         }
         let f = &self.book.faces[face];
-        let shaper = f.shaper_data.shaper(&f.font).build();
+        let font = f.font();
+        let shaper = f.shaper_data().shaper(&font).build();
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
@@ -321,7 +253,7 @@ mod tests {
         let book = FontBook::bundled();
         assert_eq!(book.faces.len(), 8);
         for face in &book.faces {
-            let charmap = face.font.charmap();
+            let charmap = skrifa::MetadataProvider::charmap(&face.font());
             for c in "ӘҒҚҢӨҰҮҺІәғқңөұүһіЖжЁё№".chars() {
                 assert!(charmap.map(c).is_some(), "{} lacks {c}", face.name);
             }

@@ -112,7 +112,14 @@ mod tests {
             doc("Журналисты и правозащитники остаются под давлением."),
         );
         let lay = |doc: &Document, memo: &LayoutMemo| {
-            let pages = layout(doc, &BTreeMap::new(), "t", &Hyphenation::default(), memo);
+            let pages = layout(
+                doc,
+                &BTreeMap::new(),
+                "t",
+                &Hyphenation::default(),
+                &crate::layout::FontBook::bundled(),
+                memo,
+            );
             format!("{:?}", pages.unwrap())
         };
         let alone = |doc: &Document| {

@@ -18,6 +18,7 @@
 pub mod breaks;
 mod flow;
 pub mod font;
+pub mod font_book;
 pub mod linebreak;
 mod memo;
 pub mod pages;
@@ -26,12 +27,14 @@ pub mod table;
 mod words;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::document::Document;
 use crate::error::Result;
 use crate::picture::Picture;
 use flow::FlowMemo;
 pub use flow::MAX_PAGES;
+pub use font_book::FontBook;
 pub use memo::LayoutMemo;
 pub use pages::*;
 
@@ -43,16 +46,19 @@ pub fn layout(
     images: &BTreeMap<String, Picture>,
     name: &str,
     hyphenation: &font::Hyphenation,
+    fonts: &Arc<FontBook>,
     memo: &LayoutMemo,
 ) -> Result<Pages> {
     memo.start_document();
-    let mut shaper = font::Shaper::with_memo(memo.shapes());
+    let mut shaper = font::Shaper::with_memo(memo.shapes(), fonts.clone());
     shaper.hyphenation = hyphenation.clone();
     let flow_memo = FlowMemo {
         paragraphs: memo.paragraphs(),
         pours: memo.pours(),
     };
-    flow::layout(doc, images, name, &shaper, flow_memo)
+    let mut pages = flow::layout(doc, images, name, &shaper, flow_memo)?;
+    pages.fonts = Some(fonts.clone());
+    Ok(pages)
 }
 
 #[cfg(test)]
@@ -82,6 +88,7 @@ mod tests {
             &BTreeMap::new(),
             "t",
             &font::Hyphenation::default(),
+            &FontBook::bundled(),
             &memo,
         )
         .unwrap()
@@ -130,7 +137,15 @@ mod tests {
         for i in 0..2 {
             // The second time, from a remembered pour.
             let hyphenation = font::Hyphenation::default();
-            let pages = layout(&doc, &BTreeMap::new(), "t", &hyphenation, &memo).unwrap();
+            let pages = layout(
+                &doc,
+                &BTreeMap::new(),
+                "t",
+                &hyphenation,
+                &FontBook::bundled(),
+                &memo,
+            )
+            .unwrap();
             let warnings: Vec<_> = pages
                 .warnings
                 .iter()

@@ -32,6 +32,18 @@ pub struct Pages {
     /// The document's logical structure, for a tagged (accessible) PDF:
     /// parents before their children, siblings in reading order.
     pub structure: Vec<Element>,
+    /// The faces the glyph runs' `face` numbers count in (none: the
+    /// bundled ones).
+    pub fonts: Option<std::sync::Arc<crate::layout::font::FontBook>>,
+}
+
+impl Pages {
+    /// The faces the glyph runs are set in.
+    pub fn font_book(&self) -> std::sync::Arc<crate::layout::font::FontBook> {
+        self.fonts
+            .clone()
+            .unwrap_or_else(crate::layout::font::FontBook::bundled)
+    }
 }
 
 /// The typesetting report: what a careful typesetter would check.
@@ -360,6 +372,7 @@ mod tests {
             &BTreeMap::new(),
             "t",
             &Default::default(),
+            &crate::layout::FontBook::bundled(),
             &crate::layout::LayoutMemo::new(),
         )
         .unwrap();

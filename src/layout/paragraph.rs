@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use crate::document::{Span, SpanContent};
 use crate::layout::breaks::HyphenationMemo;
-use crate::layout::font::{Hyphenation, Shaper};
+use crate::layout::font::{Gap, Hyphenation, Shaper};
 #[cfg(test)]
 use crate::layout::linebreak::first_fit;
 use crate::layout::linebreak::{INFINITY, Item, Params, WINDOW_ITEMS, total_fit, total_fit_head};
@@ -49,7 +49,7 @@ pub struct Shaped {
     atoms: Vec<Atom>,
     words: Vec<Word>,
     /// The characters no bundled face has, met in this paragraph.
-    missing: Vec<char>,
+    missing: Vec<Gap>,
 }
 
 impl std::ops::Deref for Paragraph {
@@ -206,6 +206,22 @@ fn numbering(spans: &[Span], numbers: &Numbers, next_note: usize) -> (usize, Opt
     )
 }
 
+/// The first words of a paragraph's text, to name it by.
+fn opening_words(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            if out.chars().count() + word.chars().count() > 40 {
+                out.push_str(" …");
+                break;
+            }
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 impl Paragraph {
     /// Shapes `spans`. Footnote marks take their numbers from `next_note`,
     /// which counts on; each note's spans are handed to `on_note`.
@@ -243,7 +259,7 @@ impl Paragraph {
             shaper
                 .missing
                 .borrow_mut()
-                .extend(found.missing.iter().copied());
+                .extend(found.missing.iter().cloned());
             return found;
         }
         // The characters this paragraph lacks are gathered apart, to be
@@ -280,6 +296,7 @@ impl Paragraph {
                 atoms.push(Atom {
                     range: start..text.len(),
                     face: shaper.book.face_for(&atom_style),
+                    fallbacks: shaper.book.fallbacks_for(&atom_style),
                     style: atom_style,
                     link: span.link.clone(),
                     rise,
@@ -288,8 +305,18 @@ impl Paragraph {
             }
         }
         let words = shape_words(&text, &atoms, shaper, &memo.hyphenation);
-        let missing = shaper.missing.replace(missing_before);
-        shaper.missing.borrow_mut().extend(missing.iter().copied());
+        // Each character this paragraph lacks is told once, with the
+        // paragraph's first words.
+        let found = shaper.missing.replace(missing_before);
+        let opening = (!found.is_empty()).then(|| opening_words(&text));
+        let missing: std::collections::BTreeSet<Gap> = found
+            .into_iter()
+            .map(|g| Gap {
+                paragraph: opening.clone().unwrap_or_default(),
+                ..g
+            })
+            .collect();
+        shaper.missing.borrow_mut().extend(missing.iter().cloned());
         let paragraph = Paragraph {
             shaped: std::rc::Rc::new(Shaped {
                 text,
@@ -1022,7 +1049,11 @@ mod tests {
         for _ in 0..2 {
             let shaper = Shaper::new();
             Paragraph::plain(&spans, &style, &shaper, &memo);
-            assert!(shaper.missing.borrow().contains(&'\u{2603}'));
+            let gap = Gap {
+                paragraph: "A snowman \u{2603} and a flag".into(),
+                c: '\u{2603}',
+            };
+            assert_eq!(shaper.missing.borrow().iter().collect::<Vec<_>>(), [&gap]);
         }
     }
 

@@ -15,6 +15,8 @@ use crate::theme::Style;
 pub(super) struct Atom {
     pub(super) range: Range<usize>,
     pub(super) face: FaceId,
+    /// The faces to try for glyphs `face` lacks, in order.
+    pub(super) fallbacks: Vec<FaceId>,
     pub(super) style: Style,
     pub(super) link: Option<String>,
     /// Raised text (footnote marks), in points.
@@ -81,7 +83,7 @@ pub(super) fn shape_words(
                 continue;
             }
             let hi = lo + piece_text.len();
-            let (face, shaped) = shaper.shape_with_fallback(atom.face, piece_text);
+            let (face, shaped) = shaper.shape_with_fallback(atom.face, &atom.fallbacks, piece_text);
             let scale = atom.style.size / shaper.face(face).units_per_em;
             let mut glyphs: Vec<PlacedGlyph> = Vec::with_capacity(shaped.len());
             for (gi, g) in shaped.iter().enumerate() {

@@ -10,7 +10,24 @@
 
 use std::path::{Component, Path};
 
+use roxmltree::Node;
+
+use super::Parser;
 use crate::document::SourceRef;
+use crate::error::Result;
+
+impl Parser<'_> {
+    /// The section file and line of a block (`src`, see `markup/source.rs`).
+    pub(super) fn source(&self, node: Node) -> Result<Option<SourceRef>> {
+        let Some(value) = node.attribute("src") else {
+            return Ok(None);
+        };
+        read(value).map(Some).ok_or_else(|| {
+            self.error(node, format!("`src=\"{value}\"` is not a section file and line"))
+                .help("handbill writes `src` on the text of sections, e.g. `src=\"briefings/profiles/kazakhstan/01-overview.md:5\"`; leave it out of a template's own markup, or give a file inside the project and a line")
+        })
+    }
+}
 
 /// Reads `FILE:LINE`: a relative path that stays inside the project and a
 /// line from 1. `None` when the value is not one.

@@ -92,7 +92,7 @@ pub fn write(
         .collect();
     let screen = for_screen(images, &largest_placements(pages, &sheets), options)?;
     let images = screen.as_ref().unwrap_or(images);
-    let (mut document, fonts, embedded) = start(images, options, true)?;
+    let (mut document, fonts, embedded) = start(&pages.font_book(), images, options, true)?;
     let mut tagger = Tagger::new(&pages.structure);
     for (index, (page, sheet)) in pages.pages.iter().zip(&sheets).enumerate() {
         tagger.start_page(index);
@@ -248,6 +248,7 @@ fn for_screen(
 /// A new krilla document for `options`, with the bundled fonts and the
 /// pictures loaded; `tagged` for a tagged (accessible) PDF.
 fn start<'a>(
+    book: &FontBook,
     images: &'a BTreeMap<String, Picture>,
     options: &PdfOptions,
     tagged: bool,
@@ -289,14 +290,22 @@ fn start<'a>(
         }
     };
     let document = Document::new_with(settings);
-    let book = FontBook::bundled();
     let fonts: Vec<Font> = book
         .faces
         .iter()
         .map(|f| {
-            Font::new(f.data.into(), 0).expect("bundled fonts load in krilla (checked by a test)")
+            Font::new(f.shared_data().into(), f.index).ok_or_else(|| {
+                Error::new(format!(
+                    "the font {} cannot be embedded in the PDF",
+                    f.file
+                        .as_deref()
+                        .unwrap_or(std::path::Path::new(&f.name))
+                        .display()
+                ))
+                .help("replace it with an intact OpenType (.otf) or TrueType (.ttf) file")
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let mut embedded: BTreeMap<&str, Image> = BTreeMap::new();
     for (key, pic) in images {
         let data = krilla::Data::from(pic.data.clone());
@@ -602,7 +611,11 @@ mod tests {
     #[test]
     fn every_bundled_font_loads_in_krilla() {
         for face in &FontBook::bundled().faces {
-            assert!(Font::new(face.data.into(), 0).is_some(), "{}", face.name);
+            assert!(
+                Font::new(face.data().to_vec().into(), 0).is_some(),
+                "{}",
+                face.name
+            );
         }
     }
 }

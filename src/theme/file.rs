@@ -143,6 +143,7 @@ impl StyleRule {
         // Written out field by field, so a new property cannot be forgotten.
         let StyleRule {
             font,
+            fallback,
             bold,
             italic,
             size,
@@ -168,6 +169,7 @@ impl StyleRule {
         }
         take!(
             font,
+            fallback,
             bold,
             italic,
             size,
@@ -197,6 +199,7 @@ impl Theme {
     pub(crate) fn empty(name: String) -> Theme {
         Theme {
             name,
+            fonts: Vec::new(),
             colors: BTreeMap::new(),
             styles: BTreeMap::new(),
         }
@@ -306,6 +309,12 @@ fn over(mut theme: Theme, raw: ThemeFile, file: &Path, text: &str) -> Result<The
         }
         theme.styles.entry(name.clone()).or_default().merge(rule);
     }
+    let own = raw
+        .styles
+        .iter()
+        .flatten()
+        .filter_map(|(_, rule)| rule.as_ref());
+    super::fonts_named(file, text, own, &mut theme.fonts);
     Ok(theme)
 }
 

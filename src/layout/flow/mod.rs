@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use crate::document::{Document, PageRun, SourceRef, Span};
 use crate::error::Result;
-use crate::layout::font::Shaper;
+use crate::layout::font::{Gap, Shaper};
 use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed, source_of};
 use crate::layout::paragraph::{ParagraphMemo, Pos};
 use crate::picture::Picture;
@@ -76,44 +76,101 @@ pub(in crate::layout) fn layout(
         }
     }
     // On the pages kept, whichever pass (or remembered pour) met them.
-    let missing = shaper.missing.borrow();
-    let first_at = first_missing_places(&pages, &missing);
-    for c in missing.iter() {
-        let at = first_at
-            .get(c)
-            .map_or_else(String::new, |s| format!(" at {s}"));
-        pages.warnings.push(format!(
-            "{name}: the character “{c}” (U+{:04X}){at} is in none of the bundled fonts; it prints as an empty box",
-            *c as u32
-        ));
-    }
+    let warnings = missing_warnings(name, &shaper.missing.borrow(), &pages);
+    pages.warnings.extend(warnings);
     Ok(pages)
 }
 
-/// Where in the sections each of the `missing` characters is first set:
-/// the first glyph on the pages that shows it as an empty box.
-fn first_missing_places(
+/// The heading above the paragraph beginning `opening` that has `c`: the
+/// last outline entry placed before the first line showing `c` (and the
+/// paragraph's first word, where a line has both).
+fn heading_above<'a>(pages: &'a Pages, opening: &str, c: char) -> Option<&'a str> {
+    let first_word = opening.split_whitespace().next().unwrap_or_default();
+    let find = |also: &str| {
+        pages.pages.iter().enumerate().find_map(|(p, page)| {
+            page.items.iter().find_map(|i| match &i.item {
+                Item::Text(run) if run.text.contains(c) && run.text.contains(also) => {
+                    Some((p, run.y))
+                }
+                _ => None,
+            })
+        })
+    };
+    let (page, y) = find(first_word).or_else(|| find(""))?;
+    pages
+        .outline
+        .iter()
+        .filter_map(|entry| {
+            let &(p, at) = pages.anchors.get(&entry.anchor)?;
+            (p < page || (p == page && at <= y)).then_some((p, at, entry.title.as_str()))
+        })
+        .max_by(|a, b| {
+            (a.0, a.1)
+                .partial_cmp(&(b.0, b.1))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .map(|(_, _, title)| title)
+}
+
+/// One warning for each paragraph with characters no face of the book has,
+/// naming them all, and the heading it is under.
+fn missing_warnings(
+    name: &str,
+    gaps: &std::collections::BTreeSet<Gap>,
     pages: &Pages,
-    missing: &std::collections::BTreeSet<char>,
-) -> BTreeMap<char, SourceRef> {
-    let mut found = BTreeMap::new();
-    if missing.is_empty() {
-        return found;
-    }
-    for placed in pages.pages.iter().flat_map(|p| &p.items) {
-        let Item::Text(run) = &placed.item else {
-            continue;
-        };
-        for g in run.glyphs.iter().filter(|g| g.id == 0) {
-            let c = run.text.get(g.range.clone()).and_then(|t| t.chars().next());
-            if let Some(c) = c.filter(|c| missing.contains(c) && !found.contains_key(c))
-                && let Some(at) = source_of(&pages.structure, placed.mark)
-            {
-                found.insert(c, at.clone());
-            }
+) -> Vec<String> {
+    let mut by_paragraph: Vec<(&str, Vec<char>)> = Vec::new();
+    for gap in gaps {
+        match by_paragraph.last_mut() {
+            Some((p, chars)) if *p == gap.paragraph => chars.push(gap.c),
+            _ => by_paragraph.push((&gap.paragraph, vec![gap.c])),
         }
     }
-    found
+    by_paragraph
+        .into_iter()
+        .map(|(paragraph, chars)| {
+            let listed: Vec<String> = chars
+                .iter()
+                .map(|c| format!("“{c}” (U+{:04X})", *c as u32))
+                .collect();
+            let (them, box_) = if chars.len() == 1 {
+                ("it prints as an empty box", "character")
+            } else {
+                ("they print as empty boxes", "characters")
+            };
+            let at = place_of(pages, paragraph, chars[0])
+                .map(|s| format!(" at {s}"))
+                .unwrap_or_default();
+            let under = heading_above(pages, paragraph, chars[0])
+                .map(|h| format!(" under “{h}”"))
+                .unwrap_or_default();
+            format!(
+                "{name}: the paragraph “{paragraph}”{at}{under} has the {box_} {} that no font has; {them} (add a font that has {} to fonts/ and name it under `fallback:` in the theme; see docs/fonts.md)",
+                listed.join(", "),
+                if chars.len() == 1 { "it" } else { "them" },
+            )
+        })
+        .collect()
+}
+
+/// Where in the sections the paragraph beginning `opening` was written:
+/// the source of the first line on the pages that shows `c` (and the
+/// paragraph's first word, where a line has both).
+fn place_of(pages: &Pages, opening: &str, c: char) -> Option<SourceRef> {
+    let first_word = opening.split_whitespace().next().unwrap_or_default();
+    let find = |also: &str| {
+        pages
+            .pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .find_map(|i| match &i.item {
+                Item::Text(run) if run.text.contains(c) && run.text.contains(also) => {
+                    source_of(&pages.structure, i.mark).cloned()
+                }
+                _ => None,
+            })
+    };
+    find(first_word).or_else(|| find(""))
 }
 
 /// The parts of a worker's memo that pouring flows reads and adds to.
@@ -299,7 +356,14 @@ mod tests {
         let memo = LayoutMemo::new();
         let hyphenation = crate::layout::font::Hyphenation::default();
         let lay_out_with = |doc: &Document, memo: &LayoutMemo| {
-            let pages = crate::layout::layout(doc, &BTreeMap::new(), "t", &hyphenation, memo);
+            let pages = crate::layout::layout(
+                doc,
+                &BTreeMap::new(),
+                "t",
+                &hyphenation,
+                &crate::layout::FontBook::bundled(),
+                memo,
+            );
             format!("{pages:?}")
         };
         let lay_out = |doc: &Document| lay_out_with(doc, &memo);

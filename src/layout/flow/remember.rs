@@ -267,7 +267,7 @@ pub(super) struct Filled {
     /// The fixed frames to fill next.
     pub(super) fixed: FixedFrames,
     /// The characters the pour found in no face.
-    pub(super) missing: Vec<char>,
+    pub(super) missing: Vec<crate::layout::font::Gap>,
 }
 
 impl Filled {
@@ -369,7 +369,7 @@ impl Engine<'_> {
             note_marks: self.note_marks.clone(),
             carry: self.carry.clone(),
             fixed: fixed.clone(),
-            missing: self.shaper.missing.borrow().iter().copied().collect(),
+            missing: self.shaper.missing.borrow().iter().cloned().collect(),
         };
         let weight = filled.weight();
         p.passes.push((self.known.clone(), filled));
