@@ -570,7 +570,7 @@ fn run_check(paths: &[PathBuf], format: Format, report: bool) -> Result<ExitCode
                             "line": e.location.as_ref().filter(|l| l.line > 0).map(|l| l.line),
                             "column": e.location.as_ref().filter(|l| l.line > 0).map(|l| l.column),
                             "help": e.help,
-                            "code": e.code,
+                            "code": e.kind.code(),
                         },
                     }),
                     Outcome::Built { built, .. } => serde_json::json!({

@@ -71,9 +71,63 @@ pub struct Error {
     pub help: Option<String>,
     /// What handbill was doing, e.g. which briefing it was building.
     pub while_doing: Option<String>,
-    /// A short name for the kind of problem, for programs (`check --format
-    /// json`) and for handbill itself (an `overset` may be cured by shrinking).
-    pub code: Option<&'static str>,
+    /// The kind of problem, for handbill itself (an overset may be cured by
+    /// shrinking) and for programs (`check --format json` prints its code).
+    pub kind: ErrorKind,
+}
+
+/// The kinds of problem a program may tell apart. Each has a stable code
+/// (`check --format json`, docs/check-json.md): a new kind adds a code, an
+/// old code never changes its meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ErrorKind {
+    /// A mistake in the project's files: a briefing, profile, section,
+    /// template, format, theme, picture or word file.
+    #[default]
+    Input,
+    /// A file or folder could not be read or written.
+    Io,
+    /// The command line itself was wrong: an unknown option or value, a
+    /// path that does not exist.
+    Usage,
+    /// A leaflet's text did not fit its frames.
+    Overset,
+    /// `translations: required` and a section has no translation.
+    Untranslated,
+    /// A link or QR code goes somewhere a document may not point.
+    LinkTarget,
+    /// `--impose` was asked of a document that cannot be imposed.
+    NoImposition,
+    /// A bug in handbill.
+    Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, in the order docs/check-json.md lists them.
+    pub const ALL: [ErrorKind; 8] = [
+        ErrorKind::Input,
+        ErrorKind::Io,
+        ErrorKind::Usage,
+        ErrorKind::Overset,
+        ErrorKind::Untranslated,
+        ErrorKind::LinkTarget,
+        ErrorKind::NoImposition,
+        ErrorKind::Internal,
+    ];
+
+    /// The kind's stable name, for programs.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Input => "input",
+            ErrorKind::Io => "io",
+            ErrorKind::Usage => "usage",
+            ErrorKind::Overset => "overset",
+            ErrorKind::Untranslated => "untranslated",
+            ErrorKind::LinkTarget => "link-target",
+            ErrorKind::NoImposition => "no-imposition",
+            ErrorKind::Internal => "internal",
+        }
+    }
 }
 
 impl Error {
@@ -83,7 +137,7 @@ impl Error {
             location: None,
             help: None,
             while_doing: None,
-            code: None,
+            kind: ErrorKind::Input,
         }
     }
 
@@ -97,8 +151,8 @@ impl Error {
         self
     }
 
-    pub fn code(mut self, code: &'static str) -> Error {
-        self.code = Some(code);
+    pub fn kind(mut self, kind: ErrorKind) -> Error {
+        self.kind = kind;
         self
     }
 
@@ -110,6 +164,7 @@ impl Error {
             io_reason(err)
         ))
         .at(Location::file(path))
+        .kind(ErrorKind::Io)
     }
 
     /// Says what handbill was doing, e.g. which briefing it was building.
@@ -269,6 +324,21 @@ mod tests {
         // The marker stands under the `[` of the footnote.
         let caret = lines[3].chars().count() - 1;
         assert_eq!(lines[2].chars().nth(caret), Some('['), "{shown}");
+    }
+
+    #[test]
+    fn each_kind_has_its_own_code() {
+        let codes: std::collections::BTreeSet<&str> =
+            ErrorKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(codes.len(), ErrorKind::ALL.len());
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'))
+        );
+        assert_eq!(Error::new("x").kind, ErrorKind::Input);
+        let io = Error::io(Path::new("f"), "read", &std::io::Error::other("x"));
+        assert_eq!(io.kind.code(), "io");
     }
 
     #[test]

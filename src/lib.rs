@@ -43,7 +43,7 @@ pub mod words;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 
 /// What building one briefing gives.
 #[derive(Debug, Clone)]
@@ -281,7 +281,7 @@ impl<'a> Build<'a> {
                 match pdf::impose::write_imposed(&laid.pages, &laid.pictures, &pdf_options, scheme)
                 {
                     Ok(bytes) => Some(bytes),
-                    Err(e) if e.code == Some("no-imposition") => {
+                    Err(e) if e.kind == ErrorKind::NoImposition => {
                         warnings.push(format!("{}: not imposed: {}", laid.name, e.message));
                         None
                     }
@@ -430,7 +430,7 @@ fn lay_out_prepared(
         // In steps of 2 %, down to 75 %: the first size at which all fits.
         let mut percent = 100;
         while let Err(e) = &pages {
-            if e.code != Some("overset") || percent <= MIN_SHRINK_PERCENT {
+            if e.kind != ErrorKind::Overset || percent <= MIN_SHRINK_PERCENT {
                 break;
             }
             percent -= 2;
@@ -444,8 +444,8 @@ fn lay_out_prepared(
             ));
         }
     }
-    let pages = pages.map_err(|e| match (e.code, briefing.fit) {
-        (Some("overset"), model::Fit::Shrink) => Error {
+    let pages = pages.map_err(|e| match (e.kind, briefing.fit) {
+        (ErrorKind::Overset, model::Fit::Shrink) => Error {
             message: format!(
                 "{}, even with the text at {MIN_SHRINK_PERCENT}% of its size",
                 e.message
@@ -494,7 +494,7 @@ fn link_from_values(error: Error, briefing: &model::Briefing, template: &Path) -
             _ => {}
         }
     }
-    if error.code != Some("link-target") {
+    if error.kind != ErrorKind::LinkTarget {
         return error;
     }
     let mut values = Vec::new();
@@ -521,7 +521,7 @@ fn link_from_values(error: Error, briefing: &model::Briefing, template: &Path) -
             template.display(),
             link::ALLOWED
         ))
-        .code("link-target")
+        .kind(ErrorKind::LinkTarget)
 }
 
 /// Print needs pictures of enough pixels for their printed size: under

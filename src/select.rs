@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::error::{Error, Location, Result, did_you_mean};
+use crate::error::{Error, ErrorKind, Location, Result, did_you_mean};
 use crate::model::{Briefing, ImageAsset, Profile, Section, SectionChoice, SectionPick};
 use crate::picture::Picture;
 use crate::project::Refused;
@@ -214,7 +214,7 @@ fn missing_translations(
         if ids.len() > files.len() { ", …" } else { "" },
         profile.lang
     ))
-    .code("untranslated")
+    .kind(ErrorKind::Untranslated)
 }
 
 /// The warning for a briefing some of whose sections are printed in the

@@ -4,7 +4,7 @@
 use super::Engine;
 use super::collect::Flat;
 use super::distribute::Region;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::layout::paragraph::Pos;
 
 impl Engine<'_> {
@@ -119,6 +119,6 @@ impl Engine<'_> {
             truncate(&first_words, 60),
         ))
         .help("drop a section from the briefing or shorten one; or add `fit: shrink` to the briefing to let handbill set the text smaller")
-        .code("overset")
+        .kind(ErrorKind::Overset)
     }
 }
