@@ -23,7 +23,7 @@ mod stale;
 
 use manifest::{Entry, Records};
 pub use manifest::{JOURNAL, MANIFEST};
-pub use stale::{Stale, remove_unlisted};
+pub use stale::{Stale, changed_warning, remove_unlisted};
 
 /// One slice of a batch: the K-th of N (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

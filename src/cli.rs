@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::BuildOptions;
 pub use crate::OutputProfile;
 use crate::batch::{self, Batch, Outcome, Shard};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result, Warning, WarningKind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -403,7 +403,7 @@ fn run_build(
                 }
                 if verbosity != Verbosity::Quiet {
                     for w in &built.warnings {
-                        let _ = writeln!(err, "warning: {w}");
+                        let _ = write!(err, "{w}");
                     }
                 }
                 if verbosity != Verbosity::Quiet {
@@ -493,10 +493,9 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity) -> (usize, usize) {
                     );
                 }
             }
-            Stale::Changed { path, briefing } if talk => eprintln!(
-                "warning: {} was made by {briefing}, which no longer makes it, but it has changed since; handbill leaves it: delete it if it must not be sent",
-                path.display()
-            ),
+            Stale::Changed { path, briefing } if talk => {
+                eprint!("{}", batch::changed_warning(path, briefing))
+            }
             Stale::Changed { .. } => {}
             Stale::BriefingGone { path, briefing } => orphans
                 .entry(briefing)
@@ -509,8 +508,8 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity) -> (usize, usize) {
         }
     }
     for (briefing, paths) in orphans.iter().filter(|_| talk) {
-        eprintln!(
-            "warning: {briefing} is no longer in the project, but {} it made {} still there: {}; delete {} if {} must not be sent",
+        let message = format!(
+            "{briefing} is no longer in the project, but {} it made {} still there: {}; delete {} if {} must not be sent",
             if paths.len() == 1 {
                 "the PDF"
             } else {
@@ -521,6 +520,7 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity) -> (usize, usize) {
             if paths.len() == 1 { "it" } else { "them" },
             if paths.len() == 1 { "it" } else { "they" },
         );
+        eprint!("{}", Warning::new(WarningKind::StaleOutput, message));
     }
     (removed, not_removed)
 }
@@ -534,9 +534,33 @@ fn print_report(name: &str, report: &crate::layout::Report) {
         ("widow or orphan", &report.widows_and_orphans),
     ] {
         for item in list {
-            println!("  {what}: {item}");
+            println!("  {what}: {}", item.short());
         }
     }
+}
+
+/// Where a message points, as `check --format json` gives it.
+fn location_json(location: Option<&Location>) -> serde_json::Value {
+    let known = location.filter(|l| l.line > 0);
+    serde_json::json!({
+        "file": location.map(|l| l.file.clone()),
+        "line": known.map(|l| l.line),
+        "column": known.map(|l| l.column),
+    })
+}
+
+/// Warnings as `check --format json` gives them (docs/check-json.md).
+fn warnings_json(warnings: &[Warning]) -> serde_json::Value {
+    warnings
+        .iter()
+        .map(|w| {
+            let mut entry = location_json(w.location.as_ref());
+            entry["code"] = w.kind.code().into();
+            entry["message"] = w.message.clone().into();
+            entry["help"] = w.help.clone().into();
+            entry
+        })
+        .collect()
 }
 
 fn run_check(paths: &[PathBuf], format: Format, report: bool) -> Result<ExitCode> {
@@ -574,13 +598,14 @@ fn run_check(paths: &[PathBuf], format: Format, report: bool) -> Result<ExitCode
                         },
                     }),
                     Outcome::Built { built, .. } => serde_json::json!({
-                        "briefing": file, "output": format!("{name}.pdf"), "ok": true, "pages": built.pages, "warnings": built.warnings,
+                        "briefing": file, "output": format!("{name}.pdf"), "ok": true, "pages": built.pages,
+                        "warnings": warnings_json(&built.warnings),
                         "typesetting": {
                             "lines": built.report.lines,
                             "hyphenated": built.report.hyphenated,
-                            "overfull": built.report.overfull,
-                            "loose": built.report.loose,
-                            "widows_and_orphans": built.report.widows_and_orphans,
+                            "overfull": warnings_json(&built.report.overfull),
+                            "loose": warnings_json(&built.report.loose),
+                            "widows_and_orphans": warnings_json(&built.report.widows_and_orphans),
                         },
                     }),
                     Outcome::Unchanged { .. } => serde_json::json!({ "briefing": file, "output": format!("{name}.pdf"), "ok": true }),
@@ -601,7 +626,7 @@ fn run_check(paths: &[PathBuf], format: Format, report: bool) -> Result<ExitCode
                             print_report(&job.name, &built.report);
                         }
                         for w in &built.warnings {
-                            eprintln!("warning: {w}");
+                            eprint!("{w}");
                         }
                     }
                     Outcome::Unchanged { .. } => println!("ok {}.pdf", job.name),

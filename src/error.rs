@@ -262,6 +262,137 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Something the user should know that did not stop the build: an overfull
+/// line, a picture coarse for print, a section printed untranslated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub kind: WarningKind,
+    /// What is the matter, in one sentence.
+    pub message: String,
+    /// Where, when it is known.
+    pub location: Option<Location>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+/// The kinds of warning, each with a stable code for programs (`check
+/// --format json`, docs/check-json.md). The typesetting report's rows are
+/// warnings too: overfull and loose lines, widows and orphans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WarningKind {
+    /// A line wider than its measure.
+    OverfullLine,
+    /// A justified line whose spaces stretched more than they should.
+    LooseLine,
+    /// A widow or orphan no page break could avoid.
+    WidowOrOrphan,
+    /// A character in none of the fonts.
+    MissingGlyph,
+    /// `fit: shrink` set the text smaller.
+    Shrunk,
+    /// A picture under 300 ppi at its printed size.
+    LowResolution,
+    /// `--impose` could not impose this copy.
+    NotImposed,
+    /// A section printed in the profile's language, not the briefing's.
+    Untranslated,
+    /// Fixed words printed in English for want of a translation.
+    FixedWords,
+    /// A section the briefing's `allow:` let through to a wider audience.
+    Allowed,
+    /// New passwords were written for encrypted copies.
+    NewPasswords,
+    /// An old PDF in the output folder that handbill leaves alone.
+    StaleOutput,
+    /// A folder `watch` cannot watch.
+    NotWatched,
+}
+
+impl WarningKind {
+    /// Every kind, in the order docs/check-json.md lists them.
+    pub const ALL: [WarningKind; 13] = [
+        WarningKind::OverfullLine,
+        WarningKind::LooseLine,
+        WarningKind::WidowOrOrphan,
+        WarningKind::MissingGlyph,
+        WarningKind::Shrunk,
+        WarningKind::LowResolution,
+        WarningKind::NotImposed,
+        WarningKind::Untranslated,
+        WarningKind::FixedWords,
+        WarningKind::Allowed,
+        WarningKind::NewPasswords,
+        WarningKind::StaleOutput,
+        WarningKind::NotWatched,
+    ];
+
+    /// The kind's stable name, for programs.
+    pub fn code(self) -> &'static str {
+        match self {
+            WarningKind::OverfullLine => "overfull-line",
+            WarningKind::LooseLine => "loose-line",
+            WarningKind::WidowOrOrphan => "widow-or-orphan",
+            WarningKind::MissingGlyph => "missing-glyph",
+            WarningKind::Shrunk => "shrunk",
+            WarningKind::LowResolution => "low-resolution",
+            WarningKind::NotImposed => "not-imposed",
+            WarningKind::Untranslated => "untranslated",
+            WarningKind::FixedWords => "fixed-words",
+            WarningKind::Allowed => "allowed",
+            WarningKind::NewPasswords => "new-passwords",
+            WarningKind::StaleOutput => "stale-output",
+            WarningKind::NotWatched => "not-watched",
+        }
+    }
+}
+
+impl Warning {
+    pub fn new(kind: WarningKind, message: impl Into<String>) -> Warning {
+        Warning {
+            kind,
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Warning {
+        self.location = Some(location);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Warning {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl Warning {
+    /// The message on one line, with the file and line when known: a row
+    /// of the typesetting report.
+    pub fn short(&self) -> String {
+        match &self.location {
+            Some(at) if at.line > 0 => {
+                format!("{} ({}:{})", self.message, at.file.display(), at.line)
+            }
+            _ => self.message.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "warning: {}", self.message)?;
+        if let Some(loc) = &self.location {
+            writeln!(f, " --> {}:{}:{}", loc.file.display(), loc.line, loc.column)?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Suggests the closest of `candidates` to a misspelt `word`, if one is close:

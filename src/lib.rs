@@ -43,7 +43,7 @@ pub mod words;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Result, Warning, WarningKind};
 
 /// What building one briefing gives.
 #[derive(Debug, Clone)]
@@ -52,7 +52,7 @@ pub struct Built {
     pub name: String,
     pub pdf: Vec<u8>,
     pub pages: usize,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// How long the build took.
     pub took: std::time::Duration,
     /// How the text was set.
@@ -282,7 +282,11 @@ impl<'a> Build<'a> {
                 {
                     Ok(bytes) => Some(bytes),
                     Err(e) if e.kind == ErrorKind::NoImposition => {
-                        warnings.push(format!("{}: not imposed: {}", laid.name, e.message));
+                        let why = format!("{}: not imposed: {}", laid.name, e.message);
+                        warnings.push(Warning {
+                            help: e.help,
+                            ..Warning::new(WarningKind::NotImposed, why)
+                        });
                         None
                     }
                     Err(e) => return Err(e),
@@ -321,7 +325,7 @@ pub struct Prepared {
     data: serde_json::Value,
     /// What every copy says: sections without a translation, fixed words
     /// printed in English.
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
 }
 
 impl Prepared {
@@ -360,11 +364,15 @@ impl Prepared {
         let words = words::Words::for_language(&briefing.project, lang)?;
         let data = template::data(&briefing, &profile, &selection, &format, &words)?;
         let compiled = compiled?;
-        let mut warnings: Vec<String> =
+        let mut warnings: Vec<Warning> =
             select::untranslated_warning(&briefing, &profile, &selection)
                 .into_iter()
                 .collect();
-        warnings.extend(words.warning(&briefing.name, &words::used_in(&template.text)));
+        let fixed = words.warning(&briefing.name, &words::used_in(&template.text));
+        warnings.extend(fixed.map(|w| match briefing.lang {
+            Some(_) => w.at(briefing.key_location("lang")),
+            None => w,
+        }));
         Ok(Prepared {
             briefing,
             profile,
@@ -438,10 +446,16 @@ fn lay_out_prepared(
             pages = layout::layout(&smaller, &pictures, &briefing.name, &hyphenation, memo);
         }
         if let (Ok(p), true) = (&mut pages, percent < 100) {
-            p.warnings.push(format!(
-                "{}: the text was set at {percent}% of its size to fit (`fit: shrink`)",
-                briefing.name
-            ));
+            p.warnings.push(
+                Warning::new(
+                    WarningKind::Shrunk,
+                    format!(
+                        "{}: the text was set at {percent}% of its size to fit (`fit: shrink`)",
+                        briefing.name
+                    ),
+                )
+                .at(briefing.key_location("fit")),
+            );
         }
     }
     let pages = pages.map_err(|e| match (e.kind, briefing.fit) {
@@ -554,12 +568,23 @@ fn check_resolution(
             });
         }
         if ppi < GOOD_PPI {
-            pages.warnings.push(format!(
-                "{}: picture `{key}` ({file}) prints at {ppi:.0} ppi on page {}; {GOOD_PPI:.0} is best for print{}",
-                briefing.name,
-                page + 1,
-                if allowed { " (allowed by the briefing)" } else { "" }
-            ));
+            let warning = Warning::new(
+                WarningKind::LowResolution,
+                format!(
+                    "{}: picture `{key}` ({file}) prints at {ppi:.0} ppi on page {}; {GOOD_PPI:.0} is best for print{}",
+                    briefing.name,
+                    page + 1,
+                    if allowed {
+                        " (allowed by the briefing)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            pages.warnings.push(match (&briefing.logo, key.as_str()) {
+                (Some(logo), "logo") => warning.at(logo.location.clone()),
+                _ => warning,
+            });
         }
     }
     Ok(())
@@ -621,9 +646,12 @@ fn encrypt(built: &mut Built, password: &model::Password, secret: &[u8]) -> Resu
     built.pdf = pdf::encrypt::encrypt(&built.pdf, &keys)
         .map_err(|e| Error::new(format!("the PDF could not be encrypted: {e}")))?;
     if built.imposed.take().is_some() {
-        built.warnings.push(format!(
-            "{}: not imposed: an encrypted copy is for reading on screen, not for the press",
-            built.name
+        built.warnings.push(Warning::new(
+            WarningKind::NotImposed,
+            format!(
+                "{}: not imposed: an encrypted copy is for reading on screen, not for the press",
+                built.name
+            ),
         ));
     }
     built.password = Some(password.clone());

@@ -25,7 +25,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::BuildOptions;
 use crate::batch::{self, Batch, Inputs, Outcome};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning, WarningKind};
 
 /// How long a file must be quiet before it is read. An editor's save (a
 /// temporary file written, renamed over the old one, its backup made) takes
@@ -183,7 +183,7 @@ impl Changes {
 
     /// Watches what `watched` names, and only that. A folder that cannot be
     /// watched is said in the warnings returned.
-    pub fn set(&mut self, watched: Watched) -> Vec<String> {
+    pub fn set(&mut self, watched: Watched) -> Vec<Warning> {
         let wanted = watched.folders();
         let mut warnings = Vec::new();
         for gone in self.watching.difference(&wanted) {
@@ -191,10 +191,13 @@ impl Changes {
         }
         for new in wanted.difference(&self.watching) {
             if let Err(e) = self.watcher.watch(new, RecursiveMode::NonRecursive) {
-                warnings.push(format!(
-                    "{} is not watched: {e}; a change there needs `handbill build`",
-                    new.display()
-                ));
+                warnings.push(
+                    Warning::new(
+                        WarningKind::NotWatched,
+                        format!("{} is not watched: {e}", new.display()),
+                    )
+                    .help("a change there needs `handbill build`"),
+                );
             }
         }
         self.watching = wanted;
@@ -312,7 +315,7 @@ pub fn run(
             Err(e) => eprint!("{e}"),
         }
         for w in changes.set(Watched::new(&known, &folders, &settings.out)) {
-            eprintln!("warning: {w}");
+            eprint!("{w}");
         }
         if pending.is_none() && !settings.quiet {
             println!("[{}] watching; press Ctrl-C to stop", clock());
@@ -338,7 +341,7 @@ fn build(settings: &Settings, jobs: &[batch::Job]) -> (Vec<Outcome>, BTreeMap<Pa
         Outcome::Built { built, path } => {
             if !settings.quiet {
                 for w in &built.warnings {
-                    eprintln!("warning: {w}");
+                    eprint!("{w}");
                 }
                 println!(
                     "[{}] built {} ({} page{}) in {}",
@@ -361,7 +364,7 @@ fn build(settings: &Settings, jobs: &[batch::Job]) -> (Vec<Outcome>, BTreeMap<Pa
                     ("widow or orphan", &built.report.widows_and_orphans),
                 ] {
                     for item in list {
-                        println!("  {what}: {item}");
+                        println!("  {what}: {}", item.short());
                     }
                 }
             }
@@ -414,10 +417,9 @@ fn say_stale(s: &batch::Stale) {
             path.display()
         ),
         batch::Stale::NotRemoved { error, .. } => eprint!("{error}"),
-        batch::Stale::Changed { path, briefing } => eprintln!(
-            "warning: {} was made by {briefing}, which no longer makes it, but it has changed since; handbill leaves it: delete it if it must not be sent",
-            path.display()
-        ),
+        batch::Stale::Changed { path, briefing } => {
+            eprint!("{}", batch::changed_warning(path, briefing))
+        }
         batch::Stale::BriefingGone { .. } => {}
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, Warning, WarningKind};
 use crate::language_tag::primary;
 
 /// The word files compiled into handbill: language, its script, text.
@@ -189,7 +189,7 @@ impl Words {
 
     /// The warning for a briefing whose template prints the words `used`
     /// when some have no translation, naming them.
-    pub fn warning(&self, briefing: &str, used: &[String]) -> Option<String> {
+    pub fn warning(&self, briefing: &str, used: &[String]) -> Option<Warning> {
         let missing = self.untranslated(used);
         if missing.is_empty() {
             return None;
@@ -204,7 +204,7 @@ impl Words {
             Some(_) => format!("words/{}.yaml", self.lang),
             None => format!("words/{}.yaml", primary(&self.lang)),
         };
-        Some(if self.files.is_empty() {
+        let message = if self.files.is_empty() {
             format!(
                 "{briefing}: handbill has no fixed words in `{}`, so {list} {} printed in English; add a file {file} to the project with the words in `{}` (see docs/words.md)",
                 self.lang,
@@ -228,7 +228,8 @@ impl Words {
                 },
                 if missing.len() == 1 { "it" } else { "them" },
             )
-        })
+        };
+        Some(Warning::new(WarningKind::FixedWords, message))
     }
 }
 
@@ -376,7 +377,7 @@ mod tests {
         assert_eq!(de.get("Witnesses"), "Zeugen");
         let used = used_in(r#"{{t "Contents"}} {{ t "Sources" }} {{t "Witnesses"}}"#);
         assert_eq!(de.untranslated(&used), vec!["Sources"]);
-        let warning = de.warning("b", &used).unwrap();
+        let warning = de.warning("b", &used).unwrap().message;
         assert!(
             warning.contains("`Sources`") && warning.contains("de.yaml"),
             "{warning}"
@@ -399,7 +400,7 @@ mod tests {
         let fr = Words::for_language(Path::new("/nowhere"), "fr").unwrap();
         let used = used_in(r#"<p>{{t "Page"}} <page-number/> {{t "of"}}</p>{{t "Page"}}"#);
         assert_eq!(used, vec!["Page", "of"]);
-        let warning = fr.warning("pack", &used).unwrap();
+        let warning = fr.warning("pack", &used).unwrap().message;
         assert!(
             warning.starts_with("pack: handbill has no fixed words in `fr`")
                 && warning.contains("`Page`, `of` are printed in English")

@@ -5,7 +5,7 @@ use super::Engine;
 use super::collect::{Flat, Heading, space_after_of, space_before_of};
 use super::footnotes::{CARRIED_NOTE_SHARE, NotePart};
 use crate::document::Frame;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning, WarningKind};
 use crate::layout::pages::{Artifact, Item, LOOSE, Link, LinkTarget, Mark, OutlineEntry};
 use crate::layout::paragraph::{Line, Paragraph, Pos};
 
@@ -332,10 +332,13 @@ impl Engine<'_> {
                         } else {
                             format!(" in “{}”", self.last_heading)
                         };
-                        self.out.report.widows_and_orphans.push(format!(
-                            "{what} frame `{}`), page {}{section}",
-                            region.name,
-                            region.page + 1
+                        self.out.report.widows_and_orphans.push(Warning::new(
+                            WarningKind::WidowOrOrphan,
+                            format!(
+                                "{what} frame `{}`), page {}{section}",
+                                region.name,
+                                region.page + 1
+                            ),
                         ));
                     }
                     if k > 0 {
@@ -494,24 +497,25 @@ impl Engine<'_> {
             self.out.report.lines += 1;
             self.out.report.hyphenated += usize::from(line.hyphenated);
             if line.overflow > 0.5 {
-                self.out.warnings.push(format!(
-                    "{}: an overfull line ({:.1} pt too wide) in frame `{}`, {}",
-                    self.name,
-                    line.overflow,
-                    region.name,
-                    where_()
+                self.out.warnings.push(Warning::new(
+                    WarningKind::OverfullLine,
+                    format!(
+                        "{}: an overfull line ({:.1} pt too wide) in frame `{}`, {}",
+                        self.name,
+                        line.overflow,
+                        region.name,
+                        where_()
+                    ),
                 ));
-                self.out.report.overfull.push(format!(
-                    "{:.1} pt too wide, {}",
-                    line.overflow,
-                    where_()
+                self.out.report.overfull.push(Warning::new(
+                    WarningKind::OverfullLine,
+                    format!("{:.1} pt too wide, {}", line.overflow, where_()),
                 ));
             }
             if line.ratio > LOOSE {
-                self.out.report.loose.push(format!(
-                    "spaces stretched {:.0}%, {}",
-                    line.ratio * 100.0,
-                    where_()
+                self.out.report.loose.push(Warning::new(
+                    WarningKind::LooseLine,
+                    format!("spaces stretched {:.0}%, {}", line.ratio * 100.0, where_()),
                 ));
             }
             if let (0, Some((m, marker_mark))) = (k, marker)

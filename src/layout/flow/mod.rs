@@ -13,7 +13,7 @@ mod remember;
 use std::collections::BTreeMap;
 
 use crate::document::{Document, PageRun, Span};
-use crate::error::Result;
+use crate::error::{Result, Warning, WarningKind};
 use crate::layout::font::Shaper;
 use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed};
 use crate::layout::paragraph::{ParagraphMemo, Pos};
@@ -76,9 +76,12 @@ pub(in crate::layout) fn layout(
     }
     // On the pages kept, whichever pass (or remembered pour) met them.
     for c in shaper.missing.borrow().iter() {
-        pages.warnings.push(format!(
-            "{name}: the character “{c}” (U+{:04X}) is in none of the bundled fonts; it prints as an empty box",
-            *c as u32
+        pages.warnings.push(Warning::new(
+            WarningKind::MissingGlyph,
+            format!(
+                "{name}: the character “{c}” (U+{:04X}) is in none of the bundled fonts; it prints as an empty box",
+                *c as u32
+            ),
         ));
     }
     Ok(pages)
