@@ -14,7 +14,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::BuildOptions;
 pub use crate::OutputProfile;
 use crate::batch::{self, Batch, Outcome, Shard};
-use crate::error::{Error, Location, Result, Warning, WarningKind};
+use crate::error::{Error, Result, Warning, WarningKind};
+
+mod check;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,6 +28,32 @@ use crate::error::{Error, Location, Result, Warning, WarningKind};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour errors and warnings: `auto` on a terminal (not when
+    /// NO_COLOR is set; CLICOLOR_FORCE colours even a pipe), `always`, `never`.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = Colour::Auto)]
+    pub color: Colour,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Colour {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Colour {
+    /// Whether messages to the standard error are coloured: `auto` colours
+    /// a terminal only, and never with NO_COLOR set (no-color.org);
+    /// CLICOLOR_FORCE colours even a pipe (bixense.com/clicolors).
+    pub fn for_stderr(self) -> bool {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+        match self {
+            Colour::Always => true,
+            Colour::Never => false,
+            Colour::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => false,
+            Colour::Auto => set("CLICOLOR_FORCE") || std::io::stderr().is_terminal(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,6 +247,7 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    let colour = cli.color.for_stderr();
     let result = match cli.command {
         Command::Build {
             common,
@@ -242,6 +271,7 @@ pub fn main() -> ExitCode {
                 verbosity,
                 report,
                 show_passwords,
+                colour,
             };
             crate::project::enter(&common.paths).and_then(|paths| {
                 let common = Common { paths, ..common };
@@ -252,7 +282,8 @@ pub fn main() -> ExitCode {
             paths,
             format,
             report,
-        } => crate::project::enter(&paths).and_then(|paths| run_check(&paths, format, report)),
+        } => crate::project::enter(&paths)
+            .and_then(|paths| check::run(&paths, format, report, colour)),
         Command::List { what } => crate::project::enter(&[]).and_then(|_| run_list(what)),
         Command::New {
             kind,
@@ -287,6 +318,7 @@ pub fn main() -> ExitCode {
                     quiet,
                     report,
                     clear: !no_clear,
+                    colour,
                 },
                 &job_list,
             )
@@ -312,7 +344,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprint!("{e}");
+            eprint!("{}", e.render(colour));
             ExitCode::from(2)
         }
     }
@@ -357,6 +389,8 @@ struct Printing {
     report: bool,
     /// The passwords of encrypted copies.
     show_passwords: bool,
+    /// Errors and warnings in colour.
+    colour: bool,
 }
 
 fn run_build(
@@ -371,12 +405,13 @@ fn run_build(
         verbosity,
         report,
         show_passwords,
+        colour,
     } = printing;
     let all = job_list(&common.paths)?;
     // Before the build, and on the whole list, whatever the shard: see
     // src/batch/stale.rs.
     let stale = batch::remove_unlisted(&all, &common.out);
-    let (removed, not_removed) = print_stale(&stale, verbosity);
+    let (removed, not_removed) = print_stale(&stale, verbosity, colour);
     let files = batch::shard(all, shard);
     let batch = Batch {
         out: common.out.clone(),
@@ -403,7 +438,7 @@ fn run_build(
                 }
                 if verbosity != Verbosity::Quiet {
                     for w in &built.warnings {
-                        let _ = write!(err, "{w}");
+                        let _ = write!(err, "{}", w.render(colour));
                     }
                 }
                 if verbosity != Verbosity::Quiet {
@@ -429,7 +464,7 @@ fn run_build(
                 }
             }
             Outcome::Failed(e) => {
-                let _ = write!(err, "{e}");
+                let _ = write!(err, "{}", e.render(colour));
             }
         }
         if tty && n < total {
@@ -476,7 +511,7 @@ fn run_build(
 /// Says which PDFs were removed because their briefing no longer makes
 /// them, and which were left; returns how many were removed, and how many
 /// could not be.
-fn print_stale(stale: &[batch::Stale], verbosity: Verbosity) -> (usize, usize) {
+fn print_stale(stale: &[batch::Stale], verbosity: Verbosity, colour: bool) -> (usize, usize) {
     use batch::Stale;
     let talk = verbosity != Verbosity::Quiet;
     let (mut removed, mut not_removed) = (0, 0);
@@ -494,7 +529,7 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity) -> (usize, usize) {
                 }
             }
             Stale::Changed { path, briefing } if talk => {
-                eprint!("{}", batch::changed_warning(path, briefing))
+                eprint!("{}", batch::changed_warning(path, briefing).render(colour))
             }
             Stale::Changed { .. } => {}
             Stale::BriefingGone { path, briefing } => orphans
@@ -503,7 +538,7 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity) -> (usize, usize) {
                 .push(path.display().to_string()),
             Stale::NotRemoved { error, .. } => {
                 not_removed += 1;
-                eprint!("{error}");
+                eprint!("{}", error.render(colour));
             }
         }
     }
@@ -520,7 +555,10 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity) -> (usize, usize) {
             if paths.len() == 1 { "it" } else { "them" },
             if paths.len() == 1 { "it" } else { "they" },
         );
-        eprint!("{}", Warning::new(WarningKind::StaleOutput, message));
+        eprint!(
+            "{}",
+            Warning::new(WarningKind::StaleOutput, message).render(colour)
+        );
     }
     (removed, not_removed)
 }
@@ -537,109 +575,6 @@ fn print_report(name: &str, report: &crate::layout::Report) {
             println!("  {what}: {}", item.short());
         }
     }
-}
-
-/// Where a message points, as `check --format json` gives it.
-fn location_json(location: Option<&Location>) -> serde_json::Value {
-    let known = location.filter(|l| l.line > 0);
-    serde_json::json!({
-        "file": location.map(|l| l.file.clone()),
-        "line": known.map(|l| l.line),
-        "column": known.map(|l| l.column),
-    })
-}
-
-/// Warnings as `check --format json` gives them (docs/check-json.md).
-fn warnings_json(warnings: &[Warning]) -> serde_json::Value {
-    warnings
-        .iter()
-        .map(|w| {
-            let mut entry = location_json(w.location.as_ref());
-            entry["code"] = w.kind.code().into();
-            entry["message"] = w.message.clone().into();
-            entry["help"] = w.help.clone().into();
-            entry
-        })
-        .collect()
-}
-
-fn run_check(paths: &[PathBuf], format: Format, report: bool) -> Result<ExitCode> {
-    let files = job_list(paths)?;
-    let batch = Batch {
-        out: PathBuf::from("."),
-        options: build_options(OutputProfile::Print)?,
-        jobs: default_jobs(),
-        force: true,
-        dry_run: true,
-    };
-    let outcomes = batch::run(&files, &batch, &|_, _, _| {});
-    let failed = outcomes
-        .iter()
-        .filter(|o| matches!(o, Outcome::Failed(_)))
-        .count();
-    match format {
-        Format::Json => {
-            let entries: Vec<serde_json::Value> = files
-                .iter()
-                .zip(&outcomes)
-                .map(|(job, outcome)| (&job.file, &job.name, outcome))
-                .map(|(file, name, outcome)| match outcome {
-                    Outcome::Failed(e) => serde_json::json!({
-                        "briefing": file,
-                        "output": format!("{name}.pdf"),
-                        "ok": false,
-                        "error": {
-                            "message": e.message,
-                            "file": e.location.as_ref().map(|l| l.file.clone()),
-                            "line": e.location.as_ref().filter(|l| l.line > 0).map(|l| l.line),
-                            "column": e.location.as_ref().filter(|l| l.line > 0).map(|l| l.column),
-                            "help": e.help,
-                            "code": e.kind.code(),
-                        },
-                    }),
-                    Outcome::Built { built, .. } => serde_json::json!({
-                        "briefing": file, "output": format!("{name}.pdf"), "ok": true, "pages": built.pages,
-                        "warnings": warnings_json(&built.warnings),
-                        "typesetting": {
-                            "lines": built.report.lines,
-                            "hyphenated": built.report.hyphenated,
-                            "overfull": warnings_json(&built.report.overfull),
-                            "loose": warnings_json(&built.report.loose),
-                            "widows_and_orphans": warnings_json(&built.report.widows_and_orphans),
-                        },
-                    }),
-                    Outcome::Unchanged { .. } => serde_json::json!({ "briefing": file, "output": format!("{name}.pdf"), "ok": true }),
-                })
-                .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&entries).unwrap_or_default()
-            );
-        }
-        Format::Text => {
-            for (job, outcome) in files.iter().zip(&outcomes) {
-                match outcome {
-                    Outcome::Failed(e) => eprint!("{e}"),
-                    Outcome::Built { built, .. } => {
-                        println!("ok {}.pdf ({} pages)", job.name, built.pages);
-                        if report {
-                            print_report(&job.name, &built.report);
-                        }
-                        for w in &built.warnings {
-                            eprint!("{w}");
-                        }
-                    }
-                    Outcome::Unchanged { .. } => println!("ok {}.pdf", job.name),
-                }
-            }
-            eprintln!("{} checked, {failed} with errors", files.len());
-        }
-    }
-    Ok(if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
 fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {

@@ -7,6 +7,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
 /// Where in a file a problem is. Lines and columns count from 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -207,57 +209,78 @@ fn io_reason(err: &std::io::Error) -> String {
     }
 }
 
+impl Error {
+    /// The error as people read it, drawn as cargo draws its errors: the
+    /// message, where (`--> file:line:column`), the line with a mark under
+    /// the place, what to do (`help:`) and what handbill was doing. In
+    /// colour when `colour` (a terminal that wants it: see `cli`).
+    pub fn render(&self, colour: bool) -> String {
+        draw(
+            Level::ERROR,
+            &self.message,
+            self.location.as_deref(),
+            self.help.as_deref(),
+            self.while_doing.as_deref(),
+            colour,
+        )
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.location.as_deref() {
-            Some(loc) if loc.line > 0 => {
-                writeln!(
-                    f,
-                    "error: {}:{}:{}: {}",
-                    loc.file.display(),
-                    loc.line,
-                    loc.column,
-                    self.message
-                )?;
-                if let Some(text) = &loc.source_line {
-                    // A long line (a Markdown paragraph) is shown as a window
-                    // around the column, so the marker stays on screen.
-                    const BEFORE: usize = 60;
-                    const AFTER: usize = 60;
-                    let chars: Vec<char> = text.chars().collect();
-                    let col = (loc.column - 1).min(chars.len());
-                    let from = col.saturating_sub(BEFORE);
-                    let to = (col + AFTER).min(chars.len());
-                    let lead = if from > 0 { "…" } else { "" };
-                    let tail = if to < chars.len() { "…" } else { "" };
-                    let shown: String = chars[from..to].iter().collect();
-                    let number = loc.line.to_string();
-                    let pad = " ".repeat(number.len());
-                    writeln!(f, "{pad} |")?;
-                    writeln!(f, "{number} | {lead}{shown}{tail}")?;
-                    let marker_pad: String = lead
-                        .chars()
-                        .map(|_| ' ')
-                        .chain(
-                            chars[from..col]
-                                .iter()
-                                .map(|c| if *c == '\t' { '\t' } else { ' ' }),
-                        )
-                        .collect();
-                    writeln!(f, "{pad} | {marker_pad}^")?;
-                }
-            }
-            Some(loc) => writeln!(f, "error: {}: {}", loc.file.display(), self.message)?,
-            None => writeln!(f, "error: {}", self.message)?,
-        }
-        if let Some(help) = &self.help {
-            writeln!(f, "help: {help}")?;
-        }
-        if let Some(doing) = &self.while_doing {
-            writeln!(f, "note: while {doing}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(false))
     }
+}
+
+/// Draws one message with annotate-snippets; ends with a newline.
+fn draw(
+    level: Level<'_>,
+    message: &str,
+    location: Option<&Location>,
+    help: Option<&str>,
+    doing: Option<&str>,
+    colour: bool,
+) -> String {
+    let title = level.primary_title(message);
+    let file = location.map(|l| l.file.to_string_lossy());
+    let mut group = match (location, file) {
+        (Some(loc), Some(file)) if loc.line > 0 => match &loc.source_line {
+            Some(text) => {
+                // The column counts characters; the span is in bytes.
+                let start = text
+                    .char_indices()
+                    .nth(loc.column - 1)
+                    .map_or(text.len(), |(i, _)| i);
+                let end = text[start..]
+                    .chars()
+                    .next()
+                    .map_or(start, |c| start + c.len_utf8());
+                title.element(
+                    Snippet::source(text.as_str())
+                        .line_start(loc.line)
+                        .path(file)
+                        .annotation(AnnotationKind::Primary.span(start..end)),
+                )
+            }
+            None => title.element(Origin::path(file).line(loc.line).char_column(loc.column)),
+        },
+        (_, Some(file)) => title.element(Origin::path(file)),
+        _ => Group::with_title(title),
+    };
+    if let Some(help) = help {
+        group = group.element(Level::HELP.message(help));
+    }
+    if let Some(doing) = doing {
+        group = group.element(Level::NOTE.message(format!("while {doing}")));
+    }
+    let renderer = if colour {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut text = renderer.render(&[group]);
+    text.push('\n');
+    text
 }
 
 impl std::error::Error for Error {}
@@ -380,16 +403,23 @@ impl Warning {
     }
 }
 
+impl Warning {
+    /// The warning as people read it (see [`Error::render`]).
+    pub fn render(&self, colour: bool) -> String {
+        draw(
+            Level::WARNING,
+            &self.message,
+            self.location.as_ref(),
+            self.help.as_deref(),
+            None,
+            colour,
+        )
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "warning: {}", self.message)?;
-        if let Some(loc) = &self.location {
-            writeln!(f, " --> {}:{}:{}", loc.file.display(), loc.line, loc.column)?;
-        }
-        if let Some(help) = &self.help {
-            writeln!(f, "help: {help}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(false))
     }
 }
 
@@ -431,14 +461,59 @@ mod tests {
                 2,
                 1,
             ))
-            .help("did you mean `title`?");
+            .help("did you mean `title`?")
+            .context("building b.yaml");
         let shown = err.to_string();
         assert!(
-            shown.starts_with("error: b.yaml:2:1: unknown key `titel`\n"),
+            shown.starts_with("error: unknown key `titel`\n --> b.yaml:2:1\n"),
             "{shown}"
         );
         assert!(shown.contains("2 | titel: y\n  | ^\n"), "{shown}");
-        assert!(shown.ends_with("help: did you mean `title`?\n"), "{shown}");
+        assert!(
+            shown.ends_with("= help: did you mean `title`?\n  = note: while building b.yaml\n"),
+            "{shown}"
+        );
+        assert!(!shown.contains('\x1b'), "no colour unless asked: {shown}");
+        let coloured = err.render(true);
+        assert!(coloured.contains("\x1b["), "{coloured:?}");
+        assert!(coloured.contains("unknown key `titel`"), "{coloured:?}");
+    }
+
+    #[test]
+    fn the_mark_counts_characters_and_may_stand_past_the_end() {
+        let text = "title: «Свобода» x\n";
+        let err = Error::new("m").at(Location::at_line(Path::new("b.yaml"), text, 1, 16));
+        let shown = err.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        let caret = lines[4].chars().position(|c| c == '^').unwrap();
+        assert_eq!(lines[3].chars().nth(caret), Some('»'), "{shown}");
+        // A file that ends too early: the mark after the last character.
+        let err = Error::new("m").at(Location::at_line(Path::new("b.yaml"), "ab", 1, 3));
+        let shown = err.to_string();
+        assert!(shown.contains("1 | ab\n  |   ^"), "{shown}");
+        // Without the text of the line, the place alone.
+        let err = Error::new("m").at(Location::file(Path::new("out/x.pdf")));
+        assert_eq!(err.to_string(), "error: m\n--> out/x.pdf\n");
+    }
+
+    #[test]
+    fn warnings_are_drawn_like_errors() {
+        let w = Warning::new(WarningKind::Shrunk, "the text was set at 92%")
+            .at(Location::at_line(
+                Path::new("b.yaml"),
+                "a: 1\nfit: shrink\n",
+                2,
+                1,
+            ))
+            .help("shorten a section");
+        let shown = w.to_string();
+        assert!(
+            shown.starts_with("warning: the text was set at 92%\n --> b.yaml:2:1\n"),
+            "{shown}"
+        );
+        assert!(shown.contains("2 | fit: shrink\n"), "{shown}");
+        assert!(shown.ends_with("= help: shorten a section\n"), "{shown}");
+        assert_eq!(w.short(), "the text was set at 92% (b.yaml:2)");
     }
 
     #[test]
@@ -448,13 +523,13 @@ mod tests {
         let shown = err.to_string();
         let lines: Vec<&str> = shown.lines().collect();
         assert!(
-            lines[2].starts_with("1 | …") && lines[2].ends_with('…'),
+            lines[3].starts_with("1 | ...") && lines[3].ends_with("..."),
             "{shown}"
         );
-        assert!(lines[2].contains("[^rfs]"));
+        assert!(lines[3].contains("[^rfs]"));
         // The marker stands under the `[` of the footnote.
-        let caret = lines[3].chars().count() - 1;
-        assert_eq!(lines[2].chars().nth(caret), Some('['), "{shown}");
+        let caret = lines[4].chars().position(|c| c == '^').unwrap();
+        assert_eq!(lines[3].chars().nth(caret), Some('['), "{shown}");
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub struct Settings {
     pub report: bool,
     /// Clear the terminal before each rebuild.
     pub clear: bool,
+    /// Errors and warnings in colour.
+    pub colour: bool,
 }
 
 /// What the watch looks at: which files (and folders) make which briefings
@@ -292,7 +294,7 @@ pub fn run(
             Ok(_) if nothing => {}
             Ok(all) => {
                 for s in batch::remove_unlisted(&all, &settings.out) {
-                    say_stale(&s);
+                    say_stale(&s, settings.colour);
                 }
                 let (outcomes, inputs) = build(settings, &jobs);
                 // Briefings that could not be read keep what they read
@@ -312,10 +314,10 @@ pub fn run(
                 known.retain(|f, _| listed.contains(f));
                 summary(settings, &outcomes, started);
             }
-            Err(e) => eprint!("{e}"),
+            Err(e) => eprint!("{}", e.render(settings.colour)),
         }
         for w in changes.set(Watched::new(&known, &folders, &settings.out)) {
-            eprint!("{w}");
+            eprint!("{}", w.render(settings.colour));
         }
         if pending.is_none() && !settings.quiet {
             println!("[{}] watching; press Ctrl-C to stop", clock());
@@ -341,7 +343,7 @@ fn build(settings: &Settings, jobs: &[batch::Job]) -> (Vec<Outcome>, BTreeMap<Pa
         Outcome::Built { built, path } => {
             if !settings.quiet {
                 for w in &built.warnings {
-                    eprint!("{w}");
+                    eprint!("{}", w.render(settings.colour));
                 }
                 println!(
                     "[{}] built {} ({} page{}) in {}",
@@ -375,7 +377,7 @@ fn build(settings: &Settings, jobs: &[batch::Job]) -> (Vec<Outcome>, BTreeMap<Pa
             }
         }
         Outcome::Failed(e) => {
-            eprint!("{e}");
+            eprint!("{}", e.render(settings.colour));
             let name = format!("{}.pdf", job.name);
             let pdf = settings.out.join(&name);
             if batch::out_of_date(&settings.out, &name) {
@@ -409,16 +411,16 @@ fn summary(settings: &Settings, outcomes: &[Outcome], started: Instant) {
     );
 }
 
-fn say_stale(s: &batch::Stale) {
+fn say_stale(s: &batch::Stale, colour: bool) {
     match s {
         batch::Stale::Removed { path, briefing } => println!(
             "[{}] removed {}: {briefing} no longer makes this copy",
             clock(),
             path.display()
         ),
-        batch::Stale::NotRemoved { error, .. } => eprint!("{error}"),
+        batch::Stale::NotRemoved { error, .. } => eprint!("{}", error.render(colour)),
         batch::Stale::Changed { path, briefing } => {
-            eprint!("{}", batch::changed_warning(path, briefing))
+            eprint!("{}", batch::changed_warning(path, briefing).render(colour))
         }
         batch::Stale::BriefingGone { .. } => {}
     }
