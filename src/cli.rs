@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::BuildOptions;
 pub use crate::OutputProfile;
 use crate::batch::{self, Batch, Outcome, Shard};
-use crate::error::{Error, Result, Warning, WarningKind};
+use crate::error::{Error, ErrorKind, Result, Warning, WarningKind};
 
 mod check;
 
@@ -236,8 +236,13 @@ pub enum NewKind {
 
 /// Runs the command line; returns the process's exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() && check::wants_json(&args) => {
+            print!("{}", check::usage_json(&e));
+            return ExitCode::from(2);
+        }
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
@@ -282,8 +287,7 @@ pub fn main() -> ExitCode {
             paths,
             format,
             report,
-        } => crate::project::enter(&paths)
-            .and_then(|paths| check::run(&paths, format, report, colour)),
+        } => check::run(crate::project::enter(&paths), format, report, colour),
         Command::List { what } => crate::project::enter(&[]).and_then(|_| run_list(what)),
         Command::New {
             kind,
@@ -778,7 +782,9 @@ pub fn briefing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 })
                 .collect();
             if found.is_empty() {
-                return Err(Error::new(format!("no file matches {text}")));
+                return Err(Error::new(format!("no file matches {text}"))
+                    .help("a pattern matches the file names of one folder: `*` any run of letters, `?` one; quote it so the shell leaves it to handbill")
+                    .kind(ErrorKind::Usage));
             }
             found.sort();
             files.extend(found);
@@ -795,14 +801,16 @@ pub fn briefing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                     "there are no briefings (*.yaml) in {}",
                     path.display()
                 ))
-                .help("name briefing files or a folder that holds them"));
+                .help("name briefing files or a folder that holds them")
+                .kind(ErrorKind::Usage));
             }
             files.extend(found);
         } else if path.is_file() {
             files.push(path.clone());
         } else {
             return Err(Error::new(format!("{} does not exist", path.display()))
-                .help("run handbill inside a project (a folder holding briefings/; start one with `handbill init`), or name briefing files"));
+                .help("run handbill inside a project (a folder holding briefings/; start one with `handbill init`), or name briefing files")
+                .kind(ErrorKind::Usage));
         }
     }
     files.dedup();

@@ -13,6 +13,7 @@
 
 pub mod batch;
 pub mod calendar;
+pub mod check_json;
 pub mod citations;
 pub mod cli;
 pub mod colour;

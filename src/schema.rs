@@ -18,6 +18,8 @@ pub enum Kind {
     Theme,
     /// Fixed words of a language: words/LANG.yaml.
     Words,
+    /// What `handbill check --format json` prints (docs/check-json.md).
+    Check,
 }
 
 impl Kind {
@@ -34,6 +36,7 @@ impl Kind {
             Kind::Format => "format",
             Kind::Theme => "theme",
             Kind::Words => "words",
+            Kind::Check => "check",
         }
     }
 }
@@ -46,6 +49,7 @@ pub fn schema(kind: Kind) -> Schema {
         Kind::Format => schemars::schema_for!(crate::format::FormatFile),
         Kind::Theme => schemars::schema_for!(crate::theme::ThemeFile),
         Kind::Words => schemars::schema_for!(crate::words::WordsFile),
+        Kind::Check => crate::check_json::schema(),
     };
     schema.insert("title".into(), format!("handbill {}", kind.name()).into());
     if let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
@@ -160,7 +164,7 @@ fn described(kind: Kind) -> &'static [(&'static str, &'static str)] {
                 "The pictures briefings may show: key → file (in the project), caption, credit, alt, audience.",
             ),
         ],
-        Kind::Format | Kind::Theme | Kind::Words => &[],
+        Kind::Format | Kind::Theme | Kind::Words | Kind::Check => &[],
     }
 }
 

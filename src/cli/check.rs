@@ -7,39 +7,37 @@ use std::process::ExitCode;
 use super::{Format, build_options, default_jobs, job_list, print_report};
 use crate::OutputProfile;
 use crate::batch::{self, Batch, Outcome};
-use crate::error::{Location, Result, Warning};
+use crate::check_json::{CheckJson, Checked, Diagnostic, Typesetting};
+use crate::error::{Error, Result};
 
-/// Where a message points, as `check --format json` gives it.
-fn location_json(location: Option<&Location>) -> serde_json::Value {
-    let known = location.filter(|l| l.line > 0);
-    serde_json::json!({
-        "file": location.map(|l| l.file.clone()),
-        "line": known.map(|l| l.line),
-        "column": known.map(|l| l.column),
-    })
-}
-
-/// Warnings as `check --format json` gives them (docs/check-json.md).
-fn warnings_json(warnings: &[Warning]) -> serde_json::Value {
-    warnings
-        .iter()
-        .map(|w| {
-            let mut entry = location_json(w.location.as_ref());
-            entry["code"] = w.kind.code().into();
-            entry["message"] = w.message.clone().into();
-            entry["help"] = w.help.clone().into();
-            entry
-        })
-        .collect()
-}
-
+/// Runs the check. With `--format json`, an error that stops the whole
+/// command (a path that does not exist) is printed as JSON too, and the
+/// exit code says it was the command (2).
 pub(super) fn run(
-    paths: &[PathBuf],
+    paths: Result<Vec<PathBuf>>,
     format: Format,
     report: bool,
     colour: bool,
 ) -> Result<ExitCode> {
-    let files = job_list(paths)?;
+    match (check(paths, format, report, colour), format) {
+        (Err(e), Format::Json) => {
+            print!(
+                "{}",
+                CheckJson::refused(vec![Diagnostic::of_error(&e)]).text()
+            );
+            Ok(ExitCode::from(2))
+        }
+        (result, _) => result,
+    }
+}
+
+fn check(
+    paths: Result<Vec<PathBuf>>,
+    format: Format,
+    report: bool,
+    colour: bool,
+) -> Result<ExitCode> {
+    let files = job_list(&paths?)?;
     let batch = Batch {
         out: PathBuf::from("."),
         options: build_options(OutputProfile::Print)?,
@@ -54,42 +52,41 @@ pub(super) fn run(
         .count();
     match format {
         Format::Json => {
-            let entries: Vec<serde_json::Value> = files
+            let briefings = files
                 .iter()
                 .zip(&outcomes)
-                .map(|(job, outcome)| (&job.file, &job.name, outcome))
-                .map(|(file, name, outcome)| match outcome {
-                    Outcome::Failed(e) => serde_json::json!({
-                        "briefing": file,
-                        "output": format!("{name}.pdf"),
-                        "ok": false,
-                        "error": {
-                            "message": e.message,
-                            "file": e.location.as_ref().map(|l| l.file.clone()),
-                            "line": e.location.as_ref().filter(|l| l.line > 0).map(|l| l.line),
-                            "column": e.location.as_ref().filter(|l| l.line > 0).map(|l| l.column),
-                            "help": e.help,
-                            "code": e.kind.code(),
-                        },
-                    }),
-                    Outcome::Built { built, .. } => serde_json::json!({
-                        "briefing": file, "output": format!("{name}.pdf"), "ok": true, "pages": built.pages,
-                        "warnings": warnings_json(&built.warnings),
-                        "typesetting": {
-                            "lines": built.report.lines,
-                            "hyphenated": built.report.hyphenated,
-                            "overfull": warnings_json(&built.report.overfull),
-                            "loose": warnings_json(&built.report.loose),
-                            "widows_and_orphans": warnings_json(&built.report.widows_and_orphans),
-                        },
-                    }),
-                    Outcome::Unchanged { .. } => serde_json::json!({ "briefing": file, "output": format!("{name}.pdf"), "ok": true }),
+                .map(|(job, outcome)| {
+                    let mut entry = Checked {
+                        briefing: job.file.display().to_string(),
+                        output: format!("{}.pdf", job.name),
+                        ok: true,
+                        pages: None,
+                        error: None,
+                        warnings: Vec::new(),
+                        typesetting: None,
+                    };
+                    match outcome {
+                        Outcome::Failed(e) => {
+                            entry.ok = false;
+                            entry.error = Some(Diagnostic::of_error(e));
+                        }
+                        Outcome::Built { built, .. } => {
+                            entry.pages = Some(built.pages);
+                            entry.warnings = Diagnostic::of_warnings(&built.warnings);
+                            entry.typesetting = Some(Typesetting::of(&built.report));
+                        }
+                        Outcome::Unchanged { .. } => {}
+                    }
+                    entry
                 })
                 .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&entries).unwrap_or_default()
-            );
+            let json = CheckJson {
+                version: crate::check_json::VERSION,
+                ok: failed == 0,
+                briefings,
+                errors: Vec::new(),
+            };
+            print!("{}", json.text());
         }
         Format::Text => {
             for (job, outcome) in files.iter().zip(&outcomes) {
@@ -115,4 +112,31 @@ pub(super) fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Whether the command line asks for `check --format json`, read before
+/// (or without) clap, so that a usage error can be given as JSON too.
+pub(super) fn wants_json(args: &[std::ffi::OsString]) -> bool {
+    let args: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    args.contains(&"check")
+        && (args.contains(&"--format=json") || args.windows(2).any(|w| w == ["--format", "json"]))
+}
+
+/// A usage error from the command-line parser, as `check --format json`
+/// gives it: its first line as the message, its tip as the help.
+pub(super) fn usage_json(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let message = lines
+        .next()
+        .map(|l| l.strip_prefix("error: ").unwrap_or(l).to_string())
+        .unwrap_or_default();
+    let help = lines
+        .find_map(|l| l.strip_prefix("tip: "))
+        .unwrap_or("run `handbill help check` for the options of check")
+        .to_string();
+    let error = Error::new(message)
+        .help(help)
+        .kind(crate::error::ErrorKind::Usage);
+    CheckJson::refused(vec![Diagnostic::of_error(&error)]).text()
 }
