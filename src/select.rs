@@ -235,7 +235,7 @@ pub fn untranslated_warning(
         None => Location::file(&briefing.file),
     };
     let message = format!(
-        "{}: {} of {} sections {} no `{code}` translation and {} printed in `{}`, the profile's language: {}; a translation is a file such as {example} beside its section (write `translations: required` in the briefing to refuse to build without them)",
+        "{}: {} of {} sections {} no `{code}` translation and {} printed in `{}`, the profile's language: {}",
         briefing.name,
         ids.len(),
         selection.sections.len(),
@@ -244,7 +244,14 @@ pub fn untranslated_warning(
         profile.lang,
         section_list(&ids)
     );
-    Some(Warning::new(WarningKind::Untranslated, message).at(at))
+    let help = format!(
+        "a translation is a file such as {example} beside its section (write `translations: required` in the briefing to refuse to build without them)"
+    );
+    Some(
+        Warning::new(WarningKind::Untranslated, message)
+            .at(at)
+            .help(help),
+    )
 }
 
 /// The warning for a section the briefing's `allow:` lets through to a

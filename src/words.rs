@@ -204,12 +204,17 @@ impl Words {
             Some(_) => format!("words/{}.yaml", self.lang),
             None => format!("words/{}.yaml", primary(&self.lang)),
         };
-        let message = if self.files.is_empty() {
-            format!(
-                "{briefing}: handbill has no fixed words in `{}`, so {list} {} printed in English; add a file {file} to the project with the words in `{}` (see docs/words.md)",
-                self.lang,
-                if missing.len() == 1 { "is" } else { "are" },
-                self.lang
+        let (message, help) = if self.files.is_empty() {
+            (
+                format!(
+                    "{briefing}: handbill has no fixed words in `{}`, so {list} {} printed in English",
+                    self.lang,
+                    if missing.len() == 1 { "is" } else { "are" },
+                ),
+                format!(
+                    "add a file {file} to the project with the words in `{}` (see docs/words.md)",
+                    self.lang
+                ),
             )
         } else {
             let files = self
@@ -218,18 +223,23 @@ impl Words {
                 .map(|f| f.display().to_string())
                 .collect::<Vec<_>>()
                 .join(" and ");
-            format!(
-                "{briefing}: the fixed words in `{}` ({files}) have no {list}, so {} printed in English; add {} to {file} in the project",
-                self.lang,
-                if missing.len() == 1 {
-                    "it is"
-                } else {
-                    "they are"
-                },
-                if missing.len() == 1 { "it" } else { "them" },
+            (
+                format!(
+                    "{briefing}: the fixed words in `{}` ({files}) have no {list}, so {} printed in English",
+                    self.lang,
+                    if missing.len() == 1 {
+                        "it is"
+                    } else {
+                        "they are"
+                    },
+                ),
+                format!(
+                    "add {} to {file} in the project",
+                    if missing.len() == 1 { "it" } else { "them" }
+                ),
             )
         };
-        Some(Warning::new(WarningKind::FixedWords, message))
+        Some(Warning::new(WarningKind::FixedWords, message).help(help))
     }
 }
 
@@ -400,11 +410,21 @@ mod tests {
         let fr = Words::for_language(Path::new("/nowhere"), "fr").unwrap();
         let used = used_in(r#"<p>{{t "Page"}} <page-number/> {{t "of"}}</p>{{t "Page"}}"#);
         assert_eq!(used, vec!["Page", "of"]);
-        let warning = fr.warning("pack", &used).unwrap().message;
+        let warning = fr.warning("pack", &used).unwrap();
         assert!(
-            warning.starts_with("pack: handbill has no fixed words in `fr`")
-                && warning.contains("`Page`, `of` are printed in English")
-                && warning.contains("words/fr.yaml"),
+            warning
+                .message
+                .starts_with("pack: handbill has no fixed words in `fr`")
+                && warning
+                    .message
+                    .ends_with("`Page`, `of` are printed in English"),
+            "{warning}"
+        );
+        assert!(
+            warning
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("words/fr.yaml")),
             "{warning}"
         );
     }
