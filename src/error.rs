@@ -1,8 +1,11 @@
-//! Errors a person can act on.
+//! Errors and warnings a person can act on.
 //!
-//! Every stage reports problems as an [`Error`]: the file, the line and
-//! column where the problem is, the offending line itself, what was wrong and
-//! what to do about it. The command line prints it as is.
+//! Every stage reports a problem that stops the build as an [`Error`], and
+//! one that does not as a [`Warning`]: its kind, the file, line and column
+//! where it is, the offending line itself, what was wrong and what to do
+//! about it. Both are drawn as cargo draws its messages (annotate-snippets),
+//! in colour when the command line asks; programs read them through
+//! `check --format json` (src/check_json.rs).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
