@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::layout::LayoutMemo;
 use crate::model::{Briefing, Password};
 use crate::passwords::{self, Locks};
@@ -23,7 +23,7 @@ mod stale;
 
 use manifest::{Entry, Records};
 pub use manifest::{JOURNAL, MANIFEST};
-pub use stale::{Stale, remove_unlisted};
+pub use stale::{Stale, changed_warning, remove_unlisted};
 
 /// One slice of a batch: the K-th of N (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,7 +238,7 @@ pub fn run_with_inputs(
                             Outcome::Failed(Box::new(
                                 Error::new(format!("handbill stopped on an internal error while building {}", file.file.display()))
                                     .help("this is a bug in handbill, not in your files: please report it with the briefing and profile that caused it")
-                                    .code("internal"),
+                                    .kind(ErrorKind::Internal),
                             ))
                         });
                     let n = done.fetch_add(1, Ordering::SeqCst) + 1;

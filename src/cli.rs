@@ -14,7 +14,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::BuildOptions;
 pub use crate::OutputProfile;
 use crate::batch::{self, Batch, Outcome, Shard};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result, Warning, WarningKind};
+
+mod check;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,6 +28,32 @@ use crate::error::{Error, Result};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour errors and warnings: `auto` on a terminal (not when
+    /// NO_COLOR is set; CLICOLOR_FORCE colours even a pipe), `always`, `never`.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = Colour::Auto)]
+    pub color: Colour,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Colour {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Colour {
+    /// Whether messages to the standard error are coloured: `auto` colours
+    /// a terminal only, and never with NO_COLOR set (no-color.org);
+    /// CLICOLOR_FORCE colours even a pipe (bixense.com/clicolors).
+    pub fn for_stderr(self) -> bool {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+        match self {
+            Colour::Always => true,
+            Colour::Never => false,
+            Colour::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => false,
+            Colour::Auto => set("CLICOLOR_FORCE") || std::io::stderr().is_terminal(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,8 +251,13 @@ pub enum NewKind {
 
 /// Runs the command line; returns the process's exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() && check::wants_json(&args) => {
+            print!("{}", check::usage_json(&e));
+            return ExitCode::from(2);
+        }
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
@@ -234,6 +267,7 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    let colour = cli.color.for_stderr();
     let result = match cli.command {
         Command::Build {
             common,
@@ -257,6 +291,7 @@ pub fn main() -> ExitCode {
                 verbosity,
                 report,
                 show_passwords,
+                colour,
             };
             crate::project::enter(&common.paths).and_then(|paths| {
                 let common = Common { paths, ..common };
@@ -267,7 +302,7 @@ pub fn main() -> ExitCode {
             paths,
             format,
             report,
-        } => crate::project::enter(&paths).and_then(|paths| run_check(&paths, format, report)),
+        } => check::run(crate::project::enter(&paths), format, report, colour),
         Command::List { what } => crate::project::enter(&[]).and_then(|_| run_list(what)),
         Command::New {
             kind,
@@ -302,6 +337,7 @@ pub fn main() -> ExitCode {
                     quiet,
                     report,
                     clear: !no_clear,
+                    colour,
                 },
                 &job_list,
             )
@@ -335,7 +371,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprint!("{e}");
+            eprint!("{}", e.render(colour));
             ExitCode::from(2)
         }
     }
@@ -380,6 +416,8 @@ struct Printing {
     report: bool,
     /// The passwords of encrypted copies.
     show_passwords: bool,
+    /// Errors and warnings in colour.
+    colour: bool,
 }
 
 fn run_build(
@@ -394,12 +432,13 @@ fn run_build(
         verbosity,
         report,
         show_passwords,
+        colour,
     } = printing;
     let all = job_list(&common.paths)?;
     // Before the build, and on the whole list, whatever the shard: see
     // src/batch/stale.rs.
     let stale = batch::remove_unlisted(&all, &common.out);
-    let (removed, not_removed) = print_stale(&stale, verbosity);
+    let (removed, not_removed) = print_stale(&stale, verbosity, colour);
     let files = batch::shard(all, shard);
     let batch = Batch {
         out: common.out.clone(),
@@ -426,7 +465,7 @@ fn run_build(
                 }
                 if verbosity != Verbosity::Quiet {
                     for w in &built.warnings {
-                        let _ = writeln!(err, "warning: {w}");
+                        let _ = write!(err, "{}", w.render(colour));
                     }
                 }
                 if verbosity != Verbosity::Quiet {
@@ -452,7 +491,7 @@ fn run_build(
                 }
             }
             Outcome::Failed(e) => {
-                let _ = write!(err, "{e}");
+                let _ = write!(err, "{}", e.render(colour));
             }
         }
         if tty && n < total {
@@ -499,7 +538,7 @@ fn run_build(
 /// Says which PDFs were removed because their briefing no longer makes
 /// them, and which were left; returns how many were removed, and how many
 /// could not be.
-fn print_stale(stale: &[batch::Stale], verbosity: Verbosity) -> (usize, usize) {
+fn print_stale(stale: &[batch::Stale], verbosity: Verbosity, colour: bool) -> (usize, usize) {
     use batch::Stale;
     let talk = verbosity != Verbosity::Quiet;
     let (mut removed, mut not_removed) = (0, 0);
@@ -516,10 +555,9 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity) -> (usize, usize) {
                     );
                 }
             }
-            Stale::Changed { path, briefing } if talk => eprintln!(
-                "warning: {} was made by {briefing}, which no longer makes it, but it has changed since; handbill leaves it: delete it if it must not be sent",
-                path.display()
-            ),
+            Stale::Changed { path, briefing } if talk => {
+                eprint!("{}", batch::changed_warning(path, briefing).render(colour))
+            }
             Stale::Changed { .. } => {}
             Stale::BriefingGone { path, briefing } => orphans
                 .entry(briefing)
@@ -527,13 +565,13 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity) -> (usize, usize) {
                 .push(path.display().to_string()),
             Stale::NotRemoved { error, .. } => {
                 not_removed += 1;
-                eprint!("{error}");
+                eprint!("{}", error.render(colour));
             }
         }
     }
     for (briefing, paths) in orphans.iter().filter(|_| talk) {
-        eprintln!(
-            "warning: {briefing} is no longer in the project, but {} it made {} still there: {}; delete {} if {} must not be sent",
+        let message = format!(
+            "{briefing} is no longer in the project, but {} it made {} still there: {}; delete {} if {} must not be sent",
             if paths.len() == 1 {
                 "the PDF"
             } else {
@@ -543,6 +581,10 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity) -> (usize, usize) {
             paths.join(", "),
             if paths.len() == 1 { "it" } else { "them" },
             if paths.len() == 1 { "it" } else { "they" },
+        );
+        eprint!(
+            "{}",
+            Warning::new(WarningKind::StaleOutput, message).render(colour)
         );
     }
     (removed, not_removed)
@@ -558,88 +600,9 @@ fn print_report(name: &str, report: &crate::layout::Report) {
         ("split table row", &report.split_rows),
     ] {
         for item in list {
-            println!("  {what}: {item}");
+            println!("  {what}: {}", item.short());
         }
     }
-}
-
-fn run_check(paths: &[PathBuf], format: Format, report: bool) -> Result<ExitCode> {
-    let files = job_list(paths)?;
-    let batch = Batch {
-        out: PathBuf::from("."),
-        options: build_options(OutputProfile::Print)?,
-        jobs: default_jobs(),
-        force: true,
-        dry_run: true,
-    };
-    let outcomes = batch::run(&files, &batch, &|_, _, _| {});
-    let failed = outcomes
-        .iter()
-        .filter(|o| matches!(o, Outcome::Failed(_)))
-        .count();
-    match format {
-        Format::Json => {
-            let entries: Vec<serde_json::Value> = files
-                .iter()
-                .zip(&outcomes)
-                .map(|(job, outcome)| (&job.file, &job.name, outcome))
-                .map(|(file, name, outcome)| match outcome {
-                    Outcome::Failed(e) => serde_json::json!({
-                        "briefing": file,
-                        "output": format!("{name}.pdf"),
-                        "ok": false,
-                        "error": {
-                            "message": e.message,
-                            "file": e.location.as_ref().map(|l| l.file.clone()),
-                            "line": e.location.as_ref().filter(|l| l.line > 0).map(|l| l.line),
-                            "column": e.location.as_ref().filter(|l| l.line > 0).map(|l| l.column),
-                            "help": e.help,
-                            "code": e.code,
-                        },
-                    }),
-                    Outcome::Built { built, .. } => serde_json::json!({
-                        "briefing": file, "output": format!("{name}.pdf"), "ok": true, "pages": built.pages, "warnings": built.warnings,
-                        "typesetting": {
-                            "lines": built.report.lines,
-                            "hyphenated": built.report.hyphenated,
-                            "overfull": built.report.overfull,
-                            "loose": built.report.loose,
-                            "widows_and_orphans": built.report.widows_and_orphans,
-                            "split_rows": built.report.split_rows,
-                        },
-                    }),
-                    Outcome::Unchanged { .. } => serde_json::json!({ "briefing": file, "output": format!("{name}.pdf"), "ok": true }),
-                })
-                .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&entries).unwrap_or_default()
-            );
-        }
-        Format::Text => {
-            for (job, outcome) in files.iter().zip(&outcomes) {
-                match outcome {
-                    Outcome::Failed(e) => eprint!("{e}"),
-                    Outcome::Built { built, .. } => {
-                        println!("ok {}.pdf ({} pages)", job.name, built.pages);
-                        if report {
-                            print_report(&job.name, &built.report);
-                        }
-                        for w in &built.warnings {
-                            eprintln!("warning: {w}");
-                        }
-                    }
-                    Outcome::Unchanged { .. } => println!("ok {}.pdf", job.name),
-                }
-            }
-            eprintln!("{} checked, {failed} with errors", files.len());
-        }
-    }
-    Ok(if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
 fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
@@ -854,7 +817,9 @@ pub fn briefing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 })
                 .collect();
             if found.is_empty() {
-                return Err(Error::new(format!("no file matches {text}")));
+                return Err(Error::new(format!("no file matches {text}"))
+                    .help("a pattern matches the file names of one folder: `*` any run of letters, `?` one; quote it so the shell leaves it to handbill")
+                    .kind(ErrorKind::Usage));
             }
             found.sort();
             files.extend(found);
@@ -871,14 +836,16 @@ pub fn briefing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                     "there are no briefings (*.yaml) in {}",
                     path.display()
                 ))
-                .help("name briefing files or a folder that holds them"));
+                .help("name briefing files or a folder that holds them")
+                .kind(ErrorKind::Usage));
             }
             files.extend(found);
         } else if path.is_file() {
             files.push(path.clone());
         } else {
             return Err(Error::new(format!("{} does not exist", path.display()))
-                .help("run handbill inside a project (a folder holding briefings/; start one with `handbill init`), or name briefing files"));
+                .help("run handbill inside a project (a folder holding briefings/; start one with `handbill init`), or name briefing files")
+                .kind(ErrorKind::Usage));
         }
     }
     files.dedup();

@@ -1,11 +1,16 @@
-//! Errors a person can act on.
+//! Errors and warnings a person can act on.
 //!
-//! Every stage reports problems as an [`Error`]: the file, the line and
-//! column where the problem is, the offending line itself, what was wrong and
-//! what to do about it. The command line prints it as is.
+//! Every stage reports a problem that stops the build as an [`Error`], and
+//! one that does not as a [`Warning`]: its kind, the file, line and column
+//! where it is, the offending line itself, what was wrong and what to do
+//! about it. Both are drawn as cargo draws its messages (annotate-snippets),
+//! in colour when the command line asks; programs read them through
+//! `check --format json` (src/check_json.rs).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 /// Where in a file a problem is. Lines and columns count from 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,9 +76,63 @@ pub struct Error {
     pub help: Option<String>,
     /// What handbill was doing, e.g. which briefing it was building.
     pub while_doing: Option<String>,
-    /// A short name for the kind of problem, for programs (`check --format
-    /// json`) and for handbill itself (an `overset` may be cured by shrinking).
-    pub code: Option<&'static str>,
+    /// The kind of problem, for handbill itself (an overset may be cured by
+    /// shrinking) and for programs (`check --format json` prints its code).
+    pub kind: ErrorKind,
+}
+
+/// The kinds of problem a program may tell apart. Each has a stable code
+/// (`check --format json`, docs/check-json.md): a new kind adds a code, an
+/// old code never changes its meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ErrorKind {
+    /// A mistake in the project's files: a briefing, profile, section,
+    /// template, format, theme, picture or word file.
+    #[default]
+    Input,
+    /// A file or folder could not be read or written.
+    Io,
+    /// The command line itself was wrong: an unknown option or value, a
+    /// path that does not exist.
+    Usage,
+    /// A leaflet's text did not fit its frames.
+    Overset,
+    /// `translations: required` and a section has no translation.
+    Untranslated,
+    /// A link or QR code goes somewhere a document may not point.
+    LinkTarget,
+    /// `--impose` was asked of a document that cannot be imposed.
+    NoImposition,
+    /// A bug in handbill.
+    Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, in the order docs/check-json.md lists them.
+    pub const ALL: [ErrorKind; 8] = [
+        ErrorKind::Input,
+        ErrorKind::Io,
+        ErrorKind::Usage,
+        ErrorKind::Overset,
+        ErrorKind::Untranslated,
+        ErrorKind::LinkTarget,
+        ErrorKind::NoImposition,
+        ErrorKind::Internal,
+    ];
+
+    /// The kind's stable name, for programs.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Input => "input",
+            ErrorKind::Io => "io",
+            ErrorKind::Usage => "usage",
+            ErrorKind::Overset => "overset",
+            ErrorKind::Untranslated => "untranslated",
+            ErrorKind::LinkTarget => "link-target",
+            ErrorKind::NoImposition => "no-imposition",
+            ErrorKind::Internal => "internal",
+        }
+    }
 }
 
 impl Error {
@@ -83,7 +142,7 @@ impl Error {
             location: None,
             help: None,
             while_doing: None,
-            code: None,
+            kind: ErrorKind::Input,
         }
     }
 
@@ -97,8 +156,8 @@ impl Error {
         self
     }
 
-    pub fn code(mut self, code: &'static str) -> Error {
-        self.code = Some(code);
+    pub fn kind(mut self, kind: ErrorKind) -> Error {
+        self.kind = kind;
         self
     }
 
@@ -110,6 +169,7 @@ impl Error {
             io_reason(err)
         ))
         .at(Location::file(path))
+        .kind(ErrorKind::Io)
     }
 
     /// Says what handbill was doing, e.g. which briefing it was building.
@@ -152,60 +212,241 @@ fn io_reason(err: &std::io::Error) -> String {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.location.as_deref() {
-            Some(loc) if loc.line > 0 => {
-                writeln!(
-                    f,
-                    "error: {}:{}:{}: {}",
-                    loc.file.display(),
-                    loc.line,
-                    loc.column,
-                    self.message
-                )?;
-                if let Some(text) = &loc.source_line {
-                    // A long line (a Markdown paragraph) is shown as a window
-                    // around the column, so the marker stays on screen.
-                    const BEFORE: usize = 60;
-                    const AFTER: usize = 60;
-                    let chars: Vec<char> = text.chars().collect();
-                    let col = (loc.column - 1).min(chars.len());
-                    let from = col.saturating_sub(BEFORE);
-                    let to = (col + AFTER).min(chars.len());
-                    let lead = if from > 0 { "…" } else { "" };
-                    let tail = if to < chars.len() { "…" } else { "" };
-                    let shown: String = chars[from..to].iter().collect();
-                    let number = loc.line.to_string();
-                    let pad = " ".repeat(number.len());
-                    writeln!(f, "{pad} |")?;
-                    writeln!(f, "{number} | {lead}{shown}{tail}")?;
-                    let marker_pad: String = lead
-                        .chars()
-                        .map(|_| ' ')
-                        .chain(
-                            chars[from..col]
-                                .iter()
-                                .map(|c| if *c == '\t' { '\t' } else { ' ' }),
-                        )
-                        .collect();
-                    writeln!(f, "{pad} | {marker_pad}^")?;
-                }
-            }
-            Some(loc) => writeln!(f, "error: {}: {}", loc.file.display(), self.message)?,
-            None => writeln!(f, "error: {}", self.message)?,
-        }
-        if let Some(help) = &self.help {
-            writeln!(f, "help: {help}")?;
-        }
-        if let Some(doing) = &self.while_doing {
-            writeln!(f, "note: while {doing}")?;
-        }
-        Ok(())
+impl Error {
+    /// The error as people read it, drawn as cargo draws its errors: the
+    /// message, where (`--> file:line:column`), the line with a mark under
+    /// the place, what to do (`help:`) and what handbill was doing. In
+    /// colour when `colour` (a terminal that wants it: see `cli`).
+    pub fn render(&self, colour: bool) -> String {
+        draw(
+            Level::ERROR,
+            &self.message,
+            self.location.as_deref(),
+            self.help.as_deref(),
+            self.while_doing.as_deref(),
+            colour,
+        )
     }
 }
 
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// Draws one message with annotate-snippets; ends with a newline.
+fn draw(
+    level: Level<'_>,
+    message: &str,
+    location: Option<&Location>,
+    help: Option<&str>,
+    doing: Option<&str>,
+    colour: bool,
+) -> String {
+    let title = level.primary_title(message);
+    let file = location.map(|l| l.file.to_string_lossy());
+    let mut group = match (location, file) {
+        (Some(loc), Some(file)) if loc.line > 0 => match &loc.source_line {
+            Some(text) => {
+                // The column counts characters; the span is in bytes.
+                let start = text
+                    .char_indices()
+                    .nth(loc.column - 1)
+                    .map_or(text.len(), |(i, _)| i);
+                let end = text[start..]
+                    .chars()
+                    .next()
+                    .map_or(start, |c| start + c.len_utf8());
+                title.element(
+                    Snippet::source(text.as_str())
+                        .line_start(loc.line)
+                        .path(file)
+                        .annotation(AnnotationKind::Primary.span(start..end)),
+                )
+            }
+            None => title.element(Origin::path(file).line(loc.line).char_column(loc.column)),
+        },
+        (_, Some(file)) => title.element(Origin::path(file)),
+        _ => Group::with_title(title),
+    };
+    if let Some(help) = help {
+        group = group.element(Level::HELP.message(help));
+    }
+    if let Some(doing) = doing {
+        group = group.element(Level::NOTE.message(format!("while {doing}")));
+    }
+    let renderer = if colour {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut text = renderer.render(&[group]);
+    text.push('\n');
+    text
+}
+
 impl std::error::Error for Error {}
+
+/// Something the user should know that did not stop the build: an overfull
+/// line, a picture coarse for print, a section printed untranslated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub kind: WarningKind,
+    /// What is the matter, in one sentence.
+    pub message: String,
+    /// Where, when it is known.
+    pub location: Option<Location>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+/// The kinds of warning, each with a stable code for programs (`check
+/// --format json`, docs/check-json.md). The typesetting report's rows are
+/// warnings too: overfull and loose lines, widows and orphans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WarningKind {
+    /// A line wider than its measure.
+    OverfullLine,
+    /// A justified line whose spaces stretched more than they should.
+    LooseLine,
+    /// A widow or orphan no page break could avoid.
+    WidowOrOrphan,
+    /// A character in none of the fonts.
+    MissingGlyph,
+    /// `fit: shrink` set the text smaller.
+    Shrunk,
+    /// A picture under 300 ppi at its printed size.
+    LowResolution,
+    /// `--impose` could not impose this copy.
+    NotImposed,
+    /// A section printed in the profile's language, not the briefing's.
+    Untranslated,
+    /// Fixed words printed in English for want of a translation.
+    FixedWords,
+    /// A section the briefing's `allow:` let through to a wider audience.
+    Allowed,
+    /// New passwords were written for encrypted copies.
+    NewPasswords,
+    /// An old PDF in the output folder that handbill leaves alone.
+    StaleOutput,
+    /// A folder `watch` cannot watch.
+    NotWatched,
+    /// A table row taller than a frame, split across two.
+    SplitRow,
+    /// A table too wide for its frame, set row by row as `header: value`.
+    TableStacked,
+    /// Markdown the layout does not set (HTML, task boxes), left out.
+    Unsupported,
+    /// A style of a project font the fonts/ folder has no face for.
+    MissingFontStyle,
+}
+
+impl WarningKind {
+    /// Every kind, in the order docs/check-json.md lists them.
+    pub const ALL: [WarningKind; 17] = [
+        WarningKind::OverfullLine,
+        WarningKind::LooseLine,
+        WarningKind::WidowOrOrphan,
+        WarningKind::MissingGlyph,
+        WarningKind::Shrunk,
+        WarningKind::LowResolution,
+        WarningKind::NotImposed,
+        WarningKind::Untranslated,
+        WarningKind::FixedWords,
+        WarningKind::Allowed,
+        WarningKind::NewPasswords,
+        WarningKind::StaleOutput,
+        WarningKind::NotWatched,
+        WarningKind::SplitRow,
+        WarningKind::TableStacked,
+        WarningKind::Unsupported,
+        WarningKind::MissingFontStyle,
+    ];
+
+    /// The kind's stable name, for programs.
+    pub fn code(self) -> &'static str {
+        match self {
+            WarningKind::OverfullLine => "overfull-line",
+            WarningKind::LooseLine => "loose-line",
+            WarningKind::WidowOrOrphan => "widow-or-orphan",
+            WarningKind::MissingGlyph => "missing-glyph",
+            WarningKind::Shrunk => "shrunk",
+            WarningKind::LowResolution => "low-resolution",
+            WarningKind::NotImposed => "not-imposed",
+            WarningKind::Untranslated => "untranslated",
+            WarningKind::FixedWords => "fixed-words",
+            WarningKind::Allowed => "allowed",
+            WarningKind::NewPasswords => "new-passwords",
+            WarningKind::StaleOutput => "stale-output",
+            WarningKind::NotWatched => "not-watched",
+            WarningKind::SplitRow => "split-row",
+            WarningKind::TableStacked => "table-stacked",
+            WarningKind::Unsupported => "unsupported-markdown",
+            WarningKind::MissingFontStyle => "missing-font-style",
+        }
+    }
+}
+
+impl Warning {
+    pub fn new(kind: WarningKind, message: impl Into<String>) -> Warning {
+        Warning {
+            kind,
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Warning {
+        self.location = Some(location);
+        self
+    }
+
+    /// At `location` when it is known.
+    pub fn at_some(mut self, location: Option<Location>) -> Warning {
+        self.location = location.or(self.location);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Warning {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl Warning {
+    /// The message on one line, with the file and line when known: a row
+    /// of the typesetting report.
+    pub fn short(&self) -> String {
+        match &self.location {
+            Some(at) if at.line > 0 => {
+                format!("{} ({}:{})", self.message, at.file.display(), at.line)
+            }
+            _ => self.message.clone(),
+        }
+    }
+}
+
+impl Warning {
+    /// The warning as people read it (see [`Error::render`]).
+    pub fn render(&self, colour: bool) -> String {
+        draw(
+            Level::WARNING,
+            &self.message,
+            self.location.as_ref(),
+            self.help.as_deref(),
+            None,
+            colour,
+        )
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -245,14 +486,59 @@ mod tests {
                 2,
                 1,
             ))
-            .help("did you mean `title`?");
+            .help("did you mean `title`?")
+            .context("building b.yaml");
         let shown = err.to_string();
         assert!(
-            shown.starts_with("error: b.yaml:2:1: unknown key `titel`\n"),
+            shown.starts_with("error: unknown key `titel`\n --> b.yaml:2:1\n"),
             "{shown}"
         );
         assert!(shown.contains("2 | titel: y\n  | ^\n"), "{shown}");
-        assert!(shown.ends_with("help: did you mean `title`?\n"), "{shown}");
+        assert!(
+            shown.ends_with("= help: did you mean `title`?\n  = note: while building b.yaml\n"),
+            "{shown}"
+        );
+        assert!(!shown.contains('\x1b'), "no colour unless asked: {shown}");
+        let coloured = err.render(true);
+        assert!(coloured.contains("\x1b["), "{coloured:?}");
+        assert!(coloured.contains("unknown key `titel`"), "{coloured:?}");
+    }
+
+    #[test]
+    fn the_mark_counts_characters_and_may_stand_past_the_end() {
+        let text = "title: «Свобода» x\n";
+        let err = Error::new("m").at(Location::at_line(Path::new("b.yaml"), text, 1, 16));
+        let shown = err.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        let caret = lines[4].chars().position(|c| c == '^').unwrap();
+        assert_eq!(lines[3].chars().nth(caret), Some('»'), "{shown}");
+        // A file that ends too early: the mark after the last character.
+        let err = Error::new("m").at(Location::at_line(Path::new("b.yaml"), "ab", 1, 3));
+        let shown = err.to_string();
+        assert!(shown.contains("1 | ab\n  |   ^"), "{shown}");
+        // Without the text of the line, the place alone.
+        let err = Error::new("m").at(Location::file(Path::new("out/x.pdf")));
+        assert_eq!(err.to_string(), "error: m\n--> out/x.pdf\n");
+    }
+
+    #[test]
+    fn warnings_are_drawn_like_errors() {
+        let w = Warning::new(WarningKind::Shrunk, "the text was set at 92%")
+            .at(Location::at_line(
+                Path::new("b.yaml"),
+                "a: 1\nfit: shrink\n",
+                2,
+                1,
+            ))
+            .help("shorten a section");
+        let shown = w.to_string();
+        assert!(
+            shown.starts_with("warning: the text was set at 92%\n --> b.yaml:2:1\n"),
+            "{shown}"
+        );
+        assert!(shown.contains("2 | fit: shrink\n"), "{shown}");
+        assert!(shown.ends_with("= help: shorten a section\n"), "{shown}");
+        assert_eq!(w.short(), "the text was set at 92% (b.yaml:2)");
     }
 
     #[test]
@@ -262,13 +548,28 @@ mod tests {
         let shown = err.to_string();
         let lines: Vec<&str> = shown.lines().collect();
         assert!(
-            lines[2].starts_with("1 | …") && lines[2].ends_with('…'),
+            lines[3].starts_with("1 | ...") && lines[3].ends_with("..."),
             "{shown}"
         );
-        assert!(lines[2].contains("[^rfs]"));
+        assert!(lines[3].contains("[^rfs]"));
         // The marker stands under the `[` of the footnote.
-        let caret = lines[3].chars().count() - 1;
-        assert_eq!(lines[2].chars().nth(caret), Some('['), "{shown}");
+        let caret = lines[4].chars().position(|c| c == '^').unwrap();
+        assert_eq!(lines[3].chars().nth(caret), Some('['), "{shown}");
+    }
+
+    #[test]
+    fn each_kind_has_its_own_code() {
+        let codes: std::collections::BTreeSet<&str> =
+            ErrorKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(codes.len(), ErrorKind::ALL.len());
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'))
+        );
+        assert_eq!(Error::new("x").kind, ErrorKind::Input);
+        let io = Error::io(Path::new("f"), "read", &std::io::Error::other("x"));
+        assert_eq!(io.kind.code(), "io");
     }
 
     #[test]

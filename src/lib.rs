@@ -13,6 +13,7 @@
 
 pub mod batch;
 pub mod calendar;
+pub mod check_json;
 pub mod citations;
 pub mod cli;
 pub mod colour;
@@ -44,7 +45,7 @@ pub mod words;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result, Warning, WarningKind};
 
 /// What building one briefing gives.
 #[derive(Debug, Clone)]
@@ -53,7 +54,7 @@ pub struct Built {
     pub name: String,
     pub pdf: Vec<u8>,
     pub pages: usize,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// How long the build took.
     pub took: std::time::Duration,
     /// How the text was set.
@@ -282,8 +283,12 @@ impl<'a> Build<'a> {
                 match pdf::impose::write_imposed(&laid.pages, &laid.pictures, &pdf_options, scheme)
                 {
                     Ok(bytes) => Some(bytes),
-                    Err(e) if e.code == Some("no-imposition") => {
-                        warnings.push(format!("{}: not imposed: {}", laid.name, e.message));
+                    Err(e) if e.kind == ErrorKind::NoImposition => {
+                        let why = format!("{}: not imposed: {}", laid.name, e.message);
+                        warnings.push(Warning {
+                            help: e.help,
+                            ..Warning::new(WarningKind::NotImposed, why)
+                        });
                         None
                     }
                     Err(e) => return Err(e),
@@ -324,7 +329,7 @@ pub struct Prepared {
     data: serde_json::Value,
     /// What every copy says: sections without a translation, fixed words
     /// printed in English.
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
     /// The faces the theme's families are set in.
     pub fonts: std::sync::Arc<layout::FontBook>,
 }
@@ -366,11 +371,15 @@ impl Prepared {
         let words = words::Words::for_language(&briefing.project, lang)?;
         let data = template::data(&briefing, &profile, &selection, &format, &words)?;
         let compiled = compiled?;
-        let mut warnings: Vec<String> =
+        let mut warnings: Vec<Warning> =
             select::untranslated_warning(&briefing, &profile, &selection)
                 .into_iter()
                 .collect();
-        warnings.extend(words.warning(&briefing.name, &words::used_in(&template.text)));
+        let fixed = words.warning(&briefing.name, &words::used_in(&template.text));
+        warnings.extend(fixed.map(|w| match briefing.lang {
+            Some(_) => w.at(briefing.key_location("lang")),
+            None => w,
+        }));
         warnings.extend(selection.sections.iter().flat_map(markdown::unsupported));
         let (fonts, font_warnings) =
             layout::FontBook::for_project(&briefing.project, &theme.fonts)?;
@@ -478,7 +487,7 @@ fn lay_out_prepared(
         // In steps of 2 %, down to 75 %: the first size at which all fits.
         let mut percent = 100;
         while let Err(e) = &pages {
-            if e.code != Some("overset") || percent <= MIN_SHRINK_PERCENT {
+            if e.kind != ErrorKind::Overset || percent <= MIN_SHRINK_PERCENT {
                 break;
             }
             percent -= 2;
@@ -493,14 +502,20 @@ fn lay_out_prepared(
             );
         }
         if let (Ok(p), true) = (&mut pages, percent < 100) {
-            p.warnings.push(format!(
-                "{}: the text was set at {percent}% of its size to fit (`fit: shrink`)",
-                briefing.name
-            ));
+            p.warnings.push(
+                Warning::new(
+                    WarningKind::Shrunk,
+                    format!(
+                        "{}: the text was set at {percent}% of its size to fit (`fit: shrink`)",
+                        briefing.name
+                    ),
+                )
+                .at(briefing.key_location("fit")),
+            );
         }
     }
-    let pages = pages.map_err(|e| match (e.code, briefing.fit) {
-        (Some("overset"), model::Fit::Shrink) => Error {
+    let pages = pages.map_err(|e| match (e.kind, briefing.fit) {
+        (ErrorKind::Overset, model::Fit::Shrink) => Error {
             message: format!(
                 "{}, even with the text at {MIN_SHRINK_PERCENT}% of its size",
                 e.message
@@ -565,7 +580,7 @@ fn link_from_values(error: Error, briefing: &model::Briefing, template: &Path) -
             _ => {}
         }
     }
-    if error.code != Some("link-target") {
+    if error.kind != ErrorKind::LinkTarget {
         return error;
     }
     let mut values = Vec::new();
@@ -592,7 +607,7 @@ fn link_from_values(error: Error, briefing: &model::Briefing, template: &Path) -
             template.display(),
             link::ALLOWED
         ))
-        .code("link-target")
+        .kind(ErrorKind::LinkTarget)
 }
 
 /// Print needs pictures of enough pixels for their printed size: under
@@ -625,12 +640,23 @@ fn check_resolution(
             });
         }
         if ppi < GOOD_PPI {
-            pages.warnings.push(format!(
-                "{}: picture `{key}` ({file}) prints at {ppi:.0} ppi on page {}; {GOOD_PPI:.0} is best for print{}",
-                briefing.name,
-                page + 1,
-                if allowed { " (allowed by the briefing)" } else { "" }
-            ));
+            let warning = Warning::new(
+                WarningKind::LowResolution,
+                format!(
+                    "{}: picture `{key}` ({file}) prints at {ppi:.0} ppi on page {}; {GOOD_PPI:.0} is best for print{}",
+                    briefing.name,
+                    page + 1,
+                    if allowed {
+                        " (allowed by the briefing)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            pages.warnings.push(match (&briefing.logo, key.as_str()) {
+                (Some(logo), "logo") => warning.at(logo.location.clone()),
+                _ => warning,
+            });
         }
     }
     Ok(())
@@ -692,9 +718,12 @@ fn encrypt(built: &mut Built, password: &model::Password, secret: &[u8]) -> Resu
     built.pdf = pdf::encrypt::encrypt(&built.pdf, &keys)
         .map_err(|e| Error::new(format!("the PDF could not be encrypted: {e}")))?;
     if built.imposed.take().is_some() {
-        built.warnings.push(format!(
-            "{}: not imposed: an encrypted copy is for reading on screen, not for the press",
-            built.name
+        built.warnings.push(Warning::new(
+            WarningKind::NotImposed,
+            format!(
+                "{}: not imposed: an encrypted copy is for reading on screen, not for the press",
+                built.name
+            ),
         ));
     }
     built.password = Some(password.clone());

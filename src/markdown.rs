@@ -12,7 +12,7 @@ use std::path::Path;
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::citations::{Footnotes, SOURCE_SENTINEL, body_location, footnotes, parser_options};
-use crate::error::{Error, Result, did_you_mean};
+use crate::error::{Error, Location, Result, Warning, WarningKind, did_you_mean};
 use crate::model::{Section, Source};
 
 /// How deeply quotes, lists, list items, emphasis and links may sit inside
@@ -473,7 +473,7 @@ fn code_lines(text: &str, inline_only: bool) -> String {
 /// What the section's Markdown writes that handbill does not print as it
 /// is meant: one warning each, naming the section's file and line, and
 /// what was done instead (left out, or set as plain text).
-pub fn unsupported(section: &Section) -> Vec<String> {
+pub fn unsupported(section: &Section) -> Vec<Warning> {
     let mut out = Vec::new();
     let mut last = None;
     let parser = Parser::new_ext(&section.body, parser_options()).into_offset_iter();
@@ -495,7 +495,12 @@ pub fn unsupported(section: &Section) -> Vec<String> {
             continue;
         }
         last = Some((line, what));
-        out.push(format!("{}:{line}: {what}", section.file.display()));
+        out.push(Warning::new(WarningKind::Unsupported, what).at(Location {
+            file: section.file.clone(),
+            line,
+            column: 1,
+            source_line: None,
+        }));
     }
     out
 }
@@ -916,14 +921,21 @@ mod tests {
         );
         let w = unsupported(&section(body));
         assert_eq!(w.len(), 3, "{w:?}");
+        let said: Vec<(usize, &str)> = w
+            .iter()
+            .map(|w| (w.location.as_ref().unwrap().line, w.message.as_str()))
+            .collect();
+        assert_eq!(
+            said[0],
+            (7, "an HTML block is left out: handbill prints no HTML")
+        );
         assert!(
-            w[0].ends_with(":7: an HTML block is left out: handbill prints no HTML"),
+            said[1].0 == 11 && said[1].1.starts_with("a task list"),
             "{w:?}"
         );
-        assert!(w[1].contains(":11: a task list"), "{w:?}");
-        assert!(
-            w[2].contains(":13: a definition list is set as plain paragraphs"),
-            "{w:?}"
+        assert_eq!(
+            said[2],
+            (13, "a definition list is set as plain paragraphs")
         );
     }
 

@@ -29,7 +29,7 @@ use crate::document::{
     Block, BlockKind, Document, Frame, Master, Numbering, PageRun, Span, SpanContent, Width,
     plain_text,
 };
-use crate::error::{Error, Location, Result, did_you_mean};
+use crate::error::{Error, ErrorKind, Location, Result, did_you_mean};
 use crate::length::{MM, PAPER_SIZES, parse_length};
 use crate::theme::{Style, Theme};
 
@@ -314,7 +314,7 @@ impl Parser<'_> {
                     "a link or QR code may go to {}; if the address comes from a value, correct it there",
                     crate::link::ALLOWED
                 ))
-                .code("link-target")
+                .kind(ErrorKind::LinkTarget)
         })
     }
 

@@ -171,6 +171,24 @@ pub struct Briefing {
     pub screen_ppi: Option<f32>,
 }
 
+impl Briefing {
+    /// Where the briefing's top-level `key:` is, for a warning about what
+    /// it says; the whole file when it does not say it.
+    pub fn key_location(&self, key: &str) -> Location {
+        let mut offset = 0;
+        for line in self.text.split_inclusive('\n') {
+            if line
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            {
+                return Location::at_offset(&self.file, &self.text, offset);
+            }
+            offset += line.len();
+        }
+        Location::file(&self.file)
+    }
+}
+
 /// What a briefing in another language than its profile's does with a
 /// section that has no translation into it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]

@@ -13,7 +13,7 @@ use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, Warning, WarningKind};
 use crate::model::{Briefing, Password};
 
 /// The word list generated passwords are drawn from (7776 words; CC BY 3.0
@@ -153,11 +153,13 @@ pub fn passwords_file(out: &Path, briefing: &str) -> PathBuf {
 }
 
 /// What a build says when it wrote new passwords.
-pub fn notice(file: &Path) -> String {
-    format!(
-        "new passwords are in {}: give each reader theirs by another channel than the PDF (by phone or in person), keep the file safe, and do not send it on; rebuilds reuse it",
-        file.display()
+pub fn notice(file: &Path) -> Warning {
+    Warning::new(
+        WarningKind::NewPasswords,
+        format!("new passwords are in {}", file.display()),
     )
+    .at(Location::file(file))
+    .help("give each reader theirs by another channel than the PDF (by phone or in person), keep the file safe, and do not send it on; rebuilds reuse it")
 }
 
 /// Six words from the list, each drawn uniformly by the system's random

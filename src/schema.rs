@@ -18,6 +18,8 @@ pub enum Kind {
     Theme,
     /// Fixed words of a language: words/LANG.yaml.
     Words,
+    /// What `handbill check --format json` prints (docs/check-json.md).
+    Check,
 }
 
 impl Kind {
@@ -34,6 +36,7 @@ impl Kind {
             Kind::Format => "format",
             Kind::Theme => "theme",
             Kind::Words => "words",
+            Kind::Check => "check",
         }
     }
 }
@@ -46,6 +49,7 @@ pub fn schema(kind: Kind) -> Schema {
         Kind::Format => schemars::schema_for!(crate::format::FormatFile),
         Kind::Theme => schemars::schema_for!(crate::theme::ThemeFile),
         Kind::Words => schemars::schema_for!(crate::words::WordsFile),
+        Kind::Check => crate::check_json::schema(),
     };
     schema.insert("title".into(), format!("handbill {}", kind.name()).into());
     if let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
@@ -178,7 +182,7 @@ fn described(kind: Kind) -> &'static [(&'static str, &'static str)] {
                 "Styles by element (`h1`), class (`.headline`) or both (`p.lead`): font, bold, italic, size, leading, color … (docs/theme.md).",
             ),
         ],
-        Kind::Format | Kind::Words => &[],
+        Kind::Format | Kind::Words | Kind::Check => &[],
     }
 }
 

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::error::{Error, Location, Result, did_you_mean};
+use crate::error::{Error, ErrorKind, Location, Result, Warning, WarningKind, did_you_mean};
 use crate::model::{Briefing, ImageAsset, Profile, Section, SectionChoice, SectionPick};
 use crate::picture::Picture;
 use crate::project::Refused;
@@ -18,7 +18,7 @@ use crate::project::Refused;
 pub struct Selection {
     pub sections: Vec<Section>,
     /// What the briefing's `allow:` let through, to be said on every build.
-    pub allowed: Vec<String>,
+    pub allowed: Vec<Warning>,
     /// The profile's pictures the briefing's audience may see, by key.
     pub images: BTreeMap<String, ImageAsset>,
     /// The ids of the sections printed in the profile's language because
@@ -30,7 +30,7 @@ pub struct Selection {
 /// Picks and checks the sections and images for `briefing`.
 pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
     let mut chosen: Vec<&Section> = Vec::new();
-    let mut waived: Vec<String> = Vec::new();
+    let mut waived: Vec<Warning> = Vec::new();
     match &briefing.sections {
         SectionChoice::All => {
             for section in &profile.sections {
@@ -41,10 +41,7 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
                     if !allowed {
                         continue;
                     }
-                    waived.push(format!(
-                        "{}: section `{}` ({} audience) is in this {} briefing because its `allow:` says so",
-                        briefing.name, section.id, section.audience, briefing.audience
-                    ));
+                    waived.push(allowed_warning(briefing, section));
                 }
                 check_citations(section, briefing, profile)?;
                 chosen.push(section);
@@ -74,10 +71,7 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
                         .allow
                         .contains(&crate::model::Allowance::Section(section.id.clone()));
                     if section.audience > briefing.audience && allowed {
-                        waived.push(format!(
-                            "{}: section `{}` ({} audience) is in this {} briefing because its `allow:` says so",
-                            briefing.name, section.id, section.audience, briefing.audience
-                        ));
+                        waived.push(allowed_warning(briefing, section));
                     } else if section.audience > briefing.audience {
                         return Err(Error::new(format!(
                             "section `{}` is for the {} audience and this briefing is {}",
@@ -214,7 +208,7 @@ fn missing_translations(
         if ids.len() > files.len() { ", …" } else { "" },
         profile.lang
     ))
-    .code("untranslated")
+    .kind(ErrorKind::Untranslated)
 }
 
 /// The warning for a briefing some of whose sections are printed in the
@@ -223,7 +217,7 @@ pub fn untranslated_warning(
     briefing: &Briefing,
     profile: &Profile,
     selection: &Selection,
-) -> Option<String> {
+) -> Option<Warning> {
     if selection.untranslated.is_empty() {
         return None;
     }
@@ -236,8 +230,12 @@ pub fn untranslated_warning(
         .find(|s| s.id == ids[0])
         .map(|s| translation_file(s, &code))
         .unwrap_or_default();
-    Some(format!(
-        "{}: {} of {} sections {} no `{code}` translation and {} printed in `{}`, the profile's language: {}; a translation is a file such as {example} beside its section (write `translations: required` in the briefing to refuse to build without them)",
+    let at = match &briefing.lang {
+        Some(_) => briefing.key_location("lang"),
+        None => Location::file(&briefing.file),
+    };
+    let message = format!(
+        "{}: {} of {} sections {} no `{code}` translation and {} printed in `{}`, the profile's language: {}",
         briefing.name,
         ids.len(),
         selection.sections.len(),
@@ -245,7 +243,28 @@ pub fn untranslated_warning(
         if ids.len() == 1 { "is" } else { "are" },
         profile.lang,
         section_list(&ids)
-    ))
+    );
+    let help = format!(
+        "a translation is a file such as {example} beside its section (write `translations: required` in the briefing to refuse to build without them)"
+    );
+    Some(
+        Warning::new(WarningKind::Untranslated, message)
+            .at(at)
+            .help(help),
+    )
+}
+
+/// The warning for a section the briefing's `allow:` lets through to a
+/// wider audience than its own: said on every build, so nobody forgets.
+fn allowed_warning(briefing: &Briefing, section: &Section) -> Warning {
+    Warning::new(
+        WarningKind::Allowed,
+        format!(
+            "{}: section `{}` ({} audience) is in this {} briefing because its `allow:` says so",
+            briefing.name, section.id, section.audience, briefing.audience
+        ),
+    )
+    .at(briefing.key_location("allow"))
 }
 
 /// A section the briefing may show must not cite a source it may not.

@@ -25,7 +25,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::BuildOptions;
 use crate::batch::{self, Batch, Inputs, Outcome};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning, WarningKind};
 
 /// How long a file must be quiet before it is read. An editor's save (a
 /// temporary file written, renamed over the old one, its backup made) takes
@@ -48,6 +48,8 @@ pub struct Settings {
     pub report: bool,
     /// Clear the terminal before each rebuild.
     pub clear: bool,
+    /// Errors and warnings in colour.
+    pub colour: bool,
 }
 
 /// What the watch looks at: which files (and folders) make which briefings
@@ -183,7 +185,7 @@ impl Changes {
 
     /// Watches what `watched` names, and only that. A folder that cannot be
     /// watched is said in the warnings returned.
-    pub fn set(&mut self, watched: Watched) -> Vec<String> {
+    pub fn set(&mut self, watched: Watched) -> Vec<Warning> {
         let wanted = watched.folders();
         let mut warnings = Vec::new();
         for gone in self.watching.difference(&wanted) {
@@ -191,10 +193,13 @@ impl Changes {
         }
         for new in wanted.difference(&self.watching) {
             if let Err(e) = self.watcher.watch(new, RecursiveMode::NonRecursive) {
-                warnings.push(format!(
-                    "{} is not watched: {e}; a change there needs `handbill build`",
-                    new.display()
-                ));
+                warnings.push(
+                    Warning::new(
+                        WarningKind::NotWatched,
+                        format!("{} is not watched: {e}", new.display()),
+                    )
+                    .help("a change there needs `handbill build`"),
+                );
             }
         }
         self.watching = wanted;
@@ -289,7 +294,7 @@ pub fn run(
             Ok(_) if nothing => {}
             Ok(all) => {
                 for s in batch::remove_unlisted(&all, &settings.out) {
-                    say_stale(&s);
+                    say_stale(&s, settings.colour);
                 }
                 let (outcomes, inputs) = build(settings, &jobs);
                 // Briefings that could not be read keep what they read
@@ -309,10 +314,10 @@ pub fn run(
                 known.retain(|f, _| listed.contains(f));
                 summary(settings, &outcomes, started);
             }
-            Err(e) => eprint!("{e}"),
+            Err(e) => eprint!("{}", e.render(settings.colour)),
         }
         for w in changes.set(Watched::new(&known, &folders, &settings.out)) {
-            eprintln!("warning: {w}");
+            eprint!("{}", w.render(settings.colour));
         }
         if pending.is_none() && !settings.quiet {
             println!("[{}] watching; press Ctrl-C to stop", clock());
@@ -338,7 +343,7 @@ fn build(settings: &Settings, jobs: &[batch::Job]) -> (Vec<Outcome>, BTreeMap<Pa
         Outcome::Built { built, path } => {
             if !settings.quiet {
                 for w in &built.warnings {
-                    eprintln!("warning: {w}");
+                    eprint!("{}", w.render(settings.colour));
                 }
                 println!(
                     "[{}] built {} ({} page{}) in {}",
@@ -362,7 +367,7 @@ fn build(settings: &Settings, jobs: &[batch::Job]) -> (Vec<Outcome>, BTreeMap<Pa
                     ("split table row", &built.report.split_rows),
                 ] {
                     for item in list {
-                        println!("  {what}: {item}");
+                        println!("  {what}: {}", item.short());
                     }
                 }
             }
@@ -373,7 +378,7 @@ fn build(settings: &Settings, jobs: &[batch::Job]) -> (Vec<Outcome>, BTreeMap<Pa
             }
         }
         Outcome::Failed(e) => {
-            eprint!("{e}");
+            eprint!("{}", e.render(settings.colour));
             let name = format!("{}.pdf", job.name);
             let pdf = settings.out.join(&name);
             if batch::out_of_date(&settings.out, &name) {
@@ -407,18 +412,17 @@ fn summary(settings: &Settings, outcomes: &[Outcome], started: Instant) {
     );
 }
 
-fn say_stale(s: &batch::Stale) {
+fn say_stale(s: &batch::Stale, colour: bool) {
     match s {
         batch::Stale::Removed { path, briefing } => println!(
             "[{}] removed {}: {briefing} no longer makes this copy",
             clock(),
             path.display()
         ),
-        batch::Stale::NotRemoved { error, .. } => eprint!("{error}"),
-        batch::Stale::Changed { path, briefing } => eprintln!(
-            "warning: {} was made by {briefing}, which no longer makes it, but it has changed since; handbill leaves it: delete it if it must not be sent",
-            path.display()
-        ),
+        batch::Stale::NotRemoved { error, .. } => eprint!("{}", error.render(colour)),
+        batch::Stale::Changed { path, briefing } => {
+            eprint!("{}", batch::changed_warning(path, briefing).render(colour))
+        }
         batch::Stale::BriefingGone { .. } => {}
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, Warning, WarningKind};
 use crate::language_tag::primary;
 
 /// The word files compiled into handbill: language, its script, text.
@@ -189,7 +189,7 @@ impl Words {
 
     /// The warning for a briefing whose template prints the words `used`
     /// when some have no translation, naming them.
-    pub fn warning(&self, briefing: &str, used: &[String]) -> Option<String> {
+    pub fn warning(&self, briefing: &str, used: &[String]) -> Option<Warning> {
         let missing = self.untranslated(used);
         if missing.is_empty() {
             return None;
@@ -204,12 +204,17 @@ impl Words {
             Some(_) => format!("words/{}.yaml", self.lang),
             None => format!("words/{}.yaml", primary(&self.lang)),
         };
-        Some(if self.files.is_empty() {
-            format!(
-                "{briefing}: handbill has no fixed words in `{}`, so {list} {} printed in English; add a file {file} to the project with the words in `{}` (see docs/words.md)",
-                self.lang,
-                if missing.len() == 1 { "is" } else { "are" },
-                self.lang
+        let (message, help) = if self.files.is_empty() {
+            (
+                format!(
+                    "{briefing}: handbill has no fixed words in `{}`, so {list} {} printed in English",
+                    self.lang,
+                    if missing.len() == 1 { "is" } else { "are" },
+                ),
+                format!(
+                    "add a file {file} to the project with the words in `{}` (see docs/words.md)",
+                    self.lang
+                ),
             )
         } else {
             let files = self
@@ -218,17 +223,23 @@ impl Words {
                 .map(|f| f.display().to_string())
                 .collect::<Vec<_>>()
                 .join(" and ");
-            format!(
-                "{briefing}: the fixed words in `{}` ({files}) have no {list}, so {} printed in English; add {} to {file} in the project",
-                self.lang,
-                if missing.len() == 1 {
-                    "it is"
-                } else {
-                    "they are"
-                },
-                if missing.len() == 1 { "it" } else { "them" },
+            (
+                format!(
+                    "{briefing}: the fixed words in `{}` ({files}) have no {list}, so {} printed in English",
+                    self.lang,
+                    if missing.len() == 1 {
+                        "it is"
+                    } else {
+                        "they are"
+                    },
+                ),
+                format!(
+                    "add {} to {file} in the project",
+                    if missing.len() == 1 { "it" } else { "them" }
+                ),
             )
-        })
+        };
+        Some(Warning::new(WarningKind::FixedWords, message).help(help))
     }
 }
 
@@ -376,7 +387,7 @@ mod tests {
         assert_eq!(de.get("Witnesses"), "Zeugen");
         let used = used_in(r#"{{t "Contents"}} {{ t "Sources" }} {{t "Witnesses"}}"#);
         assert_eq!(de.untranslated(&used), vec!["Sources"]);
-        let warning = de.warning("b", &used).unwrap();
+        let warning = de.warning("b", &used).unwrap().message;
         assert!(
             warning.contains("`Sources`") && warning.contains("de.yaml"),
             "{warning}"
@@ -401,9 +412,19 @@ mod tests {
         assert_eq!(used, vec!["Page", "of"]);
         let warning = fr.warning("pack", &used).unwrap();
         assert!(
-            warning.starts_with("pack: handbill has no fixed words in `fr`")
-                && warning.contains("`Page`, `of` are printed in English")
-                && warning.contains("words/fr.yaml"),
+            warning
+                .message
+                .starts_with("pack: handbill has no fixed words in `fr`")
+                && warning
+                    .message
+                    .ends_with("`Page`, `of` are printed in English"),
+            "{warning}"
+        );
+        assert!(
+            warning
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("words/fr.yaml")),
             "{warning}"
         );
     }

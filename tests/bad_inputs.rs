@@ -191,6 +191,7 @@ fn run_handbill(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .current_dir(dir)
         .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("CLICOLOR_FORCE")
         .env("RUST_BACKTRACE", "0")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

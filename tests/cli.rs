@@ -34,7 +34,7 @@ fn check_writes_nothing_and_reports_as_json() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(!dir.join("out").exists(), "check wrote an output folder");
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let entries = report.as_array().unwrap();
+    let entries = report["briefings"].as_array().unwrap();
     assert_eq!(entries.len(), 3);
     let broken = entries
         .iter()

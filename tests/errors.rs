@@ -32,7 +32,7 @@ fn bad_yaml_syntax() {
         "profile: kazakhstan\ntemplate: [leaflet-a5\naudience: public\n",
     );
     assert!(
-        err.contains("error: briefings/b.yaml:2:11: the `[` here is never closed"),
+        err.contains("error: the `[` here is never closed\n --> briefings/b.yaml:2:11"),
         "{err}"
     );
     assert!(err.contains("2 | template: [leaflet-a5"), "{err}");
@@ -42,7 +42,7 @@ fn bad_yaml_syntax() {
 fn unknown_key_with_a_suggestion() {
     let (err, _) = fails("unknown-key", &format!("{GOOD}audeince: public\n"));
     assert!(
-        err.contains("error: briefings/b.yaml:7:1: `audeince:` is not a key of the briefing"),
+        err.contains("error: `audeince:` is not a key of the briefing\n --> briefings/b.yaml:7:1"),
         "{err}"
     );
     assert!(err.contains("7 | audeince: public"), "{err}");
@@ -57,7 +57,7 @@ fn unknown_section_id() {
     );
     assert!(
         err.contains(
-            "error: briefings/b.yaml:6:5: profile `kazakhstan` has no section `the-reigme`"
+            "error: profile `kazakhstan` has no section `the-reigme`\n --> briefings/b.yaml:6:5"
         ),
         "{err}"
     );
@@ -72,7 +72,7 @@ fn unknown_tag() {
     );
     assert!(
         err.contains(
-            "error: briefings/b.yaml:5:5: no section of profile `kazakhstan` has the tag `leaflets`"
+            "error: no section of profile `kazakhstan` has the tag `leaflets`\n --> briefings/b.yaml:5:5"
         ),
         "{err}"
     );
@@ -86,7 +86,7 @@ fn missing_profile() {
         &GOOD.replace("profile: kazakhstan", "profile: kazakstan"),
     );
     assert!(
-        err.contains("error: briefings/b.yaml:1:10: there is no profile `kazakstan`"),
+        err.contains("error: there is no profile `kazakstan` (no briefings/profiles/kazakstan/profile.yaml)\n --> briefings/b.yaml:1:10"),
         "{err}"
     );
     assert!(err.contains("did you mean `kazakhstan`?"), "{err}");
@@ -99,7 +99,9 @@ fn profile_path_escape_is_refused() {
         &GOOD.replace("profile: kazakhstan", "profile: ../../etc"),
     );
     assert!(
-        err.contains("error: briefings/b.yaml:1:10: `profile: ../../etc` is not a profile name"),
+        err.contains(
+            "error: `profile: ../../etc` is not a profile name\n --> briefings/b.yaml:1:10"
+        ),
         "{err}"
     );
 }
@@ -108,7 +110,7 @@ fn profile_path_escape_is_refused() {
 fn unknown_template() {
     let (err, _) = fails("no-template", &GOOD.replace("leaflet-a5", "leaflet-a4"));
     assert!(
-        err.contains("error: briefings/b.yaml:2:11: there is no template `leaflet-a4`"),
+        err.contains("error: there is no template `leaflet-a4`\n --> briefings/b.yaml:2:11"),
         "{err}"
     );
     assert!(err.contains("did you mean `leaflet-a5`?"), "{err}");
@@ -122,7 +124,7 @@ fn a_misspelt_audience() {
     );
     assert!(
         err.contains(
-            "error: briefings/b.yaml:3:11: `audience:` is `publc`, which handbill does not know"
+            "error: `audience:` is `publc`, which handbill does not know\n --> briefings/b.yaml:3:11"
         ),
         "{err}"
     );
@@ -137,7 +139,7 @@ fn missing_required_key() {
     );
     assert!(
         err.contains(
-            "error: briefings/b.yaml:1:1: the briefing has no `audience:`, which it needs"
+            "error: the briefing has no `audience:`, which it needs\n --> briefings/b.yaml:1:1"
         ),
         "{err}"
     );
@@ -173,7 +175,7 @@ fn a_confidential_section_never_reaches_a_public_briefing() {
     let o = handbill(&dir, &["build", "briefings/b.yaml"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("error: briefings/b.yaml:4:22: section `contacts` is for the confidential audience and this briefing is public"), "{err}");
+    assert!(err.contains("error: section `contacts` is for the confidential audience and this briefing is public\n --> briefings/b.yaml:4:22"), "{err}");
     assert!(!dir.join("out/b.pdf").exists());
     // `sections: all` leaves it out of a public briefing instead.
     std::fs::write(
@@ -694,7 +696,8 @@ fn a_logo_too_coarse_for_print_is_refused_at_its_line() {
         "profile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nsections: [overview]\nlogo: assets/logo.png\n",
     );
     assert!(
-        err.contains("briefings/b.yaml:5:7: picture `logo` (assets/logo.png) prints at"),
+        err.contains("error: picture `logo` (assets/logo.png) prints at")
+            && err.contains(" --> briefings/b.yaml:5:7\n"),
         "{err}"
     );
     assert!(err.contains("allow: [low-resolution]"), "{err}");

@@ -184,7 +184,8 @@ fn a_missing_style_is_said_and_set_in_the_face_there_is_never_a_faux_bold() {
     );
     let (pdf, err) = build(&dir);
     assert!(
-        err.contains("themes/default.yaml: fonts/ has no bold or bold italic face of `DejaVu Serif`: bold text is set in its regular face, bold italic text is set in its italic face"),
+        err.contains("warning: fonts/ has no bold or bold italic face of `DejaVu Serif`: bold text is set in its regular face, bold italic text is set in its italic face")
+            && err.contains("--> themes/default.yaml:"),
         "{err}"
     );
     assert_eq!(err.matches("has no bold").count(), 1, "said once: {err}");
@@ -212,7 +213,8 @@ fn a_family_not_in_the_fonts_folder_is_a_located_error() {
         .position(|l| l.contains("body: { font: serif,"))
         .unwrap();
     assert!(
-        err.contains(&format!("themes/default.yaml:{line}:17: the theme uses the font `DejaVu Serf`, which no font in the project's fonts/ folder is")),
+        err.contains("error: the theme uses the font `DejaVu Serf`, which no font in the project's fonts/ folder is")
+            && err.contains(&format!("--> themes/default.yaml:{line}:17")),
         "{err}"
     );
     assert!(
@@ -233,7 +235,8 @@ fn right_to_left_text_is_refused_naming_the_script_and_the_line() {
     );
     let err = refused(&dir);
     assert!(
-        err.contains("briefings/profiles/kazakhstan/01-overview.md:7:12: section `overview` has Hebrew text, which handbill cannot set yet"),
+        err.contains("error: section `overview` has Hebrew text, which handbill cannot set yet")
+            && err.contains("--> briefings/profiles/kazakhstan/01-overview.md:7:12"),
         "{err}"
     );
     assert!(err.contains("right to left"), "{err}");
@@ -251,7 +254,8 @@ fn right_to_left_text_is_refused_naming_the_script_and_the_line() {
     .unwrap();
     let err = refused(&dir);
     assert!(
-        err.contains("briefings/b.yaml:6:13: the briefing has Arabic text"),
+        err.contains("error: the briefing has Arabic text")
+            && err.contains("--> briefings/b.yaml:6:13"),
         "{err}"
     );
 }
@@ -284,8 +288,8 @@ fn a_font_whose_licence_forbids_embedding_or_subsetting_is_refused() {
         let err = refused(&dir);
         assert!(
             err.contains(&format!(
-                "fonts/DejaVuSerif.ttf: the font fonts/DejaVuSerif.ttf (DejaVuSerif) {says}"
-            )),
+                "error: the font fonts/DejaVuSerif.ttf (DejaVuSerif) {says}"
+            )) && err.contains("--> fonts/DejaVuSerif.ttf"),
             "{err}"
         );
         assert!(err.contains(&format!("{fs_type:#06x}")), "{err}");
@@ -307,11 +311,12 @@ fn characters_no_font_has_are_one_warning_per_paragraph() {
     let warnings: Vec<&str> = err.lines().filter(|l| l.contains("no font has")).collect();
     assert_eq!(warnings.len(), 2, "{err}");
     assert!(
-        warnings[0].contains("the paragraph “And 𓀀 in another.” at briefings/profiles/kazakhstan/01-overview.md:7 under “Overview” has the character “𓀀” (U+13000) that no font has; it prints as an empty box"),
+        warnings[0].contains("the paragraph “And 𓀀 in another.” under “Overview” has the character “𓀀” (U+13000) that no font has; it prints as an empty box")
+            && err.contains("--> briefings/profiles/kazakhstan/01-overview.md:7"),
         "{err}"
     );
     assert!(
-        warnings[1].contains("“Hieroglyphs 𓀀 𓀁 𓀀 𓀁 𓀀 in one paragraph.” at briefings/profiles/kazakhstan/01-overview.md:5 under “Overview” has the characters “𓀀” (U+13000), “𓀁” (U+13001)"),
+        err.contains("--> briefings/profiles/kazakhstan/01-overview.md:5") && warnings[1].contains("“Hieroglyphs 𓀀 𓀁 𓀀 𓀁 𓀀 in one paragraph.” under “Overview” has the characters “𓀀” (U+13000), “𓀁” (U+13001)"),
         "{err}"
     );
 }
@@ -324,7 +329,8 @@ fn a_damaged_font_file_is_refused_by_name() {
     std::fs::write(&font, &data[..4000]).unwrap();
     let err = refused(&dir);
     assert!(
-        err.contains("fonts/DejaVuSerif.ttf: the font fonts/DejaVuSerif.ttf cannot be used"),
+        err.contains("error: the font fonts/DejaVuSerif.ttf cannot be used")
+            && err.contains("--> fonts/DejaVuSerif.ttf"),
         "{err}"
     );
     assert!(library_words(&err).is_none(), "{err}");
@@ -486,7 +492,8 @@ fn a_missing_character_is_told_under_its_sections_heading() {
     let warnings: Vec<&str> = err.lines().filter(|l| l.contains("no font has")).collect();
     assert_eq!(warnings.len(), 1, "{err}");
     assert!(
-        warnings[0].contains("the paragraph “A seal 𓀀 on the decree.” at briefings/profiles/kazakhstan/02-the-regime.md:")
+        warnings[0].contains("the paragraph “A seal 𓀀 on the decree.” under “")
+            && err.contains("--> briefings/profiles/kazakhstan/02-the-regime.md:")
             && warnings[0].contains("Regime” has the character “𓀀”"),
         "{err}"
     );

@@ -194,7 +194,7 @@ fn a_deep_briefing_in_a_batch_stops_only_itself() {
     let o = handbill(&dir, &["check", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let entries = report.as_array().unwrap();
+    let entries = report["briefings"].as_array().unwrap();
     assert_eq!(entries.len(), 3);
     assert_eq!(entries.iter().filter(|e| e["ok"] == true).count(), 2);
     let deep = entries.iter().find(|e| e["ok"] == false).unwrap();

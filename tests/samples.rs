@@ -525,7 +525,7 @@ fn the_samples_set_without_a_single_overfull_line() {
     let o = handbill(&repo(), &["check", "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    for entry in report.as_array().unwrap() {
+    for entry in report["briefings"].as_array().unwrap() {
         let t = &entry["typesetting"];
         assert!(t["lines"].as_u64().unwrap() > 50, "{entry}");
         assert_eq!(t["overfull"].as_array().unwrap().len(), 0, "{entry}");
@@ -607,7 +607,10 @@ fn the_russian_pack_has_russian_fixed_words_sections_and_hyphenation() {
     );
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(
-        report[0]["typesetting"]["hyphenated"].as_u64().unwrap() > 0,
+        report["briefings"][0]["typesetting"]["hyphenated"]
+            .as_u64()
+            .unwrap()
+            > 0,
         "{report}"
     );
 }

@@ -328,11 +328,11 @@ fn code_blocks_are_set_as_blocks_and_html_is_left_out_with_a_warning() {
     let (path, messages) = build(&briefing, &[]);
     // Front matter: 4 lines, then the body; the HTML block is on its 9th.
     assert!(
-        messages.contains("01-overview.md:13: an HTML block is left out"),
+        messages.contains("warning: an HTML block is left out: handbill prints no HTML\n--> briefings/profiles/kazakhstan/01-overview.md:13"),
         "{messages}"
     );
     assert!(
-        messages.contains("01-overview.md:17: a task list's check box is left out"),
+        messages.contains("warning: a task list's check box is left out (the item is kept)\n--> briefings/profiles/kazakhstan/01-overview.md:17"),
         "{messages}"
     );
     let text = page_with(&path, "Before.");

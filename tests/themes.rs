@@ -165,7 +165,8 @@ fn themes_that_extend_each_other_in_a_circle_are_refused_and_nothing_is_written(
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("themes/b.yaml:2:10: the themes extend each other in a circle: themes/a.yaml → themes/b.yaml → themes/a.yaml"),
+        err.contains("error: the themes extend each other in a circle: themes/a.yaml → themes/b.yaml → themes/a.yaml")
+            && err.contains("--> themes/b.yaml:2:10"),
         "{err}"
     );
     assert!(err.contains("help: "), "{err}");

@@ -133,7 +133,10 @@ fn a_kazakh_pack_is_set_in_kazakh_throughout() {
         &["check", "--format", "json", "briefings/kk-pack.yaml"],
     );
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(report[0]["typesetting"]["hyphenated"], 0, "{report}");
+    assert_eq!(
+        report["briefings"][0]["typesetting"]["hyphenated"], 0,
+        "{report}"
+    );
 }
 
 #[test]
@@ -220,7 +223,7 @@ fn a_project_changes_one_russian_word_and_keeps_the_others() {
 fn the_russian_sample_pack_names_its_sections_without_a_translation() {
     let o = handbill(&repo(), &["check", "--format", "json", "briefings/"]);
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let entries = report.as_array().unwrap();
+    let entries = report["briefings"].as_array().unwrap();
     assert!(
         entries.iter().any(|e| e["briefing"]
             .as_str()
@@ -274,7 +277,7 @@ fn translations_required_builds_a_translated_pack_and_refuses_an_untranslated_on
     assert_eq!(o.status.code(), Some(1));
     let said = stderr(&o);
     assert!(
-        said.contains("briefings/partly.yaml:5:15:")
+        said.contains(" --> briefings/partly.yaml:5:15\n")
             && said.contains("`campaign`")
             && said.contains("08-campaign.ru.md"),
         "{said}"

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use super::manifest::{self, Entry};
 use super::{Job, briefing_key, holds};
-use crate::error::Error;
+use crate::error::{Error, Warning, WarningKind};
 use crate::load;
 
 /// A PDF in the output folder that its briefing does not make any more.
@@ -36,6 +36,18 @@ pub enum Stale {
         briefing: String,
         error: Box<Error>,
     },
+}
+
+/// The warning for a [`Stale::Changed`] PDF.
+pub fn changed_warning(path: &Path, briefing: &str) -> Warning {
+    Warning::new(
+        WarningKind::StaleOutput,
+        format!(
+            "{} was made by {briefing}, which no longer makes it, but it has changed since; handbill leaves it",
+            path.display()
+        ),
+    )
+    .help("delete it if it must not be sent")
 }
 
 /// Removes from `out` the PDFs that the briefings of `jobs` wrote there but

@@ -18,7 +18,7 @@ use skrifa::MetadataProvider;
 use skrifa::raw::{FileRef, TableProvider};
 use skrifa::string::StringId;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, Warning, WarningKind};
 use crate::theme::{Family, Style};
 
 /// Index of a face in the [`FontBook`].
@@ -190,7 +190,7 @@ impl FontBook {
     pub fn for_project(
         project: &Path,
         wanted: &[(Family, Location)],
-    ) -> Result<(Arc<FontBook>, Vec<String>)> {
+    ) -> Result<(Arc<FontBook>, Vec<Warning>)> {
         let mut names: Vec<(&Arc<str>, &Location)> = Vec::new();
         for (family, at) in wanted {
             if let Family::Named(name) = family
@@ -257,16 +257,22 @@ impl FontBook {
                 };
             }
             if !lacking.is_empty() {
-                warnings.push(format!(
-                    "{}: {FONTS_FOLDER}/ has no {} face of `{name}`: {} (handbill never slants or emboldens a face itself; add the font files for those styles to {FONTS_FOLDER}/)",
-                    at.file.display(),
-                    (0..4)
-                        .filter(|&s| slots[s].is_none())
-                        .map(|s| SLOT_NAMES[s])
-                        .collect::<Vec<_>>()
-                        .join(" or "),
-                    lacking.join(", "),
-                ));
+                warnings.push(
+                    Warning::new(
+                        WarningKind::MissingFontStyle,
+                        format!(
+                            "{FONTS_FOLDER}/ has no {} face of `{name}`: {}",
+                            (0..4)
+                                .filter(|&s| slots[s].is_none())
+                                .map(|s| SLOT_NAMES[s])
+                                .collect::<Vec<_>>()
+                                .join(" or "),
+                            lacking.join(", "),
+                        ),
+                    )
+                    .at(at.clone())
+                    .help(format!("handbill never slants or emboldens a face itself; add the font files for those styles to {FONTS_FOLDER}/")),
+                );
             }
             families.push(BookFamily {
                 name: name.clone(),
@@ -675,7 +681,9 @@ mod tests {
         assert!(book_a.id != book_b.id && book_a.id != 0 && book_b.id != 0);
         assert_eq!(said.len(), 1, "{said:?}");
         assert!(
-            said[0].contains("no bold or italic or bold italic face"),
+            said[0]
+                .message
+                .contains("no bold or italic or bold italic face"),
             "{said:?}"
         );
 

@@ -149,9 +149,10 @@ mod tests {
             let warnings: Vec<_> = pages
                 .warnings
                 .iter()
-                .filter(|w| w.contains("U+4E2D"))
+                .filter(|w| w.message.contains("U+4E2D"))
                 .collect();
             assert_eq!(warnings.len(), 1, "pass {i}: {:?}", pages.warnings);
+            assert_eq!(warnings[0].kind, crate::error::WarningKind::MissingGlyph);
         }
     }
 

@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use crate::colour::Cmyk;
 use crate::document::SourceRef;
+use crate::error::Warning;
 use crate::layout::font::FaceId;
 
 /// The laid-out document.
@@ -18,7 +19,7 @@ pub struct Pages {
     /// Where each heading anchor is: page index and y.
     pub anchors: BTreeMap<String, (usize, f32)>,
     /// Things the user should know that did not stop the build.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// How the text was set, line by line: the typesetting report.
     pub report: Report,
     /// Each picture placed, with its page and effective resolution (pixels
@@ -52,13 +53,13 @@ pub struct Report {
     pub lines: usize,
     pub hyphenated: usize,
     /// Lines wider than their measure: where and what.
-    pub overfull: Vec<String>,
+    pub overfull: Vec<Warning>,
     /// Justified lines whose spaces had to stretch more than they should.
-    pub loose: Vec<String>,
+    pub loose: Vec<Warning>,
     /// Widows and orphans no page break could avoid.
-    pub widows_and_orphans: Vec<String>,
+    pub widows_and_orphans: Vec<Warning>,
     /// Table rows taller than a frame, split across two.
-    pub split_rows: Vec<String>,
+    pub split_rows: Vec<Warning>,
 }
 
 /// Spaces stretched past this share of their stretch make a loose line.

@@ -16,7 +16,7 @@ use krilla::page::PageSettings;
 
 use super::marks::{Mark, Sheet};
 use super::{PdfOptions, draw_marks, draw_page, finish, for_screen, largest_placements, start};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::layout::Pages;
 use crate::length::MM;
 use crate::picture::Picture;
@@ -96,7 +96,7 @@ impl Imposition {
             page_height / MM
         ))
         .help("impose A5 leaflets and DL tri-folds 2up, A6 and A5 leaflets 4up")
-        .code("no-imposition"))
+        .kind(ErrorKind::NoImposition))
     }
 }
 
@@ -220,14 +220,14 @@ pub fn write_imposed(
     {
         return Err(
             Error::new("only a leaflet whose pages are all one size can be imposed")
-                .code("no-imposition"),
+                .kind(ErrorKind::NoImposition),
         );
     }
     if first.bleed <= 0.0 {
         return Err(Error::new(
             "its pages have no bleed: they are made for an office printer, and imposition is for a print shop's press",
         )
-        .code("no-imposition"));
+        .kind(ErrorKind::NoImposition));
     }
     let layout = imposition.layout(first.width, first.height, first.bleed)?;
     let marks = layout.marks();

@@ -100,7 +100,8 @@ mod tests {
 
     #[test]
     fn the_project_is_the_nearest_folder_with_briefings() {
-        let dir = std::env::temp_dir().join(format!("handbill-project-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("handbill-project-find-{}", std::process::id()));
         let deep = dir.join("briefings/profiles/x");
         std::fs::create_dir_all(&deep).unwrap();
         assert_eq!(root_above(&deep), Some(dir.clone()));

@@ -5,7 +5,7 @@ use super::Engine;
 use super::collect::{Flat, Heading, space_after_of, space_before_of};
 use super::footnotes::{CARRIED_NOTE_SHARE, NotePart};
 use crate::document::Frame;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result, Warning, WarningKind};
 use crate::layout::pages::{
     Artifact, Element, Item, LOOSE, Link, LinkTarget, Mark, OutlineEntry, source_of,
 };
@@ -75,8 +75,15 @@ pub(super) enum Supply {
 
 /// ` (FILE:LINE)`: where in a section the text of `mark` was written, for
 /// messages; nothing for a template's own text.
-pub(super) fn at_source(structure: &[Element], mark: Mark) -> String {
-    source_of(structure, mark).map_or_else(String::new, |s| format!(" ({s})"))
+/// Where in a section file the block of `mark` was written: a report
+/// row's place.
+pub(super) fn place_of(structure: &[Element], mark: Mark) -> Option<Location> {
+    source_of(structure, mark).map(|s| Location {
+        file: s.file.clone(),
+        line: s.line,
+        column: 1,
+        source_line: None,
+    })
 }
 
 pub(super) fn run_width(line: &Line) -> f32 {
@@ -340,12 +347,18 @@ impl Engine<'_> {
                         } else {
                             format!(" in “{}”", self.last_heading)
                         };
-                        let at = at_source(&self.out.structure, *mark);
-                        self.out.report.widows_and_orphans.push(format!(
-                            "{what} frame `{}`), page {}{section}{at}",
-                            region.name,
-                            region.page + 1
-                        ));
+                        let place = place_of(&self.out.structure, *mark);
+                        self.out.report.widows_and_orphans.push(
+                            Warning::new(
+                                WarningKind::WidowOrOrphan,
+                                format!(
+                                    "{what} frame `{}`), page {}{section}",
+                                    region.name,
+                                    region.page + 1
+                                ),
+                            )
+                            .at_some(place),
+                        );
                     }
                     if k > 0 {
                         self.place_lines(
@@ -502,31 +515,41 @@ impl Engine<'_> {
                 } else {
                     format!(" in “{}”", self.last_heading)
                 };
-                let at = at_source(&self.out.structure, mark);
-                format!("page {}{section}{at}: “{}”", region.page + 1, text.trim())
+                format!("page {}{section}: “{}”", region.page + 1, text.trim())
             };
+            let place = || place_of(&self.out.structure, mark);
             self.out.report.lines += 1;
             self.out.report.hyphenated += usize::from(line.hyphenated);
             if line.overflow > 0.5 {
-                self.out.warnings.push(format!(
-                    "{}: an overfull line ({:.1} pt too wide) in frame `{}`, {}",
-                    self.name,
-                    line.overflow,
-                    region.name,
-                    where_()
-                ));
-                self.out.report.overfull.push(format!(
-                    "{:.1} pt too wide, {}",
-                    line.overflow,
-                    where_()
-                ));
+                self.out.warnings.push(
+                    Warning::new(
+                        WarningKind::OverfullLine,
+                        format!(
+                            "{}: an overfull line ({:.1} pt too wide) in frame `{}`, {}",
+                            self.name,
+                            line.overflow,
+                            region.name,
+                            where_()
+                        ),
+                    )
+                    .at_some(place()),
+                );
+                self.out.report.overfull.push(
+                    Warning::new(
+                        WarningKind::OverfullLine,
+                        format!("{:.1} pt too wide, {}", line.overflow, where_()),
+                    )
+                    .at_some(place()),
+                );
             }
             if line.ratio > LOOSE {
-                self.out.report.loose.push(format!(
-                    "spaces stretched {:.0}%, {}",
-                    line.ratio * 100.0,
-                    where_()
-                ));
+                self.out.report.loose.push(
+                    Warning::new(
+                        WarningKind::LooseLine,
+                        format!("spaces stretched {:.0}%, {}", line.ratio * 100.0, where_()),
+                    )
+                    .at_some(place()),
+                );
             }
             if let (0, Some((m, marker_mark))) = (k, marker)
                 && let Some((_, ml)) = m.lines(Pos::START, 1000.0).first()

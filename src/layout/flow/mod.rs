@@ -14,7 +14,7 @@ mod table;
 use std::collections::BTreeMap;
 
 use crate::document::{Document, PageRun, SourceRef, Span};
-use crate::error::Result;
+use crate::error::{Location, Result, Warning, WarningKind};
 use crate::layout::font::{Gap, Shaper};
 use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed, source_of};
 use crate::layout::paragraph::{ParagraphMemo, Pos};
@@ -118,7 +118,7 @@ fn missing_warnings(
     name: &str,
     gaps: &std::collections::BTreeSet<Gap>,
     pages: &Pages,
-) -> Vec<String> {
+) -> Vec<Warning> {
     let mut by_paragraph: Vec<(&str, Vec<char>)> = Vec::new();
     for gap in gaps {
         match by_paragraph.last_mut() {
@@ -138,17 +138,27 @@ fn missing_warnings(
             } else {
                 ("they print as empty boxes", "characters")
             };
-            let at = place_of(pages, paragraph, chars[0])
-                .map(|s| format!(" at {s}"))
-                .unwrap_or_default();
             let under = heading_above(pages, paragraph, chars[0])
                 .map(|h| format!(" under “{h}”"))
                 .unwrap_or_default();
-            format!(
-                "{name}: the paragraph “{paragraph}”{at}{under} has the {box_} {} that no font has; {them} (add a font that has {} to fonts/ and name it under `fallback:` in the theme; see docs/fonts.md)",
-                listed.join(", "),
-                if chars.len() == 1 { "it" } else { "them" },
+            let place = place_of(pages, paragraph, chars[0]).map(|s| Location {
+                file: s.file,
+                line: s.line,
+                column: 1,
+                source_line: None,
+            });
+            Warning::new(
+                WarningKind::MissingGlyph,
+                format!(
+                    "{name}: the paragraph “{paragraph}”{under} has the {box_} {} that no font has; {them}",
+                    listed.join(", "),
+                ),
             )
+            .help(format!(
+                "add a font that has {} to fonts/ and name it under `fallback:` in the theme (docs/fonts.md)",
+                if chars.len() == 1 { "it" } else { "them" },
+            ))
+            .at_some(place)
         })
         .collect()
 }

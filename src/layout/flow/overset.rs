@@ -4,7 +4,7 @@
 use super::Engine;
 use super::collect::Flat;
 use super::distribute::Region;
-use crate::error::{Error, Location};
+use crate::error::{Error, ErrorKind, Location};
 use crate::layout::pages::{Mark, source_of};
 use crate::layout::paragraph::Pos;
 
@@ -139,7 +139,7 @@ impl Engine<'_> {
             truncate(&first_words, 60),
         ))
         .help("drop a section from the briefing or shorten one; or add `fit: shrink` to the briefing to let handbill set the text smaller")
-        .code("overset");
+        .kind(ErrorKind::Overset);
         // The line of the paragraph left over; the build, which knows the
         // project, reads it from the file and finds the words as set in it.
         match source {

@@ -10,7 +10,7 @@ use super::distribute::{Region, Stop, Supply};
 use super::footnotes::CARRIED_NOTE_SHARE;
 use crate::colour::Cmyk;
 use crate::document::{Block, Column, Row, Span, SpanContent, Table, Width, plain_text};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind, Warning, WarningKind};
 use crate::layout::pages::{Artifact, Item, Mark, Role};
 use crate::layout::paragraph::{Line, Numbers, Paragraph, Pos};
 use crate::layout::table::{Wanted, column_widths};
@@ -322,12 +322,15 @@ impl Engine<'_> {
                         h,
                     )));
                 }
-                self.out.report.split_rows.push(format!(
-                    "a row of the table “{}” is taller than frame `{}` and goes on overleaf, page {}{}",
-                    t.name,
-                    region.name,
-                    region.page + 1,
-                    self.in_section()
+                self.out.report.split_rows.push(Warning::new(
+                    WarningKind::SplitRow,
+                    format!(
+                        "a row of the table “{}” is taller than frame `{}` and goes on overleaf, page {}{}",
+                        t.name,
+                        region.name,
+                        region.page + 1,
+                        self.in_section()
+                    ),
                 ));
                 self.rule_across(region, t, t.style.border, t.style.border_color);
                 self.next_frame(region, supply, CARRIED_NOTE_SHARE, (at, Pos::START))?;
@@ -363,11 +366,14 @@ impl Engine<'_> {
             Some(w) => Ok(Some(w)),
             None if t.stack => Ok(None),
             None if in_box => {
-                let warning = format!(
-                    "{}: the table “{}”{} is in a box narrower than its columns' widest words: its rows are set as `header: value` lines",
-                    self.name,
-                    t.name,
-                    self.in_section()
+                let warning = Warning::new(
+                    WarningKind::TableStacked,
+                    format!(
+                        "{}: the table “{}”{} is in a box narrower than its columns' widest words: its rows are set as `header: value` lines",
+                        self.name,
+                        t.name,
+                        self.in_section()
+                    ),
                 );
                 if !self.out.warnings.contains(&warning) {
                     self.out.warnings.push(warning);
@@ -393,7 +399,7 @@ impl Engine<'_> {
             width / mm
         ))
         .help("add `tables: stack` to the briefing to set each row as `header: value` lines, give the table fewer columns or shorter words, or set it in a wider frame")
-        .code("overset")
+        .kind(ErrorKind::Overset)
     }
 
     fn in_section(&self) -> String {
