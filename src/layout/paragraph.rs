@@ -764,9 +764,12 @@ impl Paragraph {
                     }
                 }
                 let text_len = text_end - text_start;
-                // The added hyphen stands for no text (krilla writes an empty
-                // ActualText where the font's own mapping says "-"): copied
-                // text has the word's letters only.
+                let mut text = Cow::Borrowed(
+                    &self.text[piece.range.start + text_start..piece.range.start + text_end],
+                );
+                // The added hyphen is a hyphen-minus in the text: what poppler
+                // and pdf.js both read as a word broken at the line's end, and
+                // join (docs/decisions.md).
                 if let (true, Some((id, advance))) =
                     (last_word && last_piece && hyphenated, word.hyphen)
                 {
@@ -775,8 +778,9 @@ impl Paragraph {
                         advance,
                         x_offset: 0.0,
                         y_offset: 0.0,
-                        range: text_len..text_len,
+                        range: text_len..text_len + 1,
                     });
+                    text.to_mut().push('-');
                     width += advance;
                 }
                 height = height.max(atom.style.size * 1.15);
@@ -801,7 +805,6 @@ impl Paragraph {
                 if let Some(n) = atom.footnote {
                     footnotes.push(n);
                 }
-                let text = &self.text[piece.range.start + text_start..piece.range.start + text_end];
                 match runs.last_mut() {
                     // Words of one style on a line make one run: a smaller
                     // file, and text that extracts as a line.
@@ -814,7 +817,7 @@ impl Paragraph {
                             && (prev.x + prev.width() - x).abs() < 0.001 =>
                     {
                         let offset = prev.text.len();
-                        prev.text.push_str(text);
+                        prev.text.push_str(&text);
                         prev.glyphs.extend(glyphs.into_iter().map(|mut g| {
                             g.range = g.range.start + offset..g.range.end + offset;
                             g
@@ -827,7 +830,7 @@ impl Paragraph {
                         size: atom.style.size,
                         color: atom.style.color,
                         glyphs,
-                        text: text.to_string(),
+                        text: text.into_owned(),
                         underline: atom.style.underline,
                     }),
                 }
@@ -1123,7 +1126,7 @@ mod tests {
     }
 
     #[test]
-    fn a_hyphenated_line_shows_a_hyphen_but_copies_the_word_whole() {
+    fn a_hyphenated_line_ends_in_a_hyphen_minus_that_joins_the_word() {
         let p = hyphenated(TEXT, Align::Justify);
         let lines = p.lines(Pos::START, 110.0);
         let (_, hyphenated) = lines
@@ -1132,11 +1135,21 @@ mod tests {
             .expect("some line is hyphenated at 110 pt");
         let last = hyphenated.runs.last().unwrap();
         let g = last.glyphs.last().unwrap();
-        assert!(g.range.is_empty(), "the hyphen glyph stands for no text");
-        let joined: String = lines
-            .iter()
-            .flat_map(|(_, l)| l.runs.iter().map(|r| r.text.as_str()))
-            .collect();
+        assert_eq!(
+            &last.text[g.range.clone()],
+            "-",
+            "the hyphen glyph is a hyphen-minus"
+        );
+        // Read as text extractors read lines: a hyphen between letters at a
+        // line's end joins the word; other lines end in a space.
+        let mut joined = String::new();
+        for (_, l) in lines.iter() {
+            let text: String = l.runs.iter().map(|r| r.text.as_str()).collect();
+            match text.strip_suffix('-').filter(|_| l.hyphenated) {
+                Some(head) => joined.push_str(head),
+                None => joined.push_str(&text),
+            }
+        }
         assert_eq!(joined, TEXT, "every letter once, no hyphen added");
     }
 

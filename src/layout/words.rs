@@ -150,6 +150,19 @@ pub(super) fn shape_words(
                         None => hyphenation_points(core, atom.style.lang, memo),
                     };
                     for point in points {
+                        // Only between two letters: never beside a hyphen
+                        // of the word's own ("poll-monitoring").
+                        let between_letters = core[..point]
+                            .chars()
+                            .next_back()
+                            .is_some_and(char::is_alphabetic)
+                            && core[point..]
+                                .chars()
+                                .next()
+                                .is_some_and(char::is_alphabetic);
+                        if !between_letters {
+                            continue;
+                        }
                         let byte = core_start + point;
                         // Only where a glyph starts: never inside a ligature.
                         if let Some(gi) = piece.glyphs.iter().position(|g| g.range.start == byte) {
