@@ -702,7 +702,10 @@ impl Paragraph {
             .map(|&(wi, ..)| self.words[wi].trailing_space)
             .sum();
         let slack = avail - natural;
-        let justify = self.align == Align::Justify && !last && stretchable > 0.0;
+        // The last line keeps its natural spaces unless it is too long: then
+        // it shrinks them, as the line breaker counted on (TeX does the
+        // same; its \parfillskip only stretches).
+        let justify = self.align == Align::Justify && (!last || slack < 0.0) && stretchable > 0.0;
         // Shrink no further than the spaces allow; an overfull line stays overfull.
         let slack_used = if justify {
             slack.max(-stretchable * SHRINK)
@@ -1151,6 +1154,25 @@ mod tests {
             }
         }
         assert_eq!(joined, TEXT, "every letter once, no hyphen added");
+    }
+
+    #[test]
+    fn no_line_runs_past_the_measure_the_last_one_included() {
+        // The breaker may end a justified paragraph with a line that must
+        // shrink its spaces; setting it must shrink them too.
+        for p in [para(TEXT, Align::Justify), hyphenated(TEXT, Align::Justify)] {
+            let mut shrunk_last = 0;
+            for tenth in 1200..2400 {
+                let measure = tenth as f32 / 10.0;
+                let lines = p.lines(Pos::START, measure);
+                for (_, line) in lines.iter() {
+                    assert!(line.overflow < 0.01, "{measure} pt: {line:?}");
+                }
+                let last = &lines.last().unwrap().1;
+                shrunk_last += usize::from(last.ratio < 0.0);
+            }
+            assert!(shrunk_last > 0, "some measure shrinks the last line");
+        }
     }
 
     #[test]
