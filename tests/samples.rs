@@ -897,3 +897,59 @@ fn a_long_footnote_runs_on_to_the_next_page_of_the_pack() {
         "every word of the note, once, in order"
     );
 }
+
+#[test]
+fn contents_leader_dots_stand_on_one_grid_from_the_frames_left_edge() {
+    // As TeX's leaders: every dot at a whole number of dot pitches from the
+    // frame's left edge, so the dots line up from entry to entry.
+    let pdf = built().join("legal-delegation-pack.pdf");
+    let o = std::process::Command::new("pdftotext")
+        .args(["-bbox", "-f", "2", "-l", "2"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let html = String::from_utf8(o.stdout).unwrap();
+    // (xMin, yMin, text) of each word poppler finds.
+    let words: Vec<(f64, f64, String)> = html
+        .lines()
+        .filter_map(|l| {
+            let attr = |name: &str| -> Option<f64> {
+                let at = l.find(&format!("{name}=\""))? + name.len() + 2;
+                l[at..].split('"').next()?.parse().ok()
+            };
+            let text = l.split('>').nth(1)?.split('<').next()?.to_string();
+            Some((attr("xMin")?, attr("yMin")?, text))
+        })
+        .collect();
+    let left = words
+        .iter()
+        .find(|w| w.2 == "Contents")
+        .expect("the Contents heading")
+        .0;
+    let mut lines: std::collections::BTreeMap<i64, Vec<f64>> = Default::default();
+    for (x, y, text) in &words {
+        if text == "." {
+            lines.entry((y * 10.0).round() as i64).or_default().push(*x);
+        }
+    }
+    assert!(lines.len() >= 9, "a line of dots per entry: {lines:?}");
+    let pitch = lines
+        .values()
+        .flat_map(|xs| xs.windows(2).map(|w| w[1] - w[0]))
+        .fold(f64::INFINITY, f64::min);
+    assert!(pitch > 2.0 && pitch < 10.0, "{pitch}");
+    let firsts: Vec<f64> = lines.values().map(|xs| xs[0]).collect();
+    for xs in lines.values() {
+        for x in xs {
+            let steps = (x - left) / pitch;
+            assert!(
+                (steps - steps.round()).abs() < 0.01,
+                "a dot at {x}, {steps} pitches from the frame's edge at {left}"
+            );
+        }
+    }
+    // The entries' dots do not all start at one place: the grid is what
+    // lines them up.
+    assert!(firsts.iter().any(|f| (f - firsts[0]).abs() > pitch));
+}
