@@ -147,7 +147,15 @@ pub(super) fn shape_words(
                     let core = &piece_text[core_start..core_end];
                     let points = match shaper.hyphenation.get(core) {
                         Some(points) => points.clone(),
-                        None => hyphenation_points(core, atom.style.lang, memo),
+                        // A compound ("poll-monitoring") is hyphenated part
+                        // by part: the patterns know words, not compounds.
+                        None => compound_parts(core)
+                            .flat_map(|(at, part)| {
+                                hyphenation_points(part, atom.style.lang, memo)
+                                    .into_iter()
+                                    .map(move |p| at + p)
+                            })
+                            .collect(),
                     };
                     for point in points {
                         // Only between two letters: never beside a hyphen
@@ -204,4 +212,36 @@ pub(super) fn shape_words(
         start = end;
     }
     words
+}
+
+/// The parts of a word between its hyphens and dashes, each with its byte
+/// offset: one part for a plain word.
+fn compound_parts(word: &str) -> impl Iterator<Item = (usize, &str)> {
+    let is_dash = |c: char| matches!(c, '-' | '\u{2010}' | '–' | '—');
+    let mut starts = vec![0];
+    starts.extend(
+        word.char_indices()
+            .filter(|&(_, c)| is_dash(c))
+            .map(|(i, c)| i + c.len_utf8()),
+    );
+    starts.into_iter().map(move |start| {
+        let end = word[start..]
+            .find(is_dash)
+            .map_or(word.len(), |e| start + e);
+        (start, &word[start..end])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_compound_is_hyphenated_part_by_part() {
+        let parts: Vec<(usize, &str)> = compound_parts("poll-monitoring").collect();
+        assert_eq!(parts, [(0, "poll"), (5, "monitoring")]);
+        let parts: Vec<(usize, &str)> = compound_parts("state—owned").collect();
+        assert_eq!(parts, [(0, "state"), (8, "owned")]);
+        assert_eq!(compound_parts("because").count(), 1);
+    }
 }
