@@ -16,7 +16,7 @@ use crate::layout::font::{Hyphenation, Shaper};
 use crate::layout::linebreak::first_fit;
 use crate::layout::linebreak::{INFINITY, Item, Params, WINDOW_ITEMS, total_fit, total_fit_head};
 use crate::layout::pages::{GlyphRun, PlacedGlyph};
-use crate::layout::words::{Atom, Piece, Word, shape_words};
+use crate::layout::words::{Atom, Piece, Word, hang_share, right_hang, shape_words};
 use crate::theme::{Align, Style};
 
 /// A paragraph shaped and ready to be broken into lines at any measure.
@@ -356,6 +356,9 @@ impl Paragraph {
     /// ends hyphenated.
     /// At most about `limit` items are made (whole words), then the ending.
     fn items(&self, start: Pos, limit: usize) -> (Vec<Item>, Vec<Option<(Pos, bool)>>) {
+        // Justified lines hang a final hyphen or stop into the margin.
+        let hangs = self.align == Align::Justify;
+        let hyphen_hang = if hangs { hang_share('-') } else { 0.0 };
         let mut items = Vec::new();
         let mut after: Vec<Option<(Pos, bool)>> = Vec::new();
         let mut push = |item: Item, at: Option<(Pos, bool)>, items: &mut Vec<Item>| {
@@ -376,7 +379,8 @@ impl Paragraph {
                     push(Item::Box { width }, None, &mut items);
                     push(
                         Item::Penalty {
-                            width: hyphen_width,
+                            // Part of the added hyphen hangs into the margin.
+                            width: hyphen_width * (1.0 - hyphen_hang),
                             penalty: HYPHEN_PENALTY,
                             flagged: true,
                         },
@@ -415,6 +419,23 @@ impl Paragraph {
                     &mut items,
                 );
             } else if word.trailing_space > 0.0 {
+                // A line ending here may hang its last mark into the margin:
+                // a break that shortens the line by that much.
+                let hang_width = match hangs {
+                    true => right_hang(word, &self.text),
+                    false => 0.0,
+                };
+                if hang_width > 0.0 {
+                    push(
+                        Item::Penalty {
+                            width: -hang_width,
+                            penalty: 0.0,
+                            flagged: false,
+                        },
+                        next,
+                        &mut items,
+                    );
+                }
                 let w = word.trailing_space;
                 // Ragged lines keep their spaces as they are.
                 let (stretch, shrink) = if self.align == Align::Justify {
@@ -428,7 +449,7 @@ impl Paragraph {
                         stretch,
                         shrink,
                     },
-                    next,
+                    if hang_width > 0.0 { None } else { next },
                     &mut items,
                 );
             } else if wi + 1 < self.words.len() {
@@ -701,6 +722,20 @@ impl Paragraph {
             .iter()
             .map(|&(wi, ..)| self.words[wi].trailing_space)
             .sum();
+        // A justified line's last hyphen or stop hangs into the margin, as
+        // the line breaker counted (optical margin alignment).
+        let hang = match span.last() {
+            Some(&(wi, _, stop)) if self.align == Align::Justify && !last => {
+                let word = &self.words[wi];
+                match (hyphenated, stop) {
+                    (true, _) => word.hyphen.map_or(0.0, |(_, w)| hang_share('-') * w),
+                    (false, None) => right_hang(word, &self.text),
+                    (false, Some(_)) => 0.0,
+                }
+            }
+            _ => 0.0,
+        };
+        let avail = avail + hang;
         let slack = avail - natural;
         // The last line keeps its natural spaces unless it is too long: then
         // it shrinks them, as the line breaker counted on (TeX does the
@@ -1055,21 +1090,43 @@ mod tests {
     }
 
     #[test]
-    fn justified_lines_end_at_the_measure() {
-        let p = para(TEXT, Align::Justify);
-        let lines = p.lines(Pos::START, 160.0);
-        for (_, line) in &lines[..lines.len() - 1] {
-            let last = line.runs.last().unwrap();
-            let trailing: f32 = last
-                .glyphs
-                .iter()
-                .rev()
-                .take_while(|g| last.text[g.range.clone()].trim().is_empty())
-                .map(|g| g.advance)
-                .sum();
-            let end = last.x + last.width() - trailing;
-            assert!((end - 160.0).abs() < 0.05, "line ends at {end}");
+    fn justified_lines_end_at_the_measure_but_for_what_hangs() {
+        // A final hyphen, stop or comma hangs half its width into the margin
+        // (optical margin alignment); other lines end at the measure.
+        let mut hung = 0;
+        for p in [para(TEXT, Align::Justify), hyphenated(TEXT, Align::Justify)] {
+            for measure in [110.0, 160.0, 210.0] {
+                let lines = p.lines(Pos::START, measure);
+                for (_, line) in &lines[..lines.len() - 1] {
+                    let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+                    if !text.trim().contains(' ') {
+                        continue; // one word: no space to justify with
+                    }
+                    let last = line.runs.last().unwrap();
+                    let visible: Vec<&PlacedGlyph> = last
+                        .glyphs
+                        .iter()
+                        .rev()
+                        .skip_while(|g| last.text[g.range.clone()].trim().is_empty())
+                        .collect();
+                    let trailing: f32 =
+                        last.glyphs[visible.len()..].iter().map(|g| g.advance).sum();
+                    let end_glyph = visible[0];
+                    let c = last.text[end_glyph.range.clone()]
+                        .chars()
+                        .next_back()
+                        .unwrap();
+                    let hang = hang_share(c) * end_glyph.advance;
+                    hung += usize::from(hang > 0.0);
+                    let end = last.x + last.width() - trailing;
+                    assert!(
+                        (end - hang - measure).abs() < 0.05,
+                        "{measure}: a line ending in {c:?} ends at {end}"
+                    );
+                }
+            }
         }
+        assert!(hung >= 5, "{hung} lines hang");
     }
 
     fn hyphenated(text: &str, align: Align) -> Paragraph {

@@ -214,6 +214,39 @@ pub(super) fn shape_words(
     words
 }
 
+/// How far a character at the end of a justified line hangs into the
+/// right margin, as a share of its width (optical margin alignment, as
+/// microtype and Typst do): light marks would otherwise leave the edge
+/// looking ragged.
+pub(super) fn hang_share(c: char) -> f32 {
+    match c {
+        '-' | '\u{2010}' | '.' | ',' => 0.5,
+        '\'' | '’' | '"' | '”' | '»' => 0.5,
+        '–' | '—' => 0.25,
+        ':' | ';' => 0.2,
+        _ => 0.0,
+    }
+}
+
+/// How far `word` hangs into the right margin when a line ends after it:
+/// its last visible character's share of that glyph's width.
+pub(super) fn right_hang(word: &Word, text: &str) -> f32 {
+    let Some(piece) = word.pieces.last() else {
+        return 0.0;
+    };
+    let piece_text = &text[piece.range.clone()];
+    piece
+        .glyphs
+        .iter()
+        .rev()
+        .find(|g| !piece_text[g.range.clone()].trim().is_empty())
+        .and_then(|g| {
+            let c = piece_text[g.range.clone()].trim_end().chars().next_back()?;
+            Some(hang_share(c) * g.advance)
+        })
+        .unwrap_or(0.0)
+}
+
 /// The parts of a word between its hyphens and dashes, each with its byte
 /// offset: one part for a plain word.
 fn compound_parts(word: &str) -> impl Iterator<Item = (usize, &str)> {
