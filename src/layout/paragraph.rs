@@ -91,6 +91,9 @@ pub struct Line {
     pub ratio: f32,
     /// The line ends with a hyphen handbill added.
     pub hyphenated: bool,
+    /// How its letters were spaced: 1 as drawn by the font, at most
+    /// [`LETTER_SPACING`] more or less.
+    pub letter_scale: f32,
 }
 
 /// What page-number and page-count spans show, and footnote numbering.
@@ -104,6 +107,10 @@ pub struct Numbers {
 /// Computer Modern: plus 1/2, minus 1/3).
 const STRETCH: f32 = 0.5;
 const SHRINK: f32 = 0.33;
+/// How far the letters of a justified line may be spaced out or drawn in,
+/// as a share of their width, before its spaces take the rest: at most 2 %,
+/// which the eye does not see as letter-spacing.
+const LETTER_SPACING: f32 = 0.02;
 /// The penalties for breaking at a hyphen (TeX's \hyphenpenalty and
 /// \exhyphenpenalty) and after a slash or other non-space break.
 const HYPHEN_PENALTY: f32 = 50.0;
@@ -347,6 +354,14 @@ impl Paragraph {
     }
 
     /// The paragraph's text, for messages and outlines.
+    /// The share by which this paragraph's letters may be spaced out or
+    /// drawn in: only justified text that may be hyphenated (body text),
+    /// never headings or other text set apart.
+    fn letter_spacing(&self) -> f32 {
+        let body = self.align == Align::Justify && self.atoms.iter().all(|a| a.style.hyphenate);
+        if body { LETTER_SPACING } else { 0.0 }
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -437,9 +452,11 @@ impl Paragraph {
                     );
                 }
                 let w = word.trailing_space;
-                // Ragged lines keep their spaces as they are.
+                // Ragged lines keep their spaces as they are. Justified ones
+                // may also space the letters of the word before a little.
+                let letters = self.letter_spacing() * (word.width - w);
                 let (stretch, shrink) = if self.align == Align::Justify {
-                    (w * STRETCH, w * SHRINK)
+                    (w * STRETCH + letters, w * SHRINK + letters)
                 } else {
                     (0.0, 0.0)
                 };
@@ -741,12 +758,25 @@ impl Paragraph {
         // it shrinks them, as the line breaker counted on (TeX does the
         // same; its \parfillskip only stretches).
         let justify = self.align == Align::Justify && (!last || slack < 0.0) && stretchable > 0.0;
-        // Shrink no further than the spaces allow; an overfull line stays overfull.
+        // The letters (all but the spaces) take their share of the slack, up
+        // to LETTER_SPACING of their width; the spaces take the rest.
+        let letter_room = self.letter_spacing() * (natural - stretchable).max(0.0);
+        // Shrink no further than spaces and letters allow; an overfull line
+        // stays overfull.
         let slack_used = if justify {
-            slack.max(-stretchable * SHRINK)
+            slack.max(-(stretchable * SHRINK + letter_room))
         } else {
             0.0
         };
+        let letter_share = if !justify {
+            0.0
+        } else if slack_used >= 0.0 {
+            (slack_used / (stretchable * STRETCH + letter_room)).min(1.0)
+        } else {
+            slack_used / (stretchable * SHRINK + letter_room)
+        };
+        let letter_scale = 1.0 + letter_share * self.letter_spacing();
+        let slack_used = slack_used - letter_share * letter_room;
         let (mut x, per_point) = match self.align {
             _ if justify => (indent, slack_used / stretchable),
             Align::Right => (indent + slack.max(0.0), 0.0),
@@ -788,6 +818,11 @@ impl Paragraph {
                 let text_end = glyphs.iter().map(|g| g.range.end).max().unwrap_or(0);
                 for g in &mut glyphs {
                     g.range = g.range.start - text_start..g.range.end - text_start;
+                    let r = piece.range.start + text_start + g.range.start
+                        ..piece.range.start + text_start + g.range.end;
+                    if !self.text[r].chars().all(char::is_whitespace) {
+                        g.advance *= letter_scale;
+                    }
                 }
                 let mut width: f32 = glyphs.iter().map(|g| g.advance).sum();
                 if last_piece && stretch != 0.0 {
@@ -811,6 +846,7 @@ impl Paragraph {
                 if let (true, Some((id, advance))) =
                     (last_word && last_piece && hyphenated, word.hyphen)
                 {
+                    let advance = advance * letter_scale;
                     glyphs.push(PlacedGlyph {
                         id,
                         advance,
@@ -890,9 +926,11 @@ impl Paragraph {
             runs,
             links,
             footnotes,
-            overflow: (natural - avail - stretchable * SHRINK * f32::from(justify)).max(0.0),
+            overflow: (natural - avail - (stretchable * SHRINK + letter_room) * f32::from(justify))
+                .max(0.0),
             ratio,
             hyphenated,
+            letter_scale,
         }
     }
 }
@@ -1230,6 +1268,24 @@ mod tests {
             }
             assert!(shrunk_last > 0, "some measure shrinks the last line");
         }
+    }
+
+    #[test]
+    fn letters_are_spaced_at_most_two_percent_and_only_in_body_text() {
+        let plain = para(TEXT, Align::Justify); // hyphenate: false, as headings
+        let body = hyphenated(TEXT, Align::Justify);
+        let mut spaced = 0;
+        for measure in (110..260).step_by(5) {
+            let measure = measure as f32;
+            for (_, line) in plain.lines(Pos::START, measure).iter() {
+                assert_eq!(line.letter_scale, 1.0, "{measure}");
+            }
+            for (_, line) in body.lines(Pos::START, measure).iter() {
+                assert!((line.letter_scale - 1.0).abs() <= LETTER_SPACING + 1e-6);
+                spaced += usize::from(line.letter_scale != 1.0);
+            }
+        }
+        assert!(spaced > 10, "{spaced} lines letter-spaced");
     }
 
     #[test]
