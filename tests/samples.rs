@@ -553,6 +553,52 @@ fn the_samples_set_without_a_single_overfull_line() {
 }
 
 #[test]
+fn no_sample_has_an_overfull_line_in_any_profile() {
+    // `handbill` (tests/common) fails on any overfull-line warning; here
+    // every sample is built in every output profile.
+    for profile in ["print", "screen", "archive"] {
+        let out = scratch(&format!("overfull-{profile}"));
+        let o = handbill(
+            &repo(),
+            &[
+                "build",
+                "--profile",
+                profile,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{profile}: {}", stderr(&o));
+        assert!(
+            !stderr(&o).contains("overfull"),
+            "{profile}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn a_last_line_ending_in_a_note_mark_stays_inside_the_measure() {
+    // Reported 8.4 pt too wide: the line breaker let the last line shrink
+    // its spaces, and setting it did not.
+    let briefing = one_section_pack(
+        "note-mark-last-line",
+        "Officially 238 people died, among them 19 members of the security forces; \
+         more than ten thousand were detained. Many of those detained describe beatings, \
+         burns and threats against their families.[^rsf]",
+        None,
+        "numbering: [sections, paragraphs]\n",
+    );
+    let dir = briefing.parent().unwrap().parent().unwrap();
+    let o = handbill(dir, &["check", "--format", "json", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let t = &report[0]["typesetting"];
+    assert!(t["lines"].as_u64().unwrap() > 3, "{t}");
+    assert_eq!(t["overfull"].as_array().unwrap().len(), 0, "{t}");
+}
+
+#[test]
 fn the_pack_lists_the_cited_sources_in_order_of_first_citation() {
     let pdf = Pdf::open(&built().join("legal-delegation-pack.pdf"));
     let text = pdf.text();
@@ -853,4 +899,60 @@ fn a_long_footnote_runs_on_to_the_next_page_of_the_pack() {
         note.iter().collect::<Vec<_>>(),
         "every word of the note, once, in order"
     );
+}
+
+#[test]
+fn contents_leader_dots_stand_on_one_grid_from_the_frames_left_edge() {
+    // As TeX's leaders: every dot at a whole number of dot pitches from the
+    // frame's left edge, so the dots line up from entry to entry.
+    let pdf = built().join("legal-delegation-pack.pdf");
+    let o = std::process::Command::new("pdftotext")
+        .args(["-bbox", "-f", "2", "-l", "2"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let html = String::from_utf8(o.stdout).unwrap();
+    // (xMin, yMin, text) of each word poppler finds.
+    let words: Vec<(f64, f64, String)> = html
+        .lines()
+        .filter_map(|l| {
+            let attr = |name: &str| -> Option<f64> {
+                let at = l.find(&format!("{name}=\""))? + name.len() + 2;
+                l[at..].split('"').next()?.parse().ok()
+            };
+            let text = l.split('>').nth(1)?.split('<').next()?.to_string();
+            Some((attr("xMin")?, attr("yMin")?, text))
+        })
+        .collect();
+    let left = words
+        .iter()
+        .find(|w| w.2 == "Contents")
+        .expect("the Contents heading")
+        .0;
+    let mut lines: std::collections::BTreeMap<i64, Vec<f64>> = Default::default();
+    for (x, y, text) in &words {
+        if text == "." {
+            lines.entry((y * 10.0).round() as i64).or_default().push(*x);
+        }
+    }
+    assert!(lines.len() >= 9, "a line of dots per entry: {lines:?}");
+    let pitch = lines
+        .values()
+        .flat_map(|xs| xs.windows(2).map(|w| w[1] - w[0]))
+        .fold(f64::INFINITY, f64::min);
+    assert!(pitch > 2.0 && pitch < 10.0, "{pitch}");
+    let firsts: Vec<f64> = lines.values().map(|xs| xs[0]).collect();
+    for xs in lines.values() {
+        for x in xs {
+            let steps = (x - left) / pitch;
+            assert!(
+                (steps - steps.round()).abs() < 0.01,
+                "a dot at {x}, {steps} pitches from the frame's edge at {left}"
+            );
+        }
+    }
+    // The entries' dots do not all start at one place: the grid is what
+    // lines them up.
+    assert!(firsts.iter().any(|f| (f - firsts[0]).abs() > pitch));
 }

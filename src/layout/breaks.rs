@@ -83,15 +83,22 @@ fn is_kazakh_letter(c: char) -> bool {
 
 /// Where lines may break: the Unicode rules, and in web addresses also
 /// after each dot, so a long address need not leave a gappy line. No line
-/// starts with a dash set between spaces (“12 noon – 2 pm”): the dash stays
-/// at the end of the line before, as typesetters do.
+/// starts with a dash (“12 noon – 2 pm”): the dash stays at the end of the
+/// line before, as typesetters do. No line ends in a
+/// hyphen or dash of the text that runs on into the next word
+/// (“poll-monitoring”, “mid-2011”, “12–14”): text extractors (poppler,
+/// pdf.js) take a hyphen at a line's end for one handbill added and drop it,
+/// and put a space after a dash; copied text would lose the hyphen or gain
+/// a space. Such a word still breaks at its hyphenation points.
 pub(super) fn break_opportunities(text: &str) -> Vec<(usize, unicode_linebreak::BreakOpportunity)> {
     let mut out: Vec<(usize, unicode_linebreak::BreakOpportunity)> =
         unicode_linebreak::linebreaks(text)
             .filter(|(at, _)| {
                 let next = text[*at..].chars().next();
-                let spaced = text[..*at].ends_with(' ');
-                !(spaced && matches!(next, Some('–' | '—')))
+                let joined = text[..*at].ends_with(['-', '\u{2010}', '–', '—'])
+                    && next.is_some_and(|c| !c.is_whitespace());
+                let dash_opens_line = matches!(next, Some('–' | '—'));
+                !dash_opens_line && !joined
             })
             .collect();
     let mut extra = Vec::new();
@@ -158,8 +165,33 @@ mod tests {
                 "{starts:?}"
             );
         }
-        // A dash inside a word (a range, 2012–2013) is left as Unicode says.
-        assert!(!break_opportunities("2012–2013").is_empty());
+    }
+
+    #[test]
+    fn no_line_ends_in_a_hyphen_or_dash_of_the_text_that_runs_on() {
+        // Extractors would drop the hyphen ("pollmonitoring") or add a space.
+        for text in [
+            "poll-monitoring body",
+            "mid-2011",
+            "2012–2013 and",
+            "the state—its",
+        ] {
+            let ends: Vec<&str> = break_opportunities(text)
+                .iter()
+                .map(|(at, _)| &text[..*at])
+                .collect();
+            assert!(
+                ends.iter()
+                    .all(|e| e.len() == text.len() || e.ends_with(' ')),
+                "{text}: {ends:?}"
+            );
+        }
+        // A hyphen before a space still ends a line: "pre- and post-war".
+        let ends: Vec<usize> = break_opportunities("pre- and")
+            .iter()
+            .map(|b| b.0)
+            .collect();
+        assert!(ends.contains(&5), "{ends:?}");
     }
 
     #[test]

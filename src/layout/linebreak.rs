@@ -18,8 +18,10 @@
 //! stays about one line's worth of breakpoints long. Because the demerits of
 //! a line depend on the previous line's fitness class and flag, and the
 //! width of the next line depends on the line number, a node is kept for
-//! each distinct (break, fitness class, line number) — line numbers being
-//! merged from the point where the measure stops changing, as in TeX.
+//! each distinct (break, fitness class, line number, hyphens in a row) —
+//! line numbers being merged from the point where the measure stops
+//! changing, as in TeX. Beyond TeX, no more than
+//! [`Params::max_flagged_in_a_row`] lines in a row end in a hyphen.
 //!
 //! Passes, as in TeX: first with [`Params::tolerance`]; if no breaking fits
 //! within it, again with [`Params::emergency_stretch`] counted as extra
@@ -112,8 +114,12 @@ pub struct Params {
     /// so fewer lines are preferred. Default 10.
     pub line_penalty: f32,
     /// TeX's `\doublehyphendemerits`: added when two consecutive lines end at
-    /// flagged (hyphen) breaks. Default 3000.
+    /// flagged (hyphen) breaks. Default 10000, plain TeX's.
     pub flagged_demerits: f32,
+    /// At most this many lines in a row may end at flagged (hyphen) breaks
+    /// (a "ladder" of hyphens is hard to read); 0: no limit. Default 2. Only
+    /// the last-resort pass, where nothing else fits, may break it.
+    pub max_flagged_in_a_row: u8,
     /// TeX's `\adjdemerits`: added when adjacent lines' fitness classes
     /// (very loose, loose, decent, tight) differ by more than one. Default 3000.
     pub fitness_demerits: f32,
@@ -148,7 +154,8 @@ impl Default for Params {
         Params {
             tolerance: 2.0,
             line_penalty: 10.0,
-            flagged_demerits: 3000.0,
+            flagged_demerits: 10000.0,
+            max_flagged_in_a_row: 2,
             fitness_demerits: 3000.0,
             last_line_min: 0.2,
             short_last_line_demerits: 20000.0,
@@ -378,7 +385,8 @@ struct Node {
     /// Number of the line after this break.
     line: usize,
     fitness: Fitness,
-    flagged: bool,
+    /// How many lines in a row, this one the last, end at flagged breaks.
+    flagged: u8,
     total: f64,
     previous: Option<usize>,
 }
@@ -389,6 +397,7 @@ struct Node {
 struct Candidate {
     line_class: usize,
     fitness: Fitness,
+    flagged: u8,
     line: usize,
     total: f64,
     previous: usize,
@@ -669,7 +678,7 @@ impl<'a> Paragraph<'a> {
             start: 0,
             line: 0,
             fitness: Fitness::Decent,
-            flagged: false,
+            flagged: 0,
             total: 0.0,
             previous: None,
         }];
@@ -701,8 +710,21 @@ impl<'a> Paragraph<'a> {
                 if !pass.accepts(&fit) {
                     continue;
                 }
-                let d = self.line_demerits(&fit, bp, node.line, node.flagged, node.fitness, params);
-                offer(&mut candidates, self.candidate(&node, a, &fit, d));
+                let flagged = if bp.flagged {
+                    node.flagged.saturating_add(1)
+                } else {
+                    0
+                };
+                let limit = params.max_flagged_in_a_row;
+                if limit > 0 && flagged > limit && !pass.last_resort {
+                    continue;
+                }
+                // Counting past the limit tells nothing more (and without a
+                // limit, only whether the line ends flagged matters).
+                let flagged = flagged.min(limit.max(1));
+                let d =
+                    self.line_demerits(&fit, bp, node.line, node.flagged > 0, node.fitness, params);
+                offer(&mut candidates, self.candidate(&node, a, &fit, d, flagged));
             }
             if pass.last_resort
                 && candidates.is_empty()
@@ -710,8 +732,15 @@ impl<'a> Paragraph<'a> {
                 && let Some((_, a, fit)) = least_overfull
             {
                 let node = nodes[a];
-                let d = self.line_demerits(&fit, bp, node.line, node.flagged, node.fitness, params);
-                candidates.push(self.candidate(&node, a, &fit, d));
+                let d =
+                    self.line_demerits(&fit, bp, node.line, node.flagged > 0, node.fitness, params);
+                let flagged = if bp.flagged {
+                    node.flagged.saturating_add(1)
+                } else {
+                    0
+                }
+                .min(params.max_flagged_in_a_row.max(1));
+                candidates.push(self.candidate(&node, a, &fit, d, flagged));
             }
             let start = match candidates.is_empty() {
                 true => 0,
@@ -724,7 +753,7 @@ impl<'a> Paragraph<'a> {
                     start,
                     line: c.line,
                     fitness: c.fitness,
-                    flagged: bp.flagged,
+                    flagged: c.flagged,
                     total: c.total,
                     previous: Some(c.previous),
                 });
@@ -752,11 +781,12 @@ impl<'a> Paragraph<'a> {
         Some(chosen)
     }
 
-    fn candidate(&self, node: &Node, a: usize, fit: &LineFit, d: f64) -> Candidate {
+    fn candidate(&self, node: &Node, a: usize, fit: &LineFit, d: f64, flagged: u8) -> Candidate {
         let line = node.line + 1;
         Candidate {
             line_class: line.min(self.easy_line),
             fitness: Fitness::of(fit.score),
+            flagged,
             line,
             total: node.total + d,
             previous: a,
@@ -870,7 +900,7 @@ impl<'a> Paragraph<'a> {
 fn offer(candidates: &mut Vec<Candidate>, c: Candidate) {
     match candidates
         .iter_mut()
-        .find(|o| o.line_class == c.line_class && o.fitness == c.fitness)
+        .find(|o| o.line_class == c.line_class && o.fitness == c.fitness && o.flagged == c.flagged)
     {
         Some(o) => {
             if c.total < o.total {
@@ -1325,6 +1355,93 @@ mod tests {
             .min_by(f32::total_cmp)
     }
 
+    /// The longest run of lines in a row that end at a hyphen.
+    fn longest_hyphen_run(items: &[Item], b: &Breaking) -> usize {
+        let (mut run, mut longest) = (0, 0);
+        for br in &b.breaks {
+            run = if is_flagged(items, br) { run + 1 } else { 0 };
+            longest = longest.max(run);
+        }
+        longest
+    }
+
+    /// Random paragraphs full of hyphenation points, in narrow measures:
+    /// never three hyphens in a row, and among the breakings that keep to
+    /// that, the least demerits (checked by trying them all).
+    #[test]
+    fn never_more_than_two_hyphens_in_a_row_and_the_best_breaking_that_keeps_to_it() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let (mut compared, mut limited) = (0, 0);
+        for case in 0..300 {
+            let mut items = Vec::new();
+            let mut breakpoints = 0;
+            while breakpoints < 13 {
+                if !items.is_empty() {
+                    items.push(match rng.below(2) {
+                        0 => Item::Penalty {
+                            width: 3.0,
+                            penalty: 0.0,
+                            flagged: true,
+                        },
+                        _ => Item::Glue {
+                            width: 3.0,
+                            stretch: 1.5,
+                            shrink: 1.0,
+                        },
+                    });
+                    breakpoints += 1;
+                }
+                items.push(Item::Box {
+                    width: 8.0 + rng.float(14.0),
+                });
+            }
+            end_paragraph(&mut items);
+            let width = 30.0 + rng.float(30.0);
+            let measure = move |_: usize| width;
+            // No double-hyphen demerits: the limit alone keeps runs short.
+            let params = Params {
+                tolerance: 100.0,
+                flagged_demerits: 0.0,
+                final_hyphen_demerits: 0.0,
+                ..Params::default()
+            };
+            let unlimited = Params {
+                max_flagged_in_a_row: 0,
+                ..params
+            };
+            let tf = total_fit(&items, &measure, &params);
+            if !(tf.underfull.is_empty() && tf.overfull.is_empty()) {
+                continue;
+            }
+            assert!(longest_hyphen_run(&items, &tf) <= 2, "case {case}");
+            limited += usize::from(
+                longest_hyphen_run(&items, &total_fit(&items, &measure, &unlimited)) > 2,
+            );
+            // Every breaking within tolerance with at most two in a row.
+            let para = Paragraph::new(&items, &measure);
+            let nb = para.breakpoints.len();
+            let mut best: Option<f32> = None;
+            for mask in 0u32..(1 << (nb - 1)) {
+                let mut chosen: Vec<usize> =
+                    (0..nb - 1).filter(|&b| mask & (1 << b) != 0).collect();
+                chosen.push(nb - 1);
+                let b = para.describe(&chosen, &params);
+                if b.overfull.is_empty()
+                    && b.underfull.is_empty()
+                    && longest_hyphen_run(&items, &b) <= 2
+                {
+                    best = Some(best.map_or(b.total_demerits, |d| d.min(b.total_demerits)));
+                }
+            }
+            let best = best.expect("total fit found one");
+            let gap = (tf.total_demerits - best).abs() / best.abs().max(1.0);
+            assert!(gap < 1e-5, "case {case}: {} vs {best}", tf.total_demerits);
+            compared += 1;
+        }
+        assert!(compared >= 20, "{compared} cases compared");
+        assert!(limited > 0, "no case would have had three hyphens in a row");
+    }
+
     /// Random paragraphs with measures that differ wildly for the first
     /// lines, checked against exhaustive search (short ones) and the plain
     /// programme (longer ones, some with forced breaks): catches a search
@@ -1373,6 +1490,9 @@ mod tests {
                 flagged_demerits: if rng.below(2) == 0 { 3000.0 } else { 1.0e9 },
                 fitness_demerits: rng.float(1.0e6),
                 line_penalty: rng.float(1000.0),
+                // The slow searches know no limit on hyphens in a row
+                // (tested on its own below).
+                max_flagged_in_a_row: 0,
                 ..Params::default()
             };
             let tf = total_fit(&items, &measure, &params);

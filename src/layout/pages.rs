@@ -122,6 +122,8 @@ pub enum Artifact {
     Background,
     /// Rules, leader dots, the line above the footnotes.
     Decoration,
+    /// Paragraph numbers in the margin: they number, they are not the text.
+    Number,
 }
 
 /// One element of the document's structure.

@@ -16,7 +16,7 @@ use crate::layout::font::{Gap, Hyphenation, Shaper};
 use crate::layout::linebreak::first_fit;
 use crate::layout::linebreak::{INFINITY, Item, Params, WINDOW_ITEMS, total_fit, total_fit_head};
 use crate::layout::pages::{GlyphRun, PlacedGlyph};
-use crate::layout::words::{Atom, Piece, Word, shape_words};
+use crate::layout::words::{Atom, Piece, Word, hang_share, right_hang, shape_words};
 use crate::theme::{Align, Style};
 
 /// A paragraph shaped and ready to be broken into lines at any measure.
@@ -91,6 +91,9 @@ pub struct Line {
     pub ratio: f32,
     /// The line ends with a hyphen handbill added.
     pub hyphenated: bool,
+    /// How its letters were spaced: 1 as drawn by the font, at most
+    /// [`LETTER_SPACING`] more or less.
+    pub letter_scale: f32,
 }
 
 /// What page-number and page-count spans show, and footnote numbering.
@@ -104,6 +107,10 @@ pub struct Numbers {
 /// Computer Modern: plus 1/2, minus 1/3).
 const STRETCH: f32 = 0.5;
 const SHRINK: f32 = 0.33;
+/// How far the letters of a justified line may be spaced out or drawn in,
+/// as a share of their width, before its spaces take the rest: at most 2 %,
+/// which the eye does not see as letter-spacing.
+const LETTER_SPACING: f32 = 0.02;
 /// The penalties for breaking at a hyphen (TeX's \hyphenpenalty and
 /// \exhyphenpenalty) and after a slash or other non-space break.
 const HYPHEN_PENALTY: f32 = 50.0;
@@ -393,6 +400,14 @@ impl Paragraph {
     }
 
     /// The paragraph's text, for messages and outlines.
+    /// The share by which this paragraph's letters may be spaced out or
+    /// drawn in: only justified text that may be hyphenated (body text),
+    /// never headings or other text set apart.
+    fn letter_spacing(&self) -> f32 {
+        let body = self.align == Align::Justify && self.atoms.iter().all(|a| a.style.hyphenate);
+        if body { LETTER_SPACING } else { 0.0 }
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -402,6 +417,9 @@ impl Paragraph {
     /// ends hyphenated.
     /// At most about `limit` items are made (whole words), then the ending.
     fn items(&self, start: Pos, limit: usize) -> (Vec<Item>, Vec<Option<(Pos, bool)>>) {
+        // Justified lines hang a final hyphen or stop into the margin.
+        let hangs = self.align == Align::Justify;
+        let hyphen_hang = if hangs { hang_share('-') } else { 0.0 };
         let mut items = Vec::new();
         let mut after: Vec<Option<(Pos, bool)>> = Vec::new();
         let mut push = |item: Item, at: Option<(Pos, bool)>, items: &mut Vec<Item>| {
@@ -422,7 +440,8 @@ impl Paragraph {
                     push(Item::Box { width }, None, &mut items);
                     push(
                         Item::Penalty {
-                            width: hyphen_width,
+                            // Part of the added hyphen hangs into the margin.
+                            width: hyphen_width * (1.0 - hyphen_hang),
                             penalty: HYPHEN_PENALTY,
                             flagged: true,
                         },
@@ -461,10 +480,29 @@ impl Paragraph {
                     &mut items,
                 );
             } else if word.trailing_space > 0.0 {
+                // A line ending here may hang its last mark into the margin:
+                // a break that shortens the line by that much.
+                let hang_width = match hangs {
+                    true => right_hang(word, &self.text),
+                    false => 0.0,
+                };
+                if hang_width > 0.0 {
+                    push(
+                        Item::Penalty {
+                            width: -hang_width,
+                            penalty: 0.0,
+                            flagged: false,
+                        },
+                        next,
+                        &mut items,
+                    );
+                }
                 let w = word.trailing_space;
-                // Ragged lines keep their spaces as they are.
+                // Ragged lines keep their spaces as they are. Justified ones
+                // may also space the letters of the word before a little.
+                let letters = self.letter_spacing() * (word.width - w);
                 let (stretch, shrink) = if self.align == Align::Justify {
-                    (w * STRETCH, w * SHRINK)
+                    (w * STRETCH + letters, w * SHRINK + letters)
                 } else {
                     (0.0, 0.0)
                 };
@@ -474,7 +512,7 @@ impl Paragraph {
                         stretch,
                         shrink,
                     },
-                    next,
+                    if hang_width > 0.0 { None } else { next },
                     &mut items,
                 );
             } else if wi + 1 < self.words.len() {
@@ -747,14 +785,44 @@ impl Paragraph {
             .iter()
             .map(|&(wi, ..)| self.words[wi].trailing_space)
             .sum();
+        // A justified line's last hyphen or stop hangs into the margin, as
+        // the line breaker counted (optical margin alignment).
+        let hang = match span.last() {
+            Some(&(wi, _, stop)) if self.align == Align::Justify && !last => {
+                let word = &self.words[wi];
+                match (hyphenated, stop) {
+                    (true, _) => word.hyphen.map_or(0.0, |(_, w)| hang_share('-') * w),
+                    (false, None) => right_hang(word, &self.text),
+                    (false, Some(_)) => 0.0,
+                }
+            }
+            _ => 0.0,
+        };
+        let avail = avail + hang;
         let slack = avail - natural;
-        let justify = self.align == Align::Justify && !last && stretchable > 0.0;
-        // Shrink no further than the spaces allow; an overfull line stays overfull.
+        // The last line keeps its natural spaces unless it is too long: then
+        // it shrinks them, as the line breaker counted on (TeX does the
+        // same; its \parfillskip only stretches).
+        let justify = self.align == Align::Justify && (!last || slack < 0.0) && stretchable > 0.0;
+        // The letters (all but the spaces) take their share of the slack, up
+        // to LETTER_SPACING of their width; the spaces take the rest.
+        let letter_room = self.letter_spacing() * (natural - stretchable).max(0.0);
+        // Shrink no further than spaces and letters allow; an overfull line
+        // stays overfull.
         let slack_used = if justify {
-            slack.max(-stretchable * SHRINK)
+            slack.max(-(stretchable * SHRINK + letter_room))
         } else {
             0.0
         };
+        let letter_share = if !justify {
+            0.0
+        } else if slack_used >= 0.0 {
+            (slack_used / (stretchable * STRETCH + letter_room)).min(1.0)
+        } else {
+            slack_used / (stretchable * SHRINK + letter_room)
+        };
+        let letter_scale = 1.0 + letter_share * self.letter_spacing();
+        let slack_used = slack_used - letter_share * letter_room;
         let (mut x, per_point) = match self.align {
             _ if justify => (indent, slack_used / stretchable),
             Align::Right => (indent + slack.max(0.0), 0.0),
@@ -796,6 +864,11 @@ impl Paragraph {
                 let text_end = glyphs.iter().map(|g| g.range.end).max().unwrap_or(0);
                 for g in &mut glyphs {
                     g.range = g.range.start - text_start..g.range.end - text_start;
+                    let r = piece.range.start + text_start + g.range.start
+                        ..piece.range.start + text_start + g.range.end;
+                    if !self.text[r].chars().all(char::is_whitespace) {
+                        g.advance *= letter_scale;
+                    }
                 }
                 let mut width: f32 = glyphs.iter().map(|g| g.advance).sum();
                 if last_piece && stretch != 0.0 {
@@ -810,19 +883,24 @@ impl Paragraph {
                     }
                 }
                 let text_len = text_end - text_start;
-                // The added hyphen stands for no text (krilla writes an empty
-                // ActualText where the font's own mapping says "-"): copied
-                // text has the word's letters only.
+                let mut text = Cow::Borrowed(
+                    &self.text[piece.range.start + text_start..piece.range.start + text_end],
+                );
+                // The added hyphen is a hyphen-minus in the text: what poppler
+                // and pdf.js both read as a word broken at the line's end, and
+                // join (docs/decisions.md).
                 if let (true, Some((id, advance))) =
                     (last_word && last_piece && hyphenated, word.hyphen)
                 {
+                    let advance = advance * letter_scale;
                     glyphs.push(PlacedGlyph {
                         id,
                         advance,
                         x_offset: 0.0,
                         y_offset: 0.0,
-                        range: text_len..text_len,
+                        range: text_len..text_len + 1,
                     });
+                    text.to_mut().push('-');
                     width += advance;
                 }
                 height = height.max(atom.style.size * 1.15);
@@ -847,7 +925,6 @@ impl Paragraph {
                 if let Some(n) = atom.footnote {
                     footnotes.push(n);
                 }
-                let text = &self.text[piece.range.start + text_start..piece.range.start + text_end];
                 match runs.last_mut() {
                     // Words of one style on a line make one run: a smaller
                     // file, and text that extracts as a line.
@@ -860,7 +937,7 @@ impl Paragraph {
                             && (prev.x + prev.width() - x).abs() < 0.001 =>
                     {
                         let offset = prev.text.len();
-                        prev.text.push_str(text);
+                        prev.text.push_str(&text);
                         prev.glyphs.extend(glyphs.into_iter().map(|mut g| {
                             g.range = g.range.start + offset..g.range.end + offset;
                             g
@@ -873,7 +950,7 @@ impl Paragraph {
                         size: atom.style.size,
                         color: atom.style.color,
                         glyphs,
-                        text: text.to_string(),
+                        text: text.into_owned(),
                         underline: atom.style.underline,
                     }),
                 }
@@ -895,9 +972,11 @@ impl Paragraph {
             runs,
             links,
             footnotes,
-            overflow: (natural - avail - stretchable * SHRINK * f32::from(justify)).max(0.0),
+            overflow: (natural - avail - (stretchable * SHRINK + letter_room) * f32::from(justify))
+                .max(0.0),
             ratio,
             hyphenated,
+            letter_scale,
         }
     }
 }
@@ -1099,21 +1178,43 @@ mod tests {
     }
 
     #[test]
-    fn justified_lines_end_at_the_measure() {
-        let p = para(TEXT, Align::Justify);
-        let lines = p.lines(Pos::START, 160.0);
-        for (_, line) in &lines[..lines.len() - 1] {
-            let last = line.runs.last().unwrap();
-            let trailing: f32 = last
-                .glyphs
-                .iter()
-                .rev()
-                .take_while(|g| last.text[g.range.clone()].trim().is_empty())
-                .map(|g| g.advance)
-                .sum();
-            let end = last.x + last.width() - trailing;
-            assert!((end - 160.0).abs() < 0.05, "line ends at {end}");
+    fn justified_lines_end_at_the_measure_but_for_what_hangs() {
+        // A final hyphen, stop or comma hangs half its width into the margin
+        // (optical margin alignment); other lines end at the measure.
+        let mut hung = 0;
+        for p in [para(TEXT, Align::Justify), hyphenated(TEXT, Align::Justify)] {
+            for measure in [110.0, 160.0, 210.0] {
+                let lines = p.lines(Pos::START, measure);
+                for (_, line) in &lines[..lines.len() - 1] {
+                    let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+                    if !text.trim().contains(' ') {
+                        continue; // one word: no space to justify with
+                    }
+                    let last = line.runs.last().unwrap();
+                    let visible: Vec<&PlacedGlyph> = last
+                        .glyphs
+                        .iter()
+                        .rev()
+                        .skip_while(|g| last.text[g.range.clone()].trim().is_empty())
+                        .collect();
+                    let trailing: f32 =
+                        last.glyphs[visible.len()..].iter().map(|g| g.advance).sum();
+                    let end_glyph = visible[0];
+                    let c = last.text[end_glyph.range.clone()]
+                        .chars()
+                        .next_back()
+                        .unwrap();
+                    let hang = hang_share(c) * end_glyph.advance;
+                    hung += usize::from(hang > 0.0);
+                    let end = last.x + last.width() - trailing;
+                    assert!(
+                        (end - hang - measure).abs() < 0.05,
+                        "{measure}: a line ending in {c:?} ends at {end}"
+                    );
+                }
+            }
         }
+        assert!(hung >= 5, "{hung} lines hang");
     }
 
     fn hyphenated(text: &str, align: Align) -> Paragraph {
@@ -1173,7 +1274,7 @@ mod tests {
     }
 
     #[test]
-    fn a_hyphenated_line_shows_a_hyphen_but_copies_the_word_whole() {
+    fn a_hyphenated_line_ends_in_a_hyphen_minus_that_joins_the_word() {
         let p = hyphenated(TEXT, Align::Justify);
         let lines = p.lines(Pos::START, 110.0);
         let (_, hyphenated) = lines
@@ -1182,12 +1283,59 @@ mod tests {
             .expect("some line is hyphenated at 110 pt");
         let last = hyphenated.runs.last().unwrap();
         let g = last.glyphs.last().unwrap();
-        assert!(g.range.is_empty(), "the hyphen glyph stands for no text");
-        let joined: String = lines
-            .iter()
-            .flat_map(|(_, l)| l.runs.iter().map(|r| r.text.as_str()))
-            .collect();
+        assert_eq!(
+            &last.text[g.range.clone()],
+            "-",
+            "the hyphen glyph is a hyphen-minus"
+        );
+        // Read as text extractors read lines: a hyphen between letters at a
+        // line's end joins the word; other lines end in a space.
+        let mut joined = String::new();
+        for (_, l) in lines.iter() {
+            let text: String = l.runs.iter().map(|r| r.text.as_str()).collect();
+            match text.strip_suffix('-').filter(|_| l.hyphenated) {
+                Some(head) => joined.push_str(head),
+                None => joined.push_str(&text),
+            }
+        }
         assert_eq!(joined, TEXT, "every letter once, no hyphen added");
+    }
+
+    #[test]
+    fn no_line_runs_past_the_measure_the_last_one_included() {
+        // The breaker may end a justified paragraph with a line that must
+        // shrink its spaces; setting it must shrink them too.
+        for p in [para(TEXT, Align::Justify), hyphenated(TEXT, Align::Justify)] {
+            let mut shrunk_last = 0;
+            for tenth in 1200..2400 {
+                let measure = tenth as f32 / 10.0;
+                let lines = p.lines(Pos::START, measure);
+                for (_, line) in lines.iter() {
+                    assert!(line.overflow < 0.01, "{measure} pt: {line:?}");
+                }
+                let last = &lines.last().unwrap().1;
+                shrunk_last += usize::from(last.ratio < 0.0);
+            }
+            assert!(shrunk_last > 0, "some measure shrinks the last line");
+        }
+    }
+
+    #[test]
+    fn letters_are_spaced_at_most_two_percent_and_only_in_body_text() {
+        let plain = para(TEXT, Align::Justify); // hyphenate: false, as headings
+        let body = hyphenated(TEXT, Align::Justify);
+        let mut spaced = 0;
+        for measure in (110..260).step_by(5) {
+            let measure = measure as f32;
+            for (_, line) in plain.lines(Pos::START, measure).iter() {
+                assert_eq!(line.letter_scale, 1.0, "{measure}");
+            }
+            for (_, line) in body.lines(Pos::START, measure).iter() {
+                assert!((line.letter_scale - 1.0).abs() <= LETTER_SPACING + 1e-6);
+                spaced += usize::from(line.letter_scale != 1.0);
+            }
+        }
+        assert!(spaced > 10, "{spaced} lines letter-spaced");
     }
 
     #[test]

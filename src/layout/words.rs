@@ -149,9 +149,30 @@ pub(super) fn shape_words(
                     let core = &piece_text[core_start..core_end];
                     let points = match shaper.hyphenation.get(core) {
                         Some(points) => points.clone(),
-                        None => hyphenation_points(core, atom.style.lang, memo),
+                        // A compound ("poll-monitoring") is hyphenated part
+                        // by part: the patterns know words, not compounds.
+                        None => compound_parts(core)
+                            .flat_map(|(at, part)| {
+                                hyphenation_points(part, atom.style.lang, memo)
+                                    .into_iter()
+                                    .map(move |p| at + p)
+                            })
+                            .collect(),
                     };
                     for point in points {
+                        // Only between two letters: never beside a hyphen
+                        // of the word's own ("poll-monitoring").
+                        let between_letters = core[..point]
+                            .chars()
+                            .next_back()
+                            .is_some_and(char::is_alphabetic)
+                            && core[point..]
+                                .chars()
+                                .next()
+                                .is_some_and(char::is_alphabetic);
+                        if !between_letters {
+                            continue;
+                        }
                         let byte = core_start + point;
                         // Only where a glyph starts: never inside a ligature.
                         if let Some(gi) = piece.glyphs.iter().position(|g| g.range.start == byte) {
@@ -193,4 +214,69 @@ pub(super) fn shape_words(
         start = end;
     }
     words
+}
+
+/// How far a character at the end of a justified line hangs into the
+/// right margin, as a share of its width (optical margin alignment, as
+/// microtype and Typst do): light marks would otherwise leave the edge
+/// looking ragged.
+pub(super) fn hang_share(c: char) -> f32 {
+    match c {
+        '-' | '\u{2010}' | '.' | ',' => 0.5,
+        '\'' | '’' | '"' | '”' | '»' => 0.5,
+        '–' | '—' => 0.25,
+        ':' | ';' => 0.2,
+        _ => 0.0,
+    }
+}
+
+/// How far `word` hangs into the right margin when a line ends after it:
+/// its last visible character's share of that glyph's width.
+pub(super) fn right_hang(word: &Word, text: &str) -> f32 {
+    let Some(piece) = word.pieces.last() else {
+        return 0.0;
+    };
+    let piece_text = &text[piece.range.clone()];
+    piece
+        .glyphs
+        .iter()
+        .rev()
+        .find(|g| !piece_text[g.range.clone()].trim().is_empty())
+        .and_then(|g| {
+            let c = piece_text[g.range.clone()].trim_end().chars().next_back()?;
+            Some(hang_share(c) * g.advance)
+        })
+        .unwrap_or(0.0)
+}
+
+/// The parts of a word between its hyphens and dashes, each with its byte
+/// offset: one part for a plain word.
+fn compound_parts(word: &str) -> impl Iterator<Item = (usize, &str)> {
+    let is_dash = |c: char| matches!(c, '-' | '\u{2010}' | '–' | '—');
+    let mut starts = vec![0];
+    starts.extend(
+        word.char_indices()
+            .filter(|&(_, c)| is_dash(c))
+            .map(|(i, c)| i + c.len_utf8()),
+    );
+    starts.into_iter().map(move |start| {
+        let end = word[start..]
+            .find(is_dash)
+            .map_or(word.len(), |e| start + e);
+        (start, &word[start..end])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_compound_is_hyphenated_part_by_part() {
+        let parts: Vec<(usize, &str)> = compound_parts("poll-monitoring").collect();
+        assert_eq!(parts, [(0, "poll"), (5, "monitoring")]);
+        let parts: Vec<(usize, &str)> = compound_parts("state—owned").collect();
+        assert_eq!(parts, [(0, "state"), (8, "owned")]);
+        assert_eq!(compound_parts("because").count(), 1);
+    }
 }

@@ -522,26 +522,17 @@ fn draw_run(
         return;
     }
     let size = run.size;
-    // PDF/A-2u wants text for every glyph: there, an added hyphen stands for
-    // a soft hyphen (U+00AD), which readers drop when they join the word.
-    let mut text = std::borrow::Cow::Borrowed(run.text.as_str());
     let glyphs: Vec<KrillaGlyph> = run
         .glyphs
         .iter()
         .map(|g| {
-            let mut range = g.range.clone();
-            if options.archival && range.is_empty() {
-                let at = text.len();
-                text.to_mut().push('\u{ad}');
-                range = at..text.len();
-            }
             KrillaGlyph::new(
                 GlyphId::new(u32::from(g.id)),
                 g.advance / size,
                 g.x_offset / size,
                 g.y_offset / size,
                 0.0,
-                range,
+                g.range.clone(),
                 None,
             )
         })
@@ -554,7 +545,7 @@ fn draw_run(
         Point::from_xy(run.x, run.y),
         &glyphs,
         fonts[run.face].clone(),
-        &text,
+        &run.text,
         size,
         false,
     );

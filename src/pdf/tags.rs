@@ -198,6 +198,7 @@ fn artifact(mark: Mark, bbox: Option<Rect>) -> KrillaArtifact {
         Mark::Artifact(Artifact::Watermark) => ArtifactType::Watermark,
         Mark::Artifact(Artifact::Background) => ArtifactType::Background,
         Mark::Artifact(Artifact::Decoration) => ArtifactType::Layout,
+        Mark::Artifact(Artifact::Number) => ArtifactType::LineNumber,
         // An element the layout did not make: not worth failing the build.
         Mark::Element(_) => ArtifactType::Other,
     };

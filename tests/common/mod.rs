@@ -14,16 +14,28 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs the handbill binary in `dir` with `args`.
+/// Runs the handbill binary in `dir` with `args`. An overfull line (text
+/// running into the margin) fails every test that meets one, whatever it
+/// builds: no sample, no test project, no profile may have one.
 pub fn handbill(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handbill"))
+    let out = Command::new(env!("CARGO_BIN_EXE_handbill"))
         .args(args)
         .current_dir(dir)
         .env_remove("SOURCE_DATE_EPOCH")
         // Messages as a pipe gets them, whatever the terminal running the tests.
         .env_remove("CLICOLOR_FORCE")
         .output()
-        .expect("handbill runs")
+        .expect("handbill runs");
+    assert_no_overfull_line(&out);
+    out
+}
+
+/// Fails on a warning of an overfull line in `out`, handbill's output.
+pub fn assert_no_overfull_line(out: &Output) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    if let Some(line) = err.lines().find(|l| l.contains("an overfull line")) {
+        panic!("{line}");
+    }
 }
 
 pub fn stderr(out: &Output) -> String {

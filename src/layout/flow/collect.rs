@@ -5,7 +5,7 @@ use super::Engine;
 use super::table::FlatTable;
 use crate::colour::Cmyk;
 use crate::document::{Block, BlockKind, PageRun, Span, SpanContent, Width, plain_text};
-use crate::layout::pages::{Element, Mark, Role};
+use crate::layout::pages::{Artifact, Element, Mark, Role};
 use crate::layout::paragraph::{Numbers, Paragraph};
 use crate::picture::Picture;
 use crate::theme::Style;
@@ -197,10 +197,12 @@ impl Engine<'_> {
                 BlockKind::Paragraph(spans) => {
                     let mark = self.mark(Role::Paragraph, parent);
                     let para = self.paragraph(spans, s, parent);
-                    // A numbered paragraph carries its number in the margin.
+                    // A numbered paragraph carries its number in the margin,
+                    // an artifact (not the paragraph's text), at the text's
+                    // size: poppler reads a first line with a smaller number
+                    // as a block of its own, apart from the rest.
                     let marker = block.number.as_ref().map(|n| {
                         let ms = Style {
-                            size: s.size * 0.8,
                             align: crate::theme::Align::Left,
                             bold: false,
                             italic: false,
@@ -211,8 +213,10 @@ impl Engine<'_> {
                             style: ms.clone(),
                             link: None,
                         };
-                        // The number is read as the paragraph's first word.
-                        (self.paragraph(&[span], &ms, parent), mark)
+                        (
+                            self.paragraph(&[span], &ms, parent),
+                            Mark::Artifact(Artifact::Number),
+                        )
                     });
                     if !para.is_empty() {
                         out.push(Flat::Text {

@@ -111,7 +111,7 @@ impl Engine<'_> {
                     let mut r = run.clone();
                     r.x += num_x;
                     r.y = base;
-                    if let Some(dots) = self.leaders(&r, text_end, num_x - 4.0) {
+                    if let Some(dots) = self.leaders(&r, region.x, text_end, num_x - 4.0) {
                         let decoration = Mark::Artifact(Artifact::Decoration);
                         self.push(region.page, decoration, dots);
                     }
@@ -182,13 +182,21 @@ impl Engine<'_> {
         }
     }
 
-    /// Leader dots from `from` to `to` on the baseline of `model`.
-    pub(super) fn leaders(&self, model: &GlyphRun, from: f32, to: f32) -> Option<Item> {
+    /// Leader dots from `from` to `to` on the baseline of `model`. As TeX's
+    /// `\leaders`, the dots stand on a grid of their pitch counted from the
+    /// frame's left edge `origin`, so they line up from line to line.
+    pub(super) fn leaders(
+        &self,
+        model: &GlyphRun,
+        origin: f32,
+        from: f32,
+        to: f32,
+    ) -> Option<Item> {
         let dot = self.shaper.shape(model.face, ".");
         let g = dot.first()?;
         let scale = model.size / self.shaper.face(model.face).units_per_em;
         let step = 4.5f32.max(g.advance as f32 * scale);
-        let mut x = (from / step).ceil() * step;
+        let mut x = origin + ((from - origin) / step).ceil() * step;
         let mut glyphs = Vec::new();
         let mut text = String::new();
         let start = x;
