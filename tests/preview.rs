@@ -261,24 +261,35 @@ fn the_preview_in_a_real_browser() {
     );
     assert!(undone.is_some(), "the last edit, undone, stays on the page");
 
-    // A click on a paragraph says which paragraph it is and, where the
-    // layout gives it, its source file and line.
-    let block = b.element("#pages .block[data-role='paragraph']");
+    // A click on a paragraph says where it came from: the section file and
+    // the line its first words are on.
+    let block = b.element("#pages .block[data-role='paragraph'][data-source]");
     b.click(&block);
     let said = b.run(
         "const s = document.getElementById('source'); return s.hidden ? '' : s.textContent",
         json!([]),
     );
-    let said = said.as_str().unwrap();
-    assert!(said.starts_with("paragraph (element "), "{said}");
-    let source = b.run(
-        "return document.querySelector('.block.chosen').dataset.source || null",
+    let said = said.as_str().unwrap().to_string();
+    let chosen = b.run(
+        "const b = document.querySelector('.block.chosen');
+         return [b.dataset.source, b.querySelector('text').textContent]",
         json!([]),
     );
-    match source.as_str() {
-        Some(source) => assert!(said.contains(source), "{said}"),
-        None => assert!(said.contains("does not say which source line"), "{said}"),
-    }
+    let source = chosen[0].as_str().unwrap();
+    assert!(said.starts_with("paragraph (element "), "{said}");
+    assert!(said.ends_with(&format!("from {source}")), "{said}");
+    let (file, line) = source.rsplit_once(':').unwrap();
+    let text = std::fs::read_to_string(dir.join(file)).unwrap();
+    let written = words(
+        text.lines()
+            .nth(line.parse::<usize>().unwrap() - 1)
+            .unwrap(),
+    );
+    let first = words(chosen[1].as_str().unwrap());
+    assert!(
+        first.iter().take(3).all(|w| written.contains(w)),
+        "{source} says {written:?}, the paragraph starts {first:?}"
+    );
 
     // An overset leaflet: the message on the page, the old pages dimmed.
     b.go(&format!("{}doc/london-protest-leaflet", preview.url));

@@ -437,12 +437,7 @@ fn render_from(
                     url_escape(name)
                 ))
             };
-            let drawn = svg::draw(
-                &laid.pages,
-                Look { sheet: view.sheet },
-                &svg::Sources::new(),
-                &url,
-            );
+            let drawn = svg::draw(&laid.pages, Look { sheet: view.sheet }, &laid.sources, &url);
             let mut messages: Vec<Value> = laid
                 .pages
                 .warnings

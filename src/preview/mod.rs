@@ -22,6 +22,7 @@ use crate::{Build, LaidOut, OutputProfile, Prepared};
 
 pub mod editor;
 mod http;
+pub mod source;
 pub mod svg;
 
 pub use editor::Editor;
@@ -71,7 +72,20 @@ pub struct Copy {
 }
 
 /// A copy laid out, or why it could not be.
-pub type Laid = std::result::Result<Arc<LaidOut>, Arc<Error>>;
+pub type Laid = std::result::Result<Arc<Shown>, Arc<Error>>;
+
+/// A copy laid out, and where its paragraphs came from.
+pub struct Shown {
+    pub laid: LaidOut,
+    pub sources: svg::Sources,
+}
+
+impl std::ops::Deref for Shown {
+    type Target = LaidOut;
+    fn deref(&self) -> &LaidOut {
+        &self.laid
+    }
+}
 
 /// What the preview knows: the copies, and each one laid out.
 #[derive(Default)]
@@ -209,7 +223,7 @@ impl Builder {
         };
         let concerned =
             |file: &Path| only.is_none_or(|o| file.canonicalize().is_ok_and(|f| o.contains(&f)));
-        let (asked, shown) = {
+        let (asked, open) = {
             let state = shared.lock();
             let asked: Vec<(String, Proof)> = state
                 .laid
@@ -222,7 +236,7 @@ impl Builder {
         // The copies open in a browser first, each published as soon as it
         // is laid out.
         let mut todo: Vec<&Job> = jobs.iter().filter(|j| concerned(&j.file)).collect();
-        todo.sort_by_key(|j| shown.get(&j.name).is_none_or(|n| *n == 0));
+        todo.sort_by_key(|j| open.get(&j.name).is_none_or(|n| *n == 0));
         let mut prepared: BTreeMap<PathBuf, std::result::Result<Prepared, Arc<Error>>> =
             BTreeMap::new();
         for job in todo {
@@ -257,7 +271,7 @@ impl Builder {
                         .memo(&self.memo)
                         .lay_out()
                         .and_then(|laid| for_proof(laid, proof, &mut self.pictures))
-                        .map(Arc::new)
+                        .map(|laid| shown(laid, p))
                         .map_err(Arc::new),
                     Err(e) => Err(e.clone()),
                 };
@@ -308,13 +322,24 @@ fn copy_of(job: &Job) -> Copy {
 /// Lays out one copy for `proof` on the server's thread, when a page asks
 /// for a proof not laid out yet.
 fn lay_out_now(copy: &Copy, proof: Proof) -> Laid {
-    Build::new(&copy.file)
+    let prepared = Prepared::read(&copy.file).map_err(Arc::new)?;
+    Build::of(&prepared)
         .recipient(copy.recipient)
         .profile(proof.profile())
         .lay_out()
         .and_then(|laid| for_proof(laid, proof, &mut ScreenPictures::new()))
-        .map(Arc::new)
+        .map(|laid| shown(laid, &prepared))
         .map_err(Arc::new)
+}
+
+/// A copy laid out, with the sources of its paragraphs found.
+fn shown(laid: LaidOut, prepared: &Prepared) -> Arc<Shown> {
+    let sources = source::find(
+        &laid.pages,
+        &prepared.selection.sections,
+        &prepared.briefing.project,
+    );
+    Arc::new(Shown { laid, sources })
 }
 
 /// The pictures as the PDF of `proof` holds them: for the screen, brought
