@@ -355,6 +355,50 @@ fn the_preview_in_a_real_browser() {
         .unwrap()
             >= 8
     );
+
+    // A new briefing with two recipients: listed as it is saved, one copy
+    // each, and the copy switcher goes from one to the other.
+    let pack = std::fs::read_to_string(dir.join("briefings/legal-delegation-pack.yaml")).unwrap();
+    std::fs::write(
+        dir.join("briefings/delegates.yaml"),
+        format!("{pack}recipients:\n  - name: Ana Ruiz\n  - name: Bob Okafor\n"),
+    )
+    .unwrap();
+    b.go(&preview.url);
+    let listed = b.wait_for(
+        "return [...document.querySelectorAll('.copies li.ok')].filter(li => li.dataset.copy.startsWith('delegates')).length === 2",
+        json!([]),
+        Duration::from_secs(5),
+    );
+    assert!(
+        listed.is_some(),
+        "the new briefing's two copies are not listed"
+    );
+    let first = b.run(
+        "return document.querySelector('.copies li[data-copy^=delegates] a').getAttribute('href')",
+        json!([]),
+    );
+    b.go(&format!("{}{}", preview.url, &first.as_str().unwrap()[1..]));
+    let cover = "return document.querySelector('#pages .sheet').textContent";
+    assert!(
+        b.run(cover, json!([]))
+            .as_str()
+            .unwrap()
+            .contains("Ana Ruiz")
+    );
+    b.run(
+        "const s = document.getElementById('copy'); s.selectedIndex = 1; s.dispatchEvent(new Event('change'))",
+        json!([]),
+    );
+    let switched = b.wait_for(
+        "const p = document.querySelector('#pages .sheet'); return !!p && p.textContent.includes('Bob Okafor')",
+        json!([]),
+        Duration::from_secs(5),
+    );
+    assert!(
+        switched.is_some(),
+        "the copy switcher does not show the second copy"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

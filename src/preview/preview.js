@@ -67,10 +67,13 @@ function apply(update) {
       sheet = pages.children[i];
     }
     sheet.innerHTML = svg;
-    // The sheet in whole pixels, so the next one starts on a pixel too.
-    const box = sheet.firstChild.getBoundingClientRect();
-    sheet.style.width = Math.ceil(box.width) + "px";
-    sheet.style.height = Math.ceil(box.height) + "px";
+    // The sheet in whole pixels (a point is 4/3 of a pixel), so the next
+    // one starts on a pixel too; read from the drawing, not from the
+    // browser's layout, which would have to be done at once for each.
+    const page = sheet.firstChild;
+    const px = (a) => Math.ceil(parseFloat(page.getAttribute(a)) * 4 / 3) + "px";
+    sheet.style.width = px("width");
+    sheet.style.height = px("height");
   }
   while (pages.children.length > count) pages.lastChild.remove();
   shown.length = count;
