@@ -474,6 +474,18 @@ fn mark_failed(out: &Path, key: &str, target: &Path, records: &Records, written:
         .insert(key.to_string(), entry);
 }
 
+/// The files `briefing`'s PDFs are built from (what a watch looks at),
+/// without building anything.
+pub fn inputs(briefing: &Briefing) -> Inputs {
+    briefing_fingerprint(briefing, &BuildOptions::default()).map_or_else(
+        |_| Inputs {
+            files: vec![briefing.file.clone()],
+            folders: Vec::new(),
+        },
+        |(_, _, read)| read,
+    )
+}
+
 /// Whether the manifest in `out` marks the PDF `name` (`NAME.pdf`) out of
 /// date because its last build failed.
 pub fn out_of_date(out: &Path, name: &str) -> bool {

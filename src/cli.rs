@@ -213,6 +213,20 @@ pub enum Command {
         #[arg(long)]
         no_clear: bool,
     },
+    /// Show the briefings' pages in the browser, redrawn as soon as a
+    /// file they were built from changes.
+    #[command(after_help = "Examples:
+  handbill preview
+  handbill preview briefings/london-protest-leaflet.yaml --port 8080 --no-open
+  handbill preview --editor \"code -g {file}:{line}\"")]
+    #[command(
+        about = "Show the briefings' pages in the browser, redrawn as soon as a file they were built from changes",
+        after_help = "Examples:
+  handbill preview
+  handbill preview briefings/london-protest-leaflet.yaml --port 8080 --no-open
+  handbill preview --editor \"code -g {file}:{line}\""
+    )]
+    Preview(crate::preview::Settings),
 }
 
 #[derive(Debug, clap::Args)]
@@ -341,6 +355,9 @@ pub fn main() -> ExitCode {
                 },
                 &job_list,
             )
+        }),
+        Command::Preview(settings) => crate::project::enter(&settings.paths).and_then(|paths| {
+            crate::preview::run(&crate::preview::Settings { paths, ..settings }, &job_list)
         }),
         Command::Init { dir, profile } => run_init(&dir, &profile),
         Command::Schema { kind } => {

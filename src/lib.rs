@@ -32,6 +32,7 @@ pub mod model;
 pub mod passwords;
 pub mod pdf;
 pub mod picture;
+pub mod preview;
 pub mod project;
 pub mod qr;
 pub mod schema;

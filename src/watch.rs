@@ -429,7 +429,7 @@ fn say_stale(s: &batch::Stale, colour: bool) {
 
 /// The folders the briefings named on the command line are in, where new
 /// ones may appear.
-fn briefing_folders(paths: &[PathBuf]) -> Vec<PathBuf> {
+pub fn briefing_folders(paths: &[PathBuf]) -> Vec<PathBuf> {
     if paths.is_empty() {
         return vec![PathBuf::from("briefings")];
     }
