@@ -593,7 +593,7 @@ fn a_last_line_ending_in_a_note_mark_stays_inside_the_measure() {
     let o = handbill(dir, &["check", "--format", "json", "briefings/b.yaml"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let t = &report[0]["typesetting"];
+    let t = &report["briefings"][0]["typesetting"];
     assert!(t["lines"].as_u64().unwrap() > 3, "{t}");
     assert_eq!(t["overfull"].as_array().unwrap().len(), 0, "{t}");
 }

@@ -60,7 +60,7 @@ fn project_with_section() -> PathBuf {
 /// What `handbill build --report` says about the section's text: its
 /// report rows and warnings (the lines that name the section file).
 fn report_of(dir: &Path) -> String {
-    let o = handbill(
+    let o = handbill_with_overfull_lines(
         dir,
         &["build", "briefings/b.yaml", "--report", "--out", "out"],
     );

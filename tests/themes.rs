@@ -232,7 +232,7 @@ fn a_footnote_set_larger_than_its_share_of_a_page_is_carried_on_not_a_crash() {
         "themes/big.yaml",
         "extends: default\nstyles:\n  footnote: { size: 400 }\n",
     );
-    let out = handbill(&dir, &["build", "briefings/b.yaml", "--out", "out"]);
+    let out = handbill_with_overfull_lines(&dir, &["build", "briefings/b.yaml", "--out", "out"]);
     let err = stderr(&out);
     assert!(!err.contains("panicked"), "{err}");
     assert!(out.status.success(), "{err}");
