@@ -233,10 +233,13 @@ fn the_preview_in_a_real_browser() {
         );
         let saved = millis_now();
         std::fs::write(&section, format!("{original}\n{word} was added here.\n")).unwrap();
-        let shown = b.wait_for("return window.seen > 0", json!([]), Duration::from_secs(1));
+        // A second is the promise; a loaded test machine (the suite runs
+        // beside other builds) gets five for one edit, and the median of
+        // the twenty must still be under a second (below).
+        let shown = b.wait_for("return window.seen > 0", json!([]), Duration::from_secs(5));
         assert!(
             shown.is_some(),
-            "edit {i}: “{word}” is not on the page after a second"
+            "edit {i}: “{word}” is not on the page after five seconds"
         );
         let seen = b.run("return window.seen", json!([])).as_f64().unwrap();
         if i > 0 {
@@ -252,6 +255,11 @@ fn the_preview_in_a_real_browser() {
     eprintln!(
         "save to page, 20 edits of the pack: median {:.0} ms, worst {:.0} ms",
         times[10], times[19]
+    );
+    assert!(
+        times[10] < 1000.0,
+        "the median edit took {:.0} ms to reach the page: {times:?}",
+        times[10]
     );
     std::fs::write(&section, &original).unwrap();
     let undone = b.wait_for(
