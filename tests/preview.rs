@@ -459,3 +459,77 @@ fn the_server_refuses_what_is_not_its_own() {
     assert_eq!(opened.trim(), format!("{}:3", dir.join(section).display()));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The text runs of `page` whose baseline lies in `place`, left to right.
+fn text_in(pages: &handbill::layout::Pages, place: &handbill::error::PagePlace) -> String {
+    let mut runs: Vec<&handbill::layout::GlyphRun> = pages.pages[place.page]
+        .items
+        .iter()
+        .filter_map(|p| match &p.item {
+            handbill::layout::Item::Text(run) => Some(run),
+            _ => None,
+        })
+        .filter(|r| {
+            r.y > place.y
+                && r.y < place.y + place.height
+                && r.x >= place.x - 0.01
+                && r.x + r.width() <= place.x + place.width + 0.01
+        })
+        .collect();
+    runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+    runs.iter().map(|r| r.text.as_str()).collect()
+}
+
+#[test]
+fn the_marks_lie_where_the_problems_are() {
+    let dir = samples("marks");
+    // The pack's loose line: its rectangle holds that line's words.
+    let pack = handbill::Prepared::read(dir.join("briefings/legal-delegation-pack.yaml")).unwrap();
+    let laid = handbill::Build::of(&pack).lay_out().unwrap();
+    let loose = &laid.pages.report.loose;
+    assert!(!loose.is_empty(), "the pack has a loose line");
+    for w in loose {
+        let place = w.place.expect("a loose line says where it is");
+        let quoted = w.message.rsplit_once('“').unwrap().1.trim_end_matches('”');
+        assert_eq!(text_in(&laid.pages, &place).trim(), quoted, "{w:?}");
+        assert!(
+            w.message.contains(&format!("page {}", place.page + 1)),
+            "{w:?}"
+        );
+    }
+
+    // An overset leaflet: the error names its last frame's page and
+    // rectangle, where the last good layout set text.
+    let leaflet = dir.join("briefings/london-protest-leaflet.yaml");
+    let good = handbill::Build::of(&handbill::Prepared::read(&leaflet).unwrap())
+        .lay_out()
+        .unwrap();
+    let section = dir.join("briefings/profiles/kazakhstan/01-overview.md");
+    let before = std::fs::read_to_string(&section).unwrap();
+    let long = "Much more text that will not fit on the leaflet. ".repeat(200);
+    std::fs::write(&section, format!("{before}\n{long}\n")).unwrap();
+    let e = match handbill::Build::of(&handbill::Prepared::read(&leaflet).unwrap()).lay_out() {
+        Err(e) => e,
+        Ok(_) => panic!("the leaflet is overset"),
+    };
+    assert_eq!(e.kind, handbill::error::ErrorKind::Overset);
+    let place = e.place.expect("an overset says where its last frame is");
+    assert!(
+        e.message.contains(&format!("on page {};", place.page + 1)),
+        "{}",
+        e.message
+    );
+    let page = &good.pages.pages[place.page];
+    assert!(
+        place.x >= 0.0 && place.x + place.width <= page.width,
+        "{place:?}"
+    );
+    assert!(
+        place.y >= 0.0 && place.y + place.height <= page.height,
+        "{place:?}"
+    );
+    assert!(
+        !text_in(&good.pages, &place).trim().is_empty(),
+        "the frame {place:?} held text before"
+    );
+}

@@ -20,6 +20,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tiny_http::{Header, Method, Request, Response};
 
+use super::overlay;
 use super::svg::{self, Look};
 use super::{Editor, Laid, Proof, Shared, State};
 use crate::error::{Error, Result};
@@ -421,11 +422,29 @@ fn render_from(
     };
     match get(view.proof) {
         None => json!({"version": version, "gone": true}),
-        Some(Err(e)) => json!({
-            "version": version,
-            "status": "error",
-            "messages": [{"level": "error", "text": e.to_string(), "code": e.kind.code()}],
-        }),
+        Some(Err(e)) => {
+            // An overset's frame, outlined on the last good pages.
+            let marks: Vec<overlay::Mark> = e
+                .place
+                .iter()
+                .map(|p| overlay::Mark {
+                    place: **p,
+                    kind: overlay::Kind::Overset,
+                    message: e.message.clone(),
+                })
+                .collect();
+            let mut message =
+                json!({"level": "error", "text": e.to_string(), "code": e.kind.code()});
+            if !marks.is_empty() {
+                message["mark"] = json!("mark-0");
+            }
+            json!({
+                "version": version,
+                "status": "error",
+                "messages": [message],
+                "overlay": overlay::draw(&marks),
+            })
+        }
         Some(Ok(laid)) => {
             let keys: Vec<&String> = laid.pictures.keys().collect();
             let url = |key: &str, (w, h): (u32, u32)| {
@@ -445,19 +464,35 @@ fn render_from(
                 .map(|w| json!({"level": "warning", "text": w.to_string()}))
                 .collect();
             let report = &laid.pages.report;
+            let mut marks: Vec<overlay::Mark> = Vec::new();
             for (what, list) in [
                 ("overfull line", &report.overfull),
                 ("loose line", &report.loose),
                 ("widow or orphan", &report.widows_and_orphans),
+                ("table row split", &report.split_rows),
             ] {
                 for item in list {
-                    messages.push(json!({"level": "note", "text": format!("{what}: {item}")}));
+                    let mut message = json!({"level": "note", "text": format!("{what}: {item}")});
+                    // Marked on its page where the layout says where.
+                    if let (Some(place), Some(kind)) =
+                        (item.place, overlay::Kind::of_warning(item.kind))
+                    {
+                        message["mark"] = json!(format!("mark-{}", marks.len()));
+                        message["kind"] = json!(kind.class());
+                        marks.push(overlay::Mark {
+                            place,
+                            kind,
+                            message: format!("{what}: {}", item.short()),
+                        });
+                    }
+                    messages.push(message);
                 }
             }
             json!({
                 "version": version,
                 "status": "ok",
                 "messages": messages,
+                "overlay": overlay::draw(&marks),
                 "defs": drawn.defs,
                 "pages": drawn.pages,
             })
