@@ -303,6 +303,24 @@ fn the_preview_in_a_real_browser() {
         Duration::from_secs(2),
     );
     assert!(told.is_some(), "no overset message on the page");
+    // Its last frame outlined in red on the page the message names.
+    let outlined = b.run(
+        "const m = [...document.querySelectorAll('#messages .error')].find(m => m.textContent.includes('overset'));
+         const page = Number(m.textContent.match(/on page (\\d+);/)[1]);
+         const mark = document.getElementById(m.dataset.mark);
+         const sheet = mark && mark.closest('.sheet');
+         return [page, sheet ? [...sheet.parentNode.children].indexOf(sheet) + 1 : 0,
+                 mark && mark.getAttribute('class'), mark && mark.getAttribute('stroke'),
+                 mark && mark.parentNode.classList.contains('overlay')]",
+        json!([]),
+    );
+    assert_eq!(
+        outlined[0], outlined[1],
+        "the outline is on the page the message names: {outlined}"
+    );
+    assert_eq!(outlined[2], json!("mark overset"), "{outlined}");
+    assert_eq!(outlined[3], json!("#e00000"), "{outlined}");
+    assert_eq!(outlined[4], json!(true), "{outlined}");
     assert_eq!(
         b.run(
             "return document.getElementById('pages').classList.contains('stale')",
@@ -317,6 +335,44 @@ fn the_preview_in_a_real_browser() {
         Duration::from_secs(2),
     );
     assert!(fixed.is_some(), "the message stays after the fix");
+    assert_eq!(
+        b.run(
+            "return document.querySelectorAll('.mark.overset').length",
+            json!([])
+        ),
+        json!(0),
+        "the outline stays after the fix"
+    );
+
+    // The pack's loose line: highlighted over its words; a click on its
+    // message brings the highlight into view.
+    b.go(&format!("{}doc/legal-delegation-pack", preview.url));
+    let over_line = "const m = document.querySelector('#messages .message.loose');
+         const mark = document.getElementById(m.dataset.mark);
+         const r = mark.getBoundingClientRect();
+         const inside = [...mark.closest('svg.page').querySelectorAll('.text text')].filter(t => {
+           const q = t.getBoundingClientRect();
+           const x = (q.left + q.right) / 2, y = (q.top + q.bottom) / 2;
+           return x > r.left && x < r.right && y > r.top && y < r.bottom;
+         }).map(t => t.textContent).join('');
+         return [m.textContent, inside, mark.getAttribute('fill'), r.top >= 0 && r.bottom <= innerHeight]";
+    let seen = b.run(over_line, json!([]));
+    let message = seen[0].as_str().unwrap();
+    assert!(message.contains("05-oil-workers-strike.md:11"), "{message}");
+    let quoted = message
+        .lines()
+        .next()
+        .unwrap()
+        .rsplit_once('“')
+        .unwrap()
+        .1
+        .trim_end_matches('”');
+    assert_eq!(words(seen[1].as_str().unwrap()), words(quoted), "{seen}");
+    assert_eq!(seen[2], json!("#ffe000"), "a loose line is yellow");
+    assert_eq!(seen[3], json!(false), "page 4 is out of view at first");
+    b.click(&b.element("#messages .message.loose"));
+    let seen = b.run(over_line, json!([]));
+    assert_eq!(seen[3], json!(true), "the click shows the line: {seen}");
 
     // The print profile with its sheet: bleed and slug around the page.
     b.go(&format!(
