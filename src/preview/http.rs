@@ -759,4 +759,44 @@ mod tests {
         assert_eq!(second["count"], 3);
         assert!(second.get("defs").is_none());
     }
+
+    #[test]
+    fn an_overset_is_outlined_on_its_page_and_its_message_points_there() {
+        let shared = Shared {
+            state: std::sync::Mutex::new(State::default()),
+            rebuilt: std::sync::Condvar::new(),
+        };
+        let place = crate::error::PagePlace {
+            page: 1,
+            x: 20.0,
+            y: 30.0,
+            width: 150.0,
+            height: 400.0,
+        };
+        let error = Error::new("b: overset: 3 lines do not fit")
+            .kind(crate::error::ErrorKind::Overset)
+            .on_page(place);
+        let view = View {
+            proof: Proof::Screen,
+            sheet: false,
+        };
+        let laid: Laid = Err(Arc::new(error));
+        let update = render_from(&shared, "b", &view, &|_| Some(laid.clone()));
+        assert_eq!(update["status"], "error");
+        assert_eq!(update["messages"][0]["mark"], "mark-0");
+        let overlay = update["overlay"].as_object().unwrap();
+        assert_eq!(overlay.keys().collect::<Vec<_>>(), vec!["1"]);
+        let g = overlay["1"].as_str().unwrap();
+        assert!(
+            g.contains(
+                r#"id="mark-0" class="mark overset" x="20" y="30" width="150" height="400""#
+            ),
+            "{g}"
+        );
+        // Without a place, no mark.
+        let laid: Laid = Err(Arc::new(Error::new("bad YAML")));
+        let update = render_from(&shared, "b", &view, &|_| Some(laid.clone()));
+        assert!(update["messages"][0].get("mark").is_none());
+        assert_eq!(update["overlay"], json!({}));
+    }
 }
