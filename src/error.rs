@@ -79,7 +79,25 @@ pub struct Error {
     /// The kind of problem, for handbill itself (an overset may be cured by
     /// shrinking) and for programs (`check --format json` prints its code).
     pub kind: ErrorKind,
+    /// Where on the pages, for the preview to mark: an overset's last frame.
+    pub place: Option<Box<PagePlace>>,
 }
+
+/// A rectangle on a laid-out page, in points from the top left corner of
+/// the trimmed page: where the preview marks a problem. It never reaches
+/// the PDF.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PagePlace {
+    /// The page's index, from 0.
+    pub page: usize,
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+// The layout makes no NaN lengths, so a place equals itself.
+impl Eq for PagePlace {}
 
 /// The kinds of problem a program may tell apart. Each has a stable code
 /// (`check --format json`, docs/check-json.md): a new kind adds a code, an
@@ -143,7 +161,14 @@ impl Error {
             help: None,
             while_doing: None,
             kind: ErrorKind::Input,
+            place: None,
         }
+    }
+
+    /// Marks where on the pages the problem is.
+    pub fn on_page(mut self, place: PagePlace) -> Error {
+        self.place = Some(Box::new(place));
+        self
     }
 
     pub fn at(mut self, location: Location) -> Error {
@@ -299,6 +324,8 @@ pub struct Warning {
     pub location: Option<Location>,
     /// What to do about it.
     pub help: Option<String>,
+    /// Where on the pages, for the preview to mark: a report row's line.
+    pub place: Option<PagePlace>,
 }
 
 /// The kinds of warning, each with a stable code for programs (`check
@@ -395,7 +422,14 @@ impl Warning {
             message: message.into(),
             location: None,
             help: None,
+            place: None,
         }
+    }
+
+    /// Marks where on the pages the warning is.
+    pub fn on_page(mut self, place: PagePlace) -> Warning {
+        self.place = Some(place);
+        self
     }
 
     pub fn at(mut self, location: Location) -> Warning {

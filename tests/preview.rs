@@ -311,6 +311,24 @@ fn the_preview_in_a_real_browser() {
         Duration::from_secs(2),
     );
     assert!(told.is_some(), "no overset message on the page");
+    // Its last frame outlined in red on the page the message names.
+    let outlined = b.run(
+        "const m = [...document.querySelectorAll('#messages .error')].find(m => m.textContent.includes('overset'));
+         const page = Number(m.textContent.match(/on page (\\d+);/)[1]);
+         const mark = document.getElementById(m.dataset.mark);
+         const sheet = mark && mark.closest('.sheet');
+         return [page, sheet ? [...sheet.parentNode.children].indexOf(sheet) + 1 : 0,
+                 mark && mark.getAttribute('class'), mark && mark.getAttribute('stroke'),
+                 mark && mark.parentNode.classList.contains('overlay')]",
+        json!([]),
+    );
+    assert_eq!(
+        outlined[0], outlined[1],
+        "the outline is on the page the message names: {outlined}"
+    );
+    assert_eq!(outlined[2], json!("mark overset"), "{outlined}");
+    assert_eq!(outlined[3], json!("#e00000"), "{outlined}");
+    assert_eq!(outlined[4], json!(true), "{outlined}");
     assert_eq!(
         b.run(
             "return document.getElementById('pages').classList.contains('stale')",
@@ -325,6 +343,44 @@ fn the_preview_in_a_real_browser() {
         Duration::from_secs(2),
     );
     assert!(fixed.is_some(), "the message stays after the fix");
+    assert_eq!(
+        b.run(
+            "return document.querySelectorAll('.mark.overset').length",
+            json!([])
+        ),
+        json!(0),
+        "the outline stays after the fix"
+    );
+
+    // The pack's loose line: highlighted over its words; a click on its
+    // message brings the highlight into view.
+    b.go(&format!("{}doc/legal-delegation-pack", preview.url));
+    let over_line = "const m = document.querySelector('#messages .message.loose');
+         const mark = document.getElementById(m.dataset.mark);
+         const r = mark.getBoundingClientRect();
+         const inside = [...mark.closest('svg.page').querySelectorAll('.text text')].filter(t => {
+           const q = t.getBoundingClientRect();
+           const x = (q.left + q.right) / 2, y = (q.top + q.bottom) / 2;
+           return x > r.left && x < r.right && y > r.top && y < r.bottom;
+         }).map(t => t.textContent).join('');
+         return [m.textContent, inside, mark.getAttribute('fill'), r.top >= 0 && r.bottom <= innerHeight]";
+    let seen = b.run(over_line, json!([]));
+    let message = seen[0].as_str().unwrap();
+    assert!(message.contains("05-oil-workers-strike.md:11"), "{message}");
+    let quoted = message
+        .lines()
+        .next()
+        .unwrap()
+        .rsplit_once('“')
+        .unwrap()
+        .1
+        .trim_end_matches('”');
+    assert_eq!(words(seen[1].as_str().unwrap()), words(quoted), "{seen}");
+    assert_eq!(seen[2], json!("#ffe000"), "a loose line is yellow");
+    assert_eq!(seen[3], json!(false), "page 4 is out of view at first");
+    b.click(&b.element("#messages .message.loose"));
+    let seen = b.run(over_line, json!([]));
+    assert_eq!(seen[3], json!(true), "the click shows the line: {seen}");
 
     // The print profile with its sheet: bleed and slug around the page.
     b.go(&format!(
@@ -466,4 +522,78 @@ fn the_server_refuses_what_is_not_its_own() {
         .expect("the editor ran");
     assert_eq!(opened.trim(), format!("{}:3", dir.join(section).display()));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The text runs of `page` whose baseline lies in `place`, left to right.
+fn text_in(pages: &handbill::layout::Pages, place: &handbill::error::PagePlace) -> String {
+    let mut runs: Vec<&handbill::layout::GlyphRun> = pages.pages[place.page]
+        .items
+        .iter()
+        .filter_map(|p| match &p.item {
+            handbill::layout::Item::Text(run) => Some(run),
+            _ => None,
+        })
+        .filter(|r| {
+            r.y > place.y
+                && r.y < place.y + place.height
+                && r.x >= place.x - 0.01
+                && r.x + r.width() <= place.x + place.width + 0.01
+        })
+        .collect();
+    runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+    runs.iter().map(|r| r.text.as_str()).collect()
+}
+
+#[test]
+fn the_marks_lie_where_the_problems_are() {
+    let dir = samples("marks");
+    // The pack's loose line: its rectangle holds that line's words.
+    let pack = handbill::Prepared::read(dir.join("briefings/legal-delegation-pack.yaml")).unwrap();
+    let laid = handbill::Build::of(&pack).lay_out().unwrap();
+    let loose = &laid.pages.report.loose;
+    assert!(!loose.is_empty(), "the pack has a loose line");
+    for w in loose {
+        let place = w.place.expect("a loose line says where it is");
+        let quoted = w.message.rsplit_once('“').unwrap().1.trim_end_matches('”');
+        assert_eq!(text_in(&laid.pages, &place).trim(), quoted, "{w:?}");
+        assert!(
+            w.message.contains(&format!("page {}", place.page + 1)),
+            "{w:?}"
+        );
+    }
+
+    // An overset leaflet: the error names its last frame's page and
+    // rectangle, where the last good layout set text.
+    let leaflet = dir.join("briefings/london-protest-leaflet.yaml");
+    let good = handbill::Build::of(&handbill::Prepared::read(&leaflet).unwrap())
+        .lay_out()
+        .unwrap();
+    let section = dir.join("briefings/profiles/kazakhstan/01-overview.md");
+    let before = std::fs::read_to_string(&section).unwrap();
+    let long = "Much more text that will not fit on the leaflet. ".repeat(200);
+    std::fs::write(&section, format!("{before}\n{long}\n")).unwrap();
+    let e = match handbill::Build::of(&handbill::Prepared::read(&leaflet).unwrap()).lay_out() {
+        Err(e) => e,
+        Ok(_) => panic!("the leaflet is overset"),
+    };
+    assert_eq!(e.kind, handbill::error::ErrorKind::Overset);
+    let place = e.place.expect("an overset says where its last frame is");
+    assert!(
+        e.message.contains(&format!("on page {};", place.page + 1)),
+        "{}",
+        e.message
+    );
+    let page = &good.pages.pages[place.page];
+    assert!(
+        place.x >= 0.0 && place.x + place.width <= page.width,
+        "{place:?}"
+    );
+    assert!(
+        place.y >= 0.0 && place.y + place.height <= page.height,
+        "{place:?}"
+    );
+    assert!(
+        !text_in(&good.pages, &place).trim().is_empty(),
+        "the frame {place:?} held text before"
+    );
 }

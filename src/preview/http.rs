@@ -20,6 +20,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tiny_http::{Header, Method, Request, Response};
 
+use super::overlay;
 use super::svg::{self, Look};
 use super::{Editor, Laid, Proof, Shared, State};
 use crate::error::{Error, Result};
@@ -421,11 +422,29 @@ fn render_from(
     };
     match get(view.proof) {
         None => json!({"version": version, "gone": true}),
-        Some(Err(e)) => json!({
-            "version": version,
-            "status": "error",
-            "messages": [{"level": "error", "text": e.to_string(), "code": e.kind.code()}],
-        }),
+        Some(Err(e)) => {
+            // An overset's frame, outlined on the last good pages.
+            let marks: Vec<overlay::Mark> = e
+                .place
+                .iter()
+                .map(|p| overlay::Mark {
+                    place: **p,
+                    kind: overlay::Kind::Overset,
+                    message: e.message.clone(),
+                })
+                .collect();
+            let mut message =
+                json!({"level": "error", "text": e.to_string(), "code": e.kind.code()});
+            if !marks.is_empty() {
+                message["mark"] = json!("mark-0");
+            }
+            json!({
+                "version": version,
+                "status": "error",
+                "messages": [message],
+                "overlay": overlay::draw(&marks),
+            })
+        }
         Some(Ok(laid)) => {
             let keys: Vec<&String> = laid.pictures.keys().collect();
             let url = |key: &str, (w, h): (u32, u32)| {
@@ -445,19 +464,35 @@ fn render_from(
                 .map(|w| json!({"level": "warning", "text": w.to_string()}))
                 .collect();
             let report = &laid.pages.report;
+            let mut marks: Vec<overlay::Mark> = Vec::new();
             for (what, list) in [
                 ("overfull line", &report.overfull),
                 ("loose line", &report.loose),
                 ("widow or orphan", &report.widows_and_orphans),
+                ("table row split", &report.split_rows),
             ] {
                 for item in list {
-                    messages.push(json!({"level": "note", "text": format!("{what}: {item}")}));
+                    let mut message = json!({"level": "note", "text": format!("{what}: {item}")});
+                    // Marked on its page where the layout says where.
+                    if let (Some(place), Some(kind)) =
+                        (item.place, overlay::Kind::of_warning(item.kind))
+                    {
+                        message["mark"] = json!(format!("mark-{}", marks.len()));
+                        message["kind"] = json!(kind.class());
+                        marks.push(overlay::Mark {
+                            place,
+                            kind,
+                            message: format!("{what}: {}", item.short()),
+                        });
+                    }
+                    messages.push(message);
                 }
             }
             json!({
                 "version": version,
                 "status": "ok",
                 "messages": messages,
+                "overlay": overlay::draw(&marks),
                 "defs": drawn.defs,
                 "pages": drawn.pages,
             })
@@ -723,5 +758,45 @@ mod tests {
         assert_eq!(second["pages"], json!({"1": "c", "2": "e"}));
         assert_eq!(second["count"], 3);
         assert!(second.get("defs").is_none());
+    }
+
+    #[test]
+    fn an_overset_is_outlined_on_its_page_and_its_message_points_there() {
+        let shared = Shared {
+            state: std::sync::Mutex::new(State::default()),
+            rebuilt: std::sync::Condvar::new(),
+        };
+        let place = crate::error::PagePlace {
+            page: 1,
+            x: 20.0,
+            y: 30.0,
+            width: 150.0,
+            height: 400.0,
+        };
+        let error = Error::new("b: overset: 3 lines do not fit")
+            .kind(crate::error::ErrorKind::Overset)
+            .on_page(place);
+        let view = View {
+            proof: Proof::Screen,
+            sheet: false,
+        };
+        let laid: Laid = Err(Arc::new(error));
+        let update = render_from(&shared, "b", &view, &|_| Some(laid.clone()));
+        assert_eq!(update["status"], "error");
+        assert_eq!(update["messages"][0]["mark"], "mark-0");
+        let overlay = update["overlay"].as_object().unwrap();
+        assert_eq!(overlay.keys().collect::<Vec<_>>(), vec!["1"]);
+        let g = overlay["1"].as_str().unwrap();
+        assert!(
+            g.contains(
+                r#"id="mark-0" class="mark overset" x="20" y="30" width="150" height="400""#
+            ),
+            "{g}"
+        );
+        // Without a place, no mark.
+        let laid: Laid = Err(Arc::new(Error::new("bad YAML")));
+        let update = render_from(&shared, "b", &view, &|_| Some(laid.clone()));
+        assert!(update["messages"][0].get("mark").is_none());
+        assert_eq!(update["overlay"], json!({}));
     }
 }

@@ -22,6 +22,7 @@ use crate::{Build, LaidOut, OutputProfile, Prepared};
 
 pub mod editor;
 mod http;
+pub mod overlay;
 pub mod source;
 pub mod svg;
 

@@ -23,7 +23,31 @@ function showMessages(messages) {
     const pre = document.createElement("pre");
     pre.className = "message " + m.level;
     pre.textContent = m.text;
+    // A message marked on a page: a click shows the mark.
+    if (m.mark) {
+      pre.dataset.mark = m.mark;
+      if (m.kind) pre.classList.add(m.kind);
+      pre.title = "click to see it on the page";
+      pre.addEventListener("click", () => {
+        const mark = document.getElementById(m.mark);
+        if (mark) mark.scrollIntoView({ block: "center" });
+      });
+    }
     box.appendChild(pre);
+  }
+}
+
+// Puts the marks over the pages: {index: "<g class=overlay>…</g>"}; the
+// pages' own drawing is left as it is.
+function showOverlay(overlay) {
+  const pages = document.getElementById("pages");
+  for (const old of pages.querySelectorAll("svg.page > g.overlay")) old.remove();
+  for (const [i, g] of Object.entries(overlay || {})) {
+    const page = pages.children[i] && pages.children[i].firstChild;
+    if (!page) continue;
+    const parsed = new DOMParser().parseFromString(
+      '<svg xmlns="http://www.w3.org/2000/svg">' + g + "</svg>", "image/svg+xml");
+    page.appendChild(document.importNode(parsed.documentElement.firstChild, true));
   }
 }
 
@@ -39,6 +63,7 @@ function apply(update) {
     statusLine.textContent = "error: the pages shown are from the last good build";
     statusLine.className = "error";
     pages.classList.add("stale");
+    showOverlay(update.overlay);
     return;
   }
   statusLine.className = "";
@@ -77,6 +102,7 @@ function apply(update) {
   }
   while (pages.children.length > count) pages.lastChild.remove();
   shown.length = count;
+  showOverlay(update.overlay);
   const n = pages.children.length;
   statusLine.textContent = n + (n === 1 ? " page" : " pages");
   window.handbillVersion = update.version;

@@ -77,7 +77,7 @@ impl std::fmt::Display for GlyphName {
 
 /// A number with at most `.1` decimals, without trailing zeros, written
 /// straight into the page (a page has thousands).
-struct Num(f32, u32);
+pub(super) struct Num(f32, u32);
 
 impl std::fmt::Display for Num {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -554,7 +554,7 @@ fn colour(c: Cmyk) -> String {
 }
 
 /// A number, short: at most three decimals, no trailing zeros.
-fn num(v: f32) -> Num {
+pub(super) fn num(v: f32) -> Num {
     Num(v, 3)
 }
 

@@ -5,7 +5,7 @@ use super::Engine;
 use super::collect::{Flat, Heading, space_after_of, space_before_of};
 use super::footnotes::{CARRIED_NOTE_SHARE, NotePart};
 use crate::document::Frame;
-use crate::error::{Error, Location, Result, Warning, WarningKind};
+use crate::error::{Error, Location, PagePlace, Result, Warning, WarningKind};
 use crate::layout::pages::{
     Artifact, Element, Item, LOOSE, Link, LinkTarget, Mark, OutlineEntry, source_of,
 };
@@ -51,6 +51,26 @@ pub(super) struct Region {
 }
 
 impl Region {
+    /// The frame's rectangle on its page.
+    pub(super) fn place(&self) -> PagePlace {
+        PagePlace {
+            page: self.page,
+            x: self.x,
+            y: self.y,
+            width: self.width,
+            height: self.height,
+        }
+    }
+
+    /// A band across the frame from `top`, `height` tall.
+    pub(super) fn band(&self, top: f32, height: f32) -> PagePlace {
+        PagePlace {
+            y: top,
+            height,
+            ..self.place()
+        }
+    }
+
     pub(super) fn bottom(&self) -> f32 {
         self.y + self.height - self.notes_height
     }
@@ -357,7 +377,16 @@ impl Engine<'_> {
                                     region.page + 1
                                 ),
                             )
-                            .at_some(place),
+                            .at_some(place)
+                            // The lines of the paragraph set in this frame.
+                            .on_page(PagePlace {
+                                x: region.x + indent,
+                                width: region.width - indent,
+                                ..region.band(
+                                    region.top + sb,
+                                    lines[..k].iter().map(|(_, l)| l.height).sum(),
+                                )
+                            }),
                         );
                     }
                     if k > 0 {
@@ -518,6 +547,12 @@ impl Engine<'_> {
                 format!("page {}{section}: “{}”", region.page + 1, text.trim())
             };
             let place = || place_of(&self.out.structure, mark);
+            // The line's rectangle, for the preview to mark.
+            let on_page = PagePlace {
+                x: x0,
+                width: region.width - indent + line.overflow.max(0.0),
+                ..region.band(region.top, line.height)
+            };
             self.out.report.lines += 1;
             self.out.report.hyphenated += usize::from(line.hyphenated);
             if line.overflow > 0.5 {
@@ -539,7 +574,8 @@ impl Engine<'_> {
                         WarningKind::OverfullLine,
                         format!("{:.1} pt too wide, {}", line.overflow, where_()),
                     )
-                    .at_some(place()),
+                    .at_some(place())
+                    .on_page(on_page),
                 );
             }
             if line.ratio > LOOSE {
@@ -548,7 +584,8 @@ impl Engine<'_> {
                         WarningKind::LooseLine,
                         format!("spaces stretched {:.0}%, {}", line.ratio * 100.0, where_()),
                     )
-                    .at_some(place()),
+                    .at_some(place())
+                    .on_page(on_page),
                 );
             }
             if let (0, Some((m, marker_mark))) = (k, marker)

@@ -140,6 +140,11 @@ impl Engine<'_> {
         ))
         .help("drop a section from the briefing or shorten one; or add `fit: shrink` to the briefing to let handbill set the text smaller")
         .kind(ErrorKind::Overset);
+        // The last frame filled, for the preview to outline.
+        let error = match last {
+            Some(r) => error.on_page(r.place()),
+            None => error,
+        };
         // The line of the paragraph left over; the build, which knows the
         // project, reads it from the file and finds the words as set in it.
         match source {

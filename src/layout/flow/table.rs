@@ -313,6 +313,7 @@ impl Engine<'_> {
                 // Taller than a whole frame: as many lines of each cell as
                 // fit here, the rest in the next frame, under the header.
                 let before = from.clone();
+                let before_top = region.top;
                 self.place_split(region, t, &set, &mut from, room, flat.background);
                 if from == before {
                     let h = set.height(&from);
@@ -322,6 +323,7 @@ impl Engine<'_> {
                         h,
                     )));
                 }
+                let part = region.band(before_top, region.top - before_top);
                 self.out.report.split_rows.push(Warning::new(
                     WarningKind::SplitRow,
                     format!(
@@ -331,7 +333,7 @@ impl Engine<'_> {
                         region.page + 1,
                         self.in_section()
                     ),
-                ));
+                ).on_page(part));
                 self.rule_across(region, t, t.style.border, t.style.border_color);
                 self.next_frame(region, supply, CARRIED_NOTE_SHARE, (at, Pos::START))?;
                 widths = self.widths_here(t, region, in_box)?;
