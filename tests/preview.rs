@@ -271,8 +271,7 @@ fn the_preview_in_a_real_browser() {
 
     // A click on a paragraph says where it came from: the section file and
     // the line its first words are on.
-    let block = b.element("#pages .block[data-role='paragraph'][data-source]");
-    b.click(&block);
+    b.click_on("#pages .block[data-role='paragraph'][data-source]");
     let said = b.run(
         "const s = document.getElementById('source'); return s.hidden ? '' : s.textContent",
         json!([]),
@@ -378,7 +377,7 @@ fn the_preview_in_a_real_browser() {
     assert_eq!(words(seen[1].as_str().unwrap()), words(quoted), "{seen}");
     assert_eq!(seen[2], json!("#ffe000"), "a loose line is yellow");
     assert_eq!(seen[3], json!(false), "page 4 is out of view at first");
-    b.click(&b.element("#messages .message.loose"));
+    b.click_on("#messages .message.loose");
     let seen = b.run(over_line, json!([]));
     assert_eq!(seen[3], json!(true), "the click shows the line: {seen}");
 

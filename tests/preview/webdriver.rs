@@ -120,6 +120,14 @@ impl Browser {
 
     /// One WebDriver command; its `value`.
     fn send(&self, method: &str, path: &str, body: Value) -> Value {
+        match self.try_send(method, path, body) {
+            Ok(value) => value,
+            Err(said) => panic!("{said}"),
+        }
+    }
+
+    /// One WebDriver command: its `value`, or what went wrong.
+    fn try_send(&self, method: &str, path: &str, body: Value) -> Result<Value, String> {
         let url = format!("{}{path}", self.base);
         let response = match method {
             "GET" => self.agent.get(&url).call(),
@@ -134,8 +142,10 @@ impl Browser {
         let status = response.status();
         let text = response.body_mut().read_to_string().unwrap();
         let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        assert!(status.is_success(), "{method} {path}: {status} {text}");
-        value["value"].clone()
+        if !status.is_success() {
+            return Err(format!("{method} {path}: {status} {text}"));
+        }
+        Ok(value["value"].clone())
     }
 
     pub fn go(&self, url: &str) {
@@ -161,8 +171,21 @@ impl Browser {
         v[ELEMENT].as_str().unwrap().to_string()
     }
 
-    pub fn click(&self, element: &str) {
-        self.send("POST", &format!("/element/{element}/click"), json!({}));
+    /// Clicks the first element `css` selects. The preview swaps its pages
+    /// when a build lands, so an element found a moment ago may be gone:
+    /// it is found again, a few times, before the click fails.
+    pub fn click_on(&self, css: &str) {
+        let mut said = String::new();
+        for _ in 0..10 {
+            let element = self.element(css);
+            match self.try_send("POST", &format!("/element/{element}/click"), json!({})) {
+                Ok(_) => return,
+                Err(e) if e.contains("stale element") => said = e,
+                Err(e) => panic!("{e}"),
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        panic!("{said}");
     }
 
     /// A picture of one element, as PNG bytes.
