@@ -25,6 +25,9 @@ use crate::model::ImageAsset;
 pub struct Picture {
     pub asset: ImageAsset,
     pub path: PathBuf,
+    /// Where the picture is declared (its key in `profile.yaml`, or the
+    /// briefing's `logo:`), for messages about what it lacks.
+    pub declared: crate::error::Location,
     /// The rebuilt file: pixels and colour profile only.
     pub data: std::sync::Arc<Vec<u8>>,
     pub format: PictureFormat,
@@ -171,6 +174,7 @@ pub fn read(
     Ok(Picture {
         asset: asset.clone(),
         path,
+        declared: at(),
         data: std::sync::Arc::new(data),
         format,
         width_px,

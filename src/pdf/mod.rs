@@ -38,6 +38,7 @@ pub enum ColorMode {
     Rgb,
 }
 
+mod accessible;
 pub mod encrypt;
 pub mod impose;
 pub mod marks;
@@ -90,6 +91,10 @@ pub fn write(
         .iter()
         .map(|p| Sheet::for_page(p, options.marks))
         .collect();
+    if options.color != ColorMode::Cmyk {
+        accessible::check_pictures(pages, images)?;
+        accessible::check_characters(pages, copy_name(options))?;
+    }
     let screen = for_screen(images, &largest_placements(pages, &sheets), options)?;
     let images = screen.as_ref().unwrap_or(images);
     let (mut document, fonts, embedded) = start(&pages.font_book(), images, options, true)?;
@@ -180,7 +185,7 @@ fn finish(
             return Error::new(format!("{picture} is damaged and cannot be printed: {reason}"))
                 .help("open it in an image editor and save it again as PNG or JPEG, or use another picture");
         }
-        refused::refused(&e)
+        refused::refused(&e, copy_name(options))
     })?;
     if options.color != ColorMode::Cmyk {
         return Ok(bytes);
@@ -273,7 +278,7 @@ fn start<'a>(
             ..SerializeSettings::default()
         }
     } else if options.archival {
-        let configuration = krilla::configure::ConfigurationBuilder::new()
+        let configuration = accessible(tagged)
             .with_archival_validator(krilla::configure::Archival::A2_U)
             .finish()
             .map_err(|e| Error::new(format!("PDF/A settings: {e:?}")))?;
@@ -284,8 +289,13 @@ fn start<'a>(
             ..SerializeSettings::default()
         }
     } else {
+        let configuration = accessible(tagged)
+            .with_version(krilla::configure::PdfVersion::Pdf17)
+            .finish()
+            .map_err(|e| Error::new(format!("PDF/UA settings: {e:?}")))?;
         SerializeSettings {
             enable_tagging: tagged,
+            configuration,
             ..SerializeSettings::default()
         }
     };
@@ -324,6 +334,29 @@ fn start<'a>(
     }
 
     Ok((document, fonts, embedded))
+}
+
+/// The copy `options` make and the standards it claims, for messages.
+fn copy_name(options: &PdfOptions) -> &'static str {
+    match (options.color, options.archival) {
+        (ColorMode::Cmyk, _) => "the print copy (PDF/X-4)",
+        (_, true) => "the archive copy (PDF/A-2u, PDF/UA-1)",
+        (_, false) => "the screen copy (PDF/UA-1)",
+    }
+}
+
+/// The screen and archive copies claim PDF/UA-1 when tagged: krilla then
+/// checks every rule it can (a title shown in the window, the language,
+/// every picture's alternative text, no untagged content) and refuses a file
+/// that breaks one ([`refused`] says what to add). An imposed sheet is
+/// untagged and claims nothing.
+fn accessible(tagged: bool) -> krilla::configure::ConfigurationBuilder {
+    let builder = krilla::configure::ConfigurationBuilder::new();
+    if tagged {
+        builder.with_accessibility_validator(krilla::configure::Accessibility::UA1)
+    } else {
+        builder
+    }
 }
 
 fn paint(c: Cmyk, mode: ColorMode) -> krilla::paint::Paint {

@@ -6,14 +6,15 @@ use krilla::error::KrillaError as K;
 use crate::error::Error;
 
 /// The message for a PDF krilla would not write (pictures aside: their
-/// messages name the picture, see `picture_named`).
-pub fn refused(e: &K) -> Error {
+/// messages name the picture, see `picture_named`). `copy` names the copy
+/// and the standards it claims, e.g. "the screen copy (PDF/UA-1)".
+pub fn refused(e: &K, copy: &str) -> Error {
     let (message, help) = match e {
         K::Validation(problems) => match problems.first().map(|(v, _)| v) {
-            Some(v) => validation(v),
+            Some(v) => validation(v, copy),
             None => (
-                "the archive copy (PDF/A) breaks a rule of the standard".to_string(),
-                "build the screen or print copy instead".to_string(),
+                format!("{copy} breaks a rule of the standard"),
+                "build the print copy instead".to_string(),
             ),
         },
         K::Font(..) => (
@@ -44,27 +45,41 @@ fn too_large() -> (String, String) {
     )
 }
 
-fn validation(v: &V) -> (String, String) {
+fn validation(v: &V, copy: &str) -> (String, String) {
     match v {
         V::ContainsNotDefGlyph(_, _, text) => (
-            format!("the archive copy (PDF/A) cannot show “{text}”: no font has a letter of it"),
-            "remove the character, or add a font that has it to the project's fonts/ folder".into(),
+            format!("{copy} cannot show “{text}”: no font has a letter of it"),
+            "remove the character, or add a font that has it to the project's fonts/ folder \
+             (`--profile print` builds with a warning instead)"
+                .into(),
         ),
         V::NoCodepointMapping(..) | V::InvalidCodepointMapping(..) | V::UnicodePrivateArea(..) => (
-            "the archive copy (PDF/A) holds a character that cannot be read back as text".into(),
+            format!("{copy} holds a character that cannot be read back as text"),
             "remove characters from Unicode's private use area, or use another font".into(),
         ),
         V::NoDocumentLanguage => (
-            "the archive copy (PDF/A) needs the document's language".into(),
+            format!("{copy} needs the document's language"),
             "give the briefing or profile `lang:`, e.g. `lang: en`".into(),
         ),
         V::NoDocumentTitle => (
-            "the archive copy (PDF/A) needs a title".into(),
+            format!("{copy} needs a title"),
             "give the briefing `title:`".into(),
         ),
-        V::MissingAltText(_) | V::MissingAnnotationAltText(_) => (
-            "a picture or link in the archive copy has no text for readers who cannot see it".into(),
+        V::MissingAltText(_) => (
+            format!("a picture in {copy} has no text for readers who cannot see it"),
             "give the picture `alt:` in the profile".into(),
+        ),
+        V::MissingAnnotationAltText(_) => (
+            format!("a link in {copy} has no text for readers who cannot see it"),
+            "give the link some text".into(),
+        ),
+        V::MissingHeadingTitle => (
+            format!("a heading in {copy} has no text"),
+            "write the heading's words, or remove the empty heading".into(),
+        ),
+        V::MissingTagging => (
+            format!("{copy} must be tagged for screen readers, and this one is not"),
+            "an imposed sheet cannot be an accessible copy: impose the print copy".into(),
         ),
         V::RestrictedLicense(_) => (
             "a font's licence does not allow it to be embedded".into(),
@@ -78,8 +93,8 @@ fn validation(v: &V) -> (String, String) {
         | V::TooManyIndirectObjects
         | V::TooHighQNestingLevel => too_large(),
         _ => (
-            "the archive copy (PDF/A) breaks a rule of the standard".into(),
-            "build the screen or print copy instead, and report the briefing to handbill's developers".into(),
+            format!("{copy} breaks a rule of the standard"),
+            "build the print copy instead, and report the briefing to handbill's developers".into(),
         ),
     }
 }
@@ -90,19 +105,26 @@ mod tests {
 
     #[test]
     fn refusals_in_our_words() {
-        let e = refused(&K::DuplicateNamedDestination(std::sync::Arc::new(
-            "x".into(),
-        )));
+        let e = refused(
+            &K::DuplicateNamedDestination(std::sync::Arc::new("x".into())),
+            "the screen copy (PDF/UA-1)",
+        );
         assert_eq!(e.message, "two link targets are both named `x`");
-        let e = refused(&K::Validation(vec![(
-            V::NoDocumentLanguage,
-            krilla::configure::Validators::default(),
-        )]));
+        let e = refused(
+            &K::Validation(vec![(
+                V::NoDocumentLanguage,
+                krilla::configure::Validators::default(),
+            )]),
+            "the archive copy (PDF/A-2u, PDF/UA-1)",
+        );
         assert!(e.message.contains("language") && e.help.unwrap().contains("lang:"));
-        let e = refused(&K::Validation(vec![(
-            V::TooLongString,
-            krilla::configure::Validators::default(),
-        )]));
+        let e = refused(
+            &K::Validation(vec![(
+                V::TooLongString,
+                krilla::configure::Validators::default(),
+            )]),
+            "the screen copy (PDF/UA-1)",
+        );
         assert!(!e.message.contains("TooLong"), "{}", e.message);
     }
 }

@@ -94,6 +94,7 @@ pub fn for_screen(
     Ok(Some(Picture {
         asset: pic.asset.clone(),
         path: pic.path.clone(),
+        declared: pic.declared.clone(),
         data: std::sync::Arc::new(data),
         format,
         width_px: width,
@@ -145,6 +146,7 @@ mod tests {
         Picture {
             asset: serde_json::from_str(r#"{"file": "p", "caption": ""}"#).unwrap(),
             path: "p".into(),
+            declared: crate::error::Location::file(std::path::Path::new("p")),
             data: std::sync::Arc::new(data),
             format,
             width_px,
