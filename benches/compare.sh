@@ -103,7 +103,12 @@ make_pack() { # REPS → prints the briefing's path
     cp "$P/briefings/profiles/kazakhstan/profile.yaml" "$dir/"
     for r in $(seq -f %04g 1 "$reps"); do
       for f in "$P"/briefings/profiles/kazakhstan/[0-9]*.md; do
-        sed "0,/^id: \(.*\)$/s//id: \1-r$r/" "$f" >"$dir/$r-$(basename "$f")"
+        # The first copy keeps its ids: the sections' cross-references go to it.
+        if [ "$r" = 0001 ]; then
+          cp "$f" "$dir/$r-$(basename "$f")"
+        else
+          sed "0,/^id: \(.*\)$/s//id: \1-r$r/" "$f" >"$dir/$r-$(basename "$f")"
+        fi
       done
     done
     sed "s/^profile: kazakhstan$/profile: repeat-$reps/" \

@@ -269,14 +269,13 @@ impl<'a> Build<'a> {
     /// its imposed copy, locked if asked.
     pub fn pdf(&self) -> Result<Built> {
         let started = std::time::Instant::now();
-        let laid = self.lay_out()?;
+        let mut laid = self.lay_out()?;
         let options = &self.options;
         // The PDF's date: SOURCE_DATE_EPOCH, else the document's own date, never
         // the clock, so the same input gives the same bytes.
         let mut pdf_options = options.pdf.clone();
         pdf_options.date = pdf_options.date.or(laid.date);
         pdf_options.screen_ppi = pdf_options.screen_ppi.or(laid.screen_ppi);
-        let pdf = pdf::write(&laid.pages, &laid.pictures, &pdf_options)?;
         let mut warnings = laid.pages.warnings.clone();
         // A batch may mix leaflets and packs: impose those that fit the sheet.
         let imposed = match options.impose {
@@ -297,11 +296,15 @@ impl<'a> Build<'a> {
             }
             None => None,
         };
+        let pages = laid.pages.pages.len();
+        let report = std::mem::take(&mut laid.pages.report);
+        // The last use of the pages: each is dropped once drawn.
+        let pdf = pdf::write_owned(laid.pages, &laid.pictures, &pdf_options)?;
         let mut built = Built {
             name: laid.name,
-            pages: laid.pages.pages.len(),
+            pages,
             warnings,
-            report: laid.pages.report,
+            report,
             imposed,
             pdf,
             took: std::time::Duration::ZERO,

@@ -51,6 +51,9 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static COUNTING: Counting = Counting;
 
+/// The counts are the whole process's: one test counts at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Bytes asked for and the most held at once while `briefing` is built.
 fn cost(briefing: &Path) -> (usize, usize) {
     let asked = ASKED.load(Ordering::SeqCst);
@@ -125,6 +128,7 @@ const BASE_VALUES: usize = 2_000;
 
 #[test]
 fn cost_grows_in_proportion_to_the_input() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // Fonts, theme and patterns loaded once, before anything is counted.
     cost(&pack("scale-warm", "Text.", None, 0));
     // One paragraph of 6,000 words (eight pages), then four times as long.
@@ -147,4 +151,144 @@ fn cost_grows_in_proportion_to_the_input() {
         4 * BASE_VALUES,
     ));
     assert_linear("a template loop", small, large);
+}
+
+/// A pack over the sample profile's sections repeated `times` times (each
+/// later copy with ids of its own), as benches/compare.sh makes its long
+/// packs.
+fn repeated_pack(times: usize) -> std::path::PathBuf {
+    let dir = project(&format!("scale-repeat-{times}"));
+    let sample = dir.join("briefings/profiles/kazakhstan");
+    let repeat = dir.join("briefings/profiles/repeat");
+    std::fs::create_dir_all(&repeat).unwrap();
+    std::fs::copy(sample.join("profile.yaml"), repeat.join("profile.yaml")).unwrap();
+    let mut sections: Vec<_> = std::fs::read_dir(&sample)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(|c: char| c.is_ascii_digit())
+        })
+        .collect();
+    sections.sort();
+    for copy in 1..=times {
+        for section in &sections {
+            let text = std::fs::read_to_string(section).unwrap();
+            let mut renamed = String::new();
+            let mut done = false;
+            for line in text.lines() {
+                match line.strip_prefix("id: ") {
+                    // The first copy keeps its ids: the cross-references
+                    // in the sections go to it.
+                    Some(id) if !done && copy > 1 => {
+                        renamed.push_str(&format!("id: {id}-r{copy}\n"));
+                        done = true;
+                    }
+                    _ => renamed.push_str(&format!("{line}\n")),
+                }
+            }
+            let name = section.file_name().unwrap().to_string_lossy();
+            std::fs::write(repeat.join(format!("{copy:04}-{name}")), renamed).unwrap();
+        }
+    }
+    let pack =
+        std::fs::read_to_string(repo().join("briefings/legal-delegation-pack.yaml")).unwrap();
+    assert!(pack.contains("\nprofile: kazakhstan\n"));
+    let briefing = dir.join("briefings/repeat.yaml");
+    std::fs::write(
+        &briefing,
+        pack.replace("\nprofile: kazakhstan\n", "\nprofile: repeat\n"),
+    )
+    .unwrap();
+    briefing
+}
+
+/// The most the PDF stage may hold for each page of a long pack: between
+/// the 236 KB it holds now and the 357 KB it held keeping every page.
+const PDF_STAGE_BYTES_A_PAGE: usize = 300_000;
+
+#[test]
+fn a_long_pack_holds_little_per_page() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    cost(&pack("scale-warm-pack", "Text.", None, 0));
+    let pages = |times| {
+        handbill::Build::new(repeated_pack(times))
+            .lay_out()
+            .expect("lays out")
+            .pages
+            .pages
+            .len()
+    };
+    let (short, long) = (2, 10);
+    let (short_pages, long_pages) = (pages(short), pages(long));
+    assert!(
+        long_pages > short_pages + 10,
+        "{short_pages} → {long_pages} pages"
+    );
+    // The PDF stage's peak, the laid-out pages it is handed counted in:
+    // written with `keep` they are held to the end, as every build did
+    // before; by `write_owned`, each page goes once drawn.
+    let pdf_stage = |times, keep: bool| {
+        let briefing = repeated_pack(times);
+        std::thread::spawn(move || {
+            let before = HELD.load(Ordering::SeqCst);
+            let laid = handbill::Build::new(&briefing).lay_out().expect("lays out");
+            MOST_HELD.store(HELD.load(Ordering::SeqCst), Ordering::SeqCst);
+            let options = handbill::BuildOptions::default().pdf;
+            let pdf = if keep {
+                handbill::pdf::write(&laid.pages, &laid.pictures, &options)
+            } else {
+                handbill::pdf::write_owned(laid.pages, &laid.pictures, &options)
+            };
+            assert!(pdf.expect("writes").starts_with(b"%PDF-"));
+            MOST_HELD.load(Ordering::SeqCst) - before
+        })
+        .join()
+        .unwrap()
+    };
+    let per_page =
+        |keep| (pdf_stage(long, keep) - pdf_stage(short, keep)) / (long_pages - short_pages);
+    let (kept, dropped) = (per_page(true), per_page(false));
+    eprintln!("the PDF stage holds {kept} bytes a page keeping the pages, {dropped} dropping them");
+    // Measured (8 and 31 pages): 356,855 bytes a page when every page is
+    // kept to the end (the old build), 236,256 when each goes once drawn.
+    assert!(
+        dropped < PDF_STAGE_BYTES_A_PAGE,
+        "the PDF stage held {dropped} bytes a page: are the laid-out pages kept to the end again?"
+    );
+    assert!(
+        kept > PDF_STAGE_BYTES_A_PAGE,
+        "the bound no longer tells the two apart: {kept}"
+    );
+    let (_, short_held) = cost(&repeated_pack(short));
+    let (_, long_held) = cost(&repeated_pack(long));
+    let per_page = (long_held.saturating_sub(short_held)) / (long_pages - short_pages);
+    eprintln!(
+        "{short_pages} pages held {short_held} bytes, {long_pages} pages {long_held}: {per_page} bytes a page"
+    );
+    // The layout alone, and the pages it leaves.
+    let laid = |times| {
+        let briefing = repeated_pack(times);
+        std::thread::spawn(move || {
+            let before = HELD.load(Ordering::SeqCst);
+            MOST_HELD.store(before, Ordering::SeqCst);
+            let laid = handbill::Build::new(&briefing).lay_out().expect("lays out");
+            let left = HELD.load(Ordering::SeqCst) - before;
+            let most = MOST_HELD.load(Ordering::SeqCst) - before;
+            drop(laid);
+            (most, left)
+        })
+        .join()
+        .unwrap()
+    };
+    let (short_most, short_left) = laid(short);
+    let (long_most, long_left) = laid(long);
+    eprintln!(
+        "layout: most held {} bytes a page, pages left {} bytes a page",
+        (long_most - short_most) / (long_pages - short_pages),
+        (long_left - short_left) / (long_pages - short_pages)
+    );
 }

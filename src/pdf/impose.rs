@@ -243,7 +243,7 @@ pub fn write_imposed(
         marks: Vec::new(),
     };
     let sheets = vec![sheet.clone(); pages.pages.len()];
-    let screen = for_screen(images, &largest_placements(pages, &sheets), options)?;
+    let screen = for_screen(images, &largest_placements(&pages.pages, &sheets), options)?;
     let images = screen.as_ref().unwrap_or(images);
     // Copies side by side for the press: nothing for a reader, so untagged.
     let (mut document, fonts, embedded) = start(&pages.font_book(), images, options, false)?;

@@ -6,6 +6,7 @@
 //! about the machine goes into the file: no dates unless `SOURCE_DATE_EPOCH`
 //! asks for one, no paths, no user names.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use krilla::action::{Action, LinkAction};
@@ -23,7 +24,7 @@ use krilla::{Document, SerializeSettings};
 use crate::colour::Cmyk;
 use crate::error::{Error, Result};
 use crate::layout::font::FontBook;
-use crate::layout::{Artifact, GlyphRun, Item, LinkTarget, Mark, Pages};
+use crate::layout::{Artifact, GlyphRun, Item, LinkTarget, Mark, Page, Pages};
 use crate::picture::{Picture, PictureFormat};
 use marks::Sheet;
 use tags::{Content, Tagger};
@@ -86,20 +87,73 @@ pub fn write(
     images: &BTreeMap<String, Picture>,
     options: &PdfOptions,
 ) -> Result<Vec<u8>> {
-    let sheets: Vec<Sheet> = pages
-        .pages
-        .iter()
-        .map(|p| Sheet::for_page(p, options.marks))
-        .collect();
+    check_accessible(pages, images, options)?;
+    let sheets = sheets(&pages.pages, options);
+    let placed = largest_placements(&pages.pages, &sheets);
+    let bodies = pages.pages.iter().map(Cow::Borrowed);
+    write_pages(pages, &sheets, &placed, bodies, images, options)
+}
+
+/// Writes `pages` as a PDF, each page's glyphs and pictures dropped as soon
+/// as krilla has drawn them: the build's last use of its pages, so a long
+/// document never holds every page's glyphs and its PDF at once.
+pub fn write_owned(
+    mut pages: Pages,
+    images: &BTreeMap<String, Picture>,
+    options: &PdfOptions,
+) -> Result<Vec<u8>> {
+    check_accessible(&pages, images, options)?;
+    let bodies = std::mem::take(&mut pages.pages);
+    let sheets = sheets(&bodies, options);
+    let placed = largest_placements(&bodies, &sheets);
+    write_pages(
+        &pages,
+        &sheets,
+        &placed,
+        bodies.into_iter().map(Cow::Owned),
+        images,
+        options,
+    )
+}
+
+/// A screen or archive copy claims PDF/UA-1: what it cannot meet is said
+/// here, in handbill's words, before krilla is asked.
+fn check_accessible(
+    pages: &Pages,
+    images: &BTreeMap<String, Picture>,
+    options: &PdfOptions,
+) -> Result<()> {
     if options.color != ColorMode::Cmyk {
         accessible::check_pictures(pages, images)?;
         accessible::check_characters(pages, copy_name(options))?;
     }
-    let screen = for_screen(images, &largest_placements(pages, &sheets), options)?;
+    Ok(())
+}
+
+/// Each page's sheet: its media, trim and bleed boxes and marks.
+fn sheets(pages: &[Page], options: &PdfOptions) -> Vec<Sheet> {
+    pages
+        .iter()
+        .map(|p| Sheet::for_page(p, options.marks))
+        .collect()
+}
+
+/// Writes the pages `bodies`, one to each of `sheets`; `pages` gives the
+/// rest (anchors, outline, structure, metadata), its own pages unread.
+fn write_pages<'p>(
+    pages: &Pages,
+    sheets: &[Sheet],
+    placed: &BTreeMap<String, (f32, f32)>,
+    bodies: impl Iterator<Item = Cow<'p, Page>>,
+    images: &BTreeMap<String, Picture>,
+    options: &PdfOptions,
+) -> Result<Vec<u8>> {
+    let screen = for_screen(images, placed, options)?;
     let images = screen.as_ref().unwrap_or(images);
     let (mut document, fonts, embedded) = start(&pages.font_book(), images, options, true)?;
     let mut tagger = Tagger::new(&pages.structure);
-    for (index, (page, sheet)) in pages.pages.iter().zip(&sheets).enumerate() {
+    for (index, (page, sheet)) in bodies.zip(sheets).enumerate() {
+        let page = &*page;
         tagger.start_page(index);
         let (tx, ty, tw, th) = sheet.trim_box();
         let mut settings = PageSettings::from_wh(sheet.media_width, sheet.media_height)
@@ -160,7 +214,7 @@ pub fn write(
         pdf_page.finish();
     }
 
-    document.set_outline(outline(pages, &sheets));
+    document.set_outline(outline(pages, sheets));
     document.set_tag_tree(tagger.tree(&pages.lang));
     finish(document, pages, options, &|image| {
         // krilla reads a picture's pixels only now: a damaged one fails here.
@@ -204,9 +258,9 @@ fn finish(
 
 /// The largest size each picture is drawn at on `pages`, in points, its
 /// bleed included.
-fn largest_placements(pages: &Pages, sheets: &[Sheet]) -> BTreeMap<String, (f32, f32)> {
+fn largest_placements(pages: &[Page], sheets: &[Sheet]) -> BTreeMap<String, (f32, f32)> {
     let mut largest: BTreeMap<String, (f32, f32)> = BTreeMap::new();
-    for (page, sheet) in pages.pages.iter().zip(sheets) {
+    for (page, sheet) in pages.iter().zip(sheets) {
         for placed in &page.items {
             if let Item::Image {
                 key,
