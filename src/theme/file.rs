@@ -255,14 +255,16 @@ fn over(mut theme: Theme, raw: ThemeFile, file: &Path, text: &str) -> Result<The
             },
         );
     }
-    let places: Places = parse_yaml(file, text, 1)?;
-    let place = |style: &str, key: &str| -> Location {
-        places
+    // Where each style's keys are, read again only for a message: reading
+    // a theme twice on every build would double its cost.
+    let place = |style: &str, key: &str| -> Result<Location> {
+        let places: Places = parse_yaml(file, text, 1)?;
+        Ok(places
             .styles
             .as_ref()
             .and_then(|styles| styles.get(style))
             .and_then(|keys| keys.as_ref()?.get(key))
-            .map_or_else(|| Location::file(file), |s| at(&s.referenced))
+            .map_or_else(|| Location::file(file), |s| at(&s.referenced)))
     };
     for (name, rule) in raw.styles.iter().flatten() {
         check_style_name(name).map_err(|e| e.at(style_place(file, text, name)))?;
@@ -280,7 +282,7 @@ fn over(mut theme: Theme, raw: ThemeFile, file: &Path, text: &str) -> Result<The
                 return Err(Error::new(format!(
                     "style `{name}`: `{key}:` is {written}; it must be a number of points from {least} to {most}"
                 ))
-                .at(place(name, key))
+                .at(place(name, key)?)
                 .help(format!("write a number of points, e.g. `{key}: {}`", example(key))));
             }
         }
@@ -304,7 +306,7 @@ fn over(mut theme: Theme, raw: ThemeFile, file: &Path, text: &str) -> Result<The
             return Err(Error::new(format!(
                 "style `{name}` uses colour `{colour}`, which the theme does not define"
             ))
-            .at(place(name, key))
+            .at(place(name, key)?)
             .help(help));
         }
         theme.styles.entry(name.clone()).or_default().merge(rule);
