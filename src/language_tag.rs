@@ -86,7 +86,7 @@ pub fn shown(tag: &str) -> String {
 }
 
 /// Languages handbill hyphenates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     #[default]
     English,

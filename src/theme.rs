@@ -59,7 +59,7 @@ impl std::fmt::Display for Family {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, Default, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Align {

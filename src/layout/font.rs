@@ -29,14 +29,14 @@ pub struct ShapedGlyph {
 
 /// Hyphenation exceptions: `Kazakh-stan` allows a break only there,
 /// `Nazarbayev` none at all. They apply to the word in any case.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Hyphenation {
-    words: HashMap<String, Vec<usize>>,
+    words: std::collections::BTreeMap<String, Vec<usize>>,
 }
 
 impl Hyphenation {
     pub fn new<'a>(entries: impl IntoIterator<Item = &'a str>) -> Hyphenation {
-        let mut words = HashMap::new();
+        let mut words = std::collections::BTreeMap::new();
         for entry in entries {
             let mut word = String::new();
             let mut points = Vec::new();

@@ -19,6 +19,7 @@ pub mod breaks;
 mod flow;
 pub mod font;
 pub mod font_book;
+mod key;
 pub mod linebreak;
 mod memo;
 pub mod pages;

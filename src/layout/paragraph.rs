@@ -11,7 +11,8 @@ use std::collections::HashMap;
 
 use crate::document::{Span, SpanContent};
 use crate::layout::breaks::HyphenationMemo;
-use crate::layout::font::{Gap, Hyphenation, Shaper};
+use crate::layout::font::{Gap, Shaper};
+use crate::layout::key::{Bits, ParagraphKey, SpanKey, hash_of};
 #[cfg(test)]
 use crate::layout::linebreak::first_fit;
 use crate::layout::linebreak::{INFINITY, Item, Params, WINDOW_ITEMS, total_fit, total_fit_head};
@@ -42,7 +43,16 @@ pub struct Paragraph {
 
 /// Keyed by where the lines start, the measure, and whether only the next
 /// window of a long paragraph was set (see [`Paragraph::lines_ahead`]).
-type LinesSet = std::collections::HashMap<(Pos, u32, bool), std::rc::Rc<Vec<(Pos, Line)>>>;
+type LinesSet = std::collections::HashMap<Measured, std::rc::Rc<Vec<(Pos, Line)>>>;
+
+/// What lines are broken and set for: where they start, the measure, and
+/// whether only the next window of a long paragraph is wanted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Measured {
+    start: Pos,
+    measure: Bits,
+    window: bool,
+}
 
 /// The text of a paragraph, shaped.
 #[derive(Debug)]
@@ -61,7 +71,7 @@ impl std::ops::Deref for Paragraph {
     }
 }
 
-type BreaksFound = std::collections::HashMap<(Pos, u32, bool), Vec<(Pos, bool)>>;
+type BreaksFound = std::collections::HashMap<Measured, Vec<(Pos, bool)>>;
 
 /// A place in a paragraph: a word, and a glyph of it (after a hyphenation
 /// break, a line starts inside a word).
@@ -118,59 +128,6 @@ const LETTER_SPACING: f32 = 0.02;
 const HYPHEN_PENALTY: f32 = 50.0;
 const OTHER_BREAK_PENALTY: f32 = 100.0;
 
-/// What a paragraph is set from: its spans and style, the briefing's
-/// hyphenation, the fonts, the number of its first footnote mark (if it
-/// has notes) and the page numbers (if it shows them). Equal keys set equal
-/// paragraphs.
-#[derive(Debug, Clone, PartialEq)]
-struct ParagraphKey<'a> {
-    spans: Cow<'a, [Span]>,
-    style: Cow<'a, Style>,
-    hyphenation: Cow<'a, Hyphenation>,
-    fonts: u64,
-    first_note: usize,
-    numbers: Option<Numbers>,
-}
-
-impl ParagraphKey<'_> {
-    fn into_owned(self) -> ParagraphKey<'static> {
-        ParagraphKey {
-            spans: Cow::Owned(self.spans.into_owned()),
-            style: Cow::Owned(self.style.into_owned()),
-            hyphenation: Cow::Owned(self.hyphenation.into_owned()),
-            ..self
-        }
-    }
-
-    /// A hash of the key's text, numbering and the main points of its
-    /// style: enough to tell most paragraphs apart, and cheap. Keys that
-    /// share it are told apart by the whole key.
-    fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
-        for span in self.spans.iter() {
-            match &span.content {
-                SpanContent::Text(t) => t.hash(&mut h),
-                SpanContent::LineBreak => '\n'.hash(&mut h),
-                SpanContent::Footnote { .. } => 'n'.hash(&mut h),
-                SpanContent::PageNumber => 'p'.hash(&mut h),
-                SpanContent::PageCount => 'c'.hash(&mut h),
-            }
-            span.style.size.to_bits().hash(&mut h);
-            (span.style.bold, span.style.italic).hash(&mut h);
-            // Links differ where text does not: "see" above each of many
-            // sections, each to its own place.
-            span.link.hash(&mut h);
-        }
-        (self.style.size.to_bits(), self.style.leading.to_bits()).hash(&mut h);
-        (self.fonts, self.first_note).hash(&mut h);
-        if let Some(n) = &self.numbers {
-            (&n.page, &n.pages).hash(&mut h);
-        }
-        h.finish()
-    }
-}
-
 /// What a worker keeps of setting paragraphs from one document to the
 /// next: the paragraphs set (the copies of a briefing, and the two passes
 /// of a pack with contents, set the same paragraphs again and again) and
@@ -179,6 +136,8 @@ impl ParagraphKey<'_> {
 /// under its bound.
 #[derive(Default)]
 pub struct ParagraphMemo {
+    /// By the hash of their keys; the keys that share one are told apart
+    /// by their derived `Eq`.
     paragraphs: RefCell<HashMap<u64, Vec<(ParagraphKey<'static>, Paragraph)>>>,
     /// Hyphenation points by word.
     pub hyphenation: HyphenationMemo,
@@ -245,15 +204,15 @@ impl Paragraph {
     ) -> Paragraph {
         let numbering = numbering(spans, numbers, *next_note);
         let key = ParagraphKey {
-            spans: Cow::Borrowed(spans),
-            style: Cow::Borrowed(style),
+            spans: spans.iter().map(SpanKey::of).collect(),
+            style: style.into(),
             hyphenation: Cow::Borrowed(&shaper.hyphenation),
             fonts: shaper.book.id,
             first_note: numbering.0,
-            numbers: numbering.1,
+            numbers: numbering.1.map(|Numbers { page, pages }| (page, pages)),
         };
-        let fingerprint = key.fingerprint();
-        let found = (memo.paragraphs.borrow().get(&fingerprint))
+        let hash = hash_of(&key);
+        let found = (memo.paragraphs.borrow().get(&hash))
             .and_then(|found| found.iter().find(|(k, _)| *k == key))
             .map(|(_, p)| p.clone());
         if let Some(found) = found {
@@ -341,7 +300,7 @@ impl Paragraph {
         };
         memo.add_weight(paragraph.weight() + std::mem::size_of_val(spans));
         (memo.paragraphs.borrow_mut())
-            .entry(fingerprint)
+            .entry(hash)
             .or_default()
             .push((key.into_owned(), paragraph.clone()));
         paragraph
@@ -567,7 +526,11 @@ impl Paragraph {
     /// With `window`, only the breaks of the next window of a long
     /// paragraph ([`total_fit_head`]).
     fn breaks(&self, start: Pos, measure: f32, window: bool) -> Vec<(Pos, bool)> {
-        let key = (start, measure.to_bits(), window);
+        let key = Measured {
+            start,
+            measure: measure.into(),
+            window,
+        };
         if let Some(found) = self.breaks_found.borrow().get(&key) {
             return found.clone();
         }
@@ -662,7 +625,11 @@ impl Paragraph {
         measure: f32,
         window: bool,
     ) -> std::rc::Rc<Vec<(Pos, Line)>> {
-        let key = (start, measure.to_bits(), window);
+        let key = Measured {
+            start,
+            measure: measure.into(),
+            window,
+        };
         if let Some(set) = self.lines_set.borrow().get(&key) {
             return set.clone();
         }

@@ -244,16 +244,21 @@ fn finish(
     if options.color != ColorMode::Cmyk {
         return Ok(bytes);
     }
-    pdfx::make_pdfx4(&bytes, &PRINT_CONDITION, false).map_err(|e| {
-        Error::new(format!(
-            "the PDF/X-4 identification could not be added: {e}"
-        ))
-        .help(
-            "the PDF krilla wrote is not what handbill's PDF/X step expects: a fault in \
-             handbill, not in your files; please report it with the briefing \
-             (`--profile screen` builds without this step)",
-        )
-    })
+    pdfx::make_pdfx4(&bytes, &PRINT_CONDITION, false).map_err(pdfx_failed)
+}
+
+/// A fault of the PDF/X step as handbill reports it: the PDF it reads is
+/// handbill's own, so the fault is handbill's, not the user's.
+fn pdfx_failed(e: pdfx::PdfxError) -> Error {
+    Error::new(format!(
+        "the PDF/X-4 identification could not be added: {e}"
+    ))
+    .kind(crate::error::ErrorKind::Internal)
+    .help(
+        "the PDF krilla wrote is not what handbill's PDF/X step expects: a fault in \
+         handbill, not in your files; please report it with the briefing \
+         (`--profile screen` builds without this step)",
+    )
 }
 
 /// The largest size each picture is drawn at on `pages`, in points, its
@@ -685,6 +690,14 @@ fn outline(pages: &Pages, sheets: &[Sheet]) -> Outline {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fault_of_the_pdfx_step_is_internal() {
+        let e = pdfx_failed(pdfx::PdfxError::NoCatalog);
+        assert_eq!(e.kind, crate::error::ErrorKind::Internal);
+        assert!(e.message.contains("has no catalog"), "{}", e.message);
+        assert!(e.help.is_some_and(|h| h.contains("a fault in handbill")));
+    }
 
     #[test]
     fn every_bundled_font_loads_in_krilla() {

@@ -201,16 +201,3 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
-
-/// Code that reports problems as text keeps using `?`.
-impl From<ReadError> for String {
-    fn from(e: ReadError) -> String {
-        e.to_string()
-    }
-}
-
-impl From<DecodeError> for String {
-    fn from(e: DecodeError) -> String {
-        e.to_string()
-    }
-}

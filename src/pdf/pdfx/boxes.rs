@@ -1,6 +1,7 @@
 //! The page boxes: a TrimBox on every page.
 
 use super::catalog;
+use super::error::{PdfxError, page as page_named};
 use crate::pdf::objects::{Object, PdfFile, Value, array, integer};
 
 /// Gives every page without a TrimBox or ArtBox a TrimBox.
@@ -9,50 +10,63 @@ use crate::pdf::objects::{Object, PdfFile, Value, array, integer};
 /// ArtBox is left alone. The TrimBox must lie within the BleedBox, which lies
 /// within the CropBox, within the MediaBox; copying the innermost box the page
 /// has keeps that nesting.
-pub(super) fn add_trim_boxes(doc: &mut PdfFile) -> Result<(), String> {
+pub(super) fn add_trim_boxes(doc: &mut PdfFile) -> Result<(), PdfxError> {
     let pages = page_numbers(doc)?;
     if pages.is_empty() {
-        return Err("the PDF has no pages".into());
+        return Err(PdfxError::NoPages);
     }
     for (index, page) in pages.into_iter().enumerate() {
         let number = index + 1;
+        let not_a_dictionary = || PdfxError::UnexpectedType {
+            what: page_named(number),
+            expected: "a dictionary",
+        };
         let dict = doc
             .get(page)
             .and_then(Object::as_dict)
-            .ok_or_else(|| format!("page {number} is not a dictionary"))?;
+            .ok_or_else(not_a_dictionary)?;
         if dict.has(b"TrimBox") || dict.has(b"ArtBox") {
             continue;
         }
         let trim = [&b"BleedBox"[..], b"CropBox", b"MediaBox"]
             .into_iter()
             .find_map(|key| page_box(doc, page, key))
-            .ok_or_else(|| format!("page {number} has no MediaBox to make a TrimBox from"))?;
+            .ok_or_else(|| PdfxError::MissingKey {
+                what: page_named(number),
+                key: "MediaBox",
+            })?;
         doc.get_mut(page)
             .and_then(Object::as_dict_mut)
-            .ok_or_else(|| format!("page {number} is not a dictionary"))?
+            .ok_or_else(not_a_dictionary)?
             .set(b"TrimBox", trim);
     }
     Ok(())
 }
 
 /// The pages' object numbers, in order, from the catalog's page tree.
-pub(super) fn page_numbers(doc: &PdfFile) -> Result<Vec<u32>, String> {
+pub(super) fn page_numbers(doc: &PdfFile) -> Result<Vec<u32>, PdfxError> {
     let root = catalog(doc)?
         .get(b"Pages")
         .and_then(|p| p.as_reference())
-        .ok_or("the catalog has no page tree")?;
+        .ok_or_else(|| PdfxError::MissingKey {
+            what: "the catalog".into(),
+            key: "Pages",
+        })?;
     let mut pages = Vec::new();
     let mut seen = std::collections::HashSet::new();
     // Depth first, kids in order; `seen` stops a loop in a broken file.
     let mut todo = vec![root];
     while let Some(node) = todo.pop() {
         if !seen.insert(node) {
-            return Err("the page tree loops".into());
+            return Err(PdfxError::PageTreeLoops);
         }
-        let dict = doc
-            .get(node)
-            .and_then(Object::as_dict)
-            .ok_or("the page tree points to something that is not a dictionary")?;
+        let dict =
+            doc.get(node)
+                .and_then(Object::as_dict)
+                .ok_or_else(|| PdfxError::UnexpectedType {
+                    what: "a node of the page tree".into(),
+                    expected: "a dictionary",
+                })?;
         match dict.get(b"Kids") {
             Some(Value::Array(kids)) => {
                 let kids: Vec<u32> = kids.iter().filter_map(Value::as_reference).collect();

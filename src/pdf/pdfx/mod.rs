@@ -66,11 +66,14 @@
 
 mod boxes;
 mod compress;
+mod error;
 mod file_id;
 mod info;
 mod output_intent;
 mod version;
 mod xmp;
+
+pub use error::{PdfxError, ProfileFault, XmpFault};
 
 use super::objects::{Dict, Object, PdfFile, array, literal_string};
 
@@ -99,11 +102,11 @@ pub fn make_pdfx4(
     pdf: &[u8],
     condition: &OutputCondition,
     trapped: bool,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, PdfxError> {
     output_intent::check_output_profile(condition.icc)?;
-    let mut doc = PdfFile::read(pdf).map_err(|e| format!("the PDF could not be read: {e}"))?;
+    let mut doc = PdfFile::read(pdf)?;
     if doc.trailer.has(b"Encrypt") {
-        return Err("the PDF is encrypted, which PDF/X forbids".into());
+        return Err(PdfxError::Encrypted);
     }
 
     let version = version::settle_version(&mut doc)?;
@@ -122,26 +125,26 @@ pub fn make_pdfx4(
 }
 
 /// The catalog's number.
-fn catalog_number(doc: &PdfFile) -> Result<u32, String> {
+fn catalog_number(doc: &PdfFile) -> Result<u32, PdfxError> {
     doc.trailer
         .get(b"Root")
         .and_then(|root| root.as_reference())
         .filter(|&n| doc.get(n).and_then(Object::as_dict).is_some())
-        .ok_or_else(|| "the PDF has no catalog".to_string())
+        .ok_or(PdfxError::NoCatalog)
 }
 
-fn catalog<'d, 'a>(doc: &'d PdfFile<'a>) -> Result<&'d Dict<'a>, String> {
+fn catalog<'d, 'a>(doc: &'d PdfFile<'a>) -> Result<&'d Dict<'a>, PdfxError> {
     let number = catalog_number(doc)?;
     doc.get(number)
         .and_then(Object::as_dict)
-        .ok_or_else(|| "the PDF has no catalog".to_string())
+        .ok_or(PdfxError::NoCatalog)
 }
 
-fn catalog_mut<'d, 'a>(doc: &'d mut PdfFile<'a>) -> Result<&'d mut Dict<'a>, String> {
+fn catalog_mut<'d, 'a>(doc: &'d mut PdfFile<'a>) -> Result<&'d mut Dict<'a>, PdfxError> {
     let number = catalog_number(doc)?;
     doc.get_mut(number)
         .and_then(Object::as_dict_mut)
-        .ok_or_else(|| "the PDF has no catalog".to_string())
+        .ok_or(PdfxError::NoCatalog)
 }
 
 fn trapped_word(trapped: bool) -> &'static str {

@@ -1,32 +1,26 @@
 //! The ICC output profile and the `/GTS_PDFX` OutputIntent that names the
 //! print condition.
 
+use super::error::{PdfxError, ProfileFault};
 use super::{DECODE_LIMIT, OutputCondition, catalog_mut};
 use crate::pdf::objects::{
     self, Dict, Object, PdfFile, Value, array, integer, name, reference, text_string,
 };
 
 /// Checks that `icc` is an ICC output profile for CMYK that PDF 1.6 can carry.
-pub(super) fn check_output_profile(icc: &[u8]) -> Result<(), String> {
-    let header = IccHeader::parse(icc)
-        .ok_or("the output profile is not an ICC profile (no 'acsp' signature)")?;
+pub(super) fn check_output_profile(icc: &[u8]) -> Result<(), ProfileFault> {
+    let header = IccHeader::parse(icc).ok_or(ProfileFault::NotIcc)?;
     if header.class != *b"prtr" {
-        return Err(format!(
-            "the output profile's device class is '{}', but PDF/X needs an output ('prtr') profile",
-            String::from_utf8_lossy(&header.class)
-        ));
+        return Err(ProfileFault::DeviceClass(header.class));
     }
     if header.space != *b"CMYK" {
-        return Err(format!(
-            "the output profile's colour space is '{}', not 'CMYK'",
-            String::from_utf8_lossy(&header.space).trim_end()
-        ));
+        return Err(ProfileFault::ColourSpace(header.space));
     }
     if !header.fits_pdf16() {
-        return Err(format!(
-            "the output profile is ICC version {}.{}, newer than PDF 1.6 (PDF/X-4) allows (4.1)",
-            header.major, header.minor
-        ));
+        return Err(ProfileFault::TooNew {
+            major: header.major,
+            minor: header.minor,
+        });
     }
     Ok(())
 }
@@ -62,7 +56,7 @@ impl IccHeader {
 
 /// The version of the newest `/ICCBased` profile in the document that is newer
 /// than PDF 1.6 allows, if there is one.
-pub(super) fn newest_embedded_icc(doc: &PdfFile) -> Result<Option<(u8, u8)>, String> {
+pub(super) fn newest_embedded_icc(doc: &PdfFile) -> Result<Option<(u8, u8)>, PdfxError> {
     let mut streams = Vec::new();
     for (_, object) in doc.objects() {
         if let Some(value) = object.value() {
@@ -76,10 +70,16 @@ pub(super) fn newest_embedded_icc(doc: &PdfFile) -> Result<Option<(u8, u8)>, Str
         let object = doc
             .get(number)
             .filter(|o| o.stream_data().is_some())
-            .ok_or_else(|| format!("an /ICCBased colour space points to no stream ({number})"))?;
+            .ok_or_else(|| PdfxError::UnexpectedType {
+                what: format!("the profile of an /ICCBased colour space (object {number})"),
+                expected: "a stream",
+            })?;
         let data = object
             .decoded_stream(DECODE_LIMIT)
-            .map_err(|e| format!("an ICC profile ({number}) could not be decoded: {e}"))?;
+            .map_err(|error| PdfxError::Undecodable {
+                what: format!("an ICC profile (object {number})"),
+                error,
+            })?;
         // A stream that is no ICC profile is a different problem, not ours.
         if let Some(header) = IccHeader::parse(&data)
             && !header.fits_pdf16()
@@ -120,7 +120,7 @@ pub(super) fn collect_icc_refs(value: &Value, out: &mut Vec<u32>) {
 pub(super) fn set_output_intent<'a>(
     doc: &mut PdfFile<'a>,
     condition: &OutputCondition<'a>,
-) -> Result<(), String> {
+) -> Result<(), PdfxError> {
     // Where the PDF already holds the same profile (krilla tags CMYK colour
     // with it), the OutputIntent points at that copy: one profile, not two.
     let existing = doc.objects().find_map(|(number, object)| {

@@ -523,7 +523,8 @@ fn refuses_to_relabel_a_17_file_with_a_v42_profile() {
     let mut input = Vec::new();
     doc.save_to(&mut input).unwrap();
     let err = make_pdfx4(&input, &condition(), false).unwrap_err();
-    assert!(err.contains("4.2"), "{err}");
+    assert_eq!(err, PdfxError::EmbeddedProfileTooNew { major: 4, minor: 2 });
+    assert!(err.to_string().contains("4.2"), "{err}");
 }
 
 /// krilla's own sRGB profile is v4.2 under PDF 1.7 and v2.1 under 1.6.
@@ -558,7 +559,7 @@ fn krilla_srgb_needs_pdf_16() {
         false,
     )
     .unwrap_err();
-    assert!(err.contains("4.2"), "{err}");
+    assert_eq!(err, PdfxError::EmbeddedProfileTooNew { major: 4, minor: 2 });
     let out = make_pdfx4(
         &rgb_pdf(krilla::configure::PdfVersion::Pdf16),
         &condition(),
@@ -744,26 +745,97 @@ fn a_bad_profile_is_an_error() {
     let pdf = krilla_pdf(1, Krilla::default());
     let mut bad = condition();
     bad.icc = b"not a profile";
-    assert!(make_pdfx4(&pdf, &bad, false).unwrap_err().contains("ICC"));
+    let err = make_pdfx4(&pdf, &bad, false).unwrap_err();
+    assert_eq!(err, PdfxError::OutputProfile(ProfileFault::NotIcc));
+    assert!(err.to_string().contains("not an ICC profile"), "{err}");
     let mut rgb = ICC.to_vec();
     rgb[16..20].copy_from_slice(b"RGB ");
     bad.icc = &rgb;
-    assert!(make_pdfx4(&pdf, &bad, false).unwrap_err().contains("CMYK"));
+    let err = make_pdfx4(&pdf, &bad, false).unwrap_err();
+    assert_eq!(
+        err,
+        PdfxError::OutputProfile(ProfileFault::ColourSpace(*b"RGB "))
+    );
+    assert!(err.to_string().contains("is 'RGB', not 'CMYK'"), "{err}");
     let mut monitor = ICC.to_vec();
     monitor[12..16].copy_from_slice(b"mntr");
     bad.icc = &monitor;
-    assert!(make_pdfx4(&pdf, &bad, false).unwrap_err().contains("prtr"));
+    let err = make_pdfx4(&pdf, &bad, false).unwrap_err();
+    assert_eq!(
+        err,
+        PdfxError::OutputProfile(ProfileFault::DeviceClass(*b"mntr"))
+    );
+    assert!(err.to_string().contains("'mntr'"), "{err}");
 }
 
 #[test]
 fn a_pdf_20_file_is_an_error() {
     let mut pdf = krilla_pdf(1, Krilla::default());
     pdf[5..8].copy_from_slice(b"2.0");
+    let err = make_pdfx4(&pdf, &condition(), false).unwrap_err();
+    assert_eq!(err, PdfxError::VersionTooNew { major: 2, minor: 0 });
+    assert!(err.to_string().contains("version 2.0"), "{err}");
+}
+
+#[test]
+fn a_pdf_cut_short_is_unreadable() {
+    let pdf = krilla_pdf(1, Krilla::default());
+    let err = make_pdfx4(&pdf[..pdf.len() / 2], &condition(), false).unwrap_err();
     assert!(
-        make_pdfx4(&pdf, &condition(), false)
-            .unwrap_err()
-            .contains("2.0")
+        matches!(
+            err,
+            PdfxError::Unreadable(crate::pdf::objects::ReadError {
+                fault: crate::pdf::objects::Fault::NoStartXref,
+                ..
+            })
+        ),
+        "{err:?}"
     );
+    assert!(err.to_string().contains("cut short"), "{err}");
+}
+
+/// The krilla PDF of one page with `change` made to it by lopdf.
+fn changed_pdf(change: impl FnOnce(&mut Document)) -> Vec<u8> {
+    let mut doc = Document::load_mem(&krilla_pdf(1, Krilla::default())).unwrap();
+    change(&mut doc);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn a_pdf_without_a_root_has_no_catalog() {
+    let pdf = changed_pdf(|doc| {
+        doc.trailer.remove(b"Root");
+    });
+    let err = make_pdfx4(&pdf, &condition(), false).unwrap_err();
+    assert_eq!(err, PdfxError::NoCatalog);
+    assert!(err.to_string().contains("/Root"), "{err}");
+}
+
+#[test]
+fn a_catalog_without_pages_misses_its_key() {
+    let pdf = changed_pdf(|doc| {
+        doc.catalog_mut().unwrap().remove(b"Pages");
+    });
+    let err = make_pdfx4(&pdf, &condition(), false).unwrap_err();
+    assert_eq!(
+        err,
+        PdfxError::MissingKey {
+            what: "the catalog".into(),
+            key: "Pages"
+        }
+    );
+    assert_eq!(err.to_string(), "the catalog has no /Pages");
+}
+
+#[test]
+fn an_info_of_the_wrong_type_is_named() {
+    let pdf = changed_pdf(|doc| {
+        doc.trailer.set("Info", Object::Integer(7));
+    });
+    let err = make_pdfx4(&pdf, &condition(), false).unwrap_err();
+    assert_eq!(err.to_string(), "the trailer's /Info is not a dictionary");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The PDF version in the header and the catalog.
 
+use super::error::PdfxError;
 use super::output_intent::newest_embedded_icc;
 use super::{catalog, catalog_mut};
 use crate::pdf::objects::{PdfFile, Value, name};
@@ -12,35 +13,35 @@ use crate::pdf::objects::{PdfFile, Value, name};
 /// device colour spaces are off, and embedded image profiles it accepts),
 /// tagging details and file attachments. So 1.7 is relabelled 1.6 when no
 /// embedded profile is newer than 4.1, and refused otherwise.
-pub(super) fn settle_version(doc: &mut PdfFile) -> Result<String, String> {
-    let header = parse_version(&doc.version)
-        .ok_or_else(|| format!("the PDF header version '{}' is not understood", doc.version))?;
+pub(super) fn settle_version(doc: &mut PdfFile) -> Result<String, PdfxError> {
+    let header = parse_version(&doc.version).ok_or_else(|| PdfxError::UnknownVersion {
+        place: "the PDF header version",
+        version: doc.version.to_string(),
+    })?;
     // A catalog /Version overrides the header when it is newer.
     let catalog_version = match catalog(doc)?.get(b"Version") {
         Some(Value::Name(v)) => {
-            Some(parse_version(&String::from_utf8_lossy(&v)).ok_or_else(|| {
-                format!(
-                    "the catalog /Version '{}' is not understood",
-                    String::from_utf8_lossy(&v)
-                )
-            })?)
+            let version = String::from_utf8_lossy(&v);
+            Some(
+                parse_version(&version).ok_or_else(|| PdfxError::UnknownVersion {
+                    place: "the catalog /Version",
+                    version: version.to_string(),
+                })?,
+            )
         }
         _ => None,
     };
     let effective = catalog_version.map_or(header, |c| c.max(header));
     if effective > (1, 7) {
-        return Err(format!(
-            "the PDF is version {}.{}; PDF/X-4 is based on PDF 1.6 (have krilla write PDF 1.6)",
-            effective.0, effective.1
-        ));
+        return Err(PdfxError::VersionTooNew {
+            major: effective.0,
+            minor: effective.1,
+        });
     }
     if effective == (1, 7)
         && let Some((major, minor)) = newest_embedded_icc(doc)?
     {
-        return Err(format!(
-            "the PDF is version 1.7 and embeds an ICC profile of version {major}.{minor}, \
-             which PDF 1.6 (PDF/X-4) does not allow; have krilla write PDF 1.6"
-        ));
+        return Err(PdfxError::EmbeddedProfileTooNew { major, minor });
     }
     if header > (1, 6) {
         doc.version = "1.6".into();

@@ -1,5 +1,6 @@
 //! The XMP metadata packet: the PDF/X identification written into it.
 
+use super::error::{PdfxError, XmpFault};
 use super::{DECODE_LIMIT, catalog, catalog_mut, trapped_word};
 use crate::pdf::objects::{Object, PdfFile, Value, name, reference};
 
@@ -28,7 +29,7 @@ pub(super) fn set_xmp(
     version: &str,
     id0: &[u8],
     id1: &[u8],
-) -> Result<(), String> {
+) -> Result<(), PdfxError> {
     let properties = [
         XmpProperty {
             ns: PDFXID_NS,
@@ -85,7 +86,12 @@ pub(super) fn set_xmp(
 
     let existing = match catalog(doc)?.get(b"Metadata") {
         Some(Value::Reference(n)) => Some(n),
-        Some(_) => return Err("the catalog's /Metadata is not a reference to a stream".into()),
+        Some(_) => {
+            return Err(PdfxError::UnexpectedType {
+                what: "the catalog's /Metadata".into(),
+                expected: "a reference to a stream",
+            });
+        }
         None => None,
     };
     let packet = match existing {
@@ -93,11 +99,18 @@ pub(super) fn set_xmp(
             let stream = doc
                 .get(number)
                 .filter(|o| o.stream_data().is_some())
-                .ok_or("the catalog's /Metadata is not a stream")?;
-            let data = stream
-                .decoded_stream(DECODE_LIMIT)
-                .map_err(|e| format!("the XMP metadata could not be decoded: {e}"))?;
-            String::from_utf8(data).map_err(|_| "the XMP metadata is not UTF-8".to_string())?
+                .ok_or_else(|| PdfxError::UnexpectedType {
+                    what: "the catalog's /Metadata".into(),
+                    expected: "a stream",
+                })?;
+            let data =
+                stream
+                    .decoded_stream(DECODE_LIMIT)
+                    .map_err(|error| PdfxError::Undecodable {
+                        what: "the XMP metadata".into(),
+                        error,
+                    })?;
+            String::from_utf8(data).map_err(|_| XmpFault::NotUtf8)?
         }
         // krilla writes XMP unless told not to; PDF/X needs it, so start one.
         None => EMPTY_XMP.to_string(),
@@ -140,9 +153,8 @@ pub(super) const EMPTY_XMP: &str = "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehi
 /// values go into one added `rdf:Description` that declares its own namespace
 /// prefixes, so it cannot clash with the prefixes the packet uses. The result
 /// is parsed again to be sure it is still well-formed.
-pub(super) fn edit_xmp(packet: &str, properties: &[XmpProperty]) -> Result<String, String> {
-    let xml = roxmltree::Document::parse(packet)
-        .map_err(|e| format!("the XMP metadata is not well-formed XML: {e}"))?;
+pub(super) fn edit_xmp(packet: &str, properties: &[XmpProperty]) -> Result<String, XmpFault> {
+    let xml = roxmltree::Document::parse(packet).map_err(|e| XmpFault::NotXml(e.to_string()))?;
     let rdf = xml
         .descendants()
         .find(|n| {
@@ -150,7 +162,7 @@ pub(super) fn edit_xmp(packet: &str, properties: &[XmpProperty]) -> Result<Strin
                 && n.tag_name().namespace() == Some(RDF_NS)
                 && n.tag_name().name() == "RDF"
         })
-        .ok_or("the XMP metadata has no rdf:RDF element")?;
+        .ok_or(XmpFault::NoRdf)?;
 
     let is_property =
         |ns: Option<&str>, name: &str, p: &XmpProperty| ns == Some(p.ns) && name == p.name;
@@ -196,7 +208,7 @@ pub(super) fn edit_xmp(packet: &str, properties: &[XmpProperty]) -> Result<Strin
         .filter(|element| !element.ends_with("/>"))
         .and_then(|element| element.rfind("</"))
         .map(|at| rdf_range.start + at)
-        .ok_or("the XMP metadata's rdf:RDF element is empty-tagged")?;
+        .ok_or(XmpFault::RdfEmptyTagged)?;
 
     let mut description = String::from("<rdf:Description");
     description.push_str(&format!(
@@ -231,7 +243,7 @@ pub(super) fn edit_xmp(packet: &str, properties: &[XmpProperty]) -> Result<Strin
             continue;
         }
         if cut.start > close {
-            return Err("the XMP metadata has properties after rdf:RDF".into());
+            return Err(XmpFault::PropertiesAfterRdf);
         }
         out.push_str(slice(packet, at..cut.start)?);
         at = cut.end;
@@ -241,15 +253,15 @@ pub(super) fn edit_xmp(packet: &str, properties: &[XmpProperty]) -> Result<Strin
     out.push_str(slice(packet, close..packet.len())?);
 
     roxmltree::Document::parse(&out)
-        .map_err(|e| format!("editing the XMP metadata broke it (a bug): {e}"))?;
+        .map_err(|e| XmpFault::EditFailed(format!("the result is no longer XML: {e}")))?;
     Ok(out)
 }
 
 /// `text[range]`, as an error rather than a panic should the parser's ranges
 /// ever not fit.
-pub(super) fn slice(text: &str, range: std::ops::Range<usize>) -> Result<&str, String> {
+pub(super) fn slice(text: &str, range: std::ops::Range<usize>) -> Result<&str, XmpFault> {
     text.get(range.clone())
-        .ok_or_else(|| format!("the XMP metadata could not be edited at bytes {range:?} (a bug)"))
+        .ok_or_else(|| XmpFault::EditFailed(format!("no text at bytes {range:?}")))
 }
 
 /// An `/ID` part as XMP text: as it is when it is printable ASCII (krilla's
