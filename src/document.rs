@@ -8,6 +8,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::colour::Cmyk;
+use crate::error::Location;
 use crate::theme::Style;
 
 /// A whole document, ready for layout.
@@ -108,6 +109,18 @@ pub struct Block {
 pub struct SourceRef {
     pub file: PathBuf,
     pub line: usize,
+}
+
+impl SourceRef {
+    /// The place as a message gives it: the line, from its first column.
+    pub fn location(&self) -> Location {
+        Location {
+            file: self.file.clone(),
+            line: self.line,
+            column: 1,
+            source_line: None,
+        }
+    }
 }
 
 impl fmt::Display for SourceRef {

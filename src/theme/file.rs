@@ -140,32 +140,13 @@ impl StyleRule {
 
     /// This rule with every property `over` sets taken from `over`.
     pub(crate) fn merge(&mut self, over: &StyleRule) {
-        // Written out field by field, so a new property cannot be forgotten.
-        let StyleRule {
-            font,
-            fallback,
-            bold,
-            italic,
-            size,
-            leading,
-            color,
-            align,
-            uppercase,
-            letter_spacing,
-            underline,
-            space_before,
-            space_after,
-            first_indent,
-            indent,
-            padding,
-            background,
-            border,
-            border_color,
-            keep_with_next,
-            hyphenate,
-        } = over.clone();
+        // Written out field by field, so a new property cannot be forgotten:
+        // the pattern must name every field.
         macro_rules! take {
-            ($($f:ident),*) => { $( if $f.is_some() { self.$f = $f; } )* };
+            ($($f:ident),*) => {
+                let StyleRule { $($f),* } = over.clone();
+                $( if $f.is_some() { self.$f = $f; } )*
+            };
         }
         take!(
             font,

@@ -98,12 +98,7 @@ pub(super) enum Supply {
 /// Where in a section file the block of `mark` was written: a report
 /// row's place.
 pub(super) fn place_of(structure: &[Element], mark: Mark) -> Option<Location> {
-    source_of(structure, mark).map(|s| Location {
-        file: s.file.clone(),
-        line: s.line,
-        column: 1,
-        source_line: None,
-    })
+    source_of(structure, mark).map(crate::document::SourceRef::location)
 }
 
 pub(super) fn run_width(line: &Line) -> f32 {

@@ -14,7 +14,7 @@ mod table;
 use std::collections::BTreeMap;
 
 use crate::document::{Document, PageRun, SourceRef, Span};
-use crate::error::{Location, Result, Warning, WarningKind};
+use crate::error::{Result, Warning, WarningKind};
 use crate::layout::font::{Gap, Shaper};
 use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed, source_of};
 use crate::layout::paragraph::{ParagraphMemo, Pos};
@@ -85,18 +85,11 @@ pub(in crate::layout) fn layout(
 /// last outline entry placed before the first line showing `c` (and the
 /// paragraph's first word, where a line has both).
 fn heading_above<'a>(pages: &'a Pages, opening: &str, c: char) -> Option<&'a str> {
-    let first_word = opening.split_whitespace().next().unwrap_or_default();
-    let find = |also: &str| {
-        pages.pages.iter().enumerate().find_map(|(p, page)| {
-            page.items.iter().find_map(|i| match &i.item {
-                Item::Text(run) if run.text.contains(c) && run.text.contains(also) => {
-                    Some((p, run.y))
-                }
-                _ => None,
-            })
-        })
+    let (page, placed) = first_showing(pages, opening, c)?;
+    let Item::Text(run) = &placed.item else {
+        return None;
     };
-    let (page, y) = find(first_word).or_else(|| find(""))?;
+    let y = run.y;
     pages
         .outline
         .iter()
@@ -141,12 +134,9 @@ fn missing_warnings(
             let under = heading_above(pages, paragraph, chars[0])
                 .map(|h| format!(" under “{h}”"))
                 .unwrap_or_default();
-            let place = place_of(pages, paragraph, chars[0]).map(|s| Location {
-                file: s.file,
-                line: s.line,
-                column: 1,
-                source_line: None,
-            });
+            let place = first_showing(pages, paragraph, chars[0])
+                .and_then(|(_, placed)| source_of(&pages.structure, placed.mark))
+                .map(SourceRef::location);
             Warning::new(
                 WarningKind::MissingGlyph,
                 format!(
@@ -163,22 +153,18 @@ fn missing_warnings(
         .collect()
 }
 
-/// Where in the sections the paragraph beginning `opening` was written:
-/// the source of the first line on the pages that shows `c` (and the
-/// paragraph's first word, where a line has both).
-fn place_of(pages: &Pages, opening: &str, c: char) -> Option<SourceRef> {
+/// The first line on the pages that shows `c` (and the paragraph's first
+/// word, where a line has both), with its page: where the paragraph
+/// beginning `opening` is set.
+fn first_showing<'a>(pages: &'a Pages, opening: &str, c: char) -> Option<(usize, &'a Placed)> {
     let first_word = opening.split_whitespace().next().unwrap_or_default();
     let find = |also: &str| {
-        pages
-            .pages
-            .iter()
-            .flat_map(|p| &p.items)
-            .find_map(|i| match &i.item {
-                Item::Text(run) if run.text.contains(c) && run.text.contains(also) => {
-                    source_of(&pages.structure, i.mark).cloned()
-                }
+        pages.pages.iter().enumerate().find_map(|(p, page)| {
+            page.items.iter().find_map(|i| match &i.item {
+                Item::Text(run) if run.text.contains(c) && run.text.contains(also) => Some((p, i)),
                 _ => None,
             })
+        })
     };
     find(first_word).or_else(|| find(""))
 }
