@@ -70,10 +70,25 @@ struct Item {
     artifact: bool,
 }
 
-/// pdf.js's text content of `pdf`. Fails (never skips) when Node or
-/// pdfjs-dist is missing: `.ci/run` installs them.
+/// pdf.js's text content of `pdf`. The pinned pdfjs-dist is installed
+/// from its lock file on first use (`npm ci`, once for all the tests);
+/// fails (never skips) when Node or npm is missing.
 fn pdfjs(pdf: &Path) -> Vec<Item> {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
     let dir = repo().join("tests/pdfjs");
+    INSTALLED.call_once(|| {
+        if !dir.join("node_modules/pdfjs-dist").is_dir() {
+            let ok = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(
+                ok,
+                "`npm ci` in tests/pdfjs failed: Node.js and npm are needed for pdf.js"
+            );
+        }
+    });
     assert!(
         dir.join("node_modules/pdfjs-dist").is_dir(),
         "pdfjs-dist is not installed: run `npm ci` in tests/pdfjs (as .ci/run does)"
