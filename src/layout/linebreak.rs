@@ -38,6 +38,12 @@
 //! lone word or word fragment ends the paragraph only when every other
 //! breaking costs more.
 //!
+//! Beyond TeX, as pdfTeX's font expansion: [`Params::letter_room`] lets a
+//! justified line's letters widen or narrow a little along with its glue,
+//! counted as room when the line is scored. They follow the glue's ratio up
+//! to their limit and then stay there, so a line's ratio, its badness and
+//! the tolerance always tell how far its spaces stretch.
+//!
 //! # What the caller builds
 //!
 //! * Interword space: `Glue { width, stretch, shrink }`. A break may happen at
@@ -147,6 +153,13 @@ pub struct Params {
     /// `Some(zone)`: ragged-right setting, lines scored by their shortfall
     /// against `zone` points and never stretched. `None`: justified.
     pub ragged: Option<f32>,
+    /// How far a justified line's boxes (its letters) may widen or narrow,
+    /// as a share of their width, to help its glue fill the measure: the
+    /// letters follow the glue's ratio up to `r = ±1` and then stay at
+    /// their limit while the glue takes the rest, so a line's ratio (and
+    /// its badness, and the tolerance) is always what its glue does. Only
+    /// on lines with glue that stretches; not in ragged setting. Default 0.
+    pub letter_room: f32,
 }
 
 impl Default for Params {
@@ -162,6 +175,7 @@ impl Default for Params {
             final_hyphen_demerits: 5000.0,
             emergency_stretch: 12.0,
             ragged: None,
+            letter_room: 0.0,
         }
     }
 }
@@ -204,7 +218,7 @@ pub struct Breaking {
 /// `measure` is called once for each possible line number up front
 /// (at most one more than the number of legal breaks).
 pub fn total_fit(items: &[Item], measure: &dyn Fn(usize) -> f32, params: &Params) -> Breaking {
-    let para = Paragraph::new(items, measure);
+    let para = Paragraph::new(items, measure).with_letter_room(params);
     if para.breakpoints.is_empty() {
         return Breaking::default();
     }
@@ -275,7 +289,7 @@ pub fn total_fit_head(
 /// line goes on a line of its own, reported overfull. Demerits are computed
 /// by the same formula as [`total_fit`]'s, so the two can be compared.
 pub fn first_fit(items: &[Item], measure: &dyn Fn(usize) -> f32, params: &Params) -> Breaking {
-    let para = Paragraph::new(items, measure);
+    let para = Paragraph::new(items, measure).with_letter_room(params);
     if para.breakpoints.is_empty() {
         return Breaking::default();
     }
@@ -292,7 +306,7 @@ pub fn demerits(
     measure: &dyn Fn(usize) -> f32,
     params: &Params,
 ) -> f32 {
-    let para = Paragraph::new(items, measure);
+    let para = Paragraph::new(items, measure).with_letter_room(params);
     match para.breakpoint_indices(breaks) {
         Some(chosen) => para.describe(&chosen, params).total_demerits,
         None => f32::INFINITY,
@@ -344,9 +358,11 @@ struct LineFit {
     /// Ratio that scores the line: against its glue, or the ragged zone;
     /// infinite when a short line has nothing to stretch.
     score: f64,
-    /// What the line lacks of its measure (0 when fill glue takes it up).
+    /// What the line lacks of its measure (0 when fill glue takes it up),
+    /// less what its letters take when they are at their limit.
     shortfall: f64,
-    /// The stretch `shortfall` is measured against (glue or ragged zone).
+    /// The stretch `shortfall` is measured against: the glue's, with the
+    /// letters' while they follow it, or the ragged zone.
     room: f64,
     /// Ratio the caller applies to its glue; finite, >= -1.
     ratio: f64,
@@ -409,6 +425,8 @@ struct Paragraph<'a> {
     items: &'a [Item],
     /// `width[i]` is the natural width of `items[..i]` (boxes and glue).
     width: Vec<f64>,
+    /// `boxes[i]` is the width of the boxes among `items[..i]`.
+    boxes: Vec<f64>,
     stretch: Vec<f64>,
     shrink: Vec<f64>,
     /// Number of fill glues in `items[..i]`.
@@ -419,6 +437,8 @@ struct Paragraph<'a> {
     /// From this line on every measure is the same, so nodes that differ
     /// only in a line number at or beyond it are interchangeable.
     easy_line: usize,
+    /// [`Params::letter_room`] (0 in ragged setting).
+    letter_room: f64,
 }
 
 fn finite(x: f32) -> f64 {
@@ -451,18 +471,23 @@ impl<'a> Paragraph<'a> {
     fn new(items: &'a [Item], measure: &dyn Fn(usize) -> f32) -> Paragraph<'a> {
         let n = items.len();
         let mut width = Vec::with_capacity(n + 1);
+        let mut boxes = Vec::with_capacity(n + 1);
         let mut stretch = Vec::with_capacity(n + 1);
         let mut shrink = Vec::with_capacity(n + 1);
         let mut fill = Vec::with_capacity(n + 1);
-        let (mut w, mut y, mut z, mut f) = (0.0, 0.0, 0.0, 0u32);
+        let (mut w, mut y, mut z, mut f, mut x) = (0.0, 0.0, 0.0, 0u32, 0.0);
         let mut breakpoints = Vec::new();
         for (i, item) in items.iter().enumerate() {
             width.push(w);
+            boxes.push(x);
             stretch.push(y);
             shrink.push(z);
             fill.push(f);
             match *item {
-                Item::Box { width } => w += finite(width),
+                Item::Box { width } => {
+                    w += finite(width);
+                    x += finite(width);
+                }
                 Item::Glue {
                     width,
                     stretch,
@@ -504,6 +529,7 @@ impl<'a> Paragraph<'a> {
             }
         }
         width.push(w);
+        boxes.push(x);
         stretch.push(y);
         shrink.push(z);
         fill.push(f);
@@ -530,13 +556,23 @@ impl<'a> Paragraph<'a> {
         Paragraph {
             items,
             width,
+            boxes,
             stretch,
             shrink,
             fill,
             breakpoints,
             measures,
             easy_line,
+            letter_room: 0.0,
         }
+    }
+
+    /// The paragraph with its letters' room from `params`.
+    fn with_letter_room(mut self, params: &Params) -> Paragraph<'a> {
+        if params.ragged.is_none() {
+            self.letter_room = finite(params.letter_room).max(0.0);
+        }
+        self
     }
 
     fn measure(&self, line: usize) -> f64 {
@@ -576,7 +612,13 @@ impl<'a> Paragraph<'a> {
         }
         let natural = self.width[end] - self.width[start] + bp.width;
         let stretch = self.stretch[end] - self.stretch[start];
-        let shrink = (self.shrink[end] - self.shrink[start]).max(0.0);
+        // The letters (and an added hyphen) help only where glue stretches.
+        let letters = if stretch > 0.0 {
+            self.letter_room * (self.boxes[end] - self.boxes[start] + bp.width.max(0.0))
+        } else {
+            0.0
+        };
+        let shrink = (self.shrink[end] - self.shrink[start]).max(0.0) + letters;
         // A forced break ends a line as `\hfil\break` or HTML's `<br>` do:
         // set at natural width, never stretched to the measure.
         let filled = self.fill[end] > self.fill[start] || bp.forced;
@@ -594,9 +636,11 @@ impl<'a> Paragraph<'a> {
         };
         if shortfall >= 0.0 {
             if !filled && shortfall > 0.0 {
-                let room = match ragged {
-                    Some(zone) => zone.max(0.0),
-                    None => stretch,
+                // Beyond the letters' limit the glue takes the rest alone.
+                let (shortfall, room) = match ragged {
+                    Some(zone) => (shortfall, zone.max(0.0)),
+                    None if shortfall <= stretch + letters => (shortfall, stretch + letters),
+                    None => (shortfall - letters, stretch),
                 };
                 fit.shortfall = shortfall;
                 fit.room = room;
@@ -606,7 +650,7 @@ impl<'a> Paragraph<'a> {
                     f64::INFINITY
                 };
                 if ragged.is_none() && stretch > 0.0 {
-                    fit.ratio = shortfall / stretch;
+                    fit.ratio = fit.score;
                 }
             }
         } else if -shortfall <= shrink + FIT_EPSILON {
@@ -1776,6 +1820,132 @@ mod tests {
             Some(1)
         );
         assert!(last_words(&total_fit(&items, &measure, &Params::default())) > Some(1));
+    }
+
+    /// A justified line "aaaa bbbb cccc" ended at a chosen break, then one
+    /// more word: the first line's reported ratio at `measure`, or `None`
+    /// if it cannot be set so (too long even shrunk).
+    fn first_line_ratio(measure: f32, letter_room: f32) -> Option<f32> {
+        let mut items = vec![
+            word_box("aaaa"),
+            SPACE,
+            word_box("bbbb"),
+            SPACE,
+            word_box("cccc"),
+            Item::Penalty {
+                width: 0.0,
+                penalty: -9999.0,
+                flagged: false,
+            },
+            word_box("dddddddd"),
+        ];
+        end_paragraph(&mut items);
+        let params = Params {
+            letter_room,
+            ..Params::default()
+        };
+        let result = total_fit(&items, &|_| measure, &params);
+        (result.breaks[0].index == 5 && result.overfull.is_empty())
+            .then_some(result.breaks[0].ratio)
+    }
+
+    #[test]
+    fn the_letters_follow_the_glue_to_their_limit_and_the_glue_takes_the_rest() {
+        // 60 pt of letters, two spaces of 3.33 pt (stretch 3.34, shrink
+        // 2.22 in all); 4 % of the letters is 2.4 pt.
+        let natural = 60.0 + 2.0 * 3.33;
+        let close = |a: Option<f32>, b: f32| a.is_some_and(|a| (a - b).abs() < 1e-4);
+        // Within the letters' limit, letters and glue share the shortfall.
+        let r = first_line_ratio(natural + 3.0, 0.04);
+        assert!(close(r, 3.0 / (3.34 + 2.4)), "{r:?}");
+        // Beyond it the letters give their 2.4 pt and the glue the rest,
+        // so the ratio says how far the spaces stretch.
+        let r = first_line_ratio(natural + 7.0, 0.04);
+        assert!(close(r, (7.0 - 2.4) / 3.34), "{r:?}");
+        let r = first_line_ratio(natural + 5.0, 0.0);
+        assert!(close(r, 5.0 / 3.34), "{r:?}");
+        // Shrinking, likewise; past both, the line cannot be set.
+        let r = first_line_ratio(natural - 3.0, 0.04);
+        assert!(close(r, -3.0 / (2.22 + 2.4)), "{r:?}");
+        assert_eq!(first_line_ratio(natural - 3.0, 0.0), None);
+        assert_eq!(first_line_ratio(natural - 4.7, 0.04), None);
+    }
+
+    #[test]
+    fn the_letters_room_keeps_paragraphs_within_tolerance_and_the_ratio_true() {
+        let items = paragraph(SAMPLE, true);
+        let with = Params {
+            letter_room: 0.04,
+            ..Params::default()
+        };
+        let boxes = |from: usize, to: usize| -> f32 {
+            let hyphen = match items.get(to) {
+                Some(Item::Penalty { width, .. }) => width.max(0.0),
+                _ => 0.0,
+            };
+            (items[from..to.min(items.len())].iter())
+                .map(|i| match i {
+                    Item::Box { width } => *width,
+                    _ => 0.0,
+                })
+                .sum::<f32>()
+                + hyphen
+        };
+        let (mut rescued, mut underfull, mut before) = (0, 0, 0);
+        for measure in (100..=300).step_by(4) {
+            let measure = measure as f32;
+            let m = |_| measure;
+            let without = total_fit(&items, &m, &Params::default());
+            let result = total_fit(&items, &m, &with);
+            assert!(result.overfull.is_empty(), "{measure}");
+            rescued += usize::from(!without.underfull.is_empty() && result.underfull.is_empty());
+            underfull += usize::from(!result.underfull.is_empty());
+            before += usize::from(!without.underfull.is_empty());
+            // Each line's ratio is its glue's, the letters at their share.
+            let mut from = 0;
+            let widths = lines(&items, &result.breaks);
+            for (n, (br, (w, y, z))) in result.breaks.iter().zip(widths).enumerate() {
+                let letters = 0.04 * boxes(from, br.index);
+                from = br.index;
+                if n + 1 == result.breaks.len() || y == 0.0 {
+                    continue;
+                }
+                let gap = measure - w;
+                let expected = if gap >= 0.0 && gap <= y + letters {
+                    gap / (y + letters)
+                } else if gap > 0.0 {
+                    (gap - letters) / y
+                } else {
+                    gap / (z + letters)
+                };
+                assert!(
+                    (br.ratio - expected).abs() < 1e-3 && br.ratio >= -1.0,
+                    "{measure} line {n}: {br:?}, not {expected}"
+                );
+                if !result.underfull.contains(&n) {
+                    assert!(br.ratio <= with.tolerance + 1e-4);
+                }
+            }
+        }
+        assert!(
+            rescued > 0,
+            "the letters' room never spared an underfull line"
+        );
+        println!("underfull at {underfull} measures, {before} without the letters' room");
+        assert!(underfull < before);
+        // Ragged setting has no letters' room.
+        let ragged = Params {
+            ragged: Some(30.0),
+            ..Params::default()
+        };
+        let letters = Params {
+            letter_room: 0.04,
+            ..ragged
+        };
+        assert_eq!(
+            total_fit(&items, &|_| 200.0, &ragged),
+            total_fit(&items, &|_| 200.0, &letters)
+        );
     }
 
     #[test]

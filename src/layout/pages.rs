@@ -316,6 +316,10 @@ pub struct GlyphRun {
     /// The source text: copying and searching the PDF give this.
     pub text: String,
     pub underline: bool,
+    /// How much wider (above 1) or narrower than the font draws them its
+    /// glyphs are drawn: the glyph expansion of a justified line, at most
+    /// 2 %. The advances already count it.
+    pub expansion: f32,
 }
 
 impl GlyphRun {

@@ -614,13 +614,17 @@ fn draw_run(
         return;
     }
     let size = run.size;
+    // Expanded glyphs are drawn in a space scaled across, where their
+    // advances are narrower by as much; the text extracts as ever.
+    let expanded = run.expansion > 0.0 && run.expansion != 1.0;
+    let e = if expanded { run.expansion } else { 1.0 };
     let glyphs: Vec<KrillaGlyph> = run
         .glyphs
         .iter()
         .map(|g| {
             KrillaGlyph::new(
                 GlyphId::new(u32::from(g.id)),
-                g.advance / size,
+                g.advance / size / e,
                 g.x_offset / size,
                 g.y_offset / size,
                 0.0,
@@ -633,14 +637,24 @@ fn draw_run(
         paint: paint(run.color, mode),
         ..Fill::default()
     }));
+    let start = match expanded {
+        true => {
+            surface.push_transform(&Transform::from_row(e, 0.0, 0.0, 1.0, run.x, run.y));
+            Point::from_xy(0.0, 0.0)
+        }
+        false => Point::from_xy(run.x, run.y),
+    };
     surface.draw_glyphs(
-        Point::from_xy(run.x, run.y),
+        start,
         &glyphs,
         fonts[run.face].clone(),
         &run.text,
         size,
         false,
     );
+    if expanded {
+        surface.pop();
+    }
     if run.underline {
         let mut pb = PathBuilder::new();
         pb.move_to(run.x, run.y + size * 0.12);

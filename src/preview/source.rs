@@ -158,6 +158,7 @@ mod tests {
                 glyphs: vec![],
                 text: t.into(),
                 underline: false,
+                expansion: 1.0,
             }),
         }
     }

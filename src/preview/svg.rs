@@ -205,6 +205,13 @@ fn glyphs(
         return;
     };
     let scale = run.size / face.units_per_em;
+    // Expanded glyphs (a justified line's) are drawn wider across.
+    let across = scale
+        * if run.expansion > 0.0 {
+            run.expansion
+        } else {
+            1.0
+        };
     let snap = |v: f32, from: f32, step: f32| match origin {
         Some(_) => ((v + from) / step + 1e-3).floor() * step - from,
         None => v,
@@ -223,7 +230,7 @@ fn glyphs(
         s,
         r#"<g fill="{}" transform="matrix({} 0 0 {} {} {})">"#,
         colour(run.color),
-        Num(scale, 6),
+        Num(across, 6),
         Num(-scale, 6),
         Num(x0, 3),
         Num(y0, 3)
@@ -231,7 +238,7 @@ fn glyphs(
     let mut x = run.x;
     for g in &run.glyphs {
         used.insert((run.face, g.id));
-        let gx = (snap(x + g.x_offset, ox, xstep) - x0) / scale;
+        let gx = (snap(x + g.x_offset * across / scale, ox, xstep) - x0) / across;
         let _ = write!(
             s,
             r##"<use href="#{}" x="{}""##,
@@ -606,6 +613,7 @@ mod tests {
                 .collect(),
             text: text.into(),
             underline: false,
+            expansion: 1.0,
         }
     }
 

@@ -600,6 +600,95 @@ pub fn word_boxes(path: &Path) -> Vec<(usize, f32, f32, f32, String)> {
     words
 }
 
+/// A line of a PDF that runs to a right edge, read from pdftotext's word
+/// boxes: how far its word spaces stretch.
+#[derive(Debug, Clone)]
+pub struct SpacedLine {
+    /// 1-based.
+    pub page: usize,
+    pub text: String,
+    /// Word spaces on the line.
+    pub spaces: usize,
+    /// The mean of its spaces, as a share of the natural space of its type
+    /// size: 1 as the font sets them.
+    pub stretch: f32,
+}
+
+/// The lines of the PDF at `path` that end at a right edge (within 6 pt,
+/// room for a hanging or dropped hyphen) that three or more lines of their
+/// page end at: justified lines, and ragged ones that happen to end there,
+/// whose spaces are natural. Each line's word spaces are measured between
+/// pdftotext's word boxes (`-bbox-layout`, as `../shared/tools/evenness.py`
+/// does) against the bundled Noto fonts' natural space, 0.26 em; the type
+/// size is the word boxes' height over 1.362 (Noto's ascent and descent).
+pub fn spaced_lines(path: &Path) -> Vec<SpacedLine> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox-layout"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let html = String::from_utf8_lossy(&out.stdout);
+    let attr = |line: &str, name: &str| -> f32 {
+        let at = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    // A word: (x min, x max, height, text).
+    type Words = Vec<(f32, f32, f32, String)>;
+    let mut pages: Vec<Vec<Words>> = Vec::new();
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page") {
+            pages.push(Vec::new());
+        } else if line.starts_with("<line") {
+            if let Some(page) = pages.last_mut() {
+                page.push(Vec::new());
+            }
+        } else if line.starts_with("<word") {
+            let text = line.split('>').nth(1).unwrap().split('<').next().unwrap();
+            let word = (
+                attr(line, "xMin"),
+                attr(line, "xMax"),
+                attr(line, "yMax") - attr(line, "yMin"),
+                text.replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">"),
+            );
+            if let Some(l) = pages.last_mut().and_then(|p| p.last_mut()) {
+                l.push(word);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for (n, lines) in pages.iter().enumerate() {
+        let end = |l: &Words| l.last().map_or(0.0, |w| w.1);
+        let mut edges: std::collections::BTreeMap<i64, usize> = Default::default();
+        for l in lines.iter().filter(|l| !l.is_empty()) {
+            *edges.entry(end(l).round() as i64).or_default() += 1;
+        }
+        let edges: Vec<f32> = (edges.into_iter())
+            .filter(|&(_, count)| count >= 3)
+            .map(|(x, _)| x as f32)
+            .collect();
+        for l in lines.iter().filter(|l| l.len() > 1) {
+            let e = end(l);
+            if !edges.iter().any(|&edge| e >= edge - 6.0 && e <= edge + 0.5) {
+                continue;
+            }
+            let mut heights: Vec<f32> = l.iter().map(|w| w.2).collect();
+            heights.sort_by(f32::total_cmp);
+            let size = heights[heights.len() / 2] / 1.362;
+            let gaps: Vec<f32> = l.windows(2).map(|w| w[1].0 - w[0].1).collect();
+            found.push(SpacedLine {
+                page: n + 1,
+                text: l.iter().map(|w| w.3.as_str()).collect::<Vec<_>>().join(" "),
+                spaces: gaps.len(),
+                stretch: gaps.iter().sum::<f32>() / gaps.len() as f32 / (0.26 * size),
+            });
+        }
+    }
+    found
+}
+
 /// The structure tree of a tagged PDF, in reading order: each element's
 /// depth, its type (`Table`, `TR`, `TH` …) and, for a table header cell,
 /// its `/Scope`.

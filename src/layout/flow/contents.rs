@@ -219,6 +219,7 @@ impl Engine<'_> {
                 text,
                 color: model.color,
                 underline: false,
+                expansion: 1.0,
                 ..model.clone()
             })
         })

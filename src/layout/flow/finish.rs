@@ -85,6 +85,7 @@ impl Engine<'_> {
             glyphs,
             text: text.to_string(),
             underline: false,
+            expansion: 1.0,
         }
     }
 

@@ -1,6 +1,6 @@
 //! Setting one line of a paragraph: its words' glyphs placed from the
-//! left, the spaces justified (and the letters spaced, within 2 %) to the
-//! measure, the hyphen added at a break, punctuation hung into the margin.
+//! left, the spaces justified (and the letters spaced and expanded, each
+//! within 2 %) to the measure, the hyphen added at a break, punctuation hung into the margin.
 
 use super::*;
 
@@ -80,8 +80,9 @@ impl Paragraph {
         // same; its \parfillskip only stretches).
         let justify = self.align == Align::Justify && (!last || slack < 0.0) && stretchable > 0.0;
         // The letters (all but the spaces) take their share of the slack, up
-        // to LETTER_SPACING of their width; the spaces take the rest.
-        let letter_room = self.letter_spacing() * (natural - stretchable).max(0.0);
+        // to LETTER_SPACING + GLYPH_EXPANSION of their width; the spaces take
+        // the rest (as the line breaker counted).
+        let letter_room = self.letter_room() * (natural - stretchable).max(0.0);
         // Shrink no further than spaces and letters allow; an overfull line
         // stays overfull.
         let slack_used = if justify {
@@ -96,7 +97,11 @@ impl Paragraph {
         } else {
             slack_used / (stretchable * SHRINK + letter_room)
         };
-        let letter_scale = 1.0 + letter_share * self.letter_spacing();
+        let letter_scale = 1.0 + letter_share * self.letter_room();
+        let expansion = match self.letter_room() > 0.0 {
+            true => 1.0 + letter_share * GLYPH_EXPANSION,
+            false => 1.0,
+        };
         let slack_used = slack_used - letter_share * letter_room;
         let (mut x, per_point) = match self.align {
             _ if justify => (indent, slack_used / stretchable),
@@ -227,6 +232,7 @@ impl Paragraph {
                         glyphs,
                         text: text.into_owned(),
                         underline: atom.style.underline,
+                        expansion,
                     }),
                 }
                 x += width;
