@@ -419,18 +419,26 @@ struct Candidate {
     previous: usize,
 }
 
+/// What `items[..i]` add up to, for some `i`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    /// Natural width (boxes and glue).
+    width: f64,
+    /// Width of the boxes alone.
+    boxes: f64,
+    stretch: f64,
+    shrink: f64,
+    /// Number of fill glues.
+    fill: u32,
+}
+
 /// The items digested: running sums so any line's widths cost O(1), the
 /// legal breakpoints, and the measures.
 struct Paragraph<'a> {
     items: &'a [Item],
-    /// `width[i]` is the natural width of `items[..i]` (boxes and glue).
-    width: Vec<f64>,
-    /// `boxes[i]` is the width of the boxes among `items[..i]`.
-    boxes: Vec<f64>,
-    stretch: Vec<f64>,
-    shrink: Vec<f64>,
-    /// Number of fill glues in `items[..i]`.
-    fill: Vec<u32>,
+    /// `sums[i]` is what `items[..i]` add up to (one vector, not one a
+    /// sum: the breaker runs for every paragraph at every measure tried).
+    sums: Vec<Sums>,
     breakpoints: Vec<Breakpoint>,
     /// Measure of each possible line; the last entry serves all later lines.
     measures: Vec<f64>,
@@ -470,23 +478,16 @@ fn badness(score: f64) -> f64 {
 impl<'a> Paragraph<'a> {
     fn new(items: &'a [Item], measure: &dyn Fn(usize) -> f32) -> Paragraph<'a> {
         let n = items.len();
-        let mut width = Vec::with_capacity(n + 1);
-        let mut boxes = Vec::with_capacity(n + 1);
-        let mut stretch = Vec::with_capacity(n + 1);
-        let mut shrink = Vec::with_capacity(n + 1);
-        let mut fill = Vec::with_capacity(n + 1);
-        let (mut w, mut y, mut z, mut f, mut x) = (0.0, 0.0, 0.0, 0u32, 0.0);
-        let mut breakpoints = Vec::new();
+        let mut sums = Vec::with_capacity(n + 1);
+        let mut sum = Sums::default();
+        // About one break in two items (a word and its space).
+        let mut breakpoints = Vec::with_capacity(n / 2 + 1);
         for (i, item) in items.iter().enumerate() {
-            width.push(w);
-            boxes.push(x);
-            stretch.push(y);
-            shrink.push(z);
-            fill.push(f);
+            sums.push(sum);
             match *item {
                 Item::Box { width } => {
-                    w += finite(width);
-                    x += finite(width);
+                    sum.width += finite(width);
+                    sum.boxes += finite(width);
                 }
                 Item::Glue {
                     width,
@@ -502,13 +503,13 @@ impl<'a> Paragraph<'a> {
                             forced: false,
                         });
                     }
-                    w += finite(width);
+                    sum.width += finite(width);
                     if is_fill(stretch) {
-                        f += 1;
+                        sum.fill += 1;
                     } else {
-                        y += finite(stretch);
+                        sum.stretch += finite(stretch);
                     }
-                    z += finite(shrink);
+                    sum.shrink += finite(shrink);
                 }
                 Item::Penalty {
                     width,
@@ -528,11 +529,7 @@ impl<'a> Paragraph<'a> {
                 }
             }
         }
-        width.push(w);
-        boxes.push(x);
-        stretch.push(y);
-        shrink.push(z);
-        fill.push(f);
+        sums.push(sum);
         let closed = breakpoints
             .last()
             .is_some_and(|b| b.forced && b.index + 1 == n);
@@ -555,11 +552,7 @@ impl<'a> Paragraph<'a> {
         }
         Paragraph {
             items,
-            width,
-            boxes,
-            stretch,
-            shrink,
-            fill,
+            sums,
             breakpoints,
             measures,
             easy_line,
@@ -610,18 +603,19 @@ impl<'a> Paragraph<'a> {
         if end < start {
             return None;
         }
-        let natural = self.width[end] - self.width[start] + bp.width;
-        let stretch = self.stretch[end] - self.stretch[start];
+        let (from, to) = (&self.sums[start], &self.sums[end]);
+        let natural = to.width - from.width + bp.width;
+        let stretch = to.stretch - from.stretch;
         // The letters (and an added hyphen) help only where glue stretches.
         let letters = if stretch > 0.0 {
-            self.letter_room * (self.boxes[end] - self.boxes[start] + bp.width.max(0.0))
+            self.letter_room * (to.boxes - from.boxes + bp.width.max(0.0))
         } else {
             0.0
         };
-        let shrink = (self.shrink[end] - self.shrink[start]).max(0.0) + letters;
+        let shrink = (to.shrink - from.shrink).max(0.0) + letters;
         // A forced break ends a line as `\hfil\break` or HTML's `<br>` do:
         // set at natural width, never stretched to the measure.
-        let filled = self.fill[end] > self.fill[start] || bp.forced;
+        let filled = to.fill > from.fill || bp.forced;
         let measure = self.measure(line);
         let shortfall = measure - natural;
         let mut fit = LineFit {
@@ -717,7 +711,9 @@ impl<'a> Paragraph<'a> {
     /// One pass of the total-fit search. `None` if no breaking passes.
     fn search(&self, params: &Params, pass: &Pass) -> Option<Vec<usize>> {
         let ragged = params.ragged.map(finite);
-        let mut nodes = vec![Node {
+        // A node or two a breakpoint is usual.
+        let mut nodes = Vec::with_capacity(2 * self.breakpoints.len() + 1);
+        nodes.push(Node {
             breakpoint: None,
             start: 0,
             line: 0,
@@ -725,7 +721,7 @@ impl<'a> Paragraph<'a> {
             flagged: 0,
             total: 0.0,
             previous: None,
-        }];
+        });
         let mut active: Vec<usize> = vec![0];
         let mut next_active: Vec<usize> = Vec::new();
         let mut candidates: Vec<Candidate> = Vec::new();
