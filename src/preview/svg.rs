@@ -666,6 +666,39 @@ mod tests {
     }
 
     #[test]
+    fn expanded_glyphs_are_drawn_wider_where_the_advances_put_them() {
+        let mut wide = run("ab", &[36, 37]);
+        wide.expansion = 1.02;
+        let page = Page {
+            width: 100.0,
+            height: 100.0,
+            items: vec![Placed {
+                mark: Mark::Element(0),
+                item: Item::Text(wide),
+            }],
+            ..Page::default()
+        };
+        let pages = Pages {
+            pages: vec![page],
+            structure: vec![crate::layout::Element {
+                source: None,
+                role: Role::Paragraph,
+                parent: None,
+            }],
+            ..Pages::default()
+        };
+        let drawn = draw(&pages, Look::default(), &Sources::new(), &|_, _| None);
+        let svg = &drawn.pages[0];
+        // Scaled across by 2 %; the second glyph still 5 pt after the
+        // first (at 15 pt on the page): 5.062 pt from the snapped start,
+        // in the wider glyph units.
+        assert!(
+            svg.contains(r##"matrix(0.0102 0 0 -0.01 9.938 19.5)"><use href="#g0-36" x="0"/><use href="#g0-37" x="496.3"/>"##),
+            "{svg}"
+        );
+    }
+
+    #[test]
     fn a_print_sheet_shows_the_bleed_and_the_marks() {
         let page = Page {
             width: 100.0,
