@@ -99,29 +99,52 @@ fn in_project<'a>(file: &'a Path, project: &Path) -> Option<&'a Path> {
     below.then_some(rel)
 }
 
+/// Which of a section's two bodies a template's tags name: (`body`,
+/// `body_plain`). A template that names neither gets `body`, whose making
+/// checks the section's Markdown.
+fn bodies_named(template_text: &str) -> (bool, bool) {
+    let (mut body, mut plain) = (false, false);
+    for tag in template_text.split("{{").skip(1) {
+        let tag = tag.split("}}").next().unwrap_or("");
+        for word in tag.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')) {
+            body |= word == "body";
+            plain |= word == "body_plain";
+        }
+    }
+    (body || !plain, plain)
+}
+
 /// What a template sees, before a personalised copy fills in its recipient
-/// ([`for_recipient`]). See docs/templates.md for every field.
+/// ([`for_recipient`]). See docs/templates.md for every field. Of a
+/// section's two bodies, only those `template_text` names are made: each
+/// reads the section's Markdown again (both check it alike).
 pub fn data(
     briefing: &Briefing,
     profile: &Profile,
     selection: &Selection,
     format: &crate::format::Format,
     words: &Words,
+    template_text: &str,
 ) -> Result<Value> {
+    let (with_notes, plain) = bodies_named(template_text);
     let mut sections = Vec::new();
     for s in &selection.sections {
         // Each block names its place in the section file (`src`).
         let file = in_project(&s.file, &briefing.project);
-        let body = markdown::section_markup_at(s, &profile.sources, true, file)?;
-        let body_plain = markdown::section_markup_at(s, &profile.sources, false, file)?;
-        sections.push(json!({
+        let mut section = json!({
             "id": s.id,
             "title": s.title,
             "tags": s.tags,
             "audience": s.audience.to_string(),
-            "body": body,
-            "body_plain": body_plain,
-        }));
+        });
+        if with_notes {
+            section["body"] = markdown::section_markup_at(s, &profile.sources, true, file)?.into();
+        }
+        if plain {
+            section["body_plain"] =
+                markdown::section_markup_at(s, &profile.sources, false, file)?.into();
+        }
+        sections.push(section);
     }
     let mut images = Map::new();
     for (key, asset) in &selection.images {
@@ -687,6 +710,25 @@ mod tests {
             name: "t".into(),
             path: PathBuf::from("t.hbs"),
             text: text.into(),
+        }
+    }
+
+    #[test]
+    fn only_the_bodies_a_template_names_are_made() {
+        assert_eq!(bodies_named("{{{body}}}"), (true, false));
+        assert_eq!(bodies_named("{{{body_plain}}}"), (false, true));
+        assert_eq!(bodies_named("{{{body_plain}}}{{{body}}}"), (true, true));
+        // Neither: `body`, for the checks its making makes.
+        assert_eq!(bodies_named("{{title}}"), (true, false));
+        // Only tags count, and whole names.
+        assert_eq!(
+            bodies_named("<p class=\"body\">{{{this.body_plain}}}{{nobody}}</p>"),
+            (false, true)
+        );
+        assert_eq!(bodies_named("{{lookup this \"body\"}}"), (true, false));
+        for (name, text) in BUILTIN {
+            let (body, plain) = bodies_named(text);
+            assert!(body != plain, "{name} prints one of a section's bodies");
         }
     }
 
