@@ -15,7 +15,8 @@ use std::collections::HashMap;
 use handlebars::template::{BlockParam, HelperTemplate, Parameter, Subexpression, TemplateElement};
 use handlebars::{Path, PathSeg, Template};
 
-/// The code build.rs writes: `pieces(text)`.
+/// The code build.rs writes: `pieces(text)`. The functions below build its
+/// parts, each kept out of line so the code stays small.
 #[allow(clippy::all, clippy::pedantic)]
 mod generated {
     use super::*;
@@ -40,6 +41,7 @@ pub fn pieces(text: &str, name: &str) -> Option<Vec<(String, usize, Template)>> 
     )
 }
 
+#[inline(never)]
 fn t(name: Option<&str>, elements: Vec<TemplateElement>) -> Template {
     let mut t = Template::new();
     t.name = name.map(str::to_owned);
@@ -47,6 +49,7 @@ fn t(name: Option<&str>, elements: Vec<TemplateElement>) -> Template {
     t
 }
 
+#[inline(never)]
 fn named_path(segs: &[&str], raw: &str) -> Parameter {
     let segs = segs
         .iter()
@@ -55,19 +58,23 @@ fn named_path(segs: &[&str], raw: &str) -> Parameter {
     Parameter::Path(Path::Relative((segs, raw.to_owned())))
 }
 
+#[inline(never)]
 fn path(raw: &str) -> Parameter {
     Parameter::Path(Path::parse(raw).expect("a path Handlebars parsed when handbill was compiled"))
 }
 
+#[inline(never)]
 fn literal(json: &str) -> Parameter {
     Parameter::Literal(serde_json::from_str(json).expect("JSON written by build.rs"))
 }
 
+#[inline(never)]
 fn hash(pairs: Vec<(&str, Parameter)>) -> HashMap<String, Parameter> {
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 fn helper(
     name: Parameter,
     params: Vec<Parameter>,
