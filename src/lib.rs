@@ -373,7 +373,14 @@ impl Prepared {
         briefing.screen_ppi = briefing.screen_ppi.or(format.screen_ppi);
         let lang = briefing.lang.as_deref().unwrap_or(&profile.lang);
         let words = words::Words::for_language(&briefing.project, lang)?;
-        let data = template::data(&briefing, &profile, &selection, &format, &words)?;
+        let data = template::data(
+            &briefing,
+            &profile,
+            &selection,
+            &format,
+            &words,
+            &template.text,
+        )?;
         let compiled = compiled?;
         let mut warnings: Vec<Warning> =
             select::untranslated_warning(&briefing, &profile, &selection)

@@ -18,7 +18,11 @@ use crate::model::{Briefing, Profile, Recipient};
 use crate::select::Selection;
 use crate::words::Words;
 
+mod builtin;
 mod errors;
+mod pieces;
+
+use pieces::{blank_comments, pieces};
 
 /// The templates compiled into handbill: name, text.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -95,29 +99,52 @@ fn in_project<'a>(file: &'a Path, project: &Path) -> Option<&'a Path> {
     below.then_some(rel)
 }
 
+/// Which of a section's two bodies a template's tags name: (`body`,
+/// `body_plain`). A template that names neither gets `body`, whose making
+/// checks the section's Markdown.
+fn bodies_named(template_text: &str) -> (bool, bool) {
+    let (mut body, mut plain) = (false, false);
+    for tag in template_text.split("{{").skip(1) {
+        let tag = tag.split("}}").next().unwrap_or("");
+        for word in tag.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')) {
+            body |= word == "body";
+            plain |= word == "body_plain";
+        }
+    }
+    (body || !plain, plain)
+}
+
 /// What a template sees, before a personalised copy fills in its recipient
-/// ([`for_recipient`]). See docs/templates.md for every field.
+/// ([`for_recipient`]). See docs/templates.md for every field. Of a
+/// section's two bodies, only those `template_text` names are made: each
+/// reads the section's Markdown again (both check it alike).
 pub fn data(
     briefing: &Briefing,
     profile: &Profile,
     selection: &Selection,
     format: &crate::format::Format,
     words: &Words,
+    template_text: &str,
 ) -> Result<Value> {
+    let (with_notes, plain) = bodies_named(template_text);
     let mut sections = Vec::new();
     for s in &selection.sections {
         // Each block names its place in the section file (`src`).
         let file = in_project(&s.file, &briefing.project);
-        let body = markdown::section_markup_at(s, &profile.sources, true, file)?;
-        let body_plain = markdown::section_markup_at(s, &profile.sources, false, file)?;
-        sections.push(json!({
+        let mut section = json!({
             "id": s.id,
             "title": s.title,
             "tags": s.tags,
             "audience": s.audience.to_string(),
-            "body": body,
-            "body_plain": body_plain,
-        }));
+        });
+        if with_notes {
+            section["body"] = markdown::section_markup_at(s, &profile.sources, true, file)?.into();
+        }
+        if plain {
+            section["body_plain"] =
+                markdown::section_markup_at(s, &profile.sources, false, file)?.into();
+        }
+        sections.push(section);
     }
     let mut images = Map::new();
     for (key, asset) in &selection.images {
@@ -329,15 +356,46 @@ pub struct Compiled {
     /// with the number of lines before it (see [`pieces`]).
     pieces: Vec<(String, usize)>,
     template: Template,
+    /// Whether the pieces were compiled with handbill (a built-in
+    /// template's, see [`builtin`]), so they know no places.
+    ahead: bool,
 }
 
 /// Compiles `template`: a syntax error is reported here, with its place.
+/// A built-in template's pieces were compiled with handbill itself.
 pub fn compile(template: &Template) -> Result<Compiled> {
+    match builtin::pieces(&template.text, &template.name) {
+        Some(built) => {
+            let mut hb = registry();
+            let mut names = Vec::new();
+            for (name, lines_before, piece) in built {
+                hb.register_template(&name, piece);
+                names.push((name, lines_before));
+            }
+            Ok(Compiled {
+                hb,
+                pieces: names,
+                template: template.clone(),
+                ahead: true,
+            })
+        }
+        None => compile_text(template),
+    }
+}
+
+/// A Handlebars registry with handbill's escaping and helpers.
+fn registry() -> Handlebars<'static> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(markdown::escape);
     hb.register_helper("t", Box::new(translate_helper));
     hb.register_helper("calc", Box::new(calc_helper));
+    hb
+}
+
+/// Compiles `template` from its text, in pieces.
+fn compile_text(template: &Template) -> Result<Compiled> {
+    let mut hb = registry();
     let text = blank_comments(&template.text);
     check_nesting(template, &text)?;
     let mut names = Vec::new();
@@ -363,6 +421,7 @@ pub fn compile(template: &Template) -> Result<Compiled> {
         hb,
         pieces: names,
         template: template.clone(),
+        ahead: false,
     })
 }
 
@@ -430,125 +489,6 @@ fn grouped(n: usize) -> String {
         out.push(c);
     }
     out
-}
-
-/// A run of whole lines of a template that closes every block it opens.
-#[derive(Debug, PartialEq)]
-struct Piece {
-    bytes: std::ops::Range<usize>,
-    lines_before: usize,
-}
-
-/// Cuts a template into pieces that Handlebars can compile one by one and
-/// render one after the other with the same output as the whole.
-///
-/// Why: Handlebars works out every tag's line and column by counting from
-/// the top of its text, so compiling takes time that grows with the square
-/// of the template's length; the built-in leaflet took 3 ms, on the path of
-/// every build. Cut where no block is open, compiling costs what its pieces
-/// cost.
-///
-/// A cut falls only at the end of a line whose last tag closes a block at
-/// the top level, so a tag alone on its line stays alone on its line.
-/// Where the text uses what could reach across a cut (whitespace control
-/// `~`, raw blocks `{{{{`, escaped `\{{`, inline partials defined in one
-/// place and used in another, decorators) or its blocks do not pair up,
-/// it stays one piece; [`compile`] also falls back to one piece when a
-/// piece does not compile, so errors read as they would without the cuts.
-fn pieces(text: &str) -> Vec<Piece> {
-    let whole = vec![Piece {
-        bytes: 0..text.len(),
-        lines_before: 0,
-    }];
-    if ["{{~", "~}}", "{{{{", "\\{{", "{{#*", "{{*", "{{>", "{{#>"]
-        .iter()
-        .any(|t| text.contains(t))
-    {
-        return whole;
-    }
-    let mut out = Vec::new();
-    let (mut start, mut lines_before) = (0, 0);
-    let mut depth = 0usize;
-    let mut at = 0;
-    while let Some(open) = text[at..].find("{{").map(|o| at + o) {
-        let Some(close) = text[open..].find("}}").map(|c| open + c + 2) else {
-            return whole;
-        };
-        let inside = text[open + 2..close - 2].trim_start_matches('{');
-        let inside = inside.trim_start();
-        if inside.starts_with('#') {
-            depth += 1;
-        } else if inside.starts_with('/') {
-            let Some(d) = depth.checked_sub(1) else {
-                return whole;
-            };
-            depth = d;
-            if depth == 0 {
-                let line_end = text[close..].find('\n').map(|n| close + n + 1);
-                if let Some(end) = line_end
-                    && text[close..end].trim().is_empty()
-                    && text[end..].contains("{{")
-                {
-                    out.push(Piece {
-                        bytes: start..end,
-                        lines_before,
-                    });
-                    lines_before += text[start..end].matches('\n').count();
-                    start = end;
-                }
-            }
-        }
-        at = close;
-    }
-    if depth != 0 {
-        return whole;
-    }
-    out.push(Piece {
-        bytes: start..text.len(),
-        lines_before,
-    });
-    out
-}
-
-/// The template with the text of its comments blanked out: each comment
-/// keeps its lines and the width of its last line, so every tag after it
-/// keeps its line and column (for messages) and the output is the same.
-/// Handlebars works out each tag's line and column by reading from the top
-/// of the text, so a long comment there slows the whole compile.
-fn blank_comments(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("{{!") {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("{{!") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let end = if after.starts_with("{{!--") {
-            after.find("--}}").map(|e| e + 4)
-        } else {
-            after.find("}}").map(|e| e + 2)
-        };
-        let Some(end) = end else {
-            // An unclosed comment: left for Handlebars to report.
-            out.push_str(after);
-            return std::borrow::Cow::Owned(out);
-        };
-        let comment = &after[..end];
-        let newlines = comment.matches('\n').count();
-        let last_width = comment.rsplit('\n').next().unwrap_or("").chars().count();
-        out.push_str("{{!");
-        if newlines == 0 {
-            out.extend(std::iter::repeat_n(' ', last_width.saturating_sub(5)));
-        } else {
-            out.extend(std::iter::repeat_n('\n', newlines));
-            out.extend(std::iter::repeat_n(' ', last_width.saturating_sub(2)));
-        }
-        out.push_str("}}");
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    std::borrow::Cow::Owned(out)
 }
 
 /// The most markup one copy of a template may make: 64 MiB, some sixteen
@@ -719,6 +659,11 @@ impl Compiled {
                 })
         });
         let iterations = budget.iterations.load(std::sync::atomic::Ordering::Relaxed);
+        if self.ahead && (rendered.is_err() || out.over || iterations > MAX_ITERATIONS) {
+            // Pieces compiled ahead know no places: the same copy again,
+            // from the template compiled here, for a message that has them.
+            return compile_text(template)?.render(context.data().clone());
+        }
         if out.over || iterations > MAX_ITERATIONS {
             let (what, help) = if out.over {
                 (
@@ -765,6 +710,25 @@ mod tests {
             name: "t".into(),
             path: PathBuf::from("t.hbs"),
             text: text.into(),
+        }
+    }
+
+    #[test]
+    fn only_the_bodies_a_template_names_are_made() {
+        assert_eq!(bodies_named("{{{body}}}"), (true, false));
+        assert_eq!(bodies_named("{{{body_plain}}}"), (false, true));
+        assert_eq!(bodies_named("{{{body_plain}}}{{{body}}}"), (true, true));
+        // Neither: `body`, for the checks its making makes.
+        assert_eq!(bodies_named("{{title}}"), (true, false));
+        // Only tags count, and whole names.
+        assert_eq!(
+            bodies_named("<p class=\"body\">{{{this.body_plain}}}{{nobody}}</p>"),
+            (false, true)
+        );
+        assert_eq!(bodies_named("{{lookup this \"body\"}}"), (true, false));
+        for (name, text) in BUILTIN {
+            let (body, plain) = bodies_named(text);
+            assert!(body != plain, "{name} prints one of a section's bodies");
         }
     }
 
@@ -1022,6 +986,26 @@ mod tests {
                 cut.hb.set_strict_mode(false);
                 assert_eq!(cut.render(data.clone()).unwrap(), whole, "{name}");
             }
+        }
+    }
+
+    #[test]
+    fn a_built_in_template_compiled_ahead_fails_where_it_fails_compiled_here() {
+        for (name, text) in BUILTIN {
+            let template = Template {
+                name: name.to_string(),
+                path: PathBuf::from(format!("templates/{name}.hbs (built in)")),
+                text: text.to_string(),
+            };
+            let ahead = compile(&template).unwrap();
+            assert!(ahead.ahead, "{name} is compiled with handbill");
+            // Strict: the first value the template reads is missing.
+            let data = json!({"briefing": {"lang": "en"}, "format": {"sides": []}});
+            let err = ahead.render(data.clone()).unwrap_err();
+            let here = compile_text(&template).unwrap().render(data).unwrap_err();
+            assert_eq!(err, here, "{name}");
+            let at = err.location.expect("a place");
+            assert!(at.line > 1 && at.column >= 1, "{name}: {at:?}");
         }
     }
 

@@ -242,6 +242,10 @@ pub(crate) fn fonts_named<'a>(
 /// The built-in theme, compiled into the binary.
 pub const DEFAULT_THEME: &str = include_str!("../themes/default.yaml");
 
+/// The built-in theme as JSON, written by build.rs from [`DEFAULT_THEME`]:
+/// the same values, read in a tenth of the time.
+const DEFAULT_THEME_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default_theme.json"));
+
 impl Theme {
     pub fn builtin() -> Theme {
         Theme::shared().clone()
@@ -252,8 +256,13 @@ impl Theme {
     pub fn shared() -> &'static Theme {
         static THEME: std::sync::OnceLock<Theme> = std::sync::OnceLock::new();
         THEME.get_or_init(|| {
-            let mut theme = Theme::parse(Path::new("themes/default.yaml"), DEFAULT_THEME)
-                .expect("the built-in theme is valid (checked by a test)");
+            let mut theme = file::read_json_over(
+                Theme::empty(String::new()),
+                Path::new("themes/default.yaml"),
+                DEFAULT_THEME,
+                DEFAULT_THEME_JSON,
+            )
+            .expect("the built-in theme is valid (checked by a test)");
             theme.name = BUILT_IN.to_string();
             theme
         })
@@ -359,6 +368,14 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_builtin_theme_read_from_json_is_the_yaml_one() {
+        let mut from_yaml = Theme::parse(Path::new("themes/default.yaml"), DEFAULT_THEME).unwrap();
+        from_yaml.name = BUILT_IN.to_string();
+        assert_eq!(*Theme::shared(), from_yaml);
+        assert!(!from_yaml.styles.is_empty() && !from_yaml.colors.is_empty());
+    }
 
     #[test]
     fn the_builtin_theme_parses() {

@@ -196,6 +196,14 @@ pub(crate) fn read_over(base: Theme, file: &Path, text: &str) -> Result<Theme> {
     over(base, raw, file, text)
 }
 
+/// [`read_over`] for the built-in theme, from the JSON build.rs wrote of
+/// its YAML `text` (which messages would name).
+pub(crate) fn read_json_over(base: Theme, file: &Path, text: &str, json: &str) -> Result<Theme> {
+    let raw: ThemeFile = serde_json::from_str(json)
+        .map_err(|e| Error::new(format!("{} does not read: {e}", file.display())))?;
+    over(base, raw, file, text)
+}
+
 fn over(mut theme: Theme, raw: ThemeFile, file: &Path, text: &str) -> Result<Theme> {
     let at = |s: &serde_saphyr::Location| {
         Location::at_line(file, text, s.line() as usize, s.column() as usize)
