@@ -3,9 +3,10 @@
 # costs when nothing happens:
 #
 #   1. from a save of a section of the sample pack (a new file renamed over
-#      the old, as editors save) to the new words on the page in Chromium:
-#      median and worst over 20 edits (target: under 100 ms, the debounce
-#      included);
+#      the old, as editors save; one word changed each time) to the new word
+#      on the page in Chromium: median and worst over 20 edits (target: under
+#      100 ms, the debounce included), and the same from the end of the 30 ms
+#      debounce (target: under 30 ms);
 #   2. the CPU an idle preview uses, with the pack open in the browser and
 #      30,000 files in the project's assets/, from /proc/PID/stat over 30 s
 #      (target: under 1 %).
@@ -101,7 +102,7 @@ for i in range(edits + 1):
              .observe(pages, {childList: true, subtree: true});""", word)
     temp = section + ".bench.tmp"
     with open(temp, "w") as f:
-        f.write(original + f"\n{word} of the benchmark.\n")
+        f.write(original.replace("the", word, 1))
     saved = time.time() * 1000
     os.rename(temp, section)
     wait("the edit on the page", lambda: run("return window.seen") > 0, 5)
@@ -123,7 +124,9 @@ driver("DELETE", f"/session/{session}")
 
 print("| `handbill preview`, release build | median | worst |")
 print("|---|---|---|")
+after = [t - 30 for t in latency]  # less watch::DEBOUNCE
 print(f"| save to the new words on the page in Chromium, pack, {edits} edits | {statistics.median(latency):.0f} ms | {max(latency):.0f} ms |")
+print(f"| the same from the end of the 30 ms debounce | {statistics.median(after):.0f} ms | {max(after):.0f} ms |")
 print(f"| idle CPU, the pack open, 30,000 files in assets/, over {idle} s | {cpu:.2f} % | |")
 sys.exit(1 if statistics.median(latency) >= 100 or cpu >= 1 else 0)
 EOF

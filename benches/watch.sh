@@ -3,10 +3,14 @@
 # nothing happens (the targets of the "file events, not polling" issue):
 #
 #   1. from a save of a section of the sample pack (a new file renamed over
-#      the old, as editors save) to the rebuilt out/legal-delegation-pack.pdf
-#      in place: median and worst over 20 edits, and the same less the
-#      pack's build itself (as `watch` reports it): target well under 100 ms on
-#      top of the build, the debounce included;
+#      the old, as editors save; one word changed each time) to the rebuilt
+#      out/legal-delegation-pack.pdf in place: median and worst over 20
+#      edits; the same from the end of the 30 ms debounce (target: under
+#      30 ms); the same less the pack's build itself (as `watch` reports it):
+#      target well under 100 ms on top of the build, the debounce included;
+#      and the processor time of a whole rebuild (every briefing that read
+#      the section, all threads), from /proc/PID/stat over the edits, which
+#      other work on the machine does not change as it does wall time;
 #   2. the CPU an idle `watch` uses with 30,000 files in the project's
 #      assets/, from /proc/PID/stat over 30 s: target under 1 %.
 #
@@ -89,13 +93,20 @@ def rebuilds():
         )
     ]
 
+def ticks():
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+DEBOUNCE = 30  # ms: watch::DEBOUNCE
 latency, overhead = [], []
+cpu_start = ticks()
 for i in range(edits):
     before = os.stat(pdf).st_ino
     done = len(rebuilds())
     temp = section + ".bench.tmp"
     with open(temp, "w") as f:
-        f.write(original + f"\nEdit number {i} of the benchmark.\n")
+        f.write(original.replace("the", f"edit{i}", 1))
     os.rename(temp, section)
     saved = time.monotonic()
     wait("the rebuilt pack", lambda: os.stat(pdf).st_ino != before)
@@ -107,11 +118,8 @@ for i in range(edits):
     overhead.append(took - build)
     wait("the other briefings", lambda: text().count(" failed in ") > i + 1)
     time.sleep(0.2)
-
-def ticks():
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime + stime
+rebuild_cpu = (ticks() - cpu_start) / os.sysconf("SC_CLK_TCK") / edits * 1000
+after = [t - DEBOUNCE for t in latency]
 
 time.sleep(1)
 t0, c0 = time.monotonic(), ticks()
@@ -122,8 +130,11 @@ cpu = (c1 - c0) / os.sysconf("SC_CLK_TCK") / (t1 - t0) * 100
 print("| `handbill watch`, release build | median | worst |")
 print("|---|---|---|")
 print(f"| save to rebuilt pack, {edits} edits | {statistics.median(latency):.0f} ms | {max(latency):.0f} ms |")
+print(f"| from the end of the debounce to the rebuilt pack | {statistics.median(after):.0f} ms | {max(after):.0f} ms |")
 print(f"| the same less the rebuild | {statistics.median(overhead):.0f} ms | {max(overhead):.0f} ms |")
+print(f"| processor time of a rebuild (every briefing, all threads), mean | {rebuild_cpu:.0f} ms | |")
 print(f"| idle CPU, 30,000 files in assets/, over {idle} s | {cpu:.2f} % | |")
-missed = statistics.median(overhead) >= 100 or max(overhead) >= 100 or cpu >= 1
+missed = statistics.median(overhead) >= 100 or max(overhead) >= 100 or cpu >= 1 \
+    or statistics.median(after) >= 30
 sys.exit(1 if missed else 0)
 EOF

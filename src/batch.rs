@@ -20,10 +20,12 @@ use crate::{Build, BuildOptions, Built, Prepared, load, template, write_atomical
 
 mod manifest;
 mod stale;
+mod workers;
 
 use manifest::{Entry, Records};
 pub use manifest::{JOURNAL, MANIFEST};
 pub use stale::{Stale, changed_warning, remove_unlisted};
+pub use workers::{Report, Workers};
 
 /// One slice of a batch: the K-th of N (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,102 +177,136 @@ pub fn run_with_inputs(
     batch: &Batch,
     report: &(dyn Fn(usize, &Job, &Outcome) + Sync),
 ) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
-    if !batch.dry_run {
-        remove_stale_temporaries(&batch.out);
-    }
-    let files = jobs;
-    let records = manifest::read(&batch.out);
-    // What this batch wrote, for the manifest at the end.
-    let written = Mutex::new(Records::new());
-    // The copies of one briefing share its reading and checking: one entry
-    // per briefing file, filled by whichever thread needs it first.
-    let mut shared: BTreeMap<&Path, Shared> = BTreeMap::new();
-    for job in jobs {
-        shared.entry(job.file.as_path()).or_insert_with(|| Shared {
-            key: briefing_key(&job.file),
-            briefing: job.briefing.clone(),
-            inputs: OnceLock::new(),
-            prepared: OnceLock::new(),
-            locks: None,
-            told: AtomicBool::new(false),
-        });
-    }
-    // The passwords of encrypted briefings, settled before any copy is
-    // built: generating one writes the passwords file. A check encrypts
-    // nothing.
-    if !batch.dry_run {
-        for (file, one) in shared.iter_mut() {
-            if let Ok(briefing) = &one.briefing
-                && briefing.encrypt.is_some()
-            {
-                // Fewer jobs than copies: a slice of a `--shard` build.
-                let sharded = jobs.iter().filter(|j| j.file == *file).count()
-                    < passwords::copies(briefing).len();
-                let print = batch.options.for_print();
-                one.locks = Some(
-                    passwords::check_profile(briefing, print, batch.options.pdf.archival)
-                        .and_then(|()| passwords::lock(briefing, &batch.out, sharded)),
-                );
-            }
-        }
-    }
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(files.iter().map(|_| None).collect());
-    let done = AtomicUsize::new(0);
-    let report_lock = Mutex::new(());
-    let threads = batch.jobs.clamp(1, files.len().max(1));
+    let run = Run::new(jobs, batch);
+    let threads = batch.jobs.clamp(1, jobs.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let worker = std::thread::Builder::new().stack_size(STACK_SIZE);
             // A thread that cannot start leaves its jobs to the others (or,
-            // with none, to "the build did not run" below).
-            let _ = worker.spawn_scoped(scope, || {
-                // What this thread remembers of the copies it lays out.
-                let memo = LayoutMemo::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(file) = files.get(i) else { break };
-                    // A bug in handbill must not take the rest of the batch down.
-                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(file, batch, &records, &written, &shared[file.file.as_path()], &memo)))
-                        .unwrap_or_else(|_| {
-                            // Nothing of a copy cut short is kept.
-                            memo.clear();
-                            Outcome::Failed(Box::new(
-                                Error::new(format!("handbill stopped on an internal error while building {}", file.file.display()))
-                                    .help("this is a bug in handbill, not in your files: please report it with the briefing and profile that caused it")
-                                    .kind(ErrorKind::Internal),
-                            ))
-                        });
-                    let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-                    {
-                        let _one_at_a_time = report_lock.lock().unwrap_or_else(|e| e.into_inner());
-                        report(n, file, &outcome);
-                    }
-                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(outcome);
-                }
-            });
+            // with none, to "the build did not run" in `finish`). What it
+            // remembers of the copies it lays out goes with it.
+            let _ = worker.spawn_scoped(scope, || run.work(&LayoutMemo::new(), report));
         }
     });
-    if !batch.dry_run {
-        let written = written.into_inner().unwrap_or_else(|e| e.into_inner());
-        // A manifest that cannot be written only costs a rebuild next time.
-        let _ = manifest::compact(&batch.out, &written);
+    run.finish()
+}
+
+/// One batch: its jobs and what its workers share, taken by whichever
+/// worker is free ([`Run::work`]); the outcomes once all are done
+/// ([`Run::finish`]).
+pub(crate) struct Run {
+    jobs: Vec<Job>,
+    batch: Batch,
+    records: Records,
+    /// What this batch wrote, for the manifest at the end.
+    written: Mutex<Records>,
+    /// The copies of one briefing share its reading and checking: one entry
+    /// per briefing file, filled by whichever thread needs it first.
+    shared: BTreeMap<PathBuf, Shared>,
+    next: AtomicUsize,
+    results: Mutex<Vec<Option<Outcome>>>,
+    done: AtomicUsize,
+    report_lock: Mutex<()>,
+}
+
+impl Run {
+    pub(crate) fn new(jobs: &[Job], batch: &Batch) -> Run {
+        if !batch.dry_run {
+            remove_stale_temporaries(&batch.out);
+        }
+        let mut shared: BTreeMap<PathBuf, Shared> = BTreeMap::new();
+        for job in jobs {
+            shared.entry(job.file.clone()).or_insert_with(|| Shared {
+                key: briefing_key(&job.file),
+                briefing: job.briefing.clone(),
+                inputs: OnceLock::new(),
+                prepared: OnceLock::new(),
+                locks: None,
+                told: AtomicBool::new(false),
+            });
+        }
+        // The passwords of encrypted briefings, settled before any copy is
+        // built: generating one writes the passwords file. A check encrypts
+        // nothing.
+        if !batch.dry_run {
+            for (file, one) in shared.iter_mut() {
+                if let Ok(briefing) = &one.briefing
+                    && briefing.encrypt.is_some()
+                {
+                    // Fewer jobs than copies: a slice of a `--shard` build.
+                    let sharded = jobs.iter().filter(|j| j.file == *file).count()
+                        < passwords::copies(briefing).len();
+                    let print = batch.options.for_print();
+                    one.locks = Some(
+                        passwords::check_profile(briefing, print, batch.options.pdf.archival)
+                            .and_then(|()| passwords::lock(briefing, &batch.out, sharded)),
+                    );
+                }
+            }
+        }
+        Run {
+            jobs: jobs.to_vec(),
+            batch: batch.clone(),
+            records: manifest::read(&batch.out),
+            written: Mutex::new(Records::new()),
+            shared,
+            next: AtomicUsize::new(0),
+            results: Mutex::new(jobs.iter().map(|_| None).collect()),
+            done: AtomicUsize::new(0),
+            report_lock: Mutex::new(()),
+        }
     }
-    let inputs = shared
-        .iter()
-        .filter_map(|(file, s)| {
-            Some((file.to_path_buf(), s.inputs.get()?.as_ref().ok()?.2.clone()))
-        })
-        .collect();
-    let outcomes = results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|o| {
-            o.unwrap_or_else(|| Outcome::Failed(Box::new(Error::new("the build did not run"))))
-        })
-        .collect();
-    (outcomes, inputs)
+
+    /// Builds jobs not yet taken until there are none, with the worker's
+    /// `memo`. `report` is called as each finishes, one at a time.
+    pub(crate) fn work(&self, memo: &LayoutMemo, report: &(dyn Fn(usize, &Job, &Outcome) + Sync)) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::SeqCst);
+            let Some(job) = self.jobs.get(i) else { break };
+            let shared = &self.shared[job.file.as_path()];
+            // A bug in handbill must not take the rest of the batch down.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(job, &self.batch, &self.records, &self.written, shared, memo)))
+                .unwrap_or_else(|_| {
+                    // Nothing of a copy cut short is kept.
+                    memo.clear();
+                    Outcome::Failed(Box::new(
+                        Error::new(format!("handbill stopped on an internal error while building {}", job.file.display()))
+                            .help("this is a bug in handbill, not in your files: please report it with the briefing and profile that caused it")
+                            .kind(ErrorKind::Internal),
+                    ))
+                });
+            let n = self.done.fetch_add(1, Ordering::SeqCst) + 1;
+            {
+                let _one_at_a_time = self.report_lock.lock().unwrap_or_else(|e| e.into_inner());
+                report(n, job, &outcome);
+            }
+            self.results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(outcome);
+        }
+    }
+
+    /// The outcomes in the order of the jobs, and the files each briefing
+    /// was built from; the manifest brought up to date.
+    pub(crate) fn finish(&self) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
+        if !self.batch.dry_run {
+            let written =
+                std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+            // A manifest that cannot be written only costs a rebuild next time.
+            let _ = manifest::compact(&self.batch.out, &written);
+        }
+        let inputs = self
+            .shared
+            .iter()
+            .filter_map(|(file, s)| Some((file.clone(), s.inputs.get()?.as_ref().ok()?.2.clone())))
+            .collect();
+        let results = std::mem::take(&mut *self.results.lock().unwrap_or_else(|e| e.into_inner()));
+        let outcomes = results
+            .into_iter()
+            .map(|o| {
+                o.unwrap_or_else(|| Outcome::Failed(Box::new(Error::new("the build did not run"))))
+            })
+            .collect();
+        (outcomes, inputs)
+    }
 }
 
 /// A fingerprint of a briefing's inputs, its recipients as text, and the

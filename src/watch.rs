@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant, SystemTime};
 
 use notify::event::{AccessKind, EventKind};
@@ -259,6 +259,9 @@ pub fn run(
     list: &dyn Fn(&[PathBuf]) -> Result<Vec<batch::Job>>,
 ) -> Result<ExitCode> {
     let mut changes = Changes::new(DEBOUNCE)?;
+    // The build threads stay from one rebuild to the next, each with what it
+    // remembers of the layout: after an edit only what changed is set again.
+    let workers = batch::Workers::new(std::thread::available_parallelism().map_or(1, |n| n.get()));
     let folders = briefing_folders(&settings.paths);
     // What each briefing read in its last build that read it, by its real path.
     let mut known: BTreeMap<PathBuf, Inputs> = BTreeMap::new();
@@ -296,7 +299,7 @@ pub fn run(
                 for s in batch::remove_unlisted(&all, &settings.out) {
                     say_stale(&s, settings.colour);
                 }
-                let (outcomes, inputs) = build(settings, &jobs);
+                let (outcomes, inputs) = build(settings, &workers, &jobs);
                 // Briefings that could not be read keep what they read
                 // before, and their own file.
                 for job in &jobs {
@@ -330,8 +333,12 @@ pub fn run(
     }
 }
 
-/// Builds `jobs`, saying what happened to each as it finishes.
-fn build(settings: &Settings, jobs: &[batch::Job]) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
+/// Builds `jobs` on `workers`, saying what happened to each as it finishes.
+fn build(
+    settings: &Settings,
+    workers: &batch::Workers,
+    jobs: &[batch::Job],
+) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
     let batch = Batch {
         out: settings.out.clone(),
         options: settings.options.clone(),
@@ -339,7 +346,14 @@ fn build(settings: &Settings, jobs: &[batch::Job]) -> (Vec<Outcome>, BTreeMap<Pa
         force: settings.force,
         dry_run: false,
     };
-    batch::run_with_inputs(jobs, &batch, &|_, job, outcome| match outcome {
+    let settings = settings.clone();
+    let report: batch::Report = Arc::new(move |_, job, outcome| tell(&settings, job, outcome));
+    workers.run(jobs, &batch, report)
+}
+
+/// Says what happened to `job`.
+fn tell(settings: &Settings, job: &batch::Job, outcome: &Outcome) {
+    match outcome {
         Outcome::Built { built, path } => {
             if !settings.quiet {
                 for w in &built.warnings {
@@ -389,7 +403,7 @@ fn build(settings: &Settings, jobs: &[batch::Job]) -> (Vec<Outcome>, BTreeMap<Pa
                 );
             }
         }
-    })
+    }
 }
 
 fn summary(settings: &Settings, outcomes: &[Outcome], started: Instant) {

@@ -357,3 +357,63 @@ fn a_watch_of_one_briefing_passes_over_other_new_briefings() {
         "{out}"
     );
 }
+
+/// A watch keeps what it laid out from one rebuild to the next; what it
+/// writes after each edit must still be, byte for byte, what a fresh
+/// `handbill build` of the same files writes: one-word edits, a paragraph
+/// that moves every page after it and its removal, an edit in the first
+/// section and in the last.
+#[test]
+fn edits_under_watch_give_the_bytes_of_a_fresh_build() {
+    let dir = sample_project("watch-fresh");
+    let twin = sample_project("watch-fresh-twin");
+    let watch = Watch::start(&dir, &["--no-clear"]);
+    let sections = dir.join("briefings/profiles/kazakhstan");
+    let read = |name: &str| std::fs::read_to_string(sections.join(name)).unwrap();
+    let (elections, overview, demands) = (
+        read("03-elections.md"),
+        read("01-overview.md"),
+        read("09-demands.md"),
+    );
+    let long = "A paragraph long enough to move the pages after it. ".repeat(40);
+    let edits: Vec<(&str, String)> = vec![
+        ("03-elections.md", elections.replacen("the", "thee", 1)),
+        ("03-elections.md", elections.replacen("the", "those", 1)),
+        ("03-elections.md", format!("{elections}\n{long}\n")),
+        ("03-elections.md", elections.clone()),
+        ("01-overview.md", overview.replacen("the", "this", 1)),
+        ("09-demands.md", format!("{demands}\nOne more demand.\n")),
+    ];
+    for (n, (file, text)) in edits.iter().enumerate() {
+        assert_ne!(&read(file), text, "edit {n} changes the file");
+        let built = |w: &Watch| w.out().matches(&format!("built out/{PACK}.pdf")).count();
+        let before = built(&watch);
+        save(&sections.join(file), text.as_bytes());
+        watch.until(&format!("edit {n} is rebuilt"), |w| {
+            built(w) > before && w.out().matches(" failed in ").count() > n + 1
+        });
+        std::fs::write(twin.join("briefings/profiles/kazakhstan").join(file), text).unwrap();
+        for b in [PACK, LEAFLET] {
+            let out = handbill(&twin, &["build", &format!("briefings/{b}.yaml")]);
+            assert!(out.status.success(), "{}", stderr(&out));
+            let fresh = std::fs::read(twin.join(format!("out/{b}.pdf"))).unwrap();
+            assert!(
+                watch.pdf(b) == fresh,
+                "edit {n} ({file}): the watched {b}.pdf differs from a fresh build"
+            );
+        }
+    }
+    // The long paragraph made the pack longer while it was there.
+    let pages = |w: &Watch| {
+        w.out()
+            .lines()
+            .filter_map(|l| {
+                l.strip_prefix("[")
+                    .and_then(|l| l.split_once(&format!("built out/{PACK}.pdf (")))
+                    .and_then(|(_, rest)| rest.split(' ').next()?.parse::<usize>().ok())
+            })
+            .collect::<Vec<_>>()
+    };
+    let pages = pages(&watch);
+    assert!(pages.iter().max() > pages.iter().min(), "{pages:?}");
+}

@@ -643,6 +643,9 @@ fn events(
         if let Some(count) = state.shown.get_mut(n) {
             *count = count.saturating_sub(1);
         }
+        drop(state);
+        // A builder waiting for this page to be sent need wait no more.
+        shared.sent.notify_all();
     }
 }
 
@@ -692,6 +695,13 @@ fn follow(
         };
         stream.write_all(format!("data: {message}\n\n").as_bytes())?;
         stream.flush()?;
+        if let Some((name, _)) = &view {
+            let mut state = shared.lock();
+            let last = state.sent.entry(name.clone()).or_default();
+            *last = (*last).max(latest);
+            drop(state);
+            shared.sent.notify_all();
+        }
     }
 }
 
@@ -765,6 +775,7 @@ mod tests {
         let shared = Shared {
             state: std::sync::Mutex::new(State::default()),
             rebuilt: std::sync::Condvar::new(),
+            sent: std::sync::Condvar::new(),
         };
         let place = crate::error::PagePlace {
             page: 1,

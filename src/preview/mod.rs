@@ -103,6 +103,8 @@ pub struct State {
     pub changed: BTreeMap<String, u64>,
     /// How many pages show each copy now: those are laid out first.
     pub shown: BTreeMap<String, usize>,
+    /// The version of each copy last sent to a page that shows it.
+    pub sent: BTreeMap<String, u64>,
 }
 
 impl State {
@@ -116,6 +118,8 @@ impl State {
 pub struct Shared {
     pub state: Mutex<State>,
     pub rebuilt: Condvar,
+    /// Signalled when a page has been sent a copy laid out again.
+    pub sent: Condvar,
 }
 
 impl Shared {
@@ -135,6 +139,7 @@ pub fn run(
     let shared = Arc::new(Shared {
         state: Mutex::new(State::default()),
         rebuilt: Condvar::new(),
+        sent: Condvar::new(),
     });
     let mut changes = Changes::new(watch::DEBOUNCE)?;
     let paths = settings.paths.clone();
@@ -240,7 +245,13 @@ impl Builder {
         todo.sort_by_key(|j| open.get(&j.name).is_none_or(|n| *n == 0));
         let mut prepared: BTreeMap<PathBuf, std::result::Result<Prepared, Arc<Error>>> =
             BTreeMap::new();
+        // The copies on screen, and the version each was laid out at.
+        let mut on_screen: Vec<(String, u64)> = Vec::new();
         for job in todo {
+            let open_now = open.get(&job.name).is_some_and(|n| *n > 0);
+            if !open_now && !on_screen.is_empty() {
+                until_sent(shared, &std::mem::take(&mut on_screen));
+            }
             let ready = prepared
                 .entry(job.file.clone())
                 .or_insert_with(|| match &job.briefing {
@@ -285,6 +296,9 @@ impl Builder {
             state.changed.insert(job.name.clone(), version);
             drop(state);
             shared.rebuilt.notify_all();
+            if open_now {
+                on_screen.push((job.name.clone(), version));
+            }
         }
         let copies: Vec<Copy> = jobs.iter().map(copy_of).collect();
         let files: std::collections::BTreeSet<&PathBuf> = jobs.iter().map(|j| &j.file).collect();
@@ -304,6 +318,31 @@ impl Builder {
         for w in changes.set(Watched::new(&self.inputs, &folders, Path::new(""))) {
             eprintln!("warning: {w}");
         }
+    }
+}
+
+/// Waits, for a little while at most, until the pages showing `copies`
+/// have been sent the versions given: the copies on screen are drawn and
+/// sent before the others are laid out, which would take the processor
+/// from them.
+fn until_sent(shared: &Shared, copies: &[(String, u64)]) {
+    const AT_MOST: std::time::Duration = std::time::Duration::from_millis(250);
+    let start = std::time::Instant::now();
+    let mut state = shared.lock();
+    loop {
+        let waiting = copies.iter().any(|(name, version)| {
+            state.shown.get(name).is_some_and(|n| *n > 0)
+                && state.sent.get(name).is_none_or(|s| s < version)
+        });
+        let left = AT_MOST.saturating_sub(start.elapsed());
+        if !waiting || left.is_zero() {
+            return;
+        }
+        state = shared
+            .sent
+            .wait_timeout(state, left)
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
     }
 }
 
