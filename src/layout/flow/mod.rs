@@ -72,6 +72,9 @@ pub(in crate::layout) fn layout(
                 break;
             }
             known = found;
+            // The pass before is let go first: a long pack never holds
+            // two passes' pages at once.
+            drop(std::mem::take(&mut pages));
             pages = run(&known)?;
         }
     }
