@@ -117,7 +117,10 @@ pub(super) fn space_after_of(item: &Flat) -> f32 {
 
 impl Engine<'_> {
     pub(super) fn prepare_flow(&mut self, flow: &str) -> Vec<Flat> {
-        let blocks = self.doc.flows.get(flow).cloned().unwrap_or_default();
+        // Borrowed from the document, not copied: a long flow's blocks are
+        // held once.
+        let doc = self.doc;
+        let blocks = doc.flows.get(flow).map_or(&[][..], Vec::as_slice);
         let mut out = Vec::new();
         // Read as early as the first of its frames in reading order.
         let rank = self
@@ -134,7 +137,7 @@ impl Engine<'_> {
             .min()
             .unwrap_or(0);
         let element = self.element(Role::Flow { rank }, None);
-        self.flatten(&blocks, 0.0, &mut out, Some(element));
+        self.flatten(blocks, 0.0, &mut out, Some(element));
         out
     }
 

@@ -221,8 +221,13 @@ impl Engine<'_> {
     }
 
     /// Pours `items` into the frames `supply` gives. Content left when the
-    /// frames run out is overset.
-    pub(super) fn pour(&mut self, items: &[Flat], supply: &mut Supply, flow: &str) -> Result<()> {
+    /// frames run out is overset. Each item is let go once poured.
+    pub(super) fn pour(
+        &mut self,
+        items: &mut [Flat],
+        supply: &mut Supply,
+        flow: &str,
+    ) -> Result<()> {
         // Messages name the section of this flow, not of the one before.
         self.last_heading.clear();
         self.carry.clear();
@@ -253,13 +258,22 @@ impl Engine<'_> {
     /// Stops where the frames run out, with `region` the last of them.
     fn fill(
         &mut self,
-        items: &[Flat],
+        items: &mut [Flat],
         supply: &mut Supply,
         region: &mut Region,
     ) -> Result<(), Stop> {
         let mut i = 0;
         let mut word = Pos::START;
+        // The pour never goes back: the items before `i` are let go, their
+        // shaped words and lines with them (unless the memo keeps them), so
+        // a long flow does not hold all of its text set at once.
+        let mut poured = 0;
         while i < items.len() {
+            for done in &mut items[poured..i] {
+                *done = Flat::Space(0.0);
+            }
+            poured = i;
+            let items = &*items;
             match &items[i] {
                 Flat::PageBreak | Flat::FrameBreak => {
                     let page = region.page;

@@ -265,9 +265,9 @@ impl<'a> Engine<'a> {
         };
         for (flow, mut frames) in fixed {
             frames.sort_by_key(|(_, f)| f.order);
-            let items = self.prepare_flow(&flow);
+            let mut items = self.prepare_flow(&flow);
             let mut supply = Supply::Fixed { frames, next: 0 };
-            self.pour(&items, &mut supply, &flow)?;
+            self.pour(&mut items, &mut supply, &flow)?;
         }
         self.running_heads()?;
         Ok(self.out)
@@ -291,13 +291,13 @@ impl<'a> Engine<'a> {
                     }
                 }
                 PageRun::Repeat { master, flow } => {
-                    let items = self.prepare_flow(flow);
+                    let mut items = self.prepare_flow(flow);
                     let mut supply = Supply::Repeat {
                         master: *master,
                         column: 0,
                         page: None,
                     };
-                    self.pour(&items, &mut supply, flow)?;
+                    self.pour(&mut items, &mut supply, flow)?;
                 }
             }
         }
