@@ -19,6 +19,7 @@ use crate::layout::font::{Gap, Shaper};
 use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed, source_of};
 use crate::layout::paragraph::{ParagraphMemo, Pos};
 use crate::picture::Picture;
+use collect::Pending;
 use contents::contains_contents;
 use distribute::Supply;
 pub(in crate::layout) use remember::PourMemo;
@@ -267,7 +268,7 @@ impl<'a> Engine<'a> {
             frames.sort_by_key(|(_, f)| f.order);
             let mut items = self.prepare_flow(&flow);
             let mut supply = Supply::Fixed { frames, next: 0 };
-            self.pour(&mut items, &mut supply, &flow)?;
+            self.pour(&mut items, &mut Pending::none(), &mut supply, &flow)?;
         }
         self.running_heads()?;
         Ok(self.out)
@@ -291,13 +292,13 @@ impl<'a> Engine<'a> {
                     }
                 }
                 PageRun::Repeat { master, flow } => {
-                    let mut items = self.prepare_flow(flow);
+                    let mut pending = self.prepare_flow_lazily(flow);
                     let mut supply = Supply::Repeat {
                         master: *master,
                         column: 0,
                         page: None,
                     };
-                    self.pour(&mut items, &mut supply, flow)?;
+                    self.pour(&mut Vec::new(), &mut pending, &mut supply, flow)?;
                 }
             }
         }
