@@ -33,10 +33,11 @@ pub struct LayoutMemo {
 }
 
 impl LayoutMemo {
-    /// The bound of [`LayoutMemo::new`]: many times what the largest sample
-    /// briefing (every section of the profile) keeps, and small beside the
-    /// memory a build takes.
-    pub const BOUND: usize = 64 << 20;
+    /// The bound of [`LayoutMemo::new`]: eleven times what the sample pack
+    /// keeps (1.45 MB as counted), and small beside the memory a long build
+    /// takes. What it counts is about a third of what it holds (the lines
+    /// set and the keys are not counted): 16 MB counted holds some 50 MB.
+    pub const BOUND: usize = 16 << 20;
 
     /// An empty memo under [`LayoutMemo::BOUND`].
     pub fn new() -> LayoutMemo {
