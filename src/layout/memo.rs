@@ -13,7 +13,9 @@
 //!
 //! One bound covers it all: when what it holds (roughly, in bytes) has grown
 //! past the bound, the next document starts from an empty memo. Within one
-//! document it only grows, as the document does.
+//! document, the paragraphs and the pour are each kept only while they are
+//! under it: a document too long for the memo sets what it could not keep
+//! again in its next pass, and never holds all of its text set at once.
 
 use std::rc::Rc;
 
@@ -31,10 +33,11 @@ pub struct LayoutMemo {
 }
 
 impl LayoutMemo {
-    /// The bound of [`LayoutMemo::new`]: many times what the largest sample
-    /// briefing (every section of the profile) keeps, and small beside the
-    /// memory a build takes.
-    pub const BOUND: usize = 64 << 20;
+    /// The bound of [`LayoutMemo::new`]: eleven times what the sample pack
+    /// keeps (1.45 MB as counted), and small beside the memory a long build
+    /// takes. What it counts is about a third of what it holds (the lines
+    /// set and the keys are not counted): 16 MB counted holds some 50 MB.
+    pub const BOUND: usize = 16 << 20;
 
     /// An empty memo under [`LayoutMemo::BOUND`].
     pub fn new() -> LayoutMemo {
@@ -46,8 +49,8 @@ impl LayoutMemo {
         LayoutMemo {
             bound,
             shapes: Rc::default(),
-            paragraphs: ParagraphMemo::default(),
-            pours: PourMemo::default(),
+            paragraphs: ParagraphMemo::with_bound(bound),
+            pours: PourMemo::with_bound(bound),
         }
     }
 
@@ -146,5 +149,14 @@ mod tests {
         assert!(tight.pours().passes() > 0, "b's pour is kept");
         tight.clear();
         assert_eq!((tight.weight(), tight.pours().passes()), (0, 0));
+
+        // A memo that a single document would take past its bound stops
+        // keeping paragraphs and pours there: the pages are the same.
+        let small = LayoutMemo::with_bound(kept_a / 4);
+        assert_eq!(lay(&a, &small), pages_a);
+        assert!(small.paragraphs().weight() <= kept_a / 4);
+        assert!(small.pours().weight() <= kept_a / 4);
+        assert!(small.weight() < kept_a, "{} of {kept_a}", small.weight());
+        assert_eq!(lay(&a, &small), pages_a);
     }
 }

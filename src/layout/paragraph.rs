@@ -141,6 +141,11 @@ const OTHER_BREAK_PENALTY: f32 = 100.0;
 /// under its bound.
 #[derive(Default)]
 pub struct ParagraphMemo {
+    /// The most it may weigh (roughly, in bytes; the paragraphs and the
+    /// hyphenation points); none: no bound. Past it, a paragraph set is not
+    /// kept: a long document's paragraphs then go once poured, instead of
+    /// all being held.
+    bound: Option<usize>,
     /// By the hash of their keys; the keys that share one are told apart
     /// by their derived `Eq`.
     paragraphs: RefCell<HashMap<u64, Vec<(ParagraphKey<'static>, Paragraph)>>>,
@@ -151,6 +156,14 @@ pub struct ParagraphMemo {
 }
 
 impl ParagraphMemo {
+    /// An empty memo whose paragraphs weigh at most `bound` bytes.
+    pub fn with_bound(bound: usize) -> ParagraphMemo {
+        ParagraphMemo {
+            bound: Some(bound),
+            ..ParagraphMemo::default()
+        }
+    }
+
     pub fn weight(&self) -> usize {
         self.weight.get() + self.hyphenation.weight()
     }
@@ -303,11 +316,14 @@ impl Paragraph {
             breaks_found: Default::default(),
             lines_set: Default::default(),
         };
-        memo.add_weight(paragraph.weight() + std::mem::size_of_val(spans));
-        (memo.paragraphs.borrow_mut())
-            .entry(hash)
-            .or_default()
-            .push((key.into_owned(), paragraph.clone()));
+        let weight = paragraph.weight() + std::mem::size_of_val(spans);
+        if memo.bound.is_none_or(|b| memo.weight() + weight <= b) {
+            memo.add_weight(weight);
+            (memo.paragraphs.borrow_mut())
+                .entry(hash)
+                .or_default()
+                .push((key.into_owned(), paragraph.clone()));
+        }
         paragraph
     }
 

@@ -115,10 +115,41 @@ pub(super) fn space_after_of(item: &Flat) -> f32 {
     }
 }
 
-impl Engine<'_> {
+/// The blocks of a flow not yet flattened: a repeated run's flow is
+/// flattened as the pour reaches it, so a long flow never has all of its
+/// text shaped at once.
+pub(super) struct Pending<'a> {
+    blocks: &'a [Block],
+    /// The flow's element.
+    parent: Option<usize>,
+}
+
+impl Pending<'_> {
+    /// Nothing left to flatten (a flow flattened whole).
+    pub(super) fn none() -> Pending<'static> {
+        Pending {
+            blocks: &[],
+            parent: None,
+        }
+    }
+}
+
+impl<'a> Engine<'a> {
+    /// The flow's items, all of them (fixed frames: an overset message
+    /// names what is left over).
     pub(super) fn prepare_flow(&mut self, flow: &str) -> Vec<Flat> {
-        let blocks = self.doc.flows.get(flow).cloned().unwrap_or_default();
         let mut out = Vec::new();
+        let all = self.prepare_flow_lazily(flow);
+        self.flatten(all.blocks, 0.0, &mut out, all.parent);
+        out
+    }
+
+    /// The flow's element, and its blocks to flatten as the pour reaches
+    /// them ([`Engine::flatten_ahead`]).
+    pub(super) fn prepare_flow_lazily(&mut self, flow: &str) -> Pending<'a> {
+        // Borrowed from the document, not copied.
+        let doc = self.doc;
+        let blocks = doc.flows.get(flow).map_or(&[][..], Vec::as_slice);
         // Read as early as the first of its frames in reading order.
         let rank = self
             .doc
@@ -134,8 +165,38 @@ impl Engine<'_> {
             .min()
             .unwrap_or(0);
         let element = self.element(Role::Flow { rank }, None);
-        self.flatten(&blocks, 0.0, &mut out, Some(element));
-        out
+        Pending {
+            blocks,
+            parent: Some(element),
+        }
+    }
+
+    /// Flattens the next blocks of `pending` into `items` until the pour,
+    /// at item `i`, has what it looks at: the item after it, and every
+    /// item of a keep-with-next chain that starts there (the whole chain
+    /// and the first item after it).
+    pub(super) fn flatten_ahead(
+        &mut self,
+        items: &mut Vec<Flat>,
+        pending: &mut Pending<'a>,
+        i: usize,
+    ) {
+        let keeps = |items: &[Flat]| {
+            matches!(
+                items.last(),
+                Some(Flat::Text {
+                    keep_with_next: true,
+                    ..
+                })
+            )
+        };
+        while let Some((block, rest)) = pending.blocks.split_first() {
+            if items.len() >= i + 2 && !keeps(items) {
+                break;
+            }
+            pending.blocks = rest;
+            self.flatten(std::slice::from_ref(block), 0.0, items, pending.parent);
+        }
     }
 
     /// A new structure element; its mark.

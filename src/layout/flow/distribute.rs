@@ -2,7 +2,7 @@
 //! the lines that fit, and where the pour stops.
 
 use super::Engine;
-use super::collect::{Flat, Heading, space_after_of, space_before_of};
+use super::collect::{Flat, Heading, Pending, space_after_of, space_before_of};
 use super::footnotes::{CARRIED_NOTE_SHARE, NotePart};
 use crate::document::Frame;
 use crate::error::{Error, Location, PagePlace, Result, Warning, WarningKind};
@@ -114,7 +114,7 @@ pub(super) fn run_width(line: &Line) -> f32 {
     })
 }
 
-impl Engine<'_> {
+impl<'a> Engine<'a> {
     pub(super) fn next_region(&mut self, supply: &mut Supply) -> Option<Region> {
         match supply {
             Supply::Repeat {
@@ -221,11 +221,19 @@ impl Engine<'_> {
     }
 
     /// Pours `items` into the frames `supply` gives. Content left when the
-    /// frames run out is overset.
-    pub(super) fn pour(&mut self, items: &[Flat], supply: &mut Supply, flow: &str) -> Result<()> {
+    /// frames run out is overset. Each item is let go once poured.
+    /// `pending`: the flow's blocks not yet flattened into `items`.
+    pub(super) fn pour(
+        &mut self,
+        items: &mut Vec<Flat>,
+        pending: &mut Pending<'a>,
+        supply: &mut Supply,
+        flow: &str,
+    ) -> Result<()> {
         // Messages name the section of this flow, not of the one before.
         self.last_heading.clear();
         self.carry.clear();
+        self.flatten_ahead(items, pending, 0);
         let Some(mut region) = self.next_region(supply) else {
             return if items.is_empty() {
                 Ok(())
@@ -233,7 +241,7 @@ impl Engine<'_> {
                 Err(self.overset_error(items, 0, Pos::START, flow, None))
             };
         };
-        match self.fill(items, supply, &mut region) {
+        match self.fill(items, pending, supply, &mut region) {
             Ok(()) => {
                 self.finish_region(&region);
                 Ok(())
@@ -253,13 +261,28 @@ impl Engine<'_> {
     /// Stops where the frames run out, with `region` the last of them.
     fn fill(
         &mut self,
-        items: &[Flat],
+        items: &mut Vec<Flat>,
+        pending: &mut Pending<'a>,
         supply: &mut Supply,
         region: &mut Region,
     ) -> Result<(), Stop> {
         let mut i = 0;
         let mut word = Pos::START;
-        while i < items.len() {
+        // The pour never goes back: the items before `i` are let go, their
+        // shaped words and lines with them (unless the memo keeps them), and
+        // the blocks after are flattened as it comes to them, so a long flow
+        // never holds all of its text set at once.
+        let mut poured = 0;
+        loop {
+            self.flatten_ahead(items, pending, i);
+            if i >= items.len() {
+                break;
+            }
+            for done in &mut items[poured..i] {
+                *done = Flat::Space(0.0);
+            }
+            poured = i;
+            let items: &[Flat] = items;
             match &items[i] {
                 Flat::PageBreak | Flat::FrameBreak => {
                     let page = region.page;

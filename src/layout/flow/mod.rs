@@ -19,6 +19,7 @@ use crate::layout::font::{Gap, Shaper};
 use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed, source_of};
 use crate::layout::paragraph::{ParagraphMemo, Pos};
 use crate::picture::Picture;
+use collect::Pending;
 use contents::contains_contents;
 use distribute::Supply;
 pub(in crate::layout) use remember::PourMemo;
@@ -72,6 +73,9 @@ pub(in crate::layout) fn layout(
                 break;
             }
             known = found;
+            // The pass before is let go first: a long pack never holds
+            // two passes' pages at once.
+            drop(std::mem::take(&mut pages));
             pages = run(&known)?;
         }
     }
@@ -262,9 +266,9 @@ impl<'a> Engine<'a> {
         };
         for (flow, mut frames) in fixed {
             frames.sort_by_key(|(_, f)| f.order);
-            let items = self.prepare_flow(&flow);
+            let mut items = self.prepare_flow(&flow);
             let mut supply = Supply::Fixed { frames, next: 0 };
-            self.pour(&items, &mut supply, &flow)?;
+            self.pour(&mut items, &mut Pending::none(), &mut supply, &flow)?;
         }
         self.running_heads()?;
         Ok(self.out)
@@ -288,13 +292,13 @@ impl<'a> Engine<'a> {
                     }
                 }
                 PageRun::Repeat { master, flow } => {
-                    let items = self.prepare_flow(flow);
+                    let mut pending = self.prepare_flow_lazily(flow);
                     let mut supply = Supply::Repeat {
                         master: *master,
                         column: 0,
                         page: None,
                     };
-                    self.pour(&items, &mut supply, flow)?;
+                    self.pour(&mut Vec::new(), &mut pending, &mut supply, flow)?;
                 }
             }
         }

@@ -26,12 +26,23 @@ pub(super) const MAX_POURED_PASSES: usize = 3;
 /// Part of the worker's `LayoutMemo`, under its bound.
 #[derive(Default)]
 pub(in crate::layout) struct PourMemo {
+    /// The most its pours may weigh (roughly, in bytes); none: no bound.
+    /// A pour that would take it past is not kept.
+    bound: Option<usize>,
     poured: RefCell<Option<Poured>>,
     /// Roughly how many bytes it holds.
     weight: Cell<usize>,
 }
 
 impl PourMemo {
+    /// An empty memo whose pours weigh at most `bound` bytes.
+    pub(in crate::layout) fn with_bound(bound: usize) -> PourMemo {
+        PourMemo {
+            bound: Some(bound),
+            ..PourMemo::default()
+        }
+    }
+
     pub(in crate::layout) fn weight(&self) -> usize {
         self.weight.get()
     }
@@ -270,23 +281,21 @@ pub(super) struct Filled {
     pub(super) missing: Vec<crate::layout::font::Gap>,
 }
 
-impl Filled {
-    /// Roughly how many bytes the pages of the pour hold.
-    fn weight(&self) -> usize {
-        (self.out.pages.iter())
-            .map(|page| {
-                let glyphs: usize = (page.items.iter())
-                    .map(|p| match &p.item {
-                        Item::Text(run) => {
-                            run.text.len() + run.glyphs.len() * std::mem::size_of::<PlacedGlyph>()
-                        }
-                        _ => 0,
-                    })
-                    .sum();
-                glyphs + page.items.len() * std::mem::size_of::<Placed>()
-            })
-            .sum()
-    }
+/// Roughly how many bytes the pages of a pour hold.
+fn weight_of(out: &Pages) -> usize {
+    (out.pages.iter())
+        .map(|page| {
+            let glyphs: usize = (page.items.iter())
+                .map(|p| match &p.item {
+                    Item::Text(run) => {
+                        run.text.len() + run.glyphs.len() * std::mem::size_of::<PlacedGlyph>()
+                    }
+                    _ => 0,
+                })
+                .sum();
+            glyphs + page.items.len() * std::mem::size_of::<Placed>()
+        })
+        .sum()
 }
 
 /// Whether a heading is among `blocks`, at any depth.
@@ -359,6 +368,11 @@ impl Engine<'_> {
         if p.passes.len() >= MAX_POURED_PASSES || p.passes.iter().any(|(k, _)| k == self.known) {
             return;
         }
+        let weight = weight_of(&self.out);
+        let memo = self.pours;
+        if memo.bound.is_some_and(|b| memo.weight.get() + weight > b) {
+            return;
+        }
         let filled = Filled {
             out: self.out.clone(),
             notes: self.notes.clone(),
@@ -371,7 +385,6 @@ impl Engine<'_> {
             fixed: fixed.clone(),
             missing: self.shaper.missing.borrow().iter().cloned().collect(),
         };
-        let weight = filled.weight();
         p.passes.push((self.known.clone(), filled));
         self.pours.weight.set(self.pours.weight.get() + weight);
     }
