@@ -17,6 +17,10 @@ pub(super) fn compress_plain_streams(doc: &mut PdfFile) {
     // One compressor for all the streams, reset between them: starting one
     // allocates and clears some 200 KB.
     let mut deflate = flate2::Compress::new(flate2::Compression::new(PLAIN_STREAM_LEVEL), true);
+    // A new compressor is ready; one that has finished a stream is reset
+    // before the next (a reset clears 128 KB of match table, so it is done
+    // only when needed).
+    let mut used = false;
     for (_, object) in doc.objects_mut() {
         let (Some(dict), Some(data)) = (object.as_dict(), object.stream_data()) else {
             continue;
@@ -27,7 +31,10 @@ pub(super) fn compress_plain_streams(doc: &mut PdfFile) {
         if dict.has(b"Filter") || is_metadata || data.len() < 64 {
             continue;
         }
-        deflate.reset();
+        if used {
+            deflate.reset();
+        }
+        used = true;
         // Room for the whole stream, stored, so one call finishes it.
         let mut compressed = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
         let done = deflate.compress_vec(data, &mut compressed, flate2::FlushCompress::Finish);
