@@ -109,7 +109,9 @@ pub(super) fn break_opportunities(text: &str) -> Vec<(usize, unicode_linebreak::
     {
         if c.is_whitespace() {
             let token = &text[token_start..i];
-            if token.contains("://") || token.starts_with("www.") {
+            // `contains(':')` first: a one-byte search, where a
+            // three-byte one sets up a searcher for every token.
+            if (token.contains(':') && token.contains("://")) || token.starts_with("www.") {
                 let scheme_end = token.find("://").map_or(0, |p| p + 3);
                 for (j, d) in token.char_indices().skip_while(|(j, _)| *j < scheme_end) {
                     let at = token_start + j + d.len_utf8();
@@ -139,7 +141,10 @@ pub(super) fn in_address(text: &str, start: usize, end: usize) -> bool {
         .find(char::is_whitespace)
         .map_or(text.len(), |i| end + i);
     let token = &text[from..to];
-    token.contains("://") || token.contains("www.") || token.contains('@')
+    // One-byte searches first: a longer one sets up a searcher each time.
+    (token.contains(':') && token.contains("://"))
+        || (token.contains('.') && token.contains("www."))
+        || token.contains('@')
 }
 
 #[cfg(test)]
