@@ -2,11 +2,12 @@
 
 use crate::pdf::objects::{PdfFile, name};
 
-/// How hard [`compress_plain_streams`] compresses: zlib's level 2, where
+/// How hard [`compress_plain_streams`] compresses: zlib's level 1, where
 /// krilla uses 6. On a copy of the sample pack, level 6 cost 10 % more of
-/// the whole build (instructions, callgrind) for a file 2.7 % smaller
-/// (140 KB instead of 144); level 4 was halfway on both.
-pub(super) const PLAIN_STREAM_LEVEL: u32 = 2;
+/// the whole build (instructions, callgrind) than level 2 for a file 2.7 %
+/// smaller; level 1 (zlib-rs's quick deflate, fixed Huffman codes) costs
+/// half of level 2 for page contents a third larger (docs/decisions.md).
+pub(super) const PLAIN_STREAM_LEVEL: u32 = 1;
 
 /// Compresses the streams the file holds uncompressed (page contents and
 /// text maps, when krilla was told not to compress them), except XMP
