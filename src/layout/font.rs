@@ -10,6 +10,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use harfrust::{ShapeOptions, ShapePlan, UnicodeBuffer};
+use rustc_hash::FxBuildHasher;
 
 #[cfg(test)]
 use crate::theme::{Family, Style};
@@ -89,8 +90,10 @@ struct PlanKey {
 /// worker's `LayoutMemo`, under its bound.
 #[derive(Default)]
 pub struct ShapeMemo {
-    words: RefCell<HashMap<FaceKey, WordCache>>,
-    plans: RefCell<HashMap<PlanKey, Rc<ShapePlan>>>,
+    /// By face, then by word; the faces' keys are handbill's own numbers,
+    /// so FxHash, where the words keep SipHash (docs/decisions.md).
+    words: RefCell<HashMap<FaceKey, WordCache, FxBuildHasher>>,
+    plans: RefCell<HashMap<PlanKey, Rc<ShapePlan>, FxBuildHasher>>,
     /// Roughly how many bytes the words hold.
     weight: Cell<usize>,
 }
