@@ -58,6 +58,11 @@ impl Hyphenation {
         if self.words.is_empty() {
             return None;
         }
+        // Most words are plain ASCII in lower case already: looked up as
+        // they are, without a lower-cased copy.
+        if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.words.get(word);
+        }
         let lower: String = word.chars().flat_map(char::to_lowercase).collect();
         // Lower-casing keeps byte offsets only where lengths match.
         (lower.len() == word.len())
@@ -250,6 +255,17 @@ impl Default for Shaper {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_briefings_hyphenation_is_found_whatever_the_case() {
+        let h = Hyphenation::new(["Kazakh-stan", "Ал-ма-ты"]);
+        for word in ["kazakhstan", "Kazakhstan", "KAZAKHSTAN"] {
+            assert_eq!(h.get(word), Some(&vec![6]), "{word}");
+        }
+        assert_eq!(h.get("Алматы"), Some(&vec![4, 8]));
+        assert_eq!(h.get("almaty"), None);
+        assert_eq!(Hyphenation::default().get("kazakhstan"), None);
+    }
 
     #[test]
     fn every_bundled_face_covers_kazakh() {
