@@ -29,22 +29,28 @@ pub const MAX_NESTING: usize = 50;
 pub const MAX_NOTE_CHARS: usize = 20_000;
 
 /// Escapes text for use inside layout markup (text or attribute values).
+/// The text between the characters it replaces is copied a run at a time.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
+    let mut copied = 0;
+    for (at, c) in text.char_indices() {
+        let instead = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&apos;",
             // Control characters cannot stand in markup (nor print): a
             // stray one pasted into a value is dropped, a tab is a space.
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            _ => out.push(c),
-        }
+            '\t' | '\n' | '\r' => " ",
+            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => "",
+            _ => continue,
+        };
+        out.push_str(&text[copied..at]);
+        out.push_str(instead);
+        copied = at + c.len_utf8();
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -614,6 +620,17 @@ fn heading_number(level: HeadingLevel) -> u8 {
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    #[test]
+    fn escape_replaces_markup_characters_and_drops_controls() {
+        assert_eq!(
+            escape("Ана & <b>\"Jo's\"</b>\tend\u{7}\u{ffff}."),
+            "Ана &amp; &lt;b&gt;&quot;Jo&apos;s&quot;&lt;/b&gt; end."
+        );
+        assert_eq!(escape("Қазақстан — plain"), "Қазақстан — plain");
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("\n"), " ");
+    }
 
     fn section(body: &str) -> Section {
         Section {

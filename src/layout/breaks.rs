@@ -36,20 +36,22 @@ impl HyphenationMemo {
 /// The hyphenation points of `word` in `lang` (byte offsets into the word
 /// where a new syllable starts), or none where it must not be hyphenated.
 pub fn hyphenation_points(word: &str, lang: Lang, memo: &HyphenationMemo) -> Vec<usize> {
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     // Only plain words: no digits, no URLs or addresses, no capitalised
-    // acronyms, and long enough to be worth it.
-    if letters < LEFT_MIN + RIGHT_MIN || letters != word.chars().count() {
-        return Vec::new();
+    // acronyms, and long enough to be worth it. hypher has no Kazakh
+    // patterns, and Russian ones would break Kazakh words where Kazakh does
+    // not: a word with a letter of Kazakh's own is never hyphenated by them,
+    // whatever the text's language. One pass over the letters, as this is
+    // asked of every word of every paragraph.
+    let (mut letters, mut cyrillic) = (0, false);
+    for c in word.chars() {
+        let capital_inside = letters > 0 && c.is_uppercase();
+        if !c.is_alphabetic() || capital_inside || is_kazakh_letter(c) {
+            return Vec::new();
+        }
+        cyrillic |= ('\u{400}'..='\u{52f}').contains(&c);
+        letters += 1;
     }
-    if word.chars().skip(1).any(char::is_uppercase) {
-        return Vec::new();
-    }
-    let cyrillic = word.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c));
-    // hypher has no Kazakh patterns, and Russian ones would break Kazakh
-    // words where Kazakh does not: a word with a letter of Kazakh's own is
-    // never hyphenated by them, whatever the text's language.
-    if word.chars().any(is_kazakh_letter) {
+    if letters < LEFT_MIN + RIGHT_MIN {
         return Vec::new();
     }
     let patterns = match (cyrillic, lang) {
@@ -78,7 +80,8 @@ pub fn hyphenation_points(word: &str, lang: Lang, memo: &HyphenationMemo) -> Vec
 
 /// The letters Kazakh's Cyrillic alphabet has and Russian's has not.
 fn is_kazakh_letter(c: char) -> bool {
-    "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(c)
+    // All of them lie in the Cyrillic block; most letters asked about do not.
+    ('\u{400}'..='\u{4ff}').contains(&c) && "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(c)
 }
 
 /// Where lines may break: the Unicode rules, and in web addresses also
@@ -109,7 +112,9 @@ pub(super) fn break_opportunities(text: &str) -> Vec<(usize, unicode_linebreak::
     {
         if c.is_whitespace() {
             let token = &text[token_start..i];
-            if token.contains("://") || token.starts_with("www.") {
+            // `contains(':')` first: a one-byte search, where a
+            // three-byte one sets up a searcher for every token.
+            if (token.contains(':') && token.contains("://")) || token.starts_with("www.") {
                 let scheme_end = token.find("://").map_or(0, |p| p + 3);
                 for (j, d) in token.char_indices().skip_while(|(j, _)| *j < scheme_end) {
                     let at = token_start + j + d.len_utf8();
@@ -139,7 +144,10 @@ pub(super) fn in_address(text: &str, start: usize, end: usize) -> bool {
         .find(char::is_whitespace)
         .map_or(text.len(), |i| end + i);
     let token = &text[from..to];
-    token.contains("://") || token.contains("www.") || token.contains('@')
+    // One-byte searches first: a longer one sets up a searcher each time.
+    (token.contains(':') && token.contains("://"))
+        || (token.contains('.') && token.contains("www."))
+        || token.contains('@')
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use harfrust::{ShapeOptions, ShapePlan, UnicodeBuffer};
+use rustc_hash::FxBuildHasher;
 
 #[cfg(test)]
 use crate::theme::{Family, Style};
@@ -57,6 +58,11 @@ impl Hyphenation {
         if self.words.is_empty() {
             return None;
         }
+        // Most words are plain ASCII in lower case already: looked up as
+        // they are, without a lower-cased copy.
+        if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.words.get(word);
+        }
         let lower: String = word.chars().flat_map(char::to_lowercase).collect();
         // Lower-casing keeps byte offsets only where lengths match.
         (lower.len() == word.len())
@@ -89,8 +95,10 @@ struct PlanKey {
 /// worker's `LayoutMemo`, under its bound.
 #[derive(Default)]
 pub struct ShapeMemo {
-    words: RefCell<HashMap<FaceKey, WordCache>>,
-    plans: RefCell<HashMap<PlanKey, Rc<ShapePlan>>>,
+    /// By face, then by word; the faces' keys are handbill's own numbers,
+    /// so FxHash, where the words keep SipHash (docs/decisions.md).
+    words: RefCell<HashMap<FaceKey, WordCache, FxBuildHasher>>,
+    plans: RefCell<HashMap<PlanKey, Rc<ShapePlan>, FxBuildHasher>>,
     /// Roughly how many bytes the words hold.
     weight: Cell<usize>,
 }
@@ -247,6 +255,17 @@ impl Default for Shaper {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_briefings_hyphenation_is_found_whatever_the_case() {
+        let h = Hyphenation::new(["Kazakh-stan", "Ал-ма-ты"]);
+        for word in ["kazakhstan", "Kazakhstan", "KAZAKHSTAN"] {
+            assert_eq!(h.get(word), Some(&vec![6]), "{word}");
+        }
+        assert_eq!(h.get("Алматы"), Some(&vec![4, 8]));
+        assert_eq!(h.get("almaty"), None);
+        assert_eq!(Hyphenation::default().get("kazakhstan"), None);
+    }
 
     #[test]
     fn every_bundled_face_covers_kazakh() {

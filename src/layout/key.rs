@@ -212,10 +212,12 @@ impl ParagraphKey<'_> {
 
 /// The derived hash of a key, the same for a borrowed key and its owned
 /// copy: the paragraphs are kept by it, so that a key looked for need not
-/// be copied.
+/// be copied. FxHash rather than SipHash: a key is some 40 small fields a
+/// span, each a call to the hasher, and keys that share a hash are told
+/// apart by `Eq` anyway.
 pub(super) fn hash_of(key: &ParagraphKey<'_>) -> u64 {
     use std::hash::BuildHasher;
-    std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(key)
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
+use rustc_hash::FxBuildHasher;
+
 use crate::document::{Span, SpanContent};
 use crate::layout::breaks::HyphenationMemo;
 use crate::layout::font::{Gap, Shaper};
@@ -43,7 +45,7 @@ pub struct Paragraph {
 
 /// Keyed by where the lines start, the measure, and whether only the next
 /// window of a long paragraph was set (see [`Paragraph::lines_ahead`]).
-type LinesSet = std::collections::HashMap<Measured, std::rc::Rc<Vec<(Pos, Line)>>>;
+type LinesSet = HashMap<Measured, std::rc::Rc<Vec<(Pos, Line)>>, FxBuildHasher>;
 
 /// What lines are broken and set for: where they start, the measure, and
 /// whether only the next window of a long paragraph is wanted.
@@ -71,7 +73,7 @@ impl std::ops::Deref for Paragraph {
     }
 }
 
-type BreaksFound = std::collections::HashMap<Measured, Vec<(Pos, bool)>>;
+type BreaksFound = HashMap<Measured, Vec<(Pos, bool)>, FxBuildHasher>;
 
 /// A place in a paragraph: a word, and a glyph of it (after a hyphenation
 /// break, a line starts inside a word).
@@ -133,6 +135,12 @@ const GLYPH_EXPANSION: f32 = 0.02;
 const HYPHEN_PENALTY: f32 = 50.0;
 const OTHER_BREAK_PENALTY: f32 = 100.0;
 
+/// Paragraphs set, by the hash of their keys.
+/// How many paragraphs are kept under one hash at most.
+const SAME_HASH_KEPT: usize = 4;
+
+type ParagraphsSet = HashMap<u64, Vec<(ParagraphKey<'static>, Paragraph)>, FxBuildHasher>;
+
 /// What a worker keeps of setting paragraphs from one document to the
 /// next: the paragraphs set (the copies of a briefing, and the two passes
 /// of a pack with contents, set the same paragraphs again and again) and
@@ -146,9 +154,9 @@ pub struct ParagraphMemo {
     /// kept: a long document's paragraphs then go once poured, instead of
     /// all being held.
     bound: Option<usize>,
-    /// By the hash of their keys; the keys that share one are told apart
-    /// by their derived `Eq`.
-    paragraphs: RefCell<HashMap<u64, Vec<(ParagraphKey<'static>, Paragraph)>>>,
+    /// By the hash of their keys (itself a hash, so hashed again cheaply);
+    /// the keys that share one are told apart by their derived `Eq`.
+    paragraphs: RefCell<ParagraphsSet>,
     /// Hyphenation points by word.
     pub hyphenation: HyphenationMemo,
     /// Roughly how many bytes it holds.
@@ -317,13 +325,20 @@ impl Paragraph {
             lines_set: Default::default(),
         };
         let weight = paragraph.weight() + std::mem::size_of_val(spans);
-        if memo.bound.is_none_or(|b| memo.weight() + weight <= b) {
+        // FxHash is not keyed, so a text written to collide could put many
+        // paragraphs under one hash; a short list keeps each look-up cheap
+        // (one more paragraph is then set again, not searched for).
+        let room = memo.bound.is_none_or(|b| memo.weight() + weight <= b);
+        let mut paragraphs = memo.paragraphs.borrow_mut();
+        if room
+            && paragraphs
+                .get(&hash)
+                .is_none_or(|l| l.len() < SAME_HASH_KEPT)
+        {
             memo.add_weight(weight);
-            (memo.paragraphs.borrow_mut())
-                .entry(hash)
-                .or_default()
-                .push((key.into_owned(), paragraph.clone()));
+            (paragraphs.entry(hash).or_default()).push((key.into_owned(), paragraph.clone()));
         }
+        drop(paragraphs);
         paragraph
     }
 
