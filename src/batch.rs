@@ -128,7 +128,7 @@ pub struct Inputs {
     /// its recipients file, its theme's files (or where they would be).
     pub files: Vec<PathBuf>,
     /// Folders every file of which counts, a new one too: the profile's,
-    /// the project's `words/`.
+    /// the project's `words/` and `fonts/` (or where they would be).
     pub folders: Vec<PathBuf>,
 }
 
@@ -630,7 +630,16 @@ fn briefing_fingerprint(briefing: &Briefing, options: &BuildOptions) -> Result<F
                 read.files.push(t.path);
             }
         }
-        Err(_) => feed("template", briefing.template.value.as_bytes()),
+        Err(_) => {
+            feed("template", briefing.template.value.as_bytes());
+            // A template not made yet: the briefing builds once it is.
+            if briefing.template.value.ends_with(".hbs") {
+                read.files.push(crate::project::join(
+                    &briefing.project,
+                    Path::new(&briefing.template.value),
+                ));
+            }
+        }
     }
     read.files.extend(briefing.recipients_file.clone());
     // The project's fixed words, in whichever language (the briefing may
@@ -713,9 +722,8 @@ fn remove_stale_temporaries(out: &Path) {
 
 /// The files under `dir`, and (in `folders`) `dir` and the folders under it.
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>, folders: &mut Vec<PathBuf>) {
-    if dir.is_dir() {
-        folders.push(dir.to_path_buf());
-    }
+    // One not made yet too: a watch learns when it is.
+    folders.push(dir.to_path_buf());
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = entry.path();
         if p.is_dir() {

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, ErrorKind, Location, Warning, WarningKind};
+use crate::error::{Error, ErrorKind, Location, PagePlace, Warning, WarningKind};
 
 /// The version of the form this module writes.
 pub const VERSION: u32 = 1;
@@ -65,8 +65,8 @@ pub struct Typesetting {
     pub split_rows: Vec<Diagnostic>,
 }
 
-/// An error or a warning. `file`, `line`, `column`, `help` and `note` are
-/// always there, `null` when not known.
+/// An error or a warning. `file`, `line`, `column`, `help`, `note` and
+/// `place` are always there, `null` when not known.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     /// The kind, for programs: see docs/check-json.md for the list.
@@ -83,10 +83,49 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// What handbill was doing.
     pub note: Option<String>,
+    /// Where on the pages it is: the line of a report row, an overset's
+    /// last frame. Added in version 1's life: older output has no key.
+    pub place: Option<Place>,
+}
+
+/// A box on one page: where the preview marks a problem.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Place {
+    /// The page, from 1, in the order the document is laid out.
+    pub page: usize,
+    /// The unit of `x`, `y`, `width` and `height`: `pt`, 1/72 inch.
+    pub unit: &'static str,
+    /// From the trimmed page's left edge to the box's left edge.
+    pub x: f64,
+    /// From the trimmed page's top edge down to the box's top edge.
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Place {
+    fn of(p: &PagePlace) -> Place {
+        // Hundredths of a point: finer than any press, and no float noise.
+        let pt = |v: f32| (f64::from(v) * 100.0).round() / 100.0;
+        Place {
+            page: p.page + 1,
+            unit: "pt",
+            x: pt(p.x),
+            y: pt(p.y),
+            width: pt(p.width),
+            height: pt(p.height),
+        }
+    }
 }
 
 impl Diagnostic {
-    fn new(code: &'static str, message: &str, at: Option<&Location>, help: Option<&str>) -> Self {
+    fn new(
+        code: &'static str,
+        message: &str,
+        at: Option<&Location>,
+        help: Option<&str>,
+        place: Option<&PagePlace>,
+    ) -> Self {
         let known = at.filter(|l| l.line > 0);
         Diagnostic {
             code,
@@ -96,6 +135,7 @@ impl Diagnostic {
             column: known.map(|l| l.column),
             help: help.map(str::to_string),
             note: None,
+            place: place.map(Place::of),
         }
     }
 
@@ -107,6 +147,7 @@ impl Diagnostic {
                 &e.message,
                 e.location.as_deref(),
                 e.help.as_deref(),
+                e.place.as_deref(),
             )
         }
     }
@@ -117,6 +158,7 @@ impl Diagnostic {
             &w.message,
             w.location.as_ref(),
             w.help.as_deref(),
+            w.place.as_ref(),
         )
     }
 
@@ -170,6 +212,14 @@ pub fn schema() -> schemars::Schema {
         let keys = ["code", "message", "file", "line", "column", "help", "note"];
         diagnostic.insert("required".into(), serde_json::json!(keys));
     }
+    if let Some(serde_json::Value::Object(page)) =
+        schema.pointer_mut("/$defs/Place/properties/page")
+    {
+        page.insert("minimum".into(), 1.into());
+    }
+    if let Some(unit) = schema.pointer_mut("/$defs/Place/properties/unit") {
+        *unit = serde_json::json!({ "description": "The unit of the lengths: points, 1/72 inch.", "const": "pt" });
+    }
     let mut codes: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
     for code in WarningKind::ALL.iter().map(|k| k.code()) {
         // `untranslated` is both: an error with `translations: required`.
@@ -195,7 +245,9 @@ mod tests {
     fn every_field_is_written_even_when_unknown() {
         let w = Warning::new(WarningKind::StaleOutput, "left");
         let json = serde_json::to_value(Diagnostic::of_warning(&w)).unwrap();
-        for key in ["code", "message", "file", "line", "column", "help", "note"] {
+        for key in [
+            "code", "message", "file", "line", "column", "help", "note", "place",
+        ] {
             assert!(json.get(key).is_some(), "{key}: {json}");
         }
         assert_eq!(json["code"], "stale-output");
@@ -215,6 +267,21 @@ mod tests {
         assert_eq!((d.line, d.column), (Some(2), Some(2)));
         assert_eq!(d.help.as_deref(), Some("shorten it"));
         assert_eq!(d.note.as_deref(), Some("while building b.yaml"));
+        assert_eq!(d.place, None);
+        // An overset's last frame: its page from 1, in points.
+        let place = PagePlace {
+            page: 1,
+            x: 28.346457,
+            y: 56.5,
+            width: 200.0,
+            height: 300.25,
+        };
+        let d = Diagnostic::of_error(&e.clone().on_page(place));
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(
+            json["place"],
+            serde_json::json!({ "page": 2, "unit": "pt", "x": 28.35, "y": 56.5, "width": 200.0, "height": 300.25 })
+        );
         // A whole file: its name, no line.
         let d = Diagnostic::of_error(&Error::new("x").at(Location::file(Path::new("out"))));
         assert_eq!(

@@ -537,6 +537,9 @@ fn lay_out_prepared(
         _ => e,
     });
     let mut pages = pages.map_err(|e| with_section_line(e, &briefing.project))?;
+    for w in &mut pages.warnings {
+        locate_missing_glyph(w, &briefing.project);
+    }
     pages.warnings.extend(selection.allowed.iter().cloned());
     pages.warnings.extend(warnings.iter().cloned());
     check_resolution(&mut pages, briefing, &pictures, print)?;
@@ -570,6 +573,36 @@ fn with_section_line(mut error: Error, project: &Path) -> Error {
         *at = error::Location::at_line(&path, &text, line, column);
     }
     error
+}
+
+/// A warning of a character no font has names the section file, the line
+/// its paragraph starts on and the character: it points at the character's
+/// first place in the file from that line on and shows its line (the
+/// paragraph's first line when it is written otherwise, as an entity).
+fn locate_missing_glyph(warning: &mut Warning, project: &Path) {
+    if warning.kind != WarningKind::MissingGlyph {
+        return;
+    }
+    let Some(at) = warning.location.as_mut() else {
+        return;
+    };
+    let mut chars = at.source_line.as_deref().unwrap_or_default().chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return;
+    };
+    let Ok(path) = project::open(project, &at.file.to_string_lossy()) else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return;
+    };
+    let found = text
+        .lines()
+        .enumerate()
+        .skip(at.line.saturating_sub(1))
+        .find_map(|(n, l)| l.find(c).map(|i| (n + 1, l[..i].chars().count() + 1)));
+    let (line, column) = found.unwrap_or((at.line, 1));
+    *at = error::Location::at_line(&path, &text, line, column);
 }
 
 /// A link or QR target the layout refused often comes from the briefing's

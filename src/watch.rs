@@ -100,16 +100,17 @@ impl Watched {
         w
     }
 
-    /// The folders to watch, each on its own: those of the files (that
-    /// exist), the whole folders, the briefings' folders.
+    /// The folders to watch, each on its own: those of the files, the
+    /// whole folders, the briefings' folders; for one not made yet, the
+    /// nearest folder above it that exists, to learn when it is made.
     pub fn folders(&self) -> BTreeSet<PathBuf> {
         self.files
             .keys()
             .filter_map(|f| f.parent())
+            .chain(self.folders.keys().map(PathBuf::as_path))
+            .chain(self.briefing_folders.iter().map(PathBuf::as_path))
+            .filter_map(existing)
             .map(Path::to_path_buf)
-            .chain(self.folders.keys().cloned())
-            .chain(self.briefing_folders.iter().cloned())
-            .filter(|f| f.is_dir())
             .collect()
     }
 
@@ -119,6 +120,20 @@ impl Watched {
         let mut out = BTreeSet::new();
         if batch::editor_junk(path) || self.out.as_ref().is_some_and(|o| path.starts_with(o)) {
             return out;
+        }
+        // A folder made (or moved in) that holds, or will hold, files a
+        // briefing reads: a new `themes/` or `fonts/`, with what is in it.
+        if path.is_dir() {
+            for (file, b) in &self.files {
+                if file.starts_with(path) {
+                    out.extend(b.iter().cloned());
+                }
+            }
+            for (folder, b) in &self.folders {
+                if folder.starts_with(path) {
+                    out.extend(b.iter().cloned());
+                }
+            }
         }
         if let Some(b) = self.files.get(path) {
             out.extend(b.iter().cloned());
@@ -137,15 +152,34 @@ impl Watched {
     }
 }
 
-/// A path made absolute and free of links; a file that does not exist yet
-/// by its folder's real path. `None` if its folder does not exist.
+/// A path made absolute and free of links; one that does not exist yet
+/// (a `themes/default.yaml` in a `themes/` not made yet) by its nearest
+/// existing folder's real path and the names below it. `None` if no
+/// folder above it exists.
 fn real(path: &Path) -> Option<PathBuf> {
     if let Ok(p) = path.canonicalize() {
         return Some(p);
     }
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let parent = parent.unwrap_or(Path::new(".")).canonicalize().ok()?;
-    Some(parent.join(path.file_name()?))
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        Path::new(".").join(path)
+    };
+    let mut below = Vec::new();
+    let mut at = path.as_path();
+    loop {
+        below.push(at.file_name()?);
+        at = at.parent()?;
+        if let Ok(p) = at.canonicalize() {
+            return Some(below.iter().rev().fold(p, |p, name| p.join(name)));
+        }
+    }
+}
+
+/// `folder` if it exists, or the nearest folder above it that does: where
+/// a watch learns that it has been made.
+fn existing(folder: &Path) -> Option<&Path> {
+    folder.ancestors().find(|f| f.is_dir())
 }
 
 /// Briefings that need a rebuild, and the files whose change says so, each
@@ -234,7 +268,7 @@ impl Changes {
     }
 
     /// Adds what `event` makes out of date to `rebuild`.
-    fn take(&self, event: notify::Result<notify::Event>, rebuild: &mut Rebuild) {
+    fn take(&mut self, event: notify::Result<notify::Event>, rebuild: &mut Rebuild) {
         let Ok(event) = event else { return };
         // Reading a file (a build does) changes nothing; closing one written does.
         if let EventKind::Access(kind) = event.kind
@@ -247,6 +281,35 @@ impl Changes {
             if !hit.is_empty() {
                 rebuild.changed.insert(path.clone());
                 rebuild.briefings.extend(hit);
+                if path.is_dir() {
+                    self.follow();
+                }
+            }
+        }
+    }
+
+    /// Watches the folders made since the last [`Changes::set`] at once, so
+    /// that a file saved in a new `themes/` before the rebuild is told of
+    /// too. Folders made inside a new one, before it was watched, are
+    /// found by looking again until nothing more is new.
+    fn follow(&mut self) {
+        loop {
+            let wanted = self.watched.folders();
+            let new: Vec<PathBuf> = wanted.difference(&self.watching).cloned().collect();
+            if new.is_empty() {
+                return;
+            }
+            for folder in new {
+                // One that cannot be watched is said by the next `set`.
+                if self
+                    .watcher
+                    .watch(&folder, RecursiveMode::NonRecursive)
+                    .is_ok()
+                {
+                    self.watching.insert(folder);
+                } else {
+                    return;
+                }
             }
         }
     }

@@ -168,8 +168,8 @@ fn check_json(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
 }
 
 /// A project with one briefing that builds with a warning located in it
-/// (its `allow:` lets a confidential section into a public pack) and one
-/// that fails.
+/// (its `allow:` lets a confidential section into a public pack) and a
+/// loose line (before a number too long for any line), and one that fails.
 fn warned_and_broken(name: &str) -> std::path::PathBuf {
     let dir = with_briefing(
         name,
@@ -177,7 +177,7 @@ fn warned_and_broken(name: &str) -> std::path::PathBuf {
     );
     std::fs::write(
         dir.join("briefings/profiles/kazakhstan/10-contacts.md"),
-        "---\nid: contacts\ntitle: Contacts in Almaty\naudience: confidential\n---\nNames.\n",
+        "---\nid: contacts\ntitle: Contacts in Almaty\naudience: confidential\n---\nNames.\n\nThe case number 12345678901234567890123456789012345678901234567890123456789012345678901234567890 is too long.\n",
     )
     .unwrap();
     std::fs::write(
@@ -217,7 +217,28 @@ fn check_json_is_version_1_with_warnings_and_errors_as_objects() {
         "{allowed}"
     );
     assert!(allowed.get("help").is_some(), "{allowed}");
+    // Not on the pages: its place is null.
+    assert!(allowed["place"].is_null(), "{allowed}");
     assert!(built["typesetting"]["lines"].as_u64().unwrap() > 0);
+    // The loose line: at its section's line, and boxed on its page (the
+    // pack is A4, 595 by 842 pt), as the preview marks it.
+    let loose = &built["typesetting"]["loose"][0];
+    assert_eq!(loose["code"], "loose-line", "{built}");
+    assert_eq!(
+        loose["file"], "briefings/profiles/kazakhstan/10-contacts.md",
+        "{loose}"
+    );
+    assert_eq!(loose["line"], 8, "{loose}");
+    let place = &loose["place"];
+    assert_eq!(place["unit"], "pt", "{loose}");
+    let pages = built["pages"].as_u64().unwrap();
+    let page = place["page"].as_u64().unwrap();
+    assert!((1..=pages).contains(&page), "{loose}");
+    let [x, y, width, height] = ["x", "y", "width", "height"].map(|k| place[k].as_f64().unwrap());
+    assert!(
+        width > 400.0 && height > 5.0 && x >= 0.0 && y > 0.0 && y + height < 842.0,
+        "{loose}"
+    );
     let broken = entries
         .iter()
         .find(|e| e["output"] == "broken.pdf")
@@ -287,7 +308,11 @@ fn check_json_is_valid_by_its_schema() {
     let mut no_line = documents[1].clone();
     let warning = &mut no_line["briefings"][0]["warnings"][0];
     warning.as_object_mut().unwrap().remove("line");
-    documents.extend([wrong_version, unknown_code, no_line]);
+    let mut wrong_unit = documents[1].clone();
+    let place = &mut wrong_unit["briefings"][0]["typesetting"]["loose"][0]["place"];
+    assert!(place.is_object(), "{}", documents[1]);
+    place["unit"] = "mm".into();
+    documents.extend([wrong_version, unknown_code, no_line, wrong_unit]);
     for (i, d) in documents.iter().enumerate() {
         std::fs::write(dir.join(format!("{i}.json")), d.to_string()).unwrap();
     }

@@ -312,11 +312,17 @@ fn characters_no_font_has_are_one_warning_per_paragraph() {
     assert_eq!(warnings.len(), 2, "{err}");
     assert!(
         warnings[0].contains("the paragraph “And 𓀀 in another.” under “Overview” has the character “𓀀” (U+13000) that no font has; it prints as an empty box")
-            && err.contains("--> briefings/profiles/kazakhstan/01-overview.md:7"),
+            && err.contains("--> briefings/profiles/kazakhstan/01-overview.md:7:5\n"),
         "{err}"
     );
     assert!(
-        err.contains("--> briefings/profiles/kazakhstan/01-overview.md:5") && warnings[1].contains("“Hieroglyphs 𓀀 𓀁 𓀀 𓀁 𓀀 in one paragraph.” under “Overview” has the characters “𓀀” (U+13000), “𓀁” (U+13001)"),
+        err.contains("--> briefings/profiles/kazakhstan/01-overview.md:5:13\n") && warnings[1].contains("“Hieroglyphs 𓀀 𓀁 𓀀 𓀁 𓀀 in one paragraph.” under “Overview” has the characters “𓀀” (U+13000), “𓀁” (U+13001)"),
+        "{err}"
+    );
+    // The line the character is on is shown, marked under it.
+    assert!(
+        err.contains("5 | Hieroglyphs 𓀀 𓀁 𓀀 𓀁 𓀀 in one paragraph.\n")
+            && err.contains("7 | And 𓀀 in another.\n"),
         "{err}"
     );
 }

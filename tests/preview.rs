@@ -596,3 +596,53 @@ fn the_marks_lie_where_the_problems_are() {
         "the frame {place:?} held text before"
     );
 }
+
+/// A `themes/` folder made while the preview runs is read at once: the
+/// pages sent to the browser take the new theme's accent, with no restart.
+#[test]
+fn a_themes_folder_made_while_previewing_is_shown() {
+    let dir = samples("preview-new-themes");
+    let _ = std::fs::remove_dir_all(dir.join("themes"));
+    let preview = Preview::start(&dir, &[]);
+    // The page's event stream, as the browser reads it: each `data:` line
+    // is an update of the copy shown.
+    let (send, updates) = std::sync::mpsc::channel::<String>();
+    let url = format!("{}events?doc=london-protest-leaflet", preview.url);
+    std::thread::spawn(move || {
+        let mut response = ureq::get(&url).call().unwrap();
+        let reader = BufReader::new(response.body_mut().as_reader());
+        for line in reader.lines() {
+            let Ok(line) = line else { return };
+            if let Some(data) = line.strip_prefix("data: ")
+                && send.send(data.to_string()).is_err()
+            {
+                return;
+            }
+        }
+    });
+    let next_with = |what: &str| -> String {
+        let start = std::time::Instant::now();
+        loop {
+            let left = Duration::from_secs(20).saturating_sub(start.elapsed());
+            let update = updates
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no update with {what} within 20 s"));
+            if update.contains(what) {
+                return update;
+            }
+        }
+    };
+    // The pages in the built-in theme: no yellow.
+    let yellow = r##"fill=\"#ffff00\""##;
+    let first = next_with("<svg");
+    assert!(!first.contains(yellow), "{first}");
+    std::fs::create_dir(dir.join("themes")).unwrap();
+    std::fs::write(
+        dir.join("themes/default.yaml"),
+        "extends: builtin\ncolors:\n  accent: [0, 0, 100, 0]\n",
+    )
+    .unwrap();
+    next_with(yellow);
+    drop(preview);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -39,7 +39,8 @@ Oil workers in Zhanaozen struck for months for equal pay, and the police shot at
 
 The case number 12345678901234567890123456789012345678901234567890 is too long for any line.
 
-A snowman ☃ stands in the text.
+A snowman stands in the text,
+and ☃ is how it is written.
 ";
 
 const SECTION_FILE: &str = "briefings/profiles/kazakhstan/01-overview.md";
@@ -77,13 +78,14 @@ fn report_rows_and_warnings_name_the_section_file_and_line() {
     let dir = project_with_section();
     let text = report_of(&dir);
     // The paragraph on line 8 leaves a widow; the long number on line 13
-    // sticks out; the snowman on line 15 has no glyph.
+    // sticks out; the snowman in the paragraph from line 15 has no glyph:
+    // the warning points at it, on line 16, column 5.
     for expected in [
         &format!(
             "widow or orphan: a widow (one line at the head of frame `top`), page 1 ({SECTION_FILE}:8)"
         )[..],
         &format!("“The case number” ({SECTION_FILE}:13)"),
-        &format!("--> {SECTION_FILE}:15"),
+        &format!("--> {SECTION_FILE}:16:5"),
     ] {
         assert!(text.contains(expected), "no `{expected}` in:\n{text}");
     }

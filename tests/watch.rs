@@ -417,3 +417,108 @@ fn edits_under_watch_give_the_bytes_of_a_fresh_build() {
     let pages = pages(&watch);
     assert!(pages.iter().max() > pages.iter().min(), "{pages:?}");
 }
+
+/// The CMYK colours text is filled with on the first page of `pdf`.
+fn text_colours(pdf: &[u8]) -> Vec<[f32; 4]> {
+    let doc = lopdf::Document::load_mem(pdf).expect("the PDF reads back");
+    let page = doc.get_pages()[&1];
+    let ops = lopdf::content::Content::decode(&doc.get_page_content(page))
+        .unwrap()
+        .operations;
+    let mut fill = None;
+    let mut out: Vec<[f32; 4]> = Vec::new();
+    for op in ops {
+        match op.operator.as_str() {
+            "k" | "sc" | "scn" if op.operands.len() == 4 => {
+                let v: Vec<f32> = op.operands.iter().map(|o| o.as_float().unwrap()).collect();
+                fill = Some([v[0], v[1], v[2], v[3]]);
+            }
+            "Tj" | "TJ" | "'" | "\"" => {
+                if let Some(c) = fill
+                    && !out.contains(&c)
+                {
+                    out.push(c);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn has_colour(colours: &[[f32; 4]], wanted: [f32; 4]) -> bool {
+    colours
+        .iter()
+        .any(|c| c.iter().zip(wanted).all(|(a, b)| (a - b).abs() < 0.002))
+}
+
+#[test]
+fn a_themes_folder_made_after_the_watch_started_is_rebuilt_into_the_pdf() {
+    // The project has no themes/ folder when the watch starts.
+    let dir = sample_project("watch-new-themes");
+    let _ = std::fs::remove_dir_all(dir.join("themes"));
+    let watch = Watch::start(&dir, &["--no-clear"]);
+    let before = watch.pdf(LEAFLET);
+    assert!(!before.is_empty());
+    let blue = [1.0, 0.4, 0.0, 0.0];
+    assert!(!has_colour(&text_colours(&before), blue));
+    // The folder made, and the theme written into it at once, as a
+    // volunteer's file manager or `cp -r` does.
+    std::fs::create_dir(dir.join("themes")).unwrap();
+    std::fs::write(
+        dir.join("themes/default.yaml"),
+        "extends: builtin\ncolors:\n  accent: [100, 40, 0, 0]\n",
+    )
+    .unwrap();
+    watch.until("the leaflet is rebuilt in the new brand colour", |w| {
+        let now = w.pdf(LEAFLET);
+        now != before && !now.is_empty() && has_colour(&text_colours(&now), blue)
+    });
+    // And a later save in the new folder is told of too.
+    let rebuilt = watch.pdf(LEAFLET);
+    save(
+        &dir.join("themes/default.yaml"),
+        b"extends: builtin\ncolors:\n  accent: [0, 0, 100, 0]\n",
+    );
+    watch.until("the leaflet is rebuilt in yellow", |w| {
+        let now = w.pdf(LEAFLET);
+        now != rebuilt && !now.is_empty() && has_colour(&text_colours(&now), [0.0, 0.0, 1.0, 0.0])
+    });
+    let out = watch.out();
+    assert!(out.contains("changed: themes"), "{out}");
+}
+
+#[test]
+fn a_fonts_folder_made_after_the_watch_started_is_rebuilt_into_the_pdf() {
+    // The theme names a family of the project's fonts/, which is not made
+    // yet: the first build fails.
+    let dir = sample_project("watch-new-fonts");
+    let _ = std::fs::remove_dir_all(dir.join("fonts"));
+    std::fs::create_dir_all(dir.join("themes")).unwrap();
+    std::fs::write(
+        dir.join("themes/default.yaml"),
+        "extends: builtin\nstyles:\n  .headline: { font: DejaVu Serif }\n",
+    )
+    .unwrap();
+    let watch = Watch::start(
+        &dir,
+        &["--no-clear", "briefings/london-protest-leaflet.yaml"],
+    );
+    assert!(watch.pdf(LEAFLET).is_empty(), "{}", watch.err());
+    assert!(watch.err().contains("DejaVu Serif"), "{}", watch.err());
+    let font = Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf");
+    assert!(font.exists(), "install fonts-dejavu-core (.ci/run does)");
+    std::fs::create_dir(dir.join("fonts")).unwrap();
+    std::fs::copy(font, dir.join("fonts/DejaVuSerif.ttf")).unwrap();
+    watch.until("the leaflet is built in the new font", |w| {
+        !w.pdf(LEAFLET).is_empty()
+    });
+    let path = dir.join(format!("out/{LEAFLET}.pdf"));
+    let fonts = Pdf::open(&path).fonts();
+    assert!(
+        fonts
+            .iter()
+            .any(|(name, _, _)| name.contains("DejaVuSerif")),
+        "{fonts:?}"
+    );
+}

@@ -138,9 +138,15 @@ fn missing_warnings(
             let under = heading_above(pages, paragraph, chars[0])
                 .map(|h| format!(" under “{h}”"))
                 .unwrap_or_default();
+            // The paragraph's first line, and the character as its text: the
+            // build, which knows the project, finds it in the section file
+            // from that line on (see `locate_missing_glyph`).
             let place = first_showing(pages, paragraph, chars[0])
                 .and_then(|(_, placed)| source_of(&pages.structure, placed.mark))
-                .map(SourceRef::location);
+                .map(|s| crate::error::Location {
+                    source_line: Some(chars[0].to_string()),
+                    ..s.location()
+                });
             Warning::new(
                 WarningKind::MissingGlyph,
                 format!(
