@@ -11,28 +11,7 @@ use std::path::{Path, PathBuf};
 /// docs/typesetting.md's column: "The Nazarbayev Regime" and "Elections
 /// and Democracy" justified in a 70 mm frame on an 80 × 190 mm page.
 fn docs_column(name: &str, mm: u32) -> PathBuf {
-    let dir = project(name);
-    std::fs::create_dir_all(dir.join("templates")).unwrap();
-    std::fs::write(
-        dir.join("templates/column.hbs"),
-        format!(
-            r#"<document title="{{{{briefing.title}}}}" lang="{{{{briefing.lang}}}}">
-  <master name="column" width="{w}mm" height="190mm" margin="5mm"/>
-  <pages master="column" flow="main"/>
-  <flow name="main">{{{{#each sections}}}}{{{{{{body_plain}}}}}}{{{{/each}}}}</flow>
-</document>
-"#,
-            w = mm + 10
-        ),
-    )
-    .unwrap();
-    build_briefing(
-        &dir,
-        "column",
-        "title: Column\nprofile: kazakhstan\ntemplate: templates/column.hbs\naudience: public\n\
-         sections: [the-regime, elections]\nhyphenation: [Kazakh-stan, Nazarbayev]\n",
-    );
-    dir.join("out/column.pdf")
+    build_docs_column(&project(name), mm, 190)
 }
 
 /// The lines of `pdf` with three or more spaces stretched past `limit`.

@@ -535,29 +535,10 @@ fn the_docs_narrow_column_never_ends_three_lines_in_a_row_with_a_hyphen() {
     // and Democracy", which at 70 mm once ended four lines in a row with a
     // hyphen ("re-", "poll-mon-", "can-", "me-"); set at 50 to 80 mm.
     let dir = project("hyphen-ladder");
-    std::fs::create_dir_all(dir.join("templates")).unwrap();
     let (mut hyphenated, mut most) = (0, 0);
     for mm in (50..=80).step_by(2) {
-        std::fs::write(
-            dir.join("templates/column.hbs"),
-            format!(
-                r#"<document title="{{{{briefing.title}}}}" lang="{{{{briefing.lang}}}}">
-  <master name="column" size="A4" width="{w}mm" height="250mm" margin="5mm"/>
-  <pages master="column" flow="main"/>
-  <flow name="main">{{{{#each sections}}}}{{{{{{body_plain}}}}}}{{{{/each}}}}</flow>
-</document>
-"#,
-                w = mm + 10
-            ),
-        )
-        .unwrap();
-        build_briefing(
-            &dir,
-            "column",
-            "title: Column\nprofile: kazakhstan\ntemplate: templates/column.hbs\naudience: public\n\
-             sections: [the-regime, elections]\nhyphenation: [Kazakh-stan, Nazarbayev]\n",
-        );
-        let items = pdfjs(&dir.join("out/column.pdf"));
+        let pdf = build_docs_column(&dir, mm, 250);
+        let items = pdfjs(&pdf);
         let text = lines_of(&items.iter().collect::<Vec<_>>(), |i| !i.artifact);
         hyphenated += text.lines().filter(|l| l.trim_end().ends_with('-')).count();
         let ladder = longest_hyphen_ladder(&text);

@@ -16,34 +16,7 @@ const LEAFLET: &str = "profile: kazakhstan\ntemplate: leaflet-a5\naudience: publ
 const ACCENT: [f32; 4] = [0.0, 0.95, 0.85, 0.1];
 const BLUE: [f32; 4] = [1.0, 0.4, 0.0, 0.0];
 
-/// The CMYK colours text is filled with on the first page: the fill colour
-/// in force at each text-showing operator.
-fn text_colours(pdf: &Pdf) -> Vec<[f32; 4]> {
-    let page = pdf.doc.get_pages()[&1];
-    let ops = lopdf::content::Content::decode(&pdf.doc.get_page_content(page))
-        .unwrap()
-        .operations;
-    let mut fill = None;
-    let mut out: Vec<[f32; 4]> = Vec::new();
-    for op in ops {
-        match op.operator.as_str() {
-            "k" | "sc" | "scn" if op.operands.len() == 4 => {
-                let v: Vec<f32> = op.operands.iter().map(|o| o.as_float().unwrap()).collect();
-                fill = Some([v[0], v[1], v[2], v[3]]);
-            }
-            "Tj" | "TJ" | "'" | "\"" => {
-                if let Some(c) = fill
-                    && !out.contains(&c)
-                {
-                    out.push(c);
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
+/// Whether `wanted` is among `colours` (CMYK, 0–1).
 fn has(colours: &[[f32; 4]], wanted: [f32; 4]) -> bool {
     colours
         .iter()
@@ -65,10 +38,10 @@ fn a_briefing_set_in_a_brand_theme_prints_its_text_in_the_brand_colour() {
         "extends: default\ncolors:\n  accent: [100, 40, 0, 0]\nstyles:\n  h1: { size: 16 }\n",
     );
     let plain = build_briefing(&dir, "plain", LEAFLET);
-    let colours = text_colours(&plain);
+    let colours = plain.text_colours();
     assert!(has(&colours, ACCENT) && !has(&colours, BLUE), "{colours:?}");
     let brand = build_briefing(&dir, "brand", &format!("{LEAFLET}theme: brand\n"));
-    let colours = text_colours(&brand);
+    let colours = brand.text_colours();
     assert!(
         has(&colours, BLUE) && !has(&colours, ACCENT),
         "the headline and kicker are in the brand's accent: {colours:?}"
@@ -86,11 +59,11 @@ fn a_projects_default_theme_takes_the_built_in_themes_place() {
         "themes/default.yaml",
         "extends: builtin\ncolors:\n  accent: [100, 40, 0, 0]\n",
     );
-    let colours = text_colours(&build_briefing(&dir, "b", LEAFLET));
+    let colours = build_briefing(&dir, "b", LEAFLET).text_colours();
     assert!(has(&colours, BLUE) && !has(&colours, ACCENT), "{colours:?}");
     // `theme: builtin` still has the built-in one.
     let builtin = build_briefing(&dir, "c", &format!("{LEAFLET}theme: builtin\n"));
-    let colours = text_colours(&builtin);
+    let colours = builtin.text_colours();
     assert!(has(&colours, ACCENT) && !has(&colours, BLUE), "{colours:?}");
 }
 
@@ -205,7 +178,7 @@ fn a_changed_theme_makes_the_pdfs_set_in_it_out_of_date_and_no_others() {
         out.contains("built out/b.pdf") && out.contains("1 built, 1 unchanged"),
         "{out}"
     );
-    let colours = text_colours(&Pdf::open(&dir.join("out/b.pdf")));
+    let colours = Pdf::open(&dir.join("out/b.pdf")).text_colours();
     assert!(has(&colours, BLUE), "{colours:?}");
     // A new `themes/default.yaml`, which brand extends, counts for b; c's
     // theme extends the built-in one, not the project's default.

@@ -418,38 +418,9 @@ fn edits_under_watch_give_the_bytes_of_a_fresh_build() {
     assert!(pages.iter().max() > pages.iter().min(), "{pages:?}");
 }
 
-/// The CMYK colours text is filled with on the first page of `pdf`.
-fn text_colours(pdf: &[u8]) -> Vec<[f32; 4]> {
-    let doc = lopdf::Document::load_mem(pdf).expect("the PDF reads back");
-    let page = doc.get_pages()[&1];
-    let ops = lopdf::content::Content::decode(&doc.get_page_content(page))
-        .unwrap()
-        .operations;
-    let mut fill = None;
-    let mut out: Vec<[f32; 4]> = Vec::new();
-    for op in ops {
-        match op.operator.as_str() {
-            "k" | "sc" | "scn" if op.operands.len() == 4 => {
-                let v: Vec<f32> = op.operands.iter().map(|o| o.as_float().unwrap()).collect();
-                fill = Some([v[0], v[1], v[2], v[3]]);
-            }
-            "Tj" | "TJ" | "'" | "\"" => {
-                if let Some(c) = fill
-                    && !out.contains(&c)
-                {
-                    out.push(c);
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-fn has_colour(colours: &[[f32; 4]], wanted: [f32; 4]) -> bool {
-    colours
-        .iter()
-        .any(|c| c.iter().zip(wanted).all(|(a, b)| (a - b).abs() < 0.002))
+/// Whether text on the first page of `pdf` is filled with `wanted` (CMYK).
+fn has_colour(pdf: &[u8], wanted: [f32; 4]) -> bool {
+    Pdf::from_bytes(pdf.to_vec()).has_text_colour(wanted)
 }
 
 #[test]
@@ -461,7 +432,7 @@ fn a_themes_folder_made_after_the_watch_started_is_rebuilt_into_the_pdf() {
     let before = watch.pdf(LEAFLET);
     assert!(!before.is_empty());
     let blue = [1.0, 0.4, 0.0, 0.0];
-    assert!(!has_colour(&text_colours(&before), blue));
+    assert!(!has_colour(&before, blue));
     // The folder made, and the theme written into it at once, as a
     // volunteer's file manager or `cp -r` does.
     std::fs::create_dir(dir.join("themes")).unwrap();
@@ -472,7 +443,7 @@ fn a_themes_folder_made_after_the_watch_started_is_rebuilt_into_the_pdf() {
     .unwrap();
     watch.until("the leaflet is rebuilt in the new brand colour", |w| {
         let now = w.pdf(LEAFLET);
-        now != before && !now.is_empty() && has_colour(&text_colours(&now), blue)
+        now != before && !now.is_empty() && has_colour(&now, blue)
     });
     // And a later save in the new folder is told of too.
     let rebuilt = watch.pdf(LEAFLET);
@@ -482,7 +453,7 @@ fn a_themes_folder_made_after_the_watch_started_is_rebuilt_into_the_pdf() {
     );
     watch.until("the leaflet is rebuilt in yellow", |w| {
         let now = w.pdf(LEAFLET);
-        now != rebuilt && !now.is_empty() && has_colour(&text_colours(&now), [0.0, 0.0, 1.0, 0.0])
+        now != rebuilt && !now.is_empty() && has_colour(&now, [0.0, 0.0, 1.0, 0.0])
     });
     let out = watch.out();
     assert!(out.contains("changed: themes"), "{out}");

@@ -617,24 +617,15 @@ mod tests {
         }
     }
 
-    #[test]
-    fn each_glyph_is_outlined_once_and_used_where_it_is_set() {
+    /// A 100 pt square page of `items`, in a document of one paragraph.
+    fn one_paragraph(items: Vec<Placed>) -> Pages {
         let page = Page {
             width: 100.0,
             height: 100.0,
-            items: vec![
-                Placed {
-                    mark: Mark::Element(0),
-                    item: Item::Text(run("a<b", &[36, 37, 36])),
-                },
-                Placed {
-                    mark: Mark::Artifact(Artifact::Footer),
-                    item: Item::Text(run("1", &[36])),
-                },
-            ],
+            items,
             ..Page::default()
         };
-        let pages = Pages {
+        Pages {
             pages: vec![page],
             structure: vec![crate::layout::Element {
                 source: None,
@@ -642,7 +633,21 @@ mod tests {
                 parent: None,
             }],
             ..Pages::default()
-        };
+        }
+    }
+
+    #[test]
+    fn each_glyph_is_outlined_once_and_used_where_it_is_set() {
+        let pages = one_paragraph(vec![
+            Placed {
+                mark: Mark::Element(0),
+                item: Item::Text(run("a<b", &[36, 37, 36])),
+            },
+            Placed {
+                mark: Mark::Artifact(Artifact::Footer),
+                item: Item::Text(run("1", &[36])),
+            },
+        ]);
         let sources = Sources::from([(0, "sections/a.md:3".to_string())]);
         let drawn = draw(&pages, Look::default(), &sources, &|_, _| None);
         assert_eq!(drawn.defs.matches("<path id=").count(), 2, "{}", drawn.defs);
@@ -669,24 +674,10 @@ mod tests {
     fn expanded_glyphs_are_drawn_wider_where_the_advances_put_them() {
         let mut wide = run("ab", &[36, 37]);
         wide.expansion = 1.02;
-        let page = Page {
-            width: 100.0,
-            height: 100.0,
-            items: vec![Placed {
-                mark: Mark::Element(0),
-                item: Item::Text(wide),
-            }],
-            ..Page::default()
-        };
-        let pages = Pages {
-            pages: vec![page],
-            structure: vec![crate::layout::Element {
-                source: None,
-                role: Role::Paragraph,
-                parent: None,
-            }],
-            ..Pages::default()
-        };
+        let pages = one_paragraph(vec![Placed {
+            mark: Mark::Element(0),
+            item: Item::Text(wide),
+        }]);
         let drawn = draw(&pages, Look::default(), &Sources::new(), &|_, _| None);
         let svg = &drawn.pages[0];
         // Scaled across by 2 %; the second glyph still 5 pt after the

@@ -157,12 +157,50 @@ pub struct Pdf {
 impl Pdf {
     pub fn open(path: &Path) -> Pdf {
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Pdf::from_bytes(bytes)
+    }
+
+    pub fn from_bytes(bytes: Vec<u8>) -> Pdf {
         let doc = Document::load_mem(&bytes).expect("the PDF parses");
         Pdf { doc, bytes }
     }
 
     pub fn page_count(&self) -> usize {
         self.doc.get_pages().len()
+    }
+
+    /// The CMYK colours text is filled with on the first page: the fill
+    /// colour in force at each text-showing operator.
+    pub fn text_colours(&self) -> Vec<[f32; 4]> {
+        let page = self.doc.get_pages()[&1];
+        let ops = lopdf::content::Content::decode(&self.doc.get_page_content(page))
+            .unwrap()
+            .operations;
+        let mut fill = None;
+        let mut out: Vec<[f32; 4]> = Vec::new();
+        for op in ops {
+            match op.operator.as_str() {
+                "k" | "sc" | "scn" if op.operands.len() == 4 => {
+                    let v: Vec<f32> = op.operands.iter().map(|o| o.as_float().unwrap()).collect();
+                    fill = Some([v[0], v[1], v[2], v[3]]);
+                }
+                "Tj" | "TJ" | "'" | "\"" => {
+                    if let Some(c) = fill
+                        && !out.contains(&c)
+                    {
+                        out.push(c);
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Whether text on the first page is filled with `wanted` (CMYK, 0–1).
+    pub fn has_text_colour(&self, wanted: [f32; 4]) -> bool {
+        (self.text_colours().iter())
+            .any(|c| c.iter().zip(wanted).all(|(a, b)| (a - b).abs() < 0.002))
     }
 
     fn page_dict(&self, page: usize) -> &lopdf::Dictionary {
@@ -563,20 +601,54 @@ pub fn layout_text(path: &Path, page: usize) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Each word of the PDF at `path` with its page (1-based) and box, as
-/// `pdftotext -bbox` finds them: (page, x min, y min, x max, word).
-pub fn word_boxes(path: &Path) -> Vec<(usize, f32, f32, f32, String)> {
+/// docs/typesetting.md's column, built in `dir`: "The Nazarbayev Regime"
+/// and "Elections and Democracy" justified in a frame `mm` wide, on a page
+/// 10 mm wider and `height_mm` high. Returns the PDF's path.
+pub fn build_docs_column(dir: &Path, mm: u32, height_mm: u32) -> PathBuf {
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/column.hbs"),
+        format!(
+            r#"<document title="{{{{briefing.title}}}}" lang="{{{{briefing.lang}}}}">
+  <master name="column" width="{w}mm" height="{height_mm}mm" margin="5mm"/>
+  <pages master="column" flow="main"/>
+  <flow name="main">{{{{#each sections}}}}{{{{{{body_plain}}}}}}{{{{/each}}}}</flow>
+</document>
+"#,
+            w = mm + 10
+        ),
+    )
+    .unwrap();
+    build_briefing(
+        dir,
+        "column",
+        "title: Column\nprofile: kazakhstan\ntemplate: templates/column.hbs\naudience: public\n\
+         sections: [the-regime, elections]\nhyphenation: [Kazakh-stan, Nazarbayev]\n",
+    );
+    dir.join("out/column.pdf")
+}
+
+/// What `pdftotext FLAG` (`-bbox` or `-bbox-layout`) gives for `path`.
+fn pdftotext_boxes(path: &Path, flag: &str) -> String {
     let out = Command::new("pdftotext")
-        .args(["-bbox"])
+        .arg(flag)
         .arg(path)
         .arg("-")
         .output()
         .expect("pdftotext runs");
-    let html = String::from_utf8_lossy(&out.stdout);
-    let attr = |line: &str, name: &str| -> f32 {
-        let at = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        line[at..].split('"').next().unwrap().parse().unwrap()
-    };
+    String::from_utf8(out.stdout).expect("pdftotext writes UTF-8")
+}
+
+/// The number in the attribute `name="…"` of a line of pdftotext's boxes.
+fn attr(line: &str, name: &str) -> f32 {
+    let at = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+    line[at..].split('"').next().unwrap().parse().unwrap()
+}
+
+/// Each word of the PDF at `path` with its page (1-based) and box, as
+/// `pdftotext -bbox` finds them: (page, x min, y min, x max, word).
+pub fn word_boxes(path: &Path) -> Vec<(usize, f32, f32, f32, String)> {
+    let html = pdftotext_boxes(path, "-bbox");
     let mut page = 0;
     let mut words = Vec::new();
     for line in html.lines().map(str::trim) {
@@ -622,17 +694,7 @@ pub struct SpacedLine {
 /// does) against the bundled Noto fonts' natural space, 0.26 em; the type
 /// size is the word boxes' height over 1.362 (Noto's ascent and descent).
 pub fn spaced_lines(path: &Path) -> Vec<SpacedLine> {
-    let out = Command::new("pdftotext")
-        .args(["-bbox-layout"])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs");
-    let html = String::from_utf8_lossy(&out.stdout);
-    let attr = |line: &str, name: &str| -> f32 {
-        let at = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        line[at..].split('"').next().unwrap().parse().unwrap()
-    };
+    let html = pdftotext_boxes(path, "-bbox-layout");
     // A word: (x min, x max, height, text).
     type Words = Vec<(f32, f32, f32, String)>;
     let mut pages: Vec<Vec<Words>> = Vec::new();
