@@ -135,8 +135,18 @@ pub struct Inputs {
 /// What happened to one briefing.
 #[derive(Debug)]
 pub enum Outcome {
-    Built { built: Box<Built>, path: PathBuf },
-    Unchanged { path: PathBuf },
+    /// Built, and written to `path` unless the batch was a dry run. The
+    /// report (see [`run`]) sees the PDF's bytes; in the outcomes a batch
+    /// returns, a written PDF's bytes are gone (`built.pdf` and
+    /// `built.imposed` are empty): they are in the file, and a batch of a
+    /// thousand copies would otherwise hold them all until its end.
+    Built {
+        built: Box<Built>,
+        path: PathBuf,
+    },
+    Unchanged {
+        path: PathBuf,
+    },
     Failed(Box<Error>),
 }
 
@@ -279,6 +289,13 @@ impl Run {
             {
                 let _one_at_a_time = self.report_lock.lock().unwrap_or_else(|e| e.into_inner());
                 report(n, job, &outcome);
+            }
+            let mut outcome = outcome;
+            if let Outcome::Built { built, .. } = &mut outcome
+                && !self.batch.dry_run
+            {
+                built.pdf = Vec::new();
+                built.imposed = None;
             }
             self.results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(outcome);
         }

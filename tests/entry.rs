@@ -112,3 +112,40 @@ fn a_recipient_the_briefing_does_not_have_is_an_error() {
     let err = Build::new(&file).recipient(5).lay_out().unwrap_err();
     assert!(err.message.contains("no such recipient"), "{err}");
 }
+
+#[test]
+fn a_batch_lets_go_of_each_pdf_once_it_is_written() {
+    let dir = project("entry-lets-go");
+    let file = dir.join("briefings/b.yaml");
+    std::fs::write(&file, BRIEFING).unwrap();
+    let out = dir.join("out");
+    let jobs = batch::jobs(std::slice::from_ref(&file));
+    // The report sees each copy's bytes as it is written.
+    let seen = std::sync::Mutex::new(Vec::new());
+    let outcomes = batch::run(&jobs, &batch(&out, true), &|_, job, outcome| {
+        if let Outcome::Built { built, .. } = outcome {
+            seen.lock()
+                .unwrap()
+                .push((job.name.clone(), built.pdf.clone()));
+        }
+    });
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.len(), 2);
+    for (name, bytes) in &seen {
+        assert!(bytes.starts_with(b"%PDF"), "{name}: the report saw the PDF");
+        assert_eq!(
+            &std::fs::read(out.join(format!("{name}.pdf"))).unwrap(),
+            bytes
+        );
+    }
+    // The outcomes kept to the end of a batch hold none of them: a batch
+    // of a thousand copies would otherwise hold a thousand PDFs.
+    assert_eq!(built(&outcomes), 2);
+    for outcome in &outcomes {
+        let Outcome::Built { built, .. } = outcome else {
+            unreachable!()
+        };
+        assert!(built.pdf.is_empty() && built.imposed.is_none());
+        assert!(built.pages > 0, "what is told of the copy stays");
+    }
+}
