@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::colour::Cmyk;
 use crate::document::SourceRef;
@@ -312,7 +313,10 @@ pub struct GlyphRun {
     pub face: FaceId,
     pub size: f32,
     pub color: Cmyk,
-    pub glyphs: Vec<PlacedGlyph>,
+    /// Shared, not copied, between a paragraph's line and the pages it is
+    /// placed on (and between the copies of a document): a long pack holds
+    /// each line's glyphs once.
+    pub glyphs: Arc<[PlacedGlyph]>,
     /// The source text: copying and searching the PDF give this.
     pub text: String,
     pub underline: bool,

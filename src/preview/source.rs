@@ -155,7 +155,7 @@ mod tests {
                     y: 0.0,
                     k: 1.0,
                 },
-                glyphs: vec![],
+                glyphs: Default::default(),
                 text: t.into(),
                 underline: false,
                 expansion: 1.0,

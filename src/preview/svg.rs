@@ -236,7 +236,7 @@ fn glyphs(
         Num(y0, 3)
     );
     let mut x = run.x;
-    for g in &run.glyphs {
+    for g in run.glyphs.iter() {
         used.insert((run.face, g.id));
         let gx = (snap(x + g.x_offset * across / scale, ox, xstep) - x0) / across;
         let _ = write!(

@@ -215,7 +215,7 @@ impl Engine<'_> {
             Item::Text(GlyphRun {
                 x: start,
                 y: model.y,
-                glyphs,
+                glyphs: glyphs.into(),
                 text,
                 color: model.color,
                 underline: false,

@@ -82,7 +82,7 @@ impl Engine<'_> {
             face,
             size,
             color: style.color,
-            glyphs,
+            glyphs: glyphs.into(),
             text: text.to_string(),
             underline: false,
             expansion: 1.0,

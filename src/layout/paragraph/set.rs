@@ -3,6 +3,7 @@
 //! within 2 %) to the measure, the hyphen added at a break, punctuation hung into the margin.
 
 use super::*;
+use std::sync::Arc;
 
 impl Paragraph {
     pub(super) fn set_line(
@@ -118,7 +119,8 @@ impl Paragraph {
         };
         let mut height: f32 = self.leading;
         let mut ascent: f32 = 0.0;
-        let mut runs: Vec<GlyphRun> = Vec::new();
+        // Each run with its glyphs, which grow as words of its style follow.
+        let mut runs: Vec<(GlyphRun, Vec<PlacedGlyph>)> = Vec::new();
         let mut links: Vec<(f32, f32, String)> = Vec::new();
         let mut footnotes = Vec::new();
         for (si, &(wi, first, stop)) in span.iter().enumerate() {
@@ -208,32 +210,38 @@ impl Paragraph {
                 match runs.last_mut() {
                     // Words of one style on a line make one run: a smaller
                     // file, and text that extracts as a line.
-                    Some(prev)
+                    Some((prev, prev_glyphs))
                         if prev.face == piece.face
                             && prev.size == atom.style.size
                             && prev.color == atom.style.color
                             && prev.y == -atom.rise
                             && prev.underline == atom.style.underline
-                            && (prev.x + prev.width() - x).abs() < 0.001 =>
+                            && (prev.x + prev_glyphs.iter().map(|g| g.advance).sum::<f32>()
+                                - x)
+                                .abs()
+                                < 0.001 =>
                     {
                         let offset = prev.text.len();
                         prev.text.push_str(&text);
-                        prev.glyphs.extend(glyphs.into_iter().map(|mut g| {
+                        prev_glyphs.extend(glyphs.into_iter().map(|mut g| {
                             g.range = g.range.start + offset..g.range.end + offset;
                             g
                         }));
                     }
-                    _ => runs.push(GlyphRun {
-                        x,
-                        y: -atom.rise,
-                        face: piece.face,
-                        size: atom.style.size,
-                        color: atom.style.color,
+                    _ => runs.push((
+                        GlyphRun {
+                            x,
+                            y: -atom.rise,
+                            face: piece.face,
+                            size: atom.style.size,
+                            color: atom.style.color,
+                            glyphs: Arc::default(),
+                            text: text.into_owned(),
+                            underline: atom.style.underline,
+                            expansion,
+                        },
                         glyphs,
-                        text: text.into_owned(),
-                        underline: atom.style.underline,
-                        expansion,
-                    }),
+                    )),
                 }
                 x += width;
             }
@@ -247,6 +255,13 @@ impl Paragraph {
             self.leading / 1.36
         };
         let baseline = (height - 1.36 * ascent) / 2.0 + 1.07 * ascent;
+        // Each run's glyphs go into one allocation of their own size.
+        let runs = (runs.into_iter())
+            .map(|(run, glyphs)| GlyphRun {
+                glyphs: glyphs.into(),
+                ..run
+            })
+            .collect();
         Line {
             height,
             baseline,
