@@ -144,6 +144,16 @@ def cmd_report(d):
     rows.append(("100 copies: Typst peak RSS, for comparison", f"{med(rss['typst']) / 1024:.1f} MB",
                  "", ""))
 
+    # 2b. 1,000 copies of the leaflet (information: the issue sets no target).
+    t = load(d, "leaflets.json")
+    hb, ty = t["handbill"], t["typst"]
+    rows.append((f"1,000 copies of the leaflet, one `handbill build` ({meta['cores']} jobs)",
+                 f"{ms(med(hb))} (min {ms(min(hb))})", "", ""))
+    rows.append(("1,000 copies of the leaflet, Typst with a reused `typst.Compiler`",
+                 f"{ms(med(ty))}", "", ""))
+    rows.append(("1,000 leaflets: Typst ÷ handbill", f"{paired_ratio(ty, hb):.1f}×", "",
+                 "information"))
+
     # 3. Growth with pages.
     g = load(d, "growth.json")
     pages = load(d, "pages.json")
