@@ -17,6 +17,7 @@ pub mod check_json;
 pub mod citations;
 pub mod cli;
 pub mod colour;
+mod copies;
 pub mod document;
 pub mod error;
 pub mod format;
@@ -336,6 +337,8 @@ pub struct Prepared {
     warnings: Vec<Warning>,
     /// The faces the theme's families are set in.
     pub fonts: std::sync::Arc<layout::FontBook>,
+    /// The last copy's document and pictures, for the next copy.
+    alike: copies::CopiesAlike,
 }
 
 impl Prepared {
@@ -406,6 +409,7 @@ impl Prepared {
             data,
             warnings,
             fonts,
+            alike: Default::default(),
         })
     }
 }
@@ -427,6 +431,7 @@ fn lay_out_prepared(
         data,
         warnings,
         fonts,
+        alike,
     } = prepared;
     let recipient = match recipient {
         None => None,
@@ -469,21 +474,25 @@ fn lay_out_prepared(
         };
         return Err(error);
     }
-    let document = markup::parse(
-        &markup::MarkupSource {
-            template: &template.path,
-            text: &markup_text,
-        },
-        theme,
-    )
-    .map_err(|e| link_from_values(e, briefing, &template.path))?;
+    let document = alike.document(&markup_text, || {
+        markup::parse(
+            &markup::MarkupSource {
+                template: &template.path,
+                text: &markup_text,
+            },
+            theme,
+        )
+        .map_err(|e| link_from_values(e, briefing, &template.path))
+    })?;
     let used = check_pictures(&document, profile, selection, &template.path)?;
-    let pictures = select::read_pictures(
-        briefing,
-        profile,
-        selection,
-        used.iter().map(String::as_str),
-    )?;
+    let pictures = alike.pictures(&used, || {
+        select::read_pictures(
+            briefing,
+            profile,
+            selection,
+            used.iter().map(String::as_str),
+        )
+    })?;
     let hyphenation =
         layout::font::Hyphenation::new(briefing.hyphenation.iter().map(String::as_str));
     let mut pages = layout::layout(
