@@ -14,7 +14,7 @@ fn boxes(page: &Page) -> Vec<(f32, f32, f32, f32, String)> {
                     .glyphs
                     .iter()
                     .rev()
-                    .take_while(|g| run.text[g.range.clone()].trim().is_empty())
+                    .take_while(|g| run.text[g.text()].trim().is_empty())
                     .map(|g| g.advance)
                     .sum();
                 let w = run.width() - trailing;

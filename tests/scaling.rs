@@ -207,7 +207,7 @@ fn repeated_pack(times: usize) -> std::path::PathBuf {
 }
 
 /// The most the PDF stage may hold for each page of a long pack: between
-/// the 237 KB it holds now and the 301 KB it holds keeping every page (357
+/// the 237 KB it holds now and the 289 KB it holds keeping every page (357
 /// KB before the pages shared their lines' glyphs).
 const PDF_STAGE_BYTES_A_PAGE: usize = 270_000;
 
@@ -254,7 +254,7 @@ fn a_long_pack_holds_little_per_page() {
         |keep| (pdf_stage(long, keep) - pdf_stage(short, keep)) / (long_pages - short_pages);
     let (kept, dropped) = (per_page(true), per_page(false));
     eprintln!("the PDF stage holds {kept} bytes a page keeping the pages, {dropped} dropping them");
-    // Measured (8 and 31 pages): 300,740 bytes a page when every page is
+    // Measured (8 and 31 pages): 288,884 bytes a page when every page is
     // kept to the end (the old build), 236,694 when each goes once drawn.
     assert!(
         dropped < PDF_STAGE_BYTES_A_PAGE,
@@ -309,8 +309,9 @@ fn a_long_pack_holds_little_per_page() {
         "the layout held {most} bytes a page: are a pass's pages, or every paragraph set, held to the end again?"
     );
     assert!(left < most, "{left} bytes a page left, {most} at most");
-    // The pages share their glyphs with the lines they were set in: 75,205
-    // bytes a page left, against 129,734 when each placed line was a copy.
+    // The pages share their glyphs with the lines they were set in: 62,708
+    // bytes a page left (75,205 with 32-byte glyphs), against 129,734 when
+    // each placed line was a copy.
     assert!(
         left < PAGES_BYTES_A_PAGE,
         "the pages left {left} bytes a page: does each placed line copy its glyphs again?"
@@ -318,7 +319,7 @@ fn a_long_pack_holds_little_per_page() {
 }
 
 /// The most the laid-out pages of a long pack may hold for each page: above
-/// the 75 KB they hold, below the 130 KB they held copying their glyphs.
+/// the 63 KB they hold, below the 130 KB they held copying their glyphs.
 const PAGES_BYTES_A_PAGE: usize = 100_000;
 
 /// The most the layout may hold for each page of a long pack, the pages it

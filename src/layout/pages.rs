@@ -339,8 +339,17 @@ pub struct PlacedGlyph {
     pub advance: f32,
     pub x_offset: f32,
     pub y_offset: f32,
-    /// The bytes of the run's text this glyph shows.
-    pub range: Range<usize>,
+    /// The bytes of the run's text this glyph shows ([`PlacedGlyph::text`]):
+    /// 32-bit offsets, so that a glyph takes 24 bytes, not 32 (a long
+    /// pack holds millions; a run's text is far below 4 GB).
+    pub range: Range<u32>,
+}
+
+impl PlacedGlyph {
+    /// The bytes of `text` (its run's) this glyph shows.
+    pub fn text(&self) -> Range<usize> {
+        self.range.start as usize..self.range.end as usize
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -953,15 +953,12 @@ mod tests {
                         .glyphs
                         .iter()
                         .rev()
-                        .skip_while(|g| last.text[g.range.clone()].trim().is_empty())
+                        .skip_while(|g| last.text[g.text()].trim().is_empty())
                         .collect();
                     let trailing: f32 =
                         last.glyphs[visible.len()..].iter().map(|g| g.advance).sum();
                     let end_glyph = visible[0];
-                    let c = last.text[end_glyph.range.clone()]
-                        .chars()
-                        .next_back()
-                        .unwrap();
+                    let c = last.text[end_glyph.text()].chars().next_back().unwrap();
                     // By the mark's width as the font sets it.
                     let hang = hang_share(c) * end_glyph.advance / line.letter_scale;
                     hung += usize::from(hang > 0.0);
@@ -1053,7 +1050,7 @@ mod tests {
         let last = hyphenated.runs.last().unwrap();
         let g = last.glyphs.last().unwrap();
         assert_eq!(
-            &last.text[g.range.clone()],
+            &last.text[g.text()],
             "-",
             "the hyphen glyph is a hyphen-minus"
         );

@@ -101,14 +101,14 @@ pub(super) fn shape_words(
                     advance: g.advance as f32 * scale + atom.style.letter_spacing,
                     x_offset: g.x_offset as f32 * scale,
                     y_offset: g.y_offset as f32 * scale,
-                    range: cs..ce,
+                    range: cs as u32..ce as u32,
                 });
             }
             let width: f32 = glyphs.iter().map(|g| g.advance).sum();
             let trailing_space: f32 = glyphs
                 .iter()
                 .rev()
-                .take_while(|g| piece_text[g.range.clone()].chars().all(char::is_whitespace))
+                .take_while(|g| piece_text[g.text()].chars().all(char::is_whitespace))
                 .map(|g| g.advance)
                 .sum();
             pieces.push(Piece {
@@ -175,7 +175,11 @@ pub(super) fn shape_words(
                         }
                         let byte = core_start + point;
                         // Only where a glyph starts: never inside a ligature.
-                        if let Some(gi) = piece.glyphs.iter().position(|g| g.range.start == byte) {
+                        if let Some(gi) = piece
+                            .glyphs
+                            .iter()
+                            .position(|g| g.range.start as usize == byte)
+                        {
                             hyphens.push(gi);
                         }
                     }
@@ -241,9 +245,9 @@ pub(super) fn right_hang(word: &Word, text: &str) -> f32 {
         .glyphs
         .iter()
         .rev()
-        .find(|g| !piece_text[g.range.clone()].trim().is_empty())
+        .find(|g| !piece_text[g.text()].trim().is_empty())
         .and_then(|g| {
-            let c = piece_text[g.range.clone()].trim_end().chars().next_back()?;
+            let c = piece_text[g.text()].trim_end().chars().next_back()?;
             Some(hang_share(c) * g.advance)
         })
         .unwrap_or(0.0)

@@ -628,7 +628,7 @@ fn draw_run(
                 g.x_offset / size,
                 g.y_offset / size,
                 0.0,
-                g.range.clone(),
+                g.text(),
                 None,
             )
         })

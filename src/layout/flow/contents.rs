@@ -206,7 +206,7 @@ impl Engine<'_> {
                 advance: step,
                 x_offset: 0.0,
                 y_offset: 0.0,
-                range: text.len()..text.len() + 1,
+                range: text.len() as u32..text.len() as u32 + 1,
             });
             text.push('.');
             x += step;

@@ -107,7 +107,7 @@ pub(super) fn run_width(line: &Line) -> f32 {
             .glyphs
             .iter()
             .rev()
-            .take_while(|g| r.text[g.range.clone()].trim().is_empty())
+            .take_while(|g| r.text[g.text()].trim().is_empty())
             .map(|g| g.advance)
             .sum();
         r.x + r.width() - trailing

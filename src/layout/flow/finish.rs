@@ -71,7 +71,7 @@ impl Engine<'_> {
                     advance: g.advance as f32 * size / upem,
                     x_offset: g.x_offset as f32 * size / upem,
                     y_offset: g.y_offset as f32 * size / upem,
-                    range: g.cluster as usize..end.max(g.cluster as usize),
+                    range: g.cluster..(end as u32).max(g.cluster),
                 }
             })
             .collect();

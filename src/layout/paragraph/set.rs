@@ -144,10 +144,11 @@ impl Paragraph {
                 // its letters: take the span they cover, not the ends.
                 let text_start = glyphs.iter().map(|g| g.range.start).min().unwrap_or(0);
                 let text_end = glyphs.iter().map(|g| g.range.end).max().unwrap_or(0);
+                // Where this piece's glyphs' text starts in the paragraph's.
+                let at = piece.range.start + text_start as usize;
                 for g in &mut glyphs {
                     g.range = g.range.start - text_start..g.range.end - text_start;
-                    let r = piece.range.start + text_start + g.range.start
-                        ..piece.range.start + text_start + g.range.end;
+                    let r = at + g.range.start as usize..at + g.range.end as usize;
                     if !self.text[r].chars().all(char::is_whitespace) {
                         g.advance *= letter_scale;
                     }
@@ -156,8 +157,7 @@ impl Paragraph {
                 if last_piece && stretch != 0.0 {
                     // The stretch goes on the word's last space glyph.
                     if let Some(g) = glyphs.iter_mut().rev().find(|g| {
-                        let r = piece.range.start + text_start + g.range.start
-                            ..piece.range.start + text_start + g.range.end;
+                        let r = at + g.range.start as usize..at + g.range.end as usize;
                         self.text[r].chars().all(char::is_whitespace)
                     }) {
                         g.advance += stretch;
@@ -165,9 +165,7 @@ impl Paragraph {
                     }
                 }
                 let text_len = text_end - text_start;
-                let mut text = Cow::Borrowed(
-                    &self.text[piece.range.start + text_start..piece.range.start + text_end],
-                );
+                let mut text = Cow::Borrowed(&self.text[at..piece.range.start + text_end as usize]);
                 // The added hyphen is a hyphen-minus in the text: what poppler
                 // and pdf.js both read as a word broken at the line's end, and
                 // join (docs/decisions.md).
@@ -221,7 +219,7 @@ impl Paragraph {
                                 .abs()
                                 < 0.001 =>
                     {
-                        let offset = prev.text.len();
+                        let offset = prev.text.len() as u32;
                         prev.text.push_str(&text);
                         prev_glyphs.extend(glyphs.into_iter().map(|mut g| {
                             g.range = g.range.start + offset..g.range.end + offset;
