@@ -275,7 +275,7 @@ impl Run {
             let Some(job) = self.jobs.get(i) else { break };
             let shared = &self.shared[job.file.as_path()];
             // A bug in handbill must not take the rest of the batch down.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(job, &self.batch, &self.records, &self.written, shared, memo)))
+            let mut outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(job, &self.batch, &self.records, &self.written, shared, memo)))
                 .unwrap_or_else(|_| {
                     // Nothing of a copy cut short is kept.
                     memo.clear();
@@ -290,7 +290,6 @@ impl Run {
                 let _one_at_a_time = self.report_lock.lock().unwrap_or_else(|e| e.into_inner());
                 report(n, job, &outcome);
             }
-            let mut outcome = outcome;
             if let Outcome::Built { built, .. } = &mut outcome
                 && !self.batch.dry_run
             {

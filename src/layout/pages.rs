@@ -328,7 +328,7 @@ pub struct GlyphRun {
 
 impl GlyphRun {
     pub fn width(&self) -> f32 {
-        self.glyphs.iter().map(|g| g.advance).sum()
+        PlacedGlyph::width_of(&self.glyphs)
     }
 }
 
@@ -346,6 +346,11 @@ pub struct PlacedGlyph {
 }
 
 impl PlacedGlyph {
+    /// How wide `glyphs` are, set one after the other.
+    pub fn width_of(glyphs: &[PlacedGlyph]) -> f32 {
+        glyphs.iter().map(|g| g.advance).sum()
+    }
+
     /// The bytes of `text` (its run's) this glyph shows.
     pub fn text(&self) -> Range<usize> {
         self.range.start as usize..self.range.end as usize

@@ -153,7 +153,7 @@ impl Paragraph {
                         g.advance *= letter_scale;
                     }
                 }
-                let mut width: f32 = glyphs.iter().map(|g| g.advance).sum();
+                let mut width = PlacedGlyph::width_of(&glyphs);
                 if last_piece && stretch != 0.0 {
                     // The stretch goes on the word's last space glyph.
                     if let Some(g) = glyphs.iter_mut().rev().find(|g| {
@@ -214,10 +214,7 @@ impl Paragraph {
                             && prev.color == atom.style.color
                             && prev.y == -atom.rise
                             && prev.underline == atom.style.underline
-                            && (prev.x + prev_glyphs.iter().map(|g| g.advance).sum::<f32>()
-                                - x)
-                                .abs()
-                                < 0.001 =>
+                            && (prev.x + PlacedGlyph::width_of(prev_glyphs) - x).abs() < 0.001 =>
                     {
                         let offset = prev.text.len() as u32;
                         prev.text.push_str(&text);
