@@ -20,6 +20,16 @@ fn batch(out: &std::path::Path, force: bool) -> Batch {
     }
 }
 
+/// A project `name` with the two-copy briefing, its output folder and its
+/// batch's jobs (one per recipient).
+fn two_copies(name: &str) -> (std::path::PathBuf, std::path::PathBuf, Vec<batch::Job>) {
+    let dir = project(name);
+    let file = dir.join("briefings/b.yaml");
+    std::fs::write(&file, BRIEFING).unwrap();
+    let jobs = batch::jobs(std::slice::from_ref(&file));
+    (file, dir.join("out"), jobs)
+}
+
 fn built(outcomes: &[Outcome]) -> usize {
     outcomes
         .iter()
@@ -32,11 +42,7 @@ fn built(outcomes: &[Outcome]) -> usize {
 
 #[test]
 fn a_batch_reads_each_briefing_once() {
-    let dir = project("entry-read-once");
-    let file = dir.join("briefings/b.yaml");
-    std::fs::write(&file, BRIEFING).unwrap();
-    let out = dir.join("out");
-    let jobs = batch::jobs(std::slice::from_ref(&file));
+    let (file, out, jobs) = two_copies("entry-read-once");
     assert_eq!(jobs.len(), 2, "one job per recipient");
     // The job list has read the briefing: the build, its fingerprint and
     // the check of what is up to date never read the file again.
@@ -55,11 +61,7 @@ fn a_batch_reads_each_briefing_once() {
 
 #[test]
 fn the_library_builds_the_bytes_the_batch_writes() {
-    let dir = project("entry-same-bytes");
-    let file = dir.join("briefings/b.yaml");
-    std::fs::write(&file, BRIEFING).unwrap();
-    let out = dir.join("out");
-    let jobs = batch::jobs(std::slice::from_ref(&file));
+    let (file, out, jobs) = two_copies("entry-same-bytes");
     assert_eq!(
         built(&batch::run(&jobs, &batch(&out, true), &|_, _, _| {})),
         2
@@ -106,20 +108,14 @@ fn the_library_builds_the_bytes_the_batch_writes() {
 
 #[test]
 fn a_recipient_the_briefing_does_not_have_is_an_error() {
-    let dir = project("entry-no-recipient");
-    let file = dir.join("briefings/b.yaml");
-    std::fs::write(&file, BRIEFING).unwrap();
+    let (file, _, _) = two_copies("entry-no-recipient");
     let err = Build::new(&file).recipient(5).lay_out().unwrap_err();
     assert!(err.message.contains("no such recipient"), "{err}");
 }
 
 #[test]
 fn a_batch_lets_go_of_each_pdf_once_it_is_written() {
-    let dir = project("entry-lets-go");
-    let file = dir.join("briefings/b.yaml");
-    std::fs::write(&file, BRIEFING).unwrap();
-    let out = dir.join("out");
-    let jobs = batch::jobs(std::slice::from_ref(&file));
+    let (_, out, jobs) = two_copies("entry-lets-go");
     // The report sees each copy's bytes as it is written.
     let seen = std::sync::Mutex::new(Vec::new());
     let outcomes = batch::run(&jobs, &batch(&out, true), &|_, job, outcome| {
