@@ -30,13 +30,42 @@ pub struct ShapedGlyph {
 
 /// Hyphenation exceptions: `Kazakh-stan` allows a break only there,
 /// `Nazarbayev` none at all. They apply to the word in any case.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+///
+/// Every paragraph the layout memo keeps has them in its key: they are
+/// shared, not copied, and hashed once, so a key costs a pointer and a
+/// number rather than a copy of the list (some 750 bytes a paragraph for
+/// the sample briefings' six words).
+#[derive(Debug, Clone)]
 pub struct Hyphenation {
-    words: std::collections::BTreeMap<String, Vec<usize>>,
+    words: std::sync::Arc<std::collections::BTreeMap<String, Vec<usize>>>,
+    /// The words' hash, for the keys.
+    digest: u64,
+}
+
+impl PartialEq for Hyphenation {
+    fn eq(&self, other: &Hyphenation) -> bool {
+        self.digest == other.digest
+            && (std::sync::Arc::ptr_eq(&self.words, &other.words) || self.words == other.words)
+    }
+}
+
+impl Eq for Hyphenation {}
+
+impl std::hash::Hash for Hyphenation {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.digest.hash(state);
+    }
+}
+
+impl Default for Hyphenation {
+    fn default() -> Hyphenation {
+        Hyphenation::new([])
+    }
 }
 
 impl Hyphenation {
     pub fn new<'a>(entries: impl IntoIterator<Item = &'a str>) -> Hyphenation {
+        use std::hash::BuildHasher;
         let mut words = std::collections::BTreeMap::new();
         for entry in entries {
             let mut word = String::new();
@@ -50,7 +79,10 @@ impl Hyphenation {
             }
             words.insert(word, points);
         }
-        Hyphenation { words }
+        Hyphenation {
+            digest: rustc_hash::FxBuildHasher.hash_one(&words),
+            words: std::sync::Arc::new(words),
+        }
     }
 
     /// The breaks for `word` if the briefing says.
@@ -255,6 +287,26 @@ impl Default for Shaper {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hyphenation_is_shared_and_told_apart_by_its_words() {
+        use std::hash::BuildHasher;
+        let hash = |h: &Hyphenation| rustc_hash::FxBuildHasher.hash_one(h);
+        let a = Hyphenation::new(["Kazakh-stan", "Nazarbayev"]);
+        let copy = a.clone();
+        assert!(
+            std::sync::Arc::ptr_eq(&a.words, &copy.words),
+            "shared, not copied"
+        );
+        let same = Hyphenation::new(["Nazarbayev", "Kazakh-stan"]);
+        assert_eq!(a, same);
+        assert_eq!(hash(&a), hash(&same));
+        let other = Hyphenation::new(["Kazakhs-tan", "Nazarbayev"]);
+        assert_ne!(a, other);
+        assert_eq!(Hyphenation::default(), Hyphenation::new([]));
+        assert_ne!(a, Hyphenation::default());
+        assert_eq!(a.get("KAZAKHSTAN"), Some(&vec![6]));
+    }
 
     #[test]
     fn the_briefings_hyphenation_is_found_whatever_the_case() {
