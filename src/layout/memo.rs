@@ -33,10 +33,11 @@ pub struct LayoutMemo {
 }
 
 impl LayoutMemo {
-    /// The bound of [`LayoutMemo::new`]: eleven times what the sample pack
-    /// keeps (1.45 MB as counted), and small beside the memory a long build
-    /// takes. What it counts is about a third of what it holds (the lines
-    /// set and the keys are not counted): 16 MB counted holds some 50 MB.
+    /// The bound of [`LayoutMemo::new`]: ten times what the sample pack
+    /// keeps (1.5 MB as counted), and small beside the memory a long build
+    /// takes. It counts the paragraphs' lines and their keys' text too,
+    /// so what it holds is within about twice what it counts (the maps'
+    /// own room and small allocations are not counted).
     pub const BOUND: usize = 16 << 20;
 
     /// An empty memo under [`LayoutMemo::BOUND`].

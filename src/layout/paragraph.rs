@@ -41,6 +41,9 @@ pub struct Paragraph {
     /// The lines set so far, likewise: setting them costs more than
     /// copying them (a tenth of a copy of the pack).
     lines_set: std::rc::Rc<std::cell::RefCell<LinesSet>>,
+    /// The budget of the memo that keeps it, if one does: the lines it
+    /// sets later are kept while they fit the memo's bound, and counted.
+    charged: Option<std::rc::Rc<Budget>>,
 }
 
 /// Keyed by where the lines start, the measure, and whether only the next
@@ -149,41 +152,58 @@ type ParagraphsSet = HashMap<u64, Vec<(ParagraphKey<'static>, Paragraph)>, FxBui
 /// under its bound.
 #[derive(Default)]
 pub struct ParagraphMemo {
-    /// The most it may weigh (roughly, in bytes; the paragraphs and the
-    /// hyphenation points); none: no bound. Past it, a paragraph set is not
-    /// kept: a long document's paragraphs then go once poured, instead of
-    /// all being held.
-    bound: Option<usize>,
+    /// What it may weigh and weighs (roughly, in bytes; the paragraphs,
+    /// the lines they set and the hyphenation points); shared with the
+    /// paragraphs it keeps. Past its bound, a paragraph set, or lines set
+    /// by one kept, are not kept: a long document's paragraphs then go once
+    /// poured, instead of all being held.
+    budget: std::rc::Rc<Budget>,
     /// By the hash of their keys (itself a hash, so hashed again cheaply);
     /// the keys that share one are told apart by their derived `Eq`.
     paragraphs: RefCell<ParagraphsSet>,
     /// Hyphenation points by word.
     pub hyphenation: HyphenationMemo,
-    /// Roughly how many bytes it holds.
-    weight: Cell<usize>,
+}
+
+/// What a [`ParagraphMemo`] may weigh, and weighs, in bytes (roughly).
+#[derive(Debug, Default)]
+struct Budget {
+    /// None: no bound.
+    bound: Option<usize>,
+    used: Cell<usize>,
+}
+
+impl Budget {
+    /// Counts `bytes` if they fit under the bound (with `more` beside).
+    fn take(&self, bytes: usize, more: usize) -> bool {
+        let fits = (self.bound).is_none_or(|b| self.used.get() + more + bytes <= b);
+        if fits {
+            self.used.set(self.used.get() + bytes);
+        }
+        fits
+    }
 }
 
 impl ParagraphMemo {
     /// An empty memo whose paragraphs weigh at most `bound` bytes.
     pub fn with_bound(bound: usize) -> ParagraphMemo {
         ParagraphMemo {
-            bound: Some(bound),
+            budget: std::rc::Rc::new(Budget {
+                bound: Some(bound),
+                used: Cell::new(0),
+            }),
             ..ParagraphMemo::default()
         }
     }
 
     pub fn weight(&self) -> usize {
-        self.weight.get() + self.hyphenation.weight()
+        self.budget.used.get() + self.hyphenation.weight()
     }
 
     pub fn clear(&self) {
         self.paragraphs.borrow_mut().clear();
         self.hyphenation.clear();
-        self.weight.set(0);
-    }
-
-    fn add_weight(&self, bytes: usize) {
-        self.weight.set(self.weight.get() + bytes);
+        self.budget.used.set(0);
     }
 }
 
@@ -198,6 +218,39 @@ fn numbering(spans: &[Span], numbers: &Numbers, next_note: usize) -> (usize, Opt
         if notes { next_note + 1 } else { 0 },
         pages.then(|| numbers.clone()),
     )
+}
+
+/// Roughly how many bytes a key made of `spans` holds: the spans and
+/// their text.
+fn spans_weight(spans: &[Span]) -> usize {
+    spans
+        .iter()
+        .map(|span| {
+            std::mem::size_of::<Span>()
+                + match &span.content {
+                    SpanContent::Text(text) => text.len(),
+                    SpanContent::Footnote { note, .. } => spans_weight(note),
+                    _ => 0,
+                }
+        })
+        .sum()
+}
+
+/// Roughly how many bytes lines set hold: their runs' glyphs and text.
+fn lines_weight(lines: &[(Pos, Line)]) -> usize {
+    lines
+        .iter()
+        .map(|(_, line)| {
+            std::mem::size_of::<(Pos, Line)>()
+                + (line.runs.iter())
+                    .map(|run| {
+                        std::mem::size_of::<GlyphRun>()
+                            + run.text.len()
+                            + run.glyphs.len() * std::mem::size_of::<PlacedGlyph>()
+                    })
+                    .sum::<usize>()
+        })
+        .sum()
 }
 
 /// The first words of a paragraph's text, to name it by.
@@ -311,7 +364,7 @@ impl Paragraph {
             })
             .collect();
         shaper.missing.borrow_mut().extend(missing.iter().cloned());
-        let paragraph = Paragraph {
+        let mut paragraph = Paragraph {
             shaped: std::rc::Rc::new(Shaped {
                 text,
                 atoms,
@@ -323,19 +376,19 @@ impl Paragraph {
             first_indent: style.first_indent,
             breaks_found: Default::default(),
             lines_set: Default::default(),
+            charged: None,
         };
-        let weight = paragraph.weight() + std::mem::size_of_val(spans);
+        let weight = paragraph.weight() + spans_weight(spans);
         // FxHash is not keyed, so a text written to collide could put many
         // paragraphs under one hash; a short list keeps each look-up cheap
         // (one more paragraph is then set again, not searched for).
-        let room = memo.bound.is_none_or(|b| memo.weight() + weight <= b);
         let mut paragraphs = memo.paragraphs.borrow_mut();
-        if room
-            && paragraphs
-                .get(&hash)
-                .is_none_or(|l| l.len() < SAME_HASH_KEPT)
+        if paragraphs
+            .get(&hash)
+            .is_none_or(|l| l.len() < SAME_HASH_KEPT)
+            && memo.budget.take(weight, memo.hyphenation.weight())
         {
-            memo.add_weight(weight);
+            paragraph.charged = Some(memo.budget.clone());
             (paragraphs.entry(hash).or_default()).push((key.into_owned(), paragraph.clone()));
         }
         drop(paragraphs);
@@ -675,7 +728,12 @@ impl Paragraph {
         // Kept as a copy, which has no room to spare: the lines are built
         // up a glyph at a time and kept as long as the paragraph.
         let out = std::rc::Rc::new(self.set_lines(start, measure, window).clone());
-        self.lines_set.borrow_mut().insert(key, out.clone());
+        // A paragraph the memo keeps keeps its lines only while they fit
+        // the memo's bound; any other keeps them while it lives.
+        let keep = (self.charged.as_ref()).is_none_or(|budget| budget.take(lines_weight(&out), 0));
+        if keep {
+            self.lines_set.borrow_mut().insert(key, out.clone());
+        }
         out
     }
 
@@ -827,6 +885,36 @@ mod tests {
             Align::Justify,
         );
         assert!(!std::rc::Rc::ptr_eq(&a.shaped, &d.shaped));
+    }
+
+    #[test]
+    fn the_memo_weighs_the_lines_its_paragraphs_set_and_only_theirs() {
+        let text = "Counted: the lines a kept paragraph sets weigh on the memo's bound. ".repeat(8);
+        let memo = ParagraphMemo::default();
+        let kept = para_in(&text, Align::Justify, &memo);
+        let before = memo.weight();
+        assert!(before > text.len(), "the text and its key: {before}");
+        let lines = kept.lines(Pos::START, 120.0);
+        let glyphs: usize = lines
+            .iter()
+            .flat_map(|(_, l)| &l.runs)
+            .map(|r| r.glyphs.len())
+            .sum();
+        assert!(
+            memo.weight() >= before + glyphs * std::mem::size_of::<PlacedGlyph>(),
+            "{} after {before}, {glyphs} glyphs set",
+            memo.weight()
+        );
+        // Found again, not set: nothing more.
+        let after = memo.weight();
+        kept.lines(Pos::START, 120.0);
+        assert_eq!(memo.weight(), after);
+        // A memo with no room keeps nothing, and its paragraphs' lines
+        // weigh on nothing.
+        let full = ParagraphMemo::with_bound(0);
+        let not_kept = para_in(&text, Align::Justify, &full);
+        not_kept.lines(Pos::START, 120.0);
+        assert_eq!(full.weight(), 0);
     }
 
     #[test]
