@@ -19,6 +19,13 @@ use crate::picture::Picture;
 /// Pictures by their keys in the profile.
 type Pictures = BTreeMap<String, Picture>;
 
+/// The longest markup whose document is kept for the next copy, in bytes:
+/// some forty times the sample pack's. A longer document (a pack of
+/// hundreds of pages) would be held through the rest of its build, its
+/// PDF included, for a parse that costs little beside laying it out: a
+/// 1,202-page pack's document held 49 MB.
+pub(crate) const KEPT_MARKUP_AT_MOST: usize = 4 << 20;
+
 /// See the module.
 #[derive(Default)]
 pub(crate) struct CopiesAlike {
@@ -42,7 +49,8 @@ impl CopiesAlike {
             return Ok(document.clone());
         }
         let document = Arc::new(parse()?);
-        *lock(&self.parsed) = Some((text.to_string(), document.clone()));
+        *lock(&self.parsed) =
+            (text.len() <= KEPT_MARKUP_AT_MOST).then(|| (text.to_string(), document.clone()));
         Ok(document)
     }
 
@@ -124,6 +132,30 @@ mod tests {
         }
         assert!(Arc::ptr_eq(&parse(&bob).unwrap(), &other));
         assert_eq!(parsed.get(), 2);
+    }
+
+    #[test]
+    fn a_long_document_is_not_kept_for_the_next_copy() {
+        let alike = CopiesAlike::default();
+        let parsed = Cell::new(0);
+        let body = "<p>Kazakhstan has an appalling human rights record.</p>"
+            .repeat(KEPT_MARKUP_AT_MOST / 50);
+        let long = format!(
+            r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="main"/><flow name="main">{body}</flow></document>"#
+        );
+        assert!(long.len() > KEPT_MARKUP_AT_MOST);
+        for _ in 0..2 {
+            let document = alike.document(&long, || {
+                parsed.set(parsed.get() + 1);
+                // Its document, small: what is kept is decided by the text.
+                Ok(doc(
+                    r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/><flow name="f"><p>x</p></flow></document>"#,
+                ))
+            });
+            // Held by this copy alone: it goes when the copy is done.
+            assert_eq!(Arc::strong_count(&document.unwrap()), 1);
+        }
+        assert_eq!(parsed.get(), 2, "parsed again for each copy");
     }
 
     #[test]
