@@ -794,7 +794,7 @@ impl Parser<'_> {
                             )
                             .help("a footnote goes at the foot of a page: put a longer text in the text itself"));
                     }
-                    let mark_style = self.theme.resolve(style, "footnote-mark", None);
+                    let mark_style = Box::new(self.theme.resolve(style, "footnote-mark", None));
                     out.push(Span {
                         content: SpanContent::Footnote { note, mark_style },
                         style: s,

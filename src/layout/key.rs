@@ -151,7 +151,7 @@ impl<'a> SpanKey<'a> {
                 SpanContent::LineBreak => ContentKey::LineBreak,
                 SpanContent::Footnote { note, mark_style } => ContentKey::Footnote {
                     note: note.iter().map(SpanKey::of).collect(),
-                    mark_style: mark_style.into(),
+                    mark_style: (&**mark_style).into(),
                 },
                 SpanContent::PageNumber => ContentKey::PageNumber,
                 SpanContent::PageCount => ContentKey::PageCount,

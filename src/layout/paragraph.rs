@@ -335,7 +335,7 @@ impl Paragraph {
                     on_note(*next_note, note);
                     text.push_str(&next_note.to_string());
                     rise = span.style.size * 0.33;
-                    atom_style = mark_style.clone();
+                    atom_style = (**mark_style).clone();
                     footnote = Some(*next_note);
                 }
             }
@@ -923,7 +923,7 @@ mod tests {
         let note = |t: &str| Span {
             content: SpanContent::Footnote {
                 note: vec![text_span(t, &style)],
-                mark_style: style.clone(),
+                mark_style: Box::new(style.clone()),
             },
             style: style.clone(),
             link: None,
