@@ -328,3 +328,49 @@ const PAGES_BYTES_A_PAGE: usize = 100_000;
 /// if a pass's pages are kept while the next is laid out; far below the
 /// 862 KB it held with both and every paragraph kept in the memo.
 const LAYOUT_BYTES_A_PAGE: usize = 250_000;
+
+/// A print PDF of at least `pdf::COMPRESSED_AS_DRAWN` pages has its page
+/// contents compressed by krilla as each page is drawn, not by the PDF/X
+/// step at the end: the file must be just as valid and as readable.
+#[test]
+fn a_long_print_pdf_is_compressed_as_drawn_and_stays_pdf_x() {
+    let template = r#"<document title="Long">
+  <master name="a6" size="A6" margin="10mm"><footer><p>Page <page-number/> of <page-count/></p></footer></master>
+  <pages master="a6" flow="main"/>
+  <flow name="main">{{#each values.list}}<p>Value {{this}}.</p><page-break/>{{/each}}<p>The end.</p></flow>
+</document>
+"#;
+    let pages = handbill::pdf::COMPRESSED_AS_DRAWN + 5;
+    let briefing = pack("long-print", "Text.", Some(template), pages - 1);
+    let dir = briefing.parent().unwrap().parent().unwrap();
+    let out = handbill(dir, &["build", "briefings/b.yaml", "--out", "out"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = dir.join("out/b.pdf");
+    let pdf = Pdf::open(&path);
+    assert_eq!(pdf.page_count(), pages);
+    for (number, id) in pdf.doc.get_pages() {
+        for content in pdf.doc.get_page_contents(id) {
+            let stream = pdf.doc.get_object(content).unwrap().as_stream().unwrap();
+            let filter = stream.dict.get(b"Filter").and_then(|f| f.as_name());
+            assert_eq!(filter.ok(), Some(&b"FlateDecode"[..]), "page {number}");
+            // zlib's header names the level: krilla's 6 (0x9C) as drawn,
+            // where the PDF/X step's level 1 writes 0x01.
+            assert_eq!(stream.content[..2], [0x78, 0x9C], "page {number}");
+        }
+    }
+    let catalog = pdf.doc.catalog().unwrap();
+    assert!(catalog.has(b"OutputIntents"), "still PDF/X");
+    let check = std::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .expect("qpdf runs");
+    assert!(
+        check.status.success(),
+        "qpdf --check: {}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let last = layout_text(&path, pages);
+    assert!(last.contains("The end."), "{last}");
+    assert!(last.contains(&format!("Page {pages} of {pages}")), "{last}");
+}

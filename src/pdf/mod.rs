@@ -150,7 +150,8 @@ fn write_pages<'p>(
 ) -> Result<Vec<u8>> {
     let screen = for_screen(images, placed, options)?;
     let images = screen.as_ref().unwrap_or(images);
-    let (mut document, fonts, embedded) = start(&pages.font_book(), images, options, true)?;
+    let (mut document, fonts, embedded) =
+        start(&pages.font_book(), images, options, true, sheets.len())?;
     let mut tagger = Tagger::new(&pages.structure);
     for (index, (page, sheet)) in bodies.zip(sheets).enumerate() {
         let page = &*page;
@@ -309,13 +310,24 @@ fn for_screen(
     Ok(Some(out))
 }
 
-/// A new krilla document for `options`, with the bundled fonts and the
-/// pictures loaded; `tagged` for a tagged (accessible) PDF.
+/// From this many pages on, a print PDF's page contents are compressed by
+/// krilla as each page is drawn (its level 6) instead of by the PDF/X step
+/// (level 1, quicker) once the whole file is made. krilla holds every
+/// page's contents until the file is finished, and then the file itself,
+/// so a 1,202-page pack peaked at 417 MB with them held plain and 278 MB
+/// compressed, for 16 % more time (docs/decisions.md); a pack of a few
+/// pages holds little either way and takes the quicker path.
+pub const COMPRESSED_AS_DRAWN: usize = 100;
+
+/// A new krilla document for `options` and a document of `pages` pages,
+/// with the bundled fonts and the pictures loaded; `tagged` for a tagged
+/// (accessible) PDF.
 fn start<'a>(
     book: &FontBook,
     images: &'a BTreeMap<String, Picture>,
     options: &PdfOptions,
     tagged: bool,
+    pages: usize,
 ) -> Result<(Document, Vec<Font>, BTreeMap<&'a str, Image>)> {
     let print = options.color == ColorMode::Cmyk;
     let settings = if print {
@@ -331,8 +343,10 @@ fn start<'a>(
         SerializeSettings {
             enable_tagging: tagged,
             no_device_cs: true,
-            // The PDF/X step compresses page contents, at a faster level.
-            compress_content_streams: false,
+            // The PDF/X step compresses page contents, at a faster level;
+            // a long document's are compressed by krilla as each page is
+            // drawn, so that they are never all held uncompressed.
+            compress_content_streams: pages >= COMPRESSED_AS_DRAWN,
             configuration,
             ..SerializeSettings::default()
         }
