@@ -271,8 +271,8 @@ fn a_long_pack_holds_little_per_page() {
         "{short_pages} pages held {short_held} bytes, {long_pages} pages {long_held}: {per_page} bytes a page"
     );
     // The layout alone, and the pages it leaves, with a memo of 1 MB: a
-    // long pack's memo is past its bound (64 MB) long before its end, and
-    // these short packs stand for that part of it.
+    // long pack's memo is past its bound (16 MB counted) long before its
+    // end, and these short packs stand for that part of it.
     let laid = |times| {
         let briefing = repeated_pack(times);
         std::thread::spawn(move || {

@@ -290,8 +290,15 @@ impl Engine<'_> {
         self.out.report = report;
         if parent.is_none() {
             self.out.structure.truncate(elements);
-            self.note_marks
-                .retain(|_, m| !matches!(m, Mark::Element(e) if *e >= elements));
+            // This call's notes are numbered past `notes`: only those are
+            // looked at, so that a long document's running heads do not go
+            // through every note of the document on each page.
+            let added = self.note_marks.split_off(&(notes + 1));
+            self.note_marks.extend(
+                added
+                    .into_iter()
+                    .filter(|(_, m)| !matches!(m, Mark::Element(e) if *e >= elements)),
+            );
         }
         let scratch = self.out.pages.pop().unwrap_or_default();
         (scratch.items, scratch.links, region.top - region.y)
