@@ -95,6 +95,7 @@ impl OutputProfile {
             archival: self == OutputProfile::Archive,
             date,
             screen_ppi: None,
+            compressed_as_drawn_from: None,
         }
     }
 }

@@ -232,13 +232,14 @@ fn a_long_pack_holds_little_per_page() {
     // The PDF stage's peak, the laid-out pages it is handed counted in:
     // written with `keep` they are held to the end, as every build did
     // before; by `write_owned`, each page goes once drawn.
-    let pdf_stage = |times, keep: bool| {
+    let pdf_stage_of = |times, keep: bool, compressed_from: Option<usize>| {
         let briefing = repeated_pack(times);
         std::thread::spawn(move || {
             let before = HELD.load(Ordering::SeqCst);
             let laid = handbill::Build::new(&briefing).lay_out().expect("lays out");
             MOST_HELD.store(HELD.load(Ordering::SeqCst), Ordering::SeqCst);
-            let options = handbill::BuildOptions::default().pdf;
+            let mut options = handbill::BuildOptions::default().pdf;
+            options.compressed_as_drawn_from = compressed_from;
             let pdf = if keep {
                 handbill::pdf::write(&laid.pages, &laid.pictures, &options)
             } else {
@@ -250,6 +251,7 @@ fn a_long_pack_holds_little_per_page() {
         .join()
         .unwrap()
     };
+    let pdf_stage = |times, keep: bool| pdf_stage_of(times, keep, None);
     let per_page =
         |keep| (pdf_stage(long, keep) - pdf_stage(short, keep)) / (long_pages - short_pages);
     let (kept, dropped) = (per_page(true), per_page(false));
@@ -263,6 +265,16 @@ fn a_long_pack_holds_little_per_page() {
     assert!(
         kept > PDF_STAGE_BYTES_A_PAGE,
         "the bound no longer tells the two apart: {kept}"
+    );
+    // A long document's contents compressed as each page is drawn (these
+    // short packs made to take that path): krilla then holds a quarter of
+    // the plain contents, and the file it finishes is smaller too.
+    let compressed = (pdf_stage_of(long, false, Some(1)) - pdf_stage_of(short, false, Some(1)))
+        / (long_pages - short_pages);
+    eprintln!("compressed as drawn: {compressed} bytes a page");
+    assert!(
+        compressed < COMPRESSED_PDF_STAGE_BYTES_A_PAGE,
+        "the PDF stage held {compressed} bytes a page compressing as it draws: are the page contents held plain again?"
     );
     let (_, short_held) = cost(&repeated_pack(short));
     let (_, long_held) = cost(&repeated_pack(long));
@@ -303,31 +315,40 @@ fn a_long_pack_holds_little_per_page() {
     );
     // Measured (8 and 31 pages): 862,849 bytes a page when every pass's
     // paragraphs, set lines and pages were held to the end; 240,336 when
-    // each page held a copy of its lines' glyphs; 190,644 now.
+    // each page held a copy of its lines' glyphs; 190,644 when the memo did
+    // not count the lines its paragraphs set; 149,301 now.
     assert!(
         most < LAYOUT_BYTES_A_PAGE,
         "the layout held {most} bytes a page: are a pass's pages, or every paragraph set, held to the end again?"
     );
     assert!(left < most, "{left} bytes a page left, {most} at most");
-    // The pages share their glyphs with the lines they were set in: 62,708
-    // bytes a page left (75,205 with 32-byte glyphs), against 129,734 when
-    // each placed line was a copy.
+    // The pages share their glyphs with the lines they were set in: 69,100
+    // bytes a page left (62,708 while the memo kept lines past its bound,
+    // 75,205 with 32-byte glyphs), against 129,734 when each placed line
+    // was a copy.
     assert!(
         left < PAGES_BYTES_A_PAGE,
         "the pages left {left} bytes a page: does each placed line copy its glyphs again?"
     );
 }
 
+/// The most the PDF stage may hold for each page of a long document, whose
+/// page contents krilla compresses as it draws them
+/// (`pdf::COMPRESSED_AS_DRAWN`): above the 64 KB it holds, below the 237 KB
+/// it holds with them plain.
+const COMPRESSED_PDF_STAGE_BYTES_A_PAGE: usize = 120_000;
+
 /// The most the laid-out pages of a long pack may hold for each page: above
-/// the 63 KB they hold, below the 130 KB they held copying their glyphs.
+/// the 69 KB they hold, below the 130 KB they held copying their glyphs.
 const PAGES_BYTES_A_PAGE: usize = 100_000;
 
 /// The most the layout may hold for each page of a long pack, the pages it
-/// returns counted in: above the 191 KB it holds; below the 343 KB it held
-/// if each paragraph poured is kept to the end of the pour, and the 369 KB
-/// if a pass's pages are kept while the next is laid out; far below the
-/// 862 KB it held with both and every paragraph kept in the memo.
-const LAYOUT_BYTES_A_PAGE: usize = 250_000;
+/// returns counted in: above the 149 KB it holds; below the 191 KB it held
+/// when the memo kept the lines its paragraphs set past its bound, the 343
+/// KB it held if each paragraph poured is kept to the end of the pour, and
+/// the 369 KB if a pass's pages are kept while the next is laid out; far
+/// below the 862 KB it held with both and every paragraph kept in the memo.
+const LAYOUT_BYTES_A_PAGE: usize = 175_000;
 
 /// A print PDF of at least `pdf::COMPRESSED_AS_DRAWN` pages has its page
 /// contents compressed by krilla as each page is drawn, not by the PDF/X

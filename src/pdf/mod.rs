@@ -79,6 +79,9 @@ pub struct PdfOptions {
     /// not archival), from the briefing or format; none:
     /// [`crate::picture::DEFAULT_SCREEN_PPI`]. Print and archive keep the originals.
     pub screen_ppi: Option<f32>,
+    /// From how many pages a print PDF's page contents are compressed as
+    /// each page is drawn; none: [`COMPRESSED_AS_DRAWN`].
+    pub compressed_as_drawn_from: Option<usize>,
 }
 
 /// Writes `pages` as a PDF.
@@ -346,7 +349,8 @@ fn start<'a>(
             // The PDF/X step compresses page contents, at a faster level;
             // a long document's are compressed by krilla as each page is
             // drawn, so that they are never all held uncompressed.
-            compress_content_streams: pages >= COMPRESSED_AS_DRAWN,
+            compress_content_streams: pages
+                >= (options.compressed_as_drawn_from).unwrap_or(COMPRESSED_AS_DRAWN),
             configuration,
             ..SerializeSettings::default()
         }
