@@ -20,11 +20,11 @@ use crate::picture::Picture;
 type Pictures = BTreeMap<String, Picture>;
 
 /// The longest markup whose document is kept for the next copy, in bytes:
-/// some forty times the sample pack's. A longer document (a pack of
-/// hundreds of pages) would be held through the rest of its build, its
-/// PDF included, for a parse that costs little beside laying it out: a
-/// 1,202-page pack's document held 49 MB.
-pub(crate) const KEPT_MARKUP_AT_MOST: usize = 4 << 20;
+/// some eighty times the sample pack's 13 KB, a pack of some 300 pages. A
+/// longer document would be held through the rest of its build, its PDF
+/// included, for a parse that costs little beside laying it out: a
+/// 1,202-page pack's document (4.4 MB of markup) held 49 MB.
+pub(crate) const KEPT_MARKUP_AT_MOST: usize = 1 << 20;
 
 /// See the module.
 #[derive(Default)]
