@@ -6,9 +6,6 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
 use common::*;
 use lopdf::Document;
 
@@ -102,21 +99,6 @@ fn build(name: &str, profile: &str, values: &Values) -> (std::path::PathBuf, Doc
     let path = dir.join("out/b.pdf");
     let doc = Document::load(&path).expect("lopdf reads the PDF");
     (path, doc)
-}
-
-fn qpdf_check(path: &Path) {
-    let out = Command::new("qpdf")
-        .arg("--check")
-        .arg(path)
-        .output()
-        .expect("qpdf runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "qpdf --check: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn info_text(doc: &Document, key: &[u8]) -> String {

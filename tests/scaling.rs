@@ -381,16 +381,7 @@ fn a_long_print_pdf_is_compressed_as_drawn_and_stays_pdf_x() {
     }
     let catalog = pdf.doc.catalog().unwrap();
     assert!(catalog.has(b"OutputIntents"), "still PDF/X");
-    let check = std::process::Command::new("qpdf")
-        .arg("--check")
-        .arg(&path)
-        .output()
-        .expect("qpdf runs");
-    assert!(
-        check.status.success(),
-        "qpdf --check: {}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    qpdf_check(&path);
     let last = layout_text(&path, pages);
     assert!(last.contains("The end."), "{last}");
     assert!(last.contains(&format!("Page {pages} of {pages}")), "{last}");

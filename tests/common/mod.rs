@@ -148,6 +148,23 @@ pub fn leaflet_with_photo(name: &str, bytes: &[u8], file: &str, extra: &str) -> 
     dir
 }
 
+/// `qpdf --check` finds the PDF at `path` sound, as a print shop's
+/// preflight would.
+pub fn qpdf_check(path: &Path) {
+    let out = Command::new("qpdf")
+        .arg("--check")
+        .arg(path)
+        .output()
+        .expect("qpdf runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "qpdf --check: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A built PDF, read back.
 pub struct Pdf {
     pub doc: Document,
