@@ -146,20 +146,22 @@ impl Paragraph {
                 let text_end = glyphs.iter().map(|g| g.range.end).max().unwrap_or(0);
                 // Where this piece's glyphs' text starts in the paragraph's.
                 let at = piece.range.start + text_start as usize;
+                let is_space = |g: &PlacedGlyph| {
+                    let r = g.text();
+                    self.text[at + r.start..at + r.end]
+                        .chars()
+                        .all(char::is_whitespace)
+                };
                 for g in &mut glyphs {
                     g.range = g.range.start - text_start..g.range.end - text_start;
-                    let r = at + g.range.start as usize..at + g.range.end as usize;
-                    if !self.text[r].chars().all(char::is_whitespace) {
+                    if !is_space(g) {
                         g.advance *= letter_scale;
                     }
                 }
                 let mut width = PlacedGlyph::width_of(&glyphs);
                 if last_piece && stretch != 0.0 {
                     // The stretch goes on the word's last space glyph.
-                    if let Some(g) = glyphs.iter_mut().rev().find(|g| {
-                        let r = at + g.range.start as usize..at + g.range.end as usize;
-                        self.text[r].chars().all(char::is_whitespace)
-                    }) {
+                    if let Some(g) = glyphs.iter_mut().rev().find(|g| is_space(g)) {
                         g.advance += stretch;
                         width += stretch;
                     }
