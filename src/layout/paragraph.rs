@@ -725,15 +725,17 @@ impl Paragraph {
         if let Some(set) = self.lines_set.borrow().get(&key) {
             return set.clone();
         }
-        // Kept as a copy, which has no room to spare: the lines are built
-        // up a glyph at a time and kept as long as the paragraph.
-        let out = std::rc::Rc::new(self.set_lines(start, measure, window).clone());
+        let set = self.set_lines(start, measure, window);
         // A paragraph the memo keeps keeps its lines only while they fit
         // the memo's bound; any other keeps them while it lives.
-        let keep = (self.charged.as_ref()).is_none_or(|budget| budget.take(lines_weight(&out), 0));
-        if keep {
-            self.lines_set.borrow_mut().insert(key, out.clone());
+        let keep = (self.charged.as_ref()).is_none_or(|budget| budget.take(lines_weight(&set), 0));
+        if !keep {
+            return std::rc::Rc::new(set);
         }
+        // Kept as a copy, which has no room to spare: the lines are built
+        // up a glyph at a time and kept as long as the paragraph.
+        let out = std::rc::Rc::new(set.clone());
+        self.lines_set.borrow_mut().insert(key, out.clone());
         out
     }
 
