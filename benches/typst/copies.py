@@ -12,8 +12,8 @@ import typst
 
 typ, root, fonts, names, out = sys.argv[1:6]
 compiler = typst.Compiler(typ, root=root, font_paths=[fonts], ignore_system_fonts=True)
+stem = os.path.splitext(os.path.basename(typ))[0]
 for i, name in enumerate(open(names, encoding="utf-8").read().splitlines()):
     pdf = compiler.compile(sys_inputs={"name": name})
-    stem = os.path.splitext(os.path.basename(typ))[0]
     with open(os.path.join(out, f"{stem}-{i:04}.pdf"), "wb") as f:
         f.write(pdf)
