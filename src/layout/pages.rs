@@ -305,7 +305,7 @@ pub enum Item {
 }
 
 /// Glyphs of one face, size and colour, with the text they show.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GlyphRun {
     /// Start of the run; `y` is the baseline.
     pub x: f32,

@@ -91,7 +91,7 @@ impl Pos {
 }
 
 /// One set line, positioned relative to its own top-left corner.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     pub height: f32,
     /// Distance from the top of the line to its baseline.

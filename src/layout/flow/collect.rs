@@ -59,6 +59,8 @@ pub(super) enum Flat {
         title: Paragraph,
         number: Paragraph,
         anchor: String,
+        /// What the title and its page number are set in.
+        style: Style,
         indent: f32,
         space_after: f32,
         mark: Mark,

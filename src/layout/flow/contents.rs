@@ -1,13 +1,15 @@
 //! The contents: an entry per listed heading, with its page number from
 //! the pass before, and the leader dots that lead to it.
 
+use std::collections::BTreeMap;
+use std::ops::Range;
 use std::rc::Rc;
 
 use super::Engine;
 use super::collect::Flat;
 use super::distribute::{Region, run_width};
 use crate::document::{Block, BlockKind, PageRun, Span, SpanContent};
-use crate::layout::pages::{Artifact, Link, LinkTarget, Mark};
+use crate::layout::pages::{Artifact, Link, LinkTarget, Mark, Pages, Placed};
 use crate::layout::pages::{GlyphRun, Item, PlacedGlyph, Role};
 use crate::layout::paragraph::Paragraph;
 use crate::layout::paragraph::{Line, Pos};
@@ -60,6 +62,52 @@ impl SetEntry {
     }
 }
 
+/// A contents entry as a pass placed it: what setting its page number
+/// again, in place, needs (see [`Engine::renumber`]).
+#[derive(Debug, Clone)]
+pub(super) struct PlacedEntry {
+    anchor: String,
+    style: Style,
+    title: Paragraph,
+    /// The title's lines, as set beside the number the pass showed.
+    lines: Rc<Vec<(Pos, Line)>>,
+    indent: f32,
+    at: NumberAt,
+    page: usize,
+    /// The items its page number and leader dots are on the page.
+    items: Range<usize>,
+    mark: Mark,
+}
+
+/// Where an entry's page number goes: the frame's left edge and width,
+/// the baseline of the title's last line and where its text ends.
+#[derive(Debug, Clone, Copy)]
+struct NumberAt {
+    x: f32,
+    width: f32,
+    base: f32,
+    text_end: f32,
+}
+
+/// How wide a page number is set.
+fn number_width(number: &Paragraph) -> f32 {
+    number
+        .lines(Pos::START, 1000.0)
+        .first()
+        .map(|(_, l)| run_width(l))
+        .unwrap_or(0.0)
+}
+
+/// An entry's title, in a frame `width` wide, beside a number `number_width` wide.
+fn title_lines(
+    title: &Paragraph,
+    width: f32,
+    indent: f32,
+    number_width: f32,
+) -> Rc<Vec<(Pos, Line)>> {
+    title.lines(Pos::START, width - indent - number_width - 24.0)
+}
+
 impl Engine<'_> {
     /// Sets a contents entry's title for a frame `width` wide.
     pub(super) fn set_entry(&self, entry: &Flat, width: f32) -> SetEntry {
@@ -72,14 +120,9 @@ impl Engine<'_> {
         else {
             unreachable!("only contents entries are set as entries")
         };
-        let number_width = number
-            .lines(Pos::START, 1000.0)
-            .first()
-            .map(|(_, l)| run_width(l))
-            .unwrap_or(0.0);
-        let measure = width - indent - number_width - 24.0;
+        let number_width = number_width(number);
         SetEntry {
-            lines: title.lines(Pos::START, measure),
+            lines: title_lines(title, width, *indent, number_width),
             number_width,
         }
     }
@@ -88,36 +131,43 @@ impl Engine<'_> {
     /// dots and page number, all one link to the heading.
     pub(super) fn place_entry(&mut self, region: &mut Region, entry: &Flat, set: &SetEntry) {
         let Flat::ContentsEntry {
+            title,
             number,
             anchor,
+            style,
             indent,
             space_after,
             mark,
-            ..
         } = entry
         else {
             return;
         };
-        let (lines, num_w) = (&set.lines, set.number_width);
+        let lines = &set.lines;
         let top = region.top;
         self.place_lines(region, lines, 0.0, *indent, None, None, *mark);
         // Leader dots and the page number on the last line.
         if let Some((_, last)) = lines.last() {
-            let base = region.top - last.height + last.baseline;
-            let text_end = region.x + indent + run_width(last) + 4.0;
-            let num_x = region.x + region.width - num_w;
-            if let Some((_, nl)) = number.lines(Pos::START, 1000.0).first() {
-                for run in &nl.runs {
-                    let mut r = run.clone();
-                    r.x += num_x;
-                    r.y = base;
-                    if let Some(dots) = self.leaders(&r, region.x, text_end, num_x - 4.0) {
-                        let decoration = Mark::Artifact(Artifact::Decoration);
-                        self.push(region.page, decoration, dots);
-                    }
-                    self.push(region.page, *mark, Item::Text(r));
-                }
-            }
+            let at = NumberAt {
+                x: region.x,
+                width: region.width,
+                base: region.top - last.height + last.baseline,
+                text_end: region.x + indent + run_width(last) + 4.0,
+            };
+            let page = &self.out.pages[region.page].items;
+            let start = page.len();
+            let items = self.entry_number(number, set.number_width, at, *mark);
+            self.out.pages[region.page].items.extend(items);
+            self.entries.push(PlacedEntry {
+                anchor: anchor.clone(),
+                style: style.clone(),
+                title: title.clone(),
+                lines: lines.clone(),
+                indent: *indent,
+                at,
+                page: region.page,
+                items: start..self.out.pages[region.page].items.len(),
+                mark: *mark,
+            });
         }
         self.out.pages[region.page].links.push(Link {
             x: region.x + indent,
@@ -128,6 +178,98 @@ impl Engine<'_> {
             mark: *mark,
         });
         region.top += space_after;
+    }
+
+    /// An entry's page number, `width` wide, at the end of its last line,
+    /// with the leader dots that lead to it.
+    fn entry_number(
+        &self,
+        number: &Paragraph,
+        width: f32,
+        at: NumberAt,
+        mark: Mark,
+    ) -> Vec<Placed> {
+        let num_x = at.x + at.width - width;
+        let mut items = Vec::new();
+        if let Some((_, nl)) = number.lines(Pos::START, 1000.0).first() {
+            for run in &nl.runs {
+                let mut r = run.clone();
+                r.x += num_x;
+                r.y = at.base;
+                if let Some(dots) = self.leaders(&r, at.x, at.text_end, num_x - 4.0) {
+                    items.push(Placed {
+                        mark: Mark::Artifact(Artifact::Decoration),
+                        item: dots,
+                    });
+                }
+                items.push(Placed {
+                    mark,
+                    item: Item::Text(r),
+                });
+            }
+        }
+        items
+    }
+
+    /// The page number an entry shows: the page its heading was found on
+    /// by the pass before (0 in the first).
+    fn page_number(&self, anchor: &str, style: &Style) -> Paragraph {
+        let number = self
+            .known
+            .get(anchor)
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "0".into());
+        let span = Span {
+            content: SpanContent::Text(number),
+            style: style.clone(),
+            link: None,
+        };
+        Paragraph::plain(&[span], style, self.shaper, self.paragraphs)
+    }
+
+    /// Sets the page numbers of the contents `entries` a pass placed on
+    /// `pages` again, in place, from the numbers that pass found (the
+    /// engine's `known`). Only the numbers and their leader dots change, so
+    /// where every title breaks as it did beside its old number, the pages
+    /// are those another pass would make, at a fraction of its cost (a long
+    /// pack's second pass set all its text again). Returns false, the pages
+    /// untouched, where a title would break otherwise: then a pass must run.
+    pub(super) fn renumber(&self, pages: &mut Pages, entries: &mut [PlacedEntry]) -> bool {
+        let mut numbers = Vec::with_capacity(entries.len());
+        for e in entries.iter() {
+            let number = self.page_number(&e.anchor, &e.style);
+            let width = number_width(&number);
+            if *title_lines(&e.title, e.at.width, e.indent, width) != *e.lines {
+                return false;
+            }
+            // Bottom-aligned frames move their items down once filled.
+            let shift = pages.pages[e.page]
+                .items
+                .get(e.items.start)
+                .map_or(0.0, |p| match &p.item {
+                    Item::Text(run) => run.y - e.at.base,
+                    _ => 0.0,
+                });
+            let at = NumberAt {
+                base: e.at.base + shift,
+                ..e.at
+            };
+            numbers.push(self.entry_number(&number, width, at, e.mark));
+        }
+        // Last first, so that the ranges still to replace stay where they are.
+        for (e, items) in entries.iter().zip(&numbers).rev() {
+            pages.pages[e.page]
+                .items
+                .splice(e.items.clone(), items.iter().cloned());
+        }
+        let mut moved: BTreeMap<usize, isize> = BTreeMap::new();
+        for (e, items) in entries.iter_mut().zip(&numbers) {
+            let by = moved.entry(e.page).or_default();
+            let start = e.items.start.saturating_add_signed(*by);
+            *by += items.len() as isize - e.items.len() as isize;
+            e.items = start..start + items.len();
+        }
+        true
     }
 
     /// The contents: one entry per listed heading of level 1 and 2, with the
@@ -158,23 +300,14 @@ impl Engine<'_> {
                     ..s.clone()
                 })
                 .collect();
-            let number = self
-                .known
-                .get(&anchor)
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| "0".into());
             let title = Paragraph::plain(&title_spans, &entry, self.shaper, self.paragraphs);
-            let num_span = Span {
-                content: SpanContent::Text(number),
-                style: entry.clone(),
-                link: None,
-            };
-            let number = Paragraph::plain(&[num_span], &entry, self.shaper, self.paragraphs);
+            let number = self.page_number(&anchor, &entry);
             let mark = self.mark(Role::ContentsEntry, Some(toc));
             out.push(Flat::ContentsEntry {
                 title,
                 number,
                 anchor,
+                style: entry,
                 indent: indent + if level > 1 { 16.0 } else { 0.0 },
                 space_after: if level == 1 { 2.0 } else { 0.0 },
                 mark,
@@ -223,5 +356,100 @@ impl Engine<'_> {
                 ..model.clone()
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::super::{Engine, FlowMemo};
+    use crate::layout::font::Shaper;
+    use crate::layout::tests::doc_of;
+
+    /// A pack whose contents, on a bottom-aligned cover frame and in the
+    /// body, list headings over a dozen pages, so that their numbers grow
+    /// from the first pass's one digit to two.
+    fn pack(title: &str) -> crate::document::Document {
+        let body = "<p>Kazakhstan has an appalling human rights record; the state controls the media and jails its critics.</p>".repeat(6);
+        let chapters: String = (1..=14)
+            .map(|n| format!(r#"<h1 id="c{n}">{title} {n}</h1>{body}"#))
+            .collect();
+        doc_of(&format!(
+            r#"<document><master name="m" size="A6" margin="10mm"/><page master="m"><frame name="c" flow="cover" x="10mm" y="10mm" width="85mm" height="120mm" align="bottom"/></page><pages master="m" flow="main"/><flow name="cover"><contents/></flow><flow name="main"><contents/><page-break/>{chapters}</flow></document>"#
+        ))
+    }
+
+    /// The pages of one pass over `doc` with the page numbers `known`.
+    fn pass(
+        doc: &crate::document::Document,
+        known: &BTreeMap<String, usize>,
+    ) -> (crate::layout::pages::Pages, Vec<super::PlacedEntry>) {
+        let (shaper, images) = (Shaper::new(), BTreeMap::new());
+        let (paragraphs, pours) = Default::default();
+        let memo = FlowMemo {
+            paragraphs: &paragraphs,
+            pours: &pours,
+        };
+        let Ok(made) = Engine::new(doc, &images, &shaper, memo, known, "t").run() else {
+            panic!("the pack was not laid out")
+        };
+        made
+    }
+
+    /// Sets the numbers of `pages` again for `known`.
+    fn renumber(
+        doc: &crate::document::Document,
+        known: &BTreeMap<String, usize>,
+        pages: &mut crate::layout::pages::Pages,
+        entries: &mut [super::PlacedEntry],
+    ) -> bool {
+        let (shaper, images) = (Shaper::new(), BTreeMap::new());
+        let (paragraphs, pours) = Default::default();
+        let memo = FlowMemo {
+            paragraphs: &paragraphs,
+            pours: &pours,
+        };
+        Engine::new(doc, &images, &shaper, memo, known, "t").renumber(pages, entries)
+    }
+
+    fn found(pages: &crate::layout::pages::Pages) -> BTreeMap<String, usize> {
+        (pages.anchors.iter())
+            .map(|(a, (p, _))| (a.clone(), p + 1))
+            .collect()
+    }
+
+    #[test]
+    fn numbers_set_again_in_place_give_the_pages_of_another_pass() {
+        let doc = pack("Chapter");
+        let (mut pages, mut entries) = pass(&doc, &BTreeMap::new());
+        let known = found(&pages);
+        assert!(known.values().any(|&p| p >= 10), "{known:?}");
+        let (second, _) = pass(&doc, &known);
+        let before = format!("{pages:?}");
+        assert_ne!(before, format!("{second:?}"), "the numbers change");
+        assert!(renumber(&doc, &known, &mut pages, &mut entries));
+        assert_eq!(format!("{pages:?}"), format!("{second:?}"));
+        assert_eq!(entries.len(), 28, "both contents' entries");
+        // Set again a second time, from the ranges the first one left.
+        let (third, _) = pass(&doc, &BTreeMap::new());
+        assert!(renumber(&doc, &BTreeMap::new(), &mut pages, &mut entries));
+        assert_eq!(format!("{pages:?}"), format!("{third:?}"));
+    }
+
+    #[test]
+    fn a_title_that_would_break_otherwise_asks_for_another_pass() {
+        // Titles that all but fill their line: a number many digits wide
+        // leaves them too little room.
+        let doc = pack("Courts, press and prisons of the");
+        let (mut pages, mut entries) = pass(&doc, &BTreeMap::new());
+        assert!(entries.iter().all(|e| e.lines.len() == 1));
+        let before = format!("{pages:?}");
+        let wide: BTreeMap<String, usize> = found(&pages)
+            .into_keys()
+            .map(|a| (a, 123_456_789_012))
+            .collect();
+        assert!(!renumber(&doc, &wide, &mut pages, &mut entries));
+        assert_eq!(format!("{pages:?}"), before, "the pages are untouched");
     }
 }

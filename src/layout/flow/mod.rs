@@ -20,7 +20,7 @@ use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed, source_of}
 use crate::layout::paragraph::{ParagraphMemo, Pos};
 use crate::picture::Picture;
 use collect::Pending;
-use contents::contains_contents;
+use contents::{PlacedEntry, contains_contents};
 use distribute::Supply;
 pub(in crate::layout) use remember::PourMemo;
 use remember::{FixedFrames, first_pass_remembered};
@@ -53,7 +53,7 @@ pub(in crate::layout) fn layout(
     } else {
         None
     };
-    let mut pages = match first {
+    let (mut pages, mut entries) = match first {
         // Made, the first pass's pages would give way to the next pass's.
         Some(found) => {
             known = found;
@@ -73,10 +73,17 @@ pub(in crate::layout) fn layout(
                 break;
             }
             known = found;
+            // Where no title breaks otherwise beside its new number, the
+            // next pass would make the same pages but for the numbers.
+            let renumbered = Engine::new(doc, images, shaper, memo, &known, name)
+                .renumber(&mut pages, &mut entries);
+            if renumbered {
+                break;
+            }
             // The pass before is let go first: a long pack never holds
             // two passes' pages at once.
             drop(std::mem::take(&mut pages));
-            pages = run(&known)?;
+            (pages, entries) = run(&known)?;
         }
     }
     // On the pages kept, whichever pass (or remembered pour) met them.
@@ -215,6 +222,9 @@ pub(super) struct Engine<'a> {
     /// The section file and line of the block being collected: the
     /// elements made for it carry it.
     block_source: Option<SourceRef>,
+    /// The contents entries placed so far, for their numbers to be set
+    /// again once the pass has found the pages.
+    entries: Vec<PlacedEntry>,
 }
 
 impl<'a> Engine<'a> {
@@ -252,10 +262,12 @@ impl<'a> Engine<'a> {
             carry: std::collections::VecDeque::new(),
             remember: false,
             block_source: None,
+            entries: Vec::new(),
         }
     }
 
-    pub(super) fn run(mut self) -> Result<Pages> {
+    /// A pass: the pages, and the contents entries on them.
+    fn run(mut self) -> Result<(Pages, Vec<PlacedEntry>)> {
         let fixed = match self.remembered_pour() {
             Some(fixed) => fixed,
             None => {
@@ -277,7 +289,7 @@ impl<'a> Engine<'a> {
             self.pour(&mut items, &mut Pending::none(), &mut supply, &flow)?;
         }
         self.running_heads()?;
-        Ok(self.out)
+        Ok((self.out, self.entries))
     }
 
     /// Makes the pages in document order. A repeated run is poured as soon
@@ -381,7 +393,9 @@ mod tests {
         assert!(fresh[1].contains("overset"), "{}", fresh[1]);
         lay_out(&ana);
         let passes = memo.pours().passes();
-        assert_eq!(passes, 2, "the pack's two passes are remembered");
+        // The second pass only set the contents' numbers again (see
+        // `Engine::renumber`): the first is the one remembered.
+        assert_eq!(passes, 1, "the pack's pass is remembered");
         assert_eq!(lay_out(&bob), fresh[0]);
         assert_eq!(lay_out(&overset), fresh[1]);
     }
@@ -403,7 +417,9 @@ mod tests {
         };
         let mut engine = Engine::new(&doc, &images, &shaper, memo, &known, "t");
         engine.max_pages = 12;
-        let err = engine.run().unwrap_err();
+        let Err(err) = engine.run() else {
+            panic!("a runaway flow was laid out")
+        };
         assert!(
             err.message.contains("would make more than 12 pages"),
             "{}",

@@ -279,6 +279,8 @@ pub(super) struct Filled {
     pub(super) fixed: FixedFrames,
     /// The characters the pour found in no face.
     pub(super) missing: Vec<crate::layout::font::Gap>,
+    /// The contents entries it placed.
+    pub(super) entries: Vec<super::PlacedEntry>,
 }
 
 /// Roughly how many bytes the pages of a pour hold.
@@ -332,6 +334,7 @@ impl Engine<'_> {
             carry,
             fixed,
             missing,
+            entries,
         } = filled;
         // The document's own title and the like, not the other's.
         let fresh = std::mem::take(&mut self.out);
@@ -350,6 +353,7 @@ impl Engine<'_> {
         self.page_masters = page_masters;
         self.note_marks = note_marks;
         self.carry = carry;
+        self.entries = entries;
         self.shaper.missing.borrow_mut().extend(missing);
         Some(fixed)
     }
@@ -384,6 +388,7 @@ impl Engine<'_> {
             carry: self.carry.clone(),
             fixed: fixed.clone(),
             missing: self.shaper.missing.borrow().iter().cloned().collect(),
+            entries: self.entries.clone(),
         };
         p.passes.push((self.known.clone(), filled));
         self.pours.weight.set(self.pours.weight.get() + weight);
