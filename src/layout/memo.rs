@@ -15,7 +15,8 @@
 //! past the bound, the next document starts from an empty memo. Within one
 //! document, the paragraphs and the pour are each kept only while they are
 //! under it: a document too long for the memo sets what it could not keep
-//! again in its next pass, and never holds all of its text set at once.
+//! again if it needs another pass, and never holds all of its text set at
+//! once.
 
 use std::rc::Rc;
 

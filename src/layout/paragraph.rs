@@ -145,8 +145,8 @@ const SAME_HASH_KEPT: usize = 4;
 type ParagraphsSet = HashMap<u64, Vec<(ParagraphKey<'static>, Paragraph)>, FxBuildHasher>;
 
 /// What a worker keeps of setting paragraphs from one document to the
-/// next: the paragraphs set (the copies of a briefing, and the two passes
-/// of a pack with contents, set the same paragraphs again and again) and
+/// next: the paragraphs set (the copies of a briefing, and a watched
+/// briefing's rebuilds, set the same paragraphs again and again) and
 /// the hyphenation patterns' answer for each word (most words of a text,
 /// and of every copy, come again). Part of the worker's `LayoutMemo`,
 /// under its bound.

@@ -46,7 +46,8 @@ pub(in crate::layout) fn layout(
     let mut known = BTreeMap::new();
     let has_contents = doc.flows.values().flatten().any(contains_contents);
     // Contents need the page of every heading: lay out once to learn them,
-    // then again with the numbers in place (their widths do not move text).
+    // then set the numbers in place, or, where a wider number would move a
+    // title, lay out again with them.
     let mut passes = 2;
     let first = if remember && has_contents {
         first_pass_remembered(doc, memo.pours)
