@@ -332,20 +332,54 @@ impl GlyphRun {
     }
 }
 
-/// A glyph with its advance and offsets in points.
+/// A glyph as placed: its advance in points, how far from its place it
+/// is drawn, and the bytes of its run's text it shows. 16 bytes, not the 24
+/// of points and a range of offsets: a long pack holds millions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedGlyph {
     pub id: u16,
+    /// How far right and up of its place it is drawn, in its face's units
+    /// (`units_per_em` to the em; [`PlacedGlyph::offset`] in points), 16
+    /// bits as fonts store them. Nought but for marks set on a letter.
+    pub x_offset: i16,
+    pub y_offset: i16,
+    /// How many bytes of text from `start` it shows: at most 65,535 (a
+    /// letter with some 30,000 accents stacked on it shows the first).
+    len: u16,
     pub advance: f32,
-    pub x_offset: f32,
-    pub y_offset: f32,
-    /// The bytes of the run's text this glyph shows ([`PlacedGlyph::text`]):
-    /// 32-bit offsets, so that a glyph takes 24 bytes, not 32 (a long
-    /// pack holds millions; a run's text is far below 4 GB).
-    pub range: Range<u32>,
+    start: u32,
 }
 
 impl PlacedGlyph {
+    /// A glyph `advance` points wide, drawn at its place, showing the bytes
+    /// `text` of its run's text (from a run's text, far below 4 GB).
+    pub fn new(id: u16, advance: f32, text: Range<usize>) -> PlacedGlyph {
+        PlacedGlyph {
+            id,
+            x_offset: 0,
+            y_offset: 0,
+            len: u16::try_from(text.len()).unwrap_or(u16::MAX),
+            advance,
+            start: u32::try_from(text.start).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The glyph drawn `x` and `y` font units right and up of its place.
+    pub fn offset_by(self, x: i32, y: i32) -> PlacedGlyph {
+        let clamp = |v: i32| v.clamp(i16::MIN.into(), i16::MAX.into()) as i16;
+        PlacedGlyph {
+            x_offset: clamp(x),
+            y_offset: clamp(y),
+            ..self
+        }
+    }
+
+    /// Its offsets in points, in a run whose face has `scale` points to
+    /// the font unit.
+    pub fn offset(&self, scale: f32) -> (f32, f32) {
+        (self.x_offset as f32 * scale, self.y_offset as f32 * scale)
+    }
+
     /// How wide `glyphs` are, set one after the other.
     pub fn width_of(glyphs: &[PlacedGlyph]) -> f32 {
         glyphs.iter().map(|g| g.advance).sum()
@@ -353,7 +387,15 @@ impl PlacedGlyph {
 
     /// The bytes of `text` (its run's) this glyph shows.
     pub fn text(&self) -> Range<usize> {
-        self.range.start as usize..self.range.end as usize
+        self.start as usize..self.start as usize + self.len as usize
+    }
+
+    /// The glyph showing its bytes from `start` of its run's text on.
+    pub fn text_from(self, start: usize) -> PlacedGlyph {
+        PlacedGlyph {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            ..self
+        }
     }
 }
 
@@ -427,5 +469,18 @@ mod tests {
             boxes[2].y >= boxes[1].y + boxes[1].height - 0.5,
             "{boxes:?}"
         );
+    }
+
+    #[test]
+    fn a_glyph_takes_16_bytes_and_keeps_what_it_cannot_hold_within_bounds() {
+        assert_eq!(std::mem::size_of::<PlacedGlyph>(), 16);
+        let g = PlacedGlyph::new(7, 5.5, 3..5).offset_by(-120, 300);
+        assert_eq!((g.text(), g.offset(0.5)), (3..5, (-60.0, 150.0)));
+        assert_eq!(g.clone().text_from(10).text(), 10..12);
+        // A letter with 40,000 accents stacked on it (hostile text): the
+        // first 65,535 bytes of its cluster, its marks no further than
+        // 16 bits of font units.
+        let stacked = PlacedGlyph::new(1, 5.0, 0..80_002).offset_by(0, 40_000 * 500);
+        assert_eq!((stacked.text(), stacked.y_offset), (0..65_535, i16::MAX));
     }
 }

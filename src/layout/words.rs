@@ -96,13 +96,10 @@ pub(super) fn shape_words(
                     g.cluster as usize,
                     (cluster_end as usize).max(g.cluster as usize),
                 );
-                glyphs.push(PlacedGlyph {
-                    id: g.id,
-                    advance: g.advance as f32 * scale + atom.style.letter_spacing,
-                    x_offset: g.x_offset as f32 * scale,
-                    y_offset: g.y_offset as f32 * scale,
-                    range: cs as u32..ce as u32,
-                });
+                let advance = g.advance as f32 * scale + atom.style.letter_spacing;
+                glyphs.push(
+                    PlacedGlyph::new(g.id, advance, cs..ce).offset_by(g.x_offset, g.y_offset),
+                );
             }
             let width: f32 = glyphs.iter().map(|g| g.advance).sum();
             let trailing_space: f32 = glyphs
@@ -175,11 +172,7 @@ pub(super) fn shape_words(
                         }
                         let byte = core_start + point;
                         // Only where a glyph starts: never inside a ligature.
-                        if let Some(gi) = piece
-                            .glyphs
-                            .iter()
-                            .position(|g| g.range.start as usize == byte)
-                        {
+                        if let Some(gi) = piece.glyphs.iter().position(|g| g.text().start == byte) {
                             hyphens.push(gi);
                         }
                     }
@@ -190,7 +183,7 @@ pub(super) fn shape_words(
                 let in_order = piece
                     .glyphs
                     .windows(2)
-                    .all(|w| w[0].range.start <= w[1].range.start);
+                    .all(|w| w[0].text().start <= w[1].text().start);
                 if !in_order {
                     hyphens.clear();
                 }

@@ -636,15 +636,18 @@ fn draw_run(
     // advances are narrower by as much; the text extracts as ever.
     let expanded = run.expansion > 0.0 && run.expansion != 1.0;
     let e = if expanded { run.expansion } else { 1.0 };
+    // Points to the font unit, as the glyphs were set.
+    let scale = size / fonts[run.face].units_per_em();
     let glyphs: Vec<KrillaGlyph> = run
         .glyphs
         .iter()
         .map(|g| {
+            let (x_offset, y_offset) = g.offset(scale);
             KrillaGlyph::new(
                 GlyphId::new(u32::from(g.id)),
                 g.advance / size / e,
-                g.x_offset / size,
-                g.y_offset / size,
+                x_offset / size,
+                y_offset / size,
                 0.0,
                 g.text(),
                 None,

@@ -238,15 +238,16 @@ fn glyphs(
     let mut x = run.x;
     for g in run.glyphs.iter() {
         used.insert((run.face, g.id));
-        let gx = (snap(x + g.x_offset * across / scale, ox, xstep) - x0) / across;
+        let (x_offset, y_offset) = g.offset(scale);
+        let gx = (snap(x + x_offset * across / scale, ox, xstep) - x0) / across;
         let _ = write!(
             s,
             r##"<use href="#{}" x="{}""##,
             GlyphName(run.face, g.id),
             Num(gx, 1)
         );
-        if g.y_offset != 0.0 {
-            let gy = (snap(run.y - g.y_offset, oy, PIXEL) - y0) / -scale;
+        if g.y_offset != 0 {
+            let gy = (snap(run.y - y_offset, oy, PIXEL) - y0) / -scale;
             let _ = write!(s, r#" y="{}""#, Num(gy, 1));
         }
         s.push_str("/>");
@@ -603,13 +604,7 @@ mod tests {
             },
             glyphs: ids
                 .iter()
-                .map(|&id| PlacedGlyph {
-                    id,
-                    advance: 5.0,
-                    x_offset: 0.0,
-                    y_offset: 0.0,
-                    range: 0..1,
-                })
+                .map(|&id| PlacedGlyph::new(id, 5.0, 0..1))
                 .collect(),
             text: text.into(),
             underline: false,

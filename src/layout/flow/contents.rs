@@ -334,13 +334,7 @@ impl Engine<'_> {
         let mut text = String::new();
         let start = x;
         while x + step <= to {
-            glyphs.push(PlacedGlyph {
-                id: g.id,
-                advance: step,
-                x_offset: 0.0,
-                y_offset: 0.0,
-                range: text.len() as u32..text.len() as u32 + 1,
-            });
+            glyphs.push(PlacedGlyph::new(g.id, step, text.len()..text.len() + 1));
             text.push('.');
             x += step;
         }

@@ -66,13 +66,9 @@ impl Engine<'_> {
             .enumerate()
             .map(|(i, g)| {
                 let end = shaped.get(i + 1).map_or(text.len(), |n| n.cluster as usize);
-                PlacedGlyph {
-                    id: g.id,
-                    advance: g.advance as f32 * size / upem,
-                    x_offset: g.x_offset as f32 * size / upem,
-                    y_offset: g.y_offset as f32 * size / upem,
-                    range: g.cluster..(end as u32).max(g.cluster),
-                }
+                let start = g.cluster as usize;
+                PlacedGlyph::new(g.id, g.advance as f32 * size / upem, start..end.max(start))
+                    .offset_by(g.x_offset, g.y_offset)
             })
             .collect();
         let width: f32 = glyphs.iter().map(|g| g.advance).sum();

@@ -142,10 +142,10 @@ impl Paragraph {
                 let mut glyphs: Vec<PlacedGlyph> = piece.glyphs[g0..g1].to_vec();
                 // Right-to-left text puts its glyphs in the reverse order of
                 // its letters: take the span they cover, not the ends.
-                let text_start = glyphs.iter().map(|g| g.range.start).min().unwrap_or(0);
-                let text_end = glyphs.iter().map(|g| g.range.end).max().unwrap_or(0);
+                let text_start = glyphs.iter().map(|g| g.text().start).min().unwrap_or(0);
+                let text_end = glyphs.iter().map(|g| g.text().end).max().unwrap_or(0);
                 // Where this piece's glyphs' text starts in the paragraph's.
-                let at = piece.range.start + text_start as usize;
+                let at = piece.range.start + text_start;
                 let is_space = |g: &PlacedGlyph| {
                     let r = g.text();
                     self.text[at + r.start..at + r.end]
@@ -153,7 +153,7 @@ impl Paragraph {
                         .all(char::is_whitespace)
                 };
                 for g in &mut glyphs {
-                    g.range = g.range.start - text_start..g.range.end - text_start;
+                    *g = g.clone().text_from(g.text().start - text_start);
                     if !is_space(g) {
                         g.advance *= letter_scale;
                     }
@@ -167,7 +167,7 @@ impl Paragraph {
                     }
                 }
                 let text_len = text_end - text_start;
-                let mut text = Cow::Borrowed(&self.text[at..piece.range.start + text_end as usize]);
+                let mut text = Cow::Borrowed(&self.text[at..piece.range.start + text_end]);
                 // The added hyphen is a hyphen-minus in the text: what poppler
                 // and pdf.js both read as a word broken at the line's end, and
                 // join (docs/decisions.md).
@@ -175,13 +175,7 @@ impl Paragraph {
                     (last_word && last_piece && hyphenated, word.hyphen)
                 {
                     let advance = advance * letter_scale;
-                    glyphs.push(PlacedGlyph {
-                        id,
-                        advance,
-                        x_offset: 0.0,
-                        y_offset: 0.0,
-                        range: text_len..text_len + 1,
-                    });
+                    glyphs.push(PlacedGlyph::new(id, advance, text_len..text_len + 1));
                     text.to_mut().push('-');
                     width += advance;
                 }
@@ -218,12 +212,13 @@ impl Paragraph {
                             && prev.underline == atom.style.underline
                             && (prev.x + PlacedGlyph::width_of(prev_glyphs) - x).abs() < 0.001 =>
                     {
-                        let offset = prev.text.len() as u32;
+                        let offset = prev.text.len();
                         prev.text.push_str(&text);
-                        prev_glyphs.extend(glyphs.into_iter().map(|mut g| {
-                            g.range = g.range.start + offset..g.range.end + offset;
-                            g
-                        }));
+                        prev_glyphs.extend(
+                            glyphs
+                                .into_iter()
+                                .map(|g| g.clone().text_from(g.text().start + offset)),
+                        );
                     }
                     _ => runs.push((
                         GlyphRun {
