@@ -414,16 +414,19 @@ impl Paragraph {
         )
     }
 
-    /// Roughly how many bytes the paragraph holds, as set.
+    /// Roughly how many bytes the paragraph holds, as set: its words with
+    /// their pieces, glyphs and hyphenation points.
     fn weight(&self) -> usize {
-        let glyphs: usize = (self.words.iter())
-            .flat_map(|w| &w.pieces)
-            .map(|p| p.glyphs.len())
-            .sum();
+        let (pieces, glyphs, hyphens) = (self.words.iter()).fold((0, 0, 0), |(p, g, h), w| {
+            let glyphs: usize = w.pieces.iter().map(|p| p.glyphs.len()).sum();
+            (p + w.pieces.len(), g + glyphs, h + w.hyphens.len())
+        });
         self.text.len()
             + self.atoms.len() * std::mem::size_of::<Atom>()
             + self.words.len() * std::mem::size_of::<Word>()
+            + pieces * std::mem::size_of::<crate::layout::words::Piece>()
             + glyphs * std::mem::size_of::<PlacedGlyph>()
+            + hyphens * std::mem::size_of::<usize>()
     }
 
     pub fn is_empty(&self) -> bool {
