@@ -102,8 +102,9 @@ pub struct Section {
     pub title: String,
     pub tags: Vec<String>,
     pub audience: Audience,
-    /// The Markdown after the front matter.
-    pub body: String,
+    /// The Markdown after the front matter: shared, not copied, by the
+    /// selection that picks the section (a long profile holds megabytes).
+    pub body: std::sync::Arc<str>,
     pub file: PathBuf,
     /// The line of `file` on which `body` starts, for error locations.
     pub body_line: usize,

@@ -75,7 +75,7 @@ pub fn load_section(path: &Path) -> Result<Section> {
         title: meta.title,
         tags: meta.tags,
         audience,
-        body: text[body_start..].to_string(),
+        body: text[body_start..].into(),
         file: path.to_path_buf(),
         body_line,
         translations: BTreeMap::new(),
@@ -227,7 +227,7 @@ mod tests {
         let p = write(&d, "02-b.md", "---\nid: b\ntitle: B\n---\n\nText\n");
         let s = load_section(&p).unwrap();
         assert_eq!(s.body_line, 5);
-        assert_eq!(s.body, "\nText\n");
+        assert_eq!(&*s.body, "\nText\n");
     }
 
     #[test]
