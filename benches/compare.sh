@@ -16,11 +16,14 @@
 #      leaflet against 1,000 compiles of benches/typst/leaflet.typ;
 #   3. a 200-page pack (the profile's sections repeated) in under 1 s, a
 #      1,000-page one in under 1.2 s and 150 MB, and the growth of the cost
-#      over 10, 50, 200 and 1000 pages.
+#      over 10, 50, 200 and 1000 pages. As information, the 1,000-page pack
+#      with each repeat's text made its own: the repeats' paragraphs are
+#      set once and found again by the layout memo, which a real pack of a
+#      thousand different pages would not allow.
 #
 # Run from anywhere:
 #
-#   benches/compare.sh            # 15 rounds (about 4 minutes on 2 cores)
+#   benches/compare.sh            # 15 rounds (about 9 minutes on 2 cores)
 #   RUNS=5 benches/compare.sh     # quicker, noisier
 #
 # It builds handbill in release (CARGO_TARGET_DIR, default /tmp/target-bench;
@@ -128,6 +131,25 @@ make_pack() { # REPS → prints the briefing's path
   fi
   echo "$P/briefings/repeat-$reps.yaml"
 }
+# The same pack, each repeat's paragraphs made its own (its number after the
+# first sentence of each), so that nothing is set twice: a pack of a
+# thousand different pages, with nothing for the layout memo to find again.
+make_distinct() { # REPS → prints the briefing's path
+  local reps=$1 dir="$P/briefings/profiles/distinct-$1" f b
+  make_pack "$reps" >/dev/null
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$dir"
+    cp "$P/briefings/profiles/repeat-$reps/profile.yaml" "$dir/"
+    for f in "$P/briefings/profiles/repeat-$reps"/*.md; do
+      b=$(basename "$f")
+      awk -v r="${b%%-*}" '/^---$/ { fm++; print; next }
+        fm >= 2 && /^[A-Z]/ { sub(/\. /, ". [" r "] ") } { print }' "$f" >"$dir/$b"
+    done
+    sed "s/^profile: kazakhstan$/profile: distinct-$reps/" \
+      "$P/briefings/legal-delegation-pack.yaml" >"$P/briefings/distinct-$reps.yaml"
+  fi
+  echo "$P/briefings/distinct-$reps.yaml"
+}
 pages_of() { # BRIEFING → its page count, from handbill's own report
   local n
   n=$("$HB" build "$1" --out "$OUT/pages" --force 2>"$WORK/pages.err" |
@@ -158,6 +180,9 @@ for target in 10 50 200 1000; do
   PAGES_OF[$target]=$best_pages
   say "  $target pages: $best_reps repeats → $best_pages pages"
 done
+DISTINCT=$(make_distinct "${REPS_FOR[1000]}")
+DISTINCT_PAGES=$(pages_of "$DISTINCT")
+say "  the same repeats, each its own text: $DISTINCT_PAGES pages"
 
 # --------------------------------------------------------------- measure
 R="$WORK/results"
@@ -201,6 +226,7 @@ rm -rf "$OUT/leaflets" "$OUT/leaflets-typst"
 "$PY" "$MEASURE" rss "$R/rss.json" 3 \
   "handbill=$HB build $COPIES --out $OUT/copies --force" \
   "pack-1000=$HB build $P/briefings/repeat-${REPS_FOR[1000]}.yaml --out $OUT/growth --force" \
+  "pack-1000-distinct=$HB build $DISTINCT --out $OUT/growth --force" \
   "typst=$PY $ROOT/benches/typst/copies.py $ROOT/benches/typst/pack.typ $ROOT $ROOT/fonts $NAMES $OUT/copies-typst"
 
 say "3. growth with pages ($COPY_RUNS rounds)"
@@ -212,7 +238,10 @@ for target in 10 50 200 1000; do
   pages_json+="\"$target\": ${PAGES_OF[$target]},"
 done
 echo "${pages_json%,}}" >"$R/pages.json"
+echo "{\"pages\": $DISTINCT_PAGES}" >"$R/distinct.json"
 "$PY" "$MEASURE" time "$R/growth.json" "$COPY_RUNS" 1 "${growth[@]}"
+"$PY" "$MEASURE" time "$R/distinct-time.json" "$COPY_RUNS" 1 \
+  "pack-1000-distinct=$HB build $DISTINCT --out $OUT/growth --force"
 
 echo
 "$PY" "$MEASURE" report "$R"
