@@ -485,6 +485,9 @@ fn lay_out_prepared(
         )
         .map_err(|e| link_from_values(e, briefing, &template.path))
     })?;
+    // Parsed (or the last copy's): a long pack's markup need not be held
+    // while it is laid out.
+    drop(markup_text);
     let used = check_pictures(&document, profile, selection, &template.path)?;
     let pictures = alike.pictures(&used, || {
         select::read_pictures(

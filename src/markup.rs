@@ -525,6 +525,9 @@ impl Parser<'_> {
                 out.push(self.block(child, parent)?);
             }
         }
+        // A long pack's document is held while it is laid out: no room to
+        // spare in it (the vectors grew by doubling).
+        out.shrink_to_fit();
         Ok(out)
     }
 
@@ -709,7 +712,16 @@ impl Parser<'_> {
     }
 
     fn spans(&self, node: Node, style: &Style, link: Option<&str>) -> Result<Vec<Span>> {
-        self.spans_of(node.children(), style, link)
+        let mut spans = self.spans_of(node.children(), style, link)?;
+        // Held while the document is laid out: no room to spare (the text
+        // had the room of the whitespace it collapsed).
+        spans.shrink_to_fit();
+        for span in &mut spans {
+            if let SpanContent::Text(text) = &mut span.content {
+                text.shrink_to_fit();
+            }
+        }
+        Ok(spans)
     }
 
     fn spans_of<'n, 'i: 'n>(
