@@ -23,7 +23,11 @@ pub(super) fn compress_plain_streams(doc: &mut PdfFile) {
     // only when needed).
     let mut used = false;
     for (_, object) in doc.objects_mut() {
-        let (Some(dict), Some(data)) = (object.as_dict(), object.stream_data()) else {
+        // Streams first: another object's dictionary is left unread.
+        let Some(data) = object.stream_data() else {
+            continue;
+        };
+        let Some(dict) = object.as_dict() else {
             continue;
         };
         let is_metadata = dict

@@ -59,6 +59,13 @@ impl IccHeader {
 pub(super) fn newest_embedded_icc(doc: &PdfFile) -> Result<Option<(u8, u8)>, PdfxError> {
     let mut streams = Vec::new();
     for (_, object) in doc.objects() {
+        // Only an object whose text names /ICCBased (or may, behind a `#`
+        // escape) is read: the rest, most of a long pack, are left unread.
+        let raw = object.raw();
+        let may_name = raw.windows(8).any(|w| w == b"ICCBased") || raw.contains(&b'#');
+        if !may_name && object.stream_data().is_none() {
+            continue;
+        }
         if let Some(value) = object.value() {
             collect_icc_refs(&value, &mut streams);
         }
@@ -124,8 +131,8 @@ pub(super) fn set_output_intent<'a>(
     // Where the PDF already holds the same profile (krilla tags CMYK colour
     // with it), the OutputIntent points at that copy: one profile, not two.
     let existing = doc.objects().find_map(|(number, object)| {
-        let dict = object.as_dict()?;
         let data = object.stream_data()?;
+        let dict = object.as_dict()?;
         let same = dict.get(b"N").and_then(|n| n.as_integer()) == Some(4)
             && data.len() <= DECODE_LIMIT
             && object
