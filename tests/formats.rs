@@ -96,7 +96,7 @@ fn the_tri_fold_reads_cover_inside_then_back() {
         .enumerate()
         .flat_map(|(n, p)| {
             p.items.iter().filter_map(move |i| match &i.item {
-                Item::Text(r) => Some((n, r.x, r.text.as_str())),
+                Item::Text(r) => Some((n, r.x, &*r.text)),
                 _ => None,
             })
         })

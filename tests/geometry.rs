@@ -24,7 +24,7 @@ fn boxes(page: &Page) -> Vec<(f32, f32, f32, f32, String)> {
                     run.y - run.size * 0.72,
                     run.x + w,
                     run.y + run.size * 0.2,
-                    run.text.clone(),
+                    run.text.to_string(),
                 ))
             }
             _ => None,

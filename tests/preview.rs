@@ -540,7 +540,7 @@ fn text_in(pages: &handbill::layout::Pages, place: &handbill::error::PagePlace) 
         })
         .collect();
     runs.sort_by(|a, b| a.x.total_cmp(&b.x));
-    runs.iter().map(|r| r.text.as_str()).collect()
+    runs.iter().map(|r| &*r.text).collect()
 }
 
 #[test]

@@ -317,8 +317,9 @@ pub struct GlyphRun {
     /// placed on (and between the copies of a document): a long pack holds
     /// each line's glyphs once.
     pub glyphs: Arc<[PlacedGlyph]>,
-    /// The source text: copying and searching the PDF give this.
-    pub text: String,
+    /// The source text: copying and searching the PDF give this. Shared,
+    /// like the glyphs, by a line and the pages that place it.
+    pub text: std::sync::Arc<str>,
     pub underline: bool,
     /// How much wider (above 1) or narrower than the font draws them its
     /// glyphs are drawn: the glyph expansion of a justified line, at most

@@ -865,7 +865,7 @@ mod tests {
             lines
                 .iter()
                 .map(|(pos, l)| {
-                    let text = l.runs.iter().map(|r| r.text.as_str()).collect();
+                    let text = l.runs.iter().map(|r| &*r.text).collect();
                     let xs = l
                         .runs
                         .iter()
@@ -1018,7 +1018,7 @@ mod tests {
         for (_, line) in lines.iter() {
             assert_eq!(line.overflow, 0.0);
             let width: f32 = line.runs.iter().map(|r| r.width()).sum();
-            let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+            let text: String = line.runs.iter().map(|r| &*r.text).collect();
             assert!(
                 width - text.ends_with(' ') as u8 as f32 * 3.0 <= 150.0 + 3.0,
                 "{text}: {width}"
@@ -1037,7 +1037,7 @@ mod tests {
             for measure in [110.0, 160.0, 210.0] {
                 let lines = p.lines(Pos::START, measure);
                 for (_, line) in &lines[..lines.len() - 1] {
-                    let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+                    let text: String = line.runs.iter().map(|r| &*r.text).collect();
                     if !text.trim().contains(' ') {
                         continue; // one word: no space to justify with
                     }
@@ -1151,7 +1151,7 @@ mod tests {
         // line's end joins the word; other lines end in a space.
         let mut joined = String::new();
         for (_, l) in lines.iter() {
-            let text: String = l.runs.iter().map(|r| r.text.as_str()).collect();
+            let text: String = l.runs.iter().map(|r| &*r.text).collect();
             match text.strip_suffix('-').filter(|_| l.hyphenated) {
                 Some(head) => joined.push_str(head),
                 None => joined.push_str(&text),
@@ -1240,7 +1240,7 @@ mod tests {
         let mut loosest: f32 = 0.0;
         for (_, line) in &lines[..lines.len() - 1] {
             // Spaces at 1 + STRETCH × ratio of their width: 200 % at 2.
-            let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+            let text: String = line.runs.iter().map(|r| &*r.text).collect();
             assert!(line.ratio <= 2.0, "{text}: ratio {}", line.ratio);
             loosest = loosest.max(line.ratio);
         }

@@ -343,7 +343,7 @@ impl Engine<'_> {
                 x: start,
                 y: model.y,
                 glyphs: glyphs.into(),
-                text,
+                text: text.into(),
                 color: model.color,
                 underline: false,
                 expansion: 1.0,

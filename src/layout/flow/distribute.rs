@@ -556,7 +556,7 @@ impl<'a> Engine<'a> {
             let x0 = region.x + indent;
             let base = region.top + line.baseline;
             let where_ = || {
-                let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+                let text: String = line.runs.iter().map(|r| &*r.text).collect();
                 let section = if self.last_heading.is_empty() {
                     String::new()
                 } else {

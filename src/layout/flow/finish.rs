@@ -79,7 +79,7 @@ impl Engine<'_> {
             size,
             color: style.color,
             glyphs: glyphs.into(),
-            text: text.to_string(),
+            text: text.into(),
             underline: false,
             expansion: 1.0,
         }

@@ -68,7 +68,7 @@ impl Engine<'_> {
                     if first_words.is_empty() {
                         let t: String = ls
                             .first()
-                            .map(|(_, l)| l.runs.iter().map(|r| r.text.as_str()).collect())
+                            .map(|(_, l)| l.runs.iter().map(|r| &*r.text).collect())
                             .unwrap_or_default();
                         first_words = t.trim().to_string();
                     }
@@ -92,7 +92,7 @@ impl Engine<'_> {
             if first_words.is_empty() {
                 let t: String = ls
                     .first()
-                    .map(|(_, l)| l.runs.iter().map(|r| r.text.as_str()).collect())
+                    .map(|(_, l)| l.runs.iter().map(|r| &*r.text).collect())
                     .unwrap_or_default();
                 first_words = format!("{} (footnote {n})", t.trim());
             }

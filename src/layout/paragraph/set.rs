@@ -120,7 +120,8 @@ impl Paragraph {
         let mut height: f32 = self.leading;
         let mut ascent: f32 = 0.0;
         // Each run with its glyphs, which grow as words of its style follow.
-        let mut runs: Vec<(GlyphRun, Vec<PlacedGlyph>)> = Vec::new();
+        // Each run's glyphs and text grow as words join it.
+        let mut runs: Vec<(GlyphRun, Vec<PlacedGlyph>, String)> = Vec::new();
         let mut links: Vec<(f32, f32, String)> = Vec::new();
         let mut footnotes = Vec::new();
         for (si, &(wi, first, stop)) in span.iter().enumerate() {
@@ -204,7 +205,7 @@ impl Paragraph {
                 match runs.last_mut() {
                     // Words of one style on a line make one run: a smaller
                     // file, and text that extracts as a line.
-                    Some((prev, prev_glyphs))
+                    Some((prev, prev_glyphs, prev_text))
                         if prev.face == piece.face
                             && prev.size == atom.style.size
                             && prev.color == atom.style.color
@@ -212,8 +213,8 @@ impl Paragraph {
                             && prev.underline == atom.style.underline
                             && (prev.x + PlacedGlyph::width_of(prev_glyphs) - x).abs() < 0.001 =>
                     {
-                        let offset = prev.text.len();
-                        prev.text.push_str(&text);
+                        let offset = prev_text.len();
+                        prev_text.push_str(&text);
                         prev_glyphs.extend(
                             glyphs
                                 .into_iter()
@@ -228,11 +229,12 @@ impl Paragraph {
                             size: atom.style.size,
                             color: atom.style.color,
                             glyphs: Arc::default(),
-                            text: text.into_owned(),
+                            text: Arc::default(),
                             underline: atom.style.underline,
                             expansion,
                         },
                         glyphs,
+                        text.into_owned(),
                     )),
                 }
                 x += width;
@@ -247,10 +249,12 @@ impl Paragraph {
             self.leading / 1.36
         };
         let baseline = (height - 1.36 * ascent) / 2.0 + 1.07 * ascent;
-        // Each run's glyphs go into one allocation of their own size.
+        // Each run's glyphs and text go into one allocation of their own
+        // size, shared by the pages that place the line.
         let runs = (runs.into_iter())
-            .map(|(run, glyphs)| GlyphRun {
+            .map(|(run, glyphs, text)| GlyphRun {
                 glyphs: glyphs.into(),
+                text: text.into(),
                 ..run
             })
             .collect();
