@@ -23,7 +23,7 @@
 #
 # Run from anywhere:
 #
-#   benches/compare.sh            # 15 rounds (about 9 minutes on 2 cores)
+#   benches/compare.sh            # 15 rounds (about 5 minutes on 2 cores)
 #   RUNS=5 benches/compare.sh     # quicker, noisier
 #
 # It builds handbill in release (CARGO_TARGET_DIR, default /tmp/target-bench;
