@@ -419,7 +419,13 @@ impl Paragraph {
     fn weight(&self) -> usize {
         let (pieces, glyphs, hyphens) = (self.words.iter()).fold((0, 0, 0), |(p, g, h), w| {
             let glyphs: usize = w.pieces.iter().map(|p| p.glyphs.len()).sum();
-            (p + w.pieces.len(), g + glyphs, h + w.hyphens.len())
+            // A word's one piece is in the word; more take room of their own.
+            let spilled = if w.pieces.spilled() {
+                w.pieces.len()
+            } else {
+                0
+            };
+            (p + spilled, g + glyphs, h + w.hyphens.len())
         });
         self.text.len()
             + self.atoms.len() * std::mem::size_of::<Atom>()

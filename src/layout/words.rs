@@ -41,7 +41,8 @@ pub(super) struct Piece {
 
 #[derive(Debug, Clone)]
 pub(super) struct Word {
-    pub(super) pieces: Vec<Piece>,
+    /// Nearly always one (a word in one style and face): kept in the word.
+    pub(super) pieces: smallvec::SmallVec<[Piece; 1]>,
     pub(super) width: f32,
     pub(super) trailing_space: f32,
     /// A line must end after this word (a `<br/>`).
@@ -71,7 +72,7 @@ pub(super) fn shape_words(
         }
         let forced = matches!(opportunity, unicode_linebreak::BreakOpportunity::Mandatory)
             && text[start..end].ends_with('\n');
-        let mut pieces = Vec::new();
+        let mut pieces: smallvec::SmallVec<[Piece; 1]> = smallvec::SmallVec::new();
         for (ai, atom) in atoms.iter().enumerate() {
             let lo = atom.range.start.max(start);
             let hi = atom.range.end.min(end);
