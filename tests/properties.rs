@@ -631,8 +631,8 @@ fn long_words_hyphenate_without_panicking() {
 
 /// Once a bug (fixed): a thin space, em space, ideographic
 /// space or line separator before a word long enough to hyphenate panics
-/// with "byte index … is not a char boundary" in `in_address`,
-/// src/layout/paragraph.rs (`rfind(char::is_whitespace).map_or(0, |i| i + 1)`
+/// with "byte index … is not a char boundary" in the address check (then
+/// `in_address` in src/layout/paragraph.rs; `rfind(char::is_whitespace).map_or(0, |i| i + 1)`
 /// assumes a one-byte space). Found by `random_markdown_sections_never_panic`.
 /// (fixed).
 #[test]

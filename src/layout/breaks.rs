@@ -4,6 +4,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::language_tag::Lang;
 
@@ -132,27 +133,122 @@ pub(super) fn break_opportunities(text: &str) -> Vec<(usize, unicode_linebreak::
     out
 }
 
-/// Whether the word at `start..end` is part of a web or e-mail address,
-/// which must never get a hyphen that is not its own.
-pub(super) fn in_address(text: &str, start: usize, end: usize) -> bool {
-    let from = text[..start]
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let to = text[end..]
-        .find(char::is_whitespace)
-        .map_or(text.len(), |i| end + i);
-    let token = &text[from..to];
-    // One-byte searches first: a longer one sets up a searcher each time.
-    (token.contains(':') && token.contains("://"))
-        || (token.contains('.') && token.contains("www."))
-        || token.contains('@')
+/// The web and e-mail addresses of a paragraph's text, which must never get
+/// a hyphen that is not their own: the runs of it between white space that
+/// hold "://", "www." or "@". Found in one pass, and asked about word by
+/// word in order, so a run of many words (text broken by zero-width spaces
+/// and no spaces, as Thai and Chinese are) costs no more than its length.
+pub(super) struct Addresses {
+    runs: Vec<Range<usize>>,
+    /// The first run that may still touch the next word asked about.
+    next: usize,
+}
+
+impl Addresses {
+    pub(super) fn of(text: &str) -> Addresses {
+        let mut runs = Vec::new();
+        let mut run_start = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            match (c.is_whitespace(), run_start) {
+                (true, Some(from)) => {
+                    let run = &text[from..i];
+                    // One-byte searches first: a longer one sets up a searcher.
+                    if (run.contains(':') && run.contains("://"))
+                        || (run.contains('.') && run.contains("www."))
+                        || run.contains('@')
+                    {
+                        runs.push(from..i);
+                    }
+                    run_start = None;
+                }
+                (false, None) => run_start = Some(i),
+                _ => {}
+            }
+        }
+        Addresses { runs, next: 0 }
+    }
+
+    /// Whether the word at `start..end` is part of an address, or the run
+    /// after it is where the word ends in white space (a word ends after
+    /// its space). Words are asked about in the order of the text.
+    pub(super) fn touch(&mut self, start: usize, end: usize) -> bool {
+        while self.runs.get(self.next).is_some_and(|r| r.end < start) {
+            self.next += 1;
+        }
+        self.runs.get(self.next).is_some_and(|r| r.start <= end)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The address check as it was, word by word: the text between the
+    /// white space before the word and the white space after it.
+    fn in_address_by_scanning(text: &str, start: usize, end: usize) -> bool {
+        let from = text[..start]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let to = text[end..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |i| end + i);
+        let token = &text[from..to];
+        token.contains("://") || token.contains("www.") || token.contains('@')
+    }
+
+    #[test]
+    fn addresses_are_found_in_one_pass_as_by_scanning_each_word() {
+        let texts = [
+            "Write to campaigns@example.org or see https://example.org/a?b=c now.",
+            "See www.hrw.org\u{2009}today, mid-2011, and the report.",
+            " leading space, http://x.y/z\u{3000}then words",
+            "a\u{200b}b\u{200b}www.example.org\u{200b}c\u{200b}d e",
+            "中文字中文字 mail@example.org 中文字",
+            "no address at all here",
+            "",
+        ];
+        for text in texts {
+            let mut addresses = Addresses::of(text);
+            let mut start = 0;
+            let mut found = 0;
+            for (end, _) in break_opportunities(text) {
+                if end <= start {
+                    continue;
+                }
+                let expected = in_address_by_scanning(text, start, end);
+                assert_eq!(
+                    addresses.touch(start, end),
+                    expected,
+                    "{text:?}: the word {:?}",
+                    &text[start..end]
+                );
+                found += usize::from(expected);
+                start = end;
+            }
+            // Asked about only some of the words (the others are not to be
+            // hyphenated anyway), it answers as for all of them.
+            let mut addresses = Addresses::of(text);
+            let mut start = 0;
+            for (i, (end, _)) in break_opportunities(text).into_iter().enumerate() {
+                if end > start && i % 3 == 1 {
+                    let expected = in_address_by_scanning(text, start, end);
+                    assert_eq!(addresses.touch(start, end), expected, "{text:?}");
+                }
+                start = start.max(end);
+            }
+            // The texts with an address have words in it.
+            assert_eq!(
+                found > 0,
+                text.contains(['@', '/']) || text.contains("www."),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn no_line_starts_with_a_spaced_dash() {

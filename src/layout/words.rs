@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::layout::breaks::{HyphenationMemo, break_opportunities, hyphenation_points, in_address};
+use crate::layout::breaks::{Addresses, HyphenationMemo, break_opportunities, hyphenation_points};
 use crate::layout::font::{FaceId, Shaper};
 use crate::layout::pages::PlacedGlyph;
 use crate::theme::Style;
@@ -66,6 +66,10 @@ pub(super) fn shape_words(
 ) -> Vec<Word> {
     let mut words: Vec<Word> = Vec::new();
     let mut start = 0;
+    let mut addresses = Addresses::of(text);
+    // The first atom the next word may be in: words and atoms both go in
+    // the order of the text, so a word looks only at its own atoms.
+    let mut first_atom = 0;
     for (end, opportunity) in break_opportunities(text) {
         if end <= start {
             continue;
@@ -73,7 +77,13 @@ pub(super) fn shape_words(
         let forced = matches!(opportunity, unicode_linebreak::BreakOpportunity::Mandatory)
             && text[start..end].ends_with('\n');
         let mut pieces: smallvec::SmallVec<[Piece; 1]> = smallvec::SmallVec::new();
-        for (ai, atom) in atoms.iter().enumerate() {
+        while atoms.get(first_atom).is_some_and(|a| a.range.end <= start) {
+            first_atom += 1;
+        }
+        for (ai, atom) in atoms.iter().enumerate().skip(first_atom) {
+            if atom.range.start >= end {
+                break;
+            }
             let lo = atom.range.start.max(start);
             let hi = atom.range.end.min(end);
             if lo >= hi {
@@ -135,7 +145,7 @@ pub(super) fn shape_words(
             if atom.style.hyphenate
                 && atom.link.is_none()
                 && atom.footnote.is_none()
-                && !in_address(text, start, end)
+                && !addresses.touch(start, end)
             {
                 // Hyphenate the letters of the word, not its punctuation.
                 let piece_text = &text[piece.range.clone()];
