@@ -33,6 +33,9 @@ if [[ -z "${HANDBILL:-}" ]]; then
     cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
     HANDBILL=$CARGO_TARGET_DIR/release/handbill
 fi
+# The script runs the binary from inside its scratch project.
+HANDBILL=$(realpath "$HANDBILL")
+[[ -x "$HANDBILL" ]] || { echo "watch.sh: no binary at $HANDBILL" >&2; exit 2; }
 WORK=$(mktemp -d)
 cleanup() {
     [[ -n "${PID:-}" ]] && kill "$PID" 2>/dev/null || true
