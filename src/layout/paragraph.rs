@@ -67,6 +67,10 @@ pub struct Shaped {
     words: Vec<Word>,
     /// The characters no bundled face has, met in this paragraph.
     missing: Vec<Gap>,
+    /// Every atom may be hyphenated (body text): found once, not for each
+    /// line set, which made a long paragraph of many atoms cost the square
+    /// of its length.
+    hyphenated_throughout: bool,
 }
 
 impl std::ops::Deref for Paragraph {
@@ -366,6 +370,7 @@ impl Paragraph {
         shaper.missing.borrow_mut().extend(missing.iter().cloned());
         let mut paragraph = Paragraph {
             shaped: std::rc::Rc::new(Shaped {
+                hyphenated_throughout: atoms.iter().all(|a| a.style.hyphenate),
                 text,
                 atoms,
                 words,
@@ -462,7 +467,7 @@ impl Paragraph {
     /// expanded, or drawn in: only justified text that may be hyphenated
     /// (body text), never headings or other text set apart.
     fn letter_room(&self) -> f32 {
-        let body = self.align == Align::Justify && self.atoms.iter().all(|a| a.style.hyphenate);
+        let body = self.align == Align::Justify && self.hyphenated_throughout;
         if body {
             LETTER_SPACING + GLYPH_EXPANSION
         } else {
