@@ -3,6 +3,8 @@
 //! readers may see, and the Markdown stage adds the cited sources' notes.
 //! Also where a byte of a section's body is in its file, for messages.
 
+use std::collections::HashSet;
+
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use crate::error::Location;
@@ -44,22 +46,26 @@ pub fn parser_options() -> Options {
 /// text) gets a stand-in definition after the body; the references the
 /// parser then reports are the real ones.
 pub fn footnotes(body: &str) -> Footnotes {
+    // Each list with a set beside it to look in: a section of thousands of
+    // notes searched a list for every one, the square of their number.
     let mut defined: Vec<String> = Vec::new();
+    let mut is_defined: HashSet<String> = HashSet::new();
     for event in Parser::new_ext(body, parser_options()) {
         if let Event::Start(Tag::FootnoteDefinition(label)) = event {
             let label = label.to_lowercase();
-            if !defined.contains(&label) {
+            if is_defined.insert(label.clone()) {
                 defined.push(label);
             }
         }
     }
     let mut candidates: Vec<&str> = Vec::new();
+    let mut is_candidate: HashSet<String> = HashSet::new();
     for (start, _) in body.match_indices("[^") {
         let Some(label) = label_at(body, start) else {
             continue;
         };
-        if !defined.contains(&label.to_lowercase())
-            && !candidates.iter().any(|c| c.eq_ignore_ascii_case(label))
+        if !is_defined.contains(&label.to_lowercase())
+            && is_candidate.insert(label.to_ascii_lowercase())
         {
             candidates.push(label);
         }
@@ -73,7 +79,7 @@ pub fn footnotes(body: &str) -> Footnotes {
     for (event, range) in Parser::new_ext(&text, parser_options()).into_offset_iter() {
         match event {
             Event::FootnoteReference(label)
-                if range.start < body.len() && !defined.contains(&label.to_lowercase()) =>
+                if range.start < body.len() && !is_defined.contains(&label.to_lowercase()) =>
             {
                 cited.push((label.to_string(), range.start));
             }
@@ -86,12 +92,13 @@ pub fn footnotes(body: &str) -> Footnotes {
     let unclosed = stand_ins < candidates.len();
     if unclosed {
         // Read nothing less than what the text might cite.
+        let candidates: HashSet<&str> = candidates.iter().copied().collect();
         cited = body
             .match_indices("[^")
             .filter_map(|(start, _)| {
                 let label = label_at(body, start)?;
                 candidates
-                    .contains(&label)
+                    .contains(label)
                     .then(|| (label.to_string(), start))
             })
             .collect();

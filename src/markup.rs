@@ -273,18 +273,6 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn pos(&self, node: Node) -> (usize, usize) {
-        let at = node.range().start;
-        let line = self.line_starts.partition_point(|&s| s <= at).max(1);
-        let start = self.line_starts[line - 1];
-        let column = self
-            .source
-            .text
-            .get(start..at)
-            .map_or(1, |t| t.chars().count() + 1);
-        (line, column)
-    }
-
     fn error(&self, node: Node, message: impl Into<String>) -> Error {
         let (line, col) = self.pos(node);
         markup_error(self.source, line, col, message.into())
@@ -538,7 +526,7 @@ impl Parser<'_> {
         if let Some(lang) = node.attribute("lang") {
             style.lang = crate::language_tag::Lang::from_code(lang);
         }
-        let line = self.pos(node).0;
+        let line = self.line(node);
         let source = self.source(node)?;
         let kind = match name {
             "p" => BlockKind::Paragraph(self.spans(node, &style, None)?),
@@ -688,7 +676,7 @@ impl Parser<'_> {
                     out.push(Block {
                         kind: BlockKind::Paragraph(spans),
                         style: p_style.clone(),
-                        line: self.pos(*first).0,
+                        line: self.line(*first),
                         number: None,
                         classed: true,
                         unnumbered: false,

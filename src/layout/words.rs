@@ -142,6 +142,13 @@ pub(super) fn shape_words(
         let (mut hyphens, mut hyphen) = (Vec::new(), None);
         if let [piece] = pieces.as_slice() {
             let atom = &atoms[piece.atom];
+            // Breaks go left to right; a word whose glyphs do not run in
+            // the order of its letters (right-to-left script) is not
+            // hyphenated at all.
+            let in_order = piece
+                .glyphs
+                .windows(2)
+                .all(|w| w[0].text().start <= w[1].text().start);
             if atom.style.hyphenate
                 && atom.link.is_none()
                 && atom.footnote.is_none()
@@ -183,18 +190,15 @@ pub(super) fn shape_words(
                         }
                         let byte = core_start + point;
                         // Only where a glyph starts: never inside a ligature.
-                        if let Some(gi) = piece.glyphs.iter().position(|g| g.text().start == byte) {
+                        // A search, the glyphs being in order: a scan from
+                        // the first cost the square of a very long word.
+                        let gi = piece.glyphs.partition_point(|g| g.text().start < byte);
+                        if in_order && piece.glyphs.get(gi).is_some_and(|g| g.text().start == byte)
+                        {
                             hyphens.push(gi);
                         }
                     }
                 }
-                // Breaks go left to right; a word whose glyphs do not run in
-                // the order of its letters (right-to-left script) is not
-                // hyphenated at all.
-                let in_order = piece
-                    .glyphs
-                    .windows(2)
-                    .all(|w| w[0].text().start <= w[1].text().start);
                 if !in_order {
                     hyphens.clear();
                 }

@@ -1,4 +1,6 @@
-//! The `src` attribute: the section file and line a block was written at.
+//! Where a block is: the line and column of the markup it was read from
+//! (for messages), and its `src` attribute, the section file and line it
+//! was written at.
 //!
 //! The markdown stage writes `src="briefings/profiles/kazakhstan/07-x.md:5"`
 //! on every block it makes from a section (paragraphs, headings, lists and
@@ -17,6 +19,27 @@ use crate::document::SourceRef;
 use crate::error::Result;
 
 impl Parser<'_> {
+    /// The line `node` starts on: a search of the lines' starts, as every
+    /// block asks (counting the columns too, from the start of a line that
+    /// holds a whole list, cost the square of the list).
+    pub(super) fn line(&self, node: Node) -> usize {
+        let at = node.range().start;
+        self.line_starts.partition_point(|&s| s <= at).max(1)
+    }
+
+    /// The line and column `node` starts at, for messages.
+    pub(super) fn pos(&self, node: Node) -> (usize, usize) {
+        let at = node.range().start;
+        let line = self.line(node);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .source
+            .text
+            .get(start..at)
+            .map_or(1, |t| t.chars().count() + 1);
+        (line, column)
+    }
+
     /// The section file and line of a block (`src`, see `markup/source.rs`).
     pub(super) fn source(&self, node: Node) -> Result<Option<SourceRef>> {
         let Some(value) = node.attribute("src") else {
