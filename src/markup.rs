@@ -273,9 +273,17 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// An error in the markup at `node`: placed in the section file a
+    /// block around it was written in, where there is one (the section's
+    /// author can mend it there), else in the template's markup.
     fn error(&self, node: Node, message: impl Into<String>) -> Error {
-        let (line, col) = self.pos(node);
-        markup_error(self.source, line, col, message.into())
+        match self.written_at(node) {
+            Some(at) => Error::new(message).at(at),
+            None => {
+                let (line, col) = self.pos(node);
+                markup_error(self.source, line, col, message.into())
+            }
+        }
     }
 
     fn unknown(&self, node: Node, name: &str, allowed: &[&str]) -> Error {
