@@ -14,6 +14,9 @@ impl Words<'_> {
             K::MappingValueNotAllowed | K::FlowMappingValueAdjacentCollection => {
                 let (line, column) = self.place.unwrap_or((1, 1));
                 let before: String = self.line(line).chars().take(column - 1).collect();
+                if let Some(explained) = self.long_key(line) {
+                    return explained;
+                }
                 if before.contains(": ") {
                     let value = before.split_once(": ").map_or("", |(_, v)| v).trim();
                     let key = before.split_once(": ").map_or("", |(k, _)| k).trim();
@@ -152,6 +155,9 @@ impl Words<'_> {
             ),
             K::SimpleKeyExpected | K::InvalidSimpleKey => {
                 let (line, _) = self.place.unwrap_or((1, 1));
+                if let Some(explained) = self.long_key(line) {
+                    return explained;
+                }
                 let text = self.line(line).trim();
                 let glued = text
                     .split_once(':')
@@ -217,5 +223,22 @@ impl Words<'_> {
             ),
             _ => self.unreadable(),
         }
+    }
+}
+
+impl Words<'_> {
+    /// A key longer than YAML reads (1,024 characters): a line of text
+    /// pasted with a colon in it, which the parser calls no key or blames
+    /// on the line's indentation.
+    fn long_key(&self, line: usize) -> Option<Explained> {
+        let text = self.line(line).trim();
+        let key = (text.split_once(": ").map(|(k, _)| k)).or_else(|| text.strip_suffix(':'))?;
+        (key.chars().count() > 1024).then(|| {
+            (
+                "this key is longer than 1,024 characters, more than YAML reads as a key".into(),
+                Some("shorten the key; if the line is text, give it a key: `key: \"…\"`".into()),
+                None,
+            )
+        })
     }
 }
