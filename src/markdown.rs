@@ -417,6 +417,9 @@ fn render(
                 TagEnd::CodeBlock => {
                     in_code = false;
                     if !inline_only {
+                        while let Some(kept) = out.strip_suffix("<br/>") {
+                            out.truncate(kept.len());
+                        }
                         out.push_str("</p></box>");
                     }
                 }
@@ -458,22 +461,22 @@ fn render(
 /// A code block's text as set: each line on a line of its own, its
 /// indentation kept (no-break spaces); in a footnote, run on.
 fn code_lines(text: &str, inline_only: bool) -> String {
+    // The parser may give a block's lines in one piece or one at a time (an
+    // indented block): each line's end is kept here, and the block's last
+    // taken off where it ends.
     let mut out = String::new();
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        if i > 0 && inline_only {
-            out.push(' ');
-        }
+    for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         let indent = body.len() - body.trim_start_matches(' ').len();
         if !inline_only {
             out.push_str(&"\u{a0}".repeat(indent));
         }
         out.push_str(&escape(body.trim_start_matches(' ')));
-        if line.ends_with('\n') && !inline_only {
-            out.push_str("<br/>");
+        if line.ends_with('\n') {
+            out.push_str(if inline_only { " " } else { "<br/>" });
         }
     }
-    out.trim_end_matches("<br/>").to_string()
+    out
 }
 
 /// What the section's Markdown writes that handbill does not print as it
@@ -922,6 +925,21 @@ mod tests {
         assert_eq!(
             m,
             "<box class=\"code-block\"><p class=\"code\">if a - b:<br/>\u{a0}\u{a0}\u{a0}\u{a0}x = &quot;1 % 2&quot;</p></box>"
+        );
+    }
+
+    #[test]
+    fn an_indented_code_block_keeps_its_lines_too() {
+        // The parser gives an indented block's lines one at a time.
+        let m = section_markup(
+            &section("Text:\n\n    alpha one\n      beta two\n    gamma\n\nEnd.\n"),
+            &sources(),
+            true,
+        )
+        .unwrap();
+        assert!(
+            m.contains("<p class=\"code\">alpha one<br/>\u{a0}\u{a0}beta two<br/>gamma</p></box>"),
+            "{m}"
         );
     }
 
