@@ -41,23 +41,12 @@ impl Parser<'_> {
     }
 
     /// Where in a section file the text at `node` was written: the `src`
-    /// of the block around it, at the first letter of its line (the line
-    /// shown when the file can be read from the project folder).
+    /// of the block around it.
     pub(super) fn written_at(&self, node: Node) -> Option<Location> {
         let at = node
             .ancestors()
             .find_map(|n| n.attribute("src").and_then(read))?;
-        // Only a text file's worth: a template's own `src` may name any
-        // file of the project.
-        let small = std::fs::metadata(&at.file).is_ok_and(|m| m.len() <= 4 << 20);
-        let text = small
-            .then(|| std::fs::read_to_string(&at.file).ok())
-            .flatten()
-            .unwrap_or_default();
-        let column = text.lines().nth(at.line - 1).map_or(1, |l| {
-            l.chars().take_while(|c| c.is_whitespace()).count() + 1
-        });
-        Some(Location::at_line(&at.file, &text, at.line, column))
+        Some(at.location_with_line())
     }
 
     /// The section file and line of a block (`src`, see `markup/source.rs`).

@@ -456,10 +456,14 @@ impl<'a> Engine<'a> {
                                 Flat::Figure { key, .. } => {
                                     format!("the picture `{key}` with its caption")
                                 }
-                                Flat::Boxed { .. } => "a box".to_string(),
                                 _ => "a rule".to_string(),
                             };
-                            return Err(Stop::Failed(self.too_big(region, &what, h)));
+                            return Err(Stop::Failed(match &items[i] {
+                                Flat::Boxed { element, .. } => {
+                                    self.too_big_box(region, *element, h)
+                                }
+                                _ => self.too_big(region, &what, h),
+                            }));
                         }
                         self.next_frame(region, supply, CARRIED_NOTE_SHARE, (i, word))?;
                         continue;

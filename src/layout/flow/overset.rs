@@ -31,6 +31,18 @@ impl Engine<'_> {
         ))
         .help("make it smaller (a picture's `max-height`, a shorter box) or give the frame more room in the template")
     }
+
+    /// [`Engine::too_big`] for a box: one from a section is a code block
+    /// (text indented by four spaces, or between ``` lines), which is
+    /// never broken across pages; the message goes to its lines.
+    pub(super) fn too_big_box(&self, region: &Region, element: usize, height: f32) -> Error {
+        match (self.out.structure.get(element)).and_then(|e| e.source.as_ref()) {
+            Some(at) => (self.too_big(region, "a code block", height))
+                .at(at.location_with_line())
+                .help("this is a code block (text indented by four spaces, or set between ``` lines), which is never broken across pages: split it into shorter blocks with a line of text between them, or take away the indentation if it is ordinary text"),
+            None => self.too_big(region, "a box", height),
+        }
+    }
 }
 
 pub(super) fn truncate(text: &str, n: usize) -> String {
