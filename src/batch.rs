@@ -226,14 +226,16 @@ impl Run {
         }
         let mut shared: BTreeMap<PathBuf, Shared> = BTreeMap::new();
         for job in jobs {
-            shared.entry(job.file.clone()).or_insert_with(|| Shared {
+            let one = shared.entry(job.file.clone()).or_insert_with(|| Shared {
                 key: briefing_key(&job.file),
                 briefing: job.briefing.clone(),
                 inputs: OnceLock::new(),
-                prepared: OnceLock::new(),
+                prepared: Mutex::new(None),
+                jobs_left: AtomicUsize::new(0),
                 locks: None,
                 told: AtomicBool::new(false),
             });
+            *one.jobs_left.get_mut() += 1;
         }
         // The passwords of encrypted briefings, settled before any copy is
         // built: generating one writes the passwords file. A check encrypts
@@ -285,6 +287,15 @@ impl Run {
                             .kind(ErrorKind::Internal),
                     ))
                 });
+            if shared.jobs_left.fetch_sub(1, Ordering::SeqCst) == 1 {
+                drop(
+                    shared
+                        .prepared
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .take(),
+                );
+            }
             let n = self.done.fetch_add(1, Ordering::SeqCst) + 1;
             {
                 let _one_at_a_time = self.report_lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -338,7 +349,13 @@ struct Shared {
     /// The fingerprint of the briefing's inputs, with its recipients and
     /// the files it read.
     inputs: OnceLock<Result<Fingerprint>>,
-    prepared: OnceLock<Result<Arc<Prepared>>>,
+    /// Read by the first copy to need it (the others wait), and let go
+    /// when the briefing's last copy is done: a batch of many briefings
+    /// holds only those being built, not each one's document and pictures
+    /// to the end.
+    prepared: Mutex<Option<Result<Arc<Prepared>>>>,
+    /// The briefing's jobs not yet done.
+    jobs_left: AtomicUsize,
     /// The copies' passwords, for a briefing that says `encrypt:`.
     locks: Option<Result<Locks>>,
     /// Whether a copy has told of new passwords in the passwords file.
@@ -376,9 +393,9 @@ fn run_one(
             .clone()
     };
     let prepare_shared = || {
-        shared
-            .prepared
-            .get_or_init(|| {
+        let mut prepared = shared.prepared.lock().unwrap_or_else(|e| e.into_inner());
+        prepared
+            .get_or_insert_with(|| {
                 let briefing = shared.briefing.as_ref().map_err(Clone::clone)?;
                 Prepared::new(Briefing::clone(briefing)).map(Arc::new)
             })
