@@ -11,6 +11,12 @@ use crate::language_tag::Lang;
 /// Fewest letters before and after a hyphenation point.
 pub(super) const LEFT_MIN: usize = 2;
 pub(super) const RIGHT_MIN: usize = 3;
+/// Most letters of a word that is hyphenated. The longest English and
+/// Russian words in use have some 45; a longer run of letters is pasted
+/// text, whose every hyphenation point the line breaker would weigh against
+/// every other (a single 100,000-letter "word" took a second, four times
+/// that for twice the letters).
+pub(super) const MAX_HYPHENATED_LETTERS: usize = 80;
 
 /// The hyphenation patterns' answer for each word a worker has met: most
 /// words of a text, and of every copy, come again. The key is the word
@@ -51,8 +57,11 @@ pub fn hyphenation_points(word: &str, lang: Lang, memo: &HyphenationMemo) -> Vec
         }
         cyrillic |= ('\u{400}'..='\u{52f}').contains(&c);
         letters += 1;
+        if letters > MAX_HYPHENATED_LETTERS {
+            return Vec::new();
+        }
     }
-    if letters < LEFT_MIN + RIGHT_MIN {
+    if !(LEFT_MIN + RIGHT_MIN..=MAX_HYPHENATED_LETTERS).contains(&letters) {
         return Vec::new();
     }
     let patterns = match (cyrillic, lang) {
@@ -199,6 +208,16 @@ mod tests {
             .map_or(text.len(), |i| end + i);
         let token = &text[from..to];
         token.contains("://") || token.contains("www.") || token.contains('@')
+    }
+
+    #[test]
+    fn words_longer_than_any_in_use_are_not_hyphenated() {
+        let memo = HyphenationMemo::default();
+        let word = "Supercalifragilisticexpialidociousantidisestablishmentarianism";
+        assert!(!hyphenation_points(word, Lang::English, &memo).is_empty());
+        let pasted = word.repeat(2).to_lowercase();
+        assert!(pasted.chars().count() > MAX_HYPHENATED_LETTERS);
+        assert!(hyphenation_points(&pasted, Lang::English, &memo).is_empty());
     }
 
     #[test]
