@@ -127,7 +127,8 @@ impl SourceRef {
     /// folder, where handbill runs; a file too big to be a section's is
     /// not read).
     pub fn location_with_line(&self) -> Location {
-        let small = std::fs::metadata(&self.file).is_ok_and(|m| m.len() <= 4 << 20);
+        let small =
+            std::fs::metadata(&self.file).is_ok_and(|m| m.len() <= crate::load::MAX_TEXT_BYTES);
         let text = small
             .then(|| std::fs::read_to_string(&self.file).ok())
             .flatten()

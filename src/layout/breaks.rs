@@ -61,7 +61,7 @@ pub fn hyphenation_points(word: &str, lang: Lang, memo: &HyphenationMemo) -> Vec
             return Vec::new();
         }
     }
-    if !(LEFT_MIN + RIGHT_MIN..=MAX_HYPHENATED_LETTERS).contains(&letters) {
+    if letters < LEFT_MIN + RIGHT_MIN {
         return Vec::new();
     }
     let patterns = match (cyrillic, lang) {
@@ -115,31 +115,39 @@ pub(super) fn break_opportunities(text: &str) -> Vec<(usize, unicode_linebreak::
             })
             .collect();
     let mut extra = Vec::new();
-    let mut token_start = 0;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if c.is_whitespace() {
-            let token = &text[token_start..i];
-            // `contains(':')` first: a one-byte search, where a
-            // three-byte one sets up a searcher for every token.
-            if (token.contains(':') && token.contains("://")) || token.starts_with("www.") {
-                let scheme_end = token.find("://").map_or(0, |p| p + 3);
-                for (j, d) in token.char_indices().skip_while(|(j, _)| *j < scheme_end) {
-                    let at = token_start + j + d.len_utf8();
-                    if matches!(d, '.' | '?' | '&' | '=' | '_') && at < i {
-                        extra.push((at, unicode_linebreak::BreakOpportunity::Allowed));
-                    }
+    for run in runs_between_white_space(text) {
+        let token = &text[run.clone()];
+        // `contains(':')` first: a one-byte search, where a
+        // three-byte one sets up a searcher for every token.
+        if (token.contains(':') && token.contains("://")) || token.starts_with("www.") {
+            let scheme_end = token.find("://").map_or(0, |p| p + 3);
+            for (j, d) in token.char_indices().skip_while(|(j, _)| *j < scheme_end) {
+                let at = run.start + j + d.len_utf8();
+                if matches!(d, '.' | '?' | '&' | '=' | '_') && at < run.end {
+                    extra.push((at, unicode_linebreak::BreakOpportunity::Allowed));
                 }
             }
-            token_start = i + c.len_utf8();
         }
     }
     out.extend(extra);
     out.sort_by_key(|(at, _)| *at);
     out.dedup_by_key(|(at, _)| *at);
     out
+}
+
+/// The runs of `text` between white space (none empty), in order.
+fn runs_between_white_space(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    text.char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+        .filter_map(move |(i, c)| {
+            if !c.is_whitespace() {
+                return None;
+            }
+            let run = start..i;
+            start = i + c.len_utf8();
+            (!run.is_empty()).then_some(run)
+        })
 }
 
 /// The web and e-mail addresses of a paragraph's text, which must never get
@@ -155,28 +163,15 @@ pub(super) struct Addresses {
 
 impl Addresses {
     pub(super) fn of(text: &str) -> Addresses {
-        let mut runs = Vec::new();
-        let mut run_start = None;
-        for (i, c) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-        {
-            match (c.is_whitespace(), run_start) {
-                (true, Some(from)) => {
-                    let run = &text[from..i];
-                    // One-byte searches first: a longer one sets up a searcher.
-                    if (run.contains(':') && run.contains("://"))
-                        || (run.contains('.') && run.contains("www."))
-                        || run.contains('@')
-                    {
-                        runs.push(from..i);
-                    }
-                    run_start = None;
-                }
-                (false, None) => run_start = Some(i),
-                _ => {}
-            }
-        }
+        let runs = runs_between_white_space(text)
+            .filter(|run| {
+                let run = &text[run.clone()];
+                // One-byte searches first: a longer one sets up a searcher.
+                (run.contains(':') && run.contains("://"))
+                    || (run.contains('.') && run.contains("www."))
+                    || run.contains('@')
+            })
+            .collect();
         Addresses { runs, next: 0 }
     }
 

@@ -142,25 +142,25 @@ pub(super) fn shape_words(
         let (mut hyphens, mut hyphen) = (Vec::new(), None);
         if let [piece] = pieces.as_slice() {
             let atom = &atoms[piece.atom];
-            // Breaks go left to right; a word whose glyphs do not run in
-            // the order of its letters (right-to-left script) is not
-            // hyphenated at all.
-            let in_order = piece
-                .glyphs
-                .windows(2)
-                .all(|w| w[0].text().start <= w[1].text().start);
             if atom.style.hyphenate
                 && atom.link.is_none()
                 && atom.footnote.is_none()
                 && !addresses.touch(start, end)
             {
+                // Breaks go left to right; a word whose glyphs do not run in
+                // the order of its letters (right-to-left script) is not
+                // hyphenated at all.
+                let in_order = piece
+                    .glyphs
+                    .windows(2)
+                    .all(|w| w[0].text().start <= w[1].text().start);
                 // Hyphenate the letters of the word, not its punctuation.
                 let piece_text = &text[piece.range.clone()];
                 let core_start = piece_text.find(char::is_alphabetic).unwrap_or(0);
                 let core_end = piece_text.rfind(char::is_alphabetic).map_or(0, |i| {
                     i + piece_text[i..].chars().next().map_or(1, char::len_utf8)
                 });
-                if core_end > core_start {
+                if in_order && core_end > core_start {
                     let core = &piece_text[core_start..core_end];
                     let points = match shaper.hyphenation.get(core) {
                         Some(points) => points.clone(),
@@ -193,14 +193,10 @@ pub(super) fn shape_words(
                         // A search, the glyphs being in order: a scan from
                         // the first cost the square of a very long word.
                         let gi = piece.glyphs.partition_point(|g| g.text().start < byte);
-                        if in_order && piece.glyphs.get(gi).is_some_and(|g| g.text().start == byte)
-                        {
+                        if piece.glyphs.get(gi).is_some_and(|g| g.text().start == byte) {
                             hyphens.push(gi);
                         }
                     }
-                }
-                if !in_order {
-                    hyphens.clear();
                 }
                 hyphens.sort_unstable();
                 hyphens.dedup();

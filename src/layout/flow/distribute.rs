@@ -452,17 +452,16 @@ impl<'a> Engine<'a> {
                     let h = self.atomic_height(&items[i], region.width);
                     if region.top + sb + h > region.bottom() + 0.01 {
                         if region.empty && region.notes.is_empty() {
-                            let what = match &items[i] {
-                                Flat::Figure { key, .. } => {
-                                    format!("the picture `{key}` with its caption")
-                                }
-                                _ => "a rule".to_string(),
-                            };
                             return Err(Stop::Failed(match &items[i] {
+                                Flat::Figure { key, .. } => self.too_big(
+                                    region,
+                                    &format!("the picture `{key}` with its caption"),
+                                    h,
+                                ),
                                 Flat::Boxed { element, .. } => {
                                     self.too_big_box(region, *element, h)
                                 }
-                                _ => self.too_big(region, &what, h),
+                                _ => self.too_big(region, "a rule", h),
                             }));
                         }
                         self.next_frame(region, supply, CARRIED_NOTE_SHARE, (i, word))?;

@@ -226,14 +226,17 @@ impl Words<'_> {
     }
 }
 
+/// The longest key YAML reads, in characters.
+const LONGEST_KEY: usize = 1024;
+
 impl Words<'_> {
-    /// A key longer than YAML reads (1,024 characters): a line of text
+    /// A key longer than YAML reads ([`LONGEST_KEY`]): a line of text
     /// pasted with a colon in it, which the parser calls no key or blames
     /// on the line's indentation.
     fn long_key(&self, line: usize) -> Option<Explained> {
         let text = self.line(line).trim();
         let key = (text.split_once(": ").map(|(k, _)| k)).or_else(|| text.strip_suffix(':'))?;
-        (key.chars().count() > 1024).then(|| {
+        (key.chars().count() > LONGEST_KEY).then(|| {
             (
                 "this key is longer than 1,024 characters, more than YAML reads as a key".into(),
                 Some("shorten the key; if the line is text, give it a key: `key: \"…\"`".into()),
