@@ -388,17 +388,27 @@ fn a_long_print_pdf_is_compressed_as_drawn_and_stays_pdf_x() {
     assert!(last.contains(&format!("Page {pages} of {pages}")), "{last}");
 }
 
-/// The most held at once while a batch of `count` copies of the sample
-/// leaflet, each its own briefing file, is built on one thread.
-fn batch_of_leaflets(count: usize) -> usize {
-    let dir = project(&format!("scale-batch-{count}"));
+/// What a batch of leaflets held: the most at once while it was built, and
+/// what was still held once it had ended (what the process keeps for the
+/// documents after it).
+struct Held {
+    most: usize,
+    after: isize,
+}
+
+/// A batch of `count` copies of the sample leaflet, each its own briefing
+/// file whose headline has a letter of its own (from `first_letter` on), so
+/// that each PDF has a font subset of its own; built on one thread.
+fn batch_of_leaflets(count: usize, first_letter: u32) -> Held {
+    let dir = project(&format!("scale-batch-{count}-{first_letter:x}"));
     let leaflet = std::fs::read_to_string(repo().join("briefings/london-protest-leaflet.yaml"))
         .expect("the sample leaflet");
     let files: Vec<std::path::PathBuf> = (0..count)
         .map(|i| {
             let file = dir.join(format!("briefings/leaflet-{i}.yaml"));
-            let own = leaflet.replacen("title: \"", &format!("title: \"{i} "), 1);
-            assert_ne!(own, leaflet, "each leaflet has a title of its own");
+            let letter = char::from_u32(first_letter + i as u32).expect("a letter");
+            let own = leaflet.replacen("headline: \"", &format!("headline: \"{letter} "), 1);
+            assert_ne!(own, leaflet, "each leaflet has a headline of its own");
             std::fs::write(&file, own).unwrap();
             file
         })
@@ -422,7 +432,9 @@ fn batch_of_leaflets(count: usize) -> usize {
             "{outcome:?}"
         );
     }
-    most
+    drop(outcomes);
+    let after = HELD.load(Ordering::SeqCst) as isize - held as isize;
+    Held { most, after }
 }
 
 /// A batch holds the briefings it is building, not every briefing's
@@ -431,11 +443,31 @@ fn batch_of_leaflets(count: usize) -> usize {
 #[test]
 fn a_batch_of_many_briefings_holds_each_only_while_it_is_built() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let few = batch_of_leaflets(2);
-    let many = batch_of_leaflets(12);
+    let few = batch_of_leaflets(2, 0x100).most;
+    let many = batch_of_leaflets(12, 0x102).most;
     eprintln!("2 leaflets: {few} bytes held at most; 12: {many}");
     assert!(
         (many as f64) < few as f64 * 1.5,
         "12 leaflets held {many} bytes at most, 2 held {few}"
+    );
+}
+
+/// What krilla remembers from one document for the next (font subsets,
+/// compressed streams) is let go once the last few documents have not used
+/// it: once a batch of 12 leaflets has filled what is kept, 36 more, each
+/// with a letter of its own, leave no more held than before them.
+#[test]
+fn the_font_subsets_kept_for_the_next_document_are_bounded() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    // More than the documents anything is kept for: after these, what is
+    // kept is these leaflets' (what tests before left is let go).
+    batch_of_leaflets(12, 0x110);
+    let more = batch_of_leaflets(36, 0x130).after;
+    eprintln!("36 more leaflets left {more} bytes more held");
+    // Kept for every document, each leaflet's own subsets are some 18 KB:
+    // the 36 left 665 KB more held; let go, 76 bytes.
+    assert!(
+        more < 166_000,
+        "36 leaflets with letters of their own left {more} bytes more held"
     );
 }

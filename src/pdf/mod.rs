@@ -244,11 +244,28 @@ fn finish(
                 .help("open it in an image editor and save it again as PNG or JPEG, or use another picture");
         }
         refused::refused(&e, copy_name(options))
-    })?;
+    });
+    forget_unused_subsets();
+    let bytes = bytes?;
     if options.color != ColorMode::Cmyk {
         return Ok(bytes);
     }
     pdfx::make_pdfx4(&bytes, &PRINT_CONDITION, false).map_err(pdfx_failed)
+}
+
+/// How many documents krilla's memo keeps what it made for one after the
+/// last document that used it.
+pub const SUBSETS_KEPT_FOR: usize = 8;
+
+/// krilla remembers the font subsets and compressed streams it made (its
+/// `comemo` memo, one for the process, keyed by everything they are made
+/// from), so that the next copy of a batch, or the next rebuild under
+/// `watch`, finds them instead of making them again. Each document that
+/// ends ages the memo by one and lets go of what the last
+/// [`SUBSETS_KEPT_FOR`] documents did not use: a batch of a thousand
+/// briefings, each with its own letters, holds a few documents' worth.
+fn forget_unused_subsets() {
+    comemo::evict(SUBSETS_KEPT_FOR);
 }
 
 /// A fault of the PDF/X step as handbill reports it: the PDF it reads is
