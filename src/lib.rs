@@ -96,6 +96,7 @@ impl OutputProfile {
             date,
             screen_ppi: None,
             compressed_as_drawn_from: None,
+            pages_aging_the_memo: None,
         }
     }
 }

@@ -82,6 +82,9 @@ pub struct PdfOptions {
     /// From how many pages a print PDF's page contents are compressed as
     /// each page is drawn; none: [`COMPRESSED_AS_DRAWN`].
     pub compressed_as_drawn_from: Option<usize>,
+    /// Every how many pages drawn krilla's memo is aged; none:
+    /// [`PAGES_AGING_THE_MEMO`].
+    pub pages_aging_the_memo: Option<usize>,
 }
 
 /// Writes `pages` as a PDF.
@@ -156,6 +159,9 @@ fn write_pages<'p>(
     let (mut document, fonts, embedded) =
         start(&pages.font_book(), images, options, true, sheets.len())?;
     let mut tagger = Tagger::new(&pages.structure);
+    let aging_every = (options.pages_aging_the_memo)
+        .unwrap_or(PAGES_AGING_THE_MEMO)
+        .max(1);
     for (index, (page, sheet)) in bodies.zip(sheets).enumerate() {
         let page = &*page;
         tagger.start_page(index);
@@ -216,6 +222,9 @@ fn write_pages<'p>(
             tagger.link(&mut pdf_page, annotation, link.mark);
         }
         pdf_page.finish();
+        if (index + 1) % aging_every == 0 {
+            forget_unused_subsets();
+        }
     }
 
     document.set_outline(outline(pages, sheets));
@@ -253,17 +262,24 @@ fn finish(
     pdfx::make_pdfx4(&bytes, &PRINT_CONDITION, false).map_err(pdfx_failed)
 }
 
-/// How many documents krilla's memo keeps what it made for one after the
-/// last document that used it.
+/// How many documents (or stretches of [`PAGES_AGING_THE_MEMO`] pages)
+/// krilla's memo keeps what it made after the last one that used it.
 pub const SUBSETS_KEPT_FOR: usize = 8;
+
+/// A long document ages krilla's memo every so many pages it draws, as
+/// well as once it ends: krilla remembers every page's compressed contents
+/// too, which a later page or document hardly ever shows again (a 988-page
+/// pack held 10 MB more with them all).
+pub const PAGES_AGING_THE_MEMO: usize = 16;
 
 /// krilla remembers the font subsets and compressed streams it made (its
 /// `comemo` memo, one for the process, keyed by everything they are made
 /// from), so that the next copy of a batch, or the next rebuild under
 /// `watch`, finds them instead of making them again. Each document that
-/// ends ages the memo by one and lets go of what the last
-/// [`SUBSETS_KEPT_FOR`] documents did not use: a batch of a thousand
-/// briefings, each with its own letters, holds a few documents' worth.
+/// ends, and each [`PAGES_AGING_THE_MEMO`] pages drawn, ages the memo by
+/// one and lets go of what was not used since [`SUBSETS_KEPT_FOR`] agings
+/// ago: a batch of a thousand briefings, each with its own letters, holds
+/// a few documents' worth, and a long pack a few stretches of pages.
 fn forget_unused_subsets() {
     comemo::evict(SUBSETS_KEPT_FOR);
 }
