@@ -412,6 +412,11 @@ fn run_one(
                 .recipient(job.recipient)
                 .options(&batch.options)
                 .memo(memo);
+            // Every other copy of the briefing is done: nothing will make
+            // markup from its data again.
+            if shared.jobs_left.load(Ordering::SeqCst) == 1 {
+                build = build.last_copy();
+            }
             if let Some(password) = password {
                 build = build.encrypt(password, secret);
             }

@@ -173,6 +173,8 @@ pub struct Build<'a> {
     memo: Option<&'a layout::LayoutMemo>,
     /// The password to lock the PDF with, and the project's secret.
     lock: Option<(&'a model::Password, &'a [u8])>,
+    /// Whether no other copy will be built from the briefing read.
+    last_copy: bool,
 }
 
 /// Where a build takes its briefing from.
@@ -202,7 +204,18 @@ impl<'a> Build<'a> {
             options: BuildOptions::default(),
             memo: None,
             lock: None,
+            last_copy: false,
         }
+    }
+
+    /// No other copy will be built from this briefing read ([`Build::of`]):
+    /// what only copies need, the template's data, is let go once this
+    /// copy's markup is made. A copy of the same [`Prepared`] built after
+    /// it fails with an internal error. (A build from a file reads the
+    /// briefing for itself, and always lets go.)
+    pub fn last_copy(mut self) -> Self {
+        self.last_copy = true;
+        self
     }
 
     /// The copy to build: a recipient's, by their place in `recipients:`
@@ -261,9 +274,11 @@ impl<'a> Build<'a> {
         };
         let print = self.options.for_print();
         match &self.briefing {
-            Source::Read(prepared) => lay_out_prepared(prepared, self.recipient, print, memo),
+            Source::Read(prepared) => {
+                lay_out_prepared(prepared, self.recipient, print, memo, self.last_copy)
+            }
             Source::File(file) => {
-                lay_out_prepared(&Prepared::read(file)?, self.recipient, print, memo)
+                lay_out_prepared(&Prepared::read(file)?, self.recipient, print, memo, true)
             }
         }
     }
@@ -332,8 +347,10 @@ pub struct Prepared {
     pub theme: theme::Theme,
     compiled: template::Compiled,
     /// The template's data with no recipient: the sections already turned
-    /// into markup.
-    data: serde_json::Value,
+    /// into markup. Let go once the briefing's last copy has made its
+    /// markup ([`Build::last_copy`]): a long pack does not hold it, as well
+    /// as its document, while it is laid out.
+    data: std::sync::RwLock<Option<serde_json::Value>>,
     /// What every copy says: sections without a translation, fixed words
     /// printed in English.
     warnings: Vec<Warning>,
@@ -408,7 +425,7 @@ impl Prepared {
             template,
             theme,
             compiled,
-            data,
+            data: std::sync::RwLock::new(Some(data)),
             warnings,
             fonts,
             alike: Default::default(),
@@ -422,6 +439,7 @@ fn lay_out_prepared(
     recipient: Option<usize>,
     print: bool,
     memo: &layout::LayoutMemo,
+    last_copy: bool,
 ) -> Result<LaidOut> {
     let Prepared {
         briefing,
@@ -445,10 +463,29 @@ fn lay_out_prepared(
                 .value,
         ),
     };
-    let markup_text = match recipient {
-        None => compiled.render(data.clone())?,
-        Some(r) => compiled.render(template::for_recipient(data, r))?,
+    let values = {
+        let data_let_go = || {
+            Error::new("the briefing's data was let go before its last copy was built")
+                .kind(ErrorKind::Internal)
+                .help("this is a bug in handbill, not in your files: please report it")
+        };
+        if last_copy {
+            let mut data = data.write().unwrap_or_else(|e| e.into_inner());
+            let data = data.take().ok_or_else(data_let_go)?;
+            match recipient {
+                None => data,
+                Some(r) => template::for_recipient(&data, r),
+            }
+        } else {
+            let data = data.read().unwrap_or_else(|e| e.into_inner());
+            let data = data.as_ref().ok_or_else(data_let_go)?;
+            match recipient {
+                None => data.clone(),
+                Some(r) => template::for_recipient(data, r),
+            }
+        }
     };
+    let markup_text = compiled.render(values)?;
     // Sections were checked when read; this is the briefing's own text
     // and the template's.
     if let Some((at, script)) = script::first_right_to_left(&markup_text) {
