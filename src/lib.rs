@@ -463,27 +463,20 @@ fn lay_out_prepared(
                 .value,
         ),
     };
-    let values = {
-        let data_let_go = || {
-            Error::new("the briefing's data was let go before its last copy was built")
-                .kind(ErrorKind::Internal)
-                .help("this is a bug in handbill, not in your files: please report it")
-        };
-        if last_copy {
-            let mut data = data.write().unwrap_or_else(|e| e.into_inner());
-            let data = data.take().ok_or_else(data_let_go)?;
-            match recipient {
-                None => data,
-                Some(r) => template::for_recipient(&data, r),
-            }
-        } else {
-            let data = data.read().unwrap_or_else(|e| e.into_inner());
-            let data = data.as_ref().ok_or_else(data_let_go)?;
-            match recipient {
-                None => data.clone(),
-                Some(r) => template::for_recipient(data, r),
-            }
-        }
+    // The last copy takes the data; any other renders a clone of it.
+    let data_let_go = || {
+        Error::new("the briefing's data was let go before its last copy was built")
+            .kind(ErrorKind::Internal)
+            .help("this is a bug in handbill, not in your files: please report it")
+    };
+    let values = match last_copy {
+        true => (data.write().unwrap_or_else(|e| e.into_inner())).take(),
+        false => (data.read().unwrap_or_else(|e| e.into_inner())).clone(),
+    }
+    .ok_or_else(data_let_go)?;
+    let values = match recipient {
+        None => values,
+        Some(r) => template::for_recipient(values, r),
     };
     let markup_text = compiled.render(values)?;
     // Sections were checked when read; this is the briefing's own text

@@ -245,8 +245,8 @@ pub fn data(
 
 /// The data of `data` for one personalised copy: the same, with the
 /// recipient filled in.
-pub fn for_recipient(data: &Value, recipient: &Recipient) -> Value {
-    let mut data = data.clone();
+pub fn for_recipient(data: Value, recipient: &Recipient) -> Value {
+    let mut data = data;
     data["recipient"] = json!({"name": recipient.name, "role": recipient.role});
     data
 }
