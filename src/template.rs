@@ -245,8 +245,7 @@ pub fn data(
 
 /// The data of `data` for one personalised copy: the same, with the
 /// recipient filled in.
-pub fn for_recipient(data: Value, recipient: &Recipient) -> Value {
-    let mut data = data;
+pub fn for_recipient(mut data: Value, recipient: &Recipient) -> Value {
     data["recipient"] = json!({"name": recipient.name, "role": recipient.role});
     data
 }
