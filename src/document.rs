@@ -121,26 +121,6 @@ impl SourceRef {
             source_line: None,
         }
     }
-
-    /// The same, at the line's first letter and with the line shown, for an
-    /// error the section's author mends there (read from the project
-    /// folder, where handbill runs; a file too big to be a section's is
-    /// not read).
-    pub fn location_with_line(&self) -> Location {
-        let small =
-            std::fs::metadata(&self.file).is_ok_and(|m| m.len() <= crate::load::MAX_TEXT_BYTES);
-        let text = small
-            .then(|| std::fs::read_to_string(&self.file).ok())
-            .flatten()
-            .unwrap_or_default();
-        let column = text
-            .lines()
-            .nth(self.line.saturating_sub(1))
-            .map_or(1, |l| {
-                l.chars().take_while(|c| c.is_whitespace()).count() + 1
-            });
-        Location::at_line(&self.file, &text, self.line, column)
-    }
 }
 
 impl fmt::Display for SourceRef {

@@ -514,6 +514,7 @@ fn lay_out_prepared(
             },
             theme,
         )
+        .map_err(|e| with_section_line(e, &briefing.project))
         .map_err(|e| link_from_values(e, briefing, &template.path))
     })?;
     // Parsed (or the last copy's): a long pack's markup need not be held
@@ -603,17 +604,27 @@ fn lay_out_prepared(
     })
 }
 
-/// A layout error names a section file by its path in the project, the
-/// line its paragraph starts on and the text as it was set there: it points
-/// at that text in the file and shows its line, as other errors do.
+/// A markup or layout error names a section file by its path in the
+/// project, a line, and (where it has it) the text as it was set there: it
+/// points at that text in the file, or else at the line's first letter,
+/// and shows its line, as other errors do. A file too big to be a
+/// section's is not read.
 fn with_section_line(mut error: Error, project: &Path) -> Error {
     if let Some(at) = error.location.as_deref_mut()
         && at.line > 0
         && let Ok(path) = project::open(project, &at.file.to_string_lossy())
+        && std::fs::metadata(&path).is_ok_and(|m| m.len() <= load::MAX_TEXT_BYTES)
         && let Ok(text) = std::fs::read_to_string(&path)
     {
-        let set = at.source_line.take().unwrap_or_default();
-        let (line, column) = markdown::find_set_text(&text, at.line, &set);
+        let (line, column) = match at.source_line.take() {
+            Some(set) => markdown::find_set_text(&text, at.line, &set),
+            None => {
+                let first_letter = (text.lines().nth(at.line - 1)).map_or(1, |l| {
+                    l.chars().take_while(|c| c.is_whitespace()).count() + 1
+                });
+                (at.line, first_letter)
+            }
+        };
         *at = error::Location::at_line(&path, &text, line, column);
     }
     error

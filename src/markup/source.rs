@@ -41,12 +41,13 @@ impl Parser<'_> {
     }
 
     /// Where in a section file the text at `node` was written: the `src`
-    /// of the block around it.
+    /// of the block around it (the build, which knows the project, reads
+    /// the line from the file).
     pub(super) fn written_at(&self, node: Node) -> Option<Location> {
         let at = node
             .ancestors()
             .find_map(|n| n.attribute("src").and_then(read))?;
-        Some(at.location_with_line())
+        Some(at.location())
     }
 
     /// The section file and line of a block (`src`, see `markup/source.rs`).

@@ -458,9 +458,9 @@ impl<'a> Engine<'a> {
                                     &format!("the picture `{key}` with its caption"),
                                     h,
                                 ),
-                                Flat::Boxed { element, .. } => {
-                                    self.too_big_box(region, *element, h)
-                                }
+                                Flat::Boxed {
+                                    element, blocks, ..
+                                } => self.too_big_box(region, *element, blocks, h),
                                 _ => self.too_big(region, "a rule", h),
                             }));
                         }

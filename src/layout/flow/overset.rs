@@ -4,6 +4,7 @@
 use super::Engine;
 use super::collect::Flat;
 use super::distribute::Region;
+use crate::document::{Block, BlockKind, plain_text};
 use crate::error::{Error, ErrorKind, Location};
 use crate::layout::pages::{Mark, source_of};
 use crate::layout::paragraph::Pos;
@@ -35,13 +36,32 @@ impl Engine<'_> {
     /// [`Engine::too_big`] for a box: one from a section is a code block
     /// (text indented by four spaces, or between ``` lines), which is
     /// never broken across pages; the message goes to its lines.
-    pub(super) fn too_big_box(&self, region: &Region, element: usize, height: f32) -> Error {
+    pub(super) fn too_big_box(
+        &self,
+        region: &Region,
+        element: usize,
+        blocks: &[Block],
+        height: f32,
+    ) -> Error {
         match (self.out.structure.get(element)).and_then(|e| e.source.as_ref()) {
+            // Its first words: the build, which knows the project, finds
+            // them in the file (as for the text left over, below).
             Some(at) => (self.too_big(region, "a code block", height))
-                .at(at.location_with_line())
+                .at(Location {
+                    source_line: blocks.iter().find_map(first_words),
+                    ..at.location()
+                })
                 .help("this is a code block (text indented by four spaces, or set between ``` lines), which is never broken across pages: split it into shorter blocks with a line of text between them, or take away the indentation if it is ordinary text"),
             None => self.too_big(region, "a box", height),
         }
+    }
+}
+
+/// The text of a paragraph block, to find it again in its file.
+fn first_words(block: &Block) -> Option<String> {
+    match &block.kind {
+        BlockKind::Paragraph(spans) => Some(plain_text(spans)),
+        _ => None,
     }
 }
 
