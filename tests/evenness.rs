@@ -132,3 +132,45 @@ fn justified_body_text_is_expanded_by_at_most_two_percent_and_headings_never() {
     }
     assert!(expanded.iter().any(|(s, _)| *s > 1.0) && expanded.iter().any(|(s, _)| *s < 1.0));
 }
+
+/// The numbers of every `TJ` array of `pdf`: how far each glyph is moved
+/// from its font's advance, in thousandths of an em.
+fn text_array_numbers(pdf: &Pdf) -> Vec<f32> {
+    let mut numbers = Vec::new();
+    for (_, id) in pdf.doc.get_pages() {
+        let ops = lopdf::content::Content::decode(&pdf.doc.get_page_content(id))
+            .unwrap()
+            .operations;
+        for op in ops.iter().filter(|op| op.operator == "TJ") {
+            let items = op.operands[0].as_array().unwrap();
+            numbers.extend(items.iter().filter_map(|o| o.as_float().ok()));
+        }
+    }
+    numbers
+}
+
+#[test]
+fn the_letter_spacing_of_justified_lines_is_written_in_whole_thousandths() {
+    let out = build_samples(
+        "whole-thousandths",
+        "print",
+        &["briefings/legal-delegation-pack.yaml"],
+    );
+    let pdf = Pdf::open(&out.join("legal-delegation-pack.pdf"));
+    let numbers = text_array_numbers(&pdf);
+    // Kerning, leader dots and each justified line's letter-spacing.
+    assert!(numbers.len() > 2000, "{} numbers", numbers.len());
+    let fractions: Vec<f32> = numbers
+        .iter()
+        .copied()
+        .filter(|n| n.fract() != 0.0)
+        .collect();
+    // Only glyphs with an offset of their own keep a fraction.
+    assert!(
+        fractions.len() * 100 < numbers.len(),
+        "{} of {} numbers have fractions: {:?}",
+        fractions.len(),
+        numbers.len(),
+        &fractions[..fractions.len().min(10)]
+    );
+}

@@ -246,13 +246,8 @@ pub fn write_imposed(
     let screen = for_screen(images, &largest_placements(&pages.pages, &sheets), options)?;
     let images = screen.as_ref().unwrap_or(images);
     // Copies side by side for the press: nothing for a reader, so untagged.
-    let (mut document, fonts, embedded) = start(
-        &pages.font_book(),
-        images,
-        options,
-        false,
-        pages.pages.len(),
-    )?;
+    let book = pages.font_book();
+    let (mut document, fonts, embedded) = start(&book, images, options, false, pages.pages.len())?;
     let mut tagger = super::tags::Tagger::new(&[]);
     for page in &pages.pages {
         let settings = PageSettings::from_wh(layout.sheet_width, layout.sheet_height)

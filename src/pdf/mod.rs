@@ -18,7 +18,7 @@ use krilla::image::Image;
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
-use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::text::Font;
 use krilla::{Document, SerializeSettings};
 
 use crate::colour::Cmyk;
@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::layout::font::FontBook;
 use crate::layout::{Artifact, GlyphRun, Item, LinkTarget, Mark, Page, Pages};
 use crate::picture::{Picture, PictureFormat};
+use glyphs::Faces;
 use marks::Sheet;
 use tags::{Content, Tagger};
 
@@ -41,6 +42,7 @@ pub enum ColorMode {
 
 mod accessible;
 pub mod encrypt;
+mod glyphs;
 pub mod impose;
 pub mod marks;
 mod metadata;
@@ -156,8 +158,8 @@ fn write_pages<'p>(
 ) -> Result<Vec<u8>> {
     let screen = for_screen(images, placed, options)?;
     let images = screen.as_ref().unwrap_or(images);
-    let (mut document, fonts, embedded) =
-        start(&pages.font_book(), images, options, true, sheets.len())?;
+    let book = pages.font_book();
+    let (mut document, fonts, embedded) = start(&book, images, options, true, sheets.len())?;
     let mut tagger = Tagger::new(&pages.structure);
     let aging_every = (options.pages_aging_the_memo)
         .unwrap_or(PAGES_AGING_THE_MEMO)
@@ -359,12 +361,12 @@ pub const COMPRESSED_AS_DRAWN: usize = 100;
 /// with the bundled fonts and the pictures loaded; `tagged` for a tagged
 /// (accessible) PDF.
 fn start<'a>(
-    book: &FontBook,
+    book: &'a FontBook,
     images: &'a BTreeMap<String, Picture>,
     options: &PdfOptions,
     tagged: bool,
     pages: usize,
-) -> Result<(Document, Vec<Font>, BTreeMap<&'a str, Image>)> {
+) -> Result<(Document, Faces<'a>, BTreeMap<&'a str, Image>)> {
     let print = options.color == ColorMode::Cmyk;
     let settings = if print {
         // PDF/X-4: PDF 1.6; RGB pictures tagged with sRGB. The theme's CMYK
@@ -443,7 +445,7 @@ fn start<'a>(
         embedded.insert(key.as_str(), image);
     }
 
-    Ok((document, fonts, embedded))
+    Ok((document, Faces::new(book, fonts), embedded))
 }
 
 /// The copy `options` make and the standards it claims, for messages.
@@ -488,7 +490,7 @@ fn draw_page(
     surface: &mut krilla::surface::Surface,
     page: &crate::layout::Page,
     sheet: &Sheet,
-    fonts: &[Font],
+    fonts: &Faces,
     embedded: &BTreeMap<&str, Image>,
     options: &PdfOptions,
     tagger: &mut Tagger,
@@ -657,7 +659,7 @@ fn draw_marks(surface: &mut krilla::surface::Surface, sheet: &Sheet) {
 fn draw_run(
     surface: &mut krilla::surface::Surface,
     run: &GlyphRun,
-    fonts: &[Font],
+    faces: &Faces,
     options: &PdfOptions,
 ) {
     let mode = options.color;
@@ -669,24 +671,7 @@ fn draw_run(
     // advances are narrower by as much; the text extracts as ever.
     let expanded = run.expansion > 0.0 && run.expansion != 1.0;
     let e = if expanded { run.expansion } else { 1.0 };
-    // Points to the font unit, as the glyphs were set.
-    let scale = size / fonts[run.face].units_per_em();
-    let glyphs: Vec<KrillaGlyph> = run
-        .glyphs
-        .iter()
-        .map(|g| {
-            let (x_offset, y_offset) = g.offset(scale);
-            KrillaGlyph::new(
-                GlyphId::new(u32::from(g.id)),
-                g.advance / size / e,
-                x_offset / size,
-                y_offset / size,
-                0.0,
-                g.text(),
-                None,
-            )
-        })
-        .collect();
+    let glyphs = faces.glyphs(run, e);
     surface.set_fill(Some(Fill {
         paint: paint(run.color, mode),
         ..Fill::default()
@@ -701,7 +686,7 @@ fn draw_run(
     surface.draw_glyphs(
         start,
         &glyphs,
-        fonts[run.face].clone(),
+        faces.fonts[run.face].clone(),
         &run.text,
         size,
         false,
