@@ -37,6 +37,8 @@ pub mod preview;
 pub mod project;
 pub mod qr;
 pub mod schema;
+#[cfg(test)]
+mod scratch;
 pub mod script;
 pub mod select;
 pub mod template;
@@ -913,11 +915,8 @@ fn create_temporary(dir: &Path, name: &str) -> Result<(std::path::PathBuf, std::
 mod tests {
     use super::*;
 
-    fn folder(name: &str) -> std::path::PathBuf {
-        let d = std::env::temp_dir().join(format!("handbill-lib-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+    fn folder(name: &str) -> crate::scratch::Scratch {
+        crate::scratch::Scratch::new("lib", name)
     }
 
     #[test]

@@ -712,11 +712,8 @@ mod tests {
         p
     }
 
-    fn temp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("handbill-load-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+    fn temp(name: &str) -> crate::scratch::Scratch {
+        crate::scratch::Scratch::new("load", name)
     }
 
     #[test]
@@ -728,7 +725,7 @@ mod tests {
             "profile: kz\ntemplate: leaflet-a5\naudience: public\nsections:\n  - overview\n  - tag: leaflet\n",
         );
         let b = load_briefing(&p).unwrap();
-        assert_eq!(b.project, d.clone());
+        assert_eq!(b.project, d.to_path_buf());
         let SectionChoice::List(picks) = &b.sections else {
             panic!("expected a list")
         };

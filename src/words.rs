@@ -312,9 +312,8 @@ pub fn used_in(template: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn folder(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("handbill-words-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
+    fn folder(name: &str) -> crate::scratch::Scratch {
+        let d = crate::scratch::Scratch::new("words", name);
         std::fs::create_dir_all(d.join("words")).unwrap();
         d
     }

@@ -252,6 +252,7 @@ fn a_missing_path_is_a_usage_error() {
         stderr(&o)
     );
     let o = handbill(&dir, &["build", "--bogus"]);
+    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(o.status.code(), Some(2));
     let _ = Path::new("");
 }

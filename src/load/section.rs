@@ -206,12 +206,8 @@ mod tests {
         p
     }
 
-    fn temp(name: &str) -> PathBuf {
-        let d =
-            std::env::temp_dir().join(format!("handbill-section-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+    fn temp(name: &str) -> crate::scratch::Scratch {
+        crate::scratch::Scratch::new("section", name)
     }
 
     #[test]
