@@ -8,13 +8,15 @@ use std::path::{Path, PathBuf};
 pub struct Scratch(PathBuf);
 
 impl Scratch {
-    /// `handbill-{kind}-{name}-{process}` under the temporary folder, empty.
+    /// `handbill-{kind}-{name}-{process}` under the temporary folder, empty,
+    /// by its canonical path.
     pub fn new(kind: &str, name: &str) -> Scratch {
         let path =
             std::env::temp_dir().join(format!("handbill-{kind}-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).unwrap();
-        Scratch(path)
+        // As file events and the project's checks name it.
+        Scratch(path.canonicalize().unwrap())
     }
 }
 

@@ -548,13 +548,12 @@ fn clock() -> String {
 mod tests {
     use super::*;
 
-    fn temp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("handbill-watch-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
+    fn temp(name: &str) -> crate::scratch::Scratch {
+        let d = crate::scratch::Scratch::new("watch", name);
         std::fs::create_dir_all(d.join("briefings/profiles/kz/sections")).unwrap();
         std::fs::create_dir_all(d.join("pictures")).unwrap();
         std::fs::create_dir_all(d.join("out")).unwrap();
-        d.canonicalize().unwrap()
+        d
     }
 
     #[test]
@@ -609,8 +608,7 @@ mod tests {
         let folders = w.folders();
         assert!(folders.contains(&d.join("pictures")));
         assert!(folders.contains(&d.join("briefings")));
-        assert!(!folders.contains(&d));
-        let _ = std::fs::remove_dir_all(&d);
+        assert!(!folders.contains(&*d));
     }
 
     #[test]

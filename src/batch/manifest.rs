@@ -300,12 +300,8 @@ fn unescape(field: &str) -> String {
 mod tests {
     use super::*;
 
-    fn temp(name: &str) -> std::path::PathBuf {
-        let d =
-            std::env::temp_dir().join(format!("handbill-manifest-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+    fn temp(name: &str) -> crate::scratch::Scratch {
+        crate::scratch::Scratch::new("manifest", name)
     }
 
     fn entry(briefing: &str, output: &str) -> Entry {
@@ -378,7 +374,6 @@ mod tests {
         compact(&out, &Records::new()).unwrap();
         assert!(!out.join(JOURNAL).exists());
         assert_eq!(read(&out).keys().collect::<Vec<_>>(), ["a.pdf", "d.pdf"]);
-        let _ = std::fs::remove_dir_all(&out);
     }
 
     #[cfg(unix)]
@@ -401,7 +396,6 @@ mod tests {
         let meta = std::fs::symlink_metadata(out.join(MANIFEST)).unwrap();
         assert!(meta.file_type().is_file());
         assert_eq!(read(&out).len(), 1);
-        let _ = std::fs::remove_dir_all(&out);
     }
 
     #[test]
@@ -429,6 +423,5 @@ mod tests {
             took < std::time::Duration::from_secs(2),
             "{appended:?}, {took:?}"
         );
-        let _ = std::fs::remove_dir_all(&out);
     }
 }

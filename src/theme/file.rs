@@ -599,9 +599,8 @@ pub fn project_themes(project: &Path) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn folder(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("handbill-theme-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
+    fn folder(name: &str) -> crate::scratch::Scratch {
+        let d = crate::scratch::Scratch::new("theme", name);
         std::fs::create_dir_all(d.join("themes")).unwrap();
         d
     }
@@ -667,7 +666,6 @@ mod tests {
         let builtin = Theme::builtin();
         assert_eq!(find(&d, DEFAULT, None).unwrap(), builtin);
         assert_eq!(find(&d, BUILTIN, None).unwrap(), builtin);
-        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
@@ -696,7 +694,6 @@ mod tests {
         let t = read("extends: builtin\ncolors:\nstyles:\n  h1:\n").unwrap();
         assert_eq!(t.colors, Theme::builtin().colors);
         assert_eq!(t.styles, Theme::builtin().styles);
-        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
@@ -729,6 +726,5 @@ mod tests {
         // t2 … t9: as many files as a chain may have.
         assert!(find(&d, "t2", None).is_ok());
         assert!(find(&d, "t1", None).is_err());
-        std::fs::remove_dir_all(&d).unwrap();
     }
 }
