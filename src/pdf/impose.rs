@@ -247,7 +247,7 @@ pub fn write_imposed(
     let images = screen.as_ref().unwrap_or(images);
     // Copies side by side for the press: nothing for a reader, so untagged.
     let book = pages.font_book();
-    let (mut document, fonts, embedded) = start(&book, images, options, false, pages.pages.len())?;
+    let (mut document, faces, embedded) = start(&book, images, options, false, pages.pages.len())?;
     let mut tagger = super::tags::Tagger::new(&[]);
     for page in &pages.pages {
         let settings = PageSettings::from_wh(layout.sheet_width, layout.sheet_height)
@@ -299,7 +299,7 @@ pub fn write_imposed(
                     &mut surface,
                     page,
                     &sheet,
-                    &fonts,
+                    &faces,
                     &embedded,
                     options,
                     &mut tagger,

@@ -159,7 +159,7 @@ fn write_pages<'p>(
     let screen = for_screen(images, placed, options)?;
     let images = screen.as_ref().unwrap_or(images);
     let book = pages.font_book();
-    let (mut document, fonts, embedded) = start(&book, images, options, true, sheets.len())?;
+    let (mut document, faces, embedded) = start(&book, images, options, true, sheets.len())?;
     let mut tagger = Tagger::new(&pages.structure);
     let aging_every = (options.pages_aging_the_memo)
         .unwrap_or(PAGES_AGING_THE_MEMO)
@@ -183,7 +183,7 @@ fn write_pages<'p>(
                 &mut surface,
                 page,
                 sheet,
-                &fonts,
+                &faces,
                 &embedded,
                 options,
                 &mut tagger,
@@ -490,7 +490,7 @@ fn draw_page(
     surface: &mut krilla::surface::Surface,
     page: &crate::layout::Page,
     sheet: &Sheet,
-    fonts: &Faces,
+    faces: &Faces,
     embedded: &BTreeMap<&str, Image>,
     options: &PdfOptions,
     tagger: &mut Tagger,
@@ -502,7 +502,7 @@ fn draw_page(
         let (cx, cy) = (page.width / 2.0, page.height / 2.0);
         surface.push_transform(&Transform::from_translate(cx, cy));
         surface.push_transform(&Transform::from_rotate(-45.0));
-        draw_run(surface, run, fonts, options);
+        draw_run(surface, run, faces, options);
         surface.pop();
         surface.pop();
     }
@@ -511,7 +511,7 @@ fn draw_page(
         match &placed.item {
             Item::Text(run) => {
                 tagger.content(surface, mark, Content::Text, None);
-                draw_run(surface, run, fonts, options)
+                draw_run(surface, run, faces, options)
             }
             Item::Rect {
                 x,
