@@ -67,6 +67,12 @@ fn no_justified_line_stretches_its_spaces_past_double_in_the_samples_or_the_docs
     }
 }
 
+/// The sample pack, built for print in a scratch folder named `scratch`.
+fn sample_pack(scratch: &str) -> Pdf {
+    let out = build_samples(scratch, "print", &["briefings/legal-delegation-pack.yaml"]);
+    Pdf::open(&out.join("legal-delegation-pack.pdf"))
+}
+
 /// The horizontal scale of each text object of `pdf` drawn in a space
 /// scaled across (`a 0 0 ±1 x y cm` with `a` not 1), with its font's name.
 fn expanded_text(pdf: &Pdf) -> Vec<(f32, String)> {
@@ -109,12 +115,7 @@ fn expanded_text(pdf: &Pdf) -> Vec<(f32, String)> {
 
 #[test]
 fn justified_body_text_is_expanded_by_at_most_two_percent_and_headings_never() {
-    let out = build_samples(
-        "expansion",
-        "print",
-        &["briefings/legal-delegation-pack.yaml"],
-    );
-    let pdf = Pdf::open(&out.join("legal-delegation-pack.pdf"));
+    let pdf = sample_pack("expansion");
     let expanded = expanded_text(&pdf);
     assert!(
         expanded.len() > 50,
@@ -151,12 +152,7 @@ fn text_array_numbers(pdf: &Pdf) -> Vec<f32> {
 
 #[test]
 fn the_letter_spacing_of_justified_lines_is_written_in_whole_thousandths() {
-    let out = build_samples(
-        "whole-thousandths",
-        "print",
-        &["briefings/legal-delegation-pack.yaml"],
-    );
-    let pdf = Pdf::open(&out.join("legal-delegation-pack.pdf"));
+    let pdf = sample_pack("whole-thousandths");
     let numbers = text_array_numbers(&pdf);
     // Kerning, leader dots and each justified line's letter-spacing.
     assert!(numbers.len() > 2000, "{} numbers", numbers.len());
