@@ -614,7 +614,7 @@ mod tests {
 
     #[test]
     fn a_format_name_cannot_reach_outside_the_formats_folder() {
-        let project = std::env::temp_dir().join(format!("handbill-format-{}", std::process::id()));
+        let project = crate::scratch::Scratch::new("format", "names");
         std::fs::create_dir_all(project.join("formats")).unwrap();
         std::fs::write(project.join("secret.yaml"), "description: no\n").unwrap();
         for name in ["../secret", "/etc/passwd", "a5/../../secret", ".hidden", ""] {
@@ -628,17 +628,13 @@ mod tests {
                 project.join("formats/linked.yaml"),
             )
             .unwrap();
-            let outside =
-                std::env::temp_dir().join(format!("handbill-format-out-{}", std::process::id()));
-            std::fs::create_dir_all(&outside).unwrap();
+            let outside = crate::scratch::Scratch::new("format", "outside");
             let target = outside.join("far.yaml");
             std::fs::write(&target, "description: far\n").unwrap();
             std::os::unix::fs::symlink(&target, project.join("formats/far.yaml")).unwrap();
             let e = find(&project, "far", None).unwrap_err();
             assert!(e.message.contains("outside"), "{e}");
-            let _ = std::fs::remove_dir_all(&outside);
         }
-        let _ = std::fs::remove_dir_all(&project);
     }
 
     #[test]

@@ -646,9 +646,8 @@ mod tests {
     use std::collections::BTreeMap;
 
     /// A project folder whose fonts/ holds the DejaVu `fonts` Debian ships.
-    fn project_with(name: &str, fonts: &[&str]) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("handbill-font-book-{}-{name}", std::process::id()));
+    fn project_with(name: &str, fonts: &[&str]) -> crate::scratch::Scratch {
+        let dir = crate::scratch::Scratch::new("font-book", name);
         std::fs::create_dir_all(dir.join(FONTS_FOLDER)).unwrap();
         for font in fonts {
             let from = Path::new("/usr/share/fonts/truetype/dejavu").join(format!("{font}.ttf"));
@@ -717,9 +716,6 @@ mod tests {
         assert_eq!(in_a, lay(&book_a, &LayoutMemo::new()));
         assert_eq!(in_b, lay(&book_b, &LayoutMemo::new()));
         assert_eq!(lay(&book_a, &shared), in_a);
-        for dir in [a, b, both] {
-            std::fs::remove_dir_all(dir).unwrap();
-        }
     }
 
     #[test]
