@@ -173,6 +173,27 @@ fn generate(case: &str, dir: &Path) {
                 .unwrap();
             }
         }
+        "534-font-without-widths" => {
+            // The table's tag renamed in the table directory: it is gone.
+            let mut font = std::fs::read(repo().join("fonts/NotoSerif-Regular.ttf")).unwrap();
+            let tables = usize::from(u16::from_be_bytes([font[4], font[5]]));
+            let entry = (0..tables)
+                .map(|i| 12 + 16 * i)
+                .find(|&at| &font[at..at + 4] == b"hmtx")
+                .unwrap();
+            font[entry..entry + 4].copy_from_slice(b"hmtz");
+            std::fs::create_dir_all(dir.join("fonts")).unwrap();
+            std::fs::write(dir.join("fonts/NotoSerif-Regular.ttf"), font).unwrap();
+        }
+        "535-font-collection-too-many-faces" => {
+            // A collection header naming 100,000 fonts, each at offset 0.
+            let count: u32 = 100_000;
+            let mut ttc = b"ttcf\0\x01\0\0".to_vec();
+            ttc.extend(count.to_be_bytes());
+            ttc.resize(12 + 4 * count as usize, 0);
+            std::fs::create_dir_all(dir.join("fonts")).unwrap();
+            std::fs::write(dir.join("fonts/Many.ttc"), ttc).unwrap();
+        }
         other => panic!("{other}: its README says GENERATED but generate() does not know it"),
     }
 }

@@ -27,6 +27,12 @@ pub type FaceId = usize;
 /// The largest font file handbill reads (SECURITY.md).
 pub const MAX_FONT_BYTES: u64 = 32 << 20;
 
+/// The most faces handbill reads of one font collection (`.ttc`, `.otc`).
+/// Real collections hold a few dozen; each face named costs four bytes of
+/// the file but some hundreds in memory, so a 32 MiB file of one face
+/// named eight million times would take gigabytes (SECURITY.md).
+pub const MAX_COLLECTION_FACES: u32 = 256;
+
 /// The folder of a project's own fonts.
 pub const FONTS_FOLDER: &str = "fonts";
 
@@ -515,8 +521,8 @@ fn read_folder(project: &Path, named_at: &Location) -> Result<Vec<Candidate>> {
 fn read_bounded(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
     let cannot = |e: std::io::Error| {
-        Error::new(format!("the font {} cannot be read: {e}", path.display()))
-            .at(Location::file(path))
+        Error::io(path, "read the font", &e)
+            .help("put only font files (.ttf, .otf, .ttc, .otc) in fonts/, readable by you")
     };
     let file = std::fs::File::open(path).map_err(cannot)?;
     let mut data = Vec::new();
@@ -547,6 +553,13 @@ fn read_faces(path: &Path, data: Arc<Vec<u8>>, out: &mut Vec<Candidate>) -> Resu
     };
     let count = match FileRef::new(&data) {
         Ok(FileRef::Font(_)) => 1,
+        Ok(FileRef::Collection(c)) if c.len() > MAX_COLLECTION_FACES => {
+            return Err(malformed(&format!(
+                "it is a collection of {} fonts, more than the {MAX_COLLECTION_FACES} handbill reads of one file",
+                c.len()
+            ))
+            .help("put the fonts the theme uses in fonts/ as files of their own (.ttf or .otf)"));
+        }
         Ok(FileRef::Collection(c)) => c.len(),
         Err(_) => {
             return Err(malformed(
@@ -557,9 +570,7 @@ fn read_faces(path: &Path, data: Arc<Vec<u8>>, out: &mut Vec<Candidate>) -> Resu
     for index in 0..count {
         let font = FontRef::from_index(&data, index)
             .map_err(|_| malformed(&format!("font {index} in it is damaged")))?;
-        let face = read_face(&font).ok_or_else(|| {
-            malformed("a table every font needs (head, hhea, maxp, cmap, name, OS/2) is missing or damaged")
-        })?;
+        let face = read_face(&font).map_err(|lacks| malformed(&lacks))?;
         if !face.outlines {
             return Err(malformed(
                 "it has no glyph outlines (glyf or CFF), which a PDF needs",
@@ -600,18 +611,48 @@ struct Face0 {
     outlines: bool,
 }
 
-fn read_face(font: &FontRef) -> Option<Face0> {
-    let head = font.head().ok()?;
-    font.hhea().ok()?;
-    if font.maxp().ok()?.num_glyphs() == 0 {
-        return None;
+/// What the font's own tables say of it, or what it lacks (in words for
+/// the message).
+fn read_face(font: &FontRef) -> std::result::Result<Face0, String> {
+    let lacks =
+        |table: &str, what: &str| format!("its `{table}` table ({what}) is missing or damaged");
+    let head = font
+        .head()
+        .map_err(|_| lacks("head", "its size and kind"))?;
+    let upem = head.units_per_em();
+    if !(16..=16384).contains(&upem) {
+        return Err(format!(
+            "its units per em are {upem}, where a font has 16 to 16,384"
+        ));
     }
-    font.cmap().ok()?;
-    font.name().ok()?;
-    let os2 = font.os2().ok()?;
-    if !(16..=16384).contains(&head.units_per_em()) {
-        return None;
+    let hhea = font.hhea().map_err(|_| lacks("hhea", "its line metrics"))?;
+    let maxp = font
+        .maxp()
+        .map_err(|_| lacks("maxp", "how many glyphs it has"))?;
+    if maxp.num_glyphs() == 0 {
+        return Err("it has no glyphs".into());
     }
+    // Every glyph is set by its width and embedded with it: without them
+    // the letters would stand on top of each other, and the PDF's font be
+    // unreadable to a viewer.
+    let widths = font.hmtx().map_or(0, |h| h.h_metrics().len());
+    if widths == 0 || widths != usize::from(hhea.number_of_h_metrics()) {
+        return Err(lacks("hmtx", "the glyphs' widths"));
+    }
+    let outlines = if font.glyf().is_ok() {
+        // Where each TrueType glyph lies in `glyf`.
+        font.loca(None)
+            .map_err(|_| lacks("loca", "where each glyph is"))?;
+        true
+    } else {
+        font.cff().is_ok() || font.cff2().is_ok()
+    };
+    font.cmap()
+        .map_err(|_| lacks("cmap", "which letter each glyph is"))?;
+    font.name().map_err(|_| lacks("name", "its names"))?;
+    let os2 = font
+        .os2()
+        .map_err(|_| lacks("OS/2", "its weight, style and licence"))?;
     let string = |id: StringId| {
         font.localized_strings(id)
             .english_or_first()
@@ -623,17 +664,17 @@ fn read_face(font: &FontRef) -> Option<Face0> {
         .filter(|s| !s.trim().is_empty())
         .collect();
     if families.is_empty() {
-        return None;
+        return Err("it gives no family name".into());
     }
     let attributes = font.attributes();
-    Some(Face0 {
+    Ok(Face0 {
         postscript: string(StringId::POSTSCRIPT_NAME).unwrap_or_else(|| families[0].clone()),
         families,
         weight: attributes.weight.value(),
         italic: attributes.style != skrifa::attribute::Style::Normal,
         stretch: (attributes.stretch.ratio() - 1.0).abs(),
         fs_type: os2.fs_type(),
-        outlines: font.glyf().is_ok() || font.cff().is_ok() || font.cff2().is_ok(),
+        outlines,
     })
 }
 
@@ -716,6 +757,55 @@ mod tests {
         assert_eq!(in_a, lay(&book_a, &LayoutMemo::new()));
         assert_eq!(in_b, lay(&book_b, &LayoutMemo::new()));
         assert_eq!(lay(&book_a, &shared), in_a);
+    }
+
+    /// `font` with the table tagged `tag` renamed, so that it is gone.
+    fn without(font: &[u8], tag: &[u8; 4]) -> Vec<u8> {
+        let mut font = font.to_vec();
+        let tables = usize::from(u16::from_be_bytes([font[4], font[5]]));
+        let at = (0..tables)
+            .map(|i| 12 + 16 * i)
+            .find(|&at| &font[at..at + 4] == tag)
+            .unwrap();
+        font[at..at + 4].copy_from_slice(b"gone");
+        font
+    }
+
+    #[test]
+    fn fonts_lacking_what_setting_and_embedding_need_are_refused_saying_what() {
+        let whole = std::fs::read("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+            .expect("install fonts-dejavu-core");
+        let said = |data: Vec<u8>| {
+            let mut found = Vec::new();
+            match read_faces(Path::new("fonts/x.ttf"), Arc::new(data), &mut found) {
+                Ok(()) => String::from("read"),
+                Err(e) => e.message,
+            }
+        };
+        assert_eq!(said(whole.clone()), "read");
+        for (tag, says) in [
+            (b"hmtx", "`hmtx` table (the glyphs' widths)"),
+            (b"loca", "`loca` table"),
+            (b"cmap", "`cmap` table"),
+            (b"OS/2", "`OS/2` table"),
+        ] {
+            let message = said(without(&whole, tag));
+            assert!(message.contains(says), "{message}");
+        }
+        // Widths said to be more than the table holds.
+        let hhea = (0..usize::from(u16::from_be_bytes([whole[4], whole[5]])))
+            .map(|i| 12 + 16 * i)
+            .find(|&at| &whole[at..at + 4] == b"hhea")
+            .map(|at| u32::from_be_bytes(whole[at + 8..at + 12].try_into().unwrap()) as usize)
+            .unwrap();
+        let mut more = whole.clone();
+        more[hhea + 34..hhea + 36].copy_from_slice(&u16::MAX.to_be_bytes());
+        assert!(said(more).contains("`hmtx`"));
+        // A collection naming more faces than any real one is not read.
+        let mut many = b"ttcf\0\x01\0\0".to_vec();
+        many.extend((MAX_COLLECTION_FACES + 1).to_be_bytes());
+        many.resize(12 + 4 * (MAX_COLLECTION_FACES as usize + 1), 0);
+        assert!(said(many).contains("a collection of 257 fonts"));
     }
 
     #[test]

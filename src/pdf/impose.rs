@@ -318,7 +318,7 @@ pub fn write_imposed(
     }
     // The single copy was written first, with the same pictures: a damaged
     // one has been named there already.
-    finish(document, pages, options, &|_| None)
+    finish(document, pages, options, (&book, &faces.fonts), &|_| None)
 }
 
 #[cfg(test)]

@@ -231,7 +231,7 @@ fn write_pages<'p>(
 
     document.set_outline(outline(pages, sheets));
     document.set_tag_tree(tagger.tree(&pages.lang));
-    finish(document, pages, options, &|image| {
+    finish(document, pages, options, (&book, &faces.fonts), &|image| {
         // krilla reads a picture's pixels only now: a damaged one fails here.
         let (key, _) = embedded.iter().find(|(_, e)| *e == image)?;
         let file = images.get(*key).map(|p| p.path.display().to_string());
@@ -240,10 +240,12 @@ fn write_pages<'p>(
 }
 
 /// Metadata, then the bytes, then for print the PDF/X-4 identification.
+/// `fonts` are krilla's fonts of the book's faces, in the same order.
 fn finish(
     mut document: Document,
     pages: &Pages,
     options: &PdfOptions,
+    (book, fonts): (&FontBook, &[Font]),
     picture_named: &dyn Fn(&Image) -> Option<String>,
 ) -> Result<Vec<u8>> {
     document.set_metadata(metadata::document_metadata(pages, options)?);
@@ -253,6 +255,20 @@ fn finish(
         {
             return Error::new(format!("{picture} is damaged and cannot be printed: {reason}"))
                 .help("open it in an image editor and save it again as PNG or JPEG, or use another picture");
+        }
+        // krilla subsets a font only now: a glyph damaged past what reading
+        // the font checked fails here. The face is named, as it is when read.
+        if let krilla::error::KrillaError::Font(font, _) = &e
+            && let Some(face) = fonts.iter().position(|f| f == font).map(|i| &book.faces[i])
+            && let Some(file) = &face.file
+        {
+            return Error::new(format!(
+                "the font {} ({}) cannot be embedded in the PDF: it is damaged",
+                file.display(),
+                face.name
+            ))
+            .at(crate::error::Location::file(file))
+            .help("replace it with an intact OpenType (.otf) or TrueType (.ttf) file, or take it out of fonts/");
         }
         refused::refused(&e, copy_name(options))
     });
