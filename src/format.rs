@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use serde_saphyr::Spanned;
 
 use crate::error::{Error, Location, Result, did_you_mean};
-use crate::length::{MM, parse_length};
+use crate::length::{MM, SHEET_SIDES, parse_length};
 use crate::load::{parse_yaml, read_text};
 use crate::project::Refused;
 
@@ -328,7 +328,7 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
         ("width", &raw.width, width),
         ("height", &raw.height, height),
     ] {
-        if !(20.0 * MM..=2000.0 * MM).contains(&value) {
+        if !SHEET_SIDES.contains(&value) {
             return Err(Error::new(format!(
                 "`{field}: {}` is not a sheet size handbill can print",
                 v.value

@@ -17,6 +17,14 @@ pub const PAPER_SIZES: &[(&str, f32, f32)] = &[
 /// Points in a millimetre.
 pub const MM: f32 = 72.0 / 25.4;
 
+/// The sizes of sheet or page handbill prints, each way: a smaller page
+/// holds no text, a larger one is past what PDF viewers and presses take.
+pub const SHEET_SIDES: std::ops::RangeInclusive<f32> = 20.0 * MM..=2000.0 * MM;
+
+/// The narrowest column of text: narrower, no word fits and every line
+/// would be overfull.
+pub const MIN_COLUMN: f32 = 10.0 * MM;
+
 /// Parses `12mm`, `10pt`, `2cm`, `1in` or `50%` (of `of`) into points.
 pub fn parse_length(text: &str, of: f32) -> Option<f32> {
     let t = text.trim();

@@ -17,6 +17,7 @@
 //! ```
 
 mod numbering;
+mod page;
 mod table;
 
 use std::collections::BTreeMap;
@@ -26,11 +27,10 @@ use roxmltree::Node;
 
 use crate::colour::Cmyk;
 use crate::document::{
-    Block, BlockKind, Document, Frame, Master, Numbering, PageRun, Span, SpanContent, Width,
-    plain_text,
+    Block, BlockKind, Document, Frame, Numbering, PageRun, Span, SpanContent, Width, plain_text,
 };
 use crate::error::{Error, ErrorKind, Location, Result, did_you_mean};
-use crate::length::{MM, PAPER_SIZES, parse_length};
+use crate::length::{MM, parse_length};
 use crate::theme::{Style, Theme};
 
 mod source;
@@ -323,13 +323,45 @@ impl Parser<'_> {
         })
     }
 
+    /// A length attribute, 0 or more: a negative one would put text off the
+    /// page or over other text, and nothing would say so.
     fn length(&self, node: Node, attr: &str, of: f32) -> Result<Option<f32>> {
         match node.attribute(attr) {
             None => Ok(None),
-            Some(v) => parse_length(v, of).map(Some).ok_or_else(|| {
-                self.error(node, format!("`{attr}=\"{v}\"` is not a length"))
-                    .help("write a number with a unit: `12mm`, `10pt`, `2cm`, `1in` or `50%`")
-            }),
+            Some(v) => match parse_length(v, of) {
+                Some(x) if x >= 0.0 => Ok(Some(x)),
+                Some(_) => Err(self
+                    .error(node, format!("`{attr}=\"{v}\"` is a negative length"))
+                    .help("lengths in the layout are 0 or more, e.g. `12mm`")),
+                None => Err(self
+                    .error(node, format!("`{attr}=\"{v}\"` is not a length"))
+                    .help("write a number with a unit: `12mm`, `10pt`, `2cm`, `1in` or `50%`")),
+            },
+        }
+    }
+
+    /// A size attribute (a figure's width, a QR code's size): more than 0,
+    /// as a share of the column (`50%`) or a length; `default` if absent.
+    fn size(&self, node: Node, attr: &str, default: Width, what: &str) -> Result<Width> {
+        let size = match node.attribute(attr) {
+            None => return Ok(default),
+            Some(w) if w.trim_end().ends_with('%') => {
+                Width::Fraction(self.length(node, attr, 1.0)?.unwrap_or(1.0))
+            }
+            Some(_) => Width::Points(self.length(node, attr, 0.0)?.unwrap_or(0.0)),
+        };
+        match size {
+            // Nothing would be drawn, and nothing said: a leaflet without its QR code.
+            Width::Fraction(x) | Width::Points(x) if x <= 0.0 => Err(self
+                .error(
+                    node,
+                    format!(
+                        "`{attr}=\"{}\"` would make {what} vanish",
+                        node.attribute(attr).unwrap_or_default()
+                    ),
+                )
+                .help("give a size more than 0, e.g. `25mm` or `50%`")),
+            size => Ok(size),
         }
     }
 
@@ -350,148 +382,6 @@ impl Parser<'_> {
                 e
             }),
         }
-    }
-
-    fn master(&self, node: Node, body: &Style) -> Result<Master> {
-        let name = self.required(node, "name")?.to_string();
-        let (mut width, mut height) = (210.0 * MM, 297.0 * MM);
-        if let Some(size) = node.attribute("size") {
-            let (_, w, h) = PAPER_SIZES
-                .iter()
-                .find(|(n, ..)| n.eq_ignore_ascii_case(size))
-                .ok_or_else(|| {
-                    let names: Vec<&str> = PAPER_SIZES.iter().map(|(n, ..)| *n).collect();
-                    self.error(node, format!("`size=\"{size}\"` is not a paper size"))
-                        .help(format!(
-                            "use one of {} or give width and height",
-                            names.join(", ")
-                        ))
-                })?;
-            (width, height) = (w * MM, h * MM);
-        }
-        width = self.length(node, "width", width)?.unwrap_or(width);
-        height = self.length(node, "height", height)?.unwrap_or(height);
-        let margin = match node.attribute("margin") {
-            None => [15.0 * MM; 4],
-            Some(v) => {
-                let parts: Option<Vec<f32>> = v
-                    .split_whitespace()
-                    .map(|p| parse_length(p, width))
-                    .collect();
-                match parts.as_deref() {
-                    Some([a]) => [*a; 4],
-                    Some([a, b]) => [*a, *b, *a, *b],
-                    Some([a, b, c, d]) => [*a, *b, *c, *d],
-                    _ => {
-                        return Err(self
-                            .error(
-                                node,
-                                format!("`margin=\"{v}\"` is not one, two or four lengths"),
-                            )
-                            .help(
-                                "e.g. `margin=\"20mm 18mm 22mm 18mm\"` (top right bottom left)",
-                            ));
-                    }
-                }
-            }
-        };
-        let columns = match node.attribute("columns") {
-            None => 1,
-            Some(c) => c
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=6).contains(n))
-                .ok_or_else(|| {
-                    self.error(
-                        node,
-                        format!("`columns=\"{c}\"` is not a number from 1 to 6"),
-                    )
-                })?,
-        };
-        let gutter = self.length(node, "gutter", width)?.unwrap_or(5.0 * MM);
-        let mut master = Master {
-            name,
-            width,
-            height,
-            margin,
-            columns,
-            gutter,
-            header: Vec::new(),
-            footer: Vec::new(),
-            background: self.color(node, "background")?,
-            bleed: self.length(node, "bleed", width)?.unwrap_or(0.0),
-            folds: match node.attribute("folds") {
-                None => Vec::new(),
-                Some(v) => v
-                    .split_whitespace()
-                    .map(|f| parse_length(f, width).filter(|x| *x > 0.0 && *x < width))
-                    .collect::<Option<Vec<f32>>>()
-                    .ok_or_else(|| {
-                        self.error(node, format!("`folds=\"{v}\"` is not a list of positions on the page"))
-                            .help("give the distance of each fold from the left edge, e.g. `folds=\"99mm 198mm\"`")
-                    })?,
-            },
-        };
-        if !(0.0..=30.0 * MM).contains(&master.bleed) {
-            return Err(self
-                .error(node, "`bleed` must be between 0 and 30 mm")
-                .help("print shops ask for 3 mm"));
-        }
-        if margin[0] + margin[2] >= height || margin[1] + margin[3] >= width {
-            return Err(self.error(node, "the margins leave no room on the page"));
-        }
-        for child in node.children().filter(Node::is_element) {
-            match child.tag_name().name() {
-                "header" => {
-                    let s = self.theme.resolve(body, "header", child.attribute("class"));
-                    master.header = self.blocks(child, &s)?;
-                }
-                "footer" => {
-                    let s = self.theme.resolve(body, "footer", child.attribute("class"));
-                    master.footer = self.blocks(child, &s)?;
-                }
-                other => return Err(self.unknown(child, other, &["header", "footer"])),
-            }
-        }
-        Ok(master)
-    }
-
-    fn frame(&self, node: Node, m: &Master) -> Result<Frame> {
-        let x = self.length(node, "x", m.width)?.unwrap_or(m.margin[3]);
-        let y = self.length(node, "y", m.height)?.unwrap_or(m.margin[0]);
-        let width = self
-            .length(node, "width", m.width)?
-            .unwrap_or(m.width - m.margin[1] - m.margin[3]);
-        let height = self
-            .length(node, "height", m.height)?
-            .unwrap_or(m.height - m.margin[0] - m.margin[2]);
-        if width <= 0.0
-            || height <= 0.0
-            || x < -0.5
-            || y < -0.5
-            || x + width > m.width + 0.5
-            || y + height > m.height + 0.5
-        {
-            return Err(self.error(node, "the frame does not lie on the page"));
-        }
-        Ok(Frame {
-            name: self.required(node, "name")?.to_string(),
-            flow: self.required(node, "flow")?.to_string(),
-            x,
-            y,
-            width,
-            height,
-            align_bottom: node.attribute("align") == Some("bottom"),
-            background: self.color(node, "background")?,
-            padding: self.length(node, "padding", width)?.unwrap_or(0.0),
-            order: match node.attribute("order") {
-                None => 0,
-                Some(v) => v.trim().parse().map_err(|_| {
-                    self.error(node, format!("`order=\"{v}\"` is not a whole number"))
-                        .help("frames of a flow are filled from the lowest `order` up, e.g. `order=\"1\"`")
-                })?,
-            },
-        })
     }
 
     fn blocks(&self, node: Node, parent: &Style) -> Result<Vec<Block>> {
@@ -567,13 +457,7 @@ impl Parser<'_> {
             "box" => BlockKind::Boxed(self.blocks(node, &style)?),
             "figure" => {
                 let image = self.required(node, "image")?.to_string();
-                let width = match node.attribute("width") {
-                    None => Width::Fraction(1.0),
-                    Some(w) if w.trim_end().ends_with('%') => {
-                        Width::Fraction(self.length(node, "width", 1.0)?.unwrap_or(1.0))
-                    }
-                    Some(_) => Width::Points(self.length(node, "width", 0.0)?.unwrap_or(0.0)),
-                };
+                let width = self.size(node, "width", Width::Fraction(1.0), "the picture")?;
                 let max_height = self.length(node, "max-height", 1.0)?;
                 let mut caption = Vec::new();
                 for c in node.children().filter(Node::is_element) {
@@ -604,13 +488,7 @@ impl Parser<'_> {
                         self.error(node, format!("the QR code cannot hold `{}`: {why}", data.chars().take(60).collect::<String>()))
                             .help("a QR code holds up to about 2,300 characters at this error correction; use a shorter address")
                     })?;
-                let size = match node.attribute("size") {
-                    None => Width::Points(25.0 * MM),
-                    Some(w) if w.trim_end().ends_with('%') => {
-                        Width::Fraction(self.length(node, "size", 1.0)?.unwrap_or(1.0))
-                    }
-                    Some(_) => Width::Points(self.length(node, "size", 0.0)?.unwrap_or(0.0)),
-                };
+                let size = self.size(node, "size", Width::Points(25.0 * MM), "the QR code")?;
                 BlockKind::Qr {
                     modules: code.width,
                     dark: code.dark,
@@ -968,6 +846,63 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn lengths_that_would_put_text_off_the_page_or_hide_it_are_refused() {
+        let doc = |master: &str, frame: &str, flow: &str| {
+            format!(
+                r#"<document><master name="m" size="A5" {master}/><page master="m"><frame name="a" flow="f" {frame}/></page><flow name="f">{flow}</flow></document>"#
+            )
+        };
+        let said = |text: String| {
+            parse_str(&text)
+                .map(|_| String::new())
+                .unwrap_or_else(|e| e.message)
+        };
+        assert_eq!(
+            said(doc(
+                "margin=\"10mm\" columns=\"2\"",
+                "padding=\"3mm\"",
+                "<space height=\"0\"/>"
+            )),
+            ""
+        );
+        for (master, frame, flow, says) in [
+            ("margin=\"-5mm\"", "", "", "lengths of 0 or more"),
+            (
+                "gutter=\"-5mm\" columns=\"2\"",
+                "",
+                "",
+                "is a negative length",
+            ),
+            (
+                "columns=\"6\" gutter=\"30mm\"",
+                "",
+                "",
+                "too narrow for text",
+            ),
+            ("width=\"5mm\"", "", "", "not a size handbill can print"),
+            ("width=\"3000mm\"", "", "", "not a size handbill can print"),
+            ("", "padding=\"-3mm\"", "", "is a negative length"),
+            ("", "padding=\"80mm\"", "", "padding leaves no room"),
+            ("", "", "<space height=\"-10mm\"/>", "is a negative length"),
+            (
+                "",
+                "",
+                "<qr data=\"https://example.org\" size=\"0mm\"/>",
+                "would make the QR code vanish",
+            ),
+            (
+                "",
+                "",
+                "<figure image=\"x\" width=\"0%\"/>",
+                "would make the picture vanish",
+            ),
+        ] {
+            let message = said(doc(master, frame, flow));
+            assert!(message.contains(says), "{master} {frame} {flow}: {message}");
+        }
     }
 
     #[test]
