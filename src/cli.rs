@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::BuildOptions;
 pub use crate::OutputProfile;
 use crate::batch::{self, Batch, Outcome, Shard};
+use crate::console::{err, errln, out, outln};
 use crate::error::{Error, ErrorKind, Result, Warning, WarningKind};
 
 mod check;
@@ -269,7 +270,7 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() && check::wants_json(&args) => {
-            print!("{}", check::usage_json(&e));
+            out!("{}", check::usage_json(&e));
             return ExitCode::from(2);
         }
         Err(e) => {
@@ -361,37 +362,41 @@ pub fn main() -> ExitCode {
         }),
         Command::Init { dir, profile } => run_init(&dir, &profile),
         Command::Schema { kind } => {
-            print!("{}", crate::schema::text(kind));
+            out!("{}", crate::schema::text(kind));
             Ok(ExitCode::SUCCESS)
         }
         Command::Theme { print, name } => crate::project::enter(&[]).and_then(|_| {
             let project = Path::new(".");
             match print {
-                true => print!("{}", crate::theme::print::text(project, name.as_deref())?),
-                false => print!("{}", crate::theme::print::listing(project)),
+                true => out!("{}", crate::theme::print::text(project, name.as_deref())?),
+                false => out!("{}", crate::theme::print::listing(project)),
             }
             Ok(ExitCode::SUCCESS)
         }),
         Command::Completions { shell } => {
+            // Made whole, then printed: clap's writer panics on a closed pipe.
+            let mut text = Vec::new();
             clap_complete::generate(
                 shell,
                 &mut <Cli as clap::CommandFactory>::command(),
                 "handbill",
-                &mut std::io::stdout(),
+                &mut text,
             );
+            out!("{}", String::from_utf8_lossy(&text));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Man => print_man()
-            .map(|_| ExitCode::SUCCESS)
-            .map_err(|e| Error::new(format!("cannot print the man page: {e}"))),
+        Command::Man => {
+            out!("{}", man_page());
+            Ok(ExitCode::SUCCESS)
+        }
     };
-    match result {
+    crate::console::finish(match result {
         Ok(code) => code,
         Err(e) => {
-            eprint!("{}", e.render(colour));
+            err!("{}", e.render(colour));
             ExitCode::from(2)
         }
-    }
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -490,7 +495,7 @@ fn run_build(
                         Verbosity::Verbose => format!(" in {}", batch::seconds(built.took)),
                         _ => String::new(),
                     };
-                    println!(
+                    outln!(
                         "built {} ({} page{}, {} KB){took}",
                         path.display(),
                         built.pages,
@@ -499,12 +504,12 @@ fn run_build(
                     );
                 }
                 if show_passwords && let Some(password) = &built.password {
-                    println!("password of {}: {}", path.display(), password.reveal());
+                    outln!("password of {}: {}", path.display(), password.reveal());
                 }
             }
             Outcome::Unchanged { path } => {
                 if verbosity == Verbosity::Verbose {
-                    println!("unchanged {}", path.display());
+                    outln!("unchanged {}", path.display());
                 }
             }
             Outcome::Failed(e) => {
@@ -530,7 +535,7 @@ fn run_build(
         .count()
         + not_removed;
     if verbosity != Verbosity::Quiet || failed > 0 {
-        eprintln!(
+        errln!(
             "{built} built, {unchanged} unchanged, {failed} failed{} in {}{}",
             if removed > 0 {
                 format!(", {removed} removed")
@@ -566,14 +571,14 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity, colour: bool) -> (u
             Stale::Removed { path, briefing } => {
                 removed += 1;
                 if talk {
-                    println!(
+                    outln!(
                         "removed {}: {briefing} no longer makes this copy",
                         path.display()
                     );
                 }
             }
             Stale::Changed { path, briefing } if talk => {
-                eprint!("{}", batch::changed_warning(path, briefing).render(colour))
+                err!("{}", batch::changed_warning(path, briefing).render(colour))
             }
             Stale::Changed { .. } => {}
             Stale::BriefingGone { path, briefing } => orphans
@@ -582,7 +587,7 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity, colour: bool) -> (u
                 .push(path.display().to_string()),
             Stale::NotRemoved { error, .. } => {
                 not_removed += 1;
-                eprint!("{}", error.render(colour));
+                err!("{}", error.render(colour));
             }
         }
     }
@@ -599,7 +604,7 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity, colour: bool) -> (u
             if paths.len() == 1 { "it" } else { "them" },
             if paths.len() == 1 { "it" } else { "they" },
         );
-        eprint!(
+        err!(
             "{}",
             Warning::new(WarningKind::StaleOutput, message).render(colour)
         );
@@ -609,7 +614,7 @@ fn print_stale(stale: &[batch::Stale], verbosity: Verbosity, colour: bool) -> (u
 
 /// The typesetting report of one PDF, for people.
 fn print_report(name: &str, report: &crate::layout::Report) {
-    println!("typesetting of {name}.pdf: {}", report.summary());
+    outln!("typesetting of {name}.pdf: {}", report.summary());
     for (what, list) in [
         ("overfull", &report.overfull),
         ("loose", &report.loose),
@@ -617,7 +622,7 @@ fn print_report(name: &str, report: &crate::layout::Report) {
         ("split table row", &report.split_rows),
     ] {
         for item in list {
-            println!("  {what}: {}", item.short());
+            outln!("  {what}: {}", item.short());
         }
     }
 }
@@ -627,17 +632,20 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
     let profiles_dir = Path::new("briefings/profiles");
     let names = crate::load::list_profiles(profiles_dir);
     if all || what == Some(ListWhat::Profiles) {
-        println!("Profiles (briefings/profiles/):");
+        outln!("Profiles (briefings/profiles/):");
         if names.is_empty() {
-            println!("  (none)");
+            outln!("  (none)");
         }
         for name in &names {
             match crate::load::load_profile(&profiles_dir.join(name)) {
-                Ok(p) => println!(
+                Ok(p) => outln!(
                     "  {name:<16} {} — {}, {} ({})",
-                    p.title, p.publisher, p.date, p.lang
+                    p.title,
+                    p.publisher,
+                    p.date,
+                    p.lang
                 ),
-                Err(e) => println!("  {name:<16} cannot be read: {}", e.message),
+                Err(e) => outln!("  {name:<16} cannot be read: {}", e.message),
             }
         }
     }
@@ -646,9 +654,9 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
             let Ok(p) = crate::load::load_profile(&profiles_dir.join(name)) else {
                 continue;
             };
-            println!("Sections of {name}:");
+            outln!("Sections of {name}:");
             for s in &p.sections {
-                println!(
+                outln!(
                     "  {:<22} {:<12} {:<40} tags: {}",
                     s.id,
                     s.audience.to_string(),
@@ -659,12 +667,12 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
         }
     }
     if all || what == Some(ListWhat::Templates) {
-        println!("Templates:");
+        outln!("Templates:");
         for (name, _) in crate::template::BUILTIN {
             if *name == "leaflet-a5" {
-                println!("  {name:<22} built in, the leaflet's first name");
+                outln!("  {name:<22} built in, the leaflet's first name");
             } else {
-                println!("  {name:<22} built in");
+                outln!("  {name:<22} built in");
             }
         }
         let mut own: Vec<PathBuf> = std::fs::read_dir("templates")
@@ -681,11 +689,11 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
             .collect();
         own.sort();
         for p in own {
-            println!("  {:<22} this project's", p.display());
+            outln!("  {:<22} this project's", p.display());
         }
     }
     if all || what == Some(ListWhat::Formats) {
-        println!("Formats (`format:` in a briefing):");
+        outln!("Formats (`format:` in a briefing):");
         let project = Path::new(".");
         // handbill's own sources of the built-in formats are not the project's.
         let own: Vec<String> = crate::format::project_formats(project)
@@ -711,26 +719,26 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
                 "built in"
             };
             match crate::format::find(project, &name, None) {
-                Ok(f) => println!("  {name:<22} {:<15} {}", whose, f.description),
-                Err(e) => println!("  {name:<22} {:<15} cannot be read: {}", whose, e.message),
+                Ok(f) => outln!("  {name:<22} {:<15} {}", whose, f.description),
+                Err(e) => outln!("  {name:<22} {:<15} cannot be read: {}", whose, e.message),
             }
         }
     }
     if all || what == Some(ListWhat::Fonts) {
-        println!("Fonts (bundled, Latin and Cyrillic):");
+        outln!("Fonts (bundled, Latin and Cyrillic):");
         for face in &crate::layout::font::FontBook::bundled().faces {
-            println!("  {}", face.name);
+            outln!("  {}", face.name);
         }
         // Named in a theme by family (docs/fonts.md).
         match crate::layout::font_book::faces_in(Path::new(".")) {
             Ok(own) if own.is_empty() => {}
             Ok(own) => {
-                println!("Fonts (this project's fonts/, by family):");
+                outln!("Fonts (this project's fonts/, by family):");
                 for (family, style, name, file) in own {
-                    println!("  {family:<22} {style:<12} {name} ({})", file.display());
+                    outln!("  {family:<22} {style:<12} {name} ({})", file.display());
                 }
             }
-            Err(e) => println!("Fonts (this project's fonts/): cannot be read: {e}"),
+            Err(e) => outln!("Fonts (this project's fonts/): cannot be read: {e}"),
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -739,9 +747,9 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
 fn run_new(ask: &crate::init::NewBriefing) -> Result<ExitCode> {
     let written = crate::init::new_briefing(ask)?;
     for path in &written[1..] {
-        println!("wrote {} (for editors: docs/editors.md)", path.display());
+        outln!("wrote {} (for editors: docs/editors.md)", path.display());
     }
-    println!(
+    outln!(
         "wrote {}; build it with: handbill build {}",
         written[0].display(),
         written[0].display()
@@ -751,7 +759,7 @@ fn run_new(ask: &crate::init::NewBriefing) -> Result<ExitCode> {
 
 fn run_init(dir: &Path, profile: &str) -> Result<ExitCode> {
     let written = crate::init::init(dir, profile)?;
-    println!(
+    outln!(
         "wrote a new project of {} files in {}",
         written.len(),
         dir.display()
@@ -761,25 +769,26 @@ fn run_init(dir: &Path, profile: &str) -> Result<ExitCode> {
     } else {
         format!("cd {} && ", dir.display())
     };
-    println!("build it with: {go}handbill build; then see its README.md for what to edit");
+    outln!("build it with: {go}handbill build; then see its README.md for what to edit");
     Ok(ExitCode::SUCCESS)
 }
 
 /// The man page: handbill's, then one per command (handbill-build …) with
 /// its options, in one roff stream that `man ./handbill.1` reads whole.
-fn print_man() -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
+fn man_page() -> String {
+    // Written to memory, which cannot fail.
+    let mut out = Vec::new();
     let cli = <Cli as clap::CommandFactory>::command();
-    clap_mangen::Man::new(cli.clone()).render(&mut out)?;
+    let _ = clap_mangen::Man::new(cli.clone()).render(&mut out);
     for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
         let name = format!("handbill-{}", sub.get_name());
         let page = sub.clone().bin_name(format!("handbill {}", sub.get_name()));
-        clap_mangen::Man::new(page)
+        let _ = clap_mangen::Man::new(page)
             .title(name)
             .source(format!("handbill {}", env!("CARGO_PKG_VERSION")))
-            .render(&mut out)?;
+            .render(&mut out);
     }
-    Ok(())
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The PDFs to build for `paths`: one per briefing, or per recipient.

@@ -204,7 +204,7 @@ impl Error {
     }
 }
 
-fn io_reason(err: &std::io::Error) -> String {
+pub(crate) fn io_reason(err: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     let words = match err.kind() {
         K::NotFound => "no such file or folder",

@@ -17,6 +17,7 @@ pub mod check_json;
 pub mod citations;
 pub mod cli;
 pub mod colour;
+pub mod console;
 mod copies;
 pub mod document;
 pub mod error;

@@ -25,6 +25,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::BuildOptions;
 use crate::batch::{self, Batch, Inputs, Outcome};
+use crate::console::{err, errln, out, outln};
 use crate::error::{Error, Result, Warning, WarningKind};
 
 /// How long a file must be quiet before it is read. An editor's save (a
@@ -347,14 +348,14 @@ pub fn run(
         // briefings named (or one deleted) builds nothing: say nothing.
         let nothing = pending.is_some() && jobs.is_empty() && listed.is_ok();
         if clear && !nothing {
-            print!("\x1b[2J\x1b[H");
+            out!("\x1b[2J\x1b[H");
         }
         if let Some(rebuild) = &pending
             && !settings.quiet
             && !nothing
         {
             let names: Vec<String> = rebuild.changed.iter().map(|p| shown(p)).collect();
-            println!("[{}] changed: {}", clock(), names.join(", "));
+            outln!("[{}] changed: {}", clock(), names.join(", "));
         }
         match listed {
             Ok(_) if nothing => {}
@@ -380,13 +381,13 @@ pub fn run(
                 known.retain(|f, _| listed.contains(f));
                 summary(settings, &outcomes, started);
             }
-            Err(e) => eprint!("{}", e.render(settings.colour)),
+            Err(e) => err!("{}", e.render(settings.colour)),
         }
         for w in changes.set(Watched::new(&known, &folders, &settings.out)) {
-            eprint!("{}", w.render(settings.colour));
+            err!("{}", w.render(settings.colour));
         }
         if pending.is_none() && !settings.quiet {
-            println!("[{}] watching; press Ctrl-C to stop", clock());
+            outln!("[{}] watching; press Ctrl-C to stop", clock());
         }
         let _ = std::io::stdout().flush();
         pending = Some(changes.wait().ok_or_else(|| {
@@ -420,9 +421,9 @@ fn tell(settings: &Settings, job: &batch::Job, outcome: &Outcome) {
         Outcome::Built { built, path } => {
             if !settings.quiet {
                 for w in &built.warnings {
-                    eprint!("{}", w.render(settings.colour));
+                    err!("{}", w.render(settings.colour));
                 }
-                println!(
+                outln!(
                     "[{}] built {} ({} page{}) in {}",
                     clock(),
                     path.display(),
@@ -432,7 +433,7 @@ fn tell(settings: &Settings, job: &batch::Job, outcome: &Outcome) {
                 );
             }
             if settings.report {
-                println!(
+                outln!(
                     "typesetting of {}.pdf: {}",
                     job.name,
                     built.report.summary()
@@ -444,22 +445,22 @@ fn tell(settings: &Settings, job: &batch::Job, outcome: &Outcome) {
                     ("split table row", &built.report.split_rows),
                 ] {
                     for item in list {
-                        println!("  {what}: {}", item.short());
+                        outln!("  {what}: {}", item.short());
                     }
                 }
             }
         }
         Outcome::Unchanged { path } => {
             if !settings.quiet {
-                println!("[{}] unchanged {}", clock(), path.display());
+                outln!("[{}] unchanged {}", clock(), path.display());
             }
         }
         Outcome::Failed(e) => {
-            eprint!("{}", e.render(settings.colour));
+            err!("{}", e.render(settings.colour));
             let name = format!("{}.pdf", job.name);
             let pdf = settings.out.join(&name);
             if batch::out_of_date(&settings.out, &name) {
-                eprintln!(
+                errln!(
                     "[{}] {} is out of date: its last build failed, so it is still the one built before; fix the error above and save again",
                     clock(),
                     pdf.display()
@@ -481,7 +482,7 @@ fn summary(settings: &Settings, outcomes: &[Outcome], started: Instant) {
         .iter()
         .filter(|o| matches!(o, Outcome::Built { .. }))
         .count();
-    println!(
+    outln!(
         "[{}] {built} built, {} unchanged, {failed} failed in {}",
         clock(),
         outcomes.len() - built - failed,
@@ -491,14 +492,14 @@ fn summary(settings: &Settings, outcomes: &[Outcome], started: Instant) {
 
 fn say_stale(s: &batch::Stale, colour: bool) {
     match s {
-        batch::Stale::Removed { path, briefing } => println!(
+        batch::Stale::Removed { path, briefing } => outln!(
             "[{}] removed {}: {briefing} no longer makes this copy",
             clock(),
             path.display()
         ),
-        batch::Stale::NotRemoved { error, .. } => eprint!("{}", error.render(colour)),
+        batch::Stale::NotRemoved { error, .. } => err!("{}", error.render(colour)),
         batch::Stale::Changed { path, briefing } => {
-            eprint!("{}", batch::changed_warning(path, briefing).render(colour))
+            err!("{}", batch::changed_warning(path, briefing).render(colour))
         }
         batch::Stale::BriefingGone { .. } => {}
     }

@@ -488,3 +488,59 @@ fn watch_rebuilds_on_save_and_keeps_the_last_good_pdf() {
         "the error was not shown:\n{err}"
     );
 }
+
+/// Runs handbill in `dir` with its standard output `stdout`, and gives its
+/// exit code and standard error.
+fn handbill_into(
+    dir: &std::path::Path,
+    args: &[&str],
+    stdout: std::process::Stdio,
+) -> (Option<i32>, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_handbill"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "0")
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_reader_that_goes_away_or_a_full_disk_is_not_a_crash() {
+    let dir = samples("stdout-gone");
+    for args in [
+        &["build", "--force"][..],
+        &["list"],
+        &["check"],
+        &["theme", "--print"],
+        &["man"],
+        &["completions", "bash"],
+    ] {
+        // `| head -1` gone before anything is printed: a pipe nobody reads.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let (code, said) = handbill_into(&dir, args, writer.into());
+        assert!(!said.contains("panicked"), "{args:?}: {said}");
+        assert_eq!(code, Some(0), "{args:?}: {said}");
+        // A full disk: the output is incomplete, which is said, exit 1.
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let (code, said) = handbill_into(&dir, args, full.into());
+        assert!(!said.contains("panicked"), "{args:?}: {said}");
+        assert_eq!(code, Some(1), "{args:?}: {said}");
+        assert!(
+            said.contains("cannot write to the standard output: the disk is full"),
+            "{said}"
+        );
+    }
+    // The build went on, whatever became of its messages.
+    assert!(dir.join("out/london-protest-leaflet.pdf").exists());
+    assert!(dir.join("out/legal-delegation-pack.pdf").exists());
+}

@@ -8,6 +8,7 @@ use super::{Format, build_options, default_jobs, job_list, print_report};
 use crate::OutputProfile;
 use crate::batch::{self, Batch, Outcome};
 use crate::check_json::{CheckJson, Checked, Diagnostic, Typesetting};
+use crate::console::{err, errln, out, outln};
 use crate::error::{Error, Result};
 
 /// Runs the check. With `--format json`, an error that stops the whole
@@ -21,7 +22,7 @@ pub(super) fn run(
 ) -> Result<ExitCode> {
     match (check(paths, format, report, colour), format) {
         (Err(e), Format::Json) => {
-            print!(
+            out!(
                 "{}",
                 CheckJson::refused(vec![Diagnostic::of_error(&e)]).text()
             );
@@ -86,25 +87,25 @@ fn check(
                 briefings,
                 errors: Vec::new(),
             };
-            print!("{}", json.text());
+            out!("{}", json.text());
         }
         Format::Text => {
             for (job, outcome) in files.iter().zip(&outcomes) {
                 match outcome {
-                    Outcome::Failed(e) => eprint!("{}", e.render(colour)),
+                    Outcome::Failed(e) => err!("{}", e.render(colour)),
                     Outcome::Built { built, .. } => {
-                        println!("ok {}.pdf ({} pages)", job.name, built.pages);
+                        outln!("ok {}.pdf ({} pages)", job.name, built.pages);
                         if report {
                             print_report(&job.name, &built.report);
                         }
                         for w in &built.warnings {
-                            eprint!("{}", w.render(colour));
+                            err!("{}", w.render(colour));
                         }
                     }
-                    Outcome::Unchanged { .. } => println!("ok {}.pdf", job.name),
+                    Outcome::Unchanged { .. } => outln!("ok {}.pdf", job.name),
                 }
             }
-            eprintln!("{} checked, {failed} with errors", files.len());
+            errln!("{} checked, {failed} with errors", files.len());
         }
     }
     Ok(if failed > 0 {

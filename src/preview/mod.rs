@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Condvar, Mutex};
 
 use crate::batch::{self, Inputs, Job};
+use crate::console::{errln, outln};
 use crate::error::{Error, Result};
 use crate::layout::LayoutMemo;
 use crate::watch::{self, Changes, Watched};
@@ -169,8 +170,8 @@ pub fn run(
     }
     let server = http::Server::bind(settings.port)?;
     let url = format!("http://127.0.0.1:{}/", server.port());
-    println!("preview of the briefings at {url}");
-    println!("press Ctrl-C to stop");
+    outln!("preview of the briefings at {url}");
+    outln!("press Ctrl-C to stop");
     let _ = std::io::Write::flush(&mut std::io::stdout());
     if !settings.no_open {
         open_browser(&url);
@@ -316,7 +317,7 @@ impl Builder {
         }
         let folders = watch::briefing_folders(&self.paths);
         for w in changes.set(Watched::new(&self.inputs, &folders, Path::new(""))) {
-            eprintln!("warning: {w}");
+            errln!("warning: {w}");
         }
     }
 }
@@ -456,6 +457,6 @@ fn open_browser(url: &str) {
         Ok(mut child) => {
             std::thread::spawn(move || child.wait());
         }
-        Err(_) => eprintln!("note: could not start `{program}`: open {url} in your browser"),
+        Err(_) => errln!("note: could not start `{program}`: open {url} in your browser"),
     }
 }
