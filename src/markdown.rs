@@ -41,8 +41,10 @@ pub fn escape(text: &str) -> String {
             '"' => "&quot;",
             '\'' => "&apos;",
             // Control characters cannot stand in markup (nor print): a
-            // stray one pasted into a value is dropped, a tab is a space.
-            '\t' | '\n' | '\r' => " ",
+            // stray one pasted into a value is dropped; those that part
+            // words are a space: a tab, a line break, and the vertical tab
+            // and form feed a word processor's line and page breaks paste as.
+            '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' => " ",
             c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => "",
             _ => continue,
         };
@@ -633,6 +635,8 @@ mod tests {
         assert_eq!(escape("Қазақстан — plain"), "Қазақстан — plain");
         assert_eq!(escape(""), "");
         assert_eq!(escape("\n"), " ");
+        // Pasted line and page breaks still part the words.
+        assert_eq!(escape("Free\u{b}them\u{c}now\u{85}."), "Free them now .");
     }
 
     fn section(body: &str) -> Section {
