@@ -14,6 +14,7 @@ use serde_saphyr::Spanned;
 
 use crate::error::{Error, Location, Result, did_you_mean};
 
+mod hyphenation;
 mod section;
 mod yaml_error;
 use crate::model::{
@@ -114,7 +115,8 @@ pub(crate) struct BriefingFile {
     #[schemars(schema_with = "crate::load::schema::recipients")]
     recipients: Option<Spanned<RecipientsField>>,
     #[serde(default)]
-    hyphenation: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    hyphenation: Vec<Spanned<String>>,
     #[serde(default)]
     fit: crate::model::Fit,
     #[serde(default)]
@@ -380,7 +382,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         values,
         recipients,
         recipients_file,
-        hyphenation: raw.hyphenation,
+        hyphenation: hyphenation::read(path, &text, raw.hyphenation)?,
         fit: raw.fit,
         tables: raw.tables,
         allow: raw.allow,
