@@ -120,6 +120,21 @@ pub fn section_markup_at(
                 }
             }
             let inner = &events[start..i];
+            // A note is set at the foot of the page, where it can have no
+            // note of its own: its mark would vanish without a word, and
+            // a source cited there be listed but never shown.
+            if let Some((Event::FootnoteReference(nested), at)) = inner
+                .iter()
+                .find(|(e, _)| matches!(e, Event::FootnoteReference(_)))
+            {
+                return Err(Error::new(format!(
+                    "the footnote `[^{label}]` cites `[^{nested}]`, and a footnote cannot have a footnote of its own"
+                ))
+                .at(body_location(section, at.start))
+                .help(format!(
+                    "cite `[^{nested}]` in the section's text, beside `[^{label}]`, or write what it says into the note"
+                )));
+            }
             let text = render(inner, &BTreeMap::new(), true, None);
             let text = if text.trim() == SOURCE_SENTINEL {
                 sources
@@ -696,6 +711,23 @@ mod tests {
         let m =
             section_markup(&section("Text.[^n]\n\n[^n]: A *note*.\n"), &sources(), true).unwrap();
         assert_eq!(m, "<p>Text.<footnote>A <em>note</em>.</footnote></p>");
+    }
+
+    #[test]
+    fn a_footnote_citing_a_footnote_is_refused_where_it_cites() {
+        let sources = sources();
+        for body in [
+            "Text[^a].\n\n[^a]: As HRW reports[^hrw].\n",
+            "Text[^a].\n\n[^a]: A cites b[^b].\n\n[^b]: B.\n",
+            "Text[^a].\n\n[^a]: Itself[^a].\n",
+        ] {
+            let err = section_markup(&section(body), &sources, true).unwrap_err();
+            assert!(
+                err.message
+                    .contains("a footnote cannot have a footnote of its own"),
+                "{body:?}: {err}"
+            );
+        }
     }
 
     #[test]
