@@ -262,7 +262,8 @@ fn read_private(path: &Path) -> std::io::Result<String> {
     Ok(text)
 }
 
-/// The password in `password_file:`: its first line, without the line end.
+/// The password in `password_file:`: its first line, without the line end
+/// and the spaces around it.
 fn read_password_file(briefing: &Briefing, file: &str, at: &Location) -> Result<Password> {
     let path = crate::project::open(&briefing.project, file).map_err(|r| {
         r.error(
@@ -277,8 +278,11 @@ fn read_password_file(briefing: &Briefing, file: &str, at: &Location) -> Result<
             .at(at.clone())
             .help("write the password on the first line of that file, or leave out `password_file:` to have handbill generate one")
     })?;
-    let password = text.lines().next().unwrap_or("").trim_end_matches('\r');
-    if password.trim().is_empty() {
+    // Spaces around it are dropped, as around a recipients file's cell: an
+    // editor's stray space at the end would lock the copy with a password
+    // no one types.
+    let password = text.lines().next().unwrap_or("").trim();
+    if password.is_empty() {
         return Err(Error::new("the password file's first line is empty")
             .at(Location::file(&path))
             .help("write the password on the first line"));

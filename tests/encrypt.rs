@@ -433,7 +433,8 @@ fn a_changed_password_rebuilds_its_copy_and_the_manifest_keeps_none() {
 fn a_briefing_without_recipients_takes_its_password_from_a_file() {
     let dir = project("enc-password-file");
     std::fs::create_dir_all(dir.join(".handbill")).unwrap();
-    std::fs::write(dir.join(".handbill/pack-password.txt"), "Жанна's pack\n").unwrap();
+    // A stray space and a Windows line end, as an editor may leave them.
+    std::fs::write(dir.join(".handbill/pack-password.txt"), "Жанна's pack \r\n").unwrap();
     std::fs::write(
         dir.join("briefings/one.yaml"),
         "title: Briefing\nprofile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nsections: [overview]\nencrypt:\n  password_file: .handbill/pack-password.txt\n",
