@@ -523,7 +523,8 @@ fn lay_out_prepared(
     // Parsed (or the last copy's): a long pack's markup need not be held
     // while it is laid out.
     drop(markup_text);
-    let used = check_pictures(&document, profile, selection, &template.path)?;
+    let used = check_pictures(&document, profile, selection, &template.path)
+        .map_err(|e| with_section_line(e, &briefing.project))?;
     let pictures = alike.pictures(&used, || {
         select::read_pictures(
             briefing,
@@ -771,10 +772,12 @@ fn check_pictures(
     selection: &select::Selection,
     template: &Path,
 ) -> Result<Vec<String>> {
-    fn walk<'a>(blocks: &'a [document::Block], out: &mut Vec<&'a str>) {
+    // Each picture with the section line that places it, if a section does.
+    type Placed<'a> = (&'a str, Option<&'a document::SourceRef>);
+    fn walk<'a>(blocks: &'a [document::Block], out: &mut Vec<Placed<'a>>) {
         for b in blocks {
             match &b.kind {
-                document::BlockKind::Figure { image, .. } => out.push(image),
+                document::BlockKind::Figure { image, .. } => out.push((image, b.source.as_ref())),
                 document::BlockKind::Quote(c) | document::BlockKind::Boxed(c) => walk(c, out),
                 document::BlockKind::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
                 _ => {}
@@ -785,7 +788,7 @@ fn check_pictures(
     for blocks in document.flows.values() {
         walk(blocks, &mut keys);
     }
-    for key in &keys {
+    for (key, written) in &keys {
         if selection.images.contains_key(*key) {
             continue;
         }
@@ -801,16 +804,22 @@ fn check_pictures(
                     Some(close) => format!("did you mean `{close}`?"),
                     None => format!("the profile's pictures are: {}", keys.join(", ")),
                 };
+                let placer = match written {
+                    Some(_) => "the section shows",
+                    None => "the layout places",
+                };
                 Error::new(format!(
-                    "the layout places picture `{key}`, which profile `{}` does not have",
+                    "{placer} picture `{key}`, which profile `{}` does not have",
                     profile.name
                 ))
                 .help(help)
             }
         };
-        return Err(err.at(error::Location::file(template)));
+        // A section's `![caption](key)` is pointed at where it is written.
+        let at = written.map_or_else(|| error::Location::file(template), |s| s.location());
+        return Err(err.at(at));
     }
-    Ok(keys.into_iter().map(str::to_string).collect())
+    Ok(keys.into_iter().map(|(key, _)| key.to_string()).collect())
 }
 
 /// Locks a built copy with its password (see [`Build::encrypt`]).

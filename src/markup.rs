@@ -687,6 +687,14 @@ impl Parser<'_> {
                         link: None,
                     });
                 }
+                // A picture is a block: inside a line of text it can only be
+                // a mistake of where it was written, said in the words of both
+                // a section's Markdown and a template's markup.
+                "figure" => {
+                    return Err(self
+                        .error(child, "a picture cannot stand inside a line of text, a heading, a table, a link or a footnote")
+                        .help("in a section, write `![caption](key)` on a line of its own, with a blank line before and after; in a template, put <figure> outside <p>"));
+                }
                 other => {
                     return Err(self.unknown(
                         child,
