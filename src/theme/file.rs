@@ -78,10 +78,19 @@ impl<'de> Deserialize<'de> for Percentages {
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
-                seq: A,
+                mut seq: A,
             ) -> std::result::Result<Self::Value, A::Error> {
-                Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                // Every value read, so that a fifth is refused, not passed
+                // over (serde's own array of four stops after the fourth).
+                let mut values: Vec<f32> = Vec::new();
+                while let Some(value) = seq.next_element()? {
+                    values.push(value);
+                }
+                <[f32; 4]>::try_from(values.as_slice())
                     .map(Percentages::Cmyk)
+                    .map_err(|_| {
+                        serde::de::Error::invalid_length(values.len(), &"an array of length 4")
+                    })
             }
         }
         d.deserialize_any(V)
@@ -717,6 +726,25 @@ mod tests {
         let t = read("extends: builtin\ncolors:\nstyles:\n  h1:\n").unwrap();
         assert_eq!(t.colors, Theme::builtin().colors);
         assert_eq!(t.styles, Theme::builtin().styles);
+    }
+
+    #[test]
+    fn a_colour_is_four_numbers_no_fewer_and_no_more() {
+        let d = folder("colour-values");
+        let read = |text: &str| {
+            std::fs::write(d.join("themes/t.yaml"), text).unwrap();
+            find(&d, "t", None)
+        };
+        assert!(read("extends: builtin\ncolors:\n  accent: [0, 95, 85, 10]\n").is_ok());
+        for (values, said) in [
+            ("[0, 95, 85]", "has 3 values"),
+            ("[0, 95, 85, 10, 5]", "has 5 values"),
+            ("[0, 95, 85, 10, 0, 0, 0]", "has 7 values"),
+        ] {
+            let e = read(&format!("extends: builtin\ncolors:\n  accent: {values}\n")).unwrap_err();
+            assert!(e.message.contains(said), "{values}: {e}");
+            assert_eq!(e.location.unwrap().line, 3, "{values}");
+        }
     }
 
     #[test]
