@@ -168,3 +168,22 @@ fn the_source_boxes_of_the_sample_leaflet_name_the_lines_their_text_is_on() {
     assert!(boxes.iter().any(|b| b.page == 0) && boxes.iter().any(|b| b.page == 1));
     assert!(boxes.len() > 15, "{}", boxes.len());
 }
+
+#[test]
+fn an_overfull_line_is_quoted_by_its_start_not_whole() {
+    // A pasted text with no space in it is one line, however long.
+    let dir = project_with_section();
+    let word = "1234567890".repeat(1000);
+    std::fs::write(
+        dir.join(SECTION_FILE),
+        format!("---\nid: overview\ntitle: Overview\n---\n{word}\n"),
+    )
+    .unwrap();
+    let text = report_of(&dir);
+    assert!(
+        text.contains(&format!("“{}…”", "1234567890".repeat(8))),
+        "{text}"
+    );
+    assert!(text.len() < 2_000, "{} bytes of messages", text.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}

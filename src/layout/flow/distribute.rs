@@ -4,6 +4,7 @@
 use super::Engine;
 use super::collect::{Flat, Heading, Pending, space_after_of, space_before_of};
 use super::footnotes::{CARRIED_NOTE_SHARE, NotePart};
+use super::overset::truncate;
 use crate::document::Frame;
 use crate::error::{Error, Location, PagePlace, Result, Warning, WarningKind};
 use crate::layout::pages::{
@@ -552,7 +553,8 @@ impl<'a> Engine<'a> {
                 });
             }
             if h.level == 1 {
-                self.last_heading = h.title.clone();
+                // Only messages name it: its start is enough.
+                self.last_heading = truncate(&h.title, 60);
             }
         }
         for (k, (_, line)) in lines.iter().enumerate() {
@@ -565,7 +567,13 @@ impl<'a> Engine<'a> {
                 } else {
                     format!(" in “{}”", self.last_heading)
                 };
-                format!("page {}{section}: “{}”", region.page + 1, text.trim())
+                // A line of one unbreakable word may be a whole pasted
+                // text: its start says which line it is.
+                format!(
+                    "page {}{section}: “{}”",
+                    region.page + 1,
+                    truncate(text.trim(), 80)
+                )
             };
             let place = || place_of(&self.out.structure, mark);
             // The line's rectangle, for the preview to mark.

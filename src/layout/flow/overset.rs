@@ -106,7 +106,7 @@ impl Engine<'_> {
                     }
                     // Left over from the start of a section: name that section.
                     if let (Some(h), 0, Pos::START) = (heading, k, word) {
-                        self.last_heading = h.title.clone();
+                        self.last_heading = truncate(&h.title, 60);
                     }
                     lines += ls.len();
                     height += ls.iter().map(|(_, l)| l.height).sum::<f32>()
