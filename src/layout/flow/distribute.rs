@@ -4,7 +4,7 @@
 use super::Engine;
 use super::collect::{Flat, Heading, Pending, space_after_of, space_before_of};
 use super::footnotes::{CARRIED_NOTE_SHARE, NotePart};
-use super::overset::truncate;
+use super::overset::{QUOTED_HEADING, QUOTED_LINE, truncate};
 use crate::document::Frame;
 use crate::error::{Error, Location, PagePlace, Result, Warning, WarningKind};
 use crate::layout::pages::{
@@ -554,7 +554,7 @@ impl<'a> Engine<'a> {
             }
             if h.level == 1 {
                 // Only messages name it: its start is enough.
-                self.last_heading = truncate(&h.title, 60);
+                self.last_heading = truncate(&h.title, QUOTED_HEADING);
             }
         }
         for (k, (_, line)) in lines.iter().enumerate() {
@@ -568,11 +568,12 @@ impl<'a> Engine<'a> {
                     format!(" in “{}”", self.last_heading)
                 };
                 // A line of one unbreakable word may be a whole pasted
-                // text: its start says which line it is.
+                // text: its start says which line it is. Lines as a page
+                // holds them are quoted whole.
                 format!(
                     "page {}{section}: “{}”",
                     region.page + 1,
-                    truncate(text.trim(), 80)
+                    truncate(text.trim(), QUOTED_LINE)
                 )
             };
             let place = || place_of(&self.out.structure, mark);

@@ -65,6 +65,13 @@ fn first_words(block: &Block) -> Option<String> {
     }
 }
 
+/// How many characters of a line a message quotes: more than a line of a
+/// page holds (some 100 on A4), less than a pasted text of no spaces.
+pub(super) const QUOTED_LINE: usize = 200;
+
+/// How many characters of a section's heading a message quotes.
+pub(super) const QUOTED_HEADING: usize = 120;
+
 pub(super) fn truncate(text: &str, n: usize) -> String {
     if text.chars().count() <= n {
         text.to_string()
@@ -106,7 +113,7 @@ impl Engine<'_> {
                     }
                     // Left over from the start of a section: name that section.
                     if let (Some(h), 0, Pos::START) = (heading, k, word) {
-                        self.last_heading = truncate(&h.title, 60);
+                        self.last_heading = truncate(&h.title, QUOTED_HEADING);
                     }
                     lines += ls.len();
                     height += ls.iter().map(|(_, l)| l.height).sum::<f32>()
