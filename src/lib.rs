@@ -481,6 +481,7 @@ fn lay_out_prepared(
         None => values,
         Some(r) => template::for_recipient(values, r),
     };
+    compiled.check_printed_values(&briefing.values, &briefing.file, &briefing.text)?;
     let markup_text = compiled.render(values)?;
     // Sections were checked when read; this is the briefing's own text
     // and the template's.

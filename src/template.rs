@@ -366,6 +366,81 @@ pub struct Compiled {
     ahead: bool,
 }
 
+impl Compiled {
+    /// Refuses a briefing value that the template prints as it is
+    /// (`{{values.event}}`) but that is a mapping or a list (an indent
+    /// too many, a colon in unquoted text): Handlebars would put
+    /// `[object]`, or the list's items in brackets, on the page.
+    pub fn check_printed_values(&self, values: &Value, file: &Path, text: &str) -> Result<()> {
+        let mut printed = Vec::new();
+        for (name, _) in &self.pieces {
+            if let Some(piece) = self.hb.get_template(name) {
+                printed_paths(&piece.elements, true, &mut printed);
+            }
+        }
+        for path in printed {
+            let Some(key) = path.strip_prefix("values.") else {
+                continue;
+            };
+            let shows = match key.split('.').try_fold(values, |v, k| v.get(k)) {
+                Some(Value::Object(_)) => "a mapping, which would print as `[object]`",
+                Some(Value::Array(_)) => "a list, which would print as its items in brackets",
+                _ => continue,
+            };
+            // The key under `values:` in the briefing, where the fault is.
+            let last = key.rsplit('.').next().unwrap_or(key);
+            let from = text.find("values:").unwrap_or(0);
+            let at = text[from..].find(&format!("{last}:")).map_or_else(
+                || Location::file(file),
+                |o| Location::at_offset(file, text, from + o),
+            );
+            return Err(Error::new(format!(
+                "`values.{key}` is {shows}: template {} prints it as text",
+                self.template.path.display()
+            ))
+            .at(at)
+            .help(format!(
+                "give `{last}:` one value, in quotes if it starts with a brace or a bracket (`{last}: \"[…]\"`), or have the template print one of its entries (`{{{{values.{key}.NAME}}}}`)"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The data paths `elements` print as they are (`{{x}}`, `{{{x}}}`),
+/// as written from the top of the data: those outside any block that
+/// changes what names refer to (`#if` and `#unless` do not), and any
+/// `@root.` path. `at_root` says whether `elements` are at the top.
+fn printed_paths(
+    elements: &[handlebars::template::TemplateElement],
+    at_root: bool,
+    out: &mut Vec<String>,
+) {
+    use handlebars::template::{Parameter, TemplateElement};
+    for element in elements {
+        match element {
+            TemplateElement::Expression(tag) | TemplateElement::HtmlExpression(tag)
+                if tag.params.is_empty() && tag.hash.is_empty() =>
+            {
+                if let (Parameter::Path(_), Some(name)) = (&tag.name, tag.name.as_name()) {
+                    match name.strip_prefix("@root.") {
+                        Some(from_root) => out.push(from_root.to_string()),
+                        None if at_root => out.push(name.to_string()),
+                        None => {}
+                    }
+                }
+            }
+            TemplateElement::HelperBlock(block) => {
+                let same = at_root && matches!(block.name.as_name(), Some("if" | "unless"));
+                for inner in block.template.iter().chain(&block.inverse) {
+                    printed_paths(&inner.elements, same, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Compiles `template`: a syntax error is reported here, with its place.
 /// A built-in template's pieces were compiled with handbill itself.
 pub fn compile(template: &Template) -> Result<Compiled> {
@@ -1180,5 +1255,43 @@ mod tests {
         );
         let err = render(&tpl(&calls), &json!({})).unwrap_err();
         assert!(err.message.contains("helper calls"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_mapping_or_list_the_template_prints_as_text_is_refused_at_its_key() {
+        let compiled = compile(&tpl(
+            "<p>{{values.headline}}</p>{{#if values.event}}<p>{{{values.event.when}}}</p>{{/if}}\n{{#each sections}}<p>{{values.tags}}{{@root.values.more}}</p>{{/each}}",
+        ))
+        .unwrap();
+        let file = Path::new("briefings/b.yaml");
+        let check = |yaml: &str| {
+            let values: Value = serde_saphyr::from_str::<Value>(yaml).unwrap()["values"].clone();
+            compiled.check_printed_values(&values, file, yaml)
+        };
+        check("values:\n  headline: Free them\n  event: {when: noon}\n  more: 3\n  tags: [a, b]\n")
+            .unwrap();
+        // Text in braces or brackets, unquoted, is a mapping or a list.
+        let text = "title: t\nvalues:\n  headline: {Free them}\n";
+        let e = check(text).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("`values.headline` is a mapping, which would print as `[object]`"),
+            "{e}"
+        );
+        let at = e.location.clone().unwrap();
+        assert_eq!((at.line, at.column), (3, 3), "{e}");
+        assert!(e.help.unwrap().contains("headline: \"[…]\""));
+        let e = check("values:\n  headline: x\n  event:\n    when: [noon]\n").unwrap_err();
+        assert!(
+            e.message.starts_with("`values.event.when` is a list"),
+            "{e}"
+        );
+        let e = check("values:\n  headline: x\n  more: {a: 1}\n").unwrap_err();
+        assert!(
+            e.message.starts_with("`values.more` is a mapping"),
+            "@root.: {e}"
+        );
+        // Inside `#each`, `values.tags` is the section's, not the briefing's.
+        check("values:\n  headline: x\n  tags: {a: 1}\n").unwrap();
     }
 }
