@@ -502,9 +502,25 @@ fn code_lines(text: &str, inline_only: bool) -> String {
 pub fn unsupported(section: &Section) -> Vec<Warning> {
     let mut out = Vec::new();
     let mut last = None;
+    // A note no mark in the text cites has nowhere to go and is left out.
+    let mut notes: Vec<(String, usize)> = Vec::new();
+    let mut cited: std::collections::HashSet<String> = Default::default();
+    // The line in the section's file: the body starts on `body_line`.
+    let line_at = |offset: usize| {
+        let before = section.body.get(..offset).unwrap_or("");
+        section.body_line + before.matches('\n').count()
+    };
     let parser = Parser::new_ext(&section.body, parser_options()).into_offset_iter();
     for (event, range) in parser {
         let what = match &event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                notes.push((label.to_string(), range.start));
+                continue;
+            }
+            Event::FootnoteReference(label) => {
+                cited.insert(label.to_lowercase());
+                continue;
+            }
             Event::Start(Tag::HtmlBlock) => "an HTML block is left out: handbill prints no HTML",
             Event::InlineHtml(_) => {
                 "an HTML tag is left out (its text is kept): handbill prints no HTML"
@@ -513,9 +529,7 @@ pub fn unsupported(section: &Section) -> Vec<Warning> {
             Event::TaskListMarker(_) => "a task list's check box is left out (the item is kept)",
             _ => continue,
         };
-        // The line in the section's file: the body starts on `body_line`.
-        let before = section.body.get(..range.start).unwrap_or("");
-        let line = section.body_line + before.matches('\n').count();
+        let line = line_at(range.start);
         // One warning per line and kind: `<b>bold</b>` is two tags.
         if last == Some((line, what)) {
             continue;
@@ -527,6 +541,18 @@ pub fn unsupported(section: &Section) -> Vec<Warning> {
             column: 1,
             source_line: None,
         }));
+    }
+    for (label, offset) in notes {
+        if !cited.contains(&label.to_lowercase()) {
+            let what =
+                format!("footnote `[^{label}]` is left out: no `[^{label}]` in the text cites it");
+            out.push(Warning::new(WarningKind::Unsupported, what).at(Location {
+                file: section.file.clone(),
+                line: line_at(offset),
+                column: 1,
+                source_line: None,
+            }));
+        }
     }
     out
 }
@@ -1008,6 +1034,17 @@ mod tests {
             said[2],
             (13, "a definition list is set as plain paragraphs")
         );
+        // A note nothing cites (labels match whatever their case).
+        let body = "Text.[^Used] More.[^hrw]\n\n[^used]: Cited.\n\n[^spare]: Never cited.\n";
+        let w = unsupported(&section(body));
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].location.as_ref().unwrap().line, 9, "{w:?}");
+        assert!(
+            w[0].message.starts_with("footnote `[^spare]` is left out"),
+            "{w:?}"
+        );
+        let m = section_markup(&section(body), &sources(), true).unwrap();
+        assert!(!m.contains("Never cited"), "{m}");
     }
 
     #[test]
