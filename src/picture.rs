@@ -52,6 +52,12 @@ pub const MAX_PICTURE_PIXELS: u64 = 100_000_000;
 /// RGB picture at 8 bits (an A3 page with bleed at 300 ppi is 18): a build
 /// with one that compresses badly peaked at 402 MB (SECURITY.md).
 pub const MAX_PNG_DECODED_BYTES: u64 = 100_000_000;
+/// The most scans (passes over the picture) a JPEG may have. A
+/// progressive JPEG has some ten; each scan is another pass over every
+/// block for whoever draws it (a viewer, the print shop's RIP, a screen
+/// build's resampling), so a small file of thousands of scans would take
+/// minutes to show.
+pub const MAX_JPEG_SCANS: usize = 100;
 /// The widest and tallest JPEG krilla's reader accepts, in pixels.
 pub const MAX_JPEG_SIDE: u32 = 1 << 14;
 /// The most a PNG's colour profile may take once decompressed (the PNG
@@ -231,6 +237,7 @@ pub fn clean_jpeg(data: &[u8]) -> std::result::Result<Vec<u8>, Damage> {
     let mut adobe: Option<u8> = None;
     let mut frame: Option<(u32, u32)> = None;
     let mut scan_bytes = 0usize;
+    let mut scans = 0usize;
     let mut i = 2;
     loop {
         let at = next_marker(data, i)?;
@@ -312,6 +319,12 @@ pub fn clean_jpeg(data: &[u8]) -> std::result::Result<Vec<u8>, Damage> {
                 if frame.is_none() {
                     return Err(damage(format!(
                         "its picture data at byte {at} comes before its frame header"
+                    )));
+                }
+                scans += 1;
+                if scans > MAX_JPEG_SCANS {
+                    return Err(damage(format!(
+                        "it is saved in more than {MAX_JPEG_SCANS} scans (a progressive JPEG has some ten), which would take a viewer or a printer very long to draw"
                     )));
                 }
                 kept.push(segment);
@@ -890,6 +903,33 @@ mod tests {
         );
         assert!(clean_jpeg(b"\xFF\xD8\xFF\xD9").is_err());
         assert!(clean_jpeg(b"GIF89a").is_err());
+        // The progressive file's scans repeated: up to the limit it reads,
+        // past it the file is refused, before anything draws it.
+        let scans = |n: usize| {
+            let sos = PROGRESSIVE
+                .windows(2)
+                .position(|w| w == [0xFF, 0xDA])
+                .unwrap();
+            let eoi = PROGRESSIVE.len() - 2;
+            let once = PROGRESSIVE[sos..eoi].to_vec();
+            let count = once.windows(2).filter(|w| *w == [0xFF, 0xDA]).count();
+            let mut d = PROGRESSIVE[..sos].to_vec();
+            for _ in 0..n.div_ceil(count) {
+                d.extend_from_slice(&once);
+            }
+            d.extend_from_slice(&[0xFF, 0xD9]);
+            (d, n.div_ceil(count) * count)
+        };
+        let (few, n) = scans(MAX_JPEG_SCANS - 20);
+        assert!(n <= MAX_JPEG_SCANS && clean_jpeg(&few).is_ok(), "{n} scans");
+        let (many, n) = scans(MAX_JPEG_SCANS + 1);
+        assert!(n > MAX_JPEG_SCANS);
+        assert!(
+            clean_jpeg(&many)
+                .unwrap_err()
+                .0
+                .contains("more than 100 scans")
+        );
     }
 
     /// A PNG chunk, as the tests need it.
