@@ -188,13 +188,19 @@ impl Error {
 
     /// An error reading or writing a file.
     pub fn io(path: &Path, action: &str, err: &std::io::Error) -> Error {
-        Error::new(format!(
+        let error = Error::new(format!(
             "cannot {action} {}: {}",
             path.display(),
             io_reason(err)
         ))
         .at(Location::file(path))
-        .kind(ErrorKind::Io)
+        .kind(ErrorKind::Io);
+        // What to do, where the reason says it; a caller that knows better
+        // gives its own.
+        match io_help(err) {
+            Some(help) => error.help(help),
+            None => error,
+        }
     }
 
     /// Says what handbill was doing, e.g. which briefing it was building.
@@ -202,6 +208,24 @@ impl Error {
         self.while_doing = Some(context.to_string());
         self
     }
+}
+
+/// What to do about a file or folder the system refused, by why.
+fn io_help(err: &std::io::Error) -> Option<&'static str> {
+    use std::io::ErrorKind as K;
+    Some(match err.kind() {
+        K::NotFound => "check the path: the file, or the folder it is to go in, must exist",
+        K::PermissionDenied => {
+            "check that you may read and write there (`ls -l` shows who may), or choose another folder"
+        }
+        K::NotADirectory => "a file stands where the path needs a folder: check the path",
+        K::IsADirectory => "give the path of a file, not of a folder",
+        K::AlreadyExists => "move or rename what is in the way, or choose another name",
+        K::StorageFull | K::QuotaExceeded => "make room on the disk, then run the command again",
+        K::ReadOnlyFilesystem => "choose a folder on a disk you can write to",
+        K::InvalidFilename => "choose a shorter name, of letters, digits and hyphens",
+        _ => return None,
+    })
 }
 
 pub(crate) fn io_reason(err: &std::io::Error) -> String {
@@ -615,9 +639,14 @@ mod tests {
             (ErrorKind::IsADirectory, "a folder, not a file"),
             (ErrorKind::StorageFull, "the disk is full"),
         ] {
-            let shown = Error::io(p, "create the folder", &IoError::from(kind)).to_string();
+            let error = Error::io(p, "create the folder", &IoError::from(kind));
+            let shown = error.to_string();
             assert!(shown.contains(words), "{shown}");
+            assert!(error.help.is_some(), "what to do: {shown}");
         }
+        // A caller that knows better says so instead.
+        let own = Error::io(p, "read", &IoError::from(ErrorKind::NotFound)).help("own");
+        assert_eq!(own.help.as_deref(), Some("own"));
         let raw = IoError::from_raw_os_error(71); // EPROTO: no kind of its own
         let shown = Error::io(p, "write", &raw).to_string();
         assert!(!shown.contains("os error"), "{shown}");
