@@ -506,9 +506,18 @@ pub fn unsupported(section: &Section) -> Vec<Warning> {
     let mut notes: Vec<(String, usize)> = Vec::new();
     let mut cited: std::collections::HashSet<String> = Default::default();
     // The line in the section's file: the body starts on `body_line`.
-    let line_at = |offset: usize| {
-        let before = section.body.get(..offset).unwrap_or("");
-        section.body_line + before.matches('\n').count()
+    // Counted on from the last place asked for (they come in order), so
+    // that a section of many thousands of warnings is read once.
+    let mut counted = (0, section.body_line);
+    let mut line_at = |offset: usize| {
+        let (from, line) = if offset >= counted.0 {
+            counted
+        } else {
+            (0, section.body_line)
+        };
+        let between = section.body.get(from..offset).unwrap_or("");
+        counted = (offset, line + between.matches('\n').count());
+        counted.1
     };
     let parser = Parser::new_ext(&section.body, parser_options()).into_offset_iter();
     for (event, range) in parser {

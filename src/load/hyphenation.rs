@@ -21,8 +21,9 @@ pub(super) fn read(
     text: &str,
     entries: Vec<Spanned<String>>,
 ) -> Result<Vec<String>> {
-    // Each word (lower case, without its hyphens) with where it was given.
-    let mut seen: Vec<(String, &Spanned<String>)> = Vec::new();
+    // Each word (lower case, without its hyphens) with where it was given:
+    // a map, so that a list of many thousands is checked in linear time.
+    let mut seen: std::collections::HashMap<String, &Spanned<String>> = Default::default();
     for entry in &entries {
         let written = entry.value.trim();
         let parts: Vec<&str> = written.split('-').collect();
@@ -45,7 +46,7 @@ pub(super) fn read(
             );
         }
         let word: String = parts.concat().to_lowercase();
-        if let Some((_, first)) = seen.iter().find(|(w, _)| *w == word) {
+        if let Some(first) = seen.get(&word) {
             let line = located(file, text, &first.referenced).line;
             return refuse(&format!(
                 "gives the word again: line {line} gives it as `{}`, and only one can count",
@@ -53,7 +54,7 @@ pub(super) fn read(
             ))
             .map_err(|e| e.help("keep the one with the breaks you want, and delete the other"));
         }
-        seen.push((word, entry));
+        seen.insert(word, entry);
     }
     Ok(entries.into_iter().map(|e| e.value).collect())
 }
