@@ -368,23 +368,27 @@ pub struct Compiled {
 
 impl Compiled {
     /// Refuses a briefing value that the template prints as it is
-    /// (`{{values.event}}`) but that is a mapping or a list (an indent
-    /// too many, a colon in unquoted text): Handlebars would put
-    /// `[object]`, or the list's items in brackets, on the page.
+    /// (`{{values.event}}`) but that is a mapping or a list (text in
+    /// brackets or braces, unquoted): Handlebars would put `[object]`, or
+    /// the list's items in brackets, on the page; or that is empty where
+    /// no `{{#if}}` around it tests it.
     pub fn check_printed_values(&self, values: &Value, file: &Path, text: &str) -> Result<()> {
         let mut printed = Vec::new();
         for (name, _) in &self.pieces {
             if let Some(piece) = self.hb.get_template(name) {
-                printed_paths(&piece.elements, true, &mut printed);
+                printed_paths(&piece.elements, true, &mut Vec::new(), &mut printed);
             }
         }
-        for path in printed {
+        for (path, tested) in printed {
             let Some(key) = path.strip_prefix("values.") else {
                 continue;
             };
             let shows = match key.split('.').try_fold(values, |v, k| v.get(k)) {
                 Some(Value::Object(_)) => "a mapping, which would print as `[object]`",
                 Some(Value::Array(_)) => "a list, which would print as its items in brackets",
+                // `headline:` with nothing after it: a blank where the
+                // template prints it whatever it holds.
+                Some(Value::Null) if !tested => "empty, which would print as nothing",
                 _ => continue,
             };
             // The key under `values:` in the briefing, where the fault is.
@@ -399,9 +403,14 @@ impl Compiled {
                 self.template.path.display()
             ))
             .at(at)
-            .help(format!(
-                "give `{last}:` one value, in quotes if it starts with a brace or a bracket (`{last}: \"[…]\"`), or have the template print one of its entries (`{{{{values.{key}.NAME}}}}`)"
-            )));
+            .help(match shows.starts_with("empty") {
+                true => format!(
+                    "give `{last}:` its text after the colon, or have the template print it only if it has one (`{{{{#if values.{key}}}}}…{{{{/if}}}}`)"
+                ),
+                false => format!(
+                    "give `{last}:` one value, in quotes if it starts with a brace or a bracket (`{last}: \"[…]\"`), or have the template print one of its entries (`{{{{values.{key}.NAME}}}}`)"
+                ),
+            }));
         }
         Ok(())
     }
@@ -410,30 +419,55 @@ impl Compiled {
 /// The data paths `elements` print as they are (`{{x}}`, `{{{x}}}`),
 /// as written from the top of the data: those outside any block that
 /// changes what names refer to (`#if` and `#unless` do not), and any
-/// `@root.` path. `at_root` says whether `elements` are at the top.
+/// `@root.` path; each with whether an `#if` around it tests it, so
+/// that it prints only when it has a value. `at_root` says
+/// whether `elements` are at the top; `tested`, what the `#if`s around
+/// them test.
 fn printed_paths(
     elements: &[handlebars::template::TemplateElement],
     at_root: bool,
-    out: &mut Vec<String>,
+    tested: &mut Vec<String>,
+    out: &mut Vec<(String, bool)>,
 ) {
     use handlebars::template::{Parameter, TemplateElement};
+    let from_top = |p: &Parameter, at_root: bool| match (p, p.as_name()) {
+        (Parameter::Path(_), Some(name)) => match name.strip_prefix("@root.") {
+            Some(from_root) => Some(from_root.to_string()),
+            None => at_root.then(|| name.to_string()),
+        },
+        _ => None,
+    };
     for element in elements {
         match element {
             TemplateElement::Expression(tag) | TemplateElement::HtmlExpression(tag)
                 if tag.params.is_empty() && tag.hash.is_empty() =>
             {
-                if let (Parameter::Path(_), Some(name)) = (&tag.name, tag.name.as_name()) {
-                    match name.strip_prefix("@root.") {
-                        Some(from_root) => out.push(from_root.to_string()),
-                        None if at_root => out.push(name.to_string()),
-                        None => {}
-                    }
+                if let Some(path) = from_top(&tag.name, at_root) {
+                    let guarded = tested.contains(&path);
+                    out.push((path, guarded));
                 }
             }
             TemplateElement::HelperBlock(block) => {
-                let same = at_root && matches!(block.name.as_name(), Some("if" | "unless"));
-                for inner in block.template.iter().chain(&block.inverse) {
-                    printed_paths(&inner.elements, same, out);
+                let name = block.name.as_name();
+                let same = at_root && matches!(name, Some("if" | "unless"));
+                let test = block.params.first().and_then(|p| from_top(p, at_root));
+                // The branch that runs only when the test has a value.
+                for (inner, truthy) in [
+                    (&block.template, name == Some("if")),
+                    (&block.inverse, name == Some("unless")),
+                ] {
+                    let Some(inner) = inner else { continue };
+                    let pushed = match (&test, truthy) {
+                        (Some(t), true) => {
+                            tested.push(t.clone());
+                            true
+                        }
+                        _ => false,
+                    };
+                    printed_paths(&inner.elements, same, tested, out);
+                    if pushed {
+                        tested.pop();
+                    }
                 }
             }
             _ => {}
@@ -1293,5 +1327,21 @@ mod tests {
         );
         // Inside `#each`, `values.tags` is the section's, not the briefing's.
         check("values:\n  headline: x\n  tags: {a: 1}\n").unwrap();
+        // Empty: refused where printed whatever it holds, not where an
+        // `#if` tests it first (`#if values.event` does not test `when`).
+        let e = check("values:\n  headline:\n  more: 1\n").unwrap_err();
+        assert!(e.message.starts_with("`values.headline` is empty"), "{e}");
+        assert!(e.help.unwrap().contains("its text after the colon"));
+        check("values:\n  headline: x\n  event: ~\n").unwrap();
+        check("values:\n  headline: x\n  event: {when: ~}\n").unwrap_err();
+        let guarded = compile(&tpl(
+            "<p>{{values.headline}}</p>{{#if values.event}}<p>{{values.event.when}}</p>{{/if}}{{#unless values.more}}{{else}}<p>{{values.more}}</p>{{/unless}}",
+        ))
+        .unwrap();
+        let check = |yaml: &str| {
+            let values: Value = serde_saphyr::from_str::<Value>(yaml).unwrap()["values"].clone();
+            guarded.check_printed_values(&values, file, yaml)
+        };
+        check("values:\n  headline: x\n  event: ~\n  more: ~\n").unwrap();
     }
 }
