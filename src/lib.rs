@@ -407,6 +407,7 @@ impl Prepared {
             &template.text,
         )?;
         let compiled = compiled?;
+        compiled.check_printed_values(&briefing)?;
         let mut warnings: Vec<Warning> =
             select::untranslated_warning(&briefing, &profile, &selection)
                 .into_iter()
@@ -481,7 +482,6 @@ fn lay_out_prepared(
         None => values,
         Some(r) => template::for_recipient(values, r),
     };
-    compiled.check_printed_values(&briefing.values, &briefing.file, &briefing.text)?;
     let markup_text = compiled.render(values)?;
     // Sections were checked when read; this is the briefing's own text
     // and the template's.
@@ -698,14 +698,8 @@ fn link_from_values(error: Error, briefing: &model::Briefing, template: &Path) -
     let Some((path, why)) = culprit else {
         return error;
     };
-    let text = &briefing.text;
-    let key = path.rsplit('.').next().unwrap_or(&path);
-    let at = text.find(&format!("{key}:")).map_or_else(
-        || error::Location::file(&briefing.file),
-        |o| error::Location::at_offset(&briefing.file, text, o),
-    );
     Error::new(format!("`{path}`: {why}"))
-        .at(at)
+        .at(briefing.value_location(&path))
         .help(format!(
             "template {} makes this value a link or QR code, which may go to {}",
             template.display(),

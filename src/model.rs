@@ -188,6 +188,17 @@ impl Briefing {
         }
         Location::file(&self.file)
     }
+
+    /// Where the value at `path` (`values.event.when`) is given: its last
+    /// key, looked for under `values:`; or the file, if not found.
+    pub fn value_location(&self, path: &str) -> Location {
+        let last = path.rsplit('.').next().unwrap_or(path);
+        let from = self.text.find("values:").unwrap_or(0);
+        self.text[from..].find(&format!("{last}:")).map_or_else(
+            || Location::file(&self.file),
+            |o| Location::at_offset(&self.file, &self.text, from + o),
+        )
+    }
 }
 
 /// What a briefing in another language than its profile's does with a

@@ -372,7 +372,7 @@ impl Compiled {
     /// brackets or braces, unquoted): Handlebars would put `[object]`, or
     /// the list's items in brackets, on the page; or that is empty where
     /// no `{{#if}}` around it tests it.
-    pub fn check_printed_values(&self, values: &Value, file: &Path, text: &str) -> Result<()> {
+    pub fn check_printed_values(&self, briefing: &Briefing) -> Result<()> {
         let mut printed = Vec::new();
         for (name, _) in &self.pieces {
             if let Some(piece) = self.hb.get_template(name) {
@@ -383,34 +383,36 @@ impl Compiled {
             let Some(key) = path.strip_prefix("values.") else {
                 continue;
             };
-            let shows = match key.split('.').try_fold(values, |v, k| v.get(k)) {
-                Some(Value::Object(_)) => "a mapping, which would print as `[object]`",
-                Some(Value::Array(_)) => "a list, which would print as its items in brackets",
+            let last = key.rsplit('.').next().unwrap_or(key);
+            let one_value = || {
+                format!(
+                    "give `{last}:` one value, in quotes if it starts with a brace or a bracket (`{last}: \"[…]\"`), or have the template print one of its entries (`{{{{values.{key}.NAME}}}}`)"
+                )
+            };
+            let (shows, help) = match key.split('.').try_fold(&briefing.values, |v, k| v.get(k)) {
+                Some(Value::Object(_)) => {
+                    ("a mapping, which would print as `[object]`", one_value())
+                }
+                Some(Value::Array(_)) => (
+                    "a list, which would print as its items in brackets",
+                    one_value(),
+                ),
                 // `headline:` with nothing after it: a blank where the
                 // template prints it whatever it holds.
-                Some(Value::Null) if !tested => "empty, which would print as nothing",
+                Some(Value::Null) if !tested => (
+                    "empty, which would print as nothing",
+                    format!(
+                        "give `{last}:` its text after the colon, or have the template print it only if it has one (`{{{{#if values.{key}}}}}…{{{{/if}}}}`)"
+                    ),
+                ),
                 _ => continue,
             };
-            // The key under `values:` in the briefing, where the fault is.
-            let last = key.rsplit('.').next().unwrap_or(key);
-            let from = text.find("values:").unwrap_or(0);
-            let at = text[from..].find(&format!("{last}:")).map_or_else(
-                || Location::file(file),
-                |o| Location::at_offset(file, text, from + o),
-            );
             return Err(Error::new(format!(
                 "`values.{key}` is {shows}: template {} prints it as text",
                 self.template.path.display()
             ))
-            .at(at)
-            .help(match shows.starts_with("empty") {
-                true => format!(
-                    "give `{last}:` its text after the colon, or have the template print it only if it has one (`{{{{#if values.{key}}}}}…{{{{/if}}}}`)"
-                ),
-                false => format!(
-                    "give `{last}:` one value, in quotes if it starts with a brace or a bracket (`{last}: \"[…]\"`), or have the template print one of its entries (`{{{{values.{key}.NAME}}}}`)"
-                ),
-            }));
+            .at(briefing.value_location(&path))
+            .help(help));
         }
         Ok(())
     }
@@ -457,17 +459,10 @@ fn printed_paths(
                     (&block.inverse, name == Some("unless")),
                 ] {
                     let Some(inner) = inner else { continue };
-                    let pushed = match (&test, truthy) {
-                        (Some(t), true) => {
-                            tested.push(t.clone());
-                            true
-                        }
-                        _ => false,
-                    };
+                    let outside = tested.len();
+                    tested.extend(test.clone().filter(|_| truthy));
                     printed_paths(&inner.elements, same, tested, out);
-                    if pushed {
-                        tested.pop();
-                    }
+                    tested.truncate(outside);
                 }
             }
             _ => {}
@@ -1297,11 +1292,19 @@ mod tests {
             "<p>{{values.headline}}</p>{{#if values.event}}<p>{{{values.event.when}}}</p>{{/if}}\n{{#each sections}}<p>{{values.tags}}{{@root.values.more}}</p>{{/each}}",
         ))
         .unwrap();
-        let file = Path::new("briefings/b.yaml");
-        let check = |yaml: &str| {
-            let values: Value = serde_saphyr::from_str::<Value>(yaml).unwrap()["values"].clone();
-            compiled.check_printed_values(&values, file, yaml)
+        let project = crate::scratch::Scratch::new("template", "printed-values");
+        std::fs::create_dir_all(project.join("briefings")).unwrap();
+        // The briefing as written, for the places its messages name.
+        let briefing = |yaml: &str| {
+            let file = project.join("briefings/b.yaml");
+            std::fs::write(
+                &file,
+                format!("{yaml}profile: kazakhstan\ntemplate: leaflet\naudience: public\nsections: [overview]\n"),
+            )
+            .unwrap();
+            crate::load::load_briefing(&file).unwrap()
         };
+        let check = |yaml: &str| compiled.check_printed_values(&briefing(yaml));
         check("values:\n  headline: Free them\n  event: {when: noon}\n  more: 3\n  tags: [a, b]\n")
             .unwrap();
         // Text in braces or brackets, unquoted, is a mapping or a list.
@@ -1338,10 +1341,7 @@ mod tests {
             "<p>{{values.headline}}</p>{{#if values.event}}<p>{{values.event.when}}</p>{{/if}}{{#unless values.more}}{{else}}<p>{{values.more}}</p>{{/unless}}",
         ))
         .unwrap();
-        let check = |yaml: &str| {
-            let values: Value = serde_saphyr::from_str::<Value>(yaml).unwrap()["values"].clone();
-            guarded.check_printed_values(&values, file, yaml)
-        };
+        let check = |yaml: &str| guarded.check_printed_values(&briefing(yaml));
         check("values:\n  headline: x\n  event: ~\n  more: ~\n").unwrap();
     }
 }
