@@ -55,6 +55,15 @@ pub struct Master {
     pub folds: Vec<f32>,
 }
 
+impl Master {
+    /// The width of each of its columns, between the margins, less the
+    /// gutters.
+    pub fn column_width(&self) -> f32 {
+        let inner = self.width - self.margin[1] - self.margin[3];
+        (inner - self.gutter * (self.columns as f32 - 1.0)) / self.columns as f32
+    }
+}
+
 /// How pages are made, in document order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageRun {

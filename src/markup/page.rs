@@ -115,8 +115,7 @@ impl Parser<'_> {
         if margin[0] + margin[2] >= height || margin[1] + margin[3] >= width {
             return Err(self.error(node, "the margins leave no room on the page"));
         }
-        let column =
-            (width - margin[1] - margin[3] - gutter * (columns - 1) as f32) / columns as f32;
+        let column = master.column_width();
         if column < MIN_COLUMN {
             return Err(self
                 .error(

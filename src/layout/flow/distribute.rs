@@ -124,8 +124,7 @@ impl<'a> Engine<'a> {
                 page,
             } => {
                 let m = &self.doc.masters[*master];
-                let (columns, gutter) = (m.columns, m.gutter);
-                let inner_w = m.width - m.margin[1] - m.margin[3];
+                let (columns, gutter, col_w) = (m.columns, m.gutter, m.column_width());
                 let (x0, y0, h) = (
                     m.margin[3],
                     m.margin[0],
@@ -151,7 +150,6 @@ impl<'a> Engine<'a> {
                         p
                     }
                 };
-                let col_w = (inner_w - gutter * (columns as f32 - 1.0)) / columns as f32;
                 let x = x0 + *column as f32 * (col_w + gutter);
                 Some(self.region(p, format!("page {}", p + 1), x, y0, col_w, h, false))
             }
