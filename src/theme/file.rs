@@ -700,13 +700,16 @@ mod tests {
         assert_eq!(find(&d, BUILTIN, None).unwrap(), builtin);
     }
 
+    /// The theme `themes/t.yaml` in `d` once it holds `text`.
+    fn written(d: &Path, text: &str) -> Result<Theme> {
+        std::fs::write(d.join("themes/t.yaml"), text).unwrap();
+        find(d, "t", None)
+    }
+
     #[test]
     fn an_empty_theme_or_extends_is_refused_but_empty_keys_are_not() {
         let d = folder("empty");
-        let read = |text: &str| {
-            std::fs::write(d.join("themes/t.yaml"), text).unwrap();
-            find(&d, "t", None)
-        };
+        let read = |text: &str| written(&d, text);
         for (text, said, line) in [
             ("", "the theme is empty", 1),
             ("# only a comment\n", "the theme is empty", 1),
@@ -731,10 +734,7 @@ mod tests {
     #[test]
     fn a_colour_is_four_numbers_no_fewer_and_no_more() {
         let d = folder("colour-values");
-        let read = |text: &str| {
-            std::fs::write(d.join("themes/t.yaml"), text).unwrap();
-            find(&d, "t", None)
-        };
+        let read = |text: &str| written(&d, text);
         assert!(read("extends: builtin\ncolors:\n  accent: [0, 95, 85, 10]\n").is_ok());
         for (values, said) in [
             ("[0, 95, 85]", "has 3 values"),
