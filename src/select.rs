@@ -5,11 +5,13 @@
 //! The audience check lives here so that nothing after this stage ever sees
 //! a section the briefing's readers must not see.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::error::{Error, ErrorKind, Location, Result, Warning, WarningKind, did_you_mean};
-use crate::model::{Briefing, ImageAsset, Profile, Section, SectionChoice, SectionPick};
+use crate::model::{Briefing, ImageAsset, Located, Profile, Section, SectionChoice, SectionPick};
 use crate::picture::Picture;
 use crate::project::Refused;
 
@@ -31,65 +33,87 @@ pub struct Selection {
 pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
     let mut chosen: Vec<&Section> = Vec::new();
     let mut waived: Vec<Warning> = Vec::new();
-    match &briefing.sections {
-        SectionChoice::All => {
-            for section in &profile.sections {
-                let allowed = briefing
-                    .allow
-                    .contains(&crate::model::Allowance::Section(section.id.clone()));
-                if section.audience > briefing.audience {
-                    if !allowed {
-                        continue;
-                    }
-                    waived.push(allowed_warning(briefing, section));
-                }
-                check_citations(section, briefing, profile)?;
-                chosen.push(section);
-            }
-        }
-        SectionChoice::List(picks) => {
-            for pick in picks {
-                let found: Vec<&Section> = match &pick.value {
-                    SectionPick::Id(id) => match profile.sections.iter().find(|s| &s.id == id) {
-                        Some(s) => vec![s],
-                        None => return Err(unknown_section(id, profile, &pick.location)),
-                    },
-                    SectionPick::Tag(tag) => {
-                        let tagged: Vec<&Section> = profile
-                            .sections
-                            .iter()
-                            .filter(|s| s.tags.iter().any(|t| t == tag))
-                            .collect();
-                        if tagged.is_empty() {
-                            return Err(unknown_tag(tag, profile, &pick.location));
+    // The sections `allow:` names, looked up once: a briefing may name
+    // many, and a profile have thousands of sections.
+    let allowed: HashSet<&str> = (briefing.allow.iter())
+        .filter_map(|a| match a {
+            crate::model::Allowance::Section(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    // A section or tag not found, or a section too confidential: the
+    // first in the briefing's order; a citation fault of a section chosen
+    // before it comes first.
+    let refused: Option<Error> = 'picking: {
+        match &briefing.sections {
+            SectionChoice::All => {
+                for section in &profile.sections {
+                    let allowed = allowed.contains(section.id.as_str());
+                    if section.audience > briefing.audience {
+                        if !allowed {
+                            continue;
                         }
-                        tagged
-                    }
-                };
-                for section in found {
-                    let allowed = briefing
-                        .allow
-                        .contains(&crate::model::Allowance::Section(section.id.clone()));
-                    if section.audience > briefing.audience && allowed {
                         waived.push(allowed_warning(briefing, section));
-                    } else if section.audience > briefing.audience {
-                        return Err(Error::new(format!(
-                            "section `{}` is for the {} audience and this briefing is {}",
-                            section.id, section.audience, briefing.audience
-                        ))
-                        .at(pick.location.clone())
-                        .help(format!(
-                            "remove `{}` from `sections:` (or the tag that brings it in); it must not reach a {} document. Only `allow: [section: {}]` in the briefing overrides this, on purpose",
-                            section.id, briefing.audience, section.id
-                        )));
                     }
-                    check_citations(section, briefing, profile)?;
-                    if !chosen.iter().any(|c| c.id == section.id) {
+                    chosen.push(section);
+                }
+            }
+            SectionChoice::List(picks) => {
+                // Found by id and by tag in one pass over the profile, and each
+                // section checked once however many picks bring it in: the time
+                // grows with the picks and the sections, not their product.
+                let by_id: HashMap<&str, &Section> = (profile.sections.iter())
+                    .map(|s| (s.id.as_str(), s))
+                    .collect();
+                let mut by_tag: HashMap<&str, Vec<&Section>> = HashMap::new();
+                for section in &profile.sections {
+                    for tag in &section.tags {
+                        let tagged = by_tag.entry(tag.as_str()).or_default();
+                        // `tags: [a, a]` lists the section once.
+                        if !tagged.last().is_some_and(|s| std::ptr::eq(*s, section)) {
+                            tagged.push(section);
+                        }
+                    }
+                }
+                let mut taken: HashSet<&str> = HashSet::new();
+                for pick in picks {
+                    let found: &[&Section] = match &pick.value {
+                        SectionPick::Id(id) => match by_id.get(id.as_str()) {
+                            Some(s) => std::slice::from_ref(s),
+                            None => {
+                                break 'picking Some(unknown_section(id, profile, &pick.location));
+                            }
+                        },
+                        SectionPick::Tag(tag) => match by_tag.get(tag.as_str()) {
+                            Some(tagged) => tagged,
+                            None => break 'picking Some(unknown_tag(tag, profile, &pick.location)),
+                        },
+                    };
+                    for &section in found {
+                        if taken.contains(section.id.as_str()) {
+                            continue;
+                        }
+                        let allowed = allowed.contains(section.id.as_str());
+                        if section.audience > briefing.audience && allowed {
+                            waived.push(allowed_warning(briefing, section));
+                        } else if section.audience > briefing.audience {
+                            break 'picking Some(too_narrow(section, briefing, pick));
+                        }
+                        taken.insert(section.id.as_str());
                         chosen.push(section);
                     }
                 }
             }
         }
+        None
+    };
+    // Each chosen section's citations, on every core: a long pack's
+    // profile has thousands of sections.
+    let cited: Vec<Result<()>> = (chosen.par_iter())
+        .map(|s| check_citations(s, briefing, profile, allowed.contains(s.id.as_str())))
+        .collect();
+    if let Some(fault) = cited.into_iter().find_map(Result::err).or(refused) {
+        return Err(fault);
     }
     if chosen.is_empty() {
         return Err(nothing_chosen(briefing, profile));
@@ -136,23 +160,23 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
         );
     }
     let untranslated = untranslated.iter().map(|s| s.id.clone()).collect();
-    let sections: Vec<Section> = chosen
-        .into_iter()
-        .map(|s| {
-            s.translations.get(&code).map_or_else(
-                || s.clone(),
-                |t| Section {
+    // A translation may cite other sources than its original: what will
+    // really be printed is checked (an original was, as it was chosen).
+    let mut sections: Vec<Section> = Vec::with_capacity(chosen.len());
+    for s in chosen {
+        sections.push(match s.translations.get(&code) {
+            None => s.clone(),
+            Some(t) => {
+                let translated = Section {
                     audience: s.audience,
                     tags: s.tags.clone(),
                     ..t.clone()
-                },
-            )
-        })
-        .collect();
-    // A translation may cite other sources than its original: check what
-    // will really be printed.
-    for section in &sections {
-        check_citations(section, briefing, profile)?;
+                };
+                let allowed = allowed.contains(s.id.as_str());
+                check_citations(&translated, briefing, profile, allowed)?;
+                translated
+            }
+        });
     }
     Ok(Selection {
         sections,
@@ -160,6 +184,20 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
         images,
         untranslated,
     })
+}
+
+/// The error for a section picked by the briefing whose audience is
+/// narrower than the briefing's.
+fn too_narrow(section: &Section, briefing: &Briefing, pick: &Located<SectionPick>) -> Error {
+    Error::new(format!(
+        "section `{}` is for the {} audience and this briefing is {}",
+        section.id, section.audience, briefing.audience
+    ))
+    .at(pick.location.clone())
+    .help(format!(
+        "remove `{}` from `sections:` (or the tag that brings it in); it must not reach a {} document. Only `allow: [section: {}]` in the briefing overrides this, on purpose",
+        section.id, briefing.audience, section.id
+    ))
 }
 
 /// The file a translation of `section` into `code` would be:
@@ -268,13 +306,15 @@ fn allowed_warning(briefing: &Briefing, section: &Section) -> Warning {
 }
 
 /// A section the briefing may show must not cite a source it may not.
-fn check_citations(section: &Section, briefing: &Briefing, profile: &Profile) -> Result<()> {
+fn check_citations(
+    section: &Section,
+    briefing: &Briefing,
+    profile: &Profile,
+    allowed: bool,
+) -> Result<()> {
     // A section the briefing allows on purpose may cite what its own
     // audience may read; any other, what the briefing's may.
-    let limit = if briefing
-        .allow
-        .contains(&crate::model::Allowance::Section(section.id.clone()))
-    {
+    let limit = if allowed {
         section.audience.max(briefing.audience)
     } else {
         briefing.audience

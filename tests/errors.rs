@@ -745,3 +745,44 @@ fn a_bad_source_date_epoch_is_an_error_not_ignored() {
         assert!(!dir.join("out/b.pdf").exists(), "{bad}");
     }
 }
+
+#[test]
+fn of_a_citation_fault_and_a_section_too_confidential_the_first_picked_is_told() {
+    let dir = project("first-fault");
+    std::fs::write(
+        dir.join("briefings/profiles/kazakhstan/10-sources.md"),
+        "---\nid: contacts\ntitle: Contacts in Almaty\naudience: confidential\n---\nNames.\n",
+    )
+    .unwrap();
+    let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap().replace(
+        "sources:\n",
+        "sources:\n  informant:\n    author: A witness\n    title: Notes\n    audience: confidential\n",
+    );
+    std::fs::write(&profile, text).unwrap();
+    let overview = dir.join("briefings/profiles/kazakhstan/01-overview.md");
+    let text = std::fs::read_to_string(&overview)
+        .unwrap()
+        .replace("[^rsf]", "[^informant]");
+    std::fs::write(&overview, text).unwrap();
+    for (sections, told) in [
+        (
+            "[overview, contacts]",
+            "section `overview` cites source `informant`",
+        ),
+        (
+            "[contacts, overview]",
+            "section `contacts` is for the confidential audience",
+        ),
+    ] {
+        std::fs::write(
+            dir.join("briefings/b.yaml"),
+            GOOD.replace("[overview]", sections),
+        )
+        .unwrap();
+        let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains(told), "{sections}: {err}");
+    }
+}

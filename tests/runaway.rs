@@ -332,3 +332,27 @@ fn random_templates_are_built_or_refused_never_a_crash() {
         })
         .unwrap();
 }
+
+#[test]
+fn a_tag_picked_thousands_of_times_brings_each_section_in_once() {
+    let dir = project("picked-again");
+    let picks = "  - tag: background\n  - the-regime\n".repeat(5_000);
+    let briefing = dir.join("briefings/b.yaml");
+    std::fs::write(
+        &briefing,
+        format!(
+            "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\nsections:\n{picks}"
+        ),
+    )
+    .unwrap();
+    let briefing = handbill::load::load_briefing(&briefing).expect("reads");
+    let profile = handbill::load::load_profile_for(&briefing).expect("reads");
+    let selection = handbill::select::select(&briefing, &profile).expect("selects");
+    let ids: Vec<&str> = selection.sections.iter().map(|s| s.id.as_str()).collect();
+    let background: Vec<&str> = (profile.sections.iter())
+        .filter(|s| s.tags.iter().any(|t| t == "background"))
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(ids, background, "in the profile's order, each once");
+    assert!(ids.contains(&"the-regime"));
+}
