@@ -44,6 +44,10 @@ pub(super) const CARRIED_NOTE_SHARE: f32 = 0.5;
 
 pub(super) const NOTE_GAP: f32 = 8.0;
 
+/// How many footnotes an engine keeps set: more than a frame's foot shows
+/// and carries on at once.
+const NOTES_KEPT_SET: usize = 32;
+
 /// How many of `lines`, from the first, fit in `height`.
 pub(super) fn lines_within(lines: &[(Pos, Line)], height: f32) -> usize {
     let mut used = 0.0;
@@ -239,7 +243,20 @@ impl Engine<'_> {
         }
     }
 
+    /// Footnote `n` as a paragraph, set once while it is in use.
     pub(super) fn note_paragraph(&mut self, n: usize) -> Option<Paragraph> {
+        if let Some((_, p)) = self.notes_set.iter().find(|(m, _)| *m == n) {
+            return Some(p.clone());
+        }
+        let p = self.set_note(n)?;
+        if self.notes_set.len() == NOTES_KEPT_SET {
+            self.notes_set.pop_front();
+        }
+        self.notes_set.push_back((n, p.clone()));
+        Some(p)
+    }
+
+    fn set_note(&mut self, n: usize) -> Option<Paragraph> {
         let spans = self.notes.get(&n)?.clone();
         let style = spans.first().map(|s| s.style.clone()).unwrap_or_default();
         let mut all = vec![Span {

@@ -17,7 +17,7 @@ use crate::document::{Document, PageRun, SourceRef, Span};
 use crate::error::{Result, Warning, WarningKind};
 use crate::layout::font::{Gap, Shaper};
 use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed, source_of};
-use crate::layout::paragraph::{ParagraphMemo, Pos};
+use crate::layout::paragraph::{Paragraph, ParagraphMemo, Pos};
 use crate::picture::Picture;
 use collect::Pending;
 use contents::{PlacedEntry, contains_contents};
@@ -215,6 +215,10 @@ pub(super) struct Engine<'a> {
     max_pages: usize,
     /// The Note element of each footnote, by number.
     note_marks: BTreeMap<usize, Mark>,
+    /// The footnotes set last, by number: a note is measured for every
+    /// line its mark may end, then set, and perhaps continued overleaf; the
+    /// memo may not keep it (past its bound, in a long document).
+    notes_set: std::collections::VecDeque<(usize, Paragraph)>,
     /// Footnote text that did not fit under its mark and goes on at the foot
     /// of the next frame: note numbers and where their text resumes.
     carry: std::collections::VecDeque<(usize, Pos)>,
@@ -260,6 +264,7 @@ impl<'a> Engine<'a> {
             page_masters: Vec::new(),
             max_pages: MAX_PAGES,
             note_marks: BTreeMap::new(),
+            notes_set: std::collections::VecDeque::new(),
             carry: std::collections::VecDeque::new(),
             remember: false,
             block_source: None,
