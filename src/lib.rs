@@ -417,7 +417,14 @@ impl Prepared {
             Some(_) => w.at(briefing.key_location("lang")),
             None => w,
         }));
-        warnings.extend(selection.sections.iter().flat_map(markdown::unsupported));
+        // Read on every core: a long pack's profile has thousands of sections.
+        let unsupported: Vec<Vec<Warning>> = {
+            use rayon::prelude::*;
+            (selection.sections.par_iter())
+                .map(markdown::unsupported)
+                .collect()
+        };
+        warnings.extend(unsupported.into_iter().flatten());
         let (fonts, font_warnings) =
             layout::FontBook::for_project(&briefing.project, &theme.fonts)?;
         warnings.extend(font_warnings);

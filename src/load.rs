@@ -492,7 +492,12 @@ pub fn load_profile_for(briefing: &Briefing) -> Result<Profile> {
         .flat_map(|s| std::iter::once(&s.file).chain(s.translations.values().map(|t| &t.file)))
         .chain(std::iter::once(&profile.file));
     for file in files {
-        if crate::project::inside(&briefing.project, file).is_err() {
+        // A file of the folder, itself no link, is as inside as the folder:
+        // one look at it, not a walk of every folder above (a long pack's
+        // profile has thousands).
+        let plain_file = file.parent() == Some(dir.as_path())
+            && std::fs::symlink_metadata(file).is_ok_and(|m| !m.file_type().is_symlink());
+        if !plain_file && crate::project::inside(&briefing.project, file).is_err() {
             return Err(crate::project::linked_out(file, "the profile file"));
         }
     }
@@ -533,8 +538,20 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
     let mut all: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, "read the folder", &e))?
         .flatten()
+        .filter(|e| {
+            let md = Path::new(&e.file_name())
+                .extension()
+                .is_some_and(|x| x == "md");
+            // The folder's listing says what an entry is; only a link is
+            // looked at again, to see what it links to.
+            md && match e.file_type() {
+                Ok(t) if t.is_symlink() => e.path().is_file(),
+                Ok(t) => t.is_file(),
+                Err(_) => false,
+            }
+        })
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md") && p.is_file() && !is_note(p))
+        .filter(|p| !is_note(p))
         // Hidden files are not sections: an editor's lock file `.#x.md`.
         .filter(|p| {
             p.file_name()
