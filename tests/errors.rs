@@ -299,9 +299,10 @@ fn a_picture_the_profile_lacks_is_an_error() {
     assert!(err.contains("did you mean `london-2013`?"), "{err}");
 }
 
-#[test]
-fn a_public_section_may_not_cite_a_confidential_source() {
-    let dir = project("secret-source");
+/// A scratch project whose `overview` section cites `informant`, a source
+/// for the confidential audience.
+fn overview_citing_a_confidential_source(name: &str) -> std::path::PathBuf {
+    let dir = project(name);
     let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
     let text = std::fs::read_to_string(&profile).unwrap();
     let text = text.replace("sources:\n", "sources:\n  informant:\n    author: A witness in Zhanaozen\n    title: Interview notes\n    audience: confidential\n");
@@ -311,6 +312,12 @@ fn a_public_section_may_not_cite_a_confidential_source() {
         .unwrap()
         .replace("[^rsf]", "[^informant]");
     std::fs::write(&overview, text).unwrap();
+    dir
+}
+
+#[test]
+fn a_public_section_may_not_cite_a_confidential_source() {
+    let dir = overview_citing_a_confidential_source("secret-source");
     std::fs::write(dir.join("briefings/b.yaml"), GOOD).unwrap();
     let o = handbill(&dir, &["build", "briefings/b.yaml"]);
     let err = stderr(&o);
@@ -748,23 +755,12 @@ fn a_bad_source_date_epoch_is_an_error_not_ignored() {
 
 #[test]
 fn of_a_citation_fault_and_a_section_too_confidential_the_first_picked_is_told() {
-    let dir = project("first-fault");
+    let dir = overview_citing_a_confidential_source("first-fault");
     std::fs::write(
         dir.join("briefings/profiles/kazakhstan/10-sources.md"),
         "---\nid: contacts\ntitle: Contacts in Almaty\naudience: confidential\n---\nNames.\n",
     )
     .unwrap();
-    let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
-    let text = std::fs::read_to_string(&profile).unwrap().replace(
-        "sources:\n",
-        "sources:\n  informant:\n    author: A witness\n    title: Notes\n    audience: confidential\n",
-    );
-    std::fs::write(&profile, text).unwrap();
-    let overview = dir.join("briefings/profiles/kazakhstan/01-overview.md");
-    let text = std::fs::read_to_string(&overview)
-        .unwrap()
-        .replace("[^rsf]", "[^informant]");
-    std::fs::write(&overview, text).unwrap();
     for (sections, told) in [
         (
             "[overview, contacts]",
