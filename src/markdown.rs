@@ -175,8 +175,11 @@ fn with_source_definitions(
         .help("close the code block with its fence (```), or the HTML block, before the end of the section"));
     }
     let mut extra = String::new();
+    // Each source defined once however often it is cited, looked up in a
+    // set: a section may cite thousands.
+    let mut added: std::collections::HashSet<&str> = Default::default();
     for (label, offset) in &cited {
-        if extra.contains(&format!("[^{label}]:")) {
+        if !added.insert(label.as_str()) {
             continue;
         }
         if !sources.contains_key(label) {

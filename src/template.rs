@@ -166,10 +166,11 @@ pub fn data(
     }
     // The sources the chosen sections cite, in the order of first citation.
     let mut cited: Vec<&str> = Vec::new();
+    let mut is_cited: std::collections::HashSet<&str> = Default::default();
     for section in &selection.sections {
         for (key, _) in crate::citations::cited_sources(section) {
             if let Some((k, _)) = profile.sources.get_key_value(&key)
-                && !cited.contains(&k.as_str())
+                && is_cited.insert(k.as_str())
             {
                 cited.push(k);
             }
