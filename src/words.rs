@@ -284,6 +284,8 @@ fn parse(file: &Path, text: &str) -> Result<WordsFile> {
 /// template is filled in, and are not listed.
 pub fn used_in(template: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // What is listed, looked up in a set: a template may print thousands.
+    let mut listed: std::collections::HashSet<&str> = Default::default();
     let mut rest = template;
     while let Some(open) = rest.find("{{") {
         rest = &rest[open + 2..];
@@ -300,7 +302,7 @@ pub fn used_in(template: &str) -> Vec<String> {
         };
         if let Some(end) = after[1..].find(quote) {
             let word = &after[1..1 + end];
-            if !out.iter().any(|w| w == word) {
+            if listed.insert(word) {
                 out.push(word.to_string());
             }
         }

@@ -194,6 +194,17 @@ fn generate(case: &str, dir: &Path) {
             std::fs::create_dir_all(dir.join("fonts")).unwrap();
             std::fs::write(dir.join("fonts/Many.ttc"), ttc).unwrap();
         }
+        "549-template-too-large" => {
+            let mut text = format!("{GOOD_TEMPLATE}{{{{!--");
+            let mut n = 0;
+            while text.len() <= 70 * 1024 {
+                text.push_str(&format!(" {{{{t \"w{n}\"}}}}"));
+                n += 1;
+            }
+            text.push_str(" --}}\n");
+            std::fs::create_dir_all(dir.join("templates")).unwrap();
+            std::fs::write(dir.join("templates/t.hbs"), text).unwrap();
+        }
         other => panic!("{other}: its README says GENERATED but generate() does not know it"),
     }
 }
