@@ -203,6 +203,18 @@ impl Error {
         }
     }
 
+    /// A file larger than handbill reads: `subject` is `bytes` long, and
+    /// handbill reads `kind` of up to `limit` bytes ("the template is 70 KB;
+    /// handbill reads templates of up to 64 KB").
+    pub fn too_large(path: &Path, subject: &str, bytes: u64, kind: &str, limit: u64) -> Error {
+        Error::new(format!(
+            "{subject} is {} KB; handbill reads {kind} of up to {} KB",
+            bytes / 1024,
+            limit / 1024
+        ))
+        .at(Location::file(path))
+    }
+
     /// Says what handbill was doing, e.g. which briefing it was building.
     pub fn context(mut self, context: impl fmt::Display) -> Error {
         self.while_doing = Some(context.to_string());

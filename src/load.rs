@@ -34,13 +34,10 @@ pub fn read_text(path: &Path) -> Result<String> {
     if let Ok(meta) = std::fs::metadata(path)
         && meta.len() > MAX_TEXT_BYTES
     {
-        return Err(Error::new(format!(
-            "the file is {} KB; handbill reads text files of up to {} KB",
-            meta.len() / 1024,
-            MAX_TEXT_BYTES / 1024
-        ))
-        .at(Location::file(path))
-        .help("split the text into several sections"));
+        return Err(
+            Error::too_large(path, "the file", meta.len(), "text files", MAX_TEXT_BYTES)
+                .help("split the text into several sections"),
+        );
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read", &e))?;
     String::from_utf8(bytes).map_err(|e| {

@@ -35,7 +35,7 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
     let mut waived: Vec<Warning> = Vec::new();
     // The sections `allow:` names, looked up once: a briefing may name
     // many, and a profile have thousands of sections.
-    let allowed: HashSet<&str> = (briefing.allow.iter())
+    let allowed_ids: HashSet<&str> = (briefing.allow.iter())
         .filter_map(|a| match a {
             crate::model::Allowance::Section(id) => Some(id.as_str()),
             _ => None,
@@ -48,7 +48,7 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
         match &briefing.sections {
             SectionChoice::All => {
                 for section in &profile.sections {
-                    let allowed = allowed.contains(section.id.as_str());
+                    let allowed = allowed_ids.contains(section.id.as_str());
                     if section.audience > briefing.audience {
                         if !allowed {
                             continue;
@@ -93,7 +93,7 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
                         if taken.contains(section.id.as_str()) {
                             continue;
                         }
-                        let allowed = allowed.contains(section.id.as_str());
+                        let allowed = allowed_ids.contains(section.id.as_str());
                         if section.audience > briefing.audience && allowed {
                             waived.push(allowed_warning(briefing, section));
                         } else if section.audience > briefing.audience {
@@ -110,7 +110,7 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
     // Each chosen section's citations, on every core: a long pack's
     // profile has thousands of sections.
     let cited: Vec<Result<()>> = (chosen.par_iter())
-        .map(|s| check_citations(s, briefing, profile, allowed.contains(s.id.as_str())))
+        .map(|s| check_citations(s, briefing, profile, allowed_ids.contains(s.id.as_str())))
         .collect();
     if let Some(fault) = cited.into_iter().find_map(Result::err).or(refused) {
         return Err(fault);
@@ -172,7 +172,7 @@ pub fn select(briefing: &Briefing, profile: &Profile) -> Result<Selection> {
                     tags: s.tags.clone(),
                     ..t.clone()
                 };
-                let allowed = allowed.contains(s.id.as_str());
+                let allowed = allowed_ids.contains(s.id.as_str());
                 check_citations(&translated, briefing, profile, allowed)?;
                 translated
             }

@@ -83,14 +83,17 @@ pub fn find(briefing: &Briefing) -> Result<Template> {
             ..e
         },
     })?;
-    if text.len() > MAX_TEMPLATE_BYTES {
-        return Err(Error::new(format!(
-            "the template is {} KB; handbill reads templates of up to {} KB",
-            text.len() / 1024,
-            MAX_TEMPLATE_BYTES / 1024
-        ))
-        .at(Location::file(&path))
-        .help("a template lays the document out: keep its text in the profile's sections and the briefing's values, and repeat with `{{#each}}`"));
+    let bytes = text.len() as u64;
+    if bytes > MAX_TEMPLATE_BYTES {
+        let help = "a template lays the document out: keep its text in the profile's sections and the briefing's values, and repeat with `{{#each}}`";
+        return Err(Error::too_large(
+            &path,
+            "the template",
+            bytes,
+            "templates",
+            MAX_TEMPLATE_BYTES,
+        )
+        .help(help));
     }
     Ok(Template {
         name: name.clone(),
@@ -104,7 +107,7 @@ pub fn find(briefing: &Briefing) -> Result<Template> {
 /// grows with the square of the template's size: 64 KB compile in well
 /// under a second, where an 830 KB template of 30,000 `{{t}}` took 25 s.
 /// The built-in templates are 3 and 7 KB.
-pub const MAX_TEMPLATE_BYTES: usize = 64 * 1024;
+pub const MAX_TEMPLATE_BYTES: u64 = 64 * 1024;
 
 /// A section file's path inside the project, as messages and the preview
 /// name it; none for a file that is not below the project folder.

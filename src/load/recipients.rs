@@ -146,12 +146,13 @@ fn read_csv(project: &Path, file: &str, at: &Location) -> Result<Vec<Located<Rec
     if let Ok(meta) = std::fs::metadata(&path)
         && meta.len() > MAX_TEXT_BYTES
     {
-        return Err(Error::new(format!(
-            "the recipients file is {} KB; handbill reads files of up to {} KB",
-            meta.len() / 1024,
-            MAX_TEXT_BYTES / 1024
-        ))
-        .at(Location::file(&path))
+        return Err(Error::too_large(
+            &path,
+            "the recipients file",
+            meta.len(),
+            "files",
+            MAX_TEXT_BYTES,
+        )
         .help("split the list over several briefings"));
     }
     let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
