@@ -188,16 +188,27 @@ pub fn run_with_inputs(
     report: &(dyn Fn(usize, &Job, &Outcome) + Sync),
 ) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
     let run = Run::new(jobs, batch);
-    let threads = batch.jobs.clamp(1, jobs.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let worker = std::thread::Builder::new().stack_size(STACK_SIZE);
-            // A thread that cannot start leaves its jobs to the others (or,
-            // with none, to "the build did not run" in `finish`). What it
-            // remembers of the copies it lays out goes with it.
-            let _ = worker.spawn_scoped(scope, || run.work(&LayoutMemo::new(), report));
-        }
-    });
+    let builders = batch.jobs.clamp(1, jobs.len().max(1));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // One pool: `builders` of its threads take the jobs, each until none
+    // are left, and the others (one briefing on two cores) are free for
+    // what a build hands on, a briefing's sections to read and each drawn
+    // page to compress. A page's compression waits for a free thread
+    // instead of taking a core from the build that drew it. What a thread
+    // remembers of the copies it lays out goes with it.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(builders.max(cores))
+        .stack_size(STACK_SIZE)
+        .thread_name(|n| format!("build-{n}"))
+        .build();
+    // With none started, `finish` tells each job the build did not run.
+    if let Ok(pool) = pool {
+        pool.broadcast(|thread| {
+            if thread.index() < builders {
+                run.work(&LayoutMemo::new(), report);
+            }
+        });
+    }
     run.finish()
 }
 
