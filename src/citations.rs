@@ -8,25 +8,10 @@ use std::collections::HashSet;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use crate::error::Location;
-use crate::model::Section;
+use crate::model::{Footnotes, Section};
 
 /// Marks a footnote definition that handbill added for a cited source key.
 pub const SOURCE_SENTINEL: &str = "\u{E000}source";
-
-/// The footnotes of a section body as the Markdown parser reads them: the
-/// labels it defines itself (`[^n]: text`) and the references to labels it
-/// does not define, with the byte offset of each in the body. A `[^x]` in a
-/// code span or code block is text, not a footnote.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Footnotes {
-    /// Labels the body defines, in lower case (labels match regardless of case).
-    pub defined: Vec<String>,
-    /// References to labels the body does not define: source keys, or mistakes.
-    pub cited: Vec<(String, usize)>,
-    /// The body ends inside an open code or HTML block, so definitions
-    /// added after it could not be read; `cited` then lists every `[^x]`.
-    pub unclosed: bool,
-}
 
 /// How handbill reads Markdown: footnotes, smart punctuation,
 /// strikethrough.
@@ -119,9 +104,15 @@ fn label_at(body: &str, start: usize) -> Option<&str> {
     (end > 0 && rest[end..].starts_with(']')).then(|| &rest[..end])
 }
 
-/// The sources a section cites by key (footnotes it does not define).
-pub fn cited_sources(section: &Section) -> Vec<(String, usize)> {
-    footnotes(&section.body).cited
+/// A section's footnotes, read from its body once and kept in it.
+pub fn of(section: &Section) -> &Footnotes {
+    section.footnotes.get_or_init(|| footnotes(&section.body))
+}
+
+/// The sources a section cites by key (footnotes it does not define), with
+/// the byte offset of each in its body.
+pub fn cited_sources(section: &Section) -> &[(String, usize)] {
+    &of(section).cited
 }
 
 /// The location of a byte offset in a section's body, in its file.
@@ -144,6 +135,28 @@ fn line_offset(text: &str, line: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sections_footnotes_are_read_once_and_travel_with_its_copies() {
+        let section = Section {
+            id: "s".into(),
+            title: "S".into(),
+            tags: vec![],
+            audience: Default::default(),
+            body: "Oil workers struck.[^hrw] Police fired.[^n]\n\n[^n]: A note.\n".into(),
+            file: "s.md".into(),
+            body_line: 1,
+            translations: Default::default(),
+            footnotes: Default::default(),
+        };
+        let read = of(&section);
+        assert_eq!(*read, footnotes(&section.body));
+        assert_eq!(cited_sources(&section), [("hrw".to_string(), 19)]);
+        assert!(std::ptr::eq(read, of(&section)), "read again");
+        // The selection's copy of a section keeps what was read.
+        let copy = section.clone();
+        assert_eq!(copy.footnotes.get(), Some(read));
+    }
 
     #[test]
     fn footnotes_in_code_are_text() {

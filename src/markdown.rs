@@ -11,9 +11,9 @@ use std::path::Path;
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::citations::{Footnotes, SOURCE_SENTINEL, body_location, footnotes, parser_options};
+use crate::citations::{SOURCE_SENTINEL, body_location, parser_options};
 use crate::error::{Error, Location, Result, Warning, WarningKind, did_you_mean};
-use crate::model::{Section, Source};
+use crate::model::{Footnotes, Section, Source};
 
 /// How deeply quotes, lists, list items, emphasis and links may sit inside
 /// each other in a section. Real text uses a handful of levels; the limit
@@ -166,8 +166,8 @@ fn with_source_definitions(
         defined,
         cited,
         unclosed,
-    } = footnotes(body);
-    if unclosed {
+    } = crate::citations::of(section);
+    if *unclosed {
         return Err(Error::new(
             "the section ends inside a code block or HTML block that is never closed, so its footnotes cannot be read",
         )
@@ -178,7 +178,7 @@ fn with_source_definitions(
     // Each source defined once however often it is cited, looked up in a
     // set: a section may cite thousands.
     let mut added: std::collections::HashSet<&str> = Default::default();
-    for (label, offset) in &cited {
+    for (label, offset) in cited {
         if !added.insert(label.as_str()) {
             continue;
         }
@@ -702,6 +702,7 @@ mod tests {
             file: PathBuf::from("/nonexistent/s.md"),
             body_line: 5,
             translations: Default::default(),
+            footnotes: Default::default(),
         }
     }
 
@@ -843,7 +844,7 @@ mod tests {
     #[test]
     fn an_unclosed_code_block_cannot_hide_a_citation() {
         let body = "Text.[^secret]\n\n```\nstill code [^secret]\n";
-        let f = footnotes(body);
+        let f = crate::citations::footnotes(body);
         assert!(f.unclosed);
         assert_eq!(f.cited.len(), 2, "{f:?}");
         let err = section_markup(&section(body), &sources(), true).unwrap_err();

@@ -95,6 +95,21 @@ pub struct ImageAsset {
     pub audience: Audience,
 }
 
+/// The footnotes of a section body as the Markdown parser reads them: the
+/// labels it defines itself (`[^n]: text`) and the references to labels it
+/// does not define, with the byte offset of each in the body. A `[^x]` in a
+/// code span or code block is text, not a footnote.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Footnotes {
+    /// Labels the body defines, in lower case (labels match regardless of case).
+    pub defined: Vec<String>,
+    /// References to labels the body does not define: source keys, or mistakes.
+    pub cited: Vec<(String, usize)>,
+    /// The body ends inside an open code or HTML block, so definitions
+    /// added after it could not be read; `cited` then lists every `[^x]`.
+    pub unclosed: bool,
+}
+
 /// One Markdown file of a profile.
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -110,6 +125,11 @@ pub struct Section {
     pub body_line: usize,
     /// The section in other languages, by language code (`overview.ru.md`).
     pub translations: BTreeMap<String, Section>,
+    /// What `body` defines and cites, read the first time it is asked for
+    /// (`citations::of`) and then kept: selecting, the template's data and
+    /// the Markdown stage each need it. Empty (`Default::default()`) for a
+    /// section made with a body of its own.
+    pub footnotes: std::sync::OnceLock<Footnotes>,
 }
 
 /// One briefing file: what to build from which profile.

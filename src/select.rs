@@ -320,14 +320,14 @@ fn check_citations(
         briefing.audience
     };
     for (key, offset) in crate::citations::cited_sources(section) {
-        if let Some(source) = profile.sources.get(&key)
+        if let Some(source) = profile.sources.get(key)
             && source.audience > limit
         {
             return Err(Error::new(format!(
                 "section `{}` cites source `{key}`, which is for the {} audience, and briefing {} is {}",
                 section.id, source.audience, briefing.name, briefing.audience
             ))
-            .at(crate::citations::body_location(section, offset))
+            .at(crate::citations::body_location(section, *offset))
             .help("leave the section out of this briefing, or cite a source that may be shown to its readers"));
         }
     }

@@ -188,7 +188,7 @@ pub fn data(
     let mut is_cited: std::collections::HashSet<&str> = Default::default();
     for section in &selection.sections {
         for (key, _) in crate::citations::cited_sources(section) {
-            if let Some((k, _)) = profile.sources.get_key_value(&key)
+            if let Some((k, _)) = profile.sources.get_key_value(key)
                 && is_cited.insert(k.as_str())
             {
                 cited.push(k);

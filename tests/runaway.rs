@@ -26,6 +26,7 @@ fn markdown_of(body: &str) -> String {
         file: PathBuf::from("s.md"),
         body_line: 1,
         translations: Default::default(),
+        footnotes: Default::default(),
     };
     handbill::markdown::section_markup(&section, &Default::default(), true).expect("renders")
 }

@@ -79,6 +79,7 @@ pub fn load_section(path: &Path) -> Result<Section> {
         file: path.to_path_buf(),
         body_line,
         translations: BTreeMap::new(),
+        footnotes: Default::default(),
     })
 }
 

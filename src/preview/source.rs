@@ -137,6 +137,7 @@ mod tests {
             body: body.into(),
             file: Path::new("/p").join(file),
             body_line: line,
+            footnotes: Default::default(),
             translations: BTreeMap::new(),
         }
     }
