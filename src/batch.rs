@@ -445,19 +445,20 @@ fn run_one(
     let build_for_sure = batch.force || batch.dry_run || !records.contains_key(&key);
     let (fingerprint, result) = if build_for_sure {
         let prepared = prepare_shared();
-        std::thread::scope(|s| {
-            let fingerprinting = (shared.inputs.get().is_none() && !batch.dry_run)
-                .then(|| s.spawn(fingerprint_inputs));
-            let result = build_from(prepared.clone());
-            let inputs = match fingerprinting {
-                Some(f) => f
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None if batch.dry_run => Ok(Default::default()),
-                None => fingerprint_inputs(),
-            };
-            (copy_of(inputs), result)
-        })
+        let fingerprinting = shared.inputs.get().is_none() && !batch.dry_run;
+        let mut fingerprinted = None;
+        let result = rayon::in_place_scope(|s| {
+            if fingerprinting {
+                s.spawn(|_| fingerprinted = Some(fingerprint_inputs()));
+            }
+            build_from(prepared.clone())
+        });
+        let inputs = match fingerprinted {
+            Some(inputs) => inputs,
+            None if batch.dry_run => Ok(Default::default()),
+            None => fingerprint_inputs(),
+        };
+        (copy_of(inputs), result)
     } else {
         let fingerprint = copy_of(fingerprint_inputs());
         if let Ok(fingerprint) = &fingerprint {

@@ -373,26 +373,29 @@ impl Prepared {
     pub fn new(mut briefing: model::Briefing) -> Result<Prepared> {
         // Compiling the template does not need the profile: both at once, on
         // two cores. Errors are still reported in the order of the pipeline.
-        let (read, compiling, theme) = std::thread::scope(|s| {
-            let compiling = s.spawn(|| {
-                template::find(&briefing).map(|t| {
-                    let compiled = template::compile(&t);
-                    (t, compiled)
-                })
-            });
+        // On the build's pool, the template is compiled by a free thread
+        // (no thread is started for it); elsewhere, on rayon's own.
+        let compile = || {
+            template::find(&briefing).map(|t| {
+                let compiled = template::compile(&t);
+                (t, compiled)
+            })
+        };
+        let mut compiling = None;
+        let (read, theme) = rayon::in_place_scope(|s| {
+            s.spawn(|_| compiling = Some(compile()));
             let read = load::load_profile_for(&briefing).and_then(|profile| {
                 let selection = select::select(&briefing, &profile)?;
                 Ok((profile, selection))
             });
             // The markup stage will need the theme: read it while waiting.
             let theme = theme::for_briefing(&briefing);
-            let compiling = compiling
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (read, compiling, theme)
+            (read, theme)
         });
         let (profile, selection) = read?;
-        let (template, compiled) = compiling?;
+        // Compiled when the scope ended (which raises a panic of its work
+        // again); the fallback is never taken.
+        let (template, compiled) = compiling.unwrap_or_else(compile)?;
         let format = format::for_briefing(&briefing)?;
         let theme = theme?;
         briefing.screen_ppi = briefing.screen_ppi.or(format.screen_ppi);
