@@ -585,15 +585,17 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
         .enumerate()
         .map(|(i, s)| (s.file.clone(), i))
         .collect();
-    // `01-overview.ru.md` is the Russian of `01-overview.md`.
-    for path in translations {
+    // `01-overview.ru.md` is the Russian of `01-overview.md`. Read on every
+    // core too, then matched in file order.
+    let loaded: Vec<Result<Section>> = (translations.par_iter()).map(|p| load_section(p)).collect();
+    for (path, translated) in translations.into_iter().zip(loaded) {
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let (base, lang) = stem.rsplit_once('.').unwrap_or((&stem, ""));
         let original = dir.join(format!("{base}.md"));
-        let translated = load_section(&path)?;
+        let translated = translated?;
         let Some(section) = by_file.get(&original).map(|&i| &mut sections[i]) else {
             return Err(Error::new(format!("{} is a translation of {}, which does not exist", path.display(), original.display()))
                 .at(Location::file(&path))
