@@ -628,8 +628,7 @@ fn with_section_line(mut error: Error, project: &Path) -> Error {
     if let Some(at) = error.location.as_deref_mut()
         && at.line > 0
         && let Ok(path) = project::open(project, &at.file.to_string_lossy())
-        && std::fs::metadata(&path).is_ok_and(|m| m.len() <= load::MAX_TEXT_BYTES)
-        && let Ok(text) = std::fs::read_to_string(&path)
+        && let Ok(text) = load::read_text(&path)
     {
         let (line, column) = match at.source_line.take() {
             Some(set) => markdown::find_set_text(&text, at.line, &set),

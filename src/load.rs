@@ -29,29 +29,43 @@ pub(crate) mod schema;
 /// The largest briefing, profile, section or template file handbill reads.
 pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Reads a whole file as UTF-8 text.
-pub fn read_text(path: &Path) -> Result<String> {
+/// A file's bytes, read only if it is within [`MAX_TEXT_BYTES`].
+pub(crate) enum Capped {
+    Within(Vec<u8>),
+    /// Larger than the limit: the bytes it has (or more).
+    Over(u64),
+}
+
+/// Reads a file of at most [`MAX_TEXT_BYTES`]: opened once and its size
+/// read from the open file (a profile of thousands of sections looks each
+/// name up once), and no more than the limit read whatever the size said
+/// (a file still being written).
+pub(crate) fn read_capped(path: &Path) -> std::io::Result<Capped> {
     use std::io::Read;
-    let too_large = |size: u64| {
-        Error::too_large(path, "the file", size, "text files", MAX_TEXT_BYTES)
-            .help("split the text into several sections")
-    };
-    // Opened once and its size read from the open file: a profile of
-    // thousands of sections looks each name up once, not twice.
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read", &e))?;
+    let file = std::fs::File::open(path)?;
     let size = file.metadata().map_or(0, |m| m.len());
     if size > MAX_TEXT_BYTES {
-        return Err(too_large(size));
+        return Ok(Capped::Over(size));
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    // No more than the limit, whatever the size said (a file still
-    // being written).
-    (file.take(MAX_TEXT_BYTES + 1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, "read", &e))?;
-    if bytes.len() as u64 > MAX_TEXT_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
+    file.take(MAX_TEXT_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(match bytes.len() as u64 {
+        read if read > MAX_TEXT_BYTES => Capped::Over(read),
+        _ => Capped::Within(bytes),
+    })
+}
+
+/// Reads a whole file as UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = match read_capped(path).map_err(|e| Error::io(path, "read", &e))? {
+        Capped::Within(bytes) => bytes,
+        Capped::Over(size) => {
+            return Err(
+                Error::too_large(path, "the file", size, "text files", MAX_TEXT_BYTES)
+                    .help("split the text into several sections"),
+            );
+        }
+    };
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes());

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde_saphyr::Spanned;
 
-use super::{MAX_TEXT_BYTES, RecipientsField};
+use super::{Capped, MAX_TEXT_BYTES, RecipientsField};
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::model::{Located, Recipient};
 
@@ -143,19 +143,7 @@ fn read_csv(project: &Path, file: &str, at: &Location) -> Result<Vec<Located<Rec
                 .help("name the CSV file itself, e.g. `recipients: briefings/delegates.csv`"),
         );
     }
-    if let Ok(meta) = std::fs::metadata(&path)
-        && meta.len() > MAX_TEXT_BYTES
-    {
-        return Err(Error::too_large(
-            &path,
-            "the recipients file",
-            meta.len(),
-            "files",
-            MAX_TEXT_BYTES,
-        )
-        .help("split the list over several briefings"));
-    }
-    let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
+    let read = super::read_capped(&path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::new(format!(
             "the recipients file `{file}` does not exist"
         ))
@@ -163,6 +151,19 @@ fn read_csv(project: &Path, file: &str, at: &Location) -> Result<Vec<Located<Rec
         .help("the path is read from the project folder (the one holding briefings/), e.g. `recipients: briefings/delegates.csv`"),
         _ => Error::io(&path, "read", &e).at(at.clone()),
     })?;
+    let bytes = match read {
+        Capped::Within(bytes) => bytes,
+        Capped::Over(size) => {
+            return Err(Error::too_large(
+                &path,
+                "the recipients file",
+                size,
+                "files",
+                MAX_TEXT_BYTES,
+            )
+            .help("split the list over several briefings"));
+        }
+    };
     let text = decode(&path, bytes)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     parse_csv(&path, text)
