@@ -22,6 +22,7 @@ use crate::words::Words;
 mod builtin;
 mod errors;
 mod pieces;
+mod printed;
 
 use pieces::{blank_comments, pieces};
 
@@ -386,110 +387,6 @@ pub struct Compiled {
     ahead: bool,
 }
 
-impl Compiled {
-    /// Refuses a briefing value that the template prints as it is
-    /// (`{{values.event}}`) but that is a mapping or a list (text in
-    /// brackets or braces, unquoted): Handlebars would put `[object]`, or
-    /// the list's items in brackets, on the page; or that is empty where
-    /// no `{{#if}}` around it tests it.
-    pub fn check_printed_values(&self, briefing: &Briefing) -> Result<()> {
-        let mut printed = Vec::new();
-        for (name, _) in &self.pieces {
-            if let Some(piece) = self.hb.get_template(name) {
-                printed_paths(&piece.elements, true, &mut Vec::new(), &mut printed);
-            }
-        }
-        for (path, tested) in printed {
-            let Some(key) = path.strip_prefix("values.") else {
-                continue;
-            };
-            let last = key.rsplit('.').next().unwrap_or(key);
-            let one_value = || {
-                format!(
-                    "give `{last}:` one value, in quotes if it starts with a brace or a bracket (`{last}: \"[…]\"`), or have the template print one of its entries (`{{{{values.{key}.NAME}}}}`)"
-                )
-            };
-            let (shows, help) = match key.split('.').try_fold(&briefing.values, |v, k| v.get(k)) {
-                Some(Value::Object(_)) => {
-                    ("a mapping, which would print as `[object]`", one_value())
-                }
-                Some(Value::Array(_)) => (
-                    "a list, which would print as its items in brackets",
-                    one_value(),
-                ),
-                // `headline:` with nothing after it: a blank where the
-                // template prints it whatever it holds.
-                Some(Value::Null) if !tested => (
-                    "empty, which would print as nothing",
-                    format!(
-                        "give `{last}:` its text after the colon, or have the template print it only if it has one (`{{{{#if values.{key}}}}}…{{{{/if}}}}`)"
-                    ),
-                ),
-                _ => continue,
-            };
-            return Err(Error::new(format!(
-                "`values.{key}` is {shows}: template {} prints it as text",
-                self.template.path.display()
-            ))
-            .at(briefing.value_location(&path))
-            .help(help));
-        }
-        Ok(())
-    }
-}
-
-/// The data paths `elements` print as they are (`{{x}}`, `{{{x}}}`),
-/// as written from the top of the data: those outside any block that
-/// changes what names refer to (`#if` and `#unless` do not), and any
-/// `@root.` path; each with whether an `#if` around it tests it, so
-/// that it prints only when it has a value. `at_root` says
-/// whether `elements` are at the top; `tested`, what the `#if`s around
-/// them test.
-fn printed_paths(
-    elements: &[handlebars::template::TemplateElement],
-    at_root: bool,
-    tested: &mut Vec<String>,
-    out: &mut Vec<(String, bool)>,
-) {
-    use handlebars::template::{Parameter, TemplateElement};
-    let from_top = |p: &Parameter, at_root: bool| match (p, p.as_name()) {
-        (Parameter::Path(_), Some(name)) => match name.strip_prefix("@root.") {
-            Some(from_root) => Some(from_root.to_string()),
-            None => at_root.then(|| name.to_string()),
-        },
-        _ => None,
-    };
-    for element in elements {
-        match element {
-            TemplateElement::Expression(tag) | TemplateElement::HtmlExpression(tag)
-                if tag.params.is_empty() && tag.hash.is_empty() =>
-            {
-                if let Some(path) = from_top(&tag.name, at_root) {
-                    let guarded = tested.contains(&path);
-                    out.push((path, guarded));
-                }
-            }
-            TemplateElement::HelperBlock(block) => {
-                let name = block.name.as_name();
-                let same = at_root && matches!(name, Some("if" | "unless"));
-                let test = block.params.first().and_then(|p| from_top(p, at_root));
-                // The branch that runs only when the test has a value.
-                for (inner, truthy) in [
-                    (&block.template, name == Some("if")),
-                    (&block.inverse, name == Some("unless")),
-                ] {
-                    let Some(inner) = inner else { continue };
-                    let outside = tested.len();
-                    tested.extend(test.clone().filter(|_| truthy));
-                    printed_paths(&inner.elements, same, tested, out);
-                    tested.truncate(outside);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 /// Compiles `template`: a syntax error is reported here, with its place.
 /// A built-in template's pieces were compiled with handbill itself.
 pub fn compile(template: &Template) -> Result<Compiled> {
@@ -834,7 +731,8 @@ impl Compiled {
 mod tests {
     use super::*;
 
-    fn tpl(text: &str) -> Template {
+    /// A template of `text`, named `t`.
+    pub(super) fn tpl(text: &str) -> Template {
         Template {
             name: "t".into(),
             path: PathBuf::from("t.hbs"),
@@ -1304,64 +1202,5 @@ mod tests {
         );
         let err = render(&tpl(&calls), &json!({})).unwrap_err();
         assert!(err.message.contains("helper calls"), "{}", err.message);
-    }
-
-    #[test]
-    fn a_mapping_or_list_the_template_prints_as_text_is_refused_at_its_key() {
-        let compiled = compile(&tpl(
-            "<p>{{values.headline}}</p>{{#if values.event}}<p>{{{values.event.when}}}</p>{{/if}}\n{{#each sections}}<p>{{values.tags}}{{@root.values.more}}</p>{{/each}}",
-        ))
-        .unwrap();
-        let project = crate::scratch::Scratch::new("template", "printed-values");
-        std::fs::create_dir_all(project.join("briefings")).unwrap();
-        // The briefing as written, for the places its messages name.
-        let briefing = |yaml: &str| {
-            let file = project.join("briefings/b.yaml");
-            std::fs::write(
-                &file,
-                format!("{yaml}profile: kazakhstan\ntemplate: leaflet\naudience: public\nsections: [overview]\n"),
-            )
-            .unwrap();
-            crate::load::load_briefing(&file).unwrap()
-        };
-        let check = |yaml: &str| compiled.check_printed_values(&briefing(yaml));
-        check("values:\n  headline: Free them\n  event: {when: noon}\n  more: 3\n  tags: [a, b]\n")
-            .unwrap();
-        // Text in braces or brackets, unquoted, is a mapping or a list.
-        let text = "title: t\nvalues:\n  headline: {Free them}\n";
-        let e = check(text).unwrap_err();
-        assert!(
-            e.message
-                .starts_with("`values.headline` is a mapping, which would print as `[object]`"),
-            "{e}"
-        );
-        let at = e.location.clone().unwrap();
-        assert_eq!((at.line, at.column), (3, 3), "{e}");
-        assert!(e.help.unwrap().contains("headline: \"[…]\""));
-        let e = check("values:\n  headline: x\n  event:\n    when: [noon]\n").unwrap_err();
-        assert!(
-            e.message.starts_with("`values.event.when` is a list"),
-            "{e}"
-        );
-        let e = check("values:\n  headline: x\n  more: {a: 1}\n").unwrap_err();
-        assert!(
-            e.message.starts_with("`values.more` is a mapping"),
-            "@root.: {e}"
-        );
-        // Inside `#each`, `values.tags` is the section's, not the briefing's.
-        check("values:\n  headline: x\n  tags: {a: 1}\n").unwrap();
-        // Empty: refused where printed whatever it holds, not where an
-        // `#if` tests it first (`#if values.event` does not test `when`).
-        let e = check("values:\n  headline:\n  more: 1\n").unwrap_err();
-        assert!(e.message.starts_with("`values.headline` is empty"), "{e}");
-        assert!(e.help.unwrap().contains("its text after the colon"));
-        check("values:\n  headline: x\n  event: ~\n").unwrap();
-        check("values:\n  headline: x\n  event: {when: ~}\n").unwrap_err();
-        let guarded = compile(&tpl(
-            "<p>{{values.headline}}</p>{{#if values.event}}<p>{{values.event.when}}</p>{{/if}}{{#unless values.more}}{{else}}<p>{{values.more}}</p>{{/unless}}",
-        ))
-        .unwrap();
-        let check = |yaml: &str| guarded.check_printed_values(&briefing(yaml));
-        check("values:\n  headline: x\n  event: ~\n  more: ~\n").unwrap();
     }
 }
