@@ -612,26 +612,26 @@ fn copy_fingerprint(base: &str, recipient: Option<&String>) -> String {
 /// template, the theme, handbill itself and the build options; and its
 /// recipients as text, for [`copy_fingerprint`]; and the files it read.
 fn briefing_fingerprint(briefing: &Briefing, options: &BuildOptions) -> Result<Fingerprint> {
-    let mut h = Xxh3::with_seed(SEED);
-    let mut feed = |label: &str, bytes: &[u8]| {
+    fn feed(h: &mut Xxh3, label: &str, bytes: &[u8]) {
         h.update(label.as_bytes());
         h.update(&(bytes.len() as u64).to_le_bytes());
         h.update(bytes);
-    };
-    feed("version", env!("CARGO_PKG_VERSION").as_bytes());
+    }
+    let mut h = Xxh3::with_seed(SEED);
+    feed(&mut h, "version", env!("CARGO_PKG_VERSION").as_bytes());
     // A rebuilt handbill of the same version may set text differently: its
     // size and date tell it apart (the manifest is this machine's own).
-    feed("program", program_stamp().as_bytes());
-    feed("options", format!("{:?}", options).as_bytes());
-    feed("theme", crate::theme::DEFAULT_THEME.as_bytes());
-    feed("briefing", briefing.text.as_bytes());
+    feed(&mut h, "program", program_stamp().as_bytes());
+    feed(&mut h, "options", format!("{:?}", options).as_bytes());
+    feed(&mut h, "theme", crate::theme::DEFAULT_THEME.as_bytes());
+    feed(&mut h, "briefing", briefing.text.as_bytes());
     let mut read = Inputs {
         files: vec![briefing.file.clone()],
         folders: Vec::new(),
     };
     let dir = load::profiles_folder(briefing).join(&briefing.profile.value);
     let mut files = Vec::new();
-    collect_files(&dir, &mut files, &mut read.folders);
+    collect_files(&briefing.project, &dir, &mut files, &mut read.folders);
     files.sort();
     // A password file in the profile's folder stays out: the manifest
     // keeps nothing a password could be guessed from.
@@ -642,14 +642,14 @@ fn briefing_fingerprint(briefing: &Briefing, options: &BuildOptions) -> Result<F
         files.retain(|f| *f != path);
     }
     for f in &files {
-        feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
+        feed_file(&mut h, &briefing.project, f);
     }
     read.files.extend(files);
     // Pictures named by the profile, wherever in the project they are.
     if let Ok(images) = load::profile_images(&dir) {
         for asset in images.values() {
             if let Ok(p) = crate::project::open(&briefing.project, &asset.file) {
-                feed(&asset.file, &std::fs::read(&p).unwrap_or_default());
+                feed_file(&mut h, &briefing.project, &p);
                 read.files.push(p);
             }
         }
@@ -657,12 +657,17 @@ fn briefing_fingerprint(briefing: &Briefing, options: &BuildOptions) -> Result<F
     if let Some(logo) = &briefing.logo
         && let Some(p) = crate::project::open(&briefing.project, &logo.value).ok()
     {
-        feed("logo", &std::fs::read(&p).unwrap_or_default());
+        h.update(b"logo");
+        feed_file(&mut h, &briefing.project, &p);
         read.files.push(p);
     }
     match crate::format::for_briefing(briefing) {
-        Ok(f) => feed("format", format!("{f:?}").as_bytes()),
-        Err(_) => feed("format", format!("{:?}", briefing.format).as_bytes()),
+        Ok(f) => feed(&mut h, "format", format!("{f:?}").as_bytes()),
+        Err(_) => feed(
+            &mut h,
+            "format",
+            format!("{:?}", briefing.format).as_bytes(),
+        ),
     }
     // The project's format file, or where one would take the built-in's place.
     let format = briefing.format.as_ref().map_or_else(
@@ -675,13 +680,13 @@ fn briefing_fingerprint(briefing: &Briefing, options: &BuildOptions) -> Result<F
     ));
     match template::find(briefing) {
         Ok(t) => {
-            feed("template", t.text.as_bytes());
+            feed(&mut h, "template", t.text.as_bytes());
             if t.path.is_file() {
                 read.files.push(t.path);
             }
         }
         Err(_) => {
-            feed("template", briefing.template.value.as_bytes());
+            feed(&mut h, "template", briefing.template.value.as_bytes());
             // A template not made yet: the briefing builds once it is.
             if briefing.template.value.ends_with(".hbs") {
                 read.files.push(crate::project::join(
@@ -696,19 +701,20 @@ fn briefing_fingerprint(briefing: &Briefing, options: &BuildOptions) -> Result<F
     // take its language from the profile); a new word file counts too.
     let words_folder = crate::project::join(&briefing.project, Path::new("words"));
     let mut words = Vec::new();
-    collect_files(&words_folder, &mut words, &mut read.folders);
+    collect_files(
+        &briefing.project,
+        &words_folder,
+        &mut words,
+        &mut read.folders,
+    );
     words.sort();
     for f in &words {
-        feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
+        feed_file(&mut h, &briefing.project, f);
     }
     // The project's theme files the briefing's theme is read from, and a
     // `themes/default.yaml` that would take the built-in's place.
     for f in crate::theme::file::files_for(briefing) {
-        if f.is_file() {
-            feed(&f.to_string_lossy(), &std::fs::read(&f).unwrap_or_default());
-        } else {
-            feed(&f.to_string_lossy(), b"none");
-        }
+        feed_file(&mut h, &briefing.project, &f);
         read.files.push(f);
     }
     // The project's fonts: any may be the family a theme names.
@@ -717,10 +723,15 @@ fn briefing_fingerprint(briefing: &Briefing, options: &BuildOptions) -> Result<F
         Path::new(crate::layout::font_book::FONTS_FOLDER),
     );
     let mut fonts = Vec::new();
-    collect_files(&fonts_folder, &mut fonts, &mut read.folders);
+    collect_files(
+        &briefing.project,
+        &fonts_folder,
+        &mut fonts,
+        &mut read.folders,
+    );
     fonts.sort();
     for f in &fonts {
-        feed(&f.to_string_lossy(), &std::fs::read(f).unwrap_or_default());
+        feed_file(&mut h, &briefing.project, f);
     }
     read.files.extend(fonts);
     // Names and roles, not passwords (a `Password` shows as hidden).
@@ -770,18 +781,74 @@ fn remove_stale_temporaries(out: &Path) {
     }
 }
 
-/// The files under `dir`, and (in `folders`) `dir` and the folders under it.
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>, folders: &mut Vec<PathBuf>) {
+/// The files under `dir`, a folder of `project`'s, and (in `folders`)
+/// `dir` and the folders under it; none if `dir` links out of the project.
+fn collect_files(project: &Path, dir: &Path, out: &mut Vec<PathBuf>, folders: &mut Vec<PathBuf>) {
     // One not made yet too: a watch learns when it is.
     folders.push(dir.to_path_buf());
+    if crate::project::inside(project, dir).is_ok() {
+        walk(dir, out, folders);
+    }
+}
+
+/// The files under `dir`, and the folders in `folders`: folders themselves,
+/// not links to them, which may lead out of the project or round in a
+/// circle (`a -> .`).
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, folders: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = entry.path();
-        if p.is_dir() {
-            collect_files(&p, out, folders);
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            folders.push(p.clone());
+            walk(&p, out, folders);
         } else if !editor_junk(&p) {
             out.push(p);
         }
     }
+}
+
+/// Feeds `path`, a file a build may read, to a fingerprint: its name and
+/// what it holds. Only a plain file inside the project is read, and only
+/// up to the most any build reads of a file (a picture's limit): of a
+/// larger one, which the build refuses or leaves alone (a video kept beside
+/// the sections), its size and time suffice; of a pipe, a device, a link
+/// out of the project or a missing file, that it is one. Read in pieces:
+/// a fingerprint holds no whole file.
+fn feed_file(h: &mut Xxh3, project: &Path, path: &Path) {
+    use std::io::Read;
+    h.update(path.as_os_str().as_encoded_bytes());
+    // Found in a folder of the project's, walked without following links:
+    // only a link itself may lead out.
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let plain = (!link || crate::project::inside(project, path).is_ok())
+        .then(|| crate::project::open_plain(path, crate::project::Links::Follow).ok())
+        .flatten();
+    let Some(file) = plain else {
+        h.update(b"\0none");
+        return;
+    };
+    let Ok(meta) = file.metadata() else {
+        h.update(b"\0none");
+        return;
+    };
+    if meta.len() > crate::picture::MAX_PICTURE_BYTES {
+        h.update(b"\0large");
+        h.update(&meta.len().to_le_bytes());
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        h.update(&modified.unwrap_or_default().as_nanos().to_le_bytes());
+        return;
+    }
+    h.update(b"\0bytes");
+    let mut piece = [0u8; 64 * 1024];
+    let mut file = file.take(crate::picture::MAX_PICTURE_BYTES);
+    let mut length = 0u64;
+    while let Ok(n @ 1..) = file.read(&mut piece) {
+        h.update(&piece[..n]);
+        length += n as u64;
+    }
+    h.update(&length.to_le_bytes());
 }
 
 /// The seed of every fingerprint: "handbill".

@@ -117,7 +117,7 @@ pub fn cited_sources(section: &Section) -> &[(String, usize)] {
 
 /// The location of a byte offset in a section's body, in its file.
 pub fn body_location(section: &Section, offset: usize) -> Location {
-    let whole = std::fs::read_to_string(&section.file).unwrap_or_default();
+    let whole = crate::project::read_again(&section.file, crate::load::MAX_TEXT_BYTES);
     Location::at_offset(
         &section.file,
         &whole,

@@ -222,9 +222,26 @@ impl Error {
     }
 }
 
+/// Why a file that is not a plain one (a named pipe, a device, a socket)
+/// is not read: as the reason of an `std::io::Error`, so that every reader's
+/// message says it in the same words (`project::open_plain`).
+#[derive(Debug)]
+pub struct NotPlainFile;
+
+impl fmt::Display for NotPlainFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("it is not a plain file (a named pipe, a device or a socket)")
+    }
+}
+
+impl std::error::Error for NotPlainFile {}
+
 /// What to do about a file or folder the system refused, by why.
 fn io_help(err: &std::io::Error) -> Option<&'static str> {
     use std::io::ErrorKind as K;
+    if err.get_ref().is_some_and(|e| e.is::<NotPlainFile>()) {
+        return Some("put a plain file there, holding what handbill is to read");
+    }
     Some(match err.kind() {
         K::NotFound => "check the path: the file, or the folder it is to go in, must exist",
         K::PermissionDenied => {
@@ -305,12 +322,20 @@ fn draw(
     doing: Option<&str>,
     colour: bool,
 ) -> String {
-    let title = level.primary_title(message);
-    let file = location.map(|l| l.file.to_string_lossy());
+    // Names and text from the files (a font's family name, a file name, a
+    // source line) may hold terminal escapes, line ends or direction
+    // overrides: shown as what they are, they can neither colour, clear
+    // nor forge lines of the message.
+    let message = printable(message);
+    let help = help.map(printable);
+    let doing = doing.map(printable);
+    let title = level.primary_title(message.as_ref());
+    let file = location.map(|l| printable(&l.file.to_string_lossy()).into_owned());
     let mut group = match (location, file) {
         (Some(loc), Some(file)) if loc.line > 0 => match &loc.source_line {
             Some(text) => {
-                // The column counts characters; the span is in bytes.
+                // The column counts characters; the span is in bytes, of
+                // the line as shown.
                 let start = text
                     .char_indices()
                     .nth(loc.column - 1)
@@ -319,8 +344,13 @@ fn draw(
                     .chars()
                     .next()
                     .map_or(start, |c| start + c.len_utf8());
+                let (before, marked) = (
+                    printable_line(&text[..start]),
+                    printable_line(&text[start..end]),
+                );
+                let (start, end) = (before.len(), before.len() + marked.len());
                 title.element(
-                    Snippet::source(text.as_str())
+                    Snippet::source(printable_line(text))
                         .line_start(loc.line)
                         .path(file)
                         .annotation(AnnotationKind::Primary.span(start..end)),
@@ -331,8 +361,8 @@ fn draw(
         (_, Some(file)) => title.element(Origin::path(file)),
         _ => Group::with_title(title),
     };
-    if let Some(help) = help {
-        group = group.element(Level::HELP.message(help));
+    if let Some(help) = &help {
+        group = group.element(Level::HELP.message(help.as_ref()));
     }
     if let Some(doing) = doing {
         group = group.element(Level::NOTE.message(format!("while {doing}")));
@@ -348,6 +378,39 @@ fn draw(
 }
 
 impl std::error::Error for Error {}
+
+/// `text` as a terminal may show it: a control character (an escape that
+/// would colour or clear the screen, a line end that would start a forged
+/// line) shown as its picture (`␛`, `␊`), a mark that reorders text right to
+/// left as `�`; one character for one, so columns still count.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    shown_plainly(text, |_| false)
+}
+
+/// A source line as [`printable`] shows it, tabs kept (the line's mark
+/// counts them).
+fn printable_line(text: &str) -> std::borrow::Cow<'_, str> {
+    shown_plainly(text, |c| c == '\t')
+}
+
+fn shown_plainly(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    let picture = |c: char| match c {
+        _ if keep(c) => None,
+        // The Control Pictures block draws each of C0's controls.
+        '\0'..='\u{1F}' => char::from_u32(0x2400 + c as u32),
+        '\u{7F}' => Some('␡'),
+        '\u{80}'..='\u{9F}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}' => Some('\u{FFFD}'),
+        _ => None,
+    };
+    if !text.chars().any(|c| picture(c).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(|c| picture(c).unwrap_or(c)).collect())
+}
 
 /// Something the user should know that did not stop the build: an overfull
 /// line, a picture coarse for print, a section printed untranslated.
@@ -572,6 +635,51 @@ mod tests {
         let coloured = err.render(true);
         assert!(coloured.contains("\x1b["), "{coloured:?}");
         assert!(coloured.contains("unknown key `titel`"), "{coloured:?}");
+    }
+
+    #[test]
+    fn names_from_files_cannot_colour_or_forge_the_message() {
+        // A font family named to colour the terminal and forge a line.
+        let family = "Evil\x1b[31mRed\x1b[0m\nerror: fake";
+        let err = Error::new(format!("there is no family `{family}`"))
+            .at(Location::at_line(
+                Path::new("themes/t\u{202E}.yaml"),
+                "a:\tb\x1b[2J: \u{202E}Кириллица x\n",
+                1,
+                22,
+            ))
+            .help(format!("the families are: {family}"));
+        for shown in [err.render(false), err.render(true)] {
+            // Only the drawing's own colours: none of the names' escapes.
+            assert!(
+                !shown.contains("\x1b[31m") && !shown.contains("\x1b[2J"),
+                "{shown:?}"
+            );
+            assert!(!shown.contains('\u{202E}'), "{shown:?}");
+            assert!(!shown.contains("\nerror: fake"), "{shown:?}");
+        }
+        let shown = err.render(false);
+        assert!(
+            shown.starts_with("error: there is no family `Evil␛[31mRed␛[0m␊error: fake`\n"),
+            "{shown}"
+        );
+        assert!(shown.contains("--> themes/t\u{FFFD}.yaml:1:22"), "{shown}");
+        // The mark stays under the character the column counts (`x`):
+        // each hidden character is shown as one.
+        let line = shown.lines().find(|l| l.contains("Кириллица")).unwrap();
+        let mark = shown
+            .lines()
+            .skip_while(|l| !l.contains("Кириллица"))
+            .nth(1)
+            .unwrap();
+        let at = |l: &str, i: usize| l[..i].chars().count();
+        assert!(line.contains("b␛[2J: \u{FFFD}Кириллица x"), "{line}");
+        assert_eq!(
+            at(mark, mark.find('^').unwrap()),
+            at(line, line.rfind('x').unwrap()),
+            "{shown}"
+        );
+        assert_eq!(printable("Kazakhstan: Жанаозен"), "Kazakhstan: Жанаозен");
     }
 
     #[test]

@@ -662,9 +662,7 @@ fn locate_missing_glyph(warning: &mut Warning, project: &Path) {
     let Ok(path) = project::open(project, &at.file.to_string_lossy()) else {
         return;
     };
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return;
-    };
+    let text = project::read_again(&path, load::MAX_TEXT_BYTES);
     let found = text
         .lines()
         .enumerate()

@@ -23,41 +23,18 @@ use crate::model::{
 };
 pub use section::load_section;
 
+use crate::project::{Capped, Links};
+
 mod recipients;
 pub(crate) mod schema;
 
 /// The largest briefing, profile, section or template file handbill reads.
 pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
 
-/// A file's bytes, read only if it is within [`MAX_TEXT_BYTES`].
-pub(crate) enum Capped {
-    Within(Vec<u8>),
-    /// Larger than the limit: the bytes it has (or more).
-    Over(u64),
-}
-
-/// Reads a file of at most [`MAX_TEXT_BYTES`]: opened once and its size
-/// read from the open file (a profile of thousands of sections looks each
-/// name up once), and no more than the limit read whatever the size said
-/// (a file still being written).
-pub(crate) fn read_capped(path: &Path) -> std::io::Result<Capped> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let size = file.metadata().map_or(0, |m| m.len());
-    if size > MAX_TEXT_BYTES {
-        return Ok(Capped::Over(size));
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.take(MAX_TEXT_BYTES + 1).read_to_end(&mut bytes)?;
-    Ok(match bytes.len() as u64 {
-        read if read > MAX_TEXT_BYTES => Capped::Over(read),
-        _ => Capped::Within(bytes),
-    })
-}
-
 /// Reads a whole file as UTF-8 text.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = match read_capped(path).map_err(|e| Error::io(path, "read", &e))? {
+    let read = crate::project::read_capped(path, MAX_TEXT_BYTES, Links::Follow);
+    let bytes = match read.map_err(|e| Error::io(path, "read", &e))? {
         Capped::Within(bytes) => bytes,
         Capped::Over(size) => {
             return Err(

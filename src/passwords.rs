@@ -253,12 +253,9 @@ fn parse_secret(text: &str) -> Option<Vec<u8>> {
 /// Reads a file that is not a symbolic link (which could point anywhere).
 fn read_private(path: &Path) -> std::io::Result<String> {
     use std::io::Read;
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)?;
     let mut text = String::new();
-    f.take(64 * 1024).read_to_string(&mut text)?;
+    let file = crate::project::open_plain(path, crate::project::Links::Refuse)?;
+    file.take(64 * 1024).read_to_string(&mut text)?;
     Ok(text)
 }
 

@@ -19,6 +19,7 @@ use std::path::PathBuf;
 
 use crate::error::{Error, Location, Result};
 use crate::model::ImageAsset;
+use crate::project::{Capped, Links};
 
 /// An image read from disk, ready for layout.
 #[derive(Debug, Clone)]
@@ -113,22 +114,24 @@ pub fn read(
     read_help: &dyn Fn() -> String,
 ) -> Result<Picture> {
     let name = format!("image `{key}` ({})", path.display());
-    if let Ok(meta) = std::fs::metadata(&path)
-        && meta.len() > MAX_PICTURE_BYTES
-    {
-        return Err(Error::new(format!(
-            "{name} is {} MB; handbill reads pictures up to {} MB",
-            meta.len() / 1_048_576,
-            MAX_PICTURE_BYTES / 1_048_576
-        ))
-        .at(at())
-        .help("save a smaller copy: 300 ppi at the printed size is all print needs"));
-    }
-    let data = std::fs::read(&path).map_err(|e| {
-        Error::io(&path, "read image", &e)
+    let read = crate::project::read_capped(&path, MAX_PICTURE_BYTES, Links::Follow);
+    let data = match read {
+        Ok(Capped::Within(data)) => data,
+        Ok(Capped::Over(size)) => {
+            return Err(Error::new(format!(
+                "{name} is {} MB; handbill reads pictures up to {} MB",
+                size / 1_048_576,
+                MAX_PICTURE_BYTES / 1_048_576
+            ))
             .at(at())
-            .help(read_help())
-    })?;
+            .help("save a smaller copy: 300 ppi at the printed size is all print needs"));
+        }
+        Err(e) => {
+            return Err(Error::io(&path, "read image", &e)
+                .at(at())
+                .help(read_help()));
+        }
+    };
     let (format, width_px, height_px) = picture_header(&data).ok_or_else(|| {
         Error::new(format!("{name} is damaged, or not a PNG or JPEG file"))
             .at(at())

@@ -12,7 +12,9 @@ use std::path::{Component, Path, PathBuf};
 use crate::error::{Error, Location};
 
 mod find;
+mod read;
 pub use find::{enter, root_above};
+pub use read::{Capped, Links, open_plain, read_again, read_capped};
 
 /// Why a path is not one of the project's files.
 #[derive(Debug, Clone, PartialEq, Eq)]

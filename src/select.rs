@@ -388,7 +388,7 @@ fn nothing_chosen(briefing: &Briefing, profile: &Profile) -> Error {
             ),
         )
     };
-    let text = std::fs::read_to_string(&briefing.file).unwrap_or_default();
+    let text = crate::project::read_again(&briefing.file, crate::load::MAX_TEXT_BYTES);
     let at = match text.find("\nsections:") {
         Some(offset) => Location::at_offset(&briefing.file, &text, offset + 1),
         None if text.starts_with("sections:") => Location::at_line(&briefing.file, &text, 1, 1),
@@ -465,7 +465,7 @@ fn read_picture(
     let at = || match logo {
         Some(l) => l.location.clone(),
         None => {
-            let text = std::fs::read_to_string(&profile.file).unwrap_or_default();
+            let text = crate::project::read_again(&profile.file, crate::load::MAX_TEXT_BYTES);
             let offset = text.find(&format!("{key}:")).unwrap_or(0);
             Location::at_offset(&profile.file, &text, offset)
         }

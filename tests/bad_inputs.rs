@@ -205,8 +205,19 @@ fn generate(case: &str, dir: &Path) {
             std::fs::create_dir_all(dir.join("templates")).unwrap();
             std::fs::write(dir.join("templates/t.hbs"), text).unwrap();
         }
+        "552-recipients-named-pipe" => fifo(&dir.join("briefings/delegates.csv")),
+        "553-password-file-named-pipe" => fifo(&dir.join(".handbill/pack-password.txt")),
+        "554-picture-named-pipe" => fifo(&dir.join("assets/pipe.jpg")),
         other => panic!("{other}: its README says GENERATED but generate() does not know it"),
     }
+}
+
+/// A named pipe at `path` with nothing writing to it: reading it would wait
+/// for ever.
+fn fifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
 }
 
 /// What one run of a case gave.

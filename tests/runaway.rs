@@ -357,3 +357,71 @@ fn a_tag_picked_thousands_of_times_brings_each_section_in_once() {
     assert_eq!(ids, background, "in the profile's order, each once");
     assert!(ids.contains(&"the-regime"));
 }
+
+/// Runs `handbill args` in `dir` to its end, or fails the test after a
+/// minute (a build waiting on a pipe would wait for ever); with the
+/// highest resident memory the system reported for it while it ran.
+fn run_watched(dir: &Path, args: &[&str]) -> (std::process::Output, u64) {
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_handbill"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let started = Instant::now();
+    let mut peak_kb = 0;
+    while child.try_wait().unwrap().is_none() {
+        // The high-water mark only rises: any reading after the fault shows it.
+        let hwm = std::fs::read_to_string(&status).ok().and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        });
+        peak_kb = peak_kb.max(hwm.unwrap_or(0));
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("handbill {args:?} still running after a minute");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    (child.wait_with_output().unwrap(), peak_kb)
+}
+
+#[test]
+fn files_beside_the_sections_that_never_end_or_lead_away_are_not_read() {
+    let dir = project("odd-files");
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\nsections: [overview]\n",
+    )
+    .unwrap();
+    let profile = dir.join("briefings/profiles/kazakhstan");
+    let link =
+        |target: &Path, name: &str| std::os::unix::fs::symlink(target, profile.join(name)).unwrap();
+    // Links round in a circle: walked, they would never end.
+    link(Path::new("."), "a");
+    link(Path::new("."), "b");
+    // A pipe nothing writes to, and a device that never ends, one named as
+    // a section.
+    let made = std::process::Command::new("mkfifo")
+        .arg(profile.join("notes.txt"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    link(Path::new("/dev/zero"), "20-zero.md");
+    // A recording kept beside the sections: 1.5 GB long (sparse: no disk
+    // used), never read whole.
+    std::fs::create_dir_all(profile.join("originals")).unwrap();
+    let video = std::fs::File::create(profile.join("originals/interview.mp4")).unwrap();
+    video.set_len(1536 << 20).unwrap();
+    let (built, peak_kb) = run_watched(&dir, &["build", "briefings/b.yaml", "-o", "out"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(peak_kb < 400 * 1024, "peak {peak_kb} KB");
+    // The same files again: the build is up to date.
+    let (again, _) = run_watched(&dir, &["build", "briefings/b.yaml", "-o", "out"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let said = stderr(&again);
+    assert!(said.contains("1 unchanged"), "{said}");
+}

@@ -519,26 +519,21 @@ fn read_folder(project: &Path, named_at: &Location) -> Result<Vec<Candidate>> {
 
 /// The file's bytes, if it is no larger than [`MAX_FONT_BYTES`].
 fn read_bounded(path: &Path) -> Result<Vec<u8>> {
-    use std::io::Read;
+    use crate::project::{Capped, Links};
     let cannot = |e: std::io::Error| {
         Error::io(path, "read the font", &e)
             .help("put only font files (.ttf, .otf, .ttc, .otc) in fonts/, readable by you")
     };
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let mut data = Vec::new();
-    file.take(MAX_FONT_BYTES + 1)
-        .read_to_end(&mut data)
-        .map_err(cannot)?;
-    if data.len() as u64 > MAX_FONT_BYTES {
-        return Err(Error::new(format!(
+    match crate::project::read_capped(path, MAX_FONT_BYTES, Links::Follow).map_err(cannot)? {
+        Capped::Within(data) => Ok(data),
+        Capped::Over(_) => Err(Error::new(format!(
             "the font {} is larger than {} MB, the most handbill reads",
             path.display(),
             MAX_FONT_BYTES >> 20
         ))
         .at(Location::file(path))
-        .help("use the font's plain .ttf or .otf file, or take it out of fonts/"));
+        .help("use the font's plain .ttf or .otf file, or take it out of fonts/")),
     }
-    Ok(data)
 }
 
 /// The faces of one font file (one, or each of a collection's).

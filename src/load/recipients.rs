@@ -12,9 +12,10 @@ use std::path::Path;
 
 use serde_saphyr::Spanned;
 
-use super::{Capped, MAX_TEXT_BYTES, RecipientsField};
+use super::{MAX_TEXT_BYTES, RecipientsField};
 use crate::error::{Error, Location, Result, did_you_mean};
 use crate::model::{Located, Recipient};
+use crate::project::{Capped, Links};
 
 /// The columns a recipients file may have. A new column is one more
 /// variant, its heading, and what it sets in [`Column::set`].
@@ -143,7 +144,7 @@ fn read_csv(project: &Path, file: &str, at: &Location) -> Result<Vec<Located<Rec
                 .help("name the CSV file itself, e.g. `recipients: briefings/delegates.csv`"),
         );
     }
-    let read = super::read_capped(&path).map_err(|e| match e.kind() {
+    let read = crate::project::read_capped(&path, MAX_TEXT_BYTES, Links::Follow).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::new(format!(
             "the recipients file `{file}` does not exist"
         ))

@@ -103,7 +103,7 @@ pub fn listing(project: &Path) -> String {
             Err(e) => format!("themes/{name}.yaml cannot be read: {}", e.message),
         };
         let file = crate::project::join(project, &Path::new("themes").join(format!("{name}.yaml")));
-        let same = std::fs::read_to_string(file).is_ok_and(|t| t == DEFAULT_THEME);
+        let same = crate::project::read_again(&file, crate::load::MAX_TEXT_BYTES) == DEFAULT_THEME;
         let note = match (name == DEFAULT, same) {
             (true, true) => "; the default, the same as the built-in theme",
             (true, false) => "; the default",
