@@ -15,7 +15,7 @@ use crate::BuildOptions;
 pub use crate::OutputProfile;
 use crate::batch::{self, Batch, Outcome, Shard};
 use crate::console::{err, errln, out, outln};
-use crate::error::{Error, ErrorKind, Result, Warning, WarningKind};
+use crate::error::{Error, ErrorKind, Result, Warning, WarningKind, printable};
 
 mod check;
 
@@ -354,11 +354,14 @@ pub fn main() -> ExitCode {
                     clear: !no_clear,
                     colour,
                 },
-                &job_list,
+                &unimposed_jobs,
             )
         }),
         Command::Preview(settings) => crate::project::enter(&settings.paths).and_then(|paths| {
-            crate::preview::run(&crate::preview::Settings { paths, ..settings }, &job_list)
+            crate::preview::run(
+                &crate::preview::Settings { paths, ..settings },
+                &unimposed_jobs,
+            )
         }),
         Command::Init { dir, profile } => run_init(&dir, &profile),
         Command::Schema { kind } => {
@@ -456,7 +459,7 @@ fn run_build(
         show_passwords,
         colour,
     } = printing;
-    let all = job_list(&common.paths)?;
+    let all = job_list(&common.paths, impose.is_some())?;
     // Before the build, and on the whole list, whatever the shard: see
     // src/batch/stale.rs.
     let stale = batch::remove_unlisted(&all, &common.out);
@@ -497,14 +500,18 @@ fn run_build(
                     };
                     outln!(
                         "built {} ({} page{}, {} KB){took}",
-                        path.display(),
+                        printable(&path.to_string_lossy()),
                         built.pages,
                         if built.pages == 1 { "" } else { "s" },
                         built.pdf.len().div_ceil(1024)
                     );
                 }
                 if show_passwords && let Some(password) = &built.password {
-                    outln!("password of {}: {}", path.display(), password.reveal());
+                    outln!(
+                        "password of {}: {}",
+                        printable(&path.to_string_lossy()),
+                        password.reveal()
+                    );
                 }
             }
             Outcome::Unchanged { path } => {
@@ -660,8 +667,8 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
                     "  {:<22} {:<12} {:<40} tags: {}",
                     s.id,
                     s.audience.to_string(),
-                    s.title,
-                    s.tags.join(", ")
+                    printable(&s.title),
+                    printable(&s.tags.join(", "))
                 );
             }
         }
@@ -683,13 +690,13 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
             .filter(|p| p.extension().is_some_and(|x| x == "hbs"))
             // handbill's own sources of the built-in templates are not the project's.
             .filter(|p| {
-                let text = std::fs::read_to_string(p).unwrap_or_default();
+                let text = crate::project::read_again(p, crate::load::MAX_TEXT_BYTES);
                 !crate::template::BUILTIN.iter().any(|(_, t)| *t == text)
             })
             .collect();
         own.sort();
         for p in own {
-            outln!("  {:<22} this project's", p.display());
+            outln!("  {:<22} this project's", printable(&p.to_string_lossy()));
         }
     }
     if all || what == Some(ListWhat::Formats) {
@@ -699,7 +706,10 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
         let own: Vec<String> = crate::format::project_formats(project)
             .into_iter()
             .filter(|n| {
-                let text = std::fs::read_to_string(format!("formats/{n}.yaml")).unwrap_or_default();
+                let text = crate::project::read_again(
+                    Path::new(&format!("formats/{n}.yaml")),
+                    crate::load::MAX_TEXT_BYTES,
+                );
                 !crate::format::BUILTIN
                     .iter()
                     .any(|(b, t)| b == n && *t == text)
@@ -719,8 +729,16 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
                 "built in"
             };
             match crate::format::find(project, &name, None) {
-                Ok(f) => outln!("  {name:<22} {:<15} {}", whose, f.description),
-                Err(e) => outln!("  {name:<22} {:<15} cannot be read: {}", whose, e.message),
+                Ok(f) => outln!(
+                    "  {:<22} {whose:<15} {}",
+                    printable(&name),
+                    printable(&f.description)
+                ),
+                Err(e) => outln!(
+                    "  {:<22} {whose:<15} cannot be read: {}",
+                    printable(&name),
+                    printable(&e.message)
+                ),
             }
         }
     }
@@ -735,7 +753,13 @@ fn run_list(what: Option<ListWhat>) -> Result<ExitCode> {
             Ok(own) => {
                 outln!("Fonts (this project's fonts/, by family):");
                 for (family, style, name, file) in own {
-                    outln!("  {family:<22} {style:<12} {name} ({})", file.display());
+                    outln!(
+                        "  {:<22} {:<12} {} ({})",
+                        printable(&family),
+                        printable(&style),
+                        printable(&name),
+                        printable(&file.to_string_lossy())
+                    );
                 }
             }
             Err(e) => outln!("Fonts (this project's fonts/): cannot be read: {e}"),
@@ -791,23 +815,34 @@ fn man_page() -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The PDFs to build for `paths`: one per briefing, or per recipient.
-fn job_list(paths: &[PathBuf]) -> Result<Vec<batch::Job>> {
+/// The PDFs to build for `paths`: one per briefing, or per recipient;
+/// `imposed`, whether each also writes `NAME-imposed.pdf` (`--impose`).
+fn job_list(paths: &[PathBuf], imposed: bool) -> Result<Vec<batch::Job>> {
     let jobs = batch::jobs(&briefing_files(paths)?);
-    // Two jobs may not write the same PDF (a.yaml and a.yml, or a briefing
-    // `a-b` beside briefing `a` with a recipient `b`).
-    for (i, job) in jobs.iter().enumerate() {
-        if let Some(other) = jobs[..i].iter().find(|o| o.name == job.name) {
-            return Err(Error::new(format!(
-                "{} and {} would both write {}.pdf",
-                other.file.display(),
-                job.file.display(),
-                job.name
-            ))
-            .help("rename one of them"));
+    // Two jobs may not write the same file: a.yaml and a.yml, a briefing
+    // `a-b` beside briefing `a` with a recipient `b`, or a briefing
+    // `a-imposed` beside the imposed sheet of `a`.
+    let mut writers: std::collections::HashMap<String, &batch::Job> = Default::default();
+    for job in &jobs {
+        let written = std::iter::once(format!("{}.pdf", job.name))
+            .chain(imposed.then(|| format!("{}-imposed.pdf", job.name)));
+        for file in written {
+            if let Some(other) = writers.insert(file.clone(), job) {
+                return Err(Error::new(format!(
+                    "{} and {} would both write {file}",
+                    other.file.display(),
+                    job.file.display(),
+                ))
+                .help("rename one of them"));
+            }
         }
     }
     Ok(jobs)
+}
+
+/// [`job_list`] for a command that imposes nothing (watch, the preview).
+fn unimposed_jobs(paths: &[PathBuf]) -> Result<Vec<batch::Job>> {
+    job_list(paths, false)
 }
 
 /// The briefing files named by `paths`: files as given, folders searched

@@ -426,7 +426,7 @@ fn tell(settings: &Settings, job: &batch::Job, outcome: &Outcome) {
                 outln!(
                     "[{}] built {} ({} page{}) in {}",
                     clock(),
-                    path.display(),
+                    crate::error::printable(&path.to_string_lossy()),
                     built.pages,
                     if built.pages == 1 { "" } else { "s" },
                     batch::seconds(built.took)

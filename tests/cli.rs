@@ -431,6 +431,28 @@ fn impose_2up_sets_two_copies_per_sheet_side_for_the_press() {
     );
     assert!(o.status.success());
     assert!(dir.join("out/london-protest-leaflet-imposed.pdf").exists());
+    // A briefing whose PDF would take the imposed sheet's name: the press
+    // would be sent either; refused before anything is built.
+    std::fs::copy(
+        repo().join("briefings/london-protest-leaflet.yaml"),
+        dir.join("briefings/london-protest-leaflet-imposed.yaml"),
+    )
+    .unwrap();
+    let before = std::fs::read(dir.join("out/london-protest-leaflet-imposed.pdf")).unwrap();
+    let o = handbill(&dir, &["build", "--impose", "2up", "--force"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "london-protest-leaflet.yaml would both write london-protest-leaflet-imposed.pdf"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let after = std::fs::read(dir.join("out/london-protest-leaflet-imposed.pdf")).unwrap();
+    assert!(before == after, "the imposed sheet is left as it was");
+    // Without imposing, both build.
+    let o = handbill(&dir, &["build", "--out", "plain"]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]

@@ -38,7 +38,7 @@ fn check(
     report: bool,
     colour: bool,
 ) -> Result<ExitCode> {
-    let files = job_list(&paths?)?;
+    let files = job_list(&paths?, false)?;
     let batch = Batch {
         out: PathBuf::from("."),
         options: build_options(OutputProfile::Print)?,
