@@ -840,6 +840,27 @@ mod tests {
         let err = load_briefing(&p).unwrap_err();
         let loc = err.location.clone().unwrap();
         assert!(loc.file.ends_with("people.csv") && loc.line == 3, "{err}");
+        // The same name with its accents typed apart (as macOS pastes it)
+        // is the same person, not a second copy `jose-marti-nez`.
+        write(
+            &d,
+            "accents.csv",
+            "name\nJosé Martínez\nJose\u{301} Marti\u{301}nez\n",
+        );
+        let p = write(
+            &d,
+            "f.yaml",
+            "profile: kz\ntemplate: x\naudience: public\nsections: all\nrecipients: accents.csv\n",
+        );
+        let err = load_briefing(&p).unwrap_err();
+        assert!(err.message.contains("listed twice"), "{err}");
+        assert_eq!(err.location.as_ref().unwrap().line, 3, "{err}");
+        let apart = Recipient {
+            password: None,
+            name: "Ǹ\u{301}ana Jose\u{301}".into(),
+            role: None,
+        };
+        assert_eq!(apart.slug(), "ǹ\u{301}ana-josé");
     }
 
     #[test]

@@ -324,11 +324,17 @@ pub struct Recipient {
 
 impl Recipient {
     /// The part of a file name that tells copies apart: `Ana María Ruiz` →
-    /// `ana-maría-ruiz`.
+    /// `ana-maría-ruiz`. The name is composed first (NFC), so that a name
+    /// typed with separate accents (as some keyboards and systems give it)
+    /// names the same copy, and an accent left separate stays in its word.
     pub fn slug(&self) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        use unicode_normalization::char::is_combining_mark;
         let mut slug = String::new();
-        for c in self.name.chars().flat_map(char::to_lowercase) {
-            if c.is_alphanumeric() {
+        for c in self.name.nfc().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric()
+                || (is_combining_mark(c) && !slug.is_empty() && !slug.ends_with('-'))
+            {
                 slug.push(c);
             } else if !slug.is_empty() && !slug.ends_with('-') {
                 slug.push('-');

@@ -331,7 +331,7 @@ fn write_passwords(file: &Path, entries: &[(String, String, Password)]) -> Resul
         text.push_str(&format!(
             "{}.pdf,{},{}\n",
             csv_field(copy),
-            csv_field(name),
+            csv_field(&not_a_formula(name)),
             csv_field(password.reveal())
         ));
     }
@@ -361,6 +361,18 @@ fn remove_passwords_file(file: &Path) -> Result<()> {
     match std::fs::remove_file(file) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(file, "remove", &e)),
         _ => Ok(()),
+    }
+}
+
+/// A recipient's name as the passwords file shows it: one that starts as a
+/// spreadsheet formula does (`=`, `+`, `-`, `@`, a tab or a carriage
+/// return) behind a `'`, so that the spreadsheet the file is opened in
+/// shows it and does not run it (`=HYPERLINK(…)` beside everyone's
+/// passwords). Only the name: the file and password columns are read back.
+fn not_a_formula(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        true => format!("'{name}").into(),
+        false => name.into(),
     }
 }
 
@@ -442,12 +454,25 @@ mod tests {
                 "Jo \"J\"".to_string(),
                 Password::new("d,e"),
             ),
+            // A name a spreadsheet would run: shown, not run; a password
+            // that looks like one is kept as it is.
+            (
+                "b-hyperlink-http-evil-x".to_string(),
+                "=HYPERLINK(\"http://evil\",\"x\")".to_string(),
+                Password::new("=1+1"),
+            ),
         ];
         write_passwords(&file, &entries).unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            text.contains(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\","),
+            "{text}"
+        );
         let kept = read_passwords(&file).unwrap();
-        assert_eq!(kept.len(), 2);
+        assert_eq!(kept.len(), 3);
         assert_eq!(kept["b-ana"].reveal(), "a-b-c");
         assert_eq!(kept["b-jo"].reveal(), "d,e");
+        assert_eq!(kept["b-hyperlink-http-evil-x"].reveal(), "=1+1");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
