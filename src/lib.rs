@@ -467,16 +467,16 @@ fn lay_out_prepared(
         fonts,
         alike,
     } = prepared;
-    let recipient = match recipient {
+    let located_recipient = match recipient {
         None => None,
         Some(i) => Some(
-            &briefing
+            briefing
                 .recipients
                 .get(i)
-                .ok_or_else(|| Error::new("no such recipient"))?
-                .value,
+                .ok_or_else(|| Error::new("no such recipient"))?,
         ),
     };
+    let recipient = located_recipient.map(|r| &r.value);
     // The last copy takes the data; any other renders a clone of it.
     let data_let_go = || {
         Error::new("the briefing's data was let go before its last copy was built")
@@ -496,7 +496,8 @@ fn lay_out_prepared(
     // Sections were checked when read; this is the briefing's own text
     // and the template's.
     if let Some((at, script)) = script::first_right_to_left(&markup_text) {
-        let c = markup_text[at..].chars().next().unwrap_or_default();
+        // The letter as it is written: itself, or a reference to it.
+        let c = &markup_text[at];
         let error = match briefing.text.find(c) {
             Some(at) => script::refusal("the briefing", script)
                 .at(error::Location::at_offset(
@@ -505,13 +506,22 @@ fn lay_out_prepared(
                     at,
                 ))
                 .help("give the words in a Latin transliteration"),
-            None if template.text.contains(c) => {
+            None if let Some(at) = template.text.find(c) => {
                 script::refusal(&format!("the template {}", template.path.display()), script)
+                    .at(error::Location::at_offset(&template.path, &template.text, at))
                     .help("give the template's words in a Latin transliteration")
             }
-            None if recipient.is_some_and(|r| format!("{r:?}").contains(c)) => {
-                script::refusal("the recipient's details", script)
+            None if let Some(r) = located_recipient.filter(|r| format!("{:?}", r.value).contains(c)) => {
+                script::refusal(&format!("the recipient “{}”", r.value.name), script)
+                    .at(r.location.clone())
                     .help("give the recipient's name and details in a Latin transliteration")
+            }
+            None if let Some((text, at)) = Some(project::read_again(&profile.file, load::MAX_TEXT_BYTES))
+                .and_then(|text| text.find(c).map(|at| (text, at))) =>
+            {
+                script::refusal("the profile", script)
+                    .at(error::Location::at_offset(&profile.file, &text, at))
+                    .help("give the profile's details (its title, sources, captions) in a Latin transliteration")
             }
             // Written as an escape in the briefing, or from the profile.
             None => script::refusal("the briefing's text", script)

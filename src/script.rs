@@ -73,10 +73,34 @@ pub fn right_to_left(c: char) -> Option<&'static str> {
         .map(|(_, _, name)| *name)
 }
 
-/// The first right-to-left letter of `text`: its byte offset and script.
-pub fn first_right_to_left(text: &str) -> Option<(usize, &'static str)> {
-    text.char_indices()
-        .find_map(|(i, c)| right_to_left(c).map(|script| (i, script)))
+/// The first right-to-left letter of `text`, written as itself or as a
+/// character reference (`&#x5E9;`, `&#1513;`, which Markdown and the layout
+/// markup both read as the letter): the byte range it is written in, and
+/// its script.
+pub fn first_right_to_left(text: &str) -> Option<(std::ops::Range<usize>, &'static str)> {
+    text.char_indices().find_map(|(i, c)| {
+        let (letter, written) = match c {
+            '&' => reference_at(&text[i..])?,
+            c => (c, c.len_utf8()),
+        };
+        right_to_left(letter).map(|script| (i..i + written, script))
+    })
+}
+
+/// The character a numeric character reference at the start of `text`
+/// stands for, and the reference's length in bytes.
+fn reference_at(text: &str) -> Option<(char, usize)> {
+    let rest = text.strip_prefix("&#")?;
+    let (digits, radix) = match rest.strip_prefix(['x', 'X']) {
+        Some(hex) => (hex, 16),
+        None => (rest, 10),
+    };
+    // The longest reference a character has, `&#x10FFFF;` or `&#1114111;`,
+    // with leading zeros to spare.
+    let end = digits.get(..digits.len().min(16))?.find(';')?;
+    let code = u32::from_str_radix(&digits[..end], radix).ok()?;
+    let letter = char::from_u32(code)?;
+    Some((letter, text.len() - digits.len() + end + 1))
 }
 
 /// Refuses a selection with a section in a right-to-left script, pointing
@@ -86,10 +110,18 @@ pub fn refuse_right_to_left(selection: &Selection) -> Result<()> {
         let in_title = first_right_to_left(&section.title);
         let in_body = first_right_to_left(&section.body);
         let location = match (in_title, in_body) {
-            (Some((_, script)), _) => Some((Location::file(&section.file), script)),
+            (Some((at, script)), _) => {
+                // At the title's line: the letter as written in the file.
+                let text = crate::project::read_again(&section.file, crate::load::MAX_TEXT_BYTES);
+                let here = match text.find(&section.title[at]) {
+                    Some(offset) => Location::at_offset(&section.file, &text, offset),
+                    None => Location::file(&section.file),
+                };
+                Some((here, script))
+            }
             (None, Some((at, script))) => {
                 // At the body's line, counted on from where the body starts.
-                let mut here = Location::at_offset(&section.file, &section.body, at);
+                let mut here = Location::at_offset(&section.file, &section.body, at.start);
                 here.line += section.body_line - 1;
                 Some((here, script))
             }
@@ -128,7 +160,30 @@ mod tests {
         {
             assert_eq!(right_to_left(c), None, "{c}");
         }
-        assert_eq!(first_right_to_left("in Hebrew: שלום"), Some((11, "Hebrew")));
+        assert_eq!(
+            first_right_to_left("in Hebrew: שלום"),
+            Some((11..13, "Hebrew"))
+        );
+        // Written as references, which Markdown and the markup read as the
+        // letters.
+        for (text, written) in [
+            ("a &#x5E9;&#x5DC; b", 2..9),
+            ("a &#X05e9; b", 2..10),
+            ("a &#1513; b", 2..9),
+            ("a &#0000001513; b", 2..15),
+        ] {
+            assert_eq!(
+                first_right_to_left(text),
+                Some((written, "Hebrew")),
+                "{text}"
+            );
+        }
+        for text in [
+            "&#x41; &#65; &amp; &#; &#x; &#xD800; &#x110000; &#99999999999999999999; &#x5E9",
+            "&",
+        ] {
+            assert_eq!(first_right_to_left(text), None, "{text}");
+        }
     }
 
     #[test]
