@@ -307,6 +307,11 @@ impl<'a> Engine<'a> {
         for run in &self.doc.runs {
             match run {
                 PageRun::Fixed { master, frames } => {
+                    // A template's loop may write `<page>` a million times:
+                    // the limit holds for its pages as for a flow's.
+                    if self.page_masters.len() >= self.max_pages {
+                        return Err(self.too_many_fixed_pages());
+                    }
                     let page = self.new_page(*master);
                     for f in frames {
                         match fixed.iter_mut().find(|(flow, _)| *flow == f.flow) {
@@ -432,5 +437,29 @@ mod tests {
             err.message
         );
         assert_eq!(MAX_PAGES, 2000);
+        // A template that writes `<page>` over and over stops there too,
+        // and so do fixed pages before a flow's.
+        for runs in [
+            r#"<page master="m"><frame name="x" flow="f"/></page>"#.repeat(13),
+            format!(
+                r#"{}<pages master="m" flow="f"/>"#,
+                r#"<page master="m"/>"#.repeat(10)
+            ),
+        ] {
+            let markup = format!(
+                r#"<document><master name="m" size="A6" margin="10mm"/>{runs}<flow name="f">{filler}</flow></document>"#
+            );
+            let doc = doc_of(&markup);
+            let mut engine = Engine::new(&doc, &images, &shaper, memo, &known, "t");
+            engine.max_pages = 12;
+            let Err(err) = engine.run() else {
+                panic!("more pages than the limit were made")
+            };
+            assert!(
+                err.message.contains("more than 12 pages"),
+                "{}",
+                err.message
+            );
+        }
     }
 }

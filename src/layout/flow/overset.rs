@@ -19,6 +19,16 @@ impl Engine<'_> {
         .help("check the sections for text pasted in many times; a briefing pack is rarely more than a few dozen pages")
     }
 
+    /// A document whose template writes more pages (`<page>`) than a
+    /// document may have.
+    pub(super) fn too_many_fixed_pages(&self) -> Error {
+        Error::new(format!(
+            "{}: the template makes more than {} pages",
+            self.name, self.max_pages
+        ))
+        .help("check the template's loops around `<page>`: a leaflet or a briefing pack is rarely more than a few dozen pages")
+    }
+
     /// Something taller than a whole, empty frame: no page break can help.
     pub(super) fn too_big(&self, region: &Region, what: &str, height: f32) -> Error {
         let mm = crate::length::MM;
