@@ -275,14 +275,44 @@ impl Engine<'_> {
     /// The contents: one entry per listed heading of level 1 and 2, with the
     /// page number from the previous pass.
     pub(super) fn contents(&mut self, style: &Style, indent: f32, out: &mut Vec<Flat>, toc: usize) {
+        // A heading without an `id` is named by its place among the
+        // document's headings as they are poured (`heading-3`; `collect.rs`):
+        // the flows of repeated pages in order, then those of fixed frames
+        // (`Engine::run`), counted from the first wherever the contents
+        // stand. The entries themselves go in the document's order.
+        let mut fixed: Vec<&String> = Vec::new();
+        for run in &self.doc.runs {
+            if let PageRun::Fixed { frames, .. } = run {
+                for f in frames {
+                    if !fixed.contains(&&f.flow) {
+                        fixed.push(&f.flow);
+                    }
+                }
+            }
+        }
+        let repeated = self.doc.runs.iter().filter_map(|run| match run {
+            PageRun::Repeat { flow, .. } => Some(flow),
+            PageRun::Fixed { .. } => None,
+        });
+        let mut first_auto: BTreeMap<&String, usize> = BTreeMap::new();
+        let mut poured = 0;
+        for flow in repeated.chain(fixed.iter().copied()) {
+            first_auto.entry(flow).or_insert(poured);
+            collect_headings(&self.doc.flows[flow], &mut Vec::new(), &mut poured);
+        }
         let mut headings = Vec::new();
-        let mut auto = self.auto_anchor;
+        let mut listed: Vec<&String> = Vec::new();
         for run in &self.doc.runs {
             let flows: Vec<&String> = match run {
                 PageRun::Repeat { flow, .. } => vec![flow],
-                PageRun::Fixed { frames, .. } => frames.iter().map(|f| &f.flow).collect(),
+                // A flow linked through frames on several pages, once.
+                PageRun::Fixed { frames, .. } => (frames.iter().map(|f| &f.flow))
+                    .filter(|flow| !listed.contains(flow))
+                    .collect(),
             };
             for flow in flows {
+                listed.push(flow);
+                let mut auto = first_auto.get(flow).copied().unwrap_or_default();
                 collect_headings(&self.doc.flows[flow], &mut headings, &mut auto);
             }
         }
@@ -411,6 +441,69 @@ mod tests {
         (pages.anchors.iter())
             .map(|(a, (p, _))| (a.clone(), p + 1))
             .collect()
+    }
+
+    /// The texts on page `page` (1-based) of `markup` laid out whole.
+    fn texts_on(markup: &str, page: usize) -> Vec<String> {
+        let doc = doc_of(markup);
+        let memo = crate::layout::LayoutMemo::new();
+        let fonts = crate::layout::font::FontBook::bundled();
+        let hyphenation = crate::layout::font::Hyphenation::default();
+        let pages = crate::layout::layout(&doc, &BTreeMap::new(), "t", &hyphenation, &fonts, &memo)
+            .unwrap();
+        (pages.pages[page - 1].items.iter())
+            .filter_map(|i| match &i.item {
+                crate::layout::pages::Item::Text(run) => Some(run.text.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn headings_without_an_id_get_their_pages_wherever_the_contents_stand() {
+        // Contents after the headings, in a flow of fixed frames after a
+        // repeated one, and before them: every entry has its page.
+        let body = r#"<h1>ONE</h1><p>t</p><page-break/><h1>TWO</h1><p>t</p><page-break/>"#;
+        for (flows, contents_page) in [
+            (
+                format!(
+                    r#"<pages master="m" flow="main"/><flow name="main">{body}<contents/></flow>"#
+                ),
+                3,
+            ),
+            (
+                format!(
+                    r#"<pages master="m" flow="main"/><flow name="main"><contents/><page-break/>{body}</flow>"#
+                ),
+                1,
+            ),
+            (
+                format!(
+                    r#"<pages master="m" flow="main"/><page master="m"><frame name="c" flow="end"/></page><flow name="main">{body}</flow><flow name="end"><h2>THREE</h2><contents/></flow>"#
+                ),
+                3,
+            ),
+        ] {
+            let markup = format!(
+                r#"<document><master name="m" size="A6" margin="10mm"/>{flows}</document>"#
+            );
+            let texts = texts_on(&markup, contents_page);
+            let first = if contents_page == 1 { 2 } else { 1 };
+            for (title, page) in [("ONE", first), ("TWO", first + 1)] {
+                let at = texts
+                    .iter()
+                    .position(|t| t.contains(title))
+                    .unwrap_or_else(|| panic!("{title}: {texts:?}"));
+                let number = texts[at + 1..]
+                    .iter()
+                    .find(|t| t.trim().parse::<usize>().is_ok());
+                assert_eq!(
+                    number.map(|t| t.trim()),
+                    Some(page.to_string().as_str()),
+                    "{title} in {texts:?}"
+                );
+            }
+        }
     }
 
     #[test]
