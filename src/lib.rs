@@ -410,7 +410,7 @@ impl Prepared {
             &template.text,
         )?;
         let compiled = compiled?;
-        compiled.check_printed_values(&briefing)?;
+        compiled.check_printed_values(&briefing, &data)?;
         let mut warnings: Vec<Warning> =
             select::untranslated_warning(&briefing, &profile, &selection)
                 .into_iter()

@@ -2,13 +2,14 @@
 //! a mapping or a list, or empty, where the template prints it as it is
 //! (`{{values.event.when}}`, or `{{when}}` inside `{{#with values.event}}`,
 //! or each item of a list in `{{#each}}`), would put `[object]`, brackets
-//! or a blank on the page.
+//! or a blank on the page; so would handbill's own data printed whole
+//! (`{{sections}}`).
 
 use handlebars::template::{BlockParam, Parameter, TemplateElement};
 use serde_json::Value;
 
 use super::Compiled;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::model::Briefing;
 
 impl Compiled {
@@ -17,7 +18,12 @@ impl Compiled {
     /// brackets or braces, unquoted): Handlebars would put `[object]`, or
     /// the list's items in brackets, on the page; or that is empty where
     /// no `{{#if}}` around it tests it.
-    pub fn check_printed_values(&self, briefing: &Briefing) -> Result<()> {
+    ///
+    /// Handbill's own data (`data`, what the template is given: `sections`,
+    /// `format`, `briefing` …) printed as text where it is a mapping or a
+    /// list is refused too, at the template's line: that is the template's
+    /// fault, not the briefing's.
+    pub fn check_printed_values(&self, briefing: &Briefing, data: &Value) -> Result<()> {
         let mut printed = Vec::new();
         for (name, _) in &self.pieces {
             if let Some(piece) = self.hb.get_template(name) {
@@ -29,8 +35,9 @@ impl Compiled {
                 );
             }
         }
-        for (path, tested) in printed {
+        for (path, tested, written) in printed {
             let Some(key) = path.strip_prefix("values.") else {
+                self.check_own_data(data, &path, &written)?;
                 continue;
             };
             for (value, item) in values_at(&briefing.values, key) {
@@ -82,6 +89,44 @@ impl Compiled {
                 .at(at)
                 .help(help));
             }
+        }
+        Ok(())
+    }
+}
+
+impl Compiled {
+    /// Refuses handbill's own data at `path` printed as text (`{{sections}}`,
+    /// `{{this}}` inside `{{#each sections}}`) where it is a mapping or a
+    /// list; `written` is the name as the template writes it.
+    fn check_own_data(&self, data: &Value, path: &str, written: &str) -> Result<()> {
+        for (value, item) in values_at(data, path) {
+            let shows = match value {
+                Value::Object(_) => "a mapping, which would print as `[object]`",
+                Value::Array(_) => "a list, which would print as its items in brackets",
+                _ => continue,
+            };
+            let what = match &item {
+                Some((list, item)) => format!("`{list}` {item}{}", rest_of(path, list)),
+                None => format!("`{path}`"),
+            };
+            let text = &self.template.text;
+            let at = [
+                format!("{{{{{written}}}}}"),
+                format!("{{{{ {written} }}}}"),
+                format!("{{{{{{{written}}}}}}}"),
+            ]
+            .iter()
+            .find_map(|tag| text.find(tag.as_str()))
+            .map_or_else(
+                || Location::file(&self.template.path),
+                |offset| Location::at_offset(&self.template.path, text, offset),
+            );
+            return Err(Error::new(format!(
+                "template {} prints {what} as text, but it is {shows}",
+                self.template.path.display()
+            ))
+            .at(at)
+            .help("print one of its entries (`{{title}}` inside `{{#each sections}}`), or go through it with `{{#each}}`; docs/templates.md lists what each holds"));
         }
         Ok(())
     }
@@ -139,13 +184,14 @@ struct Scope {
 /// The data paths `elements` print as they are (`{{x}}`, `{{{x}}}`),
 /// as written from the top of the data (`values.event.when`), each with
 /// whether an `#if` around it tests it, so that it prints only when it has
-/// a value. `scopes`: the blocks around them, the innermost last;
+/// a value, and the name as the template writes it (`when`). `scopes`: the
+/// blocks around them, the innermost last;
 /// `tested`: what the `#if`s around them test.
 fn printed_paths(
     elements: &[handlebars::template::TemplateElement],
     scopes: &mut Vec<Scope>,
     tested: &mut Vec<String>,
-    out: &mut Vec<(String, bool)>,
+    out: &mut Vec<(String, bool, String)>,
 ) {
     let from_top = |p: &Parameter, scopes: &[Scope]| match (p, p.as_name()) {
         (Parameter::Path(_), Some(name)) => path_from_top(name, scopes),
@@ -158,7 +204,8 @@ fn printed_paths(
             {
                 if let Some(path) = from_top(&tag.name, scopes) {
                     let guarded = tested.contains(&path);
-                    out.push((path, guarded));
+                    let written = tag.name.as_name().unwrap_or_default().to_string();
+                    out.push((path, guarded, written));
                 }
             }
             TemplateElement::HelperBlock(block) => {

@@ -10,7 +10,8 @@ fn a_mapping_or_list_the_template_prints_as_text_is_refused_at_its_key() {
     .unwrap();
     let project = crate::scratch::Scratch::new("template", "printed-values");
     let briefing = |yaml: &str| briefing_with(&project, yaml);
-    let check = |yaml: &str| compiled.check_printed_values(&briefing(yaml));
+    let check =
+        |yaml: &str| compiled.check_printed_values(&briefing(yaml), &serde_json::Value::Null);
     check("values:\n  headline: Free them\n  event: {when: noon}\n  more: 3\n  tags: [a, b]\n")
         .unwrap();
     // Text in braces or brackets, unquoted, is a mapping or a list.
@@ -47,7 +48,8 @@ fn a_mapping_or_list_the_template_prints_as_text_is_refused_at_its_key() {
         "<p>{{values.headline}}</p>{{#if values.event}}<p>{{values.event.when}}</p>{{/if}}{{#unless values.more}}{{else}}<p>{{values.more}}</p>{{/unless}}",
     ))
     .unwrap();
-    let check = |yaml: &str| guarded.check_printed_values(&briefing(yaml));
+    let check =
+        |yaml: &str| guarded.check_printed_values(&briefing(yaml), &serde_json::Value::Null);
     check("values:\n  headline: x\n  event: ~\n  more: ~\n").unwrap();
 }
 
@@ -72,10 +74,13 @@ fn a_value_printed_inside_with_or_each_is_checked_as_one_printed_outside() {
     let refused = |template: &str, yaml: &str| {
         let compiled = compile(&tpl(template)).unwrap();
         let briefing = briefing_with(&project, yaml);
-        compiled.check_printed_values(&briefing).err().map(|e| {
-            let at = e.location.clone().unwrap();
-            (e.message, at.line)
-        })
+        compiled
+            .check_printed_values(&briefing, &serde_json::Value::Null)
+            .err()
+            .map(|e| {
+                let at = e.location.clone().unwrap();
+                (e.message, at.line)
+            })
     };
     let event = "values:\n  event:\n    when: {noon: 1}\n";
     // `#with` and the ways of naming what it holds.
@@ -172,6 +177,42 @@ fn a_value_printed_inside_with_or_each_is_checked_as_one_printed_outside() {
         refused(
             "<p>{{#each values.people}}{{@index}}{{name}}{{/each}}</p>",
             "values:\n  people:\n    - name: Roza\n"
+        ),
+        None
+    );
+
+    // Handbill's own data printed as text where it is a list or a mapping:
+    // the template's fault, at the template's line.
+    let data = serde_json::json!({
+        "sections": [{"title": "Overview", "tags": ["a", "b"], "body": "<p>x</p>"}],
+        "format": {"name": "leaflet"},
+        "briefing": {"title": "T"},
+    });
+    let own = |template: &str| {
+        let compiled = compile(&tpl(template)).unwrap();
+        let briefing = briefing_with(&project, "values:\n  x: 1\n");
+        compiled
+            .check_printed_values(&briefing, &data)
+            .err()
+            .map(|e| (e.message, e.location.unwrap().line))
+    };
+    let (message, line) = own("<p>\n<p>X {{sections}} Y</p>").unwrap();
+    assert!(message.ends_with("prints `sections` as text, but it is a list, which would print as its items in brackets"), "{message}");
+    assert_eq!(line, 2);
+    let (message, _) = own("<p>{{#each sections}}{{tags}}{{/each}}</p>").unwrap();
+    assert!(
+        message.contains("prints `sections` item 1's `tags` as text"),
+        "{message}"
+    );
+    let (message, _) = own("<p>{{#each sections}}{{{this}}}{{/each}}</p>").unwrap();
+    assert!(
+        message.contains("prints `sections` item 1 as text, but it is a mapping"),
+        "{message}"
+    );
+    assert!(own("<p>{{ format }}</p>").is_some());
+    assert_eq!(
+        own(
+            "<p>{{#each sections}}{{title}}{{{body}}}{{#each tags}}{{this}}{{/each}}{{/each}}{{briefing.title}}</p>"
         ),
         None
     );
