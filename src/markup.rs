@@ -658,6 +658,24 @@ impl Parser<'_> {
                     link: None,
                 }),
                 "footnote" => {
+                    // Where a note has no page foot of its own to go to, its
+                    // mark would point at nothing (a caption's, a running
+                    // head's) or its text be lost (a note's own note).
+                    let nowhere =
+                        child
+                            .ancestors()
+                            .skip(1)
+                            .find_map(|a| match a.tag_name().name() {
+                                "footnote" => Some("another footnote"),
+                                "caption" => Some("a picture's caption"),
+                                "header" | "footer" => Some("a page's header or footer"),
+                                _ => None,
+                            });
+                    if let Some(place) = nowhere {
+                        return Err(self
+                            .error(child, format!("a footnote cannot stand inside {place}: its note would be lost"))
+                            .help("put the note on the text beside it, or write what it says in the text itself"));
+                    }
                     let note_style = self.theme.resolve(
                         &Style {
                             align: style.align,
@@ -1013,6 +1031,47 @@ mod tests {
             err.message.contains("footnote is longer than 20,000"),
             "{}",
             err.message
+        );
+    }
+
+    #[test]
+    fn a_footnote_where_its_note_would_be_lost_is_refused() {
+        let doc = |master: &str, flow: &str| {
+            format!(
+                r#"<document><master name="m">{master}</master><pages master="m" flow="f"/><flow name="f">{flow}</flow></document>"#
+            )
+        };
+        for (master, flow, place) in [
+            (
+                "",
+                "<p>A<footnote>OUTER<footnote>INNER</footnote> tail</footnote> B</p>",
+                "another footnote",
+            ),
+            (
+                "<header><p>H<footnote>HN</footnote></p></header>",
+                "<p>x</p>",
+                "header or footer",
+            ),
+            (
+                "<footer><p>F<footnote>FN</footnote></p></footer>",
+                "<p>x</p>",
+                "header or footer",
+            ),
+        ] {
+            let err = parse_str(&doc(master, flow)).unwrap_err();
+            assert!(
+                err.message.contains("cannot stand inside") && err.message.contains(place),
+                "{}",
+                err.message
+            );
+            assert!(err.location.is_some(), "{}", err.message);
+        }
+        assert!(
+            parse_str(&doc(
+                "<header><p>H</p></header>",
+                "<p>A<footnote>note</footnote></p>"
+            ))
+            .is_ok()
         );
     }
 
