@@ -644,6 +644,21 @@ fn read_face(font: &FontRef) -> std::result::Result<Face0, String> {
     };
     font.cmap()
         .map_err(|_| lacks("cmap", "which letter each glyph is"))?;
+    // Widths that are there but all nought would set every letter of a
+    // line on the last: the common letters it has must take room.
+    let charmap = font.charmap();
+    let metrics = font.glyph_metrics(
+        skrifa::instance::Size::unscaled(),
+        skrifa::instance::LocationRef::default(),
+    );
+    let letters: Vec<f32> = "aeonAEON0аеоАЕО"
+        .chars()
+        .filter_map(|c| charmap.map(c))
+        .filter_map(|g| metrics.advance_width(g))
+        .collect();
+    if !letters.is_empty() && letters.iter().all(|w| *w <= 0.0) {
+        return Err("its letters have no width (every glyph's width in its `hmtx` table is 0), so they would be set on top of each other".into());
+    }
     font.name().map_err(|_| lacks("name", "its names"))?;
     let os2 = font
         .os2()
@@ -788,14 +803,27 @@ mod tests {
             assert!(message.contains(says), "{message}");
         }
         // Widths said to be more than the table holds.
-        let hhea = (0..usize::from(u16::from_be_bytes([whole[4], whole[5]])))
-            .map(|i| 12 + 16 * i)
-            .find(|&at| &whole[at..at + 4] == b"hhea")
-            .map(|at| u32::from_be_bytes(whole[at + 8..at + 12].try_into().unwrap()) as usize)
-            .unwrap();
+        let table = |tag: &[u8; 4]| {
+            (0..usize::from(u16::from_be_bytes([whole[4], whole[5]])))
+                .map(|i| 12 + 16 * i)
+                .find(|&at| &whole[at..at + 4] == tag)
+                .map(|at| u32::from_be_bytes(whole[at + 8..at + 12].try_into().unwrap()) as usize)
+                .unwrap()
+        };
+        let hhea = table(b"hhea");
         let mut more = whole.clone();
         more[hhea + 34..hhea + 36].copy_from_slice(&u16::MAX.to_be_bytes());
         assert!(said(more).contains("`hmtx`"));
+        // Every width there, and nought: each letter set on the last.
+        let (hmtx, metrics) = (
+            table(b"hmtx"),
+            u16::from_be_bytes([whole[hhea + 34], whole[hhea + 35]]),
+        );
+        let mut flat = whole.clone();
+        for i in 0..usize::from(metrics) {
+            flat[hmtx + 4 * i..hmtx + 4 * i + 2].copy_from_slice(&[0, 0]);
+        }
+        assert!(said(flat).contains("its letters have no width"));
         // A collection naming more faces than any real one is not read.
         let mut many = b"ttcf\0\x01\0\0".to_vec();
         many.extend((MAX_COLLECTION_FACES + 1).to_be_bytes());
