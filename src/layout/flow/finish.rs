@@ -4,7 +4,7 @@
 use super::Engine;
 use crate::colour::Cmyk;
 use crate::document::{Block, BlockKind, Span, SpanContent};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::layout::pages::{Artifact, GlyphRun, Item, Link, Mark, Placed, PlacedGlyph};
 use crate::layout::paragraph::Numbers;
 use crate::theme::Style;
@@ -117,6 +117,25 @@ impl Engine<'_> {
                 } else {
                     m.height - m.margin[2] + 14.0
                 };
+                // A header or footer taller than its margin would run off
+                // the page, unseen by anyone but the reader of the print.
+                if dy < 0.0 || dy + h > m.height {
+                    let mm = crate::length::MM;
+                    let (what, margin, side) = match is_header {
+                        true => ("header", m.margin[0], "top"),
+                        false => ("footer", m.margin[2], "bottom"),
+                    };
+                    return Err(Error::new(format!(
+                        "{}: the {what} of page design `{}` is {:.1} mm tall, and its {side} margin of {:.1} mm leaves it {:.1} mm (5 mm go between it and the text), so it runs off page {}",
+                        self.name,
+                        m.name,
+                        h / mm,
+                        margin / mm,
+                        ((margin - 14.0) / mm).max(0.0),
+                        index + 1
+                    ))
+                    .help(format!("shorten the {what}'s text, or give the page design a larger {side} margin in the template")));
+                }
                 let page = &mut self.out.pages[index];
                 for mut it in items {
                     it.mark = furniture;

@@ -462,4 +462,45 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_header_or_footer_taller_than_its_margin_is_refused() {
+        let shaper = Shaper::new();
+        let known = BTreeMap::new();
+        let images = BTreeMap::new();
+        let (paragraphs, pours) = Default::default();
+        let memo = FlowMemo {
+            paragraphs: &paragraphs,
+            pours: &pours,
+        };
+        // Refused, not run off the page; one that fits is set.
+        let words = "Haldane Society of Socialist Lawyers ".repeat(60);
+        for (furniture, fits) in [
+            (format!("<header><p>{words}</p></header>"), false),
+            (format!("<footer><p>{words}</p></footer>"), false),
+            (
+                "<header><p>Kazakhstan</p></header><footer><p>Page <page-number/></p></footer>"
+                    .to_string(),
+                true,
+            ),
+        ] {
+            let markup = format!(
+                r#"<document><master name="m" size="A6" margin="15mm">{furniture}</master><pages master="m" flow="f"/><flow name="f"><p>Text</p></flow></document>"#
+            );
+            let doc = doc_of(&markup);
+            let engine = Engine::new(&doc, &images, &shaper, memo, &known, "t");
+            match engine.run() {
+                Ok(_) => assert!(fits, "{furniture}"),
+                Err(e) => {
+                    assert!(!fits, "{}", e.message);
+                    assert!(
+                        e.message.contains("of page design `m` is")
+                            && e.message.contains("runs off page 1"),
+                        "{}",
+                        e.message
+                    );
+                }
+            }
+        }
+    }
 }
