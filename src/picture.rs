@@ -14,8 +14,15 @@
 //!
 //! Every fault is found here, in handbill's own words, before the PDF is
 //! written: krilla reads a picture's pixels only when it writes the PDF.
+//!
+//! Which way up a JPEG is shown is read from its EXIF before the EXIF is
+//! dropped ([`orientation`]).
+
+mod orientation;
 
 use std::path::PathBuf;
+
+pub use orientation::Orientation;
 
 use crate::error::{Error, Location, Result};
 use crate::model::ImageAsset;
@@ -32,6 +39,11 @@ pub struct Picture {
     /// The rebuilt file: pixels and colour profile only.
     pub data: std::sync::Arc<Vec<u8>>,
     pub format: PictureFormat,
+    /// How `data`'s pixels are turned to be shown (a JPEG's EXIF
+    /// Orientation): whoever draws them turns them.
+    pub orientation: Orientation,
+    /// The size in pixels as the picture is shown, `orientation` applied:
+    /// what its place, proportions and resolution are worked out from.
     pub width_px: u32,
     pub height_px: u32,
 }
@@ -146,6 +158,11 @@ pub fn read(
         .at(at())
         .help("save a smaller copy of the picture (100 megapixels at most)"));
     }
+    // Read before the EXIF that holds it is dropped.
+    let orientation = match format {
+        PictureFormat::Jpeg => orientation::of_jpeg(&data),
+        PictureFormat::Png => Orientation::Upright,
+    };
     let data = match format {
         PictureFormat::Jpeg => {
             if width_px.max(height_px) > MAX_JPEG_SIDE {
@@ -180,12 +197,14 @@ pub fn read(
             clean
         }
     };
+    let (width_px, height_px) = orientation.shown_size((width_px, height_px));
     Ok(Picture {
         asset: asset.clone(),
         path,
         declared: at(),
         data: std::sync::Arc::new(data),
         format,
+        orientation,
         width_px,
         height_px,
     })
@@ -230,7 +249,8 @@ const ICC_CHUNK: usize = 65_535 - 2 - ICC_TAG.len() - 2;
 /// included); and the end marker of the first image. Nothing else is
 /// copied: no JFIF (it may hold a thumbnail), EXIF, XMP or other APPn
 /// segment, no comment, and nothing after the end marker, where phones put
-/// a second picture with its own EXIF.
+/// a second picture with its own EXIF. Which way up the picture is shown
+/// goes with the EXIF: [`read`] takes it first.
 pub fn clean_jpeg(data: &[u8]) -> std::result::Result<Vec<u8>, Damage> {
     if !data.starts_with(&[0xFF, 0xD8]) {
         return Err(damage("it does not begin as a JPEG file does"));

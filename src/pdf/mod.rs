@@ -25,7 +25,7 @@ use crate::colour::Cmyk;
 use crate::error::{Error, Result};
 use crate::layout::font::FontBook;
 use crate::layout::{Artifact, GlyphRun, Item, LinkTarget, Mark, Page, Pages};
-use crate::picture::{Picture, PictureFormat};
+use crate::picture::{Orientation, Picture, PictureFormat};
 use glyphs::Faces;
 use marks::Sheet;
 use tags::{Content, Tagger};
@@ -233,7 +233,7 @@ fn write_pages<'p>(
     document.set_tag_tree(tagger.tree(&pages.lang));
     finish(document, pages, options, (&book, &faces.fonts), &|image| {
         // krilla reads a picture's pixels only now: a damaged one fails here.
-        let (key, _) = embedded.iter().find(|(_, e)| *e == image)?;
+        let (key, _) = embedded.iter().find(|(_, e)| &e.0 == image)?;
         let file = images.get(*key).map(|p| p.path.display().to_string());
         Some(format!("picture `{key}` ({})", file.unwrap_or_default()))
     })
@@ -373,6 +373,10 @@ fn for_screen(
 /// pages holds little either way and takes the quicker path.
 pub const COMPRESSED_AS_DRAWN: usize = 100;
 
+/// The pictures as krilla holds them, by key, each with the way its pixels
+/// are turned to be shown (krilla embeds a JPEG's bytes as they are).
+type Embedded<'a> = BTreeMap<&'a str, (Image, Orientation)>;
+
 /// A new krilla document for `options` and a document of `pages` pages,
 /// with the bundled fonts and the pictures loaded; `tagged` for a tagged
 /// (accessible) PDF.
@@ -382,7 +386,7 @@ fn start<'a>(
     options: &PdfOptions,
     tagged: bool,
     pages: usize,
-) -> Result<(Document, Faces<'a>, BTreeMap<&'a str, Image>)> {
+) -> Result<(Document, Faces<'a>, Embedded<'a>)> {
     let print = options.color == ColorMode::Cmyk;
     let settings = if print {
         // PDF/X-4: PDF 1.6; RGB pictures tagged with sRGB. The theme's CMYK
@@ -444,7 +448,7 @@ fn start<'a>(
             })
         })
         .collect::<Result<_>>()?;
-    let mut embedded: BTreeMap<&str, Image> = BTreeMap::new();
+    let mut embedded: Embedded = BTreeMap::new();
     for (key, pic) in images {
         let data = krilla::Data::from(pic.data.clone());
         let image = match pic.format {
@@ -458,7 +462,7 @@ fn start<'a>(
                 pic.path.display()
             ))
         })?;
-        embedded.insert(key.as_str(), image);
+        embedded.insert(key.as_str(), (image, pic.orientation));
     }
 
     Ok((document, Faces::new(book, fonts), embedded))
@@ -507,7 +511,7 @@ fn draw_page(
     page: &crate::layout::Page,
     sheet: &Sheet,
     faces: &Faces,
-    embedded: &BTreeMap<&str, Image>,
+    embedded: &Embedded,
     options: &PdfOptions,
     tagger: &mut Tagger,
 ) {
@@ -577,11 +581,12 @@ fn draw_page(
                 width,
                 height,
             } => {
-                let Some(image) = embedded.get(key.as_str()) else {
+                let Some((image, orientation)) = embedded.get(key.as_str()) else {
                     continue;
                 };
                 tagger.content(surface, mark, Content::Graphic, None);
-                draw_image(surface, image, sheet, (*x, *y, *width, *height));
+                let place = (*x, *y, *width, *height);
+                draw_image(surface, image, *orientation, sheet, place);
             }
         }
     }
@@ -610,10 +615,12 @@ fn image_place(
 }
 
 /// A picture, fitted to its place; one that touches the trim edge is
-/// enlarged to cover the bleed there and clipped to it.
+/// enlarged to cover the bleed there and clipped to it. A picture shown
+/// turned (`orientation`) keeps its bytes: it is drawn through a transform.
 fn draw_image(
     surface: &mut krilla::surface::Surface,
     image: &Image,
+    orientation: Orientation,
     sheet: &Sheet,
     place: (f32, f32, f32, f32),
 ) {
@@ -630,7 +637,17 @@ fn draw_image(
         surface.push_clip_path(clip, &krilla::paint::FillRule::NonZero);
     }
     surface.push_transform(&Transform::from_translate(dx, dy));
-    surface.draw_image(image.clone(), size);
+    if orientation == Orientation::Upright {
+        // No transform at all, so that such pictures are drawn as before.
+        surface.draw_image(image.clone(), size);
+    } else {
+        let ((sw, sh), [sx, ky, kx, sy, tx, ty]) = orientation.placement(dw, dh);
+        if let Some(stored) = Size::from_wh(sw, sh) {
+            surface.push_transform(&Transform::from_row(sx, ky, kx, sy, tx, ty));
+            surface.draw_image(image.clone(), stored);
+            surface.pop();
+        }
+    }
     surface.pop();
     if bled && clip.is_some() {
         surface.pop();

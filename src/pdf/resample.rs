@@ -55,7 +55,10 @@ pub fn for_screen(
         ))
         .help("open it in an image editor and save it again as PNG or JPEG, or build with `--profile print`, which keeps pictures as they are")
     };
-    let (image, icc) = decode(pic).map_err(|e| damaged(&in_plain_words(&e)))?;
+    let (mut image, icc) = decode(pic).map_err(|e| damaged(&in_plain_words(&e)))?;
+    // The new file has no EXIF to say which way up it is: its pixels are
+    // turned instead, and `width` × `height` is the size as shown.
+    pic.orientation.turn(&mut image);
     let small = image.thumbnail_exact(width, height);
     let transparent = small.color().has_alpha();
     let mut out = Vec::new();
@@ -97,6 +100,7 @@ pub fn for_screen(
         declared: pic.declared.clone(),
         data: std::sync::Arc::new(data),
         format,
+        orientation: picture::Orientation::Upright,
         width_px: width,
         height_px: height,
     }))
@@ -149,9 +153,36 @@ mod tests {
             declared: crate::error::Location::file(std::path::Path::new("p")),
             data: std::sync::Arc::new(data),
             format,
+            orientation: picture::Orientation::Upright,
             width_px,
             height_px,
         }
+    }
+
+    #[test]
+    fn a_turned_photo_is_scaled_upright() {
+        // Stored 400 × 200, its left half dark; shown turned a quarter
+        // clockwise, 200 × 400 with the dark half on top.
+        let stored = image::RgbImage::from_fn(400, 200, |x, _| {
+            image::Rgb(if x < 200 { [20; 3] } else { [235; 3] })
+        });
+        let mut jpeg = Vec::new();
+        JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .write_image(&stored, 400, 200, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        let mut pic = picture(picture::clean_jpeg(&jpeg).unwrap(), PictureFormat::Jpeg);
+        pic.orientation = picture::Orientation::TurnClockwise;
+        (pic.width_px, pic.height_px) = (200, 400);
+        // 1 × 2 inches at 50 ppi: 50 × 100 pixels, upright.
+        let small = for_screen("k", &pic, (72.0, 144.0), 50.0)
+            .unwrap()
+            .expect("scaled down");
+        assert_eq!(small.orientation, picture::Orientation::Upright);
+        assert_eq!((small.width_px, small.height_px), (50, 100));
+        let decoded = image::load_from_memory(&small.data).unwrap().to_luma8();
+        assert_eq!((decoded.width(), decoded.height()), (50, 100));
+        assert!(decoded.get_pixel(25, 20).0[0] < 60, "dark on top");
+        assert!(decoded.get_pixel(25, 80).0[0] > 200, "light below");
     }
 
     #[test]

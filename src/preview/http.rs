@@ -24,6 +24,7 @@ use super::overlay;
 use super::svg::{self, Look};
 use super::{Editor, Laid, Proof, Shared, State};
 use crate::error::{Error, Result};
+use crate::picture::Orientation;
 
 const PAGE: &str = include_str!("page.html");
 const STYLE: &str = include_str!("preview.css");
@@ -532,22 +533,27 @@ fn picture(
     let fits = |(w, h): (u32, u32)| {
         w > 0 && h > 0 && w <= pic.width_px.max(1) * 2 && h <= pic.height_px.max(1) * 2
     };
-    let bytes = match size.filter(|s| fits(*s) && *s != (pic.width_px, pic.height_px)) {
-        Some((w, h)) => match scaled(&pic.data, w, h) {
-            Some(png) => return reply(200, "image/png", png),
-            None => pic.data.as_slice().to_vec(),
-        },
-        None => pic.data.as_slice().to_vec(),
-    };
-    reply(200, kind, bytes)
+    let own = (pic.width_px, pic.height_px);
+    let (w, h) = size.filter(|s| fits(*s)).unwrap_or(own);
+    // A picture shown turned is served turned: its EXIF, which would tell
+    // the browser, is gone.
+    if ((w, h) != own || pic.orientation != Orientation::Upright)
+        && let Some(png) = scaled(&pic.data, pic.orientation, w, h)
+    {
+        return reply(200, "image/png", png);
+    }
+    reply(200, kind, pic.data.as_slice().to_vec())
 }
 
-/// A picture at `w` × `h` pixels, as PNG: brought down, each pixel the
+/// A picture turned as `orientation` says and at `w` × `h` pixels (the
+/// size as shown), as PNG: brought down, each pixel the
 /// average of the whole source pixels its box covers, the boxes as even
 /// as whole pixels allow (as PDF viewers bring pictures down); brought up,
 /// smoothly.
-fn scaled(data: &[u8], w: u32, h: u32) -> Option<Vec<u8>> {
-    let img = image::load_from_memory(data).ok()?.to_rgba8();
+fn scaled(data: &[u8], orientation: Orientation, w: u32, h: u32) -> Option<Vec<u8>> {
+    let mut img = image::load_from_memory(data).ok()?;
+    orientation.turn(&mut img);
+    let img = img.to_rgba8();
     let small = if w <= img.width() && h <= img.height() {
         box_average(&img, w, h)
     } else {
@@ -737,6 +743,23 @@ fn changed_only(update: &mut Value, sent_pages: &mut Vec<String>, sent_defs: &mu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_turned_picture_is_served_upright() {
+        // Stored 40 × 20, its left half dark; shown turned a quarter
+        // clockwise: 20 × 40, dark on top.
+        let stored =
+            image::GrayImage::from_fn(40, 20, |x, _| image::Luma([if x < 20 { 0 } else { 255 }]));
+        let mut png = Vec::new();
+        image::DynamicImage::ImageLuma8(stored)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let served = scaled(&png, Orientation::TurnClockwise, 10, 20).unwrap();
+        let shown = image::load_from_memory(&served).unwrap().to_luma8();
+        assert_eq!((shown.width(), shown.height()), (10, 20));
+        assert!(shown.get_pixel(5, 3).0[0] < 40, "dark on top");
+        assert!(shown.get_pixel(5, 16).0[0] > 215, "light below");
+    }
 
     #[test]
     fn addresses_are_decoded() {
