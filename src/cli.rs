@@ -82,7 +82,7 @@ pub enum Command {
         #[arg(long, value_name = "K/N")]
         shard: Option<Shard>,
         /// How many briefings to build at once (default: every core).
-        #[arg(long, short, value_name = "N")]
+        #[arg(long, short, value_name = "N", value_parser = jobs_given, allow_negative_numbers = true)]
         jobs: Option<usize>,
         /// Print only errors.
         #[arg(long, short)]
@@ -427,6 +427,21 @@ fn source_date_epoch() -> Result<Option<i64>> {
         Ok(v) => crate::calendar::parse_epoch(&v)
             .map(Some)
             .map_err(|why| Error::new(why).help(help)),
+    }
+}
+
+/// `--jobs N` as written, read in handbill's words rather than the
+/// parser's (`number too large to fit in target type`).
+fn jobs_given(text: &str) -> std::result::Result<usize, String> {
+    let digits = !text.trim().is_empty() && text.trim().bytes().all(|b| b.is_ascii_digit());
+    match text.trim().parse::<u64>() {
+        Ok(n) if n <= 4096 => Ok(n as usize),
+        _ if digits => Err(format!(
+            "`{text}` builds at once is more than this computer can run: give a number of builds such as 2, or leave out --jobs to use every core"
+        )),
+        _ => Err(format!(
+            "`{text}` is not a number of builds: give a whole number of 1 or more, such as `--jobs 2`, or leave out --jobs to use every core"
+        )),
     }
 }
 

@@ -566,3 +566,25 @@ fn a_reader_that_goes_away_or_a_full_disk_is_not_a_crash() {
     assert!(dir.join("out/london-protest-leaflet.pdf").exists());
     assert!(dir.join("out/legal-delegation-pack.pdf").exists());
 }
+
+#[test]
+fn a_number_of_jobs_that_is_none_is_refused_in_plain_words() {
+    let dir = project("jobs-words");
+    for given in ["-1", "abc", "99999999999999999999", "5000"] {
+        let o = handbill(&dir, &["build", "--jobs", given]);
+        assert_eq!(o.status.code(), Some(2), "{given}: {}", stderr(&o));
+        let said = stderr(&o);
+        assert!(
+            said.contains("builds") && said.contains("leave out --jobs"),
+            "{given}: {said}"
+        );
+        for library in [
+            "number too large",
+            "invalid digit",
+            "tip:",
+            "unexpected argument",
+        ] {
+            assert!(!said.contains(library), "{given}: {said}");
+        }
+    }
+}
