@@ -522,11 +522,26 @@ pub fn unsupported(section: &Section) -> Vec<Warning> {
         counted = (offset, line + between.matches('\n').count());
         counted.1
     };
+    // Where the row being read has its last cell end.
+    let mut cells_end = 0;
     let parser = Parser::new_ext(&section.body, parser_options()).into_offset_iter();
     for (event, range) in parser {
         let what = match &event {
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 notes.push((label.to_string(), range.start));
+                continue;
+            }
+            Event::End(TagEnd::TableCell) => {
+                cells_end = range.end;
+                continue;
+            }
+            // The parser keeps as many cells as the header has and drops
+            // the rest of the row unsaid: what is left of its line.
+            Event::End(TagEnd::TableRow) => {
+                if let Some((at, left_out)) = cells_left_out(&section.body, cells_end, range.end) {
+                    let line = line_at(at);
+                    out.push(extra_cells_warning(section, line, at, left_out));
+                }
                 continue;
             }
             Event::FootnoteReference(label) => {
@@ -567,6 +582,45 @@ pub fn unsupported(section: &Section) -> Vec<Warning> {
         }
     }
     out
+}
+
+/// The cells of a table row beyond its header's columns, which the parser
+/// leaves out: the text of the row's line after its last cell kept (at
+/// `cells_end`), and where it starts; none when there is only the row's
+/// closing `|`.
+fn cells_left_out(body: &str, cells_end: usize, row_end: usize) -> Option<(usize, &str)> {
+    let rest = body.get(cells_end..row_end)?;
+    let rest = rest.split(['\n', '\r']).next().unwrap_or("");
+    let text = rest.trim_start().strip_prefix('|')?.trim_start();
+    let at = cells_end + (rest.len() - text.len());
+    let text = text.trim_end();
+    let text = text.strip_suffix('|').unwrap_or(text).trim_end();
+    (!text.is_empty()).then_some((at, text))
+}
+
+/// The warning for a row with more cells than its table's header: what
+/// was left out, at the file's `line` and the body's offset `at`.
+fn extra_cells_warning(section: &Section, line: usize, at: usize, left_out: &str) -> Warning {
+    let body = &section.body;
+    let line_start = body[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = body[at..].find('\n').map_or(body.len(), |i| at + i);
+    let shown: String = match left_out.chars().count() > 80 {
+        true => left_out.chars().take(79).chain(['…']).collect(),
+        false => left_out.to_string(),
+    };
+    Warning::new(
+        WarningKind::Unsupported,
+        format!(
+            "this table row has more cells than the table's header, and the cells beyond the header's columns are left out: `{shown}`"
+        ),
+    )
+    .at(Location {
+        file: section.file.clone(),
+        line,
+        column: body[line_start..at].chars().count() + 1,
+        source_line: Some(body[line_start..line_end].trim_end_matches('\r').to_string()),
+    })
+    .help("add a column to the header and to the line of dashes under it, or join the cells into one (a `|` inside a cell is written `\\|`)")
 }
 
 /// Typing habits that print badly: a run of spaces (or a no-break space

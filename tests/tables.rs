@@ -353,6 +353,31 @@ fn code_blocks_are_set_as_blocks_and_html_is_left_out_with_a_warning() {
     assert!(text.contains("a task") && text.contains("After."));
 }
 
+/// A row with more cells than the header loses the rest (as GitHub's
+/// tables do), said at the row; one with fewer gets empty cells.
+#[test]
+fn cells_beyond_the_header_are_left_out_with_a_warning_at_the_row() {
+    let body =
+        "Before.\n\n| Date | Event |\n|---|---|\n| 2011 | Strike | Witness: Ivanov |\n| 2012 |\n";
+    let briefing = one_section_pack("extra-cells", body, None, "");
+    let (path, messages) = build(&briefing, &[]);
+    // Front matter: 4 lines; the row is the body's 5th line.
+    assert!(
+        messages.contains("warning: this table row has more cells than the table's header, and the cells beyond the header's columns are left out: `Witness: Ivanov`\n --> briefings/profiles/kazakhstan/01-overview.md:9:19"),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("add a column to the header and to the line of dashes under it, or join the cells into one"),
+        "{messages}"
+    );
+    let text = page_with(&path, "Strike");
+    assert!(text.contains("2012"), "{text}");
+    assert!(
+        !text.contains("Ivanov"),
+        "left out, as the warning says:\n{text}"
+    );
+}
+
 #[test]
 fn a_table_too_wide_for_its_box_stacks_with_a_warning_never_lost() {
     let template = r#"<document title="t"><master name="m" size="A6" margin="10mm"/><pages master="m" flow="main"/>
