@@ -15,6 +15,11 @@ use crate::citations::{SOURCE_SENTINEL, body_location, parser_options};
 use crate::error::{Error, Location, Result, Warning, WarningKind, did_you_mean};
 use crate::model::{Footnotes, Section, Source};
 
+mod links;
+
+pub use links::Places;
+use links::{check_links, link_href};
+
 /// How deeply quotes, lists, list items, emphasis and links may sit inside
 /// each other in a section. Real text uses a handful of levels; the limit
 /// keeps every later stage (markup, layout, PDF) within a measured stack
@@ -76,13 +81,15 @@ pub fn format_source(source: &Source) -> String {
 
 /// Converts a section body to layout markup. Headings inside the body start
 /// at `<h2>`: the section's own title is the `<h1>`. Without `notes`, the
-/// footnotes are left out (a leaflet has no room for them).
+/// footnotes are left out (a leaflet has no room for them). A link to
+/// `#id` must go to one of the `places`.
 pub fn section_markup(
     section: &Section,
     sources: &BTreeMap<String, Source>,
     notes: bool,
+    places: &Places,
 ) -> Result<String> {
-    section_markup_at(section, sources, notes, None)
+    section_markup_at(section, sources, notes, places, None)
 }
 
 /// [`section_markup`], with each block marked with the line of the section
@@ -93,9 +100,10 @@ pub fn section_markup_at(
     section: &Section,
     sources: &BTreeMap<String, Source>,
     notes: bool,
+    places: &Places,
     file: Option<&Path>,
 ) -> Result<String> {
-    check_links(section)?;
+    check_links(section, places)?;
     let body = with_source_definitions(section, sources)?;
     let options = parser_options();
     check_nesting(section, &body, options)?;
@@ -201,39 +209,6 @@ fn with_source_definitions(
         extra.push_str(&format!("\n\n[^{label}]: {SOURCE_SENTINEL}\n"));
     }
     Ok(format!("{body}{extra}"))
-}
-
-/// Where a link written in Markdown goes: `[](#elections)` refers to
-/// another section by its id (templates give section headings the anchor
-/// `sec-ID`); `<office@example.org>` is an e-mail address.
-fn link_href(link_type: pulldown_cmark::LinkType, dest_url: &str) -> String {
-    match dest_url.strip_prefix('#') {
-        Some(id) if !id.starts_with("sec-") => format!("#sec-{id}"),
-        _ if link_type == pulldown_cmark::LinkType::Email => format!("mailto:{dest_url}"),
-        _ => dest_url.to_string(),
-    }
-}
-
-/// Every link of the section, inline, by reference or an autolink, goes
-/// where a document may link (see `link`); the error points at the link.
-fn check_links(section: &Section) -> Result<()> {
-    let parser = Parser::new_ext(&section.body, parser_options()).into_offset_iter();
-    for (event, range) in parser {
-        if let Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            ..
-        }) = event
-        {
-            let href = link_href(link_type, &dest_url);
-            if let Err(why) = crate::link::check(&href) {
-                return Err(Error::new(why)
-                    .at(body_location(section, range.start))
-                    .help(format!("a link may go to {}", crate::link::ALLOWED)));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Refuses Markdown nested deeper than [`MAX_NESTING`], pointing at the
@@ -760,6 +735,18 @@ mod tests {
         }
     }
 
+    /// A briefing of the sections `s` and `elections`.
+    fn places() -> Places<'static> {
+        let printed: &'static [Section] = Box::leak(Box::new([
+            section(""),
+            Section {
+                id: "elections".into(),
+                ..section("")
+            },
+        ]));
+        Places::new(printed, printed, Default::default())
+    }
+
     fn sources() -> BTreeMap<String, Source> {
         let mut m = BTreeMap::new();
         m.insert(
@@ -782,6 +769,7 @@ mod tests {
             &section("One *two* **three** [four](http://x.org/?a=1&b=2).\n\n- a\n- b\n"),
             &sources(),
             true,
+            &places(),
         )
         .unwrap();
         assert_eq!(
@@ -792,7 +780,13 @@ mod tests {
 
     #[test]
     fn a_cited_source_becomes_a_formatted_footnote() {
-        let m = section_markup(&section("Oil workers struck.[^hrw]\n"), &sources(), true).unwrap();
+        let m = section_markup(
+            &section("Oil workers struck.[^hrw]\n"),
+            &sources(),
+            true,
+            &places(),
+        )
+        .unwrap();
         assert_eq!(
             m,
             "<p>Oil workers struck.<footnote>Human Rights Watch, <em>Striking Oil</em>, 2012, <a href=\"http://hrw.org/x\">http://hrw.org/x</a>.</footnote></p>"
@@ -801,8 +795,13 @@ mod tests {
 
     #[test]
     fn a_defined_footnote_is_used_as_written() {
-        let m =
-            section_markup(&section("Text.[^n]\n\n[^n]: A *note*.\n"), &sources(), true).unwrap();
+        let m = section_markup(
+            &section("Text.[^n]\n\n[^n]: A *note*.\n"),
+            &sources(),
+            true,
+            &places(),
+        )
+        .unwrap();
         assert_eq!(m, "<p>Text.<footnote>A <em>note</em>.</footnote></p>");
     }
 
@@ -814,7 +813,7 @@ mod tests {
             "Text[^a].\n\n[^a]: A cites b[^b].\n\n[^b]: B.\n",
             "Text[^a].\n\n[^a]: Itself[^a].\n",
         ] {
-            let err = section_markup(&section(body), &sources, true).unwrap_err();
+            let err = section_markup(&section(body), &sources, true, &places()).unwrap_err();
             assert!(
                 err.message
                     .contains("a footnote cannot have a footnote of its own"),
@@ -825,15 +824,21 @@ mod tests {
 
     #[test]
     fn an_unknown_footnote_is_an_error_with_a_suggestion() {
-        let err = section_markup(&section("Text.[^hwr]\n"), &sources(), true).unwrap_err();
+        let err =
+            section_markup(&section("Text.[^hwr]\n"), &sources(), true, &places()).unwrap_err();
         assert!(err.message.contains("[^hwr]"), "{}", err.message);
         assert_eq!(err.help.as_deref(), Some("did you mean `[^hrw]`?"));
     }
 
     #[test]
     fn raw_html_and_markup_characters_stay_text() {
-        let m =
-            section_markup(&section("<b>bold</b> & <page-break/>\n"), &sources(), true).unwrap();
+        let m = section_markup(
+            &section("<b>bold</b> & <page-break/>\n"),
+            &sources(),
+            true,
+            &places(),
+        )
+        .unwrap();
         assert!(!m.contains("<b>") && !m.contains("<page-break"), "{m}");
         // Nor printed as syntax: the tags are left out, their text kept.
         assert!(!m.contains("&lt;b&gt;") && m.contains("bold"), "{m}");
@@ -845,6 +850,7 @@ mod tests {
             &section("violations.\u{a0} Despite - yes\n"),
             &sources(),
             true,
+            &places(),
         )
         .unwrap();
         assert_eq!(m, "<p>violations. Despite \u{2013} yes</p>");
@@ -856,6 +862,7 @@ mod tests {
             &section("Text.\n\n![The march on *Pall Mall*](london-2013)\n"),
             &sources(),
             true,
+            &places(),
         )
         .unwrap();
         assert_eq!(
@@ -870,6 +877,7 @@ mod tests {
             &section("sentenced to 12 years, No. 5, at 2 pm and 95 % of 70 strikers\n"),
             &sources(),
             true,
+            &places(),
         )
         .unwrap();
         assert_eq!(
@@ -880,7 +888,13 @@ mod tests {
 
     #[test]
     fn smart_punctuation() {
-        let m = section_markup(&section("\"Quoted\" -- and 'single'\n"), &sources(), true).unwrap();
+        let m = section_markup(
+            &section("\"Quoted\" -- and 'single'\n"),
+            &sources(),
+            true,
+            &places(),
+        )
+        .unwrap();
         assert_eq!(
             m,
             "<p>\u{201c}Quoted\u{201d} \u{2013} and \u{2018}single\u{2019}</p>"
@@ -889,9 +903,21 @@ mod tests {
 
     #[test]
     fn a_footnote_in_code_is_printed_and_needs_no_source() {
-        let m = section_markup(&section("Use `[^x]` to cite.\n"), &sources(), true).unwrap();
+        let m = section_markup(
+            &section("Use `[^x]` to cite.\n"),
+            &sources(),
+            true,
+            &places(),
+        )
+        .unwrap();
         assert_eq!(m, "<p>Use [^x] to cite.</p>");
-        let m = section_markup(&section("Text.[^N]\n\n[^n]: A note.\n"), &sources(), true).unwrap();
+        let m = section_markup(
+            &section("Text.[^N]\n\n[^n]: A note.\n"),
+            &sources(),
+            true,
+            &places(),
+        )
+        .unwrap();
         assert_eq!(m, "<p>Text.<footnote>A note.</footnote></p>");
     }
 
@@ -901,7 +927,7 @@ mod tests {
         let f = crate::citations::footnotes(body);
         assert!(f.unclosed);
         assert_eq!(f.cited.len(), 2, "{f:?}");
-        let err = section_markup(&section(body), &sources(), true).unwrap_err();
+        let err = section_markup(&section(body), &sources(), true, &places()).unwrap_err();
         assert!(err.message.contains("never closed"), "{err}");
     }
 
@@ -922,7 +948,7 @@ mod tests {
             "[x](%6Aavascript:alert(1))\n",
             "Text.[^n]\n\n[^n]: See [here](file:///c:/x).\n",
         ] {
-            let err = section_markup(&section(body), &sources(), true).unwrap_err();
+            let err = section_markup(&section(body), &sources(), true, &places()).unwrap_err();
             assert!(
                 err.help.as_deref().unwrap_or("").contains("mailto:"),
                 "{body}: {err}"
@@ -932,6 +958,7 @@ mod tests {
             &section("<office@haldane.org>, <https://haldane.org>, [a](#elections)\n"),
             &sources(),
             true,
+            &places(),
         )
         .unwrap();
         assert!(m.contains("href=\"mailto:office@haldane.org\""), "{m}");
@@ -942,7 +969,7 @@ mod tests {
     fn nesting_up_to_the_limit_is_read_and_deeper_is_refused_where_it_starts() {
         // `>` × k and a paragraph: k + 1 levels.
         let ok = format!("{} x\n", ">".repeat(MAX_NESTING - 1));
-        let m = section_markup(&section(&ok), &sources(), true).unwrap();
+        let m = section_markup(&section(&ok), &sources(), true, &places()).unwrap();
         assert_eq!(m.matches("<quote>").count(), MAX_NESTING - 1);
         let deep = format!("Text.\n\n{} x\n", ">".repeat(MAX_NESTING));
         let file = std::env::temp_dir().join(format!("handbill-deep-{}.md", std::process::id()));
@@ -954,6 +981,7 @@ mod tests {
             },
             &sources(),
             true,
+            &places(),
         )
         .unwrap_err();
         std::fs::remove_file(&file).unwrap();
@@ -983,7 +1011,7 @@ mod tests {
         // The body starts on line 5 of its file, after the front matter.
         let body = "Text.[^n] and oil.[^hrw]\n\n[^n]: A note\n    run on.\n\n## After the note\n\n- one\n- two\n\n> Quoted\n\n![The march](london-2013)\n\n```\ncode\n```\n";
         let file = Path::new("briefings/profiles/kazakhstan/07-vadim-kuramshin.md");
-        let m = section_markup_at(&section(body), &sources(), true, Some(file)).unwrap();
+        let m = section_markup_at(&section(body), &sources(), true, &places(), Some(file)).unwrap();
         let at = |line: usize| format!("src=\"{}:{line}\"", file.display());
         for (element, line) in [
             ("<p ", 5),
@@ -1005,7 +1033,7 @@ mod tests {
         assert_eq!(m.matches(" src=").count(), 9, "{m}");
         assert!(m.contains("<footnote>A note run on.</footnote>"), "{m}");
         // Without a file, the markup is as before.
-        let plain = section_markup(&section(body), &sources(), true).unwrap();
+        let plain = section_markup(&section(body), &sources(), true, &places()).unwrap();
         assert!(!plain.contains(" src="), "{plain}");
         let mut stripped = m.clone();
         while let Some(start) = stripped.find(" src=\"") {
@@ -1018,9 +1046,16 @@ mod tests {
     #[test]
     fn a_footnote_longer_than_the_limit_is_refused() {
         let note = |chars: usize| format!("Text.[^n]\n\n[^n]: {}\n", "a".repeat(chars));
-        assert!(section_markup(&section(&note(MAX_NOTE_CHARS)), &sources(), true).is_ok());
-        let err =
-            section_markup(&section(&note(MAX_NOTE_CHARS + 1)), &sources(), true).unwrap_err();
+        assert!(
+            section_markup(&section(&note(MAX_NOTE_CHARS)), &sources(), true, &places()).is_ok()
+        );
+        let err = section_markup(
+            &section(&note(MAX_NOTE_CHARS + 1)),
+            &sources(),
+            true,
+            &places(),
+        )
+        .unwrap_err();
         assert!(
             err.message.contains("footnote is longer than 20,000"),
             "{}",
@@ -1034,6 +1069,7 @@ mod tests {
             &section("| Year | Killed |\n|:---|---:|\n| 2011 | 11[^hrw] |\n"),
             &sources(),
             true,
+            &places(),
         )
         .unwrap();
         assert!(
@@ -1049,6 +1085,7 @@ mod tests {
             &section("```\nif a - b:\n    x = \"1 % 2\"\n```\n"),
             &sources(),
             true,
+            &places(),
         )
         .unwrap();
         assert_eq!(
@@ -1064,6 +1101,7 @@ mod tests {
             &section("Text:\n\n    alpha one\n      beta two\n    gamma\n\nEnd.\n"),
             &sources(),
             true,
+            &places(),
         )
         .unwrap();
         assert!(
@@ -1075,7 +1113,7 @@ mod tests {
     #[test]
     fn unsupported_markdown_is_left_out_or_plain_with_a_warning_at_its_line() {
         let body = "Text.\n\n<div>\nraw\n</div>\n\n- [x] done\n\nTerm\n: definition\n";
-        let m = section_markup(&section(body), &sources(), true).unwrap();
+        let m = section_markup(&section(body), &sources(), true, &places()).unwrap();
         for raw in ["div", "raw", "[x]", ": definition"] {
             assert!(!m.contains(raw), "{raw} in {m}");
         }
@@ -1110,7 +1148,7 @@ mod tests {
             w[0].message.starts_with("footnote `[^spare]` is left out"),
             "{w:?}"
         );
-        let m = section_markup(&section(body), &sources(), true).unwrap();
+        let m = section_markup(&section(body), &sources(), true, &places()).unwrap();
         assert!(!m.contains("Never cited"), "{m}");
     }
 
@@ -1120,11 +1158,81 @@ mod tests {
             &section("- item\n\n  | a | b |\n  |---|---|\n  | 1 | 2 |\n\nText.[^n]\n\n[^n]: Counts:\n\n    | x | y |\n    |---|---|\n    | 1 | 2 |\n"),
             &sources(),
             true,
+            &places(),
         )
         .unwrap();
         assert!(m.contains("<li><p>item</p><table>"), "{m}");
         let note = m.split("<footnote>").nth(1).unwrap();
         assert!(!note.contains("<t") && !note.contains('|'), "{m}");
         assert!(note.contains("x") && note.contains("2"), "{m}");
+    }
+
+    #[test]
+    fn a_link_to_a_section_goes_only_to_one_of_the_briefing() {
+        let places = places();
+        let body = "[a](#elections) [b](#sec-s) [](#elections)\n";
+        assert!(section_markup(&section(body), &sources(), true, &places).is_ok());
+        let refused =
+            |body: &str| section_markup(&section(body), &sources(), true, &places).unwrap_err();
+        let err = refused("See [the elections](#electons).\n");
+        assert!(err.message.contains("`#electons` goes nowhere"), "{err}");
+        assert_eq!(err.help.as_deref(), Some("did you mean `#elections`?"));
+        let err = refused("Text.[^n]\n\n[^n]: See [x](#nonexistent-zz).\n");
+        assert!(err.help.unwrap().contains("`#s`, `#elections`"));
+        // A section of the profile the briefing leaves out is named.
+        let profile: &'static [Section] = Box::leak(Box::new([
+            section(""),
+            Section {
+                id: "witnesses".into(),
+                audience: crate::model::Audience::Confidential,
+                ..section("")
+            },
+            Section {
+                id: "campaign".into(),
+                ..section("")
+            },
+        ]));
+        let places = Places::new(&profile[..1], profile, Default::default());
+        let err =
+            section_markup(&section("[x](#campaign)\n"), &sources(), true, &places).unwrap_err();
+        assert!(
+            err.message.contains("which is not in this briefing"),
+            "{err}"
+        );
+        assert!(
+            err.help
+                .unwrap()
+                .starts_with("add `campaign` to the briefing")
+        );
+        let err =
+            section_markup(&section("[x](#witnesses)\n"), &sources(), true, &places).unwrap_err();
+        assert!(
+            err.help
+                .unwrap()
+                .contains("for the confidential audience and this briefing is public")
+        );
+    }
+
+    #[test]
+    fn cells_beyond_the_header_are_warned_of_and_fewer_are_empty() {
+        let body = "Text.\n\n| Date | Event |\n|---|---|\n| 2011 | Strike | Witness: Ivanov |\n| 2012 |\n| 2013 | Trial | |\n  2014 | a | b \\| c\n";
+        let m = section_markup(&section(body), &sources(), true, &places()).unwrap();
+        assert!(m.contains("<tr><td>2012</td><td></td></tr>"), "{m}");
+        let w = unsupported(&section(body));
+        let said: Vec<(usize, usize, &str)> = w
+            .iter()
+            .map(|w| {
+                let at = w.location.as_ref().unwrap();
+                (at.line, at.column, w.message.as_str())
+            })
+            .collect();
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert_eq!((said[0].0, said[0].1), (9, 19));
+        assert!(
+            said[0].2.ends_with("left out: `Witness: Ivanov`"),
+            "{said:?}"
+        );
+        assert_eq!((said[1].0, said[1].1), (12, 14));
+        assert!(said[1].2.ends_with("left out: `b \\| c`"), "{said:?}");
     }
 }

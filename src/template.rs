@@ -148,6 +148,7 @@ pub fn data(
     template_text: &str,
 ) -> Result<Value> {
     let (with_notes, plain) = bodies_named(template_text);
+    let places = markdown::Places::new(&selection.sections, &profile.sections, briefing.audience);
     // Each section's markup on every core (a long pack has thousands); the
     // first fault in the briefing's order is the one told.
     let sections: Vec<Result<Value>> = (selection.sections.par_iter())
@@ -162,11 +163,11 @@ pub fn data(
             });
             if with_notes {
                 section["body"] =
-                    markdown::section_markup_at(s, &profile.sources, true, file)?.into();
+                    markdown::section_markup_at(s, &profile.sources, true, &places, file)?.into();
             }
             if plain {
                 section["body_plain"] =
-                    markdown::section_markup_at(s, &profile.sources, false, file)?.into();
+                    markdown::section_markup_at(s, &profile.sources, false, &places, file)?.into();
             }
             Ok(section)
         })

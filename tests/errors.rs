@@ -589,10 +589,13 @@ fn a_cross_reference_to_a_missing_section_is_an_error() {
     let o = handbill(&dir, &["build", "briefings/b.yaml"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
+    // Refused at the link, in the section's file.
     assert!(
-        err.contains(
-            "a cross-reference points to `electons`, which is not a section of this briefing"
-        ),
+        err.contains("the link to `#electons` goes nowhere: no section of this briefing or its profile has the id `electons`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> briefings/profiles/kazakhstan/02-the-regime.md:"),
         "{err}"
     );
     assert!(err.contains("did you mean `#elections`?"), "{err}");

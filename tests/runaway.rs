@@ -28,7 +28,8 @@ fn markdown_of(body: &str) -> String {
         translations: Default::default(),
         footnotes: Default::default(),
     };
-    handbill::markdown::section_markup(&section, &Default::default(), true).expect("renders")
+    handbill::markdown::section_markup(&section, &Default::default(), true, &Default::default())
+        .expect("renders")
 }
 
 /// Builds on a thread with `stack` bytes of stack: a stack overflow aborts
