@@ -344,14 +344,19 @@ pub struct PlacedGlyph {
     /// bits as fonts store them. Nought but for marks set on a letter.
     pub x_offset: i16,
     pub y_offset: i16,
-    /// How many bytes of text from `start` it shows: at most 65,535 (a
-    /// letter with some 30,000 accents stacked on it shows the first).
+    /// How many bytes of text from `start` it shows: at most
+    /// [`PlacedGlyph::MAX_TEXT`] (a letter with some 30,000 accents stacked
+    /// on it shows the first).
     len: u16,
     pub advance: f32,
     start: u32,
 }
 
 impl PlacedGlyph {
+    /// The most bytes of text a glyph shows. Where a cut is made, its maker
+    /// puts it on a character's boundary: this type does not see the text.
+    pub const MAX_TEXT: usize = u16::MAX as usize;
+
     /// A glyph `advance` points wide, drawn at its place, showing the bytes
     /// `text` of its run's text (from a run's text, far below 4 GB).
     pub fn new(id: u16, advance: f32, text: Range<usize>) -> PlacedGlyph {

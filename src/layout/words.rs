@@ -96,22 +96,13 @@ pub(super) fn shape_words(
             let hi = lo + piece_text.len();
             let (face, shaped) = shaper.shape_with_fallback(atom.face, &atom.fallbacks, piece_text);
             let scale = atom.style.size / shaper.face(face).units_per_em;
-            let mut glyphs: Vec<PlacedGlyph> = Vec::with_capacity(shaped.len());
-            for (gi, g) in shaped.iter().enumerate() {
-                let cluster_end = shaped[gi + 1..]
-                    .iter()
-                    .map(|n| n.cluster)
-                    .find(|&c| c != g.cluster)
-                    .unwrap_or(piece_text.len() as u32);
-                let (cs, ce) = (
-                    g.cluster as usize,
-                    (cluster_end as usize).max(g.cluster as usize),
-                );
-                let advance = g.advance as f32 * scale + atom.style.letter_spacing;
-                glyphs.push(
-                    PlacedGlyph::new(g.id, advance, cs..ce).offset_by(g.x_offset, g.y_offset),
-                );
-            }
+            let texts = glyph_texts(shaped.iter().map(|g| g.cluster), piece_text);
+            let glyphs: Vec<PlacedGlyph> = (shaped.iter().zip(texts))
+                .map(|(g, text)| {
+                    let advance = g.advance as f32 * scale + atom.style.letter_spacing;
+                    PlacedGlyph::new(g.id, advance, text).offset_by(g.x_offset, g.y_offset)
+                })
+                .collect();
             let width: f32 = glyphs.iter().map(|g| g.advance).sum();
             let trailing_space: f32 = glyphs
                 .iter()
@@ -257,6 +248,36 @@ pub(super) fn right_hang(word: &Word, text: &str) -> f32 {
         .unwrap_or(0.0)
 }
 
+/// The bytes of `text` each glyph shows, from the glyphs' `clusters` (the
+/// byte where each one's cluster starts, in the glyphs' order): its
+/// cluster's start to the start of the next glyph's other cluster, empty
+/// where that lies before it (right-to-left text), and no more than a glyph
+/// holds, cut on a character's boundary.
+///
+/// One pass from the last glyph back: a cluster of many glyphs (a letter
+/// with thousands of accents, a run of joiners) is read once, where a
+/// search forward from each glyph for the next cluster read it once per
+/// glyph, at the cost of the square of its length.
+fn glyph_texts(clusters: impl DoubleEndedIterator<Item = u32>, text: &str) -> Vec<Range<usize>> {
+    let mut texts = Vec::new();
+    // The start of the next cluster after the glyph at hand, and the
+    // cluster of the glyph after it.
+    let (mut next_start, mut after) = (text.len(), None);
+    for cluster in clusters.rev() {
+        if let Some(a) = after
+            && a != cluster
+        {
+            next_start = a as usize;
+        }
+        after = Some(cluster);
+        let start = cluster as usize;
+        let end = next_start.max(start).min(start + PlacedGlyph::MAX_TEXT);
+        texts.push(start..text.floor_char_boundary(end));
+    }
+    texts.reverse();
+    texts
+}
+
 /// The parts of a word between its hyphens and dashes, each with its byte
 /// offset: one part for a plain word.
 fn compound_parts(word: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -278,6 +299,64 @@ fn compound_parts(word: &str) -> impl Iterator<Item = (usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each glyph's text as it was found: a search forward from the glyph.
+    fn glyph_texts_by_scanning(clusters: &[u32], text: &str) -> Vec<Range<usize>> {
+        (clusters.iter().enumerate())
+            .map(|(i, &c)| {
+                let next = clusters[i + 1..].iter().find(|&&n| n != c);
+                c as usize..next.map_or(text.len(), |&n| n as usize).max(c as usize)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_glyph_shows_its_cluster_as_a_search_forward_finds_it() {
+        let cases: [(&str, &[u32]); 5] = [
+            ("abc ", &[0, 1, 2, 3]),
+            // A ligature ("fi"), then a letter with two marks, one glyph each.
+            ("fia\u{301}\u{301} ", &[0, 2, 2, 2, 7]),
+            // Right to left: the glyphs run against the text.
+            ("\u{5d0}\u{5d1}\u{5d2}", &[4, 2, 0]),
+            ("x", &[0]),
+            ("", &[]),
+        ];
+        for (text, clusters) in cases {
+            assert_eq!(
+                glyph_texts(clusters.iter().copied(), text),
+                glyph_texts_by_scanning(clusters, text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_cluster_is_read_once_and_cut_where_a_character_starts() {
+        // A letter with 40,000 zero-width joiners (three bytes each) set on
+        // it, one glyph each: every glyph reads its cluster's text once,
+        // where the search forward read 800 million clusters.
+        let marks = 40_000;
+        let text = format!("a{} b", "\u{200d}".repeat(marks));
+        let clusters: Vec<u32> = std::iter::repeat_n(0, marks + 1)
+            .chain([text.len() as u32 - 2, text.len() as u32 - 1])
+            .collect();
+        let reads = std::cell::Cell::new(0);
+        let counted = clusters.iter().map(|&c| {
+            reads.set(reads.get() + 1);
+            c
+        });
+        let texts = glyph_texts(counted, &text);
+        assert_eq!(reads.get(), clusters.len());
+        assert_eq!(texts.len(), clusters.len());
+        // No more than a glyph holds, and on a boundary: 65,535 would fall
+        // inside a joiner.
+        assert_eq!(texts[0], 0..65_533);
+        assert!(texts.iter().all(|t| text.get(t.clone()).is_some()));
+        assert_eq!(
+            texts[marks + 1..],
+            [text.len() - 2..text.len() - 1, text.len() - 1..text.len()]
+        );
+    }
 
     #[test]
     fn a_compound_is_hyphenated_part_by_part() {

@@ -509,3 +509,23 @@ fn a_line_break_forces_a_new_line() {
     let p = Paragraph::plain(&spans, &style, &Shaper::new(), &ParagraphMemo::default());
     assert_eq!(p.lines(Pos::START, 500.0).len(), 2);
 }
+
+#[test]
+fn a_letter_with_more_marks_than_a_glyph_shows_is_set_with_whole_characters() {
+    // A glyph shows at most 65,535 bytes of its cluster: a cut there fell
+    // inside a three-byte joiner or selector, and slicing the text panicked.
+    for mark in ['\u{200d}', '\u{fe0f}', '\u{301}', '\u{483}'] {
+        let text = format!("a{} b", mark.to_string().repeat(25_000));
+        let p = para(&text, Align::Left);
+        let lines = p.lines(Pos::START, 200.0);
+        assert!(!lines.is_empty(), "{mark:?}");
+        for (_, line) in lines.iter() {
+            for run in &line.runs {
+                assert!(
+                    run.glyphs.iter().all(|g| run.text.get(g.text()).is_some()),
+                    "{mark:?}"
+                );
+            }
+        }
+    }
+}
