@@ -75,19 +75,10 @@ fn build(dir: &Path, profile: &str) -> PathBuf {
 
 /// The size of the largest JPEG in `pdf`, as `pdfimages -list` gives it.
 fn embedded_size(pdf: &Path) -> (u32, u32) {
-    let o = Command::new("pdfimages")
-        .arg("-list")
-        .arg(pdf)
-        .output()
-        .expect("pdfimages runs (poppler-utils)");
-    assert!(o.status.success());
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .skip(2)
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            (f[8] == "jpeg").then(|| (f[3].parse().unwrap(), f[4].parse().unwrap()))
-        })
+    image_rows(pdf)
+        .into_iter()
+        .filter(|f| f[8] == "jpeg")
+        .map(|f| (f[3].parse().unwrap(), f[4].parse().unwrap()))
         .max_by_key(|&(w, h): &(u32, u32)| w * h)
         .expect("a JPEG in the PDF")
 }

@@ -80,24 +80,14 @@ struct Row {
 }
 
 fn images(pdf: &Path) -> Vec<Row> {
-    let o = Command::new("pdfimages")
-        .arg("-list")
-        .arg(pdf)
-        .output()
-        .expect("pdfimages runs (poppler-utils)");
-    assert!(o.status.success());
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .skip(2)
-        .map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            Row {
-                kind: f[2].to_string(),
-                width: f[3].parse().unwrap(),
-                height: f[4].parse().unwrap(),
-                enc: f[8].to_string(),
-                x_ppi: f[12].parse().unwrap(),
-            }
+    image_rows(pdf)
+        .into_iter()
+        .map(|f| Row {
+            kind: f[2].clone(),
+            width: f[3].parse().unwrap(),
+            height: f[4].parse().unwrap(),
+            enc: f[8].clone(),
+            x_ppi: f[12].parse().unwrap(),
         })
         .collect()
 }

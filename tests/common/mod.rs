@@ -148,6 +148,22 @@ pub fn leaflet_with_photo(name: &str, bytes: &[u8], file: &str, extra: &str) -> 
     dir
 }
 
+/// The pictures in `pdf` as `pdfimages -list` lists them: each row's
+/// fields (type, width, height, colour, …, encoding at 8, x-ppi at 12).
+pub fn image_rows(pdf: &Path) -> Vec<Vec<String>> {
+    let o = Command::new("pdfimages")
+        .arg("-list")
+        .arg(pdf)
+        .output()
+        .expect("pdfimages runs (poppler-utils)");
+    assert!(o.status.success(), "pdfimages -list {}", pdf.display());
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .collect()
+}
+
 /// `qpdf --check` finds the PDF at `path` sound, as a print shop's
 /// preflight would.
 pub fn qpdf_check(path: &Path) {
