@@ -460,6 +460,7 @@ impl<'a> Engine<'a> {
                                 Flat::Boxed {
                                     element, blocks, ..
                                 } => self.too_big_box(region, *element, blocks, h),
+                                Flat::Qr { .. } => self.too_big(region, "a QR code", h),
                                 _ => self.too_big(region, "a rule", h),
                             }));
                         }

@@ -464,6 +464,22 @@ mod tests {
     }
 
     #[test]
+    fn a_qr_code_taller_than_its_frame_is_called_what_it_is() {
+        let markup = r#"<document><master name="m" size="A4" margin="10mm"/><page master="m"><frame name="f" flow="f" x="10mm" y="10mm" width="120mm" height="30mm"/></page><flow name="f"><qr data="https://example.org" size="100mm"/></flow></document>"#;
+        let doc = doc_of(markup);
+        let (shaper, known, images) = (Shaper::new(), BTreeMap::new(), BTreeMap::new());
+        let (paragraphs, pours) = Default::default();
+        let memo = FlowMemo {
+            paragraphs: &paragraphs,
+            pours: &pours,
+        };
+        let Err(err) = Engine::new(&doc, &images, &shaper, memo, &known, "t").run() else {
+            panic!("a QR code taller than its frame was laid out")
+        };
+        assert!(err.message.contains("a QR code is"), "{}", err.message);
+    }
+
+    #[test]
     fn a_header_or_footer_taller_than_its_margin_is_refused() {
         let shaper = Shaper::new();
         let known = BTreeMap::new();
