@@ -822,11 +822,7 @@ fn feed_file(h: &mut Xxh3, project: &Path, path: &Path) {
     let plain = (!link || crate::project::inside(project, path).is_ok())
         .then(|| crate::project::open_plain(path, crate::project::Links::Follow).ok())
         .flatten();
-    let Some(file) = plain else {
-        h.update(b"\0none");
-        return;
-    };
-    let Ok(meta) = file.metadata() else {
+    let Some((file, meta)) = plain else {
         h.update(b"\0none");
         return;
     };

@@ -254,7 +254,7 @@ fn parse_secret(text: &str) -> Option<Vec<u8>> {
 fn read_private(path: &Path) -> std::io::Result<String> {
     use std::io::Read;
     let mut text = String::new();
-    let file = crate::project::open_plain(path, crate::project::Links::Refuse)?;
+    let (file, _) = crate::project::open_plain(path, crate::project::Links::Refuse)?;
     file.take(64 * 1024).read_to_string(&mut text)?;
     Ok(text)
 }

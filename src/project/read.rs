@@ -4,7 +4,7 @@
 //! ends, so both are refused before a byte is read; a file larger than the
 //! limit is not read past it, whatever its size said when it was opened.
 
-use std::fs::File;
+use std::fs::{File, Metadata};
 use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
@@ -26,11 +26,12 @@ pub enum Links {
     Refuse,
 }
 
-/// The file at `path` opened for reading, if it is a plain file: a folder,
-/// a named pipe, a device or a socket is refused with an error that says so.
-/// Opened without waiting (a pipe opened plainly waits for a writer), so
-/// the refusal comes at once.
-pub fn open_plain(path: &Path, links: Links) -> std::io::Result<File> {
+/// The file at `path` opened for reading, if it is a plain file, with what
+/// the open file says of itself (its size): a folder, a named pipe, a
+/// device or a socket is refused with an error that says so. Opened
+/// without waiting (a pipe opened plainly waits for a writer), so the
+/// refusal comes at once.
+pub fn open_plain(path: &Path, links: Links) -> std::io::Result<(File, Metadata)> {
     let mut flags = libc::O_NONBLOCK;
     if links == Links::Refuse {
         flags |= libc::O_NOFOLLOW;
@@ -39,14 +40,15 @@ pub fn open_plain(path: &Path, links: Links) -> std::io::Result<File> {
         .read(true)
         .custom_flags(flags)
         .open(path)?;
-    let kind = file.metadata()?.file_type();
+    let meta = file.metadata()?;
+    let kind = meta.file_type();
     if kind.is_dir() {
         return Err(std::io::ErrorKind::IsADirectory.into());
     }
     if !kind.is_file() {
         return Err(std::io::Error::other(NotPlainFile));
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 /// Reads the plain file at `path` if it holds at most `limit` bytes: opened
@@ -54,8 +56,8 @@ pub fn open_plain(path: &Path, links: Links) -> std::io::Result<File> {
 /// sections looks each name up once), and no more than the limit read
 /// whatever the size said (a file still being written).
 pub fn read_capped(path: &Path, limit: u64, links: Links) -> std::io::Result<Capped> {
-    let file = open_plain(path, links)?;
-    let size = file.metadata().map_or(0, |m| m.len());
+    let (file, meta) = open_plain(path, links)?;
+    let size = meta.len();
     if size > limit {
         return Ok(Capped::Over(size));
     }
