@@ -411,24 +411,28 @@ mod tests {
         assert_eq!(lay_out(&overset), fresh[1]);
     }
 
-    #[test]
-    fn a_runaway_flow_stops_at_the_page_limit() {
-        let filler = "<p>Kazakhstan has an appalling human rights record and the state controls the media.</p>".repeat(200);
-        let markup = format!(
-            r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/><flow name="f">{filler}</flow></document>"#
-        );
-        let doc = doc_of(&markup);
-        let shaper = Shaper::new();
-        let known = BTreeMap::new();
-        let images = BTreeMap::new();
+    /// `markup` laid out by a fresh engine that makes at most `max_pages`
+    /// pages: whether it was, or why not.
+    fn lay_out_fresh(markup: &str, max_pages: usize) -> crate::error::Result<()> {
+        let doc = doc_of(markup);
+        let (shaper, known, images) = (Shaper::new(), BTreeMap::new(), BTreeMap::new());
         let (paragraphs, pours) = Default::default();
         let memo = FlowMemo {
             paragraphs: &paragraphs,
             pours: &pours,
         };
         let mut engine = Engine::new(&doc, &images, &shaper, memo, &known, "t");
-        engine.max_pages = 12;
-        let Err(err) = engine.run() else {
+        engine.max_pages = max_pages;
+        engine.run().map(|_| ())
+    }
+
+    #[test]
+    fn a_runaway_flow_stops_at_the_page_limit() {
+        let filler = "<p>Kazakhstan has an appalling human rights record and the state controls the media.</p>".repeat(200);
+        let markup = format!(
+            r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/><flow name="f">{filler}</flow></document>"#
+        );
+        let Err(err) = lay_out_fresh(&markup, 12) else {
             panic!("a runaway flow was laid out")
         };
         assert!(
@@ -449,10 +453,7 @@ mod tests {
             let markup = format!(
                 r#"<document><master name="m" size="A6" margin="10mm"/>{runs}<flow name="f">{filler}</flow></document>"#
             );
-            let doc = doc_of(&markup);
-            let mut engine = Engine::new(&doc, &images, &shaper, memo, &known, "t");
-            engine.max_pages = 12;
-            let Err(err) = engine.run() else {
+            let Err(err) = lay_out_fresh(&markup, 12) else {
                 panic!("more pages than the limit were made")
             };
             assert!(
@@ -466,14 +467,7 @@ mod tests {
     #[test]
     fn a_qr_code_taller_than_its_frame_is_called_what_it_is() {
         let markup = r#"<document><master name="m" size="A4" margin="10mm"/><page master="m"><frame name="f" flow="f" x="10mm" y="10mm" width="120mm" height="30mm"/></page><flow name="f"><qr data="https://example.org" size="100mm"/></flow></document>"#;
-        let doc = doc_of(markup);
-        let (shaper, known, images) = (Shaper::new(), BTreeMap::new(), BTreeMap::new());
-        let (paragraphs, pours) = Default::default();
-        let memo = FlowMemo {
-            paragraphs: &paragraphs,
-            pours: &pours,
-        };
-        let Err(err) = Engine::new(&doc, &images, &shaper, memo, &known, "t").run() else {
+        let Err(err) = lay_out_fresh(markup, MAX_PAGES) else {
             panic!("a QR code taller than its frame was laid out")
         };
         assert!(err.message.contains("a QR code is"), "{}", err.message);
@@ -481,14 +475,6 @@ mod tests {
 
     #[test]
     fn a_header_or_footer_taller_than_its_margin_is_refused() {
-        let shaper = Shaper::new();
-        let known = BTreeMap::new();
-        let images = BTreeMap::new();
-        let (paragraphs, pours) = Default::default();
-        let memo = FlowMemo {
-            paragraphs: &paragraphs,
-            pours: &pours,
-        };
         // Refused, not run off the page; one that fits is set.
         let words = "Haldane Society of Socialist Lawyers ".repeat(60);
         for (furniture, fits) in [
@@ -503,10 +489,8 @@ mod tests {
             let markup = format!(
                 r#"<document><master name="m" size="A6" margin="15mm">{furniture}</master><pages master="m" flow="f"/><flow name="f"><p>Text</p></flow></document>"#
             );
-            let doc = doc_of(&markup);
-            let engine = Engine::new(&doc, &images, &shaper, memo, &known, "t");
-            match engine.run() {
-                Ok(_) => assert!(fits, "{furniture}"),
+            match lay_out_fresh(&markup, MAX_PAGES) {
+                Ok(()) => assert!(fits, "{furniture}"),
                 Err(e) => {
                     assert!(!fits, "{}", e.message);
                     assert!(
