@@ -121,31 +121,12 @@ pub(super) fn space_after_of(item: &Flat) -> f32 {
 /// flattened as the pour reaches it, so a long flow never has all of its
 /// text shaped at once.
 pub(super) struct Pending<'a> {
-    blocks: &'a [Block],
+    pub(super) blocks: &'a [Block],
     /// The flow's element.
-    parent: Option<usize>,
-}
-
-impl Pending<'_> {
-    /// Nothing left to flatten (a flow flattened whole).
-    pub(super) fn none() -> Pending<'static> {
-        Pending {
-            blocks: &[],
-            parent: None,
-        }
-    }
+    pub(super) parent: Option<usize>,
 }
 
 impl<'a> Engine<'a> {
-    /// The flow's items, all of them (fixed frames: an overset message
-    /// names what is left over).
-    pub(super) fn prepare_flow(&mut self, flow: &str) -> Vec<Flat> {
-        let mut out = Vec::new();
-        let all = self.prepare_flow_lazily(flow);
-        self.flatten(all.blocks, 0.0, &mut out, all.parent);
-        out
-    }
-
     /// The flow's element, and its blocks to flatten as the pour reaches
     /// them ([`Engine::flatten_ahead`]).
     pub(super) fn prepare_flow_lazily(&mut self, flow: &str) -> Pending<'a> {

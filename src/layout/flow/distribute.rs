@@ -237,7 +237,7 @@ impl<'a> Engine<'a> {
             return if items.is_empty() {
                 Ok(())
             } else {
-                Err(self.overset_error(items, 0, Pos::START, flow, None))
+                Err(self.overset_error(items, pending, 0, Pos::START, flow, None))
             };
         };
         match self.fill(items, pending, supply, &mut region) {
@@ -251,7 +251,7 @@ impl<'a> Engine<'a> {
                 Err(self.too_many_pages(flow))
             }
             Err(Stop::NoFrame { item, word }) => {
-                Err(self.overset_error(items, item, word, flow, Some(&region)))
+                Err(self.overset_error(items, pending, item, word, flow, Some(&region)))
             }
         }
     }

@@ -7,6 +7,7 @@ use crate::document::{Block, BlockKind, Span, SpanContent};
 use crate::error::{Error, Result};
 use crate::layout::pages::{Artifact, GlyphRun, Item, Link, Mark, Placed, PlacedGlyph};
 use crate::layout::paragraph::Numbers;
+use crate::layout::words::glyph_texts;
 use crate::theme::Style;
 
 /// Replaces page-number and page-count spans with their values.
@@ -61,13 +62,12 @@ impl Engine<'_> {
         let shaped = self.shaper.shape(face, text);
         let width_em: f32 = shaped.iter().map(|g| g.advance as f32 / upem).sum();
         let size = (560.0 / width_em.max(0.5)).clamp(24.0, 110.0);
-        let glyphs: Vec<PlacedGlyph> = shaped
-            .iter()
-            .enumerate()
-            .map(|(i, g)| {
-                let end = shaped.get(i + 1).map_or(text.len(), |n| n.cluster as usize);
-                let start = g.cluster as usize;
-                PlacedGlyph::new(g.id, g.advance as f32 * size / upem, start..end.max(start))
+        // Each glyph's text as a paragraph's: its whole cluster, cut (if it
+        // must be) where a character ends.
+        let texts = glyph_texts(shaped.iter().map(|g| g.cluster), text);
+        let glyphs: Vec<PlacedGlyph> = (shaped.iter().zip(texts))
+            .map(|(g, shows)| {
+                PlacedGlyph::new(g.id, g.advance as f32 * size / upem, shows)
                     .offset_by(g.x_offset, g.y_offset)
             })
             .collect();

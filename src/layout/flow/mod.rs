@@ -19,7 +19,6 @@ use crate::layout::font::{Gap, Shaper};
 use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed, source_of};
 use crate::layout::paragraph::{Paragraph, ParagraphMemo, Pos};
 use crate::picture::Picture;
-use collect::Pending;
 use contents::{PlacedEntry, contains_contents};
 use distribute::Supply;
 pub(in crate::layout) use remember::PourMemo;
@@ -290,9 +289,11 @@ impl<'a> Engine<'a> {
         };
         for (flow, mut frames) in fixed {
             frames.sort_by_key(|(_, f)| f.order);
-            let mut items = self.prepare_flow(&flow);
+            // Flattened as the frames take it, as a repeated run's flow is:
+            // text far beyond the frames is never all set at once.
+            let mut pending = self.prepare_flow_lazily(&flow);
             let mut supply = Supply::Fixed { frames, next: 0 };
-            self.pour(&mut items, &mut Pending::none(), &mut supply, &flow)?;
+            self.pour(&mut Vec::new(), &mut pending, &mut supply, &flow)?;
         }
         self.running_heads()?;
         Ok((self.out, self.entries))
@@ -371,6 +372,7 @@ mod tests {
     use super::*;
     use crate::layout::LayoutMemo;
     use crate::layout::tests::doc_of;
+    use overset::COUNTED_LINES;
 
     #[test]
     fn a_remembered_pour_gives_the_pages_a_fresh_one_does() {
@@ -462,6 +464,40 @@ mod tests {
                 err.message
             );
         }
+    }
+
+    #[test]
+    fn text_far_beyond_a_fixed_frame_is_counted_up_to_a_bound() {
+        let overset = |paragraphs: usize| {
+            let text = "<p>Free them.</p>".repeat(paragraphs);
+            let markup = format!(
+                r#"<document><master name="m" size="A6" margin="10mm"/><page master="m"><frame name="x" flow="f" x="10mm" y="10mm" width="80mm" height="30mm"/></page><flow name="f">{text}</flow></document>"#
+            );
+            match lay_out_fresh(&markup, MAX_PAGES) {
+                Err(e) => e.message,
+                Ok(()) => panic!("{paragraphs} paragraphs fitted a 30 mm frame"),
+            }
+        };
+        // A few lines over: told exactly.
+        let few = overset(12);
+        assert!(
+            few.contains("overset: ") && !few.contains("more than"),
+            "{few}"
+        );
+        let told: usize = few
+            .split("overset: ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count in {few}"));
+        assert!((1..12).contains(&told), "{few}");
+        // Thousands of paragraphs over: not all set to be counted.
+        let many = overset(20 * COUNTED_LINES);
+        assert!(
+            many.contains(&format!("overset: more than {COUNTED_LINES} lines"))
+                && !many.contains(&format!("{} lines", 20 * COUNTED_LINES)),
+            "{many}"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! frame, and what handbill tells the user about them.
 
 use super::Engine;
-use super::collect::Flat;
+use super::collect::{Flat, Pending};
 use super::distribute::Region;
 use crate::document::{Block, BlockKind, plain_text};
 use crate::error::{Error, ErrorKind, Location};
@@ -67,6 +67,85 @@ impl Engine<'_> {
     }
 }
 
+/// How many lines left over an overset message counts before it stops and
+/// says "more than": some twenty pages of a pack, more than any frame
+/// falls short by but for text pasted in many times.
+pub(super) const COUNTED_LINES: usize = 2_000;
+
+/// What an overset message has counted of the text left over.
+struct LeftOver {
+    lines: usize,
+    height: f32,
+    first_words: String,
+    /// The first item's structure element: where it was written.
+    first_mark: Option<Mark>,
+    /// Whether counting stopped at [`COUNTED_LINES`] with text still left.
+    more: bool,
+}
+
+impl Engine<'_> {
+    /// Adds one item left over (its words from `from`) to `count`; a long
+    /// paragraph is set a window at a time, up to the lines counted.
+    fn count_left_over(
+        &mut self,
+        item: &Flat,
+        from: Pos,
+        first: bool,
+        width: f32,
+        count: &mut LeftOver,
+    ) {
+        if count.more {
+            return;
+        }
+        if count.first_mark.is_none() {
+            count.first_mark = match item {
+                Flat::Text { mark, .. }
+                | Flat::Figure { mark, .. }
+                | Flat::Qr { mark, .. }
+                | Flat::ContentsEntry { mark, .. } => Some(*mark),
+                Flat::Boxed { element, .. } => Some(Mark::Element(*element)),
+                _ => None,
+            };
+        }
+        let Flat::Text {
+            para,
+            indent,
+            space_before,
+            heading,
+            ..
+        } = item
+        else {
+            count.height += self.atomic_height(item, width);
+            return;
+        };
+        // Left over from the start of a section: name that section.
+        if let (Some(h), true, Pos::START) = (heading, first, from) {
+            self.last_heading = truncate(&h.title, QUOTED_HEADING);
+        }
+        if !first {
+            count.height += space_before;
+        }
+        let mut from = Some(from);
+        while let Some(start) = from {
+            if count.lines >= COUNTED_LINES {
+                count.more = true;
+                return;
+            }
+            let (ls, rest) = para.lines_ahead(start, width - indent);
+            if count.first_words.is_empty() {
+                let t: String = ls
+                    .first()
+                    .map(|(_, l)| l.runs.iter().map(|r| &*r.text).collect())
+                    .unwrap_or_default();
+                count.first_words = t.trim().to_string();
+            }
+            count.lines += ls.len();
+            count.height += ls.iter().map(|(_, l)| l.height).sum::<f32>();
+            from = rest;
+        }
+    }
+}
+
 /// The text of a paragraph block, to find it again in its file.
 fn first_words(block: &Block) -> Option<String> {
     match &block.kind {
@@ -90,48 +169,59 @@ pub(super) fn truncate(text: &str, n: usize) -> String {
     }
 }
 
-impl Engine<'_> {
-    /// Reports content that did not fit the fixed frames of its flow.
+impl<'a> Engine<'a> {
+    /// Reports content that did not fit the fixed frames of its flow:
+    /// `items` from the `i`th (its words from `word`), then the blocks of
+    /// the flow not yet flattened (`pending`). Past [`COUNTED_LINES`] the
+    /// rest is not set to be counted: a section pasted in a thousand times
+    /// is told as "more than", in the time a page takes.
     pub(super) fn overset_error(
         &mut self,
         items: &[Flat],
+        pending: &mut Pending<'a>,
         i: usize,
         word: Pos,
         flow: &str,
         last: Option<&Region>,
     ) -> Error {
         let width = last.map_or(300.0, |r| r.width);
-        let mut lines = 0usize;
-        let mut height = 0.0f32;
-        let mut first_words = String::new();
+        let mut count = LeftOver {
+            lines: 0,
+            height: 0.0,
+            first_words: String::new(),
+            first_mark: None,
+            more: false,
+        };
         for (k, item) in items[i..].iter().enumerate() {
-            match item {
-                Flat::Text {
-                    para,
-                    indent,
-                    space_before,
-                    heading,
-                    ..
-                } => {
-                    let ls = para.lines(if k == 0 { word } else { Pos::START }, width - indent);
-                    if first_words.is_empty() {
-                        let t: String = ls
-                            .first()
-                            .map(|(_, l)| l.runs.iter().map(|r| &*r.text).collect())
-                            .unwrap_or_default();
-                        first_words = t.trim().to_string();
-                    }
-                    // Left over from the start of a section: name that section.
-                    if let (Some(h), 0, Pos::START) = (heading, k, word) {
-                        self.last_heading = truncate(&h.title, QUOTED_HEADING);
-                    }
-                    lines += ls.len();
-                    height += ls.iter().map(|(_, l)| l.height).sum::<f32>()
-                        + if k == 0 { 0.0 } else { *space_before };
-                }
-                other => height += self.atomic_height(other, width),
+            let from = if k == 0 { word } else { Pos::START };
+            self.count_left_over(item, from, k == 0, width, &mut count);
+        }
+        // The flow's blocks not reached, flattened one at a time.
+        let mut flattened = Vec::new();
+        while let Some((block, rest)) = pending.blocks.split_first() {
+            if count.lines >= COUNTED_LINES {
+                count.more = true;
+                break;
+            }
+            pending.blocks = rest;
+            flattened.clear();
+            self.flatten(
+                std::slice::from_ref(block),
+                0.0,
+                &mut flattened,
+                pending.parent,
+            );
+            for item in &flattened {
+                self.count_left_over(item, Pos::START, false, width, &mut count);
             }
         }
+        let LeftOver {
+            mut lines,
+            mut height,
+            mut first_words,
+            first_mark,
+            more,
+        } = count;
         // The rest of long footnotes that found no frame.
         for (n, from) in self.carry.clone() {
             let ls = self
@@ -159,31 +249,22 @@ impl Engine<'_> {
             format!(" in the section “{}”", self.last_heading)
         };
         // Where the first text left over was written, if in a section.
-        let mark_of = |item: &Flat| match item {
-            Flat::Text { mark, .. }
-            | Flat::Figure { mark, .. }
-            | Flat::Qr { mark, .. }
-            | Flat::ContentsEntry { mark, .. } => Some(*mark),
-            Flat::Boxed { element, .. } => Some(Mark::Element(*element)),
-            _ => None,
-        };
         let notes = self
             .carry
             .iter()
             .filter_map(|(n, _)| self.note_marks.get(n).copied());
-        let source = items[i..]
-            .iter()
-            .filter_map(mark_of)
+        let source = first_mark
+            .into_iter()
             .chain(notes)
             .find_map(|m| source_of(&self.out.structure, m))
             .cloned();
-        let (lines, verb) = if lines == 1 {
-            ("1 line".to_string(), "does")
-        } else {
-            (format!("{lines} lines"), "do")
+        let (lines, verb) = match (lines, more) {
+            (_, true) => (format!("more than {lines} lines (over {mm:.1} mm)"), "do"),
+            (1, false) => (format!("1 line ({mm:.1} mm)"), "does"),
+            (_, false) => (format!("{lines} lines ({mm:.1} mm)"), "do"),
         };
         let error = Error::new(format!(
-            "{}: overset: {lines} ({mm:.1} mm) of flow `{flow}` {verb} not fit; the last frame is {frame}; the text left over starts “{}”{section}",
+            "{}: overset: {lines} of flow `{flow}` {verb} not fit; the last frame is {frame}; the text left over starts “{}”{section}",
             self.name,
             truncate(&first_words, 60),
         ))
