@@ -322,22 +322,50 @@ fn a_watermark_goes_behind_every_page() {
     assert!(o.status.success(), "{}", stderr(&o));
     let pdf = Pdf::open(&dir.join("out/legal-delegation-pack.pdf"));
     for (n, id) in pdf.doc.get_pages() {
-        let ops = lopdf::content::Content::decode(&pdf.doc.get_page_content(id))
-            .unwrap()
-            .operations;
-        // The first text drawn on the page is the watermark, turned 45°.
-        let first_text = ops
-            .iter()
-            .position(|op| op.operator == "Tj" || op.operator == "TJ")
-            .expect("text on every page");
-        let turned = ops[..first_text].iter().any(|op| {
-            op.operator == "cm" && op.operands.len() == 6 && {
-                let b = op.operands[1].as_float().unwrap_or(0.0);
-                (b.abs() - std::f32::consts::FRAC_1_SQRT_2).abs() < 0.01
-            }
-        });
-        assert!(turned, "page {n}: no 45° turn before the first text");
+        assert!(
+            first_text_is_turned(&pdf, id),
+            "page {n}: no 45° turn before the first text"
+        );
         assert!(pdf.text_of(&[n]).contains("DRAFT"), "page {n}");
+    }
+}
+
+/// Whether the first text drawn on the page is turned 45°, as a watermark is.
+fn first_text_is_turned(pdf: &Pdf, page: lopdf::ObjectId) -> bool {
+    let ops = lopdf::content::Content::decode(&pdf.doc.get_page_content(page))
+        .unwrap()
+        .operations;
+    let first_text = ops
+        .iter()
+        .position(|op| op.operator == "Tj" || op.operator == "TJ")
+        .expect("text on every page");
+    ops[..first_text].iter().any(|op| {
+        op.operator == "cm" && op.operands.len() == 6 && {
+            let b = op.operands[1].as_float().unwrap_or(0.0);
+            (b.abs() - std::f32::consts::FRAC_1_SQRT_2).abs() < 0.01
+        }
+    })
+}
+
+#[test]
+fn a_watermark_of_one_letter_with_thousands_of_marks_is_drawn() {
+    // 25,000 combining marks of three bytes each on one letter: one cluster
+    // longer than a glyph's text may be, so it is cut, and never inside a
+    // character (that would stop the PDF being written).
+    let dir = samples("watermark-marks");
+    let pack = std::fs::read_to_string(dir.join("briefings/legal-delegation-pack.yaml")).unwrap();
+    let marks = "\u{20D1}".repeat(25_000);
+    std::fs::write(
+        dir.join("briefings/legal-delegation-pack.yaml"),
+        format!("{pack}watermark: \"X{marks}\"\n"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/legal-delegation-pack.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = Pdf::open(&dir.join("out/legal-delegation-pack.pdf"));
+    assert_eq!(pdf.doc.get_pages().len(), 5, "the pack's five pages");
+    for (n, id) in pdf.doc.get_pages() {
+        assert!(first_text_is_turned(&pdf, id), "page {n}: no watermark");
     }
 }
 

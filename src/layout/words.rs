@@ -258,7 +258,10 @@ pub(super) fn right_hang(word: &Word, text: &str) -> f32 {
 /// with thousands of accents, a run of joiners) is read once, where a
 /// search forward from each glyph for the next cluster read it once per
 /// glyph, at the cost of the square of its length.
-fn glyph_texts(clusters: impl DoubleEndedIterator<Item = u32>, text: &str) -> Vec<Range<usize>> {
+pub(in crate::layout) fn glyph_texts(
+    clusters: impl DoubleEndedIterator<Item = u32>,
+    text: &str,
+) -> Vec<Range<usize>> {
     let mut texts = Vec::new();
     // The start of the next cluster after the glyph at hand, and the
     // cluster of the glyph after it.
