@@ -466,11 +466,14 @@ pub enum WarningKind {
     Unsupported,
     /// A style of a project font the fonts/ folder has no face for.
     MissingFontStyle,
+    /// A link to a place in the document (`#id`) that nothing has: its
+    /// text is printed without a link.
+    DeadLink,
 }
 
 impl WarningKind {
     /// Every kind, in the order docs/check-json.md lists them.
-    pub const ALL: [WarningKind; 17] = [
+    pub const ALL: [WarningKind; 18] = [
         WarningKind::OverfullLine,
         WarningKind::LooseLine,
         WarningKind::WidowOrOrphan,
@@ -488,6 +491,7 @@ impl WarningKind {
         WarningKind::TableStacked,
         WarningKind::Unsupported,
         WarningKind::MissingFontStyle,
+        WarningKind::DeadLink,
     ];
 
     /// The kind's stable name, for programs.
@@ -510,6 +514,7 @@ impl WarningKind {
             WarningKind::TableStacked => "table-stacked",
             WarningKind::Unsupported => "unsupported-markdown",
             WarningKind::MissingFontStyle => "missing-font-style",
+            WarningKind::DeadLink => "dead-link",
         }
     }
 }

@@ -608,7 +608,7 @@ fn lay_out_prepared(
     });
     let mut pages = pages.map_err(|e| with_section_line(e, &briefing.project))?;
     for w in &mut pages.warnings {
-        locate_missing_glyph(w, &briefing.project);
+        locate_in_section(w, &briefing.project);
     }
     pages.warnings.extend(selection.allowed.iter().cloned());
     pages.warnings.extend(warnings.iter().cloned());
@@ -654,19 +654,22 @@ fn with_section_line(mut error: Error, project: &Path) -> Error {
     error
 }
 
-/// A warning of a character no font has names the section file, the line
-/// its paragraph starts on and the character: it points at the character's
+/// A warning of a character no font has, or of a link that goes nowhere,
+/// names the section file, the line its paragraph starts on and the text
+/// at fault (the character; the link's `#id`): it points at that text's
 /// first place in the file from that line on and shows its line (the
 /// paragraph's first line when it is written otherwise, as an entity).
-fn locate_missing_glyph(warning: &mut Warning, project: &Path) {
-    if warning.kind != WarningKind::MissingGlyph {
+fn locate_in_section(warning: &mut Warning, project: &Path) {
+    if !matches!(
+        warning.kind,
+        WarningKind::MissingGlyph | WarningKind::DeadLink
+    ) {
         return;
     }
     let Some(at) = warning.location.as_mut() else {
         return;
     };
-    let mut chars = at.source_line.as_deref().unwrap_or_default().chars();
-    let (Some(c), None) = (chars.next(), chars.next()) else {
+    let Some(needle) = at.source_line.clone().filter(|n| !n.is_empty()) else {
         return;
     };
     let Ok(path) = project::open(project, &at.file.to_string_lossy()) else {
@@ -677,7 +680,10 @@ fn locate_missing_glyph(warning: &mut Warning, project: &Path) {
         .lines()
         .enumerate()
         .skip(at.line.saturating_sub(1))
-        .find_map(|(n, l)| l.find(c).map(|i| (n + 1, l[..i].chars().count() + 1)));
+        .find_map(|(n, l)| {
+            l.find(needle.as_str())
+                .map(|i| (n + 1, l[..i].chars().count() + 1))
+        });
     let (line, column) = found.unwrap_or((at.line, 1));
     *at = error::Location::at_line(&path, &text, line, column);
 }

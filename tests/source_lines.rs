@@ -187,3 +187,37 @@ fn an_overfull_line_is_quoted_by_its_start_not_whole() {
     assert!(text.len() < 2_000, "{} bytes of messages", text.len());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_link_to_a_section_whose_heading_has_no_id_is_told_at_its_line() {
+    // A project's template that writes the sections' headings without
+    // `id="sec-…"`: the link to the section can go nowhere.
+    let dir = project("dead-link");
+    std::fs::write(
+        dir.join(SECTION_FILE),
+        "---\nid: overview\ntitle: Overview\naudience: public\n---\nThe strike.\n\nSee [the strike](#overview) above.\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/t.hbs"),
+        r#"<document title="{{briefing.title}}"><master name="m" size="A5" margin="15mm"/><pages master="m" flow="main"/><flow name="main">{{#each sections}}<h1>{{title}}</h1>{{{body}}}{{/each}}</flow></document>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        "profile: kazakhstan\ntemplate: templates/t.hbs\naudience: public\nsections: [overview]\n",
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: b: the link to `#sec-overview` goes nowhere"),
+        "{err}"
+    );
+    // At the link itself, its line shown.
+    assert!(err.contains(&format!("{SECTION_FILE}:8:18")), "{err}");
+    assert!(err.contains("8 | See [the strike](#overview) above."), "{err}");
+    assert!(err.contains(r#"<h1 id="sec-{{id}}">"#), "{err}");
+}

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use crate::document::{Document, PageRun, SourceRef, Span};
 use crate::error::{Result, Warning, WarningKind};
 use crate::layout::font::{Gap, Shaper};
-use crate::layout::pages::{Artifact, Item, Mark, Page, Pages, Placed, source_of};
+use crate::layout::pages::{Artifact, Item, LinkTarget, Mark, Page, Pages, Placed, source_of};
 use crate::layout::paragraph::{Paragraph, ParagraphMemo, Pos};
 use crate::picture::Picture;
 use contents::{PlacedEntry, contains_contents};
@@ -89,7 +89,47 @@ pub(in crate::layout) fn layout(
     // On the pages kept, whichever pass (or remembered pour) met them.
     let warnings = missing_warnings(name, &shaper.missing.borrow(), &pages);
     pages.warnings.extend(warnings);
+    let dead = dead_links(name, &pages);
+    pages.warnings.extend(dead);
     Ok(pages)
+}
+
+/// One warning for each place a link goes (`#id`) that nothing on the
+/// pages has: the PDF cannot make the link, and a reader who clicks finds
+/// nothing, so the writer is told where the link was written.
+fn dead_links(name: &str, pages: &Pages) -> Vec<Warning> {
+    let mut told = std::collections::BTreeSet::new();
+    let links = pages.pages.iter().flat_map(|page| &page.links);
+    links
+        .filter_map(|link| match &link.target {
+            LinkTarget::Anchor(anchor) if !pages.anchors.contains_key(anchor) => {
+                told.insert(anchor.as_str()).then_some((anchor, link.mark))
+            }
+            _ => None,
+        })
+        .map(|(anchor, mark)| {
+            // The paragraph's line, and the link as a section writes it: the
+            // build finds it in the file from that line on (see
+            // `locate_in_section`).
+            let written = source_of(&pages.structure, mark).map(|s| crate::error::Location {
+                source_line: Some(format!("#{}", anchor.strip_prefix("sec-").unwrap_or(anchor))),
+                ..s.location()
+            });
+            Warning::new(
+                WarningKind::DeadLink,
+                format!(
+                    "{name}: the link to `#{anchor}` goes nowhere: nothing in the document has the id `{anchor}`, so its text is printed without a link"
+                ),
+            )
+            .help(match anchor.strip_prefix("sec-") {
+                Some(id) => format!(
+                    "a link to the section `{id}` needs its heading to be written `<h1 id=\"sec-{{{{id}}}}\">` in the template, as the built-in templates do"
+                ),
+                None => format!("give the heading or paragraph it goes to `id=\"{anchor}\"`, or check the link's spelling"),
+            })
+            .at_some(written)
+        })
+        .collect()
 }
 
 /// The heading above the paragraph beginning `opening` that has `c`: the
@@ -147,7 +187,7 @@ fn missing_warnings(
                 .unwrap_or_default();
             // The paragraph's first line, and the character as its text: the
             // build, which knows the project, finds it in the section file
-            // from that line on (see `locate_missing_glyph`).
+            // from that line on (see `locate_in_section`).
             let place = first_showing(pages, paragraph, chars[0])
                 .and_then(|(_, placed)| source_of(&pages.structure, placed.mark))
                 .map(|s| crate::error::Location {
@@ -497,6 +537,38 @@ mod tests {
             many.contains(&format!("overset: more than {COUNTED_LINES} lines"))
                 && !many.contains(&format!("{} lines", 20 * COUNTED_LINES)),
             "{many}"
+        );
+    }
+
+    #[test]
+    fn a_link_to_an_id_nothing_has_is_told_once() {
+        let markup = r##"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/><flow name="f"><h1 id="sec-one">One</h1><p>See <a href="#sec-one">one</a>, <a href="#sec-two">two</a> and <a href="#sec-two">two again</a>.</p></flow></document>"##;
+        let doc = doc_of(markup);
+        let memo = crate::layout::LayoutMemo::new();
+        let pages = crate::layout::layout(
+            &doc,
+            &BTreeMap::new(),
+            "t",
+            &crate::layout::font::Hyphenation::default(),
+            &crate::layout::FontBook::bundled(),
+            &memo,
+        )
+        .expect("laid out");
+        let dead: Vec<&Warning> = (pages.warnings.iter())
+            .filter(|w| w.kind == WarningKind::DeadLink)
+            .collect();
+        assert_eq!(dead.len(), 1, "{dead:?}");
+        assert!(
+            dead[0].message.contains("`#sec-two` goes nowhere"),
+            "{dead:?}"
+        );
+        assert!(
+            dead[0]
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .contains("id=\"sec-{{id}}\""),
+            "{dead:?}"
         );
     }
 
