@@ -161,7 +161,7 @@ pub fn read(
     // Read before the EXIF that holds it is dropped.
     let orientation = match format {
         PictureFormat::Jpeg => orientation::of_jpeg(&data),
-        PictureFormat::Png => Orientation::Upright,
+        PictureFormat::Png => orientation::of_png(&data),
     };
     let data = match format {
         PictureFormat::Jpeg => {

@@ -58,6 +58,37 @@ fn stored_jpeg(orientation: u8) -> Vec<u8> {
     out
 }
 
+/// The upright photo stored as a phone stores a PNG with `orientation`
+/// (EXIF 1 to 8) in its `eXIf` chunk, after the header.
+fn stored_png(orientation: u8) -> Vec<u8> {
+    use image::ImageEncoder;
+    let jpeg = stored_jpeg(orientation);
+    let pixels = image::load_from_memory(&jpeg).unwrap().to_rgb8();
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(
+            &pixels,
+            pixels.width(),
+            pixels.height(),
+            image::ExtendedColorType::Rgb8,
+        )
+        .unwrap();
+    // The TIFF header on, as PNG writes EXIF (no "Exif\0\0").
+    let mut exif = b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+    exif.extend([0, orientation, 0, 0, 0, 0, 0, 0]);
+    let mut chunk = (exif.len() as u32).to_be_bytes().to_vec();
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(b"eXIf");
+    crc.update(&exif);
+    chunk.extend_from_slice(b"eXIf");
+    chunk.extend(exif);
+    chunk.extend(crc.finalize().to_be_bytes());
+    // After the signature and the header chunk (13 bytes of data).
+    let header_end = 8 + 4 + 4 + 13 + 4;
+    png.splice(header_end..header_end, chunk);
+    png
+}
+
 fn build(dir: &Path, profile: &str) -> PathBuf {
     let out = format!("out-{profile}");
     let args = [
@@ -182,6 +213,22 @@ fn every_exif_orientation_is_shown_upright_in_every_build() {
             "orientation {orientation}: scaled, upright: {w} × {h}"
         );
         assert_upright(&pdf, &format!("orientation {orientation}, screen"));
+    }
+}
+
+#[test]
+fn a_png_s_exif_orientation_is_shown_upright() {
+    // A phone's screenshot or edited photo saved as PNG, turned by its
+    // eXIf chunk as browsers show it.
+    for orientation in [3u8, 6, 8] {
+        let dir = leaflet_with_photo(
+            &format!("orientation-png-{orientation}"),
+            &stored_png(orientation),
+            "phone.png",
+            "allow: [low-resolution]\n",
+        );
+        let pdf = build(&dir, "print");
+        assert_upright(&pdf, &format!("PNG, orientation {orientation}"));
     }
 }
 

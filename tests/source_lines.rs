@@ -218,6 +218,9 @@ fn a_link_to_a_section_whose_heading_has_no_id_is_told_at_its_line() {
     );
     // At the link itself, its line shown.
     assert!(err.contains(&format!("{SECTION_FILE}:8:18")), "{err}");
-    assert!(err.contains("8 | See [the strike](#overview) above."), "{err}");
+    assert!(
+        err.contains("8 | See [the strike](#overview) above."),
+        "{err}"
+    );
     assert!(err.contains(r#"<h1 id="sec-{{id}}">"#), "{err}");
 }

@@ -163,6 +163,38 @@ pub fn of_jpeg(data: &[u8]) -> Orientation {
     Orientation::Upright
 }
 
+/// The orientation a PNG's `eXIf` chunk gives, read from the chunks before
+/// its pixels (an `eXIf` after them is not read, as PNG's rules say).
+/// No such chunk, or one that cannot be read: upright, as for a JPEG.
+pub fn of_png(data: &[u8]) -> Orientation {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    let Some(mut rest) = data.strip_prefix(SIGNATURE) else {
+        return Orientation::Upright;
+    };
+    // Each chunk: its length, its kind, its data, a checksum.
+    while let Some((&[a, b, c, d], after)) = rest.split_first_chunk::<4>() {
+        let len = u32::from_be_bytes([a, b, c, d]) as usize;
+        let Some((kind, after)) = after.split_first_chunk::<4>() else {
+            break;
+        };
+        let Some(chunk) = after.get(..len) else {
+            break;
+        };
+        match kind {
+            b"IDAT" | b"IEND" => break,
+            // The TIFF header on, though some writers put JPEG's
+            // "Exif\0\0" before it.
+            b"eXIf" => return of_exif(chunk.strip_prefix(b"Exif\0\0").unwrap_or(chunk)),
+            _ => {}
+        }
+        let Some(next) = after.get(len + 4..) else {
+            break;
+        };
+        rest = next;
+    }
+    Orientation::Upright
+}
+
 /// The Orientation tag of an EXIF block's first directory (the picture's
 /// own, IFD0), from the TIFF header on.
 fn of_exif(tiff: &[u8]) -> Orientation {
@@ -298,6 +330,63 @@ mod tests {
             let _ = of_jpeg(&jpeg[..cut]);
         }
         assert_eq!(of_jpeg(&jpeg), Orientation::TurnClockwise);
+    }
+
+    /// A small PNG with `chunks` (kind, data) after its header.
+    fn png_with(chunks: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
+        use image::ImageEncoder;
+        let mut png = Vec::new();
+        let pixels = image::RgbImage::new(2, 1);
+        image::codecs::png::PngEncoder::new(&mut png)
+            .write_image(&pixels, 2, 1, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        // The signature and the header chunk (13 bytes of data) come first.
+        let header_end = 8 + 4 + 4 + 13 + 4;
+        let mut out = png[..header_end].to_vec();
+        for (kind, data) in chunks {
+            out.extend((data.len() as u32).to_be_bytes());
+            out.extend_from_slice(*kind);
+            out.extend_from_slice(data);
+            out.extend([0, 0, 0, 0]);
+        }
+        out.extend_from_slice(&png[header_end..]);
+        out
+    }
+
+    #[test]
+    fn a_png_s_exif_chunk_is_read_before_its_pixels_only() {
+        for big_endian in [true, false] {
+            for value in 1..=8 {
+                let exif = exif(big_endian, value);
+                // As PNG writes it (the TIFF header first), and with JPEG's
+                // prefix kept, after a chunk of text.
+                for data in [&exif[6..], &exif[..]] {
+                    let png = png_with(&[(b"tEXt", b"Title\0Strike"), (b"eXIf", data)]);
+                    assert_eq!(u16::from(of_png(&png).exif()), value);
+                }
+            }
+        }
+        let upright = Orientation::Upright;
+        assert_eq!(of_png(&png_with(&[])), upright, "no eXIf");
+        assert_eq!(of_png(BASELINE), upright, "a JPEG");
+        // After the pixels: not read.
+        let mut late = png_with(&[]);
+        let end = late.len() - 12;
+        let exif = exif(true, 6);
+        let mut chunk = (exif.len() as u32 - 6).to_be_bytes().to_vec();
+        chunk.extend_from_slice(b"eXIf");
+        chunk.extend_from_slice(&exif[6..]);
+        chunk.extend([0, 0, 0, 0]);
+        late.splice(end..end, chunk);
+        assert_eq!(of_png(&late), upright, "eXIf after IDAT");
+        // Every prefix, and a length past the end: never a panic.
+        let png = png_with(&[(b"eXIf", &exif[6..])]);
+        for cut in 0..png.len() {
+            let _ = of_png(&png[..cut]);
+        }
+        let mut huge = png.clone();
+        huge[33..37].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert_eq!(of_png(&huge), upright);
     }
 
     #[test]
