@@ -20,6 +20,7 @@ use crate::select::Selection;
 use crate::words::Words;
 
 mod builtin;
+mod calc;
 mod errors;
 mod pieces;
 mod printed;
@@ -288,89 +289,6 @@ fn translate_helper(
     Ok(())
 }
 
-/// `{{calc a "+" b "*" 0.5}}`: arithmetic on the format's lengths (in
-/// millimetres), `*` and `/` before `+` and `-`, printed with at most two
-/// decimals.
-/// It lets a template place frames in any format's panels.
-fn calc_helper(
-    h: &handlebars::Helper,
-    _: &Handlebars,
-    _: &handlebars::Context,
-    _: &mut handlebars::RenderContext,
-    out: &mut dyn handlebars::Output,
-) -> handlebars::HelperResult {
-    let bad = |what: String| -> handlebars::RenderError {
-        RenderErrorReason::Other(format!(
-            "`{{{{calc}}}}` {what}\nwrite e.g. `{{{{calc format.width \"-\" 20}}}}`"
-        ))
-        .into()
-    };
-    // A value as the template wrote it: `format.width`, or the literal.
-    let shown = |p: &handlebars::PathAndJson| -> String {
-        match p.relative_path() {
-            Some(path) => format!("`{path}` (which is {})", p.value()),
-            None => format!("`{}`", p.value()),
-        }
-    };
-    let number = |i: usize| -> std::result::Result<f64, handlebars::RenderError> {
-        let Some(p) = h.param(i) else {
-            return Err(match i {
-                0 => bad("is given no numbers".into()),
-                _ => bad(format!(
-                    "ends with `{}`, and a number must follow it",
-                    h.param(i - 1)
-                        .map_or(String::new(), |p| p.value().to_string().replace('"', ""))
-                )),
-            });
-        };
-        p.value()
-            .as_f64()
-            .filter(|n| n.is_finite())
-            .ok_or_else(|| bad(format!("needs numbers, and {} is not one", shown(p))))
-    };
-    // A sum of terms; each term a product worked out as it is read.
-    let mut sum = 0.0;
-    let mut sign = 1.0;
-    let mut term = number(0)?;
-    let mut i = 1;
-    while let Some(op) = h.param(i) {
-        match op.value().as_str() {
-            Some(s @ ("*" | "/" | "+" | "-")) => {
-                let rhs = number(i + 1)?;
-                match s {
-                    "*" => term *= rhs,
-                    "/" if rhs == 0.0 => {
-                        return Err(bad(format!(
-                            "divides by {}, which is zero",
-                            shown(h.param(i + 1).expect("read above"))
-                        )));
-                    }
-                    "/" => term /= rhs,
-                    _ => {
-                        sum += sign * term;
-                        sign = if s == "+" { 1.0 } else { -1.0 };
-                        term = rhs;
-                    }
-                }
-            }
-            _ => {
-                return Err(bad(format!(
-                    "was given {} where \"+\", \"-\", \"*\" or \"/\" belongs",
-                    shown(op)
-                )));
-            }
-        }
-        i += 2;
-    }
-    let value = sum + sign * term;
-    if !value.is_finite() {
-        return Err(bad("gives a number too large to print".into()));
-    }
-    let rounded = (value * 100.0).round() / 100.0;
-    out.write(&format!("{rounded}"))?;
-    Ok(())
-}
-
 /// Renders `template` with `data` into layout markup.
 pub fn render(template: &Template, data: &Value) -> Result<String> {
     compile(template)?.render(data.clone())
@@ -416,7 +334,7 @@ fn registry() -> Handlebars<'static> {
     hb.set_strict_mode(true);
     hb.register_escape_fn(markdown::escape);
     hb.register_helper("t", Box::new(translate_helper));
-    hb.register_helper("calc", Box::new(calc_helper));
+    hb.register_helper("calc", Box::new(calc::Calc));
     hb
 }
 
@@ -834,10 +752,68 @@ mod tests {
         let err = render(&t, &json!({"format": {"name": "a5"}})).unwrap_err();
         assert!(
             err.message
-                .contains("needs numbers, and `format.name` (which is \"a5\") is not one"),
+                .contains("needs numbers, and `format.name` is the text “a5”"),
             "{err}"
         );
         assert_eq!(err.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn calc_reads_exponents_and_gives_numbers_to_calc() {
+        let data = json!({"format": {"width": 99.0}});
+        for (expr, gives) in [
+            // Handlebars reads those with a small `e` as names: they are the
+            // numbers written.
+            ("1e3 \"/\" 100", "10"),
+            ("1.5e2 \"-\" 1", "149"),
+            ("-1e-1 \"*\" 10", "-1"),
+            ("2.5E1 \"+\" 0", "25"),
+            // A calc inside another gives it a number, not text.
+            ("(calc format.width \"/\" 2) \"*\" 2", "99"),
+            ("(calc 1 \"/\" 3) \"*\" 3", "0.99"),
+            ("0 \"-\" 0.001", "0"),
+            ("format.width \"*\" 1.5", "148.5"),
+        ] {
+            let t = tpl(&format!("<p>{{{{calc {expr}}}}}</p>"));
+            assert_eq!(
+                render(&t, &data).unwrap(),
+                format!("<p>{gives}</p>"),
+                "{expr}"
+            );
+        }
+        // A name that has a value is read as the value, even one that looks
+        // like a number.
+        let t = tpl("<p>{{calc 1e3 \"+\" 1}}</p>");
+        assert_eq!(render(&t, &json!({"1e3": 5})).unwrap(), "<p>6</p>");
+    }
+
+    #[test]
+    fn calc_says_what_a_wrong_value_is_without_dumping_it() {
+        let data = json!({"format": {"width": 99.0, "sides": [{"name": "front", "panels": []}], "folded": false},
+            "values": {"headline": "Free them all, every one of the prisoners held in Kazakhstan"}});
+        let said = |expr: &str| {
+            let err = render(&tpl(&format!("<p>{{{{calc {expr}}}}}</p>")), &data).unwrap_err();
+            assert!(!err.message.contains("\"name\""), "{}", err.message);
+            err.message
+        };
+        for (expr, says) in [
+            (
+                "format \"+\" 1",
+                "`format` is a group of values (folded, sides, width)",
+            ),
+            ("format.sides \"+\" 1", "`format.sides` is a list of 1 item"),
+            (
+                "values.headline \"+\" 1",
+                "`values.headline` is the text “Free them all, every one of the prisoner…”",
+            ),
+            ("1 \"+\" nothing.here", "`nothing.here` has no value"),
+            ("1 \"+\" format.folded", "`format.folded` is a yes or no"),
+            ("1 \"+\" true", "`true` is a yes or no"),
+            ("1 format \"+\" 1", "was given `format` where"),
+        ] {
+            let message = said(expr);
+            assert!(message.contains(says), "{expr}: {message}");
+        }
     }
 
     #[test]
@@ -855,22 +831,24 @@ mod tests {
         };
         let said = fails("<p>\n{{calc format.width \"/\" format.gutter}}</p>");
         assert!(
-            said.contains("divides by `format.gutter` (which is 0), which is zero"),
+            said.contains("divides by `format.gutter`, which is zero"),
             "{said}"
         );
         let said = fails("<p>\n{{calc format.width \"/\" 0}}</p>");
         assert!(said.contains("divides by `0`"), "{said}");
         let said = fails("<p>\n{{calc format.big \"*\" 10}}</p>");
         assert!(said.contains("too large"), "{said}");
+        let said = fails("<p>\n{{calc 1E16 \"+\" 0}}</p>");
+        assert!(said.contains("too large"), "{said}");
         let said = fails("<p>\n{{calc format.width \"%\" 2}}</p>");
-        assert!(said.contains("was given `\"%\"` where"), "{said}");
+        assert!(said.contains("was given \"%\" where"), "{said}");
         let said = fails("<p>\n{{calc format.width \"+\"}}</p>");
         assert!(
-            said.contains("ends with `+`, and a number must follow it"),
+            said.contains("ends with \"+\", and a number must follow it"),
             "{said}"
         );
         let said = fails("<p>\n{{calc \"12\" \"+\" 1}}</p>");
-        assert!(said.contains("`\"12\"` is not one"), "{said}");
+        assert!(said.contains("and \"12\" is text in quotes"), "{said}");
         // The message is one line; what to do is the help.
         for said in [
             fails("<p>\n{{calc format.width \"/\" 0}}</p>"),
@@ -1000,7 +978,7 @@ mod tests {
                 let mut hb = Handlebars::new();
                 hb.register_escape_fn(markdown::escape);
                 hb.register_helper("t", Box::new(translate_helper));
-                hb.register_helper("calc", Box::new(calc_helper));
+                hb.register_helper("calc", Box::new(calc::Calc));
                 hb.register_template_string("t", &*blank).unwrap();
                 let whole = hb.render("t", &data).unwrap();
                 let cut = compile(&Template {
