@@ -133,6 +133,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         }
     }
     // Runs after masters, so a run may name a master defined below it.
+    let mut pours = page::Pours::default();
     for node in root.children().filter(Node::is_element) {
         let name = node.tag_name().name();
         if name != "pages" && name != "page" {
@@ -153,6 +154,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
             })?;
         if name == "pages" {
             let flow = p.required(node, "flow")?.to_string();
+            pours.add(&p, node, &flow, "a `<pages>`".into())?;
             doc.runs.push(PageRun::Repeat { master, flow });
         } else {
             let m = &doc.masters[master];
@@ -161,11 +163,17 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
                 if f.tag_name().name() != "frame" {
                     return Err(p.unknown(f, f.tag_name().name(), &["frame"]));
                 }
-                frames.push(p.frame(f, m)?);
+                frames.push((p.frame(f, m)?, f));
             }
+            p.frames_apart(m, &frames, &doc.flows)?;
+            for (frame, f) in &frames {
+                pours.add(&p, *f, &frame.flow, format!("frame `{}`", frame.name))?;
+            }
+            let mut frames: Vec<Frame> = frames.into_iter().map(|(f, _)| f).collect();
             if frames.is_empty()
                 && let Some(flow) = node.attribute("flow")
             {
+                pours.add(&p, node, flow, format!("`<page flow=\"{flow}\">`"))?;
                 let w = m.width - m.margin[1] - m.margin[3];
                 let h = m.height - m.margin[0] - m.margin[2];
                 frames.push(Frame {
@@ -1103,6 +1111,116 @@ mod tests {
                 r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f">{bad}</flow></document>"#
             );
             assert!(parse_str(&doc).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_flow_poured_by_pages_is_poured_nowhere_else() {
+        let doc = |runs: &str| {
+            format!(
+                r#"<document><master name="m"/>{runs}<flow name="f"><p>Text</p></flow><flow name="g"><p>More</p></flow></document>"#
+            )
+        };
+        let pages = r#"<pages master="m" flow="f"/>"#;
+        let frame = r#"<page master="m"><frame name="first" flow="f" height="50mm"/></page>"#;
+        let page = r#"<page master="m" flow="f"/>"#;
+        for (runs, says) in [
+            (format!("{pages}{pages}"), "printed twice"),
+            (
+                format!("{frame}{pages}"),
+                "cannot share it with `<page>` frames",
+            ),
+            (
+                format!("{pages}{frame}"),
+                "cannot share it with `<page>` frames",
+            ),
+            (
+                format!("{page}{pages}"),
+                "cannot share it with `<page>` frames",
+            ),
+            (
+                format!("{pages}{page}"),
+                "cannot share it with `<page>` frames",
+            ),
+        ] {
+            let err = parse_str(&doc(&runs)).unwrap_err();
+            assert!(
+                err.message.starts_with("flow `f` is poured twice") && err.message.contains(says),
+                "{runs}: {}",
+                err.message
+            );
+            // At the second run, in the markup's second line of runs.
+            assert!(
+                err.message.contains("at line 1 of the markup"),
+                "{}",
+                err.message
+            );
+        }
+        // Frames of one flow on several pages are linked, as meant; other
+        // flows are poured beside it.
+        let linked = format!(r#"{frame}{frame}{page}<pages master="m" flow="g"/>"#);
+        assert!(parse_str(&doc(&linked)).is_ok());
+    }
+
+    #[test]
+    fn frames_that_overlap_are_refused_naming_both() {
+        let doc = |frames: &str| {
+            format!(
+                r#"<document><master name="m" size="A5"/><page master="m">{frames}</page><flow name="f"><p>Text</p></flow><flow name="g"><p>More</p></flow><flow name="band"/></document>"#
+            )
+        };
+        let frame = |name: &str, flow: &str, x: u32, y: u32, w: u32, h: u32| {
+            format!(
+                r#"<frame name="{name}" flow="{flow}" x="{x}mm" y="{y}mm" width="{w}mm" height="{h}mm"/>"#
+            )
+        };
+        // Side by side, touching, and a coloured band of an empty flow
+        // behind them: apart.
+        let apart = [
+            frame("band", "band", 0, 0, 148, 40),
+            frame("left", "f", 10, 10, 60, 100),
+            frame("right", "f", 70, 10, 60, 100),
+            frame("foot", "g", 10, 110, 120, 50),
+        ]
+        .concat();
+        assert!(parse_str(&doc(&apart)).is_ok());
+        for (frames, says) in [
+            (
+                [
+                    frame("left", "f", 10, 10, 60, 100),
+                    frame("right", "f", 60, 10, 60, 100),
+                ]
+                .concat(),
+                "frames `left` and `right` on a page of master `m` overlap, from x 60.0 to 70.0 mm and y 10.0 to 110.0 mm",
+            ),
+            // Another flow, and one frame inside the other.
+            (
+                [
+                    frame("outer", "f", 10, 10, 120, 150),
+                    frame("inner", "g", 20, 20, 10, 10),
+                ]
+                .concat(),
+                "frames `outer` and `inner` on a page of master `m` overlap, from x 20.0 to 30.0 mm and y 20.0 to 30.0 mm",
+            ),
+            // The sweep finds an overlap past frames that lie apart.
+            (
+                [
+                    frame("a", "f", 10, 10, 50, 20),
+                    frame("b", "f", 10, 40, 50, 20),
+                    frame("c", "f", 10, 70, 50, 20),
+                    frame("d", "g", 40, 45, 50, 10),
+                ]
+                .concat(),
+                "frames `b` and `d`",
+            ),
+        ] {
+            let err = parse_str(&doc(&frames)).unwrap_err();
+            assert!(err.message.contains(says), "{}", err.message);
+            assert!(
+                err.message.contains("print over each other"),
+                "{}",
+                err.message
+            );
         }
     }
 }

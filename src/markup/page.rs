@@ -3,6 +3,9 @@
 //! print and to leave room for text, since a page that does not would be
 //! written anyway, its text off the page or every line overfull.
 
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
 use roxmltree::Node;
 
 use super::Parser;
@@ -186,5 +189,150 @@ impl Parser<'_> {
                 })?,
             },
         })
+    }
+}
+
+/// Where each flow was first poured, so that a second pour is refused: a
+/// `<pages>` run takes all of its flow, so another `<pages>` of the same
+/// flow would print it again, and `<page>` frames would find it spent
+/// (or, filled first, leave `<pages>` nothing to start from).
+#[derive(Default)]
+pub(super) struct Pours {
+    first: BTreeMap<String, Pour>,
+}
+
+struct Pour {
+    /// Whether it was a `<pages>` run (else a `<page>` frame).
+    repeat: bool,
+    what: String,
+    line: usize,
+}
+
+impl Pours {
+    /// Notes that `node` (a `<pages>`, a `<frame>` or a `<page flow>`)
+    /// pours `flow`, and refuses a second pour that `<pages>` is part of.
+    /// `<page>` frames of one flow on several pages are linked, as meant.
+    pub(super) fn add(&mut self, p: &Parser, node: Node, flow: &str, what: String) -> Result<()> {
+        let repeat = node.tag_name().name() == "pages";
+        let Some(first) = self.first.get(flow) else {
+            let line = p.line(node);
+            self.first
+                .insert(flow.to_string(), Pour { repeat, what, line });
+            return Ok(());
+        };
+        if !repeat && !first.repeat {
+            return Ok(());
+        }
+        let (why, help) = if repeat && first.repeat {
+            (
+                "each `<pages>` prints all of a flow, so its text would be printed twice"
+                    .to_string(),
+                format!(
+                    "one `<pages>` makes as many pages as its flow needs: take this one out, or give it a flow of its own, e.g. `flow=\"{flow}-2\"` with `<flow name=\"{flow}-2\">`"
+                ),
+            )
+        } else {
+            (
+                "`<pages>` takes all of a flow, so it cannot share it with `<page>` frames"
+                    .to_string(),
+                format!(
+                    "give the `<page>` frames a flow of their own, e.g. `<flow name=\"cover\">`, and keep `{flow}` for `<pages>`"
+                ),
+            )
+        };
+        Err(p
+            .error(
+                node,
+                format!(
+                    "flow `{flow}` is poured twice: into {} at line {} of the markup, and into {what} here; {why}",
+                    first.what, first.line
+                ),
+            )
+            .help(help))
+    }
+}
+
+impl Parser<'_> {
+    /// Refuses two frames of one `<page>` that overlap, since their text
+    /// would print over each other without a word. A frame whose flow is
+    /// empty holds only its colour (the leaflet's band) and may lie under
+    /// others. Swept along x, so a page of many frames is checked in
+    /// n log n: the frames that span the sweep's x lie apart in y.
+    pub(super) fn frames_apart(
+        &self,
+        master: &Master,
+        frames: &[(Frame, Node)],
+        flows: &BTreeMap<String, Vec<crate::document::Block>>,
+    ) -> Result<()> {
+        // In hundredths of a point, each side drawn in by a quarter point:
+        // frames that touch, or meet within rounding, are apart.
+        let edge = |v: f32, inward: i64| (v * 100.0).round() as i64 + inward;
+        let rects: Vec<(usize, [i64; 4])> = frames
+            .iter()
+            .enumerate()
+            .filter(|(_, (f, _))| flows.get(&f.flow).is_some_and(|b| !b.is_empty()))
+            .map(|(i, (f, _))| {
+                let r = [
+                    edge(f.x, 25),
+                    edge(f.y, 25),
+                    edge(f.x + f.width, -25),
+                    edge(f.y + f.height, -25),
+                ];
+                (i, r)
+            })
+            .collect();
+        let mut order: Vec<&(usize, [i64; 4])> = rects.iter().collect();
+        order.sort_by_key(|(i, r)| (r[0], *i));
+        // The frames spanning the sweep's x, by their top: apart in y.
+        let mut active: BTreeMap<(i64, usize), (i64, [i64; 4])> = BTreeMap::new();
+        let mut ends: BinaryHeap<Reverse<(i64, i64, usize)>> = BinaryHeap::new();
+        for &&(i, r) in &order {
+            while let Some(&Reverse((right, top, j))) = ends.peek() {
+                if right > r[0] {
+                    break;
+                }
+                ends.pop();
+                active.remove(&(top, j));
+            }
+            // The frame above with the lowest top below this one's foot is
+            // the only one that can reach into it.
+            if let Some((&(_, j), &(bottom, other))) = active.range(..(r[3], 0)).next_back()
+                && bottom > r[1]
+            {
+                let (a, b) = if j < i { (j, i) } else { (i, j) };
+                return Err(self.overlap(master, &frames[a], &frames[b], other, r));
+            }
+            active.insert((r[1], i), (r[3], r));
+            ends.push(Reverse((r[2], r[1], i)));
+        }
+        Ok(())
+    }
+
+    fn overlap(
+        &self,
+        master: &Master,
+        (a, _): &(Frame, Node),
+        (b, node): &(Frame, Node),
+        r: [i64; 4],
+        s: [i64; 4],
+    ) -> crate::error::Error {
+        // The shared rectangle, edges as written (the quarter point back).
+        let mm = |v: i64| v as f32 / 100.0 / MM;
+        let (x0, y0) = (r[0].max(s[0]) - 25, r[1].max(s[1]) - 25);
+        let (x1, y1) = (r[2].min(s[2]) + 25, r[3].min(s[3]) + 25);
+        self.error(
+            *node,
+            format!(
+                "frames `{}` and `{}` on a page of master `{}` overlap, from x {:.1} to {:.1} mm and y {:.1} to {:.1} mm: their text would print over each other",
+                a.name,
+                b.name,
+                master.name,
+                mm(x0),
+                mm(x1),
+                mm(y0),
+                mm(y1),
+            ),
+        )
+        .help("move or resize one of them (`x`, `y`, `width`, `height`) so that they lie side by side; a frame that only colours the page behind the text takes an empty flow")
     }
 }
