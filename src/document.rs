@@ -14,6 +14,9 @@ use crate::theme::Style;
 /// A whole document, ready for layout.
 #[derive(Debug, Clone)]
 pub struct Document {
+    /// The template that wrote the markup: messages about its own text
+    /// name it.
+    pub template: PathBuf,
     pub title: String,
     pub lang: String,
     pub author: Option<String>,

@@ -90,6 +90,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     let mut body = theme.resolve(&Style::default(), "body", root.attribute("class"));
     body.lang = crate::language_tag::Lang::from_code(root.attribute("lang").unwrap_or("en"));
     let mut doc = Document {
+        template: source.template.to_path_buf(),
         title: root.attribute("title").unwrap_or("").to_string(),
         lang: root.attribute("lang").unwrap_or("en").to_string(),
         author: root.attribute("author").map(str::to_string),

@@ -376,4 +376,48 @@ mod tests {
         );
         assert!(pages.pages.len() >= 3, "{} pages", pages.pages.len());
     }
+
+    #[test]
+    fn overset_of_the_templates_own_text_names_the_template_not_a_section_after_it() {
+        let markup = |own: &str| {
+            format!(
+                r#"<document><master name="m" size="A5" margin="11mm"/><page master="m"><frame name="f" flow="s" height="6mm"/></page>
+<flow name="s">
+<p>First words fill the frame.</p>
+{own}
+<p src="briefings/profiles/k/01-a.md:7">A section's paragraph, written after it.</p>
+</flow></document>"#
+            )
+        };
+        let overset = |own: &str| {
+            let doc = doc_of(&markup(own));
+            layout(
+                &doc,
+                &BTreeMap::new(),
+                "t",
+                &font::Hyphenation::default(),
+                &FontBook::bundled(),
+                &LayoutMemo::new(),
+            )
+            .unwrap_err()
+        };
+        // The template's own paragraph is left over first: its markup line.
+        let err = overset("<p>Come to the embassy on Saturday.</p>");
+        let at = err.location.as_deref().unwrap();
+        assert_eq!((at.file.to_str(), at.line), (Some("t.hbs"), 0), "{err}");
+        assert!(
+            err.message
+                .ends_with("(line 4 of the markup that template t.hbs produced)"),
+            "{err}"
+        );
+        // A section's paragraph left over first: its file and line.
+        let err = overset("");
+        let at = err.location.as_deref().unwrap();
+        assert_eq!(
+            (at.file.to_str(), at.line),
+            (Some("briefings/profiles/k/01-a.md"), 7),
+            "{err}"
+        );
+        assert!(!err.message.contains("of the markup"), "{err}");
+    }
 }

@@ -193,6 +193,7 @@ mod tests {
                     role: Role::Paragraph,
                     parent: None,
                     source: None,
+                    markup_line: 0,
                 };
                 3
             ],

@@ -626,6 +626,7 @@ mod tests {
                 source: None,
                 role: Role::Paragraph,
                 parent: None,
+                markup_line: 0,
             }],
             ..Pages::default()
         }

@@ -189,6 +189,7 @@ impl<'a> Engine<'a> {
             role,
             parent,
             source,
+            markup_line: self.block_line,
         });
         self.out.structure.len() - 1
     }
@@ -237,6 +238,7 @@ impl<'a> Engine<'a> {
             if block.source.is_some() {
                 self.block_source = block.source.clone();
             }
+            let outer_line = std::mem::replace(&mut self.block_line, block.line);
             match &block.kind {
                 BlockKind::Paragraph(spans) => {
                     let mark = self.mark(Role::Paragraph, parent);
@@ -471,6 +473,7 @@ impl<'a> Engine<'a> {
                 BlockKind::FrameBreak => out.push(Flat::FrameBreak),
             }
             self.block_source = outer;
+            self.block_line = outer_line;
         }
     }
 }

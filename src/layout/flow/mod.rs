@@ -266,6 +266,8 @@ pub(super) struct Engine<'a> {
     /// The section file and line of the block being collected: the
     /// elements made for it carry it.
     block_source: Option<SourceRef>,
+    /// The markup line of the block being collected, for the same.
+    block_line: usize,
     /// The contents entries placed so far, for their numbers to be set
     /// again once the pass has found the pages.
     entries: Vec<PlacedEntry>,
@@ -307,6 +309,7 @@ impl<'a> Engine<'a> {
             carry: std::collections::VecDeque::new(),
             remember: false,
             block_source: None,
+            block_line: 0,
             entries: Vec::new(),
         }
     }

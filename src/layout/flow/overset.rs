@@ -79,6 +79,8 @@ struct LeftOver {
     first_words: String,
     /// The first item's structure element: where it was written.
     first_mark: Option<Mark>,
+    /// The first text's: where the words the message quotes were written.
+    first_text: Option<Mark>,
     /// Whether counting stopped at [`COUNTED_LINES`] with text still left.
     more: bool,
 }
@@ -112,12 +114,14 @@ impl Engine<'_> {
             indent,
             space_before,
             heading,
+            mark,
             ..
         } = item
         else {
             count.height += self.atomic_height(item, width);
             return;
         };
+        count.first_text = count.first_text.or(Some(*mark));
         // Left over from the start of a section: name that section.
         if let (Some(h), true, Pos::START) = (heading, first, from) {
             self.last_heading = truncate(&h.title, QUOTED_HEADING);
@@ -190,6 +194,7 @@ impl<'a> Engine<'a> {
             height: 0.0,
             first_words: String::new(),
             first_mark: None,
+            first_text: None,
             more: false,
         };
         for (k, item) in items[i..].iter().enumerate() {
@@ -220,6 +225,7 @@ impl<'a> Engine<'a> {
             mut height,
             mut first_words,
             first_mark,
+            first_text,
             more,
         } = count;
         // The rest of long footnotes that found no frame.
@@ -249,15 +255,24 @@ impl<'a> Engine<'a> {
             format!(" in the section “{}”", self.last_heading)
         };
         // Where the first text left over was written, if in a section.
-        let notes = self
+        // The block the words quoted come from: its first text left over,
+        // else the first thing with a place, else a note carried on. Only
+        // that block: a section's block after the template's own text is
+        // not where the text left over was written.
+        let note = self
             .carry
             .iter()
-            .filter_map(|(n, _)| self.note_marks.get(n).copied());
-        let source = first_mark
-            .into_iter()
-            .chain(notes)
-            .find_map(|m| source_of(&self.out.structure, m))
+            .find_map(|(n, _)| self.note_marks.get(n).copied());
+        let left = first_text.or(first_mark).or(note);
+        let source = left
+            .and_then(|m| source_of(&self.out.structure, m))
             .cloned();
+        let template_line = match left {
+            Some(Mark::Element(e)) if source.is_none() => {
+                self.out.structure.get(e).map(|el| el.markup_line)
+            }
+            _ => None,
+        };
         let (lines, verb) = match (lines, more) {
             (_, true) => (format!("more than {lines} lines (over {mm:.1} mm)"), "do"),
             (1, false) => (format!("1 line ({mm:.1} mm)"), "does"),
@@ -277,14 +292,25 @@ impl<'a> Engine<'a> {
         };
         // The line of the paragraph left over; the build, which knows the
         // project, reads it from the file and finds the words as set in it.
-        match source {
-            Some(at) => error.at(Location {
+        match (source, template_line) {
+            (Some(at), _) => error.at(Location {
                 file: at.file,
                 line: at.line,
                 column: 1,
                 source_line: Some(first_words),
             }),
-            None => error,
+            // The template's own text: its file, and the line of the markup
+            // it wrote, as the markup's own errors give them.
+            (None, Some(line)) if line > 0 => Error {
+                message: format!(
+                    "{} (line {line} of the markup that template {} produced)",
+                    error.message,
+                    self.doc.template.display()
+                ),
+                ..error
+            }
+            .at(Location::file(&self.doc.template)),
+            _ => error,
         }
     }
 }
