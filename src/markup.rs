@@ -43,6 +43,40 @@ pub struct MarkupSource<'a> {
     pub text: &'a str,
 }
 
+/// The elements a flow, a box or a quote may hold.
+const BLOCK_ELEMENTS: &[&str] = &[
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "ul",
+    "ol",
+    "quote",
+    "box",
+    "figure",
+    "rule",
+    "qr",
+    "contents",
+    "table",
+    "space",
+    "page-break",
+    "frame-break",
+];
+
+/// The elements a line of text may hold.
+const INLINE_ELEMENTS: &[&str] = &[
+    "em",
+    "strong",
+    "a",
+    "code",
+    "del",
+    "span",
+    "br",
+    "footnote",
+    "page-number",
+    "page-count",
+];
+
 /// How many elements deep the layout markup may nest, `<document>`
 /// included. The parser, the layout and the PDF's structure tree walk the
 /// tree recursively: this bound keeps their stack use within a measured
@@ -514,28 +548,7 @@ impl Parser<'_> {
             "page-break" => BlockKind::PageBreak,
             "frame-break" => BlockKind::FrameBreak,
             other => {
-                return Err(self.unknown(
-                    node,
-                    other,
-                    &[
-                        "p",
-                        "h1",
-                        "h2",
-                        "h3",
-                        "ul",
-                        "ol",
-                        "quote",
-                        "box",
-                        "figure",
-                        "rule",
-                        "qr",
-                        "contents",
-                        "table",
-                        "space",
-                        "page-break",
-                        "frame-break",
-                    ],
-                ));
+                return Err(self.unknown(node, other, BLOCK_ELEMENTS));
             }
         };
         Ok(Block {
@@ -723,22 +736,7 @@ impl Parser<'_> {
                         .help("in a section, write `![caption](key)` on a line of its own, with a blank line before and after; in a template, put <figure> outside <p>"));
                 }
                 other => {
-                    return Err(self.unknown(
-                        child,
-                        other,
-                        &[
-                            "em",
-                            "strong",
-                            "a",
-                            "code",
-                            "del",
-                            "span",
-                            "br",
-                            "footnote",
-                            "page-number",
-                            "page-count",
-                        ],
-                    ));
+                    return Err(self.unknown(child, other, INLINE_ELEMENTS));
                 }
             }
         }
@@ -824,6 +822,21 @@ mod tests {
             "{err}"
         );
         assert!(err.help.unwrap().contains("inside the project"));
+    }
+
+    #[test]
+    fn a_theme_may_style_every_element_of_text() {
+        // The breaks are no text, so no style of theirs would show.
+        let styled = BLOCK_ELEMENTS
+            .iter()
+            .chain(INLINE_ELEMENTS)
+            .filter(|e| !e.ends_with("-break"));
+        for element in styled {
+            assert!(
+                crate::theme::ELEMENTS.contains(element),
+                "a theme refuses a style for <{element}>"
+            );
+        }
     }
 
     #[test]

@@ -204,6 +204,47 @@ pub struct Theme {
     styles: BTreeMap<String, StyleRule>,
 }
 
+/// What a style may be named after, before its class: the layout markup's
+/// elements that have a style, and the parts handbill sets in a style of
+/// their own (`body`, `header`, `li`, `footnote-mark`, …). A style named
+/// after anything else would never apply.
+pub const ELEMENTS: &[&str] = &[
+    "body",
+    "header",
+    "footer",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "ul",
+    "ol",
+    "li",
+    "quote",
+    "box",
+    "figure",
+    "caption",
+    "rule",
+    "qr",
+    "contents",
+    "contents-entry",
+    "table",
+    "tr",
+    "th",
+    "td",
+    "space",
+    "em",
+    "strong",
+    "a",
+    "code",
+    "del",
+    "span",
+    "br",
+    "footnote",
+    "footnote-mark",
+    "page-number",
+    "page-count",
+];
+
 /// What the built-in theme is called in messages ([`Theme::name`]).
 pub const BUILT_IN: &str = "the built-in theme";
 

@@ -218,6 +218,7 @@ fn over(mut theme: Theme, raw: ThemeFile, file: &Path, text: &str) -> Result<The
         Location::at_line(file, text, s.line() as usize, s.column() as usize)
     };
     for (name, value) in raw.colors.iter().flatten() {
+        check_colour_name(name).map_err(|e| e.at(key_place(file, text, &value.referenced)))?;
         let [c, m, y, k] = match &value.value {
             Percentages::Cmyk(cmyk) => *cmyk,
             Percentages::Text(text) => {
@@ -289,6 +290,11 @@ fn over(mut theme: Theme, raw: ThemeFile, file: &Path, text: &str) -> Result<The
             if theme.colors.contains_key(colour) {
                 continue;
             }
+            if colour.trim().is_empty() {
+                return Err(Error::new(format!("style `{name}`: `{key}:` names no colour"))
+                    .at(place(name, key)?)
+                    .help(format!("write the name of a colour of the theme after `{key}:` (`{key}: accent`), or remove the line")));
+            }
             let names: Vec<&str> = theme.colors.keys().map(String::as_str).collect();
             let help = match did_you_mean(colour, names.iter().copied()) {
                 Some(close) => format!("did you mean `{close}`?"),
@@ -353,6 +359,74 @@ fn check_not_empty(raw: &ThemeFile, file: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// A colour is named as styles and the markup's `background=` name it: a
+/// word of letters, digits, `-` and `_`. An empty name, or one with spaces
+/// or marks in it, is a slip no style could name as meant.
+fn check_colour_name(name: &str) -> Result<()> {
+    let word = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if word {
+        return Ok(());
+    }
+    let shown: String = name.chars().take(40).flat_map(char::escape_debug).collect();
+    let message = match name.trim().is_empty() {
+        true => "a colour under `colors:` has no name".to_string(),
+        false => format!("`{shown}` is not a colour name"),
+    };
+    let suggested: String = name
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let help = match suggested.is_empty() {
+        true => "name it with letters, digits, `-` and `_`, e.g. `brand-red: [0, 90, 85, 0]`"
+            .to_string(),
+        false => format!(
+            "name it with letters, digits, `-` and `_`, e.g. `{suggested}`; styles and the markup name it so"
+        ),
+    };
+    Err(Error::new(message).help(help))
+}
+
+/// Where the key of the mapping value at `value` is written: just before
+/// it on its line (`{"": [0, 0, 0, 0]}` too), else at the start of the
+/// line above.
+fn key_place(file: &Path, text: &str, value: &serde_saphyr::Location) -> Location {
+    let line = (value.line() as usize).max(1);
+    let here: Vec<char> = text.lines().nth(line - 1).unwrap_or("").chars().collect();
+    let before = &here[..(value.column() as usize).saturating_sub(1).min(here.len())];
+    let Some(colon) = before.iter().rposition(|&c| c == ':') else {
+        let above = text.lines().nth(line.saturating_sub(2)).unwrap_or("");
+        let indent = above.chars().take_while(|c| c.is_whitespace()).count();
+        return Location::at_line(file, text, line.saturating_sub(1).max(1), indent + 1);
+    };
+    let mut end = colon;
+    while end > 0 && before[end - 1] == ' ' {
+        end -= 1;
+    }
+    let start = match end.checked_sub(1).map(|i| before[i]) {
+        Some(quote @ ('"' | '\'')) => before[..end - 1]
+            .iter()
+            .rposition(|&c| c == quote)
+            .unwrap_or(end - 1),
+        // A plain key may hold spaces (`brand red`): it starts after the
+        // `{` or `,` before it, or where the line's text does.
+        _ => {
+            let mut start = before[..end]
+                .iter()
+                .rposition(|&c| c == '{' || c == ',')
+                .map_or(0, |i| i + 1);
+            while start < end && before[start].is_whitespace() {
+                start += 1;
+            }
+            start
+        }
+    };
+    Location::at_line(file, text, line, start + 1)
+}
+
 /// A plausible value of a number key, for help lines.
 fn example(key: &str) -> &'static str {
     match key {
@@ -372,17 +446,88 @@ fn check_style_name(name: &str) -> Result<()> {
             && w.chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
     };
-    let ok = match name.split_once('.') {
-        None => word(name),
-        Some((element, class)) => (element.is_empty() || word(element)) && word(class),
+    let (element, class) = match name.split_once('.') {
+        None => (name, None),
+        Some((element, class)) => (element, Some(class)),
     };
-    if ok {
+    let ok = match class {
+        None => word(name),
+        Some(class) => (element.is_empty() || word(element)) && word(class),
+    };
+    if !ok {
+        return Err(Error::new(format!(
+            "`{name}` is not a style name: it would never apply"
+        ))
+        .help("name a style after an element (`h1`), a class (`.lead`) or both (`p.lead`); give one class per style"));
+    }
+    if element.is_empty() || super::ELEMENTS.contains(&element) {
         return Ok(());
     }
-    Err(Error::new(format!(
-        "`{name}` is not a style name: it would never apply"
-    ))
-    .help("name a style after an element (`h1`), a class (`.lead`) or both (`p.lead`); give one class per style"))
+    let rest = class.map_or(String::new(), |c| format!(".{c}"));
+    let help = match element_meant(element) {
+        Some(close) => format!("did you mean `{close}{rest}`?"),
+        None if class.is_none() => format!(
+            "for the class `{name}` write `.{name}`, with a dot: a name without one is an element's, such as `p` or `h1` (see docs/theme.md)"
+        ),
+        None => format!(
+            "name one of the elements: {}; or write `.{}` for the class alone",
+            super::ELEMENTS.join(", "),
+            class.unwrap_or_default()
+        ),
+    };
+    let message = match class {
+        None => {
+            format!("`{name}` is not an element of the layout markup: the style would never apply")
+        }
+        Some(_) => format!(
+            "style `{name}`: `{element}` is not an element of the layout markup, so the style would never apply"
+        ),
+    };
+    Err(Error::new(message).help(help))
+}
+
+/// The element a style name probably meant: a misspelling, or the word
+/// for it in HTML or in English (`paragraph`, `blockquote`).
+fn element_meant(element: &str) -> Option<&'static str> {
+    const WORDS: &[(&str, &str)] = &[
+        ("paragraph", "p"),
+        ("para", "p"),
+        ("heading", "h1"),
+        ("h4", "h3"),
+        ("h5", "h3"),
+        ("h6", "h3"),
+        ("blockquote", "quote"),
+        ("list", "ul"),
+        ("item", "li"),
+        ("link", "a"),
+        ("hr", "rule"),
+        ("line", "rule"),
+        ("i", "em"),
+        ("italic", "em"),
+        ("b", "strong"),
+        ("bold", "strong"),
+        ("div", "box"),
+        ("img", "figure"),
+        ("image", "figure"),
+        ("picture", "figure"),
+        ("figcaption", "caption"),
+        ("document", "body"),
+        ("html", "body"),
+        ("note", "footnote"),
+        ("footnotes", "footnote"),
+        ("row", "tr"),
+        ("cell", "td"),
+        ("s", "del"),
+        ("strike", "del"),
+        ("toc", "contents"),
+    ];
+    let lower = element.to_lowercase();
+    WORDS
+        .iter()
+        .find(|(word, _)| *word == lower)
+        .map(|(_, e)| *e)
+        .or_else(|| super::ELEMENTS.iter().copied().find(|e| *e == lower))
+        .or_else(|| did_you_mean(element, super::ELEMENTS.iter().copied()))
 }
 
 /// Where the style `name` is written: its key at the start of a line.
@@ -745,6 +890,93 @@ mod tests {
             assert!(e.message.contains(said), "{values}: {e}");
             assert_eq!(e.location.unwrap().line, 3, "{values}");
         }
+    }
+
+    #[test]
+    fn a_style_named_after_no_element_is_refused_where_it_is_written() {
+        let d = folder("style-names");
+        let read = |text: &str| written(&d, text);
+        for (style, said, help) in [
+            (
+                "paragraph",
+                "`paragraph` is not an element",
+                "did you mean `p`?",
+            ),
+            (
+                "paragraph.lead",
+                "`paragraph` is not an element",
+                "`p.lead`",
+            ),
+            ("blockquote", "`blockquote` is not an element", "`quote`"),
+            ("P", "`P` is not an element", "`p`"),
+            ("stong", "`stong` is not an element", "`strong`"),
+            (
+                "headline",
+                "`headline` is not an element",
+                "write `.headline`",
+            ),
+        ] {
+            let text = format!(
+                "extends: builtin\nstyles:\n  h1: {{ size: 16 }}\n  {style}: {{ size: 11 }}\n"
+            );
+            let e = read(&text).unwrap_err();
+            assert!(e.message.contains(said), "{style}: {e}");
+            assert!(
+                e.help.as_deref().unwrap_or("").contains(help),
+                "{style}: {e}"
+            );
+            let at = e.location.unwrap();
+            assert_eq!((at.line, at.column), (4, 3), "{style}");
+        }
+        for style in [
+            "p",
+            "p.lead",
+            ".lead",
+            "footnote-mark",
+            "tr.even",
+            "li",
+            "body",
+        ] {
+            let text = format!("extends: builtin\nstyles:\n  {style}: {{ size: 11 }}\n");
+            assert!(read(&text).is_ok(), "{style}");
+        }
+    }
+
+    #[test]
+    fn a_colour_needs_a_name_styles_can_use() {
+        let d = folder("colour-names");
+        let read = |text: &str| written(&d, text);
+        for (colours, said, line, column) in [
+            ("  \"\": [0, 0, 0, 100]\n", "has no name", 3, 3),
+            ("  '  ': [0, 0, 0, 100]\n", "has no name", 3, 3),
+            (
+                "  brand red: [0, 90, 85, 0]\n",
+                "`brand red` is not a colour name",
+                3,
+                3,
+            ),
+            (
+                "  ok: [0, 0, 0, 1]\n  \"\":\n    [0, 0, 0, 100]\n",
+                "has no name",
+                4,
+                3,
+            ),
+            (
+                "  {ok: [0, 0, 0, 1], \"\": [0, 0, 0, 100]}\n",
+                "has no name",
+                3,
+                22,
+            ),
+        ] {
+            let e = read(&format!("extends: builtin\ncolors:\n{colours}")).unwrap_err();
+            assert!(e.message.contains(said), "{colours:?}: {e}");
+            let at = e.location.unwrap();
+            assert_eq!((at.line, at.column), (line, column), "{colours:?}");
+        }
+        let e = read("extends: builtin\nstyles:\n  p: { color: \"\" }\n").unwrap_err();
+        assert!(e.message.contains("`color:` names no colour"), "{e}");
+        assert_eq!(e.location.unwrap().line, 3);
+        assert!(read("extends: builtin\ncolors:\n  brand_red-2: [0, 90, 85, 0]\n").is_ok());
     }
 
     #[test]
