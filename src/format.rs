@@ -289,22 +289,36 @@ pub(crate) struct FormatFile {
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SideFile {
-    name: String,
+    #[schemars(with = "String")]
+    name: Spanned<String>,
     /// None: the side is one panel named after it.
     #[serde(default)]
     #[schemars(with = "Option<Vec<PanelFile>>")]
-    panels: Option<Vec<Spanned<PanelFile>>>,
+    panels: Option<Spanned<Vec<PanelFile>>>,
     #[serde(default)]
-    columns: Option<usize>,
+    #[schemars(with = "Option<usize>")]
+    columns: Option<Spanned<usize>>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PanelFile {
-    name: String,
-    width: String,
+    #[schemars(with = "String")]
+    name: Spanned<String>,
+    #[schemars(with = "String")]
+    width: Spanned<String>,
     #[serde(default)]
-    columns: Option<usize>,
+    #[schemars(with = "Option<usize>")]
+    columns: Option<Spanned<usize>>,
+}
+
+/// Where a panel's values are written, for messages about them: a side
+/// without `panels:` is one panel of the sheet's width.
+struct PanelPlaces {
+    name: Location,
+    width: Location,
+    /// Its `columns:`, or where it would go.
+    columns: Location,
 }
 
 /// Reads and checks one format file.
@@ -349,6 +363,15 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
     }
     let margin = optional("margin", &raw.margin, 10.0 * MM)?;
     let gutter = optional("gutter", &raw.gutter, 5.0 * MM)?;
+    if height - 2.0 * margin < 20.0 * MM {
+        return Err(Error::new(format!(
+            "the margins leave no room for text: the sheet is {:.1} mm high, and {:.1} mm of it is margin",
+            height / MM,
+            2.0 * margin / MM
+        ))
+        .at(at(&raw.margin.as_ref().unwrap_or(&raw.height).referenced))
+        .help("make the margin smaller: a panel needs 20 mm of height for text"));
+    }
 
     if raw.sides.value.is_empty() || raw.sides.value.len() > 2 {
         return Err(Error::new(format!(
@@ -359,82 +382,109 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
         .help("list the sides under `sides:`, front (outside) first"));
     }
     let mut sides = Vec::new();
+    // Each panel's places, side by side, left to right, as `sides` holds them.
+    let mut places: Vec<PanelPlaces> = Vec::new();
     for side in &raw.sides.value {
-        let side_at = at(&side.referenced);
         let s = &side.value;
         let mut panels = Vec::new();
         let mut x = 0.0;
         match &s.panels {
-            None => panels.push(Panel {
-                name: s.name.clone(),
-                x: 0.0,
-                width,
-                columns: s.columns.unwrap_or(1),
-            }),
+            None => {
+                panels.push(Panel {
+                    name: s.name.value.clone(),
+                    x: 0.0,
+                    width,
+                    columns: s.columns.as_ref().map_or(1, |c| c.value),
+                });
+                places.push(PanelPlaces {
+                    name: at(&s.name.referenced),
+                    width: at(&raw.width.referenced),
+                    columns: s
+                        .columns
+                        .as_ref()
+                        .map_or_else(|| at(&s.name.referenced), |c| at(&c.referenced)),
+                });
+            }
             Some(list) => {
-                if s.columns.is_some() {
+                if let Some(columns) = &s.columns {
                     return Err(Error::new(format!(
                         "side `{}` has panels: give `columns:` to each panel instead",
-                        s.name
+                        s.name.value
                     ))
-                    .at(side_at));
+                    .at(at(&columns.referenced))
+                    .help("move `columns:` into the panels that are to have columns"));
                 }
-                for p in list {
-                    let w = parse_length(&p.value.width, width)
+                for p in &list.value {
+                    let w = parse_length(&p.width.value, width)
                         .filter(|w| *w > 0.0)
                         .ok_or_else(|| {
                             Error::new(format!(
                                 "`width: {}` of panel `{}` is not a length",
-                                p.value.width, p.value.name
+                                p.width.value, p.name.value
                             ))
-                            .at(at(&p.referenced))
+                            .at(at(&p.width.referenced))
                             .help("write it with its unit, e.g. `99mm`")
                         })?;
                     panels.push(Panel {
-                        name: p.value.name.clone(),
+                        name: p.name.value.clone(),
                         x,
                         width: w,
-                        columns: p.value.columns.unwrap_or(1),
+                        columns: p.columns.as_ref().map_or(1, |c| c.value),
+                    });
+                    places.push(PanelPlaces {
+                        name: at(&p.name.referenced),
+                        width: at(&p.width.referenced),
+                        columns: p
+                            .columns
+                            .as_ref()
+                            .map_or_else(|| at(&p.name.referenced), |c| at(&c.referenced)),
                     });
                     x += w;
                 }
-                if list.is_empty() {
-                    return Err(Error::new(format!("side `{}` has no panels", s.name))
-                        .at(side_at)
+                if list.value.is_empty() {
+                    return Err(Error::new(format!("side `{}` has no panels", s.name.value))
+                        .at(at(&list.referenced))
                         .help("list its panels left to right, or leave out `panels:` for a side of one panel"));
                 }
                 if (x - width).abs() > 0.5 * MM {
                     return Err(Error::new(format!(
                         "the panels of side `{}` add up to {:.1} mm, but the sheet is {:.1} mm wide",
-                        s.name,
+                        s.name.value,
                         x / MM,
                         width / MM
                     ))
-                    .at(side_at)
+                    .at(at(&list.referenced))
                     .help("make the panels' widths add up to the sheet's width"));
                 }
             }
         }
-        for p in &panels {
+        let first = places.len() - panels.len();
+        for (p, place) in panels.iter().zip(&places[first..]) {
             if !(1..=6).contains(&p.columns) {
                 return Err(Error::new(format!(
                     "panel `{}` has {} columns; give 1 to 6",
                     p.name, p.columns
                 ))
-                .at(side_at));
+                .at(place.columns.clone())
+                .help("write `columns:` with a whole number from 1 to 6, or leave it out for one column"));
             }
             let inner = p.width - 2.0 * margin - gutter * (p.columns - 1) as f32;
-            if inner < 15.0 * MM * p.columns as f32 || height - 2.0 * margin < 20.0 * MM {
+            if inner < 15.0 * MM * p.columns as f32 {
+                // Columns written, the first thing to change; else the width.
+                let place = match p.columns {
+                    1 => place.width.clone(),
+                    _ => place.columns.clone(),
+                };
                 return Err(Error::new(format!(
                     "panel `{}` leaves no room for text inside its margins",
                     p.name
                 ))
-                .at(side_at)
-                .help("make the margin or the gutter smaller, or the panel wider"));
+                .at(place)
+                .help("give it fewer columns, make the margin or the gutter smaller, or the panel wider: a column needs 15 mm"));
             }
         }
         sides.push(Side {
-            name: s.name.clone(),
+            name: s.name.value.clone(),
             panels,
         });
     }
@@ -457,6 +507,19 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
+            // The inside's first panel that does not match its back, or
+            // the inside's side where they differ in number.
+            let inside_places = &places[outside.panels.len()..];
+            let place = match outside.panels.len() == inside.panels.len() {
+                true => outside
+                    .panels
+                    .iter()
+                    .zip(inside.panels.iter().zip(inside_places).rev())
+                    .find(|(a, (b, _))| (a.width - b.width).abs() > 0.5 * MM)
+                    .map(|(_, (_, place))| place.width.clone()),
+                false => None,
+            };
+            let side_at = &raw.sides.value[1];
             return Err(Error::new(format!(
                 "the two sides do not fold together: side `{}` is {} and side `{}` is {}",
                 outside.name,
@@ -464,7 +527,10 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
                 inside.name,
                 widths(inside)
             ))
-            .at(at(&raw.sides.referenced))
+            .at(place.unwrap_or_else(|| match &side_at.value.panels {
+                Some(list) => at(&list.referenced),
+                None => at(&side_at.value.name.referenced),
+            }))
             .help("the sides are back to back: the second side's panels, right to left, must have the first side's widths, left to right"));
         }
     }
@@ -485,10 +551,10 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
             .transpose()?,
     };
     let mut seen = std::collections::BTreeSet::new();
-    for n in format.panel_names() {
+    for (n, place) in format.panel_names().zip(&places) {
         if !seen.insert(n) {
             return Err(Error::new(format!("two panels are named `{n}`"))
-                .at(at(&raw.sides.referenced))
+                .at(place.name.clone())
                 .help("give every panel its own name: templates find panels by name"));
         }
     }
@@ -589,7 +655,8 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("add up to 198.0 mm"), "{}", e.message);
-        assert_eq!(e.location.unwrap().line, 5);
+        // At the panels, whose widths are at fault.
+        assert_eq!(e.location.unwrap().line, 7);
     }
 
     #[test]
@@ -599,6 +666,71 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("do not fold together"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_panels_fault_is_shown_at_the_value_at_fault() {
+        let head = "description: x\nwidth: 297mm\nheight: 210mm\nsides:\n  - name: out\n";
+        for (panels, said, line, column) in [
+            (
+                "    panels:\n      - { name: a, width: 99mm }\n      - { name: b, width: 99 millimetres }\n      - { name: c, width: 99mm }\n",
+                "`width: 99 millimetres` of panel `b`",
+                8,
+                27,
+            ),
+            (
+                "    panels:\n      - name: a\n        width: 297mm\n        columns: 7\n",
+                "has 7 columns",
+                9,
+                18,
+            ),
+            ("    columns: 0\n", "has 0 columns", 6, 14),
+            (
+                "    columns: 2\n    panels:\n      - { name: a, width: 297mm }\n",
+                "give `columns:` to each panel",
+                6,
+                14,
+            ),
+            (
+                "    panels:\n      - { name: a, width: 148.5mm }\n      - { name: a, width: 148.5mm }\n",
+                "two panels are named `a`",
+                8,
+                17,
+            ),
+            (
+                "    panels:\n      - { name: a, width: 20mm }\n      - { name: b, width: 277mm }\n",
+                "panel `a` leaves no room",
+                7,
+                27,
+            ),
+            (
+                "    panels:\n      - { name: a, width: 100mm, columns: 6 }\n      - { name: b, width: 197mm }\n",
+                "panel `a` leaves no room",
+                7,
+                43,
+            ),
+            ("    panels: []\n", "has no panels", 6, 13),
+        ] {
+            let e = parse_str(&format!("{head}{panels}")).unwrap_err();
+            assert!(e.message.contains(said), "{panels}: {e}");
+            let at = e.location.clone().unwrap();
+            assert_eq!((at.line, at.column), (line, column), "{panels}: {e}");
+        }
+        // Back to back: at the second side's panel that does not match.
+        let e = parse_str(
+            "description: x\nwidth: 200mm\nheight: 210mm\nsides:\n  - name: out\n    panels: [{name: a, width: 90mm}, {name: b, width: 110mm}]\n  - name: in\n    panels: [{name: c, width: 90mm}, {name: d, width: 110mm}]\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("do not fold together"), "{e}");
+        let at = e.location.clone().unwrap();
+        assert_eq!((at.line, at.column), (8, 55), "{e}");
+        // Margins that leave no height: at `margin:`.
+        let e = parse_str(
+            "description: x\nwidth: 148mm\nheight: 40mm\nmargin: 12mm\nsides:\n  - name: front\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("the margins leave no room"), "{e}");
+        assert_eq!(e.location.unwrap().line, 4);
     }
 
     #[test]
