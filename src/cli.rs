@@ -783,7 +783,9 @@ pub fn briefing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 .kind(ErrorKind::Usage));
             }
             files.extend(found);
-        } else if path.is_file() {
+        } else if std::fs::symlink_metadata(path).is_ok() {
+            // A file, or something else named as one (a named pipe):
+            // reading it says which.
             files.push(path.clone());
         } else {
             return Err(Error::new(format!("{} does not exist", path.display()))

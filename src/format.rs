@@ -213,11 +213,20 @@ pub fn find(project: &Path, name: &str, at: Option<&Location>) -> Result<Format>
     if valid_name {
         let path =
             crate::project::join(project, &Path::new("formats").join(format!("{name}.yaml")));
-        if path.is_file() {
+        // Whatever stands at the name is read, and reading says what is
+        // wrong with it (a folder, a named pipe): only nothing there at all
+        // means the built-in format.
+        if std::fs::symlink_metadata(&path).is_ok() {
             if let Err(Refused::LinksOut(path)) = crate::project::inside(project, &path) {
                 return Err(blame(crate::project::linked_out(&path, "the format")));
             }
-            let text = read_text(&path)?;
+            let text = read_text(&path).map_err(|e| match e.location.as_deref() {
+                Some(l) if l.line > 0 => e,
+                _ => match at {
+                    Some(at) => e.at(at.clone()),
+                    None => e,
+                },
+            })?;
             return parse(name, &path, &text);
         }
         if let Some((n, text)) = BUILTIN.iter().find(|(n, _)| *n == name) {
@@ -731,6 +740,21 @@ mod tests {
         .unwrap_err();
         assert!(e.message.contains("the margins leave no room"), "{e}");
         assert_eq!(e.location.unwrap().line, 4);
+    }
+
+    #[test]
+    fn a_format_file_that_is_no_plain_file_is_refused_not_passed_over() {
+        let project = crate::scratch::Scratch::new("format", "pipe");
+        std::fs::create_dir_all(project.join("formats/card.yaml")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(project.join("formats/a5.yaml"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let e = find(&project, "a5", None).unwrap_err();
+        assert!(e.message.contains("not a plain file"), "{e}");
+        let e = find(&project, "card", None).unwrap_err();
+        assert!(e.message.contains("it is a folder"), "{e}");
     }
 
     #[test]

@@ -466,7 +466,9 @@ pub fn load_profile_for(briefing: &Briefing) -> Result<Profile> {
     }
     let folder = profiles_folder(briefing);
     let dir = folder.join(name);
-    if !dir.join("profile.yaml").is_file() {
+    // Anything at the name is read, and reading says what is wrong with
+    // it (a folder, a named pipe): only nothing there is no profile.
+    if std::fs::symlink_metadata(dir.join("profile.yaml")).is_err() {
         let known = list_profiles(&folder);
         let help = match did_you_mean(name, known.iter().map(String::as_str)) {
             Some(close) => format!("did you mean `{close}`?"),

@@ -208,6 +208,9 @@ fn generate(case: &str, dir: &Path) {
         "552-recipients-named-pipe" => fifo(&dir.join("briefings/delegates.csv")),
         "553-password-file-named-pipe" => fifo(&dir.join(".handbill/pack-password.txt")),
         "554-picture-named-pipe" => fifo(&dir.join("assets/pipe.jpg")),
+        "570-theme-named-pipe" => fifo(&dir.join("themes/default.yaml")),
+        "571-format-named-pipe" => fifo(&dir.join("formats/card.yaml")),
+        "572-briefing-named-pipe" => fifo(&dir.join("briefings/pipe.yaml")),
         other => panic!("{other}: its README says GENERATED but generate() does not know it"),
     }
 }

@@ -785,3 +785,24 @@ fn of_a_citation_fault_and_a_section_too_confidential_the_first_picked_is_told()
         assert!(err.contains(told), "{sections}: {err}");
     }
 }
+
+#[test]
+fn a_profile_file_that_is_a_named_pipe_is_refused_as_one() {
+    let dir = project("profile-pipe");
+    let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
+    std::fs::remove_file(&profile).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&profile)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::fs::write(dir.join("briefings/b.yaml"), GOOD).unwrap();
+    let o = handbill(&dir, &["check", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("profile.yaml: it is not a plain file"),
+        "{err}"
+    );
+    assert!(!err.contains("there is no profile"), "{err}");
+}

@@ -591,17 +591,19 @@ fn follow(
         }
         Refused::Outside => blame(Error::new(format!("`{name}` is not a theme name"))),
     })?;
+    // Only nothing at all at the name is no theme: whatever stands there is
+    // read, and reading refuses what is not a plain file (a named pipe).
+    if std::fs::symlink_metadata(&path).is_err() {
+        if name == DEFAULT {
+            return Ok(Theme::builtin());
+        }
+        return Err(blame(missing(project, name)));
+    }
     if path.is_dir() {
         return Err(blame(
             Error::new(format!("{} is a folder, not a theme file", path.display()))
                 .help("a theme is one YAML file: move the folder away, or name another theme"),
         ));
-    }
-    if !path.is_file() {
-        if name == DEFAULT {
-            return Ok(Theme::builtin());
-        }
-        return Err(blame(missing(project, name)));
     }
     if chain.contains(&path) {
         let mut names: Vec<String> = chain.iter().map(|p| p.display().to_string()).collect();
@@ -632,7 +634,13 @@ fn follow(
             ),
         ));
     }
-    let text = read_text(&path)?;
+    let text = read_text(&path).map_err(|e| match e.location.as_deref() {
+        Some(l) if l.line > 0 => e,
+        _ => match at {
+            Some(at) => e.at(at.clone()),
+            None => e,
+        },
+    })?;
     if text == DEFAULT_THEME {
         // The built-in theme saved as the project's own (`handbill theme
         // --print`, the sample project): read from the JSON build.rs made
@@ -977,6 +985,21 @@ mod tests {
         assert!(e.message.contains("`color:` names no colour"), "{e}");
         assert_eq!(e.location.unwrap().line, 3);
         assert!(read("extends: builtin\ncolors:\n  brand_red-2: [0, 90, 85, 0]\n").is_ok());
+    }
+
+    #[test]
+    fn a_theme_file_that_is_no_plain_file_is_refused_not_passed_over() {
+        let d = folder("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(d.join("themes/default.yaml"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        for name in [DEFAULT, "brand"] {
+            std::fs::write(d.join("themes/brand.yaml"), "extends: default\n").unwrap();
+            let e = find(&d, name, None).unwrap_err();
+            assert!(e.message.contains("not a plain file"), "{name}: {e}");
+        }
     }
 
     #[test]
