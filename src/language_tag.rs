@@ -61,6 +61,15 @@ pub fn primary(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Whether `code` names a language as a translation's file name does
+/// (`ru` in `01-overview.ru.md`): the language of a tag as [`primary`]
+/// gives it, two or three letters (`ru`, `kk`; `crh` for a language that
+/// has no two-letter code). A tag's other languages (`x-…` for private use,
+/// `i-klingon`) have no such code, and no translations.
+pub fn is_language_code(code: &str) -> bool {
+    (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase())
+}
+
 /// The script a tag names, if it names one: `Cyrl` for `kk-Cyrl-KZ`
 /// (the four-letter part after the language).
 pub fn script(tag: &str) -> Option<&str> {
@@ -169,6 +178,29 @@ mod tests {
         ] {
             let fault = fault(tag).unwrap_or_else(|| panic!("{tag:?} passed"));
             assert!(fault.contains(why), "{tag:?}: {fault}");
+        }
+    }
+
+    #[test]
+    fn a_tags_language_is_the_code_its_translations_are_named_with() {
+        for (tag, code) in [
+            ("ru", Some("ru")),
+            ("ru-RU", Some("ru")),
+            ("kk-Cyrl-KZ", Some("kk")),
+            ("rus", Some("rus")),
+            ("crh-UA", Some("crh")),
+            ("EN-GB", Some("en")),
+            ("x-whatever", None),
+            ("i-klingon", None),
+            ("abcde", None),
+        ] {
+            assert_eq!(fault(tag), None, "{tag}");
+            let primary = primary(tag);
+            assert_eq!(
+                is_language_code(&primary).then_some(primary.as_str()),
+                code,
+                "{tag}"
+            );
         }
     }
 

@@ -667,12 +667,14 @@ fn is_note(path: &Path) -> bool {
 }
 
 /// `overview.ru.md` is a translation of `overview.md`, not a section of its
-/// own: a two-letter language code before `.md`.
+/// own: a language code before `.md`, as a briefing's `lang:` gives it
+/// (`ru`, `crh`), so that every language a briefing may be in can have
+/// translations, under the name its messages suggest.
 fn is_translation(path: &Path) -> bool {
     path.file_stem()
         .and_then(|s| Path::new(s).extension())
         .map(|lang| lang.to_string_lossy())
-        .is_some_and(|lang| lang.len() == 2 && lang.chars().all(|c| c.is_ascii_lowercase()))
+        .is_some_and(|lang| crate::language_tag::is_language_code(&lang))
 }
 
 /// A date field, checked to be a real calendar date in a form handbill
@@ -886,6 +888,10 @@ mod tests {
             ("09-DEMANDS.md", false, false),
             ("01-overview.md", false, false),
             ("01-overview.ru.md", false, true),
+            ("01-overview.rus.md", false, true),
+            ("01-overview.crh.md", false, true),
+            ("01-overview.RU.md", false, false),
+            ("01-overview.draft.md", false, false),
             ("1.10.md", false, false),
         ] {
             let p = Path::new(name);

@@ -201,14 +201,27 @@ fn too_narrow(section: &Section, briefing: &Briefing, pick: &Located<SectionPick
 }
 
 /// The file a translation of `section` into `code` would be:
-/// `01-overview.ru.md` beside `01-overview.md`.
-fn translation_file(section: &Section, code: &str) -> String {
+/// `01-overview.ru.md` beside `01-overview.md`; none for a language
+/// without a code that names translations (`x-…`), which has none.
+fn translation_file(section: &Section, code: &str) -> Option<String> {
+    if !crate::language_tag::is_language_code(code) {
+        return None;
+    }
     let stem = section
         .file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| section.id.clone());
-    format!("{stem}.{code}.md")
+    Some(format!("{stem}.{code}.md"))
+}
+
+/// What to say of translations into `lang`, a language without a code
+/// that names them.
+fn no_translations(lang: &str) -> String {
+    format!(
+        "`{}` names no language by a two- or three-letter code, so no file can hold a translation into it: give the briefing such a `lang:` (`ru`, `kk-Cyrl`)",
+        crate::language_tag::shown(lang)
+    )
 }
 
 /// The sections, named: `a`, `b`.
@@ -230,23 +243,27 @@ fn missing_translations(
     let files: Vec<String> = untranslated
         .iter()
         .take(3)
-        .map(|s| translation_file(s, code))
+        .filter_map(|s| translation_file(s, code))
         .collect();
-    Error::new(format!(
+    let error = Error::new(format!(
         "briefing {} is in `{code}` and says `translations: required`, but {} of its sections {} no `{code}` translation: {}",
         briefing.name,
         ids.len(),
         if ids.len() == 1 { "has" } else { "have" },
         section_list(&ids)
     ))
-    .help(format!(
+    .kind(ErrorKind::Untranslated);
+    if files.is_empty() {
+        let lang = briefing.lang.as_deref().unwrap_or(&profile.lang);
+        return error.help(no_translations(lang));
+    }
+    error.help(format!(
         "translate them into files beside their sections in {} ({}{}), leave them out of `sections:`, or remove `translations: required` to print them in `{}`, the profile's language",
         profile.file.parent().unwrap_or(Path::new(".")).display(),
         files.join(", "),
         if ids.len() > files.len() { ", …" } else { "" },
         profile.lang
     ))
-    .kind(ErrorKind::Untranslated)
 }
 
 /// The warning for a briefing some of whose sections are printed in the
@@ -266,8 +283,7 @@ pub fn untranslated_warning(
         .sections
         .iter()
         .find(|s| s.id == ids[0])
-        .map(|s| translation_file(s, &code))
-        .unwrap_or_default();
+        .and_then(|s| translation_file(s, &code));
     let at = match &briefing.lang {
         Some(_) => briefing.key_location("lang"),
         None => Location::file(&briefing.file),
@@ -282,9 +298,12 @@ pub fn untranslated_warning(
         profile.lang,
         section_list(&ids)
     );
-    let help = format!(
-        "a translation is a file such as {example} beside its section (write `translations: required` in the briefing to refuse to build without them)"
-    );
+    let help = match example {
+        Some(example) => format!(
+            "a translation is a file such as {example} beside its section (write `translations: required` in the briefing to refuse to build without them)"
+        ),
+        None => no_translations(lang),
+    };
     Some(
         Warning::new(WarningKind::Untranslated, message)
             .at(at)

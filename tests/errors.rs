@@ -787,6 +787,41 @@ fn of_a_citation_fault_and_a_section_too_confidential_the_first_picked_is_told()
 }
 
 #[test]
+fn a_translation_is_read_under_the_name_the_message_gives_it() {
+    // Crimean Tatar has no two-letter code: its tag is `crh`.
+    let dir = project("translation-three-letters");
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        format!("{GOOD}lang: crh\ntranslations: required\n"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["check", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let named = err
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',')
+        .find(|w| w.starts_with("01-overview.") && w.ends_with(".md"))
+        .unwrap_or_else(|| panic!("no file named: {err}"));
+    assert_eq!(named, "01-overview.crh.md");
+    let profile = dir.join("briefings/profiles/kazakhstan");
+    let text = std::fs::read_to_string(profile.join("01-overview.ru.md")).unwrap();
+    std::fs::write(profile.join(named), text).unwrap();
+    let o = handbill(&dir, &["check", "briefings/b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A private-use tag names no language a file could be named with.
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        format!("{GOOD}lang: x-campaign\ntranslations: required\n"),
+    )
+    .unwrap();
+    let o = handbill(&dir, &["check", "briefings/b.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("no file can hold a translation"), "{err}");
+    assert!(!err.contains(".x.md"), "{err}");
+}
+
+#[test]
 fn a_profile_file_that_is_a_named_pipe_is_refused_as_one() {
     let dir = project("profile-pipe");
     let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
