@@ -13,6 +13,7 @@
 
 pub mod batch;
 pub mod calendar;
+pub mod char_ref;
 pub mod check_json;
 pub mod citations;
 pub mod cli;
@@ -497,38 +498,31 @@ fn lay_out_prepared(
     // and the template's.
     if let Some((at, script)) = script::first_right_to_left(&markup_text) {
         // The letter as it is written: itself, or a reference to it.
-        let c = &markup_text[at];
-        let error = match briefing.text.find(c) {
-            Some(at) => script::refusal("the briefing", script)
-                .at(error::Location::at_offset(
-                    &briefing.file,
-                    &briefing.text,
-                    at,
-                ))
-                .help("give the words in a Latin transliteration"),
-            None if let Some(at) = template.text.find(c) => {
-                script::refusal(&format!("the template {}", template.path.display()), script)
-                    .at(error::Location::at_offset(&template.path, &template.text, at))
-                    .help("give the template's words in a Latin transliteration")
+        let (place, here) = written_in(&markup_text[at], prepared, located_recipient);
+        let help = match place {
+            Place::Briefing => "give the words in a Latin transliteration",
+            Place::Template(_) => "give the template's words in a Latin transliteration",
+            Place::Recipient(_) => {
+                "give the recipient's name and details in a Latin transliteration"
             }
-            None if let Some(r) = located_recipient.filter(|r| format!("{:?}", r.value).contains(c)) => {
-                script::refusal(&format!("the recipient “{}”", r.value.name), script)
-                    .at(r.location.clone())
-                    .help("give the recipient's name and details in a Latin transliteration")
+            Place::Profile => {
+                "give the profile's details (its title, sources, captions) in a Latin transliteration"
             }
-            None if let Some((text, at)) = Some(project::read_again(&profile.file, load::MAX_TEXT_BYTES))
-                .and_then(|text| text.find(c).map(|at| (text, at))) =>
-            {
-                script::refusal("the profile", script)
-                    .at(error::Location::at_offset(&profile.file, &text, at))
-                    .help("give the profile's details (its title, sources, captions) in a Latin transliteration")
+            Place::Unknown => {
+                "give the words of the briefing's values and the profile's details in a Latin transliteration"
             }
-            // Written as an escape in the briefing, or from the profile.
-            None => script::refusal("the briefing's text", script)
-                .at(error::Location::file(&briefing.file))
-                .help("give the words of the briefing's values and the profile's details in a Latin transliteration"),
         };
-        return Err(error);
+        return Err(script::refusal(&place.name(), script).at(here).help(help));
+    }
+    // The markup reads references too: one that names nothing printable
+    // is refused where it is written, as in a section.
+    if let Some((_, what)) = char_ref::first_unprintable_in_markup(&markup_text) {
+        let (place, here) = written_in(&what.written, prepared, located_recipient);
+        return Err(
+            Error::new(format!("in {}, {}", place.name(), what.message()))
+                .at(here)
+                .help(what.help()),
+        );
     }
     let document = alike.document(&markup_text, || {
         markup::parse(
@@ -627,6 +621,61 @@ fn lay_out_prepared(
             .or_else(|| epoch_of_date(&profile.date)),
         screen_ppi: briefing.screen_ppi,
     })
+}
+
+/// Where text of one copy's markup that no section wrote came from.
+enum Place<'a> {
+    Briefing,
+    Template(&'a Path),
+    Recipient(&'a str),
+    Profile,
+    /// Written as an escape in the briefing, or from the profile.
+    Unknown,
+}
+
+impl Place<'_> {
+    fn name(&self) -> String {
+        match self {
+            Place::Briefing => "the briefing".into(),
+            Place::Template(path) => format!("the template {}", path.display()),
+            Place::Recipient(name) => format!("the recipient “{name}”"),
+            Place::Profile => "the profile".into(),
+            Place::Unknown => "the briefing's text".into(),
+        }
+    }
+}
+
+/// The first place `written` (as it is in the markup) is written in: the
+/// briefing, the template, the recipient's line, the profile.
+fn written_in<'a>(
+    written: &str,
+    prepared: &'a Prepared,
+    recipient: Option<&'a model::Located<model::Recipient>>,
+) -> (Place<'a>, error::Location) {
+    let Prepared {
+        briefing,
+        profile,
+        template,
+        ..
+    } = prepared;
+    let at = error::Location::at_offset;
+    if let Some(i) = briefing.text.find(written) {
+        return (Place::Briefing, at(&briefing.file, &briefing.text, i));
+    }
+    if let Some(i) = template.text.find(written) {
+        return (
+            Place::Template(&template.path),
+            at(&template.path, &template.text, i),
+        );
+    }
+    if let Some(r) = recipient.filter(|r| format!("{:?}", r.value).contains(written)) {
+        return (Place::Recipient(&r.value.name), r.location.clone());
+    }
+    let text = project::read_again(&profile.file, load::MAX_TEXT_BYTES);
+    match text.find(written) {
+        Some(i) => (Place::Profile, at(&profile.file, &text, i)),
+        None => (Place::Unknown, error::Location::file(&briefing.file)),
+    }
 }
 
 /// A markup or layout error names a section file by its path in the

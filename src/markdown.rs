@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::citations::{SOURCE_SENTINEL, body_location, parser_options};
 use crate::error::{Error, Location, Result, Warning, WarningKind, did_you_mean};
@@ -103,6 +103,7 @@ pub fn section_markup_at(
     places: &Places,
     file: Option<&Path>,
 ) -> Result<String> {
+    check_references(section)?;
     check_links(section, places)?;
     let body = with_source_definitions(section, sources)?;
     let options = parser_options();
@@ -255,6 +256,67 @@ fn check_nesting(section: &Section, body: &str, options: Options) -> Result<()> 
     }
     Ok(())
 }
+/// Refuses a character reference (`&#x7;`) in the section that names
+/// nothing printable, at the place it is written: the parser would print a
+/// `�` for some and drop others unseen. In code and in HTML it is not read
+/// (printed as written, or left out), nor after a `\`.
+fn check_references(section: &Section) -> Result<()> {
+    let body = &section.body[..];
+    if !body.contains("&#") {
+        return Ok(());
+    }
+    let escaped = |at: usize| body[..at].bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1;
+    // Inside a code block; inside an autolink (`<https://…>`), kept as written.
+    let (mut in_code, mut in_autolink) = (false, false);
+    for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+        // Where references are read: the text, and an inline link's or
+        // picture's target (after its `](`).
+        let read = match &event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                continue;
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                continue;
+            }
+            Event::Start(Tag::Link { link_type, .. }) if is_autolink(*link_type) => {
+                in_autolink = true;
+                continue;
+            }
+            Event::End(TagEnd::Link) => {
+                in_autolink = false;
+                continue;
+            }
+            Event::Text(_) if !in_code && !in_autolink => range,
+            Event::Start(Tag::Link { link_type, .. } | Tag::Image { link_type, .. })
+                if *link_type == LinkType::Inline =>
+            {
+                match body[range.clone()].rfind("](") {
+                    Some(target) => range.start + target..range.end,
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        let refused = body[read.clone()]
+            .match_indices("&#")
+            .map(|(at, _)| read.start + at)
+            .filter(|&at| !escaped(at))
+            .find_map(|at| crate::char_ref::unprintable_at(body, at));
+        if let Some((at, what)) = refused {
+            return Err(Error::new(what.message())
+                .at(body_location(section, at.start))
+                .help(what.help()));
+        }
+    }
+    Ok(())
+}
+
+fn is_autolink(link_type: LinkType) -> bool {
+    matches!(link_type, LinkType::Autolink | LinkType::Email)
+}
+
 /// Where the lines of a section's body are in its file, to mark blocks
 /// with `src="FILE:LINE"`.
 struct Lines {
@@ -990,6 +1052,45 @@ mod tests {
         // The body starts at line 5 of its file; the quotes on its third
         // line, and the level too many is the paragraph after the last `>`.
         assert_eq!((at.line, at.column), (7, MAX_NESTING + 2));
+    }
+
+    #[test]
+    fn a_reference_to_nothing_printable_is_refused_wherever_markdown_reads_it() {
+        let md = |body: &str| section_markup(&section(body), &sources(), true, &places());
+        for (body, said) in [
+            (
+                "The bell &#x7; rang.",
+                "`&#x7;` names a control character (U+0007)",
+            ),
+            ("Nul &#0;.", "`&#0;` names the null character"),
+            ("Half &#xD800;.", "half of a surrogate pair"),
+            ("Past &#x110000;.", "`&#x110000;` names no character"),
+            ("Non &#xFFFF;.", "noncharacter"),
+            ("# Head &#x1b;\n", "U+001B"),
+            ("| a |\n|---|\n| &#x86; |\n", "U+0086"),
+            ("Note.[^n]\n\n[^n]: A &#1; note.\n", "U+0001"),
+            ("*&#x7f;*", "U+007F"),
+            ("[a](https://a.org/&#x7;)", "`&#x7;`"),
+            ("![caption &#0;](map)", "`&#0;`"),
+            ("\\\\&#0;", "`&#0;`"),
+        ] {
+            let err = md(body).unwrap_err();
+            assert!(err.message.contains(said), "{body}: {}", err.message);
+            assert!(err.help.is_some_and(|h| h.contains("remove")), "{body}");
+        }
+        // Not read as references: in code, in HTML (left out), after a `\`,
+        // in an autolink; and what is printable.
+        for body in [
+            "`&#0;`",
+            "```\n&#x7;\n```\n",
+            "    &#x7;\n",
+            "<span title=\"&#0;\">x</span>",
+            "\\&#0;",
+            "<https://a.org/&#0;>",
+            "A &#x41; &#9; &#x1F600; &amp;#0; & #0;",
+        ] {
+            assert!(md(body).is_ok(), "{body}: {:?}", md(body).err());
+        }
     }
 
     #[test]

@@ -92,20 +92,29 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         nodes_limit: 2_000_000,
         ..Default::default()
     };
+    // The parser would call a reference to a control character a `&`
+    // standing alone, and print others as `�`.
+    if let Some((at, what)) = crate::char_ref::first_unprintable_in_markup(source.text) {
+        let here = Location::at_offset(Path::new("(markup)"), source.text, at.start);
+        let err = markup_error(source, here.line, here.column, what.message());
+        return Err(with_markup_line(err, what.help()));
+    }
     let xml = roxmltree::Document::parse_with_options(source.text, opts).map_err(|e| {
         let pos = e.pos();
-        let (what, todo) = xml_error::words(&e);
+        let (what, todo) = match e {
+            roxmltree::Error::MalformedEntityReference(_) => {
+                xml_error::reference_words(source.text, pos.row as usize, pos.col as usize)
+            }
+            _ => None,
+        }
+        .unwrap_or_else(|| xml_error::words(&e));
         let err = markup_error(
             source,
             pos.row as usize,
             pos.col as usize,
             format!("the layout markup is not well-formed: {what}"),
         );
-        let line = err.help.clone();
-        err.help(match line {
-            Some(line) => format!("{todo}; {line}"),
-            None => todo,
-        })
+        with_markup_line(err, todo)
     })?;
     let root = xml.root_element();
     let line_starts = std::iter::once(0)
@@ -258,6 +267,15 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
             .help("add <pages master=\"…\" flow=\"…\"/> or <page master=\"…\"> to the template"));
     }
     Ok(doc)
+}
+
+/// `todo` as the error's help, before the markup line it shows.
+fn with_markup_line(err: Error, todo: String) -> Error {
+    let line = err.help.clone();
+    err.help(match line {
+        Some(line) => format!("{todo}; {line}"),
+        None => todo,
+    })
 }
 
 fn markup_error(source: &MarkupSource, line: usize, col: usize, message: String) -> Error {
@@ -790,6 +808,42 @@ mod tests {
             },
             &Theme::builtin(),
         )
+    }
+
+    #[test]
+    fn a_reference_to_nothing_printable_is_named_not_called_a_lone_ampersand() {
+        let doc = |p: &str| {
+            format!(
+                "<document><master name=\"m\" size=\"A4\"/><pages master=\"m\" flow=\"f\"/><flow name=\"f\">{p}</flow></document>"
+            )
+        };
+        for (p, said) in [
+            (
+                "<p>a &#x7; b</p>",
+                "`&#x7;` names a control character (U+0007)",
+            ),
+            ("<p>&#0;</p>", "null character"),
+            // Read by the parser as `�`, unseen, before.
+            ("<p>&#xD800;</p>", "half of a surrogate pair"),
+            ("<p>&#x110000;</p>", "names no character"),
+            ("<p class=\"&#1;\">a</p>", "U+0001"),
+            // Not a reference the parser reads at all.
+            ("<p>&#X41;</p>", "`&#X41;` is not a character reference"),
+            ("<p>&#12a;</p>", "`&#12a;` is not a character reference"),
+        ] {
+            let err = parse_str(&doc(p)).unwrap_err();
+            assert!(err.message.contains(said), "{p}: {}", err.message);
+            assert!(
+                !err.message.contains("stands alone"),
+                "{p}: {}",
+                err.message
+            );
+            assert!(err.help.is_some(), "{p}");
+        }
+        let err = parse_str(&doc("<p>a & b</p>")).unwrap_err();
+        assert!(err.message.contains("stands alone"), "{}", err.message);
+        // Kept as written in a comment; printable ones are read.
+        assert!(parse_str(&doc("<!-- &#0; --><p>&#x41;&#9;</p>")).is_ok());
     }
 
     #[test]

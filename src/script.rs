@@ -80,27 +80,14 @@ pub fn right_to_left(c: char) -> Option<&'static str> {
 pub fn first_right_to_left(text: &str) -> Option<(std::ops::Range<usize>, &'static str)> {
     text.char_indices().find_map(|(i, c)| {
         let (letter, written) = match c {
-            '&' => reference_at(&text[i..])?,
+            '&' => match crate::char_ref::at_start(&text[i..])? {
+                (crate::char_ref::Named::Char(c), written) => (c, written),
+                _ => return None,
+            },
             c => (c, c.len_utf8()),
         };
         right_to_left(letter).map(|script| (i..i + written, script))
     })
-}
-
-/// The character a numeric character reference at the start of `text`
-/// stands for, and the reference's length in bytes.
-fn reference_at(text: &str) -> Option<(char, usize)> {
-    let rest = text.strip_prefix("&#")?;
-    let (digits, radix) = match rest.strip_prefix(['x', 'X']) {
-        Some(hex) => (hex, 16),
-        None => (rest, 10),
-    };
-    // The longest reference a character has, `&#x10FFFF;` or `&#1114111;`,
-    // with leading zeros to spare.
-    let end = digits.get(..digits.len().min(16))?.find(';')?;
-    let code = u32::from_str_radix(&digits[..end], radix).ok()?;
-    let letter = char::from_u32(code)?;
-    Some((letter, text.len() - digits.len() + end + 1))
 }
 
 /// Refuses a selection with a section in a right-to-left script, pointing

@@ -83,6 +83,30 @@ pub fn words(e: &X) -> (String, String) {
     (what, todo)
 }
 
+/// What is wrong with a `&#…;` the parser could not read, at `line` and
+/// `column` (counted in characters) of `text`; none for a `&` that starts
+/// no such reference (then [`words`] says it stands alone).
+pub fn reference_words(text: &str, line: usize, column: usize) -> Option<(String, String)> {
+    let line_text = text.split('\n').nth(line.checked_sub(1)?)?;
+    let (at, _) = line_text.char_indices().nth(column.checked_sub(1)?)?;
+    let rest = line_text[at..].strip_prefix("&#")?;
+    // As much as is shown of it: up to its `;`, or a few characters.
+    let shown: String = rest
+        .chars()
+        .take_while(|&c| c != ';' && !c.is_whitespace() && c != '<' && c != '&')
+        .take(12)
+        .collect();
+    let end = if rest[shown.len()..].starts_with(';') {
+        ";"
+    } else {
+        ""
+    };
+    Some((
+        format!("`&#{shown}{end}` is not a character reference the markup can read"),
+        "write a character's number as `&#x41;` (hexadecimal, after a small x) or `&#65;`, ending with `;`, or write the character itself".into(),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
