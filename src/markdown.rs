@@ -561,6 +561,8 @@ pub fn unsupported(section: &Section) -> Vec<Warning> {
     };
     // Where the row being read has its last cell end.
     let mut cells_end = 0;
+    // Inside a comment in a paragraph that goes on to another line.
+    let mut in_comment = false;
     let parser = Parser::new_ext(&section.body, parser_options()).into_offset_iter();
     for (event, range) in parser {
         let what = match &event {
@@ -585,7 +587,23 @@ pub fn unsupported(section: &Section) -> Vec<Warning> {
                 cited.insert(label.to_lowercase());
                 continue;
             }
-            Event::Start(Tag::HtmlBlock) => "an HTML block is left out: handbill prints no HTML",
+            // A comment is a note to the profile's writers: left out
+            // unsaid. What else its lines hold is left out with it.
+            Event::Start(Tag::HtmlBlock) => match html_block(&section.body[range.clone()]) {
+                HtmlBlock::Comments => continue,
+                HtmlBlock::UnclosedComment => {
+                    "an HTML comment (`<!--`) is never closed with `-->`, so all that follows it in the section is left out"
+                }
+                HtmlBlock::TextBesideComment => {
+                    "the text on the line of an HTML comment (`<!-- … -->`) is left out with the comment: start the text on a line of its own"
+                }
+                HtmlBlock::Html => "an HTML block is left out: handbill prints no HTML",
+            },
+            // A comment in a sentence (on one line or many) is left out.
+            Event::InlineHtml(html) if html.starts_with("<!--") || in_comment => {
+                in_comment = !html.trim_end().ends_with("-->");
+                continue;
+            }
             Event::InlineHtml(_) => {
                 "an HTML tag is left out (its text is kept): handbill prints no HTML"
             }
@@ -619,6 +637,36 @@ pub fn unsupported(section: &Section) -> Vec<Warning> {
         }
     }
     out
+}
+
+/// What an HTML block (lines that start with an HTML tag) holds.
+#[derive(Debug, PartialEq)]
+enum HtmlBlock {
+    /// Only comments: notes to the writers, left out unsaid.
+    Comments,
+    /// A `<!--` with no `-->`: the block runs to the section's end.
+    UnclosedComment,
+    /// Comments and, on their lines, text: left out with them.
+    TextBesideComment,
+    Html,
+}
+
+/// What the HTML block `text` is: comments, or more.
+fn html_block(text: &str) -> HtmlBlock {
+    let mut rest = text.trim();
+    let mut comments = false;
+    while let Some(comment) = rest.strip_prefix("<!--") {
+        let Some(end) = comment.find("-->") else {
+            return HtmlBlock::UnclosedComment;
+        };
+        comments = true;
+        rest = comment[end + 3..].trim_start();
+    }
+    match (comments, rest.is_empty()) {
+        (true, true) => HtmlBlock::Comments,
+        (true, false) if !rest.starts_with('<') => HtmlBlock::TextBesideComment,
+        _ => HtmlBlock::Html,
+    }
 }
 
 /// The cells of a table row beyond its header's columns, which the parser
@@ -1251,6 +1299,53 @@ mod tests {
         );
         let m = section_markup(&section(body), &sources(), true, &places()).unwrap();
         assert!(!m.contains("Never cited"), "{m}");
+    }
+
+    #[test]
+    fn an_html_comment_is_left_out_unsaid_and_what_it_takes_with_it_is_said() {
+        let said = |body: &str| -> Vec<String> {
+            unsupported(&section(body))
+                .into_iter()
+                .map(|w| format!("{}: {}", w.location.unwrap().line, w.message))
+                .collect()
+        };
+        let printed =
+            |body: &str| section_markup(&section(body), &sources(), true, &places()).unwrap();
+        // On lines of their own, in a sentence, over lines in a sentence.
+        for body in [
+            "<!-- a note to the writers -->\n\nThe bell rang.\n",
+            "<!-- a note\nover two lines -->\n\nThe bell rang.\n",
+            "The bell <!-- a note --> rang.\n",
+            "The bell <!-- a note\nover two lines --> rang.\n",
+            "The bell <!-- one --> rang <!-- two\nthree\nfour --> twice.\n",
+        ] {
+            assert_eq!(said(body), Vec::<String>::new(), "{body}");
+            let m = printed(body);
+            assert!(
+                m.contains("The bell") && !m.contains("note") && !m.contains("two"),
+                "{m}"
+            );
+        }
+        // Text on a comment's line goes with it (the line is an HTML block).
+        let body = "Intro.\n\n<!-- a note --> The bell rang.\n";
+        assert!(!printed(body).contains("bell"));
+        assert_eq!(said(body).len(), 1);
+        assert!(
+            said(body)[0].starts_with("7: the text on the line of an HTML comment"),
+            "{:?}",
+            said(body)
+        );
+        // A comment never closed takes the rest of the section.
+        let body = "Intro.\n\n<!-- a note\n\nThe bell rang.\n";
+        assert!(!printed(body).contains("bell"));
+        assert!(
+            said(body)[0].starts_with("7: an HTML comment (`<!--`) is never closed"),
+            "{:?}",
+            said(body)
+        );
+        // A tag beside a comment is HTML, as before.
+        assert_eq!(said("The <b>bell</b> <!-- a note --> rang.\n").len(), 1);
+        assert_eq!(html_block("<!-- a --> <div>x</div>"), HtmlBlock::Html);
     }
 
     #[test]
