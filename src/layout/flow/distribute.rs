@@ -365,11 +365,8 @@ impl<'a> Engine<'a> {
                         // An empty frame takes what fits, whatever the rules say;
                         // if not even one line fits, no frame ever will.
                         if fit == 0 {
-                            return Err(Stop::Failed(self.too_big(
-                                region,
-                                "a line of text (with its footnotes)",
-                                lines[0].1.height,
-                            )));
+                            let line = &lines[0].1;
+                            return Err(Stop::Failed(self.line_too_big(region, line, *mark)));
                         }
                         k = fit;
                     }

@@ -576,6 +576,38 @@ mod tests {
     }
 
     #[test]
+    fn a_line_whose_notes_cannot_begin_on_its_page_says_so() {
+        // 60 notes of one line each cannot be split, nor all start on an A6 page.
+        let notes = "<footnote>Amnesty International, 2013.</footnote>".repeat(60);
+        let markup = format!(
+            r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/><flow name="f"><p>Claims{notes}</p></flow></document>"#
+        );
+        let Err(err) = lay_out_fresh(&markup, MAX_PAGES) else {
+            panic!("60 notes on one line were laid out")
+        };
+        // Not "a line … is 4 mm tall and the frame holds 128 mm".
+        assert!(
+            err.message
+                .contains("a line with 60 footnotes does not fit")
+                && err.message.contains("the line and its notes need"),
+            "{}",
+            err.message
+        );
+        assert!(err.help.unwrap().contains("spread the marks"));
+        // A few long notes go on overleaf, split.
+        let notes = format!(
+            "<footnote>{}</footnote>",
+            "Amnesty International, 2013. ".repeat(40)
+        )
+        .repeat(4);
+        let markup = markup.replace(
+            &"<footnote>Amnesty International, 2013.</footnote>".repeat(60),
+            &notes,
+        );
+        assert!(lay_out_fresh(&markup, MAX_PAGES).is_ok());
+    }
+
+    #[test]
     fn a_qr_code_taller_than_its_frame_is_called_what_it_is() {
         let markup = r#"<document><master name="m" size="A4" margin="10mm"/><page master="m"><frame name="f" flow="f" x="10mm" y="10mm" width="120mm" height="30mm"/></page><flow name="f"><qr data="https://example.org" size="100mm"/></flow></document>"#;
         let Err(err) = lay_out_fresh(markup, MAX_PAGES) else {

@@ -4,10 +4,11 @@
 use super::Engine;
 use super::collect::{Flat, Pending};
 use super::distribute::Region;
+use super::footnotes::NOTE_GAP;
 use crate::document::{Block, BlockKind, plain_text};
 use crate::error::{Error, ErrorKind, Location};
 use crate::layout::pages::{Mark, source_of};
-use crate::layout::paragraph::Pos;
+use crate::layout::paragraph::{Line, Pos};
 
 impl Engine<'_> {
     /// A repeated run that would make more pages than a document may have.
@@ -41,6 +42,55 @@ impl Engine<'_> {
             (region.bottom() - region.top) / mm
         ))
         .help("make it smaller (a picture's `max-height`, a shorter box) or give the frame more room in the template")
+    }
+
+    /// A line that an empty frame cannot hold: a line too tall, or one
+    /// whose footnotes are. A line's notes begin at the foot of the frame
+    /// its marks are in (only a note of several lines can go on overleaf),
+    /// so together they must fit there.
+    pub(super) fn line_too_big(&mut self, region: &Region, line: &Line, mark: Mark) -> Error {
+        let mm = crate::length::MM;
+        let room = region.bottom() - region.top;
+        let notes = line.footnotes.len();
+        let error = if notes == 0 || line.height > room {
+            self.too_big(region, "a line of text", line.height)
+        } else {
+            // As `plan_notes` measures them: a gap above the first, and
+            // each note's lines with a little space after.
+            let height: f32 = NOTE_GAP
+                + (line.footnotes.iter())
+                    .filter_map(|&n| self.note_paragraph(n))
+                    .map(|p| {
+                        p.lines(Pos::START, region.width)
+                            .iter()
+                            .map(|(_, l)| l.height)
+                            .sum::<f32>()
+                            + 2.0
+                    })
+                    .sum::<f32>();
+            let what = match notes {
+                1 => "a line with a footnote".to_string(),
+                n => format!("a line with {n} footnotes"),
+            };
+            Error::new(format!(
+                "{}: {what} does not fit in frame `{}` on page {}: the line and its notes need {:.1} mm, and the frame holds {:.1} mm",
+                self.name,
+                region.name,
+                region.page + 1,
+                (line.height + height) / mm,
+                room / mm,
+            ))
+            .help("a line's footnotes begin at the foot of the page its marks are on, so they must fit there together: spread the marks over several sentences, or cite the sources of one statement in one note (`[^a]: First source; second source.`)")
+        };
+        // The paragraph's line: the build finds the words in its file.
+        let words: String = line.runs.iter().map(|r| &*r.text).collect();
+        match source_of(&self.out.structure, mark) {
+            Some(at) => error.at(Location {
+                source_line: Some(words.trim().to_string()),
+                ..at.location()
+            }),
+            None => error,
+        }
     }
 
     /// [`Engine::too_big`] for a box: one from a section is a code block
