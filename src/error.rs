@@ -176,6 +176,17 @@ impl Error {
         self
     }
 
+    /// At `at` unless it already points at a line of its own (a file's
+    /// fault found inside it keeps its place; one about the whole file goes
+    /// to the line that named it).
+    pub fn at_if_unplaced(self, at: Option<&Location>) -> Error {
+        match (self.location.as_deref(), at) {
+            (Some(l), _) if l.line > 0 => self,
+            (_, Some(at)) => self.at(at.clone()),
+            _ => self,
+        }
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Error {
         self.help = Some(help.into());
         self

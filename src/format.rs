@@ -220,13 +220,7 @@ pub fn find(project: &Path, name: &str, at: Option<&Location>) -> Result<Format>
             if let Err(Refused::LinksOut(path)) = crate::project::inside(project, &path) {
                 return Err(blame(crate::project::linked_out(&path, "the format")));
             }
-            let text = read_text(&path).map_err(|e| match e.location.as_deref() {
-                Some(l) if l.line > 0 => e,
-                _ => match at {
-                    Some(at) => e.at(at.clone()),
-                    None => e,
-                },
-            })?;
+            let text = read_text(&path).map_err(|e| e.at_if_unplaced(at))?;
             return parse(name, &path, &text);
         }
         if let Some((n, text)) = BUILTIN.iter().find(|(n, _)| *n == name) {

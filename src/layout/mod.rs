@@ -81,7 +81,7 @@ mod tests {
         .unwrap()
     }
 
-    fn lay(markup: &str) -> Pages {
+    pub(super) fn lay(markup: &str) -> Pages {
         let doc = doc_of(markup);
         let memo = LayoutMemo::new();
         layout(

@@ -634,13 +634,7 @@ fn follow(
             ),
         ));
     }
-    let text = read_text(&path).map_err(|e| match e.location.as_deref() {
-        Some(l) if l.line > 0 => e,
-        _ => match at {
-            Some(at) => e.at(at.clone()),
-            None => e,
-        },
-    })?;
+    let text = read_text(&path).map_err(|e| e.at_if_unplaced(at))?;
     if text == DEFAULT_THEME {
         // The built-in theme saved as the project's own (`handbill theme
         // --print`, the sample project): read from the JSON build.rs made

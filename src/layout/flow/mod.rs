@@ -546,17 +546,7 @@ mod tests {
     #[test]
     fn a_link_to_an_id_nothing_has_is_told_once() {
         let markup = r##"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/><flow name="f"><h1 id="sec-one">One</h1><p>See <a href="#sec-one">one</a>, <a href="#sec-two">two</a> and <a href="#sec-two">two again</a>.</p></flow></document>"##;
-        let doc = doc_of(markup);
-        let memo = crate::layout::LayoutMemo::new();
-        let pages = crate::layout::layout(
-            &doc,
-            &BTreeMap::new(),
-            "t",
-            &crate::layout::font::Hyphenation::default(),
-            &crate::layout::FontBook::bundled(),
-            &memo,
-        )
-        .expect("laid out");
+        let pages = crate::layout::tests::lay(markup);
         let dead: Vec<&Warning> = (pages.warnings.iter())
             .filter(|w| w.kind == WarningKind::DeadLink)
             .collect();
