@@ -601,8 +601,17 @@ fn lay_out_prepared(
         _ => e,
     });
     let mut pages = pages.map_err(|e| with_section_line(e, &briefing.project))?;
+    let watermark = format!("{}: the watermark has ", briefing.name);
     for w in &mut pages.warnings {
         locate_in_section(w, &briefing.project);
+        // The watermark's letters no font has: at the briefing's `watermark:`.
+        if w.kind == WarningKind::MissingGlyph
+            && w.location.is_none()
+            && briefing.watermark.is_some()
+            && w.message.starts_with(&watermark)
+        {
+            w.location = Some(briefing.key_location("watermark"));
+        }
     }
     pages.warnings.extend(selection.allowed.iter().cloned());
     pages.warnings.extend(warnings.iter().cloned());

@@ -348,6 +348,26 @@ fn first_text_is_turned(pdf: &Pdf, page: lopdf::ObjectId) -> bool {
 }
 
 #[test]
+fn a_watermark_in_letters_no_font_has_is_told_at_its_line() {
+    let dir = samples("watermark-han");
+    let briefing = dir.join("briefings/legal-delegation-pack.yaml");
+    let pack = std::fs::read_to_string(&briefing).unwrap();
+    std::fs::write(&briefing, format!("{pack}watermark: \"DRAFT 草稿\"\n")).unwrap();
+    let line = pack.lines().count() + 1;
+    let o = handbill(&dir, &["build", "briefings/legal-delegation-pack.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("the watermark has “草” (U+8349), “稿” (U+7A3F), which its font"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("briefings/legal-delegation-pack.yaml:{line}:1")),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_watermark_of_one_letter_with_thousands_of_marks_is_drawn() {
     // 25,000 combining marks of three bytes each on one letter: one cluster
     // longer than a glyph's text may be, so it is cut, and never inside a

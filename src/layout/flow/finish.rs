@@ -4,7 +4,7 @@
 use super::Engine;
 use crate::colour::Cmyk;
 use crate::document::{Block, BlockKind, Span, SpanContent};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning, WarningKind};
 use crate::layout::pages::{Artifact, GlyphRun, Item, Link, Mark, Placed, PlacedGlyph};
 use crate::layout::paragraph::Numbers;
 use crate::layout::words::glyph_texts;
@@ -44,7 +44,7 @@ pub(super) fn with_numbers(block: &Block, numbers: &Numbers) -> Block {
 impl Engine<'_> {
     /// The watermark's glyphs, centred on the origin, sized to run most of
     /// the way across an A4 page's diagonal.
-    pub(super) fn watermark(&self, text: &str) -> GlyphRun {
+    pub(super) fn watermark(&self, text: &str, warnings: &mut Vec<Warning>) -> GlyphRun {
         let style = Style {
             font: crate::theme::Family::Sans,
             bold: true,
@@ -65,6 +65,43 @@ impl Engine<'_> {
         // Each glyph's text as a paragraph's: its whole cluster, cut (if it
         // must be) where a character ends.
         let texts = glyph_texts(shaped.iter().map(|g| g.cluster), text);
+        // The characters of the clusters drawn as an empty box that the face
+        // has no glyph for: the watermark has no fallback faces.
+        let charmap = skrifa::MetadataProvider::charmap(&self.shaper.face(face).font());
+        // Each cluster read once: its glyphs show the same text, and a
+        // letter may carry thousands of marks.
+        let mut boxed: Vec<&std::ops::Range<usize>> = (shaped.iter().zip(&texts))
+            .filter(|(g, _)| g.id == 0)
+            .map(|(_, shows)| shows)
+            .collect();
+        boxed.dedup();
+        let mut missing: Vec<char> = (boxed.into_iter())
+            .flat_map(|shows| text[shows.clone()].chars())
+            .filter(|&c| charmap.map(c).is_none())
+            .collect();
+        // Each once, in the order written.
+        let mut seen = std::collections::BTreeSet::new();
+        missing.retain(|&c| seen.insert(c));
+        if !missing.is_empty() {
+            let listed: Vec<String> = (missing.iter().take(10))
+                .map(|c| format!("“{c}” (U+{:04X})", *c as u32))
+                .collect();
+            let more = match missing.len() {
+                n if n > 10 => format!(" and {} more", n - 10),
+                _ => String::new(),
+            };
+            warnings.push(
+                Warning::new(
+                    WarningKind::MissingGlyph,
+                    format!(
+                        "{}: the watermark has {}{more}, which its font (the sans) does not have; they print as empty boxes",
+                        self.name,
+                        listed.join(", ")
+                    ),
+                )
+                .help("write the watermark in letters the built-in sans has (Latin, Greek or Cyrillic), such as DRAFT or the classification"),
+            );
+        }
         let glyphs: Vec<PlacedGlyph> = (shaped.iter().zip(texts))
             .map(|(g, shows)| {
                 PlacedGlyph::new(g.id, g.advance as f32 * size / upem, shows)
@@ -89,7 +126,9 @@ impl Engine<'_> {
     pub(super) fn running_heads(&mut self) -> Result<()> {
         let total = self.out.pages.len();
         if let Some(text) = &self.doc.watermark {
-            let run = self.watermark(text);
+            let mut warnings = Vec::new();
+            let run = self.watermark(text, &mut warnings);
+            self.out.warnings.extend(warnings);
             for page in &mut self.out.pages {
                 page.watermark = Some(run.clone());
             }
