@@ -324,6 +324,30 @@ struct PanelPlaces {
     columns: Location,
 }
 
+/// A panel named `name`, at `x` and `width` wide, and where its values are
+/// written (its width at `width_at`; its `columns:`, or its name where they
+/// would go), for a side that is one panel and for each of a side's panels.
+fn panel_of(
+    name: &Spanned<String>,
+    columns: &Option<Spanned<usize>>,
+    (x, width): (f32, f32),
+    width_at: &serde_saphyr::Location,
+    at: &dyn Fn(&serde_saphyr::Location) -> Location,
+) -> (Panel, PanelPlaces) {
+    let panel = Panel {
+        name: name.value.clone(),
+        x,
+        width,
+        columns: columns.as_ref().map_or(1, |c| c.value),
+    };
+    let places = PanelPlaces {
+        name: at(&name.referenced),
+        width: at(width_at),
+        columns: at(columns.as_ref().map_or(&name.referenced, |c| &c.referenced)),
+    };
+    (panel, places)
+}
+
 /// Reads and checks one format file.
 pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
     let raw: FormatFile = parse_yaml(file, text, 1)?;
@@ -393,20 +417,15 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
         let mut x = 0.0;
         match &s.panels {
             None => {
-                panels.push(Panel {
-                    name: s.name.value.clone(),
-                    x: 0.0,
-                    width,
-                    columns: s.columns.as_ref().map_or(1, |c| c.value),
-                });
-                places.push(PanelPlaces {
-                    name: at(&s.name.referenced),
-                    width: at(&raw.width.referenced),
-                    columns: s
-                        .columns
-                        .as_ref()
-                        .map_or_else(|| at(&s.name.referenced), |c| at(&c.referenced)),
-                });
+                let (panel, place) = panel_of(
+                    &s.name,
+                    &s.columns,
+                    (0.0, width),
+                    &raw.width.referenced,
+                    &at,
+                );
+                panels.push(panel);
+                places.push(place);
             }
             Some(list) => {
                 if let Some(columns) = &s.columns {
@@ -428,20 +447,10 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
                             .at(at(&p.width.referenced))
                             .help("write it with its unit, e.g. `99mm`")
                         })?;
-                    panels.push(Panel {
-                        name: p.name.value.clone(),
-                        x,
-                        width: w,
-                        columns: p.columns.as_ref().map_or(1, |c| c.value),
-                    });
-                    places.push(PanelPlaces {
-                        name: at(&p.name.referenced),
-                        width: at(&p.width.referenced),
-                        columns: p
-                            .columns
-                            .as_ref()
-                            .map_or_else(|| at(&p.name.referenced), |c| at(&c.referenced)),
-                    });
+                    let (panel, place) =
+                        panel_of(&p.name, &p.columns, (x, w), &p.width.referenced, &at);
+                    panels.push(panel);
+                    places.push(place);
                     x += w;
                 }
                 if list.value.is_empty() {

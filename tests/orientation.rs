@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
@@ -87,21 +87,6 @@ fn stored_png(orientation: u8) -> Vec<u8> {
     let header_end = 8 + 4 + 4 + 13 + 4;
     png.splice(header_end..header_end, chunk);
     png
-}
-
-fn build(dir: &Path, profile: &str) -> PathBuf {
-    let out = format!("out-{profile}");
-    let args = [
-        "build",
-        "briefings/b.yaml",
-        "--profile",
-        profile,
-        "--out",
-        &out,
-    ];
-    let o = handbill(dir, &args);
-    assert!(o.status.success(), "{}", stderr(&o));
-    dir.join(out).join("b.pdf")
 }
 
 /// The size of the largest JPEG in `pdf`, as `pdfimages -list` gives it.
@@ -200,13 +185,13 @@ fn every_exif_orientation_is_shown_upright_in_every_build() {
         let sideways = orientation >= 5;
         let stored = if sideways { (1200, 600) } else { (600, 1200) };
         for profile in ["print", "archive"] {
-            let pdf = build(&dir, profile);
+            let pdf = build_with_profile(&dir, profile);
             let what = format!("orientation {orientation}, {profile}");
             // The JPEG goes in as it was stored, drawn turned.
             assert_eq!(embedded_size(&pdf), stored, "{what}");
             assert_upright(&pdf, &what);
         }
-        let pdf = build(&dir, "screen");
+        let pdf = build_with_profile(&dir, "screen");
         let (w, h) = embedded_size(&pdf);
         assert!(
             h > w && h < 1200,
@@ -227,7 +212,7 @@ fn a_png_s_exif_orientation_is_shown_upright() {
             "phone.png",
             "allow: [low-resolution]\n",
         );
-        let pdf = build(&dir, "print");
+        let pdf = build_with_profile(&dir, "print");
         assert_upright(&pdf, &format!("PNG, orientation {orientation}"));
     }
 }
@@ -244,6 +229,6 @@ fn a_photo_without_exif_is_placed_as_stored() {
         "phone.jpg",
         "allow: [low-resolution]\n",
     );
-    let s = seen(&build(&dir, "print"));
+    let s = seen(&build_with_profile(&dir, "print"));
     assert!(s.size.0 > s.size.1, "a landscape: {:?}", s.size);
 }

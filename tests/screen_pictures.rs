@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
@@ -52,23 +52,6 @@ fn png_with_alpha() -> Vec<u8> {
     out
 }
 
-fn build(dir: &Path, profile: &str) -> PathBuf {
-    let out = format!("out-{profile}");
-    let o = handbill(
-        dir,
-        &[
-            "build",
-            "briefings/b.yaml",
-            "--profile",
-            profile,
-            "--out",
-            &out,
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    dir.join(out).join("b.pdf")
-}
-
 /// One row of `pdfimages -list`.
 #[derive(Debug)]
 struct Row {
@@ -110,7 +93,7 @@ fn extracted_jpeg(pdf: &Path, root: &Path) -> Vec<u8> {
 #[test]
 fn a_phone_photo_goes_to_screen_at_150_ppi_and_to_print_whole() {
     let dir = leaflet_with_photo("screen-phone", &phone_jpeg(), "phone.jpg", "");
-    let screen = build(&dir, "screen");
+    let screen = build_with_profile(&dir, "screen");
     let rows = images(&screen);
     assert_eq!(rows.len(), 1, "{rows:?}");
     let row = &rows[0];
@@ -133,24 +116,24 @@ fn a_phone_photo_goes_to_screen_at_150_ppi_and_to_print_whole() {
     assert!(!jpeg.windows(4).any(|w| w == b"JFIF"), "no JFIF header");
 
     // Print keeps the original.
-    let print = build(&dir, "print");
+    let print = build_with_profile(&dir, "print");
     let rows = images(&print);
     assert_eq!((rows[0].width, rows[0].height), (4000, 3000), "{rows:?}");
     assert!(std::fs::metadata(&print).unwrap().len() > 4 * size);
     // Archive too.
-    let archive = build(&dir, "archive");
+    let archive = build_with_profile(&dir, "archive");
     let rows = images(&archive);
     assert_eq!((rows[0].width, rows[0].height), (4000, 3000), "{rows:?}");
 
     // The same input gives the same bytes.
-    let again = std::fs::read(build(&dir, "screen")).unwrap();
+    let again = std::fs::read(build_with_profile(&dir, "screen")).unwrap();
     assert!(again == std::fs::read(&screen).unwrap(), "deterministic");
 }
 
 #[test]
 fn a_picture_with_transparency_stays_a_png_with_its_mask() {
     let dir = leaflet_with_photo("screen-alpha", &png_with_alpha(), "alpha.png", "");
-    let rows = images(&build(&dir, "screen"));
+    let rows = images(&build_with_profile(&dir, "screen"));
     assert_eq!(rows.len(), 2, "the picture and its mask: {rows:?}");
     assert_eq!(rows[0].kind, "image");
     assert_eq!(rows[1].kind, "smask");
@@ -160,14 +143,14 @@ fn a_picture_with_transparency_stays_a_png_with_its_mask() {
         (rows[0].width, rows[0].height),
         (rows[1].width, rows[1].height)
     );
-    let print = images(&build(&dir, "print"));
+    let print = images(&build_with_profile(&dir, "print"));
     assert_eq!((print[0].width, print[0].height), (2000, 1500), "{print:?}");
 }
 
 #[test]
 fn screen_ppi_in_the_briefing_or_the_format_sets_the_resolution() {
     let dir = leaflet_with_photo("screen-ppi", &phone_jpeg(), "phone.jpg", "screen_ppi: 96\n");
-    let rows = images(&build(&dir, "screen"));
+    let rows = images(&build_with_profile(&dir, "screen"));
     assert!((rows[0].x_ppi - 96.0).abs() <= 2.0, "{rows:?}");
 
     // A project's format says 72; the briefing's own value comes first.
@@ -180,12 +163,12 @@ fn screen_ppi_in_the_briefing_or_the_format_sets_the_resolution() {
     std::fs::create_dir_all(dir.join("formats")).unwrap();
     let a5 = std::fs::read_to_string(repo().join("formats/a5.yaml")).unwrap();
     std::fs::write(dir.join("formats/a5.yaml"), format!("{a5}screen_ppi: 72\n")).unwrap();
-    let rows = images(&build(&dir, "screen"));
+    let rows = images(&build_with_profile(&dir, "screen"));
     assert!((rows[0].x_ppi - 72.0).abs() <= 2.0, "{rows:?}");
     let briefing = dir.join("briefings/b.yaml");
     let text = std::fs::read_to_string(&briefing).unwrap();
     std::fs::write(&briefing, format!("{text}screen_ppi: 200\n")).unwrap();
-    let rows = images(&build(&dir, "screen"));
+    let rows = images(&build_with_profile(&dir, "screen"));
     assert!((rows[0].x_ppi - 200.0).abs() <= 2.0, "{rows:?}");
 }
 
@@ -198,11 +181,11 @@ fn a_picture_already_small_enough_is_never_scaled_up() {
         "small.jpg",
         "allow: [low-resolution]\n",
     );
-    let screen = build(&dir, "screen");
+    let screen = build_with_profile(&dir, "screen");
     let rows = images(&screen);
     // 96 pixels across the picture's place is far under 150 ppi: kept.
     assert_eq!((rows[0].width, rows[0].height), (96, 64), "{rows:?}");
-    let print = build(&dir, "print");
+    let print = build_with_profile(&dir, "print");
     let jpeg = |pdf: &Path, root: &str| extracted_jpeg(pdf, &dir.join(root));
     assert!(
         jpeg(&screen, "s") == jpeg(&print, "p"),

@@ -82,17 +82,19 @@ mod tests {
     }
 
     pub(super) fn lay(markup: &str) -> Pages {
-        let doc = doc_of(markup);
-        let memo = LayoutMemo::new();
+        lay_or_fail(markup).unwrap()
+    }
+
+    /// `markup` laid out by a fresh memo with the bundled fonts.
+    fn lay_or_fail(markup: &str) -> crate::error::Result<Pages> {
         layout(
-            &doc,
+            &doc_of(markup),
             &BTreeMap::new(),
             "t",
             &font::Hyphenation::default(),
             &FontBook::bundled(),
-            &memo,
+            &LayoutMemo::new(),
         )
-        .unwrap()
     }
 
     /// The page each piece of text is on.
@@ -389,18 +391,7 @@ mod tests {
 </flow></document>"#
             )
         };
-        let overset = |own: &str| {
-            let doc = doc_of(&markup(own));
-            layout(
-                &doc,
-                &BTreeMap::new(),
-                "t",
-                &font::Hyphenation::default(),
-                &FontBook::bundled(),
-                &LayoutMemo::new(),
-            )
-            .unwrap_err()
-        };
+        let overset = |own: &str| lay_or_fail(&markup(own)).unwrap_err();
         // The template's own paragraph is left over first: its markup line.
         let err = overset("<p>Come to the embassy on Saturday.</p>");
         let at = err.location.as_deref().unwrap();

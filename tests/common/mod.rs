@@ -148,6 +148,23 @@ pub fn leaflet_with_photo(name: &str, bytes: &[u8], file: &str, extra: &str) -> 
     dir
 }
 
+/// Builds `briefings/b.yaml` of `dir` with the output profile `profile`
+/// (print, screen, archive) into `out-PROFILE/`; the PDF's path.
+pub fn build_with_profile(dir: &Path, profile: &str) -> PathBuf {
+    let out = format!("out-{profile}");
+    let args = [
+        "build",
+        "briefings/b.yaml",
+        "--profile",
+        profile,
+        "--out",
+        &out,
+    ];
+    let o = handbill(dir, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    dir.join(out).join("b.pdf")
+}
+
 /// The pictures in `pdf` as `pdfimages -list` lists them: each row's
 /// fields (type, width, height, colour, …, encoding at 8, x-ppi at 12).
 pub fn image_rows(pdf: &Path) -> Vec<Vec<String>> {
