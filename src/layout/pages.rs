@@ -97,6 +97,29 @@ pub struct Page {
     pub watermark: Option<GlyphRun>,
 }
 
+impl Page {
+    /// Puts the page's coloured backgrounds (of the page, frames, boxes and
+    /// cells) under everything else, each in the order it was made: a
+    /// frame filled after another's text, such as a coloured panel with no
+    /// text of its own lying under it, would otherwise be painted over that
+    /// text. Borders stay where they were drawn.
+    pub fn backgrounds_first(&mut self) {
+        let is_background = |p: &Placed| {
+            p.mark == Mark::Artifact(Artifact::Background)
+                && matches!(p.item, Item::Rect { fill: Some(_), .. })
+        };
+        let first_other = self.items.iter().position(|p| !is_background(p));
+        let late = first_other.is_some_and(|i| self.items[i..].iter().any(is_background));
+        if late {
+            let (mut under, over): (Vec<Placed>, Vec<Placed>) = std::mem::take(&mut self.items)
+                .into_iter()
+                .partition(is_background);
+            under.extend(over);
+            self.items = under;
+        }
+    }
+}
+
 /// An item on a page and what it is in the document's structure.
 #[derive(Debug, Clone)]
 pub struct Placed {

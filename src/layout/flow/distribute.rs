@@ -156,17 +156,7 @@ impl<'a> Engine<'a> {
             Supply::Fixed { frames, next } => {
                 let (page, f) = frames.get(*next)?.clone();
                 *next += 1;
-                if let Some(bg) = f.background {
-                    let rect = Item::Rect {
-                        x: f.x,
-                        y: f.y,
-                        width: f.width,
-                        height: f.height,
-                        fill: Some(bg),
-                        stroke: None,
-                    };
-                    self.push(page, Mark::Artifact(Artifact::Background), rect);
-                }
+                self.frame_background(page, &f);
                 let pad = f.padding;
                 Some(self.region(
                     page,
@@ -185,6 +175,32 @@ impl<'a> Engine<'a> {
                 *used = true;
                 let p = *page;
                 Some(self.region(p, "measure".into(), 0.0, 0.0, *width, f32::MAX / 4.0, false))
+            }
+        }
+    }
+
+    /// A fixed frame's background, if it has one.
+    fn frame_background(&mut self, page: usize, f: &Frame) {
+        if let Some(bg) = f.background {
+            let rect = Item::Rect {
+                x: f.x,
+                y: f.y,
+                width: f.width,
+                height: f.height,
+                fill: Some(bg),
+                stroke: None,
+            };
+            self.push(page, Mark::Artifact(Artifact::Background), rect);
+        }
+    }
+
+    /// The backgrounds of the fixed frames a flow ended before reaching
+    /// (or, empty, never entered past its first): a coloured panel is
+    /// printed whether or not the text comes down to it.
+    pub(super) fn unreached_backgrounds(&mut self, supply: &Supply) {
+        if let Supply::Fixed { frames, next } = supply {
+            for (page, f) in &frames[(*next).min(frames.len())..] {
+                self.frame_background(*page, f);
             }
         }
     }

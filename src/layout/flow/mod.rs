@@ -86,6 +86,10 @@ pub(in crate::layout) fn layout(
             (pages, entries) = run(&known)?;
         }
     }
+    // Once no pass will look up its items by place any more.
+    for page in &mut pages.pages {
+        page.backgrounds_first();
+    }
     // On the pages kept, whichever pass (or remembered pour) met them.
     let warnings = missing_warnings(name, &shaper.missing.borrow(), &pages);
     pages.warnings.extend(warnings);
@@ -337,6 +341,7 @@ impl<'a> Engine<'a> {
             let mut pending = self.prepare_flow_lazily(&flow);
             let mut supply = Supply::Fixed { frames, next: 0 };
             self.pour(&mut Vec::new(), &mut pending, &mut supply, &flow)?;
+            self.unreached_backgrounds(&supply);
         }
         self.running_heads()?;
         Ok((self.out, self.entries))
@@ -563,6 +568,36 @@ mod tests {
                 .contains("id=\"sec-{{id}}\""),
             "{dead:?}"
         );
+    }
+
+    #[test]
+    fn every_coloured_frame_is_painted_under_the_text() {
+        // `story` ends in its first frame; `band`, empty, lies under it and
+        // is filled after it.
+        let markup = r##"<document><master name="m" size="A6" margin="10mm"/><page master="m"><frame name="one" flow="story" x="10mm" y="10mm" width="80mm" height="40mm" background="tint"/><frame name="two" flow="story" x="10mm" y="60mm" width="80mm" height="40mm" background="shade"/><frame name="band" flow="band" x="0mm" y="0mm" width="105mm" height="60mm" background="accent"/></page><flow name="story"><p>Free the prisoners.</p></flow><flow name="band"/></document>"##;
+        let pages = crate::layout::tests::lay(markup);
+        let items = &pages.pages[0].items;
+        let fill_at = |y_mm: f32| {
+            items.iter().position(|p| {
+                matches!(p.item, Item::Rect { y, fill: Some(_), .. } if (y - y_mm * 72.0 / 25.4).abs() < 0.1)
+            })
+        };
+        let text = items
+            .iter()
+            .position(|p| matches!(&p.item, Item::Text(r) if r.text.contains("Free")));
+        let (one, two, band, text) = (fill_at(10.0), fill_at(60.0), fill_at(0.0), text.unwrap());
+        assert!(
+            two.is_some(),
+            "the frame the text never reached is painted too: {items:?}"
+        );
+        for fill in [one, two, band] {
+            assert!(
+                fill.is_some_and(|f| f < text),
+                "every fill under the text: {items:?}"
+            );
+        }
+        // In the order made: the band, filled last, over the frames' fills.
+        assert!(one < band && two < band, "{items:?}");
     }
 
     #[test]
