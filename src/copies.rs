@@ -89,6 +89,7 @@ mod tests {
         crate::markup::parse(
             &crate::markup::MarkupSource {
                 template: std::path::Path::new("t.hbs"),
+                template_text: "",
                 text: markup,
             },
             &crate::theme::Theme::builtin(),

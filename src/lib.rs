@@ -528,11 +528,16 @@ fn lay_out_prepared(
         markup::parse(
             &markup::MarkupSource {
                 template: &template.path,
+                template_text: &template.text,
                 text: &markup_text,
             },
             theme,
         )
-        .map_err(|e| with_section_line(e, &briefing.project))
+        // A fault in the template's own markup is at its place there already.
+        .map_err(|e| match e.location.as_deref() {
+            Some(at) if at.file == template.path => e,
+            _ => with_section_line(e, &briefing.project),
+        })
         .map_err(|e| link_from_values(e, briefing, &template.path))
     })?;
     // Parsed (or the last copy's): a long pack's markup need not be held

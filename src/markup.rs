@@ -38,8 +38,10 @@ mod xml_error;
 
 /// Where the markup came from, for error messages.
 pub struct MarkupSource<'a> {
-    /// The template that produced the markup.
+    /// The template that produced the markup, and its text: a fault in
+    /// the template's own markup is shown at its line there.
     pub template: &'a Path,
+    pub template_text: &'a str,
     pub text: &'a str,
 }
 
@@ -278,8 +280,25 @@ fn with_markup_line(err: Error, todo: String) -> Error {
     })
 }
 
+/// A fault at `line` and `col` of the markup: shown at the template's line
+/// that wrote it, where that can be told (see `template::origin`), with
+/// the markup's line as printed in the help.
 fn markup_error(source: &MarkupSource, line: usize, col: usize, message: String) -> Error {
     let generated = Location::at_line(Path::new("(markup)"), source.text, line, col);
+    let written = source
+        .text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("");
+    if let Some((line, col)) = crate::template::origin::place(source.template_text, written, col) {
+        let e = Error::new(message).at(Location::at_line(
+            source.template,
+            source.template_text,
+            line,
+            col,
+        ));
+        return e.help(format!("the markup line it printed is: {}", written.trim()));
+    }
     let mut e = Error::new(format!(
         "{message} (line {line}, column {col} of the markup that template {} produced)",
         source.template.display()
@@ -804,6 +823,7 @@ mod tests {
         parse(
             &MarkupSource {
                 template: Path::new("t.hbs"),
+                template_text: "",
                 text,
             },
             &Theme::builtin(),

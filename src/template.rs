@@ -22,6 +22,7 @@ use crate::words::Words;
 mod builtin;
 mod calc;
 mod errors;
+pub mod origin;
 mod pieces;
 mod printed;
 

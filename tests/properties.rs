@@ -382,7 +382,13 @@ fn leaflet_with(headline: &str, standfirst: &str, when: &str, organisers: &str) 
 /// The errors a value must never cause: the template's output not being
 /// the markup it should be.
 fn is_markup_error(e: &handbill::Error) -> bool {
-    e.message.contains("of the markup that template")
+    // Told at the template's line, or at the markup's where that is not known.
+    let at_template = e.location.as_deref().is_some_and(|at| {
+        let file = at.file.to_string_lossy();
+        file.ends_with(".hbs") || file.ends_with("(built in)")
+    });
+    at_template
+        || e.message.contains("of the markup that template")
         || e.message.contains("not valid Handlebars")
         || e.message.starts_with("the template's")
         || e.message.contains("could not be filled in")

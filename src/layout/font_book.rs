@@ -745,6 +745,7 @@ mod tests {
         let doc = parse(
             &MarkupSource {
                 template: Path::new("t.hbs"),
+                template_text: "",
                 text: r#"<document title="t"><master name="m" size="A6" margin="10mm"/><pages master="m" flow="main"/><flow name="main"><p>Kazakhstan has an appalling human rights record.</p></flow></document>"#,
             },
             &theme,

@@ -74,6 +74,7 @@ mod tests {
         parse(
             &MarkupSource {
                 template: Path::new("t.hbs"),
+                template_text: "",
                 text: markup,
             },
             &Theme::builtin(),
