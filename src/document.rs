@@ -18,7 +18,11 @@ pub struct Document {
     /// name it.
     pub template: PathBuf,
     pub title: String,
+    /// The document's language tag, as handbill reads it (`ru`).
     pub lang: String,
+    /// The language as the markup writes it, where handbill reads it
+    /// otherwise (`rus`, read as `ru`): the build warns of it.
+    pub lang_written: Option<String>,
     pub author: Option<String>,
     pub subject: Option<String>,
     /// The PDF's keywords: `keywords="a, b"`, split at the commas.

@@ -480,11 +480,14 @@ pub enum WarningKind {
     /// A link to a place in the document (`#id`) that nothing has: its
     /// text is printed without a link.
     DeadLink,
+    /// A language written with its three-letter code (`rus`) where it has
+    /// a two-letter one (`ru`), read as that.
+    LanguageCode,
 }
 
 impl WarningKind {
     /// Every kind, in the order docs/check-json.md lists them.
-    pub const ALL: [WarningKind; 18] = [
+    pub const ALL: [WarningKind; 19] = [
         WarningKind::OverfullLine,
         WarningKind::LooseLine,
         WarningKind::WidowOrOrphan,
@@ -503,6 +506,7 @@ impl WarningKind {
         WarningKind::Unsupported,
         WarningKind::MissingFontStyle,
         WarningKind::DeadLink,
+        WarningKind::LanguageCode,
     ];
 
     /// The kind's stable name, for programs.
@@ -526,6 +530,7 @@ impl WarningKind {
             WarningKind::Unsupported => "unsupported-markdown",
             WarningKind::MissingFontStyle => "missing-font-style",
             WarningKind::DeadLink => "dead-link",
+            WarningKind::LanguageCode => "language-code",
         }
     }
 }

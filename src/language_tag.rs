@@ -11,8 +11,20 @@
 //!
 //! The grammar is oxilangtag's; the words are ours.
 //!
+//! A language that has a two-letter code is written with it (RFC 5646,
+//! 2.2.1): `ru`, not `rus`. A tag written with the language's three-letter
+//! code (`rus`, `fra` or `fre`) is read as the two-letter one by
+//! [`canonical`], where each tag is read (a briefing's or profile's `lang:`,
+//! a template's `<document lang>`, a translation's or word file's name),
+//! with a warning; everything after sees only `ru`: translations, word
+//! files, hyphenation, the PDF's language. The codes are in `iso639.rs`.
+//!
 //! [`Lang`] is what a tag means to the typesetting: the languages handbill
 //! hyphenates, and the words it writes itself ("section", "Contents").
+
+mod iso639;
+
+use crate::error::{Warning, WarningKind};
 
 /// What to do about a tag that is not one.
 pub const HELP: &str = "write a language tag: a language code such as `en`, `ru` or `kk`, \
@@ -52,13 +64,76 @@ pub fn refusal(tag: &str) -> Option<String> {
     })
 }
 
-/// The language of a tag, without script or region, in lower case: `ru`
-/// for `ru-RU`, `kk` for `kk-Cyrl-KZ`.
+/// The language of a tag, without script or region, in lower case and by
+/// its two-letter code where it has one: `ru` for `ru-RU`, `kk` for
+/// `kk-Cyrl-KZ`, `ru` for `rus`.
 pub fn primary(tag: &str) -> String {
-    tag.split(['-', '_'])
+    let code = tag
+        .split(['-', '_'])
         .next()
         .unwrap_or(tag)
-        .to_ascii_lowercase()
+        .to_ascii_lowercase();
+    match two_letter(&code) {
+        Some(two) => two.to_string(),
+        None => code,
+    }
+}
+
+/// The two-letter code of a language written with its three-letter one
+/// (`ru` for `rus`, `fr` for `fra` and `fre`), in any case; `None` for a
+/// code that is no such language (`crh`, `ru`).
+pub fn two_letter(code: &str) -> Option<&'static str> {
+    if code.len() != 3 {
+        return None;
+    }
+    let code = code.to_ascii_lowercase();
+    let table = iso639::TWO_LETTER;
+    let i = table.binary_search_by(|(three, _)| (*three).cmp(code.as_str()));
+    i.ok().map(|i| table[i].1)
+}
+
+/// The three-letter codes of a language written with its two-letter one
+/// (`rus` for `ru`; `fra` and `fre` for `fr`): the names a file of it may
+/// have been given.
+pub fn three_letter(two: &str) -> impl Iterator<Item = &'static str> + '_ {
+    (iso639::TWO_LETTER.iter())
+        .filter(move |(_, code)| *code == two)
+        .map(|(three, _)| *three)
+}
+
+/// The tag as handbill reads it, when that is not as it is written: the
+/// language's three-letter code replaced by its two-letter one (`ru` for
+/// `rus`, `ru-RU` for `rus-RU`, `ru` for `RUS`); `None` for a tag already
+/// written so (`ru`, `crh`, `x-whatever`).
+///
+/// This is the one place a tag is made canonical: whatever reads a tag
+/// calls it, warns with [`renamed`] and keeps only what it gives.
+pub fn canonical(tag: &str) -> Option<String> {
+    let (language, rest) = match tag.split_once('-') {
+        Some((language, rest)) => (language, Some(rest)),
+        None => (tag, None),
+    };
+    let two = two_letter(language)?;
+    Some(match rest {
+        Some(rest) => format!("{two}-{rest}"),
+        None => two.to_string(),
+    })
+}
+
+/// What to do about a tag [`canonical`] reads otherwise.
+pub const RENAMED_HELP: &str = "a language that has a two-letter code is written with it in a \
+     language tag (`ru`, `kk`, `fr`, `de`), and its translations and word files are named with \
+     it (`01-overview.ru.md`, `words/ru.yaml`)";
+
+/// The warning for `written`, which holds a tag (`lang: rus`), read as
+/// `tag` (`ru`), a tag [`canonical`] gave; `write` is what to write
+/// instead (`lang: ru`).
+pub fn renamed(written: &str, tag: &str, write: &str) -> Warning {
+    Warning::new(
+        WarningKind::LanguageCode,
+        format!("`{written}` is written `{tag}` in a language tag; handbill reads it as `{tag}`"),
+    )
+    .help(format!("write `{write}`: {RENAMED_HELP}"))
 }
 
 /// Whether `code` names a language as a translation's file name does
@@ -105,15 +180,10 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// From an ISO 639 code such as `en`, `ru`, `kk` or `en-GB`.
+    /// From an ISO 639 code such as `en`, `ru`, `kk` or `en-GB` (or
+    /// `rus`, as [`primary`] reads it).
     pub fn from_code(code: &str) -> Lang {
-        match code
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase()
-            .as_str()
-        {
+        match primary(code).as_str() {
             "en" => Lang::English,
             "ru" => Lang::Russian,
             "kk" => Lang::Kazakh,
@@ -187,7 +257,8 @@ mod tests {
             ("ru", Some("ru")),
             ("ru-RU", Some("ru")),
             ("kk-Cyrl-KZ", Some("kk")),
-            ("rus", Some("rus")),
+            ("rus", Some("ru")),
+            ("rus-RU", Some("ru")),
             ("crh-UA", Some("crh")),
             ("EN-GB", Some("en")),
             ("x-whatever", None),
@@ -202,6 +273,91 @@ mod tests {
                 "{tag}"
             );
         }
+    }
+
+    #[test]
+    fn a_three_letter_code_with_a_two_letter_one_is_read_as_that() {
+        for (tag, read) in [
+            ("rus", Some("ru")),
+            ("RUS", Some("ru")),
+            ("Rus", Some("ru")),
+            ("rus-RU", Some("ru-RU")),
+            ("rus-Cyrl-RU", Some("ru-Cyrl-RU")),
+            ("kaz", Some("kk")),
+            ("kaz-Cyrl-KZ", Some("kk-Cyrl-KZ")),
+            ("eng", Some("en")),
+            ("eng-GB", Some("en-GB")),
+            ("ukr", Some("uk")),
+            // Terminological and bibliographic forms alike.
+            ("fra", Some("fr")),
+            ("fre", Some("fr")),
+            ("deu", Some("de")),
+            ("ger", Some("de")),
+            ("zho", Some("zh")),
+            ("chi", Some("zh")),
+            // Already so, or no two-letter code: as written.
+            ("ru", None),
+            ("ru-RU", None),
+            ("EN", None),
+            ("crh", None),
+            ("crh-UA", None),
+            ("x-whatever", None),
+            ("i-klingon", None),
+            ("zh-yue-HK", None),
+            ("qaa-Qaaa-QM-x-southern", None),
+        ] {
+            assert_eq!(fault(tag), None, "{tag}");
+            assert_eq!(canonical(tag).as_deref(), read, "{tag}");
+            // What it gives is well-formed and stays as it is.
+            if let Some(read) = read {
+                assert_eq!(fault(read), None, "{read}");
+                assert_eq!(canonical(read), None, "{read}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_reader_of_a_tag_sees_the_two_letter_code() {
+        assert_eq!(Lang::from_code("rus"), Lang::Russian);
+        assert_eq!(Lang::from_code("RUS-RU"), Lang::Russian);
+        assert_eq!(Lang::from_code("kaz"), Lang::Kazakh);
+        assert_eq!(Lang::from_code("eng-GB"), Lang::English);
+        assert_eq!(Lang::from_code("crh"), Lang::Other);
+        assert_eq!(three_letter("fr").collect::<Vec<_>>(), ["fra", "fre"]);
+        assert_eq!(three_letter("ru").collect::<Vec<_>>(), ["rus"]);
+        assert_eq!(three_letter("crh").count(), 0);
+        assert_eq!(primary("ger-CH"), "de");
+        assert_eq!(primary("crh-UA"), "crh");
+    }
+
+    #[test]
+    fn the_table_is_the_iso_639_1_languages_by_both_their_three_letter_codes() {
+        let table = iso639::TWO_LETTER;
+        // Sorted and without repeats, for the binary search.
+        assert!(table.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(table.iter().all(|(three, two)| {
+            three.len() == 3
+                && two.len() == 2
+                && three
+                    .chars()
+                    .chain(two.chars())
+                    .all(|c| c.is_ascii_lowercase())
+        }));
+        let languages: std::collections::BTreeSet<&str> = table.iter().map(|r| r.1).collect();
+        assert_eq!(languages.len(), 184);
+        // 184 terminological codes and the 20 bibliographic ones that differ.
+        assert_eq!(table.len(), 204);
+    }
+
+    #[test]
+    fn the_warning_says_what_is_read_and_what_to_write() {
+        let w = renamed("lang: rus", "ru", "lang: ru");
+        assert_eq!(w.kind, WarningKind::LanguageCode);
+        assert_eq!(
+            w.message,
+            "`lang: rus` is written `ru` in a language tag; handbill reads it as `ru`"
+        );
+        assert!(w.help.unwrap().starts_with("write `lang: ru`"));
     }
 
     #[test]

@@ -355,8 +355,8 @@ pub struct Prepared {
     /// markup ([`Build::last_copy`]): a long pack does not hold it, as well
     /// as its document, while it is laid out.
     data: std::sync::RwLock<Option<serde_json::Value>>,
-    /// What every copy says: sections without a translation, fixed words
-    /// printed in English.
+    /// What every copy says: a `lang:` read by another code, sections
+    /// without a translation, fixed words printed in English.
     warnings: Vec<Warning>,
     /// The faces the theme's families are set in.
     pub fonts: std::sync::Arc<layout::FontBook>,
@@ -412,10 +412,16 @@ impl Prepared {
         )?;
         let compiled = compiled?;
         compiled.check_printed_values(&briefing, &data)?;
-        let mut warnings: Vec<Warning> =
-            select::untranslated_warning(&briefing, &profile, &selection)
-                .into_iter()
-                .collect();
+        // What reading the briefing and profile found (a `lang: rus`),
+        // then what the selection and the words do.
+        let mut warnings: Vec<Warning> = (briefing.warnings.iter())
+            .chain(&profile.warnings)
+            .cloned()
+            .collect();
+        warnings.extend(select::untranslated_warning(
+            &briefing, &profile, &selection,
+        ));
+        warnings.extend(words.renamed_warnings());
         let fixed = words.warning(&briefing.name, &words::used_in(&template.text));
         warnings.extend(fixed.map(|w| match briefing.lang {
             Some(_) => w.at(briefing.key_location("lang")),
@@ -620,6 +626,9 @@ fn lay_out_prepared(
     }
     pages.warnings.extend(selection.allowed.iter().cloned());
     pages.warnings.extend(warnings.iter().cloned());
+    if let Some(written) = &document.lang_written {
+        (pages.warnings).push(template.lang_renamed(written, &document.lang));
+    }
     check_resolution(&mut pages, briefing, &pictures, print)?;
     Ok(LaidOut {
         name: match recipient {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use crate::error::{Error, Location, Result, did_you_mean};
+use crate::error::{Error, Location, Result, Warning, did_you_mean};
 
 mod hyphenation;
 mod section;
@@ -67,13 +67,24 @@ fn located(file: &Path, text: &str, loc: &serde_saphyr::Location) -> Location {
 }
 
 /// `lang:`, which must be a language tag: it goes into the PDF's metadata.
-fn language(file: &Path, text: &str, lang: Spanned<String>) -> Result<String> {
-    match crate::language_tag::refusal(&lang.value) {
-        None => Ok(lang.value),
-        Some(message) => Err(Error::new(message)
-            .at(located(file, text, &lang.referenced))
-            .help(crate::language_tag::HELP)),
+/// A three-letter code with a two-letter one is read as that, with a
+/// warning pushed to `warnings` (see `language_tag::canonical`).
+fn language(
+    file: &Path,
+    text: &str,
+    lang: Spanned<String>,
+    warnings: &mut Vec<Warning>,
+) -> Result<String> {
+    let at = located(file, text, &lang.referenced);
+    if let Some(message) = crate::language_tag::refusal(&lang.value) {
+        return Err(Error::new(message).at(at).help(crate::language_tag::HELP));
     }
+    let Some(tag) = crate::language_tag::canonical(&lang.value) else {
+        return Ok(lang.value);
+    };
+    let written = format!("lang: {}", lang.value);
+    warnings.push(crate::language_tag::renamed(&written, &tag, &format!("lang: {tag}")).at(at));
+    Ok(tag)
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -344,6 +355,10 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
         field.value.0.map(|value| Located { value, location })
     });
     check_passwords(&recipients, encrypt.as_ref())?;
+    let mut warnings = Vec::new();
+    let lang = (raw.lang)
+        .map(|l| language(path, &text, l, &mut warnings))
+        .transpose()?;
     Ok(Briefing {
         file: path.to_path_buf(),
         name,
@@ -367,7 +382,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
             value: t.value,
         }),
         audience: raw.audience,
-        lang: raw.lang.map(|l| language(path, &text, l)).transpose()?,
+        lang,
         date: match raw.date {
             Some(d) => Some(checked_date(path, &text, &d)?),
             None => None,
@@ -398,6 +413,7 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
             .map(|v| crate::picture::screen_ppi(v.value, located(path, &text, &v.referenced)))
             .transpose()?,
         text,
+        warnings,
     })
 }
 
@@ -534,7 +550,8 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
     let file = dir.join("profile.yaml");
     let text = read_text(&file)?;
     let raw: ProfileFile = parse_yaml(&file, &text, 1)?;
-    let lang = language(&file, &text, raw.lang)?;
+    let mut warnings = Vec::new();
+    let lang = language(&file, &text, raw.lang, &mut warnings)?;
     let date = checked_date(&file, &text, &raw.date)?;
     check_sources(&file, &text, &raw.sources)?;
     let mut all: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -638,7 +655,28 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
                 original.display()
             )));
         }
-        section.translations.insert(lang.to_string(), translated);
+        // `01-overview.rus.md` is the `ru` translation, as `lang: rus` is
+        // `ru` (see `language_tag::canonical`).
+        let code = match crate::language_tag::canonical(lang) {
+            None => lang.to_string(),
+            Some(code) => {
+                warnings.push(renamed_translation(&path, lang, &code, base));
+                code
+            }
+        };
+        if let Some(other) = section.translations.get(&code) {
+            return Err(Error::new(format!(
+                "{} and {} are both the `{code}` translation of {}",
+                other.file.display(),
+                path.display(),
+                original.display()
+            ))
+            .at(Location::file(&path))
+            .help(format!(
+                "keep one of them, named {base}.{code}.md, and remove the other: a language that has a two-letter code is read by it, whichever of its codes a file is named with"
+            )));
+        }
+        section.translations.insert(code, translated);
     }
     Ok(Profile {
         name: dir
@@ -653,7 +691,25 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
         sources: raw.sources.into_iter().map(|(k, v)| (k, v.value)).collect(),
         images: raw.images,
         sections,
+        warnings,
     })
+}
+
+/// The warning for a translation named with its language's three-letter
+/// code (`01-overview.rus.md`), read as the two-letter `code`'s.
+fn renamed_translation(path: &Path, written: &str, code: &str, base: &str) -> Warning {
+    Warning::new(
+        crate::error::WarningKind::LanguageCode,
+        format!(
+            "the translation {} is named with `{written}`, which is written `{code}` in a language tag; handbill reads it as the `{code}` translation",
+            path.display()
+        ),
+    )
+    .at(Location::file(path))
+    .help(format!(
+        "rename it {base}.{code}.md: {}",
+        crate::language_tag::RENAMED_HELP
+    ))
 }
 
 /// `README.md`, `CORRECTIONS.md`: a file named in capitals, starting with a

@@ -133,11 +133,16 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     }
     p.check_depth(&xml)?;
     let mut body = theme.resolve(&Style::default(), "body", root.attribute("class"));
-    body.lang = crate::language_tag::Lang::from_code(root.attribute("lang").unwrap_or("en"));
+    // `lang="rus"` is `ru`, as a briefing's `lang: rus` is (the warning is
+    // the build's, which knows the template's text).
+    let lang_written = root.attribute("lang").unwrap_or("en");
+    let lang = crate::language_tag::canonical(lang_written);
+    body.lang = crate::language_tag::Lang::from_code(lang_written);
     let mut doc = Document {
         template: source.template.to_path_buf(),
         title: root.attribute("title").unwrap_or("").to_string(),
-        lang: root.attribute("lang").unwrap_or("en").to_string(),
+        lang_written: lang.is_some().then(|| lang_written.to_string()),
+        lang: lang.unwrap_or_else(|| lang_written.to_string()),
         author: root.attribute("author").map(str::to_string),
         subject: root.attribute("subject").map(str::to_string),
         keywords: root
@@ -910,6 +915,24 @@ mod tests {
                 crate::theme::ELEMENTS.contains(element),
                 "a theme refuses a style for <{element}>"
             );
+        }
+    }
+
+    #[test]
+    fn a_documents_three_letter_language_is_read_as_its_two_letter_code() {
+        for (written, lang, renamed) in [
+            ("rus", "ru", Some("rus")),
+            ("rus-RU", "ru-RU", Some("rus-RU")),
+            ("ru", "ru", None),
+            ("crh", "crh", None),
+        ] {
+            let d = parse_str(&format!(
+                r#"<document lang="{written}"><master name="m" size="A5" margin="10mm"/>
+                <pages master="m" flow="main"/><flow name="main"><p>a</p></flow></document>"#
+            ))
+            .unwrap();
+            assert_eq!(d.lang, lang, "{written}");
+            assert_eq!(d.lang_written.as_deref(), renamed, "{written}");
         }
     }
 

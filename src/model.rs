@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::error::Location;
+use crate::error::{Location, Warning};
 
 /// Who may read a section, source, image or whole briefing. Ordered from the
 /// widest readership to the narrowest: a briefing may contain only items whose
@@ -61,6 +61,9 @@ pub struct Profile {
     pub images: BTreeMap<String, ImageAsset>,
     /// In the profile's own order (the order of the file names).
     pub sections: Vec<Section>,
+    /// What reading it found to tell every briefing on it: a language
+    /// written with its three-letter code, read as its two-letter one.
+    pub warnings: Vec<Warning>,
 }
 
 /// One entry of a profile's bibliography.
@@ -190,6 +193,9 @@ pub struct Briefing {
     /// `screen_ppi:`: the resolution pictures are scaled down to in screen
     /// output, checked; none: the format's, else the default.
     pub screen_ppi: Option<f32>,
+    /// What reading it found to tell: a `lang:` written with a
+    /// three-letter code, read as its two-letter one.
+    pub warnings: Vec<Warning>,
 }
 
 impl Briefing {

@@ -13,7 +13,7 @@ use handlebars::{Handlebars, RenderErrorReason, Renderable};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
-use crate::error::{Error, Location, Result, did_you_mean};
+use crate::error::{Error, Location, Result, Warning, did_you_mean};
 use crate::markdown;
 use crate::model::{Briefing, Profile, Recipient};
 use crate::select::Selection;
@@ -46,6 +46,20 @@ pub struct Template {
     /// The file, or `templates/NAME.hbs (built in)` for built-in ones.
     pub path: PathBuf,
     pub text: String,
+}
+
+impl Template {
+    /// The warning for a template whose `<document lang="…">` is written
+    /// with a three-letter code (`rus`) and read as `tag` (`ru`): at the
+    /// attribute when the template writes it as it is, else at the template.
+    pub fn lang_renamed(&self, written: &str, tag: &str) -> Warning {
+        let attribute = format!("lang=\"{written}\"");
+        let at = match self.text.find(&attribute) {
+            Some(offset) => Location::at_offset(&self.path, &self.text, offset),
+            None => Location::file(&self.path),
+        };
+        crate::language_tag::renamed(&attribute, tag, &format!("lang=\"{tag}\"")).at(at)
+    }
 }
 
 /// Finds the template a briefing names.

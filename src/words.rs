@@ -103,6 +103,10 @@ pub struct Words {
     /// Where the words came from, for messages: `words/ru.yaml (built
     /// in)`, or a project's file.
     pub files: Vec<PathBuf>,
+    /// The project's files among them named with the language's
+    /// three-letter code (`words/rus.yaml`), read as its two-letter one's
+    /// (see [`Words::renamed_warnings`]).
+    pub renamed: Vec<PathBuf>,
 }
 
 impl Words {
@@ -116,6 +120,7 @@ impl Words {
             lang: lang.to_string(),
             table: BTreeMap::new(),
             files: Vec::new(),
+            renamed: Vec::new(),
         };
         // Kazakh in Latin letters (`kk-Latn`) does not take the built-in
         // Cyrillic words: only the project's.
@@ -127,11 +132,20 @@ impl Words {
             let file = PathBuf::from(format!("words/{code}.yaml (built in)"));
             words.add(&file, &parse(&file, text)?);
         }
-        let mut names = vec![primary.clone()];
+        // A file named with the language's three-letter code
+        // (`words/rus.yaml`) is the language's too, read before the one
+        // named with its two-letter code, which has the last word.
+        let mut names: Vec<(String, bool)> = Vec::new();
+        let three = || crate::language_tag::three_letter(&primary);
+        names.extend(three().map(|code| (code.to_string(), true)));
+        names.push((primary.clone(), false));
         if lang != primary && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            names.push(lang.to_string());
+            if let Some((_, rest)) = lang.split_once('-') {
+                names.extend(three().map(|code| (format!("{code}-{rest}"), true)));
+            }
+            names.push((lang.to_string(), false));
         }
-        for name in names {
+        for (name, renamed) in names {
             let file =
                 crate::project::join(project, &Path::new("words").join(format!("{name}.yaml")));
             if !file.exists() {
@@ -153,8 +167,36 @@ impl Words {
             }
             let text = crate::load::read_text(&file)?;
             words.add(&file, &parse(&file, &text)?);
+            if renamed {
+                words.renamed.push(file);
+            }
         }
         Ok(words)
+    }
+
+    /// A warning for each word file named with the language's three-letter
+    /// code: what it is read as, and its name to be.
+    pub fn renamed_warnings(&self) -> impl Iterator<Item = Warning> + '_ {
+        self.renamed.iter().map(|file| {
+            let name = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tag = crate::language_tag::canonical(&name).unwrap_or_else(|| name.clone());
+            Warning::new(
+                WarningKind::LanguageCode,
+                format!(
+                    "the word file {} is named with `{name}`, which is written `{tag}` in a language tag; handbill reads it as the words in `{tag}`",
+                    file.display()
+                ),
+            )
+            .at(Location::file(file))
+            .help(format!(
+                "rename it {}: {}",
+                file.with_file_name(format!("{tag}.yaml")).display(),
+                crate::language_tag::RENAMED_HELP
+            ))
+        })
     }
 
     fn add(&mut self, file: &Path, words: &WordsFile) {
@@ -466,6 +508,43 @@ mod tests {
         // Comments only: no words, no error.
         std::fs::write(d.join("words/de.yaml"), "# to do\n").unwrap();
         assert!(Words::for_language(&d, "de").unwrap().table.is_empty());
+    }
+
+    #[test]
+    fn a_word_file_named_with_a_three_letter_code_is_the_languages() {
+        let d = folder("three-letter");
+        std::fs::write(
+            d.join("words/fre.yaml"),
+            "Contents: Sommaire
+Page: Page
+",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("words/fr.yaml"),
+            "Page: p.
+",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("words/deu-AT.yaml"),
+            "Contents: Inhalt
+",
+        )
+        .unwrap();
+        let fr = Words::for_language(&d, "fr").unwrap();
+        assert_eq!(fr.get("Contents"), "Sommaire");
+        // The two-letter file has the last word.
+        assert_eq!(fr.get("Page"), "p.");
+        let warnings: Vec<Warning> = fr.renamed_warnings().collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].message.contains("`fre`, which is written `fr`"));
+        assert!(warnings[0].help.as_ref().unwrap().contains("words/fr.yaml"));
+        let de = Words::for_language(&d, "de-AT").unwrap();
+        assert_eq!(de.get("Contents"), "Inhalt");
+        assert_eq!(de.renamed.len(), 1);
+        // Nothing else is renamed.
+        assert_eq!(Words::for_language(&d, "crh").unwrap().renamed.len(), 0);
     }
 
     #[test]

@@ -284,3 +284,125 @@ fn translations_required_builds_a_translated_pack_and_refuses_an_untranslated_on
     );
     assert!(!dir.join("out/partly.pdf").exists());
 }
+
+/// The file `out/b.pdf` of `dir`, built from `briefings/b.yaml` as `yaml`
+/// into `out`; with what handbill said.
+fn build_b(dir: &Path, out: &str, yaml: &str) -> (Vec<u8>, String) {
+    std::fs::write(dir.join("briefings/b.yaml"), yaml).unwrap();
+    let o = handbill(dir, &["build", "briefings/b.yaml", "--out", out]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = std::fs::read(dir.join(out).join("b.pdf")).unwrap();
+    (pdf, stderr(&o))
+}
+
+#[test]
+fn a_three_letter_code_is_read_as_the_two_letter_one_with_a_warning() {
+    let dir = project("three-letter-lang");
+    let head = "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\n";
+    let sections = "sections: [overview, elections]\n";
+    let (rus, said) = build_b(&dir, "rus", &format!("{head}lang: rus\n{sections}"));
+    let pdf = Pdf::from_bytes(rus.clone());
+    let text = pdf.text();
+    // The `ru` translation's title and text, the Russian fixed words.
+    assert!(text.contains("Обзор"), "{text}");
+    assert!(
+        text.contains("Содержание") && !text.contains("Contents"),
+        "{text}"
+    );
+    assert_eq!(pdf.lang(), b"ru");
+    assert!(pdf.xmp().contains(">ru<"), "{}", pdf.xmp());
+    assert!(
+        said.contains(
+            "warning: `lang: rus` is written `ru` in a language tag; handbill reads it as `ru`\n --> briefings/b.yaml:4:7\n"
+        ) && said.contains("help: write `lang: ru`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("no `ru` translation") && said.contains("`elections`"),
+        "{said}"
+    );
+    // Everything else as `lang: ru` has it (hyphenation too): the same PDF.
+    let (ru, said_ru) = build_b(&dir, "ru", &format!("{head}lang: ru\n{sections}"));
+    assert!(rus == ru, "`lang: rus` and `lang: ru` made different PDFs");
+    assert!(!said_ru.contains("is written"), "{said_ru}");
+    // In capitals, with a region, or by the bibliographic code, alike.
+    for (written, read) in [("RUS-RU", "ru-RU"), ("ger", "de"), ("fre", "fr")] {
+        let (pdf, said) = build_b(&dir, written, &format!("{head}lang: {written}\n{sections}"));
+        assert_eq!(Pdf::from_bytes(pdf).lang(), read.as_bytes(), "{written}");
+        assert!(
+            said.contains(&format!(
+                "`lang: {written}` is written `{read}` in a language tag"
+            )),
+            "{said}"
+        );
+    }
+    // A language with no two-letter code keeps its three letters.
+    let (crh, said) = build_b(&dir, "crh", &format!("{head}lang: crh\n{sections}"));
+    assert_eq!(Pdf::from_bytes(crh).lang(), b"crh");
+    assert!(!said.contains("is written"), "{said}");
+    assert!(said.contains("no `crh` translation"), "{said}");
+}
+
+#[test]
+fn files_named_with_a_three_letter_code_are_read_as_the_two_letter_ones() {
+    let dir = project("three-letter-files");
+    let profile = profile_dir(&dir);
+    std::fs::rename(
+        profile.join("01-overview.ru.md"),
+        profile.join("01-overview.rus.md"),
+    )
+    .unwrap();
+    let yaml = std::fs::read_to_string(profile.join("profile.yaml")).unwrap();
+    assert!(yaml.contains("\nlang: en\n"));
+    std::fs::write(
+        profile.join("profile.yaml"),
+        yaml.replace("\nlang: en\n", "\nlang: eng\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("words")).unwrap();
+    std::fs::write(dir.join("words/rus.yaml"), "Sources: Литература\n").unwrap();
+    let (pdf, said) = build_b(
+        &dir,
+        "out",
+        "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\nlang: ru\nsections: [overview]\n",
+    );
+    let text = Pdf::from_bytes(pdf).text();
+    assert!(
+        text.contains("Обзор") && text.contains("Литература"),
+        "{text}"
+    );
+    assert!(text.contains("Содержание"), "{text}");
+    assert!(!said.contains("no `ru` translation"), "{said}");
+    for warning in [
+        "the translation briefings/profiles/kazakhstan/01-overview.rus.md is named with `rus`, which is written `ru` in a language tag",
+        "help: rename it 01-overview.ru.md",
+        "the word file words/rus.yaml is named with `rus`, which is written `ru` in a language tag",
+        "help: rename it words/ru.yaml",
+        "`lang: eng` is written `en` in a language tag; handbill reads it as `en`\n --> briefings/profiles/kazakhstan/profile.yaml:",
+    ] {
+        assert!(said.contains(warning), "{warning}:\n{said}");
+    }
+}
+
+#[test]
+fn a_templates_own_three_letter_language_is_read_as_the_two_letter_one() {
+    let dir = project("three-letter-template");
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/t.hbs"),
+        "<document title=\"T\" lang=\"rus\">\n  <master name=\"a5\" size=\"A5\" margin=\"12mm\"/>\n  <pages master=\"a5\" flow=\"story\"/>\n  <flow name=\"story\"><p>Права человека</p></flow>\n</document>\n",
+    )
+    .unwrap();
+    let (pdf, said) = build_b(
+        &dir,
+        "out",
+        "profile: kazakhstan\ntemplate: templates/t.hbs\naudience: public\nsections: [overview]\n",
+    );
+    assert_eq!(Pdf::from_bytes(pdf).lang(), b"ru");
+    assert!(
+        said.contains(
+            "`lang=\"rus\"` is written `ru` in a language tag; handbill reads it as `ru`\n --> templates/t.hbs:1:21\n"
+        ),
+        "{said}"
+    );
+}
