@@ -241,7 +241,10 @@ pub fn new_briefing(ask: &NewBriefing) -> Result<Vec<PathBuf>> {
             t.clone()
         }
     };
-    if let Some(lang) = &ask.lang {
+    // `--lang rus` is written `lang: ru`, as a build would read it.
+    let lang = (ask.lang.as_deref())
+        .map(|l| crate::language_tag::canonical(l).unwrap_or_else(|| l.to_string()));
+    if let Some(lang) = &lang {
         let mut known: Vec<String> =
             vec!["en".into(), "ru".into(), "kk".into(), loaded.lang.clone()];
         known.extend(
@@ -273,11 +276,7 @@ pub fn new_briefing(ask: &NewBriefing) -> Result<Vec<PathBuf>> {
         .help("mark a section `audience: public`, or start a pack: `handbill new pack NAME`"));
     }
     let title = serde_json::Value::String(loaded.title.clone()).to_string();
-    let lang = ask
-        .lang
-        .as_ref()
-        .map(|l| format!("lang: {l}\n"))
-        .unwrap_or_default();
+    let lang = lang.map(|l| format!("lang: {l}\n")).unwrap_or_default();
     let text = if ask.pack {
         let format = ask
             .format
