@@ -11,6 +11,10 @@ use crate::colour::Cmyk;
 use crate::error::Location;
 use crate::theme::Style;
 
+/// The most lines of a template's own text whose place in the template a
+/// document keeps: each is looked for in every template line.
+pub const MAX_TEMPLATE_PLACES: usize = 10_000;
+
 /// A whole document, ready for layout.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -18,6 +22,11 @@ pub struct Document {
     /// name it.
     pub template: PathBuf,
     pub title: String,
+    /// Where the template wrote the blocks of its own text, by the markup
+    /// line each starts on (see `template::origin`): a message about one
+    /// (an overset) shows the template's line. At most
+    /// [`MAX_TEMPLATE_PLACES`] lines.
+    pub template_places: BTreeMap<usize, Location>,
     /// The document's language tag, as handbill reads it (`ru`).
     pub lang: String,
     /// The language as the markup writes it, where handbill reads it

@@ -539,18 +539,14 @@ fn lay_out_prepared(
             },
             theme,
         )
-        // A fault in the template's own markup is at its place there already.
-        .map_err(|e| match e.location.as_deref() {
-            Some(at) if at.file == template.path => e,
-            _ => with_section_line(e, &briefing.project),
-        })
+        .map_err(|e| with_section_line(e, &briefing.project, &template.path))
         .map_err(|e| link_from_values(e, briefing, &template.path))
     })?;
     // Parsed (or the last copy's): a long pack's markup need not be held
     // while it is laid out.
     drop(markup_text);
     let used = check_pictures(&document, profile, selection, &template.path)
-        .map_err(|e| with_section_line(e, &briefing.project))?;
+        .map_err(|e| with_section_line(e, &briefing.project, &template.path))?;
     let pictures = alike.pictures(&used, || {
         select::read_pictures(
             briefing,
@@ -611,7 +607,7 @@ fn lay_out_prepared(
         },
         _ => e,
     });
-    let mut pages = pages.map_err(|e| with_section_line(e, &briefing.project))?;
+    let mut pages = pages.map_err(|e| with_section_line(e, &briefing.project, &template.path))?;
     let watermark = format!("{}: the watermark has ", briefing.name);
     for w in &mut pages.warnings {
         locate_in_section(w, &briefing.project);
@@ -706,9 +702,11 @@ fn written_in<'a>(
 /// points at that text in the file, or else at the line's first letter,
 /// and shows its line, as other errors do. A file too big to be a
 /// section's is not read.
-fn with_section_line(mut error: Error, project: &Path) -> Error {
+fn with_section_line(mut error: Error, project: &Path, template: &Path) -> Error {
+    // A fault in the template's own text is at its place there already.
     if let Some(at) = error.location.as_deref_mut()
         && at.line > 0
+        && at.file != template
         && let Ok(path) = project::open(project, &at.file.to_string_lossy())
         && let Ok(text) = load::read_text(&path)
     {

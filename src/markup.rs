@@ -127,6 +127,8 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         theme,
         line_starts,
         stack_tables: root.attribute("tables") == Some("stack"),
+        origin: std::cell::OnceCell::new(),
+        template_places: std::cell::RefCell::new(BTreeMap::new()),
     };
     if root.tag_name().name() != "document" {
         return Err(p.error(root, "the layout markup must start with <document>"));
@@ -141,6 +143,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     let mut doc = Document {
         template: source.template.to_path_buf(),
         title: root.attribute("title").unwrap_or("").to_string(),
+        template_places: BTreeMap::new(),
         lang_written: lang.is_some().then(|| lang_written.to_string()),
         lang: lang.unwrap_or_else(|| lang_written.to_string()),
         author: root.attribute("author").map(str::to_string),
@@ -273,6 +276,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
             .at(Location::file(source.template))
             .help("add <pages master=\"…\" flow=\"…\"/> or <page master=\"…\"> to the template"));
     }
+    doc.template_places = p.template_places.take();
     Ok(doc)
 }
 
@@ -329,6 +333,10 @@ struct Parser<'a> {
     line_starts: Vec<usize>,
     /// `<document tables="stack">`: tables too wide for their frame stack.
     stack_tables: bool,
+    /// The template, read to find where it wrote its own blocks (once one
+    /// asks), and the places found, by markup line.
+    origin: std::cell::OnceCell<crate::template::origin::Origin>,
+    template_places: std::cell::RefCell<BTreeMap<usize, Location>>,
 }
 
 impl Parser<'_> {
@@ -361,6 +369,33 @@ impl Parser<'_> {
     /// An error in the markup at `node`: placed in the section file a
     /// block around it was written in, where there is one (the section's
     /// author can mend it there), else in the template's markup.
+    /// Keeps where in the template the block at `node`, of the template's
+    /// own text, was written, if that can be told.
+    fn note_template_place(&self, node: Node) {
+        let (line, column) = self.pos(node);
+        let mut places = self.template_places.borrow_mut();
+        if places.len() >= crate::document::MAX_TEMPLATE_PLACES || places.contains_key(&line) {
+            return;
+        }
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.source.text.len(), |e| e - 1);
+        let written = &self.source.text[start..end.max(start)];
+        let origin = (self.origin)
+            .get_or_init(|| crate::template::origin::Origin::new(self.source.template_text));
+        if let Some((line_there, column_there)) = origin.place(written, column) {
+            let at = Location::at_line(
+                self.source.template,
+                self.source.template_text,
+                line_there,
+                column_there,
+            );
+            places.insert(line, at);
+        }
+    }
+
     fn error(&self, node: Node, message: impl Into<String>) -> Error {
         match self.written_at(node) {
             Some(at) => Error::new(message).at(at),
@@ -511,6 +546,9 @@ impl Parser<'_> {
         }
         let line = self.line(node);
         let source = self.source(node)?;
+        if source.is_none() {
+            self.note_template_place(node);
+        }
         let kind = match name {
             "p" => BlockKind::Paragraph(self.spans(node, &style, None)?),
             "h1" | "h2" | "h3" => BlockKind::Heading {
@@ -619,6 +657,9 @@ impl Parser<'_> {
         let mut inline: Vec<Node> = Vec::new();
         // The item's own text is where the item was written.
         let source = self.source(li)?;
+        if source.is_none() {
+            self.note_template_place(li);
+        }
         let flush = |inline: &mut Vec<Node>, out: &mut Vec<Block>| -> Result<()> {
             if let Some(first) = inline.first() {
                 let spans = self.spans_of(inline.iter().copied(), style, None)?;
@@ -934,6 +975,32 @@ mod tests {
             assert_eq!(d.lang, lang, "{written}");
             assert_eq!(d.lang_written.as_deref(), renamed, "{written}");
         }
+    }
+
+    #[test]
+    fn the_templates_own_blocks_keep_where_it_wrote_them() {
+        let template = "<document>\n{{#each s}}\n  <h1 id=\"sec-{{id}}\">{{title}}</h1>\n  {{{body}}}\n{{/each}}\n  <p class=\"sources\">Sources</p>\n</document>";
+        // What it printed for two sections: a loop's heading twice, a
+        // section's paragraph (it has a place of its own), the last line.
+        let markup = "<document><master name=\"m\" size=\"A6\" margin=\"10mm\"/><pages master=\"m\" flow=\"f\"/><flow name=\"f\">\n  <h1 id=\"sec-a\">A</h1>\n  <p src=\"briefings/a.md:3\">Text.</p>\n  <h1 id=\"sec-b\">B</h1>\n  <p class=\"sources\">Sources</p>\n</flow></document>";
+        let doc = parse(
+            &MarkupSource {
+                template: Path::new("t.hbs"),
+                template_text: template,
+                text: markup,
+            },
+            &Theme::builtin(),
+        )
+        .unwrap();
+        let places: Vec<(usize, usize, usize)> = (doc.template_places.iter())
+            .map(|(markup, at)| (*markup, at.line, at.column))
+            .collect();
+        assert_eq!(places, [(2, 3, 3), (4, 3, 3), (5, 6, 3)]);
+        let at = &doc.template_places[&5];
+        assert_eq!(
+            at.source_line.as_deref(),
+            Some("  <p class=\"sources\">Sources</p>")
+        );
     }
 
     #[test]

@@ -39,21 +39,46 @@ impl Pattern {
 /// characters) of `markup_line`, a line of the markup `template` produced:
 /// `None` unless exactly one line of the template fits it.
 pub fn place(template: &str, markup_line: &str, column: usize) -> Option<(usize, usize)> {
-    let text = super::pieces::blank_comments(template);
-    let trimmed = markup_line.trim();
-    if trimmed.is_empty() {
-        return None;
+    Origin::new(template).place(markup_line, column)
+}
+
+/// A template read for [`Origin::place`], to find many markup lines in.
+pub struct Origin {
+    patterns: Vec<Pattern>,
+}
+
+impl Origin {
+    pub fn new(template: &str) -> Origin {
+        Origin {
+            patterns: patterns(&super::pieces::blank_comments(template)),
+        }
     }
+
+    /// As [`place`], in this template.
+    pub fn place(&self, markup_line: &str, column: usize) -> Option<(usize, usize)> {
+        let trimmed = markup_line.trim();
+        if trimmed.is_empty() {
+            return None;
+        }
+        // Each template line is looked for along the markup line: a long
+        // line of a long template would take the square of the input.
+        if self.patterns.len().saturating_mul(trimmed.len()) > MAX_SEARCHED {
+            return None;
+        }
+        place_in(&self.patterns, markup_line, trimmed, column)
+    }
+}
+
+fn place_in(
+    patterns: &[Pattern],
+    markup_line: &str,
+    trimmed: &str,
+    column: usize,
+) -> Option<(usize, usize)> {
     let indent = markup_line.len() - markup_line.trim_start().len();
-    let patterns = patterns(&text);
-    // Each template line is looked for along the markup line: a long line
-    // of a long template would take the square of the input.
-    if patterns.len().saturating_mul(trimmed.len()) > MAX_SEARCHED {
-        return None;
-    }
     let mut found = None;
     for pattern in patterns {
-        if let Some(at) = fit(&pattern, trimmed) {
+        if let Some(at) = fit(pattern, trimmed) {
             if found.is_some() {
                 return None;
             }

@@ -349,8 +349,12 @@ impl<'a> Engine<'a> {
                 column: 1,
                 source_line: Some(first_words),
             }),
-            // The template's own text: its file, and the line of the markup
-            // it wrote, as the markup's own errors give them.
+            // The template's own text: where the template wrote it, else its
+            // file and the line of the markup it wrote, as the markup's own
+            // errors give them.
+            (None, Some(line)) if self.doc.template_places.contains_key(&line) => {
+                error.at(self.doc.template_places[&line].clone())
+            }
             (None, Some(line)) if line > 0 => Error {
                 message: format!(
                     "{} (line {line} of the markup that template {} produced)",
