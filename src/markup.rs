@@ -103,13 +103,27 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     }
     let xml = roxmltree::Document::parse_with_options(source.text, opts).map_err(|e| {
         let pos = e.pos();
+        let (row, col) = (pos.row as usize, pos.col as usize);
+        // Typed in the template itself, not put in by a value: advice for
+        // the template's text.
+        let typed = || {
+            let line = source.text.lines().nth(row.saturating_sub(1))?;
+            let there = crate::template::origin::place(source.template_text, line, col)?;
+            there
+                .in_text
+                .then(|| xml_error::own_text_help(&e))
+                .flatten()
+        };
         let (what, todo) = match e {
             roxmltree::Error::MalformedEntityReference(_) => {
-                xml_error::reference_words(source.text, pos.row as usize, pos.col as usize)
+                xml_error::reference_words(source.text, row, col)
             }
             _ => None,
         }
-        .unwrap_or_else(|| xml_error::words(&e));
+        .unwrap_or_else(|| {
+            let (what, todo) = xml_error::words(&e);
+            (what, typed().unwrap_or(todo))
+        });
         let err = markup_error(
             source,
             pos.row as usize,
@@ -129,6 +143,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         stack_tables: root.attribute("tables") == Some("stack"),
         origin: std::cell::OnceCell::new(),
         template_places: std::cell::RefCell::new(BTreeMap::new()),
+        template_searched: std::cell::Cell::new(0),
     };
     if root.tag_name().name() != "document" {
         return Err(p.error(root, "the layout markup must start with <document>"));
@@ -276,7 +291,9 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
             .at(Location::file(source.template))
             .help("add <pages master=\"…\" flow=\"…\"/> or <page master=\"…\"> to the template"));
     }
-    doc.template_places = p.template_places.take();
+    doc.template_places = (p.template_places.take().into_iter())
+        .filter_map(|(line, at)| Some((line, at?)))
+        .collect();
     Ok(doc)
 }
 
@@ -299,12 +316,12 @@ fn markup_error(source: &MarkupSource, line: usize, col: usize, message: String)
         .lines()
         .nth(line.saturating_sub(1))
         .unwrap_or("");
-    if let Some((line, col)) = crate::template::origin::place(source.template_text, written, col) {
+    if let Some(there) = crate::template::origin::place(source.template_text, written, col) {
         let e = Error::new(message).at(Location::at_line(
             source.template,
             source.template_text,
-            line,
-            col,
+            there.line,
+            there.column,
         ));
         return e.help(format!("the markup line it printed is: {}", written.trim()));
     }
@@ -336,7 +353,9 @@ struct Parser<'a> {
     /// The template, read to find where it wrote its own blocks (once one
     /// asks), and the places found, by markup line.
     origin: std::cell::OnceCell<crate::template::origin::Origin>,
-    template_places: std::cell::RefCell<BTreeMap<usize, Location>>,
+    template_places: std::cell::RefCell<BTreeMap<usize, Option<Location>>>,
+    /// The bytes the search has read, under `origin::MAX_SEARCHED` in all.
+    template_searched: std::cell::Cell<usize>,
 }
 
 impl Parser<'_> {
@@ -366,36 +385,42 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// An error in the markup at `node`: placed in the section file a
-    /// block around it was written in, where there is one (the section's
-    /// author can mend it there), else in the template's markup.
     /// Keeps where in the template the block at `node`, of the template's
-    /// own text, was written, if that can be told.
+    /// own text, was written, if that can be told: the first block on each
+    /// markup line, while the search has read under its bound in all.
     fn note_template_place(&self, node: Node) {
-        let (line, column) = self.pos(node);
+        let line = self.line(node);
         let mut places = self.template_places.borrow_mut();
-        if places.len() >= crate::document::MAX_TEMPLATE_PLACES || places.contains_key(&line) {
+        if places.contains_key(&line) {
             return;
         }
         let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.source.text.len(), |e| e - 1);
+        let end = (self.line_starts.get(line)).map_or(self.source.text.len(), |e| e - 1);
         let written = &self.source.text[start..end.max(start)];
         let origin = (self.origin)
             .get_or_init(|| crate::template::origin::Origin::new(self.source.template_text));
-        if let Some((line_there, column_there)) = origin.place(written, column) {
-            let at = Location::at_line(
+        let searched = self.template_searched.get() + origin.cost(written);
+        if places.len() >= crate::document::MAX_TEMPLATE_PLACES
+            || searched > crate::template::origin::MAX_SEARCHED
+        {
+            return;
+        }
+        self.template_searched.set(searched);
+        let (_, column) = self.pos(node);
+        let at = origin.place(written, column).map(|there| {
+            Location::at_line(
                 self.source.template,
                 self.source.template_text,
-                line_there,
-                column_there,
-            );
-            places.insert(line, at);
-        }
+                there.line,
+                there.column,
+            )
+        });
+        places.insert(line, at);
     }
 
+    /// An error in the markup at `node`: placed in the section file a
+    /// block around it was written in, where there is one (the section's
+    /// author can mend it there), else in the template's markup.
     fn error(&self, node: Node, message: impl Into<String>) -> Error {
         match self.written_at(node) {
             Some(at) => Error::new(message).at(at),
@@ -1000,6 +1025,38 @@ mod tests {
         assert_eq!(
             at.source_line.as_deref(),
             Some("  <p class=\"sources\">Sources</p>")
+        );
+    }
+
+    #[test]
+    fn a_stray_ampersand_is_told_as_the_templates_own_or_a_values() {
+        let help = |template: &str, markup: &str| {
+            let err = parse(
+                &MarkupSource {
+                    template: Path::new("t.hbs"),
+                    template_text: template,
+                    text: markup,
+                },
+                &Theme::builtin(),
+            )
+            .unwrap_err();
+            assert!(
+                err.message.contains("a `&` stands alone"),
+                "{}",
+                err.message
+            );
+            err.help.unwrap_or_default()
+        };
+        let markup = "<document>\n<p>Fish & chips</p>\n</document>";
+        let typed = help("<document>\n<p>Fish & chips</p>\n</document>", markup);
+        assert!(
+            typed.starts_with("write `&amp;` for a `&` in the template's text"),
+            "{typed}"
+        );
+        let printed = help("<document>\n<p>{{{food}}}</p>\n</document>", markup);
+        assert!(
+            printed.starts_with("a value put in with {{{…}}}"),
+            "{printed}"
         );
     }
 

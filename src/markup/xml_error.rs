@@ -2,6 +2,22 @@
 
 use roxmltree::Error as X;
 
+/// What to do about a fault in the template's own text (not in a value it
+/// printed), where that differs from [`words`]' advice.
+pub fn own_text_help(e: &X) -> Option<String> {
+    Some(match e {
+        X::UnknownEntityReference(..) => "the markup knows only `&amp;`, `&lt;`, `&gt;`, `&quot;` and `&apos;`: write the character itself in the template, or its number (`&#160;` is a no-break space)".into(),
+        X::MalformedEntityReference(_) | X::EntityReferenceLoop(_) => {
+            "write `&amp;` for a `&` in the template's text".into()
+        }
+        X::InvalidAttributeValue(_) => "write `&lt;` for a `<` inside an attribute's value".into(),
+        X::InvalidName(_) | X::UnknownToken(_) => {
+            "write `&lt;` for a `<` in the template's text that does not start a tag".into()
+        }
+        _ => return None,
+    })
+}
+
 /// What is wrong with the markup, and what to do about it in the template.
 pub fn words(e: &X) -> (String, String) {
     const ESCAPE: &str = "a value put in with {{{…}}} is not escaped: use {{…}}, or write `&amp;` for & and `&lt;` for <";

@@ -21,8 +21,9 @@ struct Pattern {
     ends_literal: bool,
 }
 
-/// The most bytes of markup the search may read: some 50 ms.
-const MAX_SEARCHED: usize = 50_000_000;
+/// The most bytes of markup a search may read (some 50 ms), for one
+/// message or for all the blocks of one document.
+pub const MAX_SEARCHED: usize = 50_000_000;
 
 impl Pattern {
     fn new(line: usize) -> Pattern {
@@ -35,10 +36,20 @@ impl Pattern {
     }
 }
 
-/// The template's line and column (from 1) of `column` (from 1, in
-/// characters) of `markup_line`, a line of the markup `template` produced:
-/// `None` unless exactly one line of the template fits it.
-pub fn place(template: &str, markup_line: &str, column: usize) -> Option<(usize, usize)> {
+/// Where in its template a place in the markup was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// The template's line and column, from 1.
+    pub line: usize,
+    pub column: usize,
+    /// Whether it is in the template's own text, not in what a tag printed.
+    pub in_text: bool,
+}
+
+/// Where `column` (from 1, in characters) of `markup_line`, a line of the
+/// markup `template` produced, was written in the template: `None` unless
+/// exactly one line of the template fits it.
+pub fn place(template: &str, markup_line: &str, column: usize) -> Option<Place> {
     Origin::new(template).place(markup_line, column)
 }
 
@@ -54,15 +65,17 @@ impl Origin {
         }
     }
 
+    /// How many bytes [`Origin::place`] may read to find `markup_line`:
+    /// each template line is looked for along it.
+    pub fn cost(&self, markup_line: &str) -> usize {
+        self.patterns.len().saturating_mul(markup_line.len())
+    }
+
     /// As [`place`], in this template.
-    pub fn place(&self, markup_line: &str, column: usize) -> Option<(usize, usize)> {
+    pub fn place(&self, markup_line: &str, column: usize) -> Option<Place> {
         let trimmed = markup_line.trim();
-        if trimmed.is_empty() {
-            return None;
-        }
-        // Each template line is looked for along the markup line: a long
-        // line of a long template would take the square of the input.
-        if self.patterns.len().saturating_mul(trimmed.len()) > MAX_SEARCHED {
+        // A long line of a long template would take the square of the input.
+        if trimmed.is_empty() || self.cost(trimmed) > MAX_SEARCHED {
             return None;
         }
         place_in(&self.patterns, markup_line, trimmed, column)
@@ -74,7 +87,7 @@ fn place_in(
     markup_line: &str,
     trimmed: &str,
     column: usize,
-) -> Option<(usize, usize)> {
+) -> Option<Place> {
     let indent = markup_line.len() - markup_line.trim_start().len();
     let mut found = None;
     for pattern in patterns {
@@ -101,14 +114,19 @@ fn place_in(
         }
         let end = start + piece.len();
         if byte < end {
-            return Some((
-                pattern.line,
-                piece_col + trimmed[*start..byte].chars().count(),
-            ));
+            return Some(Place {
+                line: pattern.line,
+                column: piece_col + trimmed[*start..byte].chars().count(),
+                in_text: true,
+            });
         }
         col = piece_col + piece.chars().count();
     }
-    Some((pattern.line, col))
+    Some(Place {
+        line: pattern.line,
+        column: col,
+        in_text: false,
+    })
 }
 
 /// Where each piece of `pattern` lies in `line` (trimmed), if it fits.
@@ -257,39 +275,46 @@ mod tests {
   </flow>
 </document>"#;
 
+    /// The line and column only.
+    fn at(template: &str, line: &str, column: usize) -> Option<(usize, usize)> {
+        place(template, line, column).map(|p| (p.line, p.column))
+    }
+
     #[test]
     fn a_markup_line_is_found_at_its_template_line_and_column() {
         // A value printed by a tag: where the tag begins; the template's
         // own text after it: the same letter.
         let band = r#"    <frame name="band" flow="band" x="12.5mm" y="0" background="accent"/>"#;
-        assert_eq!(place(TEMPLATE, band, 40), Some((8, 39)));
-        assert_eq!(place(TEMPLATE, band, 43), Some((8, 44)));
+        assert_eq!(at(TEMPLATE, band, 40), Some((8, 39)));
+        assert_eq!(at(TEMPLATE, band, 43), Some((8, 44)));
+        assert!(!place(TEMPLATE, band, 40).unwrap().in_text);
+        assert!(place(TEMPLATE, band, 43).unwrap().in_text);
         let line = r#"    <frame name="cover" flow="story" x="5mm"/>"#;
-        assert_eq!(place(TEMPLATE, line, 5), Some((9, 5)));
-        assert_eq!(place(TEMPLATE, line, 20), Some((9, 18)));
-        assert_eq!(place(TEMPLATE, line, 25), Some((9, 28)));
+        assert_eq!(at(TEMPLATE, line, 5), Some((9, 5)));
+        assert_eq!(at(TEMPLATE, line, 20), Some((9, 18)));
+        assert_eq!(at(TEMPLATE, line, 25), Some((9, 28)));
         // Text a block on the line leaves out, or prints, is a gap.
         for line in [
             r#"  <master name="a5" width="148mm"/>"#,
             r#"  <master name="dl" width="297mm" folds="99 198"/>"#,
         ] {
-            assert_eq!(place(TEMPLATE, line, 3).map(|p| p.0), Some(3), "{line}");
+            assert_eq!(at(TEMPLATE, line, 3).map(|p| p.0), Some(3), "{line}");
         }
         // After a comment of two lines.
-        assert_eq!(place(TEMPLATE, "  <page master=\"a\">", 3), Some((7, 3)));
+        assert_eq!(at(TEMPLATE, "  <page master=\"a\">", 3), Some((7, 3)));
     }
 
     #[test]
     fn a_line_that_fits_no_template_line_or_two_claims_none() {
         // Written twice in the template.
-        assert_eq!(place(TEMPLATE, "  </flow>", 3), None);
+        assert_eq!(at(TEMPLATE, "  </flow>", 3), None);
         // A section's text, printed by `{{{body}}}`.
-        assert_eq!(place(TEMPLATE, "<p>Free them all.</p>", 1), None);
+        assert_eq!(at(TEMPLATE, "<p>Free them all.</p>", 1), None);
         // Inside a comment: printed by nothing.
-        assert_eq!(place(TEMPLATE, r#"<frame name="x"/>"#, 1), None);
-        assert_eq!(place(TEMPLATE, "   ", 1), None);
+        assert_eq!(at(TEMPLATE, r#"<frame name="x"/>"#, 1), None);
+        assert_eq!(at(TEMPLATE, "   ", 1), None);
         // A line too long to look for in every template line.
         let long = format!("<p>{}</p>", "x".repeat(MAX_SEARCHED));
-        assert_eq!(place(TEMPLATE, &long, 1), None);
+        assert_eq!(at(TEMPLATE, &long, 1), None);
     }
 }
