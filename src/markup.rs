@@ -310,21 +310,17 @@ fn with_markup_line(err: Error, todo: String) -> Error {
 /// that wrote it, where that can be told (see `template::origin`), with
 /// the markup's line as printed in the help.
 fn markup_error(source: &MarkupSource, line: usize, col: usize, message: String) -> Error {
-    let generated = Location::at_line(Path::new("(markup)"), source.text, line, col);
     let written = source
         .text
         .lines()
         .nth(line.saturating_sub(1))
         .unwrap_or("");
     if let Some(there) = crate::template::origin::place(source.template_text, written, col) {
-        let e = Error::new(message).at(Location::at_line(
-            source.template,
-            source.template_text,
-            there.line,
-            there.column,
-        ));
-        return e.help(format!("the markup line it printed is: {}", written.trim()));
+        return Error::new(message)
+            .at(there.location(source.template, source.template_text))
+            .help(format!("the markup line it printed is: {}", written.trim()));
     }
+    let generated = Location::at_line(Path::new("(markup)"), source.text, line, col);
     let mut e = Error::new(format!(
         "{message} (line {line}, column {col} of the markup that template {} produced)",
         source.template.display()
@@ -407,14 +403,8 @@ impl Parser<'_> {
         }
         self.template_searched.set(searched);
         let (_, column) = self.pos(node);
-        let at = origin.place(written, column).map(|there| {
-            Location::at_line(
-                self.source.template,
-                self.source.template_text,
-                there.line,
-                there.column,
-            )
-        });
+        let at = (origin.place(written, column))
+            .map(|there| there.location(self.source.template, self.source.template_text));
         places.insert(line, at);
     }
 

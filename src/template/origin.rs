@@ -11,6 +11,8 @@
 //! it fits. Where it fits none, or more than one (a `</flow>` written
 //! twice), nothing is claimed and the message gives the markup's own line.
 
+use crate::error::Location;
+
 /// A template line's literal text, in order, with the column each piece
 /// starts at; the tags between are gaps.
 struct Pattern {
@@ -44,6 +46,14 @@ pub struct Place {
     pub column: usize,
     /// Whether it is in the template's own text, not in what a tag printed.
     pub in_text: bool,
+}
+
+impl Place {
+    /// The place in `template`, the text of the template `file`, with its
+    /// line shown.
+    pub fn location(&self, file: &std::path::Path, template: &str) -> Location {
+        Location::at_line(file, template, self.line, self.column)
+    }
 }
 
 /// Where `column` (from 1, in characters) of `markup_line`, a line of the
