@@ -881,10 +881,15 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Result<Document> {
+        parse_by("", text)
+    }
+
+    /// `text`, the markup that `template` (t.hbs) printed.
+    fn parse_by(template: &str, text: &str) -> Result<Document> {
         parse(
             &MarkupSource {
                 template: Path::new("t.hbs"),
-                template_text: "",
+                template_text: template,
                 text,
             },
             &Theme::builtin(),
@@ -998,15 +1003,7 @@ mod tests {
         // What it printed for two sections: a loop's heading twice, a
         // section's paragraph (it has a place of its own), the last line.
         let markup = "<document><master name=\"m\" size=\"A6\" margin=\"10mm\"/><pages master=\"m\" flow=\"f\"/><flow name=\"f\">\n  <h1 id=\"sec-a\">A</h1>\n  <p src=\"briefings/a.md:3\">Text.</p>\n  <h1 id=\"sec-b\">B</h1>\n  <p class=\"sources\">Sources</p>\n</flow></document>";
-        let doc = parse(
-            &MarkupSource {
-                template: Path::new("t.hbs"),
-                template_text: template,
-                text: markup,
-            },
-            &Theme::builtin(),
-        )
-        .unwrap();
+        let doc = parse_by(template, markup).unwrap();
         let places: Vec<(usize, usize, usize)> = (doc.template_places.iter())
             .map(|(markup, at)| (*markup, at.line, at.column))
             .collect();
@@ -1021,15 +1018,7 @@ mod tests {
     #[test]
     fn a_stray_ampersand_is_told_as_the_templates_own_or_a_values() {
         let help = |template: &str, markup: &str| {
-            let err = parse(
-                &MarkupSource {
-                    template: Path::new("t.hbs"),
-                    template_text: template,
-                    text: markup,
-                },
-                &Theme::builtin(),
-            )
-            .unwrap_err();
+            let err = parse_by(template, markup).unwrap_err();
             assert!(
                 err.message.contains("a `&` stands alone"),
                 "{}",
