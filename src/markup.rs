@@ -310,31 +310,22 @@ fn with_markup_line(err: Error, todo: String) -> Error {
 /// that wrote it, where that can be told (see `template::origin`), with
 /// the markup's line as printed in the help.
 fn markup_error(source: &MarkupSource, line: usize, col: usize, message: String) -> Error {
-    let written = source
-        .text
-        .lines()
-        .nth(line.saturating_sub(1))
-        .unwrap_or("");
-    if let Some(there) = crate::template::origin::place(source.template_text, written, col) {
+    let written = source.text.lines().nth(line.saturating_sub(1));
+    let there = written.and_then(|w| crate::template::origin::place(source.template_text, w, col));
+    if let (Some(there), Some(written)) = (there, written) {
         return Error::new(message)
             .at(there.location(source.template, source.template_text))
             .help(format!("the markup line it printed is: {}", written.trim()));
     }
-    let generated = Location::at_line(Path::new("(markup)"), source.text, line, col);
-    let mut e = Error::new(format!(
+    let e = Error::new(format!(
         "{message} (line {line}, column {col} of the markup that template {} produced)",
         source.template.display()
     ))
-    .at(Location {
-        file: source.template.to_path_buf(),
-        line: 0,
-        column: 0,
-        source_line: None,
-    });
-    if let Some(text) = generated.source_line {
-        e = e.help(format!("the markup line is: {}", text.trim()));
+    .at(Location::file(source.template));
+    match written {
+        Some(text) => e.help(format!("the markup line is: {}", text.trim())),
+        None => e,
     }
-    e
 }
 
 struct Parser<'a> {

@@ -125,12 +125,7 @@ pub(super) fn number_and_resolve(
         return Err(Error::new(format!(
             "a cross-reference points to `{wanted}`, which is not a section of this briefing"
         ))
-        .at(Location {
-            file: source.template.to_path_buf(),
-            line: 0,
-            column: 0,
-            source_line: None,
-        })
+        .at(Location::file(source.template))
         .help(help));
     }
     Ok(())
