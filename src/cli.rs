@@ -494,6 +494,7 @@ fn run_build(
     let total = files.len();
     let started = batch::now();
     let tty = std::io::stderr().is_terminal() && verbosity != Verbosity::Quiet;
+    let told = crate::console::Told::default();
     let outcomes = batch::run(&files, &batch, &|n, file, outcome| {
         let mut err = std::io::stderr().lock();
         if tty {
@@ -505,8 +506,12 @@ fn run_build(
                     print_report(&file.name, &built.report);
                 }
                 if verbosity != Verbosity::Quiet {
-                    for w in &built.warnings {
-                        let _ = write!(err, "{}", w.render(colour));
+                    for text in built
+                        .warnings
+                        .iter()
+                        .filter_map(|w| told.first_time(w, colour))
+                    {
+                        let _ = write!(err, "{text}");
                     }
                 }
                 if verbosity != Verbosity::Quiet {

@@ -12,11 +12,12 @@
 //! The failure is kept in a static because the standard output is the
 //! process's own, shared by every thread that prints.
 
+use std::collections::HashSet;
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use crate::error::{Error, io_reason};
+use crate::error::{Error, Warning, io_reason};
 
 /// The first failed write to the standard output, if one failed.
 static FAILED: Mutex<Option<std::io::Error>> = Mutex::new(None);
@@ -62,6 +63,32 @@ macro_rules! errln {
 
 pub(crate) use {err, errln, out, outln};
 
+/// The warnings one run of a command has printed. A warning about a file
+/// several briefings read (a profile's `lang: eng`, a theme, a section with
+/// a character no font has) comes with each briefing's build, and is
+/// printed for the first only: the same words at the same place of the
+/// same file say nothing new. A warning that names no file is printed
+/// every time, since only its place in the output says which briefing it
+/// is about.
+#[derive(Default)]
+pub struct Told(Mutex<HashSet<String>>);
+
+impl Told {
+    /// `warning` as it is printed (`colour` or not), or `None` when this
+    /// run has printed it already.
+    pub fn first_time(&self, warning: &Warning, colour: bool) -> Option<String> {
+        if warning.location.is_none() {
+            return Some(warning.render(colour));
+        }
+        let plain = warning.render(false);
+        let mut told = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if !told.insert(plain.clone()) {
+            return None;
+        }
+        Some(if colour { warning.render(true) } else { plain })
+    }
+}
+
 /// The exit code of a command that would end with `code`, now that its
 /// printing is done: the same when everything printed, or when the reader
 /// went away (`| head`), which is theirs to choose; 1 when the output could
@@ -90,6 +117,33 @@ pub fn finish(code: ExitCode) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    use super::Told;
+    use crate::error::{Location, Warning, WarningKind};
+
+    #[test]
+    fn a_warning_at_a_place_is_told_once_a_run() {
+        let text = "title: T\nlang: eng\n";
+        let at =
+            |line| {
+                Warning::new(WarningKind::LanguageCode, "`eng` is written `en`").at(
+                    Location::at_line(std::path::Path::new("profile.yaml"), text, line, 7),
+                )
+            };
+        let told = Told::default();
+        assert!(told.first_time(&at(2), false).is_some());
+        assert!(
+            told.first_time(&at(2), true).is_none(),
+            "the same warning again"
+        );
+        assert!(told.first_time(&at(1), false).is_some(), "another line");
+        // Nowhere named: only the order of the output says whose it is.
+        let nowhere = Warning::new(WarningKind::LanguageCode, "no place");
+        assert!(told.first_time(&nowhere, false).is_some());
+        assert!(told.first_time(&nowhere, false).is_some());
+        // A new run tells it again.
+        assert!(Told::default().first_time(&at(2), false).is_some());
+    }
+
     #[test]
     fn the_macros_write_what_the_standard_ones_would() {
         // Under the test harness the output is captured; what matters is

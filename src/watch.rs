@@ -411,17 +411,22 @@ fn build(
         dry_run: false,
     };
     let settings = settings.clone();
-    let report: batch::Report = Arc::new(move |_, job, outcome| tell(&settings, job, outcome));
+    // A rebuild's warnings are told afresh: the writer may have fixed one.
+    let told = crate::console::Told::default();
+    let report: batch::Report =
+        Arc::new(move |_, job, outcome| tell(&settings, &told, job, outcome));
     workers.run(jobs, &batch, report)
 }
 
 /// Says what happened to `job`.
-fn tell(settings: &Settings, job: &batch::Job, outcome: &Outcome) {
+fn tell(settings: &Settings, told: &crate::console::Told, job: &batch::Job, outcome: &Outcome) {
     match outcome {
         Outcome::Built { built, path } => {
             if !settings.quiet {
                 for w in &built.warnings {
-                    err!("{}", w.render(settings.colour));
+                    if let Some(text) = told.first_time(w, settings.colour) {
+                        err!("{text}");
+                    }
                 }
                 outln!(
                     "[{}] built {} ({} page{}) in {}",

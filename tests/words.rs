@@ -385,6 +385,40 @@ fn files_named_with_a_three_letter_code_are_read_as_the_two_letter_ones() {
 }
 
 #[test]
+fn a_warning_about_the_profile_is_told_once_for_all_the_briefings_on_it() {
+    let dir = project("profile-warning-once");
+    let profile = profile_dir(&dir).join("profile.yaml");
+    let yaml = std::fs::read_to_string(&profile).unwrap();
+    std::fs::write(&profile, yaml.replace("\nlang: en\n", "\nlang: eng\n")).unwrap();
+    for name in ["p", "q", "r"] {
+        std::fs::write(
+            dir.join(format!("briefings/{name}.yaml")),
+            "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\nlang: de\nsections: [overview]\n",
+        )
+        .unwrap();
+    }
+    let warning = "`lang: eng` is written `en` in a language tag";
+    for args in [&["build", "--out", "out"][..], &["check"][..]] {
+        let o = handbill(&dir, args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let said = stderr(&o);
+        // Three briefings read the profile: its warning once, and all
+        // three built or checked.
+        assert_eq!(said.matches(warning).count(), 1, "{args:?}: {said}");
+        let done = if args[0] == "build" {
+            "built out/"
+        } else {
+            "ok "
+        };
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(out.matches(done).count(), 3, "{args:?}: {out}");
+        // A warning of each briefing's own is still told for each: their
+        // section has no German translation.
+        assert_eq!(said.matches("no `de` translation").count(), 3, "{said}");
+    }
+}
+
+#[test]
 fn a_templates_own_three_letter_language_is_read_as_the_two_letter_one() {
     let dir = project("three-letter-template");
     std::fs::create_dir_all(dir.join("templates")).unwrap();

@@ -90,6 +90,7 @@ fn check(
             out!("{}", json.text());
         }
         Format::Text => {
+            let told = crate::console::Told::default();
             for (job, outcome) in files.iter().zip(&outcomes) {
                 match outcome {
                     Outcome::Failed(e) => err!("{}", e.render(colour)),
@@ -98,8 +99,12 @@ fn check(
                         if report {
                             print_report(&job.name, &built.report);
                         }
-                        for w in &built.warnings {
-                            err!("{}", w.render(colour));
+                        for text in built
+                            .warnings
+                            .iter()
+                            .filter_map(|w| told.first_time(w, colour))
+                        {
+                            err!("{text}");
                         }
                     }
                     Outcome::Unchanged { .. } => outln!("ok {}.pdf", job.name),
