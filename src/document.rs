@@ -30,8 +30,10 @@ pub struct Document {
     /// The document's language tag, as handbill reads it (`ru`).
     pub lang: String,
     /// The language as the markup writes it, where handbill reads it
-    /// otherwise (`rus`, read as `ru`): the build warns of it.
-    pub lang_written: Option<String>,
+    /// otherwise (`rus`, read as `ru`): the build warns of it, at the
+    /// place in the template that wrote the attribute where that can be
+    /// told (see `template::origin`).
+    pub lang_written: Option<(String, Option<Location>)>,
     pub author: Option<String>,
     pub subject: Option<String>,
     /// The PDF's keywords: `keywords="a, b"`, split at the commas.

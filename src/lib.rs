@@ -622,8 +622,8 @@ fn lay_out_prepared(
     }
     pages.warnings.extend(selection.allowed.iter().cloned());
     pages.warnings.extend(warnings.iter().cloned());
-    if let Some(written) = &document.lang_written {
-        (pages.warnings).push(template.lang_renamed(written, &document.lang));
+    if let Some((written, at)) = &document.lang_written {
+        (pages.warnings).push(template.lang_renamed(written, &document.lang, at.clone()));
     }
     check_resolution(&mut pages, briefing, &pictures, print)?;
     Ok(LaidOut {

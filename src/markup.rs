@@ -159,7 +159,13 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         template: source.template.to_path_buf(),
         title: root.attribute("title").unwrap_or("").to_string(),
         template_places: BTreeMap::new(),
-        lang_written: lang.is_some().then(|| lang_written.to_string()),
+        lang_written: lang.is_some().then(|| {
+            let name = root.attribute_node("lang").map(|a| a.range_qname().start);
+            (
+                lang_written.to_string(),
+                name.and_then(|at| p.template_place_at(at)),
+            )
+        }),
         lang: lang.unwrap_or_else(|| lang_written.to_string()),
         author: root.attribute("author").map(str::to_string),
         subject: root.attribute("subject").map(str::to_string),
@@ -984,7 +990,11 @@ mod tests {
             ))
             .unwrap();
             assert_eq!(d.lang, lang, "{written}");
-            assert_eq!(d.lang_written.as_deref(), renamed, "{written}");
+            assert_eq!(
+                d.lang_written.map(|(w, _)| w).as_deref(),
+                renamed,
+                "{written}"
+            );
         }
     }
 

@@ -50,14 +50,12 @@ pub struct Template {
 
 impl Template {
     /// The warning for a template whose `<document lang="…">` is written
-    /// with a three-letter code (`rus`) and read as `tag` (`ru`): at the
-    /// attribute when the template writes it as it is, else at the template.
-    pub fn lang_renamed(&self, written: &str, tag: &str) -> Warning {
+    /// with a three-letter code (`rus`) and read as `tag` (`ru`): at `at`,
+    /// where the markup found the template wrote the attribute, else at
+    /// the template as a whole.
+    pub fn lang_renamed(&self, written: &str, tag: &str, at: Option<Location>) -> Warning {
         let attribute = format!("lang=\"{written}\"");
-        let at = match self.text.find(&attribute) {
-            Some(offset) => Location::at_offset(&self.path, &self.text, offset),
-            None => Location::file(&self.path),
-        };
+        let at = at.unwrap_or_else(|| Location::file(&self.path));
         crate::language_tag::renamed(&attribute, tag, &format!("lang=\"{tag}\"")).at(at)
     }
 }

@@ -439,4 +439,23 @@ fn a_templates_own_three_letter_language_is_read_as_the_two_letter_one() {
         ),
         "{said}"
     );
+    // Printed from the briefing's values, below a comment that names it:
+    // the warning is at the attribute the template wrote.
+    std::fs::write(
+        dir.join("templates/t.hbs"),
+        "{{!-- was lang=\"rus\" --}}\n<document title=\"T\"\n    lang=\"{{values.lang}}\">\n  <master name=\"a5\" size=\"A5\" margin=\"12mm\"/>\n  <pages master=\"a5\" flow=\"story\"/>\n  <flow name=\"story\"><p>Права человека</p></flow>\n</document>\n",
+    )
+    .unwrap();
+    let (pdf, said) = build_b(
+        &dir,
+        "out",
+        "profile: kazakhstan\ntemplate: templates/t.hbs\naudience: public\nsections: [overview]\nvalues:\n  lang: rus\n",
+    );
+    assert_eq!(Pdf::from_bytes(pdf).lang(), b"ru");
+    assert!(
+        said.contains(
+            "`lang=\"rus\"` is written `ru` in a language tag; handbill reads it as `ru`\n --> templates/t.hbs:3:5\n"
+        ),
+        "{said}"
+    );
 }

@@ -40,6 +40,25 @@ impl Parser<'_> {
         (line, column)
     }
 
+    /// Where in the template the markup's byte `at` was written, if that
+    /// can be told (see `template::origin`): an attribute the build warns
+    /// of is shown where the template author wrote it.
+    pub(super) fn template_place_at(&self, at: usize) -> Option<Location> {
+        let line = self.line_starts.partition_point(|&s| s <= at).max(1);
+        let start = self.line_starts[line - 1];
+        let end = (self.line_starts.get(line)).map_or(self.source.text.len(), |e| e - 1);
+        let written = self.source.text.get(start..end.max(start))?;
+        let column = self
+            .source
+            .text
+            .get(start..at)
+            .map_or(1, |t| t.chars().count() + 1);
+        let origin = (self.origin)
+            .get_or_init(|| crate::template::origin::Origin::new(self.source.template_text));
+        let there = origin.place(written, column)?;
+        Some(there.location(self.source.template, self.source.template_text))
+    }
+
     /// Where in a section file the text at `node` was written: the `src`
     /// of the block around it (the build, which knows the project, reads
     /// the line from the file).
