@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::colour::Cmyk;
 use crate::error::Location;
@@ -114,7 +115,8 @@ pub struct Frame {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub kind: BlockKind,
-    pub style: Style,
+    /// Shared by the blocks and spans of one style (see `markup::Parser::resolve`).
+    pub style: Arc<Style>,
     /// Line in the generated markup, for messages.
     pub line: usize,
     /// The paragraph's number in the margin (legal style), if numbered.
@@ -170,7 +172,7 @@ pub enum BlockKind {
         ordered: bool,
         start: u64,
         items: Vec<Vec<Block>>,
-        marker_style: Style,
+        marker_style: Arc<Style>,
     },
     Quote(Vec<Block>),
     Boxed(Vec<Block>),
@@ -178,7 +180,7 @@ pub enum BlockKind {
         image: String,
         width: Width,
         /// The style of a caption taken from the profile.
-        caption_style: Style,
+        caption_style: Arc<Style>,
         /// A fixed height in points, cropping nothing: the image is fitted.
         max_height: Option<f32>,
         caption: Vec<Span>,
@@ -194,7 +196,7 @@ pub enum BlockKind {
         data: String,
     },
     Contents {
-        entry_style: Style,
+        entry_style: Arc<Style>,
     },
     /// A table: its block's style is the `table` style (rules, spacing).
     Table(Table),
@@ -227,14 +229,14 @@ pub struct Row {
     pub cells: Vec<Cell>,
     /// The row's own style (`tr`, and `tr.even` on every second body row):
     /// its background tints the row.
-    pub style: Style,
+    pub style: Arc<Style>,
 }
 
 /// A cell: its text, set as a paragraph in the `th` or `td` style.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     pub spans: Vec<Span>,
-    pub style: Style,
+    pub style: Arc<Style>,
     pub header: bool,
 }
 
@@ -259,7 +261,7 @@ impl Width {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Span {
     pub content: SpanContent,
-    pub style: Style,
+    pub style: Arc<Style>,
     pub link: Option<String>,
 }
 
@@ -270,9 +272,7 @@ pub enum SpanContent {
     /// A footnote: its mark goes here, its text to the foot of the page.
     Footnote {
         note: Vec<Span>,
-        /// Boxed: every span is as large as its largest kind, and most
-        /// are text (a span takes 192 bytes, not 320).
-        mark_style: Box<Style>,
+        mark_style: Arc<Style>,
     },
     PageNumber,
     PageCount,
@@ -306,16 +306,16 @@ impl Document {
 
 fn scale_spans(spans: &mut [Span], f: f32) {
     for s in spans {
-        s.style = s.style.scaled(f);
+        s.style = Arc::new(s.style.scaled(f));
         if let SpanContent::Footnote { note, mark_style } = &mut s.content {
-            **mark_style = mark_style.scaled(f);
+            *mark_style = Arc::new(mark_style.scaled(f));
             scale_spans(note, f);
         }
     }
 }
 
 fn scale_block(block: &mut Block, f: f32) {
-    block.style = block.style.scaled(f);
+    block.style = Arc::new(block.style.scaled(f));
     match &mut block.kind {
         BlockKind::Paragraph(spans) | BlockKind::Heading { spans, .. } => scale_spans(spans, f),
         BlockKind::List {
@@ -323,7 +323,7 @@ fn scale_block(block: &mut Block, f: f32) {
             marker_style,
             ..
         } => {
-            *marker_style = marker_style.scaled(f);
+            *marker_style = Arc::new(marker_style.scaled(f));
             items.iter_mut().flatten().for_each(|b| scale_block(b, f));
         }
         BlockKind::Quote(c) | BlockKind::Boxed(c) => c.iter_mut().for_each(|b| scale_block(b, f)),
@@ -332,15 +332,15 @@ fn scale_block(block: &mut Block, f: f32) {
             caption_style,
             ..
         } => {
-            *caption_style = caption_style.scaled(f);
+            *caption_style = Arc::new(caption_style.scaled(f));
             scale_spans(caption, f);
         }
-        BlockKind::Contents { entry_style } => *entry_style = entry_style.scaled(f),
+        BlockKind::Contents { entry_style } => *entry_style = Arc::new(entry_style.scaled(f)),
         BlockKind::Table(t) => {
             for row in t.head.iter_mut().chain(t.body.iter_mut()) {
-                row.style = row.style.scaled(f);
+                row.style = Arc::new(row.style.scaled(f));
                 for cell in &mut row.cells {
-                    cell.style = cell.style.scaled(f);
+                    cell.style = Arc::new(cell.style.scaled(f));
                     scale_spans(&mut cell.spans, f);
                 }
             }

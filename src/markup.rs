@@ -20,8 +20,9 @@ mod numbering;
 mod page;
 mod table;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use roxmltree::Node;
 
@@ -144,6 +145,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         origin: std::cell::OnceCell::new(),
         template_places: std::cell::RefCell::new(BTreeMap::new()),
         template_searched: std::cell::Cell::new(0),
+        styles: std::cell::RefCell::new(HashMap::new()),
     };
     if root.tag_name().name() != "document" {
         return Err(p.error(root, "the layout markup must start with <document>"));
@@ -155,6 +157,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     let lang_written = root.attribute("lang").unwrap_or("en");
     let lang = crate::language_tag::canonical(lang_written);
     body.lang = crate::language_tag::Lang::from_code(lang_written);
+    let body = Arc::new(body);
     let mut doc = Document {
         template: source.template.to_path_buf(),
         title: root.attribute("title").unwrap_or("").to_string(),
@@ -349,9 +352,38 @@ struct Parser<'a> {
     template_places: std::cell::RefCell<BTreeMap<usize, Option<Location>>>,
     /// The bytes the search has read, under `origin::MAX_SEARCHED` in all.
     template_searched: std::cell::Cell<usize>,
+    /// The styles resolved so far, by the parent's and the element's name
+    /// and class (see [`Parser::resolve`]), each with its parent, held so
+    /// that no other style takes its address.
+    styles: std::cell::RefCell<HashMap<StyleAt, Resolved>>,
 }
 
+/// A style's place: its parent style (by address), element name and class.
+type StyleAt = (usize, String, Option<String>);
+
+/// A parent style, kept while its address is a key, and the style resolved in it.
+type Resolved = (Arc<Style>, Arc<Style>);
+
 impl Parser<'_> {
+    /// The theme's style of element `name` (of `class`) inside `parent`,
+    /// shared: the paragraphs of a flow and the text in them hold one
+    /// style between them, not a copy each (a style is some 140 bytes, and
+    /// a long pack has a span for every run of text).
+    fn resolve(&self, parent: &Arc<Style>, name: &str, class: Option<&str>) -> Arc<Style> {
+        let at = (
+            Arc::as_ptr(parent) as usize,
+            name.to_string(),
+            class.map(str::to_string),
+        );
+        let mut styles = self.styles.borrow_mut();
+        if let Some((_, style)) = styles.get(&at) {
+            return style.clone();
+        }
+        let style = Arc::new(self.theme.resolve(parent, name, class));
+        styles.insert(at, (parent.clone(), style.clone()));
+        style
+    }
+
     /// Refuses markup nested deeper than [`MAX_DEPTH`], without recursion:
     /// nodes come in document order, each after its parent.
     fn check_depth(&self, xml: &roxmltree::Document) -> Result<()> {
@@ -516,7 +548,7 @@ impl Parser<'_> {
         }
     }
 
-    fn blocks(&self, node: Node, parent: &Style) -> Result<Vec<Block>> {
+    fn blocks(&self, node: Node, parent: &Arc<Style>) -> Result<Vec<Block>> {
         let mut out = Vec::new();
         for child in node.children() {
             if child.is_text() {
@@ -549,12 +581,12 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    fn block(&self, node: Node, parent: &Style) -> Result<Block> {
+    fn block(&self, node: Node, parent: &Arc<Style>) -> Result<Block> {
         let name = node.tag_name().name();
         let class = node.attribute("class");
-        let mut style = self.theme.resolve(parent, name, class);
+        let mut style = self.resolve(parent, name, class);
         if let Some(lang) = node.attribute("lang") {
-            style.lang = crate::language_tag::Lang::from_code(lang);
+            Arc::make_mut(&mut style).lang = crate::language_tag::Lang::from_code(lang);
         }
         let line = self.line(node);
         let source = self.source(node)?;
@@ -575,7 +607,7 @@ impl Parser<'_> {
                     if li.tag_name().name() != "li" {
                         return Err(self.unknown(li, li.tag_name().name(), &["li"]));
                     }
-                    let li_style = self.theme.resolve(&style, "li", li.attribute("class"));
+                    let li_style = self.resolve(&style, "li", li.attribute("class"));
                     items.push(self.item(li, &li_style)?);
                 }
                 BlockKind::List {
@@ -585,7 +617,7 @@ impl Parser<'_> {
                         .and_then(|s| s.parse().ok())
                         .unwrap_or(1),
                     items,
-                    marker_style: self.theme.resolve(&style, "li", None),
+                    marker_style: self.resolve(&style, "li", None),
                 }
             }
             "quote" => BlockKind::Quote(self.blocks(node, &style)?),
@@ -599,13 +631,13 @@ impl Parser<'_> {
                     if c.tag_name().name() != "caption" {
                         return Err(self.unknown(c, c.tag_name().name(), &["caption"]));
                     }
-                    let cs = self.theme.resolve(&style, "caption", c.attribute("class"));
+                    let cs = self.resolve(&style, "caption", c.attribute("class"));
                     caption = self.spans(c, &cs, None)?;
                 }
                 BlockKind::Figure {
                     image,
                     width,
-                    caption_style: self.theme.resolve(&style, "caption", None),
+                    caption_style: self.resolve(&style, "caption", None),
                     max_height,
                     caption,
                 }
@@ -634,7 +666,7 @@ impl Parser<'_> {
             }
             "table" => self.table(node, &style, self.stack_tables)?,
             "contents" => BlockKind::Contents {
-                entry_style: self.theme.resolve(&style, "contents-entry", None),
+                entry_style: self.resolve(&style, "contents-entry", None),
             },
             "space" => BlockKind::Space(self.length(node, "height", 0.0)?.unwrap_or(style.leading)),
             "page-break" => BlockKind::PageBreak,
@@ -656,15 +688,15 @@ impl Parser<'_> {
 
     /// A list item holds blocks; its bare text (before, between or after
     /// them, as Markdown writes a nested list) becomes paragraphs.
-    fn item(&self, li: Node, style: &Style) -> Result<Vec<Block>> {
+    fn item(&self, li: Node, style: &Arc<Style>) -> Result<Vec<Block>> {
         const BLOCKS: &[&str] = &[
             "p", "ul", "ol", "quote", "box", "figure", "h1", "h2", "h3", "rule", "table",
         ];
         let is_block = |c: &Node| c.is_element() && BLOCKS.contains(&c.tag_name().name());
-        let p_style = Style {
+        let p_style = Arc::new(Style {
             space_after: 0.0,
-            ..self.theme.resolve(style, "p", None)
-        };
+            ..(*self.resolve(style, "p", None)).clone()
+        });
         let mut out = Vec::new();
         let mut inline: Vec<Node> = Vec::new();
         // The item's own text is where the item was written.
@@ -702,7 +734,7 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    fn spans(&self, node: Node, style: &Style, link: Option<&str>) -> Result<Vec<Span>> {
+    fn spans(&self, node: Node, style: &Arc<Style>, link: Option<&str>) -> Result<Vec<Span>> {
         let mut spans = self.spans_of(node.children(), style, link)?;
         // Held while the document is laid out: no room to spare (the text
         // had the room of the whitespace it collapsed).
@@ -718,7 +750,7 @@ impl Parser<'_> {
     fn spans_of<'n, 'i: 'n>(
         &self,
         nodes: impl Iterator<Item = Node<'n, 'i>>,
-        style: &Style,
+        style: &Arc<Style>,
         link: Option<&str>,
     ) -> Result<Vec<Span>> {
         let mut out = Vec::new();
@@ -738,7 +770,7 @@ impl Parser<'_> {
                 continue;
             }
             let name = child.tag_name().name();
-            let s = self.theme.resolve(style, name, child.attribute("class"));
+            let s = self.resolve(style, name, child.attribute("class"));
             match name {
                 "em" | "strong" | "code" | "del" | "span" => {
                     out.extend(self.spans(child, &s, link)?)
@@ -793,14 +825,14 @@ impl Parser<'_> {
                             .error(child, format!("a footnote cannot stand inside {place}: its note would be lost"))
                             .help("put the note on the text beside it, or write what it says in the text itself"));
                     }
-                    let note_style = self.theme.resolve(
+                    let note_style = Arc::new(self.theme.resolve(
                         &Style {
                             align: style.align,
                             ..Style::default()
                         },
                         "footnote",
                         None,
-                    );
+                    ));
                     let note = self.spans(child, &note_style, None)?;
                     let max = crate::markdown::MAX_NOTE_CHARS;
                     if plain_text(&note).chars().count() > max {
@@ -815,7 +847,7 @@ impl Parser<'_> {
                             )
                             .help("a footnote goes at the foot of a page: put a longer text in the text itself"));
                     }
-                    let mark_style = Box::new(self.theme.resolve(style, "footnote-mark", None));
+                    let mark_style = self.resolve(style, "footnote-mark", None);
                     out.push(Span {
                         content: SpanContent::Footnote { note, mark_style },
                         style: s,

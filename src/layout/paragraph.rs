@@ -322,7 +322,7 @@ impl Paragraph {
             let start = text.len();
             let mut rise = 0.0;
             let mut footnote = None;
-            let mut atom_style = span.style.clone();
+            let mut atom_style = Style::clone(&span.style);
             match &span.content {
                 SpanContent::Text(t) => {
                     if span.style.uppercase {
@@ -339,7 +339,7 @@ impl Paragraph {
                     on_note(*next_note, note);
                     text.push_str(&next_note.to_string());
                     rise = span.style.size * 0.33;
-                    atom_style = (**mark_style).clone();
+                    atom_style = Style::clone(mark_style);
                     footnote = Some(*next_note);
                 }
             }

@@ -16,7 +16,7 @@ use crate::theme::Style;
 
 impl Parser<'_> {
     /// A `<master>`: a page design, checked to leave room for text.
-    pub(super) fn master(&self, node: Node, body: &Style) -> Result<Master> {
+    pub(super) fn master(&self, node: Node, body: &std::sync::Arc<Style>) -> Result<Master> {
         let name = self.required(node, "name")?.to_string();
         let (mut width, mut height) = (210.0 * MM, 297.0 * MM);
         if let Some(size) = node.attribute("size") {
@@ -133,11 +133,11 @@ impl Parser<'_> {
         for child in node.children().filter(Node::is_element) {
             match child.tag_name().name() {
                 "header" => {
-                    let s = self.theme.resolve(body, "header", child.attribute("class"));
+                    let s = self.resolve(body, "header", child.attribute("class"));
                     master.header = self.blocks(child, &s)?;
                 }
                 "footer" => {
-                    let s = self.theme.resolve(body, "footer", child.attribute("class"));
+                    let s = self.resolve(body, "footer", child.attribute("class"));
                     master.footer = self.blocks(child, &s)?;
                 }
                 other => return Err(self.unknown(child, other, &["header", "footer"])),

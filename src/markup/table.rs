@@ -6,6 +6,8 @@ use super::Parser;
 use crate::document::{BlockKind, Cell, Column, Row, Table, Width};
 use crate::error::Result;
 use crate::length::parse_length;
+use std::sync::Arc;
+
 use crate::theme::{Align, Style};
 
 /// The most columns a table may have: more would leave each a sliver of
@@ -14,7 +16,7 @@ pub const MAX_COLUMNS: usize = 40;
 
 impl Parser<'_> {
     /// A `<table>`: `<col>`, `<thead>`, `<tbody>` and `<tr>` of `<th>` and `<td>`.
-    pub(super) fn table(&self, node: Node, style: &Style, stack: bool) -> Result<BlockKind> {
+    pub(super) fn table(&self, node: Node, style: &Arc<Style>, stack: bool) -> Result<BlockKind> {
         // The columns first, wherever their <col> are: cells take their alignment.
         let mut columns: Vec<Column> = Vec::new();
         for col in node.children().filter(|c| c.has_tag_name("col")) {
@@ -81,7 +83,7 @@ impl Parser<'_> {
                 while row.cells.len() < columns.len() {
                     row.cells.push(Cell {
                         spans: Vec::new(),
-                        style: self.theme.resolve(&row.style, tag, None),
+                        style: self.resolve(&row.style, tag, None),
                         header: tag == "th",
                     });
                 }
@@ -102,7 +104,7 @@ impl Parser<'_> {
     fn rows(
         &self,
         node: Node,
-        style: &Style,
+        style: &Arc<Style>,
         columns: &[Column],
         out: &mut Vec<Row>,
     ) -> Result<()> {
@@ -116,13 +118,13 @@ impl Parser<'_> {
     }
 
     /// A row; every second body row (`index` odd) also takes the class `even`.
-    fn row(&self, tr: Node, table: &Style, columns: &[Column], index: usize) -> Result<Row> {
+    fn row(&self, tr: Node, table: &Arc<Style>, columns: &[Column], index: usize) -> Result<Row> {
         let in_head = tr.parent().is_some_and(|p| p.has_tag_name("thead"));
         let mut class = tr.attribute("class").unwrap_or("").to_string();
         if !in_head && index % 2 == 1 {
             class.push_str(" even");
         }
-        let style = self.theme.resolve(table, "tr", Some(class.trim()));
+        let style = self.resolve(table, "tr", Some(class.trim()));
         let mut cells = Vec::new();
         for c in tr.children() {
             if c.is_text() && c.text().is_some_and(|t| !t.trim().is_empty()) {
@@ -137,10 +139,10 @@ impl Parser<'_> {
             if name != "th" && name != "td" {
                 return Err(self.unknown(c, name, &["th", "td"]));
             }
-            let mut cs = self.theme.resolve(&style, name, c.attribute("class"));
+            let mut cs = self.resolve(&style, name, c.attribute("class"));
             let column = columns.get(cells.len()).and_then(|c| c.align);
-            if let Some(align) = self.align(c)?.or(column) {
-                cs.align = align;
+            if let Some(align) = self.align(c)?.or(column).filter(|a| *a != cs.align) {
+                Arc::make_mut(&mut cs).align = align;
             }
             cells.push(Cell {
                 spans: self.spans(c, &cs, None)?,

@@ -1,6 +1,8 @@
 //! Collecting a flow's blocks: lists, quotes and headings are flattened
 //! into a plain sequence of items ready to pour.
 
+use std::sync::Arc;
+
 use super::Engine;
 use super::table::FlatTable;
 use crate::colour::Cmyk;
@@ -252,11 +254,11 @@ impl<'a> Engine<'a> {
                             align: crate::theme::Align::Left,
                             bold: false,
                             italic: false,
-                            ..s.clone()
+                            ..Style::clone(s)
                         };
                         let span = Span {
                             content: SpanContent::Text(n.clone()),
-                            style: ms.clone(),
+                            style: Arc::new(ms.clone()),
                             link: None,
                         };
                         (
@@ -338,11 +340,11 @@ impl<'a> Engine<'a> {
                         };
                         let mstyle = Style {
                             align: crate::theme::Align::Left,
-                            ..marker_style.clone()
+                            ..Style::clone(marker_style)
                         };
                         let span = Span {
                             content: SpanContent::Text(label),
-                            style: mstyle.clone(),
+                            style: Arc::new(mstyle.clone()),
                             link: None,
                         };
                         let marker = self.paragraph(&[span], &mstyle, None);
@@ -379,7 +381,7 @@ impl<'a> Engine<'a> {
                     let element = self.element(Role::Group, parent);
                     out.push(Flat::Boxed {
                         blocks: children.clone(),
-                        style: s.clone(),
+                        style: Style::clone(s),
                         indent,
                         element,
                     });
@@ -438,7 +440,7 @@ impl<'a> Engine<'a> {
                     });
                 }
                 BlockKind::Rule => out.push(Flat::Rule {
-                    style: s.clone(),
+                    style: Style::clone(s),
                     indent,
                 }),
                 BlockKind::Qr {
@@ -455,7 +457,7 @@ impl<'a> Engine<'a> {
                         dark: dark.clone(),
                         size: *size,
                         color: *color,
-                        style: s.clone(),
+                        style: Style::clone(s),
                         indent,
                         mark,
                     })

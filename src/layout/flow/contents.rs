@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::Engine;
 use super::collect::Flat;
@@ -221,7 +222,7 @@ impl Engine<'_> {
             .unwrap_or_else(|| "0".into());
         let span = Span {
             content: SpanContent::Text(number),
-            style: style.clone(),
+            style: Arc::new(style.clone()),
             link: None,
         };
         Paragraph::plain(&[span], style, self.shaper, self.paragraphs)
@@ -325,7 +326,7 @@ impl Engine<'_> {
                 .iter()
                 .filter(|s| !matches!(s.content, SpanContent::Footnote { .. }))
                 .map(|s| Span {
-                    style: entry.clone(),
+                    style: Arc::new(entry.clone()),
                     link: None,
                     ..s.clone()
                 })

@@ -1,6 +1,8 @@
 //! Footnotes at the foot of a frame, and the long ones that go on
 //! overleaf.
 
+use std::sync::Arc;
+
 use super::Engine;
 use super::distribute::Region;
 use crate::colour::Cmyk;
@@ -258,10 +260,13 @@ impl Engine<'_> {
 
     fn set_note(&mut self, n: usize) -> Option<Paragraph> {
         let spans = self.notes.get(&n)?.clone();
-        let style = spans.first().map(|s| s.style.clone()).unwrap_or_default();
+        let style = spans
+            .first()
+            .map(|s| Style::clone(&s.style))
+            .unwrap_or_default();
         let mut all = vec![Span {
             content: SpanContent::Text(format!("{n}\u{2002}")),
-            style: style.clone(),
+            style: Arc::new(style.clone()),
             link: None,
         }];
         all.extend(spans);

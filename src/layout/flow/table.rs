@@ -5,6 +5,8 @@
 //! stops the build or (`tables="stack"`) sets each row as `header: value`
 //! lines.
 
+use std::sync::Arc;
+
 use super::Engine;
 use super::distribute::{Region, Stop, Supply};
 use super::footnotes::CARRIED_NOTE_SHARE;
@@ -109,7 +111,7 @@ impl Engine<'_> {
         }
         FlatTable {
             wanted,
-            style: block.style.clone(),
+            style: Style::clone(&block.style),
             indent: indent + block.style.indent,
             columns: table.columns.clone(),
             head,
@@ -139,16 +141,16 @@ impl Engine<'_> {
             let stacked = headers.map(|headers| {
                 let style = Style {
                     align: crate::theme::Align::Left,
-                    ..cell.style.clone()
+                    ..Style::clone(&cell.style)
                 };
                 let mut spans = Vec::new();
                 if let Some(h) = headers.get(i).filter(|h| !h.is_empty()) {
                     spans.push(Span {
                         content: SpanContent::Text(format!("{h}: ")),
-                        style: Style {
+                        style: Arc::new(Style {
                             bold: true,
                             ..style.clone()
-                        },
+                        }),
                         link: None,
                     });
                 }

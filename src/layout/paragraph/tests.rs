@@ -14,7 +14,7 @@ fn para_in(text: &str, align: Align, memo: &ParagraphMemo) -> Paragraph {
     };
     let spans = vec![Span {
         content: SpanContent::Text(text.into()),
-        style: style.clone(),
+        style: style.clone().into(),
         link: None,
     }];
     Paragraph::plain(&spans, &style, &Shaper::new(), memo)
@@ -32,7 +32,7 @@ fn ten_point() -> Style {
 fn text_span(text: &str, style: &Style) -> Span {
     Span {
         content: SpanContent::Text(text.into()),
-        style: style.clone(),
+        style: style.clone().into(),
         link: None,
     }
 }
@@ -120,9 +120,9 @@ fn a_remembered_paragraph_numbers_and_hands_on_its_notes_again() {
     let note = |t: &str| Span {
         content: SpanContent::Footnote {
             note: vec![text_span(t, &style)],
-            mark_style: Box::new(style.clone()),
+            mark_style: style.clone().into(),
         },
-        style: style.clone(),
+        style: style.clone().into(),
         link: None,
     };
     let spans = vec![
@@ -267,7 +267,7 @@ fn hyphenated(text: &str, align: Align) -> Paragraph {
     };
     let spans = vec![Span {
         content: SpanContent::Text(text.into()),
-        style: style.clone(),
+        style: style.clone().into(),
         link: None,
     }];
     Paragraph::plain(&spans, &style, &Shaper::new(), &ParagraphMemo::default())
@@ -463,7 +463,7 @@ fn the_briefings_exceptions_win_and_addresses_are_never_hyphenated() {
     let text = "Kazakhstan Nazarbayev http://www.hrw.org/reports/2012/09/10/striking-oil-striking-workers-0 independent";
     let spans = vec![Span {
         content: SpanContent::Text(text.into()),
-        style: style.clone(),
+        style: style.clone().into(),
         link: None,
     }];
     let p = Paragraph::plain(&spans, &style, &shaper, &ParagraphMemo::default());
@@ -492,17 +492,17 @@ fn a_line_break_forces_a_new_line() {
     let spans = vec![
         Span {
             content: SpanContent::Text("one".into()),
-            style: style.clone(),
+            style: style.clone().into(),
             link: None,
         },
         Span {
             content: SpanContent::LineBreak,
-            style: style.clone(),
+            style: style.clone().into(),
             link: None,
         },
         Span {
             content: SpanContent::Text("two".into()),
-            style: style.clone(),
+            style: style.clone().into(),
             link: None,
         },
     ];
