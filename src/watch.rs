@@ -185,7 +185,7 @@ fn existing(folder: &Path) -> Option<&Path> {
 
 /// Briefings that need a rebuild, and the files whose change says so, each
 /// by its real path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Rebuild {
     pub briefings: BTreeSet<PathBuf>,
     pub changed: BTreeSet<PathBuf>,
@@ -199,6 +199,10 @@ pub struct Changes {
     debounce: Duration,
     watched: Watched,
     watching: BTreeSet<PathBuf>,
+    /// What [`Changes::arrived`] took before the next [`Changes::wait`],
+    /// with when its first and last events came.
+    early: Rebuild,
+    early_at: Option<(Instant, Instant)>,
 }
 
 impl Changes {
@@ -215,6 +219,8 @@ impl Changes {
             debounce,
             watched: Watched::default(),
             watching: BTreeSet::new(),
+            early: Rebuild::default(),
+            early_at: None,
         })
     }
 
@@ -250,22 +256,53 @@ impl Changes {
     pub fn wait(&mut self) -> Option<Rebuild> {
         /// A file written without pause (a big copy) is read after this.
         const MOST: Duration = Duration::from_millis(500);
-        let mut rebuild = Rebuild {
-            briefings: BTreeSet::new(),
-            changed: BTreeSet::new(),
-        };
+        // What came while the last rebuild ran counts from when it came.
+        let mut rebuild = std::mem::take(&mut self.early);
+        let (mut start, mut last) = self.early_at.take().unzip();
         while rebuild.briefings.is_empty() {
             let event = self.events.recv().ok()?;
             self.take(event, &mut rebuild);
+            start = Some(Instant::now());
+            last = start;
         }
-        let start = Instant::now();
+        let start = start.unwrap_or_else(Instant::now);
+        let mut last = last.unwrap_or(start);
         while start.elapsed() < MOST {
-            match self.events.recv_timeout(self.debounce) {
-                Ok(event) => self.take(event, &mut rebuild),
+            let quiet = self.debounce.saturating_sub(last.elapsed());
+            if quiet.is_zero() {
+                break;
+            }
+            match self.events.recv_timeout(quiet) {
+                Ok(event) => {
+                    self.take(event, &mut rebuild);
+                    last = Instant::now();
+                }
                 Err(_) => break,
             }
         }
         Some(rebuild)
+    }
+
+    /// Takes, without waiting, the events that came since the last
+    /// [`Changes::wait`], keeping what they make out of date for the next
+    /// one, and says whether any briefing is out of date again. A rebuild
+    /// asks between briefings, so that an edit is not kept waiting behind
+    /// briefings nobody is looking at ([`Changes::put_off`]).
+    pub fn arrived(&mut self) -> bool {
+        while let Ok(event) = self.events.try_recv() {
+            let mut early = std::mem::take(&mut self.early);
+            self.take(event, &mut early);
+            self.early = early;
+            let now = Instant::now();
+            self.early_at = Some(self.early_at.map_or((now, now), |(first, _)| (first, now)));
+        }
+        !self.early.briefings.is_empty()
+    }
+
+    /// Gives `briefings` (real paths), which a rebuild put off, to the
+    /// next [`Changes::wait`] with what it waits for.
+    pub fn put_off(&mut self, briefings: impl IntoIterator<Item = PathBuf>) {
+        self.early.briefings.extend(briefings);
     }
 
     /// Adds what `event` makes out of date to `rebuild`.
@@ -615,6 +652,41 @@ mod tests {
         assert!(folders.contains(&d.join("pictures")));
         assert!(folders.contains(&d.join("briefings")));
         assert!(!folders.contains(&*d));
+    }
+
+    #[test]
+    fn a_change_taken_early_is_given_by_the_next_wait_with_what_was_put_off() {
+        let d = temp("early");
+        let a = d.join("briefings/a.yaml");
+        let b = d.join("briefings/b.yaml");
+        let section = d.join("briefings/profiles/kz/sections/intro.md");
+        for f in [&a, &b, &section] {
+            std::fs::write(f, "x").unwrap();
+        }
+        let real = |p: &Path| p.canonicalize().unwrap();
+        let mut inputs = BTreeMap::new();
+        inputs.insert(
+            real(&a),
+            Inputs {
+                files: vec![real(&a), real(&section)],
+                folders: vec![],
+            },
+        );
+        let mut changes = Changes::new(Duration::from_millis(30)).unwrap();
+        changes.set(Watched::new(&inputs, &[], &d.join("out")));
+        assert!(!changes.arrived(), "nothing changed yet");
+        std::fs::write(&section, "y").unwrap();
+        // The system tells of the write soon, not at once.
+        let start = Instant::now();
+        while !changes.arrived() {
+            assert!(start.elapsed() < Duration::from_secs(10), "no event came");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        changes.put_off([real(&b)]);
+        let rebuild = changes.wait().unwrap();
+        assert_eq!(rebuild.briefings, BTreeSet::from([real(&a), real(&b)]));
+        assert!(rebuild.changed.contains(&real(&section)), "{rebuild:?}");
+        assert!(!changes.arrived(), "given once");
     }
 
     #[test]

@@ -248,10 +248,17 @@ impl Builder {
             BTreeMap::new();
         // The copies on screen, and the version each was laid out at.
         let mut on_screen: Vec<(String, u64)> = Vec::new();
-        for job in todo {
+        for (i, job) in todo.iter().enumerate() {
             let open_now = open.get(&job.name).is_some_and(|n| *n > 0);
             if !open_now && !on_screen.is_empty() {
                 until_sent(shared, &std::mem::take(&mut on_screen));
+            }
+            // A new edit goes before the copies nobody is looking at: they
+            // are laid out with it, once its pages are on screen.
+            if !open_now && changes.arrived() {
+                let later = todo[i..].iter().filter_map(|j| j.file.canonicalize().ok());
+                changes.put_off(later);
+                break;
             }
             let ready = prepared
                 .entry(job.file.clone())
