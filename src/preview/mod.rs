@@ -254,8 +254,10 @@ impl Builder {
                 until_sent(shared, &std::mem::take(&mut on_screen));
             }
             // A new edit goes before the copies nobody is looking at: they
-            // are laid out with it, once its pages are on screen.
-            if !open_now && changes.arrived() {
+            // are laid out with it, once its pages are on screen. Each
+            // rebuild lays out one copy at least, so that saves in quick
+            // succession with no page open still move the copies on.
+            if i > 0 && !open_now && changes.arrived() {
                 let later = todo[i..].iter().filter_map(|j| j.file.canonicalize().ok());
                 changes.put_off(later);
                 break;
