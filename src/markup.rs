@@ -419,11 +419,8 @@ impl Parser<'_> {
         if places.contains_key(&line) {
             return;
         }
-        let start = self.line_starts[line - 1];
-        let end = (self.line_starts.get(line)).map_or(self.source.text.len(), |e| e - 1);
-        let written = &self.source.text[start..end.max(start)];
-        let origin = (self.origin)
-            .get_or_init(|| crate::template::origin::Origin::new(self.source.template_text));
+        let written = self.markup_line(line);
+        let origin = self.origin();
         let searched = self.template_searched.get() + origin.cost(written);
         if places.len() >= crate::document::MAX_TEMPLATE_PLACES
             || searched > crate::template::origin::MAX_SEARCHED

@@ -23,14 +23,22 @@ impl Parser<'_> {
     /// block asks (counting the columns too, from the start of a line that
     /// holds a whole list, cost the square of the list).
     pub(super) fn line(&self, node: Node) -> usize {
-        let at = node.range().start;
+        self.line_at(node.range().start)
+    }
+
+    /// The line the markup's byte `at` is on.
+    fn line_at(&self, at: usize) -> usize {
         self.line_starts.partition_point(|&s| s <= at).max(1)
     }
 
     /// The line and column `node` starts at, for messages.
     pub(super) fn pos(&self, node: Node) -> (usize, usize) {
-        let at = node.range().start;
-        let line = self.line(node);
+        self.pos_at(node.range().start)
+    }
+
+    /// The line and column of the markup's byte `at`.
+    fn pos_at(&self, at: usize) -> (usize, usize) {
+        let line = self.line_at(at);
         let start = self.line_starts[line - 1];
         let column = self
             .source
@@ -40,22 +48,25 @@ impl Parser<'_> {
         (line, column)
     }
 
+    /// The markup's line `line` (from 1), without its line break.
+    pub(super) fn markup_line(&self, line: usize) -> &str {
+        let start = self.line_starts[line - 1];
+        let end = (self.line_starts.get(line)).map_or(self.source.text.len(), |e| e - 1);
+        self.source.text.get(start..end.max(start)).unwrap_or("")
+    }
+
+    /// The template, read (once) to find where it wrote a markup line.
+    pub(super) fn origin(&self) -> &crate::template::origin::Origin {
+        (self.origin)
+            .get_or_init(|| crate::template::origin::Origin::new(self.source.template_text))
+    }
+
     /// Where in the template the markup's byte `at` was written, if that
     /// can be told (see `template::origin`): an attribute the build warns
     /// of is shown where the template author wrote it.
     pub(super) fn template_place_at(&self, at: usize) -> Option<Location> {
-        let line = self.line_starts.partition_point(|&s| s <= at).max(1);
-        let start = self.line_starts[line - 1];
-        let end = (self.line_starts.get(line)).map_or(self.source.text.len(), |e| e - 1);
-        let written = self.source.text.get(start..end.max(start))?;
-        let column = self
-            .source
-            .text
-            .get(start..at)
-            .map_or(1, |t| t.chars().count() + 1);
-        let origin = (self.origin)
-            .get_or_init(|| crate::template::origin::Origin::new(self.source.template_text));
-        let there = origin.place(written, column)?;
+        let (line, column) = self.pos_at(at);
+        let there = self.origin().place(self.markup_line(line), column)?;
         Some(there.location(self.source.template, self.source.template_text))
     }
 
