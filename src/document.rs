@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::colour::Cmyk;
@@ -136,7 +136,8 @@ pub struct Block {
 /// (from 1). Shown as `briefings/profiles/kazakhstan/07-vadim-kuramshin.md:5`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SourceRef {
-    pub file: PathBuf,
+    /// Shared by the blocks and elements of one section file.
+    pub file: Arc<Path>,
     pub line: usize,
 }
 
@@ -144,7 +145,7 @@ impl SourceRef {
     /// The place as a message gives it: the line, from its first column.
     pub fn location(&self) -> Location {
         Location {
-            file: self.file.clone(),
+            file: self.file.to_path_buf(),
             line: self.line,
             column: 1,
             source_line: None,

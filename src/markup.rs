@@ -146,6 +146,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         template_places: std::cell::RefCell::new(BTreeMap::new()),
         template_searched: std::cell::Cell::new(0),
         styles: std::cell::RefCell::new(HashMap::new()),
+        files: std::cell::RefCell::new(std::collections::HashSet::new()),
     };
     if root.tag_name().name() != "document" {
         return Err(p.error(root, "the layout markup must start with <document>"));
@@ -356,6 +357,8 @@ struct Parser<'a> {
     /// and class (see [`Parser::resolve`]), each with its parent, held so
     /// that no other style takes its address.
     styles: std::cell::RefCell<HashMap<StyleAt, Resolved>>,
+    /// The section files the blocks' `src` name, each path held once.
+    files: std::cell::RefCell<std::collections::HashSet<Arc<Path>>>,
 }
 
 /// A style's place: its parent style (by address), element name and class.

@@ -70,6 +70,18 @@ impl Parser<'_> {
         Some(there.location(self.source.template, self.source.template_text))
     }
 
+    /// `at` with its file's path shared by every block of that file.
+    fn shared(&self, mut at: SourceRef) -> SourceRef {
+        let mut files = self.files.borrow_mut();
+        match files.get(&at.file) {
+            Some(file) => at.file = file.clone(),
+            None => {
+                files.insert(at.file.clone());
+            }
+        }
+        at
+    }
+
     /// Where in a section file the text at `node` was written: the `src`
     /// of the block around it (the build, which knows the project, reads
     /// the line from the file).
@@ -85,7 +97,7 @@ impl Parser<'_> {
         let Some(value) = node.attribute("src") else {
             return Ok(None);
         };
-        read(value).map(Some).ok_or_else(|| {
+        read(value).map(|at| Some(self.shared(at))).ok_or_else(|| {
             self.error(node, format!("`src=\"{value}\"` is not a section file and line"))
                 .help("handbill writes `src` on the text of sections, e.g. `src=\"briefings/profiles/kazakhstan/01-overview.md:5\"`; leave it out of a template's own markup, or give a file inside the project and a line")
         })
@@ -103,7 +115,7 @@ pub(super) fn read(value: &str) -> Option<SourceRef> {
             .components()
             .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
     inside.then(|| SourceRef {
-        file: path.to_path_buf(),
+        file: path.into(),
         line,
     })
 }
@@ -119,7 +131,7 @@ mod tests {
             at.to_string(),
             "briefings/profiles/kazakhstan/07-vadim-kuramshin.md:5"
         );
-        assert_eq!(read("a:b.md:12").unwrap().file, Path::new("a:b.md"));
+        assert_eq!(&*read("a:b.md:12").unwrap().file, Path::new("a:b.md"));
         for bad in [
             "",
             "x.md",

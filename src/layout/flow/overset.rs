@@ -344,7 +344,7 @@ impl<'a> Engine<'a> {
         // project, reads it from the file and finds the words as set in it.
         match (source, template_line) {
             (Some(at), _) => error.at(Location {
-                file: at.file,
+                file: at.file.to_path_buf(),
                 line: at.line,
                 column: 1,
                 source_line: Some(first_words),
