@@ -32,6 +32,7 @@ use crate::document::{
 };
 use crate::error::{Error, ErrorKind, Location, Result, did_you_mean};
 use crate::length::{MM, parse_length};
+use crate::template::origin::Place;
 use crate::theme::{Style, Theme};
 
 mod source;
@@ -105,13 +106,11 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     let xml = roxmltree::Document::parse_with_options(source.text, opts).map_err(|e| {
         let pos = e.pos();
         let (row, col) = (pos.row as usize, pos.col as usize);
+        let (written, there) = written_at(source, row, col);
         // Typed in the template itself, not put in by a value: advice for
         // the template's text.
         let typed = || {
-            let line = source.text.lines().nth(row.saturating_sub(1))?;
-            let there = crate::template::origin::place(source.template_text, line, col)?;
-            there
-                .in_text
+            (there.is_some_and(|t| t.in_text))
                 .then(|| xml_error::own_text_help(&e))
                 .flatten()
         };
@@ -125,12 +124,8 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
             let (what, todo) = xml_error::words(&e);
             (what, typed().unwrap_or(todo))
         });
-        let err = markup_error(
-            source,
-            pos.row as usize,
-            pos.col as usize,
-            format!("the layout markup is not well-formed: {what}"),
-        );
+        let message = format!("the layout markup is not well-formed: {what}");
+        let err = markup_error_at(source, (row, col), message, written, there);
         with_markup_line(err, todo)
     })?;
     let root = xml.root_element();
@@ -320,8 +315,31 @@ fn with_markup_line(err: Error, todo: String) -> Error {
 /// that wrote it, where that can be told (see `template::origin`), with
 /// the markup's line as printed in the help.
 fn markup_error(source: &MarkupSource, line: usize, col: usize, message: String) -> Error {
+    let (written, there) = written_at(source, line, col);
+    markup_error_at(source, (line, col), message, written, there)
+}
+
+/// The markup's line `line`, and where the template wrote its column
+/// `col`, if that can be told.
+fn written_at<'s>(
+    source: &MarkupSource<'s>,
+    line: usize,
+    col: usize,
+) -> (Option<&'s str>, Option<Place>) {
     let written = source.text.lines().nth(line.saturating_sub(1));
     let there = written.and_then(|w| crate::template::origin::place(source.template_text, w, col));
+    (written, there)
+}
+
+/// [`markup_error`] of a markup line `written` already looked up, and
+/// its place `there` in the template.
+fn markup_error_at(
+    source: &MarkupSource,
+    (line, col): (usize, usize),
+    message: String,
+    written: Option<&str>,
+    there: Option<Place>,
+) -> Error {
     if let (Some(there), Some(written)) = (there, written) {
         return Error::new(message)
             .at(there.location(source.template, source.template_text))
