@@ -342,20 +342,17 @@ impl<'a> Engine<'a> {
         };
         // The line of the paragraph left over; the build, which knows the
         // project, reads it from the file and finds the words as set in it.
-        match (source, template_line) {
-            (Some(at), _) => error.at(Location {
-                file: at.file.to_path_buf(),
-                line: at.line,
-                column: 1,
+        let written = template_line.and_then(|line| self.doc.template_places.get(&line));
+        match (source, template_line, written) {
+            (Some(at), _, _) => error.at(Location {
                 source_line: Some(first_words),
+                ..at.location()
             }),
             // The template's own text: where the template wrote it, else its
             // file and the line of the markup it wrote, as the markup's own
             // errors give them.
-            (None, Some(line)) if self.doc.template_places.contains_key(&line) => {
-                error.at(self.doc.template_places[&line].clone())
-            }
-            (None, Some(line)) if line > 0 => Error {
+            (None, _, Some(written)) => error.at(written.clone()),
+            (None, Some(line), None) if line > 0 => Error {
                 message: format!(
                     "{} (line {line} of the markup that template {} produced)",
                     error.message,
