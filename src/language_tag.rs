@@ -136,6 +136,29 @@ pub fn renamed(written: &str, tag: &str, write: &str) -> Warning {
     .help(format!("write `{write}`: {RENAMED_HELP}"))
 }
 
+/// The warning for a file named with a language's three-letter code,
+/// `written` (`01-overview.rus.md`, `words/rus.yaml`), read as `tag`'s:
+/// `what` it is (`translation`), what handbill reads it `as` (the `ru`
+/// translation) and the name to give it.
+pub fn renamed_file(
+    what: &str,
+    file: &std::path::Path,
+    written: &str,
+    tag: &str,
+    read_as: &str,
+    rename_to: &str,
+) -> Warning {
+    Warning::new(
+        WarningKind::LanguageCode,
+        format!(
+            "the {what} {} is named with `{written}`, which is written `{tag}` in a language tag; handbill reads it as {read_as}",
+            file.display()
+        ),
+    )
+    .at(crate::error::Location::file(file))
+    .help(format!("rename it {rename_to}: {RENAMED_HELP}"))
+}
+
 /// Whether `code` names a language as a translation's file name does
 /// (`ru` in `01-overview.ru.md`): the language of a tag as [`primary`]
 /// gives it, two or three letters (`ru`, `kk`; `crh` for a language that

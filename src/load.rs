@@ -698,18 +698,14 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
 /// The warning for a translation named with its language's three-letter
 /// code (`01-overview.rus.md`), read as the two-letter `code`'s.
 fn renamed_translation(path: &Path, written: &str, code: &str, base: &str) -> Warning {
-    Warning::new(
-        crate::error::WarningKind::LanguageCode,
-        format!(
-            "the translation {} is named with `{written}`, which is written `{code}` in a language tag; handbill reads it as the `{code}` translation",
-            path.display()
-        ),
+    crate::language_tag::renamed_file(
+        "translation",
+        path,
+        written,
+        code,
+        &format!("the `{code}` translation"),
+        &format!("{base}.{code}.md"),
     )
-    .at(Location::file(path))
-    .help(format!(
-        "rename it {base}.{code}.md: {}",
-        crate::language_tag::RENAMED_HELP
-    ))
 }
 
 /// `README.md`, `CORRECTIONS.md`: a file named in capitals, starting with a

@@ -183,19 +183,17 @@ impl Words {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let tag = crate::language_tag::canonical(&name).unwrap_or_else(|| name.clone());
-            Warning::new(
-                WarningKind::LanguageCode,
-                format!(
-                    "the word file {} is named with `{name}`, which is written `{tag}` in a language tag; handbill reads it as the words in `{tag}`",
-                    file.display()
-                ),
+            crate::language_tag::renamed_file(
+                "word file",
+                file,
+                &name,
+                &tag,
+                &format!("the words in `{tag}`"),
+                &file
+                    .with_file_name(format!("{tag}.yaml"))
+                    .display()
+                    .to_string(),
             )
-            .at(Location::file(file))
-            .help(format!(
-                "rename it {}: {}",
-                file.with_file_name(format!("{tag}.yaml")).display(),
-                crate::language_tag::RENAMED_HELP
-            ))
         })
     }
 
