@@ -32,8 +32,8 @@ use crate::document::{
 };
 use crate::error::{Error, ErrorKind, Location, Result, did_you_mean};
 use crate::length::{MM, parse_length};
-use crate::template::origin::Place;
 use crate::theme::{Style, Theme};
+use source::{line_and_place, markup_error, markup_error_at, with_markup_line};
 
 mod source;
 mod xml_error;
@@ -106,7 +106,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     let xml = roxmltree::Document::parse_with_options(source.text, opts).map_err(|e| {
         let pos = e.pos();
         let (row, col) = (pos.row as usize, pos.col as usize);
-        let (written, there) = written_at(source, row, col);
+        let (written, there) = line_and_place(source, row, col);
         // Typed in the template itself, not put in by a value: advice for
         // the template's text.
         let typed = || {
@@ -302,60 +302,6 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
     Ok(doc)
 }
 
-/// `todo` as the error's help, before the markup line it shows.
-fn with_markup_line(err: Error, todo: String) -> Error {
-    let line = err.help.clone();
-    err.help(match line {
-        Some(line) => format!("{todo}; {line}"),
-        None => todo,
-    })
-}
-
-/// A fault at `line` and `col` of the markup: shown at the template's line
-/// that wrote it, where that can be told (see `template::origin`), with
-/// the markup's line as printed in the help.
-fn markup_error(source: &MarkupSource, line: usize, col: usize, message: String) -> Error {
-    let (written, there) = written_at(source, line, col);
-    markup_error_at(source, (line, col), message, written, there)
-}
-
-/// The markup's line `line`, and where the template wrote its column
-/// `col`, if that can be told.
-fn written_at<'s>(
-    source: &MarkupSource<'s>,
-    line: usize,
-    col: usize,
-) -> (Option<&'s str>, Option<Place>) {
-    let written = source.text.lines().nth(line.saturating_sub(1));
-    let there = written.and_then(|w| crate::template::origin::place(source.template_text, w, col));
-    (written, there)
-}
-
-/// [`markup_error`] of a markup line `written` already looked up, and
-/// its place `there` in the template.
-fn markup_error_at(
-    source: &MarkupSource,
-    (line, col): (usize, usize),
-    message: String,
-    written: Option<&str>,
-    there: Option<Place>,
-) -> Error {
-    if let (Some(there), Some(written)) = (there, written) {
-        return Error::new(message)
-            .at(there.location(source.template, source.template_text))
-            .help(format!("the markup line it printed is: {}", written.trim()));
-    }
-    let e = Error::new(format!(
-        "{message} (line {line}, column {col} of the markup that template {} produced)",
-        source.template.display()
-    ))
-    .at(Location::file(source.template));
-    match written {
-        Some(text) => e.help(format!("the markup line is: {}", text.trim())),
-        None => e,
-    }
-}
-
 struct Parser<'a> {
     source: &'a MarkupSource<'a>,
     theme: &'a Theme,
@@ -429,30 +375,6 @@ impl Parser<'_> {
             }
         }
         Ok(())
-    }
-
-    /// Keeps where in the template the block at `node`, of the template's
-    /// own text, was written, if that can be told: the first block on each
-    /// markup line, while the search has read under its bound in all.
-    fn note_template_place(&self, node: Node) {
-        let line = self.line(node);
-        let mut places = self.template_places.borrow_mut();
-        if places.contains_key(&line) {
-            return;
-        }
-        let written = self.markup_line(line);
-        let origin = self.origin();
-        let searched = self.template_searched.get() + origin.cost(written);
-        if places.len() >= crate::document::MAX_TEMPLATE_PLACES
-            || searched > crate::template::origin::MAX_SEARCHED
-        {
-            return;
-        }
-        self.template_searched.set(searched);
-        let (_, column) = self.pos(node);
-        let at = (origin.place(written, column))
-            .map(|there| there.location(self.source.template, self.source.template_text));
-        places.insert(line, at);
     }
 
     /// An error in the markup at `node`: placed in the section file a

@@ -1,6 +1,9 @@
 //! Where a block is: the line and column of the markup it was read from
 //! (for messages), and its `src` attribute, the section file and line it
-//! was written at.
+//! was written at. A fault in the template's own markup is told at the
+//! template's line that wrote it, where `template::origin` can tell it
+//! ([`markup_error`]), and the template's own blocks keep that place for
+//! the layout's messages ([`Parser::note_template_place`]).
 //!
 //! The markdown stage writes `src="briefings/profiles/kazakhstan/07-x.md:5"`
 //! on every block it makes from a section (paragraphs, headings, lists and
@@ -14,9 +17,10 @@ use std::path::{Component, Path};
 
 use roxmltree::Node;
 
-use super::Parser;
+use super::{MarkupSource, Parser};
 use crate::document::SourceRef;
-use crate::error::{Location, Result};
+use crate::error::{Error, Location, Result};
+use crate::template::origin::Place;
 
 impl Parser<'_> {
     /// The line `node` starts on: a search of the lines' starts, as every
@@ -49,14 +53,14 @@ impl Parser<'_> {
     }
 
     /// The markup's line `line` (from 1), without its line break.
-    pub(super) fn markup_line(&self, line: usize) -> &str {
+    fn markup_line(&self, line: usize) -> &str {
         let start = self.line_starts[line - 1];
         let end = (self.line_starts.get(line)).map_or(self.source.text.len(), |e| e - 1);
         self.source.text.get(start..end.max(start)).unwrap_or("")
     }
 
     /// The template, read (once) to find where it wrote a markup line.
-    pub(super) fn origin(&self) -> &crate::template::origin::Origin {
+    fn origin(&self) -> &crate::template::origin::Origin {
         (self.origin)
             .get_or_init(|| crate::template::origin::Origin::new(self.source.template_text))
     }
@@ -80,6 +84,30 @@ impl Parser<'_> {
             }
         }
         at
+    }
+
+    /// Keeps where in the template the block at `node`, of the template's
+    /// own text, was written, if that can be told: the first block on each
+    /// markup line, while the search has read under its bound in all.
+    pub(super) fn note_template_place(&self, node: Node) {
+        let line = self.line(node);
+        let mut places = self.template_places.borrow_mut();
+        if places.contains_key(&line) {
+            return;
+        }
+        let written = self.markup_line(line);
+        let origin = self.origin();
+        let searched = self.template_searched.get() + origin.cost(written);
+        if places.len() >= crate::document::MAX_TEMPLATE_PLACES
+            || searched > crate::template::origin::MAX_SEARCHED
+        {
+            return;
+        }
+        self.template_searched.set(searched);
+        let (_, column) = self.pos(node);
+        let at = (origin.place(written, column))
+            .map(|there| there.location(self.source.template, self.source.template_text));
+        places.insert(line, at);
     }
 
     /// Where in a section file the text at `node` was written: the `src`
@@ -118,6 +146,65 @@ pub(super) fn read(value: &str) -> Option<SourceRef> {
         file: path.into(),
         line,
     })
+}
+
+/// `todo` as the error's help, before the markup line it shows.
+pub(super) fn with_markup_line(err: Error, todo: String) -> Error {
+    let line = err.help.clone();
+    err.help(match line {
+        Some(line) => format!("{todo}; {line}"),
+        None => todo,
+    })
+}
+
+/// A fault at `line` and `col` of the markup: shown at the template's line
+/// that wrote it, where that can be told (see `template::origin`), with
+/// the markup's line as printed in the help.
+pub(super) fn markup_error(
+    source: &MarkupSource,
+    line: usize,
+    col: usize,
+    message: String,
+) -> Error {
+    let (written, there) = line_and_place(source, line, col);
+    markup_error_at(source, (line, col), message, written, there)
+}
+
+/// The markup's line `line`, and where the template wrote its column
+/// `col`, if that can be told.
+pub(super) fn line_and_place<'s>(
+    source: &MarkupSource<'s>,
+    line: usize,
+    col: usize,
+) -> (Option<&'s str>, Option<Place>) {
+    let written = source.text.lines().nth(line.saturating_sub(1));
+    let there = written.and_then(|w| crate::template::origin::place(source.template_text, w, col));
+    (written, there)
+}
+
+/// [`markup_error`] of a markup line `written` already looked up, and
+/// its place `there` in the template.
+pub(super) fn markup_error_at(
+    source: &MarkupSource,
+    (line, col): (usize, usize),
+    message: String,
+    written: Option<&str>,
+    there: Option<Place>,
+) -> Error {
+    if let (Some(there), Some(written)) = (there, written) {
+        return Error::new(message)
+            .at(there.location(source.template, source.template_text))
+            .help(format!("the markup line it printed is: {}", written.trim()));
+    }
+    let e = Error::new(format!(
+        "{message} (line {line}, column {col} of the markup that template {} produced)",
+        source.template.display()
+    ))
+    .at(Location::file(source.template));
+    match written {
+        Some(text) => e.help(format!("the markup line is: {}", text.trim())),
+        None => e,
+    }
 }
 
 #[cfg(test)]
