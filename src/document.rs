@@ -12,7 +12,7 @@ use crate::colour::Cmyk;
 use crate::error::Location;
 use crate::theme::Style;
 
-/// The most lines of a template's own text whose place in the template a
+/// The most blocks of a template's own text whose place in the template a
 /// document keeps: each is looked for in every template line.
 pub const MAX_TEMPLATE_PLACES: usize = 10_000;
 
@@ -24,9 +24,9 @@ pub struct Document {
     pub template: PathBuf,
     pub title: String,
     /// Where the template wrote the blocks of its own text, by the markup
-    /// line each starts on (see `template::origin`): a message about one
-    /// (an overset) shows the template's line. At most
-    /// [`MAX_TEMPLATE_PLACES`] lines.
+    /// byte each starts at (see `template::origin`): a message about one
+    /// (an overset) shows the template's line and column, even where one
+    /// line wrote several blocks. At most [`MAX_TEMPLATE_PLACES`] blocks.
     pub template_places: BTreeMap<usize, Location>,
     /// The document's language tag, as handbill reads it (`ru`).
     pub lang: String,
@@ -119,6 +119,9 @@ pub struct Block {
     pub style: Arc<Style>,
     /// Line in the generated markup, for messages.
     pub line: usize,
+    /// The byte of the generated markup the block starts at: the key of
+    /// its place in the template ([`Document::template_places`]).
+    pub markup_at: usize,
     /// The paragraph's number in the margin (legal style), if numbered.
     pub number: Option<String>,
     /// Whether the element had a `class`: numbering skips those (titles,

@@ -32,8 +32,9 @@ use crate::document::{
 };
 use crate::error::{Error, ErrorKind, Location, Result, did_you_mean};
 use crate::length::{MM, parse_length};
+use crate::template::origin::{Found, Place};
 use crate::theme::{Style, Theme};
-use source::{line_and_place, markup_error, markup_error_at, with_markup_line};
+use source::{line_and_place, markup_error, markup_error_at, template_locations, with_markup_line};
 
 mod source;
 mod xml_error;
@@ -139,6 +140,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         stack_tables: root.attribute("tables") == Some("stack"),
         origin: std::cell::OnceCell::new(),
         template_places: std::cell::RefCell::new(BTreeMap::new()),
+        template_line_found: std::cell::RefCell::new(None),
         template_searched: std::cell::Cell::new(0),
         styles: std::cell::RefCell::new(HashMap::new()),
         files: std::cell::RefCell::new(std::collections::HashSet::new()),
@@ -296,9 +298,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
             .at(Location::file(source.template))
             .help("add <pages master=\"…\" flow=\"…\"/> or <page master=\"…\"> to the template"));
     }
-    doc.template_places = (p.template_places.take().into_iter())
-        .filter_map(|(line, at)| Some((line, at?)))
-        .collect();
+    doc.template_places = template_locations(p.template_places.take(), source);
     Ok(doc)
 }
 
@@ -312,9 +312,11 @@ struct Parser<'a> {
     /// `<document tables="stack">`: tables too wide for their frame stack.
     stack_tables: bool,
     /// The template, read to find where it wrote its own blocks (once one
-    /// asks), and the places found, by markup line.
+    /// asks), and the places found, by the markup byte a block starts at.
     origin: std::cell::OnceCell<crate::template::origin::Origin>,
-    template_places: std::cell::RefCell<BTreeMap<usize, Option<Location>>>,
+    template_places: std::cell::RefCell<BTreeMap<usize, Option<Place>>>,
+    /// The markup line last looked for in the template, and what was found.
+    template_line_found: std::cell::RefCell<Option<(usize, Option<Found>)>>,
     /// The bytes the search has read, under `origin::MAX_SEARCHED` in all.
     template_searched: std::cell::Cell<usize>,
     /// The styles resolved so far, by the parent's and the element's name
@@ -619,6 +621,7 @@ impl Parser<'_> {
             kind,
             style,
             line,
+            markup_at: node.range().start,
             number: None,
             classed: class.is_some(),
             unnumbered: node.attribute("number") == Some("no"),
@@ -652,6 +655,7 @@ impl Parser<'_> {
                         kind: BlockKind::Paragraph(spans),
                         style: p_style.clone(),
                         line: self.line(*first),
+                        markup_at: li.range().start,
                         number: None,
                         classed: true,
                         unnumbered: false,
@@ -972,19 +976,36 @@ mod tests {
 
     #[test]
     fn the_templates_own_blocks_keep_where_it_wrote_them() {
-        let template = "<document>\n{{#each s}}\n  <h1 id=\"sec-{{id}}\">{{title}}</h1>\n  {{{body}}}\n{{/each}}\n  <p class=\"sources\">Sources</p>\n</document>";
+        let template = "<document>\n{{#each s}}\n  <h1 id=\"sec-{{id}}\">{{title}}</h1>\n  {{{body}}}\n{{/each}}\n  <p class=\"sources\">Sources</p>\n  <p>Set by</p><p class=\"credit\">{{who}}</p>\n</document>";
         // What it printed for two sections: a loop's heading twice, a
-        // section's paragraph (it has a place of its own), the last line.
-        let markup = "<document><master name=\"m\" size=\"A6\" margin=\"10mm\"/><pages master=\"m\" flow=\"f\"/><flow name=\"f\">\n  <h1 id=\"sec-a\">A</h1>\n  <p src=\"briefings/a.md:3\">Text.</p>\n  <h1 id=\"sec-b\">B</h1>\n  <p class=\"sources\">Sources</p>\n</flow></document>";
+        // section's paragraph (it has a place of its own), the sources,
+        // and a line of two blocks.
+        let markup = "<document><master name=\"m\" size=\"A6\" margin=\"10mm\"/><pages master=\"m\" flow=\"f\"/><flow name=\"f\">\n  <h1 id=\"sec-a\">A</h1>\n  <p src=\"briefings/a.md:3\">Text.</p>\n  <h1 id=\"sec-b\">B</h1>\n  <p class=\"sources\">Sources</p>\n  <p>Set by</p><p class=\"credit\">Jo</p>\n</flow></document>";
         let doc = parse_by(template, markup).unwrap();
-        let places: Vec<(usize, usize, usize)> = (doc.template_places.iter())
-            .map(|(markup, at)| (*markup, at.line, at.column))
+        // By the markup's line and column each block starts at.
+        let markup_pos = |at: usize| {
+            let before = &markup[..at];
+            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+            (before.matches('\n').count() + 1, at - line_start + 1)
+        };
+        let places: Vec<((usize, usize), usize, usize)> = (doc.template_places.iter())
+            .map(|(markup, at)| (markup_pos(*markup), at.line, at.column))
             .collect();
-        assert_eq!(places, [(2, 3, 3), (4, 3, 3), (5, 6, 3)]);
-        let at = &doc.template_places[&5];
+        assert_eq!(
+            places,
+            [
+                ((2, 3), 3, 3),
+                ((4, 3), 3, 3),
+                ((5, 3), 6, 3),
+                ((6, 3), 7, 3),
+                ((6, 16), 7, 16)
+            ]
+        );
+        let credit = doc.flows["f"].last().unwrap().markup_at;
+        let at = &doc.template_places[&credit];
         assert_eq!(
             at.source_line.as_deref(),
-            Some("  <p class=\"sources\">Sources</p>")
+            Some("  <p>Set by</p><p class=\"credit\">{{who}}</p>")
         );
     }
 

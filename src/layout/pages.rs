@@ -159,9 +159,11 @@ pub struct Element {
     /// The section file and line of the block it was made from, if it was
     /// written in a section (not drawn in the PDF).
     pub source: Option<SourceRef>,
-    /// The line of the layout markup its block was written on: where a
-    /// message about a template's own text points.
+    /// The line of the layout markup its block was written on, and the
+    /// byte it starts at: where a message about a template's own text
+    /// points ([`crate::document::Document::template_places`]).
     pub markup_line: usize,
+    pub markup_at: usize,
 }
 
 /// The section file and line an element (or the nearest of its parents)

@@ -13,6 +13,7 @@
 //! of a section's text; a template author may write one, as all of a
 //! template's markup is trusted, but only to a file inside the project.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path};
 
 use roxmltree::Node;
@@ -87,27 +88,30 @@ impl Parser<'_> {
     }
 
     /// Keeps where in the template the block at `node`, of the template's
-    /// own text, was written, if that can be told: the first block on each
-    /// markup line, while the search has read under its bound in all.
+    /// own text, was written, if that can be told: each block, while the
+    /// search has read under its bound in all. A markup line is looked for
+    /// once however many blocks it wrote; blocks come in the markup's order.
     pub(super) fn note_template_place(&self, node: Node) {
-        let line = self.line(node);
+        let at = node.range().start;
         let mut places = self.template_places.borrow_mut();
-        if places.contains_key(&line) {
+        if places.contains_key(&at) || places.len() >= crate::document::MAX_TEMPLATE_PLACES {
             return;
         }
+        let line = self.line_at(at);
         let written = self.markup_line(line);
         let origin = self.origin();
-        let searched = self.template_searched.get() + origin.cost(written);
-        if places.len() >= crate::document::MAX_TEMPLATE_PLACES
-            || searched > crate::template::origin::MAX_SEARCHED
-        {
-            return;
+        let mut last = self.template_line_found.borrow_mut();
+        if last.as_ref().is_none_or(|(l, _)| *l != line) {
+            let searched = self.template_searched.get() + origin.cost(written);
+            if searched > crate::template::origin::MAX_SEARCHED {
+                return;
+            }
+            self.template_searched.set(searched);
+            *last = Some((line, origin.find(written)));
         }
-        self.template_searched.set(searched);
-        let (_, column) = self.pos(node);
-        let at = (origin.place(written, column))
-            .map(|there| there.location(self.source.template, self.source.template_text));
-        places.insert(line, at);
+        let place = (last.as_ref().and_then(|(_, found)| found.as_ref()))
+            .map(|found| origin.place_found(found, written, at - self.line_starts[line - 1]));
+        places.insert(at, place);
     }
 
     /// Where in a section file the text at `node` was written: the `src`
@@ -130,6 +134,31 @@ impl Parser<'_> {
                 .help("handbill writes `src` on the text of sections, e.g. `src=\"briefings/profiles/kazakhstan/01-overview.md:5\"`; leave it out of a template's own markup, or give a file inside the project and a line")
         })
     }
+}
+
+/// The template places found, by markup byte, as messages show them: each
+/// template line's text read once for all the blocks it wrote.
+pub(super) fn template_locations(
+    places: BTreeMap<usize, Option<Place>>,
+    source: &MarkupSource,
+) -> BTreeMap<usize, Location> {
+    let wanted: BTreeSet<usize> = places.values().flatten().map(|p| p.line).collect();
+    let texts: BTreeMap<usize, &str> = (source.template_text.lines().enumerate())
+        .filter(|(i, _)| wanted.contains(&(i + 1)))
+        .map(|(i, text)| (i + 1, text))
+        .collect();
+    (places.into_iter())
+        .filter_map(|(at, place)| {
+            let place = place?;
+            let location = Location {
+                file: source.template.to_path_buf(),
+                line: place.line.max(1),
+                column: place.column.max(1),
+                source_line: texts.get(&place.line).map(|t| t.trim_end().to_string()),
+            };
+            Some((at, location))
+        })
+        .collect()
 }
 
 /// Reads `FILE:LINE`: a relative path that stays inside the project and a

@@ -194,6 +194,7 @@ mod tests {
                     parent: None,
                     source: None,
                     markup_line: 0,
+                    markup_at: 0,
                 };
                 3
             ],

@@ -627,6 +627,7 @@ mod tests {
                 role: Role::Paragraph,
                 parent: None,
                 markup_line: 0,
+                markup_at: 0,
             }],
             ..Pages::default()
         }

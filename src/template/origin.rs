@@ -83,60 +83,80 @@ impl Origin {
 
     /// As [`place`], in this template.
     pub fn place(&self, markup_line: &str, column: usize) -> Option<Place> {
+        let found = self.find(markup_line)?;
+        // The byte of the markup line the column names.
+        let byte = markup_line
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(markup_line.len(), |(b, _)| b);
+        Some(self.place_found(&found, markup_line, byte))
+    }
+
+    /// The one template line `markup_line` fits, if exactly one does: a
+    /// line that wrote several blocks is looked for once for them all
+    /// ([`Origin::place_found`]).
+    pub fn find(&self, markup_line: &str) -> Option<Found> {
         let trimmed = markup_line.trim();
         // A long line of a long template would take the square of the input.
         if trimmed.is_empty() || self.cost(trimmed) > MAX_SEARCHED {
             return None;
         }
-        place_in(&self.patterns, markup_line, trimmed, column)
+        let mut found = None;
+        for (index, pattern) in self.patterns.iter().enumerate() {
+            if let Some(at) = fit(pattern, trimmed) {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(Found {
+                    pattern: index,
+                    at,
+                    indent: markup_line.len() - markup_line.trim_start().len(),
+                });
+            }
+        }
+        found
+    }
+
+    /// Where the byte `byte` of `markup_line`, found as `found`, was
+    /// written: in a literal piece, the same letter of the template; in a
+    /// gap, where the tag that printed it begins (the end of the piece
+    /// before).
+    pub fn place_found(&self, found: &Found, markup_line: &str, byte: usize) -> Place {
+        let pattern = &self.patterns[found.pattern];
+        let trimmed = markup_line.trim();
+        let byte = byte.saturating_sub(found.indent);
+        let mut col = pattern.pieces.first().map_or(1, |(_, c)| *c);
+        for ((piece, piece_col), start) in pattern.pieces.iter().zip(&found.at) {
+            if byte < *start {
+                break;
+            }
+            let end = start + piece.len();
+            if byte < end {
+                return Place {
+                    line: pattern.line,
+                    column: piece_col + trimmed[*start..byte].chars().count(),
+                    in_text: true,
+                };
+            }
+            col = piece_col + piece.chars().count();
+        }
+        Place {
+            line: pattern.line,
+            column: col,
+            in_text: false,
+        }
     }
 }
 
-fn place_in(
-    patterns: &[Pattern],
-    markup_line: &str,
-    trimmed: &str,
-    column: usize,
-) -> Option<Place> {
-    let indent = markup_line.len() - markup_line.trim_start().len();
-    let mut found = None;
-    for pattern in patterns {
-        if let Some(at) = fit(pattern, trimmed) {
-            if found.is_some() {
-                return None;
-            }
-            found = Some((pattern, at));
-        }
-    }
-    let (pattern, at) = found?;
-    // The byte of the markup line the column names, within the trimmed line.
-    let byte = markup_line
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(markup_line.len(), |(b, _)| b)
-        .saturating_sub(indent);
-    // In a literal piece: the same letter of the template; in a gap: where
-    // the tag that printed it begins (the end of the piece before).
-    let mut col = pattern.pieces.first().map_or(1, |(_, c)| *c);
-    for ((piece, piece_col), start) in pattern.pieces.iter().zip(&at) {
-        if byte < *start {
-            break;
-        }
-        let end = start + piece.len();
-        if byte < end {
-            return Some(Place {
-                line: pattern.line,
-                column: piece_col + trimmed[*start..byte].chars().count(),
-                in_text: true,
-            });
-        }
-        col = piece_col + piece.chars().count();
-    }
-    Some(Place {
-        line: pattern.line,
-        column: col,
-        in_text: false,
-    })
+/// A markup line found in its template: which template line it fits, and
+/// where each literal piece of that line lies in it.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pattern: usize,
+    /// The byte each piece starts at, in the markup line trimmed.
+    at: Vec<usize>,
+    /// The bytes of the markup line's indent.
+    indent: usize,
 }
 
 /// Where each piece of `pattern` lies in `line` (trimmed), if it fits.

@@ -191,7 +191,8 @@ impl<'a> Engine<'a> {
             role,
             parent,
             source,
-            markup_line: self.block_line,
+            markup_line: self.block_line.0,
+            markup_at: self.block_line.1,
         });
         self.out.structure.len() - 1
     }
@@ -240,7 +241,7 @@ impl<'a> Engine<'a> {
             if block.source.is_some() {
                 self.block_source = block.source.clone();
             }
-            let outer_line = std::mem::replace(&mut self.block_line, block.line);
+            let outer_line = std::mem::replace(&mut self.block_line, (block.line, block.markup_at));
             match &block.kind {
                 BlockKind::Paragraph(spans) => {
                     let mark = self.mark(Role::Paragraph, parent);

@@ -270,8 +270,8 @@ pub(super) struct Engine<'a> {
     /// The section file and line of the block being collected: the
     /// elements made for it carry it.
     block_source: Option<SourceRef>,
-    /// The markup line of the block being collected, for the same.
-    block_line: usize,
+    /// The markup line and byte of the block being collected, for the same.
+    block_line: (usize, usize),
     /// The contents entries placed so far, for their numbers to be set
     /// again once the pass has found the pages.
     entries: Vec<PlacedEntry>,
@@ -313,7 +313,7 @@ impl<'a> Engine<'a> {
             carry: std::collections::VecDeque::new(),
             remember: false,
             block_source: None,
-            block_line: 0,
+            block_line: (0, 0),
             entries: Vec::new(),
         }
     }

@@ -319,7 +319,7 @@ impl<'a> Engine<'a> {
             .cloned();
         let template_line = match left {
             Some(Mark::Element(e)) if source.is_none() => {
-                self.out.structure.get(e).map(|el| el.markup_line)
+                (self.out.structure.get(e)).map(|el| (el.markup_line, el.markup_at))
             }
             _ => None,
         };
@@ -342,7 +342,7 @@ impl<'a> Engine<'a> {
         };
         // The line of the paragraph left over; the build, which knows the
         // project, reads it from the file and finds the words as set in it.
-        let written = template_line.and_then(|line| self.doc.template_places.get(&line));
+        let written = template_line.and_then(|(_, at)| self.doc.template_places.get(&at));
         match (source, template_line, written) {
             (Some(at), _, _) => error.at(Location {
                 source_line: Some(first_words),
@@ -352,7 +352,7 @@ impl<'a> Engine<'a> {
             // file and the line of the markup it wrote, as the markup's own
             // errors give them.
             (None, _, Some(written)) => error.at(written.clone()),
-            (None, Some(line), None) if line > 0 => Error {
+            (None, Some((line, _)), None) if line > 0 => Error {
                 message: format!(
                     "{} (line {line} of the markup that template {} produced)",
                     error.message,
