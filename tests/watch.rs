@@ -493,3 +493,61 @@ fn a_fonts_folder_made_after_the_watch_started_is_rebuilt_into_the_pdf() {
         "{fonts:?}"
     );
 }
+
+#[test]
+fn a_save_during_a_rebuild_puts_off_the_briefings_it_makes_out_of_date_again() {
+    let dir = sample_project("watch-put-off");
+    let packs: Vec<String> = (1..=24).map(|n| format!("pack-{n:02}")).collect();
+    let pack = std::fs::read(dir.join(format!("briefings/{PACK}.yaml"))).unwrap();
+    for name in &packs {
+        std::fs::write(dir.join(format!("briefings/{name}.yaml")), &pack).unwrap();
+    }
+    let watch = Watch::start(&dir, &["--no-clear"]);
+    let section = dir.join("briefings/profiles/kazakhstan/03-elections.md");
+    let text = std::fs::read_to_string(&section).unwrap();
+    let builds = |w: &Watch| {
+        (packs.iter())
+            .map(|p| w.out().matches(&format!("built out/{p}.pdf")).count())
+            .sum::<usize>()
+    };
+    let first = builds(&watch);
+    assert_eq!(first, packs.len(), "the first build made every pack");
+    // A save, and another as soon as its rebuild begins: the packs no
+    // worker has taken yet wait for the second.
+    save(
+        &section,
+        format!("{text}\nThe marker qzfirst.\n").as_bytes(),
+    );
+    watch.until("the rebuild begins", |w| w.out().contains("changed:"));
+    save(
+        &section,
+        format!("{text}\nThe marker qzsecond.\n").as_bytes(),
+    );
+    watch.until("every pack shows the second save", |w| {
+        packs
+            .iter()
+            .all(|p| text_of(&w.pdf(p)).contains("qzsecond"))
+    });
+    watch.until("the last rebuild is told", |w| {
+        w.out().matches(" failed in ").count() >= 3
+    });
+    let out = watch.out();
+    assert!(
+        out.contains("left for the change since, which rebuilds them next"),
+        "{out}"
+    );
+    // Each pack is built once for the second save; of the first, only
+    // those a worker had taken.
+    let rebuilt = builds(&watch) - first;
+    assert!(
+        rebuilt < 2 * packs.len() - 2,
+        "{rebuilt} builds for two saves of {} packs:\n{out}",
+        packs.len()
+    );
+    assert!(
+        packs
+            .iter()
+            .all(|p| !text_of(&watch.pdf(p)).contains("qzfirst")),
+        "{out}"
+    );
+}
