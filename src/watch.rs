@@ -34,6 +34,10 @@ use crate::error::{Error, Result, Warning, WarningKind};
 /// within a tenth of a second of the save (see the README's measurements).
 pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
+/// A file written without pause (a big copy) is read after this, quiet
+/// or not.
+const MOST: Duration = Duration::from_millis(500);
+
 /// How `watch` runs.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -254,8 +258,6 @@ impl Changes {
     /// `None` when the system stopped sending events. Between changes the
     /// thread sleeps: an idle watch costs nothing.
     pub fn wait(&mut self) -> Option<Rebuild> {
-        /// A file written without pause (a big copy) is read after this.
-        const MOST: Duration = Duration::from_millis(500);
         // What came while the last rebuild ran counts from when it came.
         let mut rebuild = std::mem::take(&mut self.early);
         let (mut start, mut last) = self.early_at.take().unzip();
@@ -273,9 +275,12 @@ impl Changes {
                 break;
             }
             match self.events.recv_timeout(quiet) {
+                // A file read or written that no briefing was built from
+                // (the PDFs, a viewer reading them) does not keep it waiting.
                 Ok(event) => {
-                    self.take(event, &mut rebuild);
-                    last = Instant::now();
+                    if self.take(event, &mut rebuild) {
+                        last = Instant::now();
+                    }
                 }
                 Err(_) => break,
             }
@@ -291,10 +296,12 @@ impl Changes {
     pub fn arrived(&mut self) -> bool {
         while let Ok(event) = self.events.try_recv() {
             let mut early = std::mem::take(&mut self.early);
-            self.take(event, &mut early);
+            let hit = self.take(event, &mut early);
             self.early = early;
-            let now = Instant::now();
-            self.early_at = Some(self.early_at.map_or((now, now), |(first, _)| (first, now)));
+            if hit {
+                let now = Instant::now();
+                self.early_at = Some(self.early_at.map_or((now, now), |(first, _)| (first, now)));
+            }
         }
         !self.early.briefings.is_empty()
     }
@@ -311,18 +318,21 @@ impl Changes {
         self.early.briefings.extend(briefings);
     }
 
-    /// Adds what `event` makes out of date to `rebuild`.
-    fn take(&mut self, event: notify::Result<notify::Event>, rebuild: &mut Rebuild) {
-        let Ok(event) = event else { return };
+    /// Adds what `event` makes out of date to `rebuild`; whether it made
+    /// any briefing out of date.
+    fn take(&mut self, event: notify::Result<notify::Event>, rebuild: &mut Rebuild) -> bool {
+        let Ok(event) = event else { return false };
         // Reading a file (a build does) changes nothing; closing one written does.
         if let EventKind::Access(kind) = event.kind
             && !matches!(kind, AccessKind::Close(_))
         {
-            return;
+            return false;
         }
+        let mut any = false;
         for path in &event.paths {
             let hit = self.watched.affected(path);
             if !hit.is_empty() {
+                any = true;
                 rebuild.changed.insert(path.clone());
                 rebuild.briefings.extend(hit);
                 if path.is_dir() {
@@ -330,6 +340,7 @@ impl Changes {
                 }
             }
         }
+        any
     }
 
     /// Watches the folders made since the last [`Changes::set`] at once, so
@@ -719,6 +730,61 @@ mod tests {
         assert_eq!(rebuild.briefings, BTreeSet::from([real(&a), real(&b)]));
         assert!(rebuild.changed.contains(&real(&section)), "{rebuild:?}");
         assert!(!changes.arrived(), "given once");
+    }
+
+    /// A save, then files no briefing was built from read and written
+    /// without pause (the PDFs a viewer reloads, a log): the rebuild does
+    /// not wait for them to stop, as it waited for the save to be whole.
+    #[test]
+    fn only_what_makes_a_briefing_out_of_date_holds_the_rebuild_back() {
+        use notify::event::{AccessMode, CreateKind, ModifyKind};
+        let d = temp("quiet");
+        let a = d.join("briefings/a.yaml");
+        let section = d.join("briefings/profiles/kz/sections/intro.md");
+        for f in [&a, &section] {
+            std::fs::write(f, "x").unwrap();
+        }
+        let mut inputs = BTreeMap::new();
+        inputs.insert(
+            a.clone(),
+            Inputs {
+                files: vec![a.clone(), section.clone()],
+                folders: vec![],
+            },
+        );
+        let mut changes = Changes::new(DEBOUNCE).unwrap();
+        changes.set(Watched::new(&inputs, &[], &d.join("out")));
+        // The events as the system would send them, into the same channel.
+        let (send, events) = mpsc::channel();
+        changes.events = events;
+        let event = |kind, path: &Path| Ok(notify::Event::new(kind).add_path(path.to_path_buf()));
+        send.send(event(EventKind::Create(CreateKind::File), &section))
+            .unwrap();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let noise = {
+            let (stop, pdf, log) = (
+                stop.clone(),
+                d.join("out/a.pdf"),
+                d.join("briefings/log.txt"),
+            );
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    let read = EventKind::Access(AccessKind::Close(AccessMode::Read));
+                    let _ = send.send(event(read, &pdf));
+                    let _ = send.send(event(EventKind::Modify(ModifyKind::Any), &log));
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            })
+        };
+        let start = Instant::now();
+        let rebuild = changes.wait().unwrap();
+        let waited = start.elapsed();
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        noise.join().unwrap();
+        assert_eq!(rebuild.briefings, BTreeSet::from([a.clone()]));
+        assert_eq!(rebuild.changed, BTreeSet::from([section.clone()]));
+        // Held back by the noise, it would be read only after `MOST`.
+        assert!(waited < MOST, "the rebuild waited {waited:?}");
     }
 
     #[test]
