@@ -225,9 +225,6 @@ pub(crate) struct Run {
     /// per briefing file, filled by whichever thread needs it first.
     shared: BTreeMap<PathBuf, Shared>,
     next: AtomicUsize,
-    /// Jobs left for a later batch if no worker has taken them yet
-    /// ([`Run::put_off`]).
-    put_off: Vec<AtomicBool>,
     results: Mutex<Vec<Option<Outcome>>>,
     done: AtomicUsize,
     report_lock: Mutex<()>,
@@ -277,7 +274,6 @@ impl Run {
             written: Mutex::new(Records::new()),
             shared,
             next: AtomicUsize::new(0),
-            put_off: jobs.iter().map(|_| AtomicBool::new(false)).collect(),
             results: Mutex::new(jobs.iter().map(|_| None).collect()),
             done: AtomicUsize::new(0),
             report_lock: Mutex::new(()),
@@ -291,10 +287,6 @@ impl Run {
             let i = self.next.fetch_add(1, Ordering::SeqCst);
             let Some(job) = self.jobs.get(i) else { break };
             let shared = &self.shared[job.file.as_path()];
-            if self.put_off[i].load(Ordering::SeqCst) {
-                self.let_go(shared);
-                continue;
-            }
             // A bug in handbill must not take the rest of the batch down.
             let mut outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(job, &self.batch, &self.records, &self.written, shared, memo)))
                 .unwrap_or_else(|_| {
@@ -306,7 +298,15 @@ impl Run {
                             .kind(ErrorKind::Internal),
                     ))
                 });
-            self.let_go(shared);
+            if shared.jobs_left.fetch_sub(1, Ordering::SeqCst) == 1 {
+                drop(
+                    shared
+                        .prepared
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .take(),
+                );
+            }
             let n = self.done.fetch_add(1, Ordering::SeqCst) + 1;
             {
                 let _one_at_a_time = self.report_lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -322,38 +322,8 @@ impl Run {
         }
     }
 
-    /// One job of `shared`'s briefing done (or put off): the last lets go
-    /// of what they shared.
-    fn let_go(&self, shared: &Shared) {
-        if shared.jobs_left.fetch_sub(1, Ordering::SeqCst) == 1 {
-            drop(
-                (shared.prepared.lock())
-                    .unwrap_or_else(|e| e.into_inner())
-                    .take(),
-            );
-        }
-    }
-
-    /// Leaves job `i` for a later batch, unless a worker has taken it: a
-    /// rebuild under `watch` whose briefing changed again meanwhile would
-    /// only be built again.
-    pub(crate) fn put_off(&self, i: usize) {
-        if let Some(flag) = self.put_off.get(i) {
-            flag.store(true, Ordering::SeqCst);
-        }
-    }
-
-    /// The jobs put off before a worker took them, by index.
-    pub(crate) fn left_for_later(&self) -> Vec<usize> {
-        let results = self.results.lock().unwrap_or_else(|e| e.into_inner());
-        (results.iter().zip(&self.put_off).enumerate())
-            .filter(|(_, (o, put_off))| o.is_none() && put_off.load(Ordering::SeqCst))
-            .map(|(i, _)| i)
-            .collect()
-    }
-
-    /// The outcomes in the order of the jobs (but those put off), and the
-    /// files each briefing was built from; the manifest brought up to date.
+    /// The outcomes in the order of the jobs, and the files each briefing
+    /// was built from; the manifest brought up to date.
     pub(crate) fn finish(&self) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
         if !self.batch.dry_run {
             let written =
@@ -367,13 +337,10 @@ impl Run {
             .filter_map(|(file, s)| Some((file.clone(), s.inputs.get()?.as_ref().ok()?.2.clone())))
             .collect();
         let results = std::mem::take(&mut *self.results.lock().unwrap_or_else(|e| e.into_inner()));
-        let outcomes = (results.into_iter().zip(&self.put_off))
-            .filter_map(|(o, put_off)| match o {
-                Some(o) => Some(o),
-                None if put_off.load(Ordering::SeqCst) => None,
-                None => Some(Outcome::Failed(Box::new(Error::new(
-                    "the build did not run",
-                )))),
+        let outcomes = results
+            .into_iter()
+            .map(|o| {
+                o.unwrap_or_else(|| Outcome::Failed(Box::new(Error::new("the build did not run"))))
             })
             .collect();
         (outcomes, inputs)

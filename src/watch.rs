@@ -306,12 +306,6 @@ impl Changes {
         !self.early.briefings.is_empty()
     }
 
-    /// Whether `briefing` (a real path) is out of date again by what
-    /// [`Changes::arrived`] took: building it now would be building it twice.
-    pub fn out_of_date_again(&self, briefing: &Path) -> bool {
-        self.early.briefings.contains(briefing)
-    }
-
     /// Gives `briefings` (real paths), which a rebuild put off, to the
     /// next [`Changes::wait`] with what it waits for.
     pub fn put_off(&mut self, briefings: impl IntoIterator<Item = PathBuf>) {
@@ -384,25 +378,20 @@ pub fn run(
     // What each briefing read in its last build that read it, by its real path.
     let mut known: BTreeMap<PathBuf, Inputs> = BTreeMap::new();
     let mut pending: Option<Rebuild> = None;
-    // The briefings the last rebuild put off, which go first in the next:
-    // saves in quick succession do not keep the last of a list waiting.
-    let mut put_off: BTreeSet<PathBuf> = BTreeSet::new();
     let clear = settings.clear && std::io::stdout().is_terminal();
     loop {
         let started = Instant::now();
         let listed = list(&settings.paths);
-        let mut jobs: Vec<(batch::Job, Option<PathBuf>)> = listed
+        let jobs: Vec<batch::Job> = listed
             .iter()
             .flatten()
-            .map(|j| (j.clone(), real(&j.file)))
-            .filter(|(_, file)| {
+            .filter(|j| {
                 pending
                     .as_ref()
-                    .is_none_or(|r| file.as_ref().is_some_and(|f| r.briefings.contains(f)))
+                    .is_none_or(|r| real(&j.file).is_some_and(|f| r.briefings.contains(&f)))
             })
+            .cloned()
             .collect();
-        jobs.sort_by_key(|(_, file)| !file.as_ref().is_some_and(|f| put_off.contains(f)));
-        let (jobs, files): (Vec<batch::Job>, Vec<Option<PathBuf>>) = jobs.into_iter().unzip();
         // A new file in the briefings' folder that is not one of the
         // briefings named (or one deleted) builds nothing: say nothing.
         let nothing = pending.is_some() && jobs.is_empty() && listed.is_ok();
@@ -422,19 +411,7 @@ pub fn run(
                 for s in batch::remove_unlisted(&all, &settings.out) {
                     say_stale(&s, settings.colour);
                 }
-                // A briefing out of date again before a worker took it
-                // waits for the new change, which rebuilds it anyway.
-                let mut again = || {
-                    if !changes.arrived() {
-                        return Vec::new();
-                    }
-                    (files.iter().enumerate())
-                        .filter(|(_, f)| f.as_ref().is_some_and(|f| changes.out_of_date_again(f)))
-                        .map(|(i, _)| i)
-                        .collect()
-                };
-                let (outcomes, inputs, left) = build(settings, &workers, &jobs, &mut again);
-                put_off = left.iter().filter_map(|&i| files[i].clone()).collect();
+                let (outcomes, inputs) = build(settings, &workers, &jobs);
                 // Briefings that could not be read keep what they read
                 // before, and their own file.
                 for job in &jobs {
@@ -450,7 +427,7 @@ pub fn run(
                 }
                 let listed: BTreeSet<PathBuf> = all.iter().filter_map(|j| real(&j.file)).collect();
                 known.retain(|f, _| listed.contains(f));
-                summary(settings, &outcomes, left.len(), started);
+                summary(settings, &outcomes, started);
             }
             Err(e) => err!("{}", e.render(settings.colour)),
         }
@@ -468,15 +445,12 @@ pub fn run(
     }
 }
 
-/// Builds `jobs` on `workers`, saying what happened to each as it finishes;
-/// the jobs `put_off` names before a worker takes them are left, and given
-/// last, by index.
+/// Builds `jobs` on `workers`, saying what happened to each as it finishes.
 fn build(
     settings: &Settings,
     workers: &batch::Workers,
     jobs: &[batch::Job],
-    put_off: &mut dyn FnMut() -> Vec<usize>,
-) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>, Vec<usize>) {
+) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
     let batch = Batch {
         out: settings.out.clone(),
         options: settings.options.clone(),
@@ -489,7 +463,7 @@ fn build(
     let told = crate::console::Told::default();
     let report: batch::Report =
         Arc::new(move |_, job, outcome| tell(&settings, &told, job, outcome));
-    workers.run(jobs, &batch, report, put_off)
+    workers.run(jobs, &batch, report)
 }
 
 /// Says what happened to `job`.
@@ -549,9 +523,7 @@ fn tell(settings: &Settings, told: &crate::console::Told, job: &batch::Job, outc
     }
 }
 
-/// The rebuild in one line; `put_off`: how many briefings' copies were left
-/// for the change that came meanwhile.
-fn summary(settings: &Settings, outcomes: &[Outcome], put_off: usize, started: Instant) {
+fn summary(settings: &Settings, outcomes: &[Outcome], started: Instant) {
     let failed = outcomes
         .iter()
         .filter(|o| matches!(o, Outcome::Failed(_)))
@@ -563,12 +535,8 @@ fn summary(settings: &Settings, outcomes: &[Outcome], put_off: usize, started: I
         .iter()
         .filter(|o| matches!(o, Outcome::Built { .. }))
         .count();
-    let put_off = match put_off {
-        0 => String::new(),
-        n => format!("; {n} left for the change since, which rebuilds them next"),
-    };
     outln!(
-        "[{}] {built} built, {} unchanged, {failed} failed in {}{put_off}",
+        "[{}] {built} built, {} unchanged, {failed} failed in {}",
         clock(),
         outcomes.len() - built - failed,
         batch::seconds(started.elapsed())

@@ -8,17 +8,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
-use std::time::Duration;
 
 use super::{Batch, Inputs, Job, Outcome, Run, STACK_SIZE};
 use crate::layout::LayoutMemo;
 
 /// What is told as each job finishes (see [`super::run`]).
 pub type Report = Arc<dyn Fn(usize, &Job, &Outcome) + Send + Sync>;
-
-/// How often a running batch asks which of its jobs to put off: a change
-/// seen this much later costs at most the job a worker took meanwhile.
-pub const LOOK_EVERY: Duration = Duration::from_millis(5);
 
 /// A batch handed to one worker.
 struct Task {
@@ -71,16 +66,12 @@ impl Workers {
 
     /// Runs `jobs` on the workers (at most `batch.jobs` of them) and waits
     /// for them all: [`super::run_with_inputs`], with the workers' memos.
-    /// While they run, `put_off` is asked every [`LOOK_EVERY`] which jobs
-    /// (by index) to leave for a later batch; those no worker has taken yet
-    /// are left, have no outcome, and are given last, by index.
     pub fn run(
         &self,
         jobs: &[Job],
         batch: &Batch,
         report: Report,
-        put_off: &mut dyn FnMut() -> Vec<usize>,
-    ) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>, Vec<usize>) {
+    ) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
         let run = Arc::new(Run::new(jobs, batch));
         let wanted = batch.jobs.clamp(1, jobs.len().max(1));
         let mut busy = 0;
@@ -97,19 +88,11 @@ impl Workers {
             // No worker to take them: here, starting from nothing.
             run.work(&LayoutMemo::new(), &*report);
         }
-        while busy > 0 {
-            match self.finished.recv_timeout(LOOK_EVERY) {
-                Ok(()) => busy -= 1,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    for i in put_off() {
-                        run.put_off(i);
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        for _ in 0..busy {
+            if self.finished.recv().is_err() {
+                break;
             }
         }
-        let left = run.left_for_later();
-        let (outcomes, inputs) = run.finish();
-        (outcomes, inputs, left)
+        run.finish()
     }
 }
