@@ -191,8 +191,8 @@ impl<'a> Engine<'a> {
             role,
             parent,
             source,
-            markup_line: self.block_line.0,
-            markup_at: self.block_line.1,
+            markup_line: self.block_markup.0,
+            markup_at: self.block_markup.1,
         });
         self.out.structure.len() - 1
     }
@@ -241,7 +241,8 @@ impl<'a> Engine<'a> {
             if block.source.is_some() {
                 self.block_source = block.source.clone();
             }
-            let outer_line = std::mem::replace(&mut self.block_line, (block.line, block.markup_at));
+            let outer_line =
+                std::mem::replace(&mut self.block_markup, (block.line, block.markup_at));
             match &block.kind {
                 BlockKind::Paragraph(spans) => {
                     let mark = self.mark(Role::Paragraph, parent);
@@ -476,7 +477,7 @@ impl<'a> Engine<'a> {
                 BlockKind::FrameBreak => out.push(Flat::FrameBreak),
             }
             self.block_source = outer;
-            self.block_line = outer_line;
+            self.block_markup = outer_line;
         }
     }
 }

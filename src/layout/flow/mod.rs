@@ -271,7 +271,7 @@ pub(super) struct Engine<'a> {
     /// elements made for it carry it.
     block_source: Option<SourceRef>,
     /// The markup line and byte of the block being collected, for the same.
-    block_line: (usize, usize),
+    block_markup: (usize, usize),
     /// The contents entries placed so far, for their numbers to be set
     /// again once the pass has found the pages.
     entries: Vec<PlacedEntry>,
@@ -313,7 +313,7 @@ impl<'a> Engine<'a> {
             carry: std::collections::VecDeque::new(),
             remember: false,
             block_source: None,
-            block_line: (0, 0),
+            block_markup: (0, 0),
             entries: Vec::new(),
         }
     }
