@@ -24,10 +24,14 @@ pub struct Document {
     pub template: PathBuf,
     pub title: String,
     /// Where the template wrote the blocks of its own text, by the markup
-    /// byte each starts at (see `template::origin`): a message about one
-    /// (an overset) shows the template's line and column, even where one
-    /// line wrote several blocks. At most [`MAX_TEMPLATE_PLACES`] blocks.
-    pub template_places: BTreeMap<usize, Location>,
+    /// byte each starts at: the template's line and column (see
+    /// `template::origin`). A message about one (an overset) shows it
+    /// ([`Document::template_place`]), even where one line wrote several
+    /// blocks. At most [`MAX_TEMPLATE_PLACES`] blocks.
+    pub template_places: BTreeMap<usize, (usize, usize)>,
+    /// The text of each template line in `template_places`, held once for
+    /// all the blocks it wrote.
+    pub template_lines: BTreeMap<usize, String>,
     /// The document's language tag, as handbill reads it (`ru`).
     pub lang: String,
     /// The language as the markup writes it, where handbill reads it
@@ -283,6 +287,18 @@ pub enum SpanContent {
 }
 
 impl Document {
+    /// Where the template wrote the block at the markup's byte
+    /// `markup_at`, with the template's line shown, if that was found.
+    pub fn template_place(&self, markup_at: usize) -> Option<Location> {
+        let &(line, column) = self.template_places.get(&markup_at)?;
+        Some(Location {
+            file: self.template.clone(),
+            line,
+            column,
+            source_line: self.template_lines.get(&line).cloned(),
+        })
+    }
+
     /// The document with the text of the flows that fill fixed frames set
     /// `factor` times as large (`fit: shrink`). Pictures, QR codes and the
     /// page geometry stay as they are.

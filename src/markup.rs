@@ -34,7 +34,7 @@ use crate::error::{Error, ErrorKind, Location, Result, did_you_mean};
 use crate::length::{MM, parse_length};
 use crate::template::origin::{Found, Place};
 use crate::theme::{Style, Theme};
-use source::{line_and_place, markup_error, markup_error_at, template_locations, with_markup_line};
+use source::{line_and_place, markup_error, markup_error_at, template_places, with_markup_line};
 
 mod source;
 mod xml_error;
@@ -160,6 +160,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         template: source.template.to_path_buf(),
         title: root.attribute("title").unwrap_or("").to_string(),
         template_places: BTreeMap::new(),
+        template_lines: BTreeMap::new(),
         lang_written: lang.is_some().then(|| {
             let name = root.attribute_node("lang").map(|a| a.range_qname().start);
             (
@@ -298,7 +299,7 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
             .at(Location::file(source.template))
             .help("add <pages master=\"…\" flow=\"…\"/> or <page master=\"…\"> to the template"));
     }
-    doc.template_places = template_locations(p.template_places.take(), source);
+    (doc.template_places, doc.template_lines) = template_places(p.template_places.take(), source);
     Ok(doc)
 }
 
@@ -989,7 +990,7 @@ mod tests {
             (before.matches('\n').count() + 1, at - line_start + 1)
         };
         let places: Vec<((usize, usize), usize, usize)> = (doc.template_places.iter())
-            .map(|(markup, at)| (markup_pos(*markup), at.line, at.column))
+            .map(|(markup, &(line, column))| (markup_pos(*markup), line, column))
             .collect();
         assert_eq!(
             places,
@@ -1002,7 +1003,7 @@ mod tests {
             ]
         );
         let credit = doc.flows["f"].last().unwrap().markup_at;
-        let at = &doc.template_places[&credit];
+        let at = doc.template_place(credit).unwrap();
         assert_eq!(
             at.source_line.as_deref(),
             Some("  <p>Set by</p><p class=\"credit\">{{who}}</p>")

@@ -157,6 +157,32 @@ fn cost_grows_in_proportion_to_the_input() {
     assert_linear("a template loop", small, large);
 }
 
+/// A template line of its own markup writing many blocks: each block's
+/// place in the template is kept for messages, the line's text once, not
+/// once per block (which held 470 MB for a line of 7,500 paragraphs).
+#[test]
+fn a_template_line_of_many_blocks_costs_in_proportion() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    cost(&pack("scale-warm", "Text.", None, 0));
+    // Spaces of no height: the blocks take no room, so the pages are few.
+    let template = |blocks: usize| {
+        format!(
+            r#"<document title="Line">
+  <master name="a4" size="A4" margin="15mm"/>
+  <pages master="a4" flow="main"/>
+  <flow name="main">
+    <p>Text.</p>{}
+  </flow>
+</document>
+"#,
+            r#"<space height="0mm"/>"#.repeat(blocks)
+        )
+    };
+    let small = cost(&pack("scale-line-1", "Text.", Some(&template(750)), 0));
+    let large = cost(&pack("scale-line-4", "Text.", Some(&template(3000)), 0));
+    assert_linear("a template line of many blocks", small, large);
+}
+
 /// A pack over the sample profile's sections repeated `times` times (each
 /// later copy with ids of its own), as benches/compare.sh makes its long
 /// packs.

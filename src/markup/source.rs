@@ -136,29 +136,28 @@ impl Parser<'_> {
     }
 }
 
-/// The template places found, by markup byte, as messages show them: each
-/// template line's text read once for all the blocks it wrote.
-pub(super) fn template_locations(
+/// The template places found, by markup byte (line and column in the
+/// template), and the text of each template line among them, read once
+/// for all the blocks it wrote.
+pub(super) type TemplatePlaces = (BTreeMap<usize, (usize, usize)>, BTreeMap<usize, String>);
+
+/// [`TemplatePlaces`] of `places`, those found.
+pub(super) fn template_places(
     places: BTreeMap<usize, Option<Place>>,
     source: &MarkupSource,
-) -> BTreeMap<usize, Location> {
-    let wanted: BTreeSet<usize> = places.values().flatten().map(|p| p.line).collect();
-    let texts: BTreeMap<usize, &str> = (source.template_text.lines().enumerate())
-        .filter(|(i, _)| wanted.contains(&(i + 1)))
-        .map(|(i, text)| (i + 1, text))
-        .collect();
-    (places.into_iter())
+) -> TemplatePlaces {
+    let places: BTreeMap<usize, (usize, usize)> = (places.into_iter())
         .filter_map(|(at, place)| {
             let place = place?;
-            let location = Location {
-                file: source.template.to_path_buf(),
-                line: place.line.max(1),
-                column: place.column.max(1),
-                source_line: texts.get(&place.line).map(|t| t.trim_end().to_string()),
-            };
-            Some((at, location))
+            Some((at, (place.line.max(1), place.column.max(1))))
         })
-        .collect()
+        .collect();
+    let wanted: BTreeSet<usize> = places.values().map(|&(line, _)| line).collect();
+    let lines = (source.template_text.lines().enumerate())
+        .filter(|(i, _)| wanted.contains(&(i + 1)))
+        .map(|(i, text)| (i + 1, text.trim_end().to_string()))
+        .collect();
+    (places, lines)
 }
 
 /// Reads `FILE:LINE`: a relative path that stays inside the project and a

@@ -342,7 +342,7 @@ impl<'a> Engine<'a> {
         };
         // The line of the paragraph left over; the build, which knows the
         // project, reads it from the file and finds the words as set in it.
-        let written = template_line.and_then(|(_, at)| self.doc.template_places.get(&at));
+        let written = template_line.and_then(|(_, at)| self.doc.template_place(at));
         match (source, template_line, written) {
             (Some(at), _, _) => error.at(Location {
                 source_line: Some(first_words),
@@ -351,7 +351,7 @@ impl<'a> Engine<'a> {
             // The template's own text: where the template wrote it, else its
             // file and the line of the markup it wrote, as the markup's own
             // errors give them.
-            (None, _, Some(written)) => error.at(written.clone()),
+            (None, _, Some(written)) => error.at(written),
             (None, Some((line, _)), None) if line > 0 => Error {
                 message: format!(
                     "{} (line {line} of the markup that template {} produced)",
