@@ -60,6 +60,11 @@ fn compiled(text: &str) -> Option<String> {
     let text = pieces::blank_comments(text);
     let mut out = String::new();
     for piece in pieces::pieces(&text) {
+        // A piece of a long line: its messages' columns need an offset
+        // that is not written out; such a template is compiled as it is read.
+        if piece.columns_before != 0 {
+            return None;
+        }
         let t = Template::compile(&text[piece.bytes]).ok()?;
         write!(out, "({}, {}), ", piece.lines_before, template(&t)?).unwrap();
     }

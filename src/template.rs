@@ -26,6 +26,8 @@ pub mod origin;
 mod pieces;
 mod printed;
 
+#[cfg(test)]
+use pieces::LONG_PIECE;
 use pieces::{blank_comments, pieces};
 
 /// The templates compiled into handbill: name, text.
@@ -311,8 +313,9 @@ pub fn render(template: &Template, data: &Value) -> Result<String> {
 pub struct Compiled {
     hb: Handlebars<'static>,
     /// The names the template's pieces are registered under, in order, each
-    /// with the number of lines before it (see [`pieces`]).
-    pieces: Vec<(String, usize)>,
+    /// with the number of lines before it and of characters before it on
+    /// its first line (see [`pieces`]).
+    pieces: Vec<(String, usize, usize)>,
     template: Template,
     /// Whether the pieces were compiled with handbill (a built-in
     /// template's, see [`builtin`]), so they know no places.
@@ -328,7 +331,7 @@ pub fn compile(template: &Template) -> Result<Compiled> {
             let mut names = Vec::new();
             for (name, lines_before, piece) in built {
                 hb.register_template(&name, piece);
-                names.push((name, lines_before));
+                names.push((name, lines_before, 0));
             }
             Ok(Compiled {
                 hb,
@@ -368,12 +371,12 @@ fn compile_text(template: &Template) -> Result<Compiled> {
             names.clear();
             break;
         }
-        names.push((name, piece.lines_before));
+        names.push((name, piece.lines_before, piece.columns_before));
     }
     if names.is_empty() {
         hb.register_template_string(&template.name, &*text)
             .map_err(|e| errors::compile_error(template, &e))?;
-        names.push((template.name.clone(), 0));
+        names.push((template.name.clone(), 0, 0));
     }
     Ok(Compiled {
         hb,
@@ -601,7 +604,7 @@ impl Compiled {
             text: String::new(),
             over: false,
         };
-        let rendered = self.pieces.iter().try_for_each(|(name, lines_before)| {
+        let rendered = (self.pieces.iter()).try_for_each(|(name, lines_before, columns_before)| {
             let Some(piece) = self.hb.get_template(name) else {
                 return Ok(());
             };
@@ -612,6 +615,9 @@ impl Compiled {
             piece
                 .render(&self.hb, &context, &mut rc, &mut out)
                 .map_err(|mut e| {
+                    if e.line_no == Some(1) {
+                        e.column_no = e.column_no.map(|c| c + columns_before);
+                    }
                     e.line_no = e.line_no.map(|l| l + lines_before);
                     e
                 })
@@ -962,6 +968,47 @@ mod tests {
         assert_eq!(
             render(&tpl(text), &data).unwrap(),
             render_whole(text, &data)
+        );
+    }
+
+    /// A long template is cut where no block is open, a long line of plain
+    /// tags inside it: the output is the same, and a message's column
+    /// counts from its line's start.
+    #[test]
+    fn a_long_template_is_cut_into_short_pieces_and_renders_as_a_whole() {
+        let lines = "<p>{{a}}</p>\n".repeat(400);
+        let long_line = "{{a}} {{b}} ".repeat(300);
+        let text = format!(
+            "<document>\n{lines}{{{{#if a}}}}\n<p>{{{{b}}}}</p>\n{{{{/if}}}}\n{long_line}\n{lines}</document>\n"
+        );
+        let cut = pieces(&text);
+        assert!(
+            cut.iter().all(|p| p.bytes.len() < 2 * LONG_PIECE),
+            "{:?}",
+            cut.iter().map(|p| p.bytes.len()).collect::<Vec<_>>()
+        );
+        assert!(
+            cut.iter().any(|p| p.columns_before > 0),
+            "the long line is cut"
+        );
+        for data in [json!({"a": "x&y", "b": 2}), json!({"a": "", "b": "<b>"})] {
+            assert_eq!(
+                render(&tpl(&text), &data).unwrap(),
+                render_whole(&text, &data)
+            );
+        }
+        // A tag that fails at the end of the long line, in its last piece.
+        let failing = text.replace(
+            &format!("{long_line}\n"),
+            &format!("{long_line}{{{{calc 1 \"^\" 2}}}}\n"),
+        );
+        let err = render(&tpl(&failing), &json!({"a": 1, "b": 2})).unwrap_err();
+        let at = err.location.unwrap();
+        assert_eq!(
+            (at.line, at.column),
+            (405, long_line.chars().count() + 1),
+            "{}",
+            err.message
         );
     }
 

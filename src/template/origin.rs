@@ -125,24 +125,29 @@ impl Origin {
         let pattern = &self.patterns[found.pattern];
         let trimmed = markup_line.trim();
         let byte = byte.saturating_sub(found.indent);
-        let mut col = pattern.pieces.first().map_or(1, |(_, c)| *c);
-        for ((piece, piece_col), start) in pattern.pieces.iter().zip(&found.at) {
-            if byte < *start {
-                break;
-            }
-            let end = start + piece.len();
-            if byte < end {
-                return Place {
-                    line: pattern.line,
-                    column: piece_col + trimmed[*start..byte].chars().count(),
-                    in_text: true,
-                };
-            }
-            col = piece_col + piece.chars().count();
+        // The last piece starting at or before the byte, found by halving:
+        // a line may write thousands of blocks and have thousands of pieces.
+        let next = found.at.partition_point(|&start| start <= byte);
+        let Some(((piece, piece_col), start)) = next
+            .checked_sub(1)
+            .and_then(|i| Some((pattern.pieces.get(i)?, found.at[i])))
+        else {
+            return Place {
+                line: pattern.line,
+                column: pattern.pieces.first().map_or(1, |(_, c)| *c),
+                in_text: false,
+            };
+        };
+        if byte < start + piece.len() {
+            return Place {
+                line: pattern.line,
+                column: piece_col + trimmed[start..byte].chars().count(),
+                in_text: true,
+            };
         }
         Place {
             line: pattern.line,
-            column: col,
+            column: piece_col + piece.chars().count(),
             in_text: false,
         }
     }

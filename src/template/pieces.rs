@@ -3,12 +3,22 @@
 //! build.rs reads this file too, to compile the built-in templates' pieces
 //! when handbill itself is compiled (see `super::builtin`).
 
-/// A run of whole lines of a template that closes every block it opens.
+/// A run of a template that closes every block it opens: whole lines, or
+/// part of a long line of plain tags.
 #[derive(Debug, PartialEq)]
 pub struct Piece {
     pub bytes: std::ops::Range<usize>,
     pub lines_before: usize,
+    /// The characters before it on its first line: a piece of a long line
+    /// starts inside it, and a message's column counts from the line's start.
+    pub columns_before: usize,
 }
+
+/// A piece is cut, where no block is open, once it is this long (as well as
+/// after each block closed at the top level): compiling a piece costs the
+/// square of its length, and a template of 64 KB of tags took over a second
+/// whole.
+pub const LONG_PIECE: usize = 2048;
 
 /// Cuts a template into pieces that Handlebars can compile one by one and
 /// render one after the other with the same output as the whole.
@@ -30,6 +40,7 @@ pub fn pieces(text: &str) -> Vec<Piece> {
     let whole = vec![Piece {
         bytes: 0..text.len(),
         lines_before: 0,
+        columns_before: 0,
     }];
     if ["{{~", "~}}", "{{{{", "\\{{", "{{#*", "{{*", "{{>", "{{#>"]
         .iter()
@@ -37,11 +48,24 @@ pub fn pieces(text: &str) -> Vec<Piece> {
     {
         return whole;
     }
-    let mut out = Vec::new();
-    let (mut start, mut lines_before) = (0, 0);
+    let mut cuts = Cuts {
+        text,
+        out: Vec::new(),
+        start: 0,
+        lines_before: 0,
+        columns_before: 0,
+    };
     let mut depth = 0usize;
     let mut at = 0;
     while let Some(open) = text[at..].find("{{").map(|o| at + o) {
+        // A long piece ends at the last line end before this tag, if no
+        // block is open there.
+        if depth == 0
+            && open - cuts.start >= LONG_PIECE
+            && let Some(end) = text[at..open].rfind('\n').map(|n| at + n + 1)
+        {
+            cuts.cut(end, 0);
+        }
         let Some(close) = text[open..].find("}}").map(|c| open + c + 2) else {
             return whole;
         };
@@ -60,13 +84,22 @@ pub fn pieces(text: &str) -> Vec<Piece> {
                     && text[close..end].trim().is_empty()
                     && text[end..].contains("{{")
                 {
-                    out.push(Piece {
-                        bytes: start..end,
-                        lines_before,
-                    });
-                    lines_before += text[start..end].matches('\n').count();
-                    start = end;
+                    cuts.cut(end, 0);
                 }
+            }
+        } else if depth == 0 && close - cuts.start >= LONG_PIECE {
+            // Inside a long line, after a tag that prints a value, where no
+            // tag on the line could stand alone (a block's, an `else`, a
+            // comment): Handlebars would take away such a tag's line if
+            // nothing else were on it, which a cut could make it seem.
+            let line_start = text[..open].rfind('\n').map_or(0, |n| n + 1);
+            let line_end = text[close..].find('\n').map_or(text.len(), |n| close + n);
+            if close - line_start >= LONG_PIECE
+                && text[close..].contains("{{")
+                && !may_stand_alone(&text[line_start..line_end])
+            {
+                let columns = text[line_start..close].chars().count();
+                cuts.cut(close, columns);
             }
         }
         at = close;
@@ -74,11 +107,55 @@ pub fn pieces(text: &str) -> Vec<Piece> {
     if depth != 0 {
         return whole;
     }
+    let Cuts {
+        mut out,
+        start,
+        lines_before,
+        columns_before,
+        ..
+    } = cuts;
     out.push(Piece {
         bytes: start..text.len(),
         lines_before,
+        columns_before,
     });
     out
+}
+
+/// The pieces cut so far, and where the next begins.
+struct Cuts<'t> {
+    text: &'t str,
+    out: Vec<Piece>,
+    start: usize,
+    lines_before: usize,
+    columns_before: usize,
+}
+
+impl Cuts<'_> {
+    /// Ends the piece at byte `end`, `columns` characters into its line.
+    fn cut(&mut self, end: usize, columns: usize) {
+        if end <= self.start {
+            return;
+        }
+        self.out.push(Piece {
+            bytes: self.start..end,
+            lines_before: self.lines_before,
+            columns_before: self.columns_before,
+        });
+        self.lines_before += self.text[self.start..end].matches('\n').count();
+        self.start = end;
+        self.columns_before = columns;
+    }
+}
+
+/// Whether a tag of `line` is one Handlebars takes away with its line when
+/// nothing else is on it: a block's opening or end, an `else` or `^`, a
+/// comment.
+fn may_stand_alone(line: &str) -> bool {
+    line.split("{{").skip(1).any(|tag| {
+        let inside = tag.trim_start_matches('{').trim_start();
+        inside.starts_with(['#', '/', '^', '!', '>']) || inside.starts_with("else")
+    })
 }
 
 /// The template with the text of its comments blanked out: each comment

@@ -25,7 +25,7 @@ impl Compiled {
     /// fault, not the briefing's.
     pub fn check_printed_values(&self, briefing: &Briefing, data: &Value) -> Result<()> {
         let mut printed = Vec::new();
-        for (name, _) in &self.pieces {
+        for (name, _, _) in &self.pieces {
             if let Some(piece) = self.hb.get_template(name) {
                 printed_paths(
                     &piece.elements,
