@@ -160,8 +160,12 @@ pub fn run(
         })
         .map_err(|e| Error::new(format!("cannot start the preview's builder: {e}")))?;
     {
+        // Served once the briefings are listed and the first is laid out
+        // (or the list could not be made, or lists none).
         let mut state = shared.lock();
-        while state.version == 0 {
+        while state.version == 0
+            || (state.laid.is_empty() && !state.copies.is_empty() && state.list_error.is_none())
+        {
             state = shared
                 .rebuilt
                 .wait(state)
@@ -228,6 +232,22 @@ impl Builder {
                 return;
             }
         };
+        // The start page lists every copy at once, each "not laid out yet"
+        // until it is: listed only once all were laid out, the first page
+        // served said "No briefings found." while the others were.
+        {
+            let copies: Vec<Copy> = jobs.iter().map(copy_of).collect();
+            let mut state = shared.lock();
+            let names: std::collections::BTreeSet<&str> =
+                copies.iter().map(|c| c.name.as_str()).collect();
+            state
+                .laid
+                .retain(|(name, _), _| names.contains(name.as_str()));
+            state.copies = copies;
+            state.list_error = None;
+            state.version += 1;
+        }
+        shared.rebuilt.notify_all();
         let concerned =
             |file: &Path| only.is_none_or(|o| file.canonicalize().is_ok_and(|f| o.contains(&f)));
         let (asked, open) = {
@@ -310,20 +330,9 @@ impl Builder {
                 on_screen.push((job.name.clone(), version));
             }
         }
-        let copies: Vec<Copy> = jobs.iter().map(copy_of).collect();
         let files: std::collections::BTreeSet<&PathBuf> = jobs.iter().map(|j| &j.file).collect();
         self.inputs.retain(|f, _| files.contains(f));
-        {
-            let mut state = shared.lock();
-            let names: std::collections::BTreeSet<&str> =
-                copies.iter().map(|c| c.name.as_str()).collect();
-            state
-                .laid
-                .retain(|(name, _), _| names.contains(name.as_str()));
-            state.copies = copies;
-            state.list_error = None;
-            state.version += 1;
-        }
+        shared.lock().version += 1;
         let folders = watch::briefing_folders(&self.paths);
         for w in changes.set(Watched::new(&self.inputs, &folders, Path::new(""))) {
             errln!("warning: {w}");
