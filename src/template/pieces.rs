@@ -57,18 +57,25 @@ pub fn pieces(text: &str) -> Vec<Piece> {
     };
     let mut depth = 0usize;
     let mut at = 0;
+    // Where the line of the tag in hand starts, and whether that line may
+    // be cut inside (looked at once a line).
+    let mut line_start = 0;
+    let mut line_cuttable: Option<(usize, bool)> = None;
     while let Some(open) = text[at..].find("{{").map(|o| at + o) {
-        // A long piece ends at the last line end before this tag, if no
-        // block is open there.
-        if depth == 0
-            && open - cuts.start >= LONG_PIECE
-            && let Some(end) = text[at..open].rfind('\n').map(|n| at + n + 1)
-        {
-            cuts.cut(end, 0);
+        if let Some(end) = text[at..open].rfind('\n').map(|n| at + n + 1) {
+            line_start = end;
+            // A long piece ends at the last line end before this tag, if no
+            // block is open there.
+            if depth == 0 && open - cuts.start >= LONG_PIECE {
+                cuts.cut(end, 0);
+            }
         }
         let Some(close) = text[open..].find("}}").map(|c| open + c + 2) else {
             return whole;
         };
+        if let Some(n) = text[open..close].rfind('\n') {
+            line_start = open + n + 1;
+        }
         let inside = text[open + 2..close - 2].trim_start_matches('{');
         let inside = inside.trim_start();
         if inside.starts_with('#') {
@@ -92,12 +99,16 @@ pub fn pieces(text: &str) -> Vec<Piece> {
             // tag on the line could stand alone (a block's, an `else`, a
             // comment): Handlebars would take away such a tag's line if
             // nothing else were on it, which a cut could make it seem.
-            let line_start = text[..open].rfind('\n').map_or(0, |n| n + 1);
-            let line_end = text[close..].find('\n').map_or(text.len(), |n| close + n);
-            if close - line_start >= LONG_PIECE
-                && text[close..].contains("{{")
-                && !may_stand_alone(&text[line_start..line_end])
-            {
+            let cuttable = match line_cuttable {
+                Some((start, cuttable)) if start == line_start => cuttable,
+                _ => {
+                    let line_end = text[close..].find('\n').map_or(text.len(), |n| close + n);
+                    let cuttable = !may_stand_alone(&text[line_start..line_end]);
+                    line_cuttable = Some((line_start, cuttable));
+                    cuttable
+                }
+            };
+            if cuttable && close - line_start >= LONG_PIECE && text[close..].contains("{{") {
                 let columns = text[line_start..close].chars().count();
                 cuts.cut(close, columns);
             }
