@@ -977,7 +977,7 @@ mod tests {
     #[test]
     fn a_long_template_is_cut_into_short_pieces_and_renders_as_a_whole() {
         let lines = "<p>{{a}}</p>\n".repeat(400);
-        let long_line = "{{a}} {{b}} ".repeat(300);
+        let long_line = "{{a}} {{{b}}} ".repeat(300);
         let text = format!(
             "<document>\n{lines}{{{{#if a}}}}\n<p>{{{{b}}}}</p>\n{{{{/if}}}}\n{long_line}\n{lines}</document>\n"
         );
@@ -991,6 +991,15 @@ mod tests {
             cut.iter().any(|p| p.columns_before > 0),
             "the long line is cut"
         );
+        // Each piece compiles on its own (else the whole is compiled).
+        for p in &cut {
+            let piece = &text[p.bytes.clone()];
+            assert!(
+                handlebars::Template::compile(piece).is_ok(),
+                "{:?}",
+                &piece[..piece.len().min(80)]
+            );
+        }
         for data in [json!({"a": "x&y", "b": 2}), json!({"a": "", "b": "<b>"})] {
             assert_eq!(
                 render(&tpl(&text), &data).unwrap(),

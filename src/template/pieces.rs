@@ -70,7 +70,13 @@ pub fn pieces(text: &str) -> Vec<Piece> {
                 cuts.cut(end, 0);
             }
         }
-        let Some(close) = text[open..].find("}}").map(|c| open + c + 2) else {
+        // A triple-stash (`{{{body}}}`) ends at its three braces.
+        let closer = if text[open..].starts_with("{{{") {
+            "}}}"
+        } else {
+            "}}"
+        };
+        let Some(close) = text[open..].find(closer).map(|c| open + c + closer.len()) else {
             return whole;
         };
         if let Some(n) = text[open..close].rfind('\n') {
