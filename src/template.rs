@@ -1021,6 +1021,57 @@ mod tests {
         );
     }
 
+    /// A long line with blocks, comments and triple-stash tags among the
+    /// values, and lines of tags that stand alone: cut inside the long line
+    /// only where no tag is left alone, it renders as a whole does.
+    #[test]
+    fn a_long_line_of_blocks_and_values_renders_cut_as_it_does_whole() {
+        let segment = "{{a}} {{#if a}}y{{/if}} {{{b}}} {{! a note }} {{b}}  \
+                       {{#each xs}}[{{this}}]{{/each}}\t{{#unless a}}n{{else}}m{{/unless}}{{a}}";
+        let standalone = "  {{#if a}}\n  <p>{{b}}</p>\n  {{/if}}\n  {{! note }}\n";
+        let text = format!(
+            "<document>\n{}\n{standalone}{}{{{{#if b}}}}\n{standalone}{{{{/if}}}}\n</document>\n",
+            segment.repeat(60),
+            segment.repeat(40)
+        );
+        let cut = pieces(&text);
+        assert!(
+            cut.iter().filter(|p| p.columns_before > 0).count() >= 4,
+            "the long lines are cut inside: {:?}",
+            cut.iter()
+                .map(|p| (p.bytes.len(), p.columns_before))
+                .collect::<Vec<_>>()
+        );
+        for p in &cut {
+            assert!(handlebars::Template::compile(&text[p.bytes.clone()]).is_ok());
+        }
+        for data in [
+            json!({"a": "x", "b": "<b>", "xs": [1, 2]}),
+            json!({"a": "", "b": "", "xs": []}),
+            json!({"a": 0, "b": "&", "xs": ["q"]}),
+        ] {
+            assert_eq!(
+                render(&tpl(&text), &data).unwrap(),
+                render_whole(&text, &data),
+                "{data}"
+            );
+        }
+        // A long line of values that ends with a block's opening: for some
+        // length the piece would reach its bound right before it.
+        let data = json!({"a": "x", "b": "y"});
+        for n in 330..=350 {
+            let text = format!(
+                "<document>\n{}{{{{#if b}}}}\n<p>{{{{b}}}}</p>\n{{{{/if}}}}\n</document>\n",
+                "{{a}} ".repeat(n)
+            );
+            assert_eq!(
+                render(&tpl(&text), &data).unwrap(),
+                render_whole(&text, &data),
+                "{n} values"
+            );
+        }
+    }
+
     #[test]
     fn the_built_in_templates_render_cut_as_they_do_whole() {
         for (name, text) in BUILTIN {

@@ -57,10 +57,8 @@ pub fn pieces(text: &str) -> Vec<Piece> {
     };
     let mut depth = 0usize;
     let mut at = 0;
-    // Where the line of the tag in hand starts, and whether that line may
-    // be cut inside (looked at once a line).
+    // Where the line of the tag in hand starts.
     let mut line_start = 0;
-    let mut line_cuttable: Option<(usize, bool)> = None;
     while let Some(open) = text[at..].find("{{").map(|o| at + o) {
         if let Some(end) = text[at..open].rfind('\n').map(|n| at + n + 1) {
             line_start = end;
@@ -100,21 +98,20 @@ pub fn pieces(text: &str) -> Vec<Piece> {
                     cuts.cut(end, 0);
                 }
             }
-        } else if depth == 0 && close - cuts.start >= LONG_PIECE {
-            // Inside a long line, after a tag that prints a value, where no
-            // tag on the line could stand alone (a block's, an `else`, a
-            // comment): Handlebars would take away such a tag's line if
-            // nothing else were on it, which a cut could make it seem.
-            let cuttable = match line_cuttable {
-                Some((start, cuttable)) if start == line_start => cuttable,
-                _ => {
-                    let line_end = text[close..].find('\n').map_or(text.len(), |n| close + n);
-                    let cuttable = !may_stand_alone(&text[line_start..line_end]);
-                    line_cuttable = Some((line_start, cuttable));
-                    cuttable
-                }
-            };
-            if cuttable && close - line_start >= LONG_PIECE && text[close..].contains("{{") {
+        } else if depth == 0
+            && close - cuts.start >= LONG_PIECE
+            && close - line_start >= LONG_PIECE
+            && !may_stand_alone(&text[open..close])
+        {
+            // Inside a long line, after a tag that prints a value, unless
+            // the next thing on the line is a tag that could stand alone (a
+            // block's, an `else`, a comment): Handlebars takes such a tag's
+            // line away when nothing else is on it, and the cut would leave
+            // nothing before it. Anything else on the line keeps it.
+            let next = text[close..].trim_start_matches([' ', '\t']);
+            let next_tag = &next[..next.find("}}").map_or(next.len(), |e| e + 2)];
+            let alone_after = next.starts_with("{{") && may_stand_alone(next_tag);
+            if !alone_after && !next.starts_with(['\n', '\r']) && text[close..].contains("{{") {
                 let columns = text[line_start..close].chars().count();
                 cuts.cut(close, columns);
             }
