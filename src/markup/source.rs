@@ -70,9 +70,18 @@ impl Parser<'_> {
     /// can be told (see `template::origin`): an attribute the build warns
     /// of is shown where the template author wrote it.
     pub(super) fn template_place_at(&self, at: usize) -> Option<Location> {
-        let (line, column) = self.pos_at(at);
-        let there = self.origin().place(self.markup_line(line), column)?;
+        let line = self.line_at(at);
+        let written = self.markup_line(line);
+        let found = self.origin().find(written)?;
+        let there = self
+            .origin()
+            .place_found(&found, written, self.in_line(at, line));
         Some(there.location(self.source.template, self.source.template_text))
+    }
+
+    /// The markup's byte `at`, on `line`, counted from the line's start.
+    fn in_line(&self, at: usize, line: usize) -> usize {
+        at - self.line_starts[line - 1]
     }
 
     /// `at` with its file's path shared by every block of that file.
@@ -110,7 +119,7 @@ impl Parser<'_> {
             *last = Some((line, origin.find(written)));
         }
         let place = (last.as_ref().and_then(|(_, found)| found.as_ref()))
-            .map(|found| origin.place_found(found, written, at - self.line_starts[line - 1]));
+            .map(|found| origin.place_found(found, written, self.in_line(at, line)));
         places.insert(at, place);
     }
 
