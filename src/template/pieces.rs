@@ -109,8 +109,8 @@ pub fn pieces(text: &str) -> Vec<Piece> {
             // line away when nothing else is on it, and the cut would leave
             // nothing before it. Anything else on the line keeps it.
             let next = text[close..].trim_start_matches([' ', '\t']);
-            let next_tag = &next[..next.find("}}").map_or(next.len(), |e| e + 2)];
-            let alone_after = next.starts_with("{{") && may_stand_alone(next_tag);
+            let alone_after = next.starts_with("{{")
+                && may_stand_alone(&next[..next.find("}}").map_or(next.len(), |e| e + 2)]);
             if !alone_after && !next.starts_with(['\n', '\r']) && text[close..].contains("{{") {
                 let columns = text[line_start..close].chars().count();
                 cuts.cut(close, columns);
@@ -162,11 +162,11 @@ impl Cuts<'_> {
     }
 }
 
-/// Whether a tag of `line` is one Handlebars takes away with its line when
+/// Whether `tag` (`{{…}}`) is one Handlebars takes away with its line when
 /// nothing else is on it: a block's opening or end, an `else` or `^`, a
 /// comment.
-fn may_stand_alone(line: &str) -> bool {
-    line.split("{{").skip(1).any(|tag| {
+fn may_stand_alone(tag: &str) -> bool {
+    tag.split("{{").skip(1).any(|tag| {
         let inside = tag.trim_start_matches('{').trim_start();
         inside.starts_with(['#', '/', '^', '!', '>']) || inside.starts_with("else")
     })
