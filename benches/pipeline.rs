@@ -10,7 +10,10 @@
 //! - `lay_out`: load, select, Markdown, template, parse and layout
 //!   (`handbill::Build::lay_out`);
 //! - `pdf`: the PDF writer alone on the laid-out pages (`handbill::pdf::write`);
-//! - `build`: the whole pipeline, writing nothing (`handbill::Build::pdf`).
+//! - `build`: the whole pipeline, writing nothing (`handbill::Build::pdf`);
+//! - `preview_pages`: the laid-out pages drawn as the preview's SVG
+//!   (`handbill::preview::svg::draw`), what the preview does after each
+//!   layout.
 //!
 //! These run in one warm process, so they leave out process start-up and the
 //! first-use costs (font parsing, lazily built tables) that `benches/compare.sh`
@@ -43,6 +46,17 @@ fn stages(c: &mut Criterion) {
         group.bench_function("pdf", |b| {
             b.iter(|| {
                 handbill::pdf::write(black_box(&laid.pages), &laid.pictures, &options.pdf).unwrap()
+            })
+        });
+        group.bench_function("preview_pages", |b| {
+            let sources = handbill::preview::svg::Sources::new();
+            b.iter(|| {
+                handbill::preview::svg::draw(
+                    black_box(&laid.pages),
+                    handbill::preview::svg::Look::default(),
+                    &sources,
+                    &|_, _| None,
+                )
             })
         });
         group.bench_function("build", |b| {

@@ -6,7 +6,9 @@
 #      the old, as editors save; one word changed each time) to the new word
 #      on the page in Chromium: median and worst over 20 edits (target: under
 #      100 ms, the debounce included), and the same from the end of the 30 ms
-#      debounce (target: under 30 ms);
+#      debounce (target: under 30 ms); and the same to the end of the next
+#      frame the browser draws after the new words are in the page (its
+#      style, layout and painting of the changed page);
 #   2. the CPU an idle preview uses, with the pack open in the browser and
 #      30,000 files in the project's assets/, from /proc/PID/stat over 30 s
 #      (target: under 1 %).
@@ -108,21 +110,26 @@ driver("POST", f"/session/{session}/url", {"url": address() + "doc/legal-delegat
 
 section = os.path.join(work, "briefings", "profiles", "kazakhstan", "03-elections.md")
 original = open(section).read()
-latency = []
+latency, drawn = [], []
 for i in range(edits + 1):
     word = f"Benchmarkedit{i}"
-    run("""const word = arguments[0]; window.seen = 0;
+    run("""const word = arguments[0]; window.seen = 0; window.drawn = 0;
            const pages = document.getElementById('pages');
-           new MutationObserver(() => { if (!window.seen && pages.textContent.includes(word)) window.seen = Date.now(); })
-             .observe(pages, {childList: true, subtree: true});""", word)
+           new MutationObserver(() => {
+             if (window.seen || !pages.textContent.includes(word)) return;
+             window.seen = Date.now();
+             // The next frame's painting done: a task after its callbacks.
+             requestAnimationFrame(() => setTimeout(() => { window.drawn = Date.now(); }));
+           }).observe(pages, {childList: true, subtree: true});""", word)
     temp = section + ".bench.tmp"
     with open(temp, "w") as f:
         f.write(original.replace("the", word, 1))
     saved = time.time() * 1000
     os.rename(temp, section)
-    wait("the edit on the page", lambda: run("return window.seen") > 0, 5)
+    wait("the edit drawn on the page", lambda: run("return window.drawn") > 0, 5)
     if i > 0:  # the first edit also sets up the watch
         latency.append(run("return window.seen") - saved)
+        drawn.append(run("return window.drawn") - saved)
     time.sleep(gap)  # the other briefings, laid out after the one on screen
 
 def ticks():
@@ -142,6 +149,7 @@ print("|---|---|---|")
 after = [t - 30 for t in latency]  # less watch::DEBOUNCE
 print(f"| save to the new words on the page in Chromium, pack, {edits} edits {gap} s apart | {statistics.median(latency):.0f} ms | {max(latency):.0f} ms |")
 print(f"| the same from the end of the 30 ms debounce | {statistics.median(after):.0f} ms | {max(after):.0f} ms |")
+print(f"| save to the next frame drawn with the new words | {statistics.median(drawn):.0f} ms | {max(drawn):.0f} ms |")
 print(f"| idle CPU, the pack open, 30,000 files in assets/, over {idle} s | {cpu:.2f} % | |")
 sys.exit(1 if statistics.median(latency) >= 100 or cpu >= 1 else 0)
 EOF
