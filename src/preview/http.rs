@@ -494,8 +494,8 @@ fn render_from(
                 "status": "ok",
                 "messages": messages,
                 "overlay": overlay::draw(&marks),
-                "defs": drawn.defs,
-                "pages": drawn.pages,
+                // Moved in, not copied: a page of text is some 200 KB.
+                "pages": Value::Array(drawn.pages.into_iter().map(Value::String).collect()),
             })
         }
     }
@@ -661,8 +661,7 @@ fn follow(
     shared: &Shared,
     view: Option<(String, View)>,
 ) -> std::io::Result<()> {
-    let mut sent_pages: Vec<String> = Vec::new();
-    let mut sent_defs = String::new();
+    let mut sent_pages: Vec<u128> = Vec::new();
     // The version last sent: of the copy shown, or of the whole list.
     let mut sent: Option<u64> = None;
     loop {
@@ -695,11 +694,14 @@ fn follow(
             Some((name, view)) => {
                 let get = |proof| shared.lock().laid.get(&(name.clone(), proof)).cloned();
                 let mut update = render_from(shared, name, view, &get);
-                changed_only(&mut update, &mut sent_pages, &mut sent_defs);
+                changed_only(&mut update, &mut sent_pages);
                 update
             }
         };
-        stream.write_all(format!("data: {message}\n\n").as_bytes())?;
+        let mut event = b"data: ".to_vec();
+        serde_json::to_writer(&mut event, &message)?;
+        event.extend_from_slice(b"\n\n");
+        stream.write_all(&event)?;
         stream.flush()?;
         if let Some((name, _)) = &view {
             let mut state = shared.lock();
@@ -712,32 +714,25 @@ fn follow(
 }
 
 /// Keeps of `update`'s pages those that differ from what was sent, by
-/// index (`pages` becomes an object), with the number of pages; the
-/// glyph outlines only if they changed.
-fn changed_only(update: &mut Value, sent_pages: &mut Vec<String>, sent_defs: &mut String) {
-    let Some(pages) = update.get("pages").and_then(Value::as_array).cloned() else {
+/// index (`pages` becomes an object), with the number of pages. What was
+/// sent is remembered by a 128-bit hash of each page, and the pages kept
+/// are moved, not copied: a page of text is some 200 KB.
+fn changed_only(update: &mut Value, sent_pages: &mut Vec<u128>) {
+    let Some(Value::Array(pages)) = update.get_mut("pages").map(Value::take) else {
         return;
     };
-    let pages: Vec<String> = pages
-        .iter()
-        .map(|p| p.as_str().unwrap_or_default().to_string())
-        .collect();
+    let mut hashes = Vec::with_capacity(pages.len());
     let mut changed = serde_json::Map::new();
-    for (i, p) in pages.iter().enumerate() {
-        if sent_pages.get(i) != Some(p) {
-            changed.insert(i.to_string(), Value::String(p.clone()));
+    for (i, page) in pages.into_iter().enumerate() {
+        let hash = xxhash_rust::xxh3::xxh3_128(page.as_str().unwrap_or_default().as_bytes());
+        if sent_pages.get(i) != Some(&hash) {
+            changed.insert(i.to_string(), page);
         }
+        hashes.push(hash);
     }
-    update["count"] = json!(pages.len());
+    update["count"] = json!(hashes.len());
     update["pages"] = Value::Object(changed);
-    *sent_pages = pages;
-    if update.get("defs").and_then(Value::as_str) == Some(sent_defs.as_str()) {
-        if let Some(o) = update.as_object_mut() {
-            o.remove("defs");
-        }
-    } else if let Some(d) = update.get("defs").and_then(Value::as_str) {
-        *sent_defs = d.to_string();
-    }
+    *sent_pages = hashes;
 }
 
 #[cfg(test)]
@@ -781,16 +776,13 @@ mod tests {
     #[test]
     fn only_changed_pages_are_sent_again() {
         let mut sent = Vec::new();
-        let mut defs = String::new();
-        let mut first = json!({"pages": ["a", "b"], "defs": "d"});
-        changed_only(&mut first, &mut sent, &mut defs);
+        let mut first = json!({"pages": ["a", "b"]});
+        changed_only(&mut first, &mut sent);
         assert_eq!(first["pages"], json!({"0": "a", "1": "b"}));
-        assert_eq!(first["defs"], "d");
-        let mut second = json!({"pages": ["a", "c", "e"], "defs": "d"});
-        changed_only(&mut second, &mut sent, &mut defs);
+        let mut second = json!({"pages": ["a", "c", "e"]});
+        changed_only(&mut second, &mut sent);
         assert_eq!(second["pages"], json!({"1": "c", "2": "e"}));
         assert_eq!(second["count"], 3);
-        assert!(second.get("defs").is_none());
     }
 
     #[test]

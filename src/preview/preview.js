@@ -5,10 +5,8 @@
 
 const view = document.body.dataset;
 const statusLine = document.getElementById("status");
-// What each page holds, and the glyphs: a page is redrawn only when its
-// drawing changed.
+// What each page holds: a page is redrawn only when its drawing changed.
 const shown = [];
-let shownDefs = null;
 
 function address(doc, proof, sheet) {
   let a = "/doc/" + encodeURIComponent(doc);
@@ -51,7 +49,7 @@ function showOverlay(overlay) {
   }
 }
 
-// Applies an update: {status, messages, defs?, count?, pages: {index: svg}}.
+// Applies an update: {status, messages, count?, pages: {index: svg}}.
 function apply(update) {
   const pages = document.getElementById("pages");
   if (update.gone) {
@@ -68,17 +66,6 @@ function apply(update) {
   }
   statusLine.className = "";
   pages.classList.remove("stale");
-  if (update.defs !== undefined && update.defs !== shownDefs) {
-    shownDefs = update.defs;
-    let defs = document.getElementById("glyphs");
-    if (!defs) {
-      defs = document.createElement("div");
-      defs.id = "glyphs";
-      defs.hidden = true;
-      pages.before(defs);
-    }
-    defs.innerHTML = '<svg width="0" height="0" aria-hidden="true"><defs>' + update.defs + "</defs></svg>";
-  }
   const list = update.pages;
   const count = update.count !== undefined ? update.count : list.length;
   for (const [i, svg] of Object.entries(list)) {

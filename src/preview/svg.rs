@@ -1,15 +1,17 @@
 //! A laid-out document drawn as SVG, from the same pages the PDF is
-//! written from: each distinct glyph's outline once, in a `<defs>` block
-//! the pages share, and `<use>`d where it is set; pictures, rules and
-//! backgrounds as the PDF draws them (run on into the bleed when the
-//! sheet shows it); crop and fold marks on a print sheet. Over the
+//! written from: each run of glyphs one `<path>`, their outlines set one
+//! after the other in relative moves (each glyph's outline read from its
+//! font once); pictures, rules and backgrounds as the PDF draws them (run
+//! on into the bleed when the sheet shows it); crop and fold marks on a
+//! print sheet. Over the
 //! drawing lies a text layer of transparent `<text>`, one group per
 //! paragraph, so the browser's find and selection work and a click can
 //! tell which paragraph it was.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
+use rustc_hash::FxBuildHasher;
 use skrifa::MetadataProvider;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::outline::{DrawSettings, OutlinePen};
@@ -27,12 +29,9 @@ pub struct Look {
     pub sheet: bool,
 }
 
-/// A document drawn: the glyphs' outlines, and each page.
+/// A document drawn: one `<svg>` per page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Drawn {
-    /// `<path>`s with ids, for a `<defs>` block.
-    pub defs: String,
-    /// One `<svg>` per page.
     pub pages: Vec<String>,
 }
 
@@ -47,7 +46,7 @@ pub type Sources = BTreeMap<usize, String>;
 /// `size` the pixels it covers at 96 dpi.
 pub fn draw(pages: &Pages, look: Look, sources: &Sources, picture_url: &PictureUrl) -> Drawn {
     let book = pages.font_book();
-    let mut used: BTreeSet<(FaceId, u16)> = BTreeSet::new();
+    let mut outlines = Outlines::new(&book);
     let mut out = Vec::with_capacity(pages.pages.len());
     for (index, page) in pages.pages.iter().enumerate() {
         out.push(draw_page(
@@ -57,22 +56,10 @@ pub fn draw(pages: &Pages, look: Look, sources: &Sources, picture_url: &PictureU
             look,
             sources,
             picture_url,
-            &mut used,
+            &mut outlines,
         ));
     }
-    Drawn {
-        defs: outlines(&book, &used),
-        pages: out,
-    }
-}
-
-/// The id of a glyph's outline in the defs.
-struct GlyphName(FaceId, u16);
-
-impl std::fmt::Display for GlyphName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "g{}-{}", self.0, self.1)
-    }
+    Drawn { pages: out }
 }
 
 /// A number with at most `.1` decimals, without trailing zeros, written
@@ -109,7 +96,7 @@ fn draw_page(
     look: Look,
     sources: &Sources,
     picture_url: &PictureUrl,
-    used: &mut BTreeSet<(FaceId, u16)>,
+    outlines: &mut Outlines,
 ) -> String {
     let sheet = Sheet::for_page(page, look.sheet);
     let (ox, oy) = sheet.origin;
@@ -136,7 +123,6 @@ fn draw_page(
         num(w),
         num(h)
     );
-    let book = pages.font_book();
     if let Some(run) = &page.watermark {
         let _ = write!(
             s,
@@ -144,12 +130,12 @@ fn draw_page(
             num(page.width / 2.0),
             num(page.height / 2.0)
         );
-        glyphs(&mut s, run, None, used, &book);
+        glyphs(&mut s, run, None, outlines);
         s.push_str("</g>");
     }
     for placed in &page.items {
         match &placed.item {
-            Item::Text(run) => glyphs(&mut s, run, Some(sheet.origin), used, &book),
+            Item::Text(run) => glyphs(&mut s, run, Some(sheet.origin), outlines),
             Item::Rect {
                 x,
                 y,
@@ -184,27 +170,24 @@ fn draw_page(
 /// One pixel at 96 dpi, in points.
 const PIXEL: f32 = 0.75;
 
-/// A run's glyphs, each a `<use>` of its outline, scaled from font units
-/// (y up) to the run's size (y down). Where the page is upright (`origin`:
-/// where the trimmed page starts on the sheet), each glyph is set on the
-/// 96-dpi pixel grid, as PDF viewers set text at that size: its baseline
-/// on a whole pixel, across to a quarter of one (a whole one for large
-/// type); no glyph moves by more than 0.75 pt, and the page matches the
-/// PDF's pixels on screen.
-fn glyphs(
-    s: &mut String,
-    run: &GlyphRun,
-    origin: Option<(f32, f32)>,
-    used: &mut BTreeSet<(FaceId, u16)>,
-    book: &FontBook,
-) {
+/// A run's glyphs as one path, scaled from font units (y up) to the run's
+/// size (y down): each glyph's outline moved to where the glyph is set.
+/// One element for the run, not one for each glyph: a browser takes in a
+/// page of a few thousand glyphs four to five times sooner (a `<use>` of a
+/// shared outline is an element, and a copy of the outline, each).
+/// Where the page is upright (`origin`: where the trimmed page starts on
+/// the sheet), each glyph is set on the 96-dpi pixel grid, as PDF viewers
+/// set text at that size: its baseline on a whole pixel, across to a
+/// quarter of one (a whole one for large type); no glyph moves by more
+/// than 0.75 pt, and the page matches the PDF's pixels on screen.
+fn glyphs(s: &mut String, run: &GlyphRun, origin: Option<(f32, f32)>, outlines: &mut Outlines) {
     if run.glyphs.is_empty() {
         return;
     }
-    let Some(face) = book.faces.get(run.face) else {
+    let Some(units_per_em) = outlines.units_per_em(run.face) else {
         return;
     };
-    let scale = run.size / face.units_per_em;
+    let scale = run.size / units_per_em;
     // Expanded glyphs (a justified line's) are drawn wider across.
     let across = scale
         * if run.expansion > 0.0 {
@@ -226,34 +209,47 @@ fn glyphs(
     // The run's baseline on the grid; each glyph placed along it in font
     // units, from the run's start.
     let (x0, y0) = (snap(run.x, ox, xstep), snap(run.y, oy, PIXEL));
-    let _ = write!(
-        s,
-        r#"<g fill="{}" transform="matrix({} 0 0 {} {} {})">"#,
-        colour(run.color),
-        Num(across, 6),
-        Num(-scale, 6),
-        Num(x0, 3),
-        Num(y0, 3)
-    );
+    // Where the path's pen is, in steps of a twentieth of a font unit
+    // ([`steps`]): moves are
+    // relative, and counted from where the pen really is, so no rounding
+    // adds up along the run. The path is begun at its first glyph with an
+    // outline: a run of spaces draws nothing.
+    let mut pen = None;
     let mut x = run.x;
     for g in run.glyphs.iter() {
-        used.insert((run.face, g.id));
         let (x_offset, y_offset) = g.offset(scale);
         let gx = (snap(x + x_offset * across / scale, ox, xstep) - x0) / across;
-        let _ = write!(
-            s,
-            r##"<use href="#{}" x="{}""##,
-            GlyphName(run.face, g.id),
-            Num(gx, 1)
-        );
-        if g.y_offset != 0 {
-            let gy = (snap(run.y - y_offset, oy, PIXEL) - y0) / -scale;
-            let _ = write!(s, r#" y="{}""#, Num(gy, 1));
-        }
-        s.push_str("/>");
+        let gy = if g.y_offset != 0 {
+            (snap(run.y - y_offset, oy, PIXEL) - y0) / -scale
+        } else {
+            0.0
+        };
         x += g.advance;
+        let Some(outline) = outlines.get(run.face, g.id) else {
+            continue;
+        };
+        let (px, py) = *pen.get_or_insert_with(|| {
+            let _ = write!(
+                s,
+                r#"<path fill="{}" transform="matrix({} 0 0 {} {} {})" d=""#,
+                colour(run.color),
+                // The path is written in half font units.
+                Num(across / 2.0, 6),
+                Num(-scale / 2.0, 6),
+                Num(x0, 3),
+                Num(y0, 3)
+            );
+            (0, 0)
+        });
+        let at = (steps(gx), steps(gy));
+        s.push('m');
+        pair(s, at.0 + outline.first.0 - px, at.1 + outline.first.1 - py);
+        s.push_str(&outline.rest);
+        pen = Some((at.0 + outline.end.0, at.1 + outline.end.1));
     }
-    s.push_str("</g>");
+    if pen.is_some() {
+        s.push_str(r#""/>"#);
+    }
     if run.underline {
         let y = run.y + run.size * 0.12;
         let _ = write!(
@@ -487,71 +483,153 @@ fn role_name(role: &Role) -> &'static str {
     }
 }
 
-/// The outlines of the glyphs used, each a `<path>` in font units.
-fn outlines(book: &FontBook, used: &BTreeSet<(FaceId, u16)>) -> String {
-    let mut s = String::new();
-    let mut face_outlines = BTreeMap::new();
-    for &(face, glyph) in used {
-        let Some(f) = book.faces.get(face) else {
-            continue;
-        };
-        let collection = face_outlines.entry(face).or_insert_with(|| {
-            skrifa::FontRef::new(f.data())
-                .ok()
-                .map(|font| font.outline_glyphs())
-        });
-        let mut pen = Path(String::new());
-        if let Some(outline) = collection
-            .as_ref()
-            .and_then(|c| c.get(skrifa::GlyphId::new(u32::from(glyph))))
-        {
-            let settings = DrawSettings::unhinted(Size::unscaled(), LocationRef::default());
-            let _ = outline.draw(settings, &mut pen);
-        }
-        let _ = write!(
-            s,
-            r#"<path id="{}" d="{}"/>"#,
-            GlyphName(face, glyph),
-            pen.0
-        );
-    }
-    s
+/// Glyph outlines, each read from its font the first time it is set.
+struct Outlines<'a> {
+    book: &'a FontBook,
+    fonts: HashMap<FaceId, Option<skrifa::outline::OutlineGlyphCollection<'a>>>,
+    /// `None` for a glyph with nothing to draw (a space). Looked up for
+    /// every glyph set: FxHash, as the layout's tables of glyphs.
+    glyphs: HashMap<(FaceId, u16), Option<Outline>, FxBuildHasher>,
 }
 
-/// SVG path data from an outline.
-struct Path(String);
+/// A glyph's outline as path data that can be set anywhere, in [`steps`]:
+/// its first point, the rest as relative moves from there, and
+/// where the pen is left (the start of its last contour, where the `z`
+/// that closes it returns the pen).
+struct Outline {
+    first: (i64, i64),
+    rest: String,
+    end: (i64, i64),
+}
 
-impl OutlinePen for Path {
+impl<'a> Outlines<'a> {
+    fn new(book: &'a FontBook) -> Outlines<'a> {
+        Outlines {
+            book,
+            fonts: HashMap::new(),
+            glyphs: HashMap::default(),
+        }
+    }
+
+    fn units_per_em(&self, face: FaceId) -> Option<f32> {
+        self.book.faces.get(face).map(|f| f.units_per_em)
+    }
+
+    fn get(&mut self, face: FaceId, glyph: u16) -> Option<&Outline> {
+        let book = self.book;
+        let fonts = &mut self.fonts;
+        self.glyphs
+            .entry((face, glyph))
+            .or_insert_with(|| {
+                let collection = fonts.entry(face).or_insert_with(|| {
+                    let font = skrifa::FontRef::new(book.faces.get(face)?.data()).ok()?;
+                    Some(font.outline_glyphs())
+                });
+                let outline = collection
+                    .as_ref()?
+                    .get(skrifa::GlyphId::new(u32::from(glyph)))?;
+                let mut pen = RelativePen::default();
+                let settings = DrawSettings::unhinted(Size::unscaled(), LocationRef::default());
+                outline.draw(settings, &mut pen).ok()?;
+                pen.finish()
+            })
+            .as_ref()
+    }
+}
+
+/// Font units `v` in the steps the preview's paths count in: twentieths of
+/// a unit, the nearest. The path data says them in half units, to a tenth:
+/// a TrueType outline's points, on whole units or (where the pen puts the
+/// point between two control points) halfway, are then whole numbers,
+/// which makes a page's paths a tenth shorter than in whole units.
+fn steps(v: f32) -> i64 {
+    if v.is_finite() {
+        (f64::from(v) * 20.0).round() as i64
+    } else {
+        0
+    }
+}
+
+/// Writes a count of steps in half units, as a decimal number.
+fn push_steps(s: &mut String, n: i64) {
+    if n < 0 {
+        s.push('-');
+    }
+    let n = n.unsigned_abs();
+    let _ = write!(s, "{}", n / 10);
+    if !n.is_multiple_of(10) {
+        let _ = write!(s, ".{}", n % 10);
+    }
+}
+
+/// Two numbers of path data: a minus sign parts them, else a space.
+fn pair(s: &mut String, a: i64, b: i64) {
+    push_steps(s, a);
+    if b >= 0 {
+        s.push(' ');
+    }
+    push_steps(s, b);
+}
+
+/// Path data in relative moves, from an outline.
+#[derive(Default)]
+struct RelativePen {
+    d: String,
+    first: Option<(i64, i64)>,
+    pen: (i64, i64),
+    contour: (i64, i64),
+}
+
+impl RelativePen {
+    fn to(&mut self, command: char, points: &[(f32, f32)]) {
+        self.d.push(command);
+        let mut last = self.pen;
+        for (i, &(x, y)) in points.iter().enumerate() {
+            let p = (steps(x), steps(y));
+            if i > 0 && p.0 - self.pen.0 >= 0 {
+                self.d.push(' ');
+            }
+            pair(&mut self.d, p.0 - self.pen.0, p.1 - self.pen.1);
+            last = p;
+        }
+        self.pen = last;
+    }
+
+    fn finish(self) -> Option<Outline> {
+        Some(Outline {
+            first: self.first?,
+            rest: self.d,
+            end: self.pen,
+        })
+    }
+}
+
+impl OutlinePen for RelativePen {
     fn move_to(&mut self, x: f32, y: f32) {
-        let _ = write!(self.0, "M{} {}", Num(x, 1), Num(y, 1));
+        let p = (steps(x), steps(y));
+        match self.first {
+            // The move to the first point is made where the glyph is set.
+            None => self.first = Some(p),
+            Some(_) => {
+                self.d.push('m');
+                pair(&mut self.d, p.0 - self.pen.0, p.1 - self.pen.1);
+            }
+        }
+        self.pen = p;
+        self.contour = p;
     }
     fn line_to(&mut self, x: f32, y: f32) {
-        let _ = write!(self.0, "L{} {}", Num(x, 1), Num(y, 1));
+        self.to('l', &[(x, y)]);
     }
     fn quad_to(&mut self, cx: f32, cy: f32, x: f32, y: f32) {
-        let _ = write!(
-            self.0,
-            "Q{} {} {} {}",
-            Num(cx, 1),
-            Num(cy, 1),
-            Num(x, 1),
-            Num(y, 1)
-        );
+        self.to('q', &[(cx, cy), (x, y)]);
     }
     fn curve_to(&mut self, cx0: f32, cy0: f32, cx1: f32, cy1: f32, x: f32, y: f32) {
-        let _ = write!(
-            self.0,
-            "C{} {} {} {} {} {}",
-            Num(cx0, 1),
-            Num(cy0, 1),
-            Num(cx1, 1),
-            Num(cy1, 1),
-            Num(x, 1),
-            Num(y, 1)
-        );
+        self.to('c', &[(cx0, cy0), (cx1, cy1), (x, y)]);
     }
     fn close(&mut self) {
-        self.0.push('Z');
+        self.d.push('z');
+        self.pen = self.contour;
     }
 }
 
@@ -633,12 +711,101 @@ mod tests {
         }
     }
 
+    /// The points of path data, in [`steps`], where each command
+    /// puts them (`None` for a `z`): relative moves followed as a browser
+    /// does.
+    fn points_of(d: &str) -> Vec<Option<(i64, i64)>> {
+        let mut out = Vec::new();
+        let (mut pen, mut contour) = ((0, 0), (0, 0));
+        let mut rest = d;
+        while let Some(command) = rest.chars().next() {
+            rest = &rest[1..];
+            let end = rest
+                .find(|c: char| c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            let numbers: Vec<i64> = rest[..end]
+                .replace('-', " -")
+                .split_whitespace()
+                .map(|n| (n.parse::<f64>().unwrap() * 10.0).round() as i64)
+                .collect();
+            rest = &rest[end..];
+            if command == 'z' {
+                out.push(None);
+                pen = contour;
+                continue;
+            }
+            let start = pen;
+            for xy in numbers.chunks(2) {
+                let p = (start.0 + xy[0], start.1 + xy[1]);
+                out.push(Some(p));
+                pen = p;
+            }
+            if command == 'm' {
+                contour = pen;
+            }
+        }
+        out
+    }
+
+    /// Glyph `id`'s outline in the bundled face 0, its points as
+    /// [`points_of`] gives them, moved `dx` steps across.
+    fn outline_points(id: u16, dx: i64) -> Vec<Option<(i64, i64)>> {
+        struct Points(Vec<Option<(i64, i64)>>, i64);
+        impl Points {
+            fn push(&mut self, points: &[(f32, f32)]) {
+                for &(x, y) in points {
+                    self.0.push(Some((steps(x) + self.1, steps(y))));
+                }
+            }
+        }
+        impl OutlinePen for Points {
+            fn move_to(&mut self, x: f32, y: f32) {
+                self.push(&[(x, y)]);
+            }
+            fn line_to(&mut self, x: f32, y: f32) {
+                self.push(&[(x, y)]);
+            }
+            fn quad_to(&mut self, cx: f32, cy: f32, x: f32, y: f32) {
+                self.push(&[(cx, cy), (x, y)]);
+            }
+            fn curve_to(&mut self, a: f32, b: f32, c: f32, d: f32, x: f32, y: f32) {
+                self.push(&[(a, b), (c, d), (x, y)]);
+            }
+            fn close(&mut self) {
+                self.0.push(None);
+            }
+        }
+        let book = FontBook::bundled();
+        let font = skrifa::FontRef::new(book.faces[0].data()).unwrap();
+        let outline = font
+            .outline_glyphs()
+            .get(skrifa::GlyphId::new(id.into()))
+            .unwrap();
+        let mut pen = Points(Vec::new(), dx);
+        let settings = DrawSettings::unhinted(Size::unscaled(), LocationRef::default());
+        outline.draw(settings, &mut pen).unwrap();
+        pen.0
+    }
+
+    /// The path data of the paths that draw glyphs (filled, transformed).
+    fn glyph_paths(svg: &str) -> Vec<(&str, &str)> {
+        svg.split("<path fill=\"")
+            .skip(1)
+            .map(|p| {
+                let transform = &p[p.find("matrix(").unwrap()..p.find(")\"").unwrap() + 1];
+                let d = p.split(" d=\"").nth(1).unwrap();
+                (transform, &d[..d.find('"').unwrap()])
+            })
+            .collect()
+    }
+
     #[test]
-    fn each_glyph_is_outlined_once_and_used_where_it_is_set() {
+    fn a_run_is_one_path_of_its_glyphs_outlines_each_where_it_is_set() {
         let pages = one_paragraph(vec![
             Placed {
                 mark: Mark::Element(0),
-                item: Item::Text(run("a<b", &[36, 37, 36])),
+                // A space (glyph 1) draws nothing but moves the rest on.
+                item: Item::Text(run("a<b c", &[36, 37, 1, 36])),
             },
             Placed {
                 mark: Mark::Artifact(Artifact::Footer),
@@ -647,19 +814,23 @@ mod tests {
         ]);
         let sources = Sources::from([(0, "sections/a.md:3".to_string())]);
         let drawn = draw(&pages, Look::default(), &sources, &|_, _| None);
-        assert_eq!(drawn.defs.matches("<path id=").count(), 2, "{}", drawn.defs);
-        assert!(drawn.defs.contains(r#"id="g0-36" d="M"#), "{}", drawn.defs);
         let svg = &drawn.pages[0];
-        assert_eq!(svg.matches(r##"href="#g0-36""##).count(), 3);
+        assert!(!svg.contains("<use"), "{svg}");
+        let paths = glyph_paths(svg);
+        assert_eq!(paths.len(), 2, "one path a run: {svg}");
         // On the pixel grid: 20 pt is 26.67 px, set at 26; 10 pt across
         // is 13.33 px, set at 13.25; the second glyph one advance (5 pt)
-        // after the first, at 20 px.
-        assert!(
-            svg.contains(r##"matrix(0.01 0 0 -0.01 9.938 19.5)"><use href="#g0-36" x="0"/><use href="#g0-37" x="506.3"/>"##),
-            "{svg}"
-        );
+        // after the first, at 20 px: 506.25 font units after it; the
+        // last, after the space, at 33.25 px, 1,500 units after the first
+        // (counted here in steps, twenty to the unit).
+        assert_eq!(paths[0].0, "matrix(0.005 0 0 -0.005 9.938 19.5)");
+        let mut expected = outline_points(36, 0);
+        expected.extend(outline_points(37, 10125));
+        expected.extend(outline_points(36, 30000));
+        assert_eq!(points_of(paths[0].1), expected, "{}", paths[0].1);
+        assert_eq!(points_of(paths[1].1), outline_points(36, 0));
         // The text layer: escaped, grouped by paragraph, with its source.
-        assert!(svg.contains(">a&lt;b</text>"), "{svg}");
+        assert!(svg.contains(">a&lt;b c</text>"), "{svg}");
         assert!(
             svg.contains(r#"data-element="0" data-role="paragraph" data-source="sections/a.md:3""#)
         );
@@ -676,14 +847,14 @@ mod tests {
             item: Item::Text(wide),
         }]);
         let drawn = draw(&pages, Look::default(), &Sources::new(), &|_, _| None);
-        let svg = &drawn.pages[0];
+        let paths = glyph_paths(&drawn.pages[0]);
         // Scaled across by 2 %; the second glyph still 5 pt after the
         // first (at 15 pt on the page): 5.062 pt from the snapped start,
-        // in the wider glyph units.
-        assert!(
-            svg.contains(r##"matrix(0.0102 0 0 -0.01 9.938 19.5)"><use href="#g0-36" x="0"/><use href="#g0-37" x="496.3"/>"##),
-            "{svg}"
-        );
+        // 496.32 of the wider glyph units, 9,926 steps.
+        assert_eq!(paths[0].0, "matrix(0.0051 0 0 -0.005 9.938 19.5)");
+        let mut expected = outline_points(36, 0);
+        expected.extend(outline_points(37, 9926));
+        assert_eq!(points_of(paths[0].1), expected);
     }
 
     #[test]
