@@ -494,8 +494,15 @@ fn render_from(
                 "status": "ok",
                 "messages": messages,
                 "overlay": overlay::draw(&marks),
-                // Moved in, not copied: a page of text is some 200 KB.
+                // Moved in, not copied.
                 "pages": Value::Array(drawn.pages.into_iter().map(Value::String).collect()),
+                // [x, y of the first point, x, y where the pen is left,
+                // the rest of the path].
+                "outlines": drawn
+                    .outlines
+                    .into_iter()
+                    .map(|(key, o)| (key, json!([o.first.0, o.first.1, o.end.0, o.end.1, o.rest])))
+                    .collect::<serde_json::Map<String, Value>>(),
             })
         }
     }
@@ -662,6 +669,7 @@ fn follow(
     view: Option<(String, View)>,
 ) -> std::io::Result<()> {
     let mut sent_pages: Vec<u128> = Vec::new();
+    let mut sent_outlines: std::collections::HashSet<String> = std::collections::HashSet::new();
     // The version last sent: of the copy shown, or of the whole list.
     let mut sent: Option<u64> = None;
     loop {
@@ -694,7 +702,7 @@ fn follow(
             Some((name, view)) => {
                 let get = |proof| shared.lock().laid.get(&(name.clone(), proof)).cloned();
                 let mut update = render_from(shared, name, view, &get);
-                changed_only(&mut update, &mut sent_pages);
+                changed_only(&mut update, &mut sent_pages, &mut sent_outlines);
                 update
             }
         };
@@ -714,10 +722,17 @@ fn follow(
 }
 
 /// Keeps of `update`'s pages those that differ from what was sent, by
-/// index (`pages` becomes an object), with the number of pages. What was
-/// sent is remembered by a 128-bit hash of each page, and the pages kept
-/// are moved, not copied: a page of text is some 200 KB.
-fn changed_only(update: &mut Value, sent_pages: &mut Vec<u128>) {
+/// index (`pages` becomes an object), with the number of pages, and of its
+/// glyph outlines those not sent before. What was sent is remembered by a
+/// 128-bit hash of each page, and the pages kept are moved, not copied.
+fn changed_only(
+    update: &mut Value,
+    sent_pages: &mut Vec<u128>,
+    sent_outlines: &mut std::collections::HashSet<String>,
+) {
+    if let Some(Value::Object(outlines)) = update.get_mut("outlines") {
+        outlines.retain(|key, _| sent_outlines.insert(key.clone()));
+    }
     let Some(Value::Array(pages)) = update.get_mut("pages").map(Value::take) else {
         return;
     };
@@ -775,14 +790,16 @@ mod tests {
 
     #[test]
     fn only_changed_pages_are_sent_again() {
-        let mut sent = Vec::new();
-        let mut first = json!({"pages": ["a", "b"]});
-        changed_only(&mut first, &mut sent);
+        let (mut sent, mut outlines) = (Vec::new(), std::collections::HashSet::new());
+        let mut first = json!({"pages": ["a", "b"], "outlines": {"0-1": "o1", "0-2": "o2"}});
+        changed_only(&mut first, &mut sent, &mut outlines);
         assert_eq!(first["pages"], json!({"0": "a", "1": "b"}));
-        let mut second = json!({"pages": ["a", "c", "e"]});
-        changed_only(&mut second, &mut sent);
+        assert_eq!(first["outlines"], json!({"0-1": "o1", "0-2": "o2"}));
+        let mut second = json!({"pages": ["a", "c", "e"], "outlines": {"0-1": "o1", "0-3": "o3"}});
+        changed_only(&mut second, &mut sent, &mut outlines);
         assert_eq!(second["pages"], json!({"1": "c", "2": "e"}));
         assert_eq!(second["count"], 3);
+        assert_eq!(second["outlines"], json!({"0-3": "o3"}));
     }
 
     #[test]

@@ -7,6 +7,30 @@ const view = document.body.dataset;
 const statusLine = document.getElementById("status");
 // What each page holds: a page is redrawn only when its drawing changed.
 const shown = [];
+// The glyphs' outlines, by face (a hash of its font file) and glyph: [x, y
+// of the first point, x, y where the pen is left, the rest of the path], in
+// twentieths of a font unit; the path itself counts in half units.
+const outlines = new Map();
+
+// Writes the path of each run of glyphs in `root` from its glyphs'
+// outlines: each glyph one relative move from where the last left the
+// pen, so the run is one element however many glyphs it has.
+function writePaths(root) {
+  for (const run of root.querySelectorAll("path[data-glyphs]")) {
+    const face = run.dataset.face + "-";
+    let d = "", penX = 0, penY = 0;
+    for (const glyph of run.dataset.glyphs.split(";")) {
+      const [id, x, y] = glyph.split(" ");
+      const o = outlines.get(face + id);
+      if (!o) continue;
+      const gx = +x, gy = y === undefined ? 0 : +y;
+      d += "m" + (gx + o[0] - penX) / 10 + " " + (gy + o[1] - penY) / 10 + o[4];
+      penX = gx + o[2];
+      penY = gy + o[3];
+    }
+    run.setAttribute("d", d);
+  }
+}
 
 function address(doc, proof, sheet) {
   let a = "/doc/" + encodeURIComponent(doc);
@@ -49,7 +73,7 @@ function showOverlay(overlay) {
   }
 }
 
-// Applies an update: {status, messages, count?, pages: {index: svg}}.
+// Applies an update: {status, messages, count?, outlines?, pages: {index: svg}}.
 function apply(update) {
   const pages = document.getElementById("pages");
   if (update.gone) {
@@ -66,6 +90,7 @@ function apply(update) {
   }
   statusLine.className = "";
   pages.classList.remove("stale");
+  for (const [glyph, outline] of Object.entries(update.outlines || {})) outlines.set(glyph, outline);
   const list = update.pages;
   const count = update.count !== undefined ? update.count : list.length;
   for (const [i, svg] of Object.entries(list)) {
@@ -79,6 +104,7 @@ function apply(update) {
       sheet = pages.children[i];
     }
     sheet.innerHTML = svg;
+    writePaths(sheet);
     // The sheet in whole pixels (a point is 4/3 of a pixel), so the next
     // one starts on a pixel too; read from the drawing, not from the
     // browser's layout, which would have to be done at once for each.

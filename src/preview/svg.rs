@@ -1,12 +1,11 @@
 //! A laid-out document drawn as SVG, from the same pages the PDF is
-//! written from: each run of glyphs one `<path>`, their outlines set one
-//! after the other in relative moves (each glyph's outline read from its
-//! font once); pictures, rules and backgrounds as the PDF draws them (run
-//! on into the bleed when the sheet shows it); crop and fold marks on a
-//! print sheet. Over the
-//! drawing lies a text layer of transparent `<text>`, one group per
-//! paragraph, so the browser's find and selection work and a click can
-//! tell which paragraph it was.
+//! written from: each run of glyphs one `<path>`, which the page's script
+//! writes from the glyphs it sets and their outlines (each read from its
+//! font once, and sent once); pictures, rules and backgrounds as the PDF
+//! draws them (run on into the bleed when the sheet shows it); crop and
+//! fold marks on a print sheet. Over the drawing lies a text layer of
+//! transparent `<text>`, one group per paragraph, so the browser's find
+//! and selection work and a click can tell which paragraph it was.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
@@ -29,10 +28,17 @@ pub struct Look {
     pub sheet: bool,
 }
 
-/// A document drawn: one `<svg>` per page.
+/// A document drawn: one `<svg>` per page, and the outlines of the glyphs
+/// set on them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Drawn {
     pub pages: Vec<String>,
+    /// By face (a hash of its font file) and glyph, `"5be1…-36"`: the pages
+    /// say which glyphs a run sets
+    /// and where (a `<path>`'s `data-face` and `data-glyphs`, `id x [y]`
+    /// in steps, parted by `;`), and the preview's script writes its path
+    /// from these (src/preview/preview.js, `writePaths`).
+    pub outlines: BTreeMap<String, Outline>,
 }
 
 /// Where a picture (by its key) is served at a size in pixels.
@@ -59,7 +65,16 @@ pub fn draw(pages: &Pages, look: Look, sources: &Sources, picture_url: &PictureU
             &mut outlines,
         ));
     }
-    Drawn { pages: out }
+    let keys = outlines.keys;
+    let outlines = outlines
+        .glyphs
+        .into_iter()
+        .filter_map(|((face, id), outline)| Some((format!("{}-{id}", keys.get(&face)?), outline?)))
+        .collect();
+    Drawn {
+        pages: out,
+        outlines,
+    }
 }
 
 /// A number with at most `.1` decimals, without trailing zeros, written
@@ -171,10 +186,11 @@ fn draw_page(
 const PIXEL: f32 = 0.75;
 
 /// A run's glyphs as one path, scaled from font units (y up) to the run's
-/// size (y down): each glyph's outline moved to where the glyph is set.
-/// One element for the run, not one for each glyph: a browser takes in a
-/// page of a few thousand glyphs four to five times sooner (a `<use>` of a
-/// shared outline is an element, and a copy of the outline, each).
+/// size (y down): the glyphs it sets and where, from which the page's
+/// script writes each glyph's outline where the glyph is set. One element
+/// for the run, not one for each glyph: a browser draws a page of a few
+/// thousand glyphs three times sooner (a `<use>` of a shared outline is
+/// an element, and a copy of the outline, each; docs/decisions.md).
 /// Where the page is upright (`origin`: where the trimmed page starts on
 /// the sheet), each glyph is set on the 96-dpi pixel grid, as PDF viewers
 /// set text at that size: its baseline on a whole pixel, across to a
@@ -209,12 +225,10 @@ fn glyphs(s: &mut String, run: &GlyphRun, origin: Option<(f32, f32)>, outlines: 
     // The run's baseline on the grid; each glyph placed along it in font
     // units, from the run's start.
     let (x0, y0) = (snap(run.x, ox, xstep), snap(run.y, oy, PIXEL));
-    // Where the path's pen is, in steps of a twentieth of a font unit
-    // ([`steps`]): moves are
-    // relative, and counted from where the pen really is, so no rounding
-    // adds up along the run. The path is begun at its first glyph with an
-    // outline: a run of spaces draws nothing.
-    let mut pen = None;
+    // Each glyph with an outline, where it is set in steps ([`steps`]):
+    // the page's script writes the run's path from its glyphs' outlines
+    // ([`Drawn::outlines`]). A run of spaces draws nothing.
+    let mut begun = false;
     let mut x = run.x;
     for g in run.glyphs.iter() {
         let (x_offset, y_offset) = g.offset(scale);
@@ -225,29 +239,31 @@ fn glyphs(s: &mut String, run: &GlyphRun, origin: Option<(f32, f32)>, outlines: 
             0.0
         };
         x += g.advance;
-        let Some(outline) = outlines.get(run.face, g.id) else {
+        if outlines.get(run.face, g.id).is_none() {
             continue;
-        };
-        let (px, py) = *pen.get_or_insert_with(|| {
+        }
+        if begun {
+            s.push(';');
+        } else {
+            begun = true;
             let _ = write!(
                 s,
-                r#"<path fill="{}" transform="matrix({} 0 0 {} {} {})" d=""#,
+                r#"<path fill="{}" transform="matrix({} 0 0 {} {} {})" data-face="{}" data-glyphs=""#,
                 colour(run.color),
                 // The path is written in half font units.
                 Num(across / 2.0, 6),
                 Num(-scale / 2.0, 6),
                 Num(x0, 3),
-                Num(y0, 3)
+                Num(y0, 3),
+                outlines.face_key(run.face)
             );
-            (0, 0)
-        });
-        let at = (steps(gx), steps(gy));
-        s.push('m');
-        pair(s, at.0 + outline.first.0 - px, at.1 + outline.first.1 - py);
-        s.push_str(&outline.rest);
-        pen = Some((at.0 + outline.end.0, at.1 + outline.end.1));
+        }
+        let _ = write!(s, "{} {}", g.id, steps(gx));
+        if g.y_offset != 0 {
+            let _ = write!(s, " {}", steps(gy));
+        }
     }
-    if pen.is_some() {
+    if begun {
         s.push_str(r#""/>"#);
     }
     if run.underline {
@@ -490,16 +506,18 @@ struct Outlines<'a> {
     /// `None` for a glyph with nothing to draw (a space). Looked up for
     /// every glyph set: FxHash, as the layout's tables of glyphs.
     glyphs: HashMap<(FaceId, u16), Option<Outline>, FxBuildHasher>,
+    keys: HashMap<FaceId, String>,
 }
 
 /// A glyph's outline as path data that can be set anywhere, in [`steps`]:
-/// its first point, the rest as relative moves from there, and
-/// where the pen is left (the start of its last contour, where the `z`
-/// that closes it returns the pen).
-struct Outline {
-    first: (i64, i64),
-    rest: String,
-    end: (i64, i64),
+/// its first point, the rest as relative moves from there (SVG path data,
+/// in half font units), and where the pen is left (the start of its last
+/// contour, where the `z` that closes it returns the pen).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outline {
+    pub first: (i64, i64),
+    pub rest: String,
+    pub end: (i64, i64),
 }
 
 impl<'a> Outlines<'a> {
@@ -508,11 +526,24 @@ impl<'a> Outlines<'a> {
             book,
             fonts: HashMap::new(),
             glyphs: HashMap::default(),
+            keys: HashMap::new(),
         }
     }
 
     fn units_per_em(&self, face: FaceId) -> Option<f32> {
         self.book.faces.get(face).map(|f| f.units_per_em)
+    }
+
+    /// What the page and its script call face `face`: a hash of its font
+    /// file, not its place in the font book, which a rebuild with another
+    /// font may give to another face (the script keeps the outlines it was
+    /// sent for as long as the page is open).
+    fn face_key(&mut self, face: FaceId) -> &str {
+        let book = self.book;
+        self.keys.entry(face).or_insert_with(|| {
+            let data = book.faces.get(face).map_or(&[][..], |f| f.data());
+            format!("{:016x}", xxhash_rust::xxh3::xxh3_64(data))
+        })
     }
 
     fn get(&mut self, face: FaceId, glyph: u16) -> Option<&Outline> {
@@ -787,14 +818,34 @@ mod tests {
         pen.0
     }
 
-    /// The path data of the paths that draw glyphs (filled, transformed).
-    fn glyph_paths(svg: &str) -> Vec<(&str, &str)> {
-        svg.split("<path fill=\"")
+    /// The paths that draw the glyphs of page `page`: each run's
+    /// transform, and its path data as the page's script writes it
+    /// (preview.js, `writePaths`) from the run's glyphs and their outlines.
+    fn glyph_paths(drawn: &Drawn, page: usize) -> Vec<(String, String)> {
+        let attribute = |p: &str, name: &str| {
+            let from = p.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            p[from..from + p[from..].find('"').unwrap()].to_string()
+        };
+        drawn.pages[page]
+            .split("<path fill=\"")
             .skip(1)
             .map(|p| {
-                let transform = &p[p.find("matrix(").unwrap()..p.find(")\"").unwrap() + 1];
-                let d = p.split(" d=\"").nth(1).unwrap();
-                (transform, &d[..d.find('"').unwrap()])
+                let face = attribute(p, "data-face");
+                let (mut d, mut pen) = (String::new(), (0, 0));
+                for glyph in attribute(p, "data-glyphs").split(';') {
+                    let n: Vec<i64> = glyph.split(' ').map(|n| n.parse().unwrap()).collect();
+                    let o = &drawn.outlines[&format!("{face}-{}", n[0])];
+                    let at = (n[1], n.get(2).copied().unwrap_or(0));
+                    let m = (at.0 + o.first.0 - pen.0, at.1 + o.first.1 - pen.1);
+                    d.push_str(&format!(
+                        "m{} {}{}",
+                        m.0 as f64 / 10.0,
+                        m.1 as f64 / 10.0,
+                        o.rest
+                    ));
+                    pen = (at.0 + o.end.0, at.1 + o.end.1);
+                }
+                (attribute(p, "transform"), d)
             })
             .collect()
     }
@@ -816,7 +867,21 @@ mod tests {
         let drawn = draw(&pages, Look::default(), &sources, &|_, _| None);
         let svg = &drawn.pages[0];
         assert!(!svg.contains("<use"), "{svg}");
-        let paths = glyph_paths(svg);
+        // The face by its font file; the space has no outline: neither set
+        // nor sent.
+        let face = format!(
+            "{:016x}",
+            xxhash_rust::xxh3::xxh3_64(FontBook::bundled().faces[0].data())
+        );
+        assert!(
+            svg.contains(&format!(
+                r#"data-face="{face}" data-glyphs="36 0;37 10125;36 30000""#
+            )),
+            "{svg}"
+        );
+        let sent: Vec<&String> = drawn.outlines.keys().collect();
+        assert_eq!(sent, [&format!("{face}-36"), &format!("{face}-37")]);
+        let paths = glyph_paths(&drawn, 0);
         assert_eq!(paths.len(), 2, "one path a run: {svg}");
         // On the pixel grid: 20 pt is 26.67 px, set at 26; 10 pt across
         // is 13.33 px, set at 13.25; the second glyph one advance (5 pt)
@@ -827,8 +892,8 @@ mod tests {
         let mut expected = outline_points(36, 0);
         expected.extend(outline_points(37, 10125));
         expected.extend(outline_points(36, 30000));
-        assert_eq!(points_of(paths[0].1), expected, "{}", paths[0].1);
-        assert_eq!(points_of(paths[1].1), outline_points(36, 0));
+        assert_eq!(points_of(&paths[0].1), expected, "{}", paths[0].1);
+        assert_eq!(points_of(&paths[1].1), outline_points(36, 0));
         // The text layer: escaped, grouped by paragraph, with its source.
         assert!(svg.contains(">a&lt;b c</text>"), "{svg}");
         assert!(
@@ -847,14 +912,14 @@ mod tests {
             item: Item::Text(wide),
         }]);
         let drawn = draw(&pages, Look::default(), &Sources::new(), &|_, _| None);
-        let paths = glyph_paths(&drawn.pages[0]);
+        let paths = glyph_paths(&drawn, 0);
         // Scaled across by 2 %; the second glyph still 5 pt after the
         // first (at 15 pt on the page): 5.062 pt from the snapped start,
         // 496.32 of the wider glyph units, 9,926 steps.
         assert_eq!(paths[0].0, "matrix(0.0051 0 0 -0.005 9.938 19.5)");
         let mut expected = outline_points(36, 0);
         expected.extend(outline_points(37, 9926));
-        assert_eq!(points_of(paths[0].1), expected);
+        assert_eq!(points_of(&paths[0].1), expected);
     }
 
     #[test]
