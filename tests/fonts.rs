@@ -455,6 +455,61 @@ fn the_faces_of_a_font_collection_are_used() {
     assert!(words.contains("appalling human rights record"), "{words}");
 }
 
+/// The preview draws each face of a collection from its own outlines, and
+/// names each by its font file and its index in it: the regular and the
+/// bold of one `.ttc` are two faces to the page's script.
+#[test]
+fn the_preview_draws_each_face_of_a_collection_from_its_own_outlines() {
+    let dir = font_project(
+        "collection-preview",
+        &[],
+        &[BODY_IN_DEJAVU],
+        "Kazakhstan has an appalling **human rights** record.",
+    );
+    let read = |name: &str| std::fs::read(Path::new(DEJAVU).join(format!("{name}.ttf"))).unwrap();
+    std::fs::write(
+        dir.join("fonts/DejaVuSerif.ttc"),
+        collection(&[read("DejaVuSerif"), read("DejaVuSerif-Bold")]),
+    )
+    .unwrap();
+    let laid = handbill::Build::new(dir.join("briefings/b.yaml"))
+        .lay_out()
+        .unwrap();
+    let drawn = handbill::preview::svg::draw(
+        &laid.pages,
+        handbill::preview::svg::Look::default(),
+        &handbill::preview::svg::Sources::new(),
+        &|_, _| None,
+    );
+    let faces: std::collections::BTreeSet<&str> = drawn
+        .outlines
+        .keys()
+        .filter_map(|k| k.rsplit_once('-').map(|(face, _)| face))
+        .collect();
+    // The collection's two faces: one file, indexes 0 and 1.
+    let bold = *faces
+        .iter()
+        .find(|f| f.ends_with(".1"))
+        .unwrap_or_else(|| panic!("no second face of a collection: {faces:?}"));
+    let regular = bold.replace(".1", ".0");
+    assert!(faces.contains(regular.as_str()), "{faces:?}");
+    // A letter set in both: the bold's outline is its own.
+    let both: Vec<&str> = drawn
+        .outlines
+        .keys()
+        .filter_map(|k| k.strip_prefix(&format!("{regular}-")))
+        .filter(|id| drawn.outlines.contains_key(&format!("{bold}-{id}")))
+        .collect();
+    assert!(!both.is_empty());
+    for id in both {
+        assert_ne!(
+            drawn.outlines[&format!("{regular}-{id}")],
+            drawn.outlines[&format!("{bold}-{id}")],
+            "glyph {id}"
+        );
+    }
+}
+
 #[test]
 fn list_fonts_shows_the_projects_families_and_their_styles() {
     let dir = font_project(

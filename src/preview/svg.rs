@@ -33,11 +33,11 @@ pub struct Look {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Drawn {
     pub pages: Vec<String>,
-    /// By face (a hash of its font file) and glyph, `"5be1…-36"`: the pages
-    /// say which glyphs a run sets
-    /// and where (a `<path>`'s `data-face` and `data-glyphs`, `id x [y]`
-    /// in steps, parted by `;`), and the preview's script writes its path
-    /// from these (src/preview/preview.js, `writePaths`).
+    /// By face (a hash of its font file, and its index in a collection)
+    /// and glyph, `"5be1….0-36"`: the pages say which glyphs a run sets and
+    /// where (a `<path>`'s `data-face` and `data-glyphs`, `id x [y]` in
+    /// steps, parted by `;`), and the preview's script writes its path from
+    /// these (src/preview/preview.js, `writePaths`).
     pub outlines: BTreeMap<String, Outline>,
 }
 
@@ -535,14 +535,18 @@ impl<'a> Outlines<'a> {
     }
 
     /// What the page and its script call face `face`: a hash of its font
-    /// file, not its place in the font book, which a rebuild with another
-    /// font may give to another face (the script keeps the outlines it was
-    /// sent for as long as the page is open).
+    /// file and its index in a collection, not its place in the font book,
+    /// which a rebuild with another font may give to another face (the
+    /// script keeps the outlines it was sent for as long as the page is
+    /// open).
     fn face_key(&mut self, face: FaceId) -> &str {
         let book = self.book;
         self.keys.entry(face).or_insert_with(|| {
-            let data = book.faces.get(face).map_or(&[][..], |f| f.data());
-            format!("{:016x}", xxhash_rust::xxh3::xxh3_64(data))
+            let (data, index) = book
+                .faces
+                .get(face)
+                .map_or((&[][..], 0), |f| (f.data(), f.index));
+            format!("{:016x}.{index}", xxhash_rust::xxh3::xxh3_64(data))
         })
     }
 
@@ -553,7 +557,8 @@ impl<'a> Outlines<'a> {
             .entry((face, glyph))
             .or_insert_with(|| {
                 let collection = fonts.entry(face).or_insert_with(|| {
-                    let font = skrifa::FontRef::new(book.faces.get(face)?.data()).ok()?;
+                    let f = book.faces.get(face)?;
+                    let font = skrifa::FontRef::from_index(f.data(), f.index).ok()?;
                     Some(font.outline_glyphs())
                 });
                 let outline = collection
@@ -870,7 +875,7 @@ mod tests {
         // The face by its font file; the space has no outline: neither set
         // nor sent.
         let face = format!(
-            "{:016x}",
+            "{:016x}.0",
             xxhash_rust::xxh3::xxh3_64(FontBook::bundled().faces[0].data())
         );
         assert!(
