@@ -426,10 +426,11 @@ fn collection(fonts: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-#[test]
-fn the_faces_of_a_font_collection_are_used() {
+/// A project whose body is set in DejaVu Serif, its regular and bold in
+/// one collection, `fonts/DejaVuSerif.ttc`.
+fn collection_project(name: &str) -> PathBuf {
     let dir = font_project(
-        "collection",
+        name,
         &[],
         &[BODY_IN_DEJAVU],
         "Kazakhstan has an appalling **human rights** record.",
@@ -440,6 +441,12 @@ fn the_faces_of_a_font_collection_are_used() {
         collection(&[read("DejaVuSerif"), read("DejaVuSerif-Bold")]),
     )
     .unwrap();
+    dir
+}
+
+#[test]
+fn the_faces_of_a_font_collection_are_used() {
+    let dir = collection_project("collection");
     let (pdf, _) = build(&dir);
     let fonts = pdffonts(&pdf);
     for face in ["DejaVuSerif", "DejaVuSerif-Bold"] {
@@ -460,18 +467,7 @@ fn the_faces_of_a_font_collection_are_used() {
 /// bold of one `.ttc` are two faces to the page's script.
 #[test]
 fn the_preview_draws_each_face_of_a_collection_from_its_own_outlines() {
-    let dir = font_project(
-        "collection-preview",
-        &[],
-        &[BODY_IN_DEJAVU],
-        "Kazakhstan has an appalling **human rights** record.",
-    );
-    let read = |name: &str| std::fs::read(Path::new(DEJAVU).join(format!("{name}.ttf"))).unwrap();
-    std::fs::write(
-        dir.join("fonts/DejaVuSerif.ttc"),
-        collection(&[read("DejaVuSerif"), read("DejaVuSerif-Bold")]),
-    )
-    .unwrap();
+    let dir = collection_project("collection-preview");
     let laid = handbill::Build::new(dir.join("briefings/b.yaml"))
         .lay_out()
         .unwrap();
