@@ -84,24 +84,30 @@ pub(super) struct Num(f32, u32);
 impl std::fmt::Display for Num {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let v = if self.0.is_finite() { self.0 } else { 0.0 };
-        let unit = 10i64.pow(self.1);
-        let n = (f64::from(v) * unit as f64).round() as i64;
-        if n < 0 {
-            f.write_str("-")?;
-        }
-        let n = n.unsigned_abs();
-        let (whole, mut frac) = (n / unit as u64, n % unit as u64);
-        write!(f, "{whole}")?;
-        if frac == 0 {
-            return Ok(());
-        }
-        let mut digits = self.1 as usize;
-        while frac % 10 == 0 {
-            frac /= 10;
-            digits -= 1;
-        }
-        write!(f, ".{frac:0digits$}")
+        let n = (f64::from(v) * 10f64.powi(self.1 as i32)).round() as i64;
+        decimal(f, n, self.1)
     }
+}
+
+/// Writes `n` units of `10^-digits` as a decimal number, without trailing
+/// zeros: what [`Num`] writes once rounded, and the path data's steps.
+fn decimal(out: &mut impl Write, n: i64, digits: u32) -> std::fmt::Result {
+    let unit = 10u64.pow(digits);
+    if n < 0 {
+        out.write_str("-")?;
+    }
+    let n = n.unsigned_abs();
+    let (whole, mut frac) = (n / unit, n % unit);
+    write!(out, "{whole}")?;
+    if frac == 0 {
+        return Ok(());
+    }
+    let mut digits = digits as usize;
+    while frac % 10 == 0 {
+        frac /= 10;
+        digits -= 1;
+    }
+    write!(out, ".{frac:0digits$}")
 }
 
 fn draw_page(
@@ -588,14 +594,7 @@ fn steps(v: f32) -> i64 {
 
 /// Writes a count of steps in half units, as a decimal number.
 fn push_steps(s: &mut String, n: i64) {
-    if n < 0 {
-        s.push('-');
-    }
-    let n = n.unsigned_abs();
-    let _ = write!(s, "{}", n / 10);
-    if !n.is_multiple_of(10) {
-        let _ = write!(s, ".{}", n % 10);
-    }
+    let _ = decimal(s, n, 1);
 }
 
 /// Two numbers of path data: a minus sign parts them, else a space.
