@@ -34,13 +34,10 @@ pub struct Paragraph {
     /// Baseline-to-baseline distance.
     pub leading: f32,
     pub first_indent: f32,
-    /// The line breaks found so far, by where they start and the measure:
-    /// a paragraph is often measured again (keep-together, a second pass,
-    /// the next copy of a briefing), and its copies share what was found.
-    breaks_found: std::rc::Rc<std::cell::RefCell<BreaksFound>>,
-    /// The lines set so far, likewise: setting them costs more than
-    /// copying them (a tenth of a copy of the pack).
-    lines_set: std::rc::Rc<std::cell::RefCell<LinesSet>>,
+    /// The line breaks found and the lines set so far: a paragraph is
+    /// often measured again (keep-together, a second pass, the next copy
+    /// of a briefing), and its copies share what was found.
+    kept: std::rc::Rc<std::cell::RefCell<Kept>>,
     /// The budget of the memo that keeps it, if one does: the lines it
     /// sets later are kept while they fit the memo's bound, and counted.
     charged: Option<std::rc::Rc<Budget>>,
@@ -81,6 +78,44 @@ impl std::ops::Deref for Paragraph {
 }
 
 type BreaksFound = HashMap<Measured, Vec<(Pos, bool)>, FxBuildHasher>;
+
+/// What a paragraph may keep of breaks and lines beside its own weight:
+/// room for a short paragraph's sets at several measures.
+const KEPT_SPARE: usize = 64 << 10;
+
+/// What a paragraph (and its copies) found and set: the line breaks and
+/// the lines (setting them costs more than copying them, a tenth of a copy
+/// of the pack), by where they start and the measure. A paragraph poured
+/// frame by frame across many pages (a pasted book, a note on every
+/// sentence) is asked for lines from a new place in every frame, so what
+/// it keeps is bounded by its own weight (and [`KEPT_SPARE`]): past that,
+/// it lets go of everything it kept. What is let go is only found again,
+/// never different.
+#[derive(Debug, Default)]
+struct Kept {
+    breaks: BreaksFound,
+    lines: LinesSet,
+    /// Roughly how many bytes the two hold, and may hold.
+    weight: usize,
+    bound: usize,
+    /// Of `weight`, the lines counted in the memo's budget: given back
+    /// when they are let go.
+    charged: usize,
+}
+
+impl Kept {
+    /// Lets go of everything kept if `bytes` more would not fit beside it.
+    fn make_room(&mut self, bytes: usize, budget: Option<&Budget>) {
+        if self.weight + bytes > self.bound {
+            self.breaks.clear();
+            self.lines.clear();
+            if let Some(budget) = budget {
+                budget.give_back(self.charged);
+            }
+            (self.weight, self.charged) = (0, 0);
+        }
+    }
+}
 
 /// A place in a paragraph: a word, and a glyph of it (after a hyphenation
 /// break, a line starts inside a word).
@@ -178,6 +213,11 @@ struct Budget {
 }
 
 impl Budget {
+    /// Uncounts `bytes` taken before and let go since.
+    fn give_back(&self, bytes: usize) {
+        self.used.set(self.used.get().saturating_sub(bytes));
+    }
+
     /// Counts `bytes` if they fit under the bound (with `more` beside).
     fn take(&self, bytes: usize, more: usize) -> bool {
         let fits = (self.bound).is_none_or(|b| self.used.get() + more + bytes <= b);
@@ -379,11 +419,11 @@ impl Paragraph {
             align: style.align,
             leading: style.leading,
             first_indent: style.first_indent,
-            breaks_found: Default::default(),
-            lines_set: Default::default(),
+            kept: Default::default(),
             charged: None,
         };
         let weight = paragraph.weight() + spans_weight(spans);
+        paragraph.kept.borrow_mut().bound = weight + KEPT_SPARE;
         // FxHash is not keyed, so a text written to collide could put many
         // paragraphs under one hash; a short list keeps each look-up cheap
         // (one more paragraph is then set again, not searched for).
@@ -636,11 +676,16 @@ impl Paragraph {
             measure: measure.into(),
             window,
         };
-        if let Some(found) = self.breaks_found.borrow().get(&key) {
+        if let Some(found) = self.kept.borrow().breaks.get(&key) {
             return found.clone();
         }
         let out = self.find_breaks(start, measure, window);
-        self.breaks_found.borrow_mut().insert(key, out.clone());
+        let mut kept = self.kept.borrow_mut();
+        let weight = std::mem::size_of::<(Measured, Vec<(Pos, bool)>)>()
+            + out.len() * std::mem::size_of::<(Pos, bool)>();
+        kept.make_room(weight, self.charged.as_deref());
+        kept.weight += weight;
+        kept.breaks.insert(key, out.clone());
         out
     }
 
@@ -736,20 +781,27 @@ impl Paragraph {
             measure: measure.into(),
             window,
         };
-        if let Some(set) = self.lines_set.borrow().get(&key) {
+        if let Some(set) = self.kept.borrow().lines.get(&key) {
             return set.clone();
         }
         let set = self.set_lines(start, measure, window);
-        // A paragraph the memo keeps keeps its lines only while they fit
-        // the memo's bound; any other keeps them while it lives.
-        let keep = (self.charged.as_ref()).is_none_or(|budget| budget.take(lines_weight(&set), 0));
-        if !keep {
+        let weight = lines_weight(&set);
+        let mut kept = self.kept.borrow_mut();
+        kept.make_room(weight, self.charged.as_deref());
+        // A paragraph the memo keeps keeps its lines only while they also
+        // fit the memo's bound.
+        let budget = self.charged.as_deref();
+        if !budget.is_none_or(|budget| budget.take(weight, 0)) {
             return std::rc::Rc::new(set);
+        }
+        kept.weight += weight;
+        if budget.is_some() {
+            kept.charged += weight;
         }
         // Kept as a copy, which has no room to spare: the lines are built
         // up a glyph at a time and kept as long as the paragraph.
         let out = std::rc::Rc::new(set.clone());
-        self.lines_set.borrow_mut().insert(key, out.clone());
+        kept.lines.insert(key, out.clone());
         out
     }
 
