@@ -254,6 +254,23 @@ mod tests {
             );
         }
     }
+
+    /// A heading longer than a page (pasted text under a `#`) goes on
+    /// over several frames: one entry in the outline, not one a frame,
+    /// each of which carried the whole title into the PDF.
+    #[test]
+    fn a_heading_over_several_pages_is_one_outline_entry() {
+        let title = "Kazakhstan's appalling human rights record ".repeat(60);
+        let pages = lay(&format!(
+            r#"<document><master name="m" size="A6" margin="10mm"/><pages master="m" flow="f"/>
+            <flow name="f"><h1 id="long">{title}</h1><p>Its paragraph.</p><h2 id="next">Next</h2></flow></document>"#
+        ));
+        assert!(pages.pages.len() > 2, "{} pages", pages.pages.len());
+        let anchors: Vec<&str> = pages.outline.iter().map(|e| e.anchor.as_str()).collect();
+        assert_eq!(anchors, ["long", "next"]);
+        assert_eq!(pages.anchors["long"].0, 0, "the heading starts on page 1");
+    }
+
     /// The words of each page, in the order they are placed, with their
     /// baselines and sizes.
     fn words_by_page(pages: &Pages) -> Vec<Vec<(String, f32, f32)>> {

@@ -351,7 +351,7 @@ impl<'a> Engine<'a> {
                             sb,
                             *indent,
                             marker.as_ref().filter(|_| word == Pos::START),
-                            heading.as_ref(),
+                            heading.as_ref().filter(|_| word == Pos::START),
                             *mark,
                         );
                         if let Some(next) = rest {
@@ -426,7 +426,7 @@ impl<'a> Engine<'a> {
                             sb,
                             *indent,
                             marker.as_ref().filter(|_| word == Pos::START),
-                            heading.as_ref(),
+                            heading.as_ref().filter(|_| word == Pos::START),
                             *mark,
                         );
                         if k == lines.len() && rest.is_none() {
@@ -540,6 +540,9 @@ impl<'a> Engine<'a> {
         lines.len()
     }
 
+    /// Places `lines` at the top of `region`. `heading` comes with a
+    /// heading's first lines only: it makes the heading's anchor and its
+    /// outline entry.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn place_lines(
         &mut self,
