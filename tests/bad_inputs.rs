@@ -114,6 +114,14 @@ fn generate(case: &str, dir: &Path) {
             }
             std::fs::write(dir.join("briefings/b.yaml"), text).unwrap();
         }
+        "592-theme-hundred-thousand-styles" => {
+            let mut text = String::from("extends: builtin\nstyles:\n");
+            for n in 0..100_000 {
+                text.push_str(&format!("  p.c{n}: {{ size: 10 }}\n"));
+            }
+            std::fs::create_dir_all(dir.join("themes")).unwrap();
+            std::fs::write(dir.join("themes/many.yaml"), text).unwrap();
+        }
         "084-picture-symlink-out" => {
             std::fs::create_dir_all(&outside).unwrap();
             let secret = outside.join("secret.png");

@@ -79,6 +79,17 @@ impl<'a> Words<'a> {
         }
     }
 
+    /// Whether the text names an anchor (`&name`) that aliases may repeat.
+    fn has_anchor(&self) -> bool {
+        let b = self.text.as_bytes();
+        b.iter().enumerate().any(|(i, &c)| {
+            c == b'&'
+                && (i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'[' | b'{' | b','))
+                && (b.get(i + 1))
+                    .is_some_and(|n| n.is_ascii_alphanumeric() || matches!(n, b'_' | b'-'))
+        })
+    }
+
     fn explain(&self, err: &YamlError) -> Explained {
         use YamlError as E;
         // An unclosed `[` or `{` makes the reader stumble somewhere after
@@ -351,6 +362,15 @@ impl<'a> Words<'a> {
             | E::BytesNotSupportedMissingBinaryTag { .. } => plain(
                 "handbill does not read YAML tags such as `!!binary` here".into(),
                 "remove the tag and write the value as plain text".into(),
+            ),
+            // Without an anchor no alias repeated anything: the file is
+            // simply too large.
+            E::Budget {
+                breach: BudgetBreach::Nodes { .. } | BudgetBreach::Events { .. },
+                ..
+            } if !self.has_anchor() => plain(
+                "the YAML holds too many values: more than 250,000".into(),
+                "split what it lists over several files, or remove repeated entries".into(),
             ),
             E::Budget { breach, .. } => budget(breach),
             E::AliasReplayCounterOverflow { .. }
