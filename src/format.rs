@@ -355,13 +355,19 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
         Location::at_line(file, text, s.line() as usize, s.column() as usize)
     };
     let length = |field: &str, v: &Spanned<String>, of: f32| -> Result<f32> {
-        parse_length(&v.value, of)
-            .filter(|x| *x >= 0.0)
-            .ok_or_else(|| {
+        match parse_length(&v.value, of) {
+            Some(x) if x >= 0.0 => Ok(x),
+            Some(_) => Err(
+                Error::new(format!("`{field}: {}` is below zero", v.value))
+                    .at(at(&v.referenced))
+                    .help(format!("give `{field}:` a length of 0 or more, e.g. `5mm`")),
+            ),
+            None => Err(
                 Error::new(format!("`{field}: {}` is not a length", v.value))
                     .at(at(&v.referenced))
-                    .help("write it with its unit, e.g. `297mm`, `8.5in` or `12pt`")
-            })
+                    .help("write it with its unit, e.g. `297mm`, `8.5in` or `12pt`"),
+            ),
+        }
     };
     let width = length("width", &raw.width, 0.0)?;
     let height = length("height", &raw.height, 0.0)?;
