@@ -295,7 +295,7 @@ impl Document {
             file: self.template.clone(),
             line,
             column,
-            source_line: self.template_lines.get(&line).cloned(),
+            source_line: self.template_lines.get(&line).map(|l| l.as_str().into()),
         })
     }
 

@@ -357,11 +357,9 @@ pub fn parse(name: &str, file: &Path, text: &str) -> Result<Format> {
     let length = |field: &str, v: &Spanned<String>, of: f32| -> Result<f32> {
         match parse_length(&v.value, of) {
             Some(x) if x >= 0.0 => Ok(x),
-            Some(_) => Err(
-                Error::new(format!("`{field}: {}` is below zero", v.value))
-                    .at(at(&v.referenced))
-                    .help(format!("give `{field}:` a length of 0 or more, e.g. `5mm`")),
-            ),
+            Some(_) => Err(Error::new(format!("`{field}: {}` is below zero", v.value))
+                .at(at(&v.referenced))
+                .help(format!("give `{field}:` a length of 0 or more, e.g. `5mm`"))),
             None => Err(
                 Error::new(format!("`{field}: {}` is not a length", v.value))
                     .at(at(&v.referenced))

@@ -751,7 +751,7 @@ fn locate_in_section(warning: &mut Warning, project: &Path) {
         .enumerate()
         .skip(at.line.saturating_sub(1))
         .find_map(|(n, l)| {
-            l.find(needle.as_str())
+            l.find(&*needle)
                 .map(|i| (n + 1, l[..i].chars().count() + 1))
         });
     let (line, column) = found.unwrap_or((at.line, 1));

@@ -322,11 +322,15 @@ pub fn load_briefing(path: &Path) -> Result<Briefing> {
                     .at(located(path, &text, &raw.sections.referenced))
                     .help("list the section ids to include, or write `sections: all`"));
             }
+            // Thousands of picks, on one line or one a line, are located
+            // in one pass over the file.
+            let mut lines = crate::error::Lines::of(path, &text);
             SectionChoice::List(
                 list.into_iter()
                     .map(|p| Located {
                         value: p.value.0,
-                        location: located(path, &text, &p.referenced),
+                        location: lines
+                            .at(p.referenced.line() as usize, p.referenced.column() as usize),
                     })
                     .collect(),
             )

@@ -703,7 +703,7 @@ fn extra_cells_warning(section: &Section, line: usize, at: usize, left_out: &str
         file: section.file.clone(),
         line,
         column: body[line_start..at].chars().count() + 1,
-        source_line: Some(body[line_start..line_end].trim_end_matches('\r').to_string()),
+        source_line: Some(body[line_start..line_end].trim_end_matches('\r').into()),
     })
     .help("add a column to the header and to the line of dashes under it, or join the cells into one (a `|` inside a cell is written `\\|`)")
 }

@@ -183,6 +183,27 @@ fn a_template_line_of_many_blocks_costs_in_proportion() {
     assert_linear("a template line of many blocks", small, large);
 }
 
+/// A briefing that lists a section thousands of times on one line: each
+/// pick's place held a copy of the whole line (16,000 picks held 3.6 GB).
+#[test]
+fn a_long_list_of_sections_costs_in_proportion() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    cost(&pack("scale-warm", "Text.", None, 0));
+    let picks = |name: &str, n: usize| {
+        let briefing = one_section_pack(name, "Text.", None, "");
+        let list = vec!["overview"; n].join(", ");
+        std::fs::write(
+            &briefing,
+            format!("profile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nsections: [{list}]\n"),
+        )
+        .unwrap();
+        briefing
+    };
+    let small = cost(&picks("scale-picks-1", 2_000));
+    let large = cost(&picks("scale-picks-4", 8_000));
+    assert_linear("a list of section ids on one line", small, large);
+}
+
 /// A pack over the sample profile's sections repeated `times` times (each
 /// later copy with ids of its own), as benches/compare.sh makes its long
 /// packs.

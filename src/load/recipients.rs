@@ -531,7 +531,7 @@ impl<'a> Lines<'a> {
             file: file.to_path_buf(),
             line: line.max(1),
             column: column.max(1),
-            source_line: Some(self.source(line.max(1)).trim_end().to_string()),
+            source_line: Some(self.source(line.max(1)).trim_end().into()),
         }
     }
 

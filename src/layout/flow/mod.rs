@@ -116,7 +116,7 @@ fn dead_links(name: &str, pages: &Pages) -> Vec<Warning> {
             // build finds it in the file from that line on (see
             // `locate_in_section`).
             let written = source_of(&pages.structure, mark).map(|s| crate::error::Location {
-                source_line: Some(format!("#{}", anchor.strip_prefix("sec-").unwrap_or(anchor))),
+                source_line: Some(format!("#{}", anchor.strip_prefix("sec-").unwrap_or(anchor)).into()),
                 ..s.location()
             });
             Warning::new(
@@ -195,7 +195,7 @@ fn missing_warnings(
             let place = first_showing(pages, paragraph, chars[0])
                 .and_then(|(_, placed)| source_of(&pages.structure, placed.mark))
                 .map(|s| crate::error::Location {
-                    source_line: Some(chars[0].to_string()),
+                    source_line: Some(chars[0].to_string().into()),
                     ..s.location()
                 });
             Warning::new(

@@ -86,7 +86,7 @@ impl Engine<'_> {
         let words: String = line.runs.iter().map(|r| &*r.text).collect();
         match source_of(&self.out.structure, mark) {
             Some(at) => error.at(Location {
-                source_line: Some(words.trim().to_string()),
+                source_line: Some(words.trim().into()),
                 ..at.location()
             }),
             None => error,
@@ -108,7 +108,7 @@ impl Engine<'_> {
             // them in the file (as for the text left over, below).
             Some(at) => (self.too_big(region, "a code block", height))
                 .at(Location {
-                    source_line: blocks.iter().find_map(first_words),
+                    source_line: blocks.iter().find_map(first_words).map(Into::into),
                     ..at.location()
                 })
                 .help("this is a code block (text indented by four spaces, or set between ``` lines), which is never broken across pages: split it into shorter blocks with a line of text between them, or take away the indentation if it is ordinary text"),
@@ -345,7 +345,7 @@ impl<'a> Engine<'a> {
         let written = template_line.and_then(|(_, at)| self.doc.template_place(at));
         match (source, template_line, written) {
             (Some(at), _, _) => error.at(Location {
-                source_line: Some(first_words),
+                source_line: Some(first_words.into()),
                 ..at.location()
             }),
             // The template's own text: where the template wrote it, else its
