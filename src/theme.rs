@@ -248,38 +248,6 @@ pub const ELEMENTS: &[&str] = &[
 /// What the built-in theme is called in messages ([`Theme::name`]).
 pub const BUILT_IN: &str = "the built-in theme";
 
-/// Adds to `out` the project fonts `styles` (of the theme file `file`,
-/// its text `text`) name that it does not hold yet, each with the first
-/// place in `text` that names it.
-pub(crate) fn fonts_named<'a>(
-    file: &Path,
-    text: &str,
-    styles: impl Iterator<Item = &'a StyleRule>,
-    out: &mut Vec<(Family, Location)>,
-) {
-    for rule in styles {
-        let named = rule.font.iter().chain(rule.fallback.iter().flatten());
-        for family in named {
-            if let Family::Named(name) = family
-                && !out.iter().any(|(f, _)| f == family)
-            {
-                // Where a `font:` or `fallback:` names it, not a comment.
-                let at = text
-                    .match_indices(&**name)
-                    .map(|(at, _)| at)
-                    .find(|&at| {
-                        let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
-                        !line.contains('#') && (line.contains("font:") || line.contains("fallback"))
-                    })
-                    .or_else(|| text.find(&**name))
-                    .unwrap_or(0);
-                out.push((family.clone(), Location::at_offset(file, text, at)));
-            }
-        }
-    }
-    out.sort_by_key(|(_, at)| (at.line, at.column));
-}
-
 /// The built-in theme, compiled into the binary.
 pub const DEFAULT_THEME: &str = include_str!("../themes/default.yaml");
 

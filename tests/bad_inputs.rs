@@ -122,6 +122,14 @@ fn generate(case: &str, dir: &Path) {
             std::fs::create_dir_all(dir.join("themes")).unwrap();
             std::fs::write(dir.join("themes/many.yaml"), text).unwrap();
         }
+        "594-theme-sixty-thousand-fonts" => {
+            let mut text = String::from("extends: builtin\nstyles:\n");
+            for n in 0..60_000 {
+                text.push_str(&format!("  p.c{n}: {{ font: Family {n} }}\n"));
+            }
+            std::fs::create_dir_all(dir.join("themes")).unwrap();
+            std::fs::write(dir.join("themes/many.yaml"), text).unwrap();
+        }
         "084-picture-symlink-out" => {
             std::fs::create_dir_all(&outside).unwrap();
             let secret = outside.join("secret.png");

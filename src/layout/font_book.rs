@@ -198,9 +198,10 @@ impl FontBook {
         wanted: &[(Family, Location)],
     ) -> Result<(Arc<FontBook>, Vec<Warning>)> {
         let mut names: Vec<(&Arc<str>, &Location)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (family, at) in wanted {
             if let Family::Named(name) = family
-                && !names.iter().any(|(n, _)| *n == name)
+                && seen.insert(name)
             {
                 names.push((name, at));
             }

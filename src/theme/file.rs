@@ -315,13 +315,64 @@ fn over(mut theme: Theme, raw: ThemeFile, file: &Path, text: &str) -> Result<The
         }
         theme.styles.entry(name.clone()).or_default().merge(rule);
     }
-    let own = raw
-        .styles
-        .iter()
-        .flatten()
-        .filter_map(|(_, rule)| rule.as_ref());
-    super::fonts_named(file, text, own, &mut theme.fonts);
+    fonts_named(file, text, &raw, &mut theme.fonts)?;
     Ok(theme)
+}
+
+/// Adds to `out` the project fonts the styles of `raw` (the theme file
+/// `file`, its text `text`) name that it does not hold yet, each with the
+/// first place in `text` that names it, in the order they are written.
+/// The places of the styles' keys are read once, and only when a font is
+/// new: a theme naming 60,000 fonts searched its whole text for each.
+fn fonts_named(
+    file: &Path,
+    text: &str,
+    raw: &ThemeFile,
+    out: &mut Vec<(super::Family, Location)>,
+) -> Result<()> {
+    let mut held: std::collections::HashSet<&super::Family> = out.iter().map(|(f, _)| f).collect();
+    let mut new = Vec::new();
+    for (style, rule) in raw.styles.iter().flatten() {
+        let Some(rule) = rule else { continue };
+        let fonts = (rule.font.iter().map(|f| ("font", f)))
+            .chain(rule.fallback.iter().flatten().map(|f| ("fallback", f)));
+        for (key, family) in fonts {
+            if let super::Family::Named(name) = family
+                && held.insert(family)
+            {
+                new.push((family.clone(), name, style, key));
+            }
+        }
+    }
+    if new.is_empty() {
+        return Ok(());
+    }
+    let places: Places = parse_yaml(file, text, 1)?;
+    let mut lines = crate::error::Lines::of(file, text);
+    for (family, name, style, key) in new {
+        let value = (places.styles.as_ref())
+            .and_then(|styles| styles.get(style)?.as_ref()?.get(key))
+            .map(|s| (s.referenced.line() as usize, s.referenced.column() as usize));
+        // The name itself, where the value (a list of fallbacks) goes on
+        // along its line.
+        let at = match value {
+            Some((line, column)) => {
+                let at = lines.at(line, column);
+                let shown = at.source_line.as_deref().unwrap_or_default();
+                let from = (shown.char_indices().nth(column - 1)).map_or(shown.len(), |(i, _)| i);
+                match shown[from..].find(&**name) {
+                    Some(bytes) => {
+                        lines.at(line, column + shown[from..from + bytes].chars().count())
+                    }
+                    None => at,
+                }
+            }
+            None => Location::file(file),
+        };
+        out.push((family, at));
+    }
+    out.sort_by_key(|(_, at)| (at.line, at.column));
+    Ok(())
 }
 
 /// A theme file that says nothing, or `extends:` with nothing after it,
