@@ -10,5 +10,5 @@ mod common;
 fuzz_target!(|data: &[u8]| {
     let briefing = common::project().join("briefings/b.yaml");
     std::fs::write(&briefing, data).unwrap();
-    let _ = handbill::lay_out(&briefing);
+    let _ = handbill::Build::new(briefing.clone()).lay_out();
 });

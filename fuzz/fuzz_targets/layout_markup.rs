@@ -13,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let theme = handbill::theme::Theme::builtin();
     let source = handbill::markup::MarkupSource {
         template: Path::new("fuzz.hbs"),
+        template_text: "",
         text,
     };
     let _ = handbill::markup::parse(&source, &theme);

@@ -23,7 +23,9 @@ fuzz_target!(|data: &[u8]| {
         section,
     )
     .unwrap();
-    if let Ok(built) = handbill::build(&briefing, &handbill::BuildOptions::default()) {
+    if let Ok(built) = handbill::Build::new(briefing.clone())
+        .options(&handbill::BuildOptions::default())
+        .pdf() {
         assert!(built.pdf.starts_with(b"%PDF-"));
     }
 });
