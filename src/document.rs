@@ -303,7 +303,7 @@ impl Document {
     /// `factor` times as large (`fit: shrink`). Pictures, QR codes and the
     /// page geometry stay as they are.
     pub fn with_fixed_text_scaled(&self, factor: f32) -> Document {
-        let fixed: Vec<&String> = self
+        let fixed: std::collections::HashSet<&String> = self
             .runs
             .iter()
             .filter_map(|r| match r {

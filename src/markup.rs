@@ -188,16 +188,20 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
         runs: Vec::new(),
         flows: BTreeMap::new(),
     };
+    // Masters by name: a template's loop may write tens of thousands, and
+    // looking each up in the list took the square of their number.
+    let mut master_at: HashMap<String, usize> = HashMap::new();
     for node in root.children().filter(Node::is_element) {
         match node.tag_name().name() {
             "master" => {
                 let master = p.master(node, &body)?;
-                if doc.masters.iter().any(|m| m.name == master.name) {
+                if master_at.contains_key(&master.name) {
                     return Err(p.error(
                         node,
                         format!("there are two masters named `{}`", master.name),
                     ));
                 }
+                master_at.insert(master.name.clone(), doc.masters.len());
                 doc.masters.push(master);
             }
             "flow" => {
@@ -217,18 +221,14 @@ pub fn parse(source: &MarkupSource, theme: &Theme) -> Result<Document> {
             continue;
         }
         let master_name = p.required(node, "master")?;
-        let master = doc
-            .masters
-            .iter()
-            .position(|m| m.name == master_name)
-            .ok_or_else(|| {
-                let names: Vec<&str> = doc.masters.iter().map(|m| m.name.as_str()).collect();
-                let mut e = p.error(node, format!("there is no master named `{master_name}`"));
-                if let Some(close) = did_you_mean(master_name, names.iter().copied()) {
-                    e = e.help(format!("did you mean `{close}`?"));
-                }
-                e
-            })?;
+        let master = (master_at.get(master_name).copied()).ok_or_else(|| {
+            let names: Vec<&str> = doc.masters.iter().map(|m| m.name.as_str()).collect();
+            let mut e = p.error(node, format!("there is no master named `{master_name}`"));
+            if let Some(close) = did_you_mean(master_name, names.iter().copied()) {
+                e = e.help(format!("did you mean `{close}`?"));
+            }
+            e
+        })?;
         if name == "pages" {
             let flow = p.required(node, "flow")?.to_string();
             pours.add(&p, node, &flow, "a `<pages>`".into())?;

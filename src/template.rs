@@ -229,13 +229,13 @@ pub fn data(
     let keywords = match &briefing.keywords {
         Some(list) => list.clone(),
         None => {
-            let mut tags: Vec<String> = Vec::new();
-            for tag in selection.sections.iter().flat_map(|s| &s.tags) {
-                if !tags.contains(tag) {
-                    tags.push(tag.clone());
-                }
-            }
-            tags
+            // Found by a set: a section of 80,000 tags, each looked for in
+            // the list so far, took 15 s.
+            let mut seen = std::collections::HashSet::new();
+            let all = selection.sections.iter().flat_map(|s| &s.tags);
+            all.filter(|tag| seen.insert(tag.as_str()))
+                .cloned()
+                .collect()
         }
     };
     let lang = briefing

@@ -130,6 +130,38 @@ fn generate(case: &str, dir: &Path) {
             std::fs::create_dir_all(dir.join("themes")).unwrap();
             std::fs::write(dir.join("themes/many.yaml"), text).unwrap();
         }
+        "595-section-eighty-thousand-tags" => {
+            let tags: Vec<String> = (0..80_000).map(|n| format!("t{n}")).collect();
+            std::fs::write(
+                dir.join("briefings/profiles/kazakhstan/99-many-tags.md"),
+                format!(
+                    "---\nid: many-tags\ntitle: Many tags\naudience: public\ntags: [{}]\n---\nText.\n",
+                    tags.join(", ")
+                ),
+            )
+            .unwrap();
+            std::fs::write(dir.join("briefings/b.yaml"), "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\nsections: [many-tags]\n").unwrap();
+        }
+        "596-template-forty-thousand-masters" => {
+            let template = r#"<document title="Masters">
+  {{#each values.list}}<master name="m{{this}}" size="A4" margin="10mm"/>{{/each}}
+  <master name="m0" size="A4" margin="10mm"/>
+  <pages master="m0" flow="main"/>
+  <flow name="main"><p>Text.</p></flow>
+</document>
+"#;
+            std::fs::create_dir_all(dir.join("templates")).unwrap();
+            std::fs::write(dir.join("templates/t.hbs"), template).unwrap();
+            let list: Vec<String> = (0..40_000).map(|n| n.to_string()).collect();
+            std::fs::write(
+                dir.join("briefings/b.yaml"),
+                format!(
+                    "profile: kazakhstan\ntemplate: templates/t.hbs\naudience: public\nsections: [overview]\nvalues:\n  list: [{}]\n",
+                    list.join(", ")
+                ),
+            )
+            .unwrap();
+        }
         "084-picture-symlink-out" => {
             std::fs::create_dir_all(&outside).unwrap();
             let secret = outside.join("secret.png");

@@ -26,6 +26,9 @@ pub(super) fn number_and_resolve(
             PageRun::Fixed { .. } => None,
         })
         .collect();
+    // Looked up in a set: a template may write a page run for each of
+    // thousands of flows.
+    let is_paged: std::collections::HashSet<&str> = paged.iter().map(String::as_str).collect();
     let word = if *lang == crate::language_tag::Lang::Russian {
         "раздел"
     } else {
@@ -35,7 +38,7 @@ pub(super) fn number_and_resolve(
     // Headings on fixed pages (leaflets) are not numbered, but may be
     // referred to by title.
     for (name, blocks) in &doc.flows {
-        if paged.contains(name) {
+        if is_paged.contains(name.as_str()) {
             continue;
         }
         for block in blocks {
