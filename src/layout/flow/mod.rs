@@ -136,28 +136,31 @@ fn dead_links(name: &str, pages: &Pages) -> Vec<Warning> {
         .collect()
 }
 
-/// The heading above the paragraph beginning `opening` that has `c`: the
-/// last outline entry placed before the first line showing `c` (and the
-/// paragraph's first word, where a line has both).
-fn heading_above<'a>(pages: &'a Pages, opening: &str, c: char) -> Option<&'a str> {
-    let (page, placed) = first_showing(pages, opening, c)?;
+/// The outline's headings by where they are placed, (page, y) in order:
+/// a paragraph's heading is the last placed before it.
+fn headings_placed(pages: &Pages) -> Vec<((usize, f32), &str)> {
+    let mut placed: Vec<((usize, f32), &str)> = (pages.outline.iter())
+        .filter_map(|entry| Some((*pages.anchors.get(&entry.anchor)?, entry.title.as_str())))
+        .collect();
+    placed.sort_by(|a, b| {
+        (a.0.0, a.0.1)
+            .partial_cmp(&(b.0.0, b.0.1))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    placed
+}
+
+/// The heading above `placed`, on page `page`: the last outline entry
+/// placed before it.
+fn heading_above<'a>(
+    headings: &[((usize, f32), &'a str)],
+    (page, placed): (usize, &Placed),
+) -> Option<&'a str> {
     let Item::Text(run) = &placed.item else {
         return None;
     };
-    let y = run.y;
-    pages
-        .outline
-        .iter()
-        .filter_map(|entry| {
-            let &(p, at) = pages.anchors.get(&entry.anchor)?;
-            (p < page || (p == page && at <= y)).then_some((p, at, entry.title.as_str()))
-        })
-        .max_by(|a, b| {
-            (a.0, a.1)
-                .partial_cmp(&(b.0, b.1))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        })
-        .map(|(_, _, title)| title)
+    let before = headings.partition_point(|&((p, at), _)| p < page || (p == page && at <= run.y));
+    before.checked_sub(1).map(|i| headings[i].1)
 }
 
 /// One warning for each paragraph with characters no face of the book has,
@@ -174,6 +177,11 @@ fn missing_warnings(
             _ => by_paragraph.push((&gap.paragraph, vec![gap.c])),
         }
     }
+    // Found in one pass over the pages, not one for each paragraph: 8,000
+    // paragraphs each with a character of its own missing took seconds.
+    let firsts: std::collections::HashSet<char> = by_paragraph.iter().map(|(_, c)| c[0]).collect();
+    let showing = runs_showing(pages, &firsts);
+    let headings = headings_placed(pages);
     by_paragraph
         .into_iter()
         .map(|(paragraph, chars)| {
@@ -186,13 +194,14 @@ fn missing_warnings(
             } else {
                 ("they print as empty boxes", "characters")
             };
-            let under = heading_above(pages, paragraph, chars[0])
+            let shown = first_showing(&showing, paragraph, chars[0]);
+            let under = (shown.and_then(|at| heading_above(&headings, at)))
                 .map(|h| format!(" under “{h}”"))
                 .unwrap_or_default();
             // The paragraph's first line, and the character as its text: the
             // build, which knows the project, finds it in the section file
             // from that line on (see `locate_in_section`).
-            let place = first_showing(pages, paragraph, chars[0])
+            let place = shown
                 .and_then(|(_, placed)| source_of(&pages.structure, placed.mark))
                 .map(|s| crate::error::Location {
                     source_line: Some(chars[0].to_string().into()),
@@ -214,20 +223,44 @@ fn missing_warnings(
         .collect()
 }
 
+/// The text runs that show each of `chars`, with their pages, in page
+/// order.
+fn runs_showing<'a>(
+    pages: &'a Pages,
+    chars: &std::collections::HashSet<char>,
+) -> std::collections::HashMap<char, Vec<(usize, &'a Placed)>> {
+    let mut showing: std::collections::HashMap<char, Vec<(usize, &Placed)>> = Default::default();
+    for (p, page) in pages.pages.iter().enumerate() {
+        for placed in &page.items {
+            let Item::Text(run) = &placed.item else {
+                continue;
+            };
+            for c in run.text.chars().filter(|c| chars.contains(c)) {
+                let runs = showing.entry(c).or_default();
+                if !runs
+                    .last()
+                    .is_some_and(|(_, last)| std::ptr::eq(*last, placed))
+                {
+                    runs.push((p, placed));
+                }
+            }
+        }
+    }
+    showing
+}
+
 /// The first line on the pages that shows `c` (and the paragraph's first
 /// word, where a line has both), with its page: where the paragraph
 /// beginning `opening` is set.
-fn first_showing<'a>(pages: &'a Pages, opening: &str, c: char) -> Option<(usize, &'a Placed)> {
+fn first_showing<'a>(
+    showing: &std::collections::HashMap<char, Vec<(usize, &'a Placed)>>,
+    opening: &str,
+    c: char,
+) -> Option<(usize, &'a Placed)> {
     let first_word = opening.split_whitespace().next().unwrap_or_default();
-    let find = |also: &str| {
-        pages.pages.iter().enumerate().find_map(|(p, page)| {
-            page.items.iter().find_map(|i| match &i.item {
-                Item::Text(run) if run.text.contains(c) && run.text.contains(also) => Some((p, i)),
-                _ => None,
-            })
-        })
-    };
-    find(first_word).or_else(|| find(""))
+    let runs = showing.get(&c)?;
+    let has_word = |(_, placed): &&(usize, &Placed)| matches!(&placed.item, Item::Text(run) if run.text.contains(first_word));
+    runs.iter().find(has_word).or(runs.first()).copied()
 }
 
 /// The parts of a worker's memo that pouring flows reads and adds to.
