@@ -42,6 +42,7 @@ pub mod schema;
 #[cfg(test)]
 mod scratch;
 pub mod script;
+mod section_places;
 pub mod select;
 pub mod template;
 pub mod theme;
@@ -539,14 +540,14 @@ fn lay_out_prepared(
             },
             theme,
         )
-        .map_err(|e| with_section_line(e, &briefing.project, &template.path))
+        .map_err(|e| section_places::with_section_line(e, &briefing.project, &template.path))
         .map_err(|e| link_from_values(e, briefing, &template.path))
     })?;
     // Parsed (or the last copy's): a long pack's markup need not be held
     // while it is laid out.
     drop(markup_text);
     let used = check_pictures(&document, profile, selection, &template.path)
-        .map_err(|e| with_section_line(e, &briefing.project, &template.path))?;
+        .map_err(|e| section_places::with_section_line(e, &briefing.project, &template.path))?;
     let pictures = alike.pictures(&used, || {
         select::read_pictures(
             briefing,
@@ -607,11 +608,12 @@ fn lay_out_prepared(
         },
         _ => e,
     });
-    let mut pages = pages.map_err(|e| with_section_line(e, &briefing.project, &template.path))?;
+    let mut pages = pages
+        .map_err(|e| section_places::with_section_line(e, &briefing.project, &template.path))?;
     let watermark = format!("{}: the watermark has ", briefing.name);
-    let mut files = SectionFiles::default();
+    let mut files = section_places::SectionFiles::default();
     for w in &mut pages.warnings {
-        locate_in_section(w, &briefing.project, &mut files);
+        section_places::locate_in_section(w, &briefing.project, &mut files);
         // The watermark's letters no font has: at the briefing's `watermark:`.
         if w.kind == WarningKind::MissingGlyph
             && w.location.is_none()
@@ -696,94 +698,6 @@ fn written_in<'a>(
         Some(i) => (Place::Profile, at(&profile.file, &text, i)),
         None => (Place::Unknown, error::Location::file(&briefing.file)),
     }
-}
-
-/// A markup or layout error names a section file by its path in the
-/// project, a line, and (where it has it) the text as it was set there: it
-/// points at that text in the file, or else at the line's first letter,
-/// and shows its line, as other errors do. A file too big to be a
-/// section's is not read.
-fn with_section_line(mut error: Error, project: &Path, template: &Path) -> Error {
-    // A fault in the template's own text is at its place there already.
-    if let Some(at) = error.location.as_deref_mut()
-        && at.line > 0
-        && at.file != template
-        && let Ok(path) = project::open(project, &at.file.to_string_lossy())
-        && let Ok(text) = load::read_text(&path)
-    {
-        let (line, column) = match at.source_line.take() {
-            Some(set) => markdown::find_set_text(&text, at.line, &set),
-            None => {
-                let first_letter = (text.lines().nth(at.line - 1)).map_or(1, |l| {
-                    l.chars().take_while(|c| c.is_whitespace()).count() + 1
-                });
-                (at.line, first_letter)
-            }
-        };
-        *at = error::Location::at_line(&path, &text, line, column);
-    }
-    error
-}
-
-/// A warning of a character no font has, or of a link that goes nowhere,
-/// names the section file, the line its paragraph starts on and the text
-/// at fault (the character; the link's `#id`): it points at that text's
-/// first place in the file from that line on and shows its line (the
-/// paragraph's first line when it is written otherwise, as an entity).
-fn locate_in_section(warning: &mut Warning, project: &Path, files: &mut SectionFiles) {
-    if !matches!(
-        warning.kind,
-        WarningKind::MissingGlyph | WarningKind::DeadLink
-    ) {
-        return;
-    }
-    let Some(at) = warning.location.as_mut() else {
-        return;
-    };
-    let Some(needle) = at.source_line.clone().filter(|n| !n.is_empty()) else {
-        return;
-    };
-    let Ok(path) = project::open(project, &at.file.to_string_lossy()) else {
-        return;
-    };
-    let (text, starts) = files.read.entry(path.clone()).or_insert_with(|| {
-        let text = project::read_again(&path, load::MAX_TEXT_BYTES);
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .filter(|&s| s < text.len())
-            .collect();
-        (text, starts)
-    });
-    let line_of = |n: usize| {
-        let end = starts.get(n + 1).map_or(text.len(), |next| next - 1);
-        &text[starts[n]..end]
-    };
-    let first = at.line.saturating_sub(1);
-    let found = (first..starts.len().min(first + SEARCHED_LINES)).find_map(|n| {
-        let line = line_of(n);
-        line.find(&*needle)
-            .map(|i| (n, line[..i].chars().count() + 1))
-    });
-    let (n, column) = found.unwrap_or((first, 1));
-    *at = error::Location {
-        file: path,
-        line: n + 1,
-        column,
-        source_line: (n < starts.len()).then(|| line_of(n).trim_end().into()),
-    };
-}
-
-/// How far below its paragraph's first line a warning's text is looked
-/// for: a paragraph is rarely longer; past it the warning points at the
-/// paragraph's first line.
-const SEARCHED_LINES: usize = 1_000;
-
-/// The section files warnings point into, each read once with where its
-/// lines start: reading and walking the file for each warning made 8,000
-/// warnings in one file take 4.5 s.
-#[derive(Default)]
-struct SectionFiles {
-    read: std::collections::HashMap<PathBuf, (String, Vec<usize>)>,
 }
 
 /// A link or QR target the layout refused often comes from the briefing's
