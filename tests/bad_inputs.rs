@@ -87,6 +87,16 @@ const GOOD_TEMPLATE: &str = r#"<document title="{{briefing.title}}">
 </document>
 "#;
 
+/// A project theme, `themes/many.yaml`, of `count` styles: `style(n)`.
+fn many_styles(dir: &Path, count: usize, style: impl Fn(usize) -> String) {
+    let mut text = String::from("extends: builtin\nstyles:\n");
+    for n in 0..count {
+        text.push_str(&format!("  {}\n", style(n)));
+    }
+    std::fs::create_dir_all(dir.join("themes")).unwrap();
+    std::fs::write(dir.join("themes/many.yaml"), text).unwrap();
+}
+
 /// Makes the inputs of the cases whose README says GENERATED.
 fn generate(case: &str, dir: &Path) {
     let outside = PathBuf::from(format!("{}-outside", dir.display()));
@@ -115,20 +125,10 @@ fn generate(case: &str, dir: &Path) {
             std::fs::write(dir.join("briefings/b.yaml"), text).unwrap();
         }
         "592-theme-hundred-thousand-styles" => {
-            let mut text = String::from("extends: builtin\nstyles:\n");
-            for n in 0..100_000 {
-                text.push_str(&format!("  p.c{n}: {{ size: 10 }}\n"));
-            }
-            std::fs::create_dir_all(dir.join("themes")).unwrap();
-            std::fs::write(dir.join("themes/many.yaml"), text).unwrap();
+            many_styles(dir, 100_000, |n| format!("p.c{n}: {{ size: 10 }}"));
         }
         "594-theme-sixty-thousand-fonts" => {
-            let mut text = String::from("extends: builtin\nstyles:\n");
-            for n in 0..60_000 {
-                text.push_str(&format!("  p.c{n}: {{ font: Family {n} }}\n"));
-            }
-            std::fs::create_dir_all(dir.join("themes")).unwrap();
-            std::fs::write(dir.join("themes/many.yaml"), text).unwrap();
+            many_styles(dir, 60_000, |n| format!("p.c{n}: {{ font: Family {n} }}"));
         }
         "595-section-eighty-thousand-tags" => {
             let tags: Vec<String> = (0..80_000).map(|n| format!("t{n}")).collect();
