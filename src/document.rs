@@ -270,7 +270,9 @@ impl Width {
 pub struct Span {
     pub content: SpanContent,
     pub style: Arc<Style>,
-    pub link: Option<String>,
+    /// Where the text links to: one target for all the spans of a link,
+    /// shared, however long the address and however many words it covers.
+    pub link: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -679,7 +679,7 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    fn spans(&self, node: Node, style: &Arc<Style>, link: Option<&str>) -> Result<Vec<Span>> {
+    fn spans(&self, node: Node, style: &Arc<Style>, link: Option<&Arc<str>>) -> Result<Vec<Span>> {
         let mut spans = self.spans_of(node.children(), style, link)?;
         // Held while the document is laid out: no room to spare (the text
         // had the room of the whitespace it collapsed).
@@ -696,7 +696,7 @@ impl Parser<'_> {
         &self,
         nodes: impl Iterator<Item = Node<'n, 'i>>,
         style: &Arc<Style>,
-        link: Option<&str>,
+        link: Option<&Arc<str>>,
     ) -> Result<Vec<Span>> {
         let mut out = Vec::new();
         for child in nodes {
@@ -706,7 +706,7 @@ impl Parser<'_> {
                     out.push(Span {
                         content: SpanContent::Text(text),
                         style: style.clone(),
-                        link: link.map(str::to_string),
+                        link: link.cloned(),
                     });
                 }
                 continue;
@@ -723,14 +723,18 @@ impl Parser<'_> {
                 "a" => {
                     let href = self.required(child, "href")?;
                     self.link_target(child, "href", href)?;
-                    let inner = self.spans(child, &s, Some(href))?;
+                    // Made once for the link and shared by its words: each
+                    // word of a long link holding its own copy of a long
+                    // address took hundreds of megabytes.
+                    let href: Arc<str> = href.into();
+                    let inner = self.spans(child, &s, Some(&href))?;
                     if inner.is_empty() {
                         // A link with no text is a cross-reference, filled in
                         // with the section's number once it is known.
                         out.push(Span {
                             content: SpanContent::Text("\u{200b}".into()),
                             style: s,
-                            link: Some(href.to_string()),
+                            link: Some(href),
                         });
                     } else {
                         out.extend(inner);
@@ -1089,6 +1093,25 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn the_words_of_one_link_share_its_address() {
+        let d = parse_str(
+            r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f"><p>See <a href="https://example.org/report">the <em>whole</em> report <strong>here</strong></a> and <a href="https://example.org/report">again</a>.</p></flow></document>"#,
+        )
+        .unwrap();
+        let BlockKind::Paragraph(spans) = &d.flows["f"][0].kind else {
+            panic!()
+        };
+        let links: Vec<&Arc<str>> = spans.iter().filter_map(|s| s.link.as_ref()).collect();
+        assert_eq!(links.len(), 5, "{spans:?}");
+        assert_eq!(&**links[0], "https://example.org/report");
+        // A long address under many words is held once, not once a word.
+        assert!(links[..4].iter().all(|l| Arc::ptr_eq(l, links[0])));
+        // Another link to the same place is a link of its own.
+        assert!(!Arc::ptr_eq(links[4], links[0]));
+        assert_eq!(links[4], links[0]);
     }
 
     #[test]

@@ -257,6 +257,45 @@ fn lists_on_one_line_of_a_briefing_cost_in_proportion() {
     assert_linear("sections allowed on one line", small, large);
 }
 
+/// A link over many words to a long address: each word held a copy of
+/// the address, and so did the paragraph's memo key, its shaped text and
+/// each link box on the pages (a 29 KB section of 1,000 words linking to a
+/// 25 KB address held 472 MB). The layout now holds it once for them all;
+/// the PDF still writes it into each link box, as it must.
+#[test]
+fn a_long_link_is_laid_out_holding_its_address_once() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    cost(&pack("scale-warm", "Text.", None, 0));
+    const WORDS: usize = 1_000;
+    const ADDRESS: usize = 25_000;
+    let held = |name: &str, address: usize| {
+        let body = format!(
+            "[{}](https://example.org/{})\n",
+            "*a* ".repeat(WORDS),
+            "a".repeat(address)
+        );
+        let briefing = pack(name, &body, None, 0);
+        std::thread::spawn(move || {
+            let before = HELD.load(Ordering::SeqCst);
+            MOST_HELD.store(before, Ordering::SeqCst);
+            let laid = handbill::Build::new(&briefing).lay_out().expect("lays out");
+            let most = MOST_HELD.load(Ordering::SeqCst) - before;
+            drop(laid);
+            most
+        })
+        .join()
+        .unwrap()
+    };
+    let short = held("scale-link-short", 1);
+    let long = held("scale-link-long", ADDRESS);
+    let copies = long.saturating_sub(short) / ADDRESS;
+    eprintln!("laying out a link of {WORDS} words held its address {copies} times");
+    assert!(
+        copies < 10,
+        "laying out a link of {WORDS} words held its address {copies} times: does each word copy it again?"
+    );
+}
+
 /// A pack over the sample profile's sections repeated `times` times (each
 /// later copy with ids of its own), as benches/compare.sh makes its long
 /// packs.

@@ -123,7 +123,9 @@ impl From<&Style> for StyleKey {
 pub(super) struct SpanKey<'a> {
     content: ContentKey<'a>,
     style: StyleKey,
-    link: Option<Cow<'a, str>>,
+    /// The span's own target, shared: a long link's words each copying
+    /// its address into the key would hold it once a word again.
+    link: Option<std::sync::Arc<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -157,7 +159,7 @@ impl<'a> SpanKey<'a> {
                 SpanContent::PageCount => ContentKey::PageCount,
             },
             style: (&**style).into(),
-            link: link.as_deref().map(Cow::Borrowed),
+            link: link.clone(),
         }
     }
 
@@ -176,7 +178,7 @@ impl<'a> SpanKey<'a> {
                 ContentKey::PageCount => ContentKey::PageCount,
             },
             style: self.style,
-            link: self.link.map(own),
+            link: self.link,
         }
     }
 }

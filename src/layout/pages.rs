@@ -446,9 +446,10 @@ pub struct Link {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum LinkTarget {
-    Uri(String),
+    /// Shared with the spans and lines of the link's text.
+    Uri(std::sync::Arc<str>),
     /// A heading anchor in this document.
-    Anchor(String),
+    Anchor(std::sync::Arc<str>),
 }
 
 #[derive(Debug, Clone)]

@@ -137,7 +137,7 @@ pub struct Line {
     pub baseline: f32,
     pub runs: Vec<GlyphRun>,
     /// Linked areas: x, width, target.
-    pub links: Vec<(f32, f32, String)>,
+    pub links: Vec<(f32, f32, std::sync::Arc<str>)>,
     /// Footnotes whose marks are on this line.
     pub footnotes: Vec<usize>,
     /// How far the line's content runs past the measure (an overfull line).

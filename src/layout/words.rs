@@ -18,7 +18,7 @@ pub(super) struct Atom {
     /// The faces to try for glyphs `face` lacks, in order.
     pub(super) fallbacks: Vec<FaceId>,
     pub(super) style: Style,
-    pub(super) link: Option<String>,
+    pub(super) link: Option<std::sync::Arc<str>>,
     /// Raised text (footnote marks), in points.
     pub(super) rise: f32,
     /// The footnotes whose marks this atom is.

@@ -144,13 +144,13 @@ fn resolve_references(
         while i < spans.len() {
             if let Some(target) = spans[i].link.clone().filter(|l| l.starts_with("#sec-")) {
                 let has_text = spans.iter().any(|s| {
-                    s.link.as_deref() == Some(&target)
+                    s.link.as_deref() == Some(&*target)
                         && matches!(&s.content, SpanContent::Text(t) if t != "\u{200b}")
                 });
                 if !has_text {
                     match numbers.get(&target[1..]) {
                         Some(reference) => spans[i].content = SpanContent::Text(reference.clone()),
-                        None => *missing = Some(target.clone()),
+                        None => *missing = Some(target.to_string()),
                     }
                 }
             }

@@ -202,8 +202,10 @@ fn write_pages<'p>(
                 continue;
             };
             let target = match &link.target {
-                LinkTarget::Uri(uri) => Target::Action(Action::Link(LinkAction::new(uri.clone()))),
-                LinkTarget::Anchor(anchor) => match pages.anchors.get(anchor) {
+                LinkTarget::Uri(uri) => {
+                    Target::Action(Action::Link(LinkAction::new(uri.to_string())))
+                }
+                LinkTarget::Anchor(anchor) => match pages.anchors.get(&**anchor) {
                     Some((p, y)) => Target::Destination(Destination::Xyz(XyzDestination::new(
                         *p,
                         Point::from_xy(0.0, y + sheets[*p].origin.1),
@@ -213,12 +215,12 @@ fn write_pages<'p>(
             };
             // What a screen reader announces for the link.
             let alt = match &link.target {
-                LinkTarget::Uri(uri) => uri.clone(),
+                LinkTarget::Uri(uri) => uri.to_string(),
                 LinkTarget::Anchor(anchor) => pages
                     .outline
                     .iter()
-                    .find(|e| &e.anchor == anchor)
-                    .map_or_else(|| anchor.clone(), |e| e.title.clone()),
+                    .find(|e| *e.anchor == **anchor)
+                    .map_or_else(|| anchor.to_string(), |e| e.title.clone()),
             };
             let annotation = Annotation::new_link(LinkAnnotation::new(rect, target), Some(alt));
             tagger.link(&mut pdf_page, annotation, link.mark);

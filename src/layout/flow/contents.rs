@@ -175,7 +175,7 @@ impl Engine<'_> {
             y: top,
             width: region.width - indent,
             height: region.top - top,
-            target: LinkTarget::Anchor(anchor.clone()),
+            target: LinkTarget::Anchor(anchor.as_str().into()),
             mark: *mark,
         });
         region.top += space_after;

@@ -1,6 +1,8 @@
 //! Distributing a flow's items into frames: the frames a flow is given,
 //! the lines that fit, and where the pour stops.
 
+use std::sync::Arc;
+
 use super::Engine;
 use super::collect::{Flat, Heading, Pending, space_after_of, space_before_of};
 use super::footnotes::{CARRIED_NOTE_SHARE, NotePart};
@@ -572,6 +574,7 @@ impl<'a> Engine<'a> {
                 self.last_heading = truncate(&h.title, QUOTED_HEADING);
             }
         }
+        let mut last_anchor: Option<(Arc<str>, Arc<str>)> = None;
         for (k, (_, line)) in lines.iter().enumerate() {
             let x0 = region.x + indent;
             let base = region.top + line.baseline;
@@ -652,7 +655,16 @@ impl<'a> Engine<'a> {
             }
             for (lx, lw, href) in &line.links {
                 let target = match href.strip_prefix('#') {
-                    Some(anchor) => LinkTarget::Anchor(anchor.to_string()),
+                    Some(anchor) => {
+                        // One anchor for the lines of one link, as its
+                        // address is one for them.
+                        let anchor = match &last_anchor {
+                            Some((h, a)) if Arc::ptr_eq(h, href) => a.clone(),
+                            _ => Arc::<str>::from(anchor),
+                        };
+                        last_anchor = Some((href.clone(), anchor.clone()));
+                        LinkTarget::Anchor(anchor)
+                    }
                     None => LinkTarget::Uri(href.clone()),
                 };
                 self.out.pages[region.page].links.push(Link {

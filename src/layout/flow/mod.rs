@@ -106,8 +106,8 @@ fn dead_links(name: &str, pages: &Pages) -> Vec<Warning> {
     let links = pages.pages.iter().flat_map(|page| &page.links);
     links
         .filter_map(|link| match &link.target {
-            LinkTarget::Anchor(anchor) if !pages.anchors.contains_key(anchor) => {
-                told.insert(anchor.as_str()).then_some((anchor, link.mark))
+            LinkTarget::Anchor(anchor) if !pages.anchors.contains_key(&**anchor) => {
+                told.insert(&**anchor).then_some((anchor, link.mark))
             }
             _ => None,
         })

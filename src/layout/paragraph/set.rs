@@ -122,7 +122,7 @@ impl Paragraph {
         // Each run with its glyphs, which grow as words of its style follow.
         // Each run's glyphs and text grow as words join it.
         let mut runs: Vec<(GlyphRun, Vec<PlacedGlyph>, String)> = Vec::new();
-        let mut links: Vec<(f32, f32, String)> = Vec::new();
+        let mut links: Vec<(f32, f32, std::sync::Arc<str>)> = Vec::new();
         let mut footnotes = Vec::new();
         for (si, &(wi, first, stop)) in span.iter().enumerate() {
             let word = &self.words[wi];
