@@ -858,7 +858,7 @@ fn collapse_space(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn parse_str(text: &str) -> Result<Document> {
+    pub(super) fn parse_str(text: &str) -> Result<Document> {
         parse_by("", text)
     }
 

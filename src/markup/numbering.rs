@@ -1,7 +1,8 @@
 //! Section and paragraph numbers, and the cross-references that name
 //! them: a link to `#sec-ID` with no text of its own reads "section 3.2".
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use super::MarkupSource;
 use crate::document::{
@@ -134,27 +135,42 @@ pub(super) fn number_and_resolve(
     Ok(())
 }
 
+/// Counted by the tests: filling a paragraph's references reads its
+/// spans a number of times in proportion to their number.
+fn looked_at() {
+    #[cfg(test)]
+    tests::LOOKED_AT.with(|n| n.set(n.get() + 1));
+}
+
 fn resolve_references(
     block: &mut Block,
     numbers: &BTreeMap<String, String>,
     missing: &mut Option<String>,
 ) {
+    // Two passes, not a look through the paragraph for each reference: a
+    // template may write thousands of references into one paragraph. The
+    // targets the author gave words to are found before any is filled in,
+    // so a second empty reference to a section is filled as the first was.
     let fix = |spans: &mut Vec<Span>, missing: &mut Option<String>| {
-        let mut i = 0;
-        while i < spans.len() {
-            if let Some(target) = spans[i].link.clone().filter(|l| l.starts_with("#sec-")) {
-                let has_text = spans.iter().any(|s| {
-                    s.link.as_deref() == Some(&*target)
-                        && matches!(&s.content, SpanContent::Text(t) if t != "\u{200b}")
-                });
-                if !has_text {
-                    match numbers.get(&target[1..]) {
-                        Some(reference) => spans[i].content = SpanContent::Text(reference.clone()),
-                        None => *missing = Some(target.to_string()),
-                    }
-                }
+        let worded: HashSet<Arc<str>> = spans
+            .iter()
+            .inspect(|_| looked_at())
+            .filter(|s| matches!(&s.content, SpanContent::Text(t) if t != "\u{200b}"))
+            .filter_map(|s| s.link.clone())
+            .filter(|l| l.starts_with("#sec-"))
+            .collect();
+        for span in spans.iter_mut() {
+            looked_at();
+            let Some(target) = span.link.as_deref().filter(|l| l.starts_with("#sec-")) else {
+                continue;
+            };
+            if worded.contains(target) {
+                continue;
             }
-            i += 1;
+            match numbers.get(&target[1..]) {
+                Some(reference) => span.content = SpanContent::Text(reference.clone()),
+                None => *missing = Some(target.to_string()),
+            }
         }
     };
     match &mut block.kind {
@@ -173,5 +189,73 @@ fn resolve_references(
             .flat_map(|r| r.cells.iter_mut())
             .for_each(|c| fix(&mut c.spans, missing)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markup::tests::parse_str;
+
+    thread_local! {
+        /// How many times the spans were read to fill in references.
+        pub(super) static LOOKED_AT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    fn paragraph(markup: &str) -> Vec<String> {
+        let d = parse_str(&format!(
+            r#"<document numbering="sections"><master name="m"/><pages master="m" flow="f"/><flow name="f"><h1 id="sec-a">A</h1><h1 id="sec-b">B</h1><p>{markup}</p></flow></document>"#
+        ))
+        .unwrap();
+        let BlockKind::Paragraph(spans) = &d.flows["f"][2].kind else {
+            panic!()
+        };
+        spans
+            .iter()
+            .filter(|s| s.link.is_some())
+            .map(|s| match &s.content {
+                SpanContent::Text(t) => t.clone(),
+                _ => String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_empty_reference_to_a_section_is_filled() {
+        assert_eq!(
+            paragraph(r##"<a href="#sec-b"/>, <a href="#sec-a"/> and <a href="#sec-b"/> again"##),
+            ["section\u{a0}2", "section\u{a0}1", "section\u{a0}2"]
+        );
+        // A link the author gave words keeps them.
+        assert_eq!(
+            paragraph(r##"<a href="#sec-b">the second</a> and <a href="#sec-a"/>"##),
+            ["the second", "section\u{a0}1"]
+        );
+    }
+
+    #[test]
+    fn references_are_filled_in_one_reading_of_the_paragraph() {
+        // As a template looping over a list writes them: each to a section
+        // of its own.
+        let looked_at = |n: usize| {
+            let headings: String = (0..n)
+                .map(|i| format!(r#"<h1 id="sec-x{i}">X</h1>"#))
+                .collect();
+            let refs: String = (0..n)
+                .map(|i| format!(r##"<a href="#sec-x{i}"/>"##))
+                .collect();
+            LOOKED_AT.with(|c| c.set(0));
+            let d = parse_str(&format!(
+                r#"<document><master name="m"/><pages master="m" flow="f"/><flow name="f">{headings}<p>{refs}</p></flow></document>"#
+            ))
+            .unwrap();
+            assert!(matches!(&d.flows["f"][n].kind, BlockKind::Paragraph(s) if s.len() == n));
+            LOOKED_AT.with(|c| c.get())
+        };
+        let (small, large) = (looked_at(500), looked_at(2_000));
+        assert!(
+            large <= 4 * small + 100,
+            "4× the references read the spans {large} times, against {small}"
+        );
     }
 }
