@@ -65,43 +65,58 @@ impl Location {
 /// [`Location::at_line`] reads the file from its start and copies the line
 /// for each (a list of 16,000 section ids on one line held 3.6 GB).
 pub struct Lines<'a> {
-    file: &'a Path,
-    text: &'a str,
+    file: PathBuf,
+    text: std::borrow::Cow<'a, str>,
     /// Where each line starts, in bytes.
     starts: Vec<usize>,
     shown: std::collections::HashMap<usize, Arc<str>>,
 }
 
 impl<'a> Lines<'a> {
-    pub fn of(file: &'a Path, text: &'a str) -> Lines<'a> {
+    /// The lines of `text`, the contents of `file`, borrowed or owned.
+    pub fn of(file: &Path, text: impl Into<std::borrow::Cow<'a, str>>) -> Lines<'a> {
+        let text = text.into();
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .filter(|&start| start < text.len())
             .collect();
         Lines {
-            file,
+            file: file.to_path_buf(),
             text,
             starts,
             shown: Default::default(),
         }
     }
 
+    /// The text of the 1-based `line`, without its line ending; none past
+    /// the last line.
+    pub fn line(&self, line: usize) -> Option<&str> {
+        let n = line.checked_sub(1)?;
+        let start = *self.starts.get(n)?;
+        let end = self
+            .starts
+            .get(n + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        Some(&self.text[start..end])
+    }
+
     /// The place at a 1-based `line` and `column`, as
     /// [`Location::at_line`] has it.
     pub fn at(&mut self, line: usize, column: usize) -> Location {
-        let n = line.saturating_sub(1);
-        let (starts, text) = (&self.starts, self.text);
-        let source_line = (starts.get(n))
-            .filter(|start| **start < text.len())
-            .map(|&start| {
-                let end = starts.get(n + 1).map_or(text.len(), |next| next - 1);
-                self.shown
-                    .entry(n)
-                    .or_insert_with(|| text[start..end].trim_end().into())
-                    .clone()
-            });
+        let n = line.max(1);
+        let source_line = match self.shown.get(&n) {
+            Some(shown) => Some(shown.clone()),
+            None => {
+                let shown: Option<Arc<str>> = self.line(n).map(|l| l.trim_end().into());
+                if let Some(shown) = &shown {
+                    self.shown.insert(n, shown.clone());
+                }
+                shown
+            }
+        };
         Location {
-            file: self.file.to_path_buf(),
-            line: line.max(1),
+            file: self.file.clone(),
+            line: n,
             column: column.max(1),
             source_line,
         }

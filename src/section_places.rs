@@ -56,31 +56,18 @@ pub(crate) fn locate_in_section(warning: &mut Warning, project: &Path, files: &m
     let Ok(path) = project::open(project, &at.file.to_string_lossy()) else {
         return;
     };
-    let (text, starts) = files.read.entry(path.clone()).or_insert_with(|| {
-        let text = project::read_again(&path, load::MAX_TEXT_BYTES);
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .filter(|&s| s < text.len())
-            .collect();
-        (text, starts)
+    let lines = (files.read.entry(path.clone())).or_insert_with(|| {
+        error::Lines::of(&path, project::read_again(&path, load::MAX_TEXT_BYTES))
     });
-    let line_of = |n: usize| {
-        let end = starts.get(n + 1).map_or(text.len(), |next| next - 1);
-        &text[starts[n]..end]
-    };
-    let first = at.line.saturating_sub(1);
-    let found = (first..starts.len().min(first + SEARCHED_LINES)).find_map(|n| {
-        let line = line_of(n);
-        line.find(&*needle)
-            .map(|i| (n, line[..i].chars().count() + 1))
-    });
-    let (n, column) = found.unwrap_or((first, 1));
-    *at = error::Location {
-        file: path,
-        line: n + 1,
-        column,
-        source_line: (n < starts.len()).then(|| line_of(n).trim_end().into()),
-    };
+    let first = at.line.max(1);
+    let found = (first..first + SEARCHED_LINES)
+        .map_while(|n| Some((n, lines.line(n)?)))
+        .find_map(|(n, line)| {
+            line.find(&*needle)
+                .map(|i| (n, line[..i].chars().count() + 1))
+        });
+    let (line, column) = found.unwrap_or((first, 1));
+    *at = lines.at(line, column);
 }
 
 /// How far below its paragraph's first line a warning's text is looked
@@ -93,5 +80,5 @@ const SEARCHED_LINES: usize = 1_000;
 /// warnings in one file take 4.5 s.
 #[derive(Default)]
 pub(crate) struct SectionFiles {
-    read: std::collections::HashMap<PathBuf, (String, Vec<usize>)>,
+    read: std::collections::HashMap<PathBuf, error::Lines<'static>>,
 }
