@@ -162,6 +162,25 @@ fn generate(case: &str, dir: &Path) {
             )
             .unwrap();
         }
+        "597-template-hundred-thousand-references" => {
+            let template = r##"<document title="References">
+  <master name="a4" size="A4" margin="15mm"/>
+  <pages master="a4" flow="main"/>
+  <flow name="main"><p>{{#each values.list}}<a href="#sec-x{{this}}"/> {{/each}}</p></flow>
+</document>
+"##;
+            std::fs::create_dir_all(dir.join("templates")).unwrap();
+            std::fs::write(dir.join("templates/t.hbs"), template).unwrap();
+            let list: Vec<String> = (0..100_000).map(|n| n.to_string()).collect();
+            std::fs::write(
+                dir.join("briefings/b.yaml"),
+                format!(
+                    "profile: kazakhstan\ntemplate: templates/t.hbs\naudience: public\nsections: [overview]\nvalues:\n  list: [{}]\n",
+                    list.join(", ")
+                ),
+            )
+            .unwrap();
+        }
         "084-picture-symlink-out" => {
             std::fs::create_dir_all(&outside).unwrap();
             let secret = outside.join("secret.png");
