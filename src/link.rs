@@ -14,6 +14,11 @@ pub const SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
 pub const ALLOWED: &str =
     "an `https://` or `http://` address, `mailto:`, `tel:`, or `#id` for a place in the document";
 
+/// The longest address a link may have, in bytes: more than the address of
+/// any page a reader types or scans, and each line a link is set on writes
+/// it into the PDF again.
+pub const MAX_LEN: usize = 2048;
+
 /// Checks a link target; the error says what is wrong, in words.
 pub fn check(target: &str) -> Result<(), String> {
     let shown: String = target
@@ -24,6 +29,12 @@ pub fn check(target: &str) -> Result<(), String> {
         .to_string();
     if target.is_empty() {
         return Err("the link has no target".into());
+    }
+    if target.len() > MAX_LEN {
+        return Err(format!(
+            "the link target `{shown}…` is {} characters long, and a link may be at most {MAX_LEN}: link to a shorter address of the same page",
+            target.chars().count()
+        ));
     }
     // Spaces and control characters hide a scheme from a reader (and from
     // a careless check): ` JaVaScript:`, `java\tscript:`.
@@ -156,6 +167,10 @@ mod tests {
             ("#x\"y", "not a place"),
             ("", "no target"),
             ("https://x.org/\n", "blank character"),
+            (
+                &*format!("https://x.org/{}", "a".repeat(MAX_LEN)),
+                "at most 2048",
+            ),
         ] {
             let err = check(bad).expect_err(bad);
             assert!(err.contains(says), "{bad:?}: {err}");

@@ -523,3 +523,68 @@ fn the_tri_fold_is_read_in_its_reading_order_not_its_printing_order() {
     ];
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
 }
+
+#[test]
+fn a_link_over_several_lines_is_one_annotation_a_line() {
+    // Each annotation writes its address twice (where it goes, and what a
+    // screen reader says): one for each word made a long link's PDF grow
+    // with words times address.
+    let dir = project("tagged-long-link");
+    let address = format!("https://example.org/report?reference={}", "7".repeat(300));
+    let words = 240;
+    let section = dir.join("briefings/profiles/kazakhstan/01-overview.md");
+    let mut text = std::fs::read_to_string(&section).unwrap();
+    text.push_str(&format!(
+        "\nRead [{}]({address}) before you go.\n",
+        "the mission's report ".repeat(words / 3).trim_end()
+    ));
+    std::fs::write(&section, text).unwrap();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        "profile: kazakhstan\ntemplate: briefing-pack\naudience: delegation\nsections: [overview]\n",
+    )
+    .unwrap();
+    let o = handbill(&dir, &["build", "--profile", "screen"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = Pdf::open(&dir.join("out/b.pdf"));
+    let mut boxes = Vec::new();
+    for (_, page) in pdf.doc.get_pages() {
+        let page = pdf.doc.get_dictionary(page).unwrap();
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        for a in resolve(&pdf.doc, annots).as_array().unwrap() {
+            let a = resolve(&pdf.doc, a).as_dict().unwrap();
+            let uri = a
+                .get(b"A")
+                .ok()
+                .and_then(|x| resolve(&pdf.doc, x).as_dict().ok())
+                .and_then(|x| x.get(b"URI").ok())
+                .and_then(|u| u.as_str().ok());
+            if uri == Some(address.as_bytes()) {
+                let rect: Vec<f32> = a
+                    .get(b"Rect")
+                    .and_then(Object::as_array)
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.as_float().unwrap())
+                    .collect();
+                boxes.push(rect);
+            }
+        }
+    }
+    // Some ten words a line of the pack's column: the link runs over many
+    // lines, each one box from its first linked word to its last.
+    assert!(boxes.len() >= 10, "{} boxes", boxes.len());
+    assert!(
+        boxes.len() <= words / 6,
+        "{} boxes for {words} words",
+        boxes.len()
+    );
+    let widest = boxes.iter().map(|r| r[2] - r[0]).fold(0.0, f32::max);
+    let full = boxes.iter().filter(|r| r[2] - r[0] > widest * 0.95).count();
+    assert!(
+        full >= boxes.len() - 2,
+        "the lines the link fills: {boxes:?}"
+    );
+}

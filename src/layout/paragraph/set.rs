@@ -124,6 +124,8 @@ impl Paragraph {
         let mut runs: Vec<(GlyphRun, Vec<PlacedGlyph>, String)> = Vec::new();
         let mut links: Vec<(f32, f32, std::sync::Arc<str>)> = Vec::new();
         let mut footnotes = Vec::new();
+        // Whether the piece before this one on the line was part of a link.
+        let mut linked_before = false;
         for (si, &(wi, first, stop)) in span.iter().enumerate() {
             let word = &self.words[wi];
             let last_word = si + 1 == span.len();
@@ -190,15 +192,15 @@ impl Paragraph {
                     } else {
                         width
                     };
+                    // The words of one link on a line make one box, across
+                    // their spaces: one annotation (and one copy of the
+                    // address in the PDF) a line, not a word.
                     match links.last_mut() {
-                        Some((lx, lw, h))
-                            if h == href && (*lx + *lw - x).abs() < 0.5 + stretch.abs() =>
-                        {
-                            *lw = x + w - *lx
-                        }
+                        Some((lx, lw, h)) if linked_before && h == href => *lw = x + w - *lx,
                         _ => links.push((x, w, href.clone())),
                     }
                 }
+                linked_before = atom.link.is_some();
                 if let Some(n) = atom.footnote {
                     footnotes.push(n);
                 }

@@ -559,3 +559,42 @@ fn a_letter_with_more_marks_than_a_glyph_shows_is_set_with_whole_characters() {
         }
     }
 }
+
+#[test]
+fn a_link_over_many_words_is_one_box_a_line_across_its_spaces() {
+    let style = Style {
+        align: Align::Justify,
+        ..ten_point()
+    };
+    let address: std::sync::Arc<str> = "https://example.org/report".into();
+    let linked = |text: &str| Span {
+        link: Some(address.clone()),
+        ..text_span(text, &style)
+    };
+    let spans = vec![
+        text_span("Read ", &style),
+        linked(&"the whole report of the mission ".repeat(6)),
+        linked("and [its annex]"),
+        text_span(" before you go.", &style),
+    ];
+    let p = Paragraph::plain(&spans, &style, &Shaper::new(), &ParagraphMemo::default());
+    let lines = p.lines(Pos::START, 150.0);
+    assert!(lines.len() >= 4, "{} lines", lines.len());
+    for (_, line) in lines.iter() {
+        assert!(
+            line.links.len() <= 1,
+            "{} link boxes on a line",
+            line.links.len()
+        );
+        let Some((x, w, href)) = line.links.first() else {
+            continue;
+        };
+        assert_eq!(href, &address);
+        // The box covers the linked words of the line, its spaces included:
+        // on a line the link fills, all but a hair of the measure.
+        let text: String = line.runs.iter().map(|r| &*r.text).collect();
+        if !text.contains("Read") && !text.contains("before") {
+            assert!(*x < 1.0 && *w > 140.0, "{text:?}: box at {x} of {w}");
+        }
+    }
+}
