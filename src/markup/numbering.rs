@@ -124,6 +124,15 @@ pub(super) fn number_and_resolve(
         let wanted = target.strip_prefix("#sec-").unwrap_or(&target).to_string();
         let help = match did_you_mean(&wanted, known.iter().copied()) {
             Some(close) => format!("did you mean `#{close}`?"),
+            None if known.is_empty() => {
+                "this briefing has no sections to point to: pick the section in the briefing's `sections:`, or take the reference out".to_string()
+            }
+            // A few names help; thousands would bury the message.
+            None if known.len() > SECTIONS_NAMED => format!(
+                "the sections include: {}, and {} more",
+                known[..SECTIONS_NAMED].join(", "),
+                known.len() - SECTIONS_NAMED
+            ),
             None => format!("the sections are: {}", known.join(", ")),
         };
         return Err(Error::new(format!(
@@ -134,6 +143,9 @@ pub(super) fn number_and_resolve(
     }
     Ok(())
 }
+
+/// How many sections a message about a missing one names.
+const SECTIONS_NAMED: usize = 12;
 
 fn resolve_references(
     block: &mut Block,
@@ -160,7 +172,8 @@ fn resolve_references(
             }
             match numbers.get(&target[1..]) {
                 Some(reference) => span.content = SpanContent::Text(reference.clone()),
-                None => *missing = Some(target.to_string()),
+                // The first the reader meets is the one to tell.
+                None => _ = missing.get_or_insert_with(|| target.to_string()),
             }
         }
     };
@@ -217,5 +230,25 @@ mod tests {
             paragraph(r##"<a href="#sec-b">the second</a> and <a href="#sec-a"/>"##),
             ["the second", "section\u{a0}1"]
         );
+    }
+
+    #[test]
+    fn a_missing_section_is_told_as_the_reader_meets_it_with_what_there_is() {
+        let refuse = |headings: &str| {
+            parse_str(&format!(
+                r##"<document numbering="sections"><master name="m"/><pages master="m" flow="f"/><flow name="f">{headings}<p><a href="#sec-first"/> and <a href="#sec-second"/></p></flow></document>"##
+            ))
+            .unwrap_err()
+        };
+        let none = refuse("");
+        assert!(none.message.contains("`first`"), "{}", none.message);
+        let help = none.help.unwrap();
+        assert!(help.contains("no sections to point to"), "{help}");
+        // Thousands of sections: a dozen named, the rest counted.
+        let many: String = (0..5000)
+            .map(|n| format!(r#"<h1 id="sec-s{n}">S</h1>"#))
+            .collect();
+        let help = refuse(&many).help.unwrap();
+        assert!(help.contains("and 4988 more") && help.len() < 200, "{help}");
     }
 }
