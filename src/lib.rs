@@ -546,6 +546,18 @@ fn lay_out_prepared(
     // Parsed (or the last copy's): a long pack's markup need not be held
     // while it is laid out.
     drop(markup_text);
+    // Metadata too long for a PDF is refused before the layout, where it
+    // was written.
+    if let Some((field, e)) = pdf::metadata::too_long(&document) {
+        let place = section_places::metadata_place(
+            field,
+            briefing,
+            profile,
+            &selection.sections,
+            &template.path,
+        );
+        return Err(e.at(place));
+    }
     let used = check_pictures(&document, profile, selection, &template.path)
         .map_err(|e| section_places::with_section_line(e, &briefing.project, &template.path))?;
     let pictures = alike.pictures(&used, || {

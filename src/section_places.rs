@@ -1,12 +1,73 @@
 //! Messages of the markup and layout pointed at the section files their
 //! text came from: the layout knows a paragraph's file and first line, and
 //! the text at fault; here the file is read (once a build) and the text
-//! found in it, so the message shows the line and marks the place.
+//! found in it, so the message shows the line and marks the place. And the
+//! document's metadata too long for a PDF, pointed at the file that wrote
+//! it.
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{self, Error, Warning, WarningKind};
+use crate::error::{self, Error, Location, Warning, WarningKind};
+use crate::model::{Briefing, Profile, Section};
+use crate::pdf::metadata::{self, Field};
 use crate::{load, markdown, project};
+
+/// Where a metadata entry too long for a PDF was written: the briefing's
+/// or the profile's key, or the `tags:` of the section with the most; the
+/// template when what those files say fits (it wrote its own).
+pub(crate) fn metadata_place(
+    field: Field,
+    briefing: &Briefing,
+    profile: &Profile,
+    sections: &[Section],
+    template: &Path,
+) -> Location {
+    let long = |value: &str| !metadata::fits(value);
+    let in_file = |file: &Path, key: &str| {
+        let text = load::read_text(file).unwrap_or_default();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            if line
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            {
+                return Location::at_offset(file, &text, offset);
+            }
+            offset += line.len();
+        }
+        Location::file(file)
+    };
+    match field {
+        Field::Title => match &briefing.title {
+            Some(title) if long(title) => briefing.key_location("title"),
+            None if long(&profile.title) => in_file(&profile.file, "title"),
+            _ => Location::file(template),
+        },
+        Field::Author if long(&profile.publisher) => in_file(&profile.file, "publisher"),
+        Field::Subject if briefing.subtitle.as_deref().is_some_and(long) => {
+            briefing.key_location("subtitle")
+        }
+        Field::Keywords => match &briefing.keywords {
+            Some(words) if long(&words.join(", ")) => briefing.key_location("keywords"),
+            Some(_) => Location::file(template),
+            None => {
+                let mut seen = std::collections::HashSet::new();
+                let all = sections.iter().flat_map(|s| &s.tags);
+                let tags: Vec<&str> = (all.map(String::as_str))
+                    .filter(|t| seen.insert(*t))
+                    .collect();
+                let most = sections
+                    .iter()
+                    .max_by_key(|s| s.tags.iter().map(String::len).sum::<usize>());
+                match most {
+                    Some(section) if long(&tags.join(", ")) => in_file(&section.file, "tags"),
+                    _ => Location::file(template),
+                }
+            }
+        },
+        _ => Location::file(template),
+    }
+}
 
 /// A markup or layout error names a section file by its path in the
 /// project, a line, and (where it has it) the text as it was set there: it

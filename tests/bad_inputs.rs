@@ -124,6 +124,18 @@ fn generate(case: &str, dir: &Path) {
             }
             std::fs::write(dir.join("briefings/b.yaml"), text).unwrap();
         }
+        "599-profile-publisher-too-long" => {
+            let profile = dir.join("briefings/profiles/kazakhstan/profile.yaml");
+            let text = std::fs::read_to_string(&profile).unwrap().replace(
+                "publisher: The Haldane Society of Socialist Lawyers",
+                &format!(
+                    "publisher: {}",
+                    "The Haldane Society ".repeat(900).trim_end()
+                ),
+            );
+            std::fs::write(&profile, text).unwrap();
+            std::fs::write(dir.join("briefings/b.yaml"), head).unwrap();
+        }
         "592-theme-hundred-thousand-styles" => {
             many_styles(dir, 100_000, |n| format!("p.c{n}: {{ size: 10 }}"));
         }

@@ -19,6 +19,7 @@
 use krilla::metadata::{DateTime, Metadata};
 
 use super::PdfOptions;
+use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::layout::Pages;
 
@@ -40,28 +41,17 @@ pub fn document_metadata(pages: &Pages, options: &PdfOptions) -> Result<Metadata
         )));
     }
     let mut metadata = Metadata::new()
-        .title(text(
-            "title",
-            "`title:` in the briefing or the profile",
-            &pages.title,
-        )?)
+        .title(text(Field::Title, &pages.title)?)
         .language(pages.lang.clone())
         .creator(format!("handbill {}", env!("CARGO_PKG_VERSION")));
     if let Some(author) = &pages.author {
-        let author = text("author", "`publisher:` in the profile", author)?;
-        metadata = metadata.authors(vec![author]);
+        metadata = metadata.authors(vec![text(Field::Author, author)?]);
     }
     if let Some(subject) = &pages.subject {
-        let subject = text("subject", "`subtitle:` in the briefing", subject)?;
-        metadata = metadata.description(subject);
+        metadata = metadata.description(text(Field::Subject, subject)?);
     }
-    // krilla joins the keywords with ", ": the joined text is what must fit.
     let keywords = pages.keywords.iter().map(|k| clean(k)).collect::<Vec<_>>();
-    text(
-        "keywords",
-        "`keywords:` in the briefing, or the sections' tags",
-        &keywords.join(", "),
-    )?;
+    text(Field::Keywords, &keywords.join(", "))?;
     metadata = metadata.keywords(keywords);
     if let Some(seconds) = options.date {
         metadata = metadata.creation_date(date_time(seconds));
@@ -69,18 +59,76 @@ pub fn document_metadata(pages: &Pages, options: &PdfOptions) -> Result<Metadata
     Ok(metadata)
 }
 
+/// An entry of the metadata that comes from the briefing's files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Author,
+    Subject,
+    Keywords,
+}
+
+impl Field {
+    fn name(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Author => "author",
+            Field::Subject => "subject",
+            Field::Keywords => "keywords",
+        }
+    }
+
+    fn written_in(self) -> &'static str {
+        match self {
+            Field::Title => "`title:` in the briefing or the profile",
+            Field::Author => "`publisher:` in the profile",
+            Field::Subject => "`subtitle:` in the briefing",
+            Field::Keywords => "`keywords:` in the briefing, or the sections' tags",
+        }
+    }
+}
+
+/// The first entry of `document`'s metadata too long for a PDF, with its
+/// error, which names no file: the caller knows which file gave it. Asked
+/// before the layout, so that a document refused here is not laid out.
+pub fn too_long(document: &Document) -> Option<(Field, Error)> {
+    let keywords = (document.keywords.iter().map(|k| clean(k)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    [
+        (Field::Title, Some(document.title.as_str())),
+        (Field::Author, document.author.as_deref()),
+        (Field::Subject, document.subject.as_deref()),
+        (Field::Keywords, Some(keywords.as_str())),
+    ]
+    .into_iter()
+    .find_map(|(field, value)| text(field, value?).err().map(|e| (field, e)))
+}
+
+/// Whether `value`, cleaned, fits a metadata entry.
+pub fn fits(value: &str) -> bool {
+    clean(value).encode_utf16().count() <= MAX_UNITS
+}
+
 /// `value` cleaned, or an error when it is too long for the metadata.
-fn text(what: &str, from: &str, value: &str) -> Result<String> {
+/// krilla joins keywords with ", ": the joined text is what must fit.
+fn text(field: Field, value: &str) -> Result<String> {
     let value = clean(value);
     let units = value.encode_utf16().count();
     if units > MAX_UNITS {
         return Err(Error::new(format!(
-            "the document's {what} is {} characters long; a PDF's metadata holds at most {} \
+            "the document's {} {} {} characters long; a PDF's metadata holds at most {} \
              (emoji and other characters beyond U+FFFF count twice)",
+            field.name(),
+            if field == Field::Keywords {
+                "are"
+            } else {
+                "is"
+            },
             thousands(value.chars().count()),
             thousands(MAX_UNITS)
         ))
-        .help(format!("shorten it ({from})")));
+        .help(format!("shorten it ({})", field.written_in())));
     }
     Ok(value)
 }
@@ -159,11 +207,11 @@ mod tests {
     #[test]
     fn long_values_are_refused_by_their_utf16_length() {
         let fits = "a".repeat(MAX_UNITS);
-        assert_eq!(text("title", "here", &fits).unwrap(), fits);
-        assert!(text("title", "here", &format!("{fits}a")).is_err());
+        assert_eq!(text(Field::Title, &fits).unwrap(), fits);
+        assert!(text(Field::Title, &format!("{fits}a")).is_err());
         // A character outside the BMP is two units in a PDF string.
         let wide = "😀".repeat(MAX_UNITS / 2 + 1);
-        let err = text("title", "`title:`", &wide).unwrap_err();
+        let err = text(Field::Title, &wide).unwrap_err();
         assert!(
             err.message.contains("title is 8,001 characters"),
             "{}",

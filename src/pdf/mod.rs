@@ -45,7 +45,7 @@ pub mod encrypt;
 mod glyphs;
 pub mod impose;
 pub mod marks;
-mod metadata;
+pub(crate) mod metadata;
 mod objects;
 pub mod pdfx;
 mod refused;
