@@ -101,6 +101,12 @@ struct Kept {
     /// Of `weight`, the lines counted in the memo's budget: given back
     /// when they are let go.
     charged: usize,
+    /// The last window of a long paragraph set, with where the paragraph
+    /// goes on after it: a frame that takes a few of its lines leaves the
+    /// rest for the next frame of the same measure, which takes them from
+    /// here rather than setting a window of its own (one window at most,
+    /// so not counted in `weight`).
+    window: Option<(Bits, Ahead, Option<Pos>)>,
 }
 
 impl Kept {
@@ -114,6 +120,22 @@ impl Kept {
             }
             (self.weight, self.charged) = (0, 0);
         }
+    }
+}
+
+/// Lines from a place in a paragraph on: lines set together, and the
+/// first of them wanted. Reads as the slice of the lines wanted.
+#[derive(Debug, Clone)]
+pub struct Ahead {
+    set: std::rc::Rc<Vec<(Pos, Line)>>,
+    from: usize,
+}
+
+impl std::ops::Deref for Ahead {
+    type Target = [(Pos, Line)];
+
+    fn deref(&self) -> &[(Pos, Line)] {
+        &self.set[self.from..]
     }
 }
 
@@ -747,11 +769,18 @@ impl Paragraph {
     /// [`WINDOW_ITEMS`] items from `start` gets all its [`lines`](Self::lines);
     /// a longer one (a pasted book) only those of its next window, so that
     /// setting it page by page takes time in proportion to its length.
-    pub fn lines_ahead(
-        &self,
-        start: Pos,
-        measure: f32,
-    ) -> (std::rc::Rc<Vec<(Pos, Line)>>, Option<Pos>) {
+    pub fn lines_ahead(&self, start: Pos, measure: f32) -> (Ahead, Option<Pos>) {
+        // The rest of the last window, where a frame stopped inside it.
+        if let Some((width, set, rest)) = &self.kept.borrow().window
+            && *width == Bits::from(measure)
+            && let Ok(at) = set.binary_search_by(|(from, _)| from.cmp(&start))
+        {
+            let ahead = Ahead {
+                set: set.set.clone(),
+                from: set.from + at,
+            };
+            return (ahead, *rest);
+        }
         // Items per word at most: the word, its space, two per hyphen.
         let mut items = 0;
         let long = self.words.get(start.word..).unwrap_or(&[]).iter().any(|w| {
@@ -759,15 +788,18 @@ impl Paragraph {
             items > WINDOW_ITEMS
         });
         if !long {
-            return (self.lines(start, measure), None);
+            let set = self.lines(start, measure);
+            return (Ahead { set, from: 0 }, None);
         }
-        let lines = self.lines_set_or_found(start, measure, true);
+        let set = self.lines_set_or_found(start, measure, true);
         let rest = self
             .breaks(start, measure, true)
             .last()
             .map(|(end, _)| *end)
             .filter(|end| end.word < self.words.len());
-        (lines, rest)
+        let ahead = Ahead { set, from: 0 };
+        self.kept.borrow_mut().window = Some((measure.into(), ahead.clone(), rest));
+        (ahead, rest)
     }
 
     fn lines_set_or_found(

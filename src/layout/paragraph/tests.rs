@@ -145,6 +145,44 @@ fn a_paragraph_poured_a_few_lines_a_frame_keeps_about_its_own_weight() {
 }
 
 #[test]
+fn a_long_paragraph_poured_a_few_lines_a_frame_sets_each_window_once() {
+    // A pasted book: far more items than a window.
+    let text = "The state controls the media and crushes dissent. ".repeat(3000);
+    let paragraph = para(&text, Align::Justify);
+    let (first, first_rest) = paragraph.lines_ahead(Pos::START, 120.0);
+    let first_rest = first_rest.expect("a window, not the whole paragraph");
+    assert!(
+        first.len() > 100,
+        "{} lines in the first window",
+        first.len()
+    );
+    // Frames of three lines each take the window's next lines, as set.
+    let mut start = Pos::START;
+    let mut frames = 0;
+    loop {
+        let (ahead, rest) = paragraph.lines_ahead(start, 120.0);
+        assert_eq!(ahead[0].0, start);
+        if start >= first_rest {
+            // The next window: set afresh, once.
+            assert!(!std::rc::Rc::ptr_eq(&ahead.set, &first.set));
+            let (again, _) = paragraph.lines_ahead(start, 120.0);
+            assert!(std::rc::Rc::ptr_eq(&again.set, &ahead.set));
+            break;
+        }
+        assert!(
+            std::rc::Rc::ptr_eq(&ahead.set, &first.set),
+            "frame {frames}"
+        );
+        assert_eq!(rest, Some(first_rest));
+        let same = first.iter().position(|(p, _)| *p == start).unwrap();
+        assert_eq!(ahead[..], first[same..]);
+        start = ahead.get(3).map_or(first_rest, |(p, _)| *p);
+        frames += 1;
+    }
+    assert!(frames > 30, "{frames} frames");
+}
+
+#[test]
 fn a_remembered_paragraph_numbers_and_hands_on_its_notes_again() {
     let style = ten_point();
     let note = |t: &str| Span {
