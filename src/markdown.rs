@@ -791,13 +791,19 @@ pub fn find_set_text(file_text: &str, line: usize, set: &str) -> (usize, usize) 
         .map(key)
         .filter(|k| !k.is_empty())
         .collect();
-    for n in [3, 2] {
+    for n in [3, 2, 1] {
         let Some(wanted) = wanted.get(..n) else {
             continue;
         };
+        // One word only when that is all there is (a table's cell), and
+        // then only the word itself.
+        if n == 1 && wanted.len() > 1 {
+            continue;
+        }
         // The first word may be the end of a word hyphenated on the line before.
         let found = words.windows(n).find(|w| {
-            w[0].0.ends_with(&wanted[0]) && w[1..].iter().zip(&wanted[1..]).all(|(a, b)| a.0 == *b)
+            (w[0].0.ends_with(&wanted[0]) && (n > 1 || w[0].0 == wanted[0]))
+                && w[1..].iter().zip(&wanted[1..]).all(|(a, b)| a.0 == *b)
         });
         if let Some(w) = found {
             return (w[0].1, w[0].2);

@@ -29,6 +29,9 @@ pub(super) struct FlatTable {
     pub(super) stack: bool,
     /// How messages name it: its header's text.
     pub(super) name: String,
+    /// The cell with the widest word, where a message that the table does
+    /// not fit points.
+    pub(super) widest: Option<(Mark, std::sync::Arc<str>)>,
     /// What each column's cells ask for (measured once: a long table is
     /// poured into many frames).
     pub(super) wanted: Vec<Wanted>,
@@ -102,15 +105,20 @@ impl Engine<'_> {
             _ => headers.join(" · "),
         };
         let mut wanted = vec![Wanted::default(); table.columns.len()];
+        let mut widest = (0.0, None);
         for row in head.iter().chain(&body) {
             for (w, cell) in wanted.iter_mut().zip(&row.cells) {
                 let (min, pref) = cell.para.content_widths();
                 w.min = w.min.max(min + 2.0 * cell.padding);
                 w.pref = w.pref.max(pref + 2.0 * cell.padding);
+                if min > widest.0 {
+                    widest = (min, Some((cell.mark, cell.para.text())));
+                }
             }
         }
         FlatTable {
             wanted,
+            widest: widest.1.map(|(mark, text)| (mark, text.into())),
             style: Style::clone(&block.style),
             indent: indent + block.style.indent,
             columns: table.columns.clone(),
@@ -391,7 +399,7 @@ impl Engine<'_> {
     fn table_too_wide(&self, t: &FlatTable, region: &Region, width: f32) -> Error {
         let mm = crate::length::MM;
         let need: f32 = t.wanted.iter().map(|w| w.min).sum();
-        Error::new(format!(
+        let error = Error::new(format!(
             "{}: the table “{}”{} does not fit: its {} columns need at least {:.1} mm (their widest words) and frame `{}` on page {} is {:.1} mm wide",
             self.name,
             t.name,
@@ -403,7 +411,18 @@ impl Engine<'_> {
             width / mm
         ))
         .help("add `tables: stack` to the briefing to set each row as `header: value` lines, give the table fewer columns or shorter words, or set it in a wider frame")
-        .kind(ErrorKind::Overset)
+        .kind(ErrorKind::Overset);
+        let Some((mark, text)) = &t.widest else {
+            return error;
+        };
+        match super::distribute::place_of(&self.out.structure, *mark) {
+            // Found in the section file by its words.
+            Some(place) => error.at(crate::error::Location {
+                source_line: Some(text.clone()),
+                ..place
+            }),
+            None => error,
+        }
     }
 
     fn in_section(&self) -> String {
