@@ -792,14 +792,14 @@ pub fn find_set_text(file_text: &str, line: usize, set: &str) -> (usize, usize) 
         .filter(|k| !k.is_empty())
         .collect();
     for n in [3, 2, 1] {
-        let Some(wanted) = wanted.get(..n) else {
-            continue;
-        };
         // One word only when that is all there is (a table's cell), and
         // then only the word itself.
         if n == 1 && wanted.len() > 1 {
             continue;
         }
+        let Some(wanted) = wanted.get(..n) else {
+            continue;
+        };
         // The first word may be the end of a word hyphenated on the line before.
         let found = words.windows(n).find(|w| {
             (w[0].0.ends_with(&wanted[0]) && (n > 1 || w[0].0 == wanted[0]))
@@ -1159,6 +1159,9 @@ mod tests {
         // Not in this paragraph (only in the next): its first line.
         assert_eq!(find_set_text(file, 4, "verdict again"), (4, 1));
         assert_eq!(find_set_text(file, 4, ""), (4, 1));
+        // A word alone (a table's cell) is found by itself, and only whole.
+        assert_eq!(find_set_text(file, 4, "outrageous"), (5, 7));
+        assert_eq!(find_set_text(file, 4, "rageous"), (4, 1));
     }
 
     #[test]
