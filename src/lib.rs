@@ -640,7 +640,7 @@ fn lay_out_prepared(
     if let Some((written, at)) = &document.lang_written {
         (pages.warnings).push(template.lang_renamed(written, &document.lang, at.clone()));
     }
-    check_resolution(&mut pages, briefing, &pictures, print)?;
+    check_resolution(&mut pages, (briefing, profile), &pictures, print)?;
     Ok(LaidOut {
         name: match recipient {
             Some(r) => r.copy_name(&briefing.name),
@@ -762,11 +762,12 @@ pub const LEAST_PPI: f32 = 150.0;
 
 fn check_resolution(
     pages: &mut layout::Pages,
-    briefing: &model::Briefing,
+    (briefing, profile): (&model::Briefing, &model::Profile),
     pictures: &std::collections::BTreeMap<String, picture::Picture>,
     print: bool,
 ) -> Result<()> {
     let allowed = briefing.allow.contains(&model::Allowance::LowResolution) || !print;
+    let mut entries = std::collections::HashMap::new();
     for (key, page, ppi) in pages.resolutions.clone() {
         let file = pictures
             .get(&key)
@@ -774,22 +775,25 @@ fn check_resolution(
             .unwrap_or_default();
         if ppi < LEAST_PPI && !allowed {
             let error = Error::new(format!(
-                "picture `{key}` ({file}) prints at {ppi:.0} ppi on page {}; print needs {GOOD_PPI:.0}, and under {LEAST_PPI:.0} it looks blurred",
+                "picture `{key}` ({file}) prints at {:.0} ppi on page {}; print needs {GOOD_PPI:.0}, and under {LEAST_PPI:.0} it looks blurred",
+                ppi.floor(),
                 page + 1
             ))
             .help("use a larger original, print the picture smaller, or add `allow: [low-resolution]` to the briefing if that is acceptable");
             // The logo is the briefing's own: point at its `logo:` line.
             return Err(match (&briefing.logo, key.as_str()) {
                 (Some(logo), "logo") => error.at(logo.location.clone()),
-                _ => error,
+                _ => error.at(section_places::picture_entry(profile, &key)),
             });
         }
         if ppi < GOOD_PPI {
             let warning = Warning::new(
                 WarningKind::LowResolution,
                 format!(
-                    "{}: picture `{key}` ({file}) prints at {ppi:.0} ppi on page {}; {GOOD_PPI:.0} is best for print{}",
+                    "{}: picture `{key}` ({file}) prints at {:.0} ppi on page {}; {GOOD_PPI:.0} is best for print{}",
                     briefing.name,
+                    // Down: 299.6 ppi is not yet 300.
+                    ppi.floor(),
                     page + 1,
                     if allowed {
                         " (allowed by the briefing)"
@@ -798,9 +802,13 @@ fn check_resolution(
                     }
                 ),
             );
+            // The profile read once for each picture, however often placed.
+            let entry = entries
+                .entry(key.clone())
+                .or_insert_with(|| section_places::picture_entry(profile, &key));
             pages.warnings.push(match (&briefing.logo, key.as_str()) {
                 (Some(logo), "logo") => warning.at(logo.location.clone()),
-                _ => warning,
+                _ => warning.at(entry.clone()),
             });
         }
     }

@@ -552,6 +552,19 @@ fn pictures_too_coarse_for_print_are_refused_unless_allowed() {
         "{err}"
     );
     assert!(err.contains("add `allow: [low-resolution]`"), "{err}");
+    // At the profile's entry for the picture, which names its file.
+    let profile =
+        std::fs::read_to_string(dir.join("briefings/profiles/kazakhstan/profile.yaml")).unwrap();
+    let line = 1 + profile
+        .lines()
+        .position(|l| l.trim_start().starts_with("london-2013:"))
+        .unwrap();
+    assert!(
+        err.contains(&format!(
+            "briefings/profiles/kazakhstan/profile.yaml:{line}:"
+        )),
+        "{err}"
+    );
     std::fs::write(
         dir.join("briefings/b.yaml"),
         format!("{leaflet}allow: [low-resolution]\n"),
