@@ -548,6 +548,17 @@ fn lay_out_prepared(
     drop(markup_text);
     // Metadata too long for a PDF is refused before the layout, where it
     // was written.
+    if let Some(e) = pdf::metadata::language_fault(&document.lang) {
+        // Only a template's own `lang="…"` can be wrong here: `lang:` in a
+        // briefing or profile is checked as it is read.
+        let at = (template.text.find("<document"))
+            .and_then(|d| Some(d + template.text[d..].find(" lang=")? + 1))
+            .map_or_else(
+                || error::Location::file(&template.path),
+                |i| error::Location::at_offset(&template.path, &template.text, i),
+            );
+        return Err(e.at(at));
+    }
     if let Some((field, e)) = pdf::metadata::too_long(&document) {
         let place = section_places::metadata_place(
             field,

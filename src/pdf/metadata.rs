@@ -30,15 +30,8 @@ pub const MAX_UNITS: usize = 16_000;
 
 /// The metadata of `pages`, checked and cleaned.
 pub fn document_metadata(pages: &Pages, options: &PdfOptions) -> Result<Metadata> {
-    if let Some(why) = crate::language_tag::fault(&pages.lang) {
-        return Err(Error::new(format!(
-            "the document's language `{}` is not a language tag: {why}",
-            crate::language_tag::shown(&pages.lang)
-        ))
-        .help(format!(
-            "{}; a template sets it as <document lang=\"…\">, the built-in ones from `lang:`",
-            crate::language_tag::HELP
-        )));
+    if let Some(error) = language_fault(&pages.lang) {
+        return Err(error);
     }
     let mut metadata = Metadata::new()
         .title(text(Field::Title, &pages.title)?)
@@ -103,6 +96,22 @@ pub fn too_long(document: &Document) -> Option<(Field, Error)> {
     ]
     .into_iter()
     .find_map(|(field, value)| text(field, value?).err().map(|e| (field, e)))
+}
+
+/// The error for a document language that is not a language tag (a
+/// template's own `<document lang="…">`), naming no file.
+pub fn language_fault(lang: &str) -> Option<Error> {
+    let why = crate::language_tag::fault(lang)?;
+    Some(
+        Error::new(format!(
+            "the document's language `{}` is not a language tag: {why}",
+            crate::language_tag::shown(lang)
+        ))
+        .help(format!(
+            "{}; a template sets it as <document lang=\"…\">, the built-in ones from `lang:`",
+            crate::language_tag::HELP
+        )),
+    )
 }
 
 /// Whether `value`, cleaned, fits a metadata entry.
