@@ -467,15 +467,16 @@ impl<'a> Engine<'a> {
                     if region.top + sb + h > region.bottom() + 0.01 {
                         if region.empty && region.notes.is_empty() {
                             return Err(Stop::Failed(match &items[i] {
-                                Flat::Figure { key, .. } => self.too_big(
-                                    region,
-                                    &format!("the picture `{key}` with its caption"),
-                                    h,
-                                ),
+                                Flat::Figure { key, mark, .. } => {
+                                    let what = format!("the picture `{key}` with its caption");
+                                    self.at_written(self.too_big(region, &what, h), *mark)
+                                }
                                 Flat::Boxed {
                                     element, blocks, ..
                                 } => self.too_big_box(region, *element, blocks, h),
-                                Flat::Qr { .. } => self.too_big(region, "a QR code", h),
+                                Flat::Qr { mark, .. } => {
+                                    self.at_written(self.too_big(region, "a QR code", h), *mark)
+                                }
                                 _ => self.too_big(region, "a rule", h),
                             }));
                         }

@@ -93,6 +93,22 @@ impl Engine<'_> {
         }
     }
 
+    /// `error` at where the block of `mark` was written: its line in a
+    /// section, or the template's own place for it, where that was found.
+    pub(super) fn at_written(&self, error: Error, mark: Mark) -> Error {
+        if let Some(at) = source_of(&self.out.structure, mark) {
+            return error.at(at.location());
+        }
+        let Mark::Element(e) = mark else {
+            return error;
+        };
+        let element = self.out.structure.get(e);
+        match element.and_then(|el| self.doc.template_place(el.markup_at)) {
+            Some(written) => error.at(written),
+            None => error,
+        }
+    }
+
     /// [`Engine::too_big`] for a box: one from a section is a code block
     /// (text indented by four spaces, or between ``` lines), which is
     /// never broken across pages; the message goes to its lines.
@@ -112,7 +128,7 @@ impl Engine<'_> {
                     ..at.location()
                 })
                 .help("this is a code block (text indented by four spaces, or set between ``` lines), which is never broken across pages: split it into shorter blocks with a line of text between them, or take away the indentation if it is ordinary text"),
-            None => self.too_big(region, "a box", height),
+            None => self.at_written(self.too_big(region, "a box", height), Mark::Element(element)),
         }
     }
 }
