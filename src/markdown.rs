@@ -160,10 +160,50 @@ pub fn section_markup_at(
     if !with_notes {
         notes.clear();
     }
+    check_note_copies(section, &events, &notes)?;
     // A picture alone in its paragraph (`![caption](key)`) is a figure block.
     Ok(render(&events, &notes, false, lines.as_ref())
         .replace("<p><figure ", "<figure ")
         .replace("</figure></p>", "</figure>"))
+}
+
+/// Refuses a section whose notes, printed in full at every mark that cites
+/// them, would make more layout markup than a template may make
+/// ([`crate::template::MAX_OUTPUT`]): a note of 20,000 characters marked
+/// 64,000 times (a section file of 470 KB) asked for 1.2 GB before the
+/// template's own count could stop it. Counted before anything is written,
+/// and the error points at the mark that goes past.
+fn check_note_copies(
+    section: &Section,
+    events: &[(Event, Range<usize>)],
+    notes: &BTreeMap<String, String>,
+) -> Result<()> {
+    if notes.is_empty() {
+        return Ok(());
+    }
+    let max = crate::template::MAX_OUTPUT;
+    let mut made = section.body.len();
+    for (event, range) in events {
+        let Event::FootnoteReference(label) = event else {
+            continue;
+        };
+        let Some(note) = notes.get(&label.to_lowercase()) else {
+            continue;
+        };
+        made += note.len() + "<footnote></footnote>".len();
+        if made > max {
+            return Err(Error::new(format!(
+                "the footnotes of this section, each printed in full at every mark that cites it, make more than {} MiB of layout markup",
+                max >> 20
+            ))
+            .at(body_location(section, range.start))
+            .help(format!(
+                "a note is printed again at each of its marks: mark the note `[^{label}]` ({} characters) fewer times, or shorten it",
+                note.chars().count()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn with_source_definitions(
@@ -1219,6 +1259,34 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn a_long_note_marked_too_often_is_refused_before_it_is_copied() {
+        // Each mark prints the whole note: 20,000 characters marked `marks`
+        // times, from a section of some 20 KB plus 6 bytes a mark.
+        let text = |marks: usize| {
+            format!(
+                "{}\n\n[^n]: {}\n",
+                "A[^n]\n\n".repeat(marks),
+                "a".repeat(MAX_NOTE_CHARS)
+            )
+        };
+        let m = section_markup(&section(&text(100)), &sources(), true, &places()).unwrap();
+        assert_eq!(m.matches("<footnote>").count(), 100);
+        // 3,400 copies are some 68 MB, past what a template may print: the
+        // 3,350th mark goes past (20,021 bytes each, after the 40 KB of the
+        // section itself), refused before a copy is made.
+        let err = section_markup(&section(&text(3_400)), &sources(), true, &places()).unwrap_err();
+        assert!(err.message.contains("more than 64 MiB"), "{}", err.message);
+        assert!(
+            err.help
+                .as_deref()
+                .unwrap_or("")
+                .contains("`[^n]` (20000 characters)")
+        );
+        // Without notes (a leaflet's `body_plain`) the marks print nothing.
+        assert!(section_markup(&section(&text(3_400)), &sources(), false, &places()).is_ok());
     }
 
     #[test]

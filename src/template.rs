@@ -165,6 +165,24 @@ pub fn data(
 ) -> Result<Value> {
     let (with_notes, plain) = bodies_named(template_text);
     let places = markdown::Places::new(&selection.sections, &profile.sections, briefing.audience);
+    // The sections' markup made so far, all together: a template prints it,
+    // and may print no more than `MAX_OUTPUT`, so more is refused as it is
+    // made rather than held whole (sections whose notes are each printed at
+    // many marks can each make up to that much).
+    let made = std::sync::atomic::AtomicUsize::new(0);
+    // Which section goes past depends on which is made first, so the
+    // message names none.
+    let count = |markup: String| -> Result<String> {
+        let so_far = made.fetch_add(markup.len(), std::sync::atomic::Ordering::Relaxed);
+        if so_far + markup.len() > MAX_OUTPUT {
+            return Err(Error::new(format!(
+                "the chosen sections make more than {} MiB of layout markup together, more than a template may print",
+                MAX_OUTPUT >> 20
+            ))
+            .help("choose fewer sections, or mark long footnotes fewer times: a note is printed again at each of its marks"));
+        }
+        Ok(markup)
+    };
     // Each section's markup on every core (a long pack has thousands); the
     // first fault in the briefing's order is the one told.
     let sections: Vec<Result<Value>> = (selection.sections.par_iter())
@@ -178,12 +196,13 @@ pub fn data(
                 "audience": s.audience.to_string(),
             });
             if with_notes {
-                section["body"] =
-                    markdown::section_markup_at(s, &profile.sources, true, &places, file)?.into();
+                let markup = markdown::section_markup_at(s, &profile.sources, true, &places, file)?;
+                section["body"] = count(markup)?.into();
             }
             if plain {
-                section["body_plain"] =
-                    markdown::section_markup_at(s, &profile.sources, false, &places, file)?.into();
+                let markup =
+                    markdown::section_markup_at(s, &profile.sources, false, &places, file)?;
+                section["body_plain"] = count(markup)?.into();
             }
             Ok(section)
         })
