@@ -179,7 +179,8 @@ pub fn data(
                 "the chosen sections make more than {} MiB of layout markup together, more than a template may print",
                 MAX_OUTPUT >> 20
             ))
-            .help("choose fewer sections, or mark long footnotes fewer times: a note is printed again at each of its marks"));
+            .help("choose fewer sections, or mark long footnotes fewer times: a note is printed again at each of its marks")
+            .at(briefing.key_location("sections")));
         }
         Ok(markup)
     };

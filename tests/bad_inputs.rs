@@ -97,6 +97,18 @@ fn many_styles(dir: &Path, count: usize, style: impl Fn(usize) -> String) {
     std::fs::write(dir.join("themes/many.yaml"), text).unwrap();
 }
 
+/// A section `id` of `marks` paragraphs each marking one footnote of
+/// 20,000 characters, the longest a note may be.
+fn notes_marked(dir: &Path, id: &str, marks: usize) {
+    let text = format!(
+        "---\nid: {id}\ntitle: Notes {id}\naudience: public\n---\n\n{}[^n]: {}\n",
+        "Claim.[^n]\n\n".repeat(marks),
+        "word ".repeat(4_000).trim_end()
+    );
+    let file = format!("briefings/profiles/kazakhstan/99-{id}.md");
+    std::fs::write(dir.join(file), text).unwrap();
+}
+
 /// Makes the inputs of the cases whose README says GENERATED.
 fn generate(case: &str, dir: &Path) {
     let outside = PathBuf::from(format!("{}-outside", dir.display()));
@@ -135,6 +147,16 @@ fn generate(case: &str, dir: &Path) {
             );
             std::fs::write(&profile, text).unwrap();
             std::fs::write(dir.join("briefings/b.yaml"), head).unwrap();
+        }
+        "600-section-long-note-marked-4000-times" => {
+            notes_marked(dir, "notes", 4_000);
+            std::fs::write(dir.join("briefings/b.yaml"), "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\nsections: [notes]\n").unwrap();
+        }
+        "601-sections-long-notes-marked-together-too-much" => {
+            for id in ["notes-a", "notes-b", "notes-c"] {
+                notes_marked(dir, id, 1_500);
+            }
+            std::fs::write(dir.join("briefings/b.yaml"), "profile: kazakhstan\ntemplate: briefing-pack\naudience: public\nsections: [notes-a, notes-b, notes-c]\n").unwrap();
         }
         "592-theme-hundred-thousand-styles" => {
             many_styles(dir, 100_000, |n| format!("p.c{n}: {{ size: 10 }}"));
