@@ -169,10 +169,15 @@ pub fn section_markup_at(
 
 /// Refuses a section whose notes, printed in full at every mark that cites
 /// them, would make more layout markup than a template may make
-/// ([`crate::template::MAX_OUTPUT`]): a note of 20,000 characters marked
+/// ([`MAX_MARKUP`]): a note of 20,000 characters marked
 /// 64,000 times (a section file of 470 KB) asked for 1.2 GB before the
 /// template's own count could stop it. Counted before anything is written,
 /// and the error points at the mark that goes past.
+/// The most layout markup a copy may be made of, 64 MiB: a section whose
+/// notes would make more is refused here, a template that prints more in
+/// the template stage.
+pub const MAX_MARKUP: usize = 64 << 20;
+
 fn check_note_copies(
     section: &Section,
     events: &[(Event, Range<usize>)],
@@ -181,7 +186,7 @@ fn check_note_copies(
     if notes.is_empty() {
         return Ok(());
     }
-    let max = crate::template::MAX_OUTPUT;
+    let max = MAX_MARKUP;
     let mut made = section.body.len();
     for (event, range) in events {
         let Event::FootnoteReference(label) = event else {

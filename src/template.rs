@@ -473,8 +473,9 @@ fn grouped(n: usize) -> String {
 }
 
 /// The most markup one copy of a template may make: 64 MiB, some sixteen
-/// sections of the largest size a section file may have.
-pub const MAX_OUTPUT: usize = 64 << 20;
+/// sections of the largest size a section file may have (the markdown
+/// stage refuses a section's notes past the same).
+pub const MAX_OUTPUT: usize = markdown::MAX_MARKUP;
 
 /// The most repetitions of `{{#each}}` bodies one copy may make, all loops
 /// together (a loop over no values counts one): loops inside loops multiply,
