@@ -124,7 +124,8 @@ impl Paragraph {
         let mut runs: Vec<(GlyphRun, Vec<PlacedGlyph>, String)> = Vec::new();
         let mut links: Vec<(f32, f32, std::sync::Arc<str>)> = Vec::new();
         let mut footnotes = Vec::new();
-        // Whether the piece before this one on the line was part of a link.
+        // Whether the last piece on the line that was not a space was part
+        // of a link.
         let mut linked_before = false;
         for (si, &(wi, first, stop)) in span.iter().enumerate() {
             let word = &self.words[wi];
@@ -200,7 +201,12 @@ impl Paragraph {
                         _ => links.push((x, w, href.clone())),
                     }
                 }
-                linked_before = atom.link.is_some();
+                // Links to one place with only spaces between them are one
+                // box too (a list of links to one page, a hostile
+                // paragraph of 100,000 of them).
+                if atom.link.is_some() || !text.chars().all(char::is_whitespace) {
+                    linked_before = atom.link.is_some();
+                }
                 if let Some(n) = atom.footnote {
                     footnotes.push(n);
                 }

@@ -636,3 +636,25 @@ fn a_link_over_many_words_is_one_box_a_line_across_its_spaces() {
         }
     }
 }
+
+#[test]
+fn links_to_one_place_with_only_spaces_between_are_one_box() {
+    let style = ten_point();
+    let to = |text: &str, address: &str| Span {
+        link: Some(address.into()),
+        ..text_span(text, &style)
+    };
+    let boxes = |spans: &[Span]| {
+        let p = Paragraph::plain(spans, &style, &Shaper::new(), &ParagraphMemo::default());
+        let lines = p.lines(Pos::START, 400.0);
+        assert_eq!(lines.len(), 1);
+        lines[0].1.links.len()
+    };
+    let space = text_span(" ", &style);
+    let a = "#about";
+    assert_eq!(boxes(&[to("one", a), space.clone(), to("two", a)]), 1);
+    // A word between, or another place: boxes of their own.
+    let word = text_span(" and ", &style);
+    assert_eq!(boxes(&[to("one", a), word, to("two", a)]), 2);
+    assert_eq!(boxes(&[to("one", a), space, to("two", "#other")]), 2);
+}
