@@ -546,8 +546,8 @@ fn lay_out_prepared(
     // Parsed (or the last copy's): a long pack's markup need not be held
     // while it is laid out.
     drop(markup_text);
-    // Metadata too long for a PDF is refused before the layout, where it
-    // was written.
+    // Metadata a PDF cannot hold (a language that is not a tag, text too
+    // long) is refused before the layout, where it was written.
     if let Some(e) = pdf::metadata::language_fault(&document.lang) {
         // Only a template's own `lang="…"` can be wrong here: `lang:` in a
         // briefing or profile is checked as it is read.

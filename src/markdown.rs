@@ -167,17 +167,17 @@ pub fn section_markup_at(
         .replace("</figure></p>", "</figure>"))
 }
 
-/// Refuses a section whose notes, printed in full at every mark that cites
-/// them, would make more layout markup than a template may make
-/// ([`MAX_MARKUP`]): a note of 20,000 characters marked
-/// 64,000 times (a section file of 470 KB) asked for 1.2 GB before the
-/// template's own count could stop it. Counted before anything is written,
-/// and the error points at the mark that goes past.
 /// The most layout markup a copy may be made of, 64 MiB: a section whose
 /// notes would make more is refused here, a template that prints more in
 /// the template stage.
 pub const MAX_MARKUP: usize = 64 << 20;
 
+/// Refuses a section whose notes, printed in full at every mark that cites
+/// them, would make more layout markup than a template may make
+/// ([`MAX_MARKUP`]): a note of 20,000 characters marked 64,000 times (a
+/// section file of 470 KB) asked for 1.2 GB before the
+/// template's own count could stop it. Counted before anything is written,
+/// and the error points at the mark that goes past.
 fn check_note_copies(
     section: &Section,
     events: &[(Event, Range<usize>)],
@@ -187,15 +187,21 @@ fn check_note_copies(
         return Ok(());
     }
     let max = MAX_MARKUP;
+    // A note as printed: its text escaped (`<` is `&lt;`), once a note.
+    let printed: BTreeMap<&str, usize> = (notes.iter())
+        .map(|(label, note)| (label.as_str(), escape(note).len()))
+        .collect();
     let mut made = section.body.len();
     for (event, range) in events {
         let Event::FootnoteReference(label) = event else {
             continue;
         };
-        let Some(note) = notes.get(&label.to_lowercase()) else {
+        let label_key = label.to_lowercase();
+        let (Some(note), Some(size)) = (notes.get(&label_key), printed.get(label_key.as_str()))
+        else {
             continue;
         };
-        made += note.len() + "<footnote></footnote>".len();
+        made += size + "<footnote></footnote>".len();
         if made > max {
             return Err(Error::new(format!(
                 "the footnotes of this section, each printed in full at every mark that cites it, make more than {} MiB of layout markup",
@@ -1292,6 +1298,15 @@ mod tests {
         );
         // Without notes (a leaflet's `body_plain`) the marks print nothing.
         assert!(section_markup(&section(&text(3_400)), &sources(), false, &places()).is_ok());
+        // Counted as printed: a note of `<`, each `&lt;` there, marked 900
+        // times is 18 MB as written and 72 MB as printed.
+        let angles = format!(
+            "{}\n\n[^n]: {}\n",
+            "A[^n]\n\n".repeat(900),
+            "<".repeat(MAX_NOTE_CHARS)
+        );
+        let err = section_markup(&section(&angles), &sources(), true, &places()).unwrap_err();
+        assert!(err.message.contains("more than 64 MiB"), "{}", err.message);
     }
 
     #[test]
