@@ -32,6 +32,8 @@ pub(super) struct FlatTable {
     /// The cell with the widest word, where a message that the table does
     /// not fit points.
     pub(super) widest: Option<(Mark, std::sync::Arc<str>)>,
+    /// Its Table structure element: where a template wrote it.
+    pub(super) element: usize,
     /// What each column's cells ask for (measured once: a long table is
     /// poured into many frames).
     pub(super) wanted: Vec<Wanted>,
@@ -119,6 +121,7 @@ impl Engine<'_> {
         FlatTable {
             wanted,
             widest: widest.1.map(|(mark, text)| (mark, text.into())),
+            element,
             style: Style::clone(&block.style),
             indent: indent + block.style.indent,
             columns: table.columns.clone(),
@@ -412,16 +415,20 @@ impl Engine<'_> {
         ))
         .help("add `tables: stack` to the briefing to set each row as `header: value` lines, give the table fewer columns or shorter words, or set it in a wider frame")
         .kind(ErrorKind::Overset);
-        let Some((mark, text)) = &t.widest else {
-            return error;
-        };
-        match super::distribute::place_of(&self.out.structure, *mark) {
+        let in_section = (t.widest.as_ref()).and_then(|(mark, text)| {
+            Some((
+                super::distribute::place_of(&self.out.structure, *mark)?,
+                text,
+            ))
+        });
+        match in_section {
             // Found in the section file by its words.
-            Some(place) => error.at(crate::error::Location {
+            Some((place, text)) => error.at(crate::error::Location {
                 source_line: Some(text.clone()),
                 ..place
             }),
-            None => error,
+            // The template's own table: where it wrote it.
+            None => self.at_written(error, Mark::Element(t.element)),
         }
     }
 
