@@ -778,52 +778,77 @@ fn check_resolution(
     print: bool,
 ) -> Result<()> {
     let allowed = briefing.allow.contains(&model::Allowance::LowResolution) || !print;
-    let mut entries = std::collections::HashMap::new();
-    for (key, page, ppi) in pages.resolutions.clone() {
+    // A picture on many pages at one resolution (a logo in every page's
+    // head) is one warning naming its pages, its entry found once.
+    let mut groups: Vec<((String, f32), Vec<usize>)> = Vec::new();
+    let mut group_of = std::collections::HashMap::new();
+    for (key, page, ppi) in &pages.resolutions {
         let file = pictures
-            .get(&key)
+            .get(key)
             .map(|p| p.asset.file.clone())
             .unwrap_or_default();
+        // Down: 299.6 ppi is not yet 300.
+        let ppi = ppi.floor();
         if ppi < LEAST_PPI && !allowed {
             let error = Error::new(format!(
-                "picture `{key}` ({file}) prints at {:.0} ppi on page {}; print needs {GOOD_PPI:.0}, and under {LEAST_PPI:.0} it looks blurred",
-                ppi.floor(),
+                "picture `{key}` ({file}) prints at {ppi:.0} ppi on page {}; print needs {GOOD_PPI:.0}, and under {LEAST_PPI:.0} it looks blurred",
                 page + 1
             ))
             .help("use a larger original, print the picture smaller, or add `allow: [low-resolution]` to the briefing if that is acceptable");
             // The logo is the briefing's own: point at its `logo:` line.
             return Err(match (&briefing.logo, key.as_str()) {
                 (Some(logo), "logo") => error.at(logo.location.clone()),
-                _ => error.at(section_places::picture_entry(profile, &key)),
+                _ => error.at(section_places::picture_entry(profile, key)),
             });
         }
         if ppi < GOOD_PPI {
-            let warning = Warning::new(
-                WarningKind::LowResolution,
-                format!(
-                    "{}: picture `{key}` ({file}) prints at {:.0} ppi on page {}; {GOOD_PPI:.0} is best for print{}",
-                    briefing.name,
-                    // Down: 299.6 ppi is not yet 300.
-                    ppi.floor(),
-                    page + 1,
-                    if allowed {
-                        " (allowed by the briefing)"
-                    } else {
-                        ""
-                    }
-                ),
-            );
-            // The profile read once for each picture, however often placed.
-            let entry = entries
-                .entry(key.clone())
-                .or_insert_with(|| section_places::picture_entry(profile, &key));
-            pages.warnings.push(match (&briefing.logo, key.as_str()) {
-                (Some(logo), "logo") => warning.at(logo.location.clone()),
-                _ => warning.at(entry.clone()),
-            });
+            let at = *group_of
+                .entry((key.clone(), ppi.to_bits()))
+                .or_insert_with(|| {
+                    groups.push(((key.clone(), ppi), Vec::new()));
+                    groups.len() - 1
+                });
+            groups[at].1.push(page + 1);
         }
     }
+    for ((key, ppi), on) in groups {
+        let file = pictures
+            .get(&key)
+            .map(|p| p.asset.file.clone())
+            .unwrap_or_default();
+        let warning = Warning::new(
+            WarningKind::LowResolution,
+            format!(
+                "{}: picture `{key}` ({file}) prints at {ppi:.0} ppi on {}; {GOOD_PPI:.0} is best for print{}",
+                briefing.name,
+                pages_named(&on),
+                match (print, allowed) {
+                    (false, _) => " (this is a screen PDF)",
+                    (true, true) => " (allowed by the briefing)",
+                    (true, false) => "",
+                }
+            ),
+        );
+        pages.warnings.push(match (&briefing.logo, key.as_str()) {
+            (Some(logo), "logo") => warning.at(logo.location.clone()),
+            _ => warning.at(section_places::picture_entry(profile, &key)),
+        });
+    }
     Ok(())
+}
+
+/// Pages by their numbers, for a message: "page 3", "pages 1, 4 and 9",
+/// "50 pages, 1 to 50".
+fn pages_named(numbers: &[usize]) -> String {
+    match numbers {
+        [] => String::new(),
+        [one] => format!("page {one}"),
+        [some @ .., last] if numbers.len() <= 5 => {
+            let some: Vec<String> = some.iter().map(usize::to_string).collect();
+            format!("pages {} and {last}", some.join(", "))
+        }
+        [first, .., last] => format!("{} pages, {first} to {last}", numbers.len()),
+    }
 }
 
 /// The pictures the layout places; each must be one the briefing may show.
@@ -988,6 +1013,14 @@ mod tests {
 
     fn folder(name: &str) -> crate::scratch::Scratch {
         crate::scratch::Scratch::new("lib", name)
+    }
+
+    #[test]
+    fn pages_are_named_in_few_words_however_many() {
+        assert_eq!(pages_named(&[3]), "page 3");
+        assert_eq!(pages_named(&[1, 4, 9]), "pages 1, 4 and 9");
+        let all: Vec<usize> = (1..=2000).collect();
+        assert_eq!(pages_named(&all), "2000 pages, 1 to 2000");
     }
 
     #[test]
