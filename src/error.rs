@@ -49,6 +49,37 @@ impl Location {
         }
     }
 
+    /// Where a line of `text` (the contents of `file`) starts with `key:`:
+    /// a key of the top level, or with `under`, a key of any indentation
+    /// inside the top-level `under:`; the whole file when there is none.
+    pub fn at_key(file: &Path, text: &str, under: Option<&str>, key: &str) -> Location {
+        let starts = |line: &str, key: &str| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        };
+        let mut inside = false;
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let indent = line.len() - line.trim_start().len();
+            let found = match under {
+                None => starts(line, key),
+                Some(under) => {
+                    if indent == 0 && !line.trim().is_empty() && !line.starts_with('#') {
+                        inside = starts(line, under);
+                        false
+                    } else {
+                        inside && starts(line.trim_start(), key)
+                    }
+                }
+            };
+            if found {
+                return Location::at_offset(file, text, offset + indent);
+            }
+            offset += line.len();
+        }
+        Location::file(file)
+    }
+
     /// The whole file, when no finer position is known.
     pub fn file(file: &Path) -> Location {
         Location {
@@ -687,6 +718,19 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_is_found_at_the_top_level_or_inside_the_one_named() {
+        let text = "sources:\n  report:\n    title: Report\ntitle: Profile\nimages:\n  # a comment\n  picture:\n    file: p.png\n";
+        let at = |under, key| {
+            let l = Location::at_key(Path::new("p.yaml"), text, under, key);
+            (l.line, l.column)
+        };
+        assert_eq!(at(None, "title"), (4, 1), "not the source's title");
+        assert_eq!(at(Some("images"), "picture"), (7, 3));
+        assert_eq!(at(Some("images"), "report"), (0, 0), "only inside images:");
+        assert_eq!(at(None, "missing"), (0, 0));
+    }
 
     #[test]
     fn offsets_become_line_and_column() {

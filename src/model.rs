@@ -202,17 +202,7 @@ impl Briefing {
     /// Where the briefing's top-level `key:` is, for a warning about what
     /// it says; the whole file when it does not say it.
     pub fn key_location(&self, key: &str) -> Location {
-        let mut offset = 0;
-        for line in self.text.split_inclusive('\n') {
-            if line
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-            {
-                return Location::at_offset(&self.file, &self.text, offset);
-            }
-            offset += line.len();
-        }
-        Location::file(&self.file)
+        Location::at_key(&self.file, &self.text, None, key)
     }
 
     /// Where the value at `path` (`values.event.when`) is given: its last

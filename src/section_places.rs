@@ -62,30 +62,11 @@ pub(crate) fn picture_entry(profile: &Profile, key: &str) -> Location {
     key_in_file(&profile.file, Some("images"), key)
 }
 
-/// Where `key:` starts a line of `file` (after the top-level `under:`, if
-/// given, and indented as it may be there); the file when it is not found.
+/// Where `key:` starts a line of `file`, read for the message (see
+/// [`Location::at_key`]).
 fn key_in_file(file: &Path, under: Option<&str>, key: &str) -> Location {
     let text = load::read_text(file).unwrap_or_default();
-    let mut offset = 0;
-    let mut inside = under.is_none();
-    let starts = |line: &str, key: &str| {
-        line.strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-    };
-    for line in text.split_inclusive('\n') {
-        let indent = line.len() - line.trim_start().len();
-        match under {
-            Some(under) if indent == 0 && !line.trim().is_empty() && !line.starts_with('#') => {
-                inside = starts(line, under);
-            }
-            _ if inside && starts(line.trim_start(), key) => {
-                return Location::at_offset(file, &text, offset + indent);
-            }
-            _ => {}
-        }
-        offset += line.len();
-    }
-    Location::file(file)
+    Location::at_key(file, &text, under, key)
 }
 
 /// A markup or layout error names a section file by its path in the
