@@ -34,24 +34,16 @@ pub(crate) fn metadata_place(
         Field::Subject if briefing.subtitle.as_deref().is_some_and(long) => {
             briefing.key_location("subtitle")
         }
-        Field::Keywords => match &briefing.keywords {
-            Some(words) if long(&words.join(", ")) => briefing.key_location("keywords"),
-            Some(_) => Location::file(template),
-            None => {
-                let mut seen = std::collections::HashSet::new();
-                let all = sections.iter().flat_map(|s| &s.tags);
-                let tags: Vec<&str> = (all.map(String::as_str))
-                    .filter(|t| seen.insert(*t))
-                    .collect();
-                let most = sections
-                    .iter()
-                    .max_by_key(|s| s.tags.iter().map(String::len).sum::<usize>());
-                match most {
-                    Some(section) if long(&tags.join(", ")) => in_file(&section.file, "tags"),
-                    _ => Location::file(template),
-                }
+        // What the template was given, if that is what is too long.
+        Field::Keywords if long(&crate::template::keywords(briefing, sections).join(", ")) => {
+            let most =
+                (sections.iter()).max_by_key(|s| s.tags.iter().map(String::len).sum::<usize>());
+            match (&briefing.keywords, most) {
+                (Some(_), _) => briefing.key_location("keywords"),
+                (None, Some(section)) => in_file(&section.file, "tags"),
+                (None, None) => Location::file(template),
             }
-        },
+        }
         _ => Location::file(template),
     }
 }

@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Location, Result, Warning, did_you_mean};
 use crate::markdown;
-use crate::model::{Briefing, Profile, Recipient};
+use crate::model::{Briefing, Profile, Recipient, Section};
 use crate::select::Selection;
 use crate::words::Words;
 
@@ -245,19 +245,7 @@ pub fn data(
         .filter(|(_, s)| s.audience <= briefing.audience)
         .map(|(k, s)| json!({"key": k, "text": markdown::format_source(s)}))
         .collect();
-    // The briefing's keywords, or else the chosen sections' tags, each once.
-    let keywords = match &briefing.keywords {
-        Some(list) => list.clone(),
-        None => {
-            // Found by a set: a section of 80,000 tags, each looked for in
-            // the list so far, took 15 s.
-            let mut seen = std::collections::HashSet::new();
-            let all = selection.sections.iter().flat_map(|s| &s.tags);
-            all.filter(|tag| seen.insert(tag.as_str()))
-                .cloned()
-                .collect()
-        }
-    };
+    let keywords = keywords(briefing, &selection.sections);
     let lang = briefing
         .lang
         .clone()
@@ -470,6 +458,23 @@ fn grouped(n: usize) -> String {
         out.push(c);
     }
     out
+}
+
+/// The document's keywords: the briefing's, or else the chosen sections'
+/// tags, each once.
+pub fn keywords(briefing: &Briefing, sections: &[Section]) -> Vec<String> {
+    match &briefing.keywords {
+        Some(list) => list.clone(),
+        None => {
+            // Found by a set: a section of 80,000 tags, each looked for in
+            // the list so far, took 15 s.
+            let mut seen = std::collections::HashSet::new();
+            let all = sections.iter().flat_map(|s| &s.tags);
+            all.filter(|tag| seen.insert(tag.as_str()))
+                .cloned()
+                .collect()
+        }
+    }
 }
 
 /// The most markup one copy of a template may make: 64 MiB, some sixteen
