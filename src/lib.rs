@@ -782,14 +782,16 @@ fn check_resolution(
     // head) is one warning naming its pages, its entry found once.
     let mut groups: Vec<((String, f32), Vec<usize>)> = Vec::new();
     let mut group_of = std::collections::HashMap::new();
-    for (key, page, ppi) in &pages.resolutions {
-        let file = pictures
-            .get(key)
+    let file_of = |key: &str| {
+        (pictures.get(key))
             .map(|p| p.asset.file.clone())
-            .unwrap_or_default();
+            .unwrap_or_default()
+    };
+    for (key, page, ppi) in &pages.resolutions {
         // Down: 299.6 ppi is not yet 300.
         let ppi = ppi.floor();
         if ppi < LEAST_PPI && !allowed {
+            let file = file_of(key);
             let error = Error::new(format!(
                 "picture `{key}` ({file}) prints at {ppi:.0} ppi on page {}; print needs {GOOD_PPI:.0}, and under {LEAST_PPI:.0} it looks blurred",
                 page + 1
@@ -812,10 +814,7 @@ fn check_resolution(
         }
     }
     for ((key, ppi), on) in groups {
-        let file = pictures
-            .get(&key)
-            .map(|p| p.asset.file.clone())
-            .unwrap_or_default();
+        let file = file_of(&key);
         let warning = Warning::new(
             WarningKind::LowResolution,
             format!(

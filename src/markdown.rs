@@ -175,9 +175,9 @@ pub const MAX_MARKUP: usize = 64 << 20;
 /// Refuses a section whose notes, printed in full at every mark that cites
 /// them, would make more layout markup than a template may make
 /// ([`MAX_MARKUP`]): a note of 20,000 characters marked 64,000 times (a
-/// section file of 470 KB) asked for 1.2 GB before the
-/// template's own count could stop it. Counted before anything is written,
-/// and the error points at the mark that goes past.
+/// section file of 470 KB) asked for 1.2 GB before the template's own
+/// count could stop it. Counted before anything is written, and the error
+/// points at the mark that goes past.
 fn check_note_copies(
     section: &Section,
     events: &[(Event, Range<usize>)],
@@ -186,7 +186,6 @@ fn check_note_copies(
     if notes.is_empty() {
         return Ok(());
     }
-    let max = MAX_MARKUP;
     // A note as printed: its text escaped (`<` is `&lt;`), once a note.
     let printed: BTreeMap<&str, usize> = (notes.iter())
         .map(|(label, note)| (label.as_str(), escape(note).len()))
@@ -197,20 +196,19 @@ fn check_note_copies(
             continue;
         };
         let label_key = label.to_lowercase();
-        let (Some(note), Some(size)) = (notes.get(&label_key), printed.get(label_key.as_str()))
-        else {
+        let Some(size) = printed.get(label_key.as_str()) else {
             continue;
         };
         made += size + "<footnote></footnote>".len();
-        if made > max {
+        if made > MAX_MARKUP {
             return Err(Error::new(format!(
                 "the footnotes of this section, each printed in full at every mark that cites it, make more than {} MiB of layout markup",
-                max >> 20
+                MAX_MARKUP >> 20
             ))
             .at(body_location(section, range.start))
             .help(format!(
                 "a note is printed again at each of its marks: mark the note `[^{label}]` ({} characters) fewer times, or shorten it",
-                note.chars().count()
+                notes[&label_key].chars().count()
             )));
         }
     }

@@ -171,7 +171,7 @@ pub fn data(
     // many marks can each make up to that much).
     let made = std::sync::atomic::AtomicUsize::new(0);
     // Which section goes past depends on which is made first, so the
-    // message names none.
+    // message names none: it points at the briefing's `sections:`.
     let count = |markup: String| -> Result<String> {
         let so_far = made.fetch_add(markup.len(), std::sync::atomic::Ordering::Relaxed);
         if so_far + markup.len() > MAX_OUTPUT {

@@ -109,6 +109,22 @@ fn notes_marked(dir: &Path, id: &str, marks: usize) {
     std::fs::write(dir.join(file), text).unwrap();
 }
 
+/// A project template, `templates/t.hbs`, and a briefing that gives it
+/// `values.list`, the numbers up to `count`, to loop over.
+fn template_over_a_list(dir: &Path, template: &str, count: usize) {
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(dir.join("templates/t.hbs"), template).unwrap();
+    let list: Vec<String> = (0..count).map(|n| n.to_string()).collect();
+    std::fs::write(
+        dir.join("briefings/b.yaml"),
+        format!(
+            "profile: kazakhstan\ntemplate: templates/t.hbs\naudience: public\nsections: [overview]\nvalues:\n  list: [{}]\n",
+            list.join(", ")
+        ),
+    )
+    .unwrap();
+}
+
 /// Makes the inputs of the cases whose README says GENERATED.
 fn generate(case: &str, dir: &Path) {
     let outside = PathBuf::from(format!("{}-outside", dir.display()));
@@ -184,17 +200,7 @@ fn generate(case: &str, dir: &Path) {
   <flow name="main"><p>Text.</p></flow>
 </document>
 "#;
-            std::fs::create_dir_all(dir.join("templates")).unwrap();
-            std::fs::write(dir.join("templates/t.hbs"), template).unwrap();
-            let list: Vec<String> = (0..40_000).map(|n| n.to_string()).collect();
-            std::fs::write(
-                dir.join("briefings/b.yaml"),
-                format!(
-                    "profile: kazakhstan\ntemplate: templates/t.hbs\naudience: public\nsections: [overview]\nvalues:\n  list: [{}]\n",
-                    list.join(", ")
-                ),
-            )
-            .unwrap();
+            template_over_a_list(dir, template, 40_000);
         }
         "597-template-hundred-thousand-references" => {
             let template = r##"<document title="References">
@@ -203,17 +209,7 @@ fn generate(case: &str, dir: &Path) {
   <flow name="main"><p>{{#each values.list}}<a href="#sec-x{{this}}"/> {{/each}}</p></flow>
 </document>
 "##;
-            std::fs::create_dir_all(dir.join("templates")).unwrap();
-            std::fs::write(dir.join("templates/t.hbs"), template).unwrap();
-            let list: Vec<String> = (0..100_000).map(|n| n.to_string()).collect();
-            std::fs::write(
-                dir.join("briefings/b.yaml"),
-                format!(
-                    "profile: kazakhstan\ntemplate: templates/t.hbs\naudience: public\nsections: [overview]\nvalues:\n  list: [{}]\n",
-                    list.join(", ")
-                ),
-            )
-            .unwrap();
+            template_over_a_list(dir, template, 100_000);
         }
         "084-picture-symlink-out" => {
             std::fs::create_dir_all(&outside).unwrap();
