@@ -218,7 +218,26 @@ pub struct Breaking {
 /// `measure` is called once for each possible line number up front
 /// (at most one more than the number of legal breaks).
 pub fn total_fit(items: &[Item], measure: &dyn Fn(usize) -> f32, params: &Params) -> Breaking {
-    let para = Paragraph::new(items, measure).with_letter_room(params);
+    total_fit_of(
+        Paragraph::new(items, measure).with_letter_room(params),
+        params,
+    )
+}
+
+/// [`total_fit`] scoring every active node, as the paper does: what the
+/// skipped nodes would have given, for the tests to compare.
+#[cfg(test)]
+fn total_fit_scoring_every_node(
+    items: &[Item],
+    measure: &dyn Fn(usize) -> f32,
+    params: &Params,
+) -> Breaking {
+    let mut para = Paragraph::new(items, measure).with_letter_room(params);
+    para.later_is_looser = false;
+    total_fit_of(para, params)
+}
+
+fn total_fit_of(para: Paragraph, params: &Params) -> Breaking {
     if para.breakpoints.is_empty() {
         return Breaking::default();
     }
@@ -383,6 +402,18 @@ struct Pass {
 }
 
 impl Pass {
+    /// Whether a line this pass finds too loose means that every line to
+    /// the same break from a later start, at the same measure, is too
+    /// loose as well. Such a line is shorter and has no more glue or
+    /// letters to stretch, so its ratio is no smaller; with emergency
+    /// stretch the test is `shortfall <= tolerance × (room + extra)`, and
+    /// a line past its letters' limit counts them out of its shortfall
+    /// instead of into its room, which keeps the order only while the
+    /// tolerance is at least 1.
+    fn rejects_later_starts(&self) -> bool {
+        !self.last_resort && (self.extra_stretch == 0.0 || self.tolerance >= 1.0)
+    }
+
     fn accepts(&self, fit: &LineFit) -> bool {
         self.last_resort
             || fit.score <= self.tolerance
@@ -447,6 +478,11 @@ struct Paragraph<'a> {
     easy_line: usize,
     /// [`Params::letter_room`] (0 in ragged setting).
     letter_room: f64,
+    /// No box or glue is narrower than nothing and no glue stretches less
+    /// than nothing, so a line that starts later is no wider and has no
+    /// more to stretch: too loose from one start, too loose from every
+    /// later one (see [`Pass::rejects_later_starts`]).
+    later_is_looser: bool,
 }
 
 fn finite(x: f32) -> f64 {
@@ -480,12 +516,14 @@ impl<'a> Paragraph<'a> {
         let n = items.len();
         let mut sums = Vec::with_capacity(n + 1);
         let mut sum = Sums::default();
+        let mut later_is_looser = true;
         // About one break in two items (a word and its space).
         let mut breakpoints = Vec::with_capacity(n / 2 + 1);
         for (i, item) in items.iter().enumerate() {
             sums.push(sum);
             match *item {
                 Item::Box { width } => {
+                    later_is_looser &= finite(width) >= 0.0;
                     sum.width += finite(width);
                     sum.boxes += finite(width);
                 }
@@ -494,6 +532,7 @@ impl<'a> Paragraph<'a> {
                     stretch,
                     shrink,
                 } => {
+                    later_is_looser &= finite(width) >= 0.0 && finite(stretch) >= 0.0;
                     if i > 0 && matches!(items[i - 1], Item::Box { .. }) {
                         breakpoints.push(Breakpoint {
                             index: i,
@@ -557,6 +596,7 @@ impl<'a> Paragraph<'a> {
             measures,
             easy_line,
             letter_room: 0.0,
+            later_is_looser,
         }
     }
 
@@ -725,14 +765,24 @@ impl<'a> Paragraph<'a> {
         let mut active: Vec<usize> = vec![0];
         let mut next_active: Vec<usize> = Vec::new();
         let mut candidates: Vec<Candidate> = Vec::new();
+        let skip_looser = self.later_is_looser && pass.rejects_later_starts();
         for (b, bp) in self.breakpoints.iter().enumerate() {
             candidates.clear();
             next_active.clear();
             // The node that would make the least overfull line, should every
             // node die here with nothing to replace it.
             let mut least_overfull: Option<(f64, usize, LineFit)> = None;
+            // The active nodes go by where their lines start, earliest
+            // first. Once a line at the common measure is too loose, the
+            // later ones at that measure are too (in a paragraph of short
+            // words most of the list): they stay active, unscored.
+            let mut too_loose = false;
             for &a in &active {
                 let node = nodes[a];
+                if too_loose && node.line >= self.easy_line {
+                    next_active.push(a);
+                    continue;
+                }
                 let Some(fit) = self.fit(node.start, bp, node.line, ragged) else {
                     next_active.push(a);
                     continue;
@@ -748,6 +798,8 @@ impl<'a> Paragraph<'a> {
                     next_active.push(a);
                 }
                 if !pass.accepts(&fit) {
+                    // Not overfull, so too loose; a forced break fills its line.
+                    too_loose |= skip_looser && node.line >= self.easy_line && !bp.forced;
                     continue;
                 }
                 let flagged = if bp.flagged {

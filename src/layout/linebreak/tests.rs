@@ -1185,6 +1185,164 @@ fn fuzz_random_paragraphs() {
     }
 }
 
+#[test]
+fn skipping_the_lines_too_loose_from_later_starts_changes_no_breaking() {
+    // Paragraphs of short words (where most of the active list is too
+    // loose), long words and hyphens, some with boxes narrower than
+    // nothing (where nothing may be skipped), at measures that change over
+    // the first lines, with and without the letters' room and emergency
+    // stretch, tolerances below 1 among them: the breakings are those of
+    // scoring every node.
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut compared_lines = 0;
+    for case in 0..40_000 {
+        let negative = rng.below(4) == 0;
+        let longest = [3.0, 12.0, 60.0][rng.below(3) as usize];
+        let mut items = Vec::new();
+        for _ in 0..rng.below(if case % 10 == 0 { 400 } else { 40 }) {
+            let item = match rng.below(10) {
+                0..=3 => Item::Box {
+                    width: rng.float(longest) - if negative { longest / 2.0 } else { 0.0 },
+                },
+                4..=6 => Item::Glue {
+                    width: rng.float(4.0),
+                    stretch: rng.float(3.0),
+                    shrink: rng.float(1.5),
+                },
+                7 => Item::Penalty {
+                    width: rng.float(4.0),
+                    penalty: 50.0,
+                    flagged: true,
+                },
+                8 if rng.below(8) == 0 => Item::Penalty {
+                    width: 0.0,
+                    penalty: -INFINITY,
+                    flagged: false,
+                },
+                _ => Item::Box { width: 0.0 },
+            };
+            items.push(item);
+        }
+        end_paragraph(&mut items);
+        let base = 10.0 + rng.float(3.0 * longest + 40.0);
+        let first = rng.float(40.0) - 20.0;
+        let lines_changed = rng.below(4) as usize;
+        let measure = move |n: usize| {
+            if n < lines_changed {
+                base + first
+            } else {
+                base
+            }
+        };
+        let params = Params {
+            tolerance: rng.float(4.0),
+            emergency_stretch: if rng.below(2) == 0 {
+                0.0
+            } else {
+                rng.float(20.0)
+            },
+            ragged: (rng.below(4) == 0).then(|| rng.float(40.0)),
+            letter_room: if rng.below(2) == 0 {
+                0.0
+            } else {
+                rng.float(0.5)
+            },
+            ..Params::default()
+        };
+        let skipping = total_fit(&items, &measure, &params);
+        let scoring_all = super::total_fit_scoring_every_node(&items, &measure, &params);
+        assert_eq!(skipping, scoring_all, "case {case}: {params:?}");
+        compared_lines += skipping.breaks.len();
+    }
+    assert!(compared_lines > 100_000, "{compared_lines} lines compared");
+}
+
+/// The three ways a later line may fit where an earlier start's line to
+/// the same break is too loose, each made by hand: the later line is
+/// wider (a box narrower than nothing before its start), its measure is
+/// another (fewer lines before it, where the measures change), or the
+/// tolerance is under 1 with emergency stretch and the letters' room. The
+/// later line is on the best path each time, so skipping it would change
+/// the breaking.
+#[test]
+fn a_later_line_that_fits_where_an_earlier_one_is_too_loose_is_scored() {
+    let glue = |stretch| Item::Glue {
+        width: 0.0,
+        stretch,
+        shrink: 0.0,
+    };
+    let boxed = |width| Item::Box { width };
+    let indices = |b: &Breaking| b.breaks.iter().map(|b| b.index).collect::<Vec<_>>();
+    let check = |items: &mut Vec<Item>, measure: &dyn Fn(usize) -> f32, params, want: &[usize]| {
+        end_paragraph(items);
+        let skipping = total_fit(items, measure, &params);
+        assert_eq!(
+            skipping,
+            super::total_fit_scoring_every_node(items, measure, &params)
+        );
+        assert_eq!(indices(&skipping), want);
+    };
+    // A box of -50 pt after the break at 3: the line from 6 to 9 fits
+    // (ratio 1), the one from 4 is too loose (3).
+    let mut wider = vec![
+        boxed(50.0),
+        glue(10.0),
+        boxed(50.0),
+        glue(40.0),
+        boxed(-50.0),
+        glue(10.0),
+        boxed(60.0),
+        glue(10.0),
+        boxed(30.0),
+        glue(10.0),
+        boxed(15.0),
+        glue(10.0),
+        boxed(80.0),
+    ];
+    let params = Params {
+        emergency_stretch: 0.0,
+        ..Params::default()
+    };
+    check(&mut wider, &|_| 100.0, params, &[5, 9, 14]);
+    // Measures 150, 20, then 100: the line after the break at 7 reached
+    // in two lines is too loose at 100 (ratio 2.6); the break at 19,
+    // reached in one, takes its next line at 20 and fits.
+    let mut measures = Vec::new();
+    for width in [
+        20.0, 20.0, 20.0, 20.0, 20.0, 20.0, 20.0, 1.0, 1.0, 1.0, 20.0, 20.0,
+    ] {
+        measures.extend([boxed(width), glue(10.0)]);
+    }
+    measures.pop();
+    let measure = |line: usize| [150.0, 20.0].get(line).copied().unwrap_or(100.0);
+    check(&mut measures, &measure, Params::default(), &[19, 21, 24]);
+    // Tolerance 0.5, emergency stretch 10, letters' room 2 %: the line
+    // from 4 to 9 lacks 11.5 of its 12 points of room; the line from 6,
+    // past its letters' limit, lacks 3.5 of 1 (3.5 ≤ 0.5 × (1 + 10)).
+    let mut emergency = vec![
+        boxed(513.5),
+        glue(1.0),
+        boxed(0.0),
+        Item::Glue {
+            width: 2.0,
+            stretch: 1.0,
+            shrink: 0.0,
+        },
+        boxed(250.0),
+        glue(1.0),
+        boxed(250.0),
+        glue(1.0),
+        boxed(513.5),
+    ];
+    let params = Params {
+        tolerance: 0.5,
+        emergency_stretch: 10.0,
+        letter_room: 0.02,
+        ..Params::default()
+    };
+    check(&mut emergency, &|_| 513.5, params, &[3, 7, 10]);
+}
+
 /// Reports speed only; run with `cargo test --release -- --nocapture`.
 #[test]
 fn time_two_thousand_words() {
