@@ -234,6 +234,7 @@ fn total_fit_scoring_every_node(
 ) -> Breaking {
     let mut para = Paragraph::new(items, measure).with_letter_room(params);
     para.later_is_looser = false;
+    para.lines_countable = false;
     total_fit_of(para, params)
 }
 
@@ -483,6 +484,16 @@ struct Paragraph<'a> {
     /// more to stretch: too loose from one start, too loose from every
     /// later one (see [`Pass::rejects_later_starts`]).
     later_is_looser: bool,
+    /// Every box and glue is no narrower than nothing even with all its
+    /// shrink, and every penalty is a cost, not a reward: a line costs at
+    /// least `line_penalty²` and holds at most a measure of the boxes and
+    /// glue, so the lines left after a break cost at least so much
+    /// (see [`Paragraph::lines_left`]).
+    lines_countable: bool,
+    /// The most glue (less its shrink) one break drops: the widest run of
+    /// glue and penalties between two boxes.
+    widest_gap: f64,
+    widest_measure: f64,
 }
 
 fn finite(x: f32) -> f64 {
@@ -517,12 +528,15 @@ impl<'a> Paragraph<'a> {
         let mut sums = Vec::with_capacity(n + 1);
         let mut sum = Sums::default();
         let mut later_is_looser = true;
+        let mut lines_countable = true;
+        let (mut gap, mut widest_gap) = (0.0, 0.0f64);
         // About one break in two items (a word and its space).
         let mut breakpoints = Vec::with_capacity(n / 2 + 1);
         for (i, item) in items.iter().enumerate() {
             sums.push(sum);
             match *item {
                 Item::Box { width } => {
+                    gap = 0.0;
                     later_is_looser &= finite(width) >= 0.0;
                     sum.width += finite(width);
                     sum.boxes += finite(width);
@@ -533,6 +547,9 @@ impl<'a> Paragraph<'a> {
                     shrink,
                 } => {
                     later_is_looser &= finite(width) >= 0.0 && finite(stretch) >= 0.0;
+                    lines_countable &= finite(width) >= finite(shrink);
+                    gap += finite(width) - finite(shrink);
+                    widest_gap = widest_gap.max(gap);
                     if i > 0 && matches!(items[i - 1], Item::Box { .. }) {
                         breakpoints.push(Breakpoint {
                             index: i,
@@ -556,6 +573,8 @@ impl<'a> Paragraph<'a> {
                     flagged,
                 } => {
                     let p = penalty_value(penalty);
+                    lines_countable &=
+                        finite(width) >= 0.0 && (p >= 0.0 || p <= -f64::from(INFINITY));
                     if p < f64::from(INFINITY) {
                         breakpoints.push(Breakpoint {
                             index: i,
@@ -593,10 +612,13 @@ impl<'a> Paragraph<'a> {
             items,
             sums,
             breakpoints,
-            measures,
             easy_line,
             letter_room: 0.0,
             later_is_looser,
+            lines_countable: lines_countable && later_is_looser,
+            widest_gap,
+            widest_measure: measures.iter().copied().fold(0.0, f64::max),
+            measures,
         }
     }
 
@@ -606,6 +628,125 @@ impl<'a> Paragraph<'a> {
             self.letter_room = finite(params.letter_room).max(0.0);
         }
         self
+    }
+
+    /// At least how many lines the words from item `start` on take in a
+    /// pass that makes no line overfull. A line holds at most its measure
+    /// of boxes (less the letters' room) and glue (less its shrink), and
+    /// each break drops at most [`Paragraph::widest_gap`] of glue; `None`
+    /// where the items allow no such count.
+    fn lines_left(&self, start: usize) -> Option<f64> {
+        let (from, to) = (self.sums.get(start)?, self.sums.last()?);
+        let glue = |s: &Sums| s.width - s.boxes - s.shrink;
+        let boxes = (to.boxes - from.boxes) * (1.0 - self.letter_room);
+        let content = boxes + (glue(to) - glue(from)).max(0.0);
+        let per_line = self.widest_measure + self.widest_gap + FIT_EPSILON;
+        match content > 0.0 {
+            false => Some(0.0),
+            // A hair under, so that rounding never counts a line too many.
+            true => Some((content / per_line - 1e-9).ceil().max(1.0)),
+        }
+    }
+
+    /// Line by line, the break whose line `pass` scores nearest to its
+    /// natural width (a forced break where one comes first); `None` where
+    /// a line has no break the pass takes.
+    fn nearest_fit(&self, pass: &Pass, ragged: Option<f64>) -> Option<Vec<usize>> {
+        let mut chosen = Vec::new();
+        let (mut start, mut b) = (0, 0);
+        while b < self.breakpoints.len() {
+            let line = chosen.len();
+            let mut best: Option<(f64, usize)> = None;
+            let mut next = b;
+            while let Some(bp) = self.breakpoints.get(next) {
+                let Some(fit) = self.fit(start, bp, line, ragged) else {
+                    next += 1;
+                    continue;
+                };
+                if fit.overfull {
+                    break;
+                }
+                if pass.accepts(&fit) && best.is_none_or(|(s, _)| fit.score.abs() < s) {
+                    best = Some((fit.score.abs(), next));
+                }
+                if bp.forced {
+                    break;
+                }
+                next += 1;
+            }
+            let (_, c) = best?;
+            chosen.push(c);
+            start = self.line_start(self.breakpoints[c].index);
+            b = c + 1;
+        }
+        Some(chosen)
+    }
+
+    /// What the [`nearest_fit`](Self::nearest_fit) breaking costs as
+    /// `pass` scores it: the best breaking costs no more.
+    fn nearest_fit_total(&self, params: &Params, pass: &Pass, ragged: Option<f64>) -> Option<f64> {
+        let mut node = Node {
+            breakpoint: None,
+            start: 0,
+            line: 0,
+            fitness: Fitness::Decent,
+            flagged: 0,
+            total: 0.0,
+            previous: None,
+        };
+        let limit = params.max_flagged_in_a_row;
+        for b in self.nearest_fit(pass, ragged)? {
+            let bp = &self.breakpoints[b];
+            let fit = self.fit(node.start, bp, node.line, ragged)?;
+            if fit.overfull || !pass.accepts(&fit) {
+                return None;
+            }
+            let flagged = if bp.flagged {
+                node.flagged.saturating_add(1)
+            } else {
+                0
+            };
+            if limit > 0 && flagged > limit && !pass.last_resort {
+                return None;
+            }
+            let d = self.line_demerits(&fit, bp, node.line, node.flagged > 0, node.fitness, params);
+            let c = self.candidate(&node, 0, &fit, d, flagged.min(limit.max(1)));
+            node = Node {
+                breakpoint: Some(b),
+                start: self.line_start(bp.index),
+                line: c.line,
+                fitness: c.fitness,
+                flagged: c.flagged,
+                total: c.total,
+                previous: None,
+            };
+        }
+        Some(node.total)
+    }
+
+    /// The most a node's demerits, with the least its lines left will add,
+    /// may come to and still lead to the best breaking of this pass: what
+    /// the [`nearest_fit`](Self::nearest_fit) breaking costs, where a line
+    /// costs at least `line_penalty²`; infinite where not.
+    fn bound(&self, params: &Params, pass: &Pass, ragged: Option<f64>) -> (f64, f64) {
+        let least = [
+            params.flagged_demerits,
+            params.fitness_demerits,
+            params.final_hyphen_demerits,
+            params.short_last_line_demerits,
+        ];
+        let costs = finite(params.line_penalty) >= 0.0 && least.iter().all(|&d| finite(d) >= 0.0);
+        if pass.last_resort || !self.lines_countable || !costs {
+            return (f64::INFINITY, 0.0);
+        }
+        match self.nearest_fit_total(params, pass, ragged) {
+            // Room for rounding: a node on the best path is never cut.
+            Some(total) => (
+                total + total.abs() * 1e-9 + 1e-6,
+                finite(params.line_penalty).powi(2),
+            ),
+            None => (f64::INFINITY, 0.0),
+        }
     }
 
     fn measure(&self, line: usize) -> f64 {
@@ -766,6 +907,9 @@ impl<'a> Paragraph<'a> {
         let mut next_active: Vec<usize> = Vec::new();
         let mut candidates: Vec<Candidate> = Vec::new();
         let skip_looser = self.later_is_looser && pass.rejects_later_starts();
+        // A node that costs more than a breaking already known, counting
+        // the least its lines left cost, is on no better path: not kept.
+        let (bound, line_cost) = self.bound(params, pass, ragged);
         for (b, bp) in self.breakpoints.iter().enumerate() {
             candidates.clear();
             next_active.clear();
@@ -838,7 +982,14 @@ impl<'a> Paragraph<'a> {
                 true => 0,
                 false => self.line_start(bp.index),
             };
+            let left = match bound.is_finite() && !candidates.is_empty() {
+                true => self.lines_left(start).unwrap_or(0.0) * line_cost,
+                false => 0.0,
+            };
             for c in &candidates {
+                if c.total + left > bound {
+                    continue;
+                }
                 next_active.push(nodes.len());
                 nodes.push(Node {
                     breakpoint: Some(b),

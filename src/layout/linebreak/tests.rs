@@ -1186,13 +1186,14 @@ fn fuzz_random_paragraphs() {
 }
 
 #[test]
-fn skipping_the_lines_too_loose_from_later_starts_changes_no_breaking() {
+fn skipping_nodes_too_loose_or_too_costly_changes_no_breaking() {
     // Paragraphs of short words (where most of the active list is too
-    // loose), long words and hyphens, some with boxes narrower than
-    // nothing (where nothing may be skipped), at measures that change over
-    // the first lines, with and without the letters' room and emergency
-    // stretch, tolerances below 1 among them: the breakings are those of
-    // scoring every node.
+    // loose, or costs more than a breaking already known), long words and
+    // hyphens, some with boxes narrower than nothing or rewards for
+    // breaking (where nothing may be skipped), at measures that change
+    // over the first lines, with and without the letters' room and
+    // emergency stretch, tolerances below 1 among them: the breakings are
+    // those of keeping and scoring every node.
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     let mut compared_lines = 0;
     for case in 0..40_000 {
@@ -1204,15 +1205,24 @@ fn skipping_the_lines_too_loose_from_later_starts_changes_no_breaking() {
                 0..=3 => Item::Box {
                     width: rng.float(longest) - if negative { longest / 2.0 } else { 0.0 },
                 },
-                4..=6 => Item::Glue {
-                    width: rng.float(4.0),
-                    stretch: rng.float(3.0),
-                    shrink: rng.float(1.5),
-                },
+                // Now and then as wide as a word, or shrinking past nothing.
+                4..=6 => {
+                    let (wide, past) = (rng.below(5) == 0, rng.below(20) == 0);
+                    Item::Glue {
+                        width: rng.float(if wide { longest } else { 4.0 }),
+                        stretch: rng.float(3.0),
+                        shrink: rng.float(if past { 8.0 } else { 1.5 }),
+                    }
+                }
+                // Hyphens, and now and then a reward for breaking.
                 7 => Item::Penalty {
                     width: rng.float(4.0),
-                    penalty: 50.0,
-                    flagged: true,
+                    penalty: if rng.below(3) == 0 {
+                        rng.float(200.0) - 100.0
+                    } else {
+                        50.0
+                    },
+                    flagged: rng.below(4) != 0,
                 },
                 8 if rng.below(8) == 0 => Item::Penalty {
                     width: 0.0,
