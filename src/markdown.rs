@@ -551,7 +551,7 @@ fn render(
             Event::Html(_) | Event::InlineHtml(_) | Event::TaskListMarker(_) => {}
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push_str("<br/>"),
-            Event::Rule => out.push_str("<rule/>"),
+            Event::Rule => out.push_str(&format!("<rule{}/>", src())),
             // Every label was checked before parsing; without notes, marks go too.
             Event::FootnoteReference(label) => {
                 if let Some(note) = notes.get(&label.to_lowercase()) {

@@ -236,7 +236,7 @@ impl Engine<'_> {
                 }
                 region.top += side;
             }
-            Flat::Rule { style, indent } => {
+            Flat::Rule { style, indent, .. } => {
                 let rule = Item::Rect {
                     x: region.x + indent,
                     y: region.top + style.border / 2.0,

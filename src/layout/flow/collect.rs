@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::Engine;
 use super::table::FlatTable;
 use crate::colour::Cmyk;
-use crate::document::{Block, BlockKind, PageRun, Span, SpanContent, Width, plain_text};
+use crate::document::{Block, BlockKind, PageRun, SourceRef, Span, SpanContent, Width, plain_text};
 use crate::layout::pages::{Artifact, Element, Mark, Role};
 use crate::layout::paragraph::{Numbers, Paragraph};
 use crate::picture::Picture;
@@ -47,6 +47,9 @@ pub(super) enum Flat {
     Rule {
         style: Style,
         indent: f32,
+        /// Where it was written, for a message: a rule has no element.
+        source: Option<SourceRef>,
+        markup_at: usize,
     },
     Qr {
         modules: usize,
@@ -444,6 +447,8 @@ impl<'a> Engine<'a> {
                 BlockKind::Rule => out.push(Flat::Rule {
                     style: Style::clone(s),
                     indent,
+                    source: self.block_source.clone(),
+                    markup_at: self.block_markup.1,
                 }),
                 BlockKind::Qr {
                     modules,

@@ -477,7 +477,14 @@ impl<'a> Engine<'a> {
                                 Flat::Qr { mark, .. } => {
                                     self.at_written(self.too_big(region, "a QR code", h), *mark)
                                 }
-                                _ => self.too_big(region, "a rule", h),
+                                Flat::Rule {
+                                    source, markup_at, ..
+                                } => {
+                                    let help = "make the theme's `rule` style thinner (`border:`), or give the frame more room in the template";
+                                    let error = self.too_big(region, "a rule", h).help(help);
+                                    self.at_place(error, source.as_ref(), Some(*markup_at))
+                                }
+                                _ => self.too_big(region, "a block", h),
                             }));
                         }
                         self.next_frame(region, supply, CARRIED_NOTE_SHARE, (i, word))?;

@@ -5,7 +5,7 @@ use super::Engine;
 use super::collect::{Flat, Pending};
 use super::distribute::Region;
 use super::footnotes::NOTE_GAP;
-use crate::document::{Block, BlockKind, plain_text};
+use crate::document::{Block, BlockKind, SourceRef, plain_text};
 use crate::error::{Error, ErrorKind, Location};
 use crate::layout::pages::{Mark, source_of};
 use crate::layout::paragraph::{Line, Pos};
@@ -96,14 +96,27 @@ impl Engine<'_> {
     /// `error` at where the block of `mark` was written: its line in a
     /// section, or the template's own place for it, where that was found.
     pub(super) fn at_written(&self, error: Error, mark: Mark) -> Error {
-        if let Some(at) = source_of(&self.out.structure, mark) {
+        let element = match mark {
+            Mark::Element(e) => self.out.structure.get(e),
+            Mark::Artifact(_) => None,
+        };
+        let source = source_of(&self.out.structure, mark);
+        self.at_place(error, source, element.map(|el| el.markup_at))
+    }
+
+    /// `error` at a block's line in its section, or else at the template's
+    /// own place for the markup written at byte `markup_at`, where that
+    /// was found.
+    pub(super) fn at_place(
+        &self,
+        error: Error,
+        source: Option<&SourceRef>,
+        markup_at: Option<usize>,
+    ) -> Error {
+        if let Some(at) = source {
             return error.at(at.location());
         }
-        let Mark::Element(e) = mark else {
-            return error;
-        };
-        let element = self.out.structure.get(e);
-        match element.and_then(|el| self.doc.template_place(el.markup_at)) {
+        match markup_at.and_then(|at| self.doc.template_place(at)) {
             Some(written) => error.at(written),
             None => error,
         }
