@@ -439,6 +439,19 @@ struct Node {
     previous: Option<usize>,
 }
 
+impl Node {
+    /// The paragraph's start.
+    const START: Node = Node {
+        breakpoint: None,
+        start: 0,
+        line: 0,
+        fitness: Fitness::Decent,
+        flagged: 0,
+        total: 0.0,
+        previous: None,
+    };
+}
+
 /// The best way found so far to break at the current breakpoint, for one
 /// (line class, fitness) pair.
 #[derive(Debug, Clone, Copy)]
@@ -449,6 +462,22 @@ struct Candidate {
     line: usize,
     total: f64,
     previous: usize,
+}
+
+impl Candidate {
+    /// The node it makes at breakpoint `b`, its next line starting at item
+    /// `start`.
+    fn node(&self, b: usize, start: usize) -> Node {
+        Node {
+            breakpoint: Some(b),
+            start,
+            line: self.line,
+            fitness: self.fitness,
+            flagged: self.flagged,
+            total: self.total,
+            previous: Some(self.previous),
+        }
+    }
 }
 
 /// What `items[..i]` add up to, for some `i`.
@@ -775,15 +804,7 @@ impl<'a> Paragraph<'a> {
         let ragged = params.ragged.map(finite);
         // A node or two a breakpoint is usual.
         let mut nodes = Vec::with_capacity(2 * self.breakpoints.len() + 1);
-        nodes.push(Node {
-            breakpoint: None,
-            start: 0,
-            line: 0,
-            fitness: Fitness::Decent,
-            flagged: 0,
-            total: 0.0,
-            previous: None,
-        });
+        nodes.push(Node::START);
         let mut active: Vec<usize> = vec![0];
         let mut next_active: Vec<usize> = Vec::new();
         let mut candidates: Vec<Candidate> = Vec::new();
@@ -827,37 +848,17 @@ impl<'a> Paragraph<'a> {
                     too_loose |= skip_looser && node.line >= self.easy_line && !bp.forced;
                     continue;
                 }
-                let flagged = if bp.flagged {
-                    node.flagged.saturating_add(1)
-                } else {
-                    0
-                };
-                let limit = params.max_flagged_in_a_row;
-                if limit > 0 && flagged > limit && !pass.last_resort {
-                    continue;
+                if let Some(c) = self.line_to(&node, a, bp, &fit, params, pass) {
+                    offer(&mut candidates, c);
                 }
-                // Counting past the limit tells nothing more (and without a
-                // limit, only whether the line ends flagged matters).
-                let flagged = flagged.min(limit.max(1));
-                let d =
-                    self.line_demerits(&fit, bp, node.line, node.flagged > 0, node.fitness, params);
-                offer(&mut candidates, self.candidate(&node, a, &fit, d, flagged));
             }
             if pass.last_resort
                 && candidates.is_empty()
                 && next_active.is_empty()
                 && let Some((_, a, fit)) = least_overfull
             {
-                let node = nodes[a];
-                let d =
-                    self.line_demerits(&fit, bp, node.line, node.flagged > 0, node.fitness, params);
-                let flagged = if bp.flagged {
-                    node.flagged.saturating_add(1)
-                } else {
-                    0
-                }
-                .min(params.max_flagged_in_a_row.max(1));
-                candidates.push(self.candidate(&node, a, &fit, d, flagged));
+                // The last resort takes any line: there is a candidate.
+                candidates.extend(self.line_to(&nodes[a], a, bp, &fit, params, pass));
             }
             let start = match candidates.is_empty() {
                 true => 0,
@@ -872,15 +873,7 @@ impl<'a> Paragraph<'a> {
                     continue;
                 }
                 next_active.push(nodes.len());
-                nodes.push(Node {
-                    breakpoint: Some(b),
-                    start,
-                    line: c.line,
-                    fitness: c.fitness,
-                    flagged: c.flagged,
-                    total: c.total,
-                    previous: Some(c.previous),
-                });
+                nodes.push(c.node(b, start));
             }
             std::mem::swap(&mut active, &mut next_active);
             if active.is_empty() {
@@ -903,6 +896,34 @@ impl<'a> Paragraph<'a> {
         }
         chosen.reverse();
         Some(chosen)
+    }
+
+    /// The candidate the line from `node` (number `a`) to `bp` makes, as
+    /// `pass` scores it; `None` where it would end one hyphen too many in
+    /// a row.
+    fn line_to(
+        &self,
+        node: &Node,
+        a: usize,
+        bp: &Breakpoint,
+        fit: &LineFit,
+        params: &Params,
+        pass: &Pass,
+    ) -> Option<Candidate> {
+        let flagged = if bp.flagged {
+            node.flagged.saturating_add(1)
+        } else {
+            0
+        };
+        let limit = params.max_flagged_in_a_row;
+        if limit > 0 && flagged > limit && !pass.last_resort {
+            return None;
+        }
+        // Counting past the limit tells nothing more (and without a limit,
+        // only whether the line ends flagged matters).
+        let flagged = flagged.min(limit.max(1));
+        let d = self.line_demerits(fit, bp, node.line, node.flagged > 0, node.fitness, params);
+        Some(self.candidate(node, a, fit, d, flagged))
     }
 
     fn candidate(&self, node: &Node, a: usize, fit: &LineFit, d: f64, flagged: u8) -> Candidate {

@@ -3,7 +3,7 @@
 //! demerits bound the best breaking's, and the least the lines left after a
 //! break cost.
 
-use super::{FIT_EPSILON, Fitness, Node, Paragraph, Params, Pass, Sums, finite};
+use super::{FIT_EPSILON, Node, Paragraph, Params, Pass, Sums, finite};
 
 impl Paragraph<'_> {
     /// At least how many lines the words from item `start` on take in a
@@ -61,41 +61,15 @@ impl Paragraph<'_> {
     /// What the [`nearest_fit`](Self::nearest_fit) breaking costs as
     /// `pass` scores it: the best breaking costs no more.
     fn nearest_fit_total(&self, params: &Params, pass: &Pass, ragged: Option<f64>) -> Option<f64> {
-        let mut node = Node {
-            breakpoint: None,
-            start: 0,
-            line: 0,
-            fitness: Fitness::Decent,
-            flagged: 0,
-            total: 0.0,
-            previous: None,
-        };
-        let limit = params.max_flagged_in_a_row;
+        let mut node = Node::START;
         for b in self.nearest_fit(pass, ragged)? {
             let bp = &self.breakpoints[b];
             let fit = self.fit(node.start, bp, node.line, ragged)?;
             if fit.overfull || !pass.accepts(&fit) {
                 return None;
             }
-            let flagged = if bp.flagged {
-                node.flagged.saturating_add(1)
-            } else {
-                0
-            };
-            if limit > 0 && flagged > limit && !pass.last_resort {
-                return None;
-            }
-            let d = self.line_demerits(&fit, bp, node.line, node.flagged > 0, node.fitness, params);
-            let c = self.candidate(&node, 0, &fit, d, flagged.min(limit.max(1)));
-            node = Node {
-                breakpoint: Some(b),
-                start: self.line_start(bp.index),
-                line: c.line,
-                fitness: c.fitness,
-                flagged: c.flagged,
-                total: c.total,
-                previous: None,
-            };
+            let line = self.line_to(&node, 0, bp, &fit, params, pass)?;
+            node = line.node(b, self.line_start(bp.index));
         }
         Some(node.total)
     }
