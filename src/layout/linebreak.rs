@@ -811,7 +811,8 @@ impl<'a> Paragraph<'a> {
         let skip_looser = self.later_is_looser && pass.rejects_later_starts();
         // A node that costs more than a breaking already known, counting
         // the least its lines left cost, is on no better path: not kept.
-        let (bound, line_cost) = self.bound(params, pass, ragged);
+        let bound = self.bound(params, pass, ragged);
+        let line_cost = finite(params.line_penalty).powi(2);
         for (b, bp) in self.breakpoints.iter().enumerate() {
             candidates.clear();
             next_active.clear();
@@ -865,7 +866,7 @@ impl<'a> Paragraph<'a> {
                 false => self.line_start(bp.index),
             };
             let left = match bound.is_finite() && !candidates.is_empty() {
-                true => self.lines_left(start).unwrap_or(0.0) * line_cost,
+                true => self.lines_left(start) * line_cost,
                 false => 0.0,
             };
             for c in &candidates {
