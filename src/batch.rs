@@ -837,7 +837,9 @@ fn feed_file(h: &mut Xxh3, project: &Path, path: &Path) {
         return;
     }
     h.update(b"\0bytes");
-    let mut piece = [0u8; 64 * 1024];
+    // No larger than the file: a profile's sections are a few KB each,
+    // and a buffer zeroed for every one of thousands is time.
+    let mut piece = vec![0u8; (meta.len() as usize).saturating_add(1).min(64 * 1024)];
     let mut file = file.take(crate::picture::MAX_PICTURE_BYTES);
     let mut length = 0u64;
     while let Ok(n @ 1..) = file.read(&mut piece) {

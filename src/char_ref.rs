@@ -138,18 +138,23 @@ pub fn unprintable_at(text: &str, at: usize) -> Option<(Range<usize>, Unprintabl
 /// and `<?…?>` keep a reference as it is written, not read.
 pub fn first_unprintable_in_markup(text: &str) -> Option<(Range<usize>, Unprintable)> {
     let mut from = 0;
-    while let Some(found) = text[from..].find(['&', '<']) {
+    while let Some(found) = memchr::memchr2(b'&', b'<', &text.as_bytes()[from..]) {
         let at = from + found;
         let rest = &text[at..];
-        let kept_as_written = [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")]
-            .into_iter()
-            .find(|(open, _)| rest.starts_with(open));
-        if let Some((open, close)) = kept_as_written {
-            match rest[open.len()..].find(close) {
-                Some(end) => from = at + open.len() + end + close.len(),
-                // Unclosed: the parser refuses it in words of its own.
-                None => return None,
-            }
+        if rest.starts_with('<') {
+            let kept_as_written = [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")]
+                .into_iter()
+                .find(|(open, _)| rest.starts_with(open));
+            from = match kept_as_written {
+                Some((open, close)) => {
+                    match memchr::memmem::find(rest[open.len()..].as_bytes(), close.as_bytes()) {
+                        Some(end) => at + open.len() + end + close.len(),
+                        // Unclosed: the parser refuses it in words of its own.
+                        None => return None,
+                    }
+                }
+                None => at + 1,
+            };
             continue;
         }
         if let Some(found) = unprintable_at(text, at) {
@@ -163,6 +168,33 @@ pub fn first_unprintable_in_markup(text: &str) -> Option<(Range<usize>, Unprinta
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scan for `&` and `<` finds what looking at every character finds.
+    #[test]
+    fn the_markup_scan_finds_what_reading_every_character_finds() {
+        let read = |text: &str| {
+            let mut from = 0;
+            while let Some(found) = text[from..].find(['&', '<']) {
+                let at = from + found;
+                let rest = &text[at..];
+                let kept = [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")]
+                    .into_iter()
+                    .find(|(open, _)| rest.starts_with(open));
+                if let Some((open, close)) = kept {
+                    from = at + open.len() + rest[open.len()..].find(close)? + close.len();
+                    continue;
+                }
+                if let Some(found) = unprintable_at(text, at) {
+                    return Some(found);
+                }
+                from = at + 1;
+            }
+            None
+        };
+        for text in crate::scratch::texts(crate::scratch::PIECES, 20_000) {
+            assert_eq!(first_unprintable_in_markup(&text), read(&text), "{text:?}");
+        }
+    }
 
     fn named(text: &str) -> Option<Named> {
         at_start(text).map(|(n, _)| n)

@@ -36,9 +36,20 @@ pub const MAX_NOTE_CHARS: usize = 20_000;
 /// Escapes text for use inside layout markup (text or attribute values).
 /// The text between the characters it replaces is copied a run at a time.
 pub fn escape(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    for (at, c) in text.char_indices() {
+    let (mut copied, mut from) = (0, 0);
+    // What is replaced starts with one of these bytes: the markup's
+    // characters and ASCII's controls, 0xC2 (the C1 controls) or 0xEF
+    // (U+FFFE, U+FFFF); the rest of the text is passed over.
+    let starts =
+        |b: &u8| *b < 0x20 || matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7F | 0xC2 | 0xEF);
+    while let Some(found) = bytes[from..].iter().position(starts) {
+        let at = from + found;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        from = at + c.len_utf8();
         let instead = match c {
             '&' => "&amp;",
             '<' => "&lt;",
@@ -55,7 +66,7 @@ pub fn escape(text: &str) -> String {
         };
         out.push_str(&text[copied..at]);
         out.push_str(instead);
-        copied = at + c.len_utf8();
+        copied = from;
     }
     out.push_str(&text[copied..]);
     out
@@ -872,6 +883,29 @@ fn heading_number(level: HeadingLevel) -> u8 {
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    /// Passing over bytes that start nothing replaced escapes as looking
+    /// at every character does.
+    #[test]
+    fn escaping_by_bytes_is_escaping_every_character() {
+        let every_character = |text: &str| {
+            text.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&apos;".to_string(),
+                    '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' => " ".to_string(),
+                    c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => String::new(),
+                    c => c.to_string(),
+                })
+                .collect::<String>()
+        };
+        for text in crate::scratch::texts(crate::scratch::PIECES, 20_000) {
+            assert_eq!(escape(&text), every_character(&text), "{text:?}");
+        }
+    }
 
     #[test]
     fn escape_replaces_markup_characters_and_drops_controls() {
