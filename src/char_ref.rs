@@ -147,7 +147,7 @@ pub fn first_unprintable_in_markup(text: &str) -> Option<(Range<usize>, Unprinta
                 .find(|(open, _)| rest.starts_with(open));
             from = match kept_as_written {
                 Some((open, close)) => {
-                    match memchr::memmem::find(rest[open.len()..].as_bytes(), close.as_bytes()) {
+                    match memchr::memmem::find(&rest.as_bytes()[open.len()..], close.as_bytes()) {
                         Some(end) => at + open.len() + end + close.len(),
                         // Unclosed: the parser refuses it in words of its own.
                         None => return None,
