@@ -464,10 +464,7 @@ fn next_marker(data: &[u8], mut i: usize) -> std::result::Result<usize, Damage> 
 /// marker that is neither a stuffed zero (0xFF00) nor a restart marker.
 fn entropy_coded_end(data: &[u8], mut i: usize) -> std::result::Result<usize, Damage> {
     loop {
-        let Some(offset) = data
-            .get(i..)
-            .and_then(|d| d.iter().position(|&b| b == 0xFF))
-        else {
+        let Some(offset) = data.get(i..).and_then(|d| memchr::memchr(0xFF, d)) else {
             return Err(cut_short(data));
         };
         i += offset;
