@@ -284,18 +284,38 @@ impl<'a> PdfFile<'a> {
             .collect();
         let _ = write!(out, "xref\n0 {}\n", offsets.len());
         let mut next_free = free.iter().copied();
-        let _ = write!(out, "{:010} 65535 f\r\n", next_free.next().unwrap_or(0));
-        for entry in offsets.iter().skip(1) {
-            let _ = match entry {
-                Some((offset, generation)) => write!(out, "{offset:010} {generation:05} n\r\n"),
-                None => write!(out, "{:010} 00001 f\r\n", next_free.next().unwrap_or(0)),
-            };
+        // One entry for each object, tens of thousands in a long pack:
+        // written digit by digit, not each through the formatter.
+        let mut entry = |at: usize, generation: u16, kind: u8| {
+            push_padded(out, at as u64, 10);
+            out.push(b' ');
+            push_padded(out, u64::from(generation), 5);
+            out.extend_from_slice(&[b' ', kind, b'\r', b'\n']);
+        };
+        entry(next_free.next().unwrap_or(0), 65535, b'f');
+        for offset in offsets.iter().skip(1) {
+            match offset {
+                Some((at, generation)) => entry(*at, *generation, b'n'),
+                None => entry(next_free.next().unwrap_or(0), 1, b'f'),
+            }
         }
         let mut trailer = self.trailer.clone();
         trailer.set(b"Size", integer(offsets.len() as i64));
         out.extend_from_slice(b"trailer\n");
         trailer.write(out);
         let _ = write!(out, "\nstartxref\n{xref_at}\n%%EOF\n");
+    }
+}
+
+/// `n` in `width` digits, zeros in front, as a cross-reference table's
+/// entries are written (`n` is never wider: a file's offsets are under ten
+/// digits, generations under five).
+fn push_padded(out: &mut Vec<u8>, mut n: u64, width: usize) {
+    let start = out.len();
+    out.resize(start + width, b'0');
+    for digit in out[start..].iter_mut().rev() {
+        *digit = b'0' + (n % 10) as u8;
+        n /= 10;
     }
 }
 
