@@ -97,8 +97,8 @@ pub fn first_right_to_left(text: &str) -> Option<(std::ops::Range<usize>, &'stat
         if let Some(script) = right_to_left(letter) {
             return Some((i..i + written, script));
         }
-        // A reference's digits hold no letter: go on after its `&`.
-        from = i + if bytes[i] == b'&' { 1 } else { written };
+        // A reference's digits hold no letter: go on after it.
+        from = i + written;
     }
     None
 }

@@ -174,11 +174,6 @@ impl<'a> PdfFile<'a> {
         if trailer.has(b"Prev") || trailer.has(b"XRefStm") {
             return Err(Fault::IncrementalUpdates.into());
         }
-        let mut file = PdfFile {
-            version,
-            objects: Vec::with_capacity(offsets.len()),
-            trailer,
-        };
         // Each object is read on its own: a long pack's tens of thousands
         // go on both cores, a leaflet's hundred in one piece. The first
         // fault by number is told, as when read in turn.
@@ -193,10 +188,11 @@ impl<'a> PdfFile<'a> {
                     })
             })
             .collect();
-        for object in read {
-            file.objects.push(object?);
-        }
-        Ok(file)
+        Ok(PdfFile {
+            version,
+            objects: read.into_iter().collect::<Result<_, _>>()?,
+            trailer,
+        })
     }
 
     pub fn get(&self, number: u32) -> Option<&Object<'a>> {
