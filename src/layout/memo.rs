@@ -84,6 +84,19 @@ impl LayoutMemo {
         &self.paragraphs
     }
 
+    /// The same memo, setting a document's paragraphs ahead on the idle
+    /// core from `paragraphs` of them (see `layout::ahead`).
+    pub fn setting_ahead_from(mut self, paragraphs: usize) -> LayoutMemo {
+        self.paragraphs.set_ahead_from = paragraphs;
+        self
+    }
+
+    /// How many paragraphs of the last document laid out were set ahead
+    /// on the idle core.
+    pub fn paragraphs_set_ahead(&self) -> usize {
+        self.paragraphs.set_ahead.get()
+    }
+
     pub(super) fn pours(&self) -> &PourMemo {
         &self.pours
     }

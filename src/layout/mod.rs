@@ -15,6 +15,7 @@
 //!   `atomic` (blocks never split, keeps), `contents`, `finish` (running
 //!   heads), `overset` (what did not fit), `remember` (the remembered pour).
 
+mod ahead;
 pub mod breaks;
 mod flow;
 pub mod font;

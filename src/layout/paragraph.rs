@@ -22,7 +22,11 @@ use crate::layout::pages::{GlyphRun, PlacedGlyph};
 use crate::layout::words::{Atom, Piece, Word, hang_share, right_hang, shape_words};
 use crate::theme::{Align, Style};
 
+mod preset;
 mod set;
+
+pub(super) use preset::Presets;
+use preset::{Preset, PresetLines};
 
 /// A paragraph shaped and ready to be broken into lines at any measure.
 ///
@@ -107,6 +111,10 @@ struct Kept {
     /// here rather than setting a window of its own (one window at most,
     /// so not counted in `weight`).
     window: Option<(Bits, Ahead, Option<Pos>)>,
+    /// Its first lines, set ahead on the idle core for the measure the
+    /// pour was at (see `layout::ahead`): taken the first time they are
+    /// asked for at that measure.
+    preset: Option<PresetLines>,
 }
 
 impl Kept {
@@ -211,7 +219,6 @@ type ParagraphsSet = HashMap<u64, Vec<(ParagraphKey<'static>, Paragraph)>, FxBui
 /// the hyphenation patterns' answer for each word (most words of a text,
 /// and of every copy, come again). Part of the worker's `LayoutMemo`,
 /// under its bound.
-#[derive(Default)]
 pub struct ParagraphMemo {
     /// What it may weigh and weighs (roughly, in bytes; the paragraphs,
     /// the lines they set and the hyphenation points); shared with the
@@ -224,6 +231,13 @@ pub struct ParagraphMemo {
     paragraphs: RefCell<ParagraphsSet>,
     /// Hyphenation points by word.
     pub hyphenation: HyphenationMemo,
+    /// While a long document is laid out: its paragraphs set ahead on the
+    /// idle core, taken where this memo has not kept them.
+    pub(super) ahead: RefCell<Option<std::sync::Arc<Presets>>>,
+    /// How many paragraphs a document needs to be set ahead.
+    pub(super) set_ahead_from: usize,
+    /// How many paragraphs of the last document were set ahead and taken.
+    pub(super) set_ahead: Cell<usize>,
 }
 
 /// What a [`ParagraphMemo`] may weigh, and weighs, in bytes (roughly).
@@ -247,6 +261,20 @@ impl Budget {
             self.used.set(self.used.get() + bytes);
         }
         fits
+    }
+}
+
+impl Default for ParagraphMemo {
+    /// An empty memo without bound.
+    fn default() -> ParagraphMemo {
+        ParagraphMemo {
+            budget: Default::default(),
+            paragraphs: Default::default(),
+            hyphenation: Default::default(),
+            ahead: Default::default(),
+            set_ahead_from: preset::LONG,
+            set_ahead: Default::default(),
+        }
     }
 }
 
@@ -284,6 +312,26 @@ fn numbering(spans: &[Span], numbers: &Numbers, next_note: usize) -> (usize, Opt
         if notes { next_note + 1 } else { 0 },
         pages.then(|| numbers.clone()),
     )
+}
+
+/// What `spans` in `style` are set from, with notes numbered on from
+/// `next_note`: equal keys set equal paragraphs.
+fn key_of<'a>(
+    spans: &'a [Span],
+    style: &Style,
+    shaper: &'a Shaper,
+    numbers: &Numbers,
+    next_note: usize,
+) -> ParagraphKey<'a> {
+    let (first_note, numbers) = numbering(spans, numbers, next_note);
+    ParagraphKey {
+        spans: spans.iter().map(SpanKey::of).collect(),
+        style: style.into(),
+        hyphenation: Cow::Borrowed(&shaper.hyphenation),
+        fonts: shaper.book.id,
+        first_note,
+        numbers: numbers.map(|Numbers { page, pages }| (page, pages)),
+    }
 }
 
 /// Roughly how many bytes a key made of `spans` holds: the spans and
@@ -335,6 +383,80 @@ fn opening_words(text: &str) -> String {
     out
 }
 
+/// Shapes `spans` into words. Footnote marks take their numbers from
+/// `next_note`, which counts on; each note's spans are handed to `on_note`.
+fn shape(
+    spans: &[Span],
+    shaper: &Shaper,
+    memo: &ParagraphMemo,
+    numbers: &Numbers,
+    next_note: &mut usize,
+    on_note: &mut dyn FnMut(usize, &[Span]),
+) -> Shaped {
+    // The characters this paragraph lacks are gathered apart, to be
+    // told again whenever it is set again.
+    let missing_before = shaper.missing.take();
+    let mut text = String::new();
+    let mut atoms = Vec::new();
+    for span in spans {
+        let start = text.len();
+        let mut rise = 0.0;
+        let mut footnote = None;
+        let mut atom_style = Style::clone(&span.style);
+        match &span.content {
+            SpanContent::Text(t) => {
+                if span.style.uppercase {
+                    text.push_str(&t.to_uppercase());
+                } else {
+                    text.push_str(t);
+                }
+            }
+            SpanContent::LineBreak => text.push('\n'),
+            SpanContent::PageNumber => text.push_str(&numbers.page),
+            SpanContent::PageCount => text.push_str(&numbers.pages),
+            SpanContent::Footnote { note, mark_style } => {
+                *next_note += 1;
+                on_note(*next_note, note);
+                text.push_str(&next_note.to_string());
+                rise = span.style.size * 0.33;
+                atom_style = Style::clone(mark_style);
+                footnote = Some(*next_note);
+            }
+        }
+        if text.len() > start {
+            atoms.push(Atom {
+                range: start..text.len(),
+                face: shaper.book.face_for(&atom_style),
+                fallbacks: shaper.book.fallbacks_for(&atom_style),
+                style: atom_style,
+                link: span.link.clone(),
+                rise,
+                footnote,
+            });
+        }
+    }
+    let words = shape_words(&text, &atoms, shaper, &memo.hyphenation);
+    // Each character this paragraph lacks is told once, with the
+    // paragraph's first words.
+    let found = shaper.missing.replace(missing_before);
+    let opening = (!found.is_empty()).then(|| opening_words(&text));
+    let missing: std::collections::BTreeSet<Gap> = found
+        .into_iter()
+        .map(|g| Gap {
+            paragraph: opening.clone().unwrap_or_default(),
+            ..g
+        })
+        .collect();
+    shaper.missing.borrow_mut().extend(missing.iter().cloned());
+    Shaped {
+        hyphenated_throughout: atoms.iter().all(|a| a.style.hyphenate),
+        text,
+        atoms,
+        words,
+        missing: missing.into_iter().collect(),
+    }
+}
+
 impl Paragraph {
     /// Shapes `spans`. Footnote marks take their numbers from `next_note`,
     /// which counts on; each note's spans are handed to `on_note`.
@@ -347,102 +469,41 @@ impl Paragraph {
         next_note: &mut usize,
         on_note: &mut dyn FnMut(usize, &[Span]),
     ) -> Paragraph {
-        let numbering = numbering(spans, numbers, *next_note);
-        let key = ParagraphKey {
-            spans: spans.iter().map(SpanKey::of).collect(),
-            style: style.into(),
-            hyphenation: Cow::Borrowed(&shaper.hyphenation),
-            fonts: shaper.book.id,
-            first_note: numbering.0,
-            numbers: numbering.1.map(|Numbers { page, pages }| (page, pages)),
-        };
+        let key = key_of(spans, style, shaper, numbers, *next_note);
         let hash = hash_of(&key);
         let found = (memo.paragraphs.borrow().get(&hash))
             .and_then(|found| found.iter().find(|(k, _)| *k == key))
             .map(|(_, p)| p.clone());
-        if let Some(found) = found {
-            // What setting it does besides: its notes are numbered and
-            // handed on, the characters it lacks told.
+        // What setting a paragraph found does besides: its notes are
+        // numbered and handed on, the characters it lacks told.
+        let mut as_set = |missing: &[Gap]| {
             for span in spans {
                 if let SpanContent::Footnote { note, .. } = &span.content {
                     *next_note += 1;
                     on_note(*next_note, note);
                 }
             }
-            shaper
-                .missing
-                .borrow_mut()
-                .extend(found.missing.iter().cloned());
+            (shaper.missing.borrow_mut()).extend(missing.iter().cloned());
+        };
+        let ahead = memo.ahead.borrow();
+        if let Some(found) = found {
+            // Set ahead too, where the helper had not heard it was kept.
+            drop(ahead.as_ref().and_then(|ahead| ahead.take(hash, &key)));
+            as_set(&found.missing);
             return found;
         }
-        // The characters this paragraph lacks are gathered apart, to be
-        // told again whenever it is set again.
-        let missing_before = shaper.missing.take();
-        let mut text = String::new();
-        let mut atoms = Vec::new();
-        for span in spans {
-            let start = text.len();
-            let mut rise = 0.0;
-            let mut footnote = None;
-            let mut atom_style = Style::clone(&span.style);
-            match &span.content {
-                SpanContent::Text(t) => {
-                    if span.style.uppercase {
-                        text.push_str(&t.to_uppercase());
-                    } else {
-                        text.push_str(t);
-                    }
-                }
-                SpanContent::LineBreak => text.push('\n'),
-                SpanContent::PageNumber => text.push_str(&numbers.page),
-                SpanContent::PageCount => text.push_str(&numbers.pages),
-                SpanContent::Footnote { note, mark_style } => {
-                    *next_note += 1;
-                    on_note(*next_note, note);
-                    text.push_str(&next_note.to_string());
-                    rise = span.style.size * 0.33;
-                    atom_style = Style::clone(mark_style);
-                    footnote = Some(*next_note);
-                }
+        let preset = ahead.as_ref().and_then(|ahead| ahead.take(hash, &key));
+        let mut paragraph = match preset {
+            Some(Preset { shaped, lines }) => {
+                as_set(&shaped.missing);
+                let paragraph = Paragraph::of(shaped, style);
+                paragraph.kept.borrow_mut().preset = lines;
+                paragraph
             }
-            if text.len() > start {
-                atoms.push(Atom {
-                    range: start..text.len(),
-                    face: shaper.book.face_for(&atom_style),
-                    fallbacks: shaper.book.fallbacks_for(&atom_style),
-                    style: atom_style,
-                    link: span.link.clone(),
-                    rise,
-                    footnote,
-                });
+            None => {
+                let shaped = shape(spans, shaper, memo, numbers, next_note, on_note);
+                Paragraph::of(shaped, style)
             }
-        }
-        let words = shape_words(&text, &atoms, shaper, &memo.hyphenation);
-        // Each character this paragraph lacks is told once, with the
-        // paragraph's first words.
-        let found = shaper.missing.replace(missing_before);
-        let opening = (!found.is_empty()).then(|| opening_words(&text));
-        let missing: std::collections::BTreeSet<Gap> = found
-            .into_iter()
-            .map(|g| Gap {
-                paragraph: opening.clone().unwrap_or_default(),
-                ..g
-            })
-            .collect();
-        shaper.missing.borrow_mut().extend(missing.iter().cloned());
-        let mut paragraph = Paragraph {
-            shaped: std::rc::Rc::new(Shaped {
-                hyphenated_throughout: atoms.iter().all(|a| a.style.hyphenate),
-                text,
-                atoms,
-                words,
-                missing: missing.into_iter().collect(),
-            }),
-            align: style.align,
-            leading: style.leading,
-            first_indent: style.first_indent,
-            kept: Default::default(),
-            charged: None,
         };
         let weight = paragraph.weight() + spans_weight(spans);
         paragraph.kept.borrow_mut().bound = weight + KEPT_SPARE;
@@ -456,6 +517,9 @@ impl Paragraph {
             && memo.budget.take(weight, memo.hyphenation.weight())
         {
             paragraph.charged = Some(memo.budget.clone());
+            if let Some(ahead) = &*ahead {
+                ahead.kept(hash);
+            }
             (paragraphs.entry(hash).or_default()).push((key.into_owned(), paragraph.clone()));
         }
         drop(paragraphs);
@@ -479,6 +543,18 @@ impl Paragraph {
             &mut 0,
             &mut |_, _| {},
         )
+    }
+
+    /// A paragraph of `shaped` text in `style`, with nothing set yet.
+    fn of(shaped: Shaped, style: &Style) -> Paragraph {
+        Paragraph {
+            shaped: std::rc::Rc::new(shaped),
+            align: style.align,
+            leading: style.leading,
+            first_indent: style.first_indent,
+            kept: Default::default(),
+            charged: None,
+        }
     }
 
     /// Roughly how many bytes the paragraph holds, as set: its words with
@@ -702,13 +778,17 @@ impl Paragraph {
             return found.clone();
         }
         let out = self.find_breaks(start, measure, window);
+        self.keep_breaks(key, &out);
+        out
+    }
+
+    fn keep_breaks(&self, key: Measured, breaks: &[(Pos, bool)]) {
         let mut kept = self.kept.borrow_mut();
-        let weight = std::mem::size_of::<(Measured, Vec<(Pos, bool)>)>()
-            + out.len() * std::mem::size_of::<(Pos, bool)>();
+        let weight =
+            std::mem::size_of::<(Measured, Vec<(Pos, bool)>)>() + std::mem::size_of_val(breaks);
         kept.make_room(weight, self.charged.as_deref());
         kept.weight += weight;
-        kept.breaks.insert(key, out.clone());
-        out
+        kept.breaks.insert(key, breaks.to_vec());
     }
 
     fn find_breaks(&self, start: Pos, measure: f32, window: bool) -> Vec<(Pos, bool)> {
@@ -781,13 +861,7 @@ impl Paragraph {
             };
             return (ahead, *rest);
         }
-        // Items per word at most: the word, its space, two per hyphen.
-        let mut items = 0;
-        let long = self.words.get(start.word..).unwrap_or(&[]).iter().any(|w| {
-            items += 2 + 2 * w.hyphens.len();
-            items > WINDOW_ITEMS
-        });
-        if !long {
+        if self.fits_one_window(start) {
             let set = self.lines(start, measure);
             return (Ahead { set, from: 0 }, None);
         }
@@ -800,6 +874,16 @@ impl Paragraph {
         let ahead = Ahead { set, from: 0 };
         self.kept.borrow_mut().window = Some((measure.into(), ahead.clone(), rest));
         (ahead, rest)
+    }
+
+    /// Whether the paragraph from `start` is short enough to be set whole:
+    /// counted in items, at most the word, its space and two per hyphen.
+    fn fits_one_window(&self, start: Pos) -> bool {
+        let mut items = 0;
+        !self.words.get(start.word..).unwrap_or(&[]).iter().any(|w| {
+            items += 2 + 2 * w.hyphens.len();
+            items > WINDOW_ITEMS
+        })
     }
 
     fn lines_set_or_found(
@@ -816,7 +900,17 @@ impl Paragraph {
         if let Some(set) = self.kept.borrow().lines.get(&key) {
             return set.clone();
         }
-        let set = self.set_lines(start, measure, window);
+        let preset = (start == Pos::START && !window)
+            .then(|| (self.kept.borrow_mut().preset).take_if(|p| p.measure == key.measure))
+            .flatten();
+        let set = match preset {
+            // Kept as though found here: its breaks first, then its lines.
+            Some(PresetLines { breaks, lines, .. }) => {
+                self.keep_breaks(key, &breaks);
+                lines
+            }
+            None => self.set_lines(start, measure, window),
+        };
         let weight = lines_weight(&set);
         let mut kept = self.kept.borrow_mut();
         kept.make_room(weight, self.charged.as_deref());

@@ -246,6 +246,11 @@ impl<'a> Engine<'a> {
             }
             let outer_line =
                 std::mem::replace(&mut self.block_markup, (block.line, block.markup_at));
+            if let (BlockKind::Paragraph(spans) | BlockKind::Heading { spans, .. }, Some(ahead)) =
+                (&block.kind, &*self.paragraphs.ahead.borrow())
+            {
+                ahead.reach(spans);
+            }
             match &block.kind {
                 BlockKind::Paragraph(spans) => {
                     let mark = self.mark(Role::Paragraph, parent);

@@ -335,6 +335,9 @@ impl<'a> Engine<'a> {
                         *space_before
                     };
                     let measure = region.width - indent;
+                    if let Some(ahead) = &*self.paragraphs.ahead.borrow() {
+                        ahead.pouring_at(region.width);
+                    }
                     // A long paragraph comes a window of lines at a time.
                     let (lines, rest) = para.lines_ahead(word, measure);
                     let total: f32 = lines.iter().map(|(_, l)| l.height).sum();

@@ -36,6 +36,19 @@ pub(in crate::layout) fn layout(
     shaper: &Shaper,
     memo: FlowMemo,
 ) -> Result<Pages> {
+    crate::layout::ahead::with_paragraphs_set_ahead(doc, shaper, memo.paragraphs, || {
+        lay_out_passes(doc, images, name, shaper, memo)
+    })
+}
+
+/// The passes of [`layout`]: as many as the contents' page numbers need.
+fn lay_out_passes(
+    doc: &Document,
+    images: &BTreeMap<String, Picture>,
+    name: &str,
+    shaper: &Shaper,
+    memo: FlowMemo,
+) -> Result<Pages> {
     let remember = remember::remember_pours(doc, images, name, shaper, memo.pours);
     let run = |known: &BTreeMap<String, usize>| {
         let mut engine = Engine::new(doc, images, shaper, memo, known, name);

@@ -1,0 +1,241 @@
+//! Paragraphs set ahead on the idle core. While a long document is laid
+//! out, the build's thread shapes, breaks and sets every paragraph as the
+//! pour reaches it, and the second core has nothing to do. A helper, on
+//! the thread pool's free thread, sets the paragraphs just ahead of the
+//! pour the way the pour would (`Paragraph::preset`), their lines at the
+//! width of the frame being filled; the pour, meeting a paragraph its memo
+//! has not kept, takes the helper's under the same key. Equal keys set
+//! equal paragraphs, so the pages are the same whichever thread set them;
+//! what the helper guesses wrong (a frame of another width, a note
+//! numbered otherwise, a paragraph the pour reached first) is only work
+//! thrown away.
+
+use crate::document::{Block, BlockKind, Document, Span, SpanContent};
+use crate::layout::font::Shaper;
+use crate::layout::paragraph::{Paragraph, ParagraphMemo, Presets};
+use crate::theme::Style;
+
+/// How many paragraphs the helper sets ahead of the pour at most: the
+/// paragraphs set and not yet taken stay a few pages' worth.
+const AHEAD: usize = 48;
+
+/// How far ahead of the pour the helper starts again when the pour has
+/// caught up with it.
+const LEAD: usize = 2;
+
+/// A paragraph of the document as the pour will set it, and how far in
+/// from the frame's edge.
+struct Job<'a> {
+    spans: &'a [Span],
+    style: &'a Style,
+    indent: f32,
+    /// The notes numbered before it: the pour numbers them as it meets
+    /// them, in the order of the document.
+    notes_before: usize,
+}
+
+fn notes_in(spans: &[Span]) -> usize {
+    (spans.iter())
+        .filter(|s| matches!(s.content, SpanContent::Footnote { .. }))
+        .count()
+}
+
+/// The document's paragraphs and headings in order, as the pour's
+/// `flatten` meets them (lists and quotes opened, their indents added),
+/// with the notes of everything before them counted.
+fn jobs(doc: &Document) -> Vec<Job<'_>> {
+    fn walk<'a>(blocks: &'a [Block], indent: f32, notes: &mut usize, out: &mut Vec<Job<'a>>) {
+        for block in blocks {
+            let style = &*block.style;
+            match &block.kind {
+                BlockKind::Paragraph(spans) | BlockKind::Heading { spans, .. } => {
+                    out.push(Job {
+                        spans,
+                        style,
+                        indent: indent + style.indent,
+                        notes_before: *notes,
+                    });
+                    *notes += notes_in(spans);
+                }
+                BlockKind::List { items, .. } => {
+                    for item in items {
+                        walk(item, indent + style.indent, notes, out);
+                    }
+                }
+                BlockKind::Quote(children) => walk(children, indent + style.indent, notes, out),
+                // Set where they are placed, in boxes and cells of their
+                // own widths: only their notes are counted.
+                BlockKind::Boxed(children) => walk(children, f32::NAN, notes, &mut Vec::new()),
+                BlockKind::Figure { caption, .. } => *notes += notes_in(caption),
+                BlockKind::Table(table) => {
+                    let rows = table.head.iter().chain(&table.body);
+                    *notes += rows
+                        .flat_map(|r| &r.cells)
+                        .map(|c| notes_in(&c.spans))
+                        .sum::<usize>();
+                }
+                _ => {}
+            }
+        }
+    }
+    let (mut out, mut notes) = (Vec::new(), 0);
+    for blocks in doc.flows.values() {
+        walk(blocks, 0.0, &mut notes, &mut out);
+    }
+    out
+}
+
+/// Runs `pour` with a helper setting `doc`'s paragraphs ahead on the
+/// thread pool's free thread, where the document is long; `memo` (the
+/// pour's) hands them over while `pour` runs.
+pub(super) fn with_paragraphs_set_ahead<T>(
+    doc: &Document,
+    shaper: &Shaper,
+    memo: &ParagraphMemo,
+    pour: impl FnOnce() -> T,
+) -> T {
+    memo.set_ahead.set(0);
+    let jobs = jobs(doc);
+    if jobs.len() < memo.set_ahead_from {
+        return pour();
+    }
+    let presets = std::sync::Arc::new(Presets::new(jobs.iter().map(|job| job.spans)));
+    *memo.ahead.borrow_mut() = Some(presets.clone());
+    let (book, hyphenation) = (shaper.book.clone(), shaper.hyphenation.clone());
+    let out = rayon::in_place_scope(|scope| {
+        let (jobs, presets) = (&jobs, &*presets);
+        scope.spawn(move |_| {
+            let mut shaper = Shaper::with_memo(Default::default(), book);
+            shaper.hyphenation = hyphenation;
+            set_ahead(jobs, presets, &shaper);
+        });
+        let out = pour();
+        presets.stop();
+        out
+    });
+    *memo.ahead.borrow_mut() = None;
+    memo.set_ahead.set(presets.taken());
+    out
+}
+
+/// The helper: sets the paragraphs just ahead of the pour, at most
+/// [`AHEAD`] of them, until the pour ends.
+fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper) {
+    // Only the words' hyphenation points are kept here: each paragraph
+    // is handed over whole.
+    let memo = ParagraphMemo::default();
+    let mut next = 0;
+    // What was set, oldest first, to let go of once the pour is past it.
+    let mut put = std::collections::VecDeque::new();
+    while !presets.stopped() {
+        // Lines are set at the width of the frames the pour fills, which
+        // its first paragraph tells.
+        let (Some(reached), Some(width)) = (presets.reached(), presets.width()) else {
+            std::thread::sleep(std::time::Duration::from_micros(50));
+            continue;
+        };
+        while let Some(&(job, hash)) = put.front()
+            && job < reached
+        {
+            presets.drop_untaken(job, hash);
+            put.pop_front();
+        }
+        // Caught up with, or a pass started again: on from a little ahead
+        // of the pour (it will most likely reach the paragraph after the
+        // one it is at before the helper could be done with it).
+        if next <= reached || next > reached + AHEAD + LEAD {
+            next = reached + LEAD;
+        }
+        let Some(job) = jobs.get(next).filter(|_| next <= reached + AHEAD) else {
+            std::thread::sleep(std::time::Duration::from_micros(50));
+            continue;
+        };
+        next += 1;
+        let preset = Paragraph::preset(
+            job.spans,
+            job.style,
+            shaper,
+            &memo,
+            job.notes_before,
+            width - job.indent,
+            |hash| !presets.is_kept(hash),
+        );
+        if let Some((hash, key, preset)) = preset {
+            presets.put(next - 1, hash, key, preset);
+            put.push_back((next - 1, hash));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::document::Document;
+    use crate::layout::LayoutMemo;
+    use crate::layout::tests::doc_of;
+    use std::collections::BTreeMap;
+
+    /// A pack's worth of what the pour sets: headings, justified text with
+    /// notes, lists, a quote, a table and a box with notes of their own
+    /// (numbered in between), on pages with running heads and contents.
+    fn long_document(sections: usize) -> Document {
+        let mut body = String::new();
+        for i in 0..sections {
+            body.push_str(&format!(
+                r#"<h1 id="s{i}">Section {i}</h1>
+<p>Kazakhstan has an appalling human rights record in section {i}.<footnote>Amnesty International, report {i}.</footnote> Journalists, lawyers and activists remain under pressure, and the courts seldom hear them.</p>
+<p>The authorities detained {i} peaceful protesters, who were later released without charge; their lawyers were not told where they were held.</p>
+<ul><li>free assembly, {i}</li><li>a fair trial<footnote>Article 14, ICCPR.</footnote></li></ul>
+<quote><p>We will not be silenced, said witness {i}.</p></quote>
+"#
+            ));
+            if i % 10 == 3 {
+                body.push_str(r#"<table><thead><tr><th>Court</th><th>Case</th></tr></thead><tr><td>Taraz<footnote>Court records.</footnote></td><td>Reinvestigation</td></tr></table><box><p>Urgent action: write to the prosecutor.<footnote>Template letter.</footnote></p></box>"#);
+            }
+        }
+        doc_of(&format!(
+            r#"<document title="t"><master name="m" size="A6" margin="10mm"><footer><p>Page <page-number/> of <page-count/></p></footer></master><pages master="m" flow="main"/><flow name="main"><contents/><page-break/>{body}</flow></document>"#
+        ))
+    }
+
+    fn lay(doc: &Document, memo: &LayoutMemo) -> String {
+        let pages = crate::layout::layout(
+            doc,
+            &BTreeMap::new(),
+            "t",
+            &crate::layout::font::Hyphenation::default(),
+            &crate::layout::FontBook::bundled(),
+            memo,
+        );
+        format!("{:?}", pages.unwrap())
+    }
+
+    #[test]
+    fn paragraphs_set_ahead_give_the_pages_the_pour_gives_alone() {
+        let doc = long_document(60);
+        let alone = LayoutMemo::new().setting_ahead_from(usize::MAX);
+        let pages = lay(&doc, &alone);
+        assert_eq!(alone.paragraphs_set_ahead(), 0);
+        // How much the helper sets depends on when the second core is
+        // free: every layout gives the same pages, and some are set ahead.
+        let most_set_ahead = |doc: &Document, memo: fn() -> LayoutMemo| {
+            let mut most = 0;
+            for _ in 0..20 {
+                let memo = memo();
+                assert_eq!(lay(doc, &memo), pages);
+                most = most.max(memo.paragraphs_set_ahead());
+                if most > 10 {
+                    break;
+                }
+            }
+            most
+        };
+        let most = most_set_ahead(&doc, || LayoutMemo::new().setting_ahead_from(0));
+        assert!(most > 10, "only {most} paragraphs were set ahead");
+        // So is it with a worker's own memo; a short document is laid
+        // out by the pour alone.
+        assert!(most_set_ahead(&doc, LayoutMemo::new) > 10);
+        let memo = LayoutMemo::new();
+        lay(&long_document(10), &memo);
+        assert_eq!(memo.paragraphs_set_ahead(), 0);
+    }
+}
