@@ -100,22 +100,41 @@ pub(super) fn with_paragraphs_set_ahead<T>(
         return pour();
     }
     let presets = std::sync::Arc::new(Presets::new(jobs.iter().map(|job| job.spans)));
-    *memo.ahead.borrow_mut() = Some(presets.clone());
     let (book, hyphenation) = (shaper.book.clone(), shaper.hyphenation.clone());
-    let out = rayon::in_place_scope(|scope| {
-        let (jobs, presets) = (&jobs, &*presets);
+    rayon::in_place_scope(|scope| {
+        let (jobs, helped) = (&jobs, &*presets);
         scope.spawn(move |_| {
             let mut shaper = Shaper::with_memo(Default::default(), book);
             shaper.hyphenation = hyphenation;
-            set_ahead(jobs, presets, &shaper);
+            set_ahead(jobs, helped, &shaper);
         });
-        let out = pour();
-        presets.stop();
-        out
-    });
-    *memo.ahead.borrow_mut() = None;
-    memo.set_ahead.set(presets.taken());
-    out
+        // The helper stops as the pour ends, even by a panic (a batch
+        // goes on with its other briefings): the scope waits for it.
+        let _pouring = Pouring::start(memo, presets.clone());
+        pour()
+    })
+}
+
+/// The pour with a helper: when it ends, the helper stops and the memo
+/// takes nothing more from it.
+struct Pouring<'m> {
+    memo: &'m ParagraphMemo,
+    presets: std::sync::Arc<Presets>,
+}
+
+impl<'m> Pouring<'m> {
+    fn start(memo: &'m ParagraphMemo, presets: std::sync::Arc<Presets>) -> Pouring<'m> {
+        *memo.ahead.borrow_mut() = Some(presets.clone());
+        Pouring { memo, presets }
+    }
+}
+
+impl Drop for Pouring<'_> {
+    fn drop(&mut self) {
+        self.presets.stop();
+        *self.memo.ahead.borrow_mut() = None;
+        self.memo.set_ahead.set(self.presets.taken());
+    }
 }
 
 /// The helper: sets the paragraphs just ahead of the pour, at most
@@ -237,5 +256,23 @@ mod tests {
         let memo = LayoutMemo::new();
         lay(&long_document(10), &memo);
         assert_eq!(memo.paragraphs_set_ahead(), 0);
+    }
+
+    #[test]
+    fn a_pour_that_panics_stops_its_helper() {
+        let doc = long_document(60);
+        let layout_memo = LayoutMemo::new().setting_ahead_from(0);
+        let memo = layout_memo.paragraphs();
+        let shaper = crate::layout::font::Shaper::new();
+        // Left running, the helper would keep the scope (and the build)
+        // waiting for ever; this thread runs it if no other does.
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::with_paragraphs_set_ahead(&doc, &shaper, memo, || {
+                assert!(memo.ahead.borrow().is_some(), "the pour has a helper");
+                panic!("the pour failed")
+            })
+        }));
+        assert!(caught.is_err());
+        assert!(memo.ahead.borrow().is_none(), "the memo has let it go");
     }
 }
