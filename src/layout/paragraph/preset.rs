@@ -111,14 +111,24 @@ impl Presets {
 
     /// The paragraph set ahead under `key`, if there is one.
     pub(in crate::layout) fn take(&self, hash: u64, key: &ParagraphKey<'_>) -> Option<Preset> {
+        let preset = self.remove(hash, |(k, _, _)| k == key)?;
+        self.taken.fetch_add(1, Ordering::Relaxed);
+        Some(preset)
+    }
+
+    /// Takes out the first paragraph under `hash` that `which` picks.
+    fn remove(
+        &self,
+        hash: u64,
+        which: impl Fn(&(ParagraphKey<'static>, Preset, usize)) -> bool,
+    ) -> Option<Preset> {
         let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
         let same = found.get_mut(&hash)?;
-        let at = same.iter().position(|(k, ..)| k == key)?;
+        let at = same.iter().position(which)?;
         let (_, preset, _) = same.swap_remove(at);
         if same.is_empty() {
             found.remove(&hash);
         }
-        self.taken.fetch_add(1, Ordering::Relaxed);
         Some(preset)
     }
 
@@ -165,27 +175,17 @@ impl Presets {
     /// Lets go of what was set for `job` under `hash` and not taken: the
     /// pour has gone past it, setting it itself.
     pub(in crate::layout) fn drop_untaken(&self, job: usize, hash: u64) {
-        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(same) = found.get_mut(&hash) else {
-            return;
-        };
-        if let Some(at) = same.iter().position(|&(.., j)| j == job) {
-            let (_, preset, _) = same.swap_remove(at);
-            if same.is_empty() {
-                found.remove(&hash);
-            }
-            drop(found);
-            drop(preset);
-        }
+        // Dropped here, out of the lock.
+        drop(self.remove(hash, |&(.., j)| j == job));
     }
 }
 
 impl Paragraph {
     /// Sets a paragraph the way [`Paragraph::new`] would, its notes
     /// numbered on from `next_note`, with its lines at `measure` (unless
-    /// it is set a window at a time), for another thread to take (see `layout::ahead`); `memo`
-    /// gives the hyphenation points. Returns its key and hash with it;
-    /// nothing where `wanted` refuses the hash.
+    /// it is set a window at a time), for another thread to take (see
+    /// `layout::ahead`); `memo` gives the hyphenation points. Returns its
+    /// key and hash with it; nothing where `wanted` refuses the hash.
     pub(in crate::layout) fn preset(
         spans: &[Span],
         style: &Style,
@@ -195,12 +195,12 @@ impl Paragraph {
         measure: f32,
         wanted: impl FnOnce(u64) -> bool,
     ) -> Option<(u64, ParagraphKey<'static>, Preset)> {
-        let key = key_of(spans, style, shaper, &Numbers::default(), next_note);
+        let numbers = Numbers::default();
+        let key = key_of(spans, style, shaper, &numbers, next_note);
         let hash = hash_of(&key);
         if !wanted(hash) {
             return None;
         }
-        let numbers = Numbers::default();
         let shaped = shape(
             spans,
             shaper,
