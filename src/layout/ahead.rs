@@ -12,7 +12,8 @@
 
 use crate::document::{Block, BlockKind, Document, Span, SpanContent};
 use crate::layout::font::Shaper;
-use crate::layout::paragraph::{Paragraph, ParagraphMemo, Presets};
+use crate::layout::key::ParagraphKey;
+use crate::layout::paragraph::{Paragraph, ParagraphMemo, Preset, Presets};
 use crate::theme::Style;
 
 /// How many paragraphs the helper sets ahead of the pour at most: the
@@ -22,6 +23,12 @@ const AHEAD: usize = 48;
 /// How far ahead of the pour the helper starts again when the pour has
 /// caught up with it.
 const LEAD: usize = 2;
+
+/// How many paragraphs past the one that cites a footnote the pour may
+/// have reached before it sets the note: notes are set as the lines that
+/// cite them are placed, after the paragraphs that follow (a list's
+/// items, say) are read.
+const NOTES_LAG: usize = 8;
 
 /// A paragraph of the document as the pour will set it, and how far in
 /// from the frame's edge.
@@ -144,8 +151,13 @@ fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper) {
     // is handed over whole.
     let memo = ParagraphMemo::default();
     let mut next = 0;
-    // What was set, oldest first, to let go of once the pour is past it.
+    // What was set, oldest first, to let go of once the pour is past it:
+    // paragraphs, and the notes they cite (later, as the pour sets them).
     let mut put = std::collections::VecDeque::new();
+    let mut notes_put = std::collections::VecDeque::new();
+    // The next paragraph whose notes to set, when the paragraphs are set
+    // as far ahead as they go.
+    let mut notes_next = 0;
     while !presets.stopped() {
         // Lines are set at the width of the frames the pour fills, which
         // its first paragraph tells.
@@ -153,11 +165,13 @@ fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper) {
             std::thread::sleep(std::time::Duration::from_micros(50));
             continue;
         };
-        while let Some(&(job, hash)) = put.front()
-            && job < reached
-        {
-            presets.drop_untaken(job, hash);
-            put.pop_front();
+        for put in [&mut put, &mut notes_put] {
+            while let Some(&(job, hash)) = put.front()
+                && job < reached
+            {
+                presets.drop_untaken(job, hash);
+                put.pop_front();
+            }
         }
         // Caught up with, or a pass started again: on from a little ahead
         // of the pour (it will most likely reach the paragraph after the
@@ -166,7 +180,19 @@ fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper) {
             next = reached + LEAD;
         }
         let Some(job) = jobs.get(next).filter(|_| next <= reached + AHEAD) else {
-            std::thread::sleep(std::time::Duration::from_micros(50));
+            // As far ahead as it goes: the notes of the paragraphs set,
+            // which the pour sets as it places the lines that cite them.
+            notes_next = notes_next.max(reached);
+            if let Some(job) = jobs.get(notes_next).filter(|_| notes_next < next) {
+                let until = notes_next + NOTES_LAG;
+                for (hash, key, preset) in notes_set_ahead(job, shaper, &memo, width, presets) {
+                    presets.put(until, hash, key, preset);
+                    notes_put.push_back((until, hash));
+                }
+                notes_next += 1;
+            } else {
+                std::thread::sleep(std::time::Duration::from_micros(50));
+            }
             continue;
         };
         next += 1;
@@ -184,6 +210,26 @@ fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper) {
             put.push_back((next - 1, hash));
         }
     }
+}
+
+/// The footnotes `job` cites, numbered on from those before it, set in
+/// the frame's width (`width`) where the pour's memo does not keep them.
+fn notes_set_ahead<'a>(
+    job: &'a Job,
+    shaper: &'a Shaper,
+    memo: &'a ParagraphMemo,
+    width: f32,
+    presets: &'a Presets,
+) -> impl Iterator<Item = (u64, ParagraphKey<'static>, Preset)> + 'a {
+    let notes = (job.spans.iter()).filter_map(|span| match &span.content {
+        SpanContent::Footnote { note, .. } => Some(note),
+        _ => None,
+    });
+    (job.notes_before + 1..)
+        .zip(notes)
+        .filter_map(move |(n, note)| {
+            Paragraph::preset_note(n, note, shaper, memo, width, |hash| !presets.is_kept(hash))
+        })
 }
 
 #[cfg(test)]

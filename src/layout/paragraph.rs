@@ -22,11 +22,12 @@ use crate::layout::pages::{GlyphRun, PlacedGlyph};
 use crate::layout::words::{Atom, Piece, Word, hang_share, right_hang, shape_words};
 use crate::theme::{Align, Style};
 
+mod note;
 mod preset;
 mod set;
 
-pub(super) use preset::Presets;
-use preset::{Preset, PresetLines};
+use preset::PresetLines;
+pub(super) use preset::{Preset, Presets};
 
 /// A paragraph shaped and ready to be broken into lines at any measure.
 ///

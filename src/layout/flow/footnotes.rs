@@ -1,16 +1,12 @@
 //! Footnotes at the foot of a frame, and the long ones that go on
 //! overleaf.
 
-use std::sync::Arc;
-
 use super::Engine;
 use super::distribute::Region;
 use crate::colour::Cmyk;
-use crate::document::{Span, SpanContent};
 use crate::error::Result;
 use crate::layout::pages::{Artifact, Item, Mark};
 use crate::layout::paragraph::{Line, Paragraph, Pos};
-use crate::theme::Style;
 
 /// The lines of one footnote that a frame shows: all of a short note, or a
 /// run of a long one that began or goes on in another frame.
@@ -259,21 +255,7 @@ impl Engine<'_> {
     }
 
     fn set_note(&mut self, n: usize) -> Option<Paragraph> {
-        let spans = self.notes.get(&n)?.clone();
-        let style = spans
-            .first()
-            .map(|s| Style::clone(&s.style))
-            .unwrap_or_default();
-        let mut all = vec![Span {
-            content: SpanContent::Text(format!("{n}\u{2002}")),
-            style: Arc::new(style.clone()),
-            link: None,
-        }];
-        all.extend(spans);
-        let left = Style {
-            align: crate::theme::Align::Left,
-            ..style
-        };
-        Some(Paragraph::plain(&all, &left, self.shaper, self.paragraphs))
+        let note = self.notes.get(&n)?;
+        Some(Paragraph::note(n, note, self.shaper, self.paragraphs))
     }
 }
