@@ -160,6 +160,12 @@ pub struct Batch {
     pub force: bool,
     /// Build and check, but write nothing.
     pub dry_run: bool,
+    /// The process ends as the batch does (a command's one run, not
+    /// watch's): what the build threads hold at the end, their layout
+    /// memos and the last briefing's reading, is left for the operating
+    /// system to take back at once, not let go of piece by piece (some
+    /// 40 ms of a 1,000-page pack; docs/decisions.md).
+    pub process_ends_after: bool,
 }
 
 /// The stack of each build thread. Every recursive walk (the markup tree,
@@ -205,7 +211,11 @@ pub fn run_with_inputs(
     if let Ok(pool) = pool {
         pool.broadcast(|thread| {
             if thread.index() < builders {
-                run.work(&LayoutMemo::new(), report);
+                let memo = LayoutMemo::new();
+                run.work(&memo, report);
+                if batch.process_ends_after {
+                    std::mem::forget(memo);
+                }
             }
         });
     }
@@ -299,13 +309,16 @@ impl Run {
                     ))
                 });
             if shared.jobs_left.fetch_sub(1, Ordering::SeqCst) == 1 {
-                drop(
-                    shared
-                        .prepared
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .take(),
-                );
+                let prepared = (shared.prepared.lock())
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take();
+                // Each briefing's is let go of but the batch's last.
+                match self.batch.process_ends_after
+                    && self.next.load(Ordering::SeqCst) >= self.jobs.len()
+                {
+                    true => std::mem::forget(prepared),
+                    false => drop(prepared),
+                }
             }
             let n = self.done.fetch_add(1, Ordering::SeqCst) + 1;
             {

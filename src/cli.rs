@@ -490,6 +490,7 @@ fn run_build(
         jobs: jobs.unwrap_or_else(default_jobs).max(1),
         force,
         dry_run: false,
+        process_ends_after: true,
     };
     let total = files.len();
     let started = batch::now();

@@ -457,6 +457,7 @@ fn build(
         jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
         force: settings.force,
         dry_run: false,
+        process_ends_after: false,
     };
     let settings = settings.clone();
     // A rebuild's warnings are told afresh: the writer may have fixed one.

@@ -17,6 +17,7 @@ fn batch(out: &std::path::Path, force: bool) -> Batch {
         jobs: 1,
         force,
         dry_run: false,
+        process_ends_after: false,
     }
 }
 

@@ -566,6 +566,7 @@ fn batch_of_leaflets(count: usize, first_letter: u32) -> Held {
         jobs: 1,
         force: true,
         dry_run: false,
+        process_ends_after: false,
     };
     let held = HELD.load(Ordering::SeqCst);
     MOST_HELD.store(held, Ordering::SeqCst);

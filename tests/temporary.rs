@@ -47,6 +47,7 @@ fn a_batch_never_writes_through_a_planted_link() {
         jobs: 1,
         force: true,
         dry_run: false,
+        process_ends_after: false,
     };
     let jobs = batch::jobs(&[dir.join("briefings/b.yaml")]);
     let outcomes = batch::run(&jobs, &run, &|_, _, _| {});

@@ -45,6 +45,7 @@ fn check(
         jobs: default_jobs(),
         force: true,
         dry_run: true,
+        process_ends_after: true,
     };
     let outcomes = batch::run(&files, &batch, &|_, _, _| {});
     let failed = outcomes
