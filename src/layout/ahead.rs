@@ -3,14 +3,15 @@
 //! pour reaches it, and the second core has nothing to do. A helper, on
 //! the thread pool's free thread, sets the paragraphs just ahead of the
 //! pour the way the pour would (`Paragraph::preset`), their lines at the
-//! width of the frame being filled; the pour, meeting a paragraph its memo
+//! width of the frame being filled, and, while it waits for the pour, the
+//! footnotes they cite; the pour, meeting a paragraph or a note its memo
 //! has not kept, takes the helper's under the same key. Equal keys set
 //! equal paragraphs, so the pages are the same whichever thread set them;
 //! what the helper guesses wrong (a frame of another width, a note
 //! numbered otherwise, a paragraph the pour reached first) is only work
 //! thrown away.
 
-use crate::document::{Block, BlockKind, Document, Span, SpanContent};
+use crate::document::{Block, BlockKind, Document, Span, SpanContent, Table};
 use crate::layout::font::Shaper;
 use crate::layout::key::ParagraphKey;
 use crate::layout::paragraph::{Paragraph, ParagraphMemo, Preset, Presets};
@@ -30,15 +31,51 @@ const LEAD: usize = 2;
 /// items, say) are read.
 const NOTES_LAG: usize = 8;
 
-/// A paragraph of the document as the pour will set it, and how far in
-/// from the frame's edge.
+/// A paragraph of the document as the pour will set it, or a table whose
+/// notes it will set, in the order the pour meets them.
 struct Job<'a> {
-    spans: &'a [Span],
-    style: &'a Style,
-    indent: f32,
+    text: Text<'a>,
     /// The notes numbered before it: the pour numbers them as it meets
     /// them, in the order of the document.
     notes_before: usize,
+}
+
+enum Text<'a> {
+    /// A paragraph or heading, and how far in from the frame's edge.
+    Paragraph {
+        spans: &'a [Span],
+        style: &'a Style,
+        indent: f32,
+    },
+    /// A table: its cells are set where it is placed, in widths of their
+    /// own; only the notes they cite are set ahead.
+    Table(&'a Table),
+}
+
+impl<'a> Job<'a> {
+    /// The paragraph's spans: none for a table.
+    fn spans(&self) -> &'a [Span] {
+        match self.text {
+            Text::Paragraph { spans, .. } => spans,
+            Text::Table(_) => &[],
+        }
+    }
+
+    /// The texts of the notes it cites, in order.
+    fn notes(&self) -> impl Iterator<Item = &'a [Span]> {
+        let texts: Box<dyn Iterator<Item = &'a [Span]>> = match self.text {
+            Text::Paragraph { spans, .. } => Box::new(std::iter::once(spans)),
+            Text::Table(table) => Box::new(
+                (table.head.iter().chain(&table.body))
+                    .flat_map(|row| &row.cells)
+                    .map(|cell| &cell.spans[..]),
+            ),
+        };
+        texts.flatten().filter_map(|span| match &span.content {
+            SpanContent::Footnote { note, .. } => Some(&note[..]),
+            _ => None,
+        })
+    }
 }
 
 fn notes_in(spans: &[Span]) -> usize {
@@ -47,21 +84,23 @@ fn notes_in(spans: &[Span]) -> usize {
         .count()
 }
 
-/// The document's paragraphs and headings in order, as the pour's
+/// The document's paragraphs, headings and tables in order, as the pour's
 /// `flatten` meets them (lists and quotes opened, their indents added),
 /// with the notes of everything before them counted.
 fn jobs(doc: &Document) -> Vec<Job<'_>> {
     fn walk<'a>(blocks: &'a [Block], indent: f32, notes: &mut usize, out: &mut Vec<Job<'a>>) {
         for block in blocks {
             let style = &*block.style;
+            let notes_before = *notes;
             match &block.kind {
                 BlockKind::Paragraph(spans) | BlockKind::Heading { spans, .. } => {
-                    out.push(Job {
+                    let indent = indent + style.indent;
+                    let text = Text::Paragraph {
                         spans,
                         style,
-                        indent: indent + style.indent,
-                        notes_before: *notes,
-                    });
+                        indent,
+                    };
+                    out.push(Job { text, notes_before });
                     *notes += notes_in(spans);
                 }
                 BlockKind::List { items, .. } => {
@@ -70,16 +109,17 @@ fn jobs(doc: &Document) -> Vec<Job<'_>> {
                     }
                 }
                 BlockKind::Quote(children) => walk(children, indent + style.indent, notes, out),
-                // Set where they are placed, in boxes and cells of their
-                // own widths: only their notes are counted.
+                // Set where they are placed, in boxes of their own widths:
+                // only their notes are counted.
                 BlockKind::Boxed(children) => walk(children, f32::NAN, notes, &mut Vec::new()),
                 BlockKind::Figure { caption, .. } => *notes += notes_in(caption),
                 BlockKind::Table(table) => {
-                    let rows = table.head.iter().chain(&table.body);
-                    *notes += rows
-                        .flat_map(|r| &r.cells)
-                        .map(|c| notes_in(&c.spans))
-                        .sum::<usize>();
+                    let job = Job {
+                        text: Text::Table(table),
+                        notes_before,
+                    };
+                    *notes += job.notes().count();
+                    out.push(job);
                 }
                 _ => {}
             }
@@ -103,10 +143,11 @@ pub(super) fn with_paragraphs_set_ahead<T>(
 ) -> T {
     memo.set_ahead.set(0);
     let jobs = jobs(doc);
-    if jobs.len() < memo.set_ahead_from {
+    let paragraphs = (jobs.iter()).filter(|job| matches!(job.text, Text::Paragraph { .. }));
+    if paragraphs.count() < memo.set_ahead_from {
         return pour();
     }
-    let presets = std::sync::Arc::new(Presets::new(jobs.iter().map(|job| job.spans)));
+    let presets = std::sync::Arc::new(Presets::new(jobs.iter().map(Job::spans)));
     let (book, hyphenation) = (shaper.book.clone(), shaper.hyphenation.clone());
     rayon::in_place_scope(|scope| {
         let (jobs, helped) = (&jobs, &*presets);
@@ -145,7 +186,7 @@ impl Drop for Pouring<'_> {
 }
 
 /// The helper: sets the paragraphs just ahead of the pour, at most
-/// [`AHEAD`] of them, until the pour ends.
+/// [`AHEAD`] of them, and then the notes they cite, until the pour ends.
 fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper) {
     // Only the words' hyphenation points are kept here: each paragraph
     // is handed over whole.
@@ -182,7 +223,8 @@ fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper) {
         let Some(job) = jobs.get(next).filter(|_| next <= reached + AHEAD) else {
             // As far ahead as it goes: the notes of the paragraphs set,
             // which the pour sets as it places the lines that cite them.
-            notes_next = notes_next.max(reached);
+            // The pour reads a block ahead of the lines it places.
+            notes_next = notes_next.max(reached.saturating_sub(1));
             if let Some(job) = jobs.get(notes_next).filter(|_| notes_next < next) {
                 let until = notes_next + NOTES_LAG;
                 for (hash, key, preset) in notes_set_ahead(job, shaper, &memo, width, presets) {
@@ -196,13 +238,21 @@ fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper) {
             continue;
         };
         next += 1;
+        let Text::Paragraph {
+            spans,
+            style,
+            indent,
+        } = job.text
+        else {
+            continue;
+        };
         let preset = Paragraph::preset(
-            job.spans,
-            job.style,
+            spans,
+            style,
             shaper,
             &memo,
             job.notes_before,
-            width - job.indent,
+            width - indent,
             |hash| !presets.is_kept(hash),
         );
         if let Some((hash, key, preset)) = preset {
@@ -221,12 +271,8 @@ fn notes_set_ahead<'a>(
     width: f32,
     presets: &'a Presets,
 ) -> impl Iterator<Item = (u64, ParagraphKey<'static>, Preset)> + 'a {
-    let notes = (job.spans.iter()).filter_map(|span| match &span.content {
-        SpanContent::Footnote { note, .. } => Some(note),
-        _ => None,
-    });
     (job.notes_before + 1..)
-        .zip(notes)
+        .zip(job.notes())
         .filter_map(move |(n, note)| {
             Paragraph::preset_note(n, note, shaper, memo, width, |hash| !presets.is_kept(hash))
         })

@@ -13,7 +13,7 @@ use crate::theme::{Align, Style};
 
 /// The spans of footnote `n` whose text is `note`, and the style of the
 /// paragraph they make.
-pub(super) fn note_text(n: usize, note: &[Span]) -> (Vec<Span>, Style) {
+fn note_text(n: usize, note: &[Span]) -> (Vec<Span>, Style) {
     let style = (note.first())
         .map(|s| Style::clone(&s.style))
         .unwrap_or_default();
@@ -42,9 +42,7 @@ impl Paragraph {
         let (spans, style) = note_text(n, note);
         Paragraph::plain(&spans, &style, shaper, memo)
     }
-}
 
-impl Paragraph {
     /// Sets footnote `n` the way [`Paragraph::note`] would, for another
     /// thread to take (see [`Paragraph::preset`]).
     pub(in crate::layout) fn preset_note(
