@@ -164,7 +164,7 @@ pub struct Batch {
     /// watch's): what the build threads hold at the end, their layout
     /// memos and the last briefing's reading, is left for the operating
     /// system to take back at once, not let go of piece by piece (some
-    /// 40 ms of a 1,000-page pack; docs/decisions.md).
+    /// 35 ms of a 1,000-page pack's build; docs/decisions.md).
     pub process_ends_after: bool,
 }
 
@@ -313,11 +313,11 @@ impl Run {
                     .unwrap_or_else(|e| e.into_inner())
                     .take();
                 // Each briefing's is let go of but the batch's last.
-                match self.batch.process_ends_after
-                    && self.next.load(Ordering::SeqCst) >= self.jobs.len()
-                {
-                    true => std::mem::forget(prepared),
-                    false => drop(prepared),
+                let last = self.next.load(Ordering::SeqCst) >= self.jobs.len();
+                if self.batch.process_ends_after && last {
+                    std::mem::forget(prepared);
+                } else {
+                    drop(prepared);
                 }
             }
             let n = self.done.fetch_add(1, Ordering::SeqCst) + 1;

@@ -71,17 +71,16 @@ impl<'a> Job<'a> {
                     .map(|cell| &cell.spans[..]),
             ),
         };
-        texts.flatten().filter_map(|span| match &span.content {
-            SpanContent::Footnote { note, .. } => Some(&note[..]),
-            _ => None,
-        })
+        texts.flat_map(cited)
     }
 }
 
-fn notes_in(spans: &[Span]) -> usize {
-    (spans.iter())
-        .filter(|s| matches!(s.content, SpanContent::Footnote { .. }))
-        .count()
+/// The texts of the notes `spans` cite, in order.
+fn cited(spans: &[Span]) -> impl Iterator<Item = &[Span]> {
+    spans.iter().filter_map(|span| match &span.content {
+        SpanContent::Footnote { note, .. } => Some(&note[..]),
+        _ => None,
+    })
 }
 
 /// The document's paragraphs, headings and tables in order, as the pour's
@@ -101,7 +100,7 @@ fn jobs(doc: &Document) -> Vec<Job<'_>> {
                         indent,
                     };
                     out.push(Job { text, notes_before });
-                    *notes += notes_in(spans);
+                    *notes += cited(spans).count();
                 }
                 BlockKind::List { items, .. } => {
                     for item in items {
@@ -112,7 +111,7 @@ fn jobs(doc: &Document) -> Vec<Job<'_>> {
                 // Set where they are placed, in boxes of their own widths:
                 // only their notes are counted.
                 BlockKind::Boxed(children) => walk(children, f32::NAN, notes, &mut Vec::new()),
-                BlockKind::Figure { caption, .. } => *notes += notes_in(caption),
+                BlockKind::Figure { caption, .. } => *notes += cited(caption).count(),
                 BlockKind::Table(table) => {
                     let job = Job {
                         text: Text::Table(table),
@@ -196,8 +195,8 @@ fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper) {
     // paragraphs, and the notes they cite (later, as the pour sets them).
     let mut put = std::collections::VecDeque::new();
     let mut notes_put = std::collections::VecDeque::new();
-    // The next paragraph whose notes to set, when the paragraphs are set
-    // as far ahead as they go.
+    // The next job whose notes to set, when the paragraphs are set as
+    // far ahead as they go.
     let mut notes_next = 0;
     while !presets.stopped() {
         // Lines are set at the width of the frames the pour fills, which
