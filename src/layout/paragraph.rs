@@ -489,7 +489,9 @@ impl Paragraph {
         let ahead = memo.ahead.borrow();
         if let Some(found) = found {
             // Set ahead too, where the helper had not heard it was kept.
-            drop(ahead.as_ref().and_then(|ahead| ahead.take(hash, &key)));
+            if let Some(ahead) = &*ahead {
+                ahead.discard(hash, &key);
+            }
             as_set(&found.missing);
             return found;
         }

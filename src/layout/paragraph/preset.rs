@@ -116,6 +116,13 @@ impl Presets {
         Some(preset)
     }
 
+    /// Lets go of the paragraph set ahead under `key`, if there is one:
+    /// the pour's memo had it already.
+    pub(in crate::layout) fn discard(&self, hash: u64, key: &ParagraphKey<'_>) {
+        // Dropped here, out of the lock.
+        drop(self.remove(hash, |(k, _, _)| k == key));
+    }
+
     /// Takes out the first paragraph under `hash` that `which` picks.
     fn remove(
         &self,
