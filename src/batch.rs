@@ -430,7 +430,8 @@ fn run_one(
             copy_fingerprint(&base, job.recipient.and_then(|i| recipients.get(i)))
         })
     };
-    let build_from = |prepared: Result<Arc<Prepared>>| {
+    // `laid_out` runs between the layout and the PDF: see below.
+    let build_from = |prepared: Result<Arc<Prepared>>, laid_out: &mut dyn FnMut()| {
         prepared.and_then(|p| {
             let mut build = Build::of(&p)
                 .recipient(job.recipient)
@@ -444,7 +445,9 @@ fn run_one(
             if let Some(password) = password {
                 build = build.encrypt(password, secret);
             }
-            let mut built = build.pdf()?;
+            let laid = build.lay_out()?;
+            laid_out();
+            let mut built = build.pdf_of(laid)?;
             // The copy's time counts its share of the reading too.
             built.took = started.elapsed();
             Ok(built)
@@ -452,19 +455,24 @@ fn run_one(
     };
     // When the PDF will be built whatever its fingerprint (`--force`, a
     // check, or nothing recorded), the fingerprint is needed only to record
-    // the build: it is worked out on a second core while this one lays out
-    // and writes the PDF, which keep one core busy, not two (the reading
-    // before has the template compiling on the second core).
+    // the build: it is worked out on a second core while this one writes
+    // the PDF (the reading before has the template compiling on the second
+    // core, the layout a helper setting paragraphs ahead).
     let build_for_sure = batch.force || batch.dry_run || !records.contains_key(&key);
     let (fingerprint, result) = if build_for_sure {
         let prepared = prepare_shared();
         let fingerprinting = shared.inputs.get().is_none() && !batch.dry_run;
         let mut fingerprinted = None;
         let result = rayon::in_place_scope(|s| {
-            if fingerprinting {
-                s.spawn(|_| fingerprinted = Some(fingerprint_inputs()));
-            }
-            build_from(prepared.clone())
+            let (slot, inputs) = (&mut fingerprinted, &fingerprint_inputs);
+            let mut fingerprint = fingerprinting.then_some(move || {
+                s.spawn(move |_| *slot = Some(inputs()));
+            });
+            build_from(prepared.clone(), &mut || {
+                if let Some(start) = fingerprint.take() {
+                    start();
+                }
+            })
         });
         let inputs = match fingerprinted {
             Some(inputs) => inputs,
@@ -493,7 +501,7 @@ fn run_one(
             }
         }
         match fingerprint {
-            Ok(_) => (fingerprint, build_from(prepare_shared())),
+            Ok(_) => (fingerprint, build_from(prepare_shared(), &mut || {})),
             Err(e) => (Err(e.clone()), Err(e)),
         }
     };

@@ -292,7 +292,15 @@ impl<'a> Build<'a> {
     /// its imposed copy, locked if asked.
     pub fn pdf(&self) -> Result<Built> {
         let started = std::time::Instant::now();
-        let mut laid = self.lay_out()?;
+        let mut built = self.pdf_of(self.lay_out()?)?;
+        built.took = started.elapsed();
+        Ok(built)
+    }
+
+    /// The stages after layout, for `laid` (this build's [`Build::lay_out`]):
+    /// the PDF's bytes and, if asked, its imposed copy, locked if asked;
+    /// `took` is left to the caller.
+    pub fn pdf_of(&self, mut laid: LaidOut) -> Result<Built> {
         let options = &self.options;
         // The PDF's date: SOURCE_DATE_EPOCH, else the document's own date, never
         // the clock, so the same input gives the same bytes.
@@ -336,7 +344,6 @@ impl<'a> Build<'a> {
         if let Some((password, secret)) = self.lock {
             encrypt(&mut built, password, secret)?;
         }
-        built.took = started.elapsed();
         Ok(built)
     }
 }
