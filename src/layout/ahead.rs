@@ -1,11 +1,13 @@
-//! Paragraphs set ahead on the idle core. While a long document is laid
-//! out, the build's thread shapes, breaks and sets every paragraph as the
-//! pour reaches it, and the second core has nothing to do. A helper, on
-//! the thread pool's free thread, sets the paragraphs just ahead of the
-//! pour the way the pour would (`Paragraph::preset`), their lines at the
-//! width of the frame being filled, and, while it waits for the pour, the
-//! footnotes they cite; the pour, meeting a paragraph or a note its memo
-//! has not kept, takes the helper's under the same key. Equal keys set
+//! Paragraphs set ahead on the idle core. While a document is laid out,
+//! the build's thread shapes, breaks and sets every paragraph as the pour
+//! reaches it, and the second core has nothing to do. A helper, on the
+//! thread pool's free thread, sets paragraphs ahead of the pour the way
+//! the pour would (`Paragraph::preset`), their lines at the width of the
+//! frame being filled: in a long document just ahead of the pour, in a
+//! shorter one its second half from the start, while the pour sets the
+//! first. While it waits for the pour, it sets the footnotes they cite.
+//! The pour, meeting a paragraph or a note its memo has not kept, takes
+//! the helper's under the same key. Equal keys set
 //! equal paragraphs, so the pages are the same whichever thread set them;
 //! what the helper guesses wrong (a frame of another width, a note
 //! numbered otherwise, a paragraph the pour reached first) is only work
@@ -14,7 +16,7 @@
 use crate::document::{Block, BlockKind, Document, Span, SpanContent, Table};
 use crate::layout::font::Shaper;
 use crate::layout::key::ParagraphKey;
-use crate::layout::paragraph::{Paragraph, ParagraphMemo, Preset, Presets};
+use crate::layout::paragraph::{LONG, Paragraph, ParagraphMemo, Preset, Presets};
 use crate::theme::Style;
 
 /// How many paragraphs the helper sets ahead of the pour at most: the
@@ -131,8 +133,29 @@ fn jobs(doc: &Document) -> Vec<Job<'_>> {
     out
 }
 
+/// The job in which the document's text reaches its half: where the
+/// helper starts on a short document.
+fn halfway(jobs: &[Job]) -> usize {
+    let text = |job: &Job| -> usize {
+        (job.spans().iter())
+            .map(|span| match &span.content {
+                SpanContent::Text(text) => text.len(),
+                _ => 0,
+            })
+            .sum()
+    };
+    let half = jobs.iter().map(text).sum::<usize>() / 2;
+    let mut before = 0;
+    jobs.iter()
+        .position(|job| {
+            before += text(job);
+            before > half
+        })
+        .unwrap_or(0)
+}
+
 /// Runs `pour` with a helper setting `doc`'s paragraphs ahead on the
-/// thread pool's free thread, where the document is long; `memo` (the
+/// thread pool's free thread, unless the document is short; `memo` (the
 /// pour's) hands them over while `pour` runs.
 pub(super) fn with_paragraphs_set_ahead<T>(
     doc: &Document,
@@ -142,10 +165,24 @@ pub(super) fn with_paragraphs_set_ahead<T>(
 ) -> T {
     memo.set_ahead.set(0);
     let jobs = jobs(doc);
-    let paragraphs = (jobs.iter()).filter(|job| matches!(job.text, Text::Paragraph { .. }));
-    if paragraphs.count() < memo.set_ahead_from {
+    let paragraphs = (jobs.iter())
+        .filter(|job| matches!(job.text, Text::Paragraph { .. }))
+        .count();
+    let plan = if paragraphs < memo.set_ahead_from {
         return pour();
-    }
+    } else if paragraphs < LONG {
+        // The pour sets the first half, the helper the second, which it
+        // holds until the pour comes to it: under LONG paragraphs.
+        Plan {
+            start: halfway(&jobs),
+            ahead: usize::MAX,
+        }
+    } else {
+        Plan {
+            start: 0,
+            ahead: AHEAD,
+        }
+    };
     let presets = std::sync::Arc::new(Presets::new(jobs.iter().map(Job::spans)));
     let (book, hyphenation) = (shaper.book.clone(), shaper.hyphenation.clone());
     rayon::in_place_scope(|scope| {
@@ -153,7 +190,7 @@ pub(super) fn with_paragraphs_set_ahead<T>(
         scope.spawn(move |_| {
             let mut shaper = Shaper::with_memo(Default::default(), book);
             shaper.hyphenation = hyphenation;
-            set_ahead(jobs, helped, &shaper);
+            set_ahead(jobs, helped, &shaper, plan);
         });
         // The helper stops as the pour ends, even by a panic (a batch
         // goes on with its other briefings): the scope waits for it.
@@ -184,13 +221,21 @@ impl Drop for Pouring<'_> {
     }
 }
 
-/// The helper: sets the paragraphs just ahead of the pour, at most
-/// [`AHEAD`] of them, and then the notes they cite, until the pour ends.
-fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper) {
+/// Where the helper starts and how far ahead of the pour it may go.
+struct Plan {
+    /// The first job it sets (unless the pour is past it).
+    start: usize,
+    /// How many paragraphs past the pour it sets at most.
+    ahead: usize,
+}
+
+/// The helper: sets the paragraphs ahead of the pour as `plan` says, and
+/// then the notes they cite, until the pour ends.
+fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper, plan: Plan) {
     // Only the words' hyphenation points are kept here: each paragraph
     // is handed over whole.
     let memo = ParagraphMemo::default();
-    let mut next = 0;
+    let mut next = plan.start;
     // What was set, oldest first, to let go of once the pour is past it:
     // paragraphs, and the notes they cite (later, as the pour sets them).
     let mut put = std::collections::VecDeque::new();
@@ -216,10 +261,13 @@ fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper) {
         // Caught up with, or a pass started again: on from a little ahead
         // of the pour (it will most likely reach the paragraph after the
         // one it is at before the helper could be done with it).
-        if next <= reached || next > reached + AHEAD + LEAD {
+        if next <= reached || next > (reached + LEAD).saturating_add(plan.ahead) {
             next = reached + LEAD;
         }
-        let Some(job) = jobs.get(next).filter(|_| next <= reached + AHEAD) else {
+        let Some(job) = jobs
+            .get(next)
+            .filter(|_| next <= reached.saturating_add(plan.ahead))
+        else {
             // As far ahead as it goes: the notes of the paragraphs set,
             // which the pour sets as it places the lines that cite them.
             // The pour reads a block ahead of the lines it places.
@@ -345,8 +393,26 @@ mod tests {
         // out by the pour alone.
         assert!(most_set_ahead(&doc, LayoutMemo::new) > 10);
         let memo = LayoutMemo::new();
-        lay(&long_document(10), &memo);
+        lay(&long_document(3), &memo);
         assert_eq!(memo.paragraphs_set_ahead(), 0);
+    }
+
+    #[test]
+    fn the_second_half_of_a_shorter_document_set_ahead_gives_the_same_pages() {
+        // 180 paragraphs and headings: fewer than LONG, more than SHORT.
+        let doc = long_document(30);
+        let alone = LayoutMemo::new().setting_ahead_from(usize::MAX);
+        let pages = lay(&doc, &alone);
+        let mut most = 0;
+        for _ in 0..20 {
+            let memo = LayoutMemo::new();
+            assert_eq!(lay(&doc, &memo), pages);
+            most = most.max(memo.paragraphs_set_ahead());
+            if most > 10 {
+                break;
+            }
+        }
+        assert!(most > 10, "only {most} paragraphs were set ahead");
     }
 
     #[test]

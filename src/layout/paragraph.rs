@@ -27,7 +27,7 @@ mod preset;
 mod set;
 
 use preset::PresetLines;
-pub(super) use preset::{Preset, Presets};
+pub(super) use preset::{LONG, Preset, Presets};
 
 /// A paragraph shaped and ready to be broken into lines at any measure.
 ///
@@ -232,8 +232,8 @@ pub struct ParagraphMemo {
     paragraphs: RefCell<ParagraphsSet>,
     /// Hyphenation points by word.
     pub hyphenation: HyphenationMemo,
-    /// While a long document is laid out: its paragraphs set ahead on the
-    /// idle core, taken where this memo has not kept them.
+    /// While a document is laid out: its paragraphs set ahead on the idle
+    /// core, taken where this memo has not kept them.
     pub(super) ahead: RefCell<Option<std::sync::Arc<Presets>>>,
     /// How many paragraphs a document needs to be set ahead.
     pub(super) set_ahead_from: usize,
@@ -273,7 +273,7 @@ impl Default for ParagraphMemo {
             paragraphs: Default::default(),
             hyphenation: Default::default(),
             ahead: Default::default(),
-            set_ahead_from: preset::LONG,
+            set_ahead_from: preset::SHORT,
             set_ahead: Default::default(),
         }
     }

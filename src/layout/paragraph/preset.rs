@@ -15,9 +15,16 @@ use crate::layout::paragraph::{Numbers, ParagraphMemo};
 use crate::theme::Style;
 
 /// A document with fewer paragraphs and headings is laid out on its
-/// thread alone: below some 30 pages the helper saves nothing that can be
-/// measured (docs/decisions.md, "Paragraphs set ahead on the idle core").
-/// The default of a worker's memo (`LayoutMemo::setting_ahead_from`).
+/// thread alone: the helper's start costs about what it would set (the
+/// sample leaflet's 19 paragraphs; docs/decisions.md, "The second half of
+/// a short document set on the idle core"). The default of a worker's
+/// memo (`LayoutMemo::setting_ahead_from`).
+pub(in crate::layout) const SHORT: usize = 24;
+
+/// From this many paragraphs and headings (some 30 pages) the helper
+/// follows the pour, a few pages ahead of it, so that what it holds stays
+/// bounded; a shorter document's second half is set from its start and
+/// held until the pour comes to it.
 pub(in crate::layout) const LONG: usize = 200;
 
 /// The words of the bits that tell what the pour's memo keeps (64 K bits).
