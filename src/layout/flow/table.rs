@@ -48,10 +48,21 @@ pub(super) struct FlatRow {
 
 pub(super) struct FlatCell {
     pub(super) para: Paragraph,
-    /// The cell as a `header: value` line, for a stacked table.
-    pub(super) stacked: Option<Paragraph>,
+    /// The cell as a `header: value` line, for a stacked table: set only
+    /// if the table stacks.
+    pub(super) stacked: Option<Stacked>,
     pub(super) padding: f32,
     pub(super) mark: Mark,
+}
+
+/// A body cell as a `header: value` line, set the first time a frame
+/// too narrow for the columns asks for it: most tables never stack.
+pub(super) struct Stacked {
+    spans: Vec<Span>,
+    style: Style,
+    /// The notes numbered before the cell: its marks keep their numbers.
+    first_note: usize,
+    set: std::cell::OnceCell<Paragraph>,
 }
 
 /// A row as set at some column widths: each cell's lines, by where they go
@@ -166,15 +177,12 @@ impl Engine<'_> {
                     });
                 }
                 spans.extend(cell.spans.iter().cloned());
-                Paragraph::new(
-                    &spans,
-                    &style,
-                    self.shaper,
-                    self.paragraphs,
-                    &Numbers::default(),
-                    &mut first_note.clone(),
-                    &mut |_, _| {},
-                )
+                Stacked {
+                    spans,
+                    style,
+                    first_note,
+                    set: Default::default(),
+                }
             });
             if cell.style.border > rule.0 {
                 rule = (cell.style.border, cell.style.border_color);
@@ -191,6 +199,22 @@ impl Engine<'_> {
             background: row.style.background,
             rule,
         }
+    }
+
+    /// `cell` set as its `header: value` line, its notes numbered as they
+    /// are in the cell (and handed on once, with the cell).
+    fn stacked<'c>(&self, cell: &'c Stacked) -> &'c Paragraph {
+        cell.set.get_or_init(|| {
+            Paragraph::new(
+                &cell.spans,
+                &cell.style,
+                self.shaper,
+                self.paragraphs,
+                &Numbers::default(),
+                &mut cell.first_note.clone(),
+                &mut |_, _| {},
+            )
+        })
     }
 
     /// The columns' widths in `width` points, or `None` if the widest
@@ -213,7 +237,10 @@ impl Engine<'_> {
         let Some(widths) = widths else {
             let mut lines = Vec::new();
             for c in &row.cells {
-                let p = c.stacked.as_ref().unwrap_or(&c.para);
+                let p = match &c.stacked {
+                    Some(stacked) => self.stacked(stacked),
+                    None => &c.para,
+                };
                 let set = p.lines(Pos::START, width - 2.0 * padding);
                 lines.extend(set.iter().map(|l| (c.mark, l.1.clone())));
             }

@@ -54,7 +54,7 @@ impl Paragraph {
         wanted: impl FnOnce(u64) -> bool,
     ) -> Option<(u64, ParagraphKey<'static>, Preset)> {
         let (spans, style) = note_text(n, note);
-        Paragraph::preset(&spans, &style, shaper, memo, 0, measure, wanted)
+        Paragraph::preset(&spans, &style, shaper, memo, 0, Some(measure), wanted)
     }
 }
 

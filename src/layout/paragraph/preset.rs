@@ -197,7 +197,8 @@ impl Presets {
 impl Paragraph {
     /// Sets a paragraph the way [`Paragraph::new`] would, its notes
     /// numbered on from `next_note`, with its lines at `measure` (unless
-    /// it is set a window at a time), for another thread to take (see
+    /// it is set a window at a time, or no measure is known, as for a
+    /// table's cells), for another thread to take (see
     /// `layout::ahead`); `memo` gives the hyphenation points. Returns its
     /// key and hash with it; nothing where `wanted` refuses the hash.
     pub(in crate::layout) fn preset(
@@ -206,7 +207,7 @@ impl Paragraph {
         shaper: &Shaper,
         memo: &ParagraphMemo,
         next_note: usize,
-        measure: f32,
+        measure: Option<f32>,
         wanted: impl FnOnce(u64) -> bool,
     ) -> Option<(u64, ParagraphKey<'static>, Preset)> {
         let numbers = Numbers::default();
@@ -224,6 +225,17 @@ impl Paragraph {
             &mut |_, _| {},
         );
         let paragraph = Paragraph::of(shaped, style);
+        let Some(measure) = measure else {
+            let shaped = std::rc::Rc::try_unwrap(paragraph.shaped).ok()?;
+            return Some((
+                hash,
+                key.into_owned(),
+                Preset {
+                    shaped,
+                    lines: None,
+                },
+            ));
+        };
         paragraph.kept.borrow_mut().bound = paragraph.weight() + spans_weight(spans) + KEPT_SPARE;
         let at = Measured {
             start: Pos::START,
