@@ -6,7 +6,8 @@
 //! frame being filled, and shapes a table's cells (their widths are the
 //! table's to find): in a long document just ahead of the pour, in a
 //! shorter one its second half from the start, while the pour sets the
-//! first. While it waits for the pour, it sets the footnotes they cite.
+//! first, and then the first half's rest just ahead of the pour. While it
+//! waits for the pour, it sets the footnotes they cite.
 //! The pour, meeting a paragraph or a note its memo has not kept, takes
 //! the helper's under the same key. Equal keys set
 //! equal paragraphs, so the pages are the same whichever thread set them;
@@ -246,6 +247,11 @@ fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper, plan: Plan) {
     // is handed over whole.
     let memo = ParagraphMemo::default();
     let mut next = plan.start;
+    // Where the paragraphs the helper sets end: the document's end, then,
+    // for a document set from its second half, that half's start, as
+    // the helper goes back to follow the pour through the first.
+    let mut end = jobs.len();
+    let mut gone_back = plan.start == 0;
     // What was set, oldest first, to let go of once the pour is past it:
     // paragraphs, and the notes they cite (later, as the pour sets them).
     let mut put = std::collections::VecDeque::new();
@@ -255,10 +261,17 @@ fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper, plan: Plan) {
     let mut notes_next = 0;
     while !presets.stopped() {
         // Lines are set at the width of the frames the pour fills, which
-        // its first paragraph tells.
-        let (Some(reached), Some(width)) = (presets.reached(), presets.width()) else {
-            std::thread::sleep(std::time::Duration::from_micros(50));
-            continue;
+        // its first paragraph tells. A long document's helper waits for
+        // it and the pour; a second half is started at once, its first
+        // paragraphs shaped without lines (most of their cost).
+        let (reached, width) = (presets.reached(), presets.width());
+        let reached = match reached {
+            Some(reached) if width.is_some() || plan.start > 0 => reached,
+            None if plan.start > 0 => 0,
+            _ => {
+                std::thread::sleep(std::time::Duration::from_micros(50));
+                continue;
+            }
         };
         for put in [&mut put, &mut notes_put] {
             while let Some(&(job, hash)) = put.front()
@@ -274,23 +287,31 @@ fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper, plan: Plan) {
         if next <= reached || next > (reached + LEAD).saturating_add(plan.ahead) {
             next = reached + LEAD;
         }
+        if next >= end && !gone_back {
+            // The second half set: back to just ahead of the pour.
+            (gone_back, end, next) = (true, plan.start, reached + LEAD);
+        } else if next >= end && end < jobs.len() {
+            // Met the second half: every paragraph is set.
+            (end, next) = (jobs.len(), jobs.len());
+        }
         let Some(job) = jobs
             .get(next)
-            .filter(|_| next <= reached.saturating_add(plan.ahead))
+            .filter(|_| next < end && next <= reached.saturating_add(plan.ahead))
         else {
             // As far ahead as it goes: the notes of the paragraphs set,
             // which the pour sets as it places the lines that cite them.
             // The pour reads a block ahead of the lines it places.
             notes_next = notes_next.max(reached.saturating_sub(1));
-            if let Some(job) = jobs.get(notes_next).filter(|_| notes_next < next) {
-                let until = notes_next + NOTES_LAG;
-                for (hash, key, preset) in notes_set_ahead(job, shaper, &memo, width, presets) {
-                    presets.put(until, hash, key, preset);
-                    notes_put.push_back((until, hash));
+            match (width, jobs.get(notes_next).filter(|_| notes_next < next)) {
+                (Some(width), Some(job)) => {
+                    let until = notes_next + NOTES_LAG;
+                    for (hash, key, preset) in notes_set_ahead(job, shaper, &memo, width, presets) {
+                        presets.put(until, hash, key, preset);
+                        notes_put.push_back((until, hash));
+                    }
+                    notes_next += 1;
                 }
-                notes_next += 1;
-            } else {
-                std::thread::sleep(std::time::Duration::from_micros(50));
+                _ => std::thread::sleep(std::time::Duration::from_micros(50)),
             }
             continue;
         };
@@ -303,17 +324,18 @@ fn set_ahead(jobs: &[Job], presets: &Presets, shaper: &Shaper, plan: Plan) {
 }
 
 /// `job` set the way the pour will set it, where the pour's memo does not
-/// keep it: a paragraph with its lines at the frame's width (`width`), a
-/// table's cells shaped only, their widths being the table's to find.
+/// keep it: a paragraph with its lines at the frame's width (`width`,
+/// once known), a table's cells shaped only, their widths being the
+/// table's to find.
 fn set_job<'a>(
     job: &'a Job,
     shaper: &'a Shaper,
     memo: &'a ParagraphMemo,
-    width: f32,
+    width: Option<f32>,
     presets: &'a Presets,
 ) -> impl Iterator<Item = (u64, ParagraphKey<'static>, Preset)> + 'a {
     let measure = match job.text {
-        Text::Paragraph { indent, .. } => Some(width - indent),
+        Text::Paragraph { indent, .. } => width.map(|width| width - indent),
         Text::Table(_) => None,
     };
     // The pour numbers a cell's notes on from those of the cells before.
@@ -465,6 +487,41 @@ mod tests {
             }
         }
         assert!(most > 40, "only {most} paragraphs and cells were set ahead");
+    }
+
+    #[test]
+    fn the_helper_goes_back_to_the_first_half_once_the_second_is_set() {
+        // 60 paragraphs alike, the first 30 each followed by a box the pour
+        // sets itself (no job of the helper's, no text it counts): the
+        // second half is set long before the pour reaches it.
+        let boxed =
+            "The courts seldom hear them, and their lawyers are not told where they are held. "
+                .repeat(6);
+        let mut body = String::new();
+        for i in 0..60 {
+            body.push_str(&format!(
+                "<p>Paragraph {i} of the briefing, the same length as the others.</p>"
+            ));
+            if i < 30 {
+                body.push_str(&format!("<box><p>{boxed}</p><p>{i}: {boxed}</p></box>"));
+            }
+        }
+        let doc = doc_of(&format!(
+            r#"<document title="t"><master name="m" size="A5" margin="10mm"/><pages master="m" flow="main"/><flow name="main">{body}</flow></document>"#
+        ));
+        let alone = LayoutMemo::new().setting_ahead_from(usize::MAX);
+        let pages = lay(&doc, &alone);
+        let mut most = 0;
+        for _ in 0..20 {
+            let memo = LayoutMemo::new();
+            assert_eq!(lay(&doc, &memo), pages);
+            most = most.max(memo.paragraphs_set_ahead());
+            // More than the second half's 30: some of the first half's.
+            if most > 32 {
+                break;
+            }
+        }
+        assert!(most > 32, "only {most} paragraphs were set ahead");
     }
 
     #[test]
