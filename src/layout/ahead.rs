@@ -407,31 +407,42 @@ mod tests {
         format!("{:?}", pages.unwrap())
     }
 
+    /// A document of one A5 flow holding `body`.
+    fn one_flow(body: &str) -> Document {
+        doc_of(&format!(
+            r#"<document title="t"><master name="m" size="A5" margin="10mm"/><pages master="m" flow="main"/><flow name="main">{body}</flow></document>"#
+        ))
+    }
+
+    /// How much the helper sets depends on when the second core is free:
+    /// lays `doc` out with `memo`s, each time asserting the pages the pour
+    /// gives alone, until more than `enough` were set ahead (20 tries at
+    /// most). Returns the most that were.
+    fn most_set_ahead(doc: &Document, memo: fn() -> LayoutMemo, enough: usize) -> usize {
+        let pages = lay(doc, &LayoutMemo::new().setting_ahead_from(usize::MAX));
+        let mut most = 0;
+        for _ in 0..20 {
+            let memo = memo();
+            assert_eq!(lay(doc, &memo), pages);
+            most = most.max(memo.paragraphs_set_ahead());
+            if most > enough {
+                break;
+            }
+        }
+        most
+    }
+
     #[test]
     fn paragraphs_set_ahead_give_the_pages_the_pour_gives_alone() {
         let doc = long_document(60);
         let alone = LayoutMemo::new().setting_ahead_from(usize::MAX);
-        let pages = lay(&doc, &alone);
+        lay(&doc, &alone);
         assert_eq!(alone.paragraphs_set_ahead(), 0);
-        // How much the helper sets depends on when the second core is
-        // free: every layout gives the same pages, and some are set ahead.
-        let most_set_ahead = |doc: &Document, memo: fn() -> LayoutMemo| {
-            let mut most = 0;
-            for _ in 0..20 {
-                let memo = memo();
-                assert_eq!(lay(doc, &memo), pages);
-                most = most.max(memo.paragraphs_set_ahead());
-                if most > 10 {
-                    break;
-                }
-            }
-            most
-        };
-        let most = most_set_ahead(&doc, || LayoutMemo::new().setting_ahead_from(0));
+        let most = most_set_ahead(&doc, || LayoutMemo::new().setting_ahead_from(0), 10);
         assert!(most > 10, "only {most} paragraphs were set ahead");
         // So is it with a worker's own memo; a short document is laid
         // out by the pour alone.
-        assert!(most_set_ahead(&doc, LayoutMemo::new) > 10);
+        assert!(most_set_ahead(&doc, LayoutMemo::new, 10) > 10);
         let memo = LayoutMemo::new();
         lay(&long_document(3), &memo);
         assert_eq!(memo.paragraphs_set_ahead(), 0);
@@ -440,18 +451,7 @@ mod tests {
     #[test]
     fn the_second_half_of_a_shorter_document_set_ahead_gives_the_same_pages() {
         // 180 paragraphs and headings: fewer than LONG, more than SHORT.
-        let doc = long_document(30);
-        let alone = LayoutMemo::new().setting_ahead_from(usize::MAX);
-        let pages = lay(&doc, &alone);
-        let mut most = 0;
-        for _ in 0..20 {
-            let memo = LayoutMemo::new();
-            assert_eq!(lay(&doc, &memo), pages);
-            most = most.max(memo.paragraphs_set_ahead());
-            if most > 10 {
-                break;
-            }
-        }
+        let most = most_set_ahead(&long_document(30), LayoutMemo::new, 10);
         assert!(most > 10, "only {most} paragraphs were set ahead");
     }
 
@@ -470,22 +470,9 @@ mod tests {
             ));
         }
         body.push_str("</table>");
-        let doc = doc_of(&format!(
-            r#"<document title="t"><master name="m" size="A5" margin="10mm"/><pages master="m" flow="main"/><flow name="main">{body}</flow></document>"#
-        ));
-        let alone = LayoutMemo::new().setting_ahead_from(usize::MAX);
-        let pages = lay(&doc, &alone);
-        let mut most = 0;
-        for _ in 0..20 {
-            let memo = LayoutMemo::new();
-            assert_eq!(lay(&doc, &memo), pages);
-            most = most.max(memo.paragraphs_set_ahead());
-            // More than the paragraphs could be (the cells cite no
-            // notes): cells were taken.
-            if most > 40 {
-                break;
-            }
-        }
+        // More than the paragraphs could be (the cells cite no notes):
+        // cells were taken.
+        let most = most_set_ahead(&one_flow(&body), LayoutMemo::new, 40);
         assert!(most > 40, "only {most} paragraphs and cells were set ahead");
     }
 
@@ -506,21 +493,8 @@ mod tests {
                 body.push_str(&format!("<box><p>{boxed}</p><p>{i}: {boxed}</p></box>"));
             }
         }
-        let doc = doc_of(&format!(
-            r#"<document title="t"><master name="m" size="A5" margin="10mm"/><pages master="m" flow="main"/><flow name="main">{body}</flow></document>"#
-        ));
-        let alone = LayoutMemo::new().setting_ahead_from(usize::MAX);
-        let pages = lay(&doc, &alone);
-        let mut most = 0;
-        for _ in 0..20 {
-            let memo = LayoutMemo::new();
-            assert_eq!(lay(&doc, &memo), pages);
-            most = most.max(memo.paragraphs_set_ahead());
-            // More than the second half's 30: some of the first half's.
-            if most > 32 {
-                break;
-            }
-        }
+        // More than the second half's 30: some of the first half's.
+        let most = most_set_ahead(&one_flow(&body), LayoutMemo::new, 32);
         assert!(most > 32, "only {most} paragraphs were set ahead");
     }
 
