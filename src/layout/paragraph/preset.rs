@@ -225,40 +225,33 @@ impl Paragraph {
             &mut |_, _| {},
         );
         let paragraph = Paragraph::of(shaped, style);
-        let Some(measure) = measure else {
-            let shaped = std::rc::Rc::try_unwrap(paragraph.shaped).ok()?;
-            return Some((
-                hash,
-                key.into_owned(),
-                Preset {
-                    shaped,
-                    lines: None,
-                },
-            ));
-        };
-        paragraph.kept.borrow_mut().bound = paragraph.weight() + spans_weight(spans) + KEPT_SPARE;
+        let lines = measure.and_then(|measure| paragraph.lines_to_hand_over(measure, spans));
+        let shaped = std::rc::Rc::try_unwrap(paragraph.shaped).ok()?;
+        let preset = Preset { shaped, lines };
+        Some((hash, key.into_owned(), preset))
+    }
+
+    /// Its lines at `measure` from its start, taken out of what it keeps
+    /// to be handed over; none where it is set a window at a time
+    /// (`lines_ahead`).
+    fn lines_to_hand_over(&self, measure: f32, spans: &[Span]) -> Option<PresetLines> {
+        self.kept.borrow_mut().bound = self.weight() + spans_weight(spans) + KEPT_SPARE;
+        if !self.fits_one_window(Pos::START) {
+            return None;
+        }
+        self.lines(Pos::START, measure);
         let at = Measured {
             start: Pos::START,
             measure: measure.into(),
             window: false,
         };
-        // A long paragraph is set a window at a time (`lines_ahead`).
-        if paragraph.fits_one_window(Pos::START) {
-            paragraph.lines(Pos::START, measure);
-        }
-        let Paragraph { shaped, kept, .. } = paragraph;
-        let mut kept = std::rc::Rc::try_unwrap(kept).ok()?.into_inner();
-        let lines = (|| {
-            let lines = std::rc::Rc::try_unwrap(kept.lines.remove(&at)?).ok()?;
-            let breaks = kept.breaks.remove(&at)?;
-            Some(PresetLines {
-                measure: at.measure,
-                breaks,
-                lines,
-            })
-        })();
-        let shaped = std::rc::Rc::try_unwrap(shaped).ok()?;
-        let preset = Preset { shaped, lines };
-        Some((hash, key.into_owned(), preset))
+        let mut kept = self.kept.borrow_mut();
+        let lines = std::rc::Rc::try_unwrap(kept.lines.remove(&at)?).ok()?;
+        let breaks = kept.breaks.remove(&at)?;
+        Some(PresetLines {
+            measure: at.measure,
+            breaks,
+            lines,
+        })
     }
 }
