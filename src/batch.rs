@@ -16,7 +16,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::layout::LayoutMemo;
 use crate::model::{Briefing, Password};
 use crate::passwords::{self, Locks};
-use crate::{Build, BuildOptions, Built, Prepared, load, template, write_atomically};
+use crate::{Build, BuildOptions, Built, LaidOut, Prepared, load, template, write_atomically};
 
 mod manifest;
 mod stale;
@@ -238,6 +238,10 @@ pub(crate) struct Run {
     results: Mutex<Vec<Option<Outcome>>>,
     done: AtomicUsize,
     report_lock: Mutex<()>,
+    /// A command's one job, with a core to spare: its font subsets are
+    /// made ahead on the other ([`crate::pdf::subsets`]). Not in watch,
+    /// whose rebuilds find most of them from the build before.
+    subsets_ahead: bool,
 }
 
 impl Run {
@@ -287,6 +291,9 @@ impl Run {
             results: Mutex::new(jobs.iter().map(|_| None).collect()),
             done: AtomicUsize::new(0),
             report_lock: Mutex::new(()),
+            subsets_ahead: jobs.len() == 1
+                && batch.process_ends_after
+                && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
         }
     }
 
@@ -298,7 +305,7 @@ impl Run {
             let Some(job) = self.jobs.get(i) else { break };
             let shared = &self.shared[job.file.as_path()];
             // A bug in handbill must not take the rest of the batch down.
-            let mut outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(job, &self.batch, &self.records, &self.written, shared, memo)))
+            let mut outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(job, &self.batch, &self.records, &self.written, shared, memo, self.subsets_ahead)))
                 .unwrap_or_else(|_| {
                     // Nothing of a copy cut short is kept.
                     memo.clear();
@@ -393,6 +400,7 @@ fn run_one(
     written: &Mutex<Records>,
     shared: &Shared,
     memo: &LayoutMemo,
+    ahead: bool,
 ) -> Outcome {
     let started = Instant::now();
     let file = &job.file;
@@ -431,7 +439,7 @@ fn run_one(
         })
     };
     // `laid_out` runs between the layout and the PDF: see below.
-    let build_from = |prepared: Result<Arc<Prepared>>, laid_out: &mut dyn FnMut()| {
+    let build_from = |prepared: Result<Arc<Prepared>>, laid_out: &mut dyn FnMut(&LaidOut)| {
         prepared.and_then(|p| {
             let mut build = Build::of(&p)
                 .recipient(job.recipient)
@@ -446,7 +454,7 @@ fn run_one(
                 build = build.encrypt(password, secret);
             }
             let laid = build.lay_out()?;
-            laid_out();
+            laid_out(&laid);
             let mut built = build.pdf_of(laid)?;
             // The copy's time counts its share of the reading too.
             built.took = started.elapsed();
@@ -468,7 +476,12 @@ fn run_one(
             let mut fingerprint = fingerprinting.then_some(move || {
                 s.spawn(move |_| *slot = Some(inputs()));
             });
-            build_from(prepared.clone(), &mut || {
+            build_from(prepared.clone(), &mut |laid| {
+                // First: the end of the PDF waits for the subsets, the
+                // manifest's record for the fingerprint.
+                if ahead {
+                    crate::pdf::subsets::make_ahead(&laid.pages);
+                }
                 if let Some(start) = fingerprint.take() {
                     start();
                 }
@@ -501,7 +514,7 @@ fn run_one(
             }
         }
         match fingerprint {
-            Ok(_) => (fingerprint, build_from(prepare_shared(), &mut || {})),
+            Ok(_) => (fingerprint, build_from(prepare_shared(), &mut |_| {})),
             Err(e) => (Err(e.clone()), Err(e)),
         }
     };

@@ -50,6 +50,7 @@ mod objects;
 pub mod pdfx;
 mod refused;
 pub mod resample;
+pub mod subsets;
 pub mod tags;
 
 /// The CMYK profile print output is made for (FOGRA39, coated offset
@@ -517,6 +518,7 @@ fn draw_page(
     options: &PdfOptions,
     tagger: &mut Tagger,
 ) {
+    // The text runs in the order `subsets::text_runs` follows.
     if let Some(run) = &page.watermark {
         // Behind everything, across the page from bottom left to top right.
         let mark = Mark::Artifact(Artifact::Watermark);
