@@ -16,6 +16,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::layout::LayoutMemo;
 use crate::model::{Briefing, Password};
 use crate::passwords::{self, Locks};
+use crate::pdf::subsets;
 use crate::{Build, BuildOptions, Built, LaidOut, Prepared, load, template, write_atomically};
 
 mod manifest;
@@ -473,17 +474,27 @@ fn run_one(
         let mut fingerprinted = None;
         let result = rayon::in_place_scope(|s| {
             let (slot, inputs) = (&mut fingerprinted, &fingerprint_inputs);
-            let mut fingerprint = fingerprinting.then_some(move || {
-                s.spawn(move |_| *slot = Some(inputs()));
+            // One job, in this order: the end of the PDF looks for the
+            // subsets, only the manifest's record needs the fingerprint.
+            // (A second job, left queued while the other core made the
+            // subsets, would be taken up by this thread as it waits on
+            // krilla, which works on queued jobs while it waits.)
+            let mut other_core = Some(move |subsets: Option<subsets::Ahead>| {
+                s.spawn(move |_| {
+                    if let Some(subsets) = subsets {
+                        subsets.make();
+                    }
+                    if fingerprinting {
+                        *slot = Some(inputs());
+                    }
+                });
             });
             build_from(prepared.clone(), &mut |laid| {
-                // First: the end of the PDF waits for the subsets, the
-                // manifest's record for the fingerprint.
-                if ahead {
-                    crate::pdf::subsets::make_ahead(&laid.pages);
-                }
-                if let Some(start) = fingerprint.take() {
-                    start();
+                let subsets = subsets::Ahead::of(&laid.pages).filter(|_| ahead);
+                if (subsets.is_some() || fingerprinting)
+                    && let Some(start) = other_core.take()
+                {
+                    start(subsets);
                 }
             })
         });

@@ -17,19 +17,24 @@ use krilla::text::{Font, GlyphId, KrillaGlyph};
 
 use crate::layout::{GlyphRun, Item, Page, Pages};
 
-/// Starts making the subsets of the fonts `pages` draw on the current
-/// thread pool's free thread, to be found by the PDF written next. Not for
-/// a document long enough that krilla's memo would have let them go again
-/// by its end (it is aged as the pages are drawn).
-pub fn make_ahead(pages: &Pages) {
-    if pages.pages.len() > super::SUBSETS_KEPT_FOR * super::PAGES_AGING_THE_MEMO {
-        return;
+/// The subsets of the fonts a document's pages draw, to be made before
+/// the document's PDF is written (on another thread) and found by it.
+pub struct Ahead(Vec<(Font, Vec<u16>)>);
+
+impl Ahead {
+    /// What `pages` would have made ahead: nothing for a document long
+    /// enough that krilla's memo would have let the subsets go again by
+    /// its end (it is aged as the pages are drawn).
+    pub fn of(pages: &Pages) -> Option<Ahead> {
+        if pages.pages.len() > super::SUBSETS_KEPT_FOR * super::PAGES_AGING_THE_MEMO {
+            return None;
+        }
+        Some(Ahead(fonts_and_glyphs(pages))).filter(|a| !a.0.is_empty())
     }
-    let glyphs = fonts_and_glyphs(pages);
-    if !glyphs.is_empty() {
-        rayon::spawn(move || {
-            drawn_ahead(&glyphs);
-        });
+
+    /// Makes the subsets, on this thread.
+    pub fn make(self) {
+        drawn_ahead(&self.0);
     }
 }
 
