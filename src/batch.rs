@@ -490,7 +490,7 @@ fn run_one(
                 });
             });
             build_from(prepared.clone(), &mut |laid| {
-                let subsets = subsets::Ahead::of(&laid.pages).filter(|_| ahead);
+                let subsets = ahead.then(|| subsets::Ahead::of(&laid.pages)).flatten();
                 if (subsets.is_some() || fingerprinting)
                     && let Some(start) = other_core.take()
                 {
