@@ -23,6 +23,7 @@ use skrifa::metrics::GlyphMetrics;
 
 use crate::layout::GlyphRun;
 use crate::layout::font::FontBook;
+use crate::layout::font_book::Face;
 
 /// The document's faces: krilla's, and their advances as krilla reads them.
 pub(super) struct Faces<'a> {
@@ -51,6 +52,13 @@ impl Advances<'_> {
         }
         Some(*known).filter(|a| a.is_finite())
     }
+}
+
+/// krilla's font of a face of the book. The PDF and the subsets made
+/// ahead of it (`subsets`) both make theirs here: krilla finds a subset
+/// made ahead only for the very same font.
+pub(super) fn krilla_font(face: &Face) -> Option<Font> {
+    Font::new(face.shared_data().into(), face.index)
 }
 
 impl<'a> Faces<'a> {
@@ -238,7 +246,7 @@ mod tests {
         let book = FontBook::bundled();
         let face = &book.faces[0];
         let fonts = (book.faces.iter())
-            .map(|f| Font::new(f.shared_data().into(), f.index).unwrap())
+            .map(|f| krilla_font(f).unwrap())
             .collect();
         let faces = Faces::new(&book, fonts);
         let upem = faces.fonts[0].units_per_em();

@@ -439,7 +439,7 @@ fn start<'a>(
         .faces
         .iter()
         .map(|f| {
-            Font::new(f.shared_data().into(), f.index).ok_or_else(|| {
+            glyphs::krilla_font(f).ok_or_else(|| {
                 Error::new(format!(
                     "the font {} cannot be embedded in the PDF",
                     f.file

@@ -45,9 +45,7 @@ fn fonts_and_glyphs(pages: &Pages) -> Vec<(Font, Vec<u16>)> {
     let firsts = first_drawn(&pages.pages, book.faces.len());
     (book.faces.iter().zip(firsts))
         .filter(|(_, glyphs)| !glyphs.is_empty())
-        .filter_map(|(face, glyphs)| {
-            Some((Font::new(face.shared_data().into(), face.index)?, glyphs))
-        })
+        .filter_map(|(face, glyphs)| Some((super::glyphs::krilla_font(face)?, glyphs)))
         .collect()
 }
 
