@@ -222,10 +222,7 @@ impl Shaper {
 
     /// Shapes `text` (a word with its trailing spaces, usually) in `face`.
     pub fn shape(&self, face: FaceId, text: &str) -> Rc<[ShapedGlyph]> {
-        let face_key = FaceKey {
-            book: self.book.id,
-            face,
-        };
+        let face_key = self.face_key(face);
         let hit = (self.memo.words.borrow())
             .get(&face_key)
             .and_then(|m| m.get(text))
@@ -239,14 +236,133 @@ impl Shaper {
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
+        let plan = self.plan(face_key, &shaper, &buffer);
+        let out = shaper.shape(buffer, ShapeOptions::new().plan(Some(&plan)));
+        let glyphs: Rc<[ShapedGlyph]> = (out.glyph_infos().iter())
+            .zip(out.glyph_positions())
+            .map(|(info, pos)| ShapedGlyph::of(info, pos, 0))
+            .collect();
+        self.keep(face_key, text, glyphs.clone());
+        glyphs
+    }
+
+    /// Shapes those of `texts` not yet shaped in `face` in one call, for
+    /// [`Shaper::shape`] to find. harfrust's cost is mostly per call (every
+    /// lookup of the font walks the buffer, however short), so a
+    /// paragraph's words shaped together cost a fraction of shaping each.
+    /// A word is kept only where harfrust says that breaking the text at
+    /// its start and at its end gives what shaping it alone gives (no
+    /// kerning, ligature or context across the space): the others are left
+    /// for [`Shaper::shape`] to shape alone, so the memo holds exactly what
+    /// it would have held.
+    pub fn shape_ahead<'t>(&self, face: FaceId, texts: impl Iterator<Item = &'t str>) {
+        let face_key = self.face_key(face);
+        // The words not yet shaped, once each, by the script a word alone
+        // would be shaped in (its first letter's; none for digits and
+        // punctuation): one shaping per script.
+        let mut by_script: smallvec::SmallVec<[(harfrust::Script, Vec<&str>); 2]> =
+            smallvec::SmallVec::new();
+        let mut seen = std::collections::HashSet::<&str, FxBuildHasher>::default();
+        let mut probe = UnicodeBuffer::new();
+        {
+            let words = self.memo.words.borrow();
+            let known = words.get(&face_key);
+            for text in texts {
+                if text.is_empty()
+                    || known.is_some_and(|m| m.contains_key(text))
+                    || !seen.insert(text)
+                {
+                    continue;
+                }
+                let Some(script) = left_to_right_script(&mut probe, text) else {
+                    continue;
+                };
+                match by_script.iter_mut().find(|(s, _)| *s == script) {
+                    Some((_, group)) => group.push(text),
+                    None => by_script.push((script, vec![text])),
+                }
+            }
+        }
+        // A word alone is shaped as well by `shape`.
+        by_script.retain(|(_, group)| group.len() > 1);
+        if by_script.is_empty() {
+            return;
+        }
+        let f = &self.book.faces[face];
+        let font = f.font();
+        let shaper = f.shaper_data().shaper(&font).build();
+        for (script, group) in by_script {
+            let mut all = String::with_capacity(group.iter().map(|t| t.len()).sum());
+            let mut starts = Vec::with_capacity(group.len() + 1);
+            for text in &group {
+                starts.push(all.len());
+                all.push_str(text);
+            }
+            starts.push(all.len());
+            let mut buffer = UnicodeBuffer::new();
+            buffer.push_str(&all);
+            buffer.guess_segment_properties();
+            // Guessed from the first word, whose script the group shares.
+            debug_assert_eq!(buffer.script(), script);
+            let plan = self.plan(face_key, &shaper, &buffer);
+            let out = shaper.shape(buffer, ShapeOptions::new().plan(Some(&plan)));
+            let (infos, positions) = (out.glyph_infos(), out.glyph_positions());
+            // Where each word's glyphs start; a word whose first glyph is
+            // not its own first character's (a cluster across the space)
+            // has none.
+            let mut first = Vec::with_capacity(group.len() + 1);
+            let mut g = 0;
+            for &start in &starts {
+                while infos.get(g).is_some_and(|i| (i.cluster as usize) < start) {
+                    g += 1;
+                }
+                let clean = infos
+                    .get(g)
+                    .is_none_or(|i| i.cluster as usize == start && !i.unsafe_to_break());
+                first.push(clean.then_some(g));
+            }
+            for (i, text) in group.iter().enumerate() {
+                let (Some(from), Some(to)) = (first[i], first[i + 1]) else {
+                    continue;
+                };
+                let glyphs: Rc<[ShapedGlyph]> = (infos[from..to].iter())
+                    .zip(&positions[from..to])
+                    .map(|(info, pos)| ShapedGlyph::of(info, pos, starts[i] as u32))
+                    .collect();
+                self.keep(face_key, text, glyphs);
+            }
+        }
+    }
+
+    /// Whether `text` is shaped in `face` already.
+    #[cfg(test)]
+    fn knows(&self, face: FaceId, text: &str) -> bool {
+        let words = self.memo.words.borrow();
+        (words.get(&self.face_key(face))).is_some_and(|m| m.contains_key(text))
+    }
+
+    fn face_key(&self, face: FaceId) -> FaceKey {
+        FaceKey {
+            book: self.book.id,
+            face,
+        }
+    }
+
+    /// The plan for `buffer`'s script in the face, made once.
+    fn plan(
+        &self,
+        face: FaceKey,
+        shaper: &harfrust::Shaper,
+        buffer: &UnicodeBuffer,
+    ) -> Rc<ShapePlan> {
         let key = PlanKey {
-            face: face_key,
+            face,
             script: buffer.script(),
         };
         let plan = self.memo.plans.borrow().get(&key).cloned();
-        let plan = plan.unwrap_or_else(|| {
+        plan.unwrap_or_else(|| {
             let plan = Rc::new(ShapePlan::new(
-                &shaper,
+                shaper,
                 buffer.direction(),
                 Some(buffer.script()),
                 None,
@@ -254,27 +370,50 @@ impl Shaper {
             ));
             self.memo.plans.borrow_mut().insert(key, plan.clone());
             plan
-        });
-        let out = shaper.shape(buffer, ShapeOptions::new().plan(Some(&plan)));
-        let glyphs: Rc<[ShapedGlyph]> = out
-            .glyph_infos()
-            .iter()
-            .zip(out.glyph_positions())
-            .map(|(info, pos)| ShapedGlyph {
-                id: info.glyph_id as u16,
-                advance: pos.x_advance,
-                x_offset: pos.x_offset,
-                y_offset: pos.y_offset,
-                cluster: info.cluster,
-            })
-            .collect();
+        })
+    }
+
+    /// Keeps a word's glyphs in the memo.
+    fn keep(&self, face: FaceKey, text: &str, glyphs: Rc<[ShapedGlyph]>) {
         let weight = text.len() + glyphs.len() * std::mem::size_of::<ShapedGlyph>() + 64;
         self.memo.weight.set(self.memo.weight.get() + weight);
         (self.memo.words.borrow_mut())
-            .entry(face_key)
+            .entry(face)
             .or_default()
-            .insert(text.into(), glyphs.clone());
-        glyphs
+            .insert(text.into(), glyphs);
+    }
+}
+
+/// The script harfrust shapes `text` in when shaped alone (see
+/// `UnicodeBuffer::guess_segment_properties`), if it runs left to right.
+/// Most words are ASCII, whose letters are Latin and whose other
+/// characters belong to no script: told without `probe`.
+fn left_to_right_script(probe: &mut UnicodeBuffer, text: &str) -> Option<harfrust::Script> {
+    if text.is_ascii() {
+        return Some(if text.bytes().any(|b| b.is_ascii_alphabetic()) {
+            harfrust::script::LATIN
+        } else {
+            harfrust::script::UNKNOWN
+        });
+    }
+    probe.push_str(text);
+    probe.guess_segment_properties();
+    let script = probe.script();
+    let ltr = probe.direction() == harfrust::Direction::LeftToRight;
+    probe.clear();
+    ltr.then_some(script)
+}
+
+impl ShapedGlyph {
+    /// A glyph as harfrust shaped it, its cluster counted from `start`.
+    fn of(info: &harfrust::GlyphInfo, pos: &harfrust::GlyphPosition, start: u32) -> ShapedGlyph {
+        ShapedGlyph {
+            id: info.glyph_id as u16,
+            advance: pos.x_advance,
+            x_offset: pos.x_offset,
+            y_offset: pos.y_offset,
+            cluster: info.cluster - start,
+        }
     }
 }
 
@@ -330,6 +469,87 @@ mod tests {
             }
             assert!(face.ascent > 0.5 && face.descent > 0.1, "{}", face.name);
         }
+    }
+
+    /// The sample profile's text in words, each with its trailing spaces,
+    /// as a paragraph is cut.
+    fn sample_words() -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/briefings/profiles/kazakhstan");
+        let mut words = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let mut word = String::new();
+            for c in text.chars() {
+                if !c.is_whitespace() && word.ends_with(char::is_whitespace) {
+                    words.push(std::mem::take(&mut word));
+                }
+                word.push(if c == '\n' { ' ' } else { c });
+            }
+            words.push(word);
+        }
+        words
+    }
+
+    #[test]
+    fn words_shaped_together_are_the_words_shaped_alone() {
+        let words = sample_words();
+        let distinct: std::collections::BTreeSet<&str> = words.iter().map(|w| w.as_str()).collect();
+        assert!(distinct.len() > 500, "{}", distinct.len());
+        assert!(distinct.iter().any(|w| !w.is_ascii()), "Cyrillic too");
+        for face in 0..FontBook::bundled().faces.len() {
+            let (alone, together) = (Shaper::new(), Shaper::new());
+            together.shape_ahead(face, words.iter().map(|w| w.as_str()));
+            let kept = distinct.iter().filter(|w| together.knows(face, w)).count();
+            // Shaped together, apart from the few beside a kerning pair
+            // or ligature across the space.
+            assert!(
+                kept * 10 > distinct.len() * 9,
+                "face {face}: {kept} of {}",
+                distinct.len()
+            );
+            for word in &distinct {
+                assert_eq!(
+                    alone.shape(face, word),
+                    together.shape(face, word),
+                    "face {face}: {word:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_ligature_or_kerning_across_two_words_leaves_both_to_be_shaped_alone() {
+        let s = Shaper::new();
+        // "f" then "i" make the one glyph "fi" when shaped together.
+        s.shape_ahead(0, ["f", "i", "and ", "so "].into_iter());
+        assert!(!s.knows(0, "f") && !s.knows(0, "i"));
+        assert!(s.knows(0, "and ") && s.knows(0, "so "));
+        assert_eq!(s.shape(0, "f"), Shaper::new().shape(0, "f"));
+        assert_eq!(s.shape(0, "i").len(), 1);
+        // "A" then "V" are kerned together, not alone.
+        s.shape_ahead(0, ["A", "V", "and "].into_iter());
+        assert!(!s.knows(0, "A") && !s.knows(0, "V"));
+        assert_eq!(s.shape(0, "A"), Shaper::new().shape(0, "A"));
+    }
+
+    #[test]
+    fn ascii_words_are_in_the_script_harfrust_guesses() {
+        let (mut probe, mut guess) = (UnicodeBuffer::new(), UnicodeBuffer::new());
+        for b in 0x20u8..0x7f {
+            let text = format!("{}1 ", b as char);
+            guess.push_str(&text);
+            guess.guess_segment_properties();
+            assert_eq!(
+                left_to_right_script(&mut probe, &text),
+                Some(guess.script()),
+                "{text:?}"
+            );
+            guess.clear();
+        }
+        assert_eq!(
+            left_to_right_script(&mut probe, "Алматы "),
+            Some(harfrust::script::CYRILLIC)
+        );
     }
 
     #[test]

@@ -64,36 +64,34 @@ pub(super) fn shape_words(
     shaper: &Shaper,
     memo: &HyphenationMemo,
 ) -> Vec<Word> {
+    let cuts = cut(text, atoms);
+    // The paragraph's words shaped together, face by face (see
+    // `Shaper::shape_ahead`), for the loop below to find.
+    let mut faces: smallvec::SmallVec<[FaceId; 4]> = smallvec::SmallVec::new();
+    for &(ai, _) in cuts.iter().flat_map(|c| &c.parts) {
+        if !faces.contains(&atoms[ai].face) {
+            faces.push(atoms[ai].face);
+        }
+    }
+    for face in faces {
+        let parts = cuts.iter().flat_map(|c| &c.parts);
+        let texts = parts.filter(|(ai, _)| atoms[*ai].face == face);
+        shaper.shape_ahead(face, texts.map(|(_, range)| &text[range.clone()]));
+    }
     let mut words: Vec<Word> = Vec::new();
-    let mut start = 0;
     let mut addresses = Addresses::of(text);
-    // The first atom the next word may be in: words and atoms both go in
-    // the order of the text, so a word looks only at its own atoms.
-    let mut first_atom = 0;
-    for (end, opportunity) in break_opportunities(text) {
-        if end <= start {
-            continue;
-        }
-        let forced = matches!(opportunity, unicode_linebreak::BreakOpportunity::Mandatory)
-            && text[start..end].ends_with('\n');
+    for Cut {
+        start,
+        end,
+        forced,
+        parts,
+    } in cuts
+    {
         let mut pieces: smallvec::SmallVec<[Piece; 1]> = smallvec::SmallVec::new();
-        while atoms.get(first_atom).is_some_and(|a| a.range.end <= start) {
-            first_atom += 1;
-        }
-        for (ai, atom) in atoms.iter().enumerate().skip(first_atom) {
-            if atom.range.start >= end {
-                break;
-            }
-            let lo = atom.range.start.max(start);
-            let hi = atom.range.end.min(end);
-            if lo >= hi {
-                continue;
-            }
-            let piece_text = text[lo..hi].trim_end_matches('\n');
-            if piece_text.is_empty() {
-                continue;
-            }
-            let hi = lo + piece_text.len();
+        for (ai, range) in parts {
+            let atom = &atoms[ai];
+            let (lo, hi) = (range.start, range.end);
+            let piece_text = &text[range];
             let (face, shaped) = shaper.shape_with_fallback(atom.face, &atom.fallbacks, piece_text);
             let scale = atom.style.size / shaper.face(face).units_per_em;
             let texts = glyph_texts(shaped.iter().map(|g| g.cluster), piece_text);
@@ -123,7 +121,6 @@ pub(super) fn shape_words(
             if let (true, Some(w)) = (forced, words.last_mut()) {
                 w.forced_break = true;
             }
-            start = end;
             continue;
         }
         let width = pieces.iter().map(|p| p.width).sum();
@@ -210,9 +207,60 @@ pub(super) fn shape_words(
             hyphen,
             ends_in_hyphen,
         });
-        start = end;
     }
     words
+}
+
+/// A word of a paragraph: its bytes, whether a line must end after it,
+/// and the part of it in each atom (without a line break's `\n`).
+struct Cut {
+    start: usize,
+    end: usize,
+    forced: bool,
+    parts: smallvec::SmallVec<[(usize, Range<usize>); 1]>,
+}
+
+/// Cuts `text` at its break opportunities into words, and each word at
+/// its atoms' ends.
+fn cut(text: &str, atoms: &[Atom]) -> Vec<Cut> {
+    let mut cuts = Vec::new();
+    let mut start = 0;
+    // The first atom the next word may be in: words and atoms both go in
+    // the order of the text, so a word looks only at its own atoms.
+    let mut first_atom = 0;
+    for (end, opportunity) in break_opportunities(text) {
+        if end <= start {
+            continue;
+        }
+        let forced = matches!(opportunity, unicode_linebreak::BreakOpportunity::Mandatory)
+            && text[start..end].ends_with('\n');
+        let mut parts = smallvec::SmallVec::new();
+        while atoms.get(first_atom).is_some_and(|a| a.range.end <= start) {
+            first_atom += 1;
+        }
+        for (ai, atom) in atoms.iter().enumerate().skip(first_atom) {
+            if atom.range.start >= end {
+                break;
+            }
+            let lo = atom.range.start.max(start);
+            let hi = atom.range.end.min(end);
+            if lo >= hi {
+                continue;
+            }
+            let piece_text = text[lo..hi].trim_end_matches('\n');
+            if !piece_text.is_empty() {
+                parts.push((ai, lo..lo + piece_text.len()));
+            }
+        }
+        cuts.push(Cut {
+            start,
+            end,
+            forced,
+            parts,
+        });
+        start = end;
+    }
+    cuts
 }
 
 /// How far a character at the end of a justified line hangs into the
