@@ -194,9 +194,9 @@ pub fn run_with_inputs(
     batch: &Batch,
     report: &(dyn Fn(usize, &Job, &Outcome) + Sync),
 ) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
-    let run = Run::new(jobs, batch);
-    let builders = batch.jobs.clamp(1, jobs.len().max(1));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let run = Run::new(jobs, batch, cores);
+    let builders = batch.jobs.clamp(1, jobs.len().max(1));
     // One pool: `builders` of its threads take the jobs, each until none
     // are left, and the others (one briefing on two cores) are free for
     // what a build hands on, a briefing's sections to read and each drawn
@@ -246,7 +246,8 @@ pub(crate) struct Run {
 }
 
 impl Run {
-    pub(crate) fn new(jobs: &[Job], batch: &Batch) -> Run {
+    /// A run of `jobs` on a computer of `cores` cores.
+    pub(crate) fn new(jobs: &[Job], batch: &Batch, cores: usize) -> Run {
         if !batch.dry_run {
             remove_stale_temporaries(&batch.out);
         }
@@ -292,9 +293,7 @@ impl Run {
             results: Mutex::new(jobs.iter().map(|_| None).collect()),
             done: AtomicUsize::new(0),
             report_lock: Mutex::new(()),
-            subsets_ahead: jobs.len() == 1
-                && batch.process_ends_after
-                && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
+            subsets_ahead: jobs.len() == 1 && batch.process_ends_after && cores > 1,
         }
     }
 

@@ -72,7 +72,7 @@ impl Workers {
         batch: &Batch,
         report: Report,
     ) -> (Vec<Outcome>, BTreeMap<PathBuf, Inputs>) {
-        let run = Arc::new(Run::new(jobs, batch));
+        let run = Arc::new(Run::new(jobs, batch, self.tasks.len()));
         let wanted = batch.jobs.clamp(1, jobs.len().max(1));
         let mut busy = 0;
         for worker in self.tasks.iter().take(wanted) {
