@@ -103,6 +103,10 @@ impl Hyphenation {
     }
 }
 
+/// The most bytes of words [`Shaper::shape_ahead`] shapes in one call:
+/// a few hundred words, past which a longer call saves nothing more.
+const TOGETHER_BYTES: usize = 4096;
+
 /// Shaped words of one face, by their text.
 type WordCache = HashMap<Box<str>, Rc<[ShapedGlyph]>>;
 
@@ -292,45 +296,71 @@ impl Shaper {
         let font = f.font();
         let shaper = f.shaper_data().shaper(&font).build();
         for (script, group) in by_script {
-            let mut all = String::with_capacity(group.iter().map(|t| t.len()).sum());
-            let mut starts = Vec::with_capacity(group.len() + 1);
-            for text in &group {
-                starts.push(all.len());
-                all.push_str(text);
-            }
-            starts.push(all.len());
-            let mut buffer = UnicodeBuffer::new();
-            buffer.push_str(&all);
-            buffer.guess_segment_properties();
-            // Guessed from the first word, whose script the group shares.
-            debug_assert_eq!(buffer.script(), script);
-            let plan = self.plan(face_key, &shaper, &buffer);
-            let out = shaper.shape(buffer, ShapeOptions::new().plan(Some(&plan)));
-            let (infos, positions) = (out.glyph_infos(), out.glyph_positions());
-            // Where each word's glyphs start; a word whose first glyph is
-            // not its own first character's (a cluster across the space)
-            // has none.
-            let mut first = Vec::with_capacity(group.len() + 1);
-            let mut g = 0;
-            for &start in &starts {
-                while infos.get(g).is_some_and(|i| (i.cluster as usize) < start) {
-                    g += 1;
+            // A few KB at a time: what one call holds stays small however
+            // long the paragraph (a section may be one paragraph of
+            // megabytes), and a word longer than that is shaped alone.
+            let (mut together, mut bytes) = (Vec::new(), 0);
+            for text in group.into_iter().filter(|t| t.len() <= TOGETHER_BYTES) {
+                if bytes + text.len() > TOGETHER_BYTES {
+                    self.shape_together(face_key, &shaper, script, &together);
+                    (together, bytes) = (Vec::new(), 0);
                 }
-                let clean = infos
-                    .get(g)
-                    .is_none_or(|i| i.cluster as usize == start && !i.unsafe_to_break());
-                first.push(clean.then_some(g));
+                together.push(text);
+                bytes += text.len();
             }
-            for (i, text) in group.iter().enumerate() {
-                let (Some(from), Some(to)) = (first[i], first[i + 1]) else {
-                    continue;
-                };
-                let glyphs: Rc<[ShapedGlyph]> = (infos[from..to].iter())
-                    .zip(&positions[from..to])
-                    .map(|(info, pos)| ShapedGlyph::of(info, pos, starts[i] as u32))
-                    .collect();
-                self.keep(face_key, text, glyphs);
+            self.shape_together(face_key, &shaper, script, &together);
+        }
+    }
+
+    /// Shapes `words` of one `script` in one call and keeps each word
+    /// whose ends harfrust says are safe to break at (see
+    /// [`Shaper::shape_ahead`]).
+    fn shape_together(
+        &self,
+        face: FaceKey,
+        shaper: &harfrust::Shaper,
+        script: harfrust::Script,
+        words: &[&str],
+    ) {
+        if words.len() < 2 {
+            return;
+        }
+        let mut all = String::with_capacity(words.iter().map(|t| t.len()).sum());
+        let mut starts = Vec::with_capacity(words.len() + 1);
+        for text in words {
+            starts.push(all.len());
+            all.push_str(text);
+        }
+        starts.push(all.len());
+        let mut buffer = UnicodeBuffer::new();
+        buffer.push_str(&all);
+        buffer.guess_segment_properties();
+        // Guessed from the first word, whose script the others share.
+        debug_assert_eq!(buffer.script(), script);
+        let plan = self.plan(face, shaper, &buffer);
+        let out = shaper.shape(buffer, ShapeOptions::new().plan(Some(&plan)));
+        let (infos, positions) = (out.glyph_infos(), out.glyph_positions());
+        // Where each word's glyphs start; a word whose first glyph is not
+        // its own first character's (a cluster across the space) has none.
+        let mut first = Vec::with_capacity(words.len() + 1);
+        let mut g = 0;
+        for &start in &starts {
+            while infos.get(g).is_some_and(|i| (i.cluster as usize) < start) {
+                g += 1;
             }
+            let clean =
+                (infos.get(g)).is_none_or(|i| i.cluster as usize == start && !i.unsafe_to_break());
+            first.push(clean.then_some(g));
+        }
+        for (i, text) in words.iter().enumerate() {
+            let (Some(from), Some(to)) = (first[i], first[i + 1]) else {
+                continue;
+            };
+            let glyphs: Rc<[ShapedGlyph]> = (infos[from..to].iter())
+                .zip(&positions[from..to])
+                .map(|(info, pos)| ShapedGlyph::of(info, pos, starts[i] as u32))
+                .collect();
+            self.keep(face, text, glyphs);
         }
     }
 
@@ -530,6 +560,23 @@ mod tests {
         s.shape_ahead(0, ["A", "V", "and "].into_iter());
         assert!(!s.knows(0, "A") && !s.knows(0, "V"));
         assert_eq!(s.shape(0, "A"), Shaper::new().shape(0, "A"));
+    }
+
+    #[test]
+    fn a_long_paragraph_is_shaped_a_few_kilobytes_at_a_time() {
+        let words: Vec<String> = (0..3000).map(|i| format!("w{i} ")).collect();
+        let long = format!("{} ", "x".repeat(TOGETHER_BYTES + 1));
+        let s = Shaper::new();
+        s.shape_ahead(0, words.iter().map(|w| w.as_str()).chain([long.as_str()]));
+        // Every word of the calls on both sides of each cut is kept, and
+        // shaped as alone.
+        for word in &words {
+            assert!(s.knows(0, word), "{word:?}");
+            assert_eq!(s.shape(0, word), Shaper::new().shape(0, word), "{word:?}");
+        }
+        // Longer than a call holds: left to be shaped alone.
+        assert!(!s.knows(0, &long));
+        assert_eq!(s.shape(0, &long).len(), TOGETHER_BYTES + 2);
     }
 
     #[test]
