@@ -8,9 +8,11 @@
 //! order the document first drew them. So while a lone build's pages are
 //! drawn, its free core draws each font's glyphs, in the order the pages
 //! will first draw them, into a document of its own that is thrown away:
-//! ending it makes the very subsets the document's own end then finds.
-//! The bytes are the same either way; a subset not made in time is made as
-//! before. docs/decisions.md has the measurements.
+//! ending it makes the very subsets the document's own end then finds,
+//! and their font programs compressed (krilla as handbill builds it keeps
+//! those in the memo too: vendor/README.md). The bytes are the same either
+//! way; a subset not made in time is made as before. docs/decisions.md has
+//! the measurements.
 
 use krilla::geom::Point;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
