@@ -438,8 +438,10 @@ fn run_one(
             copy_fingerprint(&base, job.recipient.and_then(|i| recipients.get(i)))
         })
     };
-    // `laid_out` runs between the layout and the PDF: see below.
-    let build_from = |prepared: Result<Arc<Prepared>>, laid_out: &mut dyn FnMut(&LaidOut)| {
+    // `laid_out` runs between the layout and the PDF (see below); the
+    // subsets it has another thread make, the PDF's end waits for.
+    type LaidOutHook<'h> = &'h mut dyn FnMut(&LaidOut) -> Option<Arc<subsets::Ahead>>;
+    let build_from = |prepared: Result<Arc<Prepared>>, laid_out: LaidOutHook| {
         prepared.and_then(|p| {
             let mut build = Build::of(&p)
                 .recipient(job.recipient)
@@ -454,7 +456,7 @@ fn run_one(
                 build = build.encrypt(password, secret);
             }
             let laid = build.lay_out()?;
-            laid_out(&laid);
+            build.options.pdf.subsets_ahead = laid_out(&laid);
             let mut built = build.pdf_of(laid)?;
             // The copy's time counts its share of the reading too.
             built.took = started.elapsed();
@@ -478,7 +480,7 @@ fn run_one(
             // (A second job, left queued while the other core made the
             // subsets, would be taken up by this thread as it waits on
             // krilla, which works on queued jobs while it waits.)
-            let mut other_core = Some(move |subsets: Option<subsets::Ahead>| {
+            let mut other_core = Some(move |subsets: Option<Arc<subsets::Ahead>>| {
                 s.spawn(move |_| {
                     if let Some(subsets) = subsets {
                         subsets.make();
@@ -489,12 +491,15 @@ fn run_one(
                 });
             });
             build_from(prepared.clone(), &mut |laid| {
-                let subsets = ahead.then(|| subsets::Ahead::of(&laid.pages)).flatten();
+                let subsets = (ahead.then(|| subsets::Ahead::of(&laid.pages)))
+                    .flatten()
+                    .map(Arc::new);
                 if (subsets.is_some() || fingerprinting)
                     && let Some(start) = other_core.take()
                 {
-                    start(subsets);
+                    start(subsets.clone());
                 }
+                subsets
             })
         });
         let inputs = match fingerprinted {
@@ -524,7 +529,7 @@ fn run_one(
             }
         }
         match fingerprint {
-            Ok(_) => (fingerprint, build_from(prepare_shared(), &mut |_| {})),
+            Ok(_) => (fingerprint, build_from(prepare_shared(), &mut |_| None)),
             Err(e) => (Err(e.clone()), Err(e)),
         }
     };

@@ -99,9 +99,9 @@ impl OutputProfile {
             marks: self == OutputProfile::Print,
             archival: self == OutputProfile::Archive,
             date,
-            screen_ppi: None,
-            compressed_as_drawn_from: None,
-            pages_aging_the_memo: None,
+            // The rest a briefing or a build sets: the screen's resolution,
+            // the tuning of long documents, the subsets made ahead.
+            ..pdf::PdfOptions::default()
         }
     }
 }

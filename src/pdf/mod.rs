@@ -88,6 +88,10 @@ pub struct PdfOptions {
     /// Every how many pages drawn krilla's memo is aged; none:
     /// [`PAGES_AGING_THE_MEMO`].
     pub pages_aging_the_memo: Option<usize>,
+    /// The font subsets another thread is making ahead for this document
+    /// (a lone build's): the document's end makes those it has not reached
+    /// and waits for the rest, so that none is made twice at once.
+    pub subsets_ahead: Option<std::sync::Arc<subsets::Ahead>>,
 }
 
 /// Writes `pages` as a PDF.
@@ -234,6 +238,9 @@ fn write_pages<'p>(
 
     document.set_outline(outline(pages, sheets));
     document.set_tag_tree(tagger.tree(&pages.lang));
+    if let Some(ahead) = &options.subsets_ahead {
+        ahead.finish();
+    }
     finish(document, pages, options, (&book, &faces.fonts), &|image| {
         // krilla reads a picture's pixels only now: a damaged one fails here.
         let (key, _) = embedded.iter().find(|(_, e)| &e.0 == image)?;

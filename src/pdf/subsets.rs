@@ -7,12 +7,16 @@
 //! batch's next copy finds them), under the font and its glyphs in the
 //! order the document first drew them. So while a lone build's pages are
 //! drawn, its free core draws each font's glyphs, in the order the pages
-//! will first draw them, into a document of its own that is thrown away:
-//! ending it makes the very subsets the document's own end then finds,
+//! will first draw them, into a document of their own that is thrown away:
+//! ending it makes the very subset the document's own end then finds,
 //! and their font programs compressed (krilla as handbill builds it keeps
 //! those in the memo too: vendor/README.md). The bytes are the same either
-//! way; a subset not made in time is made as before. docs/decisions.md has
-//! the measurements.
+//! way. The thread that drew the pages makes the subsets the free core has
+//! not reached, font by font, before it ends the document.
+//! docs/decisions.md has the measurements.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 use krilla::geom::Point;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
@@ -21,7 +25,23 @@ use crate::layout::{GlyphRun, Item, Page, Pages};
 
 /// The subsets of the fonts a document's pages draw, to be made before
 /// the document's PDF is written (on another thread) and found by it.
-pub struct Ahead(Vec<(Font, Vec<u16>)>);
+/// Each font is taken by one thread: the document's own, once its pages
+/// are drawn, takes those the other has not reached ([`Ahead::finish`]),
+/// so that no subset is made twice at once.
+pub struct Ahead {
+    fonts: Vec<(Font, Vec<u16>)>,
+    /// The next font no thread has taken.
+    next: AtomicUsize,
+    /// How many are made (or failed), and a signal as each is.
+    made: Mutex<usize>,
+    one_made: Condvar,
+}
+
+impl std::fmt::Debug for Ahead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ahead({} fonts)", self.fonts.len())
+    }
+}
 
 impl Ahead {
     /// What `pages` would have made ahead: nothing for a document long
@@ -31,12 +51,45 @@ impl Ahead {
         if pages.pages.len() > super::SUBSETS_KEPT_FOR * super::PAGES_AGING_THE_MEMO {
             return None;
         }
-        Some(Ahead(fonts_and_glyphs(pages))).filter(|a| !a.0.is_empty())
+        let fonts = fonts_and_glyphs(pages);
+        (!fonts.is_empty()).then(|| Ahead {
+            fonts,
+            next: AtomicUsize::new(0),
+            made: Mutex::new(0),
+            one_made: Condvar::new(),
+        })
     }
 
-    /// Makes the subsets, on this thread.
-    pub fn make(self) {
-        drawn_ahead(&self.0);
+    /// Makes, on this thread, the subsets no thread has taken yet.
+    pub fn make(&self) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::SeqCst);
+            let Some(font) = self.fonts.get(i) else { break };
+            // Counted even if krilla panics, so that `finish` never waits
+            // for a font no one is making.
+            let _counted = Counted(self);
+            drawn_ahead(std::slice::from_ref(font));
+        }
+    }
+
+    /// Makes the subsets left, then waits for those another thread is
+    /// making: the document's end then finds every one.
+    pub fn finish(&self) {
+        self.make();
+        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+        while *made < self.fonts.len() {
+            made = (self.one_made.wait(made)).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// Counts one font made when dropped.
+struct Counted<'a>(&'a Ahead);
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        *self.0.made.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.0.one_made.notify_all();
     }
 }
 
@@ -147,6 +200,39 @@ mod tests {
     }
 
     #[test]
+    fn finish_makes_the_fonts_left_and_waits_for_one_another_thread_took() {
+        use std::sync::atomic::AtomicBool;
+        let build = crate::Build::new("briefings/legal-delegation-pack.yaml");
+        let laid = build.lay_out().expect("the sample lays out");
+        let ahead = Ahead::of(&laid.pages).expect("fonts to make ahead");
+        let fonts = ahead.fonts.len();
+        assert!(fonts >= 3, "{fonts} fonts");
+        // Another thread has taken the first font and is still making it.
+        assert_eq!(ahead.next.fetch_add(1, Ordering::SeqCst), 0);
+        let finished = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                ahead.finish();
+                finished.store(true, Ordering::SeqCst);
+            });
+            // The document's thread makes every other font...
+            while *ahead.made.lock().unwrap() < fonts - 1 {
+                std::thread::yield_now();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            // ...and waits for the one taken, however long it takes.
+            assert!(
+                !finished.load(Ordering::SeqCst),
+                "finished before all were made"
+            );
+            drop(Counted(&ahead));
+        });
+        assert!(finished.load(Ordering::SeqCst));
+        assert_eq!(*ahead.made.lock().unwrap(), fonts);
+        assert!(ahead.next.load(Ordering::SeqCst) >= fonts);
+    }
+
+    #[test]
     fn the_subsets_made_ahead_are_the_documents_own() {
         for sample in [
             "legal-delegation-pack",
@@ -156,9 +242,12 @@ mod tests {
         ] {
             let build = crate::Build::new(format!("briefings/{sample}.yaml"));
             let laid = build.lay_out().expect("the sample lays out");
-            let ahead = drawn_ahead(&fonts_and_glyphs(&laid.pages)).expect("krilla writes it");
-            let own = build.pdf_of(laid).expect("the sample builds").pdf;
-            let (ahead, own) = (subsets(&ahead), subsets(&own));
+            // One document for each font, as `Ahead::make` draws them.
+            let ahead: BTreeMap<_, _> = (fonts_and_glyphs(&laid.pages).iter())
+                .map(|font| drawn_ahead(std::slice::from_ref(font)).expect("krilla writes it"))
+                .flat_map(|pdf| subsets(&pdf))
+                .collect();
+            let own = subsets(&build.pdf_of(laid).expect("the sample builds").pdf);
             assert!(own.len() >= 3, "{sample}: {:?}", own.keys());
             // The same names and programs: the same fonts and glyphs in the
             // same order, which is what krilla remembers a subset by.
