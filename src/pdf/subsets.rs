@@ -51,7 +51,10 @@ impl Ahead {
         if pages.pages.len() > super::SUBSETS_KEPT_FOR * super::PAGES_AGING_THE_MEMO {
             return None;
         }
-        let fonts = fonts_and_glyphs(pages);
+        let mut fonts = fonts_and_glyphs(pages);
+        // The fonts with most glyphs first, the longest to make: what the
+        // document's thread finds left at the end is then short.
+        fonts.sort_by_key(|(_, glyphs)| std::cmp::Reverse(glyphs.len()));
         (!fonts.is_empty()).then(|| Ahead {
             fonts,
             next: AtomicUsize::new(0),
@@ -207,6 +210,8 @@ mod tests {
         let ahead = Ahead::of(&laid.pages).expect("fonts to make ahead");
         let fonts = ahead.fonts.len();
         assert!(fonts >= 3, "{fonts} fonts");
+        // The longest to make first.
+        assert!((ahead.fonts.windows(2)).all(|w| w[0].1.len() >= w[1].1.len()));
         // Another thread has taken the first font and is still making it.
         assert_eq!(ahead.next.fetch_add(1, Ordering::SeqCst), 0);
         let finished = AtomicBool::new(false);
