@@ -67,11 +67,13 @@ impl Ahead {
     pub fn make(&self) {
         loop {
             let i = self.next.fetch_add(1, Ordering::SeqCst);
-            let Some(font) = self.fonts.get(i) else { break };
+            let Some((font, glyphs)) = self.fonts.get(i) else {
+                break;
+            };
             // Counted even if krilla panics, so that `finish` never waits
             // for a font no one is making.
             let _counted = Counted(self);
-            drawn_ahead(std::slice::from_ref(font));
+            drawn_ahead(font, glyphs);
         }
     }
 
@@ -139,25 +141,23 @@ fn first_drawn(pages: &[Page], faces: usize) -> Vec<Vec<u16>> {
     order
 }
 
-/// The document thrown away: one page with each font's glyphs, drawn in
+/// The document thrown away: one page with `font`'s glyphs, drawn in
 /// their order. Its bytes, for the tests; none if krilla refuses it.
-fn drawn_ahead(fonts: &[(Font, Vec<u16>)]) -> Option<Vec<u8>> {
+fn drawn_ahead(font: &Font, glyphs: &[u16]) -> Option<Vec<u8>> {
     let mut document = krilla::Document::new();
     let mut page = document.start_page();
     let mut surface = page.surface();
-    for (font, glyphs) in fonts {
-        let glyphs: Vec<KrillaGlyph> = (glyphs.iter())
-            .map(|&id| KrillaGlyph::new(GlyphId::new(id.into()), 0.0, 0.0, 0.0, 0.0, 0..0, None))
-            .collect();
-        surface.draw_glyphs(
-            Point::from_xy(0.0, 0.0),
-            &glyphs,
-            font.clone(),
-            "",
-            10.0,
-            false,
-        );
-    }
+    let glyphs: Vec<KrillaGlyph> = (glyphs.iter())
+        .map(|&id| KrillaGlyph::new(GlyphId::new(id.into()), 0.0, 0.0, 0.0, 0.0, 0..0, None))
+        .collect();
+    surface.draw_glyphs(
+        Point::from_xy(0.0, 0.0),
+        &glyphs,
+        font.clone(),
+        "",
+        10.0,
+        false,
+    );
     surface.finish();
     page.finish();
     document.finish().ok()
@@ -249,7 +249,7 @@ mod tests {
             let laid = build.lay_out().expect("the sample lays out");
             // One document for each font, as `Ahead::make` draws them.
             let ahead: BTreeMap<_, _> = (fonts_and_glyphs(&laid.pages).iter())
-                .map(|font| drawn_ahead(std::slice::from_ref(font)).expect("krilla writes it"))
+                .map(|(font, glyphs)| drawn_ahead(font, glyphs).expect("krilla writes it"))
                 .flat_map(|pdf| subsets(&pdf))
                 .collect();
             let own = subsets(&build.pdf_of(laid).expect("the sample builds").pdf);
