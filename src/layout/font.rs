@@ -251,9 +251,10 @@ impl Shaper {
     }
 
     /// Shapes those of `texts` not yet shaped in `face` in one call, for
-    /// [`Shaper::shape`] to find. harfrust's cost is mostly per call (every
-    /// lookup of the font walks the buffer, however short), so a
-    /// paragraph's words shaped together cost a fraction of shaping each.
+    /// [`Shaper::shape`] to find. Every lookup of the font walks harfrust's
+    /// buffer however short it is, so a word shaped alone pays that walk
+    /// for its few glyphs; shaped together, a paragraph's words pay it once
+    /// (the rest of harfrust's cost is per glyph either way).
     /// A word is kept only where harfrust says that breaking the text at
     /// its start and at its end gives what shaping it alone gives (no
     /// kerning, ligature or context across the space): the others are left
