@@ -136,6 +136,9 @@ impl<'a> StreamBuilder<'a> {
 pub(crate) enum StreamFilter {
     Flate,
     FlateMemoized,
+    /// Deflate at zlib's fastest level, memoized: for font programs
+    /// (handbill's change, see vendor/README.md).
+    FlateFastMemoized,
     AsciiHex,
     #[cfg(feature = "raster-images")]
     Dct,
@@ -147,6 +150,7 @@ impl StreamFilter {
             Self::AsciiHex => Name(b"ASCIIHexDecode"),
             Self::Flate => Name(b"FlateDecode"),
             Self::FlateMemoized => Name(b"FlateDecode"),
+            Self::FlateFastMemoized => Name(b"FlateDecode"),
             #[cfg(feature = "raster-images")]
             Self::Dct => Name(b"DCTDecode"),
         }
@@ -156,6 +160,7 @@ impl StreamFilter {
         match self {
             StreamFilter::Flate => true,
             StreamFilter::FlateMemoized => true,
+            StreamFilter::FlateFastMemoized => true,
             StreamFilter::AsciiHex => false,
             #[cfg(feature = "raster-images")]
             StreamFilter::Dct => true,
@@ -169,6 +174,7 @@ impl StreamFilter {
         match self {
             StreamFilter::Flate => deflate_encode(content),
             StreamFilter::FlateMemoized => deflate_encode_memoized(content),
+            StreamFilter::FlateFastMemoized => deflate_encode_fast_memoized(content),
             StreamFilter::AsciiHex => hex_encode(content),
             // Note: We don't actually encode manually with DCT, because
             // this is only used for JPEG images which are already encoded,
@@ -257,9 +263,12 @@ impl<'a> FilterStreamBuilder<'a> {
         filter_stream
     }
 
+    /// A font program or its CIDSet: memoized, so that a document made
+    /// ahead leaves it for the next, and at deflate's fastest level
+    /// (handbill's change, see vendor/README.md).
     pub(crate) fn new_from_binary_data_memoized(content: &'a [u8]) -> Self {
         let mut filter_stream = Self::binary(content);
-        filter_stream.add_filter(StreamFilter::FlateMemoized);
+        filter_stream.add_filter(StreamFilter::FlateFastMemoized);
 
         filter_stream
     }
@@ -350,10 +359,22 @@ fn deflate_encode_memoized(data: &[u8]) -> Vec<u8> {
 }
 
 pub(crate) fn deflate_encode(data: &[u8]) -> Vec<u8> {
+    const COMPRESSION_LEVEL: u8 = 6;
+    deflate_encode_at(data, COMPRESSION_LEVEL as u32)
+}
+
+/// Font programs are small and made on every build: at level 1 (fixed
+/// Huffman codes) their deflate skips building code trees, most of its
+/// cost for streams of a few KB (handbill's change, see vendor/README.md).
+#[cfg_attr(feature = "comemo", comemo::memoize)]
+fn deflate_encode_fast_memoized(data: &[u8]) -> Vec<u8> {
+    deflate_encode_at(data, 1)
+}
+
+fn deflate_encode_at(data: &[u8], level: u32) -> Vec<u8> {
     use std::io::Write;
 
-    const COMPRESSION_LEVEL: u8 = 6;
-    let mut e = ZlibEncoder::new(Vec::new(), Compression::new(COMPRESSION_LEVEL as u32));
+    let mut e = ZlibEncoder::new(Vec::new(), Compression::new(level));
     e.write_all(data).unwrap();
     e.finish().unwrap()
 }
